@@ -1,0 +1,3 @@
+"""Widen: widening participation in UK higher education."""
+
+__version__ = "0.1.0"

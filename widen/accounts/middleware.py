@@ -1,0 +1,65 @@
+"""Session lifetime and enforced MFA for every signed-in person (SECURITY 5, 8)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+SESSION_STARTED_KEY = "widen_session_started_at"
+
+# Paths a password-only session may reach: finishing MFA, signing out, health and static files.
+MFA_EXEMPT_URL_NAMES = (
+    "accounts:mfa_verify",
+    "accounts:mfa_setup",
+    "accounts:logout",
+    "accounts:login",
+)
+MFA_EXEMPT_PREFIXES = ("/static/", "/healthz", "/api/")
+
+
+class SessionLifetimeMiddleware:
+    """End sessions older than the absolute lifetime; the idle limit is the cookie age."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            started = request.session.get(SESSION_STARTED_KEY)
+            now = time.time()
+            if started is None:
+                request.session[SESSION_STARTED_KEY] = now
+            elif now - float(started) > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                return redirect(
+                    f"{reverse('accounts:login')}?{urlencode({'next': request.get_full_path()})}"
+                )
+        return self.get_response(request)
+
+
+class MfaRequiredMiddleware:
+    """A password alone reaches nothing but the MFA pages."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self._exempt_paths: set[str] | None = None
+
+    def _exempt(self, path: str) -> bool:
+        if self._exempt_paths is None:
+            self._exempt_paths = {reverse(name) for name in MFA_EXEMPT_URL_NAMES}
+        return path in self._exempt_paths or path.startswith(MFA_EXEMPT_PREFIXES)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        verified = getattr(user, "is_verified", lambda: False)()
+        if user.is_authenticated and not verified and not self._exempt(request.path):
+            target = reverse("accounts:mfa_verify")
+            return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

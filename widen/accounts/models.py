@@ -1,0 +1,123 @@
+"""People who use Widen, the roles they hold in organisations, and their API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from widen.core.models import TimestampedModel
+from widen.organisations.models import DataCategory, Organisation
+
+
+class User(AbstractUser):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Role(models.TextChoices):
+    PARTNERSHIP_ADMIN = "partnership_admin", "Partnership admin"
+    ORGANISATION_ADMIN = "organisation_admin", "Organisation admin"
+    OUTREACH_OFFICER = "outreach_officer", "Outreach officer"
+    SCHOOL_STAFF = "school_staff", "School staff"
+    EVALUATOR = "evaluator", "Evaluator"
+    READ_ONLY = "read_only", "Read-only"
+
+
+@dataclass(frozen=True)
+class RoleCapabilities:
+    """What a role may do with the learners its organisation may see."""
+
+    categories: frozenset[str]
+    edits_learners: bool = False
+    sees_audit: bool = False
+    manages_partnership: bool = False
+
+    @property
+    def pseudonymised(self) -> bool:
+        return DataCategory.IDENTITY not in self.categories
+
+
+_ALL = frozenset(
+    {DataCategory.IDENTITY, DataCategory.CHARACTERISTICS, DataCategory.SPECIAL_CATEGORY}
+)
+_NOT_SPECIAL = frozenset({DataCategory.IDENTITY, DataCategory.CHARACTERISTICS})
+
+ROLE_CAPABILITIES: dict[str, RoleCapabilities] = {
+    Role.PARTNERSHIP_ADMIN: RoleCapabilities(
+        _ALL, edits_learners=True, sees_audit=True, manages_partnership=True
+    ),
+    Role.ORGANISATION_ADMIN: RoleCapabilities(_ALL, edits_learners=True, sees_audit=True),
+    Role.OUTREACH_OFFICER: RoleCapabilities(_ALL, edits_learners=True),
+    Role.SCHOOL_STAFF: RoleCapabilities(_NOT_SPECIAL, edits_learners=True),
+    Role.EVALUATOR: RoleCapabilities(
+        frozenset({DataCategory.CHARACTERISTICS, DataCategory.SPECIAL_CATEGORY})
+    ),
+    Role.READ_ONLY: RoleCapabilities(_NOT_SPECIAL),
+}
+
+
+class Membership(TimestampedModel):
+    """A user's role in one organisation. Every permission in Widen starts here."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=30, choices=Role.choices)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} - {self.get_role_display()} at {self.organisation}"
+
+    @property
+    def capabilities(self) -> RoleCapabilities:
+        return ROLE_CAPABILITIES[self.role]
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def matching(self, raw: str) -> ApiTokenQuerySet:
+        return self.filter(key_hash=_hash_token(raw), revoked_at__isnull=True)
+
+
+class ApiToken(TimestampedModel):
+    """A bearer token for the JSON API. Only its SHA-256 is stored; the token is shown once."""
+
+    PREFIX = "widen_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"
+
+    @classmethod
+    def new_key(cls) -> tuple[str, str]:
+        raw = cls.PREFIX + secrets.token_urlsafe(32)
+        return raw, _hash_token(raw)

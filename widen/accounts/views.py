@@ -1,0 +1,102 @@
+"""Signing in, MFA set-up and verification, signing out."""
+
+from __future__ import annotations
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from widen.accounts.forms import OtpForm, SignInForm
+from widen.accounts.services import totp_device_create
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+sign_in = login_not_required(SignInView.as_view())
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, "You have signed out.")
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return "/"
+
+
+@require_http_methods(["GET", "POST"])
+def mfa_verify(request: HttpRequest) -> HttpResponse:
+    """Second step of signing in: a code from the person's authenticator app."""
+    if not user_has_device(request.user, confirmed=True):
+        return redirect("accounts:mfa_setup")
+    if request.user.is_verified():  # type: ignore[union-attr]
+        return redirect(_next_url(request))
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+        if device is not None and device.verify_token(form.cleaned_data["otp_token"]):
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        form.add_error(
+            "otp_token", "That code is not right, or has already been used. Try the next one."
+        )
+    return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@require_http_methods(["GET", "POST"])
+def mfa_setup(request: HttpRequest) -> HttpResponse:
+    """First sign-in: connect an authenticator app. Everyone must, before seeing any data."""
+    if user_has_device(request.user, confirmed=True):
+        return redirect("accounts:mfa_verify")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = totp_device_create(user=request.user)  # type: ignore[arg-type]
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["otp_token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            messages.success(request, "Your authenticator app is set up.")
+            return redirect("/")
+        form.add_error(
+            "otp_token", "That code is not right. Check the time on your phone and try again."
+        )
+    qr_code = segno.make(device.config_url, error="m")
+    return render(
+        request,
+        "accounts/mfa_setup.html",
+        {
+            "form": form,
+            "qr_code_data_uri": qr_code.svg_data_uri(scale=4),
+            "secret": _base32_secret(device),
+        },
+    )
+
+
+def _base32_secret(device: TOTPDevice) -> str:
+    import base64  # noqa: PLC0415
+
+    secret = base64.b32encode(device.bin_key).decode()
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))

@@ -1,0 +1,239 @@
+"""Append-only records of who changed and who viewed learners' personal data.
+
+`AuditEvent` records every create, update and delete of a personal-data model, whatever the path
+(`save()`, `QuerySet.update()`, `bulk_create`, `bulk_update`, `delete`, admin, import, shell).
+`AccessLogEntry` records every view of special category data. Neither table can be changed or
+deleted from: the model refuses and database triggers refuse (see migration 0002).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any, ClassVar, Self
+
+from django.db import models, transaction
+from django.db.models.deletion import Collector
+
+from widen.core import request_context
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("Audit records cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Audit records cannot be deleted.")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Audit records cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Audit records cannot be deleted.")
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", "Created"
+    UPDATE = "update", "Changed"
+    DELETE = "delete", "Deleted"
+
+
+class AuditEvent(AppendOnlyModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor_id = models.UUIDField(null=True, blank=True, db_index=True)
+    actor_username = models.CharField(max_length=150, blank=True)
+    source = models.CharField(max_length=20)
+    request_id = models.CharField(max_length=64, blank=True)
+    organisation_id = models.UUIDField(null=True, blank=True, db_index=True)
+    learner_id = models.UUIDField(null=True, blank=True, db_index=True)
+    action = models.CharField(max_length=10, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    changed_fields = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.actor_username or 'system'} {self.action} {self.object_type} {self.object_id}"
+        )
+
+
+class AccessLogEntry(AppendOnlyModel):
+    """One view or export of a learner's sensitive data by one person."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor_id = models.UUIDField(null=True, blank=True, db_index=True)
+    actor_username = models.CharField(max_length=150, blank=True)
+    actor_organisation_id = models.UUIDField(null=True, blank=True)
+    source = models.CharField(max_length=20)
+    request_id = models.CharField(max_length=64, blank=True)
+    learner_id = models.UUIDField(db_index=True)
+    data_categories = models.JSONField(default=list)
+    data_sharing_agreement_id = models.UUIDField(null=True, blank=True)
+    purpose = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        verbose_name_plural = "access log entries"
+
+    def __str__(self) -> str:
+        return f"{self.actor_username} viewed {self.learner_id}"
+
+
+def _actor_fields() -> dict[str, Any]:
+    context = request_context.current()
+    actor = context.actor
+    return {
+        "actor_id": getattr(actor, "pk", None),
+        "actor_username": getattr(actor, "username", "") or "",
+        "source": context.source,
+        "request_id": context.request_id,
+    }
+
+
+def _audit_rows(
+    instances: Iterable[AuditedModel], action: str, fields_for: Any
+) -> list[AuditEvent]:
+    actor = _actor_fields()
+    return [
+        AuditEvent(
+            **actor,
+            organisation_id=instance.audit_organisation_id(),
+            learner_id=instance.audit_learner_id(),
+            action=action,
+            object_type=instance._meta.label_lower,
+            object_id=str(instance.pk),
+            changed_fields=sorted(fields_for(instance)),
+        )
+        for instance in instances
+    ]
+
+
+def _audit_deletion(instances: list[Any], *, using: str) -> None:
+    """Audit the instances and everything a delete of them cascades to."""
+    collector = Collector(using=using)
+    collector.collect(instances)
+    doomed: list[Any] = []
+    for model, objs in collector.data.items():
+        if issubclass(model, AuditedModel):
+            doomed.extend(objs)
+    for queryset in collector.fast_deletes:
+        if issubclass(queryset.model, AuditedModel):
+            doomed.extend(queryset)
+    AuditEvent.objects.bulk_create(_audit_rows(doomed, AuditAction.DELETE, lambda _: []))
+
+
+class AuditedQuerySet(models.QuerySet[Any]):
+    """Every bulk write path records audit events in the same transaction."""
+
+    def update(self, **kwargs: Any) -> int:
+        with transaction.atomic(using=self.db):
+            instances = list(self)
+            count = super().update(**kwargs)
+            AuditEvent.objects.bulk_create(
+                _audit_rows(instances, AuditAction.UPDATE, lambda _: kwargs.keys())
+            )
+        return count
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        with transaction.atomic(using=self.db):
+            _audit_deletion(list(self), using=self.db)
+            return super().delete()
+
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            AuditEvent.objects.bulk_create(
+                _audit_rows(created, AuditAction.CREATE, lambda obj: obj.audit_field_names())
+            )
+            for obj in created:
+                obj.remember_audit_state()
+        return created
+
+    def bulk_update(
+        self, objs: Iterable[Any], fields: Iterable[str], batch_size: int | None = None
+    ) -> int:
+        objs = list(objs)
+        fields = list(fields)
+        with transaction.atomic(using=self.db):
+            count = super().bulk_update(objs, fields, batch_size=batch_size)
+            AuditEvent.objects.bulk_create(_audit_rows(objs, AuditAction.UPDATE, lambda _: fields))
+        return count
+
+
+class AuditedModel(models.Model):
+    """A personal-data model: every write to it leaves an `AuditEvent`."""
+
+    audit_excluded_fields: ClassVar[frozenset[str]] = frozenset({"created_at", "updated_at"})
+
+    objects = AuditedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def audit_learner_id(self) -> Any:
+        raise NotImplementedError
+
+    def audit_organisation_id(self) -> Any:
+        raise NotImplementedError
+
+    def audit_field_names(self) -> list[str]:
+        return [
+            field.attname
+            for field in self._meta.concrete_fields
+            if field.attname not in self.audit_excluded_fields and not field.primary_key
+        ]
+
+    def _audit_snapshot(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.audit_field_names()}
+
+    def remember_audit_state(self) -> None:
+        self._audit_loaded = self._audit_snapshot()
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Self:
+        instance = super().from_db(db, field_names, values)
+        instance.remember_audit_state()
+        return instance
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        adding = self._state.adding
+        before: dict[str, Any] = getattr(self, "_audit_loaded", {})
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            after = self._audit_snapshot()
+            if adding:
+                changed = [name for name, value in after.items() if value not in (None, "")]
+                action = AuditAction.CREATE
+            else:
+                changed = [name for name, value in after.items() if before.get(name) != value]
+                update_fields = kwargs.get("update_fields")
+                if update_fields is not None:
+                    allowed = {self._meta.get_field(name).attname for name in update_fields}  # type: ignore[union-attr]
+                    changed = [name for name in changed if name in allowed]
+                action = AuditAction.UPDATE
+            if adding or changed:
+                AuditEvent.objects.bulk_create(_audit_rows([self], action, lambda _: changed))
+        self._audit_loaded = after
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        with transaction.atomic():
+            _audit_deletion([self], using=kwargs.get("using") or "default")
+            return super().delete(*args, **kwargs)

@@ -1,0 +1,45 @@
+"""The JSON API at /api/v1/: one NinjaAPI, a router per app, bearer tokens everywhere."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from widen.accounts.api_auth import ApiTokenAuth
+from widen.core.exceptions import ApplicationError, NotFound
+from widen.learners.api import router as learners_router
+from widen.organisations.api import router as organisations_router
+
+api = NinjaAPI(
+    title="Widen API",
+    version="1",
+    description="Organisations and learners of a widening-participation partnership.",
+    auth=ApiTokenAuth(),
+    docs_url=None,
+    urls_namespace="api",
+)
+api.add_router("/organisations", organisations_router)
+api.add_router("/learners", learners_router)
+
+
+@api.exception_handler(NotFound)
+def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    body = {"detail": exc.message, "field": exc.field}
+    return api.create_response(request, body, status=400)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        errors = {
+            field: [m for e in errs for m in e.messages] for field, errs in exc.error_dict.items()
+        }
+    else:
+        errors = {"__all__": list(exc.messages)}
+    return api.create_response(request, {"detail": "Invalid data.", "errors": errors}, status=422)

@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from widen.config.api import api
+from widen.core import views as core_views
+
+admin.site.site_header = "Widen administration"
+admin.site.site_title = "Widen administration"
+
+_api_patterns, _api_app_name, _api_namespace = api.urls
+for _pattern in _api_patterns:
+    # The API authenticates every operation with a bearer token (deny by default) instead.
+    _pattern.callback = login_not_required(_pattern.callback)  # type: ignore[type-var]
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="learners:list"), name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("widen.accounts.urls")),
+    path("organisations/", include("widen.organisations.urls")),
+    path("learners/", include("widen.learners.urls")),
+    path("api/v1/", (_api_patterns, _api_app_name, _api_namespace)),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "widen.core.views.bad_request"
+handler403 = "widen.core.views.permission_denied"
+handler404 = "widen.core.views.not_found"
+handler500 = "widen.core.views.server_error"

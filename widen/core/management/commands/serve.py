@@ -1,0 +1,37 @@
+"""`widen serve`: migrate if needed, collect nothing, and serve with waitress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Serve Widen (default http://127.0.0.1:8000)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument(
+            "--no-migrate", action="store_true", help="Do not apply migrations first."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from waitress import serve  # type: ignore[import-untyped]  # noqa: PLC0415
+
+        from widen.config.wsgi import application  # noqa: PLC0415
+
+        if not options["no_migrate"]:
+            call_command("migrate", interactive=False, verbosity=0)
+        url = f"http://{options['host']}:{options['port']}"
+        self.stdout.write(f"Widen is serving on {url} (press Ctrl+C to stop).")
+        serve(
+            application,
+            host=options["host"],
+            port=options["port"],
+            threads=options["threads"],
+            ident="Widen",
+        )

@@ -1,0 +1,97 @@
+"""Django admin for learners, scoped exactly like the pages (SECURITY 14)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from widen.learners.models import (
+    CHARACTERISTIC_FIELDS,
+    IDENTITY_FIELDS,
+    SPECIAL_CATEGORY_FIELDS,
+    ConsentRecord,
+    Learner,
+    ParentCarer,
+)
+from widen.learners.permissions import learner_policy
+
+
+class ScopedLearnerAdmin(admin.ModelAdmin):
+    """Staff see only learners the policy lets them see, and change only those they may edit."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        visible = learner_policy.visible_to(request.user)  # type: ignore[arg-type]
+        return queryset.filter(**{f"{self.learner_path}__in": visible})
+
+    learner_path = "id"
+
+    def _access(self, request: HttpRequest, learner: Learner | None) -> Any:
+        if learner is None:
+            return None
+        return learner_policy.access(request.user, learner)  # type: ignore[arg-type]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or request.user.is_superuser:
+            return True
+        access = self._access(request, self.learner_of(obj))
+        return bool(access and access.can_edit)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser and super().has_delete_permission(request, obj))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser and super().has_add_permission(request))
+
+    def learner_of(self, obj: Any) -> Learner | None:
+        return obj if isinstance(obj, Learner) else getattr(obj, "learner", None)
+
+
+@admin.register(Learner)
+class LearnerAdmin(ScopedLearnerAdmin):
+    list_display = ("last_name", "first_name", "date_of_birth", "school", "organisation")
+    list_filter = ("organisation",)
+    search_fields = ("last_name", "first_name", "upn")
+    raw_id_fields = ("school", "organisation")
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if request.user.is_superuser:
+            return [
+                "organisation",
+                "school",
+                *IDENTITY_FIELDS,
+                *CHARACTERISTIC_FIELDS,
+                *SPECIAL_CATEGORY_FIELDS,
+            ]
+        access = self._access(request, obj)
+        visible = access.visible_fields() if access else (*IDENTITY_FIELDS, *CHARACTERISTIC_FIELDS)
+        return ["school", *visible]
+
+
+@admin.register(ParentCarer)
+class ParentCarerAdmin(ScopedLearnerAdmin):
+    learner_path = "learner"
+    list_display = ("name", "relationship", "learner")
+    fields = ("name", "relationship", "email", "phone")
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(ScopedLearnerAdmin):
+    learner_path = "learner"
+    list_display = ("learner", "lawful_basis", "given_by", "recorded_on")
+    fields = (
+        "lawful_basis",
+        "special_category_condition",
+        "given_by",
+        "given_by_name",
+        "recorded_on",
+        "privacy_notice_version",
+        "withdrawn_on",
+    )

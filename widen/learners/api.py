@@ -1,0 +1,237 @@
+"""Learners in the JSON API: the same selectors, policy and services as the pages.
+
+Each learner is returned with only the fields the caller's role and data-sharing agreement
+allow: absent keys mean "not shared with you", never "empty".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from pydantic import ConfigDict
+
+from widen.accounts.requests import api_actor
+from widen.audit.services import access_log_record
+from widen.core.exceptions import ApplicationError, NotFound
+from widen.learners.models import Learner
+from widen.learners.permissions import LearnerAccess, learner_policy
+from widen.learners.selectors import (
+    LearnerFilters,
+    learner_access_map,
+    learner_get,
+    learner_list,
+    learner_pseudonym,
+)
+from widen.learners.services import learner_create, learner_update
+from widen.organisations.selectors import organisation_get
+
+router = Router(tags=["learners"])
+
+MAX_PAGE_SIZE = 200
+
+
+class LearnerOut(Schema):
+    id: UUID
+    pseudonym: str
+    organisation_id: UUID
+    school_id: UUID | None = None
+    year_group: int
+    first_name: str | None = None
+    last_name: str | None = None
+    preferred_name: str | None = None
+    date_of_birth: date | None = None
+    home_postcode: str | None = None
+    upn: str | None = None
+    uln: str | None = None
+    sex: str | None = None
+    free_school_meals: bool | None = None
+    ever_6_free_school_meals: bool | None = None
+    young_carer: bool | None = None
+    estranged: bool | None = None
+    first_in_family: bool | None = None
+    care_experienced: bool | None = None
+    disability: bool | None = None
+    ethnicity: str | None = None
+
+
+class LearnerPage(Schema):
+    count: int
+    results: list[LearnerOut]
+
+
+class LearnerFields(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    first_name: str | None = Field(None, max_length=100)
+    last_name: str | None = Field(None, max_length=100)
+    preferred_name: str | None = Field(None, max_length=100)
+    date_of_birth: date | None = None
+    home_postcode: str | None = Field(None, max_length=20)
+    upn: str | None = Field(None, max_length=20)
+    uln: str | None = Field(None, max_length=20)
+    school_id: UUID | None = None
+    sex: str | None = Field(None, max_length=10)
+    free_school_meals: bool | None = None
+    ever_6_free_school_meals: bool | None = None
+    young_carer: bool | None = None
+    estranged: bool | None = None
+    first_in_family: bool | None = None
+    care_experienced: bool | None = None
+    disability: bool | None = None
+    ethnicity: str | None = Field(None, max_length=40)
+
+
+class LearnerCreateIn(LearnerFields):
+    organisation_id: UUID
+    first_name: str = Field(..., max_length=100)
+    last_name: str = Field(..., max_length=100)
+    date_of_birth: date
+
+
+_TEXT_FIELDS = {
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "home_postcode",
+    "upn",
+    "uln",
+    "sex",
+    "ethnicity",
+}
+
+
+def _serialise(learner: Learner, access: LearnerAccess) -> dict[str, Any]:
+    shown: dict[str, Any] = {
+        "id": learner.id,
+        "pseudonym": learner_pseudonym(learner.id),
+        "organisation_id": learner.organisation_id,
+        "year_group": learner.year_group(),
+    }
+    if not access.pseudonymised:
+        shown["school_id"] = learner.school_id
+    for name in access.visible_fields():
+        shown[name] = getattr(learner, name)
+    return shown
+
+
+def _model_values(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        name: ("" if value is None and name in _TEXT_FIELDS else value)
+        for name, value in values.items()
+    }
+
+
+def _school(request: HttpRequest, school_id: UUID | None) -> Any:
+    if school_id is None:
+        return None
+    school = organisation_get(actor=api_actor(request), organisation_id=school_id)
+    if not school.is_school:
+        raise ApplicationError("school_id must be a school or college.", field="school_id")
+    return school
+
+
+@router.get("", response=LearnerPage, exclude_unset=True, operation_id="learner_list")
+def learner_list_api(
+    request: HttpRequest,
+    q: str = "",
+    school: str = "",
+    year_group: str = "",
+    characteristic: str = "",
+    limit: int = 50,
+    offset: int = 0,
+) -> dict[str, Any]:
+    filters = LearnerFilters.from_params(
+        {"q": q, "school": school, "year_group": year_group, "characteristic": characteristic}
+    )
+    learners = learner_list(actor=api_actor(request), filters=filters)
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    offset = max(0, offset)
+    page = list(learners[offset : offset + limit])
+    access_by_learner = learner_access_map(actor=api_actor(request), learners=page)
+    if filters.needs_special_category:
+        for learner in page:
+            access = access_by_learner[learner.id]
+            access_log_record(
+                actor=api_actor(request),
+                learner_ids=[learner.id],
+                data_categories=access.categories,
+                purpose=f"API learner list filtered on {filters.characteristic}",
+                actor_organisation_id=access.actor_organisation_id,
+                data_sharing_agreement_id=access.data_sharing_agreement_id,
+            )
+    return {
+        "count": learners.count(),
+        "results": [_serialise(learner, access_by_learner[learner.id]) for learner in page],
+    }
+
+
+def _log_if_special(
+    request: HttpRequest, learner: Learner, access: LearnerAccess, purpose: str
+) -> None:
+    if access.sees_special_category:
+        access_log_record(
+            actor=api_actor(request),
+            learner_ids=[learner.id],
+            data_categories=access.categories,
+            purpose=purpose,
+            actor_organisation_id=access.actor_organisation_id,
+            data_sharing_agreement_id=access.data_sharing_agreement_id,
+        )
+
+
+@router.get("/{learner_id}", response=LearnerOut, exclude_unset=True, operation_id="learner_get")
+def learner_get_api(request: HttpRequest, learner_id: UUID) -> dict[str, Any]:
+    learner, access = learner_get(actor=api_actor(request), learner_id=learner_id)
+    _log_if_special(request, learner, access, "API learner record read")
+    return _serialise(learner, access)
+
+
+@router.post("", response={201: LearnerOut}, exclude_unset=True, operation_id="learner_create")
+def learner_create_api(
+    request: HttpRequest, payload: LearnerCreateIn
+) -> tuple[int, dict[str, Any]]:
+    organisation = (
+        learner_policy.organisations_for_create(api_actor(request))
+        .filter(id=payload.organisation_id)
+        .first()
+    )
+    if organisation is None:
+        raise NotFound
+    values = payload.model_dump(exclude_unset=True, exclude={"organisation_id", "school_id"})
+    learner = learner_create(
+        organisation=organisation,
+        school=_school(request, payload.school_id),
+        details=_model_values(values),
+        allowed_fields=learner_policy.creatable_fields(api_actor(request), organisation),
+        acting_user=api_actor(request),
+    )
+    _, access = learner_get(actor=api_actor(request), learner_id=learner.id)
+    return 201, _serialise(learner, access)
+
+
+@router.patch(
+    "/{learner_id}", response=LearnerOut, exclude_unset=True, operation_id="learner_update"
+)
+def learner_update_api(
+    request: HttpRequest, learner_id: UUID, payload: LearnerFields
+) -> dict[str, Any]:
+    learner, access = learner_get(actor=api_actor(request), learner_id=learner_id)
+    if not access.can_edit:
+        raise NotFound
+    values = payload.model_dump(exclude_unset=True)
+    school: Any = "unchanged"
+    if "school_id" in values:
+        school = _school(request, values.pop("school_id"))
+    learner = learner_update(
+        learner=learner,
+        access=access,
+        changes=_model_values(values),
+        school=school,
+        acting_user=api_actor(request),
+    )
+    _log_if_special(request, learner, access, "API learner record updated")
+    return _serialise(learner, access)

@@ -1,0 +1,119 @@
+"""Learner forms. Each form is built with exactly the fields the person's role may set."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from widen.learners.models import ConsentGivenBy, ConsentRecord, Learner, ParentCarer
+from widen.organisations.models import Organisation
+
+YES_NO_UNKNOWN = [("", "Not known"), ("true", "Yes"), ("false", "No")]
+BOOLEAN_FIELDS = {
+    "free_school_meals",
+    "ever_6_free_school_meals",
+    "young_carer",
+    "estranged",
+    "first_in_family",
+    "care_experienced",
+    "disability",
+}
+
+
+def _to_boolean(value: str) -> bool | None:
+    return {"true": True, "false": False}.get(value)
+
+
+class LearnerForm(forms.ModelForm):
+    class Meta:
+        model = Learner
+        fields = (
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "date_of_birth",
+            "home_postcode",
+            "upn",
+            "uln",
+            "school",
+            "sex",
+            "free_school_meals",
+            "ever_6_free_school_meals",
+            "young_carer",
+            "estranged",
+            "first_in_family",
+            "care_experienced",
+            "disability",
+            "ethnicity",
+        )
+        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(
+        self,
+        *args: Any,
+        allowed_fields: tuple[str, ...],
+        schools: QuerySet[Organisation],
+        organisations: QuerySet[Organisation] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name != "school" and name not in allowed_fields:
+                del self.fields[name]
+        self.fields["school"].queryset = schools  # type: ignore[attr-defined]
+        self.fields["school"].required = False
+        for name in BOOLEAN_FIELDS & set(self.fields):
+            initial = getattr(self.instance, name, None)
+            self.fields[name] = forms.TypedChoiceField(
+                label=self.fields[name].label,
+                choices=YES_NO_UNKNOWN,
+                coerce=_to_boolean,
+                empty_value=None,
+                required=False,
+                initial={True: "true", False: "false"}.get(initial, "")
+                if initial is not None
+                else "",
+            )
+        if organisations is not None:
+            self.fields["organisation"] = forms.ModelChoiceField(
+                queryset=organisations,
+                label="Held by",
+                help_text="The organisation recording this learner.",
+                initial=organisations.first() if organisations.count() == 1 else None,
+            )
+            self.order_fields(["organisation"])
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("autocomplete", "off")
+
+    def learner_details(self) -> dict[str, Any]:
+        return {
+            name: self.cleaned_data[name]
+            for name in self.fields
+            if name not in {"school", "organisation"}
+        }
+
+
+class ParentCarerForm(forms.ModelForm):
+    class Meta:
+        model = ParentCarer
+        fields = ("name", "relationship", "email", "phone")
+
+
+class ConsentRecordForm(forms.ModelForm):
+    class Meta:
+        model = ConsentRecord
+        fields = (
+            "lawful_basis",
+            "special_category_condition",
+            "given_by",
+            "given_by_name",
+            "recorded_on",
+            "privacy_notice_version",
+        )
+        widgets = {"recorded_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["given_by"].initial = ConsentGivenBy.NOT_APPLICABLE

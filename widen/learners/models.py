@@ -1,0 +1,292 @@
+"""Learners, their parents and carers, and the lawful basis for holding their data."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from widen.audit.models import AuditedModel
+from widen.core.academic_years import AcademicYear, age_on
+from widen.core.identifiers import normalise_postcode, normalise_upn, validate_uln
+from widen.core.models import TimestampedModel
+from widen.organisations.models import (
+    DataCategory,
+    LawfulBasis,
+    Organisation,
+    SpecialCategoryCondition,
+)
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+
+
+class Ethnicity(models.TextChoices):
+    """The ONS 2021 Census ethnic groups (England and Wales), 19 categories plus two answers."""
+
+    ASIAN_BANGLADESHI = "asian_bangladeshi", "Asian, Asian British or Asian Welsh: Bangladeshi"
+    ASIAN_CHINESE = "asian_chinese", "Asian, Asian British or Asian Welsh: Chinese"
+    ASIAN_INDIAN = "asian_indian", "Asian, Asian British or Asian Welsh: Indian"
+    ASIAN_PAKISTANI = "asian_pakistani", "Asian, Asian British or Asian Welsh: Pakistani"
+    ASIAN_OTHER = "asian_other", "Asian, Asian British or Asian Welsh: Other Asian"
+    BLACK_AFRICAN = (
+        "black_african",
+        "Black, Black British, Black Welsh, Caribbean or African: African",
+    )
+    BLACK_CARIBBEAN = (
+        "black_caribbean",
+        "Black, Black British, Black Welsh, Caribbean or African: Caribbean",
+    )
+    BLACK_OTHER = (
+        "black_other",
+        "Black, Black British, Black Welsh, Caribbean or African: Other Black",
+    )
+    MIXED_WHITE_ASIAN = "mixed_white_asian", "Mixed or Multiple ethnic groups: White and Asian"
+    MIXED_WHITE_BLACK_AFRICAN = (
+        "mixed_white_black_african",
+        "Mixed or Multiple ethnic groups: White and Black African",
+    )
+    MIXED_WHITE_BLACK_CARIBBEAN = (
+        "mixed_white_black_caribbean",
+        "Mixed or Multiple ethnic groups: White and Black Caribbean",
+    )
+    MIXED_OTHER = (
+        "mixed_other",
+        "Mixed or Multiple ethnic groups: Other Mixed or Multiple ethnic groups",
+    )
+    WHITE_BRITISH = (
+        "white_british",
+        "White: English, Welsh, Scottish, Northern Irish or British",
+    )
+    WHITE_IRISH = "white_irish", "White: Irish"
+    WHITE_GYPSY_IRISH_TRAVELLER = "white_gypsy_irish_traveller", "White: Gypsy or Irish Traveller"
+    WHITE_ROMA = "white_roma", "White: Roma"
+    WHITE_OTHER = "white_other", "White: Other White"
+    OTHER_ARAB = "other_arab", "Other ethnic group: Arab"
+    OTHER_ANY = "other_any", "Other ethnic group: Any other ethnic group"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", "Prefers not to say"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+# Which learner fields belong to which category of data. Every field a page, export or API
+# shows is in exactly one category; the field-level sharing rules read this table.
+IDENTITY_FIELDS = (
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "home_postcode",
+    "upn",
+    "uln",
+)
+CHARACTERISTIC_FIELDS = (
+    "sex",
+    "free_school_meals",
+    "ever_6_free_school_meals",
+    "young_carer",
+    "estranged",
+    "first_in_family",
+)
+SPECIAL_CATEGORY_FIELDS = ("care_experienced", "disability", "ethnicity")
+FIELDS_BY_CATEGORY: dict[str, tuple[str, ...]] = {
+    DataCategory.IDENTITY: IDENTITY_FIELDS,
+    DataCategory.CHARACTERISTICS: CHARACTERISTIC_FIELDS,
+    DataCategory.SPECIAL_CATEGORY: SPECIAL_CATEGORY_FIELDS,
+}
+# Yes/no facts a list can be filtered on, with the category each belongs to.
+FILTERABLE_CHARACTERISTICS: dict[str, str] = {
+    "free_school_meals": DataCategory.CHARACTERISTICS,
+    "ever_6_free_school_meals": DataCategory.CHARACTERISTICS,
+    "young_carer": DataCategory.CHARACTERISTICS,
+    "estranged": DataCategory.CHARACTERISTICS,
+    "first_in_family": DataCategory.CHARACTERISTICS,
+    "care_experienced": DataCategory.SPECIAL_CATEGORY,
+    "disability": DataCategory.SPECIAL_CATEGORY,
+}
+
+EARLIEST_DATE_OF_BIRTH = date(1900, 1, 1)
+
+
+class Learner(AuditedModel, TimestampedModel):
+    """A young person a partnership works with. Held by one organisation (its controller)."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="learners",
+        help_text="The organisation that holds this learner's record.",
+    )
+    school = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="pupils",
+        null=True,
+        blank=True,
+        limit_choices_to={"organisation_type": "school"},
+    )
+    first_name = models.CharField("Legal first name", max_length=100)
+    last_name = models.CharField("Legal last name", max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    home_postcode = models.CharField(max_length=8, blank=True)
+    upn = models.CharField("UPN", max_length=13, blank=True)
+    uln = models.CharField("ULN", max_length=10, blank=True, validators=[validate_uln])
+
+    sex = models.CharField(max_length=10, choices=Sex.choices, blank=True)
+    free_school_meals = models.BooleanField("Free school meals (now)", null=True, blank=True)
+    ever_6_free_school_meals = models.BooleanField("Ever-6 FSM", null=True, blank=True)
+    young_carer = models.BooleanField(null=True, blank=True)
+    estranged = models.BooleanField(null=True, blank=True)
+    first_in_family = models.BooleanField("First in family to go to HE", null=True, blank=True)
+
+    care_experienced = models.BooleanField(null=True, blank=True)
+    disability = models.BooleanField("Disabled", null=True, blank=True)
+    ethnicity = models.CharField(max_length=40, choices=Ethnicity.choices, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        indexes = [
+            models.Index(fields=["organisation", "last_name", "first_name"]),
+            models.Index(fields=["school", "date_of_birth"]),
+            models.Index(fields=["date_of_birth"]),
+            models.Index(fields=["upn"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "upn"],
+                condition=~Q(upn=""),
+                name="learner_upn_once_per_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.preferred_name or self.first_name} {self.last_name}"
+
+    def year_group(self, academic_year: AcademicYear | None = None) -> int:
+        return (academic_year or AcademicYear.current()).year_group_of(self.date_of_birth)
+
+    def year_group_label(self, academic_year: AcademicYear | None = None) -> str:
+        group = self.year_group(academic_year)
+        if group == 0:
+            return "Reception"
+        if group < 0:
+            return "Below school age"
+        if group > 13:
+            return "Left school"
+        return f"Year {group}"
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.home_postcode:
+            try:
+                self.home_postcode = normalise_postcode(self.home_postcode)
+            except ValidationError as error:
+                errors["home_postcode"] = error.messages
+        if self.upn:
+            try:
+                self.upn = normalise_upn(self.upn)
+            except ValidationError as error:
+                errors["upn"] = error.messages
+        if self.date_of_birth and not (
+            EARLIEST_DATE_OF_BIRTH <= self.date_of_birth <= timezone.localdate()
+        ):
+            errors["date_of_birth"] = ["The date of birth must be in the past."]
+        if self.school_id and self.school and not self.school.is_school:
+            errors["school"] = ["Choose a school or college."]
+        if errors:
+            raise ValidationError(errors)
+
+    def audit_learner_id(self) -> Any:
+        return self.pk
+
+    def audit_organisation_id(self) -> Any:
+        return self.organisation_id
+
+
+class ParentCarer(AuditedModel, TimestampedModel):
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="parent_carers")
+    name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=60, help_text="For example mother, foster carer.")
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "parent or carer"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relationship})"
+
+    def audit_learner_id(self) -> Any:
+        return self.learner_id
+
+    def audit_organisation_id(self) -> Any:
+        return self.learner.organisation_id
+
+
+class ConsentGivenBy(models.TextChoices):
+    LEARNER = "learner", "The learner"
+    PARENT_CARER = "parent_carer", "A parent or carer"
+    NOT_APPLICABLE = "not_applicable", "Not applicable (not based on consent)"
+
+
+PARENTAL_CONSENT_AGE = 13
+
+
+class ConsentRecord(AuditedModel, TimestampedModel):
+    """The lawful basis for holding a learner's data and, where it is consent, who gave it."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="consents")
+    lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices)
+    special_category_condition = models.CharField(
+        "Article 9 condition", max_length=30, choices=SpecialCategoryCondition.choices, blank=True
+    )
+    given_by = models.CharField(max_length=20, choices=ConsentGivenBy.choices)
+    given_by_name = models.CharField(max_length=200, blank=True)
+    recorded_on = models.DateField()
+    privacy_notice_version = models.CharField(max_length=40)
+    withdrawn_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-recorded_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_lawful_basis_display()} ({self.recorded_on})"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.lawful_basis == LawfulBasis.CONSENT:
+            if self.given_by == ConsentGivenBy.NOT_APPLICABLE:
+                errors["given_by"] = "Say who gave consent."
+            elif (
+                self.given_by == ConsentGivenBy.LEARNER
+                and self.learner_id
+                and self.recorded_on
+                and age_on(self.learner.date_of_birth, self.recorded_on) < PARENTAL_CONSENT_AGE
+            ):
+                errors["given_by"] = (
+                    "This learner was under 13 when consent was given: a parent or carer must "
+                    "give it."
+                )
+            if not self.given_by_name:
+                errors["given_by_name"] = "Record the name of the person who gave consent."
+        if self.withdrawn_on and self.recorded_on and self.withdrawn_on < self.recorded_on:
+            errors["withdrawn_on"] = "Consent cannot be withdrawn before it was given."
+        if errors:
+            raise ValidationError(errors)
+
+    def audit_learner_id(self) -> Any:
+        return self.learner_id
+
+    def audit_organisation_id(self) -> Any:
+        return self.learner.organisation_id

@@ -1,0 +1,205 @@
+"""Who may see and change which learners, and which of their fields. The one place that decides.
+
+A person sees a learner through a role (`Membership`) in an organisation:
+
+* **own**: the learner is held by that organisation, or (for a school) is one of its pupils:
+  the role's categories of data; the role may edit learners the organisation holds.
+* **partner**: the learner is held by another party to a data-sharing agreement in force that
+  includes the person's organisation: the categories both the role and the agreement allow;
+  never edit.
+
+Anything else is invisible, and answers exactly like a learner that does not exist.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+from functools import reduce
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+
+from widen.accounts.models import Membership, User
+from widen.learners.models import FIELDS_BY_CATEGORY, Learner
+from widen.organisations.models import DataCategory, DataSharingAgreement, Organisation
+
+OWN = "own"
+PARTNER = "partner"
+
+
+@dataclass(frozen=True)
+class LearnerScope:
+    """One route by which a person sees a set of learners."""
+
+    relation: str
+    actor_organisation_id: UUID
+    organisation_ids: frozenset[UUID]  # learners held by these organisations
+    school_id: UUID | None  # or learners at this school
+    categories: frozenset[str]
+    edits_learners: bool
+    sees_audit: bool
+    data_sharing_agreement_id: UUID | None = None
+
+    def query(self) -> Q:
+        condition = Q(organisation_id__in=self.organisation_ids)
+        if self.school_id is not None:
+            condition |= Q(school_id=self.school_id)
+        return condition
+
+    def includes(self, learner: Learner) -> bool:
+        return learner.organisation_id in self.organisation_ids or (
+            self.school_id is not None and learner.school_id == self.school_id
+        )
+
+
+@dataclass(frozen=True)
+class LearnerAccess:
+    """What one person may do with one learner."""
+
+    categories: frozenset[str]
+    can_edit: bool
+    can_see_audit: bool
+    relation: str
+    actor_organisation_id: UUID
+    data_sharing_agreement_id: UUID | None
+
+    @property
+    def pseudonymised(self) -> bool:
+        return DataCategory.IDENTITY not in self.categories
+
+    @property
+    def sees_special_category(self) -> bool:
+        return DataCategory.SPECIAL_CATEGORY in self.categories
+
+    def visible_fields(self) -> tuple[str, ...]:
+        return tuple(
+            name
+            for category in DataCategory.values
+            if category in self.categories
+            for name in FIELDS_BY_CATEGORY[category]
+        )
+
+    def editable_fields(self) -> tuple[str, ...]:
+        return self.visible_fields() if self.can_edit else ()
+
+
+class LearnerPolicy:
+    def scopes(self, actor: User) -> list[LearnerScope]:
+        if not actor.is_authenticated or not actor.is_active:
+            return []
+        memberships = list(
+            Membership.objects.filter(user=actor).select_related("organisation").order_by("id")
+        )
+        if not memberships:
+            return []
+        member_org_ids = {membership.organisation_id for membership in memberships}
+        agreements = list(
+            DataSharingAgreement.objects.in_force()
+            .filter(parties__in=member_org_ids)
+            .distinct()
+            .prefetch_related("parties")
+        )
+        scopes: list[LearnerScope] = []
+        for membership in memberships:
+            capabilities = membership.capabilities
+            organisation: Organisation = membership.organisation
+            scopes.append(
+                LearnerScope(
+                    relation=OWN,
+                    actor_organisation_id=organisation.id,
+                    organisation_ids=frozenset({organisation.id}),
+                    school_id=organisation.id if organisation.is_school else None,
+                    categories=capabilities.categories,
+                    edits_learners=capabilities.edits_learners,
+                    sees_audit=capabilities.sees_audit,
+                )
+            )
+            for agreement in agreements:
+                party_ids = {party.id for party in agreement.parties.all()}
+                if organisation.id not in party_ids:
+                    continue
+                categories = capabilities.categories & agreement.categories
+                others = frozenset(party_ids - {organisation.id})
+                if categories and others:
+                    scopes.append(
+                        LearnerScope(
+                            relation=PARTNER,
+                            actor_organisation_id=organisation.id,
+                            organisation_ids=others,
+                            school_id=None,
+                            categories=categories,
+                            edits_learners=False,
+                            sees_audit=False,
+                            data_sharing_agreement_id=agreement.id,
+                        )
+                    )
+        return scopes
+
+    def visible_to(self, actor: User, *, needing: str | None = None) -> QuerySet[Learner]:
+        """Learners `actor` may see (with category `needing`, if given)."""
+        scopes = [
+            scope
+            for scope in self.scopes(actor)
+            if scope.categories and (needing is None or needing in scope.categories)
+        ]
+        if not scopes:
+            return Learner.objects.none()
+        return Learner.objects.filter(reduce(operator.or_, (scope.query() for scope in scopes)))
+
+    def access(self, actor: User, learner: Learner) -> LearnerAccess | None:
+        return self.access_from_scopes(self.scopes(actor), learner)
+
+    def access_from_scopes(
+        self, scopes: list[LearnerScope], learner: Learner
+    ) -> LearnerAccess | None:
+        matching = [scope for scope in scopes if scope.categories and scope.includes(learner)]
+        if not matching:
+            return None
+        own = [scope for scope in matching if scope.relation == OWN]
+        editing = [
+            scope
+            for scope in own
+            if scope.edits_learners and learner.organisation_id in scope.organisation_ids
+        ]
+        agreement_ids = [
+            scope.data_sharing_agreement_id for scope in matching if scope.data_sharing_agreement_id
+        ]
+        return LearnerAccess(
+            categories=frozenset().union(*(scope.categories for scope in matching)),
+            can_edit=bool(editing),
+            can_see_audit=any(scope.sees_audit for scope in own),
+            relation=OWN if own else PARTNER,
+            actor_organisation_id=(own or matching)[0].actor_organisation_id,
+            data_sharing_agreement_id=None
+            if own
+            else (agreement_ids[0] if agreement_ids else None),
+        )
+
+    def organisations_for_create(self, actor: User) -> QuerySet[Organisation]:
+        """Organisations in which `actor` may record new learners."""
+        if not actor.is_authenticated or not actor.is_active:
+            return Organisation.objects.none()
+        roles = [
+            membership.role
+            for membership in Membership.objects.filter(user=actor)
+            if membership.capabilities.edits_learners
+        ]
+        return Organisation.objects.filter(
+            memberships__user=actor, memberships__role__in=roles
+        ).distinct()
+
+    def creatable_fields(self, actor: User, organisation: Organisation) -> tuple[str, ...]:
+        membership = Membership.objects.filter(user=actor, organisation=organisation).first()
+        if membership is None or not membership.capabilities.edits_learners:
+            return ()
+        categories = membership.capabilities.categories
+        return tuple(
+            name
+            for category in DataCategory.values
+            if category in categories
+            for name in FIELDS_BY_CATEGORY[category]
+        )
+
+
+learner_policy = LearnerPolicy()

@@ -1,0 +1,334 @@
+"""Learner pages: find, view, add and change learners; who accessed a learner."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from widen.accounts.requests import AuthenticatedRequest
+from widen.audit.selectors import access_log_for_learner, audit_events_for_learner
+from widen.audit.services import access_log_record
+from widen.core.academic_years import AcademicYear
+from widen.core.exceptions import ApplicationError, NotFound
+from widen.learners.forms import ConsentRecordForm, LearnerForm, ParentCarerForm
+from widen.learners.models import FILTERABLE_CHARACTERISTICS, Learner
+from widen.learners.permissions import LearnerAccess, learner_policy
+from widen.learners.selectors import (
+    YEAR_GROUPS,
+    LearnerFilters,
+    learner_access_map,
+    learner_get,
+    learner_list,
+    learner_pseudonym,
+)
+from widen.learners.services import (
+    consent_record_add,
+    learner_create,
+    learner_update,
+    parent_carer_add,
+)
+from widen.organisations.models import DataCategory, Organisation
+from widen.organisations.selectors import organisation_list
+
+PAGE_SIZE = 50
+
+
+def _get_or_404(request: AuthenticatedRequest, learner_id: UUID) -> tuple[Learner, LearnerAccess]:
+    try:
+        return learner_get(actor=request.user, learner_id=learner_id)
+    except NotFound as error:
+        raise Http404("No such learner.") from error
+
+
+def _schools_for(request: AuthenticatedRequest) -> Any:
+    return organisation_list(actor=request.user, organisation_type="school")
+
+
+def _log_special_category_view(
+    request: AuthenticatedRequest, learner_ids: list[UUID], access: LearnerAccess, purpose: str
+) -> None:
+    if learner_ids:
+        access_log_record(
+            actor=request.user,
+            learner_ids=learner_ids,
+            data_categories=sorted(access.categories),
+            purpose=purpose,
+            actor_organisation_id=access.actor_organisation_id,
+            data_sharing_agreement_id=access.data_sharing_agreement_id,
+        )
+
+
+@require_http_methods(["GET"])
+def learner_list_view(request: AuthenticatedRequest) -> HttpResponse:
+    filters = LearnerFilters.from_params(request.GET)
+    academic_year = AcademicYear.current()
+    learners = learner_list(actor=request.user, filters=filters, academic_year=academic_year)
+    page = Paginator(learners, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    access_by_learner = learner_access_map(actor=request.user, learners=rows)
+    if filters.needs_special_category:
+        # A list filtered on a special category fact discloses that fact about every row shown.
+        for learner in rows:
+            access = access_by_learner[learner.id]
+            _log_special_category_view(
+                request, [learner.id], access, f"learner list filtered on {filters.characteristic}"
+            )
+    sees_special = learner_policy.visible_to(
+        request.user,
+        needing=DataCategory.SPECIAL_CATEGORY,
+    ).exists()
+    characteristic_choices = [
+        (name, field_label(name))
+        for name, category in FILTERABLE_CHARACTERISTICS.items()
+        if category != DataCategory.SPECIAL_CATEGORY or sees_special
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "rows": [
+            {
+                "learner": learner,
+                "access": access_by_learner[learner.id],
+                "pseudonym": learner_pseudonym(learner.id),
+                "year_group": learner.year_group_label(academic_year),
+            }
+            for learner in rows
+        ],
+        "filters": filters,
+        "schools": _schools_for(request),
+        "year_groups": list(YEAR_GROUPS),
+        "characteristic_choices": characteristic_choices,
+        "academic_year": academic_year,
+        "query_string": query.urlencode(),
+        "can_create": learner_policy.organisations_for_create(request.user).exists(),
+    }
+    return render(request, "learners/learner_list.html", context)
+
+
+@require_http_methods(["GET"])
+def learner_detail_view(request: AuthenticatedRequest, learner_id: UUID) -> HttpResponse:
+    learner, access = _get_or_404(request, learner_id)
+    if access.sees_special_category:
+        _log_special_category_view(request, [learner.id], access, "learner record viewed")
+    visible = set(access.visible_fields())
+    fields = [
+        {
+            "name": name,
+            "label": field_label(name),
+            "value": _display_value(learner, name),
+        }
+        for name in access.visible_fields()
+    ]
+    context = {
+        "learner": learner,
+        "access": access,
+        "pseudonym": learner_pseudonym(learner.id),
+        "year_group": learner.year_group_label(),
+        "identity_fields": [
+            f
+            for f in fields
+            if f["name"] in visible and _category(f["name"]) == DataCategory.IDENTITY
+        ],
+        "characteristic_fields": [
+            f for f in fields if _category(f["name"]) == DataCategory.CHARACTERISTICS
+        ],
+        "special_fields": [
+            f for f in fields if _category(f["name"]) == DataCategory.SPECIAL_CATEGORY
+        ],
+        "parent_carers": learner.parent_carers.all() if not access.pseudonymised else [],
+        "consents": learner.consents.all(),
+    }
+    return render(request, "learners/learner_detail.html", context)
+
+
+def field_label(name: str) -> str:
+    return str(Learner._meta.get_field(name).verbose_name).capitalize()  # type: ignore[union-attr]
+
+
+def _category(name: str) -> str:
+    from widen.learners.models import FIELDS_BY_CATEGORY  # noqa: PLC0415
+
+    for category, names in FIELDS_BY_CATEGORY.items():
+        if name in names:
+            return category
+    return ""
+
+
+def _display_value(learner: Learner, name: str) -> str:
+    value = getattr(learner, name)
+    display = getattr(learner, f"get_{name}_display", None)
+    if display is not None and value:
+        return str(display())
+    if value is True:
+        return "Yes"
+    if value is False:
+        return "No"
+    if value in (None, ""):
+        return "Not recorded"
+    if hasattr(value, "strftime"):
+        return value.strftime("%-d %B %Y")
+    return str(value)
+
+
+@require_http_methods(["GET", "POST"])
+def learner_create_view(request: AuthenticatedRequest) -> HttpResponse:
+    organisations = learner_policy.organisations_for_create(request.user)
+    chosen: Organisation | None = None
+    chosen_id = _uuid_or_none(request.POST.get("organisation"))
+    if request.method == "POST" and chosen_id is not None:
+        chosen = organisations.filter(id=chosen_id).first()
+    default = organisations.first()
+    if default is None:
+        raise Http404("You cannot add learners.")
+    allowed = learner_policy.creatable_fields(request.user, chosen or default)
+    form = LearnerForm(
+        request.POST or None,
+        allowed_fields=allowed,
+        schools=_schools_for(request),
+        organisations=organisations,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            learner = learner_create(
+                organisation=form.cleaned_data["organisation"],
+                school=form.cleaned_data.get("school"),
+                details=form.learner_details(),
+                allowed_fields=allowed,
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"{learner.display_name} has been added.")
+            return redirect("learners:detail", learner_id=learner.id)
+    return render(request, "learners/learner_form.html", {"form": form, "creating": True})
+
+
+def _uuid_or_none(raw: Any) -> UUID | None:
+    try:
+        return UUID(str(raw))
+    except ValueError:
+        return None
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for field_error in field_errors:
+                for message in field_error.messages:
+                    form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+@require_http_methods(["GET", "POST"])
+def learner_edit_view(request: AuthenticatedRequest, learner_id: UUID) -> HttpResponse:
+    learner, access = _get_or_404(request, learner_id)
+    if not access.can_edit:
+        raise Http404("No such learner.")
+    form = LearnerForm(
+        request.POST or None,
+        instance=learner,
+        allowed_fields=access.editable_fields(),
+        schools=_schools_for(request),
+    )
+    if request.method == "POST" and form.is_valid():
+        fresh, fresh_access = _get_or_404(request, learner_id)
+        try:
+            learner_update(
+                learner=fresh,
+                access=fresh_access,
+                changes=form.learner_details(),
+                school=form.cleaned_data.get("school"),
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Your changes have been saved.")
+            return redirect("learners:detail", learner_id=learner_id)
+    if access.sees_special_category:
+        _log_special_category_view(
+            request, [learner.id], access, "learner record opened for editing"
+        )
+    return render(
+        request, "learners/learner_form.html", {"form": form, "learner": learner, "creating": False}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def parent_carer_add_view(request: AuthenticatedRequest, learner_id: UUID) -> HttpResponse:
+    learner, access = _get_or_404(request, learner_id)
+    if not access.can_edit:
+        raise Http404("No such learner.")
+    form = ParentCarerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        parent_carer_add(
+            learner=learner,
+            access=access,
+            details=form.cleaned_data,
+            acting_user=request.user,
+        )
+        messages.success(request, "The parent or carer has been added.")
+        return redirect("learners:detail", learner_id=learner_id)
+    return render(
+        request,
+        "learners/related_form.html",
+        {"form": form, "learner": learner, "title": "Add a parent or carer"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consent_add_view(request: AuthenticatedRequest, learner_id: UUID) -> HttpResponse:
+    learner, access = _get_or_404(request, learner_id)
+    if not access.can_edit:
+        raise Http404("No such learner.")
+    form = ConsentRecordForm(request.POST or None, instance=None)
+    form.instance.learner = learner
+    if request.method == "POST" and form.is_valid():
+        try:
+            consent_record_add(
+                learner=learner,
+                access=access,
+                acting_user=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The lawful basis has been recorded.")
+            return redirect("learners:detail", learner_id=learner_id)
+    return render(
+        request,
+        "learners/related_form.html",
+        {"form": form, "learner": learner, "title": "Record the lawful basis or consent"},
+    )
+
+
+@require_http_methods(["GET"])
+def learner_access_view(request: AuthenticatedRequest, learner_id: UUID) -> HttpResponse:
+    learner, access = _get_or_404(request, learner_id)
+    if not access.can_see_audit:
+        raise Http404("No such learner.")
+    context = {
+        "learner": learner,
+        "changes": audit_events_for_learner(learner_id=learner.id)[:200],
+        "views": access_log_for_learner(learner_id=learner.id)[:200],
+        "back_url": reverse("learners:detail", kwargs={"learner_id": learner.id}),
+    }
+    return render(request, "learners/learner_access.html", context)

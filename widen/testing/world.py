@@ -1,0 +1,157 @@
+"""A small, complete partnership for tests: every role, and each relation a learner can have.
+
+Partnership "North" : Alpha University (A), Beta University (B), Sixth Form School (S)
+Partnership "South" : Gamma University (C)
+Agreement A-S-B     : identity, characteristics and special category
+Learners            : held by A (at S), by S, by B, and by C
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from widen.accounts.models import Membership, Role, User
+from widen.accounts.services import api_token_create
+from widen.core import request_context
+from widen.core.academic_years import AcademicYear
+from widen.learners.models import Learner
+from widen.organisations.models import (
+    DataSharingAgreement,
+    LawfulBasis,
+    Organisation,
+    OrganisationType,
+    Partnership,
+    PartnershipMember,
+    SpecialCategoryCondition,
+)
+
+PASSWORD = "a-long-test-password-for-everyone"  # noqa: S105
+
+
+def totp_key_for(username: str) -> str:
+    return hashlib.sha1(username.encode(), usedforsecurity=False).hexdigest()
+
+
+@dataclass
+class World:
+    alpha: Organisation
+    beta: Organisation
+    gamma: Organisation
+    school: Organisation
+    north: Partnership
+    south: Partnership
+    agreement: DataSharingAgreement
+    learner_alpha: Learner
+    learner_school: Learner
+    learner_beta: Learner
+    learner_gamma: Learner
+    users: dict[str, User] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def organisation_of(self, role: str) -> Organisation:
+        return self.school if role == Role.SCHOOL_STAFF else self.alpha
+
+    def learner(self, *, role: str, relation: str) -> Learner:
+        """The learner that stands in `relation` (own / partner / unrelated) to `role`'s user."""
+        if relation == "own":
+            return self.learner_school if role == Role.SCHOOL_STAFF else self.learner_alpha
+        if relation == "partner":
+            return self.learner_beta
+        return self.learner_gamma
+
+
+def year_group_birthday(year_group: int) -> date:
+    first, _ = AcademicYear.current().birth_dates_for(year_group)
+    return first.replace(month=11, day=15)
+
+
+def make_user(username: str, organisation: Organisation | None, role: str | None) -> User:
+    user = User(username=username, first_name=username.split(".")[0].capitalize())
+    user.set_password(PASSWORD)
+    user.save()
+    if organisation is not None and role is not None:
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+    TOTPDevice.objects.create(user=user, name="test", confirmed=True, key=totp_key_for(username))
+    return user
+
+
+def build_world() -> World:
+    with request_context.bind(source="test"):
+        alpha = Organisation.objects.create(
+            name="Alpha University",
+            organisation_type=OrganisationType.HE_PROVIDER,
+            ukprn="10000001",
+        )
+        beta = Organisation.objects.create(
+            name="Beta University", organisation_type=OrganisationType.HE_PROVIDER, ukprn="10000002"
+        )
+        gamma = Organisation.objects.create(
+            name="Gamma University",
+            organisation_type=OrganisationType.HE_PROVIDER,
+            ukprn="10000003",
+        )
+        school = Organisation.objects.create(
+            name="Sixth Form School",
+            organisation_type=OrganisationType.SCHOOL,
+            urn="100001",
+            phase="Secondary",
+            local_authority="Newham",
+            postcode="E15 1AA",
+        )
+        north = Partnership.objects.create(name="North", lead_organisation=alpha)
+        south = Partnership.objects.create(name="South", lead_organisation=gamma)
+        for organisation in (alpha, beta, school):
+            PartnershipMember.objects.create(partnership=north, organisation=organisation)
+        PartnershipMember.objects.create(partnership=south, organisation=gamma)
+        agreement = DataSharingAgreement.objects.create(
+            partnership=north,
+            title="North outreach agreement",
+            shares_identity=True,
+            shares_characteristics=True,
+            shares_special_category=True,
+            purpose="Outreach delivery and evaluation",
+            lawful_basis=LawfulBasis.PUBLIC_TASK,
+            special_category_condition=SpecialCategoryCondition.SUBSTANTIAL_PUBLIC_INTEREST_EQUALITY,
+            starts_on=date(2020, 9, 1),
+        )
+        agreement.parties.set([alpha, beta, school])
+
+        def learner(holder: Organisation, first: str, last: str) -> Learner:
+            return Learner.objects.create(
+                organisation=holder,
+                school=school,
+                first_name=first,
+                last_name=last,
+                date_of_birth=year_group_birthday(10),
+                home_postcode="E15 4LZ",
+                free_school_meals=True,
+                care_experienced=True,
+                disability=False,
+                ethnicity="black_african",
+            )
+
+        world = World(
+            alpha=alpha,
+            beta=beta,
+            gamma=gamma,
+            school=school,
+            north=north,
+            south=south,
+            agreement=agreement,
+            learner_alpha=learner(alpha, "Amara", "Alphason"),
+            learner_school=learner(school, "Sami", "Schoolman"),
+            learner_beta=learner(beta, "Bea", "Betterton"),
+            learner_gamma=learner(gamma, "Gus", "Gammage"),
+        )
+        for role in Role.values:
+            username = f"{role}.alpha"
+            world.users[role] = make_user(username, world.organisation_of(role), role)
+            world.tokens[role] = api_token_create(user=world.users[role], name="test")[1]
+        world.users["staff"] = make_user("staff.alpha", alpha, Role.ORGANISATION_ADMIN)
+        world.users["staff"].is_staff = True
+        world.users["staff"].save()
+    return world
