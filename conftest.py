@@ -33,3 +33,18 @@ def signed_in_client(user: User, *, verified: bool = True) -> Client:
 @pytest.fixture
 def client_for() -> Callable[..., Client]:
     return signed_in_client
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the security scorecard figures the tests recorded (SECURITY, "Scorecard")."""
+    totals: dict[str, int] = {}
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            for key, value in getattr(report, "user_properties", []):
+                if isinstance(value, int):
+                    totals[f"{key} {outcome}"] = totals.get(f"{key} {outcome}", 0) + value
+    if not totals:
+        return
+    terminalreporter.section("security scorecard")
+    for key, value in sorted(totals.items()):
+        terminalreporter.write_line(f"{key.replace('_', ' ')}: {value}")

@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from widen.accounts.requests import api_actor
@@ -191,9 +191,7 @@ def learner_get_api(request: HttpRequest, learner_id: UUID) -> dict[str, Any]:
 
 
 @router.post("", response={201: LearnerOut}, exclude_unset=True, operation_id="learner_create")
-def learner_create_api(
-    request: HttpRequest, payload: LearnerCreateIn
-) -> tuple[int, dict[str, Any]]:
+def learner_create_api(request: HttpRequest, payload: LearnerCreateIn) -> Status:
     organisation = (
         learner_policy.organisations_for_create(api_actor(request))
         .filter(id=payload.organisation_id)
@@ -210,7 +208,7 @@ def learner_create_api(
         acting_user=api_actor(request),
     )
     _, access = learner_get(actor=api_actor(request), learner_id=learner.id)
-    return 201, _serialise(learner, access)
+    return Status(201, _serialise(learner, access))
 
 
 @router.patch(

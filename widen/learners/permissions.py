@@ -2,8 +2,9 @@
 
 A person sees a learner through a role (`Membership`) in an organisation:
 
-* **own**: the learner is held by that organisation, or (for a school) is one of its pupils:
-  the role's categories of data; the role may edit learners the organisation holds.
+* **own**: the learner is held by that organisation: the role's categories of data; roles that
+  edit learners may edit them. (A school sees the pupils it holds, and other partners' records of
+  its pupils only under an agreement: another partner's record is that partner's data.)
 * **partner**: the learner is held by another party to a data-sharing agreement in force that
   includes the person's organisation: the categories both the role and the agreement allow;
   never edit.
@@ -35,22 +36,16 @@ class LearnerScope:
     relation: str
     actor_organisation_id: UUID
     organisation_ids: frozenset[UUID]  # learners held by these organisations
-    school_id: UUID | None  # or learners at this school
     categories: frozenset[str]
     edits_learners: bool
     sees_audit: bool
     data_sharing_agreement_id: UUID | None = None
 
     def query(self) -> Q:
-        condition = Q(organisation_id__in=self.organisation_ids)
-        if self.school_id is not None:
-            condition |= Q(school_id=self.school_id)
-        return condition
+        return Q(organisation_id__in=self.organisation_ids)
 
     def includes(self, learner: Learner) -> bool:
-        return learner.organisation_id in self.organisation_ids or (
-            self.school_id is not None and learner.school_id == self.school_id
-        )
+        return learner.organisation_id in self.organisation_ids
 
 
 @dataclass(frozen=True)
@@ -109,7 +104,6 @@ class LearnerPolicy:
                     relation=OWN,
                     actor_organisation_id=organisation.id,
                     organisation_ids=frozenset({organisation.id}),
-                    school_id=organisation.id if organisation.is_school else None,
                     categories=capabilities.categories,
                     edits_learners=capabilities.edits_learners,
                     sees_audit=capabilities.sees_audit,
@@ -127,7 +121,6 @@ class LearnerPolicy:
                             relation=PARTNER,
                             actor_organisation_id=organisation.id,
                             organisation_ids=others,
-                            school_id=None,
                             categories=categories,
                             edits_learners=False,
                             sees_audit=False,
@@ -157,17 +150,12 @@ class LearnerPolicy:
         if not matching:
             return None
         own = [scope for scope in matching if scope.relation == OWN]
-        editing = [
-            scope
-            for scope in own
-            if scope.edits_learners and learner.organisation_id in scope.organisation_ids
-        ]
         agreement_ids = [
             scope.data_sharing_agreement_id for scope in matching if scope.data_sharing_agreement_id
         ]
         return LearnerAccess(
             categories=frozenset().union(*(scope.categories for scope in matching)),
-            can_edit=bool(editing),
+            can_edit=any(scope.edits_learners for scope in own),
             can_see_audit=any(scope.sees_audit for scope in own),
             relation=OWN if own else PARTNER,
             actor_organisation_id=(own or matching)[0].actor_organisation_id,

@@ -1,0 +1,324 @@
+"""The authorisation matrix: every URL × method × role × relation (SECURITY 3, 4, 5, 9, 10).
+
+Each cell makes a real request as a real signed-in (or anonymous) person against a small world
+(`widen.testing.world`) and checks the status, that a denied write changed nothing, that an
+allowed write did change something, and that the response carries the security headers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from django.core import serializers
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import signed_in_client
+from widen.accounts.models import Role
+from widen.learners.models import ConsentRecord, Learner, ParentCarer
+from widen.testing.world import World, year_group_birthday
+
+MATRIX = yaml.safe_load((Path(__file__).parent / "authz_matrix.yaml").read_text())
+ROLES = [*Role.values, "anonymous"]
+EDITORS = {
+    Role.PARTNERSHIP_ADMIN,
+    Role.ORGANISATION_ADMIN,
+    Role.OUTREACH_OFFICER,
+    Role.SCHOOL_STAFF,
+}
+AUDITORS = {Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN}
+OBJECT_RULES = {"organisation", "partnership", "learner_view", "learner_edit", "learner_audit"}
+RELATIONS = ("own", "partner", "unrelated")
+
+
+def all_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[Any], namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace
+                joined = f"{namespace}:{inner}" if namespace and inner else inner or namespace
+                walk(pattern.url_patterns, joined)
+            elif isinstance(pattern, URLPattern):
+                names.add(f"{namespace}:{pattern.name}" if namespace else str(pattern.name))
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def classified(name: str) -> bool:
+    return name in MATRIX or (name.startswith("admin:") and "admin:*" in MATRIX)
+
+
+def test_every_url_is_classified() -> None:
+    unclassified = sorted(name for name in all_url_names() if not classified(name))
+    assert not unclassified, f"URLs missing from tests/authz_matrix.yaml: {unclassified}"
+    stale = sorted(name for name in MATRIX if name != "admin:*" and name not in all_url_names())
+    assert not stale, f"tests/authz_matrix.yaml lists URLs that no longer exist: {stale}"
+
+
+@dataclass
+class Cell:
+    name: str
+    method: str
+    role: str
+    relation: str
+
+
+def expected_status(entry: dict[str, Any], cell: Cell) -> int:
+    rule = entry["rule"]
+    allowed_status = entry.get("allowed", 200)
+    api = cell.name.startswith("api:")
+    if rule == "public":
+        return allowed_status
+    if rule == "sign_in":
+        return allowed_status if cell.role == "anonymous" else 302
+    if cell.role == "anonymous":
+        return 401 if api else 302
+    if rule == "admin":
+        return 302  # no role here is staff: sent to the admin sign-in
+    if rule == "mfa_step":
+        return 302  # already verified: sent on
+    if cell.method == "POST" and not api and rule in {"learner_edit", "learner_create"}:
+        allowed_status = 302  # a valid form redirects to the learner
+    allowed = {
+        "signed_in": True,
+        "organisation": cell.relation in {"own", "partner"},
+        "partnership": cell.relation in {"own", "partner"},
+        "learner_view": cell.relation in {"own", "partner"},
+        "learner_edit": cell.relation == "own" and cell.role in EDITORS,
+        "learner_audit": cell.relation == "own" and cell.role in AUDITORS,
+        "learner_create": cell.role in EDITORS,
+    }[rule]
+    return allowed_status if allowed else 404
+
+
+def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str, Any]:
+    acting_role = Role.OUTREACH_OFFICER if role == "anonymous" else role
+    if rule in {"learner_view", "learner_edit", "learner_audit"}:
+        return {"learner_id": world.learner(role=acting_role, relation=relation).id}
+    if rule == "organisation":
+        organisation = {
+            "own": world.organisation_of(acting_role),
+            "partner": world.beta,
+            "unrelated": world.gamma,
+        }[relation]
+        return {"organisation_id": organisation.id}
+    if rule == "partnership":
+        return {"partnership_id": world.north.id if relation != "unrelated" else world.south.id}
+    return {}
+
+
+def url_for(name: str, kwargs: dict[str, Any]) -> str:
+    if name.startswith("api:") and kwargs:
+        return reverse(name, kwargs={key: str(value) for key, value in kwargs.items()})
+    return reverse(name, kwargs=kwargs)
+
+
+def request_body(world: World, name: str, role: str, counter: int) -> dict[str, Any]:
+    organisation = world.organisation_of(Role.OUTREACH_OFFICER if role == "anonymous" else role)
+    birthday = year_group_birthday(11).isoformat()
+    if name == "learners:create":
+        return {
+            "organisation": str(organisation.id),
+            "first_name": "Nia",
+            "last_name": f"Newcomer{counter}",
+            "date_of_birth": birthday,
+        }
+    if name == "api:learner_create_api":
+        return {
+            "organisation_id": str(organisation.id),
+            "first_name": "Nia",
+            "last_name": f"Newcomer{counter}",
+            "date_of_birth": birthday,
+        }
+    if name == "learners:edit":
+        return {
+            "first_name": "Edited",
+            "last_name": f"Person{counter}",
+            "date_of_birth": birthday,
+            "school": str(world.school.id),
+        }
+    if name == "api:learner_update_api":
+        return {"preferred_name": f"Edited{counter}"}
+    if name == "learners:parent_carer_add":
+        return {"name": f"Pat Parent{counter}", "relationship": "mother"}
+    if name == "learners:consent_add":
+        return {
+            "lawful_basis": "public_task",
+            "given_by": "not_applicable",
+            "recorded_on": "2025-09-01",
+            "privacy_notice_version": f"v{counter}",
+        }
+    if name == "accounts:login":
+        return {"username": "nobody", "password": "wrong-password-here"}
+    if name.startswith("accounts:mfa"):
+        return {"otp_token": "000000"}
+    return {}
+
+
+def learner_data_checksum() -> str:
+    rows = [
+        *Learner.objects.order_by("id"),
+        *ParentCarer.objects.order_by("id"),
+        *ConsentRecord.objects.order_by("id"),
+    ]
+    return hashlib.sha256(serializers.serialize("json", rows).encode()).hexdigest()
+
+
+def client_for_role(world: World, role: str, cache: dict[str, Client]) -> Client:
+    if role not in cache:
+        cache[role] = Client() if role == "anonymous" else signed_in_client(world.users[role])
+    return cache[role]
+
+
+def send(client: Client, world: World, cell: Cell, url: str, body: dict[str, Any]) -> Any:
+    headers: dict[str, str] = {}
+    api = cell.name.startswith("api:")
+    if api and cell.role != "anonymous":
+        headers["Authorization"] = f"Bearer {world.tokens[cell.role]}"
+    if api:
+        client = Client()  # the API authenticates by token alone, never by session
+        if cell.method == "GET":
+            return client.get(url, headers=headers)
+        return client.generic(
+            cell.method, url, json.dumps(body), content_type="application/json", headers=headers
+        )
+    if cell.method == "GET":
+        return client.get(url)
+    if cell.method == "POST":
+        return client.post(url, body)
+    return client.generic(cell.method, url)
+
+
+def assert_security_headers(response: Any, where: str) -> None:
+    csp = response.headers.get("Content-Security-Policy", "")
+    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+        assert directive in csp, f"{where}: CSP lacks {directive}"
+    assert "unsafe-inline" not in csp, f"{where}: CSP allows unsafe-inline"
+    assert response.headers.get("X-Content-Type-Options") == "nosniff", where
+    assert response.headers.get("Referrer-Policy"), where
+    assert response.headers.get("Cross-Origin-Opener-Policy") == "same-origin", where
+    assert response.headers.get("Cache-Control") == "no-store", where
+
+
+def matrix_cells(name: str) -> list[Cell]:
+    entry = MATRIX[name]
+    relations = RELATIONS if entry["rule"] in OBJECT_RULES else ("-",)
+    return [
+        Cell(name, method, role, relation)
+        for method in entry["methods"]
+        for role in ROLES
+        for relation in relations
+    ]
+
+
+CONCRETE_NAMES = sorted(name for name in MATRIX if name != "admin:*")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", CONCRETE_NAMES)
+def test_authorisation_cells(world: World, name: str, record_property: Any) -> None:
+    entry = MATRIX[name]
+    checked = 0
+    clients: dict[str, Client] = {}
+    failures: list[str] = []
+    for counter, cell in enumerate(matrix_cells(name)):
+        kwargs = target_kwargs(world, entry["rule"], cell.role, cell.relation)
+        url = url_for(name, kwargs)
+        writes = cell.method in {"POST", "PATCH"} and entry["rule"].startswith("learner_")
+        before = learner_data_checksum() if writes else ""
+        client = client_for_role(world, cell.role, clients)
+        response = send(client, world, cell, url, request_body(world, name, cell.role, counter))
+        expected = expected_status(entry, cell)
+        where = f"{cell.method} {name} as {cell.role} ({cell.relation})"
+        checked += 1
+        if response.status_code != expected:
+            failures.append(f"{where}: expected {expected}, got {response.status_code}")
+            continue
+        assert_security_headers(response, where)
+        if writes:
+            changed = learner_data_checksum() != before
+            should_change = cell.role != "anonymous" and expected in {200, 201, 302}
+            if changed != should_change:
+                failures.append(f"{where}: data {'changed' if changed else 'unchanged'}")
+        if expected == 404 and entry["rule"].startswith("learner_"):
+            foreign = world.learner(role=Role.OUTREACH_OFFICER, relation="unrelated")
+            assert foreign.last_name not in response.content.decode(), where
+    record_property("authorisation_cells", checked)
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", CONCRETE_NAMES)
+def test_unlisted_methods_are_refused(world: World, name: str, record_property: Any) -> None:
+    entry = MATRIX[name]
+    path_methods = {
+        method
+        for other, other_entry in MATRIX.items()
+        if other != "admin:*"
+        and url_for(other, target_kwargs(world, other_entry["rule"], "outreach_officer", "own"))
+        == url_for(name, target_kwargs(world, entry["rule"], "outreach_officer", "own"))
+        for method in other_entry["methods"]
+    }
+    refused = [
+        method for method in ("PUT", "DELETE", "PATCH", "POST") if method not in path_methods
+    ]
+    url = url_for(name, target_kwargs(world, entry["rule"], "outreach_officer", "own"))
+    client = signed_in_client(world.users[Role.OUTREACH_OFFICER])
+    if entry["rule"] == "public":
+        return  # public read-only documents (health, API schema) answer any method alike
+    # A page that sends a signed-in person elsewhere does so whatever the method.
+    redirects = entry.get("allowed") == 302 or entry["rule"] == "sign_in"
+    refusals = {403, 405} | ({302} if redirects else set())
+    for method in refused[:2]:
+        cell = Cell(name, method, Role.OUTREACH_OFFICER, "own")
+        before = learner_data_checksum()
+        response = send(client, world, cell, url, {})
+        record_property("authorisation_cells", 1)
+        assert response.status_code in refusals, f"{method} {name}: {response.status_code}"
+        assert learner_data_checksum() == before
+
+
+@pytest.mark.django_db
+def test_admin_urls_need_staff_with_mfa(world: World, record_property: Any) -> None:
+    names = sorted(
+        name
+        for name in all_url_names()
+        if name.startswith("admin:") and name.endswith(("_changelist", "_add", ":index"))
+    )
+    assert names
+    for role in ROLES:
+        client = Client() if role == "anonymous" else signed_in_client(world.users[role])
+        for name in names:
+            response = client.get(reverse(name))
+            record_property("authorisation_cells", 1)
+            assert response.status_code == 302, f"{name} as {role}: {response.status_code}"
+            assert "/admin/login/" in response["Location"] or "/accounts/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_password_only_session_reaches_nothing_but_mfa(world: World) -> None:
+    """SECURITY 5: a session that has passed only the password step is sent to MFA everywhere."""
+    client = signed_in_client(world.users[Role.OUTREACH_OFFICER], verified=False)
+    exempt_rules = {"public", "mfa_step", "sign_in"}
+    checked = 0
+    for name in CONCRETE_NAMES:
+        entry = MATRIX[name]
+        if entry["rule"] in exempt_rules or name.startswith("api:") or name == "accounts:logout":
+            continue
+        url = url_for(name, target_kwargs(world, entry["rule"], Role.OUTREACH_OFFICER, "own"))
+        response = client.get(url)
+        assert response.status_code == 302, f"{name}: {response.status_code}"
+        assert response["Location"].startswith(reverse("accounts:mfa_verify")), name
+        checked += 1
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert checked >= 10
