@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from widen.learners.models import (
     CHARACTERISTIC_FIELDS,
@@ -36,8 +36,14 @@ class ScopedLearnerAdmin(admin.ModelAdmin):
             return None
         return learner_policy.access(request.user, learner)  # type: ignore[arg-type]
 
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_staff)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if not super().has_change_permission(request, obj):
+        if not self.has_module_permission(request):
             return False
         if obj is None or request.user.is_superuser:
             return True
@@ -49,6 +55,19 @@ class ScopedLearnerAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_superuser and super().has_add_permission(request))
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        # Someone else's learner answers exactly like a missing one (SECURITY 10, 14).
+        if self.get_object(request, object_id) is None:
+            raise Http404("No such learner.")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
+        if self.get_object(request, object_id) is None:
+            raise Http404("No such learner.")
+        return super().history_view(request, object_id, extra_context)
 
     def learner_of(self, obj: Any) -> Learner | None:
         return obj if isinstance(obj, Learner) else getattr(obj, "learner", None)
