@@ -99,7 +99,9 @@ def test_sign_in_needs_a_code_and_a_code_works_once(world: World) -> None:
     assert sign_in(client, user.username) == 302
     assert client.get("/learners/")["Location"].startswith(reverse("accounts:mfa_verify"))
     code = current_code(user)
-    response = client.post(reverse("accounts:mfa_verify"), {"otp_token": code, "next": "/learners/"})
+    response = client.post(
+        reverse("accounts:mfa_verify"), {"otp_token": code, "next": "/learners/"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/learners/"
     assert client.get("/learners/").status_code == 200

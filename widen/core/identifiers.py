@@ -52,17 +52,27 @@ def validate_ukprn(raw: str) -> None:
         )
 
 
+_UPN_PROBLEMS: dict[type[Exception], str] = {
+    stdnum_upn.InvalidLength: "A UPN has 13 characters: a check letter and 12 more.",
+    stdnum_upn.InvalidFormat: (
+        "A UPN is a check letter, 11 digits, then a digit or letter (for a temporary UPN)."
+    ),
+    stdnum_upn.InvalidComponent: (
+        "This UPN's local authority code (characters 2 to 4) is not one the DfE issues."
+    ),
+    stdnum_upn.InvalidChecksum: (
+        "This UPN's check letter does not match the rest: check it for a typing mistake."
+    ),
+}
+
+
 def normalise_upn(raw: str) -> str:
-    """Validate a Unique Pupil Number (check letter, LA code, year) and return it upper-cased."""
+    """Validate a Unique Pupil Number (check letter, LA code, format) and return it upper-cased."""
     try:
         return str(stdnum_upn.validate(raw or ""))
     except StdnumValidationError as error:
-        raise ValidationError(
-            "This is not a valid UPN: a UPN is a check letter and 12 more characters, "
-            "and the check letter must match (%(reason)s).",
-            code="invalid_upn",
-            params={"reason": str(error).rstrip(".").lower()},
-        ) from error
+        message = _UPN_PROBLEMS.get(type(error), "This is not a valid UPN.")
+        raise ValidationError(message, code="invalid_upn") from error
 
 
 def validate_upn(raw: str) -> None:

@@ -155,6 +155,8 @@ def learner_list_api(
     if filters.needs_special_category:
         for learner in page:
             access = access_by_learner[learner.id]
+            if not access.sees_special_category:
+                continue
             access_log_record(
                 actor=api_actor(request),
                 learner_ids=[learner.id],

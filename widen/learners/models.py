@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from widen.audit.models import AuditedModel
 from widen.core.academic_years import AcademicYear, age_on
-from widen.core.identifiers import normalise_postcode, normalise_upn, validate_uln
+from widen.core.fields import PostcodeField, UpnField
+from widen.core.identifiers import validate_uln
 from widen.core.models import TimestampedModel
 from widen.organisations.models import (
     DataCategory,
@@ -134,8 +135,8 @@ class Learner(AuditedModel, TimestampedModel):
     last_name = models.CharField("Legal last name", max_length=100)
     preferred_name = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField()
-    home_postcode = models.CharField(max_length=8, blank=True)
-    upn = models.CharField("UPN", max_length=13, blank=True)
+    home_postcode = PostcodeField(blank=True)
+    upn = UpnField("UPN", blank=True)
     uln = models.CharField("ULN", max_length=10, blank=True, validators=[validate_uln])
 
     sex = models.CharField(max_length=10, choices=Sex.choices, blank=True)
@@ -187,16 +188,6 @@ class Learner(AuditedModel, TimestampedModel):
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
-        if self.home_postcode:
-            try:
-                self.home_postcode = normalise_postcode(self.home_postcode)
-            except ValidationError as error:
-                errors["home_postcode"] = error.messages
-        if self.upn:
-            try:
-                self.upn = normalise_upn(self.upn)
-            except ValidationError as error:
-                errors["upn"] = error.messages
         if self.date_of_birth and not (
             EARLIEST_DATE_OF_BIRTH <= self.date_of_birth <= timezone.localdate()
         ):

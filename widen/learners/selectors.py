@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
@@ -61,6 +61,10 @@ def learner_list(
     needing: str | None = None
     if filters.characteristic:
         needing = FILTERABLE_CHARACTERISTICS[filters.characteristic]
+        if not learner_policy.visible_to(actor, needing=needing).exists():
+            # Nobody may filter on a fact they may not see: the filter is ignored, not an error.
+            filters = replace(filters, characteristic="")
+            needing = None
     if filters.search:
         needing = DataCategory.IDENTITY
     learners = learner_policy.visible_to(actor, needing=needing)

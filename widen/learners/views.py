@@ -78,6 +78,8 @@ def learner_list_view(request: AuthenticatedRequest) -> HttpResponse:
         # A list filtered on a special category fact discloses that fact about every row shown.
         for learner in rows:
             access = access_by_learner[learner.id]
+            if not access.sees_special_category:
+                continue
             _log_special_category_view(
                 request, [learner.id], access, f"learner list filtered on {filters.characteristic}"
             )

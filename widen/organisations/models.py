@@ -9,7 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from widen.core.identifiers import normalise_postcode, validate_ukprn, validate_urn
+from widen.core.fields import PostcodeField
+from widen.core.identifiers import validate_ukprn, validate_urn
 from widen.core.models import TimestampedModel
 
 
@@ -29,7 +30,7 @@ class Organisation(TimestampedModel):
     phase = models.CharField(max_length=60, blank=True, help_text="Education phase, from GIAS.")
     establishment_type = models.CharField(max_length=100, blank=True)
     local_authority = models.CharField(max_length=100, blank=True)
-    postcode = models.CharField(max_length=8, blank=True)
+    postcode = PostcodeField(blank=True)
     percentage_fsm = models.DecimalField(
         "% FSM (GIAS)", max_digits=5, decimal_places=2, null=True, blank=True
     )
@@ -58,11 +59,6 @@ class Organisation(TimestampedModel):
             errors["ukprn"] = "Only HE providers have a UKPRN here."
         if self.urn and self.organisation_type != OrganisationType.SCHOOL:
             errors["urn"] = "Only schools and colleges have a DfE URN."
-        if self.postcode:
-            try:
-                self.postcode = normalise_postcode(self.postcode)
-            except ValidationError as error:
-                errors["postcode"] = error.messages[0]
         if errors:
             raise ValidationError(errors)
 

@@ -31,7 +31,9 @@ def test_postcodes_are_normalised_to_the_published_form(raw: str, normalised: st
     assert normalise_postcode(raw) == normalised
 
 
-@pytest.mark.parametrize("raw", ["", "E1", "E1 6A", "12345", "E1 6CN", "ZZZ 1AA", "E1 6AN;DROP", "<b>E1</b>"])
+@pytest.mark.parametrize(
+    "raw", ["", "E1", "E1 6A", "12345", "E1 6CN", "ZZZ 1AA", "E1 6AN;DROP", "<b>E1</b>"]
+)
 def test_malformed_postcodes_are_refused_with_a_usable_message(raw: str) -> None:
     with pytest.raises(ValidationError) as error:
         normalise_postcode(raw)
@@ -56,7 +58,10 @@ def test_upn_check_letter_is_validated() -> None:
     wrong_letter = ("A" if valid[0] != "A" else "B") + body
     with pytest.raises(ValidationError) as error:
         normalise_upn(wrong_letter)
-    assert "check letter" in error.value.messages[0]
+    assert "check letter does not match" in error.value.messages[0]
+    with pytest.raises(ValidationError) as error:
+        normalise_upn("A" + "999201900012")
+    assert "local authority code" in error.value.messages[0]
     with pytest.raises(ValidationError):
         normalise_upn("K20420190001")  # 12 characters
 

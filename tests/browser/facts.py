@@ -1,0 +1,107 @@
+"""What the browser tests need to know about the data, read in a process of its own.
+
+The browser tests never open the server's database themselves. This module runs as
+`python -m tests.browser.facts ...` with the same environment as the server:
+
+    read CAST_JSON   print, as JSON, each person's TOTP key, organisation and partnership, and
+                     learners they can edit, see through a partner, see at all, and cannot see.
+    build-world      load the small test partnership (`widen.testing.world`) instead of the demo.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+
+def _learner(learner: Any) -> dict[str, str]:
+    return {
+        "id": str(learner.id),
+        "name": learner.display_name,
+        "first_name": learner.first_name,
+        "last_name": learner.last_name,
+        "school": learner.school.name if learner.school else "",
+    }
+
+
+def _person(username: str) -> dict[str, Any]:
+    from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: PLC0415
+
+    from widen.accounts.models import Membership, User  # noqa: PLC0415
+    from widen.learners.models import Learner  # noqa: PLC0415
+    from widen.learners.permissions import OWN, PARTNER, learner_policy  # noqa: PLC0415
+
+    user = User.objects.get(username=username)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    membership = Membership.objects.filter(user=user).select_related("organisation").first()
+    organisation = membership.organisation if membership else None
+    partnership = organisation.partnerships.first() if organisation else None
+
+    scopes = learner_policy.scopes(user)
+    visible = (
+        learner_policy.visible_to(user)
+        .select_related("school", "organisation")
+        .order_by("last_name", "first_name", "id")
+    )
+    editable = shared = seen = audited = None
+    for learner in visible[:1000]:
+        access = learner_policy.access_from_scopes(scopes, learner)
+        if access is None:
+            continue
+        seen = seen or learner
+        if access.relation == OWN and access.can_edit:
+            editable = editable or learner
+            if access.can_see_audit:
+                audited = audited or learner
+        if access.relation == PARTNER:
+            shared = shared or learner
+    hidden = (
+        Learner.objects.exclude(id__in=visible.values("id"))
+        .select_related("school")
+        .order_by("last_name", "first_name", "id")
+        .first()
+    )
+    return {
+        "username": username,
+        "totp_key": device.key if device else "",
+        "organisation": (
+            {"id": str(organisation.id), "name": organisation.name} if organisation else None
+        ),
+        "partnership": str(partnership.id) if partnership else None,
+        "learners": {
+            name: _learner(learner) if learner else None
+            for name, learner in {
+                "editable": audited or editable,
+                "shared": shared,
+                "any": seen,
+                "hidden": hidden,
+            }.items()
+        },
+    }
+
+
+def read(cast: dict[str, str]) -> dict[str, Any]:
+    return {"people": {name: _person(username) for name, username in cast.items()}}
+
+
+def build_world() -> None:
+    from widen.testing.world import build_world as build  # noqa: PLC0415
+
+    build()
+
+
+def main(argv: list[str]) -> None:
+    import django  # noqa: PLC0415
+
+    django.setup()
+    if argv[:1] == ["read"] and len(argv) == 2:
+        sys.stdout.write(json.dumps(read(json.loads(argv[1]))))
+    elif argv == ["build-world"]:
+        build_world()
+    else:
+        raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

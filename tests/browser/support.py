@@ -1,0 +1,150 @@
+"""Helpers for the browser tests: the people who sign in, their codes, and the sign-in steps."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django_otp.oath import hotp
+from playwright.sync_api import Page, expect
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+TOTP_STEP_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class Learner:
+    id: str
+    name: str
+    first_name: str
+    last_name: str
+    school: str
+
+    @property
+    def url(self) -> str:
+        return f"/learners/{self.id}/"
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone in the demo partnership who signs in with a password and a TOTP code."""
+
+    username: str
+    password: str
+    totp_key: str
+    organisation_id: str
+    organisation: str
+    partnership_id: str | None
+    learners: dict[str, Learner | None]
+
+    def learner(self, kind: str) -> Learner:
+        """A learner this person can edit, sees through a partner, sees at all, or cannot see."""
+        learner = self.learners.get(kind)
+        if learner is None:
+            raise LookupError(f"The demo data has no {kind!r} learner for {self.username}.")
+        return learner
+
+    @classmethod
+    def from_facts(cls, facts: dict[str, Any], password: str) -> Person:
+        organisation = facts["organisation"] or {"id": "", "name": ""}
+        return cls(
+            username=facts["username"],
+            password=password,
+            totp_key=facts["totp_key"],
+            organisation_id=organisation["id"],
+            organisation=organisation["name"],
+            partnership_id=facts["partnership"],
+            learners={
+                kind: Learner(**learner) if learner else None
+                for kind, learner in facts["learners"].items()
+            },
+        )
+
+
+@dataclass
+class Site:
+    """The running server, the environment its processes share, and the cast."""
+
+    base_url: str
+    environment: dict[str, str]
+    people: dict[str, Person]
+    password: str
+
+    def widen(self, *arguments: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        """Run a `widen` command against the server's database."""
+        return run_widen(list(arguments), self.environment, stdin=stdin)
+
+
+def run_widen(
+    arguments: list[str], environment: dict[str, str], *, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    completed = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "widen.cli", *arguments],
+        cwd=REPOSITORY,
+        env=environment,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    return completed
+
+
+@dataclass
+class Codes:
+    """TOTP codes, never two in the same time step for one person (the server refuses reuse)."""
+
+    last_step: dict[str, int] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def next_for(self, person: Person) -> str:
+        with self.lock:
+            step = int(time.time()) // TOTP_STEP_SECONDS
+            last = self.last_step.get(person.username)
+            if last is not None and step <= last:
+                time.sleep((last + 1) * TOTP_STEP_SECONDS - time.time() + 0.1)
+                step = int(time.time()) // TOTP_STEP_SECONDS
+            self.last_step[person.username] = step
+            return code_for(person.totp_key, at=step * TOTP_STEP_SECONDS)
+
+
+def code_for(key_hex: str, *, at: float) -> str:
+    """The 6-digit TOTP code for the time step that holds the moment `at`."""
+    return f"{hotp(bytes.fromhex(key_hex), int(at) // TOTP_STEP_SECONDS):06d}"
+
+
+CODES = Codes()
+
+
+def password_step(page: Page, person: Person) -> None:
+    """Sign in with username and password, starting from wherever the page is."""
+    if "/accounts/login/" not in page.url:
+        page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(person.username)
+    page.get_by_label("Password").fill(person.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def mfa_step(page: Page, person: Person) -> None:
+    """Enter a fresh code on the MFA page."""
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Enter the code from your authenticator app"
+    )
+    page.get_by_label("6-digit code").fill(CODES.next_for(person))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
+
+
+def sign_in(page: Page, person: Person) -> None:
+    password_step(page, person)
+    mfa_step(page, person)
+    expect(page.get_by_role("heading", level=1)).not_to_have_text(
+        "Enter the code from your authenticator app"
+    )
