@@ -13,6 +13,13 @@ from widen.core.identifiers import normalise_postcode, normalise_upn
 TYPED_LENGTH = 20
 
 
+class TypedIdentifierFormField(forms.CharField):
+    """Accepts an identifier as typed; the model checks the normalised value and its length."""
+
+    def __init__(self, *, max_length: int | None = None, **kwargs: Any) -> None:
+        super().__init__(max_length=TYPED_LENGTH, **kwargs)
+
+
 class PostcodeField(models.CharField):
     """A UK postcode stored in the single-space published form ('E1 6AN'); blank allowed."""
 
@@ -24,12 +31,8 @@ class PostcodeField(models.CharField):
         value = super().to_python(value)
         return normalise_postcode(value) if value else value
 
-    def formfield(self, **kwargs: Any) -> Any:
-        kwargs.setdefault("max_length", TYPED_LENGTH)
-        field = super().formfield(**kwargs)
-        field.max_length = TYPED_LENGTH
-        field.validators = [v for v in field.validators if not hasattr(v, "limit_value")]
-        return field
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
+        return super().formfield(form_class=TypedIdentifierFormField, **kwargs)
 
 
 class UpnField(models.CharField):
@@ -43,8 +46,5 @@ class UpnField(models.CharField):
         value = super().to_python(value)
         return normalise_upn(value) if value else value
 
-    def formfield(self, **kwargs: Any) -> forms.Field:
-        field = super().formfield(**kwargs)
-        field.max_length = TYPED_LENGTH  # type: ignore[attr-defined]
-        field.validators = [v for v in field.validators if not hasattr(v, "limit_value")]
-        return field
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
+        return super().formfield(form_class=TypedIdentifierFormField, **kwargs)
