@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from contextvars import ContextVar
 from typing import Any, ClassVar, Self
 
 from django.db import models, transaction
@@ -140,10 +141,16 @@ def _audit_deletion(instances: list[Any], *, using: str) -> None:
     AuditEvent.objects.bulk_create(_audit_rows(doomed, AuditAction.DELETE, lambda _: []))
 
 
+# Set while `bulk_update` runs: Django implements it with `update()`, already audited by it.
+_auditing_bulk_update: ContextVar[bool] = ContextVar("auditing_bulk_update", default=False)
+
+
 class AuditedQuerySet(models.QuerySet[Any]):
     """Every bulk write path records audit events in the same transaction."""
 
     def update(self, **kwargs: Any) -> int:
+        if _auditing_bulk_update.get():
+            return super().update(**kwargs)
         with transaction.atomic(using=self.db):
             instances = list(self)
             count = super().update(**kwargs)
@@ -173,7 +180,11 @@ class AuditedQuerySet(models.QuerySet[Any]):
         objs = list(objs)
         fields = list(fields)
         with transaction.atomic(using=self.db):
-            count = super().bulk_update(objs, fields, batch_size=batch_size)
+            token = _auditing_bulk_update.set(True)
+            try:
+                count = super().bulk_update(objs, fields, batch_size=batch_size)
+            finally:
+                _auditing_bulk_update.reset(token)
             AuditEvent.objects.bulk_create(_audit_rows(objs, AuditAction.UPDATE, lambda _: fields))
         return count
 

@@ -1,0 +1,134 @@
+"""Every write to learner data leaves an audit row, whatever the path (SECURITY 21, 23)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from conftest import signed_in_client
+from widen.audit.models import AccessLogEntry, AppendOnlyError, AuditEvent
+from widen.audit.selectors import access_log_between
+from widen.core import request_context
+from widen.learners.models import Learner, ParentCarer
+from widen.testing.world import World, year_group_birthday
+
+pytestmark = pytest.mark.django_db
+
+
+def events_for(learner_id: object, action: str) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(learner_id=learner_id, action=action))
+
+
+def test_save_records_actor_organisation_and_changed_fields(world: World) -> None:
+    learner = Learner.objects.get(pk=world.learner_alpha.pk)
+    officer = world.users["outreach_officer"]
+    with request_context.bind(actor=officer, source="web", request_id="req-123456789"):
+        learner.preferred_name = "Ama"
+        learner.free_school_meals = False
+        learner.save()
+    (event,) = events_for(learner.pk, "update")
+    assert event.actor_id == officer.pk
+    assert event.actor_username == officer.username
+    assert event.organisation_id == world.alpha.pk
+    assert event.request_id == "req-123456789"
+    assert event.changed_fields == ["free_school_meals", "preferred_name"]
+    assert event.occurred_at.utcoffset().total_seconds() == 0
+
+
+def test_saving_without_changes_records_nothing(world: World) -> None:
+    learner = Learner.objects.get(pk=world.learner_alpha.pk)
+    before = AuditEvent.objects.count()
+    learner.save()
+    assert AuditEvent.objects.count() == before
+
+
+def test_bulk_paths_are_audited(world: World) -> None:
+    with request_context.bind(source="import"):
+        created = Learner.objects.bulk_create(
+            [
+                Learner(
+                    organisation=world.alpha,
+                    first_name=f"Bulk{n}",
+                    last_name="Created",
+                    date_of_birth=year_group_birthday(10),
+                )
+                for n in range(3)
+            ]
+        )
+        for learner in created:
+            assert len(events_for(learner.pk, "create")) == 1
+        Learner.objects.filter(last_name="Created").update(young_carer=True)
+        for learner in created:
+            (event,) = events_for(learner.pk, "update")
+            assert event.changed_fields == ["young_carer"]
+            assert event.source == "import"
+        for learner in created:
+            learner.estranged = False
+        Learner.objects.bulk_update(created, ["estranged"])
+        assert AuditEvent.objects.filter(action="update", changed_fields=["estranged"]).count() == 3
+        ParentCarer.objects.create(learner=created[0], name="Pat", relationship="father")
+        Learner.objects.filter(last_name="Created").delete()
+    for learner in created:
+        assert len(events_for(learner.pk, "delete")) >= 1
+    # The cascade to the parent's record is audited too.
+    assert AuditEvent.objects.filter(object_type="learners.parentcarer", action="delete").exists()
+
+
+def test_page_and_api_edits_are_audited_with_their_source(world: World) -> None:
+    client = signed_in_client(world.users["outreach_officer"])
+    learner = world.learner_alpha
+    client.post(
+        f"/learners/{learner.id}/edit/",
+        {
+            "first_name": "Amara",
+            "last_name": "Alphason",
+            "date_of_birth": learner.date_of_birth.isoformat(),
+            "preferred_name": "Mara",
+            "care_experienced": "true",
+        },
+    )
+    (event,) = events_for(learner.pk, "update")
+    assert event.source == "web"
+    assert "preferred_name" in event.changed_fields
+    assert len(event.request_id) >= 8
+
+
+def test_audit_rows_cannot_be_changed_or_deleted(world: World) -> None:
+    signed_in_client(world.users["outreach_officer"]).get(f"/learners/{world.learner_alpha.id}/")
+    assert AccessLogEntry.objects.exists()
+    event = AuditEvent.objects.first()
+    assert event is not None
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.all().update(action="delete")
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.all().delete()
+    for statement in (
+        "UPDATE audit_auditevent SET action = 'x'",
+        "DELETE FROM audit_auditevent",
+        "UPDATE audit_accesslogentry SET purpose = 'x'",
+        "DELETE FROM audit_accesslogentry",
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+    assert AuditEvent.objects.filter(pk=event.pk, action=event.action).exists()
+
+
+def test_access_log_answers_the_breach_scoping_question(world: World) -> None:
+    from django.utils import timezone  # noqa: PLC0415
+
+    start = timezone.now()
+    signed_in_client(world.users["outreach_officer"]).get(f"/learners/{world.learner_beta.id}/")
+    signed_in_client(world.users["evaluator"]).get(f"/learners/{world.learner_alpha.id}/")
+    end = timezone.now()
+    entries = access_log_between(
+        learner_ids=[world.learner_beta.id, world.learner_alpha.id], starts_at=start, ends_at=end
+    )
+    assert {(entry.actor_username, entry.learner_id) for entry in entries} == {
+        ("outreach_officer.alpha", world.learner_beta.id),
+        ("evaluator.alpha", world.learner_alpha.id),
+    }
+    assert AccessLogEntry.objects.count() == 2
