@@ -22,6 +22,7 @@ from uuid import UUID
 from django.db.models import Q, QuerySet
 
 from widen.accounts.models import Membership, User
+from widen.core import request_context
 from widen.learners.models import FIELDS_BY_CATEGORY, Learner
 from widen.organisations.models import DataCategory, DataSharingAgreement, Organisation
 
@@ -79,8 +80,22 @@ class LearnerAccess:
         return self.visible_fields() if self.can_edit else ()
 
 
+_SCOPES_CACHE = "_widen_learner_scopes"
+
+
 class LearnerPolicy:
     def scopes(self, actor: User) -> list[LearnerScope]:
+        """Every route by which `actor` sees learners, worked out afresh for each request."""
+        request_id = request_context.current().request_id
+        cached = getattr(actor, _SCOPES_CACHE, None)
+        if request_id and cached is not None and cached[0] == request_id:
+            return list(cached[1])
+        scopes = self._scopes(actor)
+        if request_id:
+            setattr(actor, _SCOPES_CACHE, (request_id, tuple(scopes)))
+        return scopes
+
+    def _scopes(self, actor: User) -> list[LearnerScope]:
         if not actor.is_authenticated or not actor.is_active:
             return []
         memberships = list(

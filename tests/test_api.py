@@ -1,0 +1,96 @@
+"""The JSON API used as a partner's system would use it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from widen.audit.models import AuditEvent
+from widen.learners.models import Learner
+from widen.testing.world import World, year_group_birthday
+
+pytestmark = pytest.mark.django_db
+
+
+def call(world: World, role: str, method: str, path: str, body: Any = None) -> Any:
+    headers = {"Authorization": f"Bearer {world.tokens[role]}"}
+    if body is None:
+        return Client().generic(method, path, headers=headers)
+    return Client().generic(
+        method, path, json.dumps(body), content_type="application/json", headers=headers
+    )
+
+
+def test_create_read_update_and_list_a_learner(world: World) -> None:
+    created = call(
+        world,
+        "outreach_officer",
+        "POST",
+        "/api/v1/learners",
+        {
+            "organisation_id": str(world.alpha.id),
+            "school_id": str(world.school.id),
+            "first_name": "Kofi",
+            "last_name": "Mensah",
+            "date_of_birth": year_group_birthday(12).isoformat(),
+            "home_postcode": "e15 4lz",
+            "free_school_meals": True,
+        },
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["home_postcode"] == "E15 4LZ"
+    assert body["year_group"] == 12
+    learner_id = body["id"]
+    fetched = call(world, "outreach_officer", "GET", f"/api/v1/learners/{learner_id}").json()
+    assert fetched["first_name"] == "Kofi"
+    updated = call(
+        world,
+        "outreach_officer",
+        "PATCH",
+        f"/api/v1/learners/{learner_id}",
+        {"preferred_name": "K"},
+    )
+    assert updated.status_code == 200
+    assert updated.json()["preferred_name"] == "K"
+    assert Learner.objects.get(pk=learner_id).preferred_name == "K"
+    assert AuditEvent.objects.filter(object_id=learner_id, source="api").count() == 2
+    listed = call(world, "outreach_officer", "GET", "/api/v1/learners?q=mensah").json()
+    assert listed["count"] == 1
+    assert listed["results"][0]["id"] == learner_id
+
+
+def test_list_pages_and_limits(world: World) -> None:
+    first = call(world, "outreach_officer", "GET", "/api/v1/learners?limit=2").json()
+    second = call(world, "outreach_officer", "GET", "/api/v1/learners?limit=2&offset=2").json()
+    assert first["count"] == second["count"] == 3
+    assert len(first["results"]) == 2
+    assert len(second["results"]) == 1
+    huge = call(world, "outreach_officer", "GET", "/api/v1/learners?limit=100000").json()
+    assert len(huge["results"]) == 3
+
+
+def test_organisations_are_those_of_the_partnership(world: World) -> None:
+    names = {row["name"] for row in call(world, "read_only", "GET", "/api/v1/organisations").json()}
+    assert names == {"Alpha University", "Beta University", "Sixth Form School"}
+    schools = call(world, "read_only", "GET", "/api/v1/organisations?organisation_type=school")
+    assert [row["urn"] for row in schools.json()] == ["100001"]
+
+
+def test_learner_list_query_count_does_not_grow_with_rows(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(30):
+        Learner.objects.create(
+            organisation=world.alpha,
+            first_name=f"Many{n}",
+            last_name="Learners",
+            date_of_birth=year_group_birthday(9),
+        )
+    with django_assert_max_num_queries(12):
+        assert (
+            call(world, "outreach_officer", "GET", "/api/v1/learners?limit=50").status_code == 200
+        )

@@ -1,0 +1,105 @@
+"""Errors fail closed and say nothing about the inside (SECURITY 25); the health check."""
+
+from __future__ import annotations
+
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+from django.test import Client
+
+from conftest import signed_in_client
+from widen.learners.models import Learner
+from widen.testing.world import World
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_reports_an_unreachable_database_with_503() -> None:
+    with mock.patch(
+        "widen.core.views.connection.cursor", side_effect=OperationalError("connection refused")
+    ):
+        response = Client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "error",
+        "database": "unreachable",
+        "reason": "OperationalError",
+    }
+
+
+def test_a_crash_in_a_page_shows_a_generic_page_and_saves_nothing(world: World) -> None:
+    client = signed_in_client(world.users["outreach_officer"])
+    client.raise_request_exception = False
+    learner = world.learner_alpha
+
+    def explode(**_: Any) -> None:
+        Learner.objects.filter(pk=learner.pk).update(preferred_name="half-done")
+        raise RuntimeError("secret internal detail")
+
+    with mock.patch("widen.learners.views.learner_update", side_effect=explode):
+        response = client.post(
+            f"/learners/{learner.id}/edit/",
+            {
+                "first_name": "Amara",
+                "last_name": "Alphason",
+                "date_of_birth": learner.date_of_birth.isoformat(),
+            },
+        )
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "Sorry, something went wrong" in body
+    assert "secret internal detail" not in body
+    assert "Traceback" not in body
+
+
+def test_api_errors_are_json_with_specific_fields(world: World) -> None:
+    headers = {"Authorization": f"Bearer {world.tokens['outreach_officer']}"}
+    response = Client().post(
+        "/api/v1/learners",
+        '{"organisation_id": "%s", "first_name": "A", "last_name": "B", '
+        '"date_of_birth": "2011-13-45"}' % world.alpha.id,
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 422
+    assert "date_of_birth" in str(response.json())
+    response = Client().post(
+        "/api/v1/learners",
+        '{"organisation_id": "%s", "first_name": "A", "last_name": "B", '
+        '"date_of_birth": "2011-10-01", "home_postcode": "XX"}' % world.alpha.id,
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"]["home_postcode"][0].startswith("Enter a full UK postcode")
+    response = Client().post(
+        "/api/v1/learners", "{not json", content_type="application/json", headers=headers
+    )
+    assert response.status_code in {400, 422}
+
+
+def test_bad_tokens_are_refused(world: World) -> None:
+    for value in ("Bearer nope", "Bearer " + "x" * 5000, "Basic abc", "Bearer "):
+        response = Client().get("/api/v1/learners", headers={"Authorization": value})
+        assert response.status_code == 401, value
+
+
+def test_the_openapi_schema_describes_every_operation(world: World) -> None:
+    schema = Client().get("/api/v1/openapi.json").json()
+    operations = {
+        operation["operationId"] for path in schema["paths"].values() for operation in path.values()
+    }
+    assert operations == {
+        "organisation_list",
+        "organisation_get",
+        "learner_list",
+        "learner_get",
+        "learner_create",
+        "learner_update",
+    }
+    assert (
+        "BearerAuth" in str(schema["components"]["securitySchemes"])
+        or schema["components"]["securitySchemes"]
+    )
