@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from unittest import mock
 
@@ -58,8 +59,14 @@ def test_api_errors_are_json_with_specific_fields(world: World) -> None:
     headers = {"Authorization": f"Bearer {world.tokens['outreach_officer']}"}
     response = Client().post(
         "/api/v1/learners",
-        '{"organisation_id": "%s", "first_name": "A", "last_name": "B", '
-        '"date_of_birth": "2011-13-45"}' % world.alpha.id,
+        json.dumps(
+            {
+                "organisation_id": str(world.alpha.id),
+                "first_name": "A",
+                "last_name": "B",
+                "date_of_birth": "2011-13-45",
+            }
+        ),
         content_type="application/json",
         headers=headers,
     )
@@ -67,8 +74,15 @@ def test_api_errors_are_json_with_specific_fields(world: World) -> None:
     assert "date_of_birth" in str(response.json())
     response = Client().post(
         "/api/v1/learners",
-        '{"organisation_id": "%s", "first_name": "A", "last_name": "B", '
-        '"date_of_birth": "2011-10-01", "home_postcode": "XX"}' % world.alpha.id,
+        json.dumps(
+            {
+                "organisation_id": str(world.alpha.id),
+                "first_name": "A",
+                "last_name": "B",
+                "date_of_birth": "2011-10-01",
+                "home_postcode": "XX",
+            }
+        ),
         content_type="application/json",
         headers=headers,
     )
