@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "widen.accounts",
     "widen.audit",
     "widen.learners",
+    "widen.demo",
 ]
 
 MIDDLEWARE = [

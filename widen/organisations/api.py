@@ -6,8 +6,13 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from widen.accounts.requests import api_actor
 from widen.organisations.selectors import organisation_get, organisation_list
+
+
+def api_actor(request: HttpRequest) -> Any:
+    """The person the request's bearer token belongs to (set by the API's authentication)."""
+    return getattr(request, "auth", None)
+
 
 router = Router(tags=["organisations"])
 

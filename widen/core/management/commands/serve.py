@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.core.servers.basehttp import get_internal_wsgi_application
 
 
 class Command(BaseCommand):
@@ -22,14 +23,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from waitress import serve  # type: ignore[import-untyped]  # noqa: PLC0415
 
-        from widen.config.wsgi import application  # noqa: PLC0415
-
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         url = f"http://{options['host']}:{options['port']}"
         self.stdout.write(f"Widen is serving on {url} (press Ctrl+C to stop).")
         serve(
-            application,
+            get_internal_wsgi_application(),
             host=options["host"],
             port=options["port"],
             threads=options["threads"],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
@@ -15,7 +17,7 @@ from widen.testing.world import World, year_group_birthday
 pytestmark = pytest.mark.django_db
 
 
-def events_for(learner_id: object, action: str) -> list[AuditEvent]:
+def events_for(learner_id: uuid.UUID, action: str) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(learner_id=learner_id, action=action))
 
 
@@ -32,7 +34,9 @@ def test_save_records_actor_organisation_and_changed_fields(world: World) -> Non
     assert event.organisation_id == world.alpha.pk
     assert event.request_id == "req-123456789"
     assert event.changed_fields == ["free_school_meals", "preferred_name"]
-    assert event.occurred_at.utcoffset().total_seconds() == 0
+    offset = event.occurred_at.utcoffset()
+    assert offset is not None
+    assert offset.total_seconds() == 0
 
 
 def test_saving_without_changes_records_nothing(world: World) -> None:

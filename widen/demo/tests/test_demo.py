@@ -1,0 +1,292 @@
+"""`widen demo`: a believable partnership on real geography, built the same way every time."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import re
+from collections import Counter
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.management import CommandError, call_command
+from django.db.models import Model
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from widen.accounts.models import Membership, Role, User
+from widen.audit.models import AuditEvent
+from widen.core.academic_years import age_on
+from widen.core.identifiers import normalise_upn, validate_uln
+from widen.demo.builder import (
+    DEMO_PASSWORD,
+    DEMO_URL,
+    DEMO_USERNAMES,
+    PARTNERSHIP_NAME,
+    POSTCODES_CSV,
+    SCHOOLS_CSV,
+    totp_key_for,
+)
+from widen.learners.models import ConsentRecord, Learner, ParentCarer
+from widen.learners.permissions import learner_policy
+from widen.organisations.models import (
+    DataCategory,
+    DataSharingAgreement,
+    LawfulBasis,
+    Organisation,
+    OrganisationType,
+    Partnership,
+    PartnershipMember,
+)
+
+pytestmark = pytest.mark.django_db
+
+LEARNERS = 300
+QMUL = "10007775"
+UEL = "10007789"
+CITY = "10001478"
+LSE = "10004063"
+UKPRNS = {QMUL, UEL, CITY, LSE, "10007760", "10002718", "10004048", "10004351"}
+
+
+def run_demo(**options: Any) -> str:
+    out = StringIO()
+    call_command("demo", learners=LEARNERS, stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture
+def output() -> str:
+    return run_demo()
+
+
+def read_csv(path: Any) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def row_counts() -> dict[str, int]:
+    models: list[type[Model]] = [
+        Organisation,
+        Partnership,
+        PartnershipMember,
+        DataSharingAgreement,
+        Learner,
+        ConsentRecord,
+        ParentCarer,
+        User,
+        Membership,
+        TOTPDevice,
+        AuditEvent,
+    ]
+    return {model.__name__: model._default_manager.count() for model in models}
+
+
+def test_builds_the_partnership_from_the_real_schools(output: str) -> None:
+    partnership = Partnership.objects.get(name=PARTNERSHIP_NAME)
+    assert partnership.lead_organisation.ukprn == QMUL
+    members = partnership.members.all()
+    assert Counter(members.values_list("organisation_type", flat=True)) == {
+        OrganisationType.HE_PROVIDER: 8,
+        OrganisationType.SCHOOL: 80,
+        OrganisationType.CHARITY: 3,
+        OrganisationType.LOCAL_AUTHORITY: 1,
+    }
+    assert set(members.exclude(ukprn="").values_list("ukprn", flat=True)) == UKPRNS
+    schools = {row["urn"]: row for row in read_csv(SCHOOLS_CSV)}
+    for school in members.filter(organisation_type=OrganisationType.SCHOOL):
+        row = schools[school.urn]
+        assert (school.name, school.local_authority, school.postcode) == (
+            row["name"],
+            row["la_name"],
+            row["postcode"],
+        )
+        assert (school.percentage_fsm is None) == (row["percentage_fsm"] == "")
+    for organisation in members:
+        organisation.full_clean()
+    assert Organisation.objects.count() == members.count()
+
+
+def test_learners_are_in_years_9_to_13_at_real_postcodes_with_valid_identifiers(
+    output: str,
+) -> None:
+    authority_of = {row["postcode"]: row["ladnm"] for row in read_csv(POSTCODES_CSV)}
+    la_code_of = {row["urn"]: row["la_code"] for row in read_csv(SCHOOLS_CSV)}
+    today = timezone.localdate()
+    learners = list(Learner.objects.select_related("school"))
+    assert len(learners) == LEARNERS
+    for learner in learners:
+        assert learner.school is not None
+        assert 9 <= learner.year_group() <= 13
+        assert authority_of[learner.home_postcode] == learner.school.local_authority
+        if learner.upn:
+            assert normalise_upn(learner.upn) == learner.upn
+            assert learner.upn[1:4] == la_code_of[learner.school.urn]
+        if learner.uln:
+            validate_uln(learner.uln)
+            assert age_on(learner.date_of_birth, today) >= 14
+        if learner.free_school_meals:
+            assert learner.ever_6_free_school_meals is True
+        if learner.estranged:
+            assert learner.year_group() >= 12
+        learner.full_clean()
+    assert sum(bool(learner.upn) for learner in learners) > 0.8 * LEARNERS
+    assert sum(bool(learner.uln) for learner in learners) > 0.2 * LEARNERS
+    upns = Counter((learner.organisation_id, learner.upn) for learner in learners if learner.upn)
+    assert max(upns.values()) == 1
+    assert any(learner.free_school_meals is None for learner in learners)
+    assert any(learner.preferred_name for learner in learners)
+
+    consents = ConsentRecord.objects.all()
+    assert Counter(consents.values_list("learner_id", flat=True)).most_common(1)[0][1] == 1
+    assert consents.count() == LEARNERS
+    assert set(consents.values_list("lawful_basis", "given_by", "privacy_notice_version")) == {
+        (LawfulBasis.PUBLIC_TASK, "not_applicable", "2025.1")
+    }
+    parents = list(ParentCarer.objects.all())
+    assert 0.45 * LEARNERS < len(parents) < 0.75 * LEARNERS
+    for parent in parents:
+        assert re.fullmatch(r"07700 900\d{3}", parent.phone)
+        assert parent.email.endswith("@example.com")
+    created = AuditEvent.objects.filter(source="demo", action="create")
+    assert created.filter(object_type="learners.learner").count() == LEARNERS
+
+
+def test_the_two_agreements_share_different_data_with_different_partners(output: str) -> None:
+    core = DataSharingAgreement.objects.get(title="Core outreach data-sharing agreement")
+    progression = DataSharingAgreement.objects.get(title="Progression tracking agreement")
+    assert core.categories == {
+        DataCategory.IDENTITY,
+        DataCategory.CHARACTERISTICS,
+        DataCategory.SPECIAL_CATEGORY,
+    }
+    assert progression.categories == {DataCategory.IDENTITY, DataCategory.CHARACTERISTICS}
+    assert core.special_category_condition == "spi_equality"
+    assert core.ends_on is None
+    assert progression.ends_on is not None
+    assert core.starts_on == progression.starts_on
+    assert set(core.parties.values_list("organisation_type", flat=True)) == {
+        OrganisationType.HE_PROVIDER,
+        OrganisationType.LOCAL_AUTHORITY,
+        OrganisationType.CHARITY,
+    }
+    assert core.parties.count() == 6
+    assert set(progression.parties.values_list("ukprn", flat=True)) == {QMUL, CITY}
+    for agreement in (core, progression):
+        agreement.full_clean()
+        assert agreement.is_in_force()
+    assert not DataSharingAgreement.objects.filter(parties__ukprn=LSE).exists()
+
+
+def test_the_logins_show_the_agreements_at_work(output: str) -> None:
+    partner = User.objects.get(username="partner.officer")
+    seen = set(learner_policy.visible_to(partner).values_list("id", flat=True))
+    held = Learner.objects.filter(organisation__ukprn__in=[QMUL, CITY])
+    assert seen == set(held.values_list("id", flat=True))
+    qmul_learner = Learner.objects.filter(organisation__ukprn=QMUL).first()
+    assert qmul_learner is not None
+    access = learner_policy.access(partner, qmul_learner)
+    assert access is not None
+    assert not access.sees_special_category
+
+    unshared = User.objects.get(username="unshared.officer")
+    own = set(Learner.objects.filter(organisation__ukprn=LSE).values_list("id", flat=True))
+    assert own
+    assert set(learner_policy.visible_to(unshared).values_list("id", flat=True)) == own
+
+
+def test_every_demo_user_has_confirmed_mfa_and_its_secret_is_printed(output: str) -> None:
+    roles = {
+        "partnership.admin": (Role.PARTNERSHIP_ADMIN, QMUL),
+        "org.admin": (Role.ORGANISATION_ADMIN, UEL),
+        "outreach.officer": (Role.OUTREACH_OFFICER, QMUL),
+        "evaluator": (Role.EVALUATOR, QMUL),
+        "partner.officer": (Role.OUTREACH_OFFICER, CITY),
+        "unshared.officer": (Role.OUTREACH_OFFICER, LSE),
+    }
+    for username in DEMO_USERNAMES:
+        user = User.objects.get(username=username)
+        assert user.check_password(DEMO_PASSWORD)
+        validate_password(DEMO_PASSWORD, user)
+        device = TOTPDevice.objects.get(user=user)
+        assert device.confirmed
+        assert device.key == totp_key_for(username)
+        secret = base64.b32encode(device.bin_key).decode()
+        assert re.search(rf"^{re.escape(username)} .*{DEMO_PASSWORD}\s+{secret}$", output, re.M)
+        assert device.verify_token(totp(base64.b32decode(secret)))
+        if username in roles:
+            membership = user.memberships.get()
+            assert (membership.role, membership.organisation.ukprn) == roles[username]
+    assert User.objects.get(username="read.only").memberships.get().organisation.name == (
+        "Next Steps East London"
+    )
+    staff = User.objects.get(username="school.staff").memberships.get()
+    assert staff.role == Role.SCHOOL_STAFF
+    assert staff.organisation.phase == "Secondary"
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser
+    assert admin.is_staff
+    assert not admin.memberships.exists()
+    assert DEMO_URL in output
+    assert "oathtool --totp -b" in output
+
+
+def test_running_again_changes_nothing(output: str) -> None:
+    before = row_counts()
+    again = run_demo()
+    assert "already built" in again
+    assert row_counts() == before
+    assert again.split("Sign in at")[1] == output.split("Sign in at")[1]
+
+
+def test_reset_rebuilds_the_same_people_and_keeps_the_audit_trail(output: str) -> None:
+    def people() -> list[tuple[Any, ...]]:
+        fields = ("first_name", "last_name", "date_of_birth", "home_postcode", "upn", "uln")
+        return sorted(Learner.objects.values_list(*fields))
+
+    before, counts, old_ids = people(), row_counts(), set(Learner.objects.values_list("id"))
+    rebuilt = run_demo(reset=True)
+    assert rebuilt.startswith(f"Built the {PARTNERSHIP_NAME}")
+    assert people() == before
+    assert not old_ids & set(Learner.objects.values_list("id"))
+    after = row_counts()
+    assert {name: after[name] for name in after if name != "AuditEvent"} == {
+        name: counts[name] for name in counts if name != "AuditEvent"
+    }
+    deleted = AuditEvent.objects.filter(source="demo", action="delete")
+    assert deleted.filter(object_type="learners.learner").count() == LEARNERS
+    assert after["AuditEvent"] > counts["AuditEvent"]
+
+
+def test_refuses_to_build_over_organisations_it_did_not_make() -> None:
+    Organisation.objects.create(
+        name="Queen Mary University of London",
+        organisation_type=OrganisationType.HE_PROVIDER,
+        ukprn=QMUL,
+    )
+    with pytest.raises(CommandError, match="empty database"):
+        run_demo()
+    assert not Partnership.objects.exists()
+    assert not Learner.objects.exists()
+
+
+def test_school_staff_see_just_the_pupils_their_school_holds(output: str) -> None:
+    staff = User.objects.get(username="school.staff")
+    school = staff.memberships.get().organisation
+    seen = learner_policy.visible_to(staff)
+    assert seen.exists()
+    assert set(seen.values_list("id", flat=True)) == set(
+        Learner.objects.filter(organisation=school).values_list("id", flat=True)
+    )
+    assert set(seen.values_list("school_id", flat=True)) == {school.id}
+    pupil = seen.first()
+    assert pupil is not None
+    access = learner_policy.access(staff, pupil)
+    assert access is not None
+    assert access.can_edit
+    assert not access.sees_special_category
+    officer = User.objects.get(username="outreach.officer")
+    assert not learner_policy.visible_to(officer).filter(organisation=school).exists()
