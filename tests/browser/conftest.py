@@ -29,9 +29,9 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, sync_playwright
 
-from tests.browser.support import REPOSITORY, Person, Site, run_widen, sign_in
+from tests.browser.support import REPOSITORY, Browse, Person, SignedIn, Site, run_widen
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGUMENTS = [
@@ -48,25 +48,14 @@ DEMO_PASSWORD = "east-london-demo-2026"
 # Who plays each part in the tests, by their usernames in the demo partnership.
 DEMO_CAST = {
     "outreach": "outreach.officer",  # QMUL outreach officer
-    "keyboard": "org.admin",  # QMUL organisation admin, signs in by keyboard alone
-    "admin": "partnership.admin",  # sees who changed or viewed a learner
+    "keyboard": "org.admin",  # UEL organisation admin, signs in by keyboard alone
+    "admin": "partnership.admin",  # QMUL: sees who changed or viewed a learner
     "partner": "partner.officer",  # City: sees QMUL learners under an agreement
     "unshared": "unshared.officer",  # LSE: no agreement with QMUL
     "evaluator": "evaluator",  # sees learners pseudonymised
-    "password_only": "read.only",  # never gets past the password step
-}
-# The same parts in the small test partnership, if the demo cannot be built.
-WORLD_CAST = {
-    "outreach": "outreach_officer.alpha",
-    "keyboard": "organisation_admin.alpha",
-    "admin": "partnership_admin.alpha",
-    "partner": "read_only.alpha",
-    "unshared": "school_staff.alpha",
-    "evaluator": "evaluator.alpha",
-    "password_only": "staff.alpha",
+    "password_only": "read.only",  # Next Steps charity: never gets past the password step
 }
 SERVER_START_SECONDS = 60
-DEFAULT_TIMEOUT_MS = 15_000
 
 
 def _require_chromium() -> None:
@@ -127,17 +116,6 @@ def _python(arguments: list[str], environment: dict[str, str]) -> str:
         check=False,
     )
     return _checked(completed, " ".join(arguments))
-
-
-def _load_partnership(environment: dict[str, str]) -> tuple[dict[str, str], str]:
-    """Build the demo partnership; fall back to the small test partnership if there is no demo."""
-    demo = run_widen(["demo", "--learners", DEMO_LEARNERS], environment)
-    if demo.returncode == 0:
-        return DEMO_CAST, DEMO_PASSWORD
-    if "Unknown command" not in demo.stderr:
-        _checked(demo, "widen demo")
-    output = _python(["-m", "tests.browser.facts", "build-world"], environment)
-    return WORLD_CAST, json.loads(output)["password"]
 
 
 def _read_people(
@@ -210,10 +188,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         else:
             environment.pop("DATABASE_URL", None)
         _checked(run_widen(["migrate", "--no-input", "-v", "0"], environment), "widen migrate")
-        cast, password = _load_partnership(environment)
-        people = _read_people(environment, cast, password)
+        _checked(run_widen(["demo", "--learners", DEMO_LEARNERS], environment), "widen demo")
+        people = _read_people(environment, DEMO_CAST, DEMO_PASSWORD)
         base_url = cleanup.enter_context(_serving(environment, data_dir / "server.log"))
-        yield Site(base_url=base_url, environment=environment, people=people, password=password)
+        yield Site(
+            base_url=base_url, environment=environment, people=people, password=DEMO_PASSWORD
+        )
 
 
 @pytest.fixture(scope="package")
@@ -229,62 +209,9 @@ def chromium() -> Iterator[Browser]:
             browser.close()
 
 
-class SignedIn:
-    """Each person signs in (password and MFA) once; later tests reuse their cookies."""
-
-    def __init__(self, chromium: Browser, site: Site) -> None:
-        self._chromium = chromium
-        self._site = site
-        self._states: dict[str, Any] = {}
-
-    def storage_state(self, name: str) -> Any:
-        if name not in self._states:
-            context = new_context(self._chromium, self._site)
-            try:
-                sign_in(context.new_page(), self._site.people[name])
-                self._states[name] = context.storage_state()
-            finally:
-                context.close()
-        return self._states[name]
-
-
-def new_context(chromium: Browser, site: Site, storage_state: Any = None) -> BrowserContext:
-    context = chromium.new_context(
-        base_url=site.base_url, locale="en-GB", storage_state=storage_state
-    )
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    return context
-
-
 @pytest.fixture(scope="package")
 def signed_in(chromium: Browser, site: Site) -> SignedIn:
     return SignedIn(chromium, site)
-
-
-class Browse:
-    """Fresh browser contexts for one test: anonymous, or signed in as one of the cast."""
-
-    def __init__(self, chromium: Browser, site: Site, signed_in: SignedIn) -> None:
-        self.site = site
-        self._chromium = chromium
-        self._signed_in = signed_in
-        self._contexts: list[BrowserContext] = []
-
-    def anonymous(self) -> Page:
-        return self._page(None)
-
-    def as_person(self, name: str) -> Page:
-        """A page whose session has passed both the password and the MFA step."""
-        return self._page(self._signed_in.storage_state(name))
-
-    def _page(self, storage_state: Any) -> Page:
-        context = new_context(self._chromium, self.site, storage_state)
-        self._contexts.append(context)
-        return context.new_page()
-
-    def close(self) -> None:
-        for context in self._contexts:
-            context.close()
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ The browser tests never open the server's database themselves. This module runs 
 
     read CAST_JSON   print, as JSON, each person's TOTP key, organisation and partnership, and
                      learners they can edit, see through a partner, see at all, and cannot see.
-    build-world      load the small test partnership (`widen.testing.world`) instead of the
-                     demo, and print its password as JSON.
 """
 
 from __future__ import annotations
@@ -86,22 +84,12 @@ def read(cast: dict[str, str]) -> dict[str, Any]:
     return {"people": {name: _person(username) for name, username in cast.items()}}
 
 
-def build_world() -> dict[str, str]:
-    from widen.testing.world import PASSWORD  # noqa: PLC0415
-    from widen.testing.world import build_world as build  # noqa: PLC0415
-
-    build()
-    return {"password": PASSWORD}
-
-
 def main(argv: list[str]) -> None:
     import django  # noqa: PLC0415
 
     django.setup()
     if argv[:1] == ["read"] and len(argv) == 2:
         sys.stdout.write(json.dumps(read(json.loads(argv[1]))))
-    elif argv == ["build-world"]:
-        sys.stdout.write(json.dumps(build_world()))
     else:
         raise SystemExit(__doc__)
 

@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from django_otp.oath import hotp
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 TOTP_STEP_SECONDS = 30
+DEFAULT_TIMEOUT_MS = 15_000
 
 
 @dataclass(frozen=True)
@@ -142,9 +143,72 @@ def mfa_step(page: Page, person: Person) -> None:
     page.wait_for_load_state()
 
 
+def expect_saved(page: Page, message: str) -> None:
+    """The form was accepted: its success message shows, and no error summary does."""
+    notice = page.get_by_role("status")
+    problem = page.get_by_role("alert")
+    expect(notice.or_(problem).first).to_be_visible()
+    if problem.count():
+        raise AssertionError(f"saving was refused on {page.url}:\n{problem.inner_text()}")
+    expect(notice).to_contain_text(message)
+
+
 def sign_in(page: Page, person: Person) -> None:
     password_step(page, person)
     mfa_step(page, person)
     expect(page.get_by_role("heading", level=1)).not_to_have_text(
         "Enter the code from your authenticator app"
     )
+
+
+class SignedIn:
+    """Each person signs in (password and MFA) once; later tests reuse their cookies."""
+
+    def __init__(self, chromium: Browser, site: Site) -> None:
+        self._chromium = chromium
+        self._site = site
+        self._states: dict[str, Any] = {}
+
+    def storage_state(self, name: str) -> Any:
+        if name not in self._states:
+            context = new_context(self._chromium, self._site)
+            try:
+                sign_in(context.new_page(), self._site.people[name])
+                self._states[name] = context.storage_state()
+            finally:
+                context.close()
+        return self._states[name]
+
+
+def new_context(chromium: Browser, site: Site, storage_state: Any = None) -> BrowserContext:
+    context = chromium.new_context(
+        base_url=site.base_url, locale="en-GB", storage_state=storage_state
+    )
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    return context
+
+
+class Browse:
+    """Fresh browser contexts for one test: anonymous, or signed in as one of the cast."""
+
+    def __init__(self, chromium: Browser, site: Site, signed_in: SignedIn) -> None:
+        self.site = site
+        self._chromium = chromium
+        self._signed_in = signed_in
+        self._contexts: list[BrowserContext] = []
+
+    def anonymous(self) -> Page:
+        return self._page(None)
+
+    def as_person(self, name: str) -> Page:
+        """A page whose session has passed both the password and the MFA step."""
+        return self._page(self._signed_in.storage_state(name))
+
+    def _page(self, storage_state: Any) -> Page:
+        context = new_context(self._chromium, self.site, storage_state)
+        self._contexts.append(context)
+        return context.new_page()
+
+    def close(self) -> None:
+        for context in self._contexts:
+            context.close()

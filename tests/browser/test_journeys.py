@@ -8,8 +8,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Browse
-from tests.browser.support import mfa_step, password_step
+from tests.browser.support import Browse, expect_saved, mfa_step, password_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -50,23 +49,28 @@ def test_sign_in_with_mfa_find_and_edit_learner(browse: Browse) -> None:
     page.get_by_label("Preferred name").fill(new_preferred_name)
     page.get_by_role("button", name="Save changes").click()
 
-    expect(page.get_by_role("status")).to_contain_text("Your changes have been saved.")
+    expect_saved(page, "Your changes have been saved.")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{new_preferred_name} {last_name}")
 
 
-def test_refused_a_partners_learner(browse: Browse) -> None:
-    """A learner held by an organisation with no agreement answers like one that does not exist."""
-    unshared = browse.site.people["unshared"]
-    hidden = unshared.learner("hidden")
-    page = browse.as_person("unshared")
+@pytest.mark.parametrize("who", ["unshared", "partner"])
+def test_refused_a_partners_learner(browse: Browse, who: str) -> None:
+    """A learner held under no agreement with the person answers like one that does not exist.
+
+    The unshared officer (LSE) has no agreement with anyone; the partner officer (City) shares
+    with QMUL but not with the organisations holding the learner they are refused.
+    """
+    hidden = browse.site.people[who].learner("hidden")
+    page = browse.as_person(who)
 
     response = page.goto(hidden.url)
     assert response is not None
     assert response.status == 404, f"{hidden.url} answered {response.status}, not 404"
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
     refused_text = page.locator("main").inner_text()
+    content = page.content()
     for word in {hidden.name, hidden.first_name, hidden.last_name}:
-        assert word not in page.content(), f"the 404 page names the learner ({word!r})"
+        assert word not in content, f"the 404 page names the learner ({word!r})"
 
     # The same answer as for a learner who does not exist at all.
     missing = page.goto(f"/learners/{uuid.uuid4()}/")
@@ -74,7 +78,7 @@ def test_refused_a_partners_learner(browse: Browse) -> None:
     assert missing.status == 404
     assert page.locator("main").inner_text() == refused_text
 
-    # Nor can they reach the learner's edit page or who-accessed page.
+    # Nor can they reach the learner's other pages.
     for path in ("edit/", "access/", "consents/new/", "parents-carers/new/"):
         response = page.goto(f"{hidden.url}{path}")
         assert response is not None

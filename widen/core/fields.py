@@ -48,3 +48,13 @@ class UpnField(models.CharField):
 
     def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         return super().formfield(form_class=TypedIdentifierFormField, **kwargs)
+
+
+class DatePickerInput(forms.DateInput):
+    """The browser's date picker. Its value is always ISO 8601 (yyyy-mm-dd), whatever the
+    language: a date in any other format leaves the picker empty, and the saved date is lost."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from widen.core.fields import DatePickerInput
 from widen.learners.models import ConsentGivenBy, ConsentRecord, Learner, ParentCarer
 from widen.organisations.models import Organisation
 
@@ -48,7 +49,7 @@ class LearnerForm(forms.ModelForm):
             "disability",
             "ethnicity",
         )
-        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"date_of_birth": DatePickerInput()}
 
     def __init__(
         self,
@@ -112,7 +113,7 @@ class ConsentRecordForm(forms.ModelForm):
             "recorded_on",
             "privacy_notice_version",
         )
-        widgets = {"recorded_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"recorded_on": DatePickerInput()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
