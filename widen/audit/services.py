@@ -3,11 +3,43 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from widen.audit.models import AccessLogEntry
 from widen.core import request_context
+
+
+@dataclass(frozen=True)
+class LearnerView:
+    """One learner's data seen by the actor, and by what right."""
+
+    learner_id: UUID
+    data_categories: Iterable[str]
+    actor_organisation_id: UUID | None = None
+    data_sharing_agreement_id: UUID | None = None
+
+
+def access_log_record_views(*, actor: Any, views: Iterable[LearnerView], purpose: str) -> int:
+    """Log many learners seen in one request (a list, an export) with one insert."""
+    context = request_context.current()
+    entries = [
+        AccessLogEntry(
+            actor_id=actor.pk,
+            actor_username=actor.username,
+            actor_organisation_id=view.actor_organisation_id,
+            source=context.source,
+            request_id=context.request_id,
+            learner_id=view.learner_id,
+            data_categories=sorted(set(view.data_categories)),
+            data_sharing_agreement_id=view.data_sharing_agreement_id,
+            purpose=purpose[:200],
+        )
+        for view in views
+    ]
+    AccessLogEntry.objects.bulk_create(entries)
+    return len(entries)
 
 
 def access_log_record(
@@ -19,21 +51,17 @@ def access_log_record(
     actor_organisation_id: UUID | None = None,
     data_sharing_agreement_id: UUID | None = None,
 ) -> int:
-    context = request_context.current()
     categories = sorted(set(data_categories))
-    entries = [
-        AccessLogEntry(
-            actor_id=actor.pk,
-            actor_username=actor.username,
-            actor_organisation_id=actor_organisation_id,
-            source=context.source,
-            request_id=context.request_id,
-            learner_id=learner_id,
-            data_categories=categories,
-            data_sharing_agreement_id=data_sharing_agreement_id,
-            purpose=purpose[:200],
-        )
-        for learner_id in learner_ids
-    ]
-    AccessLogEntry.objects.bulk_create(entries)
-    return len(entries)
+    return access_log_record_views(
+        actor=actor,
+        views=(
+            LearnerView(
+                learner_id=learner_id,
+                data_categories=categories,
+                actor_organisation_id=actor_organisation_id,
+                data_sharing_agreement_id=data_sharing_agreement_id,
+            )
+            for learner_id in learner_ids
+        ),
+        purpose=purpose,
+    )

@@ -26,7 +26,11 @@ from widen.learners.selectors import (
     learner_list,
     learner_pseudonym,
 )
-from widen.learners.services import learner_create, learner_update
+from widen.learners.services import (
+    learner_create,
+    learner_update,
+    special_category_views_record,
+)
 from widen.organisations.selectors import organisation_get
 
 router = Router(tags=["learners"])
@@ -153,18 +157,12 @@ def learner_list_api(
     page = list(learners[offset : offset + limit])
     access_by_learner = learner_access_map(actor=api_actor(request), learners=page)
     if filters.needs_special_category:
-        for learner in page:
-            access = access_by_learner[learner.id]
-            if not access.sees_special_category:
-                continue
-            access_log_record(
-                actor=api_actor(request),
-                learner_ids=[learner.id],
-                data_categories=access.categories,
-                purpose=f"API learner list filtered on {filters.characteristic}",
-                actor_organisation_id=access.actor_organisation_id,
-                data_sharing_agreement_id=access.data_sharing_agreement_id,
-            )
+        special_category_views_record(
+            actor=api_actor(request),
+            learners=page,
+            access_by_learner=access_by_learner,
+            purpose=f"API learner list filtered on {filters.characteristic}",
+        )
     return {
         "count": learners.count(),
         "results": [_serialise(learner, access_by_learner[learner.id]) for learner in page],

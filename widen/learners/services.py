@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from widen.accounts.models import User
+from widen.audit.services import LearnerView, access_log_record_views
 from widen.core import request_context
 from widen.core.exceptions import ApplicationError
 from widen.learners.models import ConsentRecord, Learner, ParentCarer
@@ -128,3 +129,31 @@ def validation_messages(error: ValidationError) -> dict[str, list[str]]:
             for field, errors in error.error_dict.items()
         }
     return {"__all__": [str(message) for message in error.messages]}
+
+
+def special_category_views_record(
+    *,
+    actor: User,
+    learners: Iterable[Learner],
+    access_by_learner: Mapping[Any, LearnerAccess],
+    purpose: str,
+) -> int:
+    """Log each learner whose special category data a list disclosed to `actor`, in one insert.
+
+    A list filtered on a special category fact (say, care experienced) discloses that fact about
+    every learner it shows.
+    """
+    return access_log_record_views(
+        actor=actor,
+        views=[
+            LearnerView(
+                learner_id=learner.id,
+                data_categories=access.categories,
+                actor_organisation_id=access.actor_organisation_id,
+                data_sharing_agreement_id=access.data_sharing_agreement_id,
+            )
+            for learner in learners
+            if (access := access_by_learner[learner.id]).sees_special_category
+        ],
+        purpose=purpose,
+    )

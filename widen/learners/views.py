@@ -34,6 +34,7 @@ from widen.learners.services import (
     learner_create,
     learner_update,
     parent_carer_add,
+    special_category_views_record,
 )
 from widen.organisations.models import DataCategory, Organisation
 from widen.organisations.selectors import organisation_list
@@ -76,13 +77,12 @@ def learner_list_view(request: AuthenticatedRequest) -> HttpResponse:
     access_by_learner = learner_access_map(actor=request.user, learners=rows)
     if filters.needs_special_category:
         # A list filtered on a special category fact discloses that fact about every row shown.
-        for learner in rows:
-            access = access_by_learner[learner.id]
-            if not access.sees_special_category:
-                continue
-            _log_special_category_view(
-                request, [learner.id], access, f"learner list filtered on {filters.characteristic}"
-            )
+        special_category_views_record(
+            actor=request.user,
+            learners=rows,
+            access_by_learner=access_by_learner,
+            purpose=f"learner list filtered on {filters.characteristic}",
+        )
     sees_special = learner_policy.visible_to(
         request.user,
         needing=DataCategory.SPECIAL_CATEGORY,
