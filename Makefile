@@ -31,7 +31,7 @@ format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
 
 mypy: $(INSTALLED)
-	$(BIN)/mypy widen
+	$(BIN)/mypy widen benchmarks
 
 imports: $(INSTALLED)
 	$(BIN)/lint-imports

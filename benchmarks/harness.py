@@ -1,0 +1,347 @@
+"""Timing, results and reporting shared by every benchmark section.
+
+Sections time callables with `SectionRun.time`, count their queries with
+`SectionRun.count_queries` and record each case with `SectionRun.record`. The runner prints one
+table per section and database and writes the whole section to JSON.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the person running the benchmarks asked for."""
+
+    learners: int
+    repeats: int
+    warmup: int
+    quick: bool
+    analyse_sqlite: bool = False
+    reference_learners: int = 1_000
+
+    @property
+    def reference_scale(self) -> int | None:
+        """The smaller scale every case is also measured at, if it is smaller than the run's."""
+        return self.reference_learners if self.reference_learners < self.learners else None
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Wall-clock samples of one callable, in milliseconds."""
+
+    samples_ms: tuple[float, ...]
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.samples_ms)
+
+    @property
+    def p95_ms(self) -> float:
+        ordered = sorted(self.samples_ms)
+        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+    @property
+    def min_ms(self) -> float:
+        return min(self.samples_ms)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "median_ms": round(self.median_ms, 3),
+            "p95_ms": round(self.p95_ms, 3),
+            "min_ms": round(self.min_ms, 3),
+            "repeats": len(self.samples_ms),
+        }
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One case at one scale, with the baseline it is compared with."""
+
+    case: str
+    scale: int
+    timing: Timing
+    queries: int | None = None
+    baseline: Timing | None = None
+    baseline_label: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ratio_to_baseline(self) -> float | None:
+        if self.baseline is None or self.baseline.median_ms <= 0:
+            return None
+        return self.timing.median_ms / self.baseline.median_ms
+
+
+@dataclass(frozen=True)
+class DatabaseInfo:
+    label: str
+    vendor: str
+    version: str
+    name: str
+
+
+@dataclass
+class SectionRun:
+    """One section on one database: its options, facts about the data, and its measurements."""
+
+    section: str
+    options: Options
+    database: DatabaseInfo
+    facts: dict[str, Any] = field(default_factory=dict)
+    measurements: list[Measurement] = field(default_factory=list)
+
+    def time(
+        self,
+        call: Callable[[], object],
+        *,
+        repeats: int | None = None,
+        warmup: int | None = None,
+    ) -> Timing:
+        """Run `call` `warmup` times untimed, then `repeats` times timed."""
+        for _ in range(self.options.warmup if warmup is None else warmup):
+            call()
+        gc.collect()
+        samples: list[float] = []
+        for _ in range(self.options.repeats if repeats is None else repeats):
+            started = time.perf_counter_ns()
+            call()
+            samples.append((time.perf_counter_ns() - started) / 1_000_000)
+        return Timing(tuple(samples))
+
+    def count_queries(self, call: Callable[[], object]) -> int:
+        """How many SQL statements one run of `call` sends to the default database."""
+        from django.db import connection  # imported once Django is set up
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            call()
+        return len(captured.captured_queries)
+
+    def record(self, measurement: Measurement) -> None:
+        self.measurements.append(measurement)
+
+    def say(self, message: str) -> None:
+        """Progress for the person waiting, on standard error so the table stays clean."""
+        print(f"  [{self.database.label}] {message}", file=sys.stderr, flush=True)
+
+    @contextmanager
+    def stopwatch(self, label: str) -> Iterator[None]:
+        """Record how long the block took under `facts["seconds"][label]`."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            seconds = self.facts.setdefault("seconds", {})
+            seconds[label] = round(time.perf_counter() - started, 2)
+
+    def reference_for(self, measurement: Measurement) -> Measurement | None:
+        """The same case measured at the reference (smaller) scale, if it was."""
+        scale = self.options.reference_scale
+        if scale is None or measurement.scale == scale:
+            return None
+        for other in self.measurements:
+            if other.case == measurement.case and other.scale == scale:
+                return other
+        return None
+
+    def as_json(self) -> dict[str, Any]:
+        cases = []
+        for measurement in self.measurements:
+            reference = self.reference_for(measurement)
+            cases.append(
+                {
+                    "case": measurement.case,
+                    "scale": measurement.scale,
+                    "queries": measurement.queries,
+                    **measurement.timing.as_json(),
+                    "baseline": (
+                        {"label": measurement.baseline_label, **measurement.baseline.as_json()}
+                        if measurement.baseline is not None
+                        else None
+                    ),
+                    "ratio_to_baseline": _rounded(measurement.ratio_to_baseline),
+                    "reference_scale": reference.scale if reference else None,
+                    "ratio_to_reference_scale": (
+                        _rounded(measurement.timing.median_ms / reference.timing.median_ms)
+                        if reference and reference.timing.median_ms > 0
+                        else None
+                    ),
+                    "details": measurement.details,
+                }
+            )
+        return {
+            "database": {
+                "label": self.database.label,
+                "vendor": self.database.vendor,
+                "version": self.database.version,
+            },
+            "facts": self.facts,
+            "cases": cases,
+        }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _format_ms(value: float) -> str:
+    return f"{value:.1f}" if value < 1000 else f"{value:,.0f}"
+
+
+def _format_ratio(value: float | None) -> str:
+    return "–" if value is None else f"×{value:.1f}"
+
+
+def table(run: SectionRun) -> str:
+    """The run's measurements at full scale, with their baselines and reference-scale ratios."""
+    headers = [
+        "case",
+        "queries",
+        "median ms",
+        "p95 ms",
+        "min ms",
+        "bare query ms",
+        "vs bare",
+    ]
+    reference_scale = run.options.reference_scale
+    if reference_scale is not None:
+        headers += [f"at {reference_scale:,} ms", f"vs {reference_scale:,}"]
+    rows: list[list[str]] = []
+    for measurement in run.measurements:
+        if measurement.scale != run.options.learners:
+            continue
+        row = [
+            measurement.case,
+            "–" if measurement.queries is None else str(measurement.queries),
+            _format_ms(measurement.timing.median_ms),
+            _format_ms(measurement.timing.p95_ms),
+            _format_ms(measurement.timing.min_ms),
+            "–" if measurement.baseline is None else _format_ms(measurement.baseline.median_ms),
+            _format_ratio(measurement.ratio_to_baseline),
+        ]
+        if reference_scale is not None:
+            reference = run.reference_for(measurement)
+            row += [
+                "–" if reference is None else _format_ms(reference.timing.median_ms),
+                _format_ratio(
+                    measurement.timing.median_ms / reference.timing.median_ms
+                    if reference and reference.timing.median_ms > 0
+                    else None
+                ),
+            ]
+        rows.append(row)
+    widths = [max(len(line[i]) for line in [headers, *rows]) for i in range(len(headers))]
+
+    def line(cells: list[str]) -> str:
+        first, *rest = cells
+        return "  ".join(
+            [first.ljust(widths[0])]
+            + [cell.rjust(width) for cell, width in zip(rest, widths[1:], strict=True)]
+        )
+
+    rule = "  ".join("-" * width for width in widths)
+    return "\n".join([line(headers), rule, *(line(row) for row in rows)])
+
+
+def machine_info() -> dict[str, Any]:
+    """Enough about the machine and the code to compare runs made on different days."""
+    info: dict[str, Any] = {
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "processor": _processor_name(),
+        "cpu_count": os.cpu_count(),
+        "memory_gb": _memory_gb(),
+        "python": platform.python_version(),
+        "git_commit": _git("rev-parse", "HEAD"),
+        "git_dirty": bool(_git("status", "--porcelain")),
+    }
+    try:
+        import django
+
+        info["django"] = django.get_version()
+    except ImportError:  # pragma: no cover - Django is a dependency
+        pass
+    return info
+
+
+def _processor_name() -> str:
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for text in cpuinfo.read_text(errors="replace").splitlines():
+            if text.startswith("model name"):
+                return text.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+def _memory_gb() -> float | None:
+    meminfo = Path("/proc/meminfo")
+    if not meminfo.exists():
+        return None
+    for text in meminfo.read_text().splitlines():
+        if text.startswith("MemTotal:"):
+            return round(int(text.split()[1]) / 1024 / 1024, 1)
+    return None
+
+
+def _git(*args: str) -> str | None:
+    try:
+        completed = subprocess.run(
+            ["git", *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+            cwd=Path(__file__).resolve().parent,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return completed.stdout.strip()
+
+
+def write_results(
+    *,
+    section: str,
+    started_at: datetime,
+    finished_at: datetime,
+    options: Options,
+    runs: list[SectionRun],
+    results_dir: Path = RESULTS_DIR,
+) -> Path:
+    """Write one section's runs (one per database) to `results/<timestamp>-<section>.json`."""
+    results_dir.mkdir(parents=True, exist_ok=True)
+    path = results_dir / f"{started_at.strftime('%Y%m%dT%H%M%S')}-{section}.json"
+    document = {
+        "section": section,
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "finished_at": finished_at.isoformat(timespec="seconds"),
+        "options": {
+            "learners": options.learners,
+            "reference_learners": options.reference_scale,
+            "repeats": options.repeats,
+            "warmup": options.warmup,
+            "quick": options.quick,
+            "analyse_sqlite": options.analyse_sqlite,
+        },
+        "machine": machine_info(),
+        "runs": [run.as_json() for run in runs],
+    }
+    path.write_text(json.dumps(document, indent=2, default=str) + "\n")
+    return path

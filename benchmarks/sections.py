@@ -1,0 +1,43 @@
+"""The registry of benchmark sections.
+
+A section is a module with a `run(bench: SectionRun) -> None` function. The runner gives it a
+fresh, migrated database for each engine; the section seeds its own data, times its cases and
+records them on `bench`. Modules are imported only after Django is set up.
+
+To add a section, write the module and add a `Section` here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import cast
+
+from benchmarks.harness import SectionRun
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    summary: str
+    module: str
+
+    def runner(self) -> Callable[[SectionRun], None]:
+        return cast(Callable[[SectionRun], None], importlib.import_module(self.module).run)
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        name="learners",
+        summary="learner list and detail pages, and the learner API, at scale",
+        module="benchmarks.learner_list",
+    ),
+)
+
+
+def by_name(name: str) -> Section:
+    for section in SECTIONS:
+        if section.name == name:
+            return section
+    raise KeyError(name)
