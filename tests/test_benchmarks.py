@@ -12,9 +12,7 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 
 
 def test_a_tiny_benchmark_run_measures_every_case_against_its_baselines(tmp_path: Path) -> None:
-    environment = {
-        key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")
-    }
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     completed = subprocess.run(  # noqa: S603
         [
             sys.executable,
