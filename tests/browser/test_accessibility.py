@@ -235,6 +235,23 @@ def partnership(browse: Browse) -> Page:
     return page
 
 
+def admin_site(browse: Browse) -> Page:
+    return _opened(browse.as_person("superuser"), "/admin/", "Site administration")
+
+
+def admin_learners(browse: Browse) -> Page:
+    return _opened(
+        browse.as_person("superuser"), "/admin/learners/learner/", "Select learner to change"
+    )
+
+
+def admin_learner(browse: Browse) -> Page:
+    page = admin_learners(browse)
+    page.locator("#result_list tbody tr th a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change learner")
+    return page
+
+
 def page_not_found(browse: Browse) -> Page:
     return _opened(
         browse.as_person("admin"), f"/learners/{uuid.uuid4()}/", "Page not found", status=404
@@ -268,6 +285,9 @@ PAGES: dict[str, Callable[[Browse], Page]] = {
     "organisation": organisation,
     "partnerships": partnerships,
     "partnership": partnership,
+    "admin site": admin_site,
+    "admin site, learners": admin_learners,
+    "admin site, a learner": admin_learner,
     "page not found": page_not_found,
 }
 
