@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import csv
 import uuid
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from conftest import signed_in_client
 from widen.audit.models import AccessLogEntry, AppendOnlyError, AuditEvent
 from widen.audit.selectors import access_log_between
+from widen.audit.services import access_log_record
 from widen.core import request_context
 from widen.learners.models import Learner, ParentCarer
 from widen.testing.world import World, year_group_birthday
@@ -136,3 +141,80 @@ def test_access_log_answers_the_breach_scoping_question(world: World) -> None:
         ("evaluator.alpha", world.learner_alpha.id),
     }
     assert AccessLogEntry.objects.count() == 2
+
+
+def who_accessed(*arguments: str) -> list[dict[str, str]]:
+    out = StringIO()
+    call_command("who_accessed", *arguments, stdout=out, stderr=StringIO())
+    return list(csv.DictReader(StringIO(out.getvalue())))
+
+
+def test_who_accessed_lists_exactly_the_views_and_changes_in_the_window(world: World) -> None:
+    officer = signed_in_client(world.users["outreach_officer"])
+    officer.get(f"/learners/{world.learner_beta.id}/")  # before the window
+    starts = timezone.now()
+    officer.get(f"/learners/{world.learner_beta.id}/")
+    officer.post(
+        f"/learners/{world.learner_alpha.id}/edit/",
+        {
+            "first_name": "Amara",
+            "last_name": "Alphason",
+            "date_of_birth": world.learner_alpha.date_of_birth.isoformat(),
+            "preferred_name": "Mara",
+        },
+    )
+    signed_in_client(world.users["evaluator"]).get(f"/learners/{world.learner_school.id}/")
+    ends = timezone.now()
+    officer.get(f"/learners/{world.learner_beta.id}/")  # after the window
+
+    rows = who_accessed(
+        "--learners",
+        str(world.learner_beta.id),
+        str(world.learner_alpha.id),
+        "--from",
+        starts.isoformat(),
+        "--to",
+        ends.isoformat(),
+    )
+    assert [(row["what"], row["learner_id"], row["actor"]) for row in rows] == [
+        ("viewed", str(world.learner_beta.id), "outreach_officer.alpha"),
+        ("update learners.learner", str(world.learner_alpha.id), "outreach_officer.alpha"),
+    ]
+    viewed, changed = rows
+    assert viewed["data_sharing_agreement_id"] == str(world.agreement.id)
+    assert "special_category" in viewed["data_categories_or_fields"].split()
+    assert viewed["actor_organisation_id"] == str(world.alpha.id)
+    assert "preferred_name" in changed["data_categories_or_fields"].split()
+    assert changed["source"] == "web"
+
+    # A whole day, given as a date, includes everything that day.
+    today = timezone.localdate().isoformat()
+    day = who_accessed("--learners", str(world.learner_beta.id), "--from", today, "--to", today)
+    assert [row["what"] for row in day] == ["create learners.learner"] + ["viewed"] * 3
+
+
+def test_who_accessed_refuses_bad_arguments_clearly(world: World) -> None:
+    learner = str(world.learner_alpha.id)
+    with pytest.raises(CommandError, match="'yesterday' is not a date or time"):
+        who_accessed("--learners", learner, "--from", "yesterday", "--to", "2026-01-01")
+    with pytest.raises(CommandError, match="'12345' is not a learner id"):
+        who_accessed("--learners", "12345", "--from", "2026-01-01", "--to", "2026-01-02")
+    with pytest.raises(CommandError, match="'2026-02-30' is not a date or time"):
+        who_accessed("--learners", learner, "--from", "2026-02-30", "--to", "2026-03-01")
+    with pytest.raises(CommandError, match="--to is before --from"):
+        who_accessed("--learners", learner, "--from", "2026-01-02", "--to", "2026-01-01")
+
+
+def test_who_accessed_cells_cannot_run_as_spreadsheet_formulae(world: World) -> None:
+    with request_context.bind(source="web", request_id="=HYPERLINK(1)"):
+        access_log_record(
+            actor=world.users["outreach_officer"],
+            learner_ids=[world.learner_alpha.id],
+            data_categories=["identity"],
+            purpose="@SUM(1+1)",
+        )
+    today = timezone.localdate().isoformat()
+    rows = who_accessed("--learners", str(world.learner_alpha.id), "--from", today, "--to", today)
+    (row,) = (row for row in rows if row["what"] == "viewed")
+    assert row["purpose"] == "'@SUM(1+1)"
+    assert row["request_id"] == "'=HYPERLINK(1)"

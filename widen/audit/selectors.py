@@ -24,3 +24,11 @@ def access_log_between(
     return AccessLogEntry.objects.filter(
         learner_id__in=learner_ids, occurred_at__gte=starts_at, occurred_at__lte=ends_at
     ).order_by("occurred_at")
+
+
+def audit_events_between(
+    *, learner_ids: list[UUID], starts_at: datetime, ends_at: datetime
+) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(
+        learner_id__in=learner_ids, occurred_at__gte=starts_at, occurred_at__lte=ends_at
+    ).order_by("occurred_at")
