@@ -185,7 +185,8 @@ class AuditedQuerySet(models.QuerySet[Any]):
                 count = super().bulk_update(objs, fields, batch_size=batch_size)
             finally:
                 _auditing_bulk_update.reset(token)
-            AuditEvent.objects.bulk_create(_audit_rows(objs, AuditAction.UPDATE, lambda _: fields))
+            audited = [name for name in fields if name not in self.model.audit_excluded_fields]
+            AuditEvent.objects.bulk_create(_audit_rows(objs, AuditAction.UPDATE, lambda _: audited))
         return count
 
 

@@ -224,6 +224,22 @@ if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Progress of long jobs (imports) is shared between the worker and the web processes through
+# this cache, written outside the job's own transaction.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "progress"),
+    },
+}
+
+# Pupil-list imports (SECURITY 15, 16).
+WIDEN_IMPORT_MAX_BYTES = env.integer("WIDEN_IMPORT_MAX_MEGABYTES", 40) * 1024 * 1024
+WIDEN_IMPORT_MAX_ROWS = env.integer("WIDEN_IMPORT_MAX_ROWS", 250_000)
+WIDEN_IMPORT_BACKGROUND_ROWS = env.integer("WIDEN_IMPORT_BACKGROUND_ROWS", 10_000)
+WIDEN_IMPORT_ROLLBACK_DAYS = env.integer("WIDEN_IMPORT_ROLLBACK_DAYS", 14)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

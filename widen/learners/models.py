@@ -281,3 +281,112 @@ class ConsentRecord(AuditedModel, TimestampedModel):
 
     def audit_organisation_id(self) -> Any:
         return self.learner.organisation_id
+
+
+class ImportStatus(models.TextChoices):
+    CHECKED = "checked", "Checked, not imported yet"
+    QUEUED = "queued", "Waiting to import"
+    RUNNING = "running", "Importing"
+    COMMITTED = "committed", "Imported"
+    FAILED = "failed", "Failed: nothing was imported"
+    REPLACED = "replaced", "Replaced by a corrected file"
+    ROLLED_BACK = "rolled_back", "Rolled back"
+
+
+class ImportRun(TimestampedModel):
+    """One pupil list uploaded to an organisation: who, when, which file, and what it did."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="import_runs"
+    )
+    school = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="pupil_list_imports",
+        null=True,
+        blank=True,
+    )
+    uploaded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="import_runs"
+    )
+    file_name = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=10)
+    file_sha256 = models.CharField("File checksum (SHA-256)", max_length=64, db_index=True)
+    file_size = models.PositiveBigIntegerField()
+    # The uploaded file, kept until the rollback period ends (then purged by `widen import purge`).
+    file_content = models.BinaryField(null=True, blank=True, editable=False)
+    sheet_name = models.CharField(max_length=100, blank=True)
+    column_mapping = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=20, choices=ImportStatus.choices, default=ImportStatus.CHECKED
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_created = models.PositiveIntegerField(default=0)
+    rows_updated = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    rows_repeated = models.PositiveIntegerField(default=0)
+    partial = models.BooleanField(
+        default=False, help_text="Imported the valid rows and left out the rejected ones."
+    )
+    message = models.TextField(blank=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+    committed_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    rolled_back_at = models.DateTimeField(null=True, blank=True)
+    rolled_back_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    # What the commit did, so that it can be undone: learners created, and the previous values of
+    # the fields it changed on existing learners.
+    changes = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "file_sha256"],
+                condition=Q(status="committed"),
+                name="import_file_committed_once_per_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+
+class ImportColumnMapping(TimestampedModel):
+    """The columns of one school's pupil lists, as a person mapped them once."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="import_column_mappings"
+    )
+    school = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    name = models.CharField(max_length=100)
+    columns = models.JSONField(default=dict, help_text="File heading → learner field ('' = skip).")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="import_mapping_name_once_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
