@@ -16,12 +16,14 @@ from typing import Any
 import pytest
 import yaml
 from django.core import serializers
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import signed_in_client
 from widen.accounts.models import Role
-from widen.learners.models import ConsentRecord, Learner, ParentCarer
+from widen.learners.models import ConsentRecord, ImportRun, Learner, ParentCarer
+from widen.testing.pupil_lists import MIS_HEADINGS, csv_bytes, pupil_rows, table_cells
 from widen.testing.world import World, year_group_birthday
 
 MATRIX = yaml.safe_load((Path(__file__).parent / "authz_matrix.yaml").read_text())
@@ -33,7 +35,14 @@ EDITORS = {
     Role.SCHOOL_STAFF,
 }
 AUDITORS = {Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN}
-OBJECT_RULES = {"organisation", "partnership", "learner_view", "learner_edit", "learner_audit"}
+OBJECT_RULES = {
+    "organisation",
+    "partnership",
+    "learner_view",
+    "learner_edit",
+    "learner_audit",
+    "import_run",
+}
 RELATIONS = ("own", "partner", "unrelated")
 
 
@@ -88,6 +97,8 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
         return 302  # already verified: sent on
     if cell.method == "POST" and not api and rule in {"learner_edit", "learner_create"}:
         allowed_status = 302  # a valid form redirects to the learner
+    if cell.method == "POST" and rule in {"import_upload", "import_run"}:
+        allowed_status = 302  # an upload, a commit or a roll back leads to the import's page
     allowed = {
         "signed_in": True,
         "organisation": cell.relation in {"own", "partner"},
@@ -96,12 +107,44 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
         "learner_edit": cell.relation == "own" and cell.role in EDITORS,
         "learner_audit": cell.relation == "own" and cell.role in AUDITORS,
         "learner_create": cell.role in EDITORS,
+        "import_upload": cell.role in EDITORS,
+        # An import run is seen by the person who uploaded it (and their organisation's admins).
+        "import_run": cell.relation == "own" and cell.role in EDITORS,
     }[rule]
     return allowed_status if allowed else 404
 
 
+def import_run_for(world: World, role: str, relation: str) -> ImportRun:
+    """A checked pupil list: the role's own upload (or a colleague's), a partner's, a stranger's."""
+    runs: dict[tuple[str, str], ImportRun] = world.__dict__.setdefault("import_runs", {})
+    key = (role, relation)
+    if key not in runs:
+        organisation = {
+            "own": world.organisation_of(role),
+            "partner": world.beta,
+            "unrelated": world.gamma,
+        }[relation]
+        uploader = world.users[role if role in EDITORS else Role.OUTREACH_OFFICER]
+        content = csv_bytes(table_cells(pupil_rows(3, seed=7), MIS_HEADINGS["Widen template"]))
+        runs[key] = ImportRun.objects.create(
+            organisation=organisation,
+            school=world.school,
+            uploaded_by=uploader if relation == "own" else None,
+            file_name="pupils.csv",
+            file_format="csv",
+            file_sha256=hashlib.sha256(content).hexdigest(),
+            file_size=len(content),
+            file_content=content,
+            rows_total=3,
+            column_mapping={},
+        )
+    return runs[key]
+
+
 def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str, Any]:
     acting_role = Role.OUTREACH_OFFICER if role == "anonymous" else role
+    if rule == "import_run":
+        return {"run_id": import_run_for(world, acting_role, relation).id}
     if rule in {"learner_view", "learner_edit", "learner_audit"}:
         return {"learner_id": world.learner(role=acting_role, relation=relation).id}
     if rule == "organisation":
@@ -117,6 +160,7 @@ def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str
 
 
 def url_for(name: str, kwargs: dict[str, Any]) -> str:
+    kwargs = {**MATRIX.get(name, {}).get("kwargs", {}), **kwargs}
     if name.startswith("api:") and kwargs:
         return reverse(name, kwargs={key: str(value) for key, value in kwargs.items()})
     return reverse(name, kwargs=kwargs)
@@ -156,6 +200,12 @@ def request_body(world: World, name: str, role: str, counter: int) -> dict[str, 
             "given_by": "not_applicable",
             "recorded_on": "2025-09-01",
             "privacy_notice_version": f"v{counter}",
+        }
+    if name == "learners:import_start":
+        content = csv_bytes(table_cells(pupil_rows(3, seed=counter), MIS_HEADINGS["SIMS"]))
+        return {
+            "organisation": str(organisation.id),
+            "pupil_list": SimpleUploadedFile("pupils.csv", content, content_type="text/csv"),
         }
     if name == "accounts:login":
         return {"username": "nobody", "password": "wrong-password-here"}

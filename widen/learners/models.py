@@ -307,7 +307,12 @@ class ImportRun(TimestampedModel):
         blank=True,
     )
     uploaded_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, related_name="import_runs"
+        "accounts.User",
+        on_delete=models.PROTECT,
+        related_name="import_runs",
+        null=True,
+        blank=True,
+        help_text="Empty when run from the command line on the server.",
     )
     file_name = models.CharField(max_length=255)
     file_format = models.CharField(max_length=10)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from widen.learners import views
+from widen.learners.imports import views as import_views
 
 app_name = "learners"
 
@@ -16,4 +17,28 @@ urlpatterns = [
     ),
     path("<uuid:learner_id>/consents/new/", views.consent_add_view, name="consent_add"),
     path("<uuid:learner_id>/access/", views.learner_access_view, name="access"),
+    path("import/", import_views.import_start_view, name="import_start"),
+    path(
+        "import/template.<str:file_format>",
+        import_views.import_template_view,
+        name="import_template",
+    ),
+    path("imports/", import_views.import_list_view, name="import_list"),
+    path("imports/<uuid:run_id>/", import_views.import_detail_view, name="import_detail"),
+    path("imports/<uuid:run_id>/import/", import_views.import_commit_view, name="import_commit"),
+    path(
+        "imports/<uuid:run_id>/progress/",
+        import_views.import_progress_view,
+        name="import_progress",
+    ),
+    path(
+        "imports/<uuid:run_id>/rows-to-fix/",
+        import_views.import_failed_rows_view,
+        name="import_failed_rows",
+    ),
+    path(
+        "imports/<uuid:run_id>/roll-back/",
+        import_views.import_roll_back_view,
+        name="import_roll_back",
+    ),
 ]

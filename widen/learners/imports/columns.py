@@ -285,23 +285,29 @@ class ColumnChoice:
 
 
 def choose_columns(
-    headings: Sequence[str], saved_mapping: Mapping[str, str] | None = None
+    headings: Sequence[str], saved_mapping: Mapping[str, str | None] | None = None
 ) -> list[ColumnChoice]:
     """Decide each column: a saved choice first, then a heading we recognise.
 
     Columns that are neither are "unknown": the person must map them (or choose not to import
-    them) before anything is validated.
+    them) before anything is validated. A saved choice of None means "not decided yet".
     """
     saved = {heading_key(k): v for k, v in (saved_mapping or {}).items()}
     choices: list[ColumnChoice] = []
     for heading in headings:
-        key = heading_key(heading)
-        if key in saved and (saved[key] == IGNORE or saved[key] in COLUMNS_BY_FIELD):
-            how = "mapped" if saved[key] != field_for_heading(heading) else "recognised"
-            choices.append(ColumnChoice(heading, saved[key], how))
-        elif recognised := field_for_heading(heading):
+        chosen = saved.get(heading_key(heading))
+        recognised = field_for_heading(heading)
+        why = not_kept_reason(heading)
+        if chosen is not None and (chosen == IGNORE or chosen in COLUMNS_BY_FIELD):
+            if chosen == IGNORE:
+                how = "not kept" if why else "skipped"
+                choices.append(ColumnChoice(heading, IGNORE, how, why or "you chose to skip it"))
+            else:
+                how = "recognised" if chosen == recognised else "mapped"
+                choices.append(ColumnChoice(heading, chosen, how))
+        elif recognised:
             choices.append(ColumnChoice(heading, recognised, "recognised"))
-        elif why := not_kept_reason(heading):
+        elif why:
             choices.append(ColumnChoice(heading, IGNORE, "not kept", why))
         else:
             choices.append(ColumnChoice(heading, IGNORE, "unknown"))

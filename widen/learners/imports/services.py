@@ -126,18 +126,26 @@ class ImportReport:
 # --- Who may import ---------------------------------------------------------------------------
 
 
-def importable_fields(actor: User, organisation: Organisation) -> set[str]:
+# `actor` None is the server's operator at the command line: like the Django shell, whoever runs
+# commands on the server may import anything (the audit trail records the source "cli").
+
+
+def importable_fields(actor: User | None, organisation: Organisation) -> set[str]:
     """The learner fields `actor` may record in `organisation` (empty: may not import)."""
+    if actor is None:
+        return {column.field for column in COLUMNS_BY_FIELD.values()}
     return set(learner_policy.creatable_fields(actor, organisation))
 
 
-def _may_import(actor: User, organisation: Organisation) -> bool:
+def _may_import(actor: User | None, organisation: Organisation) -> bool:
+    if actor is None:
+        return True
     return learner_policy.organisations_for_create(actor).filter(pk=organisation.pk).exists()
 
 
-def may_manage_run(actor: User, run: ImportRun) -> bool:
+def may_manage_run(actor: User | None, run: ImportRun) -> bool:
     """The person who uploaded it, or an admin of its organisation."""
-    if run.uploaded_by_id == actor.pk:
+    if actor is None or run.uploaded_by_id == actor.pk:
         return True
     return any(
         membership.capabilities.sees_audit
@@ -148,7 +156,7 @@ def may_manage_run(actor: User, run: ImportRun) -> bool:
 # --- Start: read the file ---------------------------------------------------------------------
 
 
-def _read(run: ImportRun, content: bytes | None = None) -> Table:
+def read_run_file(run: ImportRun, content: bytes | None = None) -> Table:
     data = content if content is not None else bytes(run.file_content or b"")
     try:
         return read_table(
@@ -162,7 +170,9 @@ def _read(run: ImportRun, content: bytes | None = None) -> Table:
         raise ApplicationError(error.message) from error
 
 
-def saved_mapping_for(organisation: Organisation, school: Organisation | None) -> dict[str, str]:
+def saved_mapping_for(
+    organisation: Organisation, school: Organisation | None
+) -> dict[str, str | None]:
     mapping = ImportColumnMapping.objects.filter(organisation=organisation, school=school).first()
     return dict(mapping.columns) if mapping else {}
 
@@ -170,14 +180,14 @@ def saved_mapping_for(organisation: Organisation, school: Organisation | None) -
 @transaction.atomic
 def learner_import_start(
     *,
-    actor: User,
+    actor: User | None,
     organisation: Organisation,
     school: Organisation | None,
     file_name: str,
     content: bytes,
     sheet_name: str = "",
     mapping_name: str = "",
-    extra_mapping: Mapping[str, str] | None = None,
+    extra_mapping: Mapping[str, str | None] | None = None,
 ) -> ImportRun:
     """Record an uploaded pupil list. Raises `ApplicationError` when the file cannot be read."""
     if not _may_import(actor, organisation):
@@ -196,10 +206,13 @@ def learner_import_start(
         sheet_name=sheet_name[:100],
     )
     try:
-        table = _read(run, content)
+        table = read_run_file(run, content)
     except ApplicationError as error:
         logger.warning(
-            "Pupil list refused for %s by %s: %s", organisation.pk, actor.pk, error.message
+            "Pupil list refused for %s by %s: %s",
+            organisation.pk,
+            getattr(actor, "pk", "cli"),
+            error.message,
         )
         raise
     if mapping_name:
@@ -216,7 +229,7 @@ def learner_import_start(
                 f"There is no saved column mapping called '{mapping_name[:60]}'"
                 + (f" (saved mappings: {known})." if known else " (none is saved yet).")
             )
-        mapping = dict(saved.columns)
+        mapping: dict[str, str | None] = dict(saved.columns)
     else:
         mapping = saved_mapping_for(organisation, school)
     mapping.update(extra_mapping or {})
@@ -225,7 +238,9 @@ def learner_import_start(
     run.sheet_name = table.sheet_name
     run.file_content = content
     run.rows_total = len(table.rows)
-    run.column_mapping = {choice.heading: choice.field for choice in choices}
+    run.column_mapping = {
+        choice.heading: None if choice.how == "unknown" else choice.field for choice in choices
+    }
     run.message = "" if choices else "No columns."
     run.save()
     # An earlier upload of this list that was never imported is replaced by this one.
@@ -244,7 +259,7 @@ def choices_for(run: ImportRun, table: Table) -> list[ColumnChoice]:
 
 @transaction.atomic
 def learner_import_map_columns(
-    *, run: ImportRun, actor: User, columns: Mapping[str, str], remember: bool = True
+    *, run: ImportRun, actor: User | None, columns: Mapping[str, str], remember: bool = True
 ) -> ImportRun:
     """Say what columns are; `remember` saves it as the school's mapping for next time."""
     if run.status != ImportStatus.CHECKED:
@@ -268,7 +283,10 @@ def learner_import_map_columns(
             school=run.school,
             defaults={"name": _unique_mapping_name(run.organisation, name[:100])},
         )
-        saved.columns = {**saved.columns, **mapping}
+        saved.columns = {
+            **saved.columns,
+            **{heading: chosen for heading, chosen in mapping.items() if chosen is not None},
+        }
         saved.save(update_fields=["columns", "updated_at"])
     return run
 
@@ -316,10 +334,10 @@ def _column_problems(choices: list[ColumnChoice], allowed: set[str]) -> list[str
 
 def learner_import_check(run: ImportRun, *, actor: User | None = None) -> ImportReport:
     """Validate every row and match it to the learners held: the preview. Writes nothing."""
-    table = _read(run)
+    table = read_run_file(run)
     choices = choices_for(run, table)
     report = ImportReport(run=run, choices=choices, rows_total=len(table.rows))
-    acting = actor or run.uploaded_by
+    acting = actor if actor is not None else run.uploaded_by
     report.column_problems = _column_problems(choices, importable_fields(acting, run.organisation))
     report.already_imported = (
         ImportRun.objects.filter(
@@ -382,7 +400,7 @@ def _json_value(value: Any) -> Any:
 def learner_import_commit(
     *,
     run: ImportRun,
-    actor: User,
+    actor: User | None,
     accept_partial: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
@@ -520,7 +538,7 @@ def rollback_deadline(run: ImportRun) -> Any:
     return run.committed_at + rollback_period() if run.committed_at else None
 
 
-def learner_import_roll_back(*, run: ImportRun, actor: User) -> ImportRun:
+def learner_import_roll_back(*, run: ImportRun, actor: User | None) -> ImportRun:
     """Undo a whole import: delete the learners it added, restore the fields it changed."""
     with transaction.atomic():
         run = ImportRun.objects.select_for_update().get(pk=run.pk)

@@ -1,0 +1,31 @@
+"""Reading import runs: a person sees their own, and an admin sees their organisation's."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+
+from widen.accounts.models import Membership, User
+from widen.core.exceptions import NotFound
+from widen.learners.models import ImportRun
+
+
+def import_run_list(*, actor: User) -> QuerySet[ImportRun]:
+    admin_of = [
+        membership.organisation_id
+        for membership in Membership.objects.filter(user=actor)
+        if membership.capabilities.sees_audit
+    ]
+    return (
+        ImportRun.objects.filter(Q(uploaded_by=actor) | Q(organisation_id__in=admin_of))
+        .select_related("organisation", "school", "uploaded_by")
+        .defer("file_content", "changes")
+    )
+
+
+def import_run_get(*, actor: User, run_id: UUID) -> ImportRun:
+    run = import_run_list(actor=actor).filter(pk=run_id).first()
+    if run is None:
+        raise NotFound("No such import.")
+    return run
