@@ -235,7 +235,12 @@ def _read_xlsx(
     limits: TableLimits,
     looks_like_header: Callable[[Sequence[str]], bool] | None,
 ) -> Table:
-    from python_calamine import CalamineError, CalamineWorkbook  # noqa: PLC0415
+    from python_calamine import (  # noqa: PLC0415
+        CalamineError,
+        CalamineWorkbook,
+        SheetTypeEnum,
+        SheetVisibleEnum,
+    )
 
     _check_zip(content, limits)
     try:
@@ -243,7 +248,7 @@ def _read_xlsx(
         worksheets = [
             sheet.name
             for sheet in workbook.sheets_metadata
-            if sheet.typ.name == "WorkSheet" and sheet.visible.name == "Visible"
+            if sheet.typ == SheetTypeEnum.WorkSheet and sheet.visible == SheetVisibleEnum.Visible
         ]
         if not worksheets:
             raise TableError("This workbook has no visible worksheet.")
@@ -270,7 +275,7 @@ def _read_xlsx(
                 break
     except TableError:
         raise
-    except (CalamineError, ValueError, OSError) as error:
+    except (CalamineError, Exception) as error:  # the parser's own errors, whatever their type
         raise TableError(
             "This Excel file is damaged or not a workbook we can read: save it again from "
             "Excel as 'Excel Workbook (.xlsx)'."
