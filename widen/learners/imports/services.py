@@ -491,7 +491,8 @@ def learner_import_commit(
         }
         run.status = ImportStatus.COMMITTED
         run.partial = bool(report.problems)
-        run.committed_at = now
+        # After every write: a learner changed later than this was changed by someone else.
+        run.committed_at = timezone.now()
         run.committed_by = actor
         run.rows_total = report.rows_total
         run.rows_created = len(created_ids)
