@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -511,3 +512,14 @@ def test_imports_are_listed_for_admins_with_who_when_and_checksum(
     other = client_for(world.users[Role.READ_ONLY])
     assert other.get(reverse("learners:import_detail", args=[run.id])).status_code == 404
     assert AcademicYear.current()  # the page worked out year groups for this year
+
+
+def test_uploaded_files_are_forgotten_after_the_rollback_period(world: World) -> None:
+    recent = start(world, sims_csv(pupil_rows(2, seed=1)))
+    old = start(world, sims_csv(pupil_rows(2, seed=2)), role=Role.ORGANISATION_ADMIN)
+    ImportRun.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=15))
+    call_command("import_purge", stdout=io.StringIO())
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.file_content is None
+    assert recent.file_content is not None

@@ -1,9 +1,12 @@
-"""`widen serve`: migrate if needed, collect nothing, and serve with waitress."""
+"""`widen serve`: migrate if needed, start the background worker, and serve with waitress."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.core.servers.basehttp import get_internal_wsgi_application
@@ -19,6 +22,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-migrate", action="store_true", help="Do not apply migrations first."
         )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not start the background worker (large imports wait for `widen db_worker`).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from waitress import serve  # type: ignore[import-untyped]  # noqa: PLC0415
@@ -26,11 +34,23 @@ class Command(BaseCommand):
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         url = f"http://{options['host']}:{options['port']}"
+        worker = None
+        if not options["no_worker"]:
+            # Large imports run as background jobs; the worker runs them beside the server.
+            worker = subprocess.Popen(  # noqa: S603 - our own command, no user input
+                [sys.executable, "-m", "widen.cli", "db_worker", "--no-reload"]
+            )
         self.stdout.write(f"Widen is serving on {url} (press Ctrl+C to stop).")
-        serve(
-            get_internal_wsgi_application(),
-            host=options["host"],
-            port=options["port"],
-            threads=options["threads"],
-            ident="Widen",
-        )
+        try:
+            serve(
+                get_internal_wsgi_application(),
+                host=options["host"],
+                port=options["port"],
+                threads=options["threads"],
+                ident="Widen",
+                max_request_body_size=settings.WIDEN_IMPORT_MAX_BYTES + 1024 * 1024,
+            )
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)
