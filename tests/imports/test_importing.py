@@ -523,3 +523,27 @@ def test_uploaded_files_are_forgotten_after_the_rollback_period(world: World) ->
     recent.refresh_from_db()
     assert old.file_content is None
     assert recent.file_content is not None
+
+
+def test_the_admin_site_lists_imports_read_only_and_scoped(
+    world: World, client_for: Callable[..., Client]
+) -> None:
+    own = start(world, sims_csv(pupil_rows(2, seed=1)))
+    foreign = ImportRun.objects.create(
+        organisation=world.gamma,
+        file_name="gamma-secret.csv",
+        file_format="csv",
+        file_sha256="0" * 64,
+        file_size=1,
+    )
+    staff = client_for(world.users["staff"])  # an organisation admin of Alpha with staff access
+    listing = staff.get(reverse("admin:learners_importrun_changelist")).content.decode()
+    assert own.file_name in listing
+    assert foreign.file_name not in listing
+    change = staff.get(reverse("admin:learners_importrun_change", args=[own.pk]))
+    assert change.status_code == 200
+    assert 'name="file_name"' not in change.content.decode()  # nothing editable
+    assert staff.get(reverse("admin:learners_importrun_change", args=[foreign.pk])).status_code in (
+        302,
+        404,
+    )

@@ -8,11 +8,13 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
+from widen.learners.imports.selectors import import_run_list
 from widen.learners.models import (
     CHARACTERISTIC_FIELDS,
     IDENTITY_FIELDS,
     SPECIAL_CATEGORY_FIELDS,
     ConsentRecord,
+    ImportRun,
     Learner,
     ParentCarer,
 )
@@ -114,3 +116,63 @@ class ConsentRecordAdmin(ScopedLearnerAdmin):
         "privacy_notice_version",
         "withdrawn_on",
     )
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """The import ledger, read-only: who imported which file when, and what it did."""
+
+    list_display = (
+        "file_name",
+        "created_at",
+        "uploaded_by",
+        "organisation",
+        "school",
+        "status",
+        "rows_created",
+        "rows_updated",
+        "rows_rejected",
+    )
+    list_filter = ("status",)
+    fields = (
+        "file_name",
+        "file_format",
+        "file_sha256",
+        "file_size",
+        "organisation",
+        "school",
+        "uploaded_by",
+        "created_at",
+        "status",
+        "rows_total",
+        "rows_created",
+        "rows_updated",
+        "rows_unchanged",
+        "rows_repeated",
+        "rows_rejected",
+        "partial",
+        "committed_at",
+        "rolled_back_at",
+        "message",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        if request.user.is_superuser:
+            return super().get_queryset(request).defer("file_content", "changes")
+        return import_run_list(actor=request.user)  # type: ignore[arg-type]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_staff)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -442,44 +442,51 @@ def learner_import_commit(
         plan = report.plan
         now = timezone.now()
         created_ids: list[str] = []
-        with request_context.bind(actor=actor, organisation_id=run.organisation_id):
-            report_progress(20, "Adding new learners")
-            total = plan.to_create.height
-            for start in range(0, total, WRITE_BATCH):
-                batch = [
-                    Learner(
-                        id=uuid.uuid4(),
-                        organisation_id=run.organisation_id,
-                        school_id=run.school_id,
-                        **_model_values(record),
+        try:
+            with request_context.bind(actor=actor, organisation_id=run.organisation_id):
+                report_progress(20, "Adding new learners")
+                total = plan.to_create.height
+                for start in range(0, total, WRITE_BATCH):
+                    batch = [
+                        Learner(
+                            id=uuid.uuid4(),
+                            organisation_id=run.organisation_id,
+                            school_id=run.school_id,
+                            **_model_values(record),
+                        )
+                        for record in plan.to_create.slice(start, WRITE_BATCH)
+                        .drop(ROW, "_content", strict=False)
+                        .iter_rows(named=True)
+                    ]
+                    Learner.objects.bulk_create(batch)
+                    created_ids.extend(str(learner.id) for learner in batch)
+                    report_progress(
+                        20 + int(60 * min(start + WRITE_BATCH, total) / max(total, 1)),
+                        f"Added {min(start + WRITE_BATCH, total):,} of {total:,} new learners",
                     )
-                    for record in plan.to_create.slice(start, WRITE_BATCH)
-                    .drop(ROW, "_content", strict=False)
-                    .iter_rows(named=True)
-                ]
-                Learner.objects.bulk_create(batch)
-                created_ids.extend(str(learner.id) for learner in batch)
-                report_progress(
-                    20 + int(60 * min(start + WRITE_BATCH, total) / max(total, 1)),
-                    f"Added {min(start + WRITE_BATCH, total):,} of {total:,} new learners",
-                )
-            report_progress(80, "Updating learners already held")
-            groups: dict[tuple[str, ...], list[Any]] = defaultdict(list)
-            for update in plan.to_update:
-                groups[tuple(sorted(update.changes))].append(update)
-            for names, updates in groups.items():
-                learners = [
-                    Learner(
-                        id=update.learner_id,
-                        organisation_id=run.organisation_id,
-                        updated_at=now,
-                        **_model_values(update.changes),
+                report_progress(80, "Updating learners already held")
+                groups: dict[tuple[str, ...], list[Any]] = defaultdict(list)
+                for update in plan.to_update:
+                    groups[tuple(sorted(update.changes))].append(update)
+                for names, updates in groups.items():
+                    learners = [
+                        Learner(
+                            id=update.learner_id,
+                            organisation_id=run.organisation_id,
+                            updated_at=now,
+                            **_model_values(update.changes),
+                        )
+                        for update in updates
+                    ]
+                    Learner.objects.bulk_update(
+                        learners, [*names, "updated_at"], batch_size=UPDATE_BATCH
                     )
-                    for update in updates
-                ]
-                Learner.objects.bulk_update(
-                    learners, [*names, "updated_at"], batch_size=UPDATE_BATCH
-                )
+        except IntegrityError as error:
+            # Someone else added one of these learners (say, the same UPN) while this ran.
+            raise ApplicationError(
+                "Another import or edit changed these learners at the same moment, so nothing "
+                "was imported. Check the file again and import it."
+            ) from error
         run.changes = {
             "created": created_ids,
             "updated": {
