@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test lint format mypy imports pytest migrate bench install clean
+.PHONY: demo test lint format mypy imports pytest migrate bench fuzz install clean
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Widen needs Python 3.11 or newer.")'
@@ -43,6 +43,9 @@ test: lint mypy imports
 	$(BIN)/widen check --fail-level WARNING
 	$(BIN)/python -m widen.config.check_migrations
 	$(MAKE) --no-print-directory pytest
+
+fuzz: $(INSTALLED)
+	$(BIN)/python scripts/fuzz_import.py -runs=$${FUZZ_RUNS:-100000}
 
 bench: $(INSTALLED)
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)

@@ -329,7 +329,14 @@ def validate_table(
     academic_year: AcademicYear,
 ) -> ValidatedRows:
     """Check every cell; return the clean rows and every problem by row, column and reason."""
-    imported = [(index, c) for index, c in enumerate(choices) if c.field != IGNORE]
+    # One column per field: two columns claiming one field are a column problem the person
+    # settles before rows are checked; here the first wins.
+    claimed: set[str] = set()
+    imported = []
+    for index, choice in enumerate(choices):
+        if choice.field != IGNORE and choice.field not in claimed:
+            claimed.add(choice.field)
+            imported.append((index, choice))
     columns = table.columns()
     heading_of = {choice.field: choice.heading for _, choice in imported}
     frame = pl.DataFrame(
@@ -433,12 +440,15 @@ def _in_file_duplicates(
     valid: pl.DataFrame, fields: list[str]
 ) -> tuple[pl.DataFrame, dict[int, int], list[Problem]]:
     """Rows for the same learner: exact repeats are skipped; conflicting ones are all rejected."""
-    if valid.is_empty():
+    if valid.is_empty() or not fields:
         return valid, {}, []
     has_upn = "upn" in fields
+    has_name_key = {"first_name", "last_name", "date_of_birth"} <= set(fields)
     keyed = valid.with_columns(
         pl.struct(fields).hash().alias(CONTENT),
-        name_key("home_postcode" in fields).alias("_name_key"),
+        (
+            name_key("home_postcode" in fields) if has_name_key else pl.lit(None, dtype=pl.String)
+        ).alias("_name_key"),
         (pl.col("upn") if has_upn else pl.lit(None, dtype=pl.String)).alias("_upn_key"),
     )
     duplicates: dict[int, int] = {}
