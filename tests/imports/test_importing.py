@@ -547,3 +547,28 @@ def test_the_admin_site_lists_imports_read_only_and_scoped(
         302,
         404,
     )
+
+
+def test_a_hostile_file_is_explained_escaped_and_stores_nothing(
+    world: World, client_for: Callable[..., Client]
+) -> None:
+    client = client_for(world.users[Role.OUTREACH_OFFICER])
+    rows = pupil_rows(6)
+    rows[0]["first_name"] = "<script>alert('x')</script>"
+    rows[1]["last_name"] = '=HYPERLINK("http://evil","click")'
+    rows[2]["first_name"] = "Nul\x00Byte"
+    rows[3]["last_name"] = "A" * 10_485_760
+    rows[4]["home_postcode"] = "+44 E6 3SQ"
+    rows[5]["first_name"] = "@SUM(1)"
+    response = upload(client, world, sims_csv(rows))
+    page = client.get(response["Location"])
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "<script>alert" not in text
+    assert "&lt;script&gt;alert" in text
+    assert "10485760 characters long" in text
+    assert len(text) < 1_000_000  # the 10 MB cell is not echoed back
+    assert "0 new learners to add" in text
+    assert "6 rows rejected" in text
+    assert "Import the" not in text  # nothing valid to import
+    assert Learner.objects.filter(organisation=world.alpha).count() == 1

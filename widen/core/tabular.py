@@ -161,6 +161,8 @@ def _read_csv(
     looks_like_header: Callable[[Sequence[str]], bool] | None,
 ) -> Table:
     text, encoding = _decode(content)
+    # A cell may be as big as the file (a 10 MB cell is reported by validation, not a crash).
+    csv.field_size_limit(max(limits.max_bytes, 131_072))
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
     records: list[list[str]] = []
