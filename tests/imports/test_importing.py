@@ -188,7 +188,7 @@ def test_rejected_rows_block_the_import_unless_the_rest_is_chosen(world: World) 
     rows = pupil_rows(10)
     rows[4]["date_of_birth"] = "31/02/2012"
     run = start(world, sims_csv(rows))
-    with pytest.raises(ApplicationError, match="1 rows have problems"):
+    with pytest.raises(ApplicationError, match="1 of the rows have problems"):
         learner_import_commit(run=run, actor=actor)
     assert held(world) == 1
     report = learner_import_commit(run=run, actor=actor, accept_partial=True)

@@ -153,7 +153,9 @@ def learner_detail_view(request: AuthenticatedRequest, learner_id: UUID) -> Http
 
 
 def field_label(name: str) -> str:
-    return str(Learner._meta.get_field(name).verbose_name).capitalize()  # type: ignore[union-attr]
+    """The field's label with its first letter capitalised and the rest as written (UPN, HE)."""
+    label = str(Learner._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+    return label[:1].upper() + label[1:]
 
 
 def _category(name: str) -> str:

@@ -40,18 +40,22 @@ def _becomes(choice: ColumnChoice) -> str:
     return "not imported"
 
 
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number:,} {one if number == 1 else many}"
+
+
 def outcome_summary(report: ImportReport, *, committed: bool) -> str:
-    verb_new, verb_changed = ("added", "updated") if committed else ("to add", "to update")
+    created = report.run.rows_created if committed else report.rows_to_create
+    updated = report.run.rows_updated if committed else report.rows_to_update
     parts = [
-        f"{report.rows_to_create if not committed else report.run.rows_created:,} new "
-        f"learners {verb_new}",
-        f"{report.rows_to_update if not committed else report.run.rows_updated:,} learners "
-        f"already held {verb_changed}",
-        f"{report.rows_unchanged:,} already up to date",
+        _count(created, "new learner", "new learners") + (" added" if committed else " to add"),
+        _count(updated, "learner already held", "learners already held")
+        + (" updated" if committed else " to update"),
+        _count(report.rows_unchanged, "already up to date", "already up to date"),
     ]
     if report.duplicates:
-        parts.append(f"{len(report.duplicates):,} repeated rows skipped")
-    parts.append(f"{len(report.rejected_rows):,} rows rejected")
+        parts.append(_count(len(report.duplicates), "repeated row", "repeated rows") + " skipped")
+    parts.append(_count(len(report.rejected_rows), "row", "rows") + " rejected")
     return ", ".join(parts) + "."
 
 

@@ -435,8 +435,8 @@ def learner_import_commit(
             raise ApplicationError(report.column_problems[0])
         if report.problems and not accept_partial:
             raise ApplicationError(
-                f"{len(report.rejected_rows)} rows have problems: fix them and upload the file "
-                "again, or choose to import the other rows and leave these out."
+                f"{len(report.rejected_rows)} of the rows have problems: fix them and upload the "
+                "file again, or choose to import the other rows and leave these out."
             )
         assert report.plan is not None
         plan = report.plan
