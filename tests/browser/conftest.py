@@ -179,6 +179,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         "WIDEN_DATA_DIR": str(data_dir),
         "WIDEN_LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
+        # Lists over 50 rows import as a background job, run by the worker `widen serve` starts.
+        "WIDEN_IMPORT_BACKGROUND_ROWS": "50",
     }
     with ExitStack() as cleanup:
         database_url = os.environ.get("DATABASE_URL", "")

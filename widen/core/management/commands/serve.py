@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -41,6 +42,8 @@ class Command(BaseCommand):
                 [sys.executable, "-m", "widen.cli", "db_worker", "--no-reload"]
             )
         self.stdout.write(f"Widen is serving on {url} (press Ctrl+C to stop).")
+        # Stopped by SIGTERM (a service manager, a test), still stop the worker on the way out.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
             serve(
                 get_internal_wsgi_application(),
