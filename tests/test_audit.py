@@ -83,6 +83,39 @@ def test_bulk_paths_are_audited(world: World) -> None:
     assert AuditEvent.objects.filter(object_type="learners.parentcarer", action="delete").exists()
 
 
+def test_bulk_insert_stores_and_audits_exactly_like_bulk_create(world: World) -> None:
+    details = {
+        "first_name": "Zoë",
+        "last_name": "Ó'Brien",
+        "date_of_birth": year_group_birthday(9),
+        "home_postcode": "E6 3SQ",
+        "free_school_meals": True,
+        "school_id": world.school.id,
+    }
+    with request_context.bind(actor=world.users["outreach_officer"], source="import"):
+        (made,) = Learner.objects.bulk_create([Learner(organisation=world.alpha, **details)])
+        (key,) = Learner.objects.bulk_insert([{"organisation_id": world.alpha.id, **details}])
+    inserted = Learner.objects.get(pk=key)
+    created = Learner.objects.get(pk=made.pk)
+    compared = [
+        f.attname
+        for f in Learner._meta.concrete_fields
+        if f.attname not in {"id", "created_at", "updated_at"}
+    ]
+    assert [getattr(inserted, name) for name in compared] == [
+        getattr(created, name) for name in compared
+    ]
+    assert inserted.created_at is not None
+    assert inserted.care_experienced is None
+    assert inserted.ethnicity == ""
+    (by_insert,) = events_for(key, "create")
+    (by_create,) = events_for(made.pk, "create")
+    for name in ("actor_id", "actor_username", "source", "organisation_id", "object_type"):
+        assert getattr(by_insert, name) == getattr(by_create, name), name
+    assert by_insert.changed_fields == by_create.changed_fields
+    assert by_insert.learner_id == key
+
+
 def test_page_and_api_edits_are_audited_with_their_source(world: World) -> None:
     client = signed_in_client(world.users["outreach_officer"])
     learner = world.learner_alpha

@@ -162,15 +162,15 @@ def test_a_failure_part_way_leaves_the_database_as_it_was(
     rows = pupil_rows(5000, seed=4)
     run = start(world, sims_csv(rows))
     calls = {"count": 0}
-    real_bulk_create = Learner.objects.bulk_create
+    real_bulk_insert = Learner.objects.bulk_insert
 
-    def failing_bulk_create(*args: Any, **kwargs: Any) -> Any:
+    def failing_bulk_insert(*args: Any, **kwargs: Any) -> Any:
         calls["count"] += 1
         if calls["count"] == 2:  # the second batch: row 2,001 onwards
             raise RuntimeError("the disk is full")
-        return real_bulk_create(*args, **kwargs)
+        return real_bulk_insert(*args, **kwargs)
 
-    monkeypatch.setattr(Learner.objects, "bulk_create", failing_bulk_create)
+    monkeypatch.setattr(Learner.objects, "bulk_insert", failing_bulk_insert)
     with pytest.raises(RuntimeError):
         learner_import_commit(run=run, actor=actor)
     after = (

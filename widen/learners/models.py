@@ -117,6 +117,8 @@ EARLIEST_DATE_OF_BIRTH = date(1900, 1, 1)
 class Learner(AuditedModel, TimestampedModel):
     """A young person a partnership works with. Held by one organisation (its controller)."""
 
+    audit_attnames = ("id", "organisation_id")
+
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,

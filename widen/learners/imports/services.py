@@ -448,18 +448,16 @@ def learner_import_commit(
                 total = plan.to_create.height
                 for start in range(0, total, WRITE_BATCH):
                     batch = [
-                        Learner(
-                            id=uuid.uuid4(),
-                            organisation_id=run.organisation_id,
-                            school_id=run.school_id,
+                        {
+                            "organisation_id": run.organisation_id,
+                            "school_id": run.school_id,
                             **_model_values(record),
-                        )
+                        }
                         for record in plan.to_create.slice(start, WRITE_BATCH)
                         .drop(ROW, "_content", strict=False)
                         .iter_rows(named=True)
                     ]
-                    Learner.objects.bulk_create(batch)
-                    created_ids.extend(str(learner.id) for learner in batch)
+                    created_ids.extend(str(key) for key in Learner.objects.bulk_insert(batch))
                     report_progress(
                         20 + int(60 * min(start + WRITE_BATCH, total) / max(total, 1)),
                         f"Added {min(start + WRITE_BATCH, total):,} of {total:,} new learners",
