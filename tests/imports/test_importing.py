@@ -572,3 +572,21 @@ def test_a_hostile_file_is_explained_escaped_and_stores_nothing(
     assert "6 rows rejected" in text
     assert "Import the" not in text  # nothing valid to import
     assert Learner.objects.filter(organisation=world.alpha).count() == 1
+
+
+def test_the_preview_never_shows_what_special_category_data_was(
+    world: World, client_for: Callable[..., Client]
+) -> None:
+    client = client_for(world.users[Role.OUTREACH_OFFICER])
+    rows = pupil_rows(1)
+    headings = MIS_HEADINGS["Bromcom"]
+    rows[0]["care_experienced"] = False
+    learner_import_commit(
+        run=start(world, csv_bytes(table_cells(rows, headings))),
+        actor=world.users[Role.OUTREACH_OFFICER],
+    )
+    rows[0]["care_experienced"] = True
+    response = upload(client, world, csv_bytes(table_cells(rows, headings)), "again.csv")
+    text = client.get(response["Location"]).content.decode()
+    assert "care experienced: not shown → Yes" in text
+    assert "care experienced: No" not in text

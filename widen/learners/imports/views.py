@@ -32,7 +32,7 @@ from widen.learners.imports.services import (
 )
 from widen.learners.imports.tasks import learner_import_queue, progress_of
 from widen.learners.imports.validation import ROW
-from widen.learners.models import ImportRun, ImportStatus
+from widen.learners.models import SPECIAL_CATEGORY_FIELDS, ImportRun, ImportStatus
 from widen.learners.permissions import learner_policy
 from widen.organisations.selectors import organisation_list
 
@@ -114,6 +114,16 @@ def import_list_view(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "learners/import_list.html", {"page": page})
 
 
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "empty"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
 def _report_context(report: ImportReport) -> dict[str, Any]:
     plan = report.plan
     new_rows: list[dict[str, Any]] = []
@@ -127,8 +137,16 @@ def _report_context(report: ImportReport) -> dict[str, Any]:
             {
                 "row": update.row,
                 "learner_id": update.learner_id,
+                # What a learner's special category data was is not shown here (it would be a
+                # view of it to log): only what the file sets it to.
                 "changes": [
-                    (name.replace("_", " "), update.previous.get(name), value)
+                    (
+                        name.replace("_", " "),
+                        "not shown"
+                        if name in SPECIAL_CATEGORY_FIELDS
+                        else _shown(update.previous.get(name)),
+                        _shown(value),
+                    )
                     for name, value in update.changes.items()
                     if name != "school_id"
                 ],
