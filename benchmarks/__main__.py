@@ -1,9 +1,11 @@
-"""Run the benchmarks: `python -m benchmarks [--only SECTION] [--learners N] [--quick]`.
+"""Run the benchmarks: `python -m benchmarks [--only SECTION] [--skip SECTION] [--quick]`.
 
 Every section runs on a fresh SQLite file in a temporary directory and, when `--postgres-url` is
 given or `DATABASE_URL` points at PostgreSQL, on a new database created on that server (and
 dropped afterwards); with neither, on a throwaway server this run starts and stops itself.
-Results are printed as a table and written to `benchmarks/results/`.
+Results are printed as a table and written to `benchmarks/results/`. A section whose checks
+do not hold (an import that leaves the database half-written, a re-import that changes learners)
+says so, and the run exits with status 1; timings are never checked.
 """
 
 from __future__ import annotations
@@ -27,6 +29,11 @@ DEFAULT_WARMUP = 3
 QUICK_LEARNERS = 5_000
 QUICK_REPEATS = 5
 QUICK_WARMUP = 1
+DEFAULT_IMPORT_ROWS = 100_000
+QUICK_IMPORT_ROWS = 5_000
+DEFAULT_KILL_ROWS = 200_000
+QUICK_KILL_ROWS = 5_000
+DEFAULT_FAULTS = 20
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,6 +49,14 @@ def _parser() -> argparse.ArgumentParser:
         help="run only this section (repeatable); see --list",
     )
     parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=[section.name for section in SECTIONS],
+        metavar="SECTION",
+        help="leave this section out (repeatable), e.g. --skip kill",
+    )
+    parser.add_argument(
         "--learners",
         type=_positive,
         help=f"learners to seed (default {DEFAULT_LEARNERS:,}; {QUICK_LEARNERS:,} with --quick)",
@@ -50,6 +65,28 @@ def _parser() -> argparse.ArgumentParser:
         "--quick",
         action="store_true",
         help=f"a smoke run: {QUICK_LEARNERS:,} learners and {QUICK_REPEATS} repeats",
+    )
+    parser.add_argument(
+        "--import-rows",
+        type=_positive,
+        help=(
+            f"rows of each pupil list the import section imports (default "
+            f"{DEFAULT_IMPORT_ROWS:,}; {QUICK_IMPORT_ROWS:,} with --quick)"
+        ),
+    )
+    parser.add_argument(
+        "--kill-rows",
+        type=_positive,
+        help=(
+            f"rows of the pupil list the kill section imports (default {DEFAULT_KILL_ROWS:,}; "
+            f"{QUICK_KILL_ROWS:,} with --quick)"
+        ),
+    )
+    parser.add_argument(
+        "--faults",
+        type=_positive,
+        default=DEFAULT_FAULTS,
+        help=f"times the kill section kills an import (default {DEFAULT_FAULTS})",
     )
     parser.add_argument("--repeats", type=_positive, help="timed repeats of each case")
     parser.add_argument("--warmup", type=_non_negative, help="untimed runs before timing")
@@ -127,7 +164,7 @@ def _configure_django(workdir: Path) -> None:
 
 def _run_section(
     section: Section, targets: list[Target], options: Options, workdir: Path, results_dir: Path
-) -> Path:
+) -> list[SectionRun]:
     started_at = datetime.now().astimezone()
     runs: list[SectionRun] = []
     for target in targets:
@@ -137,9 +174,11 @@ def _run_section(
             with bench.stopwatch("whole section"):
                 section.runner()(bench)
         runs.append(bench)
-        print(f"\n## {section.name}: {db.vendor} {db.version}, {options.learners:,} learners")
+        print(f"\n## {section.name}: {db.vendor} {db.version}, {bench.full_scale:,} {bench.unit}")
         print(table(bench))
         print(_facts_line(bench), flush=True)
+        for failure in bench.failures:
+            print(f"FAILED: {failure}", flush=True)
     path = write_results(
         section=section.name,
         started_at=started_at,
@@ -149,7 +188,7 @@ def _run_section(
         results_dir=results_dir,
     )
     print(f"\nWrote {_shown(path)}")
-    return path
+    return runs
 
 
 def _facts_line(bench: SectionRun) -> str:
@@ -169,10 +208,7 @@ def _facts_line(bench: SectionRun) -> str:
         for name, value in bench.facts.items()
         if name not in {"seconds", "row_counts"} and isinstance(value, str | int | float)
     }
-    if others:
-        lines.append(
-            "; ".join(f"{name.replace('_', ' ')}: {value}" for name, value in others.items())
-        )
+    lines.extend(f"{name.replace('_', ' ')}: {value}" for name, value in others.items())
     return "\n".join(lines)
 
 
@@ -203,8 +239,14 @@ def main(argv: list[str] | None = None) -> int:
         ),
         quick=args.quick,
         analyse_sqlite=args.sqlite_analyse,
+        import_rows=args.import_rows or (QUICK_IMPORT_ROWS if args.quick else DEFAULT_IMPORT_ROWS),
+        kill_rows=args.kill_rows or (QUICK_KILL_ROWS if args.quick else DEFAULT_KILL_ROWS),
+        faults=args.faults,
     )
     chosen = [by_name(name) for name in args.only] if args.only else list(SECTIONS)
+    chosen = [section for section in chosen if section.name not in args.skip]
+    if not chosen:
+        parser.error("every section was left out")
     explicit_postgres = args.databases != parser.get_default("databases")
     with tempfile.TemporaryDirectory(prefix="widen-bench-") as workdir, ExitStack() as servers:
         started = [
@@ -213,8 +255,17 @@ def main(argv: list[str] | None = None) -> int:
         ]
         targets = [target for target in started if target is not None]
         _configure_django(Path(workdir))
-        for section in chosen:
-            _run_section(section, targets, options, Path(workdir), args.results_dir)
+        failures = [
+            f"{run.section} on {run.database.label}: {failure}"
+            for section in chosen
+            for run in _run_section(section, targets, options, Path(workdir), args.results_dir)
+            for failure in run.failures
+        ]
+    if failures:
+        print(f"\n{len(failures)} check(s) did not hold:", file=sys.stderr)
+        for failure in failures:
+            print(f"  {failure}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -36,6 +36,9 @@ class Options:
     quick: bool
     analyse_sqlite: bool = False
     reference_learners: int = 1_000
+    import_rows: int = 100_000  # rows of each pupil list the `import` section imports
+    kill_rows: int = 200_000  # rows of the pupil list the `kill` section imports
+    faults: int = 20  # times the `kill` section kills an import
 
     @property
     def reference_scale(self) -> int | None:
@@ -107,6 +110,16 @@ class SectionRun:
     database: DatabaseInfo
     facts: dict[str, Any] = field(default_factory=dict)
     measurements: list[Measurement] = field(default_factory=list)
+    # What the section's full scale counts and how many: learners seeded unless the section says.
+    unit: str = "learners"
+    scale: int | None = None
+    baseline_heading: str = "bare query ms"
+    # Checks that did not hold (not timings): printed, in the JSON, and the run exits 1.
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def full_scale(self) -> int:
+        return self.options.learners if self.scale is None else self.scale
 
     def time(
         self,
@@ -193,7 +206,10 @@ class SectionRun:
                 "vendor": self.database.vendor,
                 "version": self.database.version,
             },
+            "scale": self.full_scale,
+            "unit": self.unit,
             "facts": self.facts,
+            "failures": self.failures,
             "cases": cases,
         }
 
@@ -212,21 +228,21 @@ def _format_ratio(value: float | None) -> str:
 
 def table(run: SectionRun) -> str:
     """The run's measurements at full scale, with their baselines and reference-scale ratios."""
-    headers = [
-        "case",
-        "queries",
-        "median ms",
-        "p95 ms",
-        "min ms",
-        "bare query ms",
-        "vs bare",
-    ]
+    headers = ["case", "queries", "median ms", "p95 ms", "min ms"]
+    baselines = any(measurement.baseline is not None for measurement in run.measurements)
+    if baselines:
+        headers += [run.baseline_heading, "vs bare"]
     reference_scale = run.options.reference_scale
+    if not any(measurement.scale == reference_scale for measurement in run.measurements):
+        reference_scale = None  # the section measured nothing at the reference scale
     if reference_scale is not None:
         headers += [f"at {reference_scale:,} ms", f"vs {reference_scale:,}"]
+    throughput = any("rows_per_second" in m.details for m in run.measurements)
+    if throughput:
+        headers.append("rows/s")
     rows: list[list[str]] = []
     for measurement in run.measurements:
-        if measurement.scale != run.options.learners:
+        if measurement.scale != run.full_scale:
             continue
         row = [
             measurement.case,
@@ -234,9 +250,12 @@ def table(run: SectionRun) -> str:
             _format_ms(measurement.timing.median_ms),
             _format_ms(measurement.timing.p95_ms),
             _format_ms(measurement.timing.min_ms),
-            "–" if measurement.baseline is None else _format_ms(measurement.baseline.median_ms),
-            _format_ratio(measurement.ratio_to_baseline),
         ]
+        if baselines:
+            row += [
+                "–" if measurement.baseline is None else _format_ms(measurement.baseline.median_ms),
+                _format_ratio(measurement.ratio_to_baseline),
+            ]
         if reference_scale is not None:
             reference = run.reference_for(measurement)
             row += [
@@ -247,6 +266,9 @@ def table(run: SectionRun) -> str:
                     else None
                 ),
             ]
+        if throughput:
+            per_second = measurement.details.get("rows_per_second")
+            row.append("–" if per_second is None else f"{per_second:,.0f}")
         rows.append(row)
     widths = [max(len(line[i]) for line in [headers, *rows]) for i in range(len(headers))]
 
@@ -339,6 +361,9 @@ def write_results(
             "warmup": options.warmup,
             "quick": options.quick,
             "analyse_sqlite": options.analyse_sqlite,
+            "import_rows": options.import_rows,
+            "kill_rows": options.kill_rows,
+            "faults": options.faults,
         },
         "machine": machine_info(),
         "runs": [run.as_json() for run in runs],

@@ -33,6 +33,16 @@ SECTIONS: tuple[Section, ...] = (
         summary="learner list and detail pages, and the learner API, at scale",
         module="benchmarks.learner_list",
     ),
+    Section(
+        name="import",
+        summary="pupil list import (CSV and XLSX): preview, commit, end to end, re-import",
+        module="benchmarks.learner_import",
+    ),
+    Section(
+        name="kill",
+        summary="SIGKILL `widen import learners` at random moments: the database stays as it was",
+        module="benchmarks.kill_import",
+    ),
 )
 
 

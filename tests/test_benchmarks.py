@@ -11,32 +11,33 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parents[1]
 
 
-def test_a_tiny_benchmark_run_measures_every_case_against_its_baselines(tmp_path: Path) -> None:
+def _bench(*arguments: str) -> subprocess.CompletedProcess[str]:
     environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-    completed = subprocess.run(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "benchmarks",
-            "--only",
-            "learners",
-            "--learners",
-            "1500",
-            "--repeats",
-            "2",
-            "--warmup",
-            "0",
-            "--databases",
-            "sqlite",
-            "--results-dir",
-            str(tmp_path),
-        ],
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "benchmarks", *arguments],
         cwd=REPOSITORY,
         env=environment,
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
+    )
+
+
+def test_a_tiny_benchmark_run_measures_every_case_against_its_baselines(tmp_path: Path) -> None:
+    completed = _bench(
+        "--only",
+        "learners",
+        "--learners",
+        "1500",
+        "--repeats",
+        "2",
+        "--warmup",
+        "0",
+        "--databases",
+        "sqlite",
+        "--results-dir",
+        str(tmp_path),
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert "## learners: sqlite" in completed.stdout
@@ -56,3 +57,43 @@ def test_a_tiny_benchmark_run_measures_every_case_against_its_baselines(tmp_path
         assert case["baseline"]["median_ms"] > 0
         assert case["reference_scale"] == 1000
         assert case["ratio_to_reference_scale"] > 0
+
+
+def test_a_tiny_import_benchmark_imports_both_formats_and_re_imports_without_change(
+    tmp_path: Path,
+) -> None:
+    """The import section at 300 rows (the kill section is for `make bench` only, not CI)."""
+    completed = _bench(
+        "--only",
+        "import",
+        "--import-rows",
+        "300",
+        "--repeats",
+        "1",
+        "--warmup",
+        "0",
+        "--databases",
+        "sqlite",
+        "--results-dir",
+        str(tmp_path),
+    )
+    assert completed.returncode == 0, (completed.stdout + completed.stderr)[-3000:]
+    assert "## import: sqlite" in completed.stdout
+    assert "csv: end to end" in completed.stdout
+    (results,) = tmp_path.glob("*-import.json")
+    document = json.loads(results.read_text())
+    assert document["options"]["import_rows"] == 300
+    (run,) = document["runs"]
+    assert run["failures"] == []
+    cases = {case["case"]: case for case in run["cases"]}
+    for file_format in ("csv", "xlsx"):
+        preview = cases[f"{file_format}: read + validate + match"]
+        assert preview["baseline"]["median_ms"] > 0
+        assert preview["details"]["rows_to_create"] == 300
+        assert cases[f"{file_format}: commit"]["details"]["rows_created"] == 300
+        assert cases[f"{file_format}: end to end"]["details"]["rows_per_second"] > 0
+        again = cases[f"{file_format}: re-import, same rows reversed"]["details"]
+        assert (again["rows_to_create"], again["rows_to_update"]) == (0, 0)
+        assert again["rows_unchanged"] == 300
+        assert again["learners_after"] == again["learners_before"]
+    assert run["facts"]["row_counts"]["learners"] == 600
