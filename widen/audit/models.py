@@ -9,7 +9,7 @@ deleted from: the model refuses and database triggers refuse (see migration 0002
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from typing import Any, ClassVar, Self
 
@@ -163,6 +163,10 @@ def _audit_deletion(instances: list[Any], *, using: str) -> None:
 _auditing_bulk_update: ContextVar[bool] = ContextVar("auditing_bulk_update", default=False)
 
 
+def _constant(value: Any) -> Callable[[], Any]:
+    return lambda: value
+
+
 class AuditedQuerySet(models.QuerySet[Any]):
     """Every bulk write path records audit events in the same transaction."""
 
@@ -205,19 +209,24 @@ class AuditedQuerySet(models.QuerySet[Any]):
         fields = list(model._meta.concrete_fields)
         attnames = [field.attname for field in fields]
         pk_attname = model._meta.pk.attname
+        pk_at = attnames.index(pk_attname)
         keys: list[Any] = []
+        # What fills each field a row leaves out: the time now, a fresh default (a new key), or
+        # the field's constant default, worked out once rather than per row.
+        fillers: list[Callable[[], Any]] = []
+        for field in fields:
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                fillers.append(lambda: now)
+            elif field.has_default() and callable(field.default):
+                fillers.append(field.default)
+            else:
+                fillers.append(_constant(field.get_default()))
+        filled = list(zip(attnames, fillers, strict=True))
 
         def full_rows() -> Iterator[list[Any]]:
             for row in rows:
-                values = []
-                for field in fields:
-                    if field.attname in row:
-                        values.append(row[field.attname])
-                    elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                        values.append(now)
-                    else:
-                        values.append(field.get_default())
-                keys.append(values[attnames.index(pk_attname)])
+                values = [row[attname] if attname in row else fill() for attname, fill in filled]
+                keys.append(values[pk_at])
                 yield values
 
         learner_at = attnames.index(learner_attname)
@@ -241,7 +250,7 @@ class AuditedQuerySet(models.QuerySet[Any]):
                         values[learner_at],
                         AuditAction.CREATE,
                         model._meta.label_lower,
-                        str(values[attnames.index(pk_attname)]),
+                        str(values[pk_at]),
                         audited,
                     )
                 )

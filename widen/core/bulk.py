@@ -20,14 +20,34 @@ def _converter(field: models.Field[Any, Any], connection: Any) -> Callable[[Any]
     target = field.target_field if isinstance(field, models.ForeignKey) else field
     kind = target.get_internal_type()
     if kind == "UUIDField" and not connection.features.has_native_uuid_field:
-        return lambda value: None if value is None else value.hex
+        return _repeats_remembered(lambda value: None if value is None else value.hex)
     if kind == "DateField":
-        return connection.ops.adapt_datefield_value
+        return _repeats_remembered(connection.ops.adapt_datefield_value)
     if kind == "DateTimeField":
-        return connection.ops.adapt_datetimefield_value
+        return _repeats_remembered(connection.ops.adapt_datetimefield_value)
     if kind == "JSONField":
-        return lambda value: field.get_db_prep_save(value, connection)
+        return _repeats_remembered(lambda value: field.get_db_prep_save(value, connection))
     return None
+
+
+def _repeats_remembered(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`convert`, reusing its last result when given the very same object again.
+
+    Rows written together share many values (one timestamp, one organisation, one list of
+    audited fields), and adapting a timestamp or encoding JSON costs far more than an identity
+    check.
+    """
+    last_value: Any = object()
+    last_result: Any = None
+
+    def converted(value: Any) -> Any:
+        nonlocal last_value, last_result
+        if value is not last_value:
+            last_result = convert(value)
+            last_value = value
+        return last_result
+
+    return converted
 
 
 def insert_rows(
@@ -41,7 +61,11 @@ def insert_rows(
     connection = connections[using]
     by_attname = {field.attname: field for field in model._meta.concrete_fields}
     fields = [by_attname[name] for name in attnames]
-    converters = [_converter(field, connection) for field in fields]
+    conversions = [
+        (index, convert)
+        for index, convert in enumerate(_converter(field, connection) for field in fields)
+        if convert is not None
+    ]
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model, values are parameters
         quote(model._meta.db_table),
@@ -49,15 +73,15 @@ def insert_rows(
         ", ".join(["%s"] * len(fields)),
     )
     count = 0
-    batch: list[tuple[Any, ...]] = []
+    batch: list[list[Any]] = []
     with connection.cursor() as cursor:
         for row in rows:
-            batch.append(
-                tuple(
-                    value if convert is None else convert(value)
-                    for convert, value in zip(converters, row, strict=True)
-                )
-            )
+            if len(row) != len(fields):
+                raise ValueError(f"A row has {len(row)} values for {len(fields)} columns.")
+            values = list(row)
+            for index, convert in conversions:
+                values[index] = convert(values[index])
+            batch.append(values)
             if len(batch) >= BATCH:
                 cursor.executemany(sql, batch)
                 count += len(batch)

@@ -180,6 +180,8 @@ def _read_csv(
 
 def _cell_text(value: object) -> str:
     """The text of an XLSX cell as a person would read it."""
+    if type(value) is str:  # most cells: checked first, and exactly, as it is the fast path
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -269,7 +271,7 @@ def _read_xlsx(
             if sheet.width > limits.max_columns:
                 raise TableError(_too_many_columns(sheet.width, limits))
             values = sheet.to_python(skip_empty_area=False)
-            records = [[_cell_text(value) for value in record] for record in values]
+            records = [list(map(_cell_text, record)) for record in values]
             if chosen is None and any(any(cell.strip() for cell in r) for r in records):
                 chosen = (candidate, records)
             if looks_like_header and _header_index(records, looks_like_header) is not None:
@@ -321,14 +323,16 @@ def _table_from_records(
     *,
     encoding: str = "",
 ) -> Table:
-    non_empty = [index for index, record in enumerate(records) if any(c.strip() for c in record)]
-    if not non_empty:
+    first_non_empty = next(
+        (index for index, record in enumerate(records) if not _is_blank(record)), None
+    )
+    if first_non_empty is None:
         raise TableError("The file is empty: there is no header row and no data.")
     header_at = None
     if looks_like_header is not None:
         header_at = _header_index(records, looks_like_header)
     if header_at is None:
-        header_at = non_empty[0]
+        header_at = first_non_empty
     raw_headers = [cell.strip() for cell in records[header_at]]
     data_records = records[header_at + 1 :]
     if len(data_records) > limits.max_rows:
@@ -362,10 +366,11 @@ def _table_from_records(
     rows: list[list[str]] = []
     row_numbers: list[int] = []
     for offset, record in enumerate(data_records):
-        if not any(cell.strip() for cell in record):
+        if _is_blank(record):
             continue
-        padded = record[:used] + [""] * (used - len(record))
-        rows.append(padded)
+        if len(record) != used:
+            record = record[:used] + [""] * (used - len(record))
+        rows.append(record)
         row_numbers.append(header_at + offset + 2)
     return Table(
         headers=headers,
@@ -374,6 +379,11 @@ def _table_from_records(
         file_format=file_format,
         encoding=encoding,
     )
+
+
+def _is_blank(record: list[str]) -> bool:
+    """True when no cell of the record holds anything but spaces."""
+    return not "".join(record).strip()
 
 
 def column_letter(index: int) -> str:

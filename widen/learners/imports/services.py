@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Mapping
@@ -156,18 +158,45 @@ def may_manage_run(actor: User | None, run: ImportRun) -> bool:
 # --- Start: read the file ---------------------------------------------------------------------
 
 
+# The last file read, kept for a few minutes: the preview and the commit of one upload read the
+# same bytes, and a large workbook takes seconds to parse. One entry, so memory stays bounded;
+# the key is the bytes' checksum, so a changed file is always read afresh. Tables are not mutated.
+_LAST_TABLE_SECONDS = 900
+_last_table: dict[tuple[str, str, str, TableLimits], tuple[float, Table]] = {}
+_last_table_lock = threading.Lock()
+
+
+def forget_read_files() -> None:
+    """Drop the file kept from the last read (the next read parses the bytes again)."""
+    with _last_table_lock:
+        _last_table.clear()
+
+
 def read_run_file(run: ImportRun, content: bytes | None = None) -> Table:
     data = content if content is not None else bytes(run.file_content or b"")
+    limits = import_limits()
+    key = (hashlib.sha256(data).hexdigest(), run.file_name, run.sheet_name, limits)
+    now = time.monotonic()
+    with _last_table_lock:
+        kept = _last_table.get(key)
+    if kept is not None and now - kept[0] < _LAST_TABLE_SECONDS:
+        return kept[1]
     try:
-        return read_table(
+        table = read_table(
             data,
             run.file_name,
             sheet_name=run.sheet_name,
-            limits=import_limits(),
+            limits=limits,
             looks_like_header=looks_like_header,
         )
     except TableError as error:
         raise ApplicationError(error.message) from error
+    with _last_table_lock:
+        _last_table.clear()
+        _last_table[key] = (now, table)
+        # Later reads of this upload name the sheet that was chosen.
+        _last_table[(*key[:2], table.sheet_name, limits)] = (now, table)
+    return table
 
 
 def saved_mapping_for(
