@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "widen.core",
+    "widen.reference",
     "widen.organisations",
     "widen.accounts",
     "widen.audit",
