@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
+import tempfile
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from widen.core.bulk import insert_rows
 from widen.reference.datasets import edition_from_file_name, spec_for
@@ -119,3 +126,108 @@ def current_edition(dataset: str, *, measure: str = "") -> DatasetEdition | None
     if measure:
         return next((edition for edition in editions if measure in edition.measures), None)
     return editions.first()
+
+
+# --- Fetching the official editions ------------------------------------------------------------
+
+# Where each publisher keeps its current edition. The ONS postcode directory, WIMD and the OfS
+# postcode look-up move with every release (and the OfS one sits behind a web page), so those are
+# fetched from a URL the operator gives.
+OFFICIAL_SOURCES: dict[str, tuple[str, ...]] = {
+    "iod2019": (
+        "https://assets.publishing.service.gov.uk/government/uploads/system/uploads/"
+        "attachment_data/file/833970/File_1_-_IMD2019_Index_of_Multiple_Deprivation.xlsx",
+        "https://assets.publishing.service.gov.uk/government/uploads/system/uploads/"
+        "attachment_data/file/833974/File_3_-_IoD2019_Supplementary_Indices_-_IDACI_and_IDAOPI.xlsx",
+    ),
+    "simd2020": (
+        "https://www.gov.scot/binaries/content/documents/govscot/publications/statistics/2020/01/"
+        "scottish-index-of-multiple-deprivation-2020-ranks-and-domain-ranks/documents/"
+        "scottish-index-of-multiple-deprivation-2020-ranks-and-domain-ranks/"
+        "scottish-index-of-multiple-deprivation-2020-ranks-and-domain-ranks/govscot%3Adocument/"
+        "SIMD%2B2020v2%2B-%2Branks.xlsx",
+    ),
+    "gias": (
+        "https://ea-edubase-api-prod.azurewebsites.net/edubase/downloads/public/"
+        "edubasealldata{yyyymmdd}.csv",
+    ),
+    "codepoint": (
+        "https://api.os.uk/downloads/v1/products/CodePointOpen/downloads?area=GB&format=CSV"
+        "&redirect",
+    ),
+}
+MAX_DOWNLOAD_BYTES = 4 * 1024**3
+DOWNLOAD_CHUNK = 1024 * 1024
+
+
+def official_urls(dataset: str, *, mirror: str = "", today: date | None = None) -> list[str]:
+    """The URLs of a dataset's official files (on `mirror`, the same file names there)."""
+    spec_for(dataset)
+    templates = OFFICIAL_SOURCES.get(dataset)
+    if not templates:
+        raise DatasetError(
+            f"{dataset} has no fixed download address: download the current edition from its "
+            f"publisher and give its address with --url, or load the file with `widen data load "
+            f"{dataset} PATH`."
+        )
+    day = today or timezone.localdate()
+    urls = [template.format(yyyymmdd=f"{day:%Y%m%d}") for template in templates]
+    if mirror:
+        names = [urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1] for url in urls]
+        urls = [f"{mirror.rstrip('/')}/{urllib.parse.unquote(name)}" for name in names]
+    return urls
+
+
+def dataset_fetch(
+    dataset: str,
+    url: str,
+    *,
+    directory: Path,
+    edition: str = "",
+    loaded_by: str = "",
+    progress: Progress | None = None,
+) -> LoadResult:
+    """Download one official file over HTTP(S) and load it (the file is deleted afterwards)."""
+    report = progress or (lambda percent, message: None)
+    scheme = urllib.parse.urlsplit(url).scheme
+    if scheme not in ("http", "https"):
+        raise DatasetError(f"Only http and https addresses can be fetched (not '{scheme}:').")
+    directory.mkdir(parents=True, exist_ok=True)
+    request = urllib.request.Request(url, headers={"User-Agent": "Widen open-data loader"})  # noqa: S310 - scheme checked above
+    report(0, f"Downloading {url}")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - scheme checked above
+            final = urllib.parse.urlsplit(response.geturl())
+            name = urllib.parse.unquote(final.path.rsplit("/", 1)[-1]) or f"{dataset}.download"
+            name = re.sub(r"[^A-Za-z0-9._+-]", "_", name)[-120:]
+            expected = int(response.headers.get("Content-Length") or 0)
+            if expected > MAX_DOWNLOAD_BYTES:
+                raise DatasetError(f"{name} is {expected / 1024**3:.1f} GB: too large to fetch.")
+            with tempfile.TemporaryDirectory(dir=directory) as workdir:
+                path = Path(workdir) / name
+                received = 0
+                with path.open("wb") as target:
+                    while chunk := response.read(DOWNLOAD_CHUNK):
+                        received += len(chunk)
+                        if received > MAX_DOWNLOAD_BYTES:
+                            raise DatasetError(f"{name} is larger than 4 GB: too large to fetch.")
+                        target.write(chunk)
+                        if expected:
+                            report(int(20 * received / expected), f"Downloaded {received:,} bytes")
+                if expected and received != expected:
+                    raise DatasetError(
+                        f"The download of {name} stopped after {received:,} of {expected:,} "
+                        "bytes: nothing was loaded. Try again."
+                    )
+                return dataset_load(
+                    dataset, path, edition=edition, loaded_by=loaded_by, progress=progress
+                )
+    except urllib.error.HTTPError as error:
+        raise DatasetError(
+            f"{url} answered {error.code} {error.reason}: nothing was loaded."
+        ) from error
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise DatasetError(
+            f"{url} could not be reached ({reason}): is this machine online? Nothing was loaded."
+        ) from error

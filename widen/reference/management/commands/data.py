@@ -1,24 +1,36 @@
-"""`widen data load DATASET PATH` and `widen data list`: official open data, edition by edition."""
+"""`widen data load DATASET PATH`, `widen data fetch [DATASET]`, `widen data list`: open data."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from widen.reference.datasets import SPECS
 from widen.reference.models import DatasetEdition
 from widen.reference.reading import DatasetError
-from widen.reference.services import dataset_load
+from widen.reference.services import (
+    OFFICIAL_SOURCES,
+    LoadResult,
+    dataset_fetch,
+    dataset_load,
+    official_urls,
+)
 
 UNUSABLE = 2
 
 
 class Command(BaseCommand):
-    help = "Load official open data (postcodes, deprivation, POLAR4/TUNDRA, GIAS) and list it."
+    help = (
+        "Load official open data (postcodes, deprivation, POLAR4/TUNDRA, GIAS), fetch the "
+        "official editions, and list what is loaded."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -37,11 +49,31 @@ class Command(BaseCommand):
             action="store_true",
             help="the file holds invented values in the official layout (for testing)",
         )
+        fetch = actions.add_parser(
+            "fetch",
+            help="download the official editions and load them (needs the internet)",
+        )
+        fetch.add_argument(
+            "datasets",
+            nargs="*",
+            metavar="DATASET",
+            help=f"datasets to fetch (default: {', '.join(OFFICIAL_SOURCES)})",
+        )
+        fetch.add_argument("--url", default="", help="fetch this address (one dataset only)")
+        fetch.add_argument(
+            "--mirror",
+            default="",
+            help="fetch the official file names from this address instead (a local copy)",
+        )
+        fetch.add_argument("--edition", default="", help="e.g. 'May 2022' (else from the name)")
         actions.add_parser("list", help="list the loaded editions")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "list":
             self._list()
+            return
+        if options["action"] == "fetch":
+            self._fetch(options)
             return
         try:
             result = dataset_load(
@@ -55,6 +87,63 @@ class Command(BaseCommand):
         except DatasetError as error:
             raise CommandError(str(error), returncode=UNUSABLE) from error
         self.stdout.write(result.summary())
+
+    def _fetch(self, options: dict[str, Any]) -> None:
+        datasets = options["datasets"] or list(OFFICIAL_SOURCES)
+        unknown = [name for name in datasets if name not in SPECS]
+        if unknown:
+            raise CommandError(
+                f"Unknown dataset {unknown[0]!r}; the datasets are: {', '.join(SPECS)}.",
+                returncode=UNUSABLE,
+            )
+        if options["url"] and len(datasets) != 1:
+            raise CommandError("--url fetches one file: name one dataset.", returncode=UNUSABLE)
+        directory = Path(settings.DATA_DIR) / "downloads"
+        failed = 0
+        for dataset in datasets:
+            try:
+                urls = (
+                    [options["url"]]
+                    if options["url"]
+                    else official_urls(dataset, mirror=options["mirror"])
+                )
+                for url in urls:
+                    result = self._fetch_one(dataset, url, directory, options)
+                    self.stdout.write(result.summary())
+            except DatasetError as error:
+                failed += 1
+                self.stderr.write(f"{dataset}: {error}")
+        if failed:
+            raise CommandError(
+                f"{failed} of {len(datasets)} datasets could not be fetched.", returncode=UNUSABLE
+            )
+
+    def _fetch_one(
+        self, dataset: str, url: str, directory: Path, options: dict[str, Any]
+    ) -> LoadResult:
+        try:
+            return dataset_fetch(
+                dataset,
+                url,
+                directory=directory,
+                edition=options["edition"],
+                loaded_by="cli",
+                progress=self._progress,
+            )
+        except DatasetError as error:
+            # GIAS publishes each day's file during the day: yesterday's is the latest until then.
+            if dataset != "gias" or options["url"] or " answered 404 " not in error.message:
+                raise
+            yesterday = timezone.localdate() - timedelta(days=1)
+            (earlier,) = official_urls(dataset, mirror=options["mirror"], today=yesterday)
+            return dataset_fetch(
+                dataset,
+                earlier,
+                directory=directory,
+                edition=options["edition"],
+                loaded_by="cli",
+                progress=self._progress,
+            )
 
     def _progress(self, percent: int, message: str) -> None:
         if sys.stderr.isatty():
