@@ -50,10 +50,19 @@ from widen.organisations.models import (
     PartnershipMember,
     SpecialCategoryCondition,
 )
+from widen.reference.reading import DatasetError
+from widen.reference.services import dataset_load
 
 DATA_DIR = Path(__file__).parent / "data"
 SCHOOLS_CSV = DATA_DIR / "schools.csv"
 POSTCODES_CSV = DATA_DIR / "postcodes.csv"
+IOD2019_CSV = DATA_DIR / "iod2019_lsoa11.csv"
+# The real subsets the demo ships, loaded as dataset editions like any official file.
+OPEN_DATA = (
+    ("postcodes", POSTCODES_CSV, "May 2022"),
+    ("iod2019", IOD2019_CSV, ""),
+    ("gias", SCHOOLS_CSV, "24 May 2025"),
+)
 
 PARTNERSHIP_NAME = "East London Uni Connect"
 DEMO_PASSWORD = "east-london-demo-2026"  # noqa: S105 - printed for everyone to use
@@ -248,6 +257,19 @@ class DemoResult:
     built: bool
     counts: DemoCounts
     logins: tuple[DemoLogin, ...]
+    open_data: tuple[str, ...] = ()
+
+
+def demo_load_open_data() -> tuple[str, ...]:
+    """Load the demo's open-data subsets (a no-op for files already loaded)."""
+    loaded = []
+    for dataset, path, edition in OPEN_DATA:
+        try:
+            result = dataset_load(dataset, path, edition=edition, loaded_by="demo")
+        except DatasetError as error:
+            raise DemoError(f"The demo's {path.name} cannot be loaded: {error}") from error
+        loaded.append(f"{result.edition} ({result.edition.row_count:,} rows)")
+    return tuple(loaded)
 
 
 def read_schools() -> list[SchoolRow]:
@@ -289,15 +311,20 @@ def demo_build(
     """Build the demo partnership unless it exists; with `reset`, delete it and build it again."""
     if learners < 1:
         raise DemoError("The demo needs at least one learner.")
+    open_data = demo_load_open_data()
     with request_context.bind(source="demo"), transaction.atomic():
         exists = Partnership.objects.filter(name=PARTNERSHIP_NAME).exists()
         if exists and not reset:
-            return DemoResult(built=False, counts=demo_counts(), logins=demo_logins())
+            return DemoResult(
+                built=False, counts=demo_counts(), logins=demo_logins(), open_data=open_data
+            )
         if exists:
             demo_delete()
         _check_nothing_in_the_way()
         _build(learners=learners, seed=seed)
-        return DemoResult(built=True, counts=demo_counts(), logins=demo_logins())
+        return DemoResult(
+            built=True, counts=demo_counts(), logins=demo_logins(), open_data=open_data
+        )
 
 
 def demo_delete() -> None:
@@ -425,6 +452,8 @@ def demo_report(*, result: DemoResult, seconds: float | None = None) -> list[str
         "  learners held by: "
         + "; ".join(f"{name} {count:,}" for name, count in counts.learners_by_holder),
         f"  {counts.users} demo users",
+        *(["  open data loaded:"] if result.open_data else []),
+        *(f"    {edition}" for edition in result.open_data),
         "",
         f"Sign in at {DEMO_URL} (start Widen with `widen serve`):",
         "",

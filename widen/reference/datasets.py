@@ -284,6 +284,13 @@ AREA_PATTERNS = {
     Measure.WIMD: r"^W01\d{6}$",
     Measure.SIMD: r"^S01\d{6}$",
 }
+# How many areas each index ranks (rank 1 to this), whether or not a file holds them all.
+AREA_COUNTS = {
+    Measure.IMD: 32_844,
+    Measure.IDACI: 32_844,
+    Measure.WIMD: 1_909,
+    Measure.SIMD: 6_976,
+}
 AREA_NAMES = {
     Measure.IMD: "LSOA 2011 code in England (E01…)",
     Measure.IDACI: "LSOA 2011 code in England (E01…)",
@@ -298,7 +305,7 @@ def _ranked(
     """Rows of AreaDeprivation for each (measure, rank column, decile column or None)."""
     frame = _with_rows(source)
     checks = Checks(source)
-    size = frame.height
+    size = AREA_COUNTS[measures[0][0]]
     pattern = AREA_PATTERNS[measures[0][0]]
     checks.failing(
         frame, ~pl.col("area").str.contains(pattern), "area", f"not a {AREA_NAMES[measures[0][0]]}"
@@ -323,7 +330,8 @@ def _ranked(
             )
             derived = False
         else:
-            # Deciles of the ranks: decile 1 holds the most deprived tenth of areas.
+            # Deciles of the ranks: decile 1 holds the most deprived tenth of all the nation's
+            # areas (SIMD: ranks 1-697; WIMD: 1-190), also when the file is a subset.
             decile = ((rank * 10 + size - 1) // size).cast(pl.Int64)
             derived = True
         parts.append(
