@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "widen.accounts",
     "widen.audit",
     "widen.learners",
+    "widen.targeting",
     "widen.demo",
 ]
 

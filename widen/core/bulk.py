@@ -21,7 +21,9 @@ def _converter(field: models.Field[Any, Any], connection: Any) -> Callable[[Any]
     target = field.target_field if isinstance(field, models.ForeignKey) else field
     kind = target.get_internal_type()
     if kind == "UUIDField" and not connection.features.has_native_uuid_field:
-        return _repeats_remembered(lambda value: None if value is None else value.hex)
+        return _repeats_remembered(
+            lambda value: value if value is None or isinstance(value, str) else value.hex
+        )
     if kind == "DateField":
         return _repeats_remembered(connection.ops.adapt_datefield_value)
     if kind == "DateTimeField":

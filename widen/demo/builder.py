@@ -52,6 +52,7 @@ from widen.organisations.models import (
 )
 from widen.reference.reading import DatasetError
 from widen.reference.services import dataset_load
+from widen.targeting.services import area_profiles_compute
 
 DATA_DIR = Path(__file__).parent / "data"
 SCHOOLS_CSV = DATA_DIR / "schools.csv"
@@ -322,6 +323,7 @@ def demo_build(
             demo_delete()
         _check_nothing_in_the_way()
         _build(learners=learners, seed=seed)
+        area_profiles_compute()
         return DemoResult(
             built=True, counts=demo_counts(), logins=demo_logins(), open_data=open_data
         )

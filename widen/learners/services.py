@@ -15,6 +15,7 @@ from widen.core import request_context
 from widen.core.exceptions import ApplicationError
 from widen.learners.models import ConsentRecord, Learner, ParentCarer
 from widen.learners.permissions import LearnerAccess
+from widen.learners.signals import learners_changed
 from widen.organisations.models import Organisation
 
 REQUIRED_FOR_CREATE = ("first_name", "last_name", "date_of_birth")
@@ -52,6 +53,7 @@ def learner_create(
     learner.full_clean()
     with request_context.bind(actor=acting_user):
         learner.save()
+    learners_changed.send(sender=Learner, learner_ids=[learner.pk])
     return learner
 
 
@@ -75,6 +77,8 @@ def learner_update(
     learner.full_clean()
     with request_context.bind(actor=acting_user):
         learner.save()
+    if "home_postcode" in changes:
+        learners_changed.send(sender=Learner, learner_ids=[learner.pk])
     return learner
 
 

@@ -13,13 +13,16 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from widen.core.bulk import insert_rows
 from widen.reference.datasets import edition_from_file_name, spec_for
+from widen.reference.frames import write_snapshot
 from widen.reference.models import DatasetEdition
 from widen.reference.reading import DatasetError, read_source
 
@@ -111,6 +114,7 @@ def dataset_load(
                 report(30 + int(65 * done / total), f"Stored {done:,} of {total:,} rows")
             record.load_seconds = round(time.monotonic() - started, 2)
             record.save(update_fields=["load_seconds"])
+            transaction.on_commit(partial(_keep_snapshot, record, rows))
     except IntegrityError as error:
         raise DatasetError(
             "The same file was loaded by someone else at the same moment: nothing more was loaded."
@@ -118,6 +122,13 @@ def dataset_load(
     logger.info("Loaded %s rows of %s (%s)", total, record, checksum)
     report(100, "Loaded")
     return LoadResult(edition=record, already_loaded=False)
+
+
+def _keep_snapshot(edition: DatasetEdition, rows: Any) -> None:
+    try:
+        write_snapshot(edition, rows)
+    except OSError:  # it is rebuilt from the database when first needed
+        logger.exception("Could not keep the Parquet snapshot of %s", edition)
 
 
 def current_edition(dataset: str, *, measure: str = "") -> DatasetEdition | None:

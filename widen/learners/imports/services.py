@@ -51,6 +51,7 @@ from widen.learners.models import (
     Learner,
 )
 from widen.learners.permissions import learner_policy
+from widen.learners.signals import learners_changed
 from widen.organisations.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -543,6 +544,13 @@ def learner_import_commit(
                 "This file was imported by someone else a moment ago: nothing was changed."
             ) from error
         report.run = run
+        learners_changed.send(
+            sender=Learner,
+            learner_ids=[
+                *created_ids,
+                *(str(update.learner_id) for update in plan.to_update),
+            ],
+        )
     report_progress(100, "Imported")
     return report
 
@@ -635,6 +643,11 @@ def learner_import_roll_back(*, run: ImportRun, actor: User | None) -> ImportRun
     return run
 
 
+def _recomputed(model: type[models.Model]) -> bool:
+    """Records worked out from the learner (an area profile) are not lost by removing it."""
+    return bool(getattr(model, "recomputed_from_learner", False))
+
+
 def _refuse_if_other_records(learners: list[Learner]) -> None:
     """Deleting a learner someone has since added parents, consents or more to would lose them."""
     if not learners:
@@ -644,12 +657,12 @@ def _refuse_if_other_records(learners: list[Learner]) -> None:
     others = [
         model._meta.verbose_name_plural
         for model, instances in collector.data.items()
-        if model is not Learner and instances
+        if model is not Learner and instances and not _recomputed(model)
     ]
     others.extend(
         queryset.model._meta.verbose_name_plural
         for queryset in collector.fast_deletes
-        if queryset.model is not Learner and queryset.exists()
+        if queryset.model is not Learner and not _recomputed(queryset.model) and queryset.exists()
     )
     if others:
         raise ApplicationError(

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class TargetingConfig(AppConfig):
+    name = "widen.targeting"
+    verbose_name = "Targeting"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from widen.targeting import receivers  # noqa: F401, PLC0415 - connects the signals

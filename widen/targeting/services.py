@@ -1,0 +1,137 @@
+"""Working out targeting for learners: the area profile of every learner's home postcode."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+from django.db import connection, transaction
+from django.utils import timezone
+
+from widen.core.bulk import insert_rows
+from widen.learners.models import Learner
+from widen.targeting.models import LearnerAreaProfile, ProfileStatus
+from widen.targeting.profiles import PROFILE_COLUMNS, ProfileEditions, area_profiles
+
+Progress = Callable[[int, str], None]
+READ_BATCH = 100_000
+DELETE_BATCH = 500
+
+
+@dataclass
+class ProfileRun:
+    learners: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_nation: dict[str, int] = field(default_factory=dict)
+    editions: ProfileEditions | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def summary_lines(self) -> list[str]:
+        lines = [f"Area profiles of {self.learners:,} learners:"]
+        labels = dict(ProfileStatus.choices)
+        lines += [
+            f"  {labels.get(status, status)}: {count:,}"
+            for status, count in sorted(self.by_status.items(), key=lambda item: -item[1])
+        ]
+        nations = {"E": "England", "W": "Wales", "S": "Scotland", "N": "Northern Ireland"}
+        if self.by_nation:
+            lines.append(
+                "  by nation: "
+                + ", ".join(
+                    f"{nations.get(code, code or 'unknown')} {count:,}"
+                    for code, count in sorted(self.by_nation.items(), key=lambda item: -item[1])
+                )
+            )
+        if self.editions is not None:
+            used = [
+                edition
+                for edition in (
+                    self.editions.postcodes,
+                    self.editions.wards,
+                    self.editions.imd,
+                    self.editions.idaci,
+                    self.editions.wimd,
+                    self.editions.simd,
+                    self.editions.participation,
+                )
+                if edition is not None
+            ]
+            lines.append("  using: " + "; ".join(dict.fromkeys(str(edition) for edition in used)))
+            lines += [f"  {note}" for note in self.editions.missing()]
+        return lines
+
+
+def _learner_postcodes(learner_ids: Sequence[Any] | None) -> pl.DataFrame:
+    """Learner ids (as the database writes them) and home postcodes, without model instances."""
+    table = connection.ops.quote_name(Learner._meta.db_table)
+    id_column = "CAST(id AS TEXT)" if connection.vendor == "postgresql" else "id"
+    schema = {"learner_id": pl.Utf8, "postcode": pl.Utf8}
+    chunks: list[pl.DataFrame] = []
+    with connection.cursor() as cursor:
+        if learner_ids is None:
+            cursor.execute(f"SELECT {id_column}, home_postcode FROM {table}")  # noqa: S608
+            while batch := cursor.fetchmany(READ_BATCH):
+                chunks.append(pl.DataFrame(batch, schema=schema, orient="row"))
+        else:
+            keys = list(learner_ids)
+            for start in range(0, len(keys), DELETE_BATCH):
+                part = keys[start : start + DELETE_BATCH]
+                rows = Learner.objects.filter(pk__in=part).values_list("id", "home_postcode")
+                chunks.append(
+                    pl.DataFrame(
+                        [(_db_key(key), postcode) for key, postcode in rows],
+                        schema=schema,
+                        orient="row",
+                    )
+                )
+    return pl.concat(chunks) if chunks else pl.DataFrame(schema=schema)
+
+
+def _db_key(key: Any) -> str:
+    return str(key) if connection.vendor == "postgresql" else key.hex
+
+
+def area_profiles_compute(
+    learner_ids: Iterable[Any] | None = None,
+    *,
+    editions: ProfileEditions | None = None,
+    progress: Progress | None = None,
+) -> ProfileRun:
+    """Work out (again) the area profiles of these learners, or of every learner."""
+    report = progress or (lambda percent, message: None)
+    editions = editions or ProfileEditions.current()
+    run = ProfileRun(editions=editions)
+    started = time.perf_counter()
+    report(5, "Reading learners' postcodes")
+    chosen = None if learner_ids is None else list(learner_ids)
+    learners = _learner_postcodes(chosen)
+    run.seconds["read"] = time.perf_counter() - started
+    report(30, f"Joining {learners.height:,} postcodes to the open data")
+    profiles = area_profiles(learners, editions)
+    run.seconds["classify"] = time.perf_counter() - started - run.seconds["read"]
+    run.learners = profiles.height
+    run.by_status = dict(profiles["status"].value_counts().iter_rows())
+    run.by_nation = dict(profiles["nation"].value_counts().iter_rows())
+    now = timezone.now()
+    report(60, f"Storing {profiles.height:,} profiles")
+    with transaction.atomic():
+        if chosen is None:
+            LearnerAreaProfile.objects.all()._raw_delete(LearnerAreaProfile.objects.db)
+        else:
+            for start in range(0, len(chosen), DELETE_BATCH):
+                LearnerAreaProfile.objects.filter(
+                    learner_id__in=chosen[start : start + DELETE_BATCH]
+                )._raw_delete(LearnerAreaProfile.objects.db)
+        insert_rows(
+            LearnerAreaProfile,
+            [*PROFILE_COLUMNS, "computed_at"],
+            ((*values, now) for values in profiles.select(PROFILE_COLUMNS).iter_rows()),
+        )
+    run.seconds["store"] = (
+        time.perf_counter() - started - run.seconds["read"] - run.seconds["classify"]
+    )
+    report(100, "Done")
+    return run
