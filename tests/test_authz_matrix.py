@@ -207,6 +207,8 @@ def request_body(world: World, name: str, role: str, counter: int) -> dict[str, 
             "organisation": str(organisation.id),
             "pupil_list": SimpleUploadedFile("pupils.csv", content, content_type="text/csv"),
         }
+    if name == "api:postcode_lookup_api":
+        return {"postcodes": ["E1 6AN", "not a postcode"]}
     if name == "accounts:login":
         return {"username": "nobody", "password": "wrong-password-here"}
     if name.startswith("accounts:mfa"):

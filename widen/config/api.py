@@ -10,17 +10,22 @@ from widen.accounts.api_auth import ApiTokenAuth
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.learners.api import router as learners_router
 from widen.organisations.api import router as organisations_router
+from widen.targeting.api import router as postcodes_router
 
 api = NinjaAPI(
     title="Widen API",
     version="1",
-    description="Organisations and learners of a widening-participation partnership.",
+    description=(
+        "Organisations and learners of a widening-participation partnership, and postcode "
+        "look-ups against the loaded open data."
+    ),
     auth=ApiTokenAuth(),
     docs_url=None,
     urls_namespace="api",
 )
 api.add_router("/organisations", organisations_router)
 api.add_router("/learners", learners_router)
+api.add_router("/postcodes", postcodes_router)
 
 
 @api.exception_handler(NotFound)

@@ -1,5 +1,8 @@
 """Settings for the test suite: the real settings with fast password hashing and eager tasks."""
 
+import tempfile
+from pathlib import Path
+
 from widen.config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = [
@@ -15,3 +18,5 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "progress": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
+# Files the code keeps (open-data snapshots, downloads) go to a directory of the test run's own.
+DATA_DIR = Path(tempfile.mkdtemp(prefix="widen-test-data-"))

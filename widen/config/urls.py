@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("widen.accounts.urls")),
     path("organisations/", include("widen.organisations.urls")),
     path("learners/", include("widen.learners.urls")),
+    path("targeting/", include("widen.targeting.urls")),
     path("api/v1/", (_api_patterns, _api_app_name, _api_namespace)),
     path("admin/", admin.site.urls),
 ]

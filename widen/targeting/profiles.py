@@ -21,6 +21,7 @@ from widen.targeting.models import ProfileStatus
 
 LEARNER = "learner_id"
 POSTCODE = "postcode"
+FEW_POSTCODES = 20_000
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,19 @@ def area_profiles(learners: pl.DataFrame, editions: ProfileEditions) -> pl.DataF
     frame = learners.lazy().select(
         pl.col(LEARNER), pl.col(POSTCODE).fill_null("").str.strip_chars().alias(POSTCODE)
     )
+    # A few postcodes (a look-up, one learner's edit): read only their rows of each file.
+    wanted = (
+        learners[POSTCODE].drop_nulls().unique().to_list()
+        if learners.height <= FEW_POSTCODES
+        else None
+    )
+
+    def by_postcode(edition: DatasetEdition) -> pl.LazyFrame:
+        rows = edition_frame(edition)
+        return rows if wanted is None else rows.filter(pl.col(POSTCODE).is_in(wanted))
+
     if editions.postcodes is not None:
-        directory = edition_frame(editions.postcodes).select(
+        directory = by_postcode(editions.postcodes).select(
             POSTCODE,
             pl.col("country").alias("nation"),
             "lsoa",
@@ -106,7 +118,7 @@ def area_profiles(learners: pl.DataFrame, editions: ProfileEditions) -> pl.DataF
     has_ward = pl.col("_directory_ward").fill_null("") != ""
     ward_edition: pl.Expr = pl.when(has_ward).then(_edition_id(editions.postcodes))
     if editions.wards is not None:
-        wards = edition_frame(editions.wards).select(
+        wards = by_postcode(editions.wards).select(
             POSTCODE, pl.col("ward").alias("_code_point_ward")
         )
         frame = frame.join(wards, on=POSTCODE, how="left").with_columns(
@@ -135,7 +147,7 @@ def area_profiles(learners: pl.DataFrame, editions: ProfileEditions) -> pl.DataF
         else:
             frame = frame.join(measures, on="lsoa", how="left")
     if editions.participation is not None:
-        participation = edition_frame(editions.participation).select(
+        participation = by_postcode(editions.participation).select(
             POSTCODE,
             pl.col("polar4_quintile").cast(pl.Int64),
             pl.col("tundra_msoa_quintile").cast(pl.Int64),
