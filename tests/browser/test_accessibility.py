@@ -317,6 +317,23 @@ def all_imports(browse: Browse) -> Page:
     return _opened(browse.as_person("admin"), "/learners/imports/", "Imports")
 
 
+def look_up_postcodes(browse: Browse) -> Page:
+    return _opened(browse.as_person("outreach"), "/targeting/postcodes/", "Look up postcodes")
+
+
+def look_up_postcodes_with_answers(browse: Browse) -> Page:
+    """Typed and sent by keyboard alone: the postcodes, Tab to the button, Enter."""
+    page = look_up_postcodes(browse)
+    page.get_by_label("Postcodes, one per line").focus()
+    page.keyboard.type("E1 0AA\nnot a postcode\nZZ99 9ZZ")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("table caption")).to_have_text("3 postcodes")
+    expect(page.locator("tbody")).to_contain_text("(LSOA E01004298, IoD2019)")
+    expect(page.locator("tbody")).to_contain_text("is not a UK postcode")
+    return page
+
+
 def page_not_found(browse: Browse) -> Page:
     return _opened(
         browse.as_person("admin"), f"/learners/{uuid.uuid4()}/", "Page not found", status=404
@@ -359,6 +376,8 @@ PAGES: dict[str, Callable[[Browse], Page]] = {
     "import check, rows with problems": import_check_with_problems,
     "import done": import_done,
     "all imports": all_imports,
+    "look up postcodes": look_up_postcodes,
+    "look up postcodes, with answers": look_up_postcodes_with_answers,
     "page not found": page_not_found,
 }
 
