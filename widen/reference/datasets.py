@@ -523,9 +523,16 @@ def _build_gias(source: SourceTable) -> tuple[pl.DataFrame, list[str]]:
         postcode=pl.col("_postcode").fill_null(""),
         percentage_fsm=fsm_value.round(1),
         number_of_pupils=_integer("number_of_pupils"),
-        state_funded=pl.when(group == "")
-        .then(None)
-        .otherwise(group.is_in(list(STATE_FUNDED_GROUPS)) & ~kind.is_in(NOT_STATE_FUNDED_TYPES)),
+        state_funded=pl.when(group != "")
+        .then(group.is_in(list(STATE_FUNDED_GROUPS)) & ~kind.is_in(NOT_STATE_FUNDED_TYPES))
+        # Without the type group (some extracts), the type alone says it.
+        .when(kind != "")
+        .then(
+            ~kind.str.contains("independent")
+            & ~kind.str.contains("higher education")
+            & ~kind.is_in(NOT_STATE_FUNDED_TYPES)
+        )
+        .otherwise(None),
     )
     return rows, checks.problems
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.db import models
 
+from widen.core.models import TimestampedModel
 from widen.learners.models import Learner
+from widen.organisations.models import DataSharingAgreement, Partnership
 from widen.reference.models import DatasetEdition
 
 
@@ -74,3 +76,80 @@ class LearnerAreaProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.postcode or 'no postcode'}: {self.get_status_display()}"
+
+
+class RuleSet(TimestampedModel):
+    """A partnership's named definition of who a programme is for; every change is a version."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="rule_sets")
+    name = models.CharField(max_length=120)
+    purpose = models.TextField(
+        blank=True, help_text="What the rule set is used for (needed to use special category data)."
+    )
+    agreement = models.ForeignKey(
+        DataSharingAgreement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rule_sets",
+        help_text="The data-sharing agreement under which it reads learners' data.",
+    )
+    preset = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="rule_set_name_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def current_version(self) -> RuleSetVersion | None:
+        return self.versions.order_by("-number").first()
+
+
+class RuleSetVersion(models.Model):
+    """One saved definition of a rule set; never changed once saved."""
+
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    definition = models.JSONField()
+    description = models.TextField(blank=True)  # the definition in words, as saved
+    uses_special_category = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["rule_set", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "number"], name="rule_set_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_set}, version {self.number}"
+
+
+class LearnerEligibility(models.Model):
+    """Whether a learner meets a rule set (at the version computed) and why, in words."""
+
+    recomputed_from_learner = True
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="eligibility")
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="results")
+    version = models.ForeignKey(RuleSetVersion, on_delete=models.CASCADE, related_name="+")
+    eligible = models.BooleanField()
+    explanation = models.TextField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "rule_set"], name="eligibility_once")
+        ]
+        indexes = [models.Index(fields=["rule_set", "eligible"])]
+
+    def __str__(self) -> str:
+        return self.explanation
