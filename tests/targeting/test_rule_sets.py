@@ -1,0 +1,244 @@
+"""Eligibility rule sets: explanations, versions, previews by school, presets and SECURITY 30."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from widen.accounts.models import Role
+from widen.core import request_context
+from widen.core.exceptions import ApplicationError
+from widen.learners.models import Learner
+from widen.organisations.models import (
+    DataSharingAgreement,
+    LawfulBasis,
+    SpecialCategoryCondition,
+)
+from widen.reference.services import dataset_load
+from widen.targeting.models import LearnerEligibility
+from widen.targeting.rule_sets import (
+    PRESETS,
+    SPECIAL_CATEGORY_REFUSAL,
+    eligibility_compute,
+    rule_set_create,
+    rule_set_presets_add,
+    rule_set_preview,
+    rule_set_update,
+)
+from widen.targeting.services import area_profiles_compute
+from widen.testing.world import World
+
+pytestmark = pytest.mark.django_db
+DATA = Path(__file__).parent / "data"
+IMD_Q1_TO_3 = {"any": [{"all": [{"criterion": "imd_quintile", "values": [1, 2, 3]}]}]}
+FSM_NOT_IMD_Q1 = {
+    "any": [
+        {
+            "all": [
+                {"criterion": "free_school_meals"},
+                {"criterion": "imd_quintile", "values": [1], "negate": True},
+            ]
+        }
+    ]
+}
+
+
+@pytest.fixture
+def profiled(world: World) -> World:
+    dataset_load("postcodes", DATA / "PCD_OA_LSOA_MSOA_LAD_MAY22_UK_LU_extract.csv")
+    dataset_load("iod2019", DATA / "File_3_-_IoD2019_Supplementary_Indices_extract.csv")
+    with request_context.bind(source="test"):
+        Learner.objects.create(
+            organisation=world.alpha,
+            school=world.school,
+            first_name="Cerys",
+            last_name="Cardiff",
+            date_of_birth=world.learner_alpha.date_of_birth,
+            home_postcode="CF10 1AA",
+            free_school_meals=False,
+        )
+    area_profiles_compute()
+    return world
+
+
+def _deciding_agreement(world: World) -> DataSharingAgreement:
+    agreement = DataSharingAgreement.objects.create(
+        partnership=world.north,
+        title="Progression programme (explicit consent)",
+        shares_identity=True,
+        shares_characteristics=True,
+        shares_special_category=True,
+        purpose="Selecting learners for the progression programme",
+        lawful_basis=LawfulBasis.PUBLIC_TASK,
+        special_category_condition=SpecialCategoryCondition.EXPLICIT_CONSENT,
+        starts_on=date(2020, 9, 1),
+    )
+    agreement.parties.set([world.alpha, world.beta, world.school])
+    return agreement
+
+
+def _admin(world: World):  # type: ignore[no-untyped-def]
+    return world.users[Role.PARTNERSHIP_ADMIN]
+
+
+def test_each_learner_gets_a_result_that_says_why(profiled: World) -> None:
+    rule_set = rule_set_create(
+        actor=_admin(profiled),
+        partnership=profiled.north,
+        name="Deprived areas",
+        definition=IMD_Q1_TO_3,
+    )
+    run = eligibility_compute(rule_set)
+    held = Learner.objects.filter(organisation__in=profiled.north.members.all()).count()
+    assert (run.learners, run.eligible) == (held, held - 1)
+    english = LearnerEligibility.objects.get(learner=profiled.learner_alpha, rule_set=rule_set)
+    assert english.eligible
+    assert english.explanation == "eligible: IMD quintile 3 (LSOA E01003559, IoD2019)"
+    welsh = LearnerEligibility.objects.get(learner__last_name="Cardiff", rule_set=rule_set)
+    assert not welsh.eligible
+    assert welsh.explanation == "not eligible: IMD not known"
+    assert english.version.number == 1
+
+
+def test_not_and_and_explain_what_is_missing(profiled: World) -> None:
+    rule_set = rule_set_create(
+        actor=_admin(profiled),
+        partnership=profiled.north,
+        name="FSM outside the most deprived areas",
+        definition=FSM_NOT_IMD_Q1,
+    )
+    eligibility_compute(rule_set)
+    english = LearnerEligibility.objects.get(learner=profiled.learner_alpha, rule_set=rule_set)
+    assert english.explanation == "eligible: FSM, IMD quintile 3 (LSOA E01003559, IoD2019)"
+    welsh = LearnerEligibility.objects.get(learner__last_name="Cardiff", rule_set=rule_set)
+    assert welsh.explanation == "not eligible: not FSM, IMD not known"
+    assert rule_set.current_version is not None
+    assert rule_set.current_version.description == "FSM and not IMD quintile Q1"
+
+
+def test_a_change_is_previewed_by_school_then_saved_as_a_new_version(profiled: World) -> None:
+    rule_set = rule_set_create(
+        actor=_admin(profiled),
+        partnership=profiled.north,
+        name="Deprived areas",
+        definition=IMD_Q1_TO_3,
+    )
+    eligibility_compute(rule_set)
+    narrower = {"any": [{"all": [{"criterion": "imd_quintile", "values": [1, 2]}]}]}
+    preview = rule_set_preview(rule_set, narrower)
+    assert (preview.gain, preview.lose) == (0, preview.learners - 1)
+    assert [(change.school, change.lost) for change in preview.schools] == [
+        (profiled.school.name, preview.learners - 1)
+    ]
+    assert LearnerEligibility.objects.filter(rule_set=rule_set, eligible=True).count() == (
+        preview.learners - 1
+    )  # nothing is saved by a preview
+    version = rule_set_update(actor=_admin(profiled), rule_set=rule_set, definition=narrower)
+    assert version.number == 2
+    eligibility_compute(rule_set)
+    result = LearnerEligibility.objects.get(learner=profiled.learner_alpha, rule_set=rule_set)
+    assert (result.eligible, result.version) == (False, version)
+    assert result.explanation == "not eligible: IMD quintile 3 (LSOA E01003559, IoD2019)"
+    assert rule_set.versions.count() == 2
+
+
+def test_special_category_criteria_need_an_agreement_that_allows_decisions(
+    profiled: World,
+) -> None:
+    uses_disability = {"any": [{"all": [{"criterion": "disability"}]}]}
+    # The world's agreement shares special category data for equality monitoring (para 8) only.
+    with pytest.raises(ApplicationError) as refused:
+        rule_set_create(
+            actor=_admin(profiled),
+            partnership=profiled.north,
+            name="Disabled learners",
+            definition=uses_disability,
+            purpose="Reasonable adjustments at events",
+            agreement=profiled.agreement,
+        )
+    assert refused.value.message == SPECIAL_CATEGORY_REFUSAL
+    agreement = _deciding_agreement(profiled)
+    with pytest.raises(ApplicationError):  # no purpose stated
+        rule_set_create(
+            actor=_admin(profiled),
+            partnership=profiled.north,
+            name="Disabled learners",
+            definition=uses_disability,
+            agreement=agreement,
+        )
+    rule_set = rule_set_create(
+        actor=_admin(profiled),
+        partnership=profiled.north,
+        name="Disabled learners",
+        definition=uses_disability,
+        purpose="Reasonable adjustments at events",
+        agreement=agreement,
+    )
+    eligibility_compute(rule_set)
+    agreement.revoked_at = timezone.now()
+    agreement.save()
+    with pytest.raises(ApplicationError) as stopped:
+        eligibility_compute(rule_set)
+    assert "data-sharing agreement in force" in stopped.value.message
+
+
+def test_only_partnership_admins_define_rule_sets(profiled: World) -> None:
+    with pytest.raises(ApplicationError) as refused:
+        rule_set_create(
+            actor=profiled.users[Role.OUTREACH_OFFICER],
+            partnership=profiled.north,
+            name="Mine",
+            definition=IMD_Q1_TO_3,
+        )
+    assert "Only the partnership's admins" in refused.value.message
+
+
+def test_malformed_definitions_are_refused_with_the_reason(profiled: World) -> None:
+    for definition, message in (
+        ({"any": []}, "at least one group"),
+        ({"any": [{"all": []}]}, "Group 1 has no conditions"),
+        ({"any": [{"all": [{"criterion": "shoe_size"}]}]}, "'shoe_size' is not a criterion"),
+        (
+            {"any": [{"all": [{"criterion": "imd_quintile", "values": [6]}]}]},
+            "6 is not one",
+        ),
+    ):
+        with pytest.raises(ApplicationError) as refused:
+            rule_set_create(
+                actor=_admin(profiled),
+                partnership=profiled.north,
+                name="Broken",
+                definition=definition,
+            )
+        assert message in refused.value.message
+
+
+def test_presets_arrive_editable_and_only_where_lawful(profiled: World) -> None:
+    added, left_out = rule_set_presets_add(
+        actor=_admin(profiled), partnership=profiled.north, agreement=profiled.agreement
+    )
+    assert [rule_set.preset for rule_set in added] == ["uni_connect"]
+    assert len(left_out) == 2
+    assert all(SPECIAL_CATEGORY_REFUSAL in reason for reason in left_out)
+    added, left_out = rule_set_presets_add(
+        actor=_admin(profiled),
+        partnership=profiled.north,
+        agreement=_deciding_agreement(profiled),
+    )
+    assert sorted(rule_set.preset for rule_set in added) == ["eorr", "progression"]
+    assert left_out == []
+    progression = next(rule_set for rule_set in added if rule_set.preset == "progression")
+    assert progression.name == PRESETS["progression"]["name"]
+    eligibility_compute(progression)
+    result = LearnerEligibility.objects.get(learner=profiled.learner_alpha, rule_set=progression)
+    # The learner is on FSM and care experienced; POLAR4 is not loaded, IMD is quintile 3.
+    assert result.explanation == "eligible: FSM"
+    version = rule_set_update(
+        actor=_admin(profiled),
+        rule_set=progression,
+        definition={"any": [{"all": [{"criterion": "care_experienced"}]}]},
+    )
+    assert version.number == 2
