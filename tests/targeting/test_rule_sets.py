@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from widen.accounts.models import Role
 from widen.core import request_context
 from widen.core.exceptions import ApplicationError
 from widen.learners.models import Learner
+from widen.learners.permissions import learner_policy
+from widen.learners.services import learner_update
 from widen.organisations.models import (
     DataSharingAgreement,
     LawfulBasis,
@@ -242,3 +248,44 @@ def test_presets_arrive_editable_and_only_where_lawful(profiled: World) -> None:
         definition={"any": [{"all": [{"criterion": "care_experienced"}]}]},
     )
     assert version.number == 2
+
+
+def test_widen_targeting_run_works_out_each_rule_set(profiled: World) -> None:
+    rule_set_create(
+        actor=_admin(profiled),
+        partnership=profiled.north,
+        name="Deprived areas",
+        definition=IMD_Q1_TO_3,
+    )
+    out = io.StringIO()
+    call_command(
+        "targeting", "run", "--rule-set", "deprived areas", stdout=out, stderr=io.StringIO()
+    )
+    assert "North: Deprived areas (version 1): 3 of 4 learners eligible" in out.getvalue()
+    with pytest.raises(CommandError, match="no rule set called 'Nothing'"):
+        call_command("targeting", "run", "--rule-set", "Nothing", stderr=io.StringIO())
+
+
+def test_a_postcode_edit_changes_the_learners_eligibility(
+    profiled: World, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    rule_set = rule_set_create(
+        actor=_admin(profiled),
+        partnership=profiled.north,
+        name="Deprived areas",
+        definition=IMD_Q1_TO_3,
+    )
+    eligibility_compute(rule_set)
+    learner = profiled.learner_alpha
+    officer = profiled.users[Role.OUTREACH_OFFICER]
+    access = learner_policy.access(officer, learner)
+    assert access is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        learner_update(
+            learner=learner,
+            access=access,
+            changes={"home_postcode": "CF10 1AA"},
+            acting_user=officer,
+        )
+    result = LearnerEligibility.objects.get(learner=learner, rule_set=rule_set)
+    assert (result.eligible, result.explanation) == (False, "not eligible: IMD not known")
