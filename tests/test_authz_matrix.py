@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from conftest import signed_in_client
 from widen.accounts.models import Role
 from widen.learners.models import ConsentRecord, ImportRun, Learner, ParentCarer
+from widen.targeting.models import RuleSet, RuleSetVersion
 from widen.testing.pupil_lists import MIS_HEADINGS, csv_bytes, pupil_rows, table_cells
 from widen.testing.world import World, year_group_birthday
 
@@ -42,6 +43,9 @@ OBJECT_RULES = {
     "learner_edit",
     "learner_audit",
     "import_run",
+    "rule_set_view",
+    "rule_set_manage",
+    "partnership_manage",
 }
 RELATIONS = ("own", "partner", "unrelated")
 
@@ -110,6 +114,11 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
         "import_upload": cell.role in EDITORS,
         # An import run is seen by the person who uploaded it (and their organisation's admins).
         "import_run": cell.relation == "own" and cell.role in EDITORS,
+        "rule_set_view": cell.relation in {"own", "partner"},
+        "rule_set_manage": cell.relation in {"own", "partner"}
+        and cell.role == Role.PARTNERSHIP_ADMIN,
+        "partnership_manage": cell.relation in {"own", "partner"}
+        and cell.role == Role.PARTNERSHIP_ADMIN,
     }[rule]
     return allowed_status if allowed else 404
 
@@ -154,9 +163,27 @@ def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str
             "unrelated": world.gamma,
         }[relation]
         return {"organisation_id": organisation.id}
-    if rule == "partnership":
+    if rule in {"partnership", "partnership_manage"}:
         return {"partnership_id": world.north.id if relation != "unrelated" else world.south.id}
+    if rule in {"rule_set_view", "rule_set_manage"}:
+        return {"rule_set_id": rule_set_for(world, relation).id}
     return {}
+
+
+def rule_set_for(world: World, relation: str) -> RuleSet:
+    """A rule set of the person's own partnership (own, partner) or of a stranger's."""
+    partnership = world.south if relation == "unrelated" else world.north
+    rule_set, created = RuleSet.objects.get_or_create(
+        partnership=partnership, name="Matrix rule set"
+    )
+    if created:
+        RuleSetVersion.objects.create(
+            rule_set=rule_set,
+            number=1,
+            definition={"any": [{"all": [{"criterion": "free_school_meals"}]}]},
+            description="FSM",
+        )
+    return rule_set
 
 
 def url_for(name: str, kwargs: dict[str, Any]) -> str:

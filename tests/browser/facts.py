@@ -5,6 +5,9 @@ The browser tests never open the server's database themselves. This module runs 
 
     read CAST_JSON   print, as JSON, each person's TOTP key, organisation and partnership, and
                      learners they can edit, see through a partner, see at all, and cannot see.
+    in-imd-quintile USERNAME Q
+                     print, as JSON, a learner USERNAME's organisation holds whose home area
+                     is in IMD quintile Q.
 """
 
 from __future__ import annotations
@@ -84,12 +87,31 @@ def read(cast: dict[str, str]) -> dict[str, Any]:
     return {"people": {name: _person(username) for name, username in cast.items()}}
 
 
+def in_imd_quintile(username: str, quintile: int) -> dict[str, str]:
+    from widen.accounts.models import Membership  # noqa: PLC0415
+    from widen.learners.models import Learner  # noqa: PLC0415
+
+    membership = Membership.objects.get(user__username=username)
+    learner = (
+        Learner.objects.filter(
+            organisation=membership.organisation, area_profile__imd_quintile=quintile
+        )
+        .select_related("school")
+        .order_by("last_name", "first_name", "id")
+        .first()
+    )
+    assert learner is not None, f"no learner of {username}'s organisation in IMD Q{quintile}"
+    return _learner(learner)
+
+
 def main(argv: list[str]) -> None:
     import django  # noqa: PLC0415
 
     django.setup()
     if argv[:1] == ["read"] and len(argv) == 2:
         sys.stdout.write(json.dumps(read(json.loads(argv[1]))))
+    elif argv[:1] == ["in-imd-quintile"] and len(argv) == 3:
+        sys.stdout.write(json.dumps(in_imd_quintile(argv[1], int(argv[2]))))
     else:
         raise SystemExit(__doc__)
 

@@ -334,6 +334,17 @@ def look_up_postcodes_with_answers(browse: Browse) -> Page:
     return page
 
 
+def rule_sets(browse: Browse) -> Page:
+    return _opened(browse.as_person("admin"), "/targeting/rule-sets/", "Eligibility rule sets")
+
+
+def new_rule_set_with_an_error(browse: Browse) -> Page:
+    page = rule_sets(browse)
+    page.get_by_role("link", name="Define a new rule set").first.click()
+    page.get_by_role("button", name="Save").click()
+    return _error_shown(page)
+
+
 def page_not_found(browse: Browse) -> Page:
     return _opened(
         browse.as_person("admin"), f"/learners/{uuid.uuid4()}/", "Page not found", status=404
@@ -377,6 +388,8 @@ PAGES: dict[str, Callable[[Browse], Page]] = {
     "import done": import_done,
     "all imports": all_imports,
     "look up postcodes": look_up_postcodes,
+    "rule sets": rule_sets,
+    "new rule set, with an error": new_rule_set_with_an_error,
     "look up postcodes, with answers": look_up_postcodes_with_answers,
     "page not found": page_not_found,
 }

@@ -6,4 +6,18 @@ app_name = "targeting"
 
 urlpatterns = [
     path("postcodes/", views.postcode_lookup_view, name="postcode_lookup"),
+    path("rule-sets/", views.rule_set_list_view, name="rule_sets"),
+    path("rule-sets/<uuid:rule_set_id>/", views.rule_set_detail_view, name="rule_set"),
+    path("rule-sets/<uuid:rule_set_id>/edit/", views.rule_set_edit_view, name="rule_set_edit"),
+    path(
+        "partnerships/<uuid:partnership_id>/rule-sets/new/",
+        views.rule_set_create_view,
+        name="rule_set_create",
+    ),
+    path(
+        "partnerships/<uuid:partnership_id>/rule-sets/presets/",
+        views.rule_set_presets_view,
+        name="rule_set_presets",
+    ),
+    path("learners/<uuid:learner_id>/", views.learner_targeting_view, name="learner"),
 ]

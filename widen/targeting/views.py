@@ -1,12 +1,34 @@
-"""Targeting pages: look up postcodes against the loaded open data."""
+"""Targeting pages: postcode look-up, rule sets (define, preview, save), a learner's targeting."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from typing import Any
+from uuid import UUID
 
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from widen.accounts.requests import AuthenticatedRequest
+from widen.audit.services import access_log_record
+from widen.core.exceptions import ApplicationError, NotFound
+from widen.learners.selectors import learner_get, learner_pseudonym
+from widen.organisations.models import Partnership
+from widen.organisations.permissions import organisation_policy
+from widen.targeting.forms import CRITERION_HINTS, RuleSetForm
 from widen.targeting.lookup import postcodes_look_up
+from widen.targeting.models import LearnerAreaProfile, LearnerEligibility, RuleSet
+from widen.targeting.profiles import describe_profile
+from widen.targeting.rule_sets import (
+    eligibility_compute,
+    may_manage_rule_sets,
+    rule_set_create,
+    rule_set_presets_add,
+    rule_set_preview,
+    rule_set_update,
+)
 
 PAGE_LOOKUP_POSTCODES = 100
 
@@ -26,5 +48,242 @@ def postcode_lookup_view(request: HttpRequest) -> HttpResponse:
             "too_many": too_many,
             "limit": PAGE_LOOKUP_POSTCODES,
             "not_loaded": answers[0].not_loaded if answers else [],
+        },
+    )
+
+
+# --- Rule sets ---------------------------------------------------------------------------------
+
+
+def _partnership_or_404(request: HttpRequest, partnership_id: UUID) -> Partnership:
+    try:
+        return organisation_policy.partnerships_visible_to(request.user).get(pk=partnership_id)
+    except Partnership.DoesNotExist as error:
+        raise Http404 from error
+
+
+def _rule_set_or_404(request: HttpRequest, rule_set_id: UUID) -> RuleSet:
+    partnerships = organisation_policy.partnerships_visible_to(request.user)
+    try:
+        return RuleSet.objects.select_related("partnership", "agreement").get(
+            pk=rule_set_id, partnership__in=partnerships
+        )
+    except RuleSet.DoesNotExist as error:
+        raise Http404 from error
+
+
+@require_GET
+def rule_set_list_view(request: HttpRequest) -> HttpResponse:
+    partnerships = list(organisation_policy.partnerships_visible_to(request.user))
+    rule_sets = (
+        RuleSet.objects.filter(partnership__in=partnerships)
+        .select_related("partnership")
+        .annotate(
+            eligible=Count("results", filter=Q(results__eligible=True)),
+            worked_out=Count("results"),
+        )
+        .order_by("partnership__name", "name")
+    )
+    return render(
+        request,
+        "targeting/rule_set_list.html",
+        {
+            "rule_sets": rule_sets,
+            "managed": [p for p in partnerships if may_manage_rule_sets(request.user, p)],
+        },
+    )
+
+
+@require_POST
+def rule_set_presets_view(request: AuthenticatedRequest, partnership_id: UUID) -> HttpResponse:
+    partnership = _partnership_or_404(request, partnership_id)
+    if not may_manage_rule_sets(request.user, partnership):
+        raise Http404
+    try:
+        chosen = UUID(request.POST.get("agreement", ""))
+    except ValueError:
+        chosen = None
+    agreement = partnership.agreements.filter(pk=chosen).first() if chosen else None
+    added, left_out = rule_set_presets_add(
+        actor=request.user, partnership=partnership, agreement=agreement
+    )
+    for rule_set in added:
+        eligibility_compute(rule_set)
+    if added:
+        messages.success(request, "Added: " + "; ".join(str(rule_set) for rule_set in added) + ".")
+    for reason in left_out:
+        messages.warning(request, f"Not added: {reason}")
+    if not added and not left_out:
+        messages.info(request, "The partnership already has every preset.")
+    return redirect("targeting:rule_sets")
+
+
+@require_GET
+def rule_set_detail_view(request: HttpRequest, rule_set_id: UUID) -> HttpResponse:
+    rule_set = _rule_set_or_404(request, rule_set_id)
+    by_school = (
+        LearnerEligibility.objects.filter(rule_set=rule_set)
+        .values("learner__school__name")
+        .annotate(
+            learners=Count("pk"),
+            eligible=Count("pk", filter=Q(eligible=True)),
+        )
+        .order_by("-eligible", "learner__school__name")
+    )
+    return render(
+        request,
+        "targeting/rule_set_detail.html",
+        {
+            "rule_set": rule_set,
+            "versions": rule_set.versions.select_related("created_by"),
+            "by_school": by_school,
+            "may_manage": may_manage_rule_sets(request.user, rule_set.partnership),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def rule_set_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> HttpResponse:
+    partnership = _partnership_or_404(request, partnership_id)
+    if not may_manage_rule_sets(request.user, partnership):
+        raise Http404
+    form = RuleSetForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rule_set = rule_set_create(
+                actor=request.user,
+                partnership=partnership,
+                name=form.cleaned_data["name"],
+                purpose=form.cleaned_data["purpose"],
+                agreement=form.cleaned_data["agreement"],
+                definition=form.definition(),
+            )
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            eligibility_compute(rule_set)
+            messages.success(request, f"Saved {rule_set} and worked it out for every learner.")
+            return redirect("targeting:rule_set", rule_set_id=rule_set.pk)
+    return render(
+        request,
+        "targeting/rule_set_form.html",
+        {"form": form, "partnership": partnership, "rule_set": None, "hints": CRITERION_HINTS},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def rule_set_edit_view(request: AuthenticatedRequest, rule_set_id: UUID) -> HttpResponse:
+    """Change the conditions: 'Preview changes' shows the gain and loss by school; 'Save' keeps
+    them as a new version and works it out for every learner."""
+    rule_set = _rule_set_or_404(request, rule_set_id)
+    if not may_manage_rule_sets(request.user, rule_set.partnership):
+        raise Http404
+    current = rule_set.current_version
+    initial = {
+        "name": rule_set.name,
+        "purpose": rule_set.purpose,
+        "agreement": rule_set.agreement,
+        **RuleSetForm.initial_for(current.definition if current else {}),
+    }
+    form = RuleSetForm(request.POST or None, partnership=rule_set.partnership, initial=initial)
+    form.fields["name"].disabled = True
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        definition = form.definition()
+        try:
+            if "save" in request.POST:
+                version = rule_set_update(
+                    actor=request.user,
+                    rule_set=rule_set,
+                    definition=definition,
+                    purpose=form.cleaned_data["purpose"],
+                    agreement=form.cleaned_data["agreement"],
+                )
+                run = eligibility_compute(rule_set)
+                messages.success(
+                    request,
+                    f"Saved version {version.number}: {run.eligible:,} of {run.learners:,} "
+                    "learners are eligible.",
+                )
+                return redirect("targeting:rule_set", rule_set_id=rule_set.pk)
+            rule_set.purpose = form.cleaned_data["purpose"]
+            rule_set.agreement = form.cleaned_data["agreement"]
+            preview = rule_set_preview(rule_set, definition)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+    return render(
+        request,
+        "targeting/rule_set_form.html",
+        {
+            "form": form,
+            "partnership": rule_set.partnership,
+            "rule_set": rule_set,
+            "current": current,
+            "preview": preview,
+            "hints": CRITERION_HINTS,
+        },
+    )
+
+
+# --- A learner's targeting ---------------------------------------------------------------------
+
+
+@require_GET
+def learner_targeting_view(request: AuthenticatedRequest, learner_id: UUID) -> HttpResponse:
+    try:
+        learner, access = learner_get(actor=request.user, learner_id=learner_id)
+    except NotFound as error:
+        raise Http404 from error
+    profile = LearnerAreaProfile.objects.filter(learner=learner).first()
+    results = list(
+        LearnerEligibility.objects.filter(learner=learner)
+        .select_related("rule_set", "version")
+        .order_by("rule_set__name")
+    )
+    # A result worked out from care experience, disability or ethnicity says something about
+    # them: shown only to those who may see that learner's special category data, and logged.
+    shown = [
+        result
+        for result in results
+        if access.sees_special_category or not result.version.uses_special_category
+    ]
+    if any(result.version.uses_special_category for result in shown):
+        access_log_record(
+            actor=request.user,
+            learner_ids=[learner.id],
+            data_categories=sorted(access.categories),
+            purpose="eligibility viewed",
+            actor_organisation_id=access.actor_organisation_id,
+            data_sharing_agreement_id=access.data_sharing_agreement_id,
+        )
+    explanation: list[str] = []
+    if profile is not None:
+        editions = {
+            edition.pk: edition
+            for edition in (
+                profile.postcode_edition,
+                profile.deprivation_edition,
+                profile.idaci_edition,
+                profile.ward_edition,
+                profile.participation_edition,
+            )
+            if edition is not None
+        }
+        values: dict[str, Any] = {
+            field.attname: getattr(profile, field.attname)
+            for field in LearnerAreaProfile._meta.concrete_fields
+        }
+        explanation = describe_profile(values, editions)
+    return render(
+        request,
+        "targeting/learner_targeting.html",
+        {
+            "learner": learner,
+            "access": access,
+            "pseudonym": learner_pseudonym(learner.id),
+            "profile": profile,
+            "explanation": explanation,
+            "results": shown,
+            "hidden": len(results) - len(shown),
         },
     )

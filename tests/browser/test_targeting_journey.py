@@ -1,0 +1,89 @@
+"""A partnership admin narrows a rule set in Chromium: preview by school, save, check a learner.
+
+The admin defines "Deprived areas" (IMD quintile 1 or 2), then changes it to quintile 1 only.
+Before saving, the preview says how many learners each school would lose; after saving, a
+learner in quintile 2 reads "not eligible" with the reason and the new version.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.support import REPOSITORY, Browse, expect_saved
+from tests.browser.test_accessibility import assert_accessible
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+RULE_SET = "Deprived areas (journey)"
+
+
+def _learner_in_quintile(browse: Browse, quintile: int) -> dict[str, str]:
+    completed = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "tests.browser.facts",
+            "in-imd-quintile",
+            "partnership.admin",
+            str(quintile),
+        ],
+        cwd=REPOSITORY,
+        env=browse.site.environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    facts: dict[str, str] = json.loads(completed.stdout)
+    return facts
+
+
+def _condition(group: int, number: int) -> tuple[str, str]:
+    return f"Group {group}, condition {number}", f"Group {group}, condition {number}: values"
+
+
+def test_an_admin_previews_a_narrower_rule_by_school_saves_it_and_sees_the_reason(
+    browse: Browse,
+) -> None:
+    page = browse.as_person("admin")
+    page.goto("/targeting/rule-sets/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Eligibility rule sets")
+    page.get_by_role("link", name="Define a new rule set").first.click()
+    page.get_by_label("Name").fill(RULE_SET)
+    criterion, values = _condition(1, 1)
+    page.get_by_label(criterion, exact=True).select_option(label="IMD quintile")
+    page.get_by_label(values, exact=True).fill("1, 2")
+    page.get_by_role("button", name="Save").click()
+    expect_saved(page, f"Saved {RULE_SET} and worked it out for every learner")
+    expect(page.get_by_role("heading", level=1)).to_have_text(RULE_SET)
+    expect(page.locator(".lede")).to_have_text("Eligible when: IMD quintile Q1 or Q2.")
+
+    learner = _learner_in_quintile(browse, 2)
+    page.goto(f"/targeting/learners/{learner['id']}/")
+    row = page.get_by_role("row").filter(has_text=RULE_SET)
+    expect(row).to_contain_text("eligible: IMD quintile 2 (LSOA")
+    expect(row).to_contain_text("IoD2019")
+
+    page.goto("/targeting/rule-sets/")
+    page.get_by_role("link", name=RULE_SET).click()
+    page.get_by_role("link", name="Change the conditions").click()
+    page.get_by_label(values, exact=True).fill("1")
+    page.get_by_role("button", name="Preview changes").click()
+    preview = page.locator("#preview")
+    expect(preview).to_contain_text("0 learners would gain eligibility")
+    changes = preview.get_by_role("table", name="Changes by school")
+    expect(changes.locator("tbody tr").first).to_be_visible()
+    expect(changes).to_contain_text(learner["school"] or "No school recorded")
+    assert_accessible(page, "rule set preview")
+
+    page.get_by_role("button", name="Save as a new version").click()
+    expect_saved(page, "Saved version 2")
+    page.goto(f"/targeting/learners/{learner['id']}/")
+    row = page.get_by_role("row").filter(has_text=RULE_SET)
+    expect(row).to_contain_text("not eligible: IMD quintile 2 (LSOA")
+    expect(row.get_by_role("cell").last).to_have_text("2")
+    assert_accessible(page, "a learner's targeting")
