@@ -345,6 +345,10 @@ def new_rule_set_with_an_error(browse: Browse) -> Page:
     return _error_shown(page)
 
 
+def school_targeting(browse: Browse) -> Page:
+    return _opened(browse.as_person("admin"), "/targeting/schools/", "School targeting")
+
+
 def page_not_found(browse: Browse) -> Page:
     return _opened(
         browse.as_person("admin"), f"/learners/{uuid.uuid4()}/", "Page not found", status=404
@@ -389,6 +393,7 @@ PAGES: dict[str, Callable[[Browse], Page]] = {
     "all imports": all_imports,
     "look up postcodes": look_up_postcodes,
     "rule sets": rule_sets,
+    "school targeting": school_targeting,
     "new rule set, with an error": new_rule_set_with_an_error,
     "look up postcodes, with answers": look_up_postcodes_with_answers,
     "page not found": page_not_found,

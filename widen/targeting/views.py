@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from widen.accounts.requests import AuthenticatedRequest
 from widen.audit.services import access_log_record
 from widen.core.exceptions import ApplicationError, NotFound
+from widen.core.spreadsheets import csv_download
 from widen.learners.selectors import learner_get, learner_pseudonym
 from widen.organisations.models import Partnership
 from widen.organisations.permissions import organisation_policy
@@ -29,6 +30,7 @@ from widen.targeting.rule_sets import (
     rule_set_preview,
     rule_set_update,
 )
+from widen.targeting.schools import SORTS, school_targeting, school_targeting_table
 
 PAGE_LOOKUP_POSTCODES = 100
 
@@ -285,5 +287,64 @@ def learner_targeting_view(request: AuthenticatedRequest, learner_id: UUID) -> H
             "explanation": explanation,
             "results": shown,
             "hidden": len(results) - len(shown),
+        },
+    )
+
+
+# --- School targeting --------------------------------------------------------------------------
+
+
+@require_GET
+def school_targeting_view(request: HttpRequest) -> HttpResponse:
+    partnerships = list(organisation_policy.partnerships_visible_to(request.user))
+    if not partnerships:
+        raise Http404
+    chosen = next(
+        (p for p in partnerships if str(p.pk) == request.GET.get("partnership")), partnerships[0]
+    )
+    rule_sets = list(RuleSet.objects.filter(partnership=chosen).order_by("name"))
+    rule_set = next(
+        (r for r in rule_sets if str(r.pk) == request.GET.get("rule_set")),
+        rule_sets[0] if rule_sets else None,
+    )
+    sort = request.GET.get("sort", "share")
+    sort = sort if sort in SORTS else "share"
+    rows = school_targeting(chosen, rule_set, sort=sort)
+    authorities = sorted({row.local_authority for row in rows if row.local_authority})
+    phases = sorted({row.phase for row in rows if row.phase})
+    local_authority = request.GET.get("local_authority", "")
+    phase = request.GET.get("phase", "")
+    rows = [
+        row
+        for row in rows
+        if (not local_authority or row.local_authority == local_authority)
+        and (not phase or row.phase == phase)
+    ]
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(
+            csv_download(school_targeting_table(rows, rule_set)), content_type="text/csv"
+        )
+        response["Content-Disposition"] = 'attachment; filename="school-targeting.csv"'
+        return response
+    query = request.GET.copy()
+    query["format"] = "csv"
+    return render(
+        request,
+        "targeting/school_targeting.html",
+        {
+            "partnerships": partnerships,
+            "partnership": chosen,
+            "rule_sets": rule_sets,
+            "rule_set": rule_set,
+            "rows": rows,
+            "reached": [row for row in rows if row.reached],
+            "not_reached": [row for row in rows if not row.reached],
+            "sorts": SORTS.items(),
+            "sort": sort,
+            "authorities": authorities,
+            "phases": phases,
+            "local_authority": local_authority,
+            "phase": phase,
+            "csv_query": query.urlencode(),
         },
     )
