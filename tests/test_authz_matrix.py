@@ -119,6 +119,7 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
         and cell.role == Role.PARTNERSHIP_ADMIN,
         "partnership_manage": cell.relation in {"own", "partner"}
         and cell.role == Role.PARTNERSHIP_ADMIN,
+        "partnership_admin": cell.role == Role.PARTNERSHIP_ADMIN,
     }[rule]
     return allowed_status if allowed else 404
 
@@ -234,6 +235,14 @@ def request_body(world: World, name: str, role: str, counter: int) -> dict[str, 
             "organisation": str(organisation.id),
             "pupil_list": SimpleUploadedFile("pupils.csv", content, content_type="text/csv"),
         }
+    if name == "api:rule_set_create_api":
+        return {
+            "partnership_id": str(world.north.id),
+            "name": f"Matrix rule set {counter}",
+            "definition": {"any": [{"all": [{"criterion": "free_school_meals"}]}]},
+        }
+    if name == "api:rule_set_version_create_api":
+        return {"definition": {"any": [{"all": [{"criterion": "young_carer"}]}]}}
     if name == "api:postcode_lookup_api":
         return {"postcodes": ["E1 6AN", "not a postcode"]}
     if name == "accounts:login":

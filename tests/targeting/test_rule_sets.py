@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.utils import timezone
 
 from widen.accounts.models import Role
@@ -289,3 +291,38 @@ def test_a_postcode_edit_changes_the_learners_eligibility(
         )
     result = LearnerEligibility.objects.get(learner=learner, rule_set=rule_set)
     assert (result.eligible, result.explanation) == (False, "not eligible: IMD not known")
+
+
+def test_the_api_refuses_special_category_criteria_the_agreement_does_not_allow(
+    profiled: World,
+) -> None:
+    headers = {"Authorization": f"Bearer {profiled.tokens[Role.PARTNERSHIP_ADMIN]}"}
+    body = {
+        "partnership_id": str(profiled.north.id),
+        "name": "Disabled learners",
+        "purpose": "Reasonable adjustments",
+        "agreement_id": str(profiled.agreement.id),  # para 8: equality monitoring only
+        "definition": {"any": [{"all": [{"criterion": "disability"}]}]},
+    }
+    client = Client()
+    response = client.post(
+        "/api/v1/rule-sets", json.dumps(body), content_type="application/json", headers=headers
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == SPECIAL_CATEGORY_REFUSAL
+    body["agreement_id"] = str(_deciding_agreement(profiled).id)
+    response = client.post(
+        "/api/v1/rule-sets", json.dumps(body), content_type="application/json", headers=headers
+    )
+    assert response.status_code == 201
+    created = response.json()
+    assert created["current_version"]["uses_special_category"] is True
+    assert created["worked_out"] == 4
+    response = client.post(
+        f"/api/v1/rule-sets/{created['id']}/versions",
+        json.dumps({"definition": {"any": [{"all": [{"criterion": "shoe_size"}]}]}}),
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 400
+    assert "'shoe_size' is not a criterion" in response.json()["detail"]

@@ -11,6 +11,7 @@ from widen.core.exceptions import ApplicationError, NotFound
 from widen.learners.api import router as learners_router
 from widen.organisations.api import router as organisations_router
 from widen.targeting.api import router as postcodes_router
+from widen.targeting.api import rule_sets_router
 
 api = NinjaAPI(
     title="Widen API",
@@ -26,6 +27,7 @@ api = NinjaAPI(
 api.add_router("/organisations", organisations_router)
 api.add_router("/learners", learners_router)
 api.add_router("/postcodes", postcodes_router)
+api.add_router("/rule-sets", rule_sets_router)
 
 
 @api.exception_handler(NotFound)

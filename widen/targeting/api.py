@@ -1,15 +1,27 @@
-"""Postcode look-ups in the API: one postcode, or up to 10,000 in one request."""
+"""Targeting in the API: postcode look-ups (one, or up to 10,000 at once) and rule sets."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
+from django.db.models import Count, Q
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
-from widen.core.exceptions import ApplicationError
+from widen.core.exceptions import ApplicationError, NotFound
+from widen.organisations.api import api_actor
+from widen.organisations.permissions import organisation_policy
 from widen.targeting.lookup import MAX_LOOKUP_POSTCODES, postcodes_look_up
+from widen.targeting.models import RuleSet
+from widen.targeting.rule_sets import (
+    eligibility_compute,
+    may_manage_rule_sets,
+    rule_set_create,
+    rule_set_update,
+)
 
 router = Router(tags=["postcodes"])
 
@@ -67,3 +79,123 @@ def postcode_lookup_api(request: HttpRequest, body: LookupIn) -> Any:
 def postcode_get_api(request: HttpRequest, postcode: str) -> Any:
     (answer,) = postcodes_look_up([postcode])
     return answer.as_dict()
+
+
+# --- Rule sets ---------------------------------------------------------------------------------
+
+rule_sets_router = Router(tags=["rule sets"])
+
+
+class RuleSetVersionOut(Schema):
+    number: int
+    definition: dict[str, Any]
+    description: str
+    uses_special_category: bool
+    created_at: datetime
+
+
+class RuleSetOut(Schema):
+    id: UUID
+    partnership_id: UUID
+    name: str
+    purpose: str
+    agreement_id: UUID | None
+    current_version: RuleSetVersionOut | None
+    eligible: int
+    worked_out: int
+
+
+class RuleSetIn(Schema):
+    partnership_id: UUID
+    name: str = Field(..., max_length=120)
+    purpose: str = ""
+    agreement_id: UUID | None = None
+    definition: dict[str, Any]
+
+
+class RuleSetVersionIn(Schema):
+    definition: dict[str, Any]
+    purpose: str | None = None
+
+
+def _rule_set_out(rule_set: RuleSet) -> dict[str, Any]:
+    results = rule_set.results.aggregate(
+        eligible=Count("pk", filter=Q(eligible=True)), worked_out=Count("pk")
+    )
+    return {
+        "id": rule_set.pk,
+        "partnership_id": rule_set.partnership_id,
+        "name": rule_set.name,
+        "purpose": rule_set.purpose,
+        "agreement_id": rule_set.agreement_id,
+        "current_version": rule_set.current_version,
+        **results,
+    }
+
+
+def _visible_rule_set(request: HttpRequest, rule_set_id: UUID) -> RuleSet:
+    partnerships = organisation_policy.partnerships_visible_to(api_actor(request))
+    rule_set = (
+        RuleSet.objects.filter(pk=rule_set_id, partnership__in=partnerships)
+        .select_related("partnership", "agreement")
+        .first()
+    )
+    if rule_set is None:
+        raise NotFound
+    return rule_set
+
+
+@rule_sets_router.get("", response=list[RuleSetOut], operation_id="rule_set_list")
+def rule_set_list_api(request: HttpRequest) -> Any:
+    partnerships = organisation_policy.partnerships_visible_to(api_actor(request))
+    return [
+        _rule_set_out(rule_set)
+        for rule_set in RuleSet.objects.filter(partnership__in=partnerships).order_by("name")
+    ]
+
+
+@rule_sets_router.post("", response={201: RuleSetOut}, operation_id="rule_set_create")
+def rule_set_create_api(request: HttpRequest, body: RuleSetIn) -> Any:
+    actor = api_actor(request)
+    partnership = (
+        organisation_policy.partnerships_visible_to(actor).filter(pk=body.partnership_id).first()
+    )
+    if partnership is None or not may_manage_rule_sets(actor, partnership):
+        raise NotFound
+    agreement = (
+        partnership.agreements.filter(pk=body.agreement_id).first() if body.agreement_id else None
+    )
+    if body.agreement_id and agreement is None:
+        raise ApplicationError("There is no such data-sharing agreement.", field="agreement_id")
+    rule_set = rule_set_create(
+        actor=actor,
+        partnership=partnership,
+        name=body.name,
+        purpose=body.purpose,
+        agreement=agreement,
+        definition=body.definition,
+    )
+    eligibility_compute(rule_set)
+    return Status(201, _rule_set_out(rule_set))
+
+
+@rule_sets_router.get("/{rule_set_id}", response=RuleSetOut, operation_id="rule_set_get")
+def rule_set_get_api(request: HttpRequest, rule_set_id: UUID) -> Any:
+    return _rule_set_out(_visible_rule_set(request, rule_set_id))
+
+
+@rule_sets_router.post(
+    "/{rule_set_id}/versions", response={201: RuleSetOut}, operation_id="rule_set_version_create"
+)
+def rule_set_version_create_api(
+    request: HttpRequest, rule_set_id: UUID, body: RuleSetVersionIn
+) -> Any:
+    actor = api_actor(request)
+    rule_set = _visible_rule_set(request, rule_set_id)
+    if not may_manage_rule_sets(actor, rule_set.partnership):
+        raise NotFound
+    rule_set_update(
+        actor=actor, rule_set=rule_set, definition=body.definition, purpose=body.purpose
+    )
+    eligibility_compute(rule_set)
+    return Status(201, _rule_set_out(rule_set))
