@@ -10,9 +10,10 @@ import io
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -41,7 +42,7 @@ def _write(directory: Path, name: str, text: str) -> Path:
 
 
 @pytest.fixture
-def open_data(tmp_path: Path) -> dict[str, object]:
+def open_data(tmp_path: Path) -> dict[str, Any]:
     return {
         "postcodes": dataset_load("postcodes", ONS_LOOKUP).edition,
         "iod2019": dataset_load(
@@ -64,7 +65,7 @@ def _learner_at(world: World, postcode: str, last_name: str) -> Learner:
 
 
 def test_each_nation_gets_its_own_measure_with_the_edition_behind_it(
-    world: World, open_data: dict[str, object]
+    world: World, open_data: dict[str, Any]
 ) -> None:
     english = world.learner_alpha  # E15 4LZ, Newham 009D
     welsh = _learner_at(world, "CF10 1AA", "Cardiff")
@@ -107,7 +108,7 @@ def test_each_nation_gets_its_own_measure_with_the_edition_behind_it(
 
 
 def test_terminated_unknown_and_missing_postcodes_say_so(
-    world: World, open_data: dict[str, object]
+    world: World, open_data: dict[str, Any]
 ) -> None:
     terminated = _learner_at(world, "E15 4EG", "Stratford")
     unknown = _learner_at(world, "E20 1EJ", "Stratford")  # real, but not in this extract
@@ -132,7 +133,7 @@ def test_without_open_data_every_profile_says_the_directory_is_not_loaded(world:
 
 
 def test_polar4_and_tundra_come_from_the_ofs_look_up_once_loaded(
-    world: World, open_data: dict[str, object], tmp_path: Path
+    world: World, open_data: dict[str, Any], tmp_path: Path
 ) -> None:
     ofs = dataset_load(
         "ofs",
@@ -157,7 +158,7 @@ def test_polar4_and_tundra_come_from_the_ofs_look_up_once_loaded(
 
 
 def test_a_postcode_edit_updates_the_profile_after_it_is_saved(
-    world: World, open_data: dict[str, object], django_capture_on_commit_callbacks: Callable
+    world: World, open_data: dict[str, Any], django_capture_on_commit_callbacks: Callable
 ) -> None:
     area_profiles_compute()
     learner = world.learner_alpha
@@ -175,7 +176,7 @@ def test_a_postcode_edit_updates_the_profile_after_it_is_saved(
 
 
 def test_a_new_edition_leaves_earlier_profiles_naming_the_edition_they_used(
-    world: World, open_data: dict[str, object], tmp_path: Path
+    world: World, open_data: dict[str, Any], tmp_path: Path
 ) -> None:
     area_profiles_compute()
     before = LearnerAreaProfile.objects.get(learner=world.learner_alpha)
@@ -190,7 +191,7 @@ def test_a_new_edition_leaves_earlier_profiles_naming_the_edition_they_used(
     assert (after.postcode_edition, after.lsoa, after.imd_decile) == (newer, "E01032739", 7)
 
 
-def test_postcode_look_up_explains_each_answer(open_data: dict[str, object]) -> None:
+def test_postcode_look_up_explains_each_answer(open_data: dict[str, Any]) -> None:
     answers = postcodes_look_up(["e154lz", "CF10 1AA", "NPT 0AD", "ZZ99 9ZZ", "=cmd|x", ""])
     english, welsh, terminated, unknown, hostile, empty = answers
     assert english.postcode == "E15 4LZ"
@@ -209,7 +210,7 @@ def test_postcode_look_up_explains_each_answer(open_data: dict[str, object]) -> 
 
 
 def test_the_look_up_page_answers_several_postcodes_at_once(
-    world: World, open_data: dict[str, object], client_for: Callable[..., Client]
+    world: World, open_data: dict[str, Any], client_for: Callable[..., Client]
 ) -> None:
     client = client_for(world.users[Role.READ_ONLY])
     response = client.get(reverse("targeting:postcode_lookup"), {"postcodes": "E15 4LZ\nnope"})
@@ -221,7 +222,7 @@ def test_the_look_up_page_answers_several_postcodes_at_once(
 
 
 def test_the_api_answers_one_postcode_and_bulk_look_ups_up_to_the_limit(
-    world: World, open_data: dict[str, object]
+    world: World, open_data: dict[str, Any]
 ) -> None:
     headers = {"Authorization": f"Bearer {world.tokens[Role.OUTREACH_OFFICER]}"}
     client = Client()
@@ -254,10 +255,26 @@ def test_the_api_answers_one_postcode_and_bulk_look_ups_up_to_the_limit(
     assert "at most 10,000" in response.json()["detail"]
 
 
-def test_widen_targeting_run_prints_a_summary(world: World, open_data: dict[str, object]) -> None:
+def test_widen_targeting_run_prints_a_summary(world: World, open_data: dict[str, Any]) -> None:
     out, err = io.StringIO(), io.StringIO()
     call_command("targeting", "run", stdout=out, stderr=err)
     assert f"Area profiles of {Learner.objects.count()} learners:" in out.getvalue()
     assert "Found: " in out.getvalue()
     assert "100% Done" in err.getvalue()
     assert LearnerAreaProfile.objects.count() == Learner.objects.count()
+
+
+def test_a_past_edition_can_be_used_again_to_recompute_exactly(
+    world: World, open_data: dict[str, Any], tmp_path: Path
+) -> None:
+    first = open_data["postcodes"]
+    changed = ONS_LOOKUP.read_text().replace("E01003559,E02000722", "E01032739,E02000001")
+    dataset_load("postcodes", _write(tmp_path, "PCD_OA_LSOA_MSOA_LAD_NOV22_UK_LU.csv", changed))
+    out = io.StringIO()
+    call_command("data", "list", stdout=out)
+    assert "November 2022" in out.getvalue()
+    call_command("targeting", "run", "--edition", str(first.pk), stdout=out, stderr=io.StringIO())
+    profile = LearnerAreaProfile.objects.get(learner=world.learner_alpha)
+    assert (profile.postcode_edition, profile.lsoa, profile.imd_decile) == (first, "E01003559", 5)
+    with pytest.raises(CommandError, match="no dataset edition 999999"):
+        call_command("targeting", "run", "--edition", "999999", stderr=io.StringIO())

@@ -48,6 +48,25 @@ class ProfileEditions:
             participation=current_edition(Dataset.OFS_POSTCODES),
         )
 
+    def pinned(self, editions: Sequence[DatasetEdition]) -> ProfileEditions:
+        """These editions instead of the current ones (to recompute a past return exactly)."""
+        chosen = dict(self.__dict__)
+        for edition in editions:
+            if edition.dataset == Dataset.POSTCODES:
+                chosen["postcodes"] = edition
+            elif edition.dataset == Dataset.CODE_POINT:
+                chosen["wards"] = edition
+            elif edition.dataset == Dataset.IOD2019:
+                for measure in edition.measures:
+                    chosen[measure] = edition
+            elif edition.dataset == Dataset.WIMD2019:
+                chosen["wimd"] = edition
+            elif edition.dataset == Dataset.SIMD2020:
+                chosen["simd"] = edition
+            elif edition.dataset == Dataset.OFS_POSTCODES:
+                chosen["participation"] = edition
+        return ProfileEditions(**chosen)
+
     def missing(self) -> list[str]:
         """What is not loaded, in the words the pages and the CLI use."""
         notes = []

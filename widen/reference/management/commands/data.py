@@ -160,7 +160,8 @@ class Command(BaseCommand):
             return
         for edition in editions:
             self.stdout.write(
-                f"{edition.dataset:10} {edition.edition:20} {edition.row_count:>10,} rows  "
+                f"{edition.pk:>4}  {edition.dataset:10} {edition.edition:20} "
+                f"{edition.row_count:>10,} rows  "
                 f"{edition.loaded_at:%Y-%m-%d}  {edition.file_name}"
                 + ("  (synthetic: not official)" if edition.synthetic else "")
             )

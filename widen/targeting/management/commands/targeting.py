@@ -8,7 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from widen.core.exceptions import ApplicationError
+from widen.reference.models import DatasetEdition
 from widen.targeting.models import RuleSet
+from widen.targeting.profiles import ProfileEditions
 from widen.targeting.rule_sets import eligibility_compute
 from widen.targeting.services import area_profiles_compute
 
@@ -20,6 +22,15 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         run = actions.add_parser(
             "run", help="work out every learner's area profile and rule set results again"
+        )
+        run.add_argument(
+            "--edition",
+            action="append",
+            default=[],
+            type=int,
+            metavar="ID",
+            help="use this dataset edition (an id from `widen data list`) instead of the latest; "
+            "repeat for several (to recompute a past return exactly)",
         )
         run.add_argument(
             "--rule-set",
@@ -38,7 +49,15 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"There is no rule set called '{options['rule_set'][:60]}'.", returncode=2
                 )
-        run = area_profiles_compute(progress=self._progress)
+        pinned = list(DatasetEdition.objects.filter(pk__in=options["edition"]))
+        missing = set(options["edition"]) - {edition.pk for edition in pinned}
+        if missing:
+            raise CommandError(
+                f"There is no dataset edition {sorted(missing)[0]} (see `widen data list`).",
+                returncode=2,
+            )
+        editions = ProfileEditions.current().pinned(pinned)
+        run = area_profiles_compute(editions=editions, progress=self._progress)
         for line in run.summary_lines():
             self.stdout.write(line)
         seconds = sum(run.seconds.values())
