@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import http.client
 import logging
 import re
 import tempfile
@@ -236,6 +237,11 @@ def dataset_fetch(
     except urllib.error.HTTPError as error:
         raise DatasetError(
             f"{url} answered {error.code} {error.reason}: nothing was loaded."
+        ) from error
+    except http.client.HTTPException as error:  # the connection dropped mid-download
+        raise DatasetError(
+            f"The download from {url} stopped before the end ({type(error).__name__}): nothing "
+            "was loaded. Try again."
         ) from error
     except (urllib.error.URLError, TimeoutError, OSError) as error:
         reason = getattr(error, "reason", error)
