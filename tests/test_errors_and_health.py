@@ -112,6 +112,12 @@ def test_the_openapi_schema_describes_every_operation(world: World) -> None:
         "learner_get",
         "learner_create",
         "learner_update",
+        "postcode_get",
+        "postcode_lookup",
+        "rule_set_list",
+        "rule_set_get",
+        "rule_set_create",
+        "rule_set_version_create",
     }
     assert (
         "BearerAuth" in str(schema["components"]["securitySchemes"])
