@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -52,6 +53,8 @@ from widen.organisations.models import (
 )
 from widen.reference.reading import DatasetError
 from widen.reference.services import dataset_load
+from widen.targeting.models import RuleSet
+from widen.targeting.rule_sets import eligibility_compute, rule_set_create, rule_set_presets_add
 from widen.targeting.services import area_profiles_compute
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -324,9 +327,36 @@ def demo_build(
         _check_nothing_in_the_way()
         _build(learners=learners, seed=seed)
         area_profiles_compute()
+        _create_rule_sets()
         return DemoResult(
             built=True, counts=demo_counts(), logins=demo_logins(), open_data=open_data
         )
+
+
+DEMO_RULE_SET_NAME = "Outreach priority: IMD quintile 1-2 or FSM"
+DEMO_RULE_SET_PURPOSE = "Who the partnership's outreach officers contact first."
+DEMO_RULE_SET_DEFINITION: dict[str, Any] = {
+    "any": [
+        {"all": [{"criterion": "imd_quintile", "values": [1, 2]}]},
+        {"all": [{"criterion": "free_school_meals"}]},
+    ]
+}
+
+
+def _create_rule_sets() -> None:
+    """A rule set of the partnership's own and the shipped presets its agreements allow, worked
+    out for every learner."""
+    partnership = Partnership.objects.get(name=PARTNERSHIP_NAME)
+    own = rule_set_create(
+        actor=None,
+        partnership=partnership,
+        name=DEMO_RULE_SET_NAME,
+        purpose=DEMO_RULE_SET_PURPOSE,
+        definition=DEMO_RULE_SET_DEFINITION,
+    )
+    presets, _ = rule_set_presets_add(actor=None, partnership=partnership)
+    for rule_set in (own, *presets):
+        eligibility_compute(rule_set)
 
 
 def demo_delete() -> None:
@@ -345,6 +375,7 @@ def demo_delete() -> None:
         _demo_users().delete()
         if partnership is None:
             return
+        RuleSet.objects.filter(partnership=partnership).delete()
         DataSharingAgreement.objects.filter(partnership=partnership).delete()
         partnership.delete()
         try:
