@@ -1,5 +1,7 @@
 """Settings for the test suite: the real settings with fast password hashing and eager tasks."""
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -20,3 +22,4 @@ CACHES = {
 }
 # Files the code keeps (open-data snapshots, downloads) go to a directory of the test run's own.
 DATA_DIR = Path(tempfile.mkdtemp(prefix="widen-test-data-"))
+atexit.register(shutil.rmtree, DATA_DIR, ignore_errors=True)
