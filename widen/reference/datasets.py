@@ -41,6 +41,7 @@ class DatasetSpec:
     title: str
     layout: Layout
     model: type[models.Model]
+    # The rows to store, and warnings about rows stored with something left out.
     build: Callable[[SourceTable], tuple[pl.DataFrame, list[str]]]
     attribution: str
     default_edition: str = ""
@@ -54,6 +55,7 @@ class Checks:
         self.source = source
         self.problems: list[str] = []
         self.count = 0
+        self.warnings: list[str] = []
 
     def failing(
         self, frame: pl.DataFrame, bad: pl.Expr, column: str, reason: str, label: str = ""
@@ -69,6 +71,18 @@ class Checks:
                     f"{label or self.source.headings.get(column, column)}: {reason}"
                     + (f" ('{shown}')" if shown else "")
                 )
+
+    def note(self, frame: pl.DataFrame, odd: pl.Expr, column: str, what: str) -> None:
+        """Rows loaded anyway, with `what` done about them (a warning, not a refusal)."""
+        rows = frame.filter(odd).select(ROW, pl.col(column).alias("_value"))
+        if rows.height:
+            heading = self.source.headings.get(column, column)
+            places = ", ".join(
+                f"{self.source.place(row)} ('{str(value)[:20]}')"
+                for row, value in rows.head(5).iter_rows()
+            )
+            more = f" and {rows.height - 5:,} more" if rows.height > 5 else ""
+            self.warnings.append(f"{heading} {what}: {places}{more}.")
 
     def raise_if_any(self, what: str) -> None:
         if self.count:
@@ -182,7 +196,7 @@ def _build_postcodes(source: SourceTable) -> tuple[pl.DataFrame, list[str]]:
         easting=_integer("easting"),
         northing=_integer("northing"),
     )
-    return rows, checks.problems
+    return rows, checks.warnings
 
 
 # --- OS Code-Point Open ------------------------------------------------------------------------
@@ -244,7 +258,7 @@ def _build_code_point(source: SourceTable) -> tuple[pl.DataFrame, list[str]]:
         northing=_integer("northings"),
         positional_quality=_integer("quality"),
     )
-    return rows, checks.problems
+    return rows, checks.warnings
 
 
 # --- Indices of deprivation --------------------------------------------------------------------
@@ -344,7 +358,7 @@ def _ranked(
             )
         )
     checks.raise_if_any("rows")
-    return pl.concat(parts), checks.problems
+    return pl.concat(parts), checks.warnings
 
 
 def _build_iod2019(source: SourceTable) -> tuple[pl.DataFrame, list[str]]:
@@ -440,7 +454,7 @@ def _build_ofs(source: SourceTable) -> tuple[pl.DataFrame, list[str]]:
         ward=pl.col("ward").str.slice(0, 10),
         country=pl.col("country").str.slice(0, 30),
     )
-    return rows, checks.problems
+    return rows, checks.warnings
 
 
 # --- DfE GIAS ----------------------------------------------------------------------------------
@@ -484,11 +498,13 @@ def _build_gias(source: SourceTable) -> tuple[pl.DataFrame, list[str]]:
         frame, ~pl.col("urn").str.contains(r"^[1-9]\d{5}$"), "urn", "not a 6-digit DfE URN"
     )
     checks.failing(frame, pl.col("name") == "", "name", "the establishment has no name")
-    checks.failing(
+    # GIAS records a few establishments (overseas, closed long ago) with no UK postcode: they
+    # load without one rather than keeping the whole register out.
+    checks.note(
         frame,
         pl.col("_postcode").is_null() & (pl.col("postcode") != ""),
         "postcode",
-        "not a UK postcode",
+        "is not a UK postcode and was left blank",
     )
     fsm = pl.col("percentage_fsm")
     fsm_value = (
@@ -534,7 +550,7 @@ def _build_gias(source: SourceTable) -> tuple[pl.DataFrame, list[str]]:
         )
         .otherwise(None),
     )
-    return rows, checks.problems
+    return rows, checks.warnings
 
 
 def _measures_present(frame: pl.DataFrame) -> list[str]:

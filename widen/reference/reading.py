@@ -191,16 +191,30 @@ def _csv_frame(
             new_columns=None if has_header else headings,
             skip_rows=header_at,
             infer_schema=False,
-            columns=sorted(set(found.values()), key=headings.index) if has_header else None,
             raise_if_empty=False,
         )
     except pl.exceptions.PolarsError as error:
         raise DatasetError(_csv_fault(text, len(headings), header_at, where, error)) from error
+    first_line = header_at + (2 if has_header else 1)
+    _check_last_row(text, len(headings), first_line + frame.height - 1, where)
     frame = frame.select(
         pl.col(heading).fill_null("").alias(column) for column, heading in found.items()
     )
-    first_line = header_at + (2 if has_header else 1)
     return SourceTable(frame=frame, first_line=first_line, unit="line", where=where, headings=found)
+
+
+def _check_last_row(text: bytes, width: int, line: int, where: str) -> None:
+    """A download cut short usually ends mid-row: the last row then has too few fields."""
+    tail = text[-65_536:].decode("utf-8", errors="replace").rstrip("\r\n")
+    last = tail.rsplit("\n", 1)[-1]
+    if not last.strip() or last.count('"') % 2:
+        return  # a quoted field spanning lines: leave it to the row checks
+    fields = next(csv.reader([last]), [])
+    if len(fields) < width:
+        raise DatasetError(
+            f"Line {line:,}{where} has {len(fields)} fields but the header has {width}: the "
+            "file ends in the middle of a row. Is the download complete?"
+        )
 
 
 def _csv_fault(text: bytes, width: int, header_at: int, where: str, error: Exception) -> str:

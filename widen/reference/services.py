@@ -12,7 +12,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -37,6 +37,7 @@ Progress = Callable[[int, str], None]
 class LoadResult:
     edition: DatasetEdition
     already_loaded: bool
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         edition = self.edition
@@ -45,9 +46,12 @@ class LoadResult:
                 f"{edition.file_name} was already loaded on {edition.loaded_at:%d %B %Y} as "
                 f"{edition}: nothing changed."
             )
-        return (
-            f"Loaded {edition.row_count:,} rows of {edition} from {edition.file_name} in "
-            f"{edition.load_seconds:.1f} s."
+        return "\n".join(
+            [
+                f"Loaded {edition.row_count:,} rows of {edition} from {edition.file_name} in "
+                f"{edition.load_seconds:.1f} s.",
+                *self.warnings,
+            ]
         )
 
 
@@ -84,7 +88,7 @@ def dataset_load(
     if source.frame.height == 0:
         raise DatasetError(f"{path.name} has a header but no rows: nothing was loaded.")
     report(25, f"Checking {source.frame.height:,} rows")
-    rows, _problems = spec.build(source)
+    rows, warnings = spec.build(source)
     attnames = rows.columns
     total = rows.height
     try:
@@ -122,7 +126,7 @@ def dataset_load(
         ) from error
     logger.info("Loaded %s rows of %s (%s)", total, record, checksum)
     report(100, "Loaded")
-    return LoadResult(edition=record, already_loaded=False)
+    return LoadResult(edition=record, already_loaded=False, warnings=warnings)
 
 
 def _keep_snapshot(edition: DatasetEdition, rows: Any) -> None:
