@@ -55,24 +55,46 @@ class LearnerAreaProfile(models.Model):
     )
     uni_connect_target_ward = models.BooleanField(null=True, blank=True)
     postcode_edition = models.ForeignKey(
-        DatasetEdition, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        DatasetEdition,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # written a million at a time, looked up by learner
     )
     deprivation_edition = models.ForeignKey(
-        DatasetEdition, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        DatasetEdition,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # written a million at a time, looked up by learner
     )
     idaci_edition = models.ForeignKey(
-        DatasetEdition, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        DatasetEdition,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # written a million at a time, looked up by learner
     )
     ward_edition = models.ForeignKey(
-        DatasetEdition, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        DatasetEdition,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # written a million at a time, looked up by learner
     )
     participation_edition = models.ForeignKey(
-        DatasetEdition, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        DatasetEdition,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # written a million at a time, looked up by learner
     )
     computed_at = models.DateTimeField()
-
-    class Meta:
-        indexes = [models.Index(fields=["lsoa"]), models.Index(fields=["imd_decile"])]
 
     def __str__(self) -> str:
         return f"{self.postcode or 'no postcode'}: {self.get_status_display()}"
@@ -138,9 +160,17 @@ class LearnerEligibility(models.Model):
 
     recomputed_from_learner = True
 
-    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="eligibility")
-    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="results")
-    version = models.ForeignKey(RuleSetVersion, on_delete=models.CASCADE, related_name="+")
+    # Indexed by the unique (learner, rule set) and (rule set, eligible) below: no more, as
+    # results are written a million at a time.
+    learner = models.ForeignKey(
+        Learner, on_delete=models.CASCADE, related_name="eligibility", db_index=False
+    )
+    rule_set = models.ForeignKey(
+        RuleSet, on_delete=models.CASCADE, related_name="results", db_index=False
+    )
+    version = models.ForeignKey(
+        RuleSetVersion, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     eligible = models.BooleanField()
     explanation = models.TextField()
     computed_at = models.DateTimeField()

@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 from django.db import connection, transaction
-from django.db.models import Max, TextField
+from django.db.models import IntegerField, Max, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -37,7 +37,12 @@ from widen.targeting.criteria import (
     parse_definition,
     uses_special_category,
 )
-from widen.targeting.models import LearnerEligibility, RuleSet, RuleSetVersion
+from widen.targeting.models import (
+    LearnerAreaProfile,
+    LearnerEligibility,
+    RuleSet,
+    RuleSetVersion,
+)
 
 MANAGING_ROLES = [role for role, powers in ROLE_CAPABILITIES.items() if powers.manages_partnership]
 # Conditions under which special category data may decide something about one learner. Equality
@@ -264,39 +269,52 @@ BOOLEAN_FACTS = (
     "disability",
 )
 FACT_COLUMNS = (*BOOLEAN_FACTS, "ethnicity")
-PROFILE_COLUMNS = (
-    ("lsoa", "area_profile__lsoa"),
-    ("imd_decile", "area_profile__imd_decile"),
-    ("imd_quintile", "area_profile__imd_quintile"),
-    ("idaci_decile", "area_profile__idaci_decile"),
-    ("idaci_quintile", "area_profile__idaci_quintile"),
-    ("wimd_decile", "area_profile__wimd_decile"),
-    ("simd_decile", "area_profile__simd_decile"),
-    ("polar4_quintile", "area_profile__polar4_quintile"),
-    ("tundra_lsoa_quintile", "area_profile__tundra_lsoa_quintile"),
-    ("tundra_msoa_quintile", "area_profile__tundra_msoa_quintile"),
-    ("uni_connect_target_ward", "area_profile__uni_connect_target_ward"),
-    ("deprivation_edition_id", "area_profile__deprivation_edition_id"),
-    ("idaci_edition_id", "area_profile__idaci_edition_id"),
-    ("participation_edition_id", "area_profile__participation_edition_id"),
+PROFILE_COLUMNS = tuple(
+    (name, name)
+    for name in (
+        "lsoa",
+        "imd_decile",
+        "imd_quintile",
+        "idaci_decile",
+        "idaci_quintile",
+        "wimd_decile",
+        "simd_decile",
+        "polar4_quintile",
+        "tundra_lsoa_quintile",
+        "tundra_msoa_quintile",
+        "uni_connect_target_ward",
+        "deprivation_edition_id",
+        "idaci_edition_id",
+        "participation_edition_id",
+    )
 )
 
 
+def _read_frame(query: Any, names: list[str]) -> pl.DataFrame:
+    """The rows of a values_list query, read in batches straight into Polars."""
+    sql, params = query.query.sql_with_params()
+    chunks = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(50_000):
+            chunks.append(pl.DataFrame(batch, schema=names, orient="row", infer_schema_length=None))
+    if not chunks:
+        return _empty_learners(names)
+    return pl.concat(chunks, how="vertical_relaxed")
+
+
 def _empty_learners(names: list[str]) -> pl.DataFrame:
-    return pl.DataFrame(
-        {name: [] for name in names},
-        schema={
-            **dict.fromkeys(names, pl.Utf8),
-            "date_of_birth": pl.Date,
-            **dict.fromkeys(BOOLEAN_FACTS, pl.Boolean),
-            "uni_connect_target_ward": pl.Boolean,
-            **{
-                name: pl.Int64
-                for name, _ in PROFILE_COLUMNS
-                if name.endswith(("_decile", "_quintile", "_edition_id"))
-            },
+    kinds: dict[str, Any] = {
+        "date_of_birth": pl.Date,
+        **dict.fromkeys(BOOLEAN_FACTS, pl.Int64),
+        "uni_connect_target_ward": pl.Int64,
+        **{
+            name: pl.Int64
+            for name, _ in PROFILE_COLUMNS
+            if name.endswith(("_decile", "_quintile", "_edition_id"))
         },
-    )
+    }
+    return pl.DataFrame(schema={name: kinds.get(name, pl.Utf8) for name in names})
 
 
 def _partnership_learners(
@@ -307,33 +325,44 @@ def _partnership_learners(
     learners = Learner.objects.filter(organisation__in=members)
     if learner_ids is not None:
         learners = learners.filter(pk__in=list(learner_ids))
-    names = [
-        "learner_id",
-        "school_id",
-        "date_of_birth",
-        *FACT_COLUMNS,
-        *(name for name, _ in PROFILE_COLUMNS),
-    ]
-    # One SQL query, read in batches straight into Polars (no model instance per learner).
-    query = learners.annotate(
-        learner_key=Cast("id", output_field=TextField()),
-        school_key=Cast("school_id", output_field=TextField()),
-    ).values_list(
-        "learner_key",
-        "school_key",
-        "date_of_birth",
-        *FACT_COLUMNS,
-        *(path for _, path in PROFILE_COLUMNS),
+    # Two plain scans read straight into Polars (no model instance per learner) and joined
+    # there: a database join of a million learners to their profiles is slower than both.
+    # Yes/no and date columns are read through CAST: the database driver then hands over plain
+    # numbers and text instead of calling a converter for every value.
+    facts = _read_frame(
+        learners.annotate(
+            learner_key=Cast("id", output_field=TextField()),
+            school_key=Cast("school_id", output_field=TextField()),
+            birth_text=Cast("date_of_birth", output_field=TextField()),
+            **{f"{name}_number": Cast(name, output_field=IntegerField()) for name in BOOLEAN_FACTS},
+        ).values_list(
+            "learner_key",
+            "school_key",
+            "birth_text",
+            *(f"{name}_number" if name in BOOLEAN_FACTS else name for name in FACT_COLUMNS),
+        ),
+        ["learner_id", "school_id", "date_of_birth", *FACT_COLUMNS],
     )
-    sql, params = query.query.sql_with_params()
-    chunks = []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        while batch := cursor.fetchmany(50_000):
-            chunks.append(pl.DataFrame(batch, schema=names, orient="row", infer_schema_length=None))
-    frame = pl.concat(chunks, how="vertical_relaxed") if chunks else _empty_learners(names)
+    profiles = LearnerAreaProfile.objects.all()
+    if learner_ids is not None:
+        profiles = profiles.filter(learner_id__in=list(learner_ids))
+    profile_names = [name for name, _ in PROFILE_COLUMNS]
+    area = _read_frame(
+        profiles.annotate(
+            learner_key=Cast("learner_id", output_field=TextField()),
+            target_ward_number=Cast("uni_connect_target_ward", output_field=IntegerField()),
+        ).values_list(
+            "learner_key",
+            *(
+                "target_ward_number" if name == "uni_connect_target_ward" else name
+                for name in profile_names
+            ),
+        ),
+        ["learner_id", *profile_names],
+    )
+    frame = facts.join(area, on="learner_id", how="left")
     if frame.schema["date_of_birth"] == pl.Utf8:
-        frame = frame.with_columns(pl.col("date_of_birth").str.to_date())
+        frame = frame.with_columns(pl.col("date_of_birth").str.slice(0, 10).str.to_date())
     frame = frame.with_columns(
         pl.col(name).cast(pl.Boolean) for name in (*BOOLEAN_FACTS, "uni_connect_target_ward")
     ).with_columns(
@@ -426,9 +455,12 @@ def eligibility_compute(
             ["learner_id", "rule_set_id", "version_id", "eligible", "explanation", "computed_at"],
             (
                 (key, rule_set.pk, version.pk, eligible, explanation, now)
+                # In key order: the index grows at its end instead of all over.
                 for key, eligible, explanation in results.select(
                     "learner_id", "eligible", "explanation"
-                ).iter_rows()
+                )
+                .sort("learner_id")
+                .iter_rows()
             ),
         )
     run = EligibilityRun(rule_set=rule_set, version=version)
