@@ -60,7 +60,10 @@ class LearnerAreaProfile(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        db_index=False,  # written a million at a time, looked up by learner
+        # Written a million at a time and looked up by learner: no index, and no database
+        # constraint to check for every row (Django keeps PROTECT; editions are never changed).
+        db_index=False,
+        db_constraint=False,
     )
     deprivation_edition = models.ForeignKey(
         DatasetEdition,
@@ -68,7 +71,10 @@ class LearnerAreaProfile(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        db_index=False,  # written a million at a time, looked up by learner
+        # Written a million at a time and looked up by learner: no index, and no database
+        # constraint to check for every row (Django keeps PROTECT; editions are never changed).
+        db_index=False,
+        db_constraint=False,
     )
     idaci_edition = models.ForeignKey(
         DatasetEdition,
@@ -76,7 +82,10 @@ class LearnerAreaProfile(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        db_index=False,  # written a million at a time, looked up by learner
+        # Written a million at a time and looked up by learner: no index, and no database
+        # constraint to check for every row (Django keeps PROTECT; editions are never changed).
+        db_index=False,
+        db_constraint=False,
     )
     ward_edition = models.ForeignKey(
         DatasetEdition,
@@ -84,7 +93,10 @@ class LearnerAreaProfile(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        db_index=False,  # written a million at a time, looked up by learner
+        # Written a million at a time and looked up by learner: no index, and no database
+        # constraint to check for every row (Django keeps PROTECT; editions are never changed).
+        db_index=False,
+        db_constraint=False,
     )
     participation_edition = models.ForeignKey(
         DatasetEdition,
@@ -92,7 +104,10 @@ class LearnerAreaProfile(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        db_index=False,  # written a million at a time, looked up by learner
+        # Written a million at a time and looked up by learner: no index, and no database
+        # constraint to check for every row (Django keeps PROTECT; editions are never changed).
+        db_index=False,
+        db_constraint=False,
     )
     computed_at = models.DateTimeField()
 
@@ -165,11 +180,21 @@ class LearnerEligibility(models.Model):
     learner = models.ForeignKey(
         Learner, on_delete=models.CASCADE, related_name="eligibility", db_index=False
     )
+    # One rule set and version for a million rows: Django's cascade keeps them consistent
+    # without a database constraint checked for every row.
     rule_set = models.ForeignKey(
-        RuleSet, on_delete=models.CASCADE, related_name="results", db_index=False
+        RuleSet,
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_index=False,
+        db_constraint=False,
     )
     version = models.ForeignKey(
-        RuleSetVersion, on_delete=models.CASCADE, related_name="+", db_index=False
+        RuleSetVersion,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     eligible = models.BooleanField()
     explanation = models.TextField()
