@@ -15,6 +15,7 @@ import os
 import sys
 import tempfile
 from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -34,6 +35,17 @@ QUICK_IMPORT_ROWS = 5_000
 DEFAULT_KILL_ROWS = 200_000
 QUICK_KILL_ROWS = 5_000
 DEFAULT_FAULTS = 20
+DEFAULT_TARGETING_LEARNERS = 1_000_000
+QUICK_TARGETING_LEARNERS = 20_000
+SHARED_DATA_VARIABLE = "WIDEN_SHARED_DATA"
+
+
+@dataclass(frozen=True)
+class RunOptions(Options):
+    """`Options`, and what only the targeting section reads (`benchmarks/targeting.py`)."""
+
+    targeting_learners: int = DEFAULT_TARGETING_LEARNERS
+    shared_data: Path | None = None  # the real open data; None: WIDEN_SHARED_DATA or ../shared
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -87,6 +99,22 @@ def _parser() -> argparse.ArgumentParser:
         type=_positive,
         default=DEFAULT_FAULTS,
         help=f"times the kill section kills an import (default {DEFAULT_FAULTS})",
+    )
+    parser.add_argument(
+        "--targeting-learners",
+        type=_positive,
+        help=(
+            f"learners the targeting section classifies (default "
+            f"{DEFAULT_TARGETING_LEARNERS:,}; {QUICK_TARGETING_LEARNERS:,} with --quick)"
+        ),
+    )
+    parser.add_argument(
+        "--shared-data",
+        type=Path,
+        help=(
+            "folder of the real open data the targeting section loads (default: "
+            f"{SHARED_DATA_VARIABLE}, else ../shared/data beside the repository)"
+        ),
     )
     parser.add_argument("--repeats", type=_positive, help="timed repeats of each case")
     parser.add_argument("--warmup", type=_non_negative, help="untimed runs before timing")
@@ -227,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{section.name:<12} {section.summary}")
         return 0
     targets = _targets(args, parser)
-    options = Options(
+    options = RunOptions(
         learners=args.learners or (QUICK_LEARNERS if args.quick else DEFAULT_LEARNERS),
         repeats=args.repeats or (QUICK_REPEATS if args.quick else DEFAULT_REPEATS),
         warmup=(
@@ -242,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
         import_rows=args.import_rows or (QUICK_IMPORT_ROWS if args.quick else DEFAULT_IMPORT_ROWS),
         kill_rows=args.kill_rows or (QUICK_KILL_ROWS if args.quick else DEFAULT_KILL_ROWS),
         faults=args.faults,
+        targeting_learners=args.targeting_learners
+        or (QUICK_TARGETING_LEARNERS if args.quick else DEFAULT_TARGETING_LEARNERS),
+        shared_data=args.shared_data,
     )
     chosen = [by_name(name) for name in args.only] if args.only else list(SECTIONS)
     chosen = [section for section in chosen if section.name not in args.skip]

@@ -43,6 +43,11 @@ SECTIONS: tuple[Section, ...] = (
         summary="SIGKILL `widen import learners` at random moments: the database stays as it was",
         module="benchmarks.kill_import",
     ),
+    Section(
+        name="targeting",
+        summary="area profiles of 1,000,000 real postcodes and a rule set's flags, end to end",
+        module="benchmarks.targeting",
+    ),
 )
 
 

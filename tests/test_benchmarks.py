@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import polars as pl
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 
@@ -97,3 +100,83 @@ def test_a_tiny_import_benchmark_imports_both_formats_and_re_imports_without_cha
         assert again["rows_unchanged"] == 300
         assert again["learners_after"] == again["learners_before"]
     assert run["facts"]["row_counts"]["learners"] == 600
+
+
+def _shared_data_sample(folder: Path) -> Path:
+    """The real-data folder the targeting section reads, cut down to the test samples."""
+    samples = REPOSITORY / "tests" / "targeting" / "data"
+    (folder / "postcodes").mkdir(parents=True)
+    (folder / "deprivation").mkdir()
+    directory = pl.read_csv(
+        samples / "PCD_OA_LSOA_MSOA_LAD_MAY22_UK_LU_sample.csv.gz", infer_schema=False
+    )
+    directory.write_parquet(
+        folder / "postcodes" / "ons_pcd_oa11_lsoa11_msoa11_lad22_may2022_uk.parquet"
+    )
+    shutil.copyfile(
+        samples / "iod2019_file3_sample.csv.gz",
+        folder / "deprivation" / "iod2019_file3_idaci_idaopi_lsoa11.csv.gz",
+    )
+    return folder
+
+
+def test_a_tiny_targeting_benchmark_classifies_every_learner_as_the_raw_join_does(
+    tmp_path: Path,
+) -> None:
+    """The targeting section on the test samples of the real files, 1,500 learners."""
+    shared = _shared_data_sample(tmp_path / "shared")
+    results = tmp_path / "results"
+    completed = _bench(
+        "--only",
+        "targeting",
+        "--targeting-learners",
+        "1500",
+        "--shared-data",
+        str(shared),
+        "--repeats",
+        "1",
+        "--warmup",
+        "0",
+        "--databases",
+        "sqlite",
+        "--results-dir",
+        str(results),
+    )
+    assert completed.returncode == 0, (completed.stdout + completed.stderr)[-3000:]
+    assert "## targeting: sqlite" in completed.stdout
+    (written,) = results.glob("*-targeting.json")
+    (run,) = json.loads(written.read_text())["runs"]
+    assert run["failures"] == []
+    cases = {case["case"]: case for case in run["cases"]}
+    assert set(cases) == {
+        "classify (join)",
+        "end to end (profiles)",
+        "end to end (profiles + rule set flags)",
+        "per-row ORM loop (1,500 slice)",
+        "Django __in look-ups (1,500 slice)",
+    }
+    for case in cases.values():
+        assert case["baseline"]["median_ms"] > 0
+    assert cases["per-row ORM loop (1,500 slice)"]["queries"] >= 1500
+    assert run["facts"]["statuses"] == "found 1,470, not_found 30"
+    assert run["facts"]["row_counts"]["learner_area_profiles"] == 1500
+    assert run["facts"]["row_counts"]["learner_eligibility"] == 1500
+
+
+def test_the_targeting_benchmark_says_why_it_measures_nothing_without_the_real_files(
+    tmp_path: Path,
+) -> None:
+    completed = _bench(
+        "--only",
+        "targeting",
+        "--quick",
+        "--shared-data",
+        str(tmp_path / "absent"),
+        "--databases",
+        "sqlite",
+        "--results-dir",
+        str(tmp_path),
+    )
+    assert completed.returncode == 0, (completed.stdout + completed.stderr)[-3000:]
+    assert "skipped: the real open data is not there" in completed.stdout
+    assert "--shared-data" in completed.stdout
