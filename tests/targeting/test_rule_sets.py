@@ -26,11 +26,14 @@ from widen.organisations.models import (
     SpecialCategoryCondition,
 )
 from widen.reference.services import dataset_load
+from widen.targeting.criteria import CRITERIA, evaluate, parse_definition
 from widen.targeting.models import LearnerEligibility
 from widen.targeting.rule_sets import (
     PRESETS,
     SPECIAL_CATEGORY_REFUSAL,
+    columns_needed,
     eligibility_compute,
+    partnership_learner_frame,
     rule_set_create,
     rule_set_presets_add,
     rule_set_preview,
@@ -326,3 +329,32 @@ def test_the_api_refuses_special_category_criteria_the_agreement_does_not_allow(
     )
     assert response.status_code == 400
     assert "'shoe_size' is not a criterion" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("key", sorted(CRITERIA))
+def test_each_criterion_reads_only_its_columns_and_decides_as_with_every_column(
+    profiled: World, key: str
+) -> None:
+    """A rule set reads only the columns its criteria need: the same results as reading all."""
+    criterion = CRITERIA[key]
+    condition: dict[str, Any] = {"criterion": key}
+    if criterion.takes_values:
+        condition["values"] = [value for value, _ in criterion.choices[:2]]
+    definition = {"any": [{"all": [condition]}, {"all": [{**condition, "negate": True}]}]}
+    groups = parse_definition(definition)
+    every_column = partnership_learner_frame(profiled.north)
+    needed = partnership_learner_frame(profiled.north, columns=columns_needed(definition))
+    assert set(needed.columns) < set(every_column.columns)
+
+    def decided(learners: Any) -> list[tuple[str, bool, str]]:
+        return sorted(
+            evaluate(learners.lazy(), groups)
+            .select("learner_id", "eligible", "explanation")
+            .collect()
+            .iter_rows()
+        )
+
+    assert decided(needed) == decided(every_column)
+    assert len(decided(needed)) == Learner.objects.filter(
+        organisation__in=profiled.north.members.all()
+    ).count()

@@ -120,7 +120,7 @@ class RuleSetVersionIn(Schema):
 
 def _rule_set_out(rule_set: RuleSet) -> dict[str, Any]:
     results = rule_set.results.aggregate(
-        eligible=Count("pk", filter=Q(eligible=True)), worked_out=Count("pk")
+        eligible=Count("learner", filter=Q(eligible=True)), worked_out=Count("learner")
     )
     return {
         "id": rule_set.pk,

@@ -29,8 +29,15 @@ class LearnerAreaProfile(models.Model):
     # may remove it too (see the learner import's rollback).
     recomputed_from_learner = True
 
+    # Written a million at a time: no database constraint checked (and, on PostgreSQL, no
+    # learner row locked) for every row. Django's cascade removes the profile with its learner:
+    # learners are only ever removed through the ORM (erasure, an import's rollback).
     learner = models.OneToOneField(
-        Learner, on_delete=models.CASCADE, primary_key=True, related_name="area_profile"
+        Learner,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="area_profile",
+        db_constraint=False,
     )
     postcode = models.CharField(max_length=8, blank=True)
     status = models.CharField(max_length=12, choices=ProfileStatus.choices)
@@ -175,17 +182,23 @@ class LearnerEligibility(models.Model):
 
     recomputed_from_learner = True
 
-    # Indexed by the unique (learner, rule set) and (rule set, eligible) below: no more, as
-    # results are written a million at a time.
-    learner = models.ForeignKey(
-        Learner, on_delete=models.CASCADE, related_name="eligibility", db_index=False
-    )
-    # One rule set and version for a million rows: Django's cascade keeps them consistent
-    # without a database constraint checked for every row.
+    # Results are written a million at a time, so the table has one index, its key: a rule
+    # set's results are read and replaced together, and a learner's are looked up rule set by
+    # rule set. None of its references is a database constraint checked for every row: Django's
+    # cascade keeps them consistent (learners, rule sets and versions are only ever removed
+    # through the ORM).
+    pk = models.CompositePrimaryKey("rule_set", "learner")
     rule_set = models.ForeignKey(
         RuleSet,
         on_delete=models.CASCADE,
         related_name="results",
+        db_index=False,
+        db_constraint=False,
+    )
+    learner = models.ForeignKey(
+        Learner,
+        on_delete=models.CASCADE,
+        related_name="eligibility",
         db_index=False,
         db_constraint=False,
     )
@@ -201,10 +214,7 @@ class LearnerEligibility(models.Model):
     computed_at = models.DateTimeField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["learner", "rule_set"], name="eligibility_once")
-        ]
-        indexes = [models.Index(fields=["rule_set", "eligible"])]
+        verbose_name_plural = "learner eligibility"
 
     def __str__(self) -> str:
         return self.explanation

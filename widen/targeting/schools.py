@@ -72,7 +72,7 @@ def school_targeting(
         eligible = dict(
             LearnerEligibility.objects.filter(rule_set=rule_set, eligible=True)
             .values_list("learner__school_id")
-            .annotate(count=Count("pk"))
+            .annotate(count=Count("learner"))
             .values_list("learner__school_id", "count")
         )
     gias = current_edition(Dataset.GIAS)

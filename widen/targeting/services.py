@@ -11,7 +11,7 @@ import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 
-from widen.core.bulk import insert_rows
+from widen.core.bulk import staged_rows
 from widen.learners.models import Learner
 from widen.targeting.models import LearnerAreaProfile, ProfileStatus
 from widen.targeting.profiles import LEARNER as LEARNER_COLUMN
@@ -116,9 +116,13 @@ def area_profiles_compute(
     run.learners = profiles.height
     run.by_status = dict(profiles["status"].value_counts().iter_rows())
     run.by_nation = dict(profiles["nation"].value_counts().iter_rows())
-    now = timezone.now()
     report(60, f"Storing {profiles.height:,} profiles")
-    with transaction.atomic():
+    # In key order: the primary key index grows at its end instead of all over.
+    stored = profiles.select(PROFILE_COLUMNS).sort(LEARNER_COLUMN)
+    with (
+        staged_rows(LearnerAreaProfile, stored, constants={"computed_at": timezone.now()}) as rows,
+        transaction.atomic(),
+    ):
         if chosen is None:
             LearnerAreaProfile.objects.all()._raw_delete(LearnerAreaProfile.objects.db)
         else:
@@ -126,15 +130,7 @@ def area_profiles_compute(
                 LearnerAreaProfile.objects.filter(
                     learner_id__in=chosen[start : start + DELETE_BATCH]
                 )._raw_delete(LearnerAreaProfile.objects.db)
-        insert_rows(
-            LearnerAreaProfile,
-            [*PROFILE_COLUMNS, "computed_at"],
-            # In key order: the primary key index grows at its end instead of all over.
-            (
-                (*values, now)
-                for values in profiles.select(PROFILE_COLUMNS).sort(LEARNER_COLUMN).iter_rows()
-            ),
-        )
+        rows.insert()
     run.seconds["store"] = (
         time.perf_counter() - started - run.seconds["read"] - run.seconds["classify"]
     )

@@ -127,8 +127,8 @@ def rule_set_detail_view(request: HttpRequest, rule_set_id: UUID) -> HttpRespons
         LearnerEligibility.objects.filter(rule_set=rule_set)
         .values("learner__school__name")
         .annotate(
-            learners=Count("pk"),
-            eligible=Count("pk", filter=Q(eligible=True)),
+            learners=Count("learner"),
+            eligible=Count("learner", filter=Q(eligible=True)),
         )
         .order_by("-eligible", "learner__school__name")
     )
@@ -238,7 +238,10 @@ def learner_targeting_view(request: AuthenticatedRequest, learner_id: UUID) -> H
         raise Http404 from error
     profile = LearnerAreaProfile.objects.filter(learner=learner).first()
     results = list(
-        LearnerEligibility.objects.filter(learner=learner)
+        # Rule set by rule set: the results' key starts with the rule set.
+        LearnerEligibility.objects.filter(
+            rule_set__in=list(RuleSet.objects.values_list("pk", flat=True)), learner=learner
+        )
         .select_related("rule_set", "version")
         .order_by("rule_set__name")
     )
