@@ -355,6 +355,7 @@ def test_each_criterion_reads_only_its_columns_and_decides_as_with_every_column(
         )
 
     assert decided(needed) == decided(every_column)
-    assert len(decided(needed)) == Learner.objects.filter(
-        organisation__in=profiled.north.members.all()
-    ).count()
+    assert (
+        len(decided(needed))
+        == Learner.objects.filter(organisation__in=profiled.north.members.all()).count()
+    )
