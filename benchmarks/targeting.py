@@ -14,9 +14,14 @@ well-formed postcodes the directory does not hold. Loading and seeding are facts
   within ×2 of the raw join;
 * `end to end (profiles)`: `area_profiles_compute()`: one query reads the learners' postcodes,
   the join classifies them, one transaction stores the `LearnerAreaProfile` rows;
-* `end to end (profiles + rule set flags)`: that, then `eligibility_compute` of one rule set
-  (IMD quintile 1-2 or free school meals), which stores a `LearnerEligibility` row per learner;
-  the aim is 1,000,000 learners in under 20 s on SQLite and under 15 s on PostgreSQL;
+* `end to end (profiles + rule set flags)`: that, then `eligibility_compute` of a new rule set
+  (IMD quintile 1-2 or free school meals; made untimed for each repeat), which stores a
+  `LearnerEligibility` row per learner; the aim is 1,000,000 learners in under 20 s on SQLite
+  and under 15 s on PostgreSQL;
+* `rule set flags again (nothing changed)`: one rule set worked out again: every result is as
+  stored, so nothing is written;
+* `rule set flags after a rule change`: its rule changed (a new version, alternating between two
+  rules), so every result is written again in place of the old;
 * `per-row ORM loop` and `Django __in look-ups`, on a 10,000-learner slice: the same values
   found with the ORM (two `get`s per learner; two `__in` queries per 500 learners), against the
   raw join of the same 10,000 postcodes, and extrapolated to N.
@@ -37,6 +42,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +73,7 @@ from widen.targeting.models import (
     RuleSet,
 )
 from widen.targeting.profiles import ProfileEditions, area_profiles
-from widen.targeting.rule_sets import eligibility_compute, rule_set_create
+from widen.targeting.rule_sets import eligibility_compute, rule_set_create, rule_set_update
 from widen.targeting.services import ProfileRun, area_profiles_compute
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -103,6 +109,10 @@ RULE_SET_DEFINITION: dict[str, Any] = {
         {"all": [{"criterion": "imd_quintile", "values": [1, 2]}]},
         {"all": [{"criterion": "free_school_meals"}]},
     ]
+}
+# The rule the "after a rule change" case alternates with (different results, new version).
+RULE_SET_ALTERNATIVE: dict[str, Any] = {
+    "any": [{"all": [{"criterion": "imd_quintile", "values": [1]}]}]
 }
 PLACEHOLDERS = ("N/A", "TBC", "UNKNOWN", "NONE", "NFA", "?", "0", "-")
 LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # the letters inward codes use (not C, I, K, M, O, V)
@@ -385,17 +395,15 @@ def _measure(bench: SectionRun, raw: RawJoin, seeded: Seeded, partnership: Partn
     bench.say(f"end to end: area_profiles_compute() of {count:,} learners")
     _end_to_end(bench, count, baseline=baseline, label=baseline_label)
     _check_statuses(bench, seeded)
-    bench.say("end to end: profiles and one rule set's flags")
-    with request_context.bind(source="system"):
-        rule_set = rule_set_create(
-            actor=None,
-            partnership=partnership,
-            name=RULE_SET_NAME,
-            definition=RULE_SET_DEFINITION,
-        )
+    bench.say("end to end: profiles and one new rule set's flags")
     with_flags = _end_to_end(
-        bench, count, baseline=baseline, label=baseline_label, rule_set=rule_set
+        bench,
+        count,
+        baseline=baseline,
+        label=baseline_label,
+        new_rule_set=lambda number: _rule_set(partnership, number),
     )
+    _flags_again(bench, count, _rule_set(partnership, 0), baseline, baseline_label)
 
     chunk = learners.sample(min(SLICE, count), seed=SEED)
     bench.say(f"slice: raw Polars join of {chunk.height:,} postcodes")
@@ -479,16 +487,28 @@ def _slice_case(
     return found
 
 
+def _rule_set(partnership: Partnership, number: int) -> RuleSet:
+    """A new rule set (IMD quintile 1-2 or FSM); number 0 is the one worked out again."""
+    with request_context.bind(source="system"):
+        return rule_set_create(
+            actor=None,
+            partnership=partnership,
+            name=f"{RULE_SET_NAME} ({number})",
+            definition=RULE_SET_DEFINITION,
+        )
+
+
 def _end_to_end(
     bench: SectionRun,
     count: int,
     *,
     baseline: Timing,
     label: str,
-    rule_set: RuleSet | None = None,
+    new_rule_set: Callable[[int], RuleSet] | None = None,
 ) -> float:
-    """Time `area_profiles_compute()` (then the rule set's `eligibility_compute`); median s."""
-    flags = rule_set is not None
+    """Time `area_profiles_compute()` (then `eligibility_compute` of a rule set made for the
+    repeat, untimed, so that every result is written); median s."""
+    flags = new_rule_set is not None
     samples: list[float] = []
     stages: list[dict[str, float]] = []
     eligibility_seconds: list[float] = []
@@ -496,12 +516,13 @@ def _end_to_end(
     driver = 0.0
     eligible = 0
     repeats = min(END_TO_END_REPEATS, bench.options.repeats)
-    for _ in range(repeats):
+    for repeat in range(repeats):
+        rule_set = new_rule_set(repeat + 1) if new_rule_set is not None else None
         with metered() as sql:
             profile_seconds, profile_run = _seconds(area_profiles_compute)
             total = profile_seconds
             if rule_set is not None:
-                flag_seconds, result = _seconds(lambda: eligibility_compute(rule_set))
+                flag_seconds, result = _seconds(partial(eligibility_compute, rule_set))
                 total += flag_seconds
                 eligibility_seconds.append(round(flag_seconds, 3))
                 eligible = result.eligible
@@ -548,6 +569,53 @@ def _end_to_end(
             f"{described}"
         )
     return seconds
+
+
+def _flags_again(
+    bench: SectionRun, count: int, rule_set: RuleSet, baseline: Timing, label: str
+) -> None:
+    """A rule set worked out again: with nothing changed (nothing is written), and after each
+    change of its rule (a new version: every result is written again)."""
+    first = eligibility_compute(rule_set)
+    repeats = min(END_TO_END_REPEATS, bench.options.repeats)
+    definitions = [RULE_SET_ALTERNATIVE, RULE_SET_DEFINITION]
+    for case, change in (
+        ("rule set flags again (nothing changed)", False),
+        ("rule set flags after a rule change", True),
+    ):
+        samples: list[float] = []
+        written: list[int] = []
+        for repeat in range(repeats):
+            if change:
+                with request_context.bind(source="system"):
+                    rule_set_update(
+                        actor=None, rule_set=rule_set, definition=definitions[repeat % 2]
+                    )
+                rule_set.refresh_from_db()
+            seconds, run = _seconds(lambda: eligibility_compute(rule_set))
+            samples.append(seconds * 1000)
+            written.append(run.written)
+        timing = Timing(tuple(samples))
+        bench.record(
+            Measurement(
+                case=case,
+                scale=count,
+                timing=timing,
+                queries=0,
+                baseline=baseline,
+                baseline_label=label,
+                details={
+                    "rows": count,
+                    "rows_per_second": _per_second(count, timing.median_ms / 1000),
+                    "results_written": written,
+                },
+            )
+        )
+        bench.facts[_fact(case)] = (
+            f"{count:,} learners in {timing.median_ms / 1000:.1f} s; results written "
+            f"{', '.join(f'{number:,}' for number in written)} (first run wrote "
+            f"{first.written:,})"
+        )
 
 
 def _fact(name: str) -> str:

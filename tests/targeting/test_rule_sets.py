@@ -359,3 +359,52 @@ def test_each_criterion_reads_only_its_columns_and_decides_as_with_every_column(
         len(decided(needed))
         == Learner.objects.filter(organisation__in=profiled.north.members.all()).count()
     )
+
+
+def test_working_a_rule_set_out_again_rewrites_only_the_results_that_changed(
+    profiled: World,
+) -> None:
+    rule_set = rule_set_create(
+        actor=_admin(profiled),
+        partnership=profiled.north,
+        name="Deprived areas",
+        definition=IMD_Q1_TO_3,
+    )
+    first = eligibility_compute(rule_set)
+    assert first.written == first.learners == 4
+    stamps = dict(
+        LearnerEligibility.objects.filter(rule_set=rule_set).values_list(
+            "learner_id", "computed_at"
+        )
+    )
+    again = eligibility_compute(rule_set)
+    assert (again.written, again.removed, again.eligible) == (0, 0, first.eligible)
+    # A learner moves to Wales: only their result is written again.
+    learner = profiled.learner_alpha
+    Learner.objects.filter(pk=learner.pk).update(home_postcode="CF10 1AA")
+    area_profiles_compute([learner.pk])
+    moved = eligibility_compute(rule_set)
+    assert (moved.written, moved.eligible) == (1, first.eligible - 1)
+    now = dict(
+        LearnerEligibility.objects.filter(rule_set=rule_set).values_list(
+            "learner_id", "computed_at"
+        )
+    )
+    assert [key for key in now if now[key] != stamps[key]] == [learner.pk]
+    result = LearnerEligibility.objects.get(learner=learner, rule_set=rule_set)
+    assert result.explanation == "not eligible: IMD not known"
+    # A learner the partnership no longer holds loses their result.
+    with request_context.bind(source="test"):
+        Learner.objects.filter(last_name="Cardiff").update(organisation=profiled.gamma)
+    left = eligibility_compute(rule_set)
+    assert (left.removed, left.learners) == (1, 3)
+    assert LearnerEligibility.objects.filter(rule_set=rule_set).count() == 3
+    # A new version changes every result's version: all are written again.
+    rule_set_update(actor=_admin(profiled), rule_set=rule_set, definition=FSM_NOT_IMD_Q1)
+    rule_set.refresh_from_db()
+    assert eligibility_compute(rule_set).written == 3
+    assert set(
+        LearnerEligibility.objects.filter(rule_set=rule_set).values_list(
+            "version__number", flat=True
+        )
+    ) == {2}

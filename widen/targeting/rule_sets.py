@@ -250,6 +250,8 @@ class EligibilityRun:
     version: RuleSetVersion
     learners: int = 0
     eligible: int = 0
+    written: int = 0  # results stored anew (the rest were as stored)
+    removed: int = 0  # results of learners the partnership no longer holds
     by_school: dict[str, tuple[int, int]] = field(default_factory=dict)  # school → (eligible, all)
 
     def summary(self) -> str:
@@ -259,6 +261,7 @@ class EligibilityRun:
         )
 
 
+DELETE_BATCH = 5_000
 BOOLEAN_FACTS = (
     "free_school_meals",
     "ever_6_free_school_meals",
@@ -485,27 +488,81 @@ def eligibility_compute(
     learners = partnership_learner_frame(
         rule_set.partnership, chosen, columns=columns_needed(version.definition)
     )
-    results = eligibility_frame(version, learners)
-    # In key order: the index grows at its end instead of all over.
-    stored = results.select("learner_id", "eligible", "explanation").sort("learner_id")
+    results = eligibility_frame(version, learners).with_columns(
+        version_id=pl.lit(version.pk, dtype=pl.Int64)
+    )
+    stored = _stored_results(rule_set, chosen)
+    # Only what changed is written: a learner whose result, reason and version are as stored is
+    # left alone, so working a rule set out again after a small change writes little.
+    compared = ["learner_id", "eligible", "explanation", "version_id"]
+    changed = results.select(compared).join(stored, on=compared, how="anti")
+    gone = stored.join(results, on="learner_id", how="anti")
+    replaced = changed.join(stored, on="learner_id", how="semi")
+    whole = stored.height > 0 and replaced.height + gone.height > stored.height // 2
+    # In key order: the key's index grows at its end instead of all over.
+    written = (
+        (results if whole else changed)
+        .select("learner_id", "eligible", "explanation")
+        .sort("learner_id")
+    )
     constants = {
         "rule_set_id": rule_set.pk,
         "version_id": version.pk,
         "computed_at": timezone.now(),
     }
     with (
-        staged_rows(LearnerEligibility, stored, constants=constants) as rows,
+        staged_rows(LearnerEligibility, written, constants=constants) as rows,
         transaction.atomic(),
     ):
-        stale = LearnerEligibility.objects.filter(rule_set=rule_set)
-        if chosen is not None:
-            stale = stale.filter(learner_id__in=chosen)
-        stale._raw_delete(stale.db)
+        if whole:
+            stale = LearnerEligibility.objects.filter(rule_set=rule_set)
+            if chosen is not None:
+                stale = stale.filter(learner_id__in=chosen)
+            stale._raw_delete(stale.db)
+        else:
+            keys = pl.concat([replaced["learner_id"], gone["learner_id"]]).to_list()
+            for start in range(0, len(keys), DELETE_BATCH):
+                stale = LearnerEligibility.objects.filter(
+                    rule_set=rule_set, learner_id__in=keys[start : start + DELETE_BATCH]
+                )
+                stale._raw_delete(stale.db)
         rows.insert()
     run = EligibilityRun(rule_set=rule_set, version=version)
     run.learners = results.height
     run.eligible = int(results["eligible"].sum())
+    run.written = written.height
+    run.removed = gone.height
     return run
+
+
+def _stored_results(rule_set: RuleSet, learner_ids: list[str] | None) -> pl.DataFrame:
+    """The rule set's stored results (of these learners), keys as the learners' query reads
+    them."""
+    results = LearnerEligibility.objects.filter(rule_set=rule_set)
+    if learner_ids is not None:
+        results = results.filter(learner_id__in=learner_ids)
+    frame = _read_frame(
+        results.annotate(
+            learner_key=Cast("learner_id", output_field=TextField()),
+            eligible_number=Cast("eligible", output_field=IntegerField()),
+        ).values_list("learner_key", "eligible_number", "explanation", "version_id"),
+        ["learner_id", "eligible", "explanation", "version_id"],
+    )
+    if frame.is_empty():
+        return pl.DataFrame(
+            schema={
+                "learner_id": pl.Utf8,
+                "eligible": pl.Boolean,
+                "explanation": pl.Utf8,
+                "version_id": pl.Int64,
+            }
+        )
+    return frame.with_columns(
+        pl.col("learner_id").cast(pl.Utf8),
+        pl.col("eligible").cast(pl.Boolean),
+        pl.col("explanation").cast(pl.Utf8),
+        pl.col("version_id").cast(pl.Int64),
+    )
 
 
 @dataclass

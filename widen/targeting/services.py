@@ -123,7 +123,16 @@ def area_profiles_compute(
         staged_rows(LearnerAreaProfile, stored, constants={"computed_at": timezone.now()}) as rows,
         transaction.atomic(),
     ):
-        if chosen is None:
+        if chosen is None and connection.vendor == "postgresql":
+            # Everyone's profile is replaced: emptying the table is quicker than deleting each
+            # row and keeps it from growing. Pages reading profiles wait the few seconds until
+            # this commits.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"TRUNCATE {connection.ops.quote_name(LearnerAreaProfile._meta.db_table)}"
+                )
+        elif chosen is None:
+            # SQLite empties a table at once for a DELETE without WHERE.
             LearnerAreaProfile.objects.all()._raw_delete(LearnerAreaProfile.objects.db)
         else:
             for start in range(0, len(chosen), DELETE_BATCH):

@@ -13,8 +13,9 @@ from widen.targeting.services import area_profiles_compute
 
 logger = logging.getLogger(__name__)
 
-# Beyond this many learners, working out everyone's profile again is as quick as choosing them.
-MAX_LISTED_LEARNERS = 50_000
+# Beyond this many learners, working out everyone's profile again is as quick as choosing them;
+# and fewer than SQLite's smallest usual limit of 32,766 values in one statement.
+MAX_LISTED_LEARNERS = 30_000
 
 
 @task()
