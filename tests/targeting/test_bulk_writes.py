@@ -16,7 +16,6 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
 from widen.accounts.models import Role
 from widen.core import request_context
@@ -136,9 +135,7 @@ def test_profiles_and_results_are_the_same_written_in_bulk_or_row_by_row(
 def _replace_profiles(profiles: pl.DataFrame) -> None:
     """Replace every stored profile with these rows, as `area_profiles_compute` does."""
     with (
-        staged_rows(
-            LearnerAreaProfile, profiles, constants={"computed_at": timezone.now()}
-        ) as rows,
+        staged_rows(LearnerAreaProfile, profiles) as rows,
         transaction.atomic(),
     ):
         LearnerAreaProfile.objects.all()._raw_delete(LearnerAreaProfile.objects.db)

@@ -10,6 +10,7 @@ COPY rows), never SQL.
 
 from __future__ import annotations
 
+import io
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -259,3 +260,23 @@ def _database_constant(field: models.Field[Any, Any], value: Any, connection: An
     if isinstance(prepared, datetime):
         return prepared.isoformat(sep=" ")
     return str(prepared)
+
+
+def read_frame(
+    sql: str, params: Sequence[Any], schema: Mapping[str, Any], *, using: str = "default"
+) -> pl.DataFrame | None:
+    """PostgreSQL: the rows of a query as a Polars frame of `schema` (columns in the query's
+    order), the server writing CSV through `COPY … TO STDOUT` and Polars parsing it: no Python
+    object per value. None on other databases: read them with the cursor."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return None
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params or None) as copy,
+    ):
+        data = b"".join(bytes(block) for block in copy)
+    if not data:
+        return pl.DataFrame(schema=dict(schema))
+    return pl.read_csv(io.BytesIO(data), has_header=False, schema=dict(schema))

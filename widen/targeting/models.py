@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Now
 
 from widen.core.models import TimestampedModel
 from widen.learners.models import Learner
@@ -116,7 +117,9 @@ class LearnerAreaProfile(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    computed_at = models.DateTimeField()
+    # Filled in by the database (the time of the transaction that wrote it): a million rows
+    # need not each carry, and the database parse, the same timestamp.
+    computed_at = models.DateTimeField(db_default=Now())
 
     def __str__(self) -> str:
         return f"{self.postcode or 'no postcode'}: {self.get_status_display()}"
@@ -211,7 +214,9 @@ class LearnerEligibility(models.Model):
     )
     eligible = models.BooleanField()
     explanation = models.TextField()
-    computed_at = models.DateTimeField()
+    # Filled in by the database (the time of the transaction that wrote it): a million rows
+    # need not each carry, and the database parse, the same timestamp.
+    computed_at = models.DateTimeField(db_default=Now())
 
     class Meta:
         verbose_name_plural = "learner eligibility"

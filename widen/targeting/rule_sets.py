@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from widen.accounts.models import ROLE_CAPABILITIES, Membership, User
 from widen.core.academic_years import AcademicYear
-from widen.core.bulk import staged_rows
+from widen.core.bulk import read_frame, staged_rows
 from widen.core.exceptions import ApplicationError
 from widen.learners.models import Learner
 from widen.organisations.models import (
@@ -296,6 +296,9 @@ PROFILE_COLUMNS = tuple(
 def _read_frame(query: Any, names: list[str]) -> pl.DataFrame:
     """The rows of a values_list query, read in batches straight into Polars."""
     sql, params = query.query.sql_with_params()
+    copied = read_frame(sql, params, _empty_learners(names).schema)
+    if copied is not None:
+        return copied
     chunks = []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -309,6 +312,8 @@ def _read_frame(query: Any, names: list[str]) -> pl.DataFrame:
 def _empty_learners(names: list[str]) -> pl.DataFrame:
     kinds: dict[str, Any] = {
         "date_of_birth": pl.Date,
+        "eligible": pl.Int64,
+        "version_id": pl.Int64,
         **dict.fromkeys(BOOLEAN_FACTS, pl.Int64),
         "uni_connect_target_ward": pl.Int64,
         **{
@@ -505,11 +510,7 @@ def eligibility_compute(
         .select("learner_id", "eligible", "explanation")
         .sort("learner_id")
     )
-    constants = {
-        "rule_set_id": rule_set.pk,
-        "version_id": version.pk,
-        "computed_at": timezone.now(),
-    }
+    constants = {"rule_set_id": rule_set.pk, "version_id": version.pk}
     with (
         staged_rows(LearnerEligibility, written, constants=constants) as rows,
         transaction.atomic(),

@@ -9,9 +9,8 @@ from typing import Any
 
 import polars as pl
 from django.db import connection, transaction
-from django.utils import timezone
 
-from widen.core.bulk import staged_rows
+from widen.core.bulk import read_frame, staged_rows
 from widen.learners.models import Learner
 from widen.targeting.models import LearnerAreaProfile, ProfileStatus
 from widen.targeting.profiles import LEARNER as LEARNER_COLUMN
@@ -73,7 +72,11 @@ def _learner_postcodes(learner_ids: Sequence[Any] | None) -> pl.DataFrame:
     chunks: list[pl.DataFrame] = []
     with connection.cursor() as cursor:
         if learner_ids is None:
-            cursor.execute(f"SELECT {id_column}, home_postcode FROM {table}")  # noqa: S608
+            everyone = f"SELECT {id_column}, home_postcode FROM {table}"  # noqa: S608
+            copied = read_frame(everyone, [], schema)
+            if copied is not None:
+                return copied
+            cursor.execute(everyone)
             while batch := cursor.fetchmany(READ_BATCH):
                 chunks.append(pl.DataFrame(batch, schema=schema, orient="row"))
         else:
@@ -120,7 +123,7 @@ def area_profiles_compute(
     # In key order: the primary key index grows at its end instead of all over.
     stored = profiles.select(PROFILE_COLUMNS).sort(LEARNER_COLUMN)
     with (
-        staged_rows(LearnerAreaProfile, stored, constants={"computed_at": timezone.now()}) as rows,
+        staged_rows(LearnerAreaProfile, stored) as rows,
         transaction.atomic(),
     ):
         if chosen is None and connection.vendor == "postgresql":
