@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "widen.audit",
     "widen.learners",
     "widen.targeting",
+    "widen.programmes",
+    "widen.activities",
     "widen.demo",
 ]
 

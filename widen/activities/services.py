@@ -1,0 +1,272 @@
+"""Every write to activities, sessions and registers, with its rule."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+from django.db.models import Sum
+
+from widen.accounts.models import Membership, Role, User
+from widen.activities.models import Activity, Attendance, AttendanceStatus, Session
+from widen.core.exceptions import ApplicationError
+from widen.learners.models import Learner
+from widen.learners.permissions import learner_policy
+from widen.organisations.models import DataCategory, Organisation, OrganisationType, Partnership
+from widen.programmes.models import ActivitySubType
+
+DELIVERING_ROLES = (Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN, Role.OUTREACH_OFFICER)
+YEAR_GROUPS = range(7, 14)
+
+
+def may_deliver(actor: Any, organisation: Organisation) -> bool:
+    """Whether `actor` plans activities and takes registers for `organisation`."""
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    return Membership.objects.filter(
+        user=actor, organisation=organisation, role__in=DELIVERING_ROLES
+    ).exists()
+
+
+def may_take_register(actor: Any, session: Session) -> bool:
+    """Deliverers of the session (its activity's organisation or a joint partner), and staff of
+    the school it is for."""
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    deliverers = [
+        session.activity.delivered_by_id,
+        *session.joint_partners.values_list("pk", flat=True),
+    ]
+    if Membership.objects.filter(
+        user=actor, organisation__in=deliverers, role__in=DELIVERING_ROLES
+    ).exists():
+        return True
+    return (
+        session.school_id is not None
+        and Membership.objects.filter(
+            user=actor, organisation_id=session.school_id, role=Role.SCHOOL_STAFF
+        ).exists()
+    )
+
+
+def _members(partnership: Partnership) -> set[UUID]:
+    return set(partnership.members.values_list("pk", flat=True))
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    actor: User | None,
+    partnership: Partnership,
+    delivered_by: Organisation,
+    name: str,
+    sub_type: ActivitySubType,
+    description: str = "",
+) -> Activity:
+    if delivered_by.pk not in _members(partnership):
+        raise ApplicationError(
+            f"{delivered_by} is not a member of {partnership}.", field="delivered_by"
+        )
+    if actor is not None and not may_deliver(actor, delivered_by):
+        raise ApplicationError(
+            f"Only {delivered_by}'s outreach officers and admins may add its activities."
+        )
+    if sub_type.partnership_id not in (None, partnership.pk):
+        raise ApplicationError("Choose a type of activity from the list.", field="sub_type")
+    name = " ".join(name.split())[:160]
+    if not name:
+        raise ApplicationError("Give the activity a name.", field="name")
+    return Activity.objects.create(
+        partnership=partnership,
+        delivered_by=delivered_by,
+        name=name,
+        sub_type=sub_type,
+        description=description.strip(),
+        created_by=actor,
+    )
+
+
+def hours_between(starts_at: time, ends_at: time) -> Decimal:
+    """The time between two times of one day, in hours to the quarter."""
+    minutes = (
+        datetime.combine(date.min, ends_at) - datetime.combine(date.min, starts_at)
+    ).total_seconds() / 60
+    quarters = (Decimal(minutes) / Decimal(15)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return quarters * Decimal("0.25")
+
+
+@dataclass
+class SessionDetails:
+    date: date
+    starts_at: time
+    ends_at: time
+    contact_hours: Decimal | None = None  # None: the time between start and end
+    venue: str = ""
+    online_link: str = ""
+    year_groups: Sequence[int] = ()
+    school: Organisation | None = None
+    capacity: int | None = None
+    joint_partners: Sequence[Organisation] = field(default_factory=list)
+    staff: Sequence[User] = field(default_factory=list)
+    student_ambassadors: str = ""
+
+
+@transaction.atomic
+def session_create(*, actor: User | None, activity: Activity, details: SessionDetails) -> Session:
+    if actor is not None and not may_deliver(actor, activity.delivered_by):
+        raise ApplicationError(
+            f"Only {activity.delivered_by}'s outreach officers and admins may add sessions."
+        )
+    if details.ends_at <= details.starts_at:
+        raise ApplicationError("The session must end after it starts.", field="ends_at")
+    longest = hours_between(details.starts_at, details.ends_at)
+    hours = longest if details.contact_hours is None else Decimal(details.contact_hours)
+    if hours <= 0 or hours > longest:
+        raise ApplicationError(
+            f"Contact hours must be more than 0 and at most the session's length ({longest} h).",
+            field="contact_hours",
+        )
+    wrong_years = sorted(set(details.year_groups) - set(YEAR_GROUPS))
+    if wrong_years:
+        raise ApplicationError(
+            f"Year groups run from Year 7 to Year 13 ({wrong_years[0]} is not one).",
+            field="year_groups",
+        )
+    if not details.venue.strip() and not details.online_link:
+        raise ApplicationError("Give a venue, or the link for an online session.", field="venue")
+    if details.school is not None and details.school.organisation_type != OrganisationType.SCHOOL:
+        raise ApplicationError(f"{details.school} is not a school or college.", field="school")
+    if details.capacity is not None and details.capacity < 1:
+        raise ApplicationError("Capacity must be at least 1, or left empty.", field="capacity")
+    members = _members(activity.partnership)
+    outside = [str(partner) for partner in details.joint_partners if partner.pk not in members]
+    if outside:
+        raise ApplicationError(
+            f"{outside[0]} is not a member of {activity.partnership}.", field="joint_partners"
+        )
+    session = Session.objects.create(
+        activity=activity,
+        date=details.date,
+        starts_at=details.starts_at,
+        ends_at=details.ends_at,
+        contact_hours=hours,
+        venue=details.venue.strip(),
+        online_link=details.online_link,
+        year_groups=sorted(set(details.year_groups)),
+        school=details.school,
+        capacity=details.capacity,
+        student_ambassadors=details.student_ambassadors.strip(),
+    )
+    session.joint_partners.set(
+        [partner for partner in details.joint_partners if partner.pk != activity.delivered_by_id]
+    )
+    session.staff.set(details.staff)
+    return session
+
+
+@dataclass
+class RegisterChange:
+    added: list[Learner] = field(default_factory=list)
+    already_on: list[Learner] = field(default_factory=list)
+
+
+def _marking_organisation(actor: User | None, session: Session) -> Organisation | None:
+    if actor is None:
+        return session.activity.delivered_by
+    membership = (
+        Membership.objects.filter(
+            user=actor,
+            organisation__in=[
+                session.activity.delivered_by_id,
+                *session.joint_partners.values_list("pk", flat=True),
+                *([session.school_id] if session.school_id else []),
+            ],
+        )
+        .select_related("organisation")
+        .first()
+    )
+    return membership.organisation if membership else None
+
+
+def _visible(actor: User | None, learners: Iterable[Learner]) -> None:
+    if actor is None:
+        return
+    for learner in learners:
+        access = learner_policy.access(actor, learner)
+        if access is None or DataCategory.IDENTITY not in access.categories:
+            raise ApplicationError("You may only add learners you can see by name to a register.")
+
+
+@transaction.atomic
+def register_add(
+    *, actor: User | None, session: Session, learners: Sequence[Learner]
+) -> RegisterChange:
+    """Put learners on a session's register (each once), within its capacity."""
+    if actor is not None and not may_take_register(actor, session):
+        raise ApplicationError("Only the session's deliverers and its school take its register.")
+    _visible(actor, learners)
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    held = set(session.register.values_list("learner_id", flat=True))
+    change = RegisterChange()
+    wanted: list[Learner] = []
+    for learner in dict.fromkeys(learners):
+        (change.already_on if learner.pk in held else wanted).append(learner)
+    if session.capacity is not None and len(held) + len(wanted) > session.capacity:
+        room = max(session.capacity - len(held), 0)
+        raise ApplicationError(
+            f"The session has room for {room} more learner{'s' if room != 1 else ''} "
+            f"(capacity {session.capacity}); {len(wanted)} would be added."
+        )
+    marker = _marking_organisation(actor, session)
+    for learner in wanted:
+        Attendance.objects.create(
+            session=session,
+            learner=learner,
+            organisation_id=learner.organisation_id,
+            marked_by=marker,
+        )
+    change.added = wanted
+    return change
+
+
+@transaction.atomic
+def attendance_mark(*, actor: User | None, session: Session, marks: Mapping[UUID, str]) -> int:
+    """Mark learners on the register attended or absent; return how many changed."""
+    if actor is not None and not may_take_register(actor, session):
+        raise ApplicationError("Only the session's deliverers and its school take its register.")
+    allowed = {AttendanceStatus.ATTENDED, AttendanceStatus.ABSENT, AttendanceStatus.REGISTERED}
+    wrong = [status for status in marks.values() if status not in allowed]
+    if wrong:
+        raise ApplicationError(f"'{wrong[0]}' is not a way to mark attendance.")
+    on_register = {row.learner_id: row for row in session.register.select_related("learner")}
+    missing = [key for key in marks if key not in on_register]
+    if missing:
+        raise ApplicationError("Only learners on the register can be marked; add them first.")
+    _visible(actor, [on_register[key].learner for key in marks])
+    marker = _marking_organisation(actor, session)
+    changed = 0
+    for key, status in marks.items():
+        row = on_register[key]
+        if row.status != status:
+            row.status = status
+            row.marked_by = marker
+            row.save(update_fields=["status", "marked_by", "updated_at"])
+            changed += 1
+    return changed
+
+
+def contact_hours(learner_ids: Iterable[Any]) -> dict[Any, Decimal]:
+    """Hours each learner attended: each session once, whoever marked it."""
+    rows = (
+        Attendance.objects.filter(
+            learner_id__in=list(learner_ids), status=AttendanceStatus.ATTENDED
+        )
+        .values("learner_id")
+        .annotate(hours=Sum("session__contact_hours"))
+    )
+    return {row["learner_id"]: row["hours"] or Decimal(0) for row in rows}
