@@ -1,0 +1,212 @@
+"""Every write to programmes and enrolments, with its rule."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from widen.accounts.models import Membership, Role, User
+from widen.core.exceptions import ApplicationError
+from widen.learners.models import Learner
+from widen.learners.permissions import learner_policy
+from widen.organisations.models import DataCategory, Partnership
+from widen.programmes.models import ActivityType, Enrolment, Programme, ProgrammeStage
+from widen.targeting.models import LearnerEligibility, RuleSet
+
+PROGRAMME_YEAR_GROUPS = range(9, 14)  # Year 9 to Year 13
+ENROLLING_ROLES = (Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN, Role.OUTREACH_OFFICER)
+
+
+def may_design_programmes(actor: Any, partnership: Partnership) -> bool:
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    return Membership.objects.filter(
+        user=actor, role=Role.PARTNERSHIP_ADMIN, organisation__in=partnership.members.all()
+    ).exists()
+
+
+def may_enrol(actor: Any, partnership: Partnership) -> bool:
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    return Membership.objects.filter(
+        user=actor, role__in=ENROLLING_ROLES, organisation__in=partnership.members.all()
+    ).exists()
+
+
+@dataclass
+class StagePlan:
+    year_group: int
+    target_hours: Decimal
+    required_types: Sequence[ActivityType] = ()
+    optional_types: Sequence[ActivityType] = ()
+
+
+@transaction.atomic
+def programme_create(
+    *,
+    actor: User | None,
+    partnership: Partnership,
+    name: str,
+    stages: Sequence[StagePlan],
+    rule_set: RuleSet | None = None,
+    description: str = "",
+    sustained_hours: Decimal = Decimal("10"),
+    sustained_activities: int = 3,
+    sustained_years: int = 2,
+) -> Programme:
+    if actor is not None and not may_design_programmes(actor, partnership):
+        raise ApplicationError("Only the partnership's admins may design programmes.")
+    name = " ".join(name.split())[:160]
+    if not name:
+        raise ApplicationError("Give the programme a name.", field="name")
+    if Programme.objects.filter(partnership=partnership, name__iexact=name).exists():
+        raise ApplicationError(f"There is already a programme called '{name}'.", field="name")
+    if rule_set is not None and rule_set.partnership_id != partnership.pk:
+        raise ApplicationError("Choose one of the partnership's rule sets.", field="rule_set")
+    if not stages:
+        raise ApplicationError("Plan at least one stage (a year group).", field="stages")
+    years = [stage.year_group for stage in stages]
+    for stage in stages:
+        if stage.year_group not in PROGRAMME_YEAR_GROUPS:
+            raise ApplicationError(
+                f"Stages run from Year 9 to Year 13 ({stage.year_group} is not one).",
+                field="stages",
+            )
+        if years.count(stage.year_group) > 1:
+            raise ApplicationError(
+                f"Year {stage.year_group} has more than one stage.", field="stages"
+            )
+        if not Decimal(0) < Decimal(stage.target_hours) <= Decimal(500):
+            raise ApplicationError(
+                f"Year {stage.year_group}: target hours must be more than 0 and at most 500.",
+                field="stages",
+            )
+        both = {kind.pk for kind in stage.required_types} & {
+            kind.pk for kind in stage.optional_types
+        }
+        if both:
+            raise ApplicationError(
+                f"Year {stage.year_group}: an activity type is either required or optional.",
+                field="stages",
+            )
+    if sustained_hours <= 0 or sustained_activities < 1 or sustained_years < 1:
+        raise ApplicationError(
+            "Sustained engagement needs some hours, at least one activity and one year.",
+            field="sustained_hours",
+        )
+    programme = Programme.objects.create(
+        partnership=partnership,
+        name=name,
+        description=description.strip(),
+        rule_set=rule_set,
+        sustained_hours=sustained_hours,
+        sustained_activities=sustained_activities,
+        sustained_years=sustained_years,
+    )
+    for plan in sorted(stages, key=lambda planned: planned.year_group):
+        created = ProgrammeStage.objects.create(
+            programme=programme, year_group=plan.year_group, target_hours=plan.target_hours
+        )
+        created.required_types.set(plan.required_types)
+        created.optional_types.set(plan.optional_types)
+    return programme
+
+
+def _held(programme: Programme) -> QuerySet[Learner]:
+    return Learner.objects.filter(organisation__in=programme.partnership.members.all())
+
+
+def enrolment_candidates(programme: Programme) -> QuerySet[Learner]:
+    """The partnership's learners its rule set finds eligible and who are not enrolled now."""
+    if programme.rule_set is None:
+        return Learner.objects.none()
+    eligible = LearnerEligibility.objects.filter(rule_set=programme.rule_set, eligible=True).values(
+        "learner_id"
+    )
+    enrolled = Enrolment.objects.filter(programme=programme, left_on=None).values("learner_id")
+    return _held(programme).filter(pk__in=eligible).exclude(pk__in=enrolled)
+
+
+@dataclass
+class EnrolmentChange:
+    enrolled: list[Enrolment] = field(default_factory=list)
+    already_enrolled: list[Learner] = field(default_factory=list)
+
+
+@transaction.atomic
+def enrol(
+    *,
+    actor: User | None,
+    programme: Programme,
+    learners: Iterable[Learner],
+    on: date | None = None,
+) -> EnrolmentChange:
+    """Enrol learners (each once at a time); a learner who left joins again."""
+    if actor is not None and not may_enrol(actor, programme.partnership):
+        raise ApplicationError("Only the partnership's officers and admins may enrol learners.")
+    chosen = list(dict.fromkeys(learners))
+    held = set(
+        _held(programme)
+        .filter(pk__in=[learner.pk for learner in chosen])
+        .values_list("pk", flat=True)
+    )
+    outside = [learner for learner in chosen if learner.pk not in held]
+    if outside:
+        raise ApplicationError("Only learners held by the partnership's members can be enrolled.")
+    if actor is not None:
+        for learner in chosen:
+            access = learner_policy.access(actor, learner)
+            if access is None or DataCategory.IDENTITY not in access.categories:
+                raise ApplicationError("You may only enrol learners you can see by name.")
+    active = set(
+        Enrolment.objects.filter(programme=programme, left_on=None).values_list(
+            "learner_id", flat=True
+        )
+    )
+    change = EnrolmentChange()
+    day = on or timezone.localdate()
+    for learner in chosen:
+        if learner.pk in active:
+            change.already_enrolled.append(learner)
+            continue
+        change.enrolled.append(
+            Enrolment.objects.create(
+                programme=programme,
+                learner=learner,
+                organisation_id=learner.organisation_id,
+                joined_on=day,
+            )
+        )
+    return change
+
+
+def enrol_eligible(*, actor: User | None, programme: Programme) -> EnrolmentChange:
+    """Enrol every learner the programme's rule set finds eligible (see `enrolment_candidates`)."""
+    return enrol(actor=actor, programme=programme, learners=list(enrolment_candidates(programme)))
+
+
+@transaction.atomic
+def enrolment_leave(
+    *, actor: User | None, enrolment: Enrolment, reason: str, on: date | None = None
+) -> Enrolment:
+    if actor is not None and not may_enrol(actor, enrolment.programme.partnership):
+        raise ApplicationError("Only the partnership's officers and admins may change enrolments.")
+    if enrolment.left_on is not None:
+        raise ApplicationError("This learner has already left the programme.")
+    day = on or timezone.localdate()
+    if day < enrolment.joined_on:
+        raise ApplicationError("A learner cannot leave before joining.", field="left_on")
+    reason = " ".join(reason.split())[:200]
+    if not reason:
+        raise ApplicationError("Say why the learner is leaving.", field="leaving_reason")
+    enrolment.left_on = day
+    enrolment.leaving_reason = reason
+    enrolment.save(update_fields=["left_on", "leaving_reason", "updated_at"])
+    return enrolment
