@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import date, time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import signed_in_client
 from widen.accounts.models import Role
+from widen.activities.models import Activity, Session
 from widen.learners.models import ConsentRecord, ImportRun, Learner, ParentCarer
+from widen.programmes.models import ActivitySubType
 from widen.targeting.models import RuleSet, RuleSetVersion
 from widen.testing.pupil_lists import MIS_HEADINGS, csv_bytes, pupil_rows, table_cells
 from widen.testing.world import World, year_group_birthday
@@ -46,7 +50,13 @@ OBJECT_RULES = {
     "rule_set_view",
     "rule_set_manage",
     "partnership_manage",
+    "activity_plan",
+    "activity_view",
+    "activity_deliver",
+    "register",
 }
+# Who plans activities and takes registers for their organisation.
+DELIVERERS = {Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN, Role.OUTREACH_OFFICER}
 RELATIONS = ("own", "partner", "unrelated")
 
 
@@ -103,6 +113,8 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
         allowed_status = 302  # a valid form redirects to the learner
     if cell.method == "POST" and rule in {"import_upload", "import_run"}:
         allowed_status = 302  # an upload, a commit or a roll back leads to the import's page
+    if cell.method == "POST" and rule in {"activity_plan", "activity_deliver", "register"}:
+        allowed_status = 302  # a saved activity, session or register leads to its page
     allowed = {
         "signed_in": True,
         "organisation": cell.relation in {"own", "partner"},
@@ -120,6 +132,13 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
         "partnership_manage": cell.relation in {"own", "partner"}
         and cell.role == Role.PARTNERSHIP_ADMIN,
         "partnership_admin": cell.role == Role.PARTNERSHIP_ADMIN,
+        "activity_plan": cell.relation in {"own", "partner"} and cell.role in DELIVERERS,
+        "activity_view": cell.relation in {"own", "partner"},
+        # own: an activity the person's organisation delivers; partner: another member's.
+        "activity_deliver": cell.relation == "own" and cell.role in DELIVERERS,
+        # own: a session of the person's organisation at the school; partner: another member's
+        # session for no school.
+        "register": cell.relation == "own" and cell.role in {*DELIVERERS, Role.SCHOOL_STAFF},
     }[rule]
     return allowed_status if allowed else 404
 
@@ -168,7 +187,48 @@ def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str
         return {"partnership_id": world.north.id if relation != "unrelated" else world.south.id}
     if rule in {"rule_set_view", "rule_set_manage"}:
         return {"rule_set_id": rule_set_for(world, relation).id}
+    if rule == "activity_plan":
+        return {"partnership_id": world.north.id if relation != "unrelated" else world.south.id}
+    if rule in {"activity_view", "activity_deliver"}:
+        return {"activity_id": activity_for(world, relation).id}
+    if rule == "register":
+        return {"session_id": session_for(world, relation).id}
     return {}
+
+
+def activity_for(world: World, relation: str) -> Activity:
+    """An activity the person's organisation delivers (own), another member's (partner), or a
+    stranger partnership's (unrelated)."""
+    partnership, deliverer = {
+        "own": (world.north, world.alpha),
+        "partner": (world.north, world.beta),
+        "unrelated": (world.south, world.gamma),
+    }[relation]
+    activity, _ = Activity.objects.get_or_create(
+        partnership=partnership,
+        delivered_by=deliverer,
+        name="Matrix activity",
+        defaults={"sub_type": ActivitySubType.objects.filter(partnership=None).first()},
+    )
+    return activity
+
+
+def session_for(world: World, relation: str) -> Session:
+    """own: a session of the own organisation's activity for the school; otherwise a session
+    for no school of the partner's or the stranger's activity."""
+    activity = activity_for(world, relation)
+    session, _ = Session.objects.get_or_create(
+        activity=activity,
+        defaults={
+            "date": date(2026, 12, 1),
+            "starts_at": time(10, 0),
+            "ends_at": time(11, 0),
+            "contact_hours": Decimal(1),
+            "venue": "Hall",
+            "school": world.school if relation == "own" else None,
+        },
+    )
+    return session
 
 
 def rule_set_for(world: World, relation: str) -> RuleSet:
@@ -243,6 +303,21 @@ def request_body(world: World, name: str, role: str, counter: int) -> dict[str, 
         }
     if name == "api:rule_set_version_create_api":
         return {"definition": {"any": [{"all": [{"criterion": "young_carer"}]}]}}
+    if name == "activities:create":
+        return {
+            "delivered_by": str(world.alpha.id),
+            "name": f"Matrix masterclass {counter}",
+            "sub_type": str(ActivitySubType.objects.filter(partnership=None).first().pk),  # type: ignore[union-attr]
+        }
+    if name == "activities:session_create":
+        return {
+            "date": "2026-12-02",
+            "starts_at": "13:00",
+            "ends_at": "14:30",
+            "venue": f"Room {counter}",
+        }
+    if name == "activities:register":
+        return {"action": "add", "learner": str(world.learner_school.id)}
     if name == "api:postcode_lookup_api":
         return {"postcodes": ["E1 6AN", "not a postcode"]}
     if name == "accounts:login":

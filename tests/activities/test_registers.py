@@ -8,7 +8,9 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import ProtectedError
+from django.urls import reverse
 
+from conftest import signed_in_client
 from widen.accounts.models import Membership, Role, User
 from widen.activities.models import Activity, Attendance, AttendanceStatus, Session
 from widen.activities.services import (
@@ -219,3 +221,25 @@ def test_attendance_is_audited_and_keeps_its_learner(world: World) -> None:
     assert events.count() == 2
     with pytest.raises(ProtectedError), request_context.bind(source="test"):
         learner.delete()
+
+
+def test_the_register_page_shows_and_marks_only_learners_the_person_may_see_by_name(
+    world: World,
+) -> None:
+    session = _session(world, _masterclass(world))
+    register_add(actor=None, session=session, learners=[world.learner_school, world.learner_gamma])
+    teacher = signed_in_client(world.users[Role.SCHOOL_STAFF])
+    url = reverse("activities:register", kwargs={"session_id": session.pk})
+    page = teacher.get(url).content.decode()
+    assert world.learner_school.last_name in page
+    assert world.learner_gamma.last_name not in page
+    assert "2 of" not in page  # no capacity: no places count
+    response = teacher.post(
+        url, {"action": "mark", f"status-{world.learner_school.pk}": "attended"}
+    )
+    assert response.status_code == 302
+    statuses = dict(session.register.values_list("learner_id", "status"))
+    assert statuses == {
+        world.learner_school.pk: AttendanceStatus.ATTENDED,
+        world.learner_gamma.pk: AttendanceStatus.REGISTERED,
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import secrets
 import sys
 import uuid
@@ -349,6 +350,17 @@ def school_targeting(browse: Browse) -> Page:
     return _opened(browse.as_person("admin"), "/targeting/schools/", "School targeting")
 
 
+def activities(browse: Browse) -> Page:
+    return _opened(browse.as_person("outreach"), "/activities/", "Activities")
+
+
+def add_an_activity_with_an_error(browse: Browse) -> Page:
+    page = activities(browse)
+    page.get_by_role("link", name=re.compile(r"^Add an activity to ")).first.click()
+    page.get_by_role("button", name="Add activity").click()
+    return _error_shown(page)
+
+
 def page_not_found(browse: Browse) -> Page:
     return _opened(
         browse.as_person("admin"), f"/learners/{uuid.uuid4()}/", "Page not found", status=404
@@ -396,6 +408,8 @@ PAGES: dict[str, Callable[[Browse], Page]] = {
     "school targeting": school_targeting,
     "new rule set, with an error": new_rule_set_with_an_error,
     "look up postcodes, with answers": look_up_postcodes_with_answers,
+    "activities": activities,
+    "add an activity, with an error": add_an_activity_with_an_error,
     "page not found": page_not_found,
 }
 

@@ -6,6 +6,9 @@ what was worked out from them."""
 from __future__ import annotations
 
 import importlib
+import os
+import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -113,8 +116,16 @@ def test_profiles_and_results_are_the_same_written_in_bulk_or_row_by_row(
         name="Deprived areas or FSM",
         definition=DEFINITION,
     )
+    # A scratch folder a killed process left behind hours ago is removed by the next write.
+    abandoned = Path(settings.DATA_DIR) / "scratch" / "rows-killed"
+    abandoned.mkdir(parents=True, exist_ok=True)
+    (abandoned / "staged.sqlite3").write_bytes(b"learners' keys")
+    os.utime(abandoned, (time.time() - 7 * 3600, time.time() - 7 * 3600))
     # Outside a transaction: the bulk path (on SQLite, the attached scratch database).
     area_profiles_compute()
+    if ON_SQLITE:  # the only database staged through scratch files
+        assert not abandoned.exists()
+    shutil.rmtree(abandoned, ignore_errors=True)
     eligibility_compute(rule_set)
     in_bulk = (_stored_profiles(), _stored_results())
     assert len(in_bulk[0]) == Learner.objects.count() > 5

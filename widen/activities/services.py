@@ -199,7 +199,9 @@ def _visible(actor: User | None, learners: Iterable[Learner]) -> None:
     for learner in learners:
         access = learner_policy.access(actor, learner)
         if access is None or DataCategory.IDENTITY not in access.categories:
-            raise ApplicationError("You may only add learners you can see by name to a register.")
+            raise ApplicationError(
+                "You may only put on a register, or mark, learners you can see by name."
+            )
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ urlpatterns = [
     path("organisations/", include("widen.organisations.urls")),
     path("learners/", include("widen.learners.urls")),
     path("targeting/", include("widen.targeting.urls")),
+    path("activities/", include("widen.activities.urls")),
     path("api/v1/", (_api_patterns, _api_app_name, _api_namespace)),
     path("admin/", admin.site.urls),
 ]

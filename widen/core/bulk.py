@@ -11,7 +11,9 @@ COPY rows), never SQL.
 from __future__ import annotations
 
 import io
+import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -140,6 +142,7 @@ def _copy_rows(
 STAGING_SCHEMA = "widen_staging"
 STAGING_TABLE = "staged_rows"
 CSV_BATCH = 200_000
+ABANDONED_AFTER_SECONDS = 6 * 60 * 60
 
 
 class StagedRows:
@@ -237,6 +240,7 @@ def staged_rows(
         return
     scratch = Path(settings.DATA_DIR) / "scratch"
     scratch.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(scratch)
     with tempfile.TemporaryDirectory(dir=scratch, prefix="rows-") as folder:
         path = str(Path(folder) / "staged.sqlite3")
         with adbc_sqlite.connect(path) as staging:
@@ -250,6 +254,17 @@ def staged_rows(
         finally:
             with connection.cursor() as cursor:
                 cursor.execute(f"DETACH DATABASE {STAGING_SCHEMA}")
+
+
+def _remove_abandoned(scratch: Path) -> None:
+    """Remove scratch files a killed process left behind (they hold learners' keys)."""
+    cutoff = time.time() - ABANDONED_AFTER_SECONDS
+    for folder in scratch.glob("rows-*"):
+        try:
+            if folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+        except FileNotFoundError:
+            continue
 
 
 def _database_constant(field: models.Field[Any, Any], value: Any, connection: Any) -> Any:

@@ -1,0 +1,97 @@
+"""Forms for planning activities and sessions (plain HTML forms that work without JavaScript)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+
+from widen.activities.services import YEAR_GROUPS
+from widen.organisations.models import Organisation, OrganisationType, Partnership
+from widen.programmes.models import ActivitySubType
+
+
+class SubTypeChoiceField(forms.ModelChoiceField[ActivitySubType]):
+    def label_from_instance(self, obj: ActivitySubType) -> str:
+        return f"{obj.activity_type.name}: {obj.name}"
+
+
+class ActivityForm(forms.Form):
+    delivered_by = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label="Delivered by"
+    )
+    name = forms.CharField(max_length=160)
+    sub_type = SubTypeChoiceField(
+        queryset=ActivitySubType.objects.none(),
+        label="Type of activity",
+        help_text="The MOAT activity type and sub-type, as TASO's tool classifies outreach.",
+    )
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        partnership: Partnership,
+        deliverers: QuerySet[Organisation],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["delivered_by"].queryset = deliverers  # type: ignore[attr-defined]
+        if deliverers.count() == 1:  # the person delivers for one organisation: it is chosen
+            self.fields["delivered_by"].empty_label = None  # type: ignore[attr-defined]
+        self.fields["sub_type"].queryset = ActivitySubType.objects.filter(  # type: ignore[attr-defined]
+            Q(partnership=None) | Q(partnership=partnership)
+        ).select_related("activity_type")
+
+
+class SessionForm(forms.Form):
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    starts_at = forms.TimeField(label="Starts", widget=forms.TimeInput(attrs={"type": "time"}))
+    ends_at = forms.TimeField(label="Ends", widget=forms.TimeInput(attrs={"type": "time"}))
+    contact_hours = forms.DecimalField(
+        required=False,
+        max_digits=4,
+        decimal_places=2,
+        help_text="Leave empty to count the time from start to end.",
+    )
+    venue = forms.CharField(max_length=200, required=False)
+    online_link = forms.URLField(
+        required=False,
+        label="Online link",
+        assume_scheme="https",
+        help_text="For an online session.",
+    )
+    year_groups = forms.TypedMultipleChoiceField(
+        choices=[(group, f"Year {group}") for group in YEAR_GROUPS],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    school = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text="When the session is for one school's pupils.",
+    )
+    capacity = forms.IntegerField(min_value=1, required=False)
+    joint_partners = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        label="Delivered jointly with",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    student_ambassadors = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Student ambassadors"
+    )
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        members = partnership.members.all()
+        self.fields["school"].queryset = members.filter(  # type: ignore[attr-defined]
+            organisation_type=OrganisationType.SCHOOL
+        )
+        # Partners who deliver outreach together: universities, charities, local authorities
+        # and employers (a school is who a session is for).
+        self.fields["joint_partners"].queryset = members.exclude(  # type: ignore[attr-defined]
+            organisation_type=OrganisationType.SCHOOL
+        )

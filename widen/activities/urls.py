@@ -1,0 +1,13 @@
+from django.urls import path
+
+from widen.activities import views
+
+app_name = "activities"
+
+urlpatterns = [
+    path("", views.activity_list_view, name="list"),
+    path("partnerships/<uuid:partnership_id>/new/", views.activity_create_view, name="create"),
+    path("<uuid:activity_id>/", views.activity_detail_view, name="detail"),
+    path("<uuid:activity_id>/sessions/new/", views.session_create_view, name="session_create"),
+    path("sessions/<uuid:session_id>/register/", views.register_view, name="register"),
+]

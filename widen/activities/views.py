@@ -1,0 +1,236 @@
+"""Activity pages: the catalogue of a partnership's activities, their sessions, and registers
+taken on a phone or tablet."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from widen.accounts.models import Membership
+from widen.accounts.requests import AuthenticatedRequest
+from widen.activities.forms import ActivityForm, SessionForm
+from widen.activities.models import Activity, AttendanceStatus, Session
+from widen.activities.services import (
+    DELIVERING_ROLES,
+    SessionDetails,
+    activity_create,
+    attendance_mark,
+    contact_hours,
+    may_deliver,
+    may_take_register,
+    register_add,
+    session_create,
+)
+from widen.core.exceptions import ApplicationError
+from widen.learners.models import Learner
+from widen.learners.permissions import learner_policy
+from widen.organisations.models import DataCategory, Organisation, Partnership
+from widen.organisations.permissions import organisation_policy
+
+
+def _deliverers(request: AuthenticatedRequest, partnership: Partnership) -> Any:
+    return Organisation.objects.filter(
+        pk__in=Membership.objects.filter(
+            user=request.user,
+            role__in=DELIVERING_ROLES,
+            organisation__in=partnership.members.all(),
+        ).values("organisation_id")
+    )
+
+
+def _activity_or_404(request: HttpRequest, activity_id: UUID) -> Activity:
+    partnerships = organisation_policy.partnerships_visible_to(request.user)
+    try:
+        return Activity.objects.select_related(
+            "partnership", "delivered_by", "sub_type__activity_type"
+        ).get(pk=activity_id, partnership__in=partnerships)
+    except Activity.DoesNotExist as error:
+        raise Http404 from error
+
+
+@require_GET
+def activity_list_view(request: AuthenticatedRequest) -> HttpResponse:
+    partnerships = list(organisation_policy.partnerships_visible_to(request.user))
+    activities = (
+        Activity.objects.filter(partnership__in=partnerships)
+        .select_related("partnership", "delivered_by", "sub_type__activity_type")
+        .order_by("partnership__name", "name")
+    )
+    planning = [partnership for partnership in partnerships if _deliverers(request, partnership)]
+    return render(
+        request,
+        "activities/activity_list.html",
+        {"activities": activities, "planning": planning},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def activity_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> HttpResponse:
+    try:
+        partnership = organisation_policy.partnerships_visible_to(request.user).get(
+            pk=partnership_id
+        )
+    except Partnership.DoesNotExist as error:
+        raise Http404 from error
+    deliverers = _deliverers(request, partnership)
+    if not deliverers.exists():
+        raise Http404
+    form = ActivityForm(request.POST or None, partnership=partnership, deliverers=deliverers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = activity_create(
+                actor=request.user,
+                partnership=partnership,
+                delivered_by=form.cleaned_data["delivered_by"],
+                name=form.cleaned_data["name"],
+                sub_type=form.cleaned_data["sub_type"],
+                description=form.cleaned_data["description"],
+            )
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"Added {activity.name}. Now plan its sessions.")
+            return redirect("activities:detail", activity_id=activity.pk)
+    return render(
+        request, "activities/activity_form.html", {"form": form, "partnership": partnership}
+    )
+
+
+@require_GET
+def activity_detail_view(request: HttpRequest, activity_id: UUID) -> HttpResponse:
+    activity = _activity_or_404(request, activity_id)
+    sessions = activity.sessions.select_related("school").prefetch_related("joint_partners")
+    return render(
+        request,
+        "activities/activity_detail.html",
+        {
+            "activity": activity,
+            "sessions": sessions,
+            "may_deliver": may_deliver(request.user, activity.delivered_by),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def session_create_view(request: AuthenticatedRequest, activity_id: UUID) -> HttpResponse:
+    activity = _activity_or_404(request, activity_id)
+    if not may_deliver(request.user, activity.delivered_by):
+        raise Http404
+    form = SessionForm(request.POST or None, partnership=activity.partnership)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = session_create(
+                actor=request.user,
+                activity=activity,
+                details=SessionDetails(
+                    date=data["date"],
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    contact_hours=data["contact_hours"],
+                    venue=data["venue"],
+                    online_link=data["online_link"],
+                    year_groups=data["year_groups"],
+                    school=data["school"],
+                    capacity=data["capacity"],
+                    joint_partners=list(data["joint_partners"]),
+                    student_ambassadors=data["student_ambassadors"],
+                ),
+            )
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"Added the session on {session.date:%-d %B %Y}.")
+            return redirect("activities:detail", activity_id=activity.pk)
+    return render(request, "activities/session_form.html", {"form": form, "activity": activity})
+
+
+def _session_or_404(request: HttpRequest, session_id: UUID) -> Session:
+    partnerships = organisation_policy.partnerships_visible_to(request.user)
+    try:
+        session = Session.objects.select_related(
+            "activity__partnership", "activity__delivered_by", "school"
+        ).get(pk=session_id, activity__partnership__in=partnerships)
+    except Session.DoesNotExist as error:
+        raise Http404 from error
+    if not may_take_register(request.user, session):
+        raise Http404
+    return session
+
+
+def _named(request: HttpRequest, learners: Any) -> list[Learner]:
+    """The learners `request.user` may see by name."""
+    shown = []
+    for learner in learners:
+        access = learner_policy.access(request.user, learner)  # type: ignore[arg-type]
+        if access is not None and DataCategory.IDENTITY in access.categories:
+            shown.append(learner)
+    return shown
+
+
+@require_http_methods(["GET", "POST"])
+def register_view(request: AuthenticatedRequest, session_id: UUID) -> HttpResponse:
+    session = _session_or_404(request, session_id)
+    # Only the learners this person may see by name are shown, and marked, by them.
+    everyone = list(session.register.select_related("learner").order_by("learner__last_name"))
+    named = {learner.pk for learner in _named(request, [row.learner for row in everyone])}
+    on_register = [row for row in everyone if row.learner_id in named]
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "add":
+                keys = request.POST.getlist("learner")
+                chosen = list(learner_policy.visible_to(request.user).filter(pk__in=_uuids(keys)))
+                change = register_add(actor=request.user, session=session, learners=chosen)
+                messages.success(
+                    request,
+                    f"Added {len(change.added)} learner{'s' if len(change.added) != 1 else ''} "
+                    "to the register.",
+                )
+            else:
+                marks = {
+                    row.learner_id: request.POST.get(f"status-{row.learner_id}", row.status)
+                    for row in on_register
+                }
+                changed = attendance_mark(actor=request.user, session=session, marks=marks)
+                messages.success(request, f"Saved the register ({changed} changed).")
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            return redirect("activities:register", session_id=session.pk)
+    held = {row.learner_id for row in everyone}
+    candidates: list[Learner] = []
+    if session.school_id:
+        candidates = _named(
+            request,
+            learner_policy.visible_to(request.user)
+            .filter(school_id=session.school_id)
+            .exclude(pk__in=held)
+            .order_by("last_name", "first_name")[:500],
+        )
+    hours = contact_hours(held)
+    return render(
+        request,
+        "activities/register.html",
+        {
+            "session": session,
+            "rows": [(row, row.learner, hours.get(row.learner_id)) for row in on_register],
+            "places_taken": len(everyone),
+            "candidates": candidates,
+            "statuses": AttendanceStatus.choices,
+        },
+    )
+
+
+def _uuids(values: list[str]) -> list[UUID]:
+    keys = []
+    for value in values:
+        try:
+            keys.append(UUID(value))
+        except ValueError:
+            continue
+    return keys
