@@ -26,7 +26,7 @@ from conftest import signed_in_client
 from widen.accounts.models import Role
 from widen.activities.models import Activity, Session
 from widen.learners.models import ConsentRecord, ImportRun, Learner, ParentCarer
-from widen.programmes.models import ActivitySubType
+from widen.programmes.models import ActivitySubType, Programme, ProgrammeStage
 from widen.targeting.models import RuleSet, RuleSetVersion
 from widen.testing.pupil_lists import MIS_HEADINGS, csv_bytes, pupil_rows, table_cells
 from widen.testing.world import World, year_group_birthday
@@ -54,6 +54,8 @@ OBJECT_RULES = {
     "activity_view",
     "activity_deliver",
     "register",
+    "programme_view",
+    "programme_enrol",
 }
 # Who plans activities and takes registers for their organisation.
 DELIVERERS = {Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN, Role.OUTREACH_OFFICER}
@@ -113,7 +115,12 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
         allowed_status = 302  # a valid form redirects to the learner
     if cell.method == "POST" and rule in {"import_upload", "import_run"}:
         allowed_status = 302  # an upload, a commit or a roll back leads to the import's page
-    if cell.method == "POST" and rule in {"activity_plan", "activity_deliver", "register"}:
+    if cell.method == "POST" and rule in {
+        "activity_plan",
+        "activity_deliver",
+        "register",
+        "programme_enrol",
+    }:
         allowed_status = 302  # a saved activity, session or register leads to its page
     allowed = {
         "signed_in": True,
@@ -139,6 +146,8 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
         # own: a session of the person's organisation at the school; partner: another member's
         # session for no school.
         "register": cell.relation == "own" and cell.role in {*DELIVERERS, Role.SCHOOL_STAFF},
+        "programme_view": cell.relation in {"own", "partner"},
+        "programme_enrol": cell.relation in {"own", "partner"} and cell.role in DELIVERERS,
     }[rule]
     return allowed_status if allowed else 404
 
@@ -193,7 +202,22 @@ def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str
         return {"activity_id": activity_for(world, relation).id}
     if rule == "register":
         return {"session_id": session_for(world, relation).id}
+    if rule in {"programme_view", "programme_enrol"}:
+        return {"programme_id": programme_for(world, relation).id}
     return {}
+
+
+def programme_for(world: World, relation: str) -> Programme:
+    """A programme of one of the person's partnerships (own, partner) or of a stranger's."""
+    partnership = world.south if relation == "unrelated" else world.north
+    programme, created = Programme.objects.get_or_create(
+        partnership=partnership,
+        name="Matrix programme",
+        defaults={"rule_set": rule_set_for(world, relation)},
+    )
+    if created:
+        ProgrammeStage.objects.create(programme=programme, year_group=10, target_hours=6)
+    return programme
 
 
 def activity_for(world: World, relation: str) -> Activity:

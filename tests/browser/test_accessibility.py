@@ -361,6 +361,38 @@ def add_an_activity_with_an_error(browse: Browse) -> Page:
     return _error_shown(page)
 
 
+def programmes(browse: Browse) -> Page:
+    return _opened(browse.as_person("admin"), "/programmes/", "Programmes")
+
+
+def design_a_programme_with_an_error(browse: Browse) -> Page:
+    page = programmes(browse)
+    page.get_by_role("link", name=re.compile(r"^Design a programme for ")).first.click()
+    page.get_by_role("button", name="Save programme").click()
+    return _error_shown(page)
+
+
+def programme(browse: Browse) -> Page:
+    """Designed through the form: a Year 10 stage of 6 hours with IAG required."""
+    page = programmes(browse)
+    page.get_by_role("link", name=re.compile(r"^Design a programme for ")).first.click()
+    page.get_by_label("Name").fill(f"Progression programme {uuid.uuid4().hex[:6]}")
+    page.get_by_label("Year 10: target hours").fill("6")
+    page.get_by_role("group", name="Year 10").get_by_role(
+        "group", name="Required activity types"
+    ).get_by_label("Information, advice and guidance").check()
+    page.get_by_role("button", name="Save programme").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved Progression programme")
+    return page
+
+
+def programme_progress(browse: Browse) -> Page:
+    page = programme(browse)
+    page.get_by_role("link", name="Progress and who is falling behind").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Progress on")
+    return page
+
+
 def page_not_found(browse: Browse) -> Page:
     return _opened(
         browse.as_person("admin"), f"/learners/{uuid.uuid4()}/", "Page not found", status=404
@@ -410,6 +442,10 @@ PAGES: dict[str, Callable[[Browse], Page]] = {
     "look up postcodes, with answers": look_up_postcodes_with_answers,
     "activities": activities,
     "add an activity, with an error": add_an_activity_with_an_error,
+    "programmes": programmes,
+    "design a programme, with an error": design_a_programme_with_an_error,
+    "programme": programme,
+    "programme progress": programme_progress,
     "page not found": page_not_found,
 }
 

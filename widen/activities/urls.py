@@ -10,4 +10,9 @@ urlpatterns = [
     path("<uuid:activity_id>/", views.activity_detail_view, name="detail"),
     path("<uuid:activity_id>/sessions/new/", views.session_create_view, name="session_create"),
     path("sessions/<uuid:session_id>/register/", views.register_view, name="register"),
+    path(
+        "programmes/<uuid:programme_id>/progress/",
+        views.programme_progress_view,
+        name="progress",
+    ),
 ]

@@ -3,6 +3,7 @@ taken on a phone or tablet."""
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from typing import Any
 from uuid import UUID
 
@@ -15,6 +16,14 @@ from widen.accounts.models import Membership
 from widen.accounts.requests import AuthenticatedRequest
 from widen.activities.forms import ActivityForm, SessionForm
 from widen.activities.models import Activity, AttendanceStatus, Session
+from widen.activities.progress import (
+    BEHIND,
+    COMPLETE,
+    NO_STAGE,
+    ON_TRACK,
+    STATUS_LABELS,
+    programme_progress,
+)
 from widen.activities.services import (
     DELIVERING_ROLES,
     SessionDetails,
@@ -31,6 +40,7 @@ from widen.learners.models import Learner
 from widen.learners.permissions import learner_policy
 from widen.organisations.models import DataCategory, Organisation, Partnership
 from widen.organisations.permissions import organisation_policy
+from widen.programmes.models import Programme
 
 
 def _deliverers(request: AuthenticatedRequest, partnership: Partnership) -> Any:
@@ -234,3 +244,59 @@ def _uuids(values: list[str]) -> list[UUID]:
         except ValueError:
             continue
     return keys
+
+
+# --- Progress on a programme -------------------------------------------------------------------
+
+
+@require_GET
+def programme_progress_view(request: AuthenticatedRequest, programme_id: UUID) -> HttpResponse:
+    partnerships = organisation_policy.partnerships_visible_to(request.user)
+    try:
+        programme = Programme.objects.select_related("partnership").get(
+            pk=programme_id, partnership__in=partnerships
+        )
+    except Programme.DoesNotExist as error:
+        raise Http404 from error
+    progress = programme_progress(programme)
+    learners = {
+        learner.pk: learner
+        for learner in Learner.objects.filter(pk__in=list(progress)).select_related("school")
+    }
+    by_school: dict[str, Counter[str]] = defaultdict(Counter)
+    for key, stage in progress.items():
+        school = learners[key].school
+        by_school[school.name if school else "No school recorded"][stage.status] += 1
+    status = request.GET.get("status", BEHIND)
+    if status not in STATUS_LABELS:
+        status = BEHIND
+    named = {learner.pk for learner in _named(request, learners.values())}
+    listed = sorted(
+        (
+            (learners[key], stage)
+            for key, stage in progress.items()
+            if stage.status == status and key in named
+        ),
+        key=lambda item: (item[0].last_name, item[0].first_name),
+    )
+    return render(
+        request,
+        "activities/programme_progress.html",
+        {
+            "programme": programme,
+            "schools": sorted(
+                (
+                    (school, counts[BEHIND], counts[ON_TRACK], counts[COMPLETE], counts[NO_STAGE])
+                    for school, counts in by_school.items()
+                ),
+                key=lambda row: (-row[1], row[0]),
+            ),
+            "status": status,
+            "status_label": STATUS_LABELS[status],
+            "statuses": STATUS_LABELS,
+            "listed": listed,
+            "hidden": sum(
+                1 for key, stage in progress.items() if stage.status == status and key not in named
+            ),
+        },
+    )

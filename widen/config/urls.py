@@ -22,6 +22,7 @@ urlpatterns = [
     path("learners/", include("widen.learners.urls")),
     path("targeting/", include("widen.targeting.urls")),
     path("activities/", include("widen.activities.urls")),
+    path("programmes/", include("widen.programmes.urls")),
     path("api/v1/", (_api_patterns, _api_app_name, _api_namespace)),
     path("admin/", admin.site.urls),
 ]

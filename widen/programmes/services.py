@@ -187,9 +187,19 @@ def enrol(
     return change
 
 
+def enrolment_candidates_for(actor: User | None, programme: Programme) -> QuerySet[Learner]:
+    """The candidates `actor` may enrol: those they see by name (everyone, for the system)."""
+    candidates = enrolment_candidates(programme)
+    if actor is None:
+        return candidates
+    named = learner_policy.visible_to(actor, needing=DataCategory.IDENTITY)
+    return candidates.filter(pk__in=named.values("pk"))
+
+
 def enrol_eligible(*, actor: User | None, programme: Programme) -> EnrolmentChange:
-    """Enrol every learner the programme's rule set finds eligible (see `enrolment_candidates`)."""
-    return enrol(actor=actor, programme=programme, learners=list(enrolment_candidates(programme)))
+    """Enrol every learner the programme's rule set finds eligible whom `actor` sees by name."""
+    learners = list(enrolment_candidates_for(actor, programme))
+    return enrol(actor=actor, programme=programme, learners=learners)
 
 
 @transaction.atomic

@@ -1,0 +1,147 @@
+"""Programme pages: design a programme stage by stage, and enrol its learners."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from widen.accounts.requests import AuthenticatedRequest
+from widen.core.exceptions import ApplicationError
+from widen.organisations.models import Partnership
+from widen.organisations.permissions import organisation_policy
+from widen.programmes.forms import ProgrammeForm
+from widen.programmes.models import Enrolment, Programme
+from widen.programmes.services import (
+    PROGRAMME_YEAR_GROUPS,
+    StagePlan,
+    enrol_eligible,
+    enrolment_candidates,
+    enrolment_candidates_for,
+    may_design_programmes,
+    may_enrol,
+    programme_create,
+)
+
+
+def _programme_or_404(request: AuthenticatedRequest, programme_id: UUID) -> Programme:
+    partnerships = organisation_policy.partnerships_visible_to(request.user)
+    try:
+        return Programme.objects.select_related("partnership", "rule_set").get(
+            pk=programme_id, partnership__in=partnerships
+        )
+    except Programme.DoesNotExist as error:
+        raise Http404 from error
+
+
+@require_GET
+def programme_list_view(request: AuthenticatedRequest) -> HttpResponse:
+    partnerships = list(organisation_policy.partnerships_visible_to(request.user))
+    programmes = Programme.objects.filter(partnership__in=partnerships).select_related(
+        "partnership", "rule_set"
+    )
+    designing = [
+        partnership
+        for partnership in partnerships
+        if may_design_programmes(request.user, partnership)
+    ]
+    return render(
+        request,
+        "programmes/programme_list.html",
+        {"programmes": programmes, "designing": designing},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def programme_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> HttpResponse:
+    try:
+        partnership = organisation_policy.partnerships_visible_to(request.user).get(
+            pk=partnership_id
+        )
+    except Partnership.DoesNotExist as error:
+        raise Http404 from error
+    if not may_design_programmes(request.user, partnership):
+        raise Http404
+    form = ProgrammeForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        stages = [
+            StagePlan(
+                year_group=year,
+                target_hours=data[f"year_{year}_hours"],
+                required_types=list(data[f"year_{year}_required"]),
+                optional_types=list(data[f"year_{year}_optional"]),
+            )
+            for year in PROGRAMME_YEAR_GROUPS
+            if data[f"year_{year}_hours"] is not None
+        ]
+        try:
+            programme = programme_create(
+                actor=request.user,
+                partnership=partnership,
+                name=data["name"],
+                description=data["description"],
+                rule_set=data["rule_set"],
+                stages=stages,
+                sustained_hours=data["sustained_hours"],
+                sustained_activities=data["sustained_activities"],
+                sustained_years=data["sustained_years"],
+            )
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"Saved {programme.name}.")
+            return redirect("programmes:detail", programme_id=programme.pk)
+    return render(
+        request, "programmes/programme_form.html", {"form": form, "partnership": partnership}
+    )
+
+
+@require_GET
+def programme_detail_view(request: AuthenticatedRequest, programme_id: UUID) -> HttpResponse:
+    programme = _programme_or_404(request, programme_id)
+    stages = programme.stages.prefetch_related("required_types", "optional_types")
+    enrolled = Enrolment.objects.filter(programme=programme, left_on=None).count()
+    left = Enrolment.objects.filter(programme=programme).exclude(left_on=None).count()
+    context: dict[str, Any] = {
+        "programme": programme,
+        "stages": stages,
+        "enrolled": enrolled,
+        "left": left,
+        "may_enrol": may_enrol(request.user, programme.partnership),
+    }
+    if context["may_enrol"] and programme.rule_set is not None:
+        by_school = Counter(
+            enrolment_candidates_for(request.user, programme).values_list("school__name", flat=True)
+        )
+        context["candidates"] = sum(by_school.values())
+        context["candidates_elsewhere"] = (
+            enrolment_candidates(programme).count() - context["candidates"]
+        )
+        context["candidates_by_school"] = sorted(
+            ((school or "No school recorded", count) for school, count in by_school.items()),
+            key=lambda item: (-item[1], item[0]),
+        )
+    return render(request, "programmes/programme_detail.html", context)
+
+
+@require_POST
+def programme_enrol_view(request: AuthenticatedRequest, programme_id: UUID) -> HttpResponse:
+    programme = _programme_or_404(request, programme_id)
+    if not may_enrol(request.user, programme.partnership):
+        raise Http404
+    try:
+        change = enrol_eligible(actor=request.user, programme=programme)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        count = len(change.enrolled)
+        messages.success(
+            request, f"Enrolled {count} learner{'s' if count != 1 else ''} from the rule set."
+        )
+    return redirect("programmes:detail", programme_id=programme.pk)
