@@ -3,11 +3,12 @@ list of who is falling behind, with the reason."""
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import signed_in_client
 from widen.accounts.models import Role
@@ -115,6 +116,22 @@ def test_the_progress_page_lists_who_is_falling_behind_and_why(world: World) -> 
     )
     register_add(actor=None, session=session, learners=[world.learner_alpha])
     attendance_mark(actor=None, session=session, marks={world.learner_alpha.pk: "attended"})
+    talk = Activity.objects.create(
+        partnership=world.north,
+        delivered_by=world.alpha,
+        name="Student finance talk",
+        sub_type=ActivitySubType.objects.get(name="Student finance talk", partnership=None),
+    )
+    session_create(
+        actor=None,
+        activity=talk,
+        details=SessionDetails(
+            date=timezone.localdate() + timedelta(days=7),
+            starts_at=time(10, 0),
+            ends_at=time(11, 0),
+            venue="Hall",
+        ),
+    )
     officer = signed_in_client(world.users[Role.OUTREACH_OFFICER])
     url = reverse("activities:progress", kwargs={"programme_id": programme.pk})
     page = officer.get(url, {"status": "behind"}).content.decode()
@@ -122,3 +139,5 @@ def test_the_progress_page_lists_who_is_falling_behind_and_why(world: World) -> 
     assert "Year 10: no IAG yet, 0 of 6 hours" in page  # campus visits are not in the stage
     assert world.learner_gamma.last_name not in page  # held by a stranger: counted, not named
     assert "1 more held by members whose learners you cannot see by name" in page
+    assert "Student finance talk</a> (Information, advice and guidance)" in page
+    assert "Not yet: 2.5 hours, 1 activity, 1 year" in page

@@ -10,7 +10,14 @@ import pytest
 
 from widen.accounts.models import Role
 from widen.activities.models import Activity, Session
-from widen.activities.progress import BEHIND, COMPLETE, ON_TRACK, programme_progress
+from widen.activities.progress import (
+    BEHIND,
+    COMPLETE,
+    ON_TRACK,
+    next_sessions,
+    programme_progress,
+    sustained_engagement,
+)
 from widen.activities.services import (
     SessionDetails,
     activity_create,
@@ -163,3 +170,64 @@ def test_progress_says_what_each_learner_lacks_and_moves_as_they_attend(world: W
     assert (done.status, done.reason) == (COMPLETE, "Year 10: 6.5 of 6 hours")
     # Last year's hours do not count towards this year's stage.
     assert programme_progress(programme, on=date(YEAR + 1, 9, 5))[learner].hours == 0
+
+
+def test_next_sessions_are_of_the_missing_types_the_learner_can_attend(world: World) -> None:
+    programme = _programme(world)
+    enrol(actor=None, programme=programme, learners=[world.learner_alpha])
+    learner = world.learner_alpha
+    iag = Activity.objects.create(
+        partnership=world.north,
+        delivered_by=world.alpha,
+        name="Student finance talk",
+        sub_type=ActivitySubType.objects.get(name="Student finance talk", partnership=None),
+    )
+    campus = Activity.objects.create(
+        partnership=world.north,
+        delivered_by=world.alpha,
+        name="Campus day",
+        sub_type=ActivitySubType.objects.get(name="Campus tour", partnership=None),
+    )
+
+    def planned(activity: Activity, day: date, **details: object) -> Session:
+        return session_create(
+            actor=None,
+            activity=activity,
+            details=SessionDetails(
+                date=day,
+                starts_at=time(10, 0),
+                ends_at=time(11, 0),
+                venue="Hall",
+                **details,  # type: ignore[arg-type]
+            ),
+        )
+
+    fitting = planned(iag, date(YEAR + 1, 3, 1), year_groups=[10, 11], school=world.school)
+    planned(iag, date(YEAR + 1, 1, 5))  # before the day: past
+    planned(iag, date(YEAR + 1, 3, 2), year_groups=[12])  # another year group
+    planned(campus, date(YEAR + 1, 3, 3))  # not a missing type
+    full = planned(iag, date(YEAR + 1, 3, 4), capacity=1)
+    register_add(actor=None, session=full, learners=[world.learner_beta])
+    open_to_all = planned(iag, date(YEAR + 1, 3, 9))
+    day = date(YEAR + 1, 2, 15)
+    progress = programme_progress(programme, on=day)
+    suggested = next_sessions(programme, progress, on=day)[learner.pk]
+    assert [suggestion.session for suggestion in suggested] == [fitting, open_to_all]
+    assert suggested[0].activity_type == "Information, advice and guidance"
+    register_add(actor=None, session=fitting, learners=[world.learner_alpha])
+    again = next_sessions(programme, programme_progress(programme, on=day), on=day)
+    assert [suggestion.session for suggestion in again[learner.pk]] == [open_to_all]
+
+
+def test_sustained_engagement_needs_hours_activities_and_years(world: World) -> None:
+    programme = _programme(world, sustained_hours=Decimal("4"))
+    learner = world.learner_alpha.pk
+    _attend(world, "masterclasses", date(YEAR, 10, 5), (time(13, 0), time(15, 0)))
+    _attend(world, "iag", date(YEAR, 11, 5), (time(13, 0), time(14, 0)))
+    engaged = sustained_engagement(programme, [learner])[learner]
+    assert (engaged.hours, engaged.activities, engaged.academic_years) == (Decimal("3"), 2, 1)
+    assert not engaged.sustained
+    _attend(world, "campus_visits", date(YEAR + 1, 9, 20), (time(9, 0), time(11, 0)))
+    engaged = sustained_engagement(programme, [learner])[learner]
+    assert (engaged.hours, engaged.activities, engaged.academic_years) == (Decimal("5"), 3, 2)
+    assert engaged.sustained

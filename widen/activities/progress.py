@@ -10,10 +10,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Count
 from django.utils import timezone
 
-from widen.activities.models import Attendance, AttendanceStatus
+from widen.activities.models import Attendance, AttendanceStatus, Session
 from widen.core.academic_years import AcademicYear
+from widen.learners.models import Learner
 from widen.programmes.models import ActivityType, Enrolment, Programme, ProgrammeStage
 
 COMPLETE = "complete"
@@ -135,3 +137,117 @@ def programme_progress(
             learner_id, year_group, status, hours, stage.target_hours, missing
         )
     return progress
+
+
+# --- What each learner needs next --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    session: Session
+    activity_type: str
+
+
+def next_sessions(
+    programme: Programme,
+    progress: dict[Any, StageProgress],
+    *,
+    on: date | None = None,
+    per_learner: int = 3,
+) -> dict[Any, list[Suggestion]]:
+    """For each learner not complete: upcoming sessions of the activity types their stage still
+    needs (the required types missing, else any type the stage counts) that they can attend:
+    for their year group and school, with room, and that they are not already on."""
+    day = on or timezone.localdate()
+    waiting = {key: stage for key, stage in progress.items() if stage.status in (BEHIND, ON_TRACK)}
+    if not waiting:
+        return {}
+    learners = {learner.pk: learner for learner in Learner.objects.filter(pk__in=list(waiting))}
+    stages = {
+        stage.year_group: stage
+        for stage in ProgrammeStage.objects.filter(programme=programme).prefetch_related(
+            "required_types", "optional_types"
+        )
+    }
+    sessions = list(
+        Session.objects.filter(activity__partnership=programme.partnership, date__gte=day)
+        .select_related("activity__sub_type__activity_type", "school")
+        .annotate(places_taken=Count("register"))
+        .order_by("date", "starts_at")[:2000]
+    )
+    on_register: dict[Any, set[Any]] = defaultdict(set)
+    for session_id, learner_id in Attendance.objects.filter(
+        session__in=sessions, learner_id__in=list(waiting)
+    ).values_list("session_id", "learner_id"):
+        on_register[learner_id].add(session_id)
+    suggestions: dict[Any, list[Suggestion]] = {}
+    for key, stage_progress in waiting.items():
+        learner = learners[key]
+        stage = stages[stage_progress.year_group]
+        required = [
+            kind
+            for kind in stage.required_types.all()
+            if short_name(kind) in stage_progress.missing_types
+        ]
+        wanted = {kind.pk for kind in required} or (
+            {kind.pk for kind in stage.required_types.all()}
+            | {kind.pk for kind in stage.optional_types.all()}
+        )
+        found: list[Suggestion] = []
+        for session in sessions:
+            kind = session.activity.sub_type.activity_type
+            if wanted and kind.pk not in wanted:
+                continue
+            if session.year_groups and stage_progress.year_group not in session.year_groups:
+                continue
+            if session.school_id is not None and session.school_id != learner.school_id:
+                continue
+            if session.capacity is not None and session.places_taken >= session.capacity:
+                continue
+            if session.pk in on_register[key]:
+                continue
+            found.append(Suggestion(session, kind.name))
+            if len(found) >= per_learner:
+                break
+        suggestions[key] = found
+    return suggestions
+
+
+# --- Sustained engagement ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Engagement:
+    hours: Decimal
+    activities: int
+    academic_years: int
+    sustained: bool
+
+
+def sustained_engagement(programme: Programme, learner_ids: Iterable[Any]) -> dict[Any, Engagement]:
+    """Each learner's engagement with the partnership's activities over all years, against the
+    programme's measure (at least N hours across at least M activities spanning at least Y
+    academic years)."""
+    hours: dict[Any, Decimal] = defaultdict(Decimal)
+    activities: dict[Any, set[Any]] = defaultdict(set)
+    years: dict[Any, set[int]] = defaultdict(set)
+    keys = list(learner_ids)
+    for learner_id, activity_id, day, session_hours in Attendance.objects.filter(
+        learner_id__in=keys,
+        status=AttendanceStatus.ATTENDED,
+        session__activity__partnership=programme.partnership,
+    ).values_list("learner_id", "session__activity_id", "session__date", "session__contact_hours"):
+        hours[learner_id] += session_hours
+        activities[learner_id].add(activity_id)
+        years[learner_id].add(AcademicYear.containing(day).start_year)
+    return {
+        key: Engagement(
+            hours=hours[key],
+            activities=len(activities[key]),
+            academic_years=len(years[key]),
+            sustained=hours[key] >= programme.sustained_hours
+            and len(activities[key]) >= programme.sustained_activities
+            and len(years[key]) >= programme.sustained_years,
+        )
+        for key in keys
+    }

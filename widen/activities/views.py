@@ -22,7 +22,9 @@ from widen.activities.progress import (
     NO_STAGE,
     ON_TRACK,
     STATUS_LABELS,
+    next_sessions,
     programme_progress,
+    sustained_engagement,
 )
 from widen.activities.services import (
     DELIVERING_ROLES,
@@ -271,11 +273,20 @@ def programme_progress_view(request: AuthenticatedRequest, programme_id: UUID) -
     if status not in STATUS_LABELS:
         status = BEHIND
     named = {learner.pk for learner in _named(request, learners.values())}
+    engagement = sustained_engagement(programme, list(progress))
+    sustained_by_school: Counter[str] = Counter()
+    for key, engaged in engagement.items():
+        if engaged.sustained:
+            school = learners[key].school
+            sustained_by_school[school.name if school else "No school recorded"] += 1
+    chosen = {
+        key: stage for key, stage in progress.items() if stage.status == status and key in named
+    }
+    suggestions = next_sessions(programme, chosen)
     listed = sorted(
         (
-            (learners[key], stage)
-            for key, stage in progress.items()
-            if stage.status == status and key in named
+            (learners[key], stage, suggestions.get(key, []), engagement[key])
+            for key, stage in chosen.items()
         ),
         key=lambda item: (item[0].last_name, item[0].first_name),
     )
@@ -286,7 +297,14 @@ def programme_progress_view(request: AuthenticatedRequest, programme_id: UUID) -
             "programme": programme,
             "schools": sorted(
                 (
-                    (school, counts[BEHIND], counts[ON_TRACK], counts[COMPLETE], counts[NO_STAGE])
+                    (
+                        school,
+                        counts[BEHIND],
+                        counts[ON_TRACK],
+                        counts[COMPLETE],
+                        counts[NO_STAGE],
+                        f"{sustained_by_school[school]} of {sum(counts.values())}",
+                    )
                     for school, counts in by_school.items()
                 ),
                 key=lambda row: (-row[1], row[0]),
