@@ -118,6 +118,16 @@ def test_the_openapi_schema_describes_every_operation(world: World) -> None:
         "rule_set_get",
         "rule_set_create",
         "rule_set_version_create",
+        "activity_list",
+        "activity_create",
+        "activity_get",
+        "session_create",
+        "register_get",
+        "register_update",
+        "programme_list",
+        "programme_get",
+        "programme_progress",
+        "enrolment_create",
     }
     assert (
         "BearerAuth" in str(schema["components"]["securitySchemes"])

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from widen.accounts.api_auth import ApiTokenAuth
+from widen.activities.api import activities_router, programmes_router, sessions_router
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.learners.api import router as learners_router
 from widen.organisations.api import router as organisations_router
@@ -28,6 +29,9 @@ api.add_router("/organisations", organisations_router)
 api.add_router("/learners", learners_router)
 api.add_router("/postcodes", postcodes_router)
 api.add_router("/rule-sets", rule_sets_router)
+api.add_router("/activities", activities_router)
+api.add_router("/sessions", sessions_router)
+api.add_router("/programmes", programmes_router)
 
 
 @api.exception_handler(NotFound)

@@ -1,0 +1,375 @@
+"""Activities, sessions, registers, programmes, enrolments and progress in the API. The same
+services and rules as the pages; learners are named only to those who may see them by name."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from widen.activities.models import Activity, Session
+from widen.activities.progress import next_sessions, programme_progress
+from widen.activities.services import (
+    SessionDetails,
+    activity_create,
+    attendance_mark,
+    may_deliver,
+    may_take_register,
+    register_add,
+    session_create,
+)
+from widen.core.exceptions import ApplicationError, NotFound
+from widen.learners.permissions import learner_policy
+from widen.organisations.api import api_actor
+from widen.organisations.models import DataCategory, Organisation
+from widen.organisations.permissions import organisation_policy
+from widen.programmes.models import ActivitySubType, Enrolment, Programme
+from widen.programmes.services import enrol, enrol_eligible, may_enrol
+
+activities_router = Router(tags=["activities"])
+sessions_router = Router(tags=["activities"])
+programmes_router = Router(tags=["programmes"])
+
+
+class SessionOut(Schema):
+    id: UUID
+    date: date
+    starts_at: time
+    ends_at: time
+    contact_hours: Decimal
+    venue: str
+    online_link: str
+    year_groups: list[int]
+    school_id: UUID | None
+    capacity: int | None
+
+
+class ActivityOut(Schema):
+    id: UUID
+    partnership_id: UUID
+    delivered_by_id: UUID
+    name: str
+    activity_type: str
+    sub_type: str
+    description: str
+    sessions: list[SessionOut]
+
+
+class ActivityIn(Schema):
+    partnership_id: UUID
+    delivered_by_id: UUID
+    name: str = Field(..., max_length=160)
+    sub_type_id: UUID
+    description: str = ""
+
+
+class SessionIn(Schema):
+    date: date
+    starts_at: time
+    ends_at: time
+    contact_hours: Decimal | None = None
+    venue: str = ""
+    online_link: str = ""
+    year_groups: list[int] = []
+    school_id: UUID | None = None
+    capacity: int | None = None
+    joint_partner_ids: list[UUID] = []
+
+
+class RegisterRowOut(Schema):
+    learner_id: UUID
+    status: str
+
+
+class RegisterIn(Schema):
+    add: list[UUID] = Field(default=[], description="Learners to put on the register.")
+    marks: dict[UUID, str] = Field(
+        default={}, description="Learner id → attended, absent or registered (not marked)."
+    )
+
+
+def _activity_out(activity: Activity) -> dict[str, Any]:
+    return {
+        "id": activity.pk,
+        "partnership_id": activity.partnership_id,
+        "delivered_by_id": activity.delivered_by_id,
+        "name": activity.name,
+        "activity_type": activity.sub_type.activity_type.name,
+        "sub_type": activity.sub_type.name,
+        "description": activity.description,
+        "sessions": list(activity.sessions.all()),
+    }
+
+
+def _visible_activity(request: HttpRequest, activity_id: UUID) -> Activity:
+    partnerships = organisation_policy.partnerships_visible_to(api_actor(request))
+    activity = (
+        Activity.objects.filter(pk=activity_id, partnership__in=partnerships)
+        .select_related("sub_type__activity_type", "delivered_by", "partnership")
+        .first()
+    )
+    if activity is None:
+        raise NotFound
+    return activity
+
+
+@activities_router.get("", response=list[ActivityOut], operation_id="activity_list")
+def activity_list_api(request: HttpRequest) -> Any:
+    partnerships = organisation_policy.partnerships_visible_to(api_actor(request))
+    activities = (
+        Activity.objects.filter(partnership__in=partnerships)
+        .select_related("sub_type__activity_type")
+        .prefetch_related("sessions")
+        .order_by("name")
+    )
+    return [_activity_out(activity) for activity in activities]
+
+
+@activities_router.post("", response={201: ActivityOut}, operation_id="activity_create")
+def activity_create_api(request: HttpRequest, body: ActivityIn) -> Any:
+    actor = api_actor(request)
+    partnership = (
+        organisation_policy.partnerships_visible_to(actor).filter(pk=body.partnership_id).first()
+    )
+    delivered_by = Organisation.objects.filter(pk=body.delivered_by_id).first()
+    if partnership is None or delivered_by is None or not may_deliver(actor, delivered_by):
+        raise NotFound
+    sub_type = ActivitySubType.objects.filter(pk=body.sub_type_id).first()
+    if sub_type is None:
+        raise ApplicationError("There is no such type of activity.", field="sub_type_id")
+    activity = activity_create(
+        actor=actor,
+        partnership=partnership,
+        delivered_by=delivered_by,
+        name=body.name,
+        sub_type=sub_type,
+        description=body.description,
+    )
+    return Status(201, _activity_out(activity))
+
+
+@activities_router.get("/{activity_id}", response=ActivityOut, operation_id="activity_get")
+def activity_get_api(request: HttpRequest, activity_id: UUID) -> Any:
+    return _activity_out(_visible_activity(request, activity_id))
+
+
+@activities_router.post(
+    "/{activity_id}/sessions", response={201: SessionOut}, operation_id="session_create"
+)
+def session_create_api(request: HttpRequest, activity_id: UUID, body: SessionIn) -> Any:
+    actor = api_actor(request)
+    activity = _visible_activity(request, activity_id)
+    if not may_deliver(actor, activity.delivered_by):
+        raise NotFound
+    members = activity.partnership.members.all()
+    school = members.filter(pk=body.school_id).first() if body.school_id else None
+    if body.school_id and school is None:
+        raise ApplicationError("The school is not a member of the partnership.", field="school_id")
+    partners = list(members.filter(pk__in=body.joint_partner_ids))
+    if len(partners) != len(set(body.joint_partner_ids)):
+        raise ApplicationError(
+            "Every joint partner must be a member of the partnership.", field="joint_partner_ids"
+        )
+    session = session_create(
+        actor=actor,
+        activity=activity,
+        details=SessionDetails(
+            date=body.date,
+            starts_at=body.starts_at,
+            ends_at=body.ends_at,
+            contact_hours=body.contact_hours,
+            venue=body.venue,
+            online_link=body.online_link,
+            year_groups=body.year_groups,
+            school=school,
+            capacity=body.capacity,
+            joint_partners=partners,
+        ),
+    )
+    return Status(201, session)
+
+
+def _session_for_register(request: HttpRequest, session_id: UUID) -> Session:
+    actor = api_actor(request)
+    partnerships = organisation_policy.partnerships_visible_to(actor)
+    session = (
+        Session.objects.filter(pk=session_id, activity__partnership__in=partnerships)
+        .select_related("activity__delivered_by")
+        .first()
+    )
+    if session is None or not may_take_register(actor, session):
+        raise NotFound
+    return session
+
+
+def _register(request: HttpRequest, session: Session) -> list[dict[str, Any]]:
+    named = learner_policy.visible_to(api_actor(request), needing=DataCategory.IDENTITY)
+    return [
+        {"learner_id": learner_id, "status": status}
+        for learner_id, status in session.register.filter(
+            learner__in=named.values("pk")
+        ).values_list("learner_id", "status")
+    ]
+
+
+@sessions_router.get(
+    "/{session_id}/register", response=list[RegisterRowOut], operation_id="register_get"
+)
+def register_get_api(request: HttpRequest, session_id: UUID) -> Any:
+    return _register(request, _session_for_register(request, session_id))
+
+
+@sessions_router.post(
+    "/{session_id}/register", response=list[RegisterRowOut], operation_id="register_update"
+)
+def register_update_api(request: HttpRequest, session_id: UUID, body: RegisterIn) -> Any:
+    actor = api_actor(request)
+    session = _session_for_register(request, session_id)
+    if body.add:
+        learners = list(learner_policy.visible_to(actor).filter(pk__in=body.add))
+        if len(learners) != len(set(body.add)):
+            raise ApplicationError("There is no such learner you can see.", field="add")
+        register_add(actor=actor, session=session, learners=learners)
+    if body.marks:
+        attendance_mark(actor=actor, session=session, marks=body.marks)
+    return _register(request, session)
+
+
+# --- Programmes --------------------------------------------------------------------------------
+
+
+class StageOut(Schema):
+    year_group: int
+    target_hours: Decimal
+    required_types: list[str]
+    optional_types: list[str]
+
+
+class ProgrammeOut(Schema):
+    id: UUID
+    partnership_id: UUID
+    name: str
+    rule_set_id: UUID | None
+    stages: list[StageOut]
+    enrolled: int
+
+
+class ProgressOut(Schema):
+    learner_id: UUID
+    year_group: int
+    status: str
+    hours: Decimal
+    target_hours: Decimal
+    missing_types: list[str]
+    reason: str
+    next_session_ids: list[UUID]
+
+
+class EnrolIn(Schema):
+    learner_ids: list[UUID] = []
+    from_rule_set: bool = Field(
+        default=False, description="Enrol every eligible learner you can see by name."
+    )
+
+
+class EnrolmentOut(Schema):
+    enrolled: list[UUID]
+    already_enrolled: list[UUID]
+
+
+def _visible_programme(request: HttpRequest, programme_id: UUID) -> Programme:
+    partnerships = organisation_policy.partnerships_visible_to(api_actor(request))
+    programme = Programme.objects.filter(pk=programme_id, partnership__in=partnerships).first()
+    if programme is None:
+        raise NotFound
+    return programme
+
+
+def _programme_out(programme: Programme) -> dict[str, Any]:
+    return {
+        "id": programme.pk,
+        "partnership_id": programme.partnership_id,
+        "name": programme.name,
+        "rule_set_id": programme.rule_set_id,
+        "stages": [
+            {
+                "year_group": stage.year_group,
+                "target_hours": stage.target_hours,
+                "required_types": [kind.key for kind in stage.required_types.all()],
+                "optional_types": [kind.key for kind in stage.optional_types.all()],
+            }
+            for stage in programme.stages.prefetch_related("required_types", "optional_types")
+        ],
+        "enrolled": Enrolment.objects.filter(programme=programme, left_on=None).count(),
+    }
+
+
+@programmes_router.get("", response=list[ProgrammeOut], operation_id="programme_list")
+def programme_list_api(request: HttpRequest) -> Any:
+    partnerships = organisation_policy.partnerships_visible_to(api_actor(request))
+    return [
+        _programme_out(programme)
+        for programme in Programme.objects.filter(partnership__in=partnerships)
+    ]
+
+
+@programmes_router.get("/{programme_id}", response=ProgrammeOut, operation_id="programme_get")
+def programme_get_api(request: HttpRequest, programme_id: UUID) -> Any:
+    return _programme_out(_visible_programme(request, programme_id))
+
+
+@programmes_router.get(
+    "/{programme_id}/progress", response=list[ProgressOut], operation_id="programme_progress"
+)
+def programme_progress_api(request: HttpRequest, programme_id: UUID) -> Any:
+    programme = _visible_programme(request, programme_id)
+    named = learner_policy.visible_to(api_actor(request), needing=DataCategory.IDENTITY)
+    keys = set(
+        named.filter(
+            pk__in=Enrolment.objects.filter(programme=programme, left_on=None).values("learner_id")
+        ).values_list("pk", flat=True)
+    )
+    progress = programme_progress(programme, learner_ids=keys)
+    suggestions = next_sessions(programme, progress)
+    return [
+        {
+            "learner_id": key,
+            "year_group": stage.year_group,
+            "status": stage.status,
+            "hours": stage.hours,
+            "target_hours": stage.target_hours,
+            "missing_types": list(stage.missing_types),
+            "reason": stage.reason,
+            "next_session_ids": [item.session.pk for item in suggestions.get(key, [])],
+        }
+        for key, stage in sorted(progress.items(), key=lambda item: str(item[0]))
+    ]
+
+
+@programmes_router.post(
+    "/{programme_id}/enrolments", response={201: EnrolmentOut}, operation_id="enrolment_create"
+)
+def enrolment_create_api(request: HttpRequest, programme_id: UUID, body: EnrolIn) -> Any:
+    actor = api_actor(request)
+    programme = _visible_programme(request, programme_id)
+    if not may_enrol(actor, programme.partnership):
+        raise NotFound
+    if body.from_rule_set:
+        change = enrol_eligible(actor=actor, programme=programme)
+    else:
+        learners = list(learner_policy.visible_to(actor).filter(pk__in=body.learner_ids))
+        if len(learners) != len(set(body.learner_ids)):
+            raise ApplicationError("There is no such learner you can see.", field="learner_ids")
+        change = enrol(actor=actor, programme=programme, learners=learners)
+    return Status(
+        201,
+        {
+            "enrolled": [enrolment.learner_id for enrolment in change.enrolled],
+            "already_enrolled": [learner.pk for learner in change.already_enrolled],
+        },
+    )
