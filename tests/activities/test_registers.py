@@ -243,3 +243,35 @@ def test_the_register_page_shows_and_marks_only_learners_the_person_may_see_by_n
         world.learner_school.pk: AttendanceStatus.ATTENDED,
         world.learner_gamma.pk: AttendanceStatus.REGISTERED,
     }
+
+
+def test_a_learners_journey_shows_what_every_partner_did(world: World) -> None:
+    alpha_session = _session(world, _masterclass(world))
+    beta_activity = activity_create(
+        actor=None,
+        partnership=world.north,
+        delivered_by=world.beta,
+        name="Beta campus day",
+        sub_type=_sub_type("Campus tour"),
+    )
+    beta_session = session_create(
+        actor=None,
+        activity=beta_activity,
+        details=SessionDetails(
+            date=date(2027, 1, 20), starts_at=time(9, 0), ends_at=time(12, 0), venue="Beta"
+        ),
+    )
+    learner = world.learner_alpha
+    for session in (alpha_session, beta_session):
+        register_add(actor=None, session=session, learners=[learner])
+    attendance_mark(actor=None, session=beta_session, marks={learner.pk: "attended"})
+    url = reverse("activities:learner", kwargs={"learner_id": learner.pk})
+    page = signed_in_client(world.users[Role.OUTREACH_OFFICER]).get(url).content.decode()
+    assert page.index("Beta campus day") < page.index("Year 10 science masterclass")  # newest first
+    assert "Campus visits: attended, 3 hours" in page
+    assert "Masterclasses: registered" in page
+    assert "3 contact hours in all" in page
+    assert learner.last_name in page
+    evaluator = signed_in_client(world.users[Role.EVALUATOR]).get(url).content.decode()
+    assert "Beta campus day" in evaluator
+    assert learner.last_name not in evaluator  # pseudonymised

@@ -393,6 +393,15 @@ def programme_progress(browse: Browse) -> Page:
     return page
 
 
+def learner_journey(browse: Browse) -> Page:
+    learner = browse.site.people["outreach"].learner("editable")
+    return _opened(
+        browse.as_person("outreach"),
+        f"/activities/learners/{learner.id}/",
+        f"Journey: {learner.name}",
+    )
+
+
 def page_not_found(browse: Browse) -> Page:
     return _opened(
         browse.as_person("admin"), f"/learners/{uuid.uuid4()}/", "Page not found", status=404
@@ -446,6 +455,7 @@ PAGES: dict[str, Callable[[Browse], Page]] = {
     "design a programme, with an error": design_a_programme_with_an_error,
     "programme": programme,
     "programme progress": programme_progress,
+    "learner journey": learner_journey,
     "page not found": page_not_found,
 }
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<uuid:activity_id>/", views.activity_detail_view, name="detail"),
     path("<uuid:activity_id>/sessions/new/", views.session_create_view, name="session_create"),
     path("sessions/<uuid:session_id>/register/", views.register_view, name="register"),
+    path("learners/<uuid:learner_id>/", views.learner_timeline_view, name="learner"),
     path(
         "programmes/<uuid:programme_id>/progress/",
         views.programme_progress_view,

@@ -4,6 +4,9 @@ taken on a phone or tablet."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -37,9 +40,11 @@ from widen.activities.services import (
     register_add,
     session_create,
 )
-from widen.core.exceptions import ApplicationError
+from widen.activities.templatetags.hours import hours as hours_text
+from widen.core.exceptions import ApplicationError, NotFound
 from widen.learners.models import Learner
 from widen.learners.permissions import learner_policy
+from widen.learners.selectors import learner_get, learner_pseudonym
 from widen.organisations.models import DataCategory, Organisation, Partnership
 from widen.organisations.permissions import organisation_policy
 from widen.programmes.models import Programme
@@ -316,5 +321,72 @@ def programme_progress_view(request: AuthenticatedRequest, programme_id: UUID) -
             "hidden": sum(
                 1 for key, stage in progress.items() if stage.status == status and key not in named
             ),
+        },
+    )
+
+
+# --- A learner's journey -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    day: date
+    what: str
+    detail: str
+    by: str
+
+
+@require_GET
+def learner_timeline_view(request: AuthenticatedRequest, learner_id: UUID) -> HttpResponse:
+    """Everything every partner did with a learner: sessions and programmes, newest first."""
+    try:
+        learner, access = learner_get(actor=request.user, learner_id=learner_id)
+    except NotFound as error:
+        raise Http404 from error
+    entries: list[TimelineEntry] = []
+    for row in learner.attendance.select_related(
+        "session__activity__sub_type__activity_type", "session__activity__delivered_by"
+    ):
+        session = row.session
+        status = AttendanceStatus(row.status).label.lower()
+        credited = (
+            f", {hours_text(session.contact_hours)} hours" if row.status == "attended" else ""
+        )
+        entries.append(
+            TimelineEntry(
+                session.date,
+                session.activity.name,
+                f"{session.activity.sub_type.activity_type.name}: {status}{credited}",
+                session.activity.delivered_by.name,
+            )
+        )
+    for enrolment in learner.enrolments.select_related("programme__partnership"):
+        entries.append(
+            TimelineEntry(
+                enrolment.joined_on,
+                enrolment.programme.name,
+                "joined the programme",
+                enrolment.programme.partnership.name,
+            )
+        )
+        if enrolment.left_on:
+            entries.append(
+                TimelineEntry(
+                    enrolment.left_on,
+                    enrolment.programme.name,
+                    f"left the programme: {enrolment.leaving_reason}",
+                    enrolment.programme.partnership.name,
+                )
+            )
+    entries.sort(key=lambda entry: entry.day, reverse=True)
+    return render(
+        request,
+        "activities/learner_timeline.html",
+        {
+            "learner": learner,
+            "access": access,
+            "pseudonym": learner_pseudonym(learner.id),
+            "entries": entries,
+            "hours": contact_hours([learner.pk]).get(learner.pk, Decimal(0)),
         },
     )
