@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,14 @@ from stdnum.gb import upn as stdnum_upn
 
 from widen.accounts.models import Role, User
 from widen.accounts.services import membership_set, totp_device_create, user_create
+from widen.activities.models import Activity, Attendance
+from widen.activities.services import (
+    SessionDetails,
+    activity_create,
+    attendance_mark,
+    register_add,
+    session_create,
+)
 from widen.core import request_context
 from widen.core.academic_years import AcademicYear, age_on
 from widen.core.identifiers import uln_check_digit
@@ -51,6 +59,8 @@ from widen.organisations.models import (
     PartnershipMember,
     SpecialCategoryCondition,
 )
+from widen.programmes.models import ActivitySubType, ActivityType, Enrolment, Programme
+from widen.programmes.services import StagePlan, enrol_eligible, programme_create
 from widen.reference.reading import DatasetError
 from widen.reference.services import dataset_load
 from widen.targeting.models import RuleSet
@@ -327,7 +337,8 @@ def demo_build(
         _check_nothing_in_the_way()
         _build(learners=learners, seed=seed)
         area_profiles_compute()
-        _create_rule_sets()
+        own_rule_set = _create_rule_sets()
+        _create_activities_and_programme(own_rule_set, seed=seed)
         return DemoResult(
             built=True, counts=demo_counts(), logins=demo_logins(), open_data=open_data
         )
@@ -343,9 +354,9 @@ DEMO_RULE_SET_DEFINITION: dict[str, Any] = {
 }
 
 
-def _create_rule_sets() -> None:
+def _create_rule_sets() -> RuleSet:
     """A rule set of the partnership's own and the shipped presets its agreements allow, worked
-    out for every learner."""
+    out for every learner. Returns the partnership's own."""
     partnership = Partnership.objects.get(name=PARTNERSHIP_NAME)
     own = rule_set_create(
         actor=None,
@@ -357,6 +368,118 @@ def _create_rule_sets() -> None:
     presets, _ = rule_set_presets_add(actor=None, partnership=partnership)
     for rule_set in (own, *presets):
         eligibility_compute(rule_set)
+    return own
+
+
+DEMO_PROGRAMME = "Learner Progression Programme"
+# Year group → (target hours, required activity types, optional activity types)
+DEMO_STAGES: dict[int, tuple[int, tuple[str, ...], tuple[str, ...]]] = {
+    9: (4, ("campus_visits",), ("masterclasses",)),
+    10: (6, ("iag",), ("masterclasses", "mentoring")),
+    11: (6, ("iag", "skills_attainment"), ("mentoring",)),
+    12: (8, ("summer_schools",), ("iag", "masterclasses")),
+    13: (6, ("iag",), ("parents_carers",)),
+}
+# (activity, sub-type, delivered by, year groups, start, end, days from today for its sessions)
+DEMO_ACTIVITIES = (
+    (
+        "Year 10 science masterclass",
+        "Subject masterclass",
+        QMUL,
+        (10,),
+        (13, 30),
+        (15, 30),
+        (-30, 21),
+    ),
+    (
+        "Student finance talk",
+        "Student finance talk",
+        QMUL,
+        (10, 11, 13),
+        (10, 0),
+        (11, 0),
+        (-10, 14),
+    ),
+    ("Campus tour and taster lecture", "Campus tour", UEL, (9,), (9, 30), (12, 30), (-20, 28)),
+)
+DEMO_SCHOOLS_PER_ACTIVITY = 3
+DEMO_PUPILS_PER_SESSION = 20
+DEMO_ATTENDANCE_RATE = 0.8
+
+
+def _create_activities_and_programme(rule_set: RuleSet, *, seed: int) -> None:
+    """A Learner Progression Programme for the rule set's learners, and activities with
+    sessions at the schools most of QMUL's and UEL's learners attend: past sessions with their
+    registers marked, and upcoming ones (the next suggested sessions)."""
+    rng = random.Random(seed + 7)  # noqa: S311 - invented attendance, not secrets
+    partnership = Partnership.objects.get(name=PARTNERSHIP_NAME)
+    kinds = {kind.key: kind for kind in ActivityType.objects.all()}
+    programme = programme_create(
+        actor=None,
+        partnership=partnership,
+        name=DEMO_PROGRAMME,
+        description="Sustained outreach from Year 9 to Year 13 for the target learners.",
+        rule_set=rule_set,
+        stages=[
+            StagePlan(
+                year,
+                Decimal(hours),
+                [kinds[key] for key in required],
+                [kinds[key] for key in optional],
+            )
+            for year, (hours, required, optional) in DEMO_STAGES.items()
+        ],
+    )
+    enrol_eligible(actor=None, programme=programme)
+    today = timezone.localdate()
+    for name, sub_type_name, deliverer, years, starts, ends, days in DEMO_ACTIVITIES:
+        organisation = Organisation.objects.get(name=deliverer)
+        activity = activity_create(
+            actor=None,
+            partnership=partnership,
+            delivered_by=organisation,
+            name=name,
+            sub_type=ActivitySubType.objects.get(name=sub_type_name, partnership=None),
+        )
+        held = Learner.objects.filter(organisation=organisation).exclude(school=None)
+        schools = [
+            school_id
+            for school_id, _ in Counter(held.values_list("school_id", flat=True)).most_common(
+                DEMO_SCHOOLS_PER_ACTIVITY
+            )
+        ]
+        for school_id in schools:
+            school = Organisation.objects.get(pk=school_id)
+            pupils = [
+                learner
+                for learner in held.filter(school=school).order_by("last_name", "first_name")
+                if learner.year_group() in years
+            ][:DEMO_PUPILS_PER_SESSION]
+            for offset in days:
+                session = session_create(
+                    actor=None,
+                    activity=activity,
+                    details=SessionDetails(
+                        date=today + timedelta(days=offset),
+                        starts_at=time(*starts),
+                        ends_at=time(*ends),
+                        venue="Mile End campus" if deliverer == QMUL else "Docklands campus",
+                        year_groups=list(years),
+                        school=school,
+                        capacity=30,
+                    ),
+                )
+                if offset > 0 or not pupils:
+                    continue
+                register_add(actor=None, session=session, learners=pupils)
+                attendance_mark(
+                    actor=None,
+                    session=session,
+                    marks={
+                        learner.pk: "attended" if rng.random() < DEMO_ATTENDANCE_RATE else "absent"
+                        for learner in pupils
+                    },
+                )
 
 
 def demo_delete() -> None:
@@ -369,8 +492,11 @@ def demo_delete() -> None:
         )
         # Parents, carers and consent records first, with their learners loaded, so that
         # auditing each deletion needs no query of its own.
-        for model in (ParentCarer, ConsentRecord):
+        for model in (ParentCarer, ConsentRecord, Attendance, Enrolment):
             model.objects.filter(learner__in=learners).select_related("learner").delete()
+        if partnership is not None:
+            Activity.objects.filter(partnership=partnership).delete()
+            Programme.objects.filter(partnership=partnership).delete()
         learners.delete()
         _demo_users().delete()
         if partnership is None:

@@ -18,11 +18,14 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from widen.accounts.models import Membership, Role, User
+from widen.activities.models import Attendance, Session
+from widen.activities.progress import next_sessions, programme_progress
 from widen.audit.models import AuditEvent
 from widen.core.academic_years import age_on
 from widen.core.identifiers import normalise_upn, validate_uln
 from widen.demo.builder import (
     DEMO_PASSWORD,
+    DEMO_PROGRAMME,
     DEMO_URL,
     DEMO_USERNAMES,
     PARTNERSHIP_NAME,
@@ -41,6 +44,7 @@ from widen.organisations.models import (
     Partnership,
     PartnershipMember,
 )
+from widen.programmes.models import Programme
 
 pytestmark = pytest.mark.django_db
 
@@ -290,3 +294,24 @@ def test_school_staff_see_just_the_pupils_their_school_holds(output: str) -> Non
     assert not access.sees_special_category
     officer = User.objects.get(username="outreach.officer")
     assert not learner_policy.visible_to(officer).filter(organisation=school).exists()
+
+
+def test_the_demo_runs_a_progression_programme_with_registers_taken(output: str) -> None:
+    programme = Programme.objects.get(name=DEMO_PROGRAMME)
+    assert list(programme.stages.values_list("year_group", flat=True)) == [9, 10, 11, 12, 13]
+    assert programme.rule_set is not None
+    enrolled = programme.enrolments.filter(left_on=None).count()
+    eligible = programme.rule_set.results.filter(eligible=True).count()
+    assert 0 < enrolled == eligible
+    today = timezone.localdate()
+    assert Session.objects.filter(date__lt=today).exists()
+    assert Session.objects.filter(date__gt=today).exists()
+    attended = Attendance.objects.filter(status="attended").count()
+    assert 0 < attended < Attendance.objects.count()  # some were absent
+    progress = programme_progress(programme)
+    assert {stage.status for stage in progress.values()} >= {"behind"}
+    assert any(next_sessions(programme, progress).values())
+    assert "Year " in next(iter(progress.values())).reason
+    # Building again over it changes nothing; --reset removes and rebuilds it.
+    run_demo(reset=True)
+    assert Programme.objects.filter(name=DEMO_PROGRAMME).count() == 1
