@@ -230,7 +230,7 @@ def staged_rows(
         for name, value in (constants or {}).items()
     }
     frame = frame.with_columns(pl.lit(value).alias(name) for name, value in fixed.items())
-    # A column with nothing but nulls has no type Arrow can write: it is written as empty text.
+    # A column with nothing but nulls has no type Arrow can write: it goes as a text column.
     frame = frame.with_columns(
         pl.col(name).cast(pl.Utf8) for name, kind in frame.schema.items() if kind == pl.Null
     )
