@@ -48,6 +48,20 @@ def test_a_partnership_admin_designs_a_programme_stage_by_stage(world: World) ->
         },
     )
     assert "Plan at least one stage" in refused.content.decode()
+    without_hours = admin.post(
+        url,
+        {
+            "name": "LPP",
+            "sustained_hours": "10",
+            "sustained_activities": "3",
+            "sustained_years": "2",
+            "year_12_required": [str(iag.pk)],
+        },
+    )
+    assert "Give Year 12 target hours, or untick its activity types." in (
+        without_hours.content.decode()
+    )
+    assert not Programme.objects.filter(name="LPP").exists()
     response = admin.post(
         url,
         {

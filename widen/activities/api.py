@@ -133,9 +133,7 @@ def activity_list_api(request: HttpRequest) -> Any:
 @activities_router.post("", response={201: ActivityOut}, operation_id="activity_create")
 def activity_create_api(request: HttpRequest, body: ActivityIn) -> Any:
     actor = api_actor(request)
-    partnership = (
-        organisation_policy.partnerships_visible_to(actor).filter(pk=body.partnership_id).first()
-    )
+    partnership = organisation_policy.partnership_visible_to(actor, body.partnership_id)
     delivered_by = Organisation.objects.filter(pk=body.delivered_by_id).first()
     if partnership is None or delivered_by is None or not may_deliver(actor, delivered_by):
         raise NotFound

@@ -88,12 +88,9 @@ def activity_list_view(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def activity_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> HttpResponse:
-    try:
-        partnership = organisation_policy.partnerships_visible_to(request.user).get(
-            pk=partnership_id
-        )
-    except Partnership.DoesNotExist as error:
-        raise Http404 from error
+    partnership = organisation_policy.partnership_visible_to(request.user, partnership_id)
+    if partnership is None:
+        raise Http404
     deliverers = _deliverers(request, partnership)
     if not deliverers.exists():
         raise Http404

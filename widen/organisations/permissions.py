@@ -26,6 +26,10 @@ class OrganisationPolicy:
             id__in=Partnership.objects.filter(members__memberships__user=actor).values("id")
         )
 
+    def partnership_visible_to(self, actor: Any, partnership_id: Any) -> Partnership | None:
+        """The partnership, if `actor` sees it (else None: the same as one that is not there)."""
+        return self.partnerships_visible_to(actor).filter(pk=partnership_id).first()
+
     def visible_to(self, actor: Any) -> QuerySet[Organisation]:
         if not _signed_in(actor):
             return Organisation.objects.none()

@@ -53,6 +53,17 @@ class ProgrammeForm(forms.Form):
                     widget=forms.CheckboxSelectMultiple,
                 )
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for year in PROGRAMME_YEAR_GROUPS:
+            chosen = cleaned.get(f"year_{year}_required") or cleaned.get(f"year_{year}_optional")
+            if chosen and cleaned.get(f"year_{year}_hours") is None:
+                self.add_error(
+                    f"year_{year}_hours",
+                    f"Give Year {year} target hours, or untick its activity types.",
+                )
+        return cleaned
+
     def stage_fields(self) -> list[tuple[int, Any, Any, Any]]:
         return [
             (

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from widen.accounts.models import Membership, Role, User
+from widen.accounts.models import Role, User
+from widen.accounts.selectors import holds_role_in_partnership
 from widen.core.exceptions import ApplicationError
 from widen.learners.models import Learner
 from widen.learners.permissions import learner_policy
@@ -25,19 +26,11 @@ ENROLLING_ROLES = (Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN, Role.OUTREAC
 
 
 def may_design_programmes(actor: Any, partnership: Partnership) -> bool:
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    return Membership.objects.filter(
-        user=actor, role=Role.PARTNERSHIP_ADMIN, organisation__in=partnership.members.all()
-    ).exists()
+    return holds_role_in_partnership(actor, partnership, [Role.PARTNERSHIP_ADMIN])
 
 
 def may_enrol(actor: Any, partnership: Partnership) -> bool:
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    return Membership.objects.filter(
-        user=actor, role__in=ENROLLING_ROLES, organisation__in=partnership.members.all()
-    ).exists()
+    return holds_role_in_partnership(actor, partnership, ENROLLING_ROLES)
 
 
 @dataclass

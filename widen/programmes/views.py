@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from widen.accounts.requests import AuthenticatedRequest
 from widen.core.exceptions import ApplicationError
-from widen.organisations.models import Partnership
 from widen.organisations.permissions import organisation_policy
 from widen.programmes.forms import ProgrammeForm
 from widen.programmes.models import Enrolment, Programme
@@ -59,12 +58,9 @@ def programme_list_view(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def programme_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> HttpResponse:
-    try:
-        partnership = organisation_policy.partnerships_visible_to(request.user).get(
-            pk=partnership_id
-        )
-    except Partnership.DoesNotExist as error:
-        raise Http404 from error
+    partnership = organisation_policy.partnership_visible_to(request.user, partnership_id)
+    if partnership is None:
+        raise Http404
     if not may_design_programmes(request.user, partnership):
         raise Http404
     form = ProgrammeForm(request.POST or None, partnership=partnership)

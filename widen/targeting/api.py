@@ -157,9 +157,7 @@ def rule_set_list_api(request: HttpRequest) -> Any:
 @rule_sets_router.post("", response={201: RuleSetOut}, operation_id="rule_set_create")
 def rule_set_create_api(request: HttpRequest, body: RuleSetIn) -> Any:
     actor = api_actor(request)
-    partnership = (
-        organisation_policy.partnerships_visible_to(actor).filter(pk=body.partnership_id).first()
-    )
+    partnership = organisation_policy.partnership_visible_to(actor, body.partnership_id)
     if partnership is None or not may_manage_rule_sets(actor, partnership):
         raise NotFound
     agreement = (

@@ -19,7 +19,8 @@ from django.db.models import IntegerField, Max, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from widen.accounts.models import ROLE_CAPABILITIES, Membership, User
+from widen.accounts.models import ROLE_CAPABILITIES, User
+from widen.accounts.selectors import holds_role_in_partnership
 from widen.core.academic_years import AcademicYear
 from widen.core.bulk import read_frame, staged_rows
 from widen.core.exceptions import ApplicationError
@@ -118,13 +119,7 @@ PRESETS: dict[str, dict[str, Any]] = {
 
 
 def may_manage_rule_sets(actor: Any, partnership: Partnership) -> bool:
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    return Membership.objects.filter(
-        user=actor,
-        role__in=MANAGING_ROLES,
-        organisation__in=partnership.members.all(),
-    ).exists()
+    return holds_role_in_partnership(actor, partnership, MANAGING_ROLES)
 
 
 def _check_lawful(

@@ -58,10 +58,10 @@ def postcode_lookup_view(request: HttpRequest) -> HttpResponse:
 
 
 def _partnership_or_404(request: HttpRequest, partnership_id: UUID) -> Partnership:
-    try:
-        return organisation_policy.partnerships_visible_to(request.user).get(pk=partnership_id)
-    except Partnership.DoesNotExist as error:
-        raise Http404 from error
+    partnership = organisation_policy.partnership_visible_to(request.user, partnership_id)
+    if partnership is None:
+        raise Http404
+    return partnership
 
 
 def _rule_set_or_404(request: HttpRequest, rule_set_id: UUID) -> RuleSet:
