@@ -357,6 +357,12 @@ def request_body(world: World, name: str, role: str, counter: int) -> dict[str, 
         return {"date": "2026-12-02", "starts_at": "13:00", "ends_at": "14:00", "venue": "Hall"}
     if name == "api:register_update_api":
         return {"add": [str(world.learner_school.id)]}
+    if name == "api:programme_create_api":
+        return {
+            "partnership_id": str(world.north.id),
+            "name": f"Matrix API programme {counter}",
+            "stages": [{"year_group": 10, "target_hours": "6", "required_types": ["iag"]}],
+        }
     if name == "api:enrolment_create_api":
         return {"learner_ids": [str(world.learner_alpha.id)]}
     if name == "activities:register":

@@ -125,6 +125,7 @@ def test_the_openapi_schema_describes_every_operation(world: World) -> None:
         "register_get",
         "register_update",
         "programme_list",
+        "programme_create",
         "programme_get",
         "programme_progress",
         "enrolment_create",

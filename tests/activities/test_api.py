@@ -14,6 +14,7 @@ from widen.accounts.models import Role
 from widen.activities.models import Attendance
 from widen.activities.progress import year_elapsed
 from widen.programmes.models import ActivitySubType, ActivityType, Programme
+from widen.targeting.models import RuleSet
 from widen.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +96,135 @@ def test_programme_enrolment_and_progress_through_the_api(world: World) -> None:
         {"year_group": 10, "target_hours": "6.00", "required_types": ["iag"], "optional_types": []}
     ]
     assert shown["enrolled"] == 1
+    assert shown["sustained_engagement"] == {
+        "hours": "10.00",
+        "activities": 3,
+        "academic_years": 2,
+    }
+    assert progress[0]["organisation_id"] == str(world.learner_alpha.organisation_id)
+
+
+def _design(world: World, role: str = Role.PARTNERSHIP_ADMIN, **changes: Any) -> Any:
+    body = {
+        "partnership_id": str(world.north.pk),
+        "name": "Aimhigher Learner Progression Programme",
+        "stages": [
+            {"year_group": 9, "target_hours": "4", "required_types": ["campus_visits"]},
+            {
+                "year_group": 10,
+                "target_hours": "6.5",
+                "required_types": ["iag"],
+                "optional_types": ["mentoring", "masterclasses"],
+            },
+        ],
+        "sustained_hours": "12",
+        "sustained_activities": 4,
+        "sustained_years": 2,
+        **changes,
+    }
+    return _call(world, "POST", "/programmes", body, role=role)
+
+
+def test_a_partnership_admin_designs_a_programme_through_the_api(world: World) -> None:
+    designed = _design(world)
+    assert designed.status_code == 201, designed.content
+    programme = designed.json()
+    assert programme["stages"] == [
+        {
+            "year_group": 9,
+            "target_hours": "4.00",
+            "required_types": ["campus_visits"],
+            "optional_types": [],
+        },
+        {
+            "year_group": 10,
+            "target_hours": "6.50",
+            "required_types": ["iag"],
+            "optional_types": ["mentoring", "masterclasses"],
+        },
+    ]
+    assert programme["sustained_engagement"] == {
+        "hours": "12.00",
+        "activities": 4,
+        "academic_years": 2,
+    }
+    # The designed programme is the one the pages and the progress measure use.
+    saved = Programme.objects.get(pk=programme["id"])
+    assert saved.partnership == world.north
+    assert [stage.year_group for stage in saved.stages.all()] == [9, 10]
+    listed = _call(world, "GET", "/programmes", role=Role.OUTREACH_OFFICER).json()
+    assert programme["id"] in [row["id"] for row in listed]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"stages": [{"year_group": 10, "target_hours": "6", "required_types": ["juggling"]}]},
+            "Year 10: there is no activity type juggling.",
+        ),
+        (
+            {"stages": [{"year_group": 8, "target_hours": "6"}]},
+            "Stages run from Year 9 to Year 13 (8 is not one).",
+        ),
+        (
+            {
+                "stages": [
+                    {"year_group": 11, "target_hours": "6"},
+                    {"year_group": 11, "target_hours": "3"},
+                ]
+            },
+            "Year 11 has more than one stage.",
+        ),
+        (
+            {"stages": [{"year_group": 12, "target_hours": "0"}]},
+            "Year 12: target hours must be more than 0 and at most 500.",
+        ),
+        (
+            {
+                "stages": [
+                    {
+                        "year_group": 12,
+                        "target_hours": "5",
+                        "required_types": ["iag"],
+                        "optional_types": ["iag"],
+                    }
+                ]
+            },
+            "Year 12: an activity type is either required or optional.",
+        ),
+        ({"stages": []}, "Plan at least one stage (a year group)."),
+        ({"name": "   "}, "Give the programme a name."),
+    ],
+)
+def test_a_badly_designed_programme_is_refused_with_its_reason(
+    world: World, changes: dict[str, Any], message: str
+) -> None:
+    refused = _design(world, **changes)
+    assert refused.status_code == 400
+    assert message in refused.content.decode()
+    assert not Programme.objects.exists()
+
+
+def test_only_the_partnerships_admins_design_programmes(world: World) -> None:
+    for role in (Role.OUTREACH_OFFICER, Role.SCHOOL_STAFF, Role.EVALUATOR):
+        assert _design(world, role=role).status_code == 404
+    stranger = _design(world, partnership_id=str(world.south.pk))
+    assert stranger.status_code == 404
+    assert not Programme.objects.exists()
+
+
+def test_a_programme_cannot_use_another_partnerships_rule_set(world: World) -> None:
+    foreign = RuleSet.objects.create(partnership=world.south, name="Their rule set")
+    refused = _design(world, rule_set_id=str(foreign.pk))
+    assert refused.status_code == 400
+    assert "Choose one of the partnership's rule sets." in refused.content.decode()
+    assert not Programme.objects.exists()
+
+
+def test_the_same_programme_name_twice_is_refused(world: World) -> None:
+    assert _design(world).status_code == 201
+    again = _design(world, name="aimhigher learner progression programme")
+    assert again.status_code == 400
+    assert "There is already a programme called" in again.content.decode()
+    assert Programme.objects.count() == 1

@@ -14,12 +14,17 @@ from pydantic import Field
 
 from widen.activities.models import Activity, Session
 from widen.activities.progress import next_sessions, programme_progress
+from widen.activities.selectors import (
+    activity_get,
+    activity_list,
+    register_rows,
+    session_for_register,
+)
 from widen.activities.services import (
     SessionDetails,
     activity_create,
     attendance_mark,
     may_deliver,
-    may_take_register,
     register_add,
     session_create,
 )
@@ -28,8 +33,17 @@ from widen.learners.permissions import learner_policy
 from widen.organisations.api import api_actor
 from widen.organisations.models import DataCategory, Organisation
 from widen.organisations.permissions import organisation_policy
-from widen.programmes.models import ActivitySubType, Enrolment, Programme
-from widen.programmes.services import enrol, enrol_eligible, may_enrol
+from widen.programmes.models import ActivitySubType, ActivityType, Enrolment, Programme
+from widen.programmes.selectors import programme_get, programme_list
+from widen.programmes.services import (
+    StagePlan,
+    enrol,
+    enrol_eligible,
+    may_design_programmes,
+    may_enrol,
+    programme_create,
+)
+from widen.targeting.models import RuleSet
 
 activities_router = Router(tags=["activities"])
 sessions_router = Router(tags=["activities"])
@@ -107,25 +121,13 @@ def _activity_out(activity: Activity) -> dict[str, Any]:
 
 
 def _visible_activity(request: HttpRequest, activity_id: UUID) -> Activity:
-    partnerships = organisation_policy.partnerships_visible_to(api_actor(request))
-    activity = (
-        Activity.objects.filter(pk=activity_id, partnership__in=partnerships)
-        .select_related("sub_type__activity_type", "delivered_by", "partnership")
-        .first()
-    )
-    if activity is None:
-        raise NotFound
-    return activity
+    return activity_get(actor=api_actor(request), activity_id=activity_id)
 
 
 @activities_router.get("", response=list[ActivityOut], operation_id="activity_list")
 def activity_list_api(request: HttpRequest) -> Any:
-    partnerships = organisation_policy.partnerships_visible_to(api_actor(request))
     activities = (
-        Activity.objects.filter(partnership__in=partnerships)
-        .select_related("sub_type__activity_type")
-        .prefetch_related("sessions")
-        .order_by("name")
+        activity_list(actor=api_actor(request)).prefetch_related("sessions").order_by("name")
     )
     return [_activity_out(activity) for activity in activities]
 
@@ -193,24 +195,14 @@ def session_create_api(request: HttpRequest, activity_id: UUID, body: SessionIn)
 
 
 def _session_for_register(request: HttpRequest, session_id: UUID) -> Session:
-    actor = api_actor(request)
-    partnerships = organisation_policy.partnerships_visible_to(actor)
-    session = (
-        Session.objects.filter(pk=session_id, activity__partnership__in=partnerships)
-        .select_related("activity__delivered_by")
-        .first()
-    )
-    if session is None or not may_take_register(actor, session):
-        raise NotFound
-    return session
+    return session_for_register(actor=api_actor(request), session_id=session_id)
 
 
 def _register(request: HttpRequest, session: Session) -> list[dict[str, Any]]:
-    named = learner_policy.visible_to(api_actor(request), needing=DataCategory.IDENTITY)
     return [
         {"learner_id": learner_id, "status": status}
-        for learner_id, status in session.register.filter(
-            learner__in=named.values("pk")
+        for learner_id, status in register_rows(
+            actor=api_actor(request), session=session
         ).values_list("learner_id", "status")
     ]
 
@@ -248,17 +240,49 @@ class StageOut(Schema):
     optional_types: list[str]
 
 
+class SustainedOut(Schema):
+    hours: Decimal
+    activities: int
+    academic_years: int
+
+
 class ProgrammeOut(Schema):
     id: UUID
     partnership_id: UUID
     name: str
+    description: str
     rule_set_id: UUID | None
     stages: list[StageOut]
+    sustained_engagement: SustainedOut
     enrolled: int
+
+
+class StageIn(Schema):
+    year_group: int = Field(..., description="9 to 13.")
+    target_hours: Decimal = Field(..., description="Contact hours the stage asks for.")
+    required_types: list[str] = Field(
+        default=[], description="Activity type keys the stage needs (e.g. campus_visits)."
+    )
+    optional_types: list[str] = Field(default=[], description="Activity type keys it offers.")
+
+
+class ProgrammeIn(Schema):
+    partnership_id: UUID
+    name: str = Field(..., max_length=160)
+    description: str = ""
+    rule_set_id: UUID | None = Field(
+        default=None, description="The partnership's rule set saying who the programme is for."
+    )
+    stages: list[StageIn] = Field(..., description="One stage per year group, Year 9 to 13.")
+    sustained_hours: Decimal = Decimal("10")
+    sustained_activities: int = 3
+    sustained_years: int = 2
 
 
 class ProgressOut(Schema):
     learner_id: UUID
+    organisation_id: UUID = Field(..., description="The partner that holds the learner.")
+    school_id: UUID | None
     year_group: int
     status: str
     hours: Decimal
@@ -281,11 +305,7 @@ class EnrolmentOut(Schema):
 
 
 def _visible_programme(request: HttpRequest, programme_id: UUID) -> Programme:
-    partnerships = organisation_policy.partnerships_visible_to(api_actor(request))
-    programme = Programme.objects.filter(pk=programme_id, partnership__in=partnerships).first()
-    if programme is None:
-        raise NotFound
-    return programme
+    return programme_get(actor=api_actor(request), programme_id=programme_id)
 
 
 def _programme_out(programme: Programme) -> dict[str, Any]:
@@ -293,6 +313,7 @@ def _programme_out(programme: Programme) -> dict[str, Any]:
         "id": programme.pk,
         "partnership_id": programme.partnership_id,
         "name": programme.name,
+        "description": programme.description,
         "rule_set_id": programme.rule_set_id,
         "stages": [
             {
@@ -303,17 +324,67 @@ def _programme_out(programme: Programme) -> dict[str, Any]:
             }
             for stage in programme.stages.prefetch_related("required_types", "optional_types")
         ],
+        "sustained_engagement": {
+            "hours": programme.sustained_hours,
+            "activities": programme.sustained_activities,
+            "academic_years": programme.sustained_years,
+        },
         "enrolled": Enrolment.objects.filter(programme=programme, left_on=None).count(),
     }
 
 
+def _activity_types(keys: list[str], year_group: int) -> list[ActivityType]:
+    found = {kind.key: kind for kind in ActivityType.objects.filter(key__in=keys)}
+    unknown = sorted(set(keys) - set(found))
+    if unknown:
+        raise ApplicationError(
+            f"Year {year_group}: there is no activity type {', '.join(unknown)}.", field="stages"
+        )
+    return [found[key] for key in dict.fromkeys(keys)]
+
+
 @programmes_router.get("", response=list[ProgrammeOut], operation_id="programme_list")
 def programme_list_api(request: HttpRequest) -> Any:
-    partnerships = organisation_policy.partnerships_visible_to(api_actor(request))
-    return [
-        _programme_out(programme)
-        for programme in Programme.objects.filter(partnership__in=partnerships)
+    return [_programme_out(programme) for programme in programme_list(actor=api_actor(request))]
+
+
+@programmes_router.post("", response={201: ProgrammeOut}, operation_id="programme_create")
+def programme_create_api(request: HttpRequest, body: ProgrammeIn) -> Any:
+    """Design a programme: a stage per year group with its required and optional activity types
+    and target hours (the partnership's admins only)."""
+    actor = api_actor(request)
+    partnership = organisation_policy.partnership_visible_to(actor, body.partnership_id)
+    if partnership is None or not may_design_programmes(actor, partnership):
+        raise NotFound
+    rule_set = None
+    if body.rule_set_id is not None:
+        rule_set = RuleSet.objects.filter(pk=body.rule_set_id, partnership=partnership).first()
+        if rule_set is None:
+            raise ApplicationError(
+                "Choose one of the partnership's rule sets.", field="rule_set_id"
+            )
+    stages = [
+        StagePlan(
+            year_group=stage.year_group,
+            target_hours=stage.target_hours,
+            required_types=_activity_types(stage.required_types, stage.year_group),
+            optional_types=_activity_types(stage.optional_types, stage.year_group),
+        )
+        for stage in body.stages
     ]
+    programme = programme_create(
+        actor=actor,
+        partnership=partnership,
+        name=body.name,
+        description=body.description,
+        rule_set=rule_set,
+        stages=stages,
+        sustained_hours=body.sustained_hours,
+        sustained_activities=body.sustained_activities,
+        sustained_years=body.sustained_years,
+    )
+    programme.refresh_from_db()  # hours as stored (two decimal places), as a later GET shows them
+    return Status(201, _programme_out(programme))
 
 
 @programmes_router.get("/{programme_id}", response=ProgrammeOut, operation_id="programme_get")
@@ -327,16 +398,19 @@ def programme_get_api(request: HttpRequest, programme_id: UUID) -> Any:
 def programme_progress_api(request: HttpRequest, programme_id: UUID) -> Any:
     programme = _visible_programme(request, programme_id)
     named = learner_policy.visible_to(api_actor(request), needing=DataCategory.IDENTITY)
-    keys = set(
-        named.filter(
+    held = {
+        key: (organisation_id, school_id)
+        for key, organisation_id, school_id in named.filter(
             pk__in=Enrolment.objects.filter(programme=programme, left_on=None).values("learner_id")
-        ).values_list("pk", flat=True)
-    )
-    progress = programme_progress(programme, learner_ids=keys)
+        ).values_list("pk", "organisation_id", "school_id")
+    }
+    progress = programme_progress(programme, learner_ids=set(held))
     suggestions = next_sessions(programme, progress)
     return [
         {
             "learner_id": key,
+            "organisation_id": held[key][0],
+            "school_id": held[key][1],
             "year_group": stage.year_group,
             "status": stage.status,
             "hours": stage.hours,
