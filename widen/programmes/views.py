@@ -12,10 +12,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from widen.accounts.requests import AuthenticatedRequest
-from widen.core.exceptions import ApplicationError
+from widen.core.exceptions import ApplicationError, NotFound
 from widen.organisations.permissions import organisation_policy
 from widen.programmes.forms import ProgrammeForm
 from widen.programmes.models import Enrolment, Programme
+from widen.programmes.selectors import programme_get, programme_list
 from widen.programmes.services import (
     PROGRAMME_YEAR_GROUPS,
     StagePlan,
@@ -29,21 +30,16 @@ from widen.programmes.services import (
 
 
 def _programme_or_404(request: AuthenticatedRequest, programme_id: UUID) -> Programme:
-    partnerships = organisation_policy.partnerships_visible_to(request.user)
     try:
-        return Programme.objects.select_related("partnership", "rule_set").get(
-            pk=programme_id, partnership__in=partnerships
-        )
-    except Programme.DoesNotExist as error:
+        return programme_get(actor=request.user, programme_id=programme_id)
+    except NotFound as error:
         raise Http404 from error
 
 
 @require_GET
 def programme_list_view(request: AuthenticatedRequest) -> HttpResponse:
     partnerships = list(organisation_policy.partnerships_visible_to(request.user))
-    programmes = Programme.objects.filter(partnership__in=partnerships).select_related(
-        "partnership", "rule_set"
-    )
+    programmes = programme_list(actor=request.user)
     designing = [
         partnership
         for partnership in partnerships
