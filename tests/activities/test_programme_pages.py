@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from conftest import signed_in_client
 from widen.accounts.models import Role
@@ -155,3 +156,11 @@ def test_the_progress_page_lists_who_is_falling_behind_and_why(world: World) -> 
     assert "1 more held by members whose learners you cannot see by name" in page
     assert "Student finance talk</a> (Information, advice and guidance)" in page
     assert "Not yet: 2.5 hours, 1 activity, 1 year" in page
+    # Who is falling behind per partner: each learner counted under the partner holding them.
+    partners = page[
+        page.index("<caption>By partner") : page.index("</table>", page.index("By partner"))
+    ]
+    for partner in (world.alpha, world.gamma):
+        row = f"<tr><td>{escape(partner.name)}</td><td>1</td><td>0</td><td>0</td><td>0</td>"
+        assert row in partners, partners
+    assert escape(world.beta.name) not in partners  # holds no enrolled learner

@@ -253,6 +253,32 @@ def _uuids(values: list[str]) -> list[UUID]:
 # --- Progress on a programme -------------------------------------------------------------------
 
 
+def _progress_by(
+    progress: dict[Any, Any], engagement: dict[Any, Any], group_of: dict[Any, str]
+) -> list[tuple[str, int, int, int, int, str]]:
+    """Learners behind, on track, complete, with no stage, and sustained, per school or per
+    partner, the most behind first."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for key, stage in progress.items():
+        counts[group_of[key]][stage.status] += 1
+        if engagement[key].sustained:
+            counts[group_of[key]]["sustained"] += 1
+    return sorted(
+        (
+            (
+                group,
+                tally[BEHIND],
+                tally[ON_TRACK],
+                tally[COMPLETE],
+                tally[NO_STAGE],
+                f"{tally['sustained']} of {tally.total() - tally['sustained']}",
+            )
+            for group, tally in counts.items()
+        ),
+        key=lambda row: (-row[1], row[0]),
+    )
+
+
 @require_GET
 def programme_progress_view(request: AuthenticatedRequest, programme_id: UUID) -> HttpResponse:
     partnerships = organisation_policy.partnerships_visible_to(request.user)
@@ -265,22 +291,15 @@ def programme_progress_view(request: AuthenticatedRequest, programme_id: UUID) -
     progress = programme_progress(programme)
     learners = {
         learner.pk: learner
-        for learner in Learner.objects.filter(pk__in=list(progress)).select_related("school")
+        for learner in Learner.objects.filter(pk__in=list(progress)).select_related(
+            "school", "organisation"
+        )
     }
-    by_school: dict[str, Counter[str]] = defaultdict(Counter)
-    for key, stage in progress.items():
-        school = learners[key].school
-        by_school[school.name if school else "No school recorded"][stage.status] += 1
     status = request.GET.get("status", BEHIND)
     if status not in STATUS_LABELS:
         status = BEHIND
     named = {learner.pk for learner in _named(request, learners.values())}
     engagement = sustained_engagement(programme, list(progress))
-    sustained_by_school: Counter[str] = Counter()
-    for key, engaged in engagement.items():
-        if engaged.sustained:
-            school = learners[key].school
-            sustained_by_school[school.name if school else "No school recorded"] += 1
     chosen = {
         key: stage for key, stage in progress.items() if stage.status == status and key in named
     }
@@ -297,19 +316,18 @@ def programme_progress_view(request: AuthenticatedRequest, programme_id: UUID) -
         "activities/programme_progress.html",
         {
             "programme": programme,
-            "schools": sorted(
-                (
-                    (
-                        school,
-                        counts[BEHIND],
-                        counts[ON_TRACK],
-                        counts[COMPLETE],
-                        counts[NO_STAGE],
-                        f"{sustained_by_school[school]} of {sum(counts.values())}",
-                    )
-                    for school, counts in by_school.items()
-                ),
-                key=lambda row: (-row[1], row[0]),
+            "schools": _progress_by(
+                progress,
+                engagement,
+                {
+                    key: learner.school.name if learner.school else "No school recorded"
+                    for key, learner in learners.items()
+                },
+            ),
+            "partners": _progress_by(
+                progress,
+                engagement,
+                {key: learner.organisation.name for key, learner in learners.items()},
             ),
             "status": status,
             "status_label": STATUS_LABELS[status],
