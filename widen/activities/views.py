@@ -29,6 +29,7 @@ from widen.activities.progress import (
     programme_progress,
     sustained_engagement,
 )
+from widen.activities.selectors import activity_get, activity_list, session_for_register
 from widen.activities.services import (
     DELIVERING_ROLES,
     SessionDetails,
@@ -36,7 +37,6 @@ from widen.activities.services import (
     attendance_mark,
     contact_hours,
     may_deliver,
-    may_take_register,
     register_add,
     session_create,
 )
@@ -47,7 +47,7 @@ from widen.learners.permissions import learner_policy
 from widen.learners.selectors import learner_get, learner_pseudonym
 from widen.organisations.models import DataCategory, Organisation, Partnership
 from widen.organisations.permissions import organisation_policy
-from widen.programmes.models import Programme
+from widen.programmes.selectors import programme_get
 
 
 def _deliverers(request: AuthenticatedRequest, partnership: Partnership) -> Any:
@@ -61,23 +61,16 @@ def _deliverers(request: AuthenticatedRequest, partnership: Partnership) -> Any:
 
 
 def _activity_or_404(request: HttpRequest, activity_id: UUID) -> Activity:
-    partnerships = organisation_policy.partnerships_visible_to(request.user)
     try:
-        return Activity.objects.select_related(
-            "partnership", "delivered_by", "sub_type__activity_type"
-        ).get(pk=activity_id, partnership__in=partnerships)
-    except Activity.DoesNotExist as error:
+        return activity_get(actor=request.user, activity_id=activity_id)
+    except NotFound as error:
         raise Http404 from error
 
 
 @require_GET
 def activity_list_view(request: AuthenticatedRequest) -> HttpResponse:
     partnerships = list(organisation_policy.partnerships_visible_to(request.user))
-    activities = (
-        Activity.objects.filter(partnership__in=partnerships)
-        .select_related("partnership", "delivered_by", "sub_type__activity_type")
-        .order_by("partnership__name", "name")
-    )
+    activities = activity_list(actor=request.user).order_by("partnership__name", "name")
     planning = [partnership for partnership in partnerships if _deliverers(request, partnership)]
     return render(
         request,
@@ -165,16 +158,10 @@ def session_create_view(request: AuthenticatedRequest, activity_id: UUID) -> Htt
 
 
 def _session_or_404(request: HttpRequest, session_id: UUID) -> Session:
-    partnerships = organisation_policy.partnerships_visible_to(request.user)
     try:
-        session = Session.objects.select_related(
-            "activity__partnership", "activity__delivered_by", "school"
-        ).get(pk=session_id, activity__partnership__in=partnerships)
-    except Session.DoesNotExist as error:
+        return session_for_register(actor=request.user, session_id=session_id)
+    except NotFound as error:
         raise Http404 from error
-    if not may_take_register(request.user, session):
-        raise Http404
-    return session
 
 
 def _named(request: HttpRequest, learners: Any) -> list[Learner]:
@@ -281,12 +268,9 @@ def _progress_by(
 
 @require_GET
 def programme_progress_view(request: AuthenticatedRequest, programme_id: UUID) -> HttpResponse:
-    partnerships = organisation_policy.partnerships_visible_to(request.user)
     try:
-        programme = Programme.objects.select_related("partnership").get(
-            pk=programme_id, partnership__in=partnerships
-        )
-    except Programme.DoesNotExist as error:
+        programme = programme_get(actor=request.user, programme_id=programme_id)
+    except NotFound as error:
         raise Http404 from error
     progress = programme_progress(programme)
     learners = {
