@@ -397,3 +397,27 @@ class ImportColumnMapping(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SavedSearch(TimestampedModel):
+    """A learner list's filters a person saved under a name, to use again (say, to fill a
+    session's register). Only the allowlisted filters are kept (`LearnerFilters`); running it
+    always goes through `learner_list`, so it finds what its owner may see at the time."""
+
+    owner = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="saved_learner_searches"
+    )
+    name = models.CharField(max_length=100)
+    filters = models.JSONField(default=dict, help_text="Query parameters of the learner list.")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "saved searches"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "name"], name="saved_search_name_once_per_owner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
