@@ -365,6 +365,8 @@ def request_body(world: World, name: str, role: str, counter: int) -> dict[str, 
         }
     if name == "api:enrolment_create_api":
         return {"learner_ids": [str(world.learner_alpha.id)]}
+    if name == "programmes:enrolment_change":
+        return {"action": "enrol", "learner": str(world.learner_alpha.id)}
     if name == "activities:register":
         return {"action": "add", "learner": str(world.learner_school.id)}
     if name == "api:postcode_lookup_api":

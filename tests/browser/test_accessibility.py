@@ -393,6 +393,20 @@ def programme_progress(browse: Browse) -> Page:
     return page
 
 
+def programme_enrolments(browse: Browse) -> Page:
+    """A learner found by name, enrolled by hand, and shown with the form to record leaving."""
+    page = programme(browse)
+    page.get_by_role("link", name=re.compile(r"^Enrolments")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Enrolments:")
+    learner = browse.site.people["admin"].learner("editable")
+    page.get_by_label("Name or UPN").fill(learner.last_name)
+    page.get_by_role("button", name="Find").click()
+    page.get_by_role("button", name=f"Enrol {learner.name}").first.click()
+    expect(page.get_by_role("status")).to_contain_text(f"Enrolled {learner.name}")
+    expect(page.get_by_label(f"Why {learner.name} is leaving")).to_be_visible()
+    return page
+
+
 def learner_journey(browse: Browse) -> Page:
     learner = browse.site.people["outreach"].learner("editable")
     return _opened(
@@ -455,6 +469,7 @@ PAGES: dict[str, Callable[[Browse], Page]] = {
     "design a programme, with an error": design_a_programme_with_an_error,
     "programme": programme,
     "programme progress": programme_progress,
+    "programme enrolments": programme_enrolments,
     "learner journey": learner_journey,
     "page not found": page_not_found,
 }

@@ -6,11 +6,15 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from widen.core.exceptions import NotFound
+from widen.learners.models import Learner
+from widen.learners.permissions import learner_policy
+from widen.learners.selectors import MAX_SEARCH_LENGTH, LearnerFilters, learner_list
+from widen.organisations.models import DataCategory
 from widen.organisations.permissions import organisation_policy
-from widen.programmes.models import Programme
+from widen.programmes.models import Enrolment, Programme
 
 
 def programme_list(*, actor: Any) -> QuerySet[Programme]:
@@ -27,3 +31,54 @@ def programme_get(*, actor: Any, programme_id: UUID) -> Programme:
         return programme_list(actor=actor).get(pk=programme_id)
     except (Programme.DoesNotExist, ValueError) as error:
         raise NotFound from error
+
+
+def enrolment_list(*, actor: Any, programme: Programme) -> QuerySet[Enrolment]:
+    """Every period on the programme (current and past) of the learners `actor` sees by name,
+    current ones first, then by name."""
+    named = learner_policy.visible_to(actor, needing=DataCategory.IDENTITY)
+    return (
+        Enrolment.objects.filter(programme=programme, learner__in=named.values("pk"))
+        .annotate(
+            # A past period of a learner who has re-joined since: not offered re-joining again.
+            on_programme_now=Exists(
+                Enrolment.objects.filter(
+                    programme=programme, learner=OuterRef("learner"), left_on=None
+                )
+            )
+        )
+        .select_related("learner__school", "organisation")
+        .order_by(
+            F("left_on").desc(nulls_first=True),
+            "learner__last_name",
+            "learner__first_name",
+            "joined_on",
+        )
+    )
+
+
+def enrolment_hidden_count(*, actor: Any, programme: Programme) -> int:
+    """Learners on the programme now whom `actor` cannot see by name (counted, never named)."""
+    named = learner_policy.visible_to(actor, needing=DataCategory.IDENTITY)
+    return (
+        Enrolment.objects.filter(programme=programme, left_on=None)
+        .exclude(learner__in=named.values("pk"))
+        .count()
+    )
+
+
+MAX_ENROLMENT_SEARCH_RESULTS = 20
+
+
+def enrolment_search(*, actor: Any, programme: Programme, search: str) -> list[Learner]:
+    """Learners `actor` may enrol by hand: found by name or UPN among those they see by name,
+    held by the partnership's members, and not on the programme now."""
+    search = search.strip()[:MAX_SEARCH_LENGTH]
+    if not search:
+        return []
+    enrolled = Enrolment.objects.filter(programme=programme, left_on=None).values("learner_id")
+    return list(
+        learner_list(actor=actor, filters=LearnerFilters(search=search))
+        .filter(organisation__in=programme.partnership.members.all())
+        .exclude(pk__in=enrolled)[:MAX_ENROLMENT_SEARCH_RESULTS]
+    )

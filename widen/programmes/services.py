@@ -201,6 +201,12 @@ def enrolment_leave(
 ) -> Enrolment:
     if actor is not None and not may_enrol(actor, enrolment.programme.partnership):
         raise ApplicationError("Only the partnership's officers and admins may change enrolments.")
+    if actor is not None:
+        access = learner_policy.access(actor, enrolment.learner)
+        if access is None or DataCategory.IDENTITY not in access.categories:
+            raise ApplicationError(
+                "You may only change the enrolments of learners you see by name."
+            )
     if enrolment.left_on is not None:
         raise ApplicationError("This learner has already left the programme.")
     day = on or timezone.localdate()

@@ -7,22 +7,34 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from widen.accounts.requests import AuthenticatedRequest
 from widen.core.exceptions import ApplicationError, NotFound
+from widen.learners.permissions import learner_policy
+from widen.learners.selectors import MAX_SEARCH_LENGTH
+from widen.organisations.models import DataCategory
 from widen.organisations.permissions import organisation_policy
 from widen.programmes.forms import ProgrammeForm
 from widen.programmes.models import Enrolment, Programme
-from widen.programmes.selectors import programme_get, programme_list
+from widen.programmes.selectors import (
+    enrolment_hidden_count,
+    enrolment_list,
+    enrolment_search,
+    programme_get,
+    programme_list,
+)
 from widen.programmes.services import (
     PROGRAMME_YEAR_GROUPS,
     StagePlan,
+    enrol,
     enrol_eligible,
     enrolment_candidates,
     enrolment_candidates_for,
+    enrolment_leave,
     may_design_programmes,
     may_enrol,
     programme_create,
@@ -137,3 +149,80 @@ def programme_enrol_view(request: AuthenticatedRequest, programme_id: UUID) -> H
             request, f"Enrolled {count} learner{'s' if count != 1 else ''} from the rule set."
         )
     return redirect("programmes:detail", programme_id=programme.pk)
+
+
+ENROLMENTS_PER_PAGE = 50
+
+
+@require_GET
+def programme_enrolments_view(request: AuthenticatedRequest, programme_id: UUID) -> HttpResponse:
+    """Who is on the programme and who has left (the learners the person sees by name), and,
+    for those who enrol, adding a learner by hand, a learner leaving, and re-joining."""
+    programme = _programme_or_404(request, programme_id)
+    enrolling = may_enrol(request.user, programme.partnership)
+    search = str(request.GET.get("q", "") or "")[:MAX_SEARCH_LENGTH]
+    periods = Paginator(
+        enrolment_list(actor=request.user, programme=programme), ENROLMENTS_PER_PAGE
+    )
+    return render(
+        request,
+        "programmes/enrolments.html",
+        {
+            "programme": programme,
+            "page": periods.get_page(request.GET.get("page")),
+            "hidden": enrolment_hidden_count(actor=request.user, programme=programme),
+            "may_enrol": enrolling,
+            "search": search,
+            "found": (
+                enrolment_search(actor=request.user, programme=programme, search=search)
+                if enrolling
+                else []
+            ),
+        },
+    )
+
+
+@require_POST
+def programme_enrolment_change_view(
+    request: AuthenticatedRequest, programme_id: UUID
+) -> HttpResponse:
+    """Enrol one learner by hand (or again, after leaving), or record that one has left."""
+    programme = _programme_or_404(request, programme_id)
+    if not may_enrol(request.user, programme.partnership):
+        raise Http404
+    action = request.POST.get("action")
+    named = learner_policy.visible_to(request.user, needing=DataCategory.IDENTITY)
+    learner_id = _uuid_or_none(request.POST.get("learner"))
+    learner = named.filter(pk=learner_id).first() if learner_id else None
+    if learner is None or action not in {"enrol", "leave"}:
+        messages.error(request, "There is no such learner you can see by name.")
+        return redirect("programmes:enrolments", programme_id=programme.pk)
+    try:
+        if action == "enrol":
+            change = enrol(actor=request.user, programme=programme, learners=[learner])
+            if change.already_enrolled:
+                messages.info(request, f"{learner.display_name} is already on the programme.")
+            else:
+                messages.success(request, f"Enrolled {learner.display_name}.")
+        else:
+            current = Enrolment.objects.filter(
+                programme=programme, learner=learner, left_on=None
+            ).first()
+            if current is None:
+                raise ApplicationError(f"{learner.display_name} is not on the programme now.")
+            enrolment_leave(
+                actor=request.user,
+                enrolment=current,
+                reason=str(request.POST.get("reason", "")),
+            )
+            messages.success(request, f"Recorded that {learner.display_name} left.")
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("programmes:enrolments", programme_id=programme.pk)
+
+
+def _uuid_or_none(value: object) -> UUID | None:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None
