@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from widen.accounts.models import Membership, Role, User
+from widen.activities.hooks import attendance_changed
 from widen.activities.models import Activity, Attendance, AttendanceStatus, Session
 from widen.core.exceptions import ApplicationError
 from widen.learners.models import Learner
@@ -251,15 +252,17 @@ def attendance_mark(*, actor: User | None, session: Session, marks: Mapping[UUID
         raise ApplicationError("Only learners on the register can be marked; add them first.")
     _visible(actor, [on_register[key].learner for key in marks])
     marker = _marking_organisation(actor, session)
-    changed = 0
+    changed: list[Any] = []
     for key, status in marks.items():
         row = on_register[key]
         if row.status != status:
             row.status = status
             row.marked_by = marker
             row.save(update_fields=["status", "marked_by", "updated_at"])
-            changed += 1
-    return changed
+            changed.append(key)
+    # In this transaction: the reporting summaries of these learners change with their marks.
+    attendance_changed(changed)
+    return len(changed)
 
 
 def contact_hours(learner_ids: Iterable[Any]) -> dict[Any, Decimal]:

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "widen.targeting",
     "widen.programmes",
     "widen.activities",
+    "widen.reporting",
     "widen.demo",
 ]
 

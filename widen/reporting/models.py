@@ -1,0 +1,144 @@
+"""Summaries of attendance, kept up to date as attendance is written, so that the dashboard never
+adds up attendance while someone waits.
+
+Three tables, each worked out from attendance alone (`widen reporting rebuild` makes them again
+from scratch, and gives the same rows):
+
+* `LearnerActivityEngagement`: one row per learner per activity they attended (hours, sessions,
+  first and last date) — the grain of the monitoring export;
+* `LearnerEngagement`: one row per learner per partnership (hours, sessions, activities,
+  academic years, first and last date), with the learner's school and birth cohort as they were
+  when their attendance last changed;
+* `ReachCount`: per partnership, learners engaged, hours and sessions attended in total and by
+  school, year group (birth cohort), activity type and delivering partner.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from widen.activities.models import Activity
+from widen.learners.models import Learner
+from widen.organisations.models import Organisation, Partnership
+from widen.programmes.models import ActivityType
+
+
+class LearnerActivityEngagement(models.Model):
+    """What one learner attended of one activity (each session once, whoever marked it)."""
+
+    # Derived from the learner's attendance: an import's rollback or a merge may remove it and
+    # work it out again.
+    recomputed_from_learner = True
+
+    pk = models.CompositePrimaryKey("learner", "activity")
+    learner = models.ForeignKey(
+        Learner, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    # Copied from the activity so that the dashboard and the export need no join.
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    activity_type = models.ForeignKey(
+        ActivityType,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    delivered_by = models.ForeignKey(
+        Organisation,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    hours = models.DecimalField(max_digits=9, decimal_places=2)
+    sessions = models.PositiveIntegerField()
+    first_attended = models.DateField()
+    last_attended = models.DateField()
+
+    class Meta:
+        verbose_name = "learner's engagement with an activity"
+        verbose_name_plural = "learners' engagement with activities"
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} at {self.activity_id}: {self.hours} hours"
+
+
+class LearnerEngagement(models.Model):
+    """Everything one learner attended of one partnership's activities."""
+
+    recomputed_from_learner = True
+
+    pk = models.CompositePrimaryKey("learner", "partnership")
+    learner = models.ForeignKey(
+        Learner, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    # The learner's holder, school and birth cohort (the academic year their school year began
+    # in: Year = this academic year - cohort - 5) when their attendance last changed.
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    school = models.ForeignKey(
+        Organisation,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        null=True,
+        db_index=False,
+        db_constraint=False,
+    )
+    birth_cohort = models.PositiveSmallIntegerField()
+    hours = models.DecimalField(max_digits=9, decimal_places=2)
+    sessions = models.PositiveIntegerField()
+    activities = models.PositiveIntegerField()
+    academic_years = models.PositiveSmallIntegerField()
+    first_attended = models.DateField()
+    last_attended = models.DateField()
+
+    class Meta:
+        verbose_name = "learner's engagement"
+        verbose_name_plural = "learners' engagement"
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} in {self.partnership_id}: {self.hours} hours"
+
+
+class Dimension(models.TextChoices):
+    ALL = "all", "All learners engaged"
+    SCHOOL = "school", "School or college"
+    YEAR = "year", "Year group"
+    TYPE = "type", "Activity type"
+    PARTNER = "partner", "Delivering partner"
+
+
+class ReachCount(models.Model):
+    """Learners engaged, hours and sessions attended for one partnership, in total (dimension
+    "all") or for one school, birth cohort, activity type or delivering partner (the key: its
+    id, the cohort's year, or "" for learners with no school recorded)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    dimension = models.CharField(max_length=10, choices=Dimension.choices)
+    key = models.CharField(max_length=40, blank=True)
+    learners = models.IntegerField(default=0)
+    hours = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    sessions = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "dimension", "key"], name="reach_count_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension} {self.key}: {self.learners} learners"

@@ -1,0 +1,344 @@
+"""Keeping the attendance summaries (`widen.reporting.models`) up to date.
+
+`summaries_refresh(learner_ids)` runs inside the transaction that changed those learners'
+attendance (activities' `attendance_changed` hook): it locks the learners, replaces their summary
+rows with rows the database adds up from their attendance (one INSERT … SELECT … GROUP BY per
+table, never a loop per attendance row), and moves the partnership counts by the difference
+between their old and new rows. `summaries_rebuild()` makes every table again from all
+attendance with the same statements and the counts with a few GROUP BYs; both give the same rows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractYear
+
+from widen.activities.models import Attendance, AttendanceStatus
+from widen.learners.models import Learner
+from widen.reporting.models import (
+    Dimension,
+    LearnerActivityEngagement,
+    LearnerEngagement,
+    ReachCount,
+)
+
+CHUNK = 2_000  # learners refreshed per statement (SQLite binds at most 32,766 values)
+
+ACTIVITY_COLUMNS = (
+    "learner_id",
+    "activity_id",
+    "partnership_id",
+    "activity_type_id",
+    "delivered_by_id",
+    "hours",
+    "sessions",
+    "first_attended",
+    "last_attended",
+)
+LEARNER_COLUMNS = (
+    "learner_id",
+    "partnership_id",
+    "organisation_id",
+    "school_id",
+    "birth_cohort",
+    "hours",
+    "sessions",
+    "activities",
+    "academic_years",
+    "first_attended",
+    "last_attended",
+)
+
+
+def _academic_year(date_path: str) -> Case:
+    """The academic year (its first calendar year) a date falls in: September starts one."""
+    return Case(
+        When(**{f"{date_path}__month__gte": 9}, then=ExtractYear(date_path)),
+        default=ExtractYear(date_path) - Value(1),
+        output_field=IntegerField(),
+    )
+
+
+def _attended(learner_ids: Sequence[Any] | None) -> QuerySet[Attendance]:
+    rows = Attendance.objects.filter(status=AttendanceStatus.ATTENDED)
+    if learner_ids is not None:
+        rows = rows.filter(learner_id__in=learner_ids)
+    return rows.order_by()
+
+
+def learner_activity_rows(learner_ids: Sequence[Any] | None = None) -> QuerySet[Any]:
+    """One row per learner and activity attended, in the order of `ACTIVITY_COLUMNS`."""
+    return (
+        _attended(learner_ids)
+        .values_list(
+            "learner_id",
+            "session__activity_id",
+            "session__activity__partnership_id",
+            "session__activity__sub_type__activity_type_id",
+            "session__activity__delivered_by_id",
+        )
+        .annotate(
+            total_hours=Sum("session__contact_hours"),
+            session_count=Count("pk"),
+            first=Min("session__date"),
+            last=Max("session__date"),
+        )
+    )
+
+
+def learner_rows(learner_ids: Sequence[Any] | None = None) -> QuerySet[Any]:
+    """One row per learner and partnership, in the order of `LEARNER_COLUMNS`."""
+    return (
+        _attended(learner_ids)
+        .values_list(
+            "learner_id",
+            "session__activity__partnership_id",
+            "learner__organisation_id",
+            "learner__school_id",
+        )
+        .annotate(cohort=_academic_year("learner__date_of_birth"))
+        .annotate(
+            total_hours=Sum("session__contact_hours"),
+            session_count=Count("pk"),
+            activity_count=Count("session__activity_id", distinct=True),
+            year_count=Count(_academic_year("session__date"), distinct=True),
+            first=Min("session__date"),
+            last=Max("session__date"),
+        )
+    )
+
+
+def _insert_select(model: Any, columns: Sequence[str], rows: QuerySet[Any]) -> int:
+    """INSERT INTO the model's table the rows the query adds up (the database does the work).
+
+    The statement is the query Django compiles, with its parameters; the table and column names
+    come from the model."""
+    sql, params = rows.query.sql_with_params()
+    quote = connection.ops.quote_name
+    by_attname = {field.attname: field.column for field in model._meta.concrete_fields}
+    names = ", ".join(quote(by_attname[column]) for column in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(model._meta.db_table)} ({names}) {sql}",  # noqa: S608 - names from the model, values as parameters
+            params,
+        )
+        return int(cursor.rowcount)
+
+
+# --- The partnership counts ----------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    learners: int = 0
+    hours: Decimal = Decimal(0)
+    sessions: int = 0
+
+    def add(self, learners: int, hours: Decimal, sessions: int) -> None:
+        self.learners += learners
+        self.hours += hours
+        self.sessions += sessions
+
+
+CountKey = tuple[Any, str, str]  # (partnership id, dimension, key)
+
+
+def _key(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _contributions(
+    learner_rows_: Iterable[tuple[Any, ...]], activity_rows: Iterable[tuple[Any, ...]]
+) -> dict[CountKey, Tally]:
+    """What these summary rows add to the partnership counts.
+
+    `learner_rows_`: (partnership, school, cohort, hours, sessions); `activity_rows`:
+    (partnership, learner, activity type, delivering partner, hours, sessions)."""
+    tallies: dict[CountKey, Tally] = {}
+
+    def tally(key: CountKey) -> Tally:
+        return tallies.setdefault(key, Tally())
+
+    for partnership, school, cohort, hours, sessions in learner_rows_:
+        for dimension, key in (
+            (Dimension.ALL, ""),
+            (Dimension.SCHOOL, _key(school)),
+            (Dimension.YEAR, _key(cohort)),
+        ):
+            tally((partnership, dimension, key)).add(1, hours, sessions)
+    by_type: dict[tuple[Any, Any, Any], Tally] = {}
+    by_partner: dict[tuple[Any, Any, Any], Tally] = {}
+    for partnership, learner, activity_type, partner, hours, sessions in activity_rows:
+        by_type.setdefault((partnership, learner, activity_type), Tally()).add(0, hours, sessions)
+        by_partner.setdefault((partnership, learner, partner), Tally()).add(0, hours, sessions)
+    for grouped, dimension in ((by_type, Dimension.TYPE), (by_partner, Dimension.PARTNER)):
+        for (partnership, _, key), part in grouped.items():
+            tally((partnership, dimension, _key(key))).add(1, part.hours, part.sessions)
+    return tallies
+
+
+def _read(learner_ids: Sequence[Any]) -> dict[CountKey, Tally]:
+    learners = LearnerEngagement.objects.filter(learner_id__in=learner_ids).values_list(
+        "partnership_id", "school_id", "birth_cohort", "hours", "sessions"
+    )
+    activities = LearnerActivityEngagement.objects.filter(learner_id__in=learner_ids).values_list(
+        "partnership_id", "learner_id", "activity_type_id", "delivered_by_id", "hours", "sessions"
+    )
+    return _contributions(learners, activities)
+
+
+def _apply(before: dict[CountKey, Tally], after: dict[CountKey, Tally]) -> None:
+    """Move the partnership counts by (after - before)."""
+    changes: dict[CountKey, Tally] = {}
+    for key in before.keys() | after.keys():
+        old, new = before.get(key, Tally()), after.get(key, Tally())
+        change = Tally(
+            new.learners - old.learners, new.hours - old.hours, new.sessions - old.sessions
+        )
+        if change.learners or change.hours or change.sessions:
+            changes[key] = change
+    if not changes:
+        return
+    ReachCount.objects.bulk_create(
+        [
+            ReachCount(partnership_id=partnership, dimension=dimension, key=key)
+            for partnership, dimension, key in changes
+        ],
+        ignore_conflicts=True,
+    )
+    for (partnership, dimension, key), change in sorted(
+        changes.items(), key=lambda item: (str(item[0][0]), item[0][1], item[0][2])
+    ):
+        ReachCount.objects.filter(partnership_id=partnership, dimension=dimension, key=key).update(
+            learners=F("learners") + change.learners,
+            hours=F("hours") + change.hours,
+            sessions=F("sessions") + change.sessions,
+        )
+
+
+def _chunks(keys: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(keys), CHUNK):
+        yield keys[start : start + CHUNK]
+
+
+def summaries_refresh(learner_ids: Iterable[Any]) -> None:
+    """Work these learners' summaries out again from their attendance, and move the counts."""
+    keys = sorted({str(key) for key in learner_ids})
+    if not keys:
+        return
+    with transaction.atomic():
+        for chunk in _chunks(keys):
+            # One refresh of a learner at a time: two registers marked at once would otherwise
+            # both replace the same rows. Locked in key order, so two refreshes cannot deadlock.
+            list(
+                Learner.objects.select_for_update()
+                .filter(pk__in=chunk)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            before = _read(chunk)
+            LearnerActivityEngagement.objects.filter(learner_id__in=chunk).delete()
+            LearnerEngagement.objects.filter(learner_id__in=chunk).delete()
+            _insert_select(
+                LearnerActivityEngagement, ACTIVITY_COLUMNS, learner_activity_rows(chunk)
+            )
+            _insert_select(LearnerEngagement, LEARNER_COLUMNS, learner_rows(chunk))
+            _apply(before, _read(chunk))
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    learner_activities: int
+    learners: int
+    counts: int
+
+
+def _counts_from_tables() -> list[ReachCount]:
+    """Every partnership count, added up by the database from the summary tables."""
+    counted: list[ReachCount] = []
+    learners = LearnerEngagement.objects.order_by()
+    activities = LearnerActivityEngagement.objects.order_by()
+    totals = {
+        "engaged": Count("pk"),
+        "total_hours": Sum("hours"),
+        "session_count": Sum("sessions"),
+    }
+    for dimension, rows in (
+        (Dimension.ALL, learners.values_list("partnership_id", Value(""))),
+        (Dimension.SCHOOL, learners.values_list("partnership_id", "school_id")),
+        (Dimension.YEAR, learners.values_list("partnership_id", "birth_cohort")),
+    ):
+        for partnership, key, engaged, hours, sessions in rows.annotate(**totals):
+            counted.append(
+                ReachCount(
+                    partnership_id=partnership,
+                    dimension=dimension,
+                    key=_key(key),
+                    learners=engaged,
+                    hours=hours,
+                    sessions=sessions,
+                )
+            )
+    for dimension, field in (
+        (Dimension.TYPE, "activity_type_id"),
+        (Dimension.PARTNER, "delivered_by_id"),
+    ):
+        grouped = activities.values_list("partnership_id", field).annotate(
+            engaged=Count("learner_id", distinct=True),
+            total_hours=Sum("hours"),
+            session_count=Sum("sessions"),
+        )
+        for partnership, key, engaged, hours, sessions in grouped:
+            counted.append(
+                ReachCount(
+                    partnership_id=partnership,
+                    dimension=dimension,
+                    key=_key(key),
+                    learners=engaged,
+                    hours=hours,
+                    sessions=sessions,
+                )
+            )
+    return counted
+
+
+def summaries_rebuild() -> Rebuilt:
+    """Make every summary again from all attendance (`widen reporting rebuild`)."""
+    with transaction.atomic():
+        ReachCount.objects.all().delete()
+        LearnerActivityEngagement.objects.all().delete()
+        LearnerEngagement.objects.all().delete()
+        activities = _insert_select(
+            LearnerActivityEngagement, ACTIVITY_COLUMNS, learner_activity_rows()
+        )
+        learners = _insert_select(LearnerEngagement, LEARNER_COLUMNS, learner_rows())
+        counts = ReachCount.objects.bulk_create(_counts_from_tables(), batch_size=1000)
+    return Rebuilt(learner_activities=activities, learners=learners, counts=len(counts))
+
+
+def counts_tally() -> Counter[tuple[Any, ...]]:
+    """Every partnership count as plain values (for comparing a refresh with a rebuild)."""
+    return Counter(
+        (str(partnership), dimension, key, learners, Decimal(hours), sessions)
+        for partnership, dimension, key, learners, hours, sessions in ReachCount.objects.filter(
+            learners__gt=0
+        ).values_list("partnership_id", "dimension", "key", "learners", "hours", "sessions")
+    )
