@@ -26,7 +26,7 @@ from conftest import signed_in_client
 from widen.accounts.models import Role
 from widen.activities.models import Activity, Session
 from widen.learners.models import ConsentRecord, ImportRun, Learner, ParentCarer
-from widen.programmes.models import ActivitySubType, Programme, ProgrammeStage
+from widen.programmes.models import ActivitySubType, Enrolment, Programme, ProgrammeStage
 from widen.targeting.models import RuleSet, RuleSetVersion
 from widen.testing.pupil_lists import MIS_HEADINGS, csv_bytes, pupil_rows, table_cells
 from widen.testing.world import World, year_group_birthday
@@ -56,6 +56,7 @@ OBJECT_RULES = {
     "register",
     "programme_view",
     "programme_enrol",
+    "enrolment_leave",
 }
 # Who plans activities and takes registers for their organisation.
 DELIVERERS = {Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN, Role.OUTREACH_OFFICER}
@@ -153,6 +154,7 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
         "register": cell.relation == "own" and cell.role in {*DELIVERERS, Role.SCHOOL_STAFF},
         "programme_view": cell.relation in {"own", "partner"},
         "programme_enrol": cell.relation in {"own", "partner"} and cell.role in DELIVERERS,
+        "enrolment_leave": cell.relation in {"own", "partner"} and cell.role in DELIVERERS,
         "deliverer": cell.role in DELIVERERS,
     }[rule]
     return allowed_status if allowed else 404
@@ -210,6 +212,15 @@ def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str
         return {"session_id": session_for(world, relation).id}
     if rule in {"programme_view", "programme_enrol"}:
         return {"programme_id": programme_for(world, relation).id}
+    if rule == "enrolment_leave":
+        programme = programme_for(world, relation)
+        Enrolment.objects.get_or_create(
+            programme=programme,
+            learner=world.learner_alpha,
+            left_on=None,
+            defaults={"organisation": world.alpha, "joined_on": date(2025, 9, 1)},
+        )
+        return {"programme_id": programme.id, "learner_id": world.learner_alpha.id}
     return {}
 
 
@@ -363,6 +374,8 @@ def request_body(world: World, name: str, role: str, counter: int) -> dict[str, 
             "name": f"Matrix API programme {counter}",
             "stages": [{"year_group": 10, "target_hours": "6", "required_types": ["iag"]}],
         }
+    if name == "api:enrolment_leave_api":
+        return {"reason": f"Moved school {counter}"}
     if name == "api:enrolment_create_api":
         return {"learner_ids": [str(world.learner_alpha.id)]}
     if name == "programmes:enrolment_change":

@@ -129,6 +129,8 @@ def test_the_openapi_schema_describes_every_operation(world: World) -> None:
         "programme_get",
         "programme_progress",
         "enrolment_create",
+        "enrolment_list",
+        "enrolment_leave",
     }
     assert (
         "BearerAuth" in str(schema["components"]["securitySchemes"])

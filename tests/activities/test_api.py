@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -228,3 +229,33 @@ def test_the_same_programme_name_twice_is_refused(world: World) -> None:
     assert again.status_code == 400
     assert "There is already a programme called" in again.content.decode()
     assert Programme.objects.count() == 1
+
+
+def test_leaving_and_rejoining_through_the_api_keeps_every_period(world: World) -> None:
+    programme = Programme.objects.create(partnership=world.north, name="LPP")
+    learner = str(world.learner_alpha.pk)
+    path = f"/programmes/{programme.pk}/enrolments"
+    assert _call(world, "POST", path, {"learner_ids": [learner]}).status_code == 201
+    refused = _call(world, "POST", f"{path}/{learner}/leave", {"reason": "   "})
+    assert refused.status_code == 400
+    assert "Say why the learner is leaving." in refused.content.decode()
+    too_early = (timezone.localdate() - timedelta(days=1)).isoformat()
+    early = _call(world, "POST", f"{path}/{learner}/leave", {"reason": "x", "left_on": too_early})
+    assert "A learner cannot leave before joining." in early.content.decode()
+    today = timezone.localdate().isoformat()
+    left = _call(world, "POST", f"{path}/{learner}/leave", {"reason": "Moved school"})
+    assert left.status_code == 200, left.content
+    assert left.json()["left_on"] == today
+    # Leaving twice: there is no current period to end.
+    assert _call(world, "POST", f"{path}/{learner}/leave", {"reason": "Again"}).status_code == 404
+    assert _call(world, "POST", path, {"learner_ids": [learner]}).status_code == 201
+    periods = _call(world, "GET", path).json()
+    assert [(row["left_on"], row["leaving_reason"]) for row in periods] == [
+        (None, ""),
+        (today, "Moved school"),
+    ]
+    # A learner held by a stranger is never found, whatever the caller tries.
+    stranger = str(world.learner_gamma.pk)
+    assert _call(world, "POST", f"{path}/{stranger}/leave", {"reason": "x"}).status_code == 404
+    # Evaluators see no named periods.
+    assert _call(world, "GET", path, role=Role.EVALUATOR).json() == []

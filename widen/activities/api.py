@@ -34,11 +34,12 @@ from widen.organisations.api import api_actor
 from widen.organisations.models import DataCategory, Organisation
 from widen.organisations.permissions import organisation_policy
 from widen.programmes.models import ActivitySubType, ActivityType, Enrolment, Programme
-from widen.programmes.selectors import programme_get, programme_list
+from widen.programmes.selectors import enrolment_list, programme_get, programme_list
 from widen.programmes.services import (
     StagePlan,
     enrol,
     enrol_eligible,
+    enrolment_leave,
     may_design_programmes,
     may_enrol,
     programme_create,
@@ -304,6 +305,19 @@ class EnrolmentOut(Schema):
     already_enrolled: list[UUID]
 
 
+class EnrolmentPeriodOut(Schema):
+    learner_id: UUID
+    organisation_id: UUID
+    joined_on: date
+    left_on: date | None
+    leaving_reason: str
+
+
+class LeaveIn(Schema):
+    reason: str = Field(..., max_length=200, description="Why the learner is leaving.")
+    left_on: date | None = Field(default=None, description="Today when not given.")
+
+
 def _visible_programme(request: HttpRequest, programme_id: UUID) -> Programme:
     return programme_get(actor=api_actor(request), programme_id=programme_id)
 
@@ -445,3 +459,38 @@ def enrolment_create_api(request: HttpRequest, programme_id: UUID, body: EnrolIn
             "already_enrolled": [learner.pk for learner in change.already_enrolled],
         },
     )
+
+
+@programmes_router.get(
+    "/{programme_id}/enrolments",
+    response=list[EnrolmentPeriodOut],
+    operation_id="enrolment_list",
+)
+def enrolment_list_api(request: HttpRequest, programme_id: UUID) -> Any:
+    """Every time each learner the caller sees by name has been on the programme: leaving ends
+    a period, re-joining (POST to this path again) starts another."""
+    actor = api_actor(request)
+    programme = _visible_programme(request, programme_id)
+    return list(enrolment_list(actor=actor, programme=programme))
+
+
+@programmes_router.post(
+    "/{programme_id}/enrolments/{learner_id}/leave",
+    response=EnrolmentPeriodOut,
+    operation_id="enrolment_leave",
+)
+def enrolment_leave_api(
+    request: HttpRequest, programme_id: UUID, learner_id: UUID, body: LeaveIn
+) -> Any:
+    actor = api_actor(request)
+    programme = _visible_programme(request, programme_id)
+    if not may_enrol(actor, programme.partnership):
+        raise NotFound
+    current = (
+        enrolment_list(actor=actor, programme=programme)
+        .filter(learner_id=learner_id, left_on=None)
+        .first()
+    )
+    if current is None:
+        raise NotFound
+    return enrolment_leave(actor=actor, enrolment=current, reason=body.reason, on=body.left_on)
