@@ -208,13 +208,13 @@ def _read(learner_ids: Sequence[Any]) -> dict[CountKey, Tally]:
 def _apply(before: dict[CountKey, Tally], after: dict[CountKey, Tally]) -> None:
     """Move the partnership counts by (after - before)."""
     changes: dict[CountKey, Tally] = {}
-    for key in before.keys() | after.keys():
-        old, new = before.get(key, Tally()), after.get(key, Tally())
+    for count_key in before.keys() | after.keys():
+        old, new = before.get(count_key, Tally()), after.get(count_key, Tally())
         change = Tally(
             new.learners - old.learners, new.hours - old.hours, new.sessions - old.sessions
         )
         if change.learners or change.hours or change.sessions:
-            changes[key] = change
+            changes[count_key] = change
     if not changes:
         return
     ReachCount.objects.bulk_create(

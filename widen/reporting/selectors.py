@@ -1,0 +1,338 @@
+"""Every read the dashboard makes: counts only, from the summaries, for a partnership the person
+belongs to. A handful of queries whatever the number of learners or attendance records.
+
+Counts of fewer than `SMALL_COUNT` learners (other than none) are shown as "fewer than 5", and
+the hours and rates that go with them are not shown, so that no one can pick out a few learners.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+
+from widen.core.academic_years import AcademicYear
+from widen.core.exceptions import NotFound
+from widen.organisations.models import Organisation, Partnership
+from widen.organisations.permissions import organisation_policy
+from widen.programmes.models import ActivityType, Enrolment, Programme
+from widen.reporting.models import Dimension, LearnerEngagement, ReachCount
+from widen.targeting.models import LearnerEligibility, RuleSet
+from widen.targeting.schools import school_targeting
+
+SMALL_COUNT = 5
+SUPPRESSED = f"fewer than {SMALL_COUNT}"
+NO_SCHOOL = "No school recorded"
+
+
+def suppressed(count: int) -> bool:
+    return 0 < count < SMALL_COUNT
+
+
+def count_text(count: int) -> str:
+    return SUPPRESSED if suppressed(count) else f"{count:,}"
+
+
+def hours_text(hours: Decimal) -> str:
+    text = f"{hours.quantize(Decimal('0.01')).normalize():f}"
+    whole, _, fraction = text.partition(".")
+    return f"{int(whole):,}" + (f".{fraction}" if fraction else "")
+
+
+@dataclass(frozen=True)
+class ReachRow:
+    """One line of a dashboard table: learners engaged, their hours and sessions."""
+
+    label: str
+    learners: int
+    hours: Decimal = Decimal(0)
+    sessions: int = 0
+    sort_key: Any = None
+
+    @property
+    def suppressed(self) -> bool:
+        return suppressed(self.learners)
+
+    @property
+    def learners_text(self) -> str:
+        return count_text(self.learners)
+
+    @property
+    def hours_text(self) -> str:
+        return "not shown" if self.suppressed else hours_text(self.hours)
+
+    @property
+    def sessions_text(self) -> str:
+        return "not shown" if self.suppressed else f"{self.sessions:,}"
+
+    def cells(self) -> list[Any]:
+        return [self.label, self.learners_text, self.hours_text, self.sessions_text]
+
+
+REACH_HEADINGS = ["", "Learners engaged", "Contact hours", "Sessions attended"]
+
+
+def reporting_partnerships(*, actor: Any) -> QuerySet[Partnership]:
+    return organisation_policy.partnerships_visible_to(actor).order_by("name")
+
+
+def reporting_partnership_get(*, actor: Any, partnership_id: UUID) -> Partnership:
+    """A partnership the person belongs to; NotFound for any other, and for none."""
+    partnership = organisation_policy.partnership_visible_to(actor, partnership_id)
+    if partnership is None:
+        raise NotFound
+    return partnership
+
+
+@dataclass
+class Reach:
+    total: ReachRow
+    schools: list[ReachRow] = field(default_factory=list)
+    year_groups: list[ReachRow] = field(default_factory=list)
+    activity_types: list[ReachRow] = field(default_factory=list)
+    partners: list[ReachRow] = field(default_factory=list)
+
+
+def _year_label(cohort: int, year: AcademicYear) -> tuple[str, int]:
+    group = year.start_year - cohort - 5
+    if group > 13:  # noqa: PLR2004 - Year 13 is the last school year
+        return "Left school", 14
+    if group < 7:  # noqa: PLR2004 - outreach starts at Year 7
+        return "Year 6 or younger", 6
+    return f"Year {group}", group
+
+
+def reach(partnership: Partnership) -> Reach:
+    """Learners engaged, hours and sessions: in total and by school, year group, activity type
+    and delivering partner (three queries: the counts, the organisations, the activity types)."""
+    counts = list(
+        ReachCount.objects.filter(partnership=partnership, learners__gt=0).values_list(
+            "dimension", "key", "learners", "hours", "sessions"
+        )
+    )
+    organisation_keys = {
+        key for dimension, key, *_ in counts if dimension in (Dimension.SCHOOL, Dimension.PARTNER)
+    } - {""}
+    names: dict[str, str] = {
+        str(key): name
+        for key, name in Organisation.objects.filter(pk__in=list(organisation_keys)).values_list(
+            "pk", "name"
+        )
+    }
+    types = {str(kind.pk): kind for kind in ActivityType.objects.all()}
+    year = AcademicYear.current()
+    result = Reach(total=ReachRow("All learners engaged", 0))
+    years: dict[str, list[Any]] = {}
+    for dimension, key, learners, hours, sessions in counts:
+        if dimension == Dimension.ALL:
+            result.total = ReachRow("All learners engaged", learners, hours, sessions)
+        elif dimension == Dimension.SCHOOL:
+            label = names.get(key, "A school no longer listed") if key else NO_SCHOOL
+            result.schools.append(ReachRow(label, learners, hours, sessions, (-learners, label)))
+        elif dimension == Dimension.YEAR:
+            label, group = _year_label(int(key), year)
+            merged = years.setdefault(label, [group, 0, Decimal(0), 0])
+            merged[1] += learners
+            merged[2] += hours
+            merged[3] += sessions
+        elif dimension == Dimension.TYPE:
+            kind = types.get(key)
+            label = kind.name if kind else "Another activity type"
+            position = kind.position if kind else 999
+            result.activity_types.append(ReachRow(label, learners, hours, sessions, position))
+        elif dimension == Dimension.PARTNER:
+            label = names.get(key, "A partner no longer listed")
+            result.partners.append(ReachRow(label, learners, hours, sessions, (-learners, label)))
+    result.year_groups = [
+        ReachRow(label, learners, hours, sessions, group)
+        for label, (group, learners, hours, sessions) in years.items()
+    ]
+    for rows in (result.schools, result.year_groups, result.activity_types, result.partners):
+        rows.sort(key=lambda row: row.sort_key)
+    return result
+
+
+# --- Target learners ---------------------------------------------------------------------------
+
+
+def rule_sets_for(partnership: Partnership) -> list[RuleSet]:
+    return list(RuleSet.objects.filter(partnership=partnership).order_by("name"))
+
+
+@dataclass
+class Targets:
+    rule_set: RuleSet
+    by_status: list[ReachRow]
+    eligible: int  # learners the rule set is for, engaged or not
+    eligible_engaged: int
+    cold_spots: list[ColdSpot]
+
+    @property
+    def eligible_text(self) -> str:
+        return count_text(self.eligible)
+
+    @property
+    def eligible_engaged_text(self) -> str:
+        return count_text(self.eligible_engaged)
+
+    @property
+    def coverage_text(self) -> str:
+        if suppressed(self.eligible_engaged) or suppressed(self.eligible) or not self.eligible:
+            return "not shown"
+        return f"{self.eligible_engaged / self.eligible:.0%}"
+
+
+@dataclass(frozen=True)
+class ColdSpot:
+    name: str
+    urn: str
+    local_authority: str
+    eligible: int
+    has_learners: bool
+
+    def cells(self) -> list[Any]:
+        return [
+            self.name,
+            self.urn,
+            self.local_authority,
+            count_text(self.eligible) if self.has_learners else "no learners recorded",
+            "learners recorded, none engaged" if self.has_learners else "not reached yet",
+        ]
+
+
+TARGET_HEADINGS = ["Target status", "Learners engaged", "Contact hours", "Sessions attended"]
+COLD_SPOT_HEADINGS = [
+    "School or college",
+    "URN",
+    "Local authority",
+    "Eligible learners",
+    "Why it is a cold spot",
+]
+STATUS_LABELS = {True: "Eligible", False: "Not eligible", None: "Not worked out yet"}
+
+
+def targets(partnership: Partnership, rule_set: RuleSet) -> Targets:
+    """Learners engaged by whether `rule_set` is for them, and the target schools not reached:
+    schools with learners it is for and none engaged, then likely target schools (GIAS) with no
+    learners recorded at all."""
+    status = Subquery(
+        LearnerEligibility.objects.filter(
+            rule_set=rule_set, learner_id=OuterRef("learner_id")
+        ).values("eligible")[:1]
+    )
+    grouped = {
+        eligible: (learners, hours, sessions)
+        for eligible, learners, hours, sessions in LearnerEngagement.objects.filter(
+            partnership=partnership
+        )
+        .annotate(eligible=status)
+        .order_by()
+        .values_list("eligible")
+        .annotate(learners=Count("pk"), total_hours=Sum("hours"), session_count=Sum("sessions"))
+    }
+    by_status = [
+        ReachRow(label, *grouped.get(value, (0, Decimal(0), 0)))
+        for value, label in STATUS_LABELS.items()
+    ]
+    eligible = LearnerEligibility.objects.filter(rule_set=rule_set, eligible=True).count()
+    engaged_schools = set(
+        ReachCount.objects.filter(
+            partnership=partnership, dimension=Dimension.SCHOOL, learners__gt=0
+        ).values_list("key", flat=True)
+    )
+    school_ids = dict(
+        Organisation.objects.filter(partnerships=partnership)
+        .exclude(urn="")
+        .values_list("urn", "pk")
+    )
+    cold: list[ColdSpot] = []
+    for row in school_targeting(partnership, rule_set, sort="eligible"):
+        if not row.reached:
+            cold.append(ColdSpot(row.name, row.urn, row.local_authority, 0, False))
+        elif row.eligible and str(school_ids.get(row.urn, "")) not in engaged_schools:
+            cold.append(ColdSpot(row.name, row.urn, row.local_authority, row.eligible, True))
+    cold.sort(key=lambda spot: (not spot.has_learners, -spot.eligible, spot.name))
+    return Targets(
+        rule_set=rule_set,
+        by_status=by_status,
+        eligible=eligible,
+        eligible_engaged=grouped.get(True, (0,))[0],
+        cold_spots=cold,
+    )
+
+
+# --- Sustained engagement ----------------------------------------------------------------------
+
+
+def programmes_for(partnership: Partnership) -> list[Programme]:
+    return list(Programme.objects.filter(partnership=partnership).order_by("name"))
+
+
+@dataclass(frozen=True)
+class SustainedRow:
+    label: str
+    enrolled: int
+    sustained: int
+
+    @property
+    def hidden(self) -> bool:
+        return suppressed(self.enrolled) or suppressed(self.sustained)
+
+    @property
+    def rate_text(self) -> str:
+        if self.hidden or not self.enrolled:
+            return "not shown" if self.hidden else "–"
+        return f"{self.sustained / self.enrolled:.0%}"
+
+    @property
+    def rate(self) -> float | None:
+        return None if self.hidden or not self.enrolled else self.sustained / self.enrolled
+
+    def cells(self) -> list[Any]:
+        return [self.label, count_text(self.enrolled), count_text(self.sustained), self.rate_text]
+
+
+SUSTAINED_HEADINGS = ["School or college", "Enrolled now", "Sustained", "Rate"]
+
+
+@dataclass
+class Sustained:
+    programme: Programme
+    total: SustainedRow
+    schools: list[SustainedRow]
+
+
+def sustained(programme: Programme) -> Sustained:
+    """How many learners enrolled now meet the programme's sustained-engagement measure (at least
+    N hours across at least M activities over at least Y academic years), by school."""
+    meets = Exists(
+        LearnerEngagement.objects.filter(
+            learner_id=OuterRef("learner_id"),
+            partnership_id=programme.partnership_id,
+            hours__gte=programme.sustained_hours,
+            activities__gte=programme.sustained_activities,
+            academic_years__gte=programme.sustained_years,
+        )
+    )
+    rows = list(
+        Enrolment.objects.filter(programme=programme, left_on=None)
+        .order_by()
+        .values_list("learner__school_id", "learner__school__name")
+        .annotate(
+            enrolled=Count("learner_id", distinct=True),
+            sustained=Count("learner_id", distinct=True, filter=Q(meets)),
+        )
+    )
+    schools = sorted(
+        (SustainedRow(name or NO_SCHOOL, enrolled, meeting) for _, name, enrolled, meeting in rows),
+        key=lambda row: (-row.enrolled, row.label),
+    )
+    total = SustainedRow(
+        "All enrolled learners",
+        sum(row.enrolled for row in schools),
+        sum(row.sustained for row in schools),
+    )
+    return Sustained(programme=programme, total=total, schools=schools)
