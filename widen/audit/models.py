@@ -52,6 +52,7 @@ class AuditAction(models.TextChoices):
     CREATE = "create", "Created"
     UPDATE = "update", "Changed"
     DELETE = "delete", "Deleted"
+    MERGE = "merge", "Merged"
 
 
 class AuditEvent(AppendOnlyModel):

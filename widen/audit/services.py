@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from widen.audit.models import AccessLogEntry
+from widen.audit.models import AccessLogEntry, AuditEvent, _actor_fields
 from widen.core import request_context
 
 
@@ -64,4 +64,26 @@ def access_log_record(
             for learner_id in learner_ids
         ),
         purpose=purpose,
+    )
+
+
+def audit_event_record(
+    *,
+    action: str,
+    object_type: str,
+    object_id: Any,
+    learner_id: UUID | None,
+    organisation_id: UUID | None,
+    changed_fields: Iterable[str] = (),
+) -> AuditEvent:
+    """One audit event for a change that is not a plain save (say, two learners merged), by the
+    person the request or command is acting for."""
+    return AuditEvent.objects.create(
+        **_actor_fields(),
+        organisation_id=organisation_id,
+        learner_id=learner_id,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        changed_fields=list(changed_fields),
     )

@@ -421,3 +421,66 @@ class SavedSearch(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DuplicateStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a decision"
+    CONFIRMED = "confirmed", "The same learner: merged"
+    REJECTED = "rejected", "Not the same learner"
+
+
+class DuplicateCandidate(TimestampedModel):
+    """Two learner records that are probably the same young person, and what an admin decided.
+
+    The pair is kept by its two learners' ids (the smaller, as text, first) as well as by
+    reference, so that a rejected pair is never proposed again and a merged pair keeps its
+    history after the record merged away is gone.
+    """
+
+    partnership = models.ForeignKey(
+        "organisations.Partnership", on_delete=models.CASCADE, related_name="duplicate_candidates"
+    )
+    learner_one = models.ForeignKey(
+        Learner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicate_candidates_first",
+    )
+    learner_two = models.ForeignKey(
+        Learner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicate_candidates_second",
+    )
+    learner_one_key = models.UUIDField()
+    learner_two_key = models.UUIDField()
+    match_probability = models.FloatField()
+    # Field by field, what agrees and what differs ("same", "similar", "different", "missing").
+    reasons = models.JSONField(default=dict)
+    status = models.CharField(
+        max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    kept_learner_key = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-match_probability", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "learner_one_key", "learner_two_key"],
+                name="duplicate_pair_once_per_partnership",
+            )
+        ]
+        indexes = [models.Index(fields=["partnership", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner_one_key} and {self.learner_two_key} ({self.get_status_display()})"
+
+    def clean(self) -> None:
+        if self.learner_one_key and self.learner_one_key == self.learner_two_key:
+            raise ValidationError("A learner cannot be a duplicate of themselves.")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from widen.learners import views
+from widen.learners import duplicate_views, views
 from widen.learners.imports import views as import_views
 
 app_name = "learners"
@@ -8,6 +8,21 @@ app_name = "learners"
 urlpatterns = [
     path("", views.learner_list_view, name="list"),
     path("new/", views.learner_create_view, name="create"),
+    path("duplicates/", duplicate_views.duplicate_queue_view, name="duplicates"),
+    path("duplicates/find/", duplicate_views.duplicate_find_view, name="duplicates_find"),
+    path(
+        "duplicates/<uuid:pair_id>/", duplicate_views.duplicate_pair_view, name="duplicate_pair"
+    ),
+    path(
+        "duplicates/<uuid:pair_id>/merge/",
+        duplicate_views.duplicate_merge_view,
+        name="duplicate_merge",
+    ),
+    path(
+        "duplicates/<uuid:pair_id>/reject/",
+        duplicate_views.duplicate_reject_view,
+        name="duplicate_reject",
+    ),
     path("<uuid:learner_id>/", views.learner_detail_view, name="detail"),
     path("<uuid:learner_id>/edit/", views.learner_edit_view, name="edit"),
     path(

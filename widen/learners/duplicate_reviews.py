@@ -1,0 +1,327 @@
+"""Duplicate learners: who may find and review them, the search, and the decisions.
+
+* **Finding** (`duplicates_find`): compares the learners the person sees by name within one
+  partnership (`learner_policy`), read in one query into Polars, with `probable_duplicates`
+  (Splink). New pairs are stored as waiting for a decision; a pair already decided is never
+  proposed again.
+* **Reviewing**: a pair is shown only to a partnership or organisation admin of every
+  organisation holding one of its two records, who sees both by name. Anyone else gets the same
+  answer as for a pair that does not exist.
+* **Deciding**: "the same learner" merges the two records (`merging.learner_merge`); "not the
+  same learner" is remembered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import polars as pl
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from widen.accounts.models import Membership, Role, User
+from widen.audit.models import AuditAction
+from widen.audit.services import audit_event_record
+from widen.core.bulk import read_frame
+from widen.core.exceptions import ApplicationError, NotFound
+from widen.learners.duplicates import DEFAULT_THRESHOLD, FIELDS, probable_duplicates
+from widen.learners.merging import MergeResult, learner_merge
+from widen.learners.models import DuplicateCandidate, DuplicateStatus, Learner
+from widen.learners.permissions import learner_policy
+from widen.organisations.models import DataCategory, Partnership
+
+REVIEWER_ROLES = (Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN)
+FIELD_LABELS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "date_of_birth": "Date of birth",
+    "postcode": "Home postcode",
+    "school_id": "School",
+    "upn": "UPN",
+}
+
+
+# --- Who may do what ---------------------------------------------------------------------------
+
+
+def reviewer_organisation_ids(actor: Any) -> set[UUID]:
+    """Organisations in which `actor` is a partnership or organisation admin."""
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return set()
+    return set(
+        Membership.objects.filter(user=actor, role__in=REVIEWER_ROLES).values_list(
+            "organisation_id", flat=True
+        )
+    )
+
+
+def may_review_duplicates(actor: Any) -> bool:
+    return bool(reviewer_organisation_ids(actor))
+
+
+def partnerships_to_search(actor: Any) -> QuerySet[Partnership]:
+    """Partnerships with a member organisation `actor` administers."""
+    return Partnership.objects.filter(members__in=list(reviewer_organisation_ids(actor))).distinct()
+
+
+# --- Reads -------------------------------------------------------------------------------------
+
+
+def duplicate_pair_list(*, actor: User, status: str = DuplicateStatus.PENDING) -> QuerySet[Any]:
+    """Pairs `actor` may decide: both records held by organisations they administer, and both
+    seen by name."""
+    administered = reviewer_organisation_ids(actor)
+    if not administered:
+        return DuplicateCandidate.objects.none()
+    named = learner_policy.visible_to(actor, needing=DataCategory.IDENTITY).values("pk")
+    return (
+        DuplicateCandidate.objects.filter(
+            status=status,
+            partnership__in=partnerships_to_search(actor),
+            learner_one__organisation_id__in=administered,
+            learner_two__organisation_id__in=administered,
+            learner_one__in=named,
+            learner_two__in=named,
+        )
+        .select_related(
+            "partnership",
+            "learner_one__school",
+            "learner_one__organisation",
+            "learner_two__school",
+            "learner_two__organisation",
+        )
+        .order_by("-match_probability", "created_at", "id")
+    )
+
+
+def duplicate_pair_get(*, actor: User, pair_id: UUID) -> DuplicateCandidate:
+    """A pair waiting for `actor`'s decision. Missing, decided and not-yours answer the same."""
+    try:
+        return duplicate_pair_list(actor=actor).get(pk=pair_id)
+    except (DuplicateCandidate.DoesNotExist, ValueError) as error:
+        raise NotFound from error
+
+
+def both_records(pair: DuplicateCandidate) -> tuple[Learner, Learner]:
+    """The pair's two learners (a pending pair always has both: merging drops its pairs)."""
+    if pair.learner_one is None or pair.learner_two is None:
+        raise NotFound
+    return pair.learner_one, pair.learner_two
+
+
+@dataclass(frozen=True)
+class FieldComparison:
+    field: str
+    label: str
+    first: str
+    second: str
+    agreement: str
+
+
+def pair_comparison(pair: DuplicateCandidate) -> list[FieldComparison]:
+    """The pair side by side, field by field, with what the search found about each field."""
+    one, two = both_records(pair)
+
+    def value(learner: Learner, name: str) -> str:
+        if name == "school_id":
+            return learner.school.name if learner.school else ""
+        if name == "postcode":
+            return learner.home_postcode or ""
+        if name == "date_of_birth":
+            return learner.date_of_birth.strftime("%-d %B %Y")
+        return str(getattr(learner, name) or "")
+
+    rows = [
+        FieldComparison(
+            name,
+            FIELD_LABELS[name],
+            value(one, name),
+            value(two, name),
+            str(pair.reasons.get(name, "")),
+        )
+        for name in FIELDS
+    ]
+    rows.append(
+        FieldComparison(
+            "organisation",
+            "Recorded by",
+            one.organisation.name,
+            two.organisation.name,
+            "same" if one.organisation_id == two.organisation_id else "different",
+        )
+    )
+    return rows
+
+
+# --- Finding -----------------------------------------------------------------------------------
+
+
+def duplicate_population(*, actor: User, partnership: Partnership) -> pl.DataFrame:
+    """The learners `actor` sees by name in `partnership`, one query, as a Polars frame."""
+    learners = learner_policy.visible_to(actor, needing=DataCategory.IDENTITY).filter(
+        organisation__in=partnership.members.all()
+    )
+    columns = (
+        "id",
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "home_postcode",
+        "school_id",
+        "upn",
+    )
+    schema = {
+        "learner_id": pl.String,
+        "first_name": pl.String,
+        "last_name": pl.String,
+        "date_of_birth": pl.Date,
+        "postcode": pl.String,
+        "school_id": pl.String,
+        "upn": pl.String,
+    }
+    query = learners.order_by().values_list(*columns)
+    if connection.vendor == "postgresql":
+        sql, params = query.query.sql_with_params()
+        frame = read_frame(sql, params, schema)
+        if frame is not None:
+            return frame
+    rows = [
+        (str(key), first, last, born, postcode, str(school) if school else None, upn)
+        for key, first, last, born, postcode, school, upn in query.iterator(chunk_size=10_000)
+    ]
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+@dataclass(frozen=True)
+class FindSummary:
+    partnership: Partnership
+    learners_compared: int
+    pairs_found: int
+    pairs_new: int
+    pairs_already_decided: int
+    twins_set_aside: int
+
+
+@transaction.atomic
+def duplicates_find(
+    *, actor: User, partnership: Partnership, threshold: float = DEFAULT_THRESHOLD
+) -> FindSummary:
+    """Search `partnership` for learners recorded twice, as `actor` sees it, and store the pairs.
+
+    A pair found again keeps its decision: pending pairs get the new probability and reasons,
+    decided ones are left alone (a rejected pair is never proposed again). Pending pairs of
+    these learners the search no longer finds (a record was corrected) are dropped.
+    """
+    if partnership not in partnerships_to_search(actor):
+        raise ApplicationError("Only partnership and organisation admins look for duplicates.")
+    population = duplicate_population(actor=actor, partnership=partnership)
+    search = probable_duplicates(population, threshold=threshold)
+    found = {
+        (UUID(row["learner_one"]), UUID(row["learner_two"])): row
+        for row in search.pairs.iter_rows(named=True)
+    }
+    existing = {
+        (pair.learner_one_key, pair.learner_two_key): pair
+        for pair in DuplicateCandidate.objects.filter(partnership=partnership)
+    }
+    new: list[DuplicateCandidate] = []
+    refreshed: list[DuplicateCandidate] = []
+    decided = 0
+    for key, row in found.items():
+        reasons = {name: row[name] for name in FIELDS}
+        pair = existing.get(key)
+        if pair is None:
+            new.append(
+                DuplicateCandidate(
+                    partnership=partnership,
+                    learner_one_id=key[0],
+                    learner_two_id=key[1],
+                    learner_one_key=key[0],
+                    learner_two_key=key[1],
+                    match_probability=row["match_probability"],
+                    reasons=reasons,
+                )
+            )
+        elif pair.status == DuplicateStatus.PENDING:
+            pair.match_probability = row["match_probability"]
+            pair.reasons = reasons
+            refreshed.append(pair)
+        else:
+            decided += 1
+    compared = set(population["learner_id"].to_list())
+    stale = [
+        pair.pk
+        for key, pair in existing.items()
+        if pair.status == DuplicateStatus.PENDING
+        and key not in found
+        and str(key[0]) in compared
+        and str(key[1]) in compared
+    ]
+    DuplicateCandidate.objects.filter(pk__in=stale).delete()
+    DuplicateCandidate.objects.bulk_create(new, batch_size=1_000)
+    DuplicateCandidate.objects.bulk_update(
+        refreshed, ["match_probability", "reasons", "updated_at"], batch_size=1_000
+    )
+    return FindSummary(
+        partnership=partnership,
+        learners_compared=search.learners_compared,
+        pairs_found=len(found),
+        pairs_new=len(new),
+        pairs_already_decided=decided,
+        twins_set_aside=search.twins_set_aside,
+    )
+
+
+# --- Deciding ----------------------------------------------------------------------------------
+
+
+def _decide(pair: DuplicateCandidate, status: str, actor: User) -> None:
+    pair.status = status
+    pair.decided_by = actor
+    pair.decided_at = timezone.now()
+    pair.full_clean()
+    pair.save(
+        update_fields=["status", "decided_by", "decided_at", "kept_learner_key", "updated_at"]
+    )
+
+
+@transaction.atomic
+def duplicate_pair_reject(*, actor: User, pair_id: UUID) -> DuplicateCandidate:
+    """Not the same learner: remembered, never proposed again."""
+    pair = duplicate_pair_get(actor=actor, pair_id=pair_id)
+    _decide(pair, DuplicateStatus.REJECTED, actor)
+    for learner in both_records(pair):
+        audit_event_record(
+            action=AuditAction.UPDATE,
+            object_type=DuplicateCandidate._meta.label_lower,
+            object_id=pair.pk,
+            learner_id=learner.pk,
+            organisation_id=learner.organisation_id,
+            changed_fields=["status:rejected"],
+        )
+    return pair
+
+
+@transaction.atomic
+def duplicate_pair_merge(*, actor: User, pair_id: UUID, keep: UUID | None = None) -> MergeResult:
+    """The same learner: merge the two records into the one chosen (`keep`)."""
+    pair = duplicate_pair_get(actor=actor, pair_id=pair_id)
+    one, two = both_records(pair)
+    kept_id = keep or suggested_keep(pair)
+    if kept_id not in (one.pk, two.pk):
+        raise ApplicationError("Choose one of the two records to keep.", field="keep")
+    kept, removed = (one, two) if kept_id == one.pk else (two, one)
+    pair.kept_learner_key = kept.pk
+    _decide(pair, DuplicateStatus.CONFIRMED, actor)
+    return learner_merge(kept=kept, removed=removed, acting_user=actor)
+
+
+def suggested_keep(pair: DuplicateCandidate) -> UUID:
+    """The record to keep unless the admin chooses: the one with a UPN, else the older."""
+    one, two = both_records(pair)
+    if bool(one.upn) != bool(two.upn):
+        return one.pk if one.upn else two.pk
+    return one.pk if one.created_at <= two.created_at else two.pk

@@ -1,0 +1,130 @@
+"""Duplicate learners pages: the review queue, one pair side by side, and the decisions."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from widen.accounts.requests import AuthenticatedRequest
+from widen.core.exceptions import ApplicationError, NotFound
+from widen.learners.duplicate_reviews import (
+    FIELD_LABELS,
+    duplicate_pair_get,
+    duplicate_pair_list,
+    duplicate_pair_merge,
+    duplicate_pair_reject,
+    duplicates_find,
+    may_review_duplicates,
+    pair_comparison,
+    partnerships_to_search,
+    suggested_keep,
+)
+from widen.learners.models import DuplicateCandidate
+
+QUEUE_SIZE = 100
+
+
+def _reviewer_or_404(request: AuthenticatedRequest) -> None:
+    if not may_review_duplicates(request.user):
+        raise Http404("No such page.")
+
+
+def _pair_or_404(request: AuthenticatedRequest, pair_id: UUID) -> DuplicateCandidate:
+    try:
+        return duplicate_pair_get(actor=request.user, pair_id=pair_id)
+    except NotFound as error:
+        raise Http404("No such pair.") from error
+
+
+@require_http_methods(["GET"])
+def duplicate_queue_view(request: AuthenticatedRequest) -> HttpResponse:
+    _reviewer_or_404(request)
+    pairs = duplicate_pair_list(actor=request.user)
+    context = {
+        "pairs": [
+            {
+                "pair": pair,
+                "agrees": [
+                    FIELD_LABELS[name] for name, word in pair.reasons.items() if word == "same"
+                ],
+                "differs": [
+                    FIELD_LABELS[name] for name, word in pair.reasons.items() if word == "different"
+                ],
+            }
+            for pair in pairs[:QUEUE_SIZE]
+        ],
+        "waiting": pairs.count(),
+        "partnerships": list(partnerships_to_search(request.user).order_by("name")),
+    }
+    return render(request, "learners/duplicate_queue.html", context)
+
+
+@require_http_methods(["POST"])
+def duplicate_find_view(request: AuthenticatedRequest) -> HttpResponse:
+    _reviewer_or_404(request)
+    partnerships = partnerships_to_search(request.user).order_by("name")
+    chosen = request.POST.get("partnership", "")
+    if chosen:
+        try:
+            partnerships = partnerships.filter(pk=UUID(chosen))
+        except ValueError:
+            partnerships = partnerships.none()
+    for partnership in partnerships:
+        summary = duplicates_find(actor=request.user, partnership=partnership)
+        messages.success(
+            request,
+            f"{partnership.name}: compared {summary.learners_compared:,} learners and found "
+            f"{summary.pairs_found:,} probable duplicates ({summary.pairs_new:,} new, "
+            f"{summary.pairs_already_decided:,} decided before); "
+            f"{summary.twins_set_aside:,} pairs that look like twins were left out.",
+        )
+    return redirect("learners:duplicates")
+
+
+@require_http_methods(["GET"])
+def duplicate_pair_view(request: AuthenticatedRequest, pair_id: UUID) -> HttpResponse:
+    pair = _pair_or_404(request, pair_id)
+    return render(
+        request,
+        "learners/duplicate_pair.html",
+        {
+            "pair": pair,
+            "rows": pair_comparison(pair),
+            "suggested_keep": suggested_keep(pair),
+            "percentage": f"{pair.match_probability * 100:.1f}",
+        },
+    )
+
+
+@require_http_methods(["POST"])
+def duplicate_merge_view(request: AuthenticatedRequest, pair_id: UUID) -> HttpResponse:
+    pair = _pair_or_404(request, pair_id)
+    keep: UUID | None = None
+    if request.POST.get("keep"):
+        try:
+            keep = UUID(request.POST["keep"])
+        except ValueError:
+            keep = None
+    try:
+        result = duplicate_pair_merge(actor=request.user, pair_id=pair.pk, keep=keep)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("learners:duplicate_pair", pair_id=pair.pk)
+    messages.success(
+        request,
+        f"Merged: {result.kept.display_name}'s records are now one learner, held by "
+        f"{result.kept.organisation.name}.",
+    )
+    return redirect("learners:duplicates")
+
+
+@require_http_methods(["POST"])
+def duplicate_reject_view(request: AuthenticatedRequest, pair_id: UUID) -> HttpResponse:
+    pair = _pair_or_404(request, pair_id)
+    duplicate_pair_reject(actor=request.user, pair_id=pair.pk)
+    messages.success(request, "Marked as two different learners: this pair will not come back.")
+    return redirect("learners:duplicates")

@@ -1,0 +1,82 @@
+"""`widen learners find-duplicates --user USERNAME [--partnership NAME]`: look for learners
+recorded twice, as that person sees them, and put the probable pairs in the review queue."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+from uuid import UUID
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Q
+
+from widen.accounts.models import User
+from widen.core import request_context
+from widen.core.exceptions import ApplicationError
+from widen.learners.duplicate_reviews import duplicates_find, partnerships_to_search
+from widen.learners.duplicates import DEFAULT_THRESHOLD
+
+
+class Command(BaseCommand):
+    help = "Work with learners: find-duplicates."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        find = actions.add_parser(
+            "find-duplicates",
+            help="look for learners recorded twice and put the pairs in the review queue",
+        )
+        find.add_argument(
+            "--user",
+            required=True,
+            metavar="USERNAME",
+            help="a partnership or organisation admin: only learners they see by name are "
+            "compared, and the pairs wait for their decision",
+        )
+        find.add_argument(
+            "--partnership",
+            default="",
+            metavar="NAME",
+            help="only this partnership (name or id); every one the person administers a "
+            "member of, by default",
+        )
+        find.add_argument(
+            "--threshold",
+            type=float,
+            default=DEFAULT_THRESHOLD,
+            help=f"the lowest match probability proposed (default {DEFAULT_THRESHOLD})",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actor = User.objects.filter(username=options["user"], is_active=True).first()
+        if actor is None:
+            raise CommandError(f"No active user is called {options['user']!r}.", returncode=2)
+        if not 0 < options["threshold"] <= 1:
+            raise CommandError("--threshold must be above 0 and at most 1.", returncode=2)
+        partnerships = partnerships_to_search(actor).order_by("name")
+        if options["partnership"]:
+            query = Q(name__iexact=options["partnership"])
+            with contextlib.suppress(ValueError):
+                query |= Q(pk=UUID(options["partnership"]))
+            partnerships = partnerships.filter(query)
+        if not partnerships:
+            raise CommandError(
+                f"{actor.username} is not an admin in any partnership"
+                + (f" called {options['partnership']!r}" if options["partnership"] else "")
+                + ": only partnership and organisation admins look for duplicates.",
+                returncode=2,
+            )
+        with request_context.bind(actor=actor, source="cli"):
+            for partnership in partnerships:
+                try:
+                    summary = duplicates_find(
+                        actor=actor, partnership=partnership, threshold=options["threshold"]
+                    )
+                except ApplicationError as error:
+                    raise CommandError(error.message, returncode=2) from error
+                self.stdout.write(
+                    f"{partnership.name}: compared {summary.learners_compared:,} learners; "
+                    f"{summary.pairs_found:,} probable duplicates ({summary.pairs_new:,} new, "
+                    f"{summary.pairs_already_decided:,} decided before); "
+                    f"{summary.twins_set_aside:,} pairs that look like twins left out."
+                )
