@@ -24,7 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import signed_in_client
 from widen.accounts.models import Role
-from widen.activities.models import Activity, Session
+from widen.activities.models import Activity, RegisterImport, Session
 from widen.learners.models import ConsentRecord, ImportRun, Learner, ParentCarer
 from widen.programmes.models import ActivitySubType, Enrolment, Programme, ProgrammeStage
 from widen.targeting.models import RuleSet, RuleSetVersion
@@ -54,6 +54,7 @@ OBJECT_RULES = {
     "activity_view",
     "activity_deliver",
     "register",
+    "register_import",
     "programme_view",
     "programme_enrol",
     "enrolment_leave",
@@ -124,6 +125,7 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
             "activity_plan",
             "activity_deliver",
             "register",
+            "register_import",
             "programme_enrol",
         }
     ):
@@ -152,6 +154,8 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
         # own: a session of the person's organisation at the school; partner: another member's
         # session for no school.
         "register": cell.relation == "own" and cell.role in {*DELIVERERS, Role.SCHOOL_STAFF},
+        # own: the person's own upload for the own session; otherwise another person's upload.
+        "register_import": cell.relation == "own" and cell.role in {*DELIVERERS, Role.SCHOOL_STAFF},
         "programme_view": cell.relation in {"own", "partner"},
         "programme_enrol": cell.relation in {"own", "partner"} and cell.role in DELIVERERS,
         "enrolment_leave": cell.relation in {"own", "partner"} and cell.role in DELIVERERS,
@@ -210,6 +214,8 @@ def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str
         return {"activity_id": activity_for(world, relation).id}
     if rule == "register":
         return {"session_id": session_for(world, relation).id}
+    if rule == "register_import":
+        return {"import_id": register_import_for(world, acting_role, relation).id}
     if rule in {"programme_view", "programme_enrol"}:
         return {"programme_id": programme_for(world, relation).id}
     if rule == "enrolment_leave":
@@ -252,6 +258,26 @@ def activity_for(world: World, relation: str) -> Activity:
         defaults={"sub_type": ActivitySubType.objects.filter(partnership=None).first()},
     )
     return activity
+
+
+def register_import_for(world: World, role: str, relation: str) -> RegisterImport:
+    """A register upload: the role's own for the own session, or someone else's for a partner's
+    or a stranger's session."""
+    uploads: dict[tuple[str, str], RegisterImport] = world.__dict__.setdefault(
+        "register_imports", {}
+    )
+    if (role, relation) not in uploads:
+        content = b"UPN,Attended\r\nA801200000013,Y\r\n"
+        uploads[(role, relation)] = RegisterImport.objects.create(
+            session=session_for(world, relation),
+            uploaded_by=world.users[role if relation == "own" else "staff"],
+            file_name="register.csv",
+            file_format="csv",
+            file_sha256=hashlib.sha256(content).hexdigest(),
+            file_size=len(content),
+            file_content=content,
+        )
+    return uploads[(role, relation)]
 
 
 def session_for(world: World, relation: str) -> Session:
@@ -382,6 +408,9 @@ def request_body(world: World, name: str, role: str, counter: int) -> dict[str, 
         return {"action": "enrol", "learner": str(world.learner_alpha.id)}
     if name == "activities:register":
         return {"action": "add", "learner": str(world.learner_school.id)}
+    if name == "activities:register_import":
+        content = f"UPN,Attended\r\n{world.learner_school.upn or 'A801200000013'},Y\r\n"
+        return {"register": SimpleUploadedFile("register.csv", content.encode())}
     if name == "api:postcode_lookup_api":
         return {"postcodes": ["E1 6AN", "not a postcode"]}
     if name == "accounts:login":

@@ -95,3 +95,21 @@ class SessionForm(forms.Form):
         self.fields["joint_partners"].queryset = members.exclude(  # type: ignore[attr-defined]
             organisation_type=OrganisationType.SCHOOL
         )
+
+
+class RegisterUploadForm(forms.Form):
+    register = forms.FileField(
+        label="Register",
+        help_text=(
+            "A .csv or .xlsx file with a row per learner: their UPN, or their legal first name, "
+            "last name and date of birth (and the school's URN if you like), and an attendance "
+            "column saying attended or absent (Y or N), or empty to put them on unmarked."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+    sheet = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Sheet (Excel only)",
+        help_text="Leave empty to use the first sheet that looks like a register.",
+    )

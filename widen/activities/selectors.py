@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 
-from widen.activities.models import Activity, Attendance, Session
+from widen.activities.models import Activity, Attendance, RegisterImport, Session
 from widen.activities.services import may_take_register
 from widen.core.exceptions import NotFound
 from widen.learners.permissions import learner_policy
@@ -48,3 +48,16 @@ def register_rows(*, actor: Any, session: Session) -> QuerySet[Attendance]:
     """The session's register, only the learners `actor` may see by name."""
     named = learner_policy.visible_to(actor, needing=DataCategory.IDENTITY)
     return session.register.filter(learner__in=named.values("pk"))
+
+
+def register_import_get(*, actor: Any, import_id: UUID) -> RegisterImport:
+    """A register upload `actor` made, while they still take that session's register. Another
+    person's upload, or a missing one, answer the same (NotFound)."""
+    upload = (
+        RegisterImport.objects.filter(pk=import_id, uploaded_by_id=getattr(actor, "pk", None))
+        .select_related("session__activity__delivered_by", "session__school")
+        .first()
+    )
+    if upload is None or not may_take_register(actor, upload.session):
+        raise NotFound
+    return upload

@@ -10,6 +10,21 @@ urlpatterns = [
     path("<uuid:activity_id>/", views.activity_detail_view, name="detail"),
     path("<uuid:activity_id>/sessions/new/", views.session_create_view, name="session_create"),
     path("sessions/<uuid:session_id>/register/", views.register_view, name="register"),
+    path(
+        "sessions/<uuid:session_id>/register/import/",
+        views.register_import_view,
+        name="register_import",
+    ),
+    path(
+        "register-imports/<uuid:import_id>/",
+        views.register_import_detail_view,
+        name="register_import_detail",
+    ),
+    path(
+        "register-imports/<uuid:import_id>/import/",
+        views.register_import_commit_view,
+        name="register_import_commit",
+    ),
     path("learners/<uuid:learner_id>/", views.learner_timeline_view, name="learner"),
     path(
         "programmes/<uuid:programme_id>/progress/",

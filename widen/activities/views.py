@@ -17,8 +17,21 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from widen.accounts.models import Membership
 from widen.accounts.requests import AuthenticatedRequest
-from widen.activities.forms import ActivityForm, SessionForm
-from widen.activities.models import Activity, AttendanceStatus, Session
+from widen.activities.forms import ActivityForm, RegisterUploadForm, SessionForm
+from widen.activities.imports import (
+    REGISTER_MAX_BYTES,
+    register_import_check,
+    register_import_commit,
+    register_import_start,
+)
+from widen.activities.imports import outcome_summary as register_import_summary
+from widen.activities.models import (
+    Activity,
+    AttendanceStatus,
+    RegisterImport,
+    RegisterImportStatus,
+    Session,
+)
 from widen.activities.progress import (
     BEHIND,
     COMPLETE,
@@ -29,7 +42,12 @@ from widen.activities.progress import (
     programme_progress,
     sustained_engagement,
 )
-from widen.activities.selectors import activity_get, activity_list, session_for_register
+from widen.activities.selectors import (
+    activity_get,
+    activity_list,
+    register_import_get,
+    session_for_register,
+)
 from widen.activities.services import (
     DELIVERING_ROLES,
     SessionDetails,
@@ -44,6 +62,11 @@ from widen.activities.templatetags.hours import hours as hours_text
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.learners.models import Learner
 from widen.learners.permissions import learner_policy
+from widen.learners.saved_searches import (
+    saved_search_get,
+    saved_search_learners,
+    saved_search_list,
+)
 from widen.learners.selectors import learner_get, learner_pseudonym
 from widen.organisations.models import DataCategory, Organisation, Partnership
 from widen.organisations.permissions import organisation_policy
@@ -192,6 +215,8 @@ def register_view(request: AuthenticatedRequest, session_id: UUID) -> HttpRespon
                     f"Added {len(change.added)} learner{'s' if len(change.added) != 1 else ''} "
                     "to the register.",
                 )
+            elif request.POST.get("action") == "add_search":
+                _add_saved_search(request, session)
             else:
                 marks = {
                     row.learner_id: request.POST.get(f"status-{row.learner_id}", row.status)
@@ -223,8 +248,131 @@ def register_view(request: AuthenticatedRequest, session_id: UUID) -> HttpRespon
             "places_taken": len(everyone),
             "candidates": candidates,
             "statuses": AttendanceStatus.choices,
+            "saved_searches": saved_search_list(actor=request.user),
         },
     )
+
+
+# Adding a whole saved search is for a class or a year group, not a whole partnership.
+MOST_FROM_A_SEARCH = 1000
+
+
+def _add_saved_search(request: AuthenticatedRequest, session: Session) -> None:
+    """Put everyone one of the person's saved searches finds now (and whom they may see by name)
+    on the register, within its capacity: all of them or, with a message, none."""
+    try:
+        search = saved_search_get(actor=request.user, search_id=request.POST.get("search", ""))
+    except NotFound as error:
+        raise ApplicationError("Choose one of your saved searches.") from error
+    named = learner_policy.visible_to(request.user, needing=DataCategory.IDENTITY)
+    found = saved_search_learners(actor=request.user, search=search).filter(
+        pk__in=named.values("pk")
+    )
+    waiting = found.exclude(pk__in=session.register.values("learner_id"))
+    count = waiting.count()
+    if count > MOST_FROM_A_SEARCH:
+        raise ApplicationError(
+            f"‘{search.name}’ finds {count:,} learners not on the register; at most "
+            f"{MOST_FROM_A_SEARCH:,} are added at once. Narrow the search (say, to a school and "
+            "a year group) and save it again."
+        )
+    if not count:
+        messages.info(
+            request,
+            f"Everyone ‘{search.name}’ finds is on the register already."
+            if found.exists()
+            else f"‘{search.name}’ finds no learners you can see by name.",
+        )
+        return
+    try:
+        change = register_add(actor=request.user, session=session, learners=list(waiting))
+    except ApplicationError as error:
+        raise ApplicationError(
+            f"Nothing was added from ‘{search.name}’, which finds {count:,} learner"
+            f"{'s' if count != 1 else ''} not on the register. {error.message}"
+        ) from error
+    added = len(change.added)
+    messages.success(
+        request,
+        f"Added {added} learner{'s' if added != 1 else ''} from ‘{search.name}’ to the register.",
+    )
+
+
+# --- Importing a register ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def register_import_view(request: AuthenticatedRequest, session_id: UUID) -> HttpResponse:
+    """Upload a register as a spreadsheet; its rows are checked before anything is saved."""
+    session = _session_or_404(request, session_id)
+    form = RegisterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["register"]
+        try:
+            if upload.size > REGISTER_MAX_BYTES:
+                raise ApplicationError(
+                    f"The file is {upload.size / 1_048_576:.1f} MB; registers of up to "
+                    f"{REGISTER_MAX_BYTES // 1_048_576} MB are accepted."
+                )
+            started = register_import_start(
+                actor=request.user,
+                session=session,
+                file_name=upload.name or "register",
+                content=upload.read(),
+                sheet_name=form.cleaned_data.get("sheet") or "",
+            )
+        except ApplicationError as error:
+            form.add_error("register", error.message)
+        else:
+            return redirect("activities:register_import_detail", import_id=started.pk)
+    return render(request, "activities/register_import.html", {"session": session, "form": form})
+
+
+def _register_import_or_404(request: AuthenticatedRequest, import_id: UUID) -> RegisterImport:
+    try:
+        return register_import_get(actor=request.user, import_id=import_id)
+    except NotFound as error:
+        raise Http404 from error
+
+
+@require_GET
+def register_import_detail_view(request: AuthenticatedRequest, import_id: UUID) -> HttpResponse:
+    """The preview: who will be added and marked, and every row's problem. Writes nothing."""
+    upload = _register_import_or_404(request, import_id)
+    context: dict[str, Any] = {"upload": upload, "session": upload.session}
+    if upload.status == RegisterImportStatus.CHECKED and upload.file_content:
+        try:
+            report = register_import_check(upload, actor=request.user)
+        except ApplicationError as error:
+            context["file_error"] = error.message
+        else:
+            context.update(
+                {
+                    "report": report,
+                    "summary": register_import_summary(report, committed=False),
+                    "problems": [
+                        (problem, report.column_named(problem.column))
+                        for problem in report.problems
+                    ],
+                }
+            )
+    return render(request, "activities/register_import_check.html", context)
+
+
+@require_http_methods(["POST"])
+def register_import_commit_view(request: AuthenticatedRequest, import_id: UUID) -> HttpResponse:
+    upload = _register_import_or_404(request, import_id)
+    try:
+        report = register_import_commit(
+            upload=upload,
+            actor=request.user,
+            accept_partial=request.POST.get("accept_partial") == "yes",
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("activities:register_import_detail", import_id=upload.pk)
+    messages.success(request, "Imported: " + register_import_summary(report, committed=True))
+    return redirect("activities:register", session_id=upload.session_id)
 
 
 def _uuids(values: list[str]) -> list[UUID]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
@@ -21,6 +22,11 @@ from widen.core.exceptions import ApplicationError, NotFound
 from widen.learners.forms import ConsentRecordForm, LearnerForm, ParentCarerForm
 from widen.learners.models import FILTERABLE_CHARACTERISTICS, Learner
 from widen.learners.permissions import LearnerAccess, learner_policy
+from widen.learners.saved_searches import (
+    filters_as_params,
+    saved_search_list,
+    saved_search_save,
+)
 from widen.learners.selectors import (
     YEAR_GROUPS,
     LearnerFilters,
@@ -112,8 +118,32 @@ def learner_list_view(request: AuthenticatedRequest) -> HttpResponse:
         "academic_year": academic_year,
         "query_string": query.urlencode(),
         "can_create": learner_policy.organisations_for_create(request.user).exists(),
+        "saved_filters": filters_as_params(filters),
+        "saved_searches": [
+            (search, urlencode(search.filters)) for search in saved_search_list(actor=request.user)
+        ],
     }
     return render(request, "learners/learner_list.html", context)
+
+
+@require_http_methods(["POST"])
+def saved_search_create_view(request: AuthenticatedRequest) -> HttpResponse:
+    """Save the learner list's current filters under a name (for filling a register)."""
+    params = filters_as_params(LearnerFilters.from_params(request.POST))
+    try:
+        search = saved_search_save(
+            actor=request.user, name=request.POST.get("name", ""), params=request.POST
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"Saved the search ‘{search.name}’. On a session's register you can add "
+            "everyone it finds.",
+        )
+    query = urlencode(params)
+    return redirect(reverse("learners:list") + (f"?{query}" if query else ""))
 
 
 @require_http_methods(["GET"])

@@ -321,6 +321,27 @@ def _column_checks(column: ImportColumn, cell: pl.Expr, today: date) -> tuple[pl
     raise ValueError(f"Unknown column kind {column.kind}")
 
 
+def cell_checks(field: str, cell: pl.Expr, *, today: date) -> tuple[pl.Expr, pl.Expr]:
+    """The typed value of a stripped cell of a learner `field` and the reason it is wrong (null
+    when it is fine): the pupil list's rules, for other imports that name learners (registers).
+    Empty cells are not refused here; control characters and over-long values are."""
+    column = COLUMNS_BY_FIELD[field]
+    typed, reason = _column_checks(column, cell, today)
+    general = (
+        pl.when(cell.str.contains(CONTROL_CHARACTERS))
+        .then(pl.lit("holds a control character (such as NUL) that cannot be stored."))
+        .when(cell.str.len_chars() > column.max_length)
+        .then(
+            pl.format(
+                "is {} characters long; at most {} fit.",
+                cell.str.len_chars(),
+                pl.lit(column.max_length),
+            )
+        )
+    )
+    return typed, pl.coalesce(general, reason)
+
+
 def validate_table(
     table: Table,
     choices: Sequence[ColumnChoice],

@@ -21,6 +21,7 @@ from widen.core import request_context
 from widen.core.exceptions import ApplicationError
 from widen.learners.imports.columns import COLUMNS_BY_FIELD, IGNORE
 from widen.learners.imports.files import failed_rows_file
+from widen.learners.imports.kinds import import_kinds
 from widen.learners.imports.report import report_lines
 from widen.learners.imports.services import (
     learner_import_check,
@@ -74,8 +75,14 @@ class Command(BaseCommand):
         )
         learners.add_argument("--failed-rows", default="", help="Write rejected rows here.")
         learners.add_argument("--user", default="", help="Import as this person (username).")
+        for kind in import_kinds():
+            kind.add_arguments(kinds.add_parser(kind.name, help=kind.help))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        for kind in import_kinds():
+            if options["kind"] == kind.name:
+                kind.handle(self, options)
+                return
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"There is no file at {path}.", returncode=UNUSABLE)
