@@ -48,6 +48,11 @@ SECTIONS: tuple[Section, ...] = (
         summary="area profiles of 1,000,000 real postcodes and a rule set's flags, end to end",
         module="benchmarks.targeting",
     ),
+    Section(
+        name="reporting",
+        summary="dashboard pages on summaries of 2,000,000 attendance records, and their rebuild",
+        module="benchmarks.reporting",
+    ),
 )
 
 
