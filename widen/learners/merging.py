@@ -27,6 +27,7 @@ from widen.audit.models import AuditAction
 from widen.audit.services import audit_event_record
 from widen.core import request_context
 from widen.core.exceptions import ApplicationError
+from widen.learners.hooks import learners_merged
 from widen.learners.models import (
     CHARACTERISTIC_FIELDS,
     IDENTITY_FIELDS,
@@ -75,8 +76,9 @@ def move(model: type[models.Model], field_name: str, kept: Learner, removed: Lea
 
 
 def recompute(model: type[models.Model], field_name: str, kept: Learner, removed: Learner) -> int:
-    """Rows worked out from the learner (area profile, rule set results): the removed learner's
-    go with them; the kept learner's are worked out again once the merge commits."""
+    """Rows worked out from the learner (area profile, rule set results, attendance summaries):
+    the removed learner's go with them; the kept learner's are worked out again (profiles and
+    results once the merge commits, summaries by the `learners_merged` hook)."""
     return 0
 
 
@@ -186,6 +188,14 @@ MERGE_RULES: dict[str, MergeRule] = {
     "activities.Attendance.learner": MergeRule(
         one_per_session_attended_wins, "move; one row per session, attended wins"
     ),
+    # Summaries of attendance: the removed record's go with it; the kept learner's are worked
+    # out again from the attendance moved onto them (reporting registers `learners_merged`).
+    "reporting.LearnerEngagement.learner": MergeRule(
+        recompute, "dropped with the removed record; the kept learner's worked out again"
+    ),
+    "reporting.LearnerActivityEngagement.learner": MergeRule(
+        recompute, "dropped with the removed record; the kept learner's worked out again"
+    ),
 }
 
 
@@ -266,6 +276,7 @@ def learner_merge(
                 continue
             done.add(model)
             moved[key] = rule.handler(model, relation.field.name, kept, removed)
+        learners_merged(kept.pk, removed.pk)
         filled = _fill_blanks(kept, removed)
         removed_id, removed_organisation_id = removed.pk, removed.organisation_id
         removed.delete()
