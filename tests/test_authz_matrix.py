@@ -25,7 +25,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from conftest import signed_in_client
 from widen.accounts.models import Role
 from widen.activities.models import Activity, RegisterImport, Session
-from widen.learners.models import ConsentRecord, ImportRun, Learner, ParentCarer
+from widen.learners.models import (
+    ConsentRecord,
+    DuplicateCandidate,
+    ImportRun,
+    Learner,
+    ParentCarer,
+)
 from widen.programmes.models import ActivitySubType, Enrolment, Programme, ProgrammeStage
 from widen.targeting.models import RuleSet, RuleSetVersion
 from widen.testing.pupil_lists import MIS_HEADINGS, csv_bytes, pupil_rows, table_cells
@@ -58,6 +64,7 @@ OBJECT_RULES = {
     "programme_view",
     "programme_enrol",
     "enrolment_leave",
+    "duplicate_pair",
 }
 # Who plans activities and takes registers for their organisation.
 DELIVERERS = {Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN, Role.OUTREACH_OFFICER}
@@ -160,6 +167,9 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
         "programme_enrol": cell.relation in {"own", "partner"} and cell.role in DELIVERERS,
         "enrolment_leave": cell.relation in {"own", "partner"} and cell.role in DELIVERERS,
         "deliverer": cell.role in DELIVERERS,
+        "duplicate_review": cell.role in AUDITORS,
+        # own: both records held by the person's organisation; partner: one is another member's.
+        "duplicate_pair": cell.relation == "own" and cell.role in AUDITORS,
     }[rule]
     return allowed_status if allowed else 404
 
@@ -191,8 +201,44 @@ def import_run_for(world: World, role: str, relation: str) -> ImportRun:
     return runs[key]
 
 
+def duplicate_pair_for(world: World, role: str, relation: str) -> DuplicateCandidate:
+    """Two records that may be one learner: both the role's organisation's (own), one of them a
+    partner's (partner), or both a stranger partnership's (unrelated)."""
+    pairs: dict[tuple[str, str], DuplicateCandidate] = world.__dict__.setdefault("pairs", {})
+    if (role, relation) not in pairs:
+        own = world.organisation_of(role)
+        holders = {
+            "own": (own, own),
+            "partner": (own, world.beta),
+            "unrelated": (world.gamma, world.gamma),
+        }[relation]
+        twins = [
+            Learner.objects.create(
+                organisation=holder,
+                school=world.school,
+                first_name="Matrix",
+                last_name=f"Pair {role} {relation}",
+                date_of_birth=year_group_birthday(10),
+            )
+            for holder in holders
+        ]
+        one, two = sorted(twins, key=lambda learner: str(learner.pk))
+        pairs[(role, relation)] = DuplicateCandidate.objects.create(
+            partnership=world.south if relation == "unrelated" else world.north,
+            learner_one=one,
+            learner_two=two,
+            learner_one_key=one.pk,
+            learner_two_key=two.pk,
+            match_probability=0.97,
+            reasons={"first_name": "same", "last_name": "same"},
+        )
+    return pairs[(role, relation)]
+
+
 def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str, Any]:
     acting_role = Role.OUTREACH_OFFICER if role == "anonymous" else role
+    if rule == "duplicate_pair":
+        return {"pair_id": duplicate_pair_for(world, acting_role, relation).id}
     if rule == "import_run":
         return {"run_id": import_run_for(world, acting_role, relation).id}
     if rule in {"learner_view", "learner_edit", "learner_audit"}:
