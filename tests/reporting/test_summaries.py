@@ -158,3 +158,22 @@ def test_summaries_roll_back_with_the_attendance(delivery: Delivery) -> None:
         mark_then_fail()
     assert not LearnerEngagement.objects.exists()
     assert not ReachCount.objects.filter(learners__gt=0).exists()
+
+
+def test_merging_two_records_of_a_learner_moves_their_summaries(delivery: Delivery) -> None:
+    merging = pytest.importorskip("widen.learners.merging")
+    world = delivery.world
+    first, second, third = delivery.sessions
+    kept, removed = pupils(world, 2, prefix="Twin")
+    attend(first, [kept, removed])  # both records on one register: counted once after the merge
+    attend(second, [removed])
+    attend(third, [kept])
+    assert _count(delivery, Dimension.ALL)[0] == 2
+    merging.learner_merge(kept=kept, removed=removed, acting_user=None)
+    summary = LearnerEngagement.objects.get(learner=kept)
+    assert (summary.hours, summary.sessions, summary.activities) == (Decimal("6.5"), 3, 2)
+    assert not LearnerEngagement.objects.filter(learner_id=removed.pk).exists()
+    assert _count(delivery, Dimension.ALL) == (1, Decimal("6.5"), 3)
+    kept_counts = (_learner_rows(), _activity_rows(), counts_tally())
+    summaries_rebuild()
+    assert (_learner_rows(), _activity_rows(), counts_tally()) == kept_counts

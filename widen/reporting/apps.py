@@ -1,3 +1,5 @@
+from importlib.util import find_spec
+
 from django.apps import AppConfig
 
 
@@ -8,11 +10,28 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         from widen.activities.hooks import register_attendance_changed  # noqa: PLC0415
-        from widen.learners.hooks import register_learners_merged  # noqa: PLC0415
         from widen.reporting.summaries import summaries_refresh  # noqa: PLC0415
 
         # Attendance written by activities (registers, their import, a merge of duplicates)
         # updates these learners' summaries in the same transaction.
         register_attendance_changed(summaries_refresh)
-        # A merge moves the removed learner's attendance onto the kept learner.
-        register_learners_merged(lambda kept, removed: summaries_refresh([kept, removed]))
+        if find_spec("widen.learners.merging") is not None:
+            self._register_merge_rules()
+
+    @staticmethod
+    def _register_merge_rules() -> None:
+        """Tell the learner merge what it does with the summaries (they are worked out again)."""
+        from widen.learners.merging import MERGE_RULES, MergeRule  # noqa: PLC0415
+        from widen.reporting.summaries import (  # noqa: PLC0415
+            summaries_after_merge,
+            summaries_merged_with_activities,
+        )
+
+        MERGE_RULES["reporting.LearnerActivityEngagement.learner"] = MergeRule(
+            summaries_after_merge,
+            "worked out again from the moved attendance, with the partnership counts",
+        )
+        MERGE_RULES["reporting.LearnerEngagement.learner"] = MergeRule(
+            summaries_merged_with_activities,
+            "worked out again with the learner's activity summaries",
+        )

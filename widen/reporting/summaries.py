@@ -342,3 +342,19 @@ def counts_tally() -> Counter[tuple[Any, ...]]:
             learners__gt=0
         ).values_list("partnership_id", "dimension", "key", "learners", "hours", "sessions")
     )
+
+
+def summaries_after_merge(model: Any, field_name: str, kept: Any, removed: Any) -> int:
+    """The learner merge's rule for the summaries (registered in `ReportingConfig.ready`).
+
+    It runs after the merge has moved the removed learner's attendance onto the kept learner
+    (activities' relation comes before reporting's) and before the removed learner is deleted:
+    both learners' summaries are worked out again, so the removed learner's rows go and the
+    partnership counts lose them, and the kept learner's rows hold the moved attendance."""
+    summaries_refresh([kept.pk, removed.pk])
+    return 0
+
+
+def summaries_merged_with_activities(model: Any, field_name: str, kept: Any, removed: Any) -> int:
+    """Nothing to do: `summaries_after_merge` works both summary tables out again."""
+    return 0
