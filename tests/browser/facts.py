@@ -8,6 +8,14 @@ The browser tests never open the server's database themselves. This module runs 
     in-imd-quintile USERNAME Q
                      print, as JSON, a learner USERNAME's organisation holds whose home area
                      is in IMD quintile Q.
+    behind USERNAME PROGRAMME
+                     print, as JSON, a learner USERNAME's organisation holds who is behind on the
+                     programme today at a stage whose only required activity type is IAG, with
+                     their hours this year and ever, and the stage's target hours (or null).
+    register-rows USERNAME N
+                     print, as JSON, the school where USERNAME's organisation holds most pupils and
+                     N of those pupils (the last by name) with their dates of birth, to write into
+                     a register.
 """
 
 from __future__ import annotations
@@ -104,6 +112,61 @@ def in_imd_quintile(username: str, quintile: int) -> dict[str, str]:
     return _learner(learner)
 
 
+def behind(username: str, programme_name: str) -> dict[str, Any] | None:
+    from widen.accounts.models import Membership  # noqa: PLC0415
+    from widen.activities.progress import BEHIND, programme_progress  # noqa: PLC0415
+    from widen.activities.services import contact_hours  # noqa: PLC0415
+    from widen.learners.models import Learner  # noqa: PLC0415
+    from widen.programmes.models import Programme  # noqa: PLC0415
+
+    membership = Membership.objects.get(user__username=username)
+    programme = Programme.objects.get(name=programme_name)
+    stages = {
+        stage.year_group: stage
+        for stage in programme.stages.prefetch_related("required_types")
+        if [kind.key for kind in stage.required_types.all()] == ["iag"]
+    }
+    progress = programme_progress(programme)
+    learners = (
+        Learner.objects.filter(
+            organisation=membership.organisation, pk__in=list(progress), school__isnull=False
+        )
+        .select_related("school")
+        .order_by("last_name", "first_name", "id")
+    )
+    for learner in learners:
+        stage = progress[learner.pk]
+        if stage.status == BEHIND and stage.year_group in stages:
+            return {
+                "learner": _learner(learner),
+                "year_group": stage.year_group,
+                "hours": str(stage.hours),
+                "target_hours": str(stage.target_hours),
+                "hours_ever": str(contact_hours([learner.pk]).get(learner.pk, 0)),
+            }
+    return None
+
+
+def register_rows(username: str, count: int) -> dict[str, Any]:
+    from collections import Counter  # noqa: PLC0415
+
+    from widen.accounts.models import Membership  # noqa: PLC0415
+    from widen.learners.models import Learner  # noqa: PLC0415
+
+    membership = Membership.objects.get(user__username=username)
+    held = Learner.objects.filter(organisation=membership.organisation, school__isnull=False)
+    school_id, _ = Counter(held.values_list("school_id", flat=True)).most_common(1)[0]
+    pupils = held.filter(school_id=school_id).select_related("school")
+    chosen = list(pupils.order_by("-last_name", "-first_name", "-id")[:count])
+    return {
+        "school": chosen[0].school.name if chosen else "",
+        "learners": [
+            {**_learner(learner), "date_of_birth": learner.date_of_birth.strftime("%d/%m/%Y")}
+            for learner in chosen
+        ],
+    }
+
+
 def main(argv: list[str]) -> None:
     import django  # noqa: PLC0415
 
@@ -112,6 +175,10 @@ def main(argv: list[str]) -> None:
         sys.stdout.write(json.dumps(read(json.loads(argv[1]))))
     elif argv[:1] == ["in-imd-quintile"] and len(argv) == 3:
         sys.stdout.write(json.dumps(in_imd_quintile(argv[1], int(argv[2]))))
+    elif argv[:1] == ["behind"] and len(argv) == 3:
+        sys.stdout.write(json.dumps(behind(argv[1], argv[2])))
+    elif argv[:1] == ["register-rows"] and len(argv) == 3:
+        sys.stdout.write(json.dumps(register_rows(argv[1], int(argv[2]))))
     else:
         raise SystemExit(__doc__)
 

@@ -1,24 +1,57 @@
-"""An outreach officer plans an activity with two sessions, puts a class on the register, and
-marks attendance on a phone-sized screen by keyboard alone."""
+"""An outreach officer plans an activity with two sessions, puts a class on the register, marks
+attendance on a phone-sized screen by keyboard alone, and sees on the programme's progress page a
+learner who was behind move to on track."""
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
+from decimal import ROUND_CEILING, Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import Browse, expect_saved
+from tests.browser.support import REPOSITORY, Browse, Learner, expect_saved
 from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_keyboard import control, focused, skip_to_main, tab_to
+from widen.activities.progress import year_elapsed
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 PHONE = {"width": 375, "height": 740}
+DEMO_PROGRAMME = "Learner Progression Programme"
 
 
-def _plan_session(page: Page, school: str, day: str, starts: str, ends: str) -> None:
+def _behind(browse: Browse, username: str) -> dict[str, Any] | None:
+    """A learner `username`'s organisation holds who is behind on the demo programme today."""
+    completed = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "tests.browser.facts", "behind", username, DEMO_PROGRAMME],
+        cwd=REPOSITORY,
+        env=browse.site.environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    facts: dict[str, Any] | None = json.loads(completed.stdout)
+    return facts
+
+
+def _hours(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _register_link(day: date) -> re.Pattern[str]:
+    return re.compile(rf"^Register for {day.day} {day:%b %Y}")
+
+
+def _plan_session(page: Page, school: str, day: date, starts: str, ends: str) -> None:
     page.get_by_role("link", name="Plan a session").click()
-    page.get_by_label("Date").fill(day)
+    page.get_by_label("Date").fill(day.isoformat())
     page.get_by_label("Starts").fill(starts)
     page.get_by_label("Ends").fill(ends)
     page.get_by_label("Venue").fill("Mile End campus, Bancroft Building")
@@ -27,24 +60,58 @@ def _plan_session(page: Page, school: str, day: str, starts: str, ends: str) -> 
     expect_saved(page, "Added the session")
 
 
-def test_an_officer_plans_sessions_and_takes_the_register_on_a_phone(browse: Browse) -> None:
-    officer = browse.site.people["outreach"]
-    learner = officer.learner("editable")
+def _progress_row(page: Page, status: str, learner: Learner) -> Any:
+    """The learner's row in the list of learners with `status` on the progress page."""
+    page.get_by_label("Show learners who are").select_option(label=status)
+    page.get_by_role("button", name="Show", exact=True).click()
+    expect(page.locator("caption").last).to_contain_text(status)
+    return page.get_by_role("row").filter(
+        has=page.get_by_role("link", name=learner.name, exact=True)
+    )
+
+
+def test_an_officer_plans_sessions_takes_the_register_on_a_phone_and_sees_progress(
+    browse: Browse,
+) -> None:
+    facts = _behind(browse, browse.site.people["outreach"].username)
+    if facts is None:
+        pytest.skip("Nobody can be behind yet: the teaching year has only just begun.")
+    learner = Learner(**facts["learner"])
+    year = facts["year_group"]
+    hours, target = Decimal(facts["hours"]), Decimal(facts["target_hours"])
+    today = datetime.now(ZoneInfo("Europe/London")).date()
+    # Enough hours of IAG today to be where the stage expects by now (to the quarter hour).
+    needed = target * year_elapsed(today) - hours
+    session_hours = max((needed * 4).to_integral_value(rounding=ROUND_CEILING), Decimal(1)) / 4
+    minutes = 9 * 60 + int(session_hours * 60)
+    ends = f"{minutes // 60:02d}:{minutes % 60:02d}"
+    after = hours + session_hours
+    expected = "on track" if after < target else "complete"
+
     page = browse.as_person("outreach")
+    page.goto("/programmes/")
+    page.get_by_role("link", name=DEMO_PROGRAMME).click()
+    page.get_by_role("link", name="Progress and who is falling behind").click()
+    progress_url = page.url
+    row = _progress_row(page, "behind", learner)
+    expect(row).to_contain_text(f"Year {year}: no IAG yet, {_hours(hours)} of {_hours(target)}")
+
     page.goto("/activities/")
     page.get_by_role("link", name=re.compile(r"^Add an activity to ")).first.click()
-    page.get_by_label("Name").fill("Year 10 chemistry masterclass")
-    page.get_by_label("Type of activity").select_option(label="Masterclasses: Subject masterclass")
+    page.get_by_label("Name").fill("Year 10 student finance talk")
+    page.get_by_label("Type of activity").select_option(
+        label="Information, advice and guidance: Student finance talk"
+    )
     page.get_by_role("button", name="Add activity").click()
-    expect_saved(page, "Added Year 10 chemistry masterclass")
-    _plan_session(page, learner.school, "2026-12-03", "13:30", "15:00")
-    _plan_session(page, learner.school, "2027-01-14", "13:30", "15:00")
+    expect_saved(page, "Added Year 10 student finance talk")
+    _plan_session(page, learner.school, today, "09:00", ends)
+    _plan_session(page, learner.school, today + timedelta(days=14), "09:00", "10:00")
     expect(page.locator("table tbody tr")).to_have_count(2)
 
     page.set_viewport_size(PHONE)
-    page.get_by_role("link", name=re.compile(r"^Register for 3 Dec 2026")).click()
+    page.get_by_role("link", name=_register_link(today)).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Register: Year 10 chemistry masterclass"
+        "Register: Year 10 student finance talk"
     )
     page.get_by_label(re.compile(rf"^{re.escape(learner.name)} \(")).check()
     page.get_by_role("button", name="Add to the register").click()
@@ -61,8 +128,16 @@ def test_an_officer_plans_sessions_and_takes_the_register_on_a_phone(browse: Bro
     tab_to(page, "the save button", control("button", "Save the register"))
     page.keyboard.press("Enter")
     expect_saved(page, "Saved the register (1 changed)")
+    ever = Decimal(facts["hours_ever"]) + session_hours
     expect(page.get_by_role("group", name=re.compile(re.escape(learner.name)))).to_contain_text(
-        "1.5 hours so far"
+        f"{_hours(ever)} hours so far"
     )
     expect(page.get_by_label("Attended")).to_be_checked()
     assert_accessible(page, "register, on a phone")
+
+    # The programme's progress page now has the learner on track (no longer behind).
+    page.goto(progress_url)
+    expect(_progress_row(page, "behind", learner)).to_have_count(0)
+    row = _progress_row(page, expected, learner)
+    expect(row).to_contain_text(f"Year {year}: {_hours(after)} of {_hours(target)} hours")
+    assert_accessible(page, f"programme progress, {expected}, on a phone")
