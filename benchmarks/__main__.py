@@ -37,6 +37,8 @@ QUICK_KILL_ROWS = 5_000
 DEFAULT_FAULTS = 20
 DEFAULT_TARGETING_LEARNERS = 1_000_000
 QUICK_TARGETING_LEARNERS = 20_000
+DEFAULT_DEDUP_LEARNERS = 20_000
+QUICK_DEDUP_LEARNERS = 2_000
 SHARED_DATA_VARIABLE = "WIDEN_SHARED_DATA"
 
 
@@ -46,6 +48,7 @@ class RunOptions(Options):
 
     targeting_learners: int = DEFAULT_TARGETING_LEARNERS
     shared_data: Path | None = None  # the real open data; None: WIDEN_SHARED_DATA or ../shared
+    dedup_learners: int = DEFAULT_DEDUP_LEARNERS  # people the `dedup` section invents
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -114,6 +117,14 @@ def _parser() -> argparse.ArgumentParser:
         help=(
             "folder of the real open data the targeting section loads (default: "
             f"{SHARED_DATA_VARIABLE}, else ../shared/data beside the repository)"
+        ),
+    )
+    parser.add_argument(
+        "--dedup-learners",
+        type=_positive,
+        help=(
+            f"people the dedup section invents, some recorded twice (default "
+            f"{DEFAULT_DEDUP_LEARNERS:,}; {QUICK_DEDUP_LEARNERS:,} with --quick)"
         ),
     )
     parser.add_argument("--repeats", type=_positive, help="timed repeats of each case")
@@ -273,6 +284,8 @@ def main(argv: list[str] | None = None) -> int:
         targeting_learners=args.targeting_learners
         or (QUICK_TARGETING_LEARNERS if args.quick else DEFAULT_TARGETING_LEARNERS),
         shared_data=args.shared_data,
+        dedup_learners=args.dedup_learners
+        or (QUICK_DEDUP_LEARNERS if args.quick else DEFAULT_DEDUP_LEARNERS),
     )
     chosen = [by_name(name) for name in args.only] if args.only else list(SECTIONS)
     chosen = [section for section in chosen if section.name not in args.skip]

@@ -53,6 +53,11 @@ SECTIONS: tuple[Section, ...] = (
         summary="dashboard pages on summaries of 2,000,000 attendance records, and their rebuild",
         module="benchmarks.reporting",
     ),
+    Section(
+        name="dedup",
+        summary="duplicate learners: Widen (Splink) beside heat-helper, precision, recall, twins",
+        module="benchmarks.dedup",
+    ),
 )
 
 

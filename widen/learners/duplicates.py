@@ -19,8 +19,9 @@ How a pair is scored (Fellegi-Sunter, as Splink implements it):
   (term frequency adjustment); `m` stays at its prior (expectation maximisation needs far more
   duplicates than a partnership's list holds, and on small lists it wanders).
 * The same UPN is certain: probability 1.
-* Twins (the same date of birth, postcode and school, with different first names) are never
-  proposed, however high they score: `looks_like_twins` is applied after scoring.
+* Twins (the same date of birth, postcode and school, with different first names, and not the
+  same UPN) are never proposed, however high they score: `looks_like_twins` is applied after
+  scoring.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ COLUMNS = (
     "school_id",
     "upn",
 )
-DEFAULT_THRESHOLD = 0.9
+DEFAULT_THRESHOLD = 0.8
 U_SAMPLE_MINIMUM = 1_000
 U_SAMPLE_PAIRS = 1_000_000
 # The share of learners expected to be recorded twice, for the prior chance that two records
@@ -55,9 +56,10 @@ _NAME_M_FIRST = [0.80, 0.06, 0.04, 0.06, 0.04]
 _NAME_U_FIRST = [0.01, 0.002, 0.004, 0.08, 0.904]
 _NAME_M_LAST = [0.85, 0.06, 0.03, 0.03, 0.03]
 _NAME_U_LAST = [0.003, 0.001, 0.002, 0.05, 0.944]
-# Exact, one character different, within a month, within a year, further apart.
-_DOB_M = [0.92, 0.04, 0.01, 0.02, 0.01]
-_DOB_U = [0.0005, 0.01, 0.015, 0.3, 0.6745]
+# Exact, one character different, day and month swapped, within a month, within a year,
+# further apart.
+_DOB_M = [0.90, 0.04, 0.02, 0.01, 0.02, 0.01]
+_DOB_U = [0.0005, 0.01, 0.00005, 0.015, 0.3, 0.67445]
 # Full postcode, sector, district, area, different.
 _POSTCODE_M = [0.80, 0.04, 0.06, 0.04, 0.06]
 _POSTCODE_U = [0.0005, 0.002, 0.02, 0.2, 0.7775]
@@ -73,6 +75,7 @@ _LEVEL_WORDS: dict[str, list[str]] = {
     "date_of_birth": [
         "same",
         "one digit different",
+        "day and month swapped",
         "within a month",
         "within a year",
         "different",
@@ -209,6 +212,47 @@ def _name_comparison(column: str, frequencies: bool) -> Any:
     )
 
 
+def _date_of_birth_comparison() -> Any:
+    """Exact, one character different, day and month swapped (an American-style entry), within
+    a month, within a year, further apart."""
+    import splink.comparison_level_library as cll  # noqa: PLC0415
+    import splink.comparison_library as cl  # noqa: PLC0415
+
+    column = "date_of_birth"
+    swapped = (
+        f"substr({column}_l, 1, 4) = substr({column}_r, 1, 4)"
+        f" AND substr({column}_l, 6, 2) = substr({column}_r, 9, 2)"
+        f" AND substr({column}_l, 9, 2) = substr({column}_r, 6, 2)"
+    )
+    as_date = "try_strptime({col}, '%Y-%m-%d')"
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_levels=[
+            cll.NullLevel(column),
+            cll.ExactMatchLevel(column),
+            cll.DamerauLevenshteinLevel(column, 1),
+            cll.CustomLevel(swapped, label_for_charts="Day and month swapped"),
+            cll.CustomLevel(
+                "abs(date_diff('day', "
+                + as_date.format(col=f"{column}_l")
+                + ", "
+                + as_date.format(col=f"{column}_r")
+                + ")) <= 31",
+                label_for_charts="Within a month",
+            ),
+            cll.CustomLevel(
+                "abs(date_diff('day', "
+                + as_date.format(col=f"{column}_l")
+                + ", "
+                + as_date.format(col=f"{column}_r")
+                + ")) <= 366",
+                label_for_charts="Within a year",
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
 def _settings(population: int) -> Any:
     import splink.comparison_library as cl  # noqa: PLC0415 (DuckDB starts only when needed)
     from splink import SettingsCreator, block_on  # noqa: PLC0415
@@ -231,12 +275,7 @@ def _settings(population: int) -> Any:
             _name_comparison("last_name", frequencies).configure(
                 m_probabilities=_NAME_M_LAST, u_probabilities=_NAME_U_LAST
             ),
-            cl.DateOfBirthComparison(
-                "date_of_birth",
-                input_is_string=True,
-                datetime_metrics=["month", "year"],
-                datetime_thresholds=[1, 1],
-            ).configure(m_probabilities=_DOB_M, u_probabilities=_DOB_U),
+            _date_of_birth_comparison().configure(m_probabilities=_DOB_M, u_probabilities=_DOB_U),
             cl.PostcodeComparison("postcode").configure(
                 m_probabilities=_POSTCODE_M, u_probabilities=_POSTCODE_U
             ),
@@ -261,7 +300,7 @@ def _score(prepared: pl.DataFrame, threshold: float) -> pl.DataFrame:
     """Every blocked pair Splink scores at `threshold` or above (or with the same UPN)."""
     from splink import DuckDBAPI, Linker  # noqa: PLC0415
 
-    logging.getLogger("splink").setLevel(logging.WARNING)
+    logging.getLogger("splink").setLevel(logging.ERROR)
     database = DuckDBAPI(":memory:")
     try:
         table = database.register(prepared.to_arrow(), dataset_display_name="learners")
@@ -314,14 +353,20 @@ def different_first_names(first: pl.Expr, second: pl.Expr) -> pl.Expr:
 
 def looks_like_twins() -> pl.Expr:
     """Same date of birth, same postcode, same school (or one not known), different first
-    names: two children of one family, never one child recorded twice."""
+    names: two children of one family, never one child recorded twice.
+
+    Only the same UPN outweighs it (twins never share a UPN). Without one, a one-letter typo in
+    a first name is told from twins named Amelia and Amelie by nothing on the record, so such a
+    pair is not proposed either: never merging twins comes first."""
     same_school = (
         pl.col("school_id_l").is_null()
         | pl.col("school_id_r").is_null()
         | (pl.col("school_id_l") == pl.col("school_id_r"))
     )
+    same_upn = pl.col("upn_l").is_not_null() & (pl.col("upn_l") == pl.col("upn_r"))
     return (
-        (pl.col("date_of_birth_l") == pl.col("date_of_birth_r"))
+        ~same_upn
+        & (pl.col("date_of_birth_l") == pl.col("date_of_birth_r"))
         & pl.col("postcode_l").is_not_null()
         & (pl.col("postcode_l") == pl.col("postcode_r"))
         & same_school

@@ -1,0 +1,334 @@
+"""Finding duplicate learners: Widen (Splink on DuckDB) beside heat-helper's `find_duplicates`.
+
+A synthetic population (Faker en_GB, seeded): `--dedup-learners` young people (default 20,000;
+2,000 with `--quick`) across twenty schools and two universities, with planted problems:
+
+* **duplicates** (8 % of people recorded a second time, by the other university or after moving
+  school): a typo in a name (a letter swapped, dropped or changed), a shortened first name (Tom
+  for Thomas), a new postcode, another school, the UPN missing on one record, now and then a date
+  of birth with day and month swapped;
+* **twins** (1 % of people): a brother or sister with the same date of birth, surname, postcode
+  and school, and another first name.
+
+Both finders get the same frame. Each pair a finder proposes is a true positive when the two
+records are one person, and a "twin wrongly paired" when they are twins. heat-helper returns
+groups ("Potential Duplicates"); every two records in a group count as a proposed pair. It is
+run as its documentation suggests for this task: names as first and last name columns,
+`fuzzy_type="permissive"` (blocks on date of birth only, so a changed postcode is still found),
+`threshold=80`, `twin_protection=True`.
+
+Cases: `widen: probable_duplicates (Splink)` and `heat-helper: find_duplicates` on the frame
+(precision, recall and twins wrongly paired are in the details, and printed side by side below
+the table), and `widen: find and store (database)`: the whole `duplicates_find` as an admin of
+both universities (reading the learners from the database, scoring, storing the pairs).
+Checked (a failure, not a timing): Widen proposes no twins.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import combinations
+from typing import Any
+
+import polars as pl
+from faker import Faker
+
+from benchmarks.databases import analyse
+from benchmarks.harness import Measurement, SectionRun, Timing
+from benchmarks.learner_list import _build_partnership, _make_user
+from widen.accounts.models import Membership, Role
+from widen.core import request_context
+from widen.learners.duplicate_reviews import duplicates_find
+from widen.learners.duplicates import COLUMNS, SHORT_FORMS, probable_duplicates
+from widen.learners.models import DuplicateCandidate, Learner
+from widen.organisations.models import Partnership
+from widen.testing.pupil_lists import valid_upn
+
+SEED = 20_261_125
+DEFAULT_PEOPLE = 20_000
+QUICK_PEOPLE = 2_000
+DUPLICATE_SHARE = 0.08
+TWIN_SHARE = 0.01
+FIRST_BIRTHDAY = date(2008, 9, 1)  # Years 9 to 13
+BIRTH_DAYS = 5 * 365
+Pair = frozenset[str]
+
+
+@dataclass(frozen=True)
+class Population:
+    frame: pl.DataFrame  # COLUMNS, plus "holder" (alpha or beta)
+    duplicates: set[Pair]
+    twins: set[Pair]
+
+
+def _typo(name: str, rng: random.Random) -> str:
+    if len(name) < 4:  # noqa: PLR2004
+        return name + name[-1]
+    at = rng.randrange(1, len(name) - 1)
+    kind = rng.choice(("swap", "drop", "change", "double"))
+    if kind == "swap":
+        return name[:at] + name[at + 1] + name[at] + name[at + 2 :]
+    if kind == "drop":
+        return name[:at] + name[at + 1 :]
+    if kind == "double":
+        return name[:at] + name[at] + name[at:]
+    return name[:at] + rng.choice("aeioulnrst") + name[at + 1 :]
+
+
+_SHORT = {
+    full.capitalize(): [s.capitalize() for s in shorts] for full, shorts in SHORT_FORMS.items()
+}
+
+
+def synthetic_population(people: int, *, seed: int = SEED) -> Population:
+    """`people` young people, some recorded twice, some with a twin (see the module's notes)."""
+    rng = random.Random(seed)
+    fake = Faker("en_GB")
+    fake.seed_instance(seed)
+    schools = [f"school-{number:02d}" for number in range(20)]
+    full_names = list(_SHORT)
+    rows: list[dict[str, Any]] = []
+    duplicates: set[Pair] = set()
+    twins: set[Pair] = set()
+
+    def add(**values: Any) -> str:
+        key = str(uuid.UUID(int=rng.getrandbits(128)))
+        rows.append({"learner_id": key, **values})
+        return key
+
+    for serial in range(people):
+        first = (
+            rng.choice(full_names)
+            if rng.random() < 0.15  # noqa: PLR2004
+            else (fake.first_name_female() if rng.random() < 0.5 else fake.first_name_male())  # noqa: PLR2004
+        )
+        last = fake.last_name()
+        born = FIRST_BIRTHDAY + timedelta(days=rng.randrange(BIRTH_DAYS))
+        postcode = fake.postcode()
+        school = rng.choice(schools)
+        upn = valid_upn(316, serial * 3 + 1) if rng.random() < 0.85 else None  # noqa: PLR2004
+        holder = rng.choice(("alpha", "beta"))
+        original = add(
+            first_name=first,
+            last_name=last,
+            date_of_birth=born,
+            postcode=postcode,
+            school_id=school,
+            upn=upn,
+            holder=holder,
+        )
+        roll = rng.random()
+        if roll < DUPLICATE_SHARE:
+            copy: dict[str, Any] = {
+                "first_name": first,
+                "last_name": last,
+                "date_of_birth": born,
+                "postcode": postcode,
+                "school_id": school,
+                "upn": upn,
+                "holder": "beta" if holder == "alpha" else "alpha",
+            }
+            changes = rng.sample(
+                ["typo_first", "typo_last", "short", "postcode", "school", "no_upn", "dob"],
+                k=rng.choice((1, 1, 2, 2, 3)),
+            )
+            if "typo_first" in changes:
+                copy["first_name"] = _typo(first, rng)
+            if "typo_last" in changes:
+                copy["last_name"] = _typo(last, rng)
+            if "short" in changes and first in _SHORT:
+                copy["first_name"] = rng.choice(_SHORT[first])
+            if "postcode" in changes:
+                copy["postcode"] = fake.postcode()
+            if "school" in changes:
+                copy["school_id"] = rng.choice(schools)
+            if "no_upn" in changes or upn is None:
+                copy["upn"] = None
+            if "dob" in changes and born.day <= 12:  # noqa: PLR2004
+                copy["date_of_birth"] = born.replace(month=born.day, day=born.month)
+            duplicates.add(frozenset((original, add(**copy))))
+        elif roll < DUPLICATE_SHARE + TWIN_SHARE:
+            other = first
+            while other[:3].lower() == first[:3].lower():
+                other = fake.first_name_female() if rng.random() < 0.5 else fake.first_name_male()  # noqa: PLR2004
+            twin = add(
+                first_name=other,
+                last_name=last,
+                date_of_birth=born,
+                postcode=postcode,
+                school_id=school,
+                upn=valid_upn(316, serial * 3 + 2) if upn else None,
+                holder=holder,
+            )
+            twins.add(frozenset((original, twin)))
+    frame = pl.DataFrame(rows).select(*COLUMNS, "holder")
+    return Population(frame, duplicates, twins)
+
+
+@dataclass(frozen=True)
+class Scores:
+    proposed: int
+    precision: float
+    recall: float
+    twins_paired: int
+
+    def line(self, seconds: float, twins: int) -> str:
+        return (
+            f"precision {self.precision:.3f}, recall {self.recall:.3f}, "
+            f"twins wrongly paired {self.twins_paired} of {twins}, "
+            f"{self.proposed:,} pairs proposed, {seconds:.2f} s"
+        )
+
+
+def score(proposed: set[Pair], population: Population) -> Scores:
+    right = len(proposed & population.duplicates)
+    return Scores(
+        proposed=len(proposed),
+        precision=right / len(proposed) if proposed else 1.0,
+        recall=right / len(population.duplicates) if population.duplicates else 1.0,
+        twins_paired=len(proposed & population.twins),
+    )
+
+
+def widen_pairs(frame: pl.DataFrame) -> set[Pair]:
+    pairs = probable_duplicates(frame.select(COLUMNS)).pairs
+    return {frozenset(pair) for pair in pairs.select("learner_one", "learner_two").iter_rows()}
+
+
+def heat_helper_pairs(frame: pl.DataFrame) -> set[Pair]:
+    from heat_helper import disable_logging, find_duplicates  # noqa: PLC0415
+
+    disable_logging()
+    table = frame.select(
+        "learner_id",
+        "first_name",
+        "last_name",
+        pl.col("date_of_birth").cast(pl.String),
+        pl.col("postcode").fill_null(""),
+    ).to_pandas()
+    found = find_duplicates(
+        table,
+        name_col=["first_name", "last_name"],
+        date_of_birth_col="date_of_birth",
+        postcode_col="postcode",
+        id_col="learner_id",
+        threshold=80,
+        fuzzy_type="permissive",
+        twin_protection=True,
+    )
+    groups = {group for group in found["Potential Duplicates"].dropna() if group}
+    return {frozenset(pair) for group in groups for pair in combinations(group.split(", "), 2)}
+
+
+def _timed(
+    finder: Callable[[pl.DataFrame], set[Pair]], frame: pl.DataFrame
+) -> tuple[set[Pair], float]:
+    started = time.perf_counter()
+    result = finder(frame)
+    return result, time.perf_counter() - started
+
+
+def run(bench: SectionRun) -> None:
+    people = getattr(bench.options, "dedup_learners", None) or (
+        QUICK_PEOPLE if bench.options.quick else DEFAULT_PEOPLE
+    )
+    with bench.stopwatch("build the synthetic population"):
+        population = synthetic_population(people)
+    records = population.frame.height
+    bench.unit = "learner records"
+    bench.scale = records
+    bench.facts["row_counts"] = {
+        "people": people,
+        "learner_records": records,
+        "planted_duplicates": len(population.duplicates),
+        "planted_twins": len(population.twins),
+    }
+    twins = len(population.twins)
+    for case, label, finder in (
+        ("widen: probable_duplicates (Splink)", "Widen (Splink on DuckDB)", widen_pairs),
+        ("heat-helper: find_duplicates", "heat-helper (find duplicates)", heat_helper_pairs),
+    ):
+        bench.say(f"{case} on {records:,} records")
+        proposed, seconds = _timed(finder, population.frame)
+        scores = score(proposed, population)
+        bench.facts[label] = scores.line(seconds, twins)
+        bench.record(
+            Measurement(
+                case=case,
+                scale=records,
+                timing=Timing((seconds * 1000,)),
+                details={
+                    "precision": round(scores.precision, 4),
+                    "recall": round(scores.recall, 4),
+                    "twins_wrongly_paired": scores.twins_paired,
+                    "pairs_proposed": scores.proposed,
+                },
+            )
+        )
+        if case.startswith("widen") and scores.twins_paired:
+            bench.failures.append(f"Widen proposed {scores.twins_paired} twin pairs")
+    _in_the_database(bench, population)
+
+
+def _in_the_database(bench: SectionRun, population: Population) -> None:
+    """Seed the records as learners of two universities and time the whole search."""
+    with bench.stopwatch("seed the learners (bulk)"):
+        world = _build_partnership()
+        partnership = Partnership.objects.get()
+        admin = _make_user("dedup.bench", world.alpha, Role.ORGANISATION_ADMIN)
+        Membership.objects.create(user=admin, organisation=world.beta, role=Role.ORGANISATION_ADMIN)
+        schools = {f"school-{number:02d}": school.pk for number, school in enumerate(world.schools)}
+        holders = {"alpha": world.alpha.pk, "beta": world.beta.pk}
+        rows = [
+            {
+                "id": uuid.UUID(row["learner_id"]),
+                "organisation_id": holders[row["holder"]],
+                "school_id": schools[row["school_id"]],
+                "first_name": row["first_name"],
+                "last_name": row["last_name"],
+                "date_of_birth": row["date_of_birth"],
+                "home_postcode": row["postcode"] or "",
+                "upn": row["upn"] or "",
+            }
+            for row in population.frame.iter_rows(named=True)
+        ]
+        with request_context.bind(source="system"):
+            Learner.objects.bulk_insert(rows)
+        bench.facts["planner_statistics"] = analyse(sqlite=bench.options.analyse_sqlite)
+    bench.say("widen: find and store (database)")
+    started = time.perf_counter()
+    with request_context.bind(actor=admin, source="system"):
+        summary = duplicates_find(actor=admin, partnership=partnership)
+    seconds = time.perf_counter() - started
+    stored = {
+        frozenset((str(one), str(two)))
+        for one, two in DuplicateCandidate.objects.values_list("learner_one_key", "learner_two_key")
+    }
+    scores = score(stored, population)
+    bench.facts["Widen, reading and storing in the database"] = scores.line(
+        seconds, len(population.twins)
+    )
+    bench.record(
+        Measurement(
+            case="widen: find and store (database)",
+            scale=population.frame.height,
+            timing=Timing((seconds * 1000,)),
+            details={
+                "precision": round(scores.precision, 4),
+                "recall": round(scores.recall, 4),
+                "twins_wrongly_paired": scores.twins_paired,
+                "pairs_stored": summary.pairs_new,
+                "learners_compared": summary.learners_compared,
+            },
+        )
+    )
+    if summary.learners_compared != population.frame.height:
+        bench.failures.append(
+            f"the search compared {summary.learners_compared:,} of "
+            f"{population.frame.height:,} learners"
+        )

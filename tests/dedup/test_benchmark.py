@@ -1,0 +1,73 @@
+"""`make bench BENCH_ARGS="--only dedup"` keeps working: a tiny run compares both finders."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.dedup import score, synthetic_population
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+def test_the_synthetic_population_plants_duplicates_and_twins() -> None:
+    population = synthetic_population(500, seed=3)
+
+    assert population.frame.height == 500 + len(population.duplicates) + len(population.twins)
+    assert population.duplicates
+    assert population.twins
+    assert not population.duplicates & population.twins
+    perfect = score(population.duplicates, population)
+    assert (perfect.precision, perfect.recall, perfect.twins_paired) == (1.0, 1.0, 0)
+    everything_twice = score(population.duplicates | population.twins, population)
+    assert everything_twice.twins_paired == len(population.twins)
+    assert everything_twice.precision < 1
+
+
+def test_a_tiny_dedup_benchmark_compares_widen_with_heat_helper(tmp_path: Path) -> None:
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    completed = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "--only",
+            "dedup",
+            "--dedup-learners",
+            "400",
+            "--databases",
+            "sqlite",
+            "--results-dir",
+            str(tmp_path),
+        ],
+        cwd=REPOSITORY,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert completed.returncode == 0, (completed.stdout + completed.stderr)[-3000:]
+    assert "## dedup: sqlite" in completed.stdout
+    assert "heat-helper (find duplicates): precision" in completed.stdout
+    assert "Widen (Splink on DuckDB): precision" in completed.stdout
+    (written,) = tmp_path.glob("*-dedup.json")
+    (run,) = json.loads(written.read_text())["runs"]
+    assert run["failures"] == []
+    cases = {case["case"]: case for case in run["cases"]}
+    assert set(cases) == {
+        "widen: probable_duplicates (Splink)",
+        "heat-helper: find_duplicates",
+        "widen: find and store (database)",
+    }
+    for case in cases.values():
+        assert case["median_ms"] > 0
+        assert 0 <= case["details"]["recall"] <= 1
+        assert 0 <= case["details"]["precision"] <= 1
+    assert cases["widen: probable_duplicates (Splink)"]["details"]["twins_wrongly_paired"] == 0
+    stored = cases["widen: find and store (database)"]["details"]
+    assert stored["learners_compared"] == run["facts"]["row_counts"]["learner_records"]
