@@ -5,13 +5,15 @@ goes through the register's own services (audit and contact hours) all at once, 
 from __future__ import annotations
 
 import io
-from datetime import date, time
+from datetime import date, time, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import signed_in_client
 from widen.accounts.models import Role, User
@@ -434,3 +436,34 @@ def test_the_command_line_checks_and_imports_the_same_way(
     assert "Row 2, Column B (Attended): 'perhaps' is not an attendance mark" in (
         capsys.readouterr().out
     )
+
+
+def test_an_upload_never_imported_is_forgotten_after_the_rollback_period(
+    world: World, settings: Any
+) -> None:
+    session = _session(world)
+    upns = _give_upns(world)
+    content = csv_bytes([["UPN", "Attended"], [upns["Sami"], "Y"]])
+    old = register_import_start(
+        actor=_officer(world), session=session, file_name="old.csv", content=content
+    )
+    staff = world.users[Role.SCHOOL_STAFF]
+    recent = register_import_start(
+        actor=staff, session=session, file_name="new.csv", content=content
+    )
+    long_ago = timezone.now() - timedelta(days=settings.WIDEN_IMPORT_ROLLBACK_DAYS + 1)
+    RegisterImport.objects.filter(pk=old.pk).update(created_at=long_ago)
+    out = io.StringIO()
+    call_command("import_purge", stdout=out)
+    assert "Forgot the files of 1 register uploads never imported." in out.getvalue()
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.file_content is None
+    assert bytes(recent.file_content or b"") == content
+    page = signed_in_client(_officer(world)).get(
+        reverse("activities:register_import_detail", args=[old.pk])
+    )
+    assert "its file has since been deleted" in page.content.decode()
+    with pytest.raises(ApplicationError, match="file has been deleted: upload the register again"):
+        register_import_commit(upload=old, actor=_officer(world))
+    assert not session.register.exists()

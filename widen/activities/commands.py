@@ -19,6 +19,7 @@ from widen.activities.imports import (
     register_import_check,
     register_import_commit,
     register_import_start,
+    register_imports_purge,
     report_lines,
 )
 from widen.activities.models import Session
@@ -101,5 +102,7 @@ register_import_kind(
         help="Import a session's register (who came, and who did not).",
         add_arguments=add_arguments,
         handle=handle,
+        purge=register_imports_purge,
+        uploads="register uploads never imported",
     )
 )

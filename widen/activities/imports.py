@@ -39,6 +39,7 @@ from widen.activities.services import attendance_mark, may_take_register, regist
 from widen.core.exceptions import ApplicationError
 from widen.core.tabular import Table, TableError, TableLimits, column_letter, read_table
 from widen.learners.imports.columns import field_for_heading, heading_key
+from widen.learners.imports.services import rollback_period
 from widen.learners.imports.validation import ROW, Problem, cell_checks
 from widen.learners.models import Learner
 from widen.learners.permissions import learner_policy
@@ -64,7 +65,7 @@ FIELD_LABELS = {
     MARK: "attendance",
 }
 OWN_HEADINGS = {
-    SCHOOL_URN: ("School URN", "URN", "DfE URN", "School number", "School"),
+    SCHOOL_URN: ("School URN", "URN", "DfE URN", "School number"),
     MARK: (
         "Attendance",
         "Attended",
@@ -507,7 +508,9 @@ def register_import_check(upload: RegisterImport, *, actor: User) -> RegisterImp
     """Validate every row and match it to the register: the preview. Writes nothing."""
     session = upload.session
     _require_register(actor, session)
-    content = bytes(upload.file_content or b"")
+    if not upload.file_content:
+        raise ApplicationError("This upload's file has been deleted: upload the register again.")
+    content = bytes(upload.file_content)
     table = read_register_file(content, upload.file_name, upload.sheet_name)
     report = RegisterImportReport(upload=upload, rows_total=len(table.rows))
     report.columns, report.column_problems = _columns(table)
@@ -612,6 +615,17 @@ def register_import_commit(
         )
         report.upload = upload
     return report
+
+
+def register_imports_purge() -> int:
+    """Forget the files of uploads never imported, once as old as an import can be rolled back
+    (the learner import's period): the person uploads the register again if they still need it."""
+    cutoff = timezone.now() - rollback_period()
+    return RegisterImport.objects.filter(
+        status=RegisterImportStatus.CHECKED,
+        file_content__isnull=False,
+        created_at__lt=cutoff,
+    ).update(file_content=None)
 
 
 def outcome_summary(report: RegisterImportReport, *, committed: bool) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from widen.learners.imports.kinds import import_kinds
 from widen.learners.imports.services import import_runs_purge
 
 
@@ -15,3 +16,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         purged = import_runs_purge()
         self.stdout.write(f"Forgot the files of {purged} imports.")
+        for kind in import_kinds():
+            if kind.purge is not None:
+                self.stdout.write(f"Forgot the files of {kind.purge()} {kind.uploads}.")
