@@ -31,6 +31,7 @@ from widen.learners.models import (
     ImportRun,
     Learner,
     ParentCarer,
+    SavedSearch,
 )
 from widen.programmes.models import ActivitySubType, Enrolment, Programme, ProgrammeStage
 from widen.targeting.models import RuleSet, RuleSetVersion
@@ -61,6 +62,7 @@ OBJECT_RULES = {
     "activity_deliver",
     "register",
     "register_import",
+    "saved_search",
     "programme_view",
     "programme_enrol",
     "enrolment_leave",
@@ -133,6 +135,7 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
             "activity_deliver",
             "register",
             "register_import",
+            "saved_search",
             "programme_enrol",
         }
     ):
@@ -163,6 +166,8 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
         "register": cell.relation == "own" and cell.role in {*DELIVERERS, Role.SCHOOL_STAFF},
         # own: the person's own upload for the own session; otherwise another person's upload.
         "register_import": cell.relation == "own" and cell.role in {*DELIVERERS, Role.SCHOOL_STAFF},
+        # own: a saved search of the person's; otherwise a colleague's or a stranger's.
+        "saved_search": cell.relation == "own",
         "programme_view": cell.relation in {"own", "partner"},
         "programme_enrol": cell.relation in {"own", "partner"} and cell.role in DELIVERERS,
         "enrolment_leave": cell.relation in {"own", "partner"} and cell.role in DELIVERERS,
@@ -262,6 +267,12 @@ def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str
         return {"session_id": session_for(world, relation).id}
     if rule == "register_import":
         return {"import_id": register_import_for(world, acting_role, relation).id}
+    if rule == "saved_search":
+        owner = world.users[acting_role if relation == "own" else "staff"]
+        search = SavedSearch.objects.create(
+            owner=owner, name=f"Matrix search {SavedSearch.objects.count()}", filters={"q": "a"}
+        )
+        return {"search_id": search.id}
     if rule in {"programme_view", "programme_enrol"}:
         return {"programme_id": programme_for(world, relation).id}
     if rule == "enrolment_leave":

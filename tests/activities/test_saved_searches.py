@@ -220,3 +220,22 @@ def test_a_saved_search_of_a_school_outside_the_partnership_adds_nobody_unseen(
     client.post(url, {"action": "add_search", "search": str(search.pk)})
     assert "‘Elsewhere’ finds no learners you can see by name." in client.get(url).content.decode()
     assert not session.register.exists()
+
+
+def test_a_person_removes_their_own_saved_search_and_nobody_else_can(world: World) -> None:
+    officer = _officer(world)
+    search = saved_search_save(actor=officer, name="Year 10", params={"year_group": "10"})
+    url = reverse("learners:saved_search_delete", args=[search.pk])
+    colleague = signed_in_client(world.users[Role.ORGANISATION_ADMIN])
+    assert colleague.post(url).status_code == 404
+    assert SavedSearch.objects.filter(pk=search.pk).exists()
+    client = signed_in_client(officer)
+    page = client.get(reverse("learners:list")).content.decode()
+    assert 'Remove<span class="visually-hidden"> the saved search Year 10</span>' in page
+    response = client.post(url)
+    assert response["Location"] == reverse("learners:list")
+    assert not SavedSearch.objects.filter(pk=search.pk).exists()
+    assert (
+        "Removed the saved search ‘Year 10’." in client.get(response["Location"]).content.decode()
+    )
+    assert client.post(url).status_code == 404

@@ -57,6 +57,14 @@ def saved_search_save(*, actor: User, name: str, params: Any) -> SavedSearch:
     return search
 
 
+@transaction.atomic
+def saved_search_delete(*, actor: User, search: SavedSearch) -> None:
+    """Remove one of the person's saved searches (a register it filled keeps its learners)."""
+    if search.owner_id != getattr(actor, "pk", None):
+        raise ApplicationError("You may only remove your own saved searches.")
+    search.delete()
+
+
 def saved_search_list(*, actor: User) -> QuerySet[SavedSearch]:
     """The person's own saved searches (nobody sees anyone else's)."""
     return SavedSearch.objects.filter(owner_id=getattr(actor, "pk", None)).order_by("name")

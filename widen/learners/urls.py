@@ -31,6 +31,11 @@ urlpatterns = [
     path("<uuid:learner_id>/consents/new/", views.consent_add_view, name="consent_add"),
     path("<uuid:learner_id>/access/", views.learner_access_view, name="access"),
     path("searches/new/", views.saved_search_create_view, name="saved_search_create"),
+    path(
+        "searches/<uuid:search_id>/delete/",
+        views.saved_search_delete_view,
+        name="saved_search_delete",
+    ),
     path("import/", import_views.import_start_view, name="import_start"),
     path(
         "import/template.<str:file_format>",

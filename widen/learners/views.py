@@ -24,6 +24,8 @@ from widen.learners.models import FILTERABLE_CHARACTERISTICS, Learner
 from widen.learners.permissions import LearnerAccess, learner_policy
 from widen.learners.saved_searches import (
     filters_as_params,
+    saved_search_delete,
+    saved_search_get,
     saved_search_list,
     saved_search_save,
 )
@@ -144,6 +146,17 @@ def saved_search_create_view(request: AuthenticatedRequest) -> HttpResponse:
         )
     query = urlencode(params)
     return redirect(reverse("learners:list") + (f"?{query}" if query else ""))
+
+
+@require_http_methods(["POST"])
+def saved_search_delete_view(request: AuthenticatedRequest, search_id: UUID) -> HttpResponse:
+    try:
+        search = saved_search_get(actor=request.user, search_id=search_id)
+    except NotFound as error:
+        raise Http404("No such saved search.") from error
+    saved_search_delete(actor=request.user, search=search)
+    messages.success(request, f"Removed the saved search \u2018{search.name}\u2019.")
+    return redirect("learners:list")
 
 
 @require_http_methods(["GET"])
