@@ -467,3 +467,30 @@ def test_an_upload_never_imported_is_forgotten_after_the_rollback_period(
     with pytest.raises(ApplicationError, match="file has been deleted: upload the register again"):
         register_import_commit(upload=old, actor=_officer(world))
     assert not session.register.exists()
+
+
+def test_a_failure_part_way_through_an_import_leaves_the_register_as_it_was(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = _session(world)
+    upns = _give_upns(world)
+    report = _start(
+        world, session, csv_bytes([["UPN", "Attended"], [upns["Amara"], "Y"], [upns["Bea"], ""]])
+    )
+    audited = AuditEvent.objects.count()
+
+    def fail(**_: Any) -> int:
+        raise RuntimeError("the database went away while marking")
+
+    # Learners are added first, then marked: the marking fails after the adding was written.
+    monkeypatch.setattr("widen.activities.imports.attendance_mark", fail)
+    with pytest.raises(RuntimeError):
+        register_import_commit(upload=report.upload, actor=_officer(world))
+    assert not session.register.exists()
+    assert AuditEvent.objects.count() == audited
+    upload = RegisterImport.objects.get(pk=report.upload.pk)
+    assert upload.status == RegisterImportStatus.CHECKED
+    assert upload.file_content
+    monkeypatch.undo()
+    register_import_commit(upload=upload, actor=_officer(world))
+    assert _attendance(session) == {"Amara": "attended", "Bea": "registered"}
