@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -494,3 +496,41 @@ def test_a_failure_part_way_through_an_import_leaves_the_register_as_it_was(
     monkeypatch.undo()
     register_import_commit(upload=upload, actor=_officer(world))
     assert _attendance(session) == {"Amara": "attended", "Bea": "registered"}
+
+
+def _class_of(world: World, size: int, first_serial: int) -> list[Learner]:
+    with request_context.bind(source="test"):
+        return Learner.objects.bulk_create(
+            [
+                Learner(
+                    organisation=world.alpha,
+                    school=world.school,
+                    first_name="Pupil",
+                    last_name=f"Number{first_serial + index}",
+                    date_of_birth=year_group_birthday(10),
+                    upn=valid_upn(316, first_serial + index),
+                )
+                for index in range(size)
+            ]
+        )
+
+
+def test_importing_a_bigger_register_takes_no_more_queries(world: World) -> None:
+    """Adding and marking are written a register at a time, not a learner at a time."""
+    counts = []
+    for size, first_serial in ((5, 30_000), (60, 40_000)):
+        session = _session(world)
+        pupils = _class_of(world, size, first_serial)
+        rows = [["UPN", "Attended"], *([pupil.upn, "Y"] for pupil in pupils)]
+        report = _start(world, session, csv_bytes(rows))
+        with CaptureQueriesContext(connection) as queries:
+            register_import_commit(upload=report.upload, actor=_officer(world))
+        assert session.register.filter(status=AttendanceStatus.ATTENDED).count() == size
+        assert (
+            AuditEvent.objects.filter(
+                object_type="activities.attendance", learner_id__in=[pupil.pk for pupil in pupils]
+            ).count()
+            == 2 * size
+        )
+        counts.append(len(queries))
+    assert counts[1] == counts[0], counts

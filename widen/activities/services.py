@@ -11,6 +11,7 @@ from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from widen.accounts.models import Membership, Role, User
 from widen.activities.hooks import attendance_changed
@@ -197,8 +198,9 @@ def _marking_organisation(actor: User | None, session: Session) -> Organisation 
 def _visible(actor: User | None, learners: Iterable[Learner]) -> None:
     if actor is None:
         return
+    scopes = learner_policy.scopes(actor)  # once: a register import checks thousands
     for learner in learners:
-        access = learner_policy.access(actor, learner)
+        access = learner_policy.access_from_scopes(scopes, learner)
         if access is None or DataCategory.IDENTITY not in access.categories:
             raise ApplicationError(
                 "You may only put on a register, or mark, learners you can see by name."
@@ -226,13 +228,18 @@ def register_add(
             f"(capacity {session.capacity}); {len(wanted)} would be added."
         )
     marker = _marking_organisation(actor, session)
-    for learner in wanted:
-        Attendance.objects.create(
-            session=session,
-            learner=learner,
-            organisation_id=learner.organisation_id,
-            marked_by=marker,
-        )
+    # One insert (and one of audit events) for the whole class, not one per learner.
+    Attendance.objects.bulk_create(
+        [
+            Attendance(
+                session=session,
+                learner=learner,
+                organisation_id=learner.organisation_id,
+                marked_by=marker,
+            )
+            for learner in wanted
+        ]
+    )
     change.added = wanted
     return change
 
@@ -253,13 +260,18 @@ def attendance_mark(*, actor: User | None, session: Session, marks: Mapping[UUID
     _visible(actor, [on_register[key].learner for key in marks])
     marker = _marking_organisation(actor, session)
     changed: list[Any] = []
+    rows: list[Attendance] = []
+    now = timezone.now()
     for key, status in marks.items():
         row = on_register[key]
         if row.status != status:
             row.status = status
             row.marked_by = marker
-            row.save(update_fields=["status", "marked_by", "updated_at"])
+            row.updated_at = now
+            rows.append(row)
             changed.append(key)
+    # One update (and one insert of audit events) for the whole register.
+    Attendance.objects.bulk_update(rows, ["status", "marked_by_id", "updated_at"], batch_size=500)
     # In this transaction: the reporting summaries of these learners change with their marks.
     attendance_changed(changed)
     return len(changed)
