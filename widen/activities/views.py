@@ -328,6 +328,10 @@ def register_import_view(request: AuthenticatedRequest, session_id: UUID) -> Htt
     return render(request, "activities/register_import.html", {"session": session, "form": form})
 
 
+# The preview lists at most this many rows of each kind (a register has a few hundred at most).
+ROWS_SHOWN = 500
+
+
 def _register_import_or_404(request: AuthenticatedRequest, import_id: UUID) -> RegisterImport:
     try:
         return register_import_get(actor=request.user, import_id=import_id)
@@ -352,8 +356,13 @@ def register_import_detail_view(request: AuthenticatedRequest, import_id: UUID) 
                     "summary": register_import_summary(report, committed=False),
                     "problems": [
                         (problem, report.column_named(problem.column))
-                        for problem in report.problems
+                        for problem in report.problems[:ROWS_SHOWN]
                     ],
+                    "problems_hidden": max(len(report.problems) - ROWS_SHOWN, 0),
+                    "added": report.to_add[:ROWS_SHOWN],
+                    "added_hidden": max(len(report.to_add) - ROWS_SHOWN, 0),
+                    "remarked": report.remarked[:ROWS_SHOWN],
+                    "remarked_hidden": max(len(report.remarked) - ROWS_SHOWN, 0),
                 }
             )
     return render(request, "activities/register_import_check.html", context)
