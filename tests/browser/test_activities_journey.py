@@ -98,12 +98,12 @@ def test_an_officer_plans_sessions_takes_the_register_on_a_phone_and_sees_progre
 
     page.goto("/activities/")
     page.get_by_role("link", name=re.compile(r"^Add an activity to ")).first.click()
-    page.get_by_label("Name").fill("Year 10 student finance talk")
+    page.get_by_label("Name").fill("Student finance talk (journey)")
     page.get_by_label("Type of activity").select_option(
         label="Information, advice and guidance: Student finance talk"
     )
     page.get_by_role("button", name="Add activity").click()
-    expect_saved(page, "Added Year 10 student finance talk")
+    expect_saved(page, "Added Student finance talk (journey)")
     _plan_session(page, learner.school, today, "09:00", ends)
     _plan_session(page, learner.school, today + timedelta(days=14), "09:00", "10:00")
     expect(page.locator("table tbody tr")).to_have_count(2)
@@ -111,7 +111,7 @@ def test_an_officer_plans_sessions_takes_the_register_on_a_phone_and_sees_progre
     page.set_viewport_size(PHONE)
     page.get_by_role("link", name=_register_link(today)).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Register: Year 10 student finance talk"
+        "Register: Student finance talk (journey)"
     )
     page.get_by_label(re.compile(rf"^{re.escape(learner.name)} \(")).check()
     page.get_by_role("button", name="Add to the register").click()
