@@ -41,6 +41,7 @@ def test_an_admin_looks_for_duplicates_and_sees_the_pair_side_by_side(
     assert "same sector" in detail  # E15 1DA and E15 1DB
     assert "Merge into one learner" in detail
     assert "Not the same learner" in detail
+    assert "/learners/duplicates/" in client.get("/learners/").content.decode()  # found from here
 
 
 def test_merging_from_the_page_keeps_the_chosen_record(
@@ -83,6 +84,7 @@ def test_people_who_are_not_admins_get_not_found_and_change_nothing(
     pair = _found(signed_in_client(admin), make_learner)
     client = signed_in_client(world.users[role])
 
+    assert "/learners/duplicates/" not in client.get("/learners/").content.decode()
     assert client.get("/learners/duplicates/").status_code == 404
     assert client.post("/learners/duplicates/find/").status_code == 404
     assert client.get(f"/learners/duplicates/{pair.pk}/").status_code == 404

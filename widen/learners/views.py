@@ -19,6 +19,7 @@ from widen.audit.selectors import access_log_for_learner, audit_events_for_learn
 from widen.audit.services import access_log_record
 from widen.core.academic_years import AcademicYear
 from widen.core.exceptions import ApplicationError, NotFound
+from widen.learners.duplicate_reviews import may_review_duplicates
 from widen.learners.forms import ConsentRecordForm, LearnerForm, ParentCarerForm
 from widen.learners.models import FILTERABLE_CHARACTERISTICS, Learner
 from widen.learners.permissions import LearnerAccess, learner_policy
@@ -120,6 +121,7 @@ def learner_list_view(request: AuthenticatedRequest) -> HttpResponse:
         "academic_year": academic_year,
         "query_string": query.urlencode(),
         "can_create": learner_policy.organisations_for_create(request.user).exists(),
+        "reviews_duplicates": may_review_duplicates(request.user),
         "saved_filters": filters_as_params(filters),
         "saved_searches": [
             (search, urlencode(search.filters)) for search in saved_search_list(actor=request.user)
