@@ -23,6 +23,7 @@ from widen.learners.selectors import learner_pseudonym
 from widen.organisations.models import Organisation, OrganisationType, PartnershipMember
 from widen.programmes.models import Enrolment, Programme
 from widen.reference.models import Dataset, DatasetEdition
+from widen.targeting.hooks import eligibility_changed
 from widen.targeting.models import (
     LearnerAreaProfile,
     LearnerEligibility,
@@ -68,6 +69,7 @@ def _eligible(rule_set: RuleSet, learners: list[Learner], eligible: bool) -> Non
         )
         for learner in learners
     )
+    eligibility_changed(rule_set.pk)  # as targeting does when it writes results
 
 
 def test_the_dashboard_shows_reach_by_school_year_type_and_partner(delivery: Delivery) -> None:
@@ -153,7 +155,17 @@ def test_target_learners_and_cold_spots(delivery: Delivery) -> None:
     Learner.objects.filter(pk__in=[learner.pk for learner in unreached]).update(school=far)
     _eligible(rule_set, unreached, True)
     spots = _rows(client.get(url, {"format": "csv", "table": "cold-spots"}))
-    assert spots[1] == ["Far Academy", "100002", "", "5", "learners recorded, none engaged"]
+    assert spots[0] == [
+        "School or college",
+        "URN",
+        "Local authority",
+        "Learners the rule set is for",
+        "% FSM (GIAS)",
+        "Why it is a cold spot",
+    ]
+    assert spots[1:] == [
+        ["Far Academy", "100002", "", "5", "", "learners the rule set is for, none engaged"]
+    ]
     assert "Sixth Form School" not in {row[0] for row in spots}
 
 

@@ -10,11 +10,17 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         from widen.activities.hooks import register_attendance_changed  # noqa: PLC0415
-        from widen.reporting.summaries import summaries_refresh  # noqa: PLC0415
+        from widen.reporting.summaries import (  # noqa: PLC0415
+            summaries_refresh,
+            target_counts_forget,
+        )
+        from widen.targeting.hooks import register_eligibility_changed  # noqa: PLC0415
 
         # Attendance written by activities (registers, their import, a merge of duplicates)
         # updates these learners' summaries in the same transaction.
         register_attendance_changed(summaries_refresh)
+        # Targeting wrote a rule set's results: the counts by target status are worked out again.
+        register_eligibility_changed(target_counts_forget)
         if find_spec("widen.learners.merging") is not None:
             self._register_merge_rules()
 

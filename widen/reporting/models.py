@@ -10,7 +10,10 @@ from scratch, and gives the same rows):
   academic years, first and last date), with the learner's school and birth cohort as they were
   when their attendance last changed;
 * `ReachCount`: per partnership, learners engaged, hours and sessions attended in total and by
-  school, year group (birth cohort), activity type and delivering partner.
+  school, year group (birth cohort), activity type and delivering partner;
+* `TargetCount`: per rule set, learners engaged by whether it is for them, and by school the
+  learners it is for and how many of them are engaged. Forgotten when targeting writes the rule
+  set's results, and worked out again (one GROUP BY over its results) the next time it is shown.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from widen.activities.models import Activity
 from widen.learners.models import Learner
 from widen.organisations.models import Organisation, Partnership
 from widen.programmes.models import ActivityType
+from widen.targeting.models import RuleSet
 
 
 class LearnerActivityEngagement(models.Model):
@@ -137,6 +141,36 @@ class ReachCount(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["partnership", "dimension", "key"], name="reach_count_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension} {self.key}: {self.learners} learners"
+
+
+class TargetDimension(models.TextChoices):
+    CURRENT = "current", "Counts are current"
+    ENGAGED = "engaged", "Learners engaged, by target status (key: yes or no)"
+    ELIGIBLE = "eligible", "Learners the rule set is for, by school"
+    ELIGIBLE_ENGAGED = "eligible_engaged", "Learners the rule set is for and engaged, by school"
+
+
+class TargetCount(models.Model):
+    """For one rule set of a partnership: learners engaged by target status, and by school the
+    learners it is for and how many of them are engaged. The row of dimension "current" says
+    the counts match the rule set's results; without it they are worked out again."""
+
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="+")
+    dimension = models.CharField(max_length=20, choices=TargetDimension.choices)
+    key = models.CharField(max_length=40, blank=True)
+    learners = models.IntegerField(default=0)
+    hours = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    sessions = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule_set", "dimension", "key"], name="target_count_once"
             )
         ]
 

@@ -12,16 +12,24 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from widen.core.academic_years import AcademicYear
 from widen.core.exceptions import NotFound
-from widen.organisations.models import Organisation, Partnership
+from widen.organisations.models import Organisation, OrganisationType, Partnership
 from widen.organisations.permissions import organisation_policy
 from widen.programmes.models import ActivityType, Enrolment, Programme
-from widen.reporting.models import Dimension, LearnerEngagement, ReachCount
-from widen.targeting.models import LearnerEligibility, RuleSet
-from widen.targeting.schools import school_targeting
+from widen.reference.models import Dataset, Establishment
+from widen.reference.services import current_edition
+from widen.reporting.models import (
+    Dimension,
+    LearnerEngagement,
+    ReachCount,
+    TargetCount,
+    TargetDimension,
+)
+from widen.targeting.models import RuleSet
+from widen.targeting.schools import TARGET_PHASES
 
 SMALL_COUNT = 5
 SUPPRESSED = f"fewer than {SMALL_COUNT}"
@@ -190,76 +198,124 @@ class ColdSpot:
     name: str
     urn: str
     local_authority: str
-    eligible: int
-    has_learners: bool
+    eligible: int  # learners the rule set is for, none of them engaged
+    percentage_fsm: Decimal | None = None  # from GIAS, for schools with no learners engaged
+
+    @property
+    def reason(self) -> str:
+        if self.eligible:
+            return "learners the rule set is for, none engaged"
+        return "likely target school (GIAS), no learners engaged"
 
     def cells(self) -> list[Any]:
         return [
             self.name,
             self.urn,
             self.local_authority,
-            count_text(self.eligible) if self.has_learners else "no learners recorded",
-            "learners recorded, none engaged" if self.has_learners else "not reached yet",
+            count_text(self.eligible) if self.eligible else "–",
+            "" if self.percentage_fsm is None else str(self.percentage_fsm),
+            self.reason,
         ]
 
 
 TARGET_HEADINGS = ["Target status", "Learners engaged", "Contact hours", "Sessions attended"]
+STATUS_LABELS = {True: "Eligible", False: "Not eligible", None: "Not worked out yet"}
 COLD_SPOT_HEADINGS = [
     "School or college",
     "URN",
     "Local authority",
-    "Eligible learners",
+    "Learners the rule set is for",
+    "% FSM (GIAS)",
     "Why it is a cold spot",
 ]
-STATUS_LABELS = {True: "Eligible", False: "Not eligible", None: "Not worked out yet"}
 
 
 def targets(partnership: Partnership, rule_set: RuleSet) -> Targets:
     """Learners engaged by whether `rule_set` is for them, and the target schools not reached:
-    schools with learners it is for and none engaged, then likely target schools (GIAS) with no
-    learners recorded at all."""
-    status = Subquery(
-        LearnerEligibility.objects.filter(
-            rule_set=rule_set, learner_id=OuterRef("learner_id")
-        ).values("eligible")[:1]
-    )
-    grouped = {
-        eligible: (learners, hours, sessions)
-        for eligible, learners, hours, sessions in LearnerEngagement.objects.filter(
-            partnership=partnership
+    schools with learners it is for and none of them engaged, then likely target schools in the
+    same local authorities (GIAS: secondary, all-through or 16 plus, state-funded, open) with no
+    learners engaged at all. From the kept counts (`target_counts_current` first)."""
+    counts = list(
+        TargetCount.objects.filter(rule_set=rule_set).values_list(
+            "dimension", "key", "learners", "hours", "sessions"
         )
-        .annotate(eligible=status)
-        .order_by()
-        .values_list("eligible")
-        .annotate(learners=Count("pk"), total_hours=Sum("hours"), session_count=Sum("sessions"))
-    }
-    by_status = [
-        ReachRow(label, *grouped.get(value, (0, Decimal(0), 0)))
-        for value, label in STATUS_LABELS.items()
-    ]
-    eligible = LearnerEligibility.objects.filter(rule_set=rule_set, eligible=True).count()
-    engaged_schools = set(
+    )
+    reach_rows = list(
         ReachCount.objects.filter(
-            partnership=partnership, dimension=Dimension.SCHOOL, learners__gt=0
-        ).values_list("key", flat=True)
+            partnership=partnership, dimension__in=[Dimension.ALL, Dimension.SCHOOL]
+        ).values_list("dimension", "key", "learners", "hours", "sessions")
     )
-    school_ids = dict(
-        Organisation.objects.filter(partnerships=partnership)
-        .exclude(urn="")
-        .values_list("urn", "pk")
-    )
-    cold: list[ColdSpot] = []
-    for row in school_targeting(partnership, rule_set, sort="eligible"):
-        if not row.reached:
-            cold.append(ColdSpot(row.name, row.urn, row.local_authority, 0, False))
-        elif row.eligible and str(school_ids.get(row.urn, "")) not in engaged_schools:
-            cold.append(ColdSpot(row.name, row.urn, row.local_authority, row.eligible, True))
-    cold.sort(key=lambda spot: (not spot.has_learners, -spot.eligible, spot.name))
+    total = next((row[2:] for row in reach_rows if row[0] == Dimension.ALL), (0, Decimal(0), 0))
+    engaged_schools = {
+        key
+        for dimension, key, learners, *_ in reach_rows
+        if dimension == Dimension.SCHOOL and learners
+    }
+    status = {
+        key: (learners, hours, sessions)
+        for dimension, key, learners, hours, sessions in counts
+        if dimension == TargetDimension.ENGAGED
+    }
+    yes = status.get("yes", (0, Decimal(0), 0))
+    no = status.get("no", (0, Decimal(0), 0))
+    unknown = (total[0] - yes[0] - no[0], total[1] - yes[1] - no[1], total[2] - yes[2] - no[2])
+    by_status = [
+        ReachRow(STATUS_LABELS[True], *yes),
+        ReachRow(STATUS_LABELS[False], *no),
+        ReachRow(STATUS_LABELS[None], *unknown),
+    ]
+    eligible = {
+        key: learners
+        for dimension, key, learners, *_ in counts
+        if dimension == TargetDimension.ELIGIBLE
+    }
+    eligible_engaged = {
+        key
+        for dimension, key, learners, *_ in counts
+        if dimension == TargetDimension.ELIGIBLE_ENGAGED and learners
+    }
+    missed = {
+        key: learners for key, learners in eligible.items() if key and key not in eligible_engaged
+    }
+    schools = {
+        str(school["pk"]): school
+        for school in Organisation.objects.filter(
+            Q(pk__in=[*missed, *engaged_schools - {""}])
+            | Q(partnerships=partnership, organisation_type=OrganisationType.SCHOOL)
+        )
+        .values("pk", "name", "urn", "local_authority")
+        .distinct()
+    }
+    cold = [
+        ColdSpot(
+            schools[key]["name"], schools[key]["urn"], schools[key]["local_authority"], learners
+        )
+        for key, learners in missed.items()
+        if key in schools
+    ]
+    cold.sort(key=lambda spot: (-spot.eligible, spot.name))
+    gias = current_edition(Dataset.GIAS)
+    if gias is not None:
+        authorities = {school["local_authority"] for school in schools.values()} - {""}
+        known = {schools[key]["urn"] for key in [*missed, *engaged_schools] if key in schools}
+        likely = (
+            Establishment.objects.filter(
+                edition=gias,
+                local_authority__in=sorted(authorities),
+                phase__in=TARGET_PHASES,
+                status__in=["", "Open"],
+            )
+            .exclude(state_funded=False)
+            .exclude(urn__in=sorted(known - {""}))
+            .order_by("-percentage_fsm", "name")
+            .values_list("name", "urn", "local_authority", "percentage_fsm")
+        )
+        cold.extend(ColdSpot(name, urn, authority, 0, fsm) for name, urn, authority, fsm in likely)
     return Targets(
         rule_set=rule_set,
         by_status=by_status,
-        eligible=eligible,
-        eligible_engaged=grouped.get(True, (0,))[0],
+        eligible=sum(eligible.values()),
+        eligible_engaged=yes[0],
         cold_spots=cold,
     )
 

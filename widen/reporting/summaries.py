@@ -24,7 +24,9 @@ from django.db.models import (
     IntegerField,
     Max,
     Min,
+    OuterRef,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -38,7 +40,10 @@ from widen.reporting.models import (
     LearnerActivityEngagement,
     LearnerEngagement,
     ReachCount,
+    TargetCount,
+    TargetDimension,
 )
+from widen.targeting.models import LearnerEligibility, RuleSet
 
 CHUNK = 2_000  # learners refreshed per statement (SQLite binds at most 32,766 values)
 
@@ -195,19 +200,47 @@ def _contributions(
     return tallies
 
 
-def _read(learner_ids: Sequence[Any]) -> dict[CountKey, Tally]:
-    learners = LearnerEngagement.objects.filter(learner_id__in=learner_ids).values_list(
-        "partnership_id", "school_id", "birth_cohort", "hours", "sessions"
-    )
-    activities = LearnerActivityEngagement.objects.filter(learner_id__in=learner_ids).values_list(
-        "partnership_id", "learner_id", "activity_type_id", "delivered_by_id", "hours", "sessions"
-    )
-    return _contributions(learners, activities)
+@dataclass(frozen=True)
+class Snapshot:
+    """These learners' summary rows at one moment (before or after a refresh)."""
+
+    learners: list[tuple[Any, ...]]  # partnership, learner, school, cohort, hours, sessions
+    activities: list[tuple[Any, ...]]  # partnership, learner, type, partner, hours, sessions
+
+    def counts(self) -> dict[CountKey, Tally]:
+        return _contributions(
+            (
+                (p, school, cohort, hours, sessions)
+                for p, _, school, cohort, hours, sessions in self.learners
+            ),
+            self.activities,
+        )
 
 
-def _apply(before: dict[CountKey, Tally], after: dict[CountKey, Tally]) -> None:
-    """Move the partnership counts by (after - before)."""
-    changes: dict[CountKey, Tally] = {}
+def _read(learner_ids: Sequence[Any]) -> Snapshot:
+    return Snapshot(
+        learners=list(
+            LearnerEngagement.objects.filter(learner_id__in=learner_ids).values_list(
+                "partnership_id", "learner_id", "school_id", "birth_cohort", "hours", "sessions"
+            )
+        ),
+        activities=list(
+            LearnerActivityEngagement.objects.filter(learner_id__in=learner_ids).values_list(
+                "partnership_id",
+                "learner_id",
+                "activity_type_id",
+                "delivered_by_id",
+                "hours",
+                "sessions",
+            )
+        ),
+    )
+
+
+def _changes(
+    before: dict[tuple[Any, str, str], Tally], after: dict[tuple[Any, str, str], Tally]
+) -> dict[tuple[Any, str, str], Tally]:
+    changes = {}
     for count_key in before.keys() | after.keys():
         old, new = before.get(count_key, Tally()), after.get(count_key, Tally())
         change = Tally(
@@ -215,23 +248,173 @@ def _apply(before: dict[CountKey, Tally], after: dict[CountKey, Tally]) -> None:
         )
         if change.learners or change.hours or change.sessions:
             changes[count_key] = change
+    return changes
+
+
+def _apply(
+    model: Any,
+    owner: str,
+    before: dict[tuple[Any, str, str], Tally],
+    after: dict[tuple[Any, str, str], Tally],
+) -> None:
+    """Move the counts (`ReachCount` by partnership, `TargetCount` by rule set) by the
+    difference: a row made for a new key, then one UPDATE … SET n = n + change per key, in key
+    order (two transactions changing the same counts wait for each other, never deadlock)."""
+    changes = _changes(before, after)
     if not changes:
         return
-    ReachCount.objects.bulk_create(
+    model.objects.bulk_create(
         [
-            ReachCount(partnership_id=partnership, dimension=dimension, key=key)
-            for partnership, dimension, key in changes
+            model(**{f"{owner}_id": holder, "dimension": dimension, "key": key})
+            for holder, dimension, key in changes
         ],
         ignore_conflicts=True,
     )
-    for (partnership, dimension, key), change in sorted(
+    for (holder, dimension, key), change in sorted(
         changes.items(), key=lambda item: (str(item[0][0]), item[0][1], item[0][2])
     ):
-        ReachCount.objects.filter(partnership_id=partnership, dimension=dimension, key=key).update(
+        model.objects.filter(**{f"{owner}_id": holder, "dimension": dimension, "key": key}).update(
             learners=F("learners") + change.learners,
             hours=F("hours") + change.hours,
             sessions=F("sessions") + change.sessions,
         )
+
+
+# --- Counts by target status (rule sets) ---------------------------------------------------------
+
+
+def _target_contributions(
+    learners: Iterable[tuple[Any, ...]],
+    results: dict[tuple[Any, Any], bool],
+    rule_sets: dict[Any, list[Any]],
+) -> dict[tuple[Any, str, str], Tally]:
+    """What these learners' summary rows add to the counts of their partnerships' rule sets."""
+    tallies: dict[tuple[Any, str, str], Tally] = {}
+    for partnership, learner, school, _, hours, sessions in learners:
+        for rule_set in rule_sets.get(partnership, []):
+            eligible = results.get((rule_set, learner))
+            if eligible is None:
+                continue  # not worked out: counted as the rest of those engaged
+            key = (rule_set, TargetDimension.ENGAGED, "yes" if eligible else "no")
+            tallies.setdefault(key, Tally()).add(1, hours, sessions)
+            if eligible:
+                key = (rule_set, TargetDimension.ELIGIBLE_ENGAGED, _key(school))
+                tallies.setdefault(key, Tally()).add(1, hours, sessions)
+    return tallies
+
+
+def _apply_targets(learner_ids: Sequence[Any], before: Snapshot, after: Snapshot) -> None:
+    """Move the counts of every current rule set of these learners' partnerships."""
+    partnerships = {row[0] for row in (*before.learners, *after.learners)}
+    if not partnerships:
+        return
+    # Locked: a rule set's counts being worked out again wait for this change, and this for them.
+    held = list(
+        RuleSet.objects.select_for_update()
+        .filter(partnership_id__in=partnerships)
+        .order_by("pk")
+        .values_list("pk", "partnership_id")
+    )
+    current = set(
+        TargetCount.objects.filter(
+            rule_set_id__in=[pk for pk, _ in held], dimension=TargetDimension.CURRENT
+        ).values_list("rule_set_id", flat=True)
+    )
+    if not current:
+        return
+    rule_sets: dict[Any, list[Any]] = {}
+    for pk, partnership in held:
+        if pk in current:
+            rule_sets.setdefault(partnership, []).append(pk)
+    results = {
+        (rule_set, learner): eligible
+        for rule_set, learner, eligible in LearnerEligibility.objects.filter(
+            rule_set_id__in=list(current), learner_id__in=learner_ids
+        ).values_list("rule_set_id", "learner_id", "eligible")
+    }
+    _apply(
+        TargetCount,
+        "rule_set",
+        _target_contributions(before.learners, results, rule_sets),
+        _target_contributions(after.learners, results, rule_sets),
+    )
+
+
+def target_counts_forget(rule_set_id: Any) -> None:
+    """The rule set's results changed (targeting's hook): its counts are worked out again the
+    next time they are shown."""
+    TargetCount.objects.filter(rule_set_id=rule_set_id).delete()
+
+
+def target_counts_current(rule_set: RuleSet) -> None:
+    """Make sure the rule set's counts match its results and the summaries: if they were
+    forgotten, work them out again (two GROUP BYs over its results)."""
+    with transaction.atomic():
+        list(RuleSet.objects.select_for_update().filter(pk=rule_set.pk).values_list("pk"))
+        if TargetCount.objects.filter(
+            rule_set=rule_set, dimension=TargetDimension.CURRENT
+        ).exists():
+            return
+        TargetCount.objects.filter(rule_set=rule_set).delete()
+        TargetCount.objects.bulk_create(_target_counts(rule_set), batch_size=1000)
+
+
+def _target_counts(rule_set: RuleSet) -> list[TargetCount]:
+    counted = [TargetCount(rule_set=rule_set, dimension=TargetDimension.CURRENT)]
+    eligible_by_school = (
+        LearnerEligibility.objects.filter(rule_set=rule_set, eligible=True)
+        .order_by()
+        .values_list("learner__school_id")
+        .annotate(engaged=Count("learner_id"))
+    )
+    for school, learners in eligible_by_school:
+        counted.append(
+            TargetCount(
+                rule_set=rule_set,
+                dimension=TargetDimension.ELIGIBLE,
+                key=_key(school),
+                learners=learners,
+            )
+        )
+    status = Subquery(
+        LearnerEligibility.objects.filter(
+            rule_set=rule_set, learner_id=OuterRef("learner_id")
+        ).values("eligible")[:1]
+    )
+    engaged = (
+        LearnerEngagement.objects.filter(partnership_id=rule_set.partnership_id)
+        .annotate(eligible=status)
+        .exclude(eligible=None)
+        .order_by()
+        .values_list("eligible", "school_id")
+        .annotate(engaged=Count("pk"), total_hours=Sum("hours"), session_count=Sum("sessions"))
+    )
+    by_status: dict[str, Tally] = {}
+    for eligible, school, learners, hours, sessions in engaged:
+        by_status.setdefault("yes" if eligible else "no", Tally()).add(learners, hours, sessions)
+        if eligible:
+            counted.append(
+                TargetCount(
+                    rule_set=rule_set,
+                    dimension=TargetDimension.ELIGIBLE_ENGAGED,
+                    key=_key(school),
+                    learners=learners,
+                    hours=hours,
+                    sessions=sessions,
+                )
+            )
+    counted.extend(
+        TargetCount(
+            rule_set=rule_set,
+            dimension=TargetDimension.ENGAGED,
+            key=key,
+            learners=tally.learners,
+            hours=tally.hours,
+            sessions=tally.sessions,
+        )
+        for key, tally in by_status.items()
+    )
+    return counted
 
 
 def _chunks(keys: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -261,7 +444,9 @@ def summaries_refresh(learner_ids: Iterable[Any]) -> None:
                 LearnerActivityEngagement, ACTIVITY_COLUMNS, learner_activity_rows(chunk)
             )
             _insert_select(LearnerEngagement, LEARNER_COLUMNS, learner_rows(chunk))
-            _apply(before, _read(chunk))
+            after = _read(chunk)
+            _apply(ReachCount, "partnership", before.counts(), after.counts())
+            _apply_targets(chunk, before, after)
 
 
 @dataclass(frozen=True)
@@ -324,6 +509,7 @@ def summaries_rebuild() -> Rebuilt:
     """Make every summary again from all attendance (`widen reporting rebuild`)."""
     with transaction.atomic():
         ReachCount.objects.all().delete()
+        TargetCount.objects.all().delete()  # worked out again when next shown
         LearnerActivityEngagement.objects.all().delete()
         LearnerEngagement.objects.all().delete()
         activities = _insert_select(

@@ -36,6 +36,7 @@ from widen.reporting.selectors import (
     sustained,
     targets,
 )
+from widen.reporting.summaries import target_counts_current
 
 
 def _partnership_or_404(request: HttpRequest, partnership_id: UUID) -> Partnership:
@@ -131,7 +132,11 @@ def targets_view(request: HttpRequest, partnership_id: UUID) -> HttpResponse:
         (choice for choice in rule_sets if str(choice.pk) == request.GET.get("rule_set")),
         rule_sets[0] if rule_sets else None,
     )
-    figures = targets(partnership, rule_set) if rule_set is not None else None
+    figures = None
+    if rule_set is not None:
+        # Worked out again here if targeting has changed the rule set's results since.
+        target_counts_current(rule_set)
+        figures = targets(partnership, rule_set)
     if request.GET.get("format") == "csv" and figures is not None:
         if request.GET.get("table") == "cold-spots":
             return _csv(

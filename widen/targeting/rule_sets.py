@@ -38,6 +38,7 @@ from widen.targeting.criteria import (
     parse_definition,
     uses_special_category,
 )
+from widen.targeting.hooks import eligibility_changed
 from widen.targeting.models import (
     LearnerAreaProfile,
     LearnerEligibility,
@@ -523,6 +524,8 @@ def eligibility_compute(
                 )
                 stale._raw_delete(stale.db)
         rows.insert()
+        if written.height or gone.height:
+            eligibility_changed(rule_set.pk)
     run = EligibilityRun(rule_set=rule_set, version=version)
     run.learners = results.height
     run.eligible = int(results["eligible"].sum())
