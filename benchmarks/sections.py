@@ -54,6 +54,11 @@ SECTIONS: tuple[Section, ...] = (
         module="benchmarks.reporting",
     ),
     Section(
+        name="registers",
+        summary="register import, 300 and 2,000 rows: preview by UPN and by name, commit, re-import",
+        module="benchmarks.registers",
+    ),
+    Section(
         name="dedup",
         summary="duplicate learners: Widen (Splink) beside heat-helper, precision, recall, twins",
         module="benchmarks.dedup",

@@ -22,6 +22,7 @@ from widen.learners.permissions import learner_policy
 from widen.organisations.models import DataCategory, Organisation, OrganisationType, Partnership
 from widen.programmes.models import ActivitySubType
 
+MARK_BATCH = 500
 DELIVERING_ROLES = (Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN, Role.OUTREACH_OFFICER)
 YEAR_GROUPS = range(7, 14)
 
@@ -260,18 +261,19 @@ def attendance_mark(*, actor: User | None, session: Session, marks: Mapping[UUID
     _visible(actor, [on_register[key].learner for key in marks])
     marker = _marking_organisation(actor, session)
     changed: list[Any] = []
-    rows: list[Attendance] = []
-    now = timezone.now()
+    by_status: dict[str, list[Any]] = {}
     for key, status in marks.items():
         row = on_register[key]
         if row.status != status:
-            row.status = status
-            row.marked_by = marker
-            row.updated_at = now
-            rows.append(row)
+            by_status.setdefault(status, []).append(row.pk)
             changed.append(key)
-    # One update (and one insert of audit events) for the whole register.
-    Attendance.objects.bulk_update(rows, ["status", "marked_by_id", "updated_at"], batch_size=500)
+    # One update (and one insert of audit events) per mark, not per learner.
+    now = timezone.now()
+    for status, keys in by_status.items():
+        for start in range(0, len(keys), MARK_BATCH):
+            Attendance.objects.filter(pk__in=keys[start : start + MARK_BATCH]).update(
+                status=status, marked_by=marker, updated_at=now
+            )
     # In this transaction: the reporting summaries of these learners change with their marks.
     attendance_changed(changed)
     return len(changed)
