@@ -182,17 +182,31 @@ def duplicate_population(*, actor: User, partnership: Partnership) -> pl.DataFra
         "school_id": pl.String,
         "upn": pl.String,
     }
-    query = learners.order_by().values_list(*columns)
-    if connection.vendor == "postgresql":
-        sql, params = query.query.sql_with_params()
-        frame = read_frame(sql, params, schema)
-        if frame is not None:
-            return frame
-    rows = [
-        (str(key), first, last, born, postcode, str(school) if school else None, upn)
-        for key, first, last, born, postcode, school, upn in query.iterator(chunk_size=10_000)
-    ]
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    sql, params = learners.order_by().values_list(*columns).query.sql_with_params()
+    frame = read_frame(sql, params, schema)
+    if frame is None:  # SQLite: the cursor's rows in batches, straight into Polars
+        chunks = [pl.DataFrame(schema=schema)]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            while batch := cursor.fetchmany(50_000):
+                chunks.append(pl.DataFrame(batch, schema=schema, orient="row"))
+        frame = pl.concat(chunks)
+    return frame.with_columns(_canonical_uuid("learner_id"), _canonical_uuid("school_id"))
+
+
+def _canonical_uuid(column: str) -> pl.Expr:
+    """A UUID as `str(uuid)` writes it, whether the database gave 32 hex digits or 36."""
+    digits = pl.col(column).cast(pl.String).str.replace_all("-", "").str.to_lowercase()
+    return pl.concat_str(
+        [
+            digits.str.slice(0, 8),
+            digits.str.slice(8, 4),
+            digits.str.slice(12, 4),
+            digits.str.slice(16, 4),
+            digits.str.slice(20, 12),
+        ],
+        separator="-",
+    ).alias(column)
 
 
 @dataclass(frozen=True)
