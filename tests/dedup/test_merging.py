@@ -313,3 +313,37 @@ def test_confirming_a_pair_merges_it_and_records_the_decision(
     assert pair.status == DuplicateStatus.CONFIRMED
     assert pair.decided_by == admin
     assert pair.kept_learner_key == second.pk
+
+
+def test_an_import_that_added_the_merged_record_names_the_kept_learner(
+    world: World, make_learner: MakeLearner, admin: User
+) -> None:
+    from widen.core.exceptions import ApplicationError  # noqa: PLC0415
+    from widen.learners.imports.services import (  # noqa: PLC0415
+        learner_import_commit,
+        learner_import_roll_back,
+        learner_import_start,
+    )
+    from widen.testing.pupil_lists import MIS_HEADINGS, csv_bytes, pupil_rows, table_cells  # noqa: PLC0415
+
+    rows = pupil_rows(2, seed=11)
+    run = learner_import_start(
+        actor=admin,
+        organisation=world.alpha,
+        school=world.school,
+        file_name="pupils.csv",
+        content=csv_bytes(table_cells(rows, MIS_HEADINGS["SIMS"])),
+    )
+    report = learner_import_commit(run=run, actor=admin)
+    imported = Learner.objects.get(upn=rows[0]["upn"])
+    kept = make_learner(imported.first_name, imported.last_name, born=imported.date_of_birth)
+
+    learner_merge(kept=kept, removed=imported, acting_user=admin)
+
+    report.run.refresh_from_db()
+    assert str(imported.pk) not in report.run.changes["created"]
+    assert str(kept.pk) in report.run.changes["created"]
+    # Rolling the import back would now remove the merged learner: it is refused, not silent.
+    with pytest.raises(ApplicationError, match="changed since"):
+        learner_import_roll_back(run=report.run, actor=admin)
+    assert Learner.objects.filter(pk=kept.pk).exists()

@@ -34,6 +34,8 @@ from widen.learners.models import (
     SPECIAL_CATEGORY_FIELDS,
     DuplicateCandidate,
     DuplicateStatus,
+    ImportRun,
+    ImportStatus,
     Learner,
 )
 from widen.learners.signals import learners_changed
@@ -207,6 +209,27 @@ def unruled_relations(rules: dict[str, MergeRule] | None = None) -> list[str]:
     )
 
 
+def import_links(kept: Learner, removed: Learner) -> int:
+    """An import that created or changed the removed record now names the kept learner instead,
+    as every other record does: rolling it back then finds the kept learner changed since (by
+    the merge) and refuses, rather than silently doing nothing. Not a foreign key, so not in
+    `MERGE_RULES`: imports keep what they did as a list of learner ids."""
+    old, new = str(removed.pk), str(kept.pk)
+    rewritten = 0
+    runs = ImportRun.objects.select_for_update().filter(
+        status=ImportStatus.COMMITTED, changes__icontains=old
+    )
+    for run in runs:
+        created = [new if key == old else key for key in run.changes.get("created", [])]
+        updated = dict(run.changes.get("updated", {}))
+        if old in updated:
+            updated.setdefault(new, updated.pop(old))
+        run.changes = {**run.changes, "created": list(dict.fromkeys(created)), "updated": updated}
+        run.save(update_fields=["changes", "updated_at"])
+        rewritten += 1
+    return rewritten
+
+
 # --- The merge ---------------------------------------------------------------------------------
 
 MERGED_FIELDS = (*IDENTITY_FIELDS, *CHARACTERISTIC_FIELDS, *SPECIAL_CATEGORY_FIELDS, "school")
@@ -276,6 +299,7 @@ def learner_merge(
                 continue
             done.add(model)
             moved[key] = rule.handler(model, relation.field.name, kept, removed)
+        moved["learners.ImportRun.changes"] = import_links(kept, removed)
         learners_merged(kept.pk, removed.pk)
         filled = _fill_blanks(kept, removed)
         removed_id, removed_organisation_id = removed.pk, removed.organisation_id
