@@ -374,12 +374,27 @@ def _match(
     if upns:
         for learner in _named(actor).filter(upn__in=sorted(upns)):
             by_upn[learner.upn].append(learner)
-    births = {record[DATE_OF_BIRTH] for record in rows if record[DATE_OF_BIRTH]}
+    # Rows without a UPN: only the names and birthdays of everyone born on those days are read,
+    # then the learners whose names fit (a register's rows, not the whole partnership).
+    wanted = {
+        (_fold(record[FIRST_NAME]), _fold(record[LAST_NAME]), record[DATE_OF_BIRTH])
+        for record in rows
+        if not record[UPN] and record[FIRST_NAME] and record[LAST_NAME] and record[DATE_OF_BIRTH]
+    }
     by_name: dict[tuple[str, str, date], list[Learner]] = defaultdict(list)
-    if births:
-        for learner in _named(actor).filter(date_of_birth__in=sorted(births)):
-            for first in {_fold(learner.first_name), _fold(learner.preferred_name)} - {""}:
-                by_name[(first, _fold(learner.last_name), learner.date_of_birth)].append(learner)
+    keys_of: dict[Any, list[tuple[str, str, date]]] = defaultdict(list)
+    if wanted:
+        born_on = _named(actor).filter(date_of_birth__in=sorted({key[2] for key in wanted}))
+        for key_id, first, preferred, last, born in born_on.values_list(
+            "pk", "first_name", "preferred_name", "last_name", "date_of_birth"
+        ):
+            for name in {_fold(first), _fold(preferred)} - {""}:
+                if (name, _fold(last), born) in wanted:
+                    keys_of[key_id].append((name, _fold(last), born))
+    if keys_of:
+        for learner in _named(actor).filter(pk__in=list(keys_of)):
+            for key in keys_of[learner.pk]:
+                by_name[key].append(learner)
     for record in rows:
         row = record[ROW]
         if record[UPN]:
