@@ -22,6 +22,7 @@ from widen.learners.models import Learner
 from widen.learners.selectors import learner_pseudonym
 from widen.organisations.models import Organisation, OrganisationType, PartnershipMember
 from widen.programmes.models import Enrolment, Programme
+from widen.programmes.services import enrol, enrolment_leave
 from widen.reference.models import Dataset, DatasetEdition
 from widen.targeting.hooks import eligibility_changed
 from widen.targeting.models import (
@@ -179,13 +180,7 @@ def test_sustained_engagement_rate_matches_the_programmes_measure(delivery: Deli
         sustained_years=2,
     )
     learners = pupils(world, 8)
-    for learner in learners:
-        Enrolment.objects.create(
-            programme=programme,
-            learner=learner,
-            organisation=learner.organisation,
-            joined_on=date(2025, 9, 1),
-        )
+    enrol(actor=None, programme=programme, learners=learners, on=date(2025, 9, 1))
     first, second, third = delivery.sessions
     attend(first, learners)  # 2 hours, 2025/26
     attend(second, learners[:6])  # 1.5 hours, 2025/26
@@ -203,6 +198,15 @@ def test_sustained_engagement_rate_matches_the_programmes_measure(delivery: Deli
     page = client.get(url).content.decode()
     assert "Sustained-engagement rate" in page
     assert "62%" in page
+    # Kept up to date: a sixth learner reaches the measure, one of the five leaves.
+    extra = add_session(world, delivery.visit, date(2026, 11, 2), hours="3")
+    attend(extra, [learners[5]])
+    rows = _rows(client.get(url, {"programme": str(programme.pk), "format": "csv"}))
+    assert rows[1] == ["All enrolled learners", "8", "6", "75%"]
+    leaver = Enrolment.objects.get(programme=programme, learner=learners[0])
+    enrolment_leave(actor=None, enrolment=leaver, reason="Moved away", on=date(2026, 11, 3))
+    rows = _rows(client.get(url, {"programme": str(programme.pk), "format": "csv"}))
+    assert rows[1] == ["All enrolled learners", "7", "5", "71%"]
 
 
 def test_another_partnership_answers_not_found(delivery: Delivery) -> None:
@@ -338,13 +342,7 @@ def test_each_dashboard_page_makes_as_many_queries_with_ten_times_the_attendance
     def grow(count: int, prefix: str) -> None:
         learners = pupils(world, count, prefix=prefix, year_group=9 + count % 4)
         _eligible(rule_set, learners, True)
-        for learner in learners:
-            Enrolment.objects.create(
-                programme=programme,
-                learner=learner,
-                organisation=learner.organisation,
-                joined_on=date(2025, 9, 1),
-            )
+        enrol(actor=None, programme=programme, learners=learners, on=date(2025, 9, 1))
         for session in delivery.sessions:
             attend(session, learners)
         extra = add_session(world, delivery.visit, date(2026, 11, 1))

@@ -18,6 +18,7 @@ from widen.core.exceptions import ApplicationError
 from widen.learners.models import Learner
 from widen.learners.permissions import learner_policy
 from widen.organisations.models import DataCategory, Partnership
+from widen.programmes.hooks import enrolments_changed
 from widen.programmes.models import ActivityType, Enrolment, Programme, ProgrammeStage
 from widen.targeting.models import LearnerEligibility, RuleSet
 
@@ -177,6 +178,8 @@ def enrol(
                 joined_on=day,
             )
         )
+    if change.enrolled:
+        enrolments_changed(programme.pk)
     return change
 
 
@@ -218,4 +221,5 @@ def enrolment_leave(
     enrolment.left_on = day
     enrolment.leaving_reason = reason
     enrolment.save(update_fields=["left_on", "leaving_reason", "updated_at"])
+    enrolments_changed(enrolment.programme_id)
     return enrolment

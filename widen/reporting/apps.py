@@ -10,7 +10,9 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         from widen.activities.hooks import register_attendance_changed  # noqa: PLC0415
+        from widen.programmes.hooks import register_enrolments_changed  # noqa: PLC0415
         from widen.reporting.summaries import (  # noqa: PLC0415
+            programme_counts_forget,
             summaries_refresh,
             target_counts_forget,
         )
@@ -21,6 +23,8 @@ class ReportingConfig(AppConfig):
         register_attendance_changed(summaries_refresh)
         # Targeting wrote a rule set's results: the counts by target status are worked out again.
         register_eligibility_changed(target_counts_forget)
+        # Enrolments changed: the programme's sustained-engagement counts are worked out again.
+        register_enrolments_changed(programme_counts_forget)
         if find_spec("widen.learners.merging") is not None:
             self._register_merge_rules()
 

@@ -13,7 +13,10 @@ from scratch, and gives the same rows):
   school, year group (birth cohort), activity type and delivering partner;
 * `TargetCount`: per rule set, learners engaged by whether it is for them, and by school the
   learners it is for and how many of them are engaged. Forgotten when targeting writes the rule
-  set's results, and worked out again (one GROUP BY over its results) the next time it is shown.
+  set's results, and worked out again (one GROUP BY over its results) the next time it is shown;
+* `ProgrammeCount`: per programme and school, learners enrolled now and how many of them meet
+  the programme's sustained-engagement measure; forgotten when enrolments change, worked out
+  again the next time it is shown, and moved as registers are marked.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from django.db import models
 from widen.activities.models import Activity
 from widen.learners.models import Learner
 from widen.organisations.models import Organisation, Partnership
-from widen.programmes.models import ActivityType
+from widen.programmes.models import ActivityType, Programme
 from widen.targeting.models import RuleSet
 
 
@@ -176,3 +179,24 @@ class TargetCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension} {self.key}: {self.learners} learners"
+
+
+class ProgrammeCount(models.Model):
+    """Learners enrolled now on one programme at one school ("" for none recorded), and how many
+    meet its sustained-engagement measure. The row with key "current" and no school says the
+    counts match the enrolments; without it they are worked out again."""
+
+    CURRENT = "current"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=40, blank=True)
+    enrolled = models.IntegerField(default=0)
+    sustained = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "key"], name="programme_count_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} {self.key}: {self.sustained} of {self.enrolled}"

@@ -12,18 +12,18 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from widen.core.academic_years import AcademicYear
 from widen.core.exceptions import NotFound
 from widen.organisations.models import Organisation, OrganisationType, Partnership
 from widen.organisations.permissions import organisation_policy
-from widen.programmes.models import ActivityType, Enrolment, Programme
+from widen.programmes.models import ActivityType, Programme
 from widen.reference.models import Dataset, Establishment
 from widen.reference.services import current_edition
 from widen.reporting.models import (
     Dimension,
-    LearnerEngagement,
+    ProgrammeCount,
     ReachCount,
     TargetCount,
     TargetDimension,
@@ -363,27 +363,29 @@ class Sustained:
 
 def sustained(programme: Programme) -> Sustained:
     """How many learners enrolled now meet the programme's sustained-engagement measure (at least
-    N hours across at least M activities over at least Y academic years), by school."""
-    meets = Exists(
-        LearnerEngagement.objects.filter(
-            learner_id=OuterRef("learner_id"),
-            partnership_id=programme.partnership_id,
-            hours__gte=programme.sustained_hours,
-            activities__gte=programme.sustained_activities,
-            academic_years__gte=programme.sustained_years,
-        )
+    N hours across at least M activities over at least Y academic years), by school. From the
+    kept counts (`programme_counts_current` first)."""
+    counts = list(
+        ProgrammeCount.objects.filter(programme=programme)
+        .exclude(key=ProgrammeCount.CURRENT)
+        .filter(enrolled__gt=0)
+        .values_list("key", "enrolled", "sustained")
     )
-    rows = list(
-        Enrolment.objects.filter(programme=programme, left_on=None)
-        .order_by()
-        .values_list("learner__school_id", "learner__school__name")
-        .annotate(
-            enrolled=Count("learner_id", distinct=True),
-            sustained=Count("learner_id", distinct=True, filter=Q(meets)),
-        )
-    )
+    names = {
+        str(key): name
+        for key, name in Organisation.objects.filter(
+            pk__in=[key for key, *_ in counts if key]
+        ).values_list("pk", "name")
+    }
     schools = sorted(
-        (SustainedRow(name or NO_SCHOOL, enrolled, meeting) for _, name, enrolled, meeting in rows),
+        (
+            SustainedRow(
+                names.get(key, "A school no longer listed") if key else NO_SCHOOL,
+                enrolled,
+                meeting,
+            )
+            for key, enrolled, meeting in counts
+        ),
         key=lambda row: (-row.enrolled, row.label),
     )
     total = SustainedRow(

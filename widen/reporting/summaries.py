@@ -20,11 +20,13 @@ from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     IntegerField,
     Max,
     Min,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -35,10 +37,12 @@ from django.db.models.functions import ExtractYear
 
 from widen.activities.models import Attendance, AttendanceStatus
 from widen.learners.models import Learner
+from widen.programmes.models import Enrolment, Programme
 from widen.reporting.models import (
     Dimension,
     LearnerActivityEngagement,
     LearnerEngagement,
+    ProgrammeCount,
     ReachCount,
     TargetCount,
     TargetDimension,
@@ -204,14 +208,15 @@ def _contributions(
 class Snapshot:
     """These learners' summary rows at one moment (before or after a refresh)."""
 
-    learners: list[tuple[Any, ...]]  # partnership, learner, school, cohort, hours, sessions
+    # partnership, learner, school, cohort, hours, sessions, activities, academic years
+    learners: list[tuple[Any, ...]]
     activities: list[tuple[Any, ...]]  # partnership, learner, type, partner, hours, sessions
 
     def counts(self) -> dict[CountKey, Tally]:
         return _contributions(
             (
                 (p, school, cohort, hours, sessions)
-                for p, _, school, cohort, hours, sessions in self.learners
+                for p, _, school, cohort, hours, sessions, *_ in self.learners
             ),
             self.activities,
         )
@@ -221,7 +226,14 @@ def _read(learner_ids: Sequence[Any]) -> Snapshot:
     return Snapshot(
         learners=list(
             LearnerEngagement.objects.filter(learner_id__in=learner_ids).values_list(
-                "partnership_id", "learner_id", "school_id", "birth_cohort", "hours", "sessions"
+                "partnership_id",
+                "learner_id",
+                "school_id",
+                "birth_cohort",
+                "hours",
+                "sessions",
+                "activities",
+                "academic_years",
             )
         ),
         activities=list(
@@ -290,7 +302,7 @@ def _target_contributions(
 ) -> dict[tuple[Any, str, str], Tally]:
     """What these learners' summary rows add to the counts of their partnerships' rule sets."""
     tallies: dict[tuple[Any, str, str], Tally] = {}
-    for partnership, learner, school, _, hours, sessions in learners:
+    for partnership, learner, school, _, hours, sessions, *_ in learners:
         for rule_set in rule_sets.get(partnership, []):
             eligible = results.get((rule_set, learner))
             if eligible is None:
@@ -447,6 +459,7 @@ def summaries_refresh(learner_ids: Iterable[Any]) -> None:
             after = _read(chunk)
             _apply(ReachCount, "partnership", before.counts(), after.counts())
             _apply_targets(chunk, before, after)
+            _apply_programmes(chunk, before, after)
 
 
 @dataclass(frozen=True)
@@ -510,6 +523,7 @@ def summaries_rebuild() -> Rebuilt:
     with transaction.atomic():
         ReachCount.objects.all().delete()
         TargetCount.objects.all().delete()  # worked out again when next shown
+        ProgrammeCount.objects.all().delete()  # likewise
         LearnerActivityEngagement.objects.all().delete()
         LearnerEngagement.objects.all().delete()
         activities = _insert_select(
@@ -538,9 +552,121 @@ def summaries_after_merge(model: Any, field_name: str, kept: Any, removed: Any) 
     both learners' summaries are worked out again, so the removed learner's rows go and the
     partnership counts lose them, and the kept learner's rows hold the moved attendance."""
     summaries_refresh([kept.pk, removed.pk])
+    # The merge has moved the removed learner's enrolments too: who is enrolled has changed.
+    for programme in set(
+        Enrolment.objects.filter(learner_id=kept.pk).values_list("programme_id", flat=True)
+    ):
+        programme_counts_forget(programme)
     return 0
 
 
 def summaries_merged_with_activities(model: Any, field_name: str, kept: Any, removed: Any) -> int:
     """Nothing to do: `summaries_after_merge` works both summary tables out again."""
     return 0
+
+
+# --- Sustained engagement on programmes ----------------------------------------------------------
+
+
+def _sustained(programme: Any, row: tuple[Any, ...] | None) -> bool:
+    if row is None:
+        return False
+    *_, hours, _, activities, academic_years = row
+    return bool(
+        hours >= programme.sustained_hours
+        and activities >= programme.sustained_activities
+        and academic_years >= programme.sustained_years
+    )
+
+
+def _apply_programmes(learner_ids: Sequence[Any], before: Snapshot, after: Snapshot) -> None:
+    """Move the sustained counts of the current programmes these learners are enrolled on."""
+    partnerships = {row[0] for row in (*before.learners, *after.learners)}
+    if not partnerships:
+        return
+    enrolled = list(
+        Enrolment.objects.filter(
+            learner_id__in=learner_ids,
+            left_on=None,
+            programme__partnership_id__in=partnerships,
+        ).values_list("programme_id", "learner_id", "learner__school_id")
+    )
+    if not enrolled:
+        return
+    # Locked: the programme's counts being worked out again wait for this change, and this for
+    # them.
+    programmes = {
+        programme.pk: programme
+        for programme in Programme.objects.select_for_update()
+        .filter(pk__in={programme for programme, _, _ in enrolled})
+        .order_by("pk")
+    }
+    current = set(
+        ProgrammeCount.objects.filter(
+            programme_id__in=list(programmes), key=ProgrammeCount.CURRENT
+        ).values_list("programme_id", flat=True)
+    )
+    old = {(row[0], row[1]): row for row in before.learners}
+    new = {(row[0], row[1]): row for row in after.learners}
+    changes: Counter[tuple[Any, str]] = Counter()
+    for programme_id, learner, school in enrolled:
+        if programme_id not in current:
+            continue
+        programme = programmes[programme_id]
+        key = (programme.partnership_id, learner)
+        change = int(_sustained(programme, new.get(key))) - int(_sustained(programme, old.get(key)))
+        if change:
+            changes[(programme_id, _key(school))] += change
+    for (programme_id, school), change in sorted(changes.items(), key=lambda item: str(item[0])):
+        ProgrammeCount.objects.filter(programme_id=programme_id, key=school).update(
+            sustained=F("sustained") + change
+        )
+
+
+def programme_counts_forget(programme_id: Any) -> None:
+    """Who is enrolled changed (programmes' hook): the counts are worked out again when next
+    shown."""
+    ProgrammeCount.objects.filter(programme_id=programme_id).delete()
+
+
+def programme_counts_current(programme: Programme) -> None:
+    """Make sure the programme's counts match its enrolments and the summaries: if they were
+    forgotten, work them out again (one GROUP BY over its enrolments)."""
+    with transaction.atomic():
+        list(Programme.objects.select_for_update().filter(pk=programme.pk).values_list("pk"))
+        if ProgrammeCount.objects.filter(programme=programme, key=ProgrammeCount.CURRENT).exists():
+            return
+        ProgrammeCount.objects.filter(programme=programme).delete()
+        meets = Exists(
+            LearnerEngagement.objects.filter(
+                learner_id=OuterRef("learner_id"),
+                partnership_id=programme.partnership_id,
+                hours__gte=programme.sustained_hours,
+                activities__gte=programme.sustained_activities,
+                academic_years__gte=programme.sustained_years,
+            )
+        )
+        rows = (
+            Enrolment.objects.filter(programme=programme, left_on=None)
+            .order_by()
+            .values_list("learner__school_id")
+            .annotate(
+                enrolled_count=Count("learner_id", distinct=True),
+                sustained_count=Count("learner_id", distinct=True, filter=Q(meets)),
+            )
+        )
+        ProgrammeCount.objects.bulk_create(
+            [
+                ProgrammeCount(programme=programme, key=ProgrammeCount.CURRENT),
+                *(
+                    ProgrammeCount(
+                        programme=programme,
+                        key=_key(school),
+                        enrolled=enrolled,
+                        sustained=sustained,
+                    )
+                    for school, enrolled, sustained in rows
+                ),
+            ],
+            batch_size=1000,
+        )

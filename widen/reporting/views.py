@@ -36,7 +36,7 @@ from widen.reporting.selectors import (
     sustained,
     targets,
 )
-from widen.reporting.summaries import target_counts_current
+from widen.reporting.summaries import programme_counts_current, target_counts_current
 
 
 def _partnership_or_404(request: HttpRequest, partnership_id: UUID) -> Partnership:
@@ -179,7 +179,11 @@ def sustained_view(request: HttpRequest, partnership_id: UUID) -> HttpResponse:
         (choice for choice in programmes if str(choice.pk) == request.GET.get("programme")),
         programmes[0] if programmes else None,
     )
-    figures = sustained(programme) if programme is not None else None
+    figures = None
+    if programme is not None:
+        # Worked out again here if enrolments have changed since.
+        programme_counts_current(programme)
+        figures = sustained(programme)
     if request.GET.get("format") == "csv" and figures is not None:
         return _csv(
             [SUSTAINED_HEADINGS, figures.total.cells(), *(row.cells() for row in figures.schools)],
