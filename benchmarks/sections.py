@@ -55,7 +55,7 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         name="registers",
-        summary="register import, 300 and 2,000 rows: preview by UPN and by name, commit, re-import",
+        summary="register import of 300 and 2,000 rows: preview by UPN or name, commit, re-import",
         module="benchmarks.registers",
     ),
     Section(
