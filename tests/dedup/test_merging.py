@@ -347,3 +347,28 @@ def test_an_import_that_added_the_merged_record_names_the_kept_learner(
     with pytest.raises(ApplicationError, match="changed since"):
         learner_import_roll_back(run=report.run, actor=admin)
     assert Learner.objects.filter(pk=kept.pk).exists()
+
+
+def test_a_merge_the_kept_record_cannot_pass_says_why_and_changes_nothing(
+    world: World, make_learner: MakeLearner, admin: User
+) -> None:
+    from widen.core.exceptions import ApplicationError  # noqa: PLC0415
+
+    # A record written before today's checks existed: a date of birth in the future.
+    kept = make_learner("Noor", "Haddad", born=date(2099, 1, 1))
+    removed = make_learner("Noor", "Haddad", born=date(2099, 1, 1), postcode="E15 1DB")
+    pair = DuplicateCandidate.objects.create(
+        partnership=world.north,
+        learner_one=min(kept, removed, key=lambda learner: str(learner.pk)),
+        learner_two=max(kept, removed, key=lambda learner: str(learner.pk)),
+        learner_one_key=min(str(kept.pk), str(removed.pk)),
+        learner_two_key=max(str(kept.pk), str(removed.pk)),
+        match_probability=0.99,
+    )
+
+    with pytest.raises(ApplicationError, match="date of birth: The date of birth must be"):
+        duplicate_pair_merge(actor=admin, pair_id=pair.pk, keep=kept.pk)
+
+    pair.refresh_from_db()
+    assert pair.status == DuplicateStatus.PENDING
+    assert Learner.objects.filter(pk=removed.pk).exists()

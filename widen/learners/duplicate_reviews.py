@@ -18,6 +18,7 @@ from typing import Any
 from uuid import UUID
 
 import polars as pl
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -31,6 +32,7 @@ from widen.learners.duplicates import DEFAULT_THRESHOLD, FIELDS, probable_duplic
 from widen.learners.merging import MergeResult, learner_merge
 from widen.learners.models import DuplicateCandidate, DuplicateStatus, Learner
 from widen.learners.permissions import learner_policy
+from widen.learners.services import validation_messages
 from widen.organisations.models import DataCategory, Partnership
 
 REVIEWER_ROLES = (Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN)
@@ -219,7 +221,6 @@ class FindSummary:
     twins_set_aside: int
 
 
-@transaction.atomic
 def duplicates_find(
     *, actor: User, partnership: Partnership, threshold: float = DEFAULT_THRESHOLD
 ) -> FindSummary:
@@ -237,6 +238,23 @@ def duplicates_find(
         (UUID(row["learner_one"]), UUID(row["learner_two"])): row
         for row in search.pairs.iter_rows(named=True)
     }
+    # The scoring above holds no transaction open; storing the pairs is one.
+    with transaction.atomic():
+        new, decided = _pairs_store(partnership, found, set(population["learner_id"].to_list()))
+    return FindSummary(
+        partnership=partnership,
+        learners_compared=search.learners_compared,
+        pairs_found=len(found),
+        pairs_new=new,
+        pairs_already_decided=decided,
+        twins_set_aside=search.twins_set_aside,
+    )
+
+
+def _pairs_store(
+    partnership: Partnership, found: dict[tuple[UUID, UUID], dict[str, Any]], compared: set[str]
+) -> tuple[int, int]:
+    """New pairs waiting, pending ones refreshed, stale ones dropped: (new, already decided)."""
     existing = {
         (pair.learner_one_key, pair.learner_two_key): pair
         for pair in DuplicateCandidate.objects.filter(partnership=partnership)
@@ -265,7 +283,6 @@ def duplicates_find(
             refreshed.append(pair)
         else:
             decided += 1
-    compared = set(population["learner_id"].to_list())
     stale = [
         pair.pk
         for key, pair in existing.items()
@@ -279,14 +296,7 @@ def duplicates_find(
     DuplicateCandidate.objects.bulk_update(
         refreshed, ["match_probability", "reasons", "updated_at"], batch_size=1_000
     )
-    return FindSummary(
-        partnership=partnership,
-        learners_compared=search.learners_compared,
-        pairs_found=len(found),
-        pairs_new=len(new),
-        pairs_already_decided=decided,
-        twins_set_aside=search.twins_set_aside,
-    )
+    return len(new), decided
 
 
 # --- Deciding ----------------------------------------------------------------------------------
@@ -330,7 +340,17 @@ def duplicate_pair_merge(*, actor: User, pair_id: UUID, keep: UUID | None = None
     kept, removed = (one, two) if kept_id == one.pk else (two, one)
     pair.kept_learner_key = kept.pk
     _decide(pair, DuplicateStatus.CONFIRMED, actor)
-    return learner_merge(kept=kept, removed=removed, acting_user=actor)
+    try:
+        return learner_merge(kept=kept, removed=removed, acting_user=actor)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{name.replace('_', ' ')}: {' '.join(messages)}"
+            for name, messages in validation_messages(error).items()
+        )
+        raise ApplicationError(
+            f"The merged learner would not be valid ({problems}): nothing was changed. "
+            "Correct one of the records and try again."
+        ) from error
 
 
 def suggested_keep(pair: DuplicateCandidate) -> UUID:

@@ -458,7 +458,7 @@ class DuplicateCandidate(TimestampedModel):
     learner_two_key = models.UUIDField()
     match_probability = models.FloatField()
     # Field by field, what agrees and what differs ("same", "similar", "different", "missing").
-    reasons = models.JSONField(default=dict)
+    reasons = models.JSONField(default=dict, blank=True)
     status = models.CharField(
         max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.PENDING
     )

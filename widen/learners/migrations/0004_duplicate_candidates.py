@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('learner_one_key', models.UUIDField()),
                 ('learner_two_key', models.UUIDField()),
                 ('match_probability', models.FloatField()),
-                ('reasons', models.JSONField(default=dict)),
+                ('reasons', models.JSONField(blank=True, default=dict)),
                 ('status', models.CharField(choices=[('pending', 'Waiting for a decision'), ('confirmed', 'The same learner: merged'), ('rejected', 'Not the same learner')], default='pending', max_length=10)),
                 ('decided_at', models.DateTimeField(blank=True, null=True)),
                 ('kept_learner_key', models.UUIDField(blank=True, null=True)),
