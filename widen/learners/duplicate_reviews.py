@@ -133,7 +133,8 @@ def pair_comparison(pair: DuplicateCandidate) -> list[FieldComparison]:
         if name == "postcode":
             return learner.home_postcode or ""
         if name == "date_of_birth":
-            return learner.date_of_birth.strftime("%-d %B %Y")
+            born = learner.date_of_birth
+            return f"{born.day} {born:%B %Y}"
         return str(getattr(learner, name) or "")
 
     rows = [
