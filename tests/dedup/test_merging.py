@@ -79,6 +79,31 @@ def new_relation() -> Iterator[type[models.Model]]:
     apps.clear_cache()
 
 
+@pytest.fixture
+def new_many_to_many() -> Iterator[type[models.Model]]:
+    """A model someone has just added with a many-to-many field to learners."""
+
+    class StudyGroup(models.Model):
+        members = models.ManyToManyField(Learner, related_name="+")
+
+        class Meta:
+            app_label = "learners"
+
+        def __str__(self) -> str:
+            return str(self.pk)
+
+    yield StudyGroup
+    for name in ("studygroup", "studygroup_members"):
+        del apps.all_models["learners"][name]
+    apps.clear_cache()
+
+
+def test_a_new_many_to_many_to_learners_trips_the_wire_too(
+    new_many_to_many: type[models.Model],
+) -> None:
+    assert unruled_relations() == ["learners.StudyGroup_members.learner"]
+
+
 def test_a_new_relation_without_a_rule_trips_the_wire_and_stops_merges(
     new_relation: type[models.Model], make_learner: MakeLearner, admin: User
 ) -> None:
