@@ -35,7 +35,7 @@ from widen.learners.models import (
 )
 from widen.programmes.models import ActivitySubType, Enrolment, Programme
 from widen.reporting.models import LearnerActivityEngagement, LearnerEngagement
-from widen.reporting.summaries import summaries_refresh
+from widen.reporting.summaries import counts_tally, summaries_rebuild, summaries_refresh
 from widen.targeting.models import LearnerAreaProfile, LearnerEligibility, RuleSet, RuleSetVersion
 from widen.testing.world import World
 
@@ -260,6 +260,10 @@ def test_merging_moves_every_related_record(
     engagement = LearnerEngagement.objects.get(learner_id=kept.pk)
     assert (engagement.sessions, engagement.hours) == (3, Decimal(6))
     assert not LearnerEngagement.objects.filter(learner_id=removed.pk).exists()
+    # The partnership's reach counts moved with them: the same as made again from attendance.
+    kept_up_to_date = counts_tally()
+    summaries_rebuild()
+    assert counts_tally() == kept_up_to_date
     # Worked out from the learner: the removed record's are gone, the kept learner's remain.
     assert not LearnerAreaProfile.objects.filter(learner_id=removed.pk).exists()
     assert not LearnerEligibility.objects.filter(learner_id=removed.pk).exists()

@@ -300,12 +300,23 @@ def learner_merge(
             done.add(model)
             moved[key] = rule.handler(model, relation.field.name, kept, removed)
         moved["learners.ImportRun.changes"] = import_links(kept, removed)
-        learners_merged(kept.pk, removed.pk)
         filled = _fill_blanks(kept, removed)
-        removed_id, removed_organisation_id = removed.pk, removed.organisation_id
-        removed.delete()
+        # A UPN taken from a record of the same organisation waits until that record is gone
+        # (one UPN per organisation).
+        deferred_upn = ""
+        if "upn" in filled and kept.organisation_id == removed.organisation_id:
+            deferred_upn, kept.upn = kept.upn, ""
         kept.full_clean()
         kept.save()
+        # Higher apps work out what they keep about both learners again (the kept learner with
+        # the facts just filled in) while the removed record still exists.
+        learners_merged(kept.pk, removed.pk)
+        removed_id, removed_organisation_id = removed.pk, removed.organisation_id
+        removed.delete()
+        if deferred_upn:
+            kept.upn = deferred_upn
+            kept.full_clean()
+            kept.save(update_fields=["upn", "updated_at"])
         audit_event_record(
             action=AuditAction.MERGE,
             object_type=Learner._meta.label_lower,
