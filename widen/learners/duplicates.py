@@ -320,8 +320,12 @@ def _score(prepared: pl.DataFrame, threshold: float) -> pl.DataFrame:
             *(f"{column}_l" for column in ("date_of_birth", "postcode", "school_id")),
             *(f"{column}_r" for column in ("date_of_birth", "postcode", "school_id")),
         ]
-        sql = f"SELECT {', '.join(columns)} FROM {predictions.physical_name}"  # noqa: S608
-        scored = database._con.sql(sql).pl()  # noqa: SLF001
+        # Only the pairs proposed leave DuckDB: a large partnership scores millions of pairs.
+        sql = (
+            f"SELECT {', '.join(columns)} FROM {predictions.physical_name}"  # noqa: S608
+            " WHERE match_probability >= ? OR (upn_l IS NOT NULL AND upn_l = upn_r)"
+        )
+        scored = database._con.sql(sql, params=[threshold]).pl()  # noqa: SLF001
     finally:
         database._con.close()  # noqa: SLF001
     same_upn = pl.col("upn_l").is_not_null() & (pl.col("upn_l") == pl.col("upn_r"))
