@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from conftest import signed_in_client
@@ -93,3 +95,27 @@ def test_people_who_are_not_admins_get_not_found_and_change_nothing(
     pair.refresh_from_db()
     assert pair.status == DuplicateStatus.PENDING
     assert Learner.objects.filter(last_name="Rahman").count() == 2  # noqa: PLR2004
+
+
+def test_a_search_over_many_learners_runs_in_the_background(
+    world: World,
+    admin: User,
+    make_learner: MakeLearner,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from widen.learners import duplicate_tasks  # noqa: PLC0415
+
+    monkeypatch.setattr(duplicate_tasks, "BACKGROUND_LEARNERS", 3)
+    make_learner("Aisha", "Rahman")
+    make_learner("Aysha", "Rahman", postcode="E15 1DB")
+    client = signed_in_client(admin)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post("/learners/duplicates/find/", follow=True)
+
+    assert "in the background" in response.content.decode()
+    assert len(callbacks) == 1
+    # The worker (run at once in tests) stored the pair for the admin to review.
+    assert DuplicateCandidate.objects.filter(status=DuplicateStatus.PENDING).count() == 1
+    assert "Waiting for a decision (1)" in client.get("/learners/duplicates/").content.decode()

@@ -162,11 +162,20 @@ def pair_comparison(pair: DuplicateCandidate) -> list[FieldComparison]:
 # --- Finding -----------------------------------------------------------------------------------
 
 
-def duplicate_population(*, actor: User, partnership: Partnership) -> pl.DataFrame:
-    """The learners `actor` sees by name in `partnership`, one query, as a Polars frame."""
-    learners = learner_policy.visible_to(actor, needing=DataCategory.IDENTITY).filter(
+def _population(actor: User, partnership: Partnership) -> QuerySet[Learner]:
+    return learner_policy.visible_to(actor, needing=DataCategory.IDENTITY).filter(
         organisation__in=partnership.members.all()
     )
+
+
+def duplicate_population_size(*, actor: User, partnership: Partnership) -> int:
+    """How many learners a search by `actor` in `partnership` compares."""
+    return _population(actor, partnership).count()
+
+
+def duplicate_population(*, actor: User, partnership: Partnership) -> pl.DataFrame:
+    """The learners `actor` sees by name in `partnership`, one query, as a Polars frame."""
+    learners = _population(actor, partnership)
     columns = (
         "id",
         "first_name",

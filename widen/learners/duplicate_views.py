@@ -11,12 +11,14 @@ from django.views.decorators.http import require_http_methods
 
 from widen.accounts.requests import AuthenticatedRequest
 from widen.core.exceptions import ApplicationError, NotFound
+from widen.learners import duplicate_tasks
 from widen.learners.duplicate_reviews import (
     FIELD_LABELS,
     duplicate_pair_get,
     duplicate_pair_list,
     duplicate_pair_merge,
     duplicate_pair_reject,
+    duplicate_population_size,
     duplicates_find,
     may_review_duplicates,
     pair_comparison,
@@ -74,6 +76,18 @@ def duplicate_find_view(request: AuthenticatedRequest) -> HttpResponse:
         except ValueError:
             partnerships = partnerships.none()
     for partnership in partnerships:
+        learners = duplicate_population_size(actor=request.user, partnership=partnership)
+        if learners > duplicate_tasks.BACKGROUND_LEARNERS:
+            duplicate_tasks.duplicates_find_queue(
+                actor=request.user, partnership_id=str(partnership.pk)
+            )
+            messages.success(
+                request,
+                f"{partnership.name}: looking for duplicates among {learners:,} learners in the "
+                "background. New pairs appear here when it is done (a minute or two); reload "
+                "this page to see them.",
+            )
+            continue
         summary = duplicates_find(actor=request.user, partnership=partnership)
         messages.success(
             request,
