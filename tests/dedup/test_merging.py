@@ -401,3 +401,29 @@ def test_a_merge_the_kept_record_cannot_pass_says_why_and_changes_nothing(
     pair.refresh_from_db()
     assert pair.status == DuplicateStatus.PENDING
     assert Learner.objects.filter(pk=removed.pk).exists()
+
+
+def test_higher_apps_hear_of_a_merge_while_the_removed_record_still_exists(
+    world: World, make_learner: MakeLearner, admin: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from widen.learners import hooks  # noqa: PLC0415
+
+    monkeypatch.setattr(hooks, "_callbacks", [])
+    heard: list[tuple[Any, Any, bool, str]] = []
+
+    def callback(kept_id: Any, removed_id: Any) -> None:
+        kept_now = Learner.objects.get(pk=kept_id)
+        heard.append(
+            (kept_id, removed_id, Learner.objects.filter(pk=removed_id).exists(), kept_now.uln)
+        )
+
+    hooks.register_learners_merged(callback)
+    kept = make_learner("Ola", "Nwosu")
+    removed = make_learner("Ola", "Nwosu")
+    removed.uln = "3000000029"
+    removed.save()
+
+    learner_merge(kept=kept, removed=removed, acting_user=admin)
+
+    # Told once, with the removed record still there and the kept one's facts filled in.
+    assert heard == [(kept.pk, removed.pk, True, "3000000029")]

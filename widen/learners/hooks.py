@@ -2,9 +2,10 @@
 hook, the higher app registers).
 
 `learner_merge` calls `learners_merged(kept_id, removed_id)` inside its transaction, after every
-related record has moved and before the removed record goes, so that whatever a higher app keeps
-about learners (the reporting summaries of attendance) is worked out again for the kept learner
-and commits or rolls back with the merge.
+related record has moved and the kept learner's missing facts are filled in, and before the removed
+record goes, so that whatever a higher app keeps about learners without a relation to them (a
+cache, a search index) is worked out again for the kept learner and commits or rolls back with the
+merge. A higher app's tables that point at learners get a rule in `merging.MERGE_RULES` instead.
 """
 
 from __future__ import annotations

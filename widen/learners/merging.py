@@ -78,9 +78,8 @@ def move(model: type[models.Model], field_name: str, kept: Learner, removed: Lea
 
 
 def recompute(model: type[models.Model], field_name: str, kept: Learner, removed: Learner) -> int:
-    """Rows worked out from the learner (area profile, rule set results, attendance summaries):
-    the removed learner's go with them; the kept learner's are worked out again (profiles and
-    results once the merge commits, summaries by the `learners_merged` hook)."""
+    """Rows worked out from the learner (area profile, rule set results): the removed learner's
+    go with them; the kept learner's are worked out again once the merge commits."""
     return 0
 
 
@@ -190,14 +189,8 @@ MERGE_RULES: dict[str, MergeRule] = {
     "activities.Attendance.learner": MergeRule(
         one_per_session_attended_wins, "move; one row per session, attended wins"
     ),
-    # Summaries of attendance: the removed record's go with it; the kept learner's are worked
-    # out again from the attendance moved onto them (reporting registers `learners_merged`).
-    "reporting.LearnerEngagement.learner": MergeRule(
-        recompute, "dropped with the removed record; the kept learner's worked out again"
-    ),
-    "reporting.LearnerActivityEngagement.learner": MergeRule(
-        recompute, "dropped with the removed record; the kept learner's worked out again"
-    ),
+    # A higher app adds the rules for its own tables when it is ready (the reporting summaries:
+    # `ReportingConfig.ready`), since this module may not import it.
 }
 
 
@@ -308,8 +301,8 @@ def learner_merge(
             deferred_upn, kept.upn = kept.upn, ""
         kept.full_clean()
         kept.save()
-        # Higher apps work out what they keep about both learners again (the kept learner with
-        # the facts just filled in) while the removed record still exists.
+        # Anything else a higher app keeps about both learners is worked out again (the kept
+        # learner with the facts just filled in) while the removed record still exists.
         learners_merged(kept.pk, removed.pk)
         removed_id, removed_organisation_id = removed.pk, removed.organisation_id
         removed.delete()
