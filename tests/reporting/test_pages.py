@@ -353,3 +353,19 @@ def test_each_dashboard_page_makes_as_many_queries_with_ten_times_the_attendance
     grow(30, "Many")
     many = _queries(client, url, params)
     assert many == few, f"{page}: {few} queries with 3 learners, {many} with 33"
+
+
+def test_the_monitoring_export_is_formula_safe(delivery: Delivery) -> None:
+    world = delivery.world
+    delivery.masterclass.name = '=HYPERLINK("http://evil.example","Open")'
+    delivery.masterclass.save()
+    world.learner_alpha.first_name = "+Amara"
+    world.learner_alpha.save()
+    attend(delivery.sessions[0], [world.learner_alpha])
+    rows = _rows(_officer(world).get(reverse("reporting:monitoring_export", args=[world.north.pk])))
+    header, row = rows
+    record = dict(zip(header, row, strict=True))
+    assert record["activity"] == '\'=HYPERLINK("http://evil.example","Open")'
+    assert record["first_name"] == "'+Amara"
+    for cell in row:
+        assert not cell.startswith(("=", "+", "-", "@")), cell
