@@ -77,7 +77,7 @@ LEARNER_COLUMNS = (
 )
 
 
-def _academic_year(date_path: str) -> Case:
+def academic_year_expression(date_path: str) -> Case:
     """The academic year (its first calendar year) a date falls in: September starts one."""
     return Case(
         When(**{f"{date_path}__month__gte": 9}, then=ExtractYear(date_path)),
@@ -123,12 +123,12 @@ def learner_rows(learner_ids: Sequence[Any] | None = None) -> QuerySet[Any]:
             "learner__organisation_id",
             "learner__school_id",
         )
-        .annotate(cohort=_academic_year("learner__date_of_birth"))
+        .annotate(cohort=academic_year_expression("learner__date_of_birth"))
         .annotate(
             total_hours=Sum("session__contact_hours"),
             session_count=Count("pk"),
             activity_count=Count("session__activity_id", distinct=True),
-            year_count=Count(_academic_year("session__date"), distinct=True),
+            year_count=Count(academic_year_expression("session__date"), distinct=True),
             first=Min("session__date"),
             last=Max("session__date"),
         )
