@@ -23,7 +23,7 @@ from widen.learners.selectors import learner_pseudonym
 from widen.organisations.models import Organisation, OrganisationType, PartnershipMember
 from widen.programmes.models import Enrolment, Programme
 from widen.programmes.services import enrol, enrolment_leave
-from widen.reference.models import Dataset, DatasetEdition
+from widen.reference.models import Dataset, DatasetEdition, Establishment
 from widen.targeting.hooks import eligibility_changed
 from widen.targeting.models import (
     LearnerAreaProfile,
@@ -168,6 +168,48 @@ def test_target_learners_and_cold_spots(delivery: Delivery) -> None:
         ["Far Academy", "100002", "", "5", "", "learners the rule set is for, none engaged"]
     ]
     assert "Sixth Form School" not in {row[0] for row in spots}
+
+
+def test_cold_spots_list_likely_target_schools_from_gias_with_no_learners_engaged(
+    delivery: Delivery,
+) -> None:
+    world = delivery.world
+    _rule_set(world)  # the page lists cold spots for a rule set
+    attend(delivery.sessions[0], [world.learner_alpha])
+    gias = _edition(Dataset.GIAS, "25 November 2026")
+
+    def establishment(urn: str, name: str, **changes: object) -> None:
+        values: dict[str, object] = {
+            "edition": gias,
+            "urn": urn,
+            "name": name,
+            "phase": "Secondary",
+            "status": "Open",
+            "local_authority": "Newham",
+            "state_funded": True,
+            "percentage_fsm": Decimal("41.5"),
+        }
+        values.update(changes)
+        Establishment.objects.create(**values)
+
+    establishment("100001", "Sixth Form School")  # engaged: not a cold spot
+    establishment("100003", "Eastside Academy")
+    establishment("100004", "Riverside Primary", phase="Primary")
+    establishment("100005", "Closed High", status="Closed")
+    establishment("100006", "Private College", state_funded=False)
+    establishment("100007", "Elsewhere School", local_authority="Hackney")
+    url = reverse("reporting:targets", args=[world.north.pk])
+    spots = _rows(_officer(world).get(url, {"format": "csv", "table": "cold-spots"}))
+    assert spots[1:] == [
+        [
+            "Eastside Academy",
+            "100003",
+            "Newham",
+            "–",
+            "41.5",
+            "likely target school (GIAS), no learners engaged",
+        ]
+    ]
 
 
 def test_sustained_engagement_rate_matches_the_programmes_measure(delivery: Delivery) -> None:
