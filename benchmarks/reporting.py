@@ -18,6 +18,8 @@ Cases, each against a baseline computed in the same run:
   the database);
 * `write: mark a 30-learner register`: `attendance_mark` of a session's register, the summaries
   of its learners worked out again in the same transaction;
+* `export: monitoring CSV`: the officer's monitoring export, one row per learner per activity
+  for every learner they see, with its access-log rows (once);
 * `recount: …`: the counts by target status and of sustained engagement worked out again, as the
   first view after targeting writes a rule set's results (or enrolments change) does.
 
@@ -152,6 +154,17 @@ def run(bench: SectionRun) -> None:
         and ratio > 0
     )
     _check_totals(bench, partnership)
+    bench.say("monitoring export")
+    export_path = f"/reporting/partnerships/{partnership.pk}/monitoring-export/"
+    export = _request(client, export_path)
+    bench.record(
+        Measurement(
+            case="export: monitoring CSV (every learner)",
+            scale=learners,
+            timing=bench.time(export, repeats=1, warmup=0),
+            details={"path": export_path, "rows": LearnerActivityEngagement.objects.count()},
+        )
+    )
     bench.say("marking registers")
     _measure_marking(bench, learners)
     bench.facts["row_counts"] = {

@@ -14,11 +14,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from widen.activities.models import Activity
 from widen.audit.services import LearnerView
 from widen.core.academic_years import AcademicYear
+from widen.learners.models import Learner
 from widen.learners.permissions import learner_policy
 from widen.learners.selectors import learner_pseudonym
-from widen.organisations.models import DataCategory, Partnership
+from widen.organisations.models import DataCategory, Organisation, Partnership
+from widen.programmes.models import ActivityType
 from widen.reference.models import DatasetEdition
 from widen.reporting.models import LearnerActivityEngagement
 from widen.targeting.models import LearnerAreaProfile, LearnerEligibility, RuleSet, RuleSetVersion
@@ -92,108 +95,175 @@ def monitoring_export(*, actor: Any, partnership: Partnership) -> MonitoringExpo
     ]
     export = MonitoringExport(header=header, rows=[])
     year = AcademicYear.current()
+    organisations = dict(Organisation.objects.values_list("pk", "name"))
+    urns = dict(Organisation.objects.exclude(urn="").values_list("pk", "urn"))
+    activities = {
+        pk: (name, sub_type)
+        for pk, name, sub_type in Activity.objects.filter(partnership=partnership).values_list(
+            "pk", "name", "sub_type__name"
+        )
+    }
+    types = dict(ActivityType.objects.values_list("pk", "name"))
     engagement = (
         LearnerActivityEngagement.objects.filter(
             partnership=partnership, learner__in=visible.values("pk")
         )
-        .select_related(
-            "learner__organisation",
-            "learner__school",
-            "activity__sub_type",
-            "activity_type",
-            "delivered_by",
+        .order_by("learner_id", "activity_id")
+        .values_list(
+            "learner_id",
+            "activity_id",
+            "activity_type_id",
+            "delivered_by_id",
+            "hours",
+            "sessions",
+            "first_attended",
+            "last_attended",
+            "learner__organisation_id",
+            "learner__school_id",
+            "learner__first_name",
+            "learner__last_name",
+            "learner__date_of_birth",
+            "learner__upn",
         )
-        .order_by("learner_id", "activity__name", "activity_id")
     )
     for chunk in _chunks(engagement):
-        learner_ids = list({row.learner_id for row in chunk})
+        learner_ids = list(dict.fromkeys(row[0] for row in chunk))
         profiles = {
             profile.learner_id: profile
             for profile in LearnerAreaProfile.objects.filter(learner_id__in=learner_ids)
         }
-        results: dict[tuple[Any, Any], LearnerEligibility] = {
-            (result.rule_set_id, result.learner_id): result
-            for result in LearnerEligibility.objects.filter(
+        results = {
+            (rule_set_id, learner_id): (eligible, version_id)
+            for rule_set_id, learner_id, eligible, version_id in LearnerEligibility.objects.filter(
                 rule_set__in=rule_sets, learner_id__in=learner_ids
-            ).only("rule_set_id", "learner_id", "version_id", "eligible")
+            ).values_list("rule_set_id", "learner_id", "eligible", "version_id")
         }
+        learner_cells: dict[Any, tuple[list[Any], list[Any]]] = {}
         for row in chunk:
-            learner = row.learner
-            access = learner_policy.access_from_scopes(scopes, learner)
-            if access is None:  # pragma: no cover - the query keeps only learners they see
-                continue
-            named = not access.pseudonymised
-            categories = {DataCategory.CHARACTERISTICS} | (
-                {DataCategory.IDENTITY} if named else set()
-            )
-            identity = (
-                [
-                    learner.first_name,
-                    learner.last_name,
-                    learner.date_of_birth.isoformat(),
-                    learner.upn,
-                ]
-                if named
-                else [NOT_SHOWN] * len(IDENTITY_COLUMNS)
-            )
-            profile = profiles.get(learner.pk)
-            area: list[Any] = []
-            for _, attribute, edition_attribute in AREA_COLUMNS:
-                if profile is None:
-                    area += ["", ""]
+            (
+                learner_id,
+                activity_id,
+                type_id,
+                partner_id,
+                hours,
+                sessions,
+                first,
+                last,
+                holder_id,
+                school_id,
+                first_name,
+                last_name,
+                born,
+                upn,
+            ) = row
+            cells = learner_cells.get(learner_id)
+            if cells is None:
+                learner = Learner(
+                    id=learner_id,
+                    organisation_id=holder_id,
+                    school_id=school_id,
+                    date_of_birth=born,
+                )
+                access = learner_policy.access_from_scopes(scopes, learner)
+                if access is None:  # pragma: no cover - the query keeps only learners they see
                     continue
-                area += [
-                    _flag(getattr(profile, attribute)),
-                    _edition_name(editions.get(getattr(profile, edition_attribute))),
-                ]
-            targets: list[Any] = []
-            for rule_set in rule_sets:
-                result = results.get((rule_set.pk, learner.pk))
-                version = versions.get(result.version_id) if result else None
-                if result is None or version is None:
-                    targets += ["not worked out", ""]
-                elif version.uses_special_category and not access.sees_special_category:
-                    targets += [NOT_SHOWN, version.number]
-                else:
-                    if version.uses_special_category:
-                        categories.add(DataCategory.SPECIAL_CATEGORY)
-                    targets += [_flag(result.eligible), version.number]
+                cells = _learner_cells(
+                    learner,
+                    access,
+                    names_anyone=names_anyone,
+                    identity=[first_name, last_name, born.isoformat(), upn],
+                    held_by=organisations.get(holder_id, ""),
+                    school=(organisations.get(school_id, ""), urns.get(school_id, "")),
+                    year_group=learner.year_group_label(year),
+                    profile=profiles.get(learner_id),
+                    editions=editions,
+                    targets=[
+                        (results.get((rule_set.pk, learner_id)), rule_set) for rule_set in rule_sets
+                    ],
+                    versions=versions,
+                    export=export,
+                )
+                learner_cells[learner_id] = cells
+            before, after = cells
+            activity_name, sub_type = activities.get(activity_id, ("", ""))
             export.rows.append(
                 [
-                    learner_pseudonym(learner.pk),
-                    *(identity if names_anyone else []),
-                    learner.organisation.name,
-                    learner.school.name if learner.school else "",
-                    learner.school.urn if learner.school else "",
-                    learner.year_group_label(year),
-                    row.activity.name,
-                    row.activity_type.name,
-                    row.activity.sub_type.name,
-                    row.delivered_by.name,
-                    f"{row.hours.normalize():f}",
-                    row.sessions,
-                    row.first_attended.isoformat(),
-                    row.last_attended.isoformat(),
-                    *area,
-                    *targets,
+                    *before,
+                    activity_name,
+                    types.get(type_id, ""),
+                    sub_type,
+                    organisations.get(partner_id, ""),
+                    f"{hours.normalize():f}",
+                    sessions,
+                    first.isoformat(),
+                    last.isoformat(),
+                    *after,
                 ]
-            )
-            seen = export.views.get(learner.pk)
-            export.views[learner.pk] = LearnerView(
-                learner_id=learner.pk,
-                data_categories=sorted(categories | set(seen.data_categories if seen else ())),
-                actor_organisation_id=access.actor_organisation_id,
-                data_sharing_agreement_id=access.data_sharing_agreement_id,
             )
     return export
 
 
-def _chunks(rows: Any) -> Iterator[list[LearnerActivityEngagement]]:
-    chunk: list[LearnerActivityEngagement] = []
+def _learner_cells(
+    learner: Learner,
+    access: Any,
+    *,
+    names_anyone: bool,
+    identity: list[Any],
+    held_by: str,
+    school: tuple[str, str],
+    year_group: str,
+    profile: LearnerAreaProfile | None,
+    editions: dict[Any, DatasetEdition],
+    targets: list[tuple[tuple[bool, Any] | None, RuleSet]],
+    versions: dict[Any, RuleSetVersion],
+    export: MonitoringExport,
+) -> tuple[list[Any], list[Any]]:
+    """The cells of a learner's rows before and after the activity's, worked out once per
+    learner, and what the access log records of them."""
+    named = not access.pseudonymised
+    categories = {DataCategory.CHARACTERISTICS} | ({DataCategory.IDENTITY} if named else set())
+    before = [
+        learner_pseudonym(learner.pk),
+        *((identity if named else [NOT_SHOWN] * len(IDENTITY_COLUMNS)) if names_anyone else []),
+        held_by,
+        *school,
+        year_group,
+    ]
+    after: list[Any] = []
+    for _, attribute, edition_attribute in AREA_COLUMNS:
+        if profile is None:
+            after += ["", ""]
+            continue
+        after += [
+            _flag(getattr(profile, attribute)),
+            _edition_name(editions.get(getattr(profile, edition_attribute))),
+        ]
+    for result, _rule_set in targets:
+        version = versions.get(result[1]) if result else None
+        if result is None or version is None:
+            after += ["not worked out", ""]
+        elif version.uses_special_category and not access.sees_special_category:
+            after += [NOT_SHOWN, version.number]
+        else:
+            if version.uses_special_category:
+                categories.add(DataCategory.SPECIAL_CATEGORY)
+            after += [_flag(result[0]), version.number]
+    export.views[learner.pk] = LearnerView(
+        learner_id=learner.pk,
+        data_categories=sorted(categories),
+        actor_organisation_id=access.actor_organisation_id,
+        data_sharing_agreement_id=access.data_sharing_agreement_id,
+    )
+    return before, after
+
+
+def _chunks(rows: Any) -> Iterator[list[tuple[Any, ...]]]:
+    """Rows in chunks of about BATCH, never splitting one learner's rows between two."""
+    chunk: list[tuple[Any, ...]] = []
     for row in rows.iterator(chunk_size=BATCH):
-        chunk.append(row)
-        if len(chunk) >= BATCH:
+        if len(chunk) >= BATCH and row[0] != chunk[-1][0]:
             yield chunk
             chunk = []
+        chunk.append(row)
     if chunk:
         yield chunk
