@@ -13,6 +13,7 @@ from tests.reporting.conftest import Delivery, add_session, attend, pupils
 from widen.activities.models import Attendance
 from widen.activities.services import attendance_mark
 from widen.core.academic_years import AcademicYear
+from widen.learners.merging import learner_merge
 from widen.learners.models import Learner
 from widen.reporting.models import (
     Dimension,
@@ -171,7 +172,6 @@ def test_summaries_roll_back_with_the_attendance(delivery: Delivery) -> None:
 
 
 def test_merging_two_records_of_a_learner_moves_their_summaries(delivery: Delivery) -> None:
-    merging = pytest.importorskip("widen.learners.merging")
     world = delivery.world
     first, second, third = delivery.sessions
     kept, removed = pupils(world, 2, prefix="Twin")
@@ -179,7 +179,7 @@ def test_merging_two_records_of_a_learner_moves_their_summaries(delivery: Delive
     attend(second, [removed])
     attend(third, [kept])
     assert _count(delivery, Dimension.ALL)[0] == 2
-    merging.learner_merge(kept=kept, removed=removed, acting_user=None)
+    learner_merge(kept=kept, removed=removed, acting_user=None)
     summary = LearnerEngagement.objects.get(learner=kept)
     assert (summary.hours, summary.sessions, summary.activities) == (Decimal("6.5"), 3, 2)
     assert not LearnerEngagement.objects.filter(learner_id=removed.pk).exists()

@@ -1,5 +1,3 @@
-from importlib.util import find_spec
-
 from django.apps import AppConfig
 
 
@@ -25,8 +23,7 @@ class ReportingConfig(AppConfig):
         register_eligibility_changed(target_counts_forget)
         # Enrolments changed: the programme's sustained-engagement counts are worked out again.
         register_enrolments_changed(programme_counts_forget)
-        if find_spec("widen.learners.merging") is not None:
-            self._register_merge_rules()
+        self._register_merge_rules()
 
     @staticmethod
     def _register_merge_rules() -> None:
