@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "widen.targeting",
     "widen.programmes",
     "widen.activities",
+    "widen.events",
     "widen.reporting",
     "widen.demo",
 ]
