@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -22,6 +23,7 @@ from django.utils import timezone
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.core.links import link_lookup, link_token_new
 from widen.events.models import (
+    ADJUSTMENT_FIELDS,
     AttendeeType,
     Booking,
     BookingStatus,
@@ -271,3 +273,70 @@ def booking_cancel(*, booking: Booking) -> Booking | None:
         promoted.event = event
         _send_promotion(promoted)
     return promoted
+
+
+REMINDER_AHEAD = timedelta(days=1)
+
+
+def _send_reminder(booking: Booking) -> None:
+    event = booking.event
+    where = event.venue or event.online_link
+    body = (
+        f"Dear {booking.name},\n\nA reminder that {event.title} is on {_when(event)}"
+        f"{f', at {where}' if where else ''}.\n\n"
+        "If you can no longer come, please cancel using the link in your first e-mail, so your "
+        "place can go to someone on the waiting list.\n"
+    )
+    send_mail(f"Reminder: {event.title} is tomorrow", body, None, [booking.email])
+
+
+def reminders_send(*, now: datetime | None = None) -> int:
+    """E-mail everyone booked onto an event starting within the next day, once per booking."""
+    now = now or timezone.now()
+    due = Booking.objects.filter(
+        status=BookingStatus.BOOKED,
+        reminder_sent_at__isnull=True,
+        event__starts_at__gt=now,
+        event__starts_at__lte=now + REMINDER_AHEAD,
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(due):
+        with transaction.atomic():
+            booking = (
+                Booking.objects.select_for_update()
+                .filter(pk=pk, status=BookingStatus.BOOKED, reminder_sent_at__isnull=True)
+                .first()
+            )
+            if booking is None:
+                continue
+            booking.reminder_sent_at = now
+            booking.save(update_fields=["reminder_sent_at", "updated_at"])
+        _send_reminder(Booking.objects.select_related("event").get(pk=pk))
+        sent += 1
+    return sent
+
+
+def adjustments_purge(*, now: datetime | None = None) -> int:
+    """Blank the special category data of bookings for events that have ended.
+
+    The retention rule: access requirements, adjustments, dietary needs and attending as a
+    care-experienced or disabled learner are kept only until the event is over. Returns the
+    number of bookings blanked.
+    """
+    now = now or timezone.now()
+    blank: dict[str, Any] = {
+        name: (False if name in ("care_experienced", "disabled") else "")
+        for name in ADJUSTMENT_FIELDS
+    }
+    with transaction.atomic():
+        events = list(
+            Event.objects.select_for_update()
+            .filter(ends_at__lte=now, adjustments_purged_at__isnull=True)
+            .values_list("pk", flat=True)
+        )
+        if not events:
+            return 0
+        holding = Booking.objects.filter(event__in=events).exclude(**blank)
+        count = holding.update(**blank)
+        Event.objects.filter(pk__in=events).update(adjustments_purged_at=now)
+    return count
