@@ -336,6 +336,7 @@ def demo_build(
             demo_delete()
         _check_nothing_in_the_way()
         _build(learners=learners, seed=seed)
+        _plant_duplicates()
         area_profiles_compute()
         own_rule_set = _create_rule_sets()
         _create_activities_and_programme(own_rule_set, seed=seed)
@@ -683,6 +684,71 @@ def _build(*, learners: int, seed: int) -> None:
         academic_year=academic_year,
     )
     _create_users(organisations=organisations, school=school_of_first_pupil)
+
+
+def _plant_duplicates() -> None:
+    """Make a few of QMUL's learners into what partners really send: the same child recorded
+    again after moving house, again with a misspelt surname, and a pair of twins (same birthday,
+    home and school, different first names) that must never be offered as duplicates. The
+    partnership admin finds them on "Duplicate learners" with "Look for duplicates now"."""
+    held = list(
+        Learner.objects.filter(organisation__name=QMUL, school__isnull=False).order_by(
+            "last_name", "first_name", "date_of_birth", "home_postcode"
+        )[:6]
+    )
+    if len(held) < 6:  # noqa: PLR2004 - a demo too small to hold the three pairs
+        return
+    moved, misspelt, twin = held[0], held[2], held[4]
+    same_child = ("first_name", "last_name", "date_of_birth", "school_id", "sex")
+    copies = (
+        (held[1], moved, {"upn": "", "home_postcode": _another_home_nearby(moved)}),
+        (
+            held[3],
+            misspelt,
+            {
+                "upn": "",
+                "home_postcode": misspelt.home_postcode,
+                "last_name": _misspelt(misspelt.last_name),
+            },
+        ),
+        (
+            held[5],
+            twin,
+            {
+                "upn": "",
+                "home_postcode": twin.home_postcode,
+                "first_name": _twin_name(twin.first_name),
+            },
+        ),
+    )
+    for record, original, changes in copies:
+        values = {field: getattr(original, field) for field in same_child}
+        Learner.objects.filter(pk=record.pk).update(**{**values, **changes})
+
+
+def _another_home_nearby(learner: Learner) -> str:
+    """A different home postcode in the same local authority as the learner's school."""
+    assert learner.school is not None
+    nearby = (
+        Learner.objects.filter(school__local_authority=learner.school.local_authority)
+        .exclude(home_postcode=learner.home_postcode)
+        .exclude(home_postcode="")
+        .order_by("home_postcode")
+        .values_list("home_postcode", flat=True)
+        .first()
+    )
+    return nearby or learner.home_postcode
+
+
+def _misspelt(name: str) -> str:
+    """The surname with two letters swapped (Rahman → Rhaman), as typed in a hurry."""
+    if len(name) < 3:  # noqa: PLR2004
+        return name + name[-1]
+    return name[0] + name[2] + name[1] + name[3:]
+
+
+def _twin_name(first_name: str) -> str:
+    return "Zainab" if first_name != "Zainab" else "Yusuf"
 
 
 def _create_organisations(*, schools: Sequence[SchoolRow]) -> dict[str, Organisation]:

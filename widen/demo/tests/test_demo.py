@@ -319,3 +319,38 @@ def test_the_demo_runs_a_progression_programme_with_registers_taken(output: str)
     # Building again over it changes nothing; --reset removes and rebuilds it.
     run_demo(reset=True)
     assert Programme.objects.filter(name=DEMO_PROGRAMME).count() == 1
+
+
+def test_the_demo_holds_duplicates_to_find_and_twins_never_offered(output: str) -> None:
+    """The partnership admin's "Look for duplicates now" finds the child recorded again after
+    moving house and the one with a misspelt surname, and sets the planted twins aside."""
+    from widen.learners.duplicate_reviews import duplicates_find  # noqa: PLC0415
+    from widen.learners.models import DuplicateCandidate  # noqa: PLC0415
+
+    admin = User.objects.get(username="partnership.admin")
+    duplicates_find(
+        actor=admin, partnership=Partnership.objects.get(name="East London Uni Connect")
+    )
+    pairs = [
+        (pair.learner_one, pair.learner_two)
+        for pair in DuplicateCandidate.objects.select_related("learner_one", "learner_two")
+        if pair.learner_one is not None and pair.learner_two is not None
+    ]
+    assert pairs
+    described = {
+        (
+            one.first_name == two.first_name,
+            one.last_name == two.last_name,
+            one.date_of_birth == two.date_of_birth,
+        )
+        for one, two in pairs
+    }
+    assert (True, True, True) in described  # moved house: the same child twice
+    assert (True, False, True) in described  # a misspelt surname
+    for one, two in pairs:
+        twins = (
+            one.first_name != two.first_name
+            and one.date_of_birth == two.date_of_birth
+            and one.home_postcode == two.home_postcode
+        )
+        assert not twins, (one.display_name, two.display_name)
