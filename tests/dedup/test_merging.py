@@ -3,8 +3,9 @@ and a new relation to learners cannot be added without deciding how it merges.""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +18,7 @@ from tests.dedup.conftest import MakeLearner
 from widen.accounts.models import User
 from widen.activities.models import Activity, Attendance, AttendanceStatus, Session
 from widen.audit.models import AuditAction, AuditEvent
+from widen.events.models import Booking, Event, EventKind
 from widen.learners.duplicate_reviews import duplicate_pair_merge, duplicates_find
 from widen.learners.merging import (
     MERGE_RULES,
@@ -181,6 +183,25 @@ def _records_of(learner: Learner, world: World, sessions: list[Session]) -> dict
             organisation=learner.organisation,
             joined_on=date(2025, 9, 1) if learner.first_name == "Kept" else date(2024, 9, 1),
         ),
+        "events.Booking.learner": Booking.objects.create(
+            event=Event.objects.get_or_create(
+                partnership=world.north,
+                organiser=world.alpha,
+                title="Campus day",
+                defaults={
+                    "kind": EventKind.CONFERENCE,
+                    "starts_at": datetime(2026, 6, 1, 10, tzinfo=UTC),
+                    "ends_at": datetime(2026, 6, 1, 15, tzinfo=UTC),
+                },
+            )[0],
+            organisation=learner.organisation,
+            name=learner.display_name,
+            email="school.office@example.org",
+            attendee_type="learner",
+            learner=learner,
+            requested_at=datetime(2026, 5, 1, 9, tzinfo=UTC),
+            token_digest=hashlib.sha256(learner.first_name.encode()).hexdigest(),
+        ),
         "activities.Attendance.learner": [
             Attendance.objects.create(
                 session=session,
@@ -247,6 +268,10 @@ def test_merging_moves_every_related_record(
         "Parent of Removed",
     }
     assert kept.consents.count() == 2  # noqa: PLR2004
+    assert set(Booking.objects.filter(learner=kept).values_list("name", flat=True)) == {
+        "Kept Child",
+        "Removed Child",
+    }  # the removed record's booking moved
     # One enrolment per programme, from the earlier joining.
     enrolment = Enrolment.objects.get(learner=kept)
     assert enrolment.joined_on == date(2024, 9, 1)
