@@ -389,3 +389,16 @@ def test_consent_from_an_under_13_must_come_from_a_parent(world: World) -> None:
     form.update(given_by="parent_carer", given_by_name="Rae Young")
     assert client.post(f"/learners/{young.id}/consents/new/", form).status_code == 302
     assert young.consents.get().given_by == "parent_carer"
+
+
+def test_a_thirteen_character_name_is_searched_as_a_name_not_refused(world: World) -> None:
+    """ "Stephen Aadms" has a UPN's length: the list finds the learner instead of failing."""
+    from widen.learners.models import Learner  # noqa: PLC0415
+
+    Learner.objects.filter(pk=world.learner_alpha.pk).update(
+        first_name="Stephen", last_name="Aadms"
+    )
+    client = signed_in_client(world.users[Role.OUTREACH_OFFICER])
+    response = client.get("/learners/", {"q": "Stephen Aadms"})
+    assert response.status_code == 200
+    assert "Aadms" in response.content.decode()

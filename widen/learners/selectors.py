@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 from dataclasses import dataclass, replace
@@ -9,11 +10,13 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from widen.accounts.models import User
 from widen.core.academic_years import AcademicYear
 from widen.core.exceptions import NotFound
+from widen.core.identifiers import normalise_upn
 from widen.learners.models import FILTERABLE_CHARACTERISTICS, Learner
 from widen.learners.permissions import LearnerAccess, learner_policy
 from widen.organisations.models import DataCategory
@@ -90,8 +93,10 @@ def _search_condition(search: str) -> Q:
             | Q(last_name__icontains=word)
             | Q(preferred_name__icontains=word)
         )
-    if len(search) == 13 and search[0].isalpha():
-        condition |= Q(upn=search.upper())
+    if len(search) == 13 and search[0].isalpha():  # a UPN's length
+        # 13 characters that are no UPN (e.g. "Stephen Aadms") search names only.
+        with contextlib.suppress(ValidationError):
+            condition |= Q(upn=normalise_upn(search))
     return condition
 
 
