@@ -240,6 +240,25 @@ CACHES = {
     },
 }
 
+# E-mail to people who book events or answer surveys. The demo and development print messages to
+# the console; a deployment names its SMTP server. The file backend writes each message to a file
+# in WIDEN_EMAIL_FILE_PATH.
+EMAIL_BACKEND = env.text(
+    "WIDEN_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env.text("WIDEN_EMAIL_HOST", "localhost")
+EMAIL_PORT = env.integer("WIDEN_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env.text("WIDEN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env.text("WIDEN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env.flag("WIDEN_EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = 30
+EMAIL_FILE_PATH = str(Path(env.text("WIDEN_EMAIL_FILE_PATH", str(DATA_DIR / "outbox"))).resolve())
+DEFAULT_FROM_EMAIL = env.text("WIDEN_EMAIL_FROM", "Widen <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 # Pupil-list imports (SECURITY 15, 16).
 WIDEN_IMPORT_MAX_BYTES = env.integer("WIDEN_IMPORT_MAX_MEGABYTES", 40) * 1024 * 1024
 WIDEN_IMPORT_MAX_ROWS = env.integer("WIDEN_IMPORT_MAX_ROWS", 250_000)
