@@ -181,6 +181,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         "PYTHONUNBUFFERED": "1",
         # Lists over 50 rows import as a background job, run by the worker `widen serve` starts.
         "WIDEN_IMPORT_BACKGROUND_ROWS": "50",
+        # E-mail (booking and survey links) is written to files the tests read, as a person
+        # would read their inbox.
+        "WIDEN_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "WIDEN_EMAIL_FILE_PATH": str(data_dir / "outbox"),
     }
     with ExitStack() as cleanup:
         database_url = os.environ.get("DATABASE_URL", "")

@@ -7,6 +7,8 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +81,35 @@ class Site:
     def widen(self, *arguments: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         """Run a `widen` command against the server's database."""
         return run_widen(list(arguments), self.environment, stdin=stdin)
+
+    def inbox(self, address: str) -> list[EmailMessage]:
+        """The e-mails sent to `address` so far, oldest first, as their reader would see them."""
+        outbox = Path(self.environment["WIDEN_EMAIL_FILE_PATH"])
+        if not outbox.exists():
+            return []
+        messages: list[EmailMessage] = []
+        for path in sorted(outbox.glob("*.log"), key=lambda found: found.stat().st_mtime_ns):
+            # The file backend writes every message of a connection to one file, each followed
+            # by a line of dashes.
+            for raw in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+                if not raw.strip():
+                    continue
+                message = message_from_bytes(raw, _class=EmailMessage, policy=policy.default)
+                if address.lower() in str(message["To"] or "").lower():
+                    messages.append(message)
+        return messages
+
+    def link_in_latest_email(self, address: str, path_part: str) -> str:
+        """The first link containing `path_part` in the newest e-mail to `address`."""
+        messages = self.inbox(address)
+        if not messages:
+            raise AssertionError(f"No e-mail was sent to {address}.")
+        body = messages[-1].get_body(preferencelist=("plain",))
+        text = body.get_content() if body is not None else ""
+        for word in text.split():
+            if path_part in word:
+                return word
+        raise AssertionError(f"The newest e-mail to {address} has no {path_part} link:\n{text}")
 
 
 def run_widen(
