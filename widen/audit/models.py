@@ -78,8 +78,16 @@ class AuditEvent(AppendOnlyModel):
         )
 
 
+LEARNER_SUBJECT = "learners.learner"
+
+
 class AccessLogEntry(AppendOnlyModel):
-    """One view or export of a learner's sensitive data by one person."""
+    """One view or export of sensitive data by one person.
+
+    The subject is what was seen: a learner (`subject_type` "learners.learner"), or another
+    record holding special category data, such as an event booking ("events.booking"), which
+    names its learner in `learner_id` only when it has a learner record.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -88,7 +96,9 @@ class AccessLogEntry(AppendOnlyModel):
     actor_organisation_id = models.UUIDField(null=True, blank=True)
     source = models.CharField(max_length=20)
     request_id = models.CharField(max_length=64, blank=True)
-    learner_id = models.UUIDField(db_index=True)
+    learner_id = models.UUIDField(null=True, blank=True, db_index=True)
+    subject_type = models.CharField(max_length=100, default=LEARNER_SUBJECT)
+    subject_id = models.CharField(max_length=64, blank=True, db_index=True)
     data_categories = models.JSONField(default=list)
     data_sharing_agreement_id = models.UUIDField(null=True, blank=True)
     purpose = models.CharField(max_length=200)
@@ -98,7 +108,8 @@ class AccessLogEntry(AppendOnlyModel):
         verbose_name_plural = "access log entries"
 
     def __str__(self) -> str:
-        return f"{self.actor_username} viewed {self.learner_id}"
+        subject = self.subject_id or self.learner_id
+        return f"{self.actor_username} viewed {self.subject_type} {subject}"
 
 
 AUDIT_EVENT_COLUMNS = (

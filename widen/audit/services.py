@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from widen.audit.models import AccessLogEntry, AuditEvent, _actor_fields
+from widen.audit.models import LEARNER_SUBJECT, AccessLogEntry, AuditEvent, _actor_fields
 from widen.core import request_context
 
 
@@ -32,6 +32,8 @@ def access_log_record_views(*, actor: Any, views: Iterable[LearnerView], purpose
             source=context.source,
             request_id=context.request_id,
             learner_id=view.learner_id,
+            subject_type=LEARNER_SUBJECT,
+            subject_id=str(view.learner_id),
             data_categories=sorted(set(view.data_categories)),
             data_sharing_agreement_id=view.data_sharing_agreement_id,
             purpose=purpose[:200],
@@ -65,6 +67,40 @@ def access_log_record(
         ),
         purpose=purpose,
     )
+
+
+def access_log_record_subjects(
+    *,
+    actor: Any,
+    subject_type: str,
+    subjects: Iterable[tuple[Any, UUID | None]],
+    data_categories: Iterable[str],
+    purpose: str,
+    actor_organisation_id: UUID | None = None,
+    data_sharing_agreement_id: UUID | None = None,
+) -> int:
+    """Log views of records other than learners (say, event bookings' adjustments), one row
+    per `(subject_id, learner_id or None)`, with one insert."""
+    context = request_context.current()
+    categories = sorted(set(data_categories))
+    entries = [
+        AccessLogEntry(
+            actor_id=actor.pk,
+            actor_username=actor.username,
+            actor_organisation_id=actor_organisation_id,
+            source=context.source,
+            request_id=context.request_id,
+            learner_id=learner_id,
+            subject_type=subject_type,
+            subject_id=str(subject_id),
+            data_categories=categories,
+            data_sharing_agreement_id=data_sharing_agreement_id,
+            purpose=purpose[:200],
+        )
+        for subject_id, learner_id in subjects
+    ]
+    AccessLogEntry.objects.bulk_create(entries)
+    return len(entries)
 
 
 def audit_event_record(

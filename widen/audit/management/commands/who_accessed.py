@@ -1,5 +1,8 @@
 """`widen who_accessed`: who viewed or changed which learners, and when (a breach-scoping drill).
 
+Event bookings made without a learner record are named by `--bookings`: the views of their
+access requirements and adjustments are in the access log with the booking as the subject.
+
 A data-protection officer asks: "between T1 and T2, who saw or changed these learners' records,
 from which organisation, under which agreement, and why?" The answer is a CSV on standard output,
 one row per view (from the access log) or change (from the audit trail), oldest first.
@@ -31,7 +34,9 @@ COLUMNS = (
     "purpose",
     "source",
     "request_id",
+    "subject",
 )
+BOOKING_SUBJECT = "events.booking"
 
 
 def _moment(raw: str, *, end: bool) -> datetime:
@@ -52,14 +57,14 @@ def _moment(raw: str, *, end: bool) -> datetime:
     return moment
 
 
-def _learner_ids(raw_ids: list[str]) -> list[uuid.UUID]:
-    learner_ids = []
+def _ids(raw_ids: list[str], what: str) -> list[uuid.UUID]:
+    ids = []
     for raw in raw_ids:
         try:
-            learner_ids.append(uuid.UUID(raw))
+            ids.append(uuid.UUID(raw))
         except ValueError as error:
-            raise CommandError(f"{raw!r} is not a learner id (a UUID).") from error
-    return learner_ids
+            raise CommandError(f"{raw!r} is not a {what} id (a UUID).") from error
+    return ids
 
 
 class Command(BaseCommand):
@@ -69,8 +74,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--learners", nargs="+", default=[], metavar="ID", help="learner ids")
         parser.add_argument(
-            "--learners", nargs="+", required=True, metavar="ID", help="learner ids"
+            "--bookings", nargs="+", default=[], metavar="ID", help="event booking ids"
         )
         parser.add_argument(
             "--from", dest="starts", required=True, help="start: 2026-11-01 or 2026-11-01T09:30"
@@ -80,14 +86,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        learner_ids = _learner_ids(options["learners"])
+        learner_ids = _ids(options["learners"], "learner")
+        booking_ids = _ids(options["bookings"], "booking")
+        if not learner_ids and not booking_ids:
+            raise CommandError("Name the learners (--learners) or bookings (--bookings) to trace.")
         starts_at = _moment(options["starts"], end=False)
         ends_at = _moment(options["ends"], end=True)
         if ends_at < starts_at:
             raise CommandError("--to is before --from.")
         rows: list[tuple[datetime, list[object]]] = []
         for view in access_log_between(
-            learner_ids=learner_ids, starts_at=starts_at, ends_at=ends_at
+            learner_ids=learner_ids,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            subjects=[(BOOKING_SUBJECT, str(booking_id)) for booking_id in booking_ids],
         ):
             rows.append(
                 (
@@ -102,11 +114,15 @@ class Command(BaseCommand):
                         view.purpose,
                         view.source,
                         view.request_id,
+                        f"{view.subject_type} {view.subject_id or view.learner_id}",
                     ],
                 )
             )
         for change in audit_events_between(
-            learner_ids=learner_ids, starts_at=starts_at, ends_at=ends_at
+            learner_ids=learner_ids,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            objects=[(BOOKING_SUBJECT, str(booking_id)) for booking_id in booking_ids],
         ):
             rows.append(
                 (
@@ -121,6 +137,7 @@ class Command(BaseCommand):
                         "",
                         change.source,
                         change.request_id,
+                        f"{change.object_type} {change.object_id}",
                     ],
                 )
             )
@@ -134,4 +151,7 @@ class Command(BaseCommand):
                 + [safe_cell(cell) for cell in cells]
             )
         self.stdout.write(table.getvalue(), ending="")
-        self.stderr.write(f"{len(rows)} views and changes of {len(learner_ids)} learners.")
+        self.stderr.write(
+            f"{len(rows)} views and changes of {len(learner_ids)} learners"
+            f" and {len(booking_ids)} bookings."
+        )
