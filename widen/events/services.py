@@ -16,21 +16,31 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from widen.accounts.models import Membership, Role
+from widen.activities.models import Activity
+from widen.audit.models import AuditAction
+from widen.audit.services import audit_event_record
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.core.links import link_lookup, link_token_new
 from widen.events.models import (
     ADJUSTMENT_FIELDS,
     AttendeeType,
+    Audience,
     Booking,
     BookingStatus,
     Event,
+    EventKind,
+    Presenter,
+    PresenterRole,
+    Strand,
     Talk,
 )
 from widen.learners.models import Learner
+from widen.organisations.models import Organisation, Partnership
 
 # Where the holder's booking page lives; the pages pass their absolute address instead.
 BOOKING_LINK_PATH = "/events/booking/"
@@ -340,3 +350,336 @@ def adjustments_purge(*, now: datetime | None = None) -> int:
         count = holding.update(**blank)
         Event.objects.filter(pk__in=events).update(adjustments_purged_at=now)
     return count
+
+
+# --- Events, strands, talks and presenters: written by the organisers ---------------------------
+
+# Who organises events: the same people who plan and deliver activities.
+DELIVERING_ROLES = (Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN, Role.OUTREACH_OFFICER)
+YEAR_GROUPS = range(7, 14)
+INVITATION_LINK_PATH = "/events/invitation/"
+TITLE_MAX = 200
+
+
+def may_organise(actor: Any, organisation: Organisation) -> bool:
+    """Whether `actor` runs events for `organisation` (its admins and outreach officers)."""
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    return Membership.objects.filter(
+        user=actor, organisation=organisation, role__in=DELIVERING_ROLES
+    ).exists()
+
+
+@dataclass(frozen=True)
+class EventDetails:
+    """What an organiser gives for an event (created or changed)."""
+
+    title: str
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    description: str = ""
+    venue: str = ""
+    online_link: str = ""
+    audiences: Sequence[str] = ()
+    year_groups: Sequence[int] = ()
+    capacity: int | None = None
+    is_public: bool = True
+    co_created_with: str = ""
+    activity: Activity | None = None
+
+
+@dataclass(frozen=True)
+class EventMade:
+    """A new event and, if it is invitation-only, its invitation link token (shown once)."""
+
+    event: Event
+    invitation_token: str = ""
+    invitation_link: str = ""
+
+
+def _invitation_link(token: str, link_base: str | None) -> str:
+    return f"{link_base or INVITATION_LINK_PATH}{token}/"
+
+
+def _event_clean(partnership: Partnership, details: EventDetails) -> dict[str, Any]:
+    title = _text(details.title, "title", "Title", maximum=TITLE_MAX, required=True)
+    if details.kind not in EventKind.values:
+        raise ApplicationError("Choose the kind of event from the list.", field="kind")
+    if details.starts_at is None or details.ends_at is None:
+        raise ApplicationError("Give the date and times of the event.", field="starts_at")
+    if details.ends_at <= details.starts_at:
+        raise ApplicationError("The event must end after it starts.", field="ends_at")
+    venue = _text(details.venue, "venue", "Venue", maximum=200, required=False)
+    online_link = _text(
+        details.online_link, "online_link", "Online link", maximum=200, required=False
+    )
+    if not venue and not online_link:
+        raise ApplicationError("Give a venue, or the link for an online event.", field="venue")
+    if online_link:
+        try:
+            URLValidator(schemes=["https", "http"])(online_link)
+        except ValidationError:
+            raise ApplicationError(
+                "The online link must be a web address, like https://example.org/meeting.",
+                field="online_link",
+            ) from None
+    wrong_audiences = [a for a in details.audiences if a not in Audience.values]
+    if wrong_audiences:
+        raise ApplicationError("Choose who the event is for from the list.", field="audiences")
+    wrong_years = sorted(set(details.year_groups) - set(YEAR_GROUPS))
+    if wrong_years:
+        raise ApplicationError(
+            f"Year groups run from Year 7 to Year 13 ({wrong_years[0]} is not one).",
+            field="year_groups",
+        )
+    if details.capacity is not None and details.capacity < 0:
+        raise ApplicationError("Places must be 0 or more, or left empty.", field="capacity")
+    if details.activity is not None and details.activity.partnership_id != partnership.pk:
+        raise ApplicationError("Choose one of this partnership's activities.", field="activity")
+    return {
+        "title": title,
+        "kind": details.kind,
+        "starts_at": details.starts_at,
+        "ends_at": details.ends_at,
+        "description": _text(
+            details.description, "description", "Description", maximum=10000, required=False
+        ),
+        "venue": venue,
+        "online_link": online_link,
+        "audiences": [a for a in Audience.values if a in set(details.audiences)],
+        "year_groups": sorted(set(details.year_groups)),
+        "capacity": details.capacity,
+        "is_public": bool(details.is_public),
+        "co_created_with": _text(
+            details.co_created_with,
+            "co_created_with",
+            "Co-created with",
+            maximum=200,
+            required=False,
+        ),
+        "activity": details.activity,
+    }
+
+
+def _require_organiser(actor: Any, partnership: Partnership, organiser: Organisation) -> None:
+    if not partnership.members.filter(pk=organiser.pk).exists():
+        raise ApplicationError(f"{organiser} is not a member of {partnership}.", field="organiser")
+    if actor is not None and not may_organise(actor, organiser):
+        raise ApplicationError(
+            f"Only {organiser}'s admins and outreach officers may run its events."
+        )
+
+
+def _audit_event(event: Event, action: str, changed: Sequence[str]) -> None:
+    audit_event_record(
+        action=action,
+        object_type="events.event",
+        object_id=event.pk,
+        learner_id=None,
+        organisation_id=event.organiser_id,
+        changed_fields=sorted(changed),
+    )
+
+
+def event_create(
+    *,
+    actor: Any,
+    partnership: Partnership,
+    organiser: Organisation,
+    details: EventDetails,
+    link_base: str | None = None,
+) -> EventMade:
+    """Create an event. An invitation-only one gets an invitation link, returned once."""
+    _require_organiser(actor, partnership, organiser)
+    cleaned = _event_clean(partnership, details)
+    link = link_token_new() if not cleaned["is_public"] else None
+    with transaction.atomic():
+        event = Event(
+            partnership=partnership,
+            organiser=organiser,
+            created_by=actor if getattr(actor, "pk", None) else None,
+            invitation_token_digest=link.digest if link else "",
+            **cleaned,
+        )
+        event.full_clean()
+        event.save()
+        _audit_event(event, AuditAction.CREATE, [name for name, v in cleaned.items() if v])
+    if link is None:
+        return EventMade(event=event)
+    return EventMade(
+        event=event,
+        invitation_token=link.token,
+        invitation_link=_invitation_link(link.token, link_base),
+    )
+
+
+def event_update(
+    *, actor: Any, event: Event, details: EventDetails, link_base: str | None = None
+) -> EventMade:
+    """Change an event. Made invitation-only for the first time, it gets an invitation link
+    (returned once); made public, its invitation link stops working."""
+    _require_organiser(actor, event.partnership, event.organiser)
+    cleaned = _event_clean(event.partnership, details)
+    link = None
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        if cleaned["capacity"] is not None and cleaned["capacity"] < (locked.capacity or 0):
+            booked = locked.bookings.filter(status=BookingStatus.BOOKED).count()
+            if cleaned["capacity"] < booked:
+                raise ApplicationError(
+                    f"{booked} people are booked, so places cannot be fewer than {booked}.",
+                    field="capacity",
+                )
+        changed = [name for name, value in cleaned.items() if getattr(locked, name) != value]
+        for name, value in cleaned.items():
+            setattr(locked, name, value)
+        if locked.is_public:
+            if locked.invitation_token_digest:
+                changed.append("invitation_token_digest")
+            locked.invitation_token_digest = ""
+        elif not locked.invitation_token_digest:
+            link = link_token_new()
+            locked.invitation_token_digest = link.digest
+            changed.append("invitation_token_digest")
+        locked.full_clean()
+        locked.save()
+        if changed:
+            _audit_event(locked, AuditAction.UPDATE, changed)
+    if link is None:
+        return EventMade(event=locked)
+    return EventMade(
+        event=locked,
+        invitation_token=link.token,
+        invitation_link=_invitation_link(link.token, link_base),
+    )
+
+
+def event_invitation_renew(*, actor: Any, event: Event, link_base: str | None = None) -> EventMade:
+    """A new invitation link for an invitation-only event; the old one stops working."""
+    _require_organiser(actor, event.partnership, event.organiser)
+    if event.is_public:
+        raise ApplicationError("This event is public: it needs no invitation link.")
+    link = link_token_new()
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        locked.invitation_token_digest = link.digest
+        locked.save(update_fields=["invitation_token_digest", "updated_at"])
+        _audit_event(locked, AuditAction.UPDATE, ["invitation_token_digest"])
+    event.invitation_token_digest = link.digest
+    return EventMade(
+        event=locked,
+        invitation_token=link.token,
+        invitation_link=_invitation_link(link.token, link_base),
+    )
+
+
+def event_for_invitation(token: str | None) -> Event:
+    """The invitation-only event a link reaches; a wrong or replaced token is `NotFound`."""
+    event: Event = link_lookup(
+        Event.objects.filter(is_public=False).select_related("organiser"),
+        token,
+        field="invitation_token_digest",
+    )
+    return event
+
+
+def strand_create(*, actor: Any, event: Event, title: str, description: str = "") -> Strand:
+    _require_organiser(actor, event.partnership, event.organiser)
+    with transaction.atomic():
+        strand = Strand(
+            event=event,
+            title=_text(title, "title", "Title", maximum=TITLE_MAX, required=True),
+            description=_text(
+                description, "description", "Description", maximum=TEXT_MAX, required=False
+            ),
+        )
+        strand.full_clean()
+        strand.save()
+        audit_event_record(
+            action=AuditAction.CREATE,
+            object_type="events.strand",
+            object_id=strand.pk,
+            learner_id=None,
+            organisation_id=event.organiser_id,
+            changed_fields=["title", "description"],
+        )
+    return strand
+
+
+def talk_create(
+    *,
+    actor: Any,
+    event: Event,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    strand: Strand | None = None,
+    room: str = "",
+    description: str = "",
+) -> Talk:
+    """Add a talk to an event's programme: it must fall within the event's times."""
+    _require_organiser(actor, event.partnership, event.organiser)
+    if strand is not None and strand.event_id != event.pk:
+        raise ApplicationError("Choose one of this event's strands.", field="strand")
+    if ends_at <= starts_at:
+        raise ApplicationError("The talk must end after it starts.", field="ends_at")
+    if starts_at < event.starts_at or ends_at > event.ends_at:
+        first = timezone.localtime(event.starts_at)
+        last = timezone.localtime(event.ends_at)
+        raise ApplicationError(
+            f"The talk must be within the event's times ({first:%d %B %Y %H:%M} to "
+            f"{last:%d %B %Y %H:%M}).",
+            field="starts_at",
+        )
+    with transaction.atomic():
+        talk = Talk(
+            event=event,
+            strand=strand,
+            title=_text(title, "title", "Title", maximum=TITLE_MAX, required=True),
+            description=_text(
+                description, "description", "Description", maximum=TEXT_MAX, required=False
+            ),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            room=_text(room, "room", "Room", maximum=120, required=False),
+        )
+        talk.full_clean()
+        talk.save()
+        audit_event_record(
+            action=AuditAction.CREATE,
+            object_type="events.talk",
+            object_id=talk.pk,
+            learner_id=None,
+            organisation_id=event.organiser_id,
+            changed_fields=["title", "starts_at", "ends_at", "strand_id", "room"],
+        )
+    return talk
+
+
+def presenter_add(
+    *, actor: Any, talk: Talk, name: str, role: str, job_title: str = ""
+) -> Presenter:
+    """Add a presenter (a student or a member of staff) to a talk."""
+    event = talk.event
+    _require_organiser(actor, event.partnership, event.organiser)
+    if role not in PresenterRole.values:
+        raise ApplicationError("Choose whether the presenter is a student or staff.", field="role")
+    with transaction.atomic():
+        presenter = Presenter(
+            talk=talk,
+            name=_text(name, "name", "Name", maximum=NAME_MAX, required=True),
+            role=role,
+            job_title=_text(job_title, "job_title", "Role or course", maximum=160, required=False),
+        )
+        presenter.full_clean()
+        presenter.save()
+        audit_event_record(
+            action=AuditAction.CREATE,
+            object_type="events.presenter",
+            object_id=presenter.pk,
+            learner_id=None,
+            organisation_id=event.organiser_id,
+            changed_fields=["name", "role", "job_title"],
+        )
+    return presenter

@@ -1,0 +1,164 @@
+"""Every read of events and bookings, scoped to the person asking.
+
+Organisers are the admins and outreach officers of a member organisation of the event's
+partnership. An event another partnership runs, or one that is not there, answers the same
+(`NotFound`), as elsewhere in Widen. Bookings' access requirements and adjustments (special
+category data) are for the organising organisation's admins and outreach officers only:
+`may_see_adjustments` decides, and `adjustments_seen` writes each view to the access log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from widen.accounts.models import Membership
+from widen.audit.services import access_log_record_subjects
+from widen.core.exceptions import NotFound
+from widen.events.models import ADJUSTMENT_FIELDS, Booking, BookingStatus, Event
+from widen.events.services import DELIVERING_ROLES, event_for_invitation
+from widen.organisations.models import DataCategory
+from widen.organisations.permissions import organisation_policy
+
+BOOKING_SUBJECT = "events.booking"
+
+
+def events_for_user(user: Any) -> QuerySet[Event]:
+    """The events of every partnership `user` is a member of."""
+    partnerships = organisation_policy.partnerships_visible_to(user)
+    return Event.objects.filter(partnership__in=partnerships).select_related(
+        "organiser", "partnership", "activity"
+    )
+
+
+def _organising_memberships(user: Any) -> QuerySet[Membership]:
+    if not getattr(user, "is_authenticated", False):
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user, role__in=DELIVERING_ROLES)
+
+
+def events_for_organiser(user: Any) -> QuerySet[Event]:
+    """The events `user` helps organise: those of partnerships where they deliver."""
+    organising = _organising_memberships(user).values("organisation_id")
+    return events_for_user(user).filter(partnership__members__in=organising).distinct()
+
+
+def event_for_organiser(user: Any, event_id: Any) -> Event:
+    """One event `user` organises; any other, or a missing one, is `NotFound`."""
+    try:
+        event = events_for_organiser(user).filter(pk=event_id).first()
+    except (ValueError, TypeError):
+        event = None
+    if event is None:
+        raise NotFound
+    return event
+
+
+def may_see_adjustments(user: Any, event: Event) -> bool:
+    """The organising organisation's admins and outreach officers, nobody else."""
+    return _organising_memberships(user).filter(organisation_id=event.organiser_id).exists()
+
+
+def bookings_for_event(user: Any, event: Event) -> QuerySet[Booking]:
+    """The event's bookings, for its organisers (none for anyone else)."""
+    if not events_for_organiser(user).filter(pk=event.pk).exists():
+        return Booking.objects.none()
+    return (
+        Booking.objects.filter(event=event)
+        .select_related("learner")
+        .order_by("status", "requested_at", "created_at")
+    )
+
+
+def booking_counts(event: Event) -> dict[str, int]:
+    """How many bookings the event has in each state."""
+    counts = dict(
+        event.bookings.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    return {status: counts.get(status, 0) for status in BookingStatus.values}
+
+
+def has_adjustments(booking: Booking) -> bool:
+    return any(getattr(booking, name) for name in ADJUSTMENT_FIELDS)
+
+
+def adjustments_seen(*, user: Any, event: Event, bookings: Iterable[Booking], purpose: str) -> int:
+    """Write to the access log that `user` saw these bookings' adjustments (one row each,
+    for each booking that states any)."""
+    shown = [booking for booking in bookings if has_adjustments(booking)]
+    if not shown:
+        return 0
+    return access_log_record_subjects(
+        actor=user,
+        subject_type=BOOKING_SUBJECT,
+        subjects=[(booking.pk, booking.learner_id) for booking in shown],
+        data_categories=[DataCategory.SPECIAL_CATEGORY],
+        purpose=purpose,
+        actor_organisation_id=event.organiser_id,
+    )
+
+
+def public_events() -> QuerySet[Event]:
+    """Public events still to start, soonest first: what anyone may see and book."""
+    return (
+        Event.objects.filter(is_public=True, starts_at__gt=timezone.now())
+        .select_related("organiser")
+        .order_by("starts_at", "title")
+    )
+
+
+def public_event(event_id: Any) -> Event:
+    """A public event still to start; anything else answers like a missing one."""
+    try:
+        event = public_events().filter(pk=event_id).first()
+    except (ValueError, TypeError):
+        event = None
+    if event is None:
+        raise NotFound
+    return event
+
+
+def invited_event(token: str | None) -> Event:
+    """An invitation-only event, through its invitation link; a wrong link is `NotFound`."""
+    event = event_for_invitation(token)
+    if event.starts_at <= timezone.now():
+        raise NotFound
+    return event
+
+
+def places_left(event: Event) -> int | None:
+    """Places still free (None: no limit). Only this, never other people's bookings, is public."""
+    if event.capacity is None:
+        return None
+    booked = event.bookings.filter(status=BookingStatus.BOOKED).count()
+    return max(event.capacity - booked, 0)
+
+
+def event_programme(event: Event) -> Any:
+    """The event's talks with their strands and presenters, in time order."""
+    return (
+        event.talks.select_related("strand")
+        .prefetch_related("presenters")
+        .order_by("starts_at", "title")
+    )
+
+
+__all__ = [
+    "BOOKING_SUBJECT",
+    "adjustments_seen",
+    "booking_counts",
+    "bookings_for_event",
+    "event_for_organiser",
+    "event_programme",
+    "events_for_organiser",
+    "events_for_user",
+    "has_adjustments",
+    "invited_event",
+    "may_see_adjustments",
+    "places_left",
+    "public_event",
+    "public_events",
+]
