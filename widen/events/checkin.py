@@ -1,0 +1,283 @@
+"""Checking people in on the day, and their attendance in learners' activity records.
+
+Only the event's organisers check people in: members of the organising organisation in one of
+the delivering roles (partnership and organisation admins, outreach officers). A booking is
+checked in from the list (search by name) or by the QR code on the holder's booking page. The
+QR code carries a check-in code, not the booking's one-time link token: the code is an HMAC of
+the booking's id under the site's secret key, so it names one booking, cannot be guessed, and
+opens nothing for anyone but the organisers.
+
+A booking that names a learner's record (staff group bookings) has its attendance recorded by
+the activities app's own services (`register_add`, `attendance_mark`) on the session of the
+event's activity for that day, created with `session_create` when there is none: one path, so
+contact hours, the audit trail and the dashboard's summaries follow. Undoing a check-in un-marks
+the attendance the same way.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from widen.accounts.models import Membership
+from widen.activities.models import AttendanceStatus, Session
+from widen.activities.services import (
+    DELIVERING_ROLES,
+    SessionDetails,
+    attendance_mark,
+    register_add,
+    session_create,
+)
+from widen.core.exceptions import ApplicationError, NotFound
+from widen.events.models import Booking, BookingStatus, Event
+
+CODE_SALT = "widen.events.checkin"
+CODE_MAC_LENGTH = 20
+NO_ACTIVITY = "Link this event to an activity to record attendance in learners' journeys."
+SEARCH_MAX = 100
+
+
+# Who organises --------------------------------------------------------------------------------
+
+
+def may_organise(actor: Any, event: Event) -> bool:
+    """Whether `actor` is one of the event's organisers (a delivering role in its organiser)."""
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    return Membership.objects.filter(
+        user=actor, organisation_id=event.organiser_id, role__in=DELIVERING_ROLES
+    ).exists()
+
+
+def event_for_organiser(*, actor: Any, event_id: UUID) -> Event:
+    """An event `actor` organises; a missing event and another's answer the same (NotFound)."""
+    organising = Membership.objects.filter(
+        user_id=getattr(actor, "pk", None), role__in=DELIVERING_ROLES
+    ).values("organisation_id")
+    event = (
+        Event.objects.filter(
+            pk=event_id,
+            organiser__in=organising,
+            partnership__members__in=organising,
+        )
+        .select_related("organiser", "partnership", "activity")
+        .distinct()
+        .first()
+    )
+    if event is None:
+        raise NotFound
+    return event
+
+
+# Reads for the check-in page ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckInCounts:
+    booked: int
+    checked_in: int
+    waiting: int
+
+
+def checkin_counts(*, event: Event) -> CheckInCounts:
+    row = Booking.objects.filter(event=event).aggregate(
+        booked=Count("pk", filter=Q(status=BookingStatus.BOOKED)),
+        checked_in=Count("pk", filter=Q(status=BookingStatus.BOOKED, checked_in_at__isnull=False)),
+        waiting=Count("pk", filter=Q(status=BookingStatus.WAITING)),
+    )
+    return CheckInCounts(
+        booked=row["booked"] or 0, checked_in=row["checked_in"] or 0, waiting=row["waiting"] or 0
+    )
+
+
+def checkin_list(*, event: Event, search: str = "") -> QuerySet[Booking]:
+    """The event's bookings with a place, by name; `search` matches any part of the name."""
+    bookings = Booking.objects.filter(event=event, status=BookingStatus.BOOKED).only(
+        "pk", "name", "attendee_type", "status", "checked_in_at", "learner_id", "event_id"
+    )
+    words = search.split()[:5]
+    for word in words:
+        bookings = bookings.filter(name__icontains=word[:SEARCH_MAX])
+    return bookings.order_by("name", "requested_at")
+
+
+def booking_for_organiser(*, event: Event, booking_id: UUID) -> Booking:
+    booking = Booking.objects.filter(event=event, pk=booking_id).select_related("event").first()
+    if booking is None:
+        raise NotFound
+    return booking
+
+
+# The code in the QR -------------------------------------------------------------------------
+
+
+def _mac(booking_id: UUID) -> str:
+    return salted_hmac(CODE_SALT, booking_id.hex, algorithm="sha256").hexdigest()[:CODE_MAC_LENGTH]
+
+
+def checkin_code(booking: Booking) -> str:
+    """The check-in code the booking's QR carries: its id and a MAC of it."""
+    return f"{booking.pk.hex}-{_mac(booking.pk)}"
+
+
+def booking_for_checkin_code(*, event: Event, code: str) -> Booking:
+    """The booking of `event` a check-in code names; a wrong or another event's code: NotFound."""
+    if not isinstance(code, str) or len(code) > 80:
+        raise NotFound
+    booking_hex, _, mac = code.partition("-")
+    try:
+        booking_id = UUID(hex=booking_hex)
+    except ValueError:
+        raise NotFound from None
+    if not hmac.compare_digest(mac.encode(), _mac(booking_id).encode()):
+        raise NotFound
+    return booking_for_organiser(event=event, booking_id=booking_id)
+
+
+# Writes ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckInOutcome:
+    booking: Booking
+    session: Session | None = None
+    attendance_recorded: bool = False
+    attendance_note: str = ""  # why attendance was not recorded, in words for the organiser
+
+
+def _attendance_day(event: Event, now: datetime) -> date:
+    """The day whose session records attendance: today while the event runs, else its first."""
+    first = timezone.localdate(event.starts_at)
+    last = timezone.localdate(event.ends_at)
+    today = timezone.localdate(now)
+    return today if first <= today <= last else first
+
+
+def _session_times(event: Event, day: date) -> tuple[time, time]:
+    starts = timezone.localtime(event.starts_at)
+    ends = timezone.localtime(event.ends_at)
+    start = starts.time() if starts.date() == day else time(9, 0)
+    end = ends.time() if ends.date() == day else time(17, 0)
+    if end <= start:
+        start, end = time(9, 0), time(17, 0)
+    return start.replace(second=0, microsecond=0), end.replace(second=0, microsecond=0)
+
+
+def _session_for_day(*, actor: Any, event: Event, day: date) -> Session:
+    """The event's activity's session that day, made through the activities app if missing."""
+    assert event.activity is not None
+    session = (
+        Session.objects.filter(activity=event.activity, date=day)
+        .order_by("starts_at", "created_at")
+        .first()
+    )
+    if session is not None:
+        return session
+    start, end = _session_times(event, day)
+    return session_create(
+        actor=actor,
+        activity=event.activity,
+        details=SessionDetails(
+            date=day,
+            starts_at=start,
+            ends_at=end,
+            venue=(event.venue or ("" if event.online_link else event.title))[:200],
+            online_link=event.online_link,
+            year_groups=[year for year in event.year_groups if isinstance(year, int)],
+        ),
+    )
+
+
+def _mark(*, actor: Any, booking: Booking, event: Event, status: str) -> CheckInOutcome:
+    """Mark the booking's learner `status` through the activities services, in a savepoint: a
+    refusal there leaves the check-in itself standing and is told to the organiser."""
+    if booking.learner_id is None:
+        return CheckInOutcome(booking=booking)
+    if event.activity is None:
+        return CheckInOutcome(booking=booking, attendance_note=NO_ACTIVITY)
+    try:
+        with transaction.atomic():
+            day = _attendance_day(event, timezone.now())
+            if status == AttendanceStatus.ATTENDED:
+                session = _session_for_day(actor=actor, event=event, day=day)
+                assert booking.learner is not None
+                register_add(actor=actor, session=session, learners=[booking.learner])
+            else:
+                found = Session.objects.filter(
+                    activity=event.activity, date=day, register__learner_id=booking.learner_id
+                ).first()
+                if found is None:
+                    return CheckInOutcome(booking=booking)
+                session = found
+            attendance_mark(actor=actor, session=session, marks={booking.learner_id: status})
+    except ApplicationError as error:
+        return CheckInOutcome(
+            booking=booking, attendance_note=f"Attendance was not recorded: {error.message}"
+        )
+    return CheckInOutcome(booking=booking, session=session, attendance_recorded=True)
+
+
+def booking_check_in(
+    *, actor: Any, booking: Booking, now: datetime | None = None
+) -> CheckInOutcome:
+    """Check a booked person in; their learner record's attendance is marked as attended."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = (
+            Booking.objects.select_for_update()
+            .select_related("event__activity", "event__organiser", "learner")
+            .get(pk=booking.pk)
+        )
+        event = locked.event
+        if not may_organise(actor, event):
+            raise ApplicationError("Only the event's organisers may check people in.")
+        if locked.status == BookingStatus.WAITING:
+            raise ApplicationError(
+                f"{locked.name} is on the waiting list, not booked, so cannot be checked in. "
+                "Give them a place first if there is room."
+            )
+        if locked.status == BookingStatus.CANCELLED:
+            raise ApplicationError(
+                f"{locked.name}'s booking is cancelled, so they cannot be checked in."
+            )
+        if locked.checked_in_at is not None:
+            raise ApplicationError(
+                f"{locked.name} is already checked in "
+                f"(at {timezone.localtime(locked.checked_in_at):%H:%M})."
+            )
+        locked.checked_in_at = now
+        locked.full_clean()
+        locked.save(update_fields=["checked_in_at", "updated_at"])
+        outcome = _mark(actor=actor, booking=locked, event=event, status=AttendanceStatus.ATTENDED)
+    booking.checked_in_at = locked.checked_in_at
+    return outcome
+
+
+def booking_check_in_undo(*, actor: Any, booking: Booking) -> CheckInOutcome:
+    """Undo a check-in made by mistake; the learner's attendance is un-marked the same way."""
+    with transaction.atomic():
+        locked = (
+            Booking.objects.select_for_update()
+            .select_related("event__activity", "event__organiser", "learner")
+            .get(pk=booking.pk)
+        )
+        event = locked.event
+        if not may_organise(actor, event):
+            raise ApplicationError("Only the event's organisers may undo a check-in.")
+        if locked.checked_in_at is None:
+            raise ApplicationError(f"{locked.name} is not checked in.")
+        locked.checked_in_at = None
+        locked.save(update_fields=["checked_in_at", "updated_at"])
+        outcome = _mark(
+            actor=actor, booking=locked, event=event, status=AttendanceStatus.REGISTERED
+        )
+    booking.checked_in_at = None
+    return outcome
