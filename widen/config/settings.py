@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "widen.programmes",
     "widen.activities",
     "widen.events",
+    "widen.evaluation",
     "widen.reporting",
     "widen.demo",
 ]

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class EvaluationConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "widen.evaluation"
+    label = "evaluation"
+
+    def ready(self) -> None:
+        from widen.learners.merging import MERGE_RULES, MergeRule, move  # noqa: PLC0415
+
+        # A survey sent to, or answered by, a learner recorded twice follows the kept record.
+        MERGE_RULES["evaluation.SurveyInvitation.learner"] = MergeRule(
+            move, "moved to the kept learner (the link keeps working)"
+        )
+        MERGE_RULES["evaluation.SurveyResponse.learner"] = MergeRule(
+            move, "moved to the kept learner, so pre and post answers still pair"
+        )
