@@ -16,6 +16,9 @@ from django.db.models import Q, QuerySet
 
 from widen.core.academic_years import AcademicYear
 from widen.core.exceptions import NotFound
+from widen.core.small_numbers import SMALL_COUNT as SMALL_COUNT  # the dashboard shows it
+from widen.core.small_numbers import SUPPRESSED as SUPPRESSED
+from widen.core.small_numbers import count_text, suppressed
 from widen.organisations.models import Organisation, OrganisationType, Partnership
 from widen.organisations.permissions import organisation_policy
 from widen.programmes.models import ActivityType, Programme
@@ -31,17 +34,7 @@ from widen.reporting.models import (
 from widen.targeting.models import RuleSet
 from widen.targeting.schools import TARGET_PHASES
 
-SMALL_COUNT = 5
-SUPPRESSED = f"fewer than {SMALL_COUNT}"
 NO_SCHOOL = "No school recorded"
-
-
-def suppressed(count: int) -> bool:
-    return 0 < count < SMALL_COUNT
-
-
-def count_text(count: int) -> str:
-    return SUPPRESSED if suppressed(count) else f"{count:,}"
 
 
 def hours_text(hours: Decimal) -> str:

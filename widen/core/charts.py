@@ -1,0 +1,87 @@
+"""Bar charts drawn by the server as inline SVG: no script, no CDN. Each has a title and a
+description for screen readers, and the page shows its figures in a table beneath it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+LABEL_WIDTH = 260
+BAR_AREA = 380
+VALUE_WIDTH = 120
+ROW_HEIGHT = 28
+BAR_HEIGHT = 18
+MAX_LABEL = 34
+MAX_BARS = 25
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value_text: str
+    width: float  # 0 when the figure is not shown
+    y: int
+
+    @property
+    def text_y(self) -> int:
+        return self.y + BAR_HEIGHT - 4
+
+    @property
+    def value_x(self) -> float:
+        return LABEL_WIDTH + self.width + 8
+
+
+@dataclass(frozen=True)
+class BarChart:
+    chart_id: str
+    title: str
+    description: str
+    bars: tuple[Bar, ...]
+
+    @property
+    def width(self) -> int:
+        return LABEL_WIDTH + BAR_AREA + VALUE_WIDTH
+
+    @property
+    def height(self) -> int:
+        return max(ROW_HEIGHT, ROW_HEIGHT * len(self.bars))
+
+    @property
+    def bar_x(self) -> int:
+        return LABEL_WIDTH
+
+    @property
+    def bar_height(self) -> int:
+        return BAR_HEIGHT
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1].rstrip() + "…"
+
+
+def bar_chart(
+    chart_id: str,
+    title: str,
+    items: Sequence[tuple[str, float | None, str]],
+    *,
+    table_name: str,
+) -> BarChart:
+    """A horizontal bar for each (label, value or None when not shown, text of the value)."""
+    shown = list(items)[:MAX_BARS]
+    largest = max((value for _, value, _ in shown if value), default=0) or 1
+    bars = tuple(
+        Bar(
+            label=_short(label),
+            value_text=text,
+            width=round(BAR_AREA * (value or 0) / largest, 1),
+            y=index * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) // 2,
+        )
+        for index, (label, value, text) in enumerate(shown)
+    )
+    more = len(items) - len(shown)
+    description = (
+        f"Bar chart of {len(shown)} bars"
+        + (f" (the first {len(shown)} of {len(items)})" if more > 0 else "")
+        + f". The figures are in the table '{table_name}' that follows."
+    )
+    return BarChart(chart_id=chart_id, title=title, description=description, bars=bars)
