@@ -100,6 +100,16 @@ def paired_change(answers: pl.DataFrame) -> PairedChange:
     and counted by reason. The paired t-test is scipy's ``ttest_rel``; the 95 % confidence
     interval of the mean change uses Student's t with n - 1 degrees of freedom.
     """
+    missing = [name for name in ("learner_id", "phase", "score") if name not in answers]
+    if missing and answers.height:
+        raise AnalysisError(f"Missing column(s): {', '.join(missing)}.")
+    if answers.height == 0:
+        return PairedChange(
+            n_paired=0,
+            dropped=(),
+            repeated_answers_ignored=0,
+            note="No learner answered both before and after.",
+        )
     frame = answers.select(
         pl.col("learner_id").cast(pl.String),
         pl.col("phase").cast(pl.String),
