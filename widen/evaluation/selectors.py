@@ -1,0 +1,195 @@
+"""Every read of the question bank, surveys and responses, scoped to the person asking. A missing
+row and one of another partnership's answer the same (NotFound).
+
+Anyone in a partnership sees its surveys and its question bank (they hold no personal data).
+Responses are seen only by those who run the survey (`may_manage_survey`), never by name: a
+response shows the learner's school and the session or event, not who the learner is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Count, Q, QuerySet
+
+from widen.activities.models import Session
+from widen.core.exceptions import NotFound
+from widen.evaluation.models import (
+    Answer,
+    QuestionKind,
+    Scale,
+    ScaleImport,
+    Survey,
+    SurveyInvitation,
+    SurveyResponse,
+)
+from widen.evaluation.services import may_manage_survey
+from widen.events.models import Event
+from widen.organisations.models import Organisation
+from widen.organisations.permissions import organisation_policy
+
+
+def survey_list(*, actor: Any) -> QuerySet[Survey]:
+    partnerships = organisation_policy.partnerships_visible_to(actor)
+    return Survey.objects.filter(partnership__in=partnerships).select_related(
+        "partnership", "organisation", "activity", "session", "event"
+    )
+
+
+def survey_get(*, actor: Any, survey_id: UUID | str) -> Survey:
+    try:
+        return survey_list(actor=actor).get(pk=survey_id)
+    except (Survey.DoesNotExist, ValueError, TypeError) as error:
+        raise NotFound from error
+
+
+def survey_get_to_manage(*, actor: Any, survey_id: UUID | str) -> Survey:
+    """A survey `actor` runs; another's (or a missing one) is NotFound."""
+    survey = survey_get(actor=actor, survey_id=survey_id)
+    if not may_manage_survey(actor, survey):
+        raise NotFound
+    return survey
+
+
+def scale_list(*, actor: Any) -> QuerySet[Scale]:
+    """The scales Widen ships and those of the partnerships `actor` is in."""
+    partnerships = organisation_policy.partnerships_visible_to(actor)
+    if not getattr(actor, "is_authenticated", False):
+        return Scale.objects.none()
+    return (
+        Scale.objects.filter(Q(partnership=None) | Q(partnership__in=partnerships))
+        .select_related("partnership")
+        .annotate(item_count=Count("items"))
+    )
+
+
+def scale_get(*, actor: Any, scale_id: UUID | str) -> Scale:
+    try:
+        return scale_list(actor=actor).get(pk=scale_id)
+    except (Scale.DoesNotExist, ValueError, TypeError) as error:
+        raise NotFound from error
+
+
+def scale_import_get(*, actor: Any, import_id: UUID | str) -> ScaleImport:
+    """A scale spreadsheet `actor` uploaded; another person's, or a missing one, is NotFound."""
+    upload = (
+        ScaleImport.objects.filter(pk=import_id, uploaded_by_id=getattr(actor, "pk", None))
+        .select_related("partnership")
+        .first()
+        if _uuid(import_id)
+        else None
+    )
+    if upload is None:
+        raise NotFound
+    return upload
+
+
+def _uuid(value: Any) -> bool:
+    try:
+        UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def response_list(*, actor: Any, survey: Survey) -> QuerySet[SurveyResponse]:
+    """The survey's responses, for those who run it."""
+    if not may_manage_survey(actor, survey):
+        raise NotFound
+    return survey.responses.select_related("school", "session__activity", "event").prefetch_related(
+        "answers__question__scale_item", "scale_scores__scale"
+    )
+
+
+def answer_get_to_publish(*, actor: Any, answer_id: UUID | str) -> Answer:
+    if not _uuid(answer_id):
+        raise NotFound
+    answer = (
+        Answer.objects.filter(pk=answer_id, question__kind=QuestionKind.FREE_TEXT)
+        .select_related("response__survey__partnership", "question")
+        .first()
+    )
+    if answer is None or not may_manage_survey(actor, answer.response.survey):
+        raise NotFound
+    if (
+        not organisation_policy.partnerships_visible_to(actor)
+        .filter(pk=answer.response.survey.partnership_id)
+        .exists()
+    ):
+        raise NotFound
+    return answer
+
+
+def published_quotes(*, actor: Any, survey: Survey) -> QuerySet[Answer]:
+    """Written answers marked for publication (their authors consented)."""
+    survey_get(actor=actor, survey_id=survey.pk)
+    return Answer.objects.filter(
+        response__survey=survey,
+        published_at__isnull=False,
+        response__publication_consent=True,
+        question__kind=QuestionKind.FREE_TEXT,
+    ).select_related("question")
+
+
+@dataclass(frozen=True)
+class RateRow:
+    label: str
+    sent: int
+    answered: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.answered / self.sent if self.sent else None
+
+
+@dataclass(frozen=True)
+class ResponseRates:
+    total: RateRow
+    by_place: list[RateRow]  # by session or event
+    by_school: list[RateRow]
+    at_event: int  # responses filled in at the event (no link sent)
+
+
+def _rows(invitations: QuerySet[SurveyInvitation], group: str, label_of: Any) -> list[RateRow]:
+    grouped = (
+        invitations.values(group)
+        .annotate(sent=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
+        .order_by(group)
+    )
+    rows = [RateRow(label_of(row[group]), row["sent"], row["answered"]) for row in grouped]
+    return sorted(rows, key=lambda row: row.label)
+
+
+def response_rates(*, actor: Any, survey: Survey) -> ResponseRates:
+    """Links sent and answered, in all, by session or event, and by school."""
+    survey_get(actor=actor, survey_id=survey.pk)
+    invitations = survey.invitations.all()
+    session_ids = set(invitations.values_list("session_id", flat=True)) - {None}
+    event_ids = set(invitations.values_list("event_id", flat=True)) - {None}
+    school_ids = set(invitations.values_list("school_id", flat=True)) - {None}
+    sessions = {
+        s.pk: str(s) for s in Session.objects.filter(pk__in=session_ids).select_related("activity")
+    }
+    events = {
+        e.pk: f"{e.title}, {e.starts_at:%d %b %Y}" for e in Event.objects.filter(pk__in=event_ids)
+    }
+    schools = dict(Organisation.objects.filter(pk__in=school_ids).values_list("pk", "name"))
+    by_place = [
+        *_rows(invitations.filter(session__isnull=False), "session_id", lambda pk: sessions[pk]),
+        *_rows(invitations.filter(event__isnull=False), "event_id", lambda pk: events[pk]),
+    ]
+    by_school = _rows(
+        invitations,
+        "school_id",
+        lambda pk: schools.get(pk, "No school recorded"),
+    )
+    sent = invitations.count()
+    answered = invitations.filter(answered_at__isnull=False).count()
+    return ResponseRates(
+        total=RateRow("All links", sent, answered),
+        by_place=by_place,
+        by_school=by_school,
+        at_event=survey.responses.filter(invitation__isnull=True).count(),
+    )
