@@ -16,6 +16,7 @@ programme, linked to the MOAT outcomes of its activity types.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -203,7 +204,7 @@ class Scale(TimestampedModel):
             raise ScaleLockedError(self.name)
         return super().delete(*args, **kwargs)
 
-    def score(self, values_by_item: dict[Any, Decimal | int | None]) -> float | None:
+    def score(self, values_by_item: Mapping[Any, Decimal | int | None]) -> float | None:
         """The scale's score from its items' chosen option values (by item id): reverse-scored
         items are flipped within the options' range; unanswered items are left out of a mean,
         and a sum needs every item. None when nothing (or, for a sum, not everything) was

@@ -664,6 +664,12 @@ class AnswersInvalidError(ApplicationError):
         self.errors = errors
 
 
+def number_text(value: Decimal) -> str:
+    """A number as people write it: 20, 2.5 (not 20.00)."""
+    text = f"{value.normalize():f}"
+    return text
+
+
 def _decimal(raw: Any) -> Decimal | None:
     text = str(raw).strip().replace(",", "")
     if not text or len(text) > 20:
@@ -721,10 +727,14 @@ def answer_values(
                 errors[key] = f"{label}: give a number, like 3 or 2.5."
                 continue
             if question.min_value is not None and number < question.min_value:
-                errors[key] = f"{label}: give a number no lower than {question.min_value:g}."
+                errors[key] = (
+                    f"{label}: give a number no lower than {number_text(question.min_value)}."
+                )
                 continue
             if question.max_value is not None and number > question.max_value:
-                errors[key] = f"{label}: give a number no higher than {question.max_value:g}."
+                errors[key] = (
+                    f"{label}: give a number no higher than {number_text(question.max_value)}."
+                )
                 continue
             if abs(number) >= Decimal("1e10"):
                 errors[key] = f"{label}: that number is too large."
