@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,10 +21,20 @@ from django.core import serializers
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from conftest import signed_in_client
 from widen.accounts.models import Role
+from tests.events.matrix import (
+    EVENTS_OBJECT_RULES,
+    event_kwargs,
+    event_request_body,
+    events_expected_status,
+)
 from widen.activities.models import Activity, RegisterImport, Session
+from widen.events.checkin import checkin_code
+from widen.events.models import AttendeeType, Booking, Event, EventKind
+from widen.events.services import BookingDetails, booking_create
 from widen.learners.models import (
     ConsentRecord,
     DuplicateCandidate,
@@ -67,7 +77,14 @@ OBJECT_RULES = {
     "programme_enrol",
     "enrolment_leave",
     "duplicate_pair",
+    "event_checkin",
+    "event_checkin_booking",
+    "event_checkin_scan",
 }
+# Anyone, signed in or not, reaches these objects (a public event, a partnership's feed) or
+# these pages of a booking by its one-time link.
+PUBLIC_OBJECT_RULES = {"event_public", "booking_holder", "partnership_feed"}
+OBJECT_RULES |= EVENTS_OBJECT_RULES  # the events pages (tests/events/matrix.py)
 # Who plans activities and takes registers for their organisation.
 DELIVERERS = {Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN, Role.OUTREACH_OFFICER}
 RELATIONS = ("own", "partner", "unrelated")
@@ -112,7 +129,12 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
     rule = entry["rule"]
     allowed_status = entry.get("allowed", 200)
     api = cell.name.startswith("api:")
-    if rule == "public":
+    events_status = events_expected_status(entry, cell.name, cell.method, cell.role, cell.relation)
+    if events_status is not None:
+        return events_status
+    if cell.method == "POST" and rule in {"event_checkin_scan", "booking_holder"}:
+        allowed_status = 302  # checking in from a QR code, or saving an agenda, leads back
+    if rule == "public" or rule in PUBLIC_OBJECT_RULES:
         return allowed_status
     if rule == "sign_in":
         return allowed_status if cell.role == "anonymous" else 302
@@ -175,6 +197,10 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
         "duplicate_review": cell.role in AUDITORS,
         # own: both records held by the person's organisation; partner: one is another member's.
         "duplicate_pair": cell.relation == "own" and cell.role in AUDITORS,
+        # own: an event the person's organisation organises; partner: another member's event.
+        "event_checkin": cell.relation == "own" and cell.role in DELIVERERS,
+        "event_checkin_booking": cell.relation == "own" and cell.role in DELIVERERS,
+        "event_checkin_scan": cell.relation == "own" and cell.role in DELIVERERS,
     }[rule]
     return allowed_status if allowed else 404
 
@@ -242,8 +268,15 @@ def duplicate_pair_for(world: World, role: str, relation: str) -> DuplicateCandi
 
 def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str, Any]:
     acting_role = Role.OUTREACH_OFFICER if role == "anonymous" else role
+    events_kwargs = event_kwargs(world, rule, acting_role, relation)
+    if events_kwargs is not None:
+        return events_kwargs
     if rule == "duplicate_pair":
         return {"pair_id": duplicate_pair_for(world, acting_role, relation).id}
+    if rule in {"event_checkin", "event_checkin_booking", "event_checkin_scan"}:
+        return checkin_kwargs(world, rule, relation)
+    if rule in {"event_public", "booking_holder", "partnership_feed"}:
+        return public_event_kwargs(world, rule)
     if rule == "import_run":
         return {"run_id": import_run_for(world, acting_role, relation).id}
     if rule in {"learner_view", "learner_edit", "learner_audit"}:
@@ -285,6 +318,55 @@ def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str
         )
         return {"programme_id": programme.id, "learner_id": world.learner_alpha.id}
     return {}
+
+
+def checkin_event_for(world: World, relation: str) -> tuple[Event, Booking, str]:
+    """A CPD event organised by the person's organisation (own), by another member (partner) or
+    by a stranger partnership's member (unrelated), with one checked-in booking and its link."""
+    events: dict[str, tuple[Event, Booking, str]] = world.__dict__.setdefault("events", {})
+    if relation not in events:
+        partnership, organiser = {
+            "own": (world.north, world.alpha),
+            "partner": (world.north, world.beta),
+            "unrelated": (world.south, world.gamma),
+        }[relation]
+        starts = timezone.now() + timedelta(days=3)
+        event = Event.objects.create(
+            partnership=partnership,
+            organiser=organiser,
+            title=f"Matrix CPD event ({relation})",
+            kind=EventKind.CPD,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=3),
+            venue="Lecture theatre",
+        )
+        made = booking_create(
+            event=event,
+            details=BookingDetails(
+                name="Tess Teacher", email="tess@example.org", attendee_type=AttendeeType.TEACHER
+            ),
+        )
+        Booking.objects.filter(pk=made.booking.pk).update(checked_in_at=timezone.now())
+        events[relation] = (event, Booking.objects.get(pk=made.booking.pk), made.token)
+    return events[relation]
+
+
+def checkin_kwargs(world: World, rule: str, relation: str) -> dict[str, Any]:
+    event, booking, _token = checkin_event_for(world, relation)
+    if rule == "event_checkin_booking":
+        return {"event_id": event.id, "booking_id": booking.id}
+    if rule == "event_checkin_scan":
+        return {"event_id": event.id, "code": checkin_code(booking)}
+    return {"event_id": event.id}
+
+
+def public_event_kwargs(world: World, rule: str) -> dict[str, Any]:
+    event, _booking, token = checkin_event_for(world, "own")
+    if rule == "booking_holder":
+        return {"token": token}
+    if rule == "partnership_feed":
+        return {"partnership_id": world.north.id}
+    return {"event_id": event.id}
 
 
 def programme_for(world: World, relation: str) -> Programme:
@@ -381,6 +463,9 @@ def url_for(name: str, kwargs: dict[str, Any]) -> str:
 def request_body(world: World, name: str, role: str, counter: int) -> dict[str, Any]:
     organisation = world.organisation_of(Role.OUTREACH_OFFICER if role == "anonymous" else role)
     birthday = year_group_birthday(11).isoformat()
+    events_body = event_request_body(world, name, counter)
+    if events_body is not None:
+        return events_body
     if name == "learners:create":
         return {
             "organisation": str(organisation.id),

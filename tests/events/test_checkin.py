@@ -24,7 +24,7 @@ from widen.events.checkin import (
     checkin_code,
     checkin_counts,
     checkin_list,
-    event_for_organiser,
+    event_for_checkin,
     may_organise,
 )
 from widen.events.models import AttendeeType, Booking, BookingStatus, Event, EventKind
@@ -81,18 +81,18 @@ def test_only_the_organising_organisations_deliverers_organise(world: World) -> 
     event = make_event(world)
     for role in (Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN, Role.OUTREACH_OFFICER):
         assert may_organise(world.users[role], event)
-        assert event_for_organiser(actor=world.users[role], event_id=event.pk) == event
+        assert event_for_checkin(actor=world.users[role], event_id=event.pk) == event
     for role in (Role.SCHOOL_STAFF, Role.EVALUATOR, Role.READ_ONLY):
         assert not may_organise(world.users[role], event)
         with pytest.raises(NotFound):
-            event_for_organiser(actor=world.users[role], event_id=event.pk)
+            event_for_checkin(actor=world.users[role], event_id=event.pk)
     beta_officer = User.objects.create_user(username="beta.officer", password="x" * 20)
     Membership.objects.create(
         user=beta_officer, organisation=world.beta, role=Role.OUTREACH_OFFICER
     )
     assert not may_organise(beta_officer, event)
     with pytest.raises(NotFound):
-        event_for_organiser(actor=beta_officer, event_id=event.pk)
+        event_for_checkin(actor=beta_officer, event_id=event.pk)
 
 
 def test_checking_in_counts_and_can_be_undone(world: World) -> None:

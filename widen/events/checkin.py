@@ -57,11 +57,13 @@ def may_organise(actor: Any, event: Event) -> bool:
     ).exists()
 
 
-def event_for_organiser(*, actor: Any, event_id: UUID) -> Event:
+def event_for_checkin(*, actor: Any, event_id: UUID) -> Event:
     """An event `actor` organises; a missing event and another's answer the same (NotFound)."""
-    organising = Membership.objects.filter(
-        user_id=getattr(actor, "pk", None), role__in=DELIVERING_ROLES
-    ).values("organisation_id")
+    if not getattr(actor, "is_authenticated", False):
+        raise NotFound
+    organising = Membership.objects.filter(user=actor, role__in=DELIVERING_ROLES).values(
+        "organisation_id"
+    )
     event = (
         Event.objects.filter(
             pk=event_id,
@@ -100,9 +102,8 @@ def checkin_counts(*, event: Event) -> CheckInCounts:
 
 def checkin_list(*, event: Event, search: str = "") -> QuerySet[Booking]:
     """The event's bookings with a place, by name; `search` matches any part of the name."""
-    bookings = Booking.objects.filter(event=event, status=BookingStatus.BOOKED).only(
-        "pk", "name", "attendee_type", "status", "checked_in_at", "learner_id", "event_id"
-    )
+    # Whole rows: an audited model loaded with deferred fields would read each one back.
+    bookings = Booking.objects.filter(event=event, status=BookingStatus.BOOKED)
     words = search.split()[:5]
     for word in words:
         bookings = bookings.filter(name__icontains=word[:SEARCH_MAX])

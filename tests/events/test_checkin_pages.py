@@ -1,0 +1,164 @@
+"""The check-in pages an organiser uses on a phone: the list with search and one button per
+person, the count, undo, and the page a booking's QR code opens."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from conftest import signed_in_client
+from tests.events.test_checkin import book, make_activity, make_event
+from widen.accounts.models import Role
+from widen.activities.models import Attendance, AttendanceStatus
+from widen.events.checkin import checkin_code
+from widen.events.models import AttendeeType, Booking
+from widen.events.services import BookingDetails, booking_create
+from widen.testing.world import World
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def organiser(world: World) -> Client:
+    return signed_in_client(world.users[Role.OUTREACH_OFFICER])
+
+
+def test_the_list_counts_searches_and_checks_in_with_one_button(world: World) -> None:
+    event = make_event(world, capacity=3)
+    asha = book(event, "Asha Patel")
+    book(event, "Ben Okafor")
+    book(event, "Cara Patel-Jones")
+    waiting = book(event, "Dev Singh")
+    client = organiser(world)
+    url = reverse("checkin:list", kwargs={"event_id": event.pk})
+
+    page = client.get(url).content.decode()
+    assert "0 of 3</strong> booked checked in (1 on the waiting list)" in page
+    assert "Dev Singh" not in page  # waiting: not on the list to check in
+
+    found = client.get(url, {"q": "patel"}).content.decode()
+    assert "Asha Patel" in found
+    assert "Cara Patel-Jones" in found
+    assert "Ben Okafor" not in found
+
+    response = client.post(
+        reverse("checkin:check_in", kwargs={"event_id": event.pk, "booking_id": asha.pk}),
+        {"q": "patel"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == f"{url}?q=patel#booking-{asha.pk}"
+    page = response.content.decode()
+    assert "Asha Patel is checked in." in page
+    assert "1 of 3</strong> booked checked in" in page
+    assert 'aria-label="Undo check-in for Asha Patel"' in page
+    assert Booking.objects.get(pk=asha.pk).checked_in_at is not None
+
+    again = client.post(
+        reverse("checkin:check_in", kwargs={"event_id": event.pk, "booking_id": waiting.pk}),
+        follow=True,
+    ).content.decode()
+    assert "Dev Singh is on the waiting list, not booked, so cannot be checked in." in again
+
+    undone = client.post(
+        reverse("checkin:undo", kwargs={"event_id": event.pk, "booking_id": asha.pk}), follow=True
+    ).content.decode()
+    assert "Asha Patel&#x27;s check-in is undone." in undone
+    assert "0 of 3</strong> booked checked in" in undone
+
+
+def test_a_learners_check_in_on_the_page_says_their_journey_has_it(world: World) -> None:
+    event = make_event(world, activity=make_activity(world))
+    booking = book(event, "Sami Schoolman", learner=world.learner_school)
+    page = (
+        organiser(world)
+        .post(
+            reverse("checkin:check_in", kwargs={"event_id": event.pk, "booking_id": booking.pk}),
+            follow=True,
+        )
+        .content.decode()
+    )
+    assert "Their attendance is recorded in their learner journey." in page
+    assert Attendance.objects.get(learner=world.learner_school).status == AttendanceStatus.ATTENDED
+
+
+def test_without_an_activity_the_page_asks_for_one(world: World) -> None:
+    event = make_event(world)
+    booking = book(event, "Sami Schoolman", learner=world.learner_school)
+    page = (
+        organiser(world)
+        .post(
+            reverse("checkin:check_in", kwargs={"event_id": event.pk, "booking_id": booking.pk}),
+            follow=True,
+        )
+        .content.decode()
+    )
+    assert "Sami Schoolman is checked in." in page
+    assert "Link this event to an activity to record attendance in learners&#x27; journeys." in page
+
+
+def test_the_qr_code_opens_the_confirmation_page_for_organisers_only(world: World) -> None:
+    event = make_event(world)
+    made = booking_create(
+        event=event,
+        details=BookingDetails(
+            name="Asha Patel", email="asha@example.org", attendee_type=AttendeeType.TEACHER
+        ),
+    )
+    # The holder's page shows the QR code, which carries the check-in code, not the link.
+    holder = Client().get(reverse("checkin:agenda", kwargs={"token": made.token}))
+    assert holder.status_code == 200
+    assert "<svg" in holder.content.decode()
+    assert "Your check-in code" in holder.content.decode()
+
+    scan = reverse(
+        "checkin:scan", kwargs={"event_id": event.pk, "code": checkin_code(made.booking)}
+    )
+    assert made.token not in scan
+    for role in (Role.SCHOOL_STAFF, Role.EVALUATOR, Role.READ_ONLY):
+        assert signed_in_client(world.users[role]).get(scan).status_code == 404
+        assert signed_in_client(world.users[role]).post(scan).status_code == 404
+    assert Client().get(scan).status_code == 302  # to sign in
+    assert Booking.objects.get(pk=made.booking.pk).checked_in_at is None
+
+    client = organiser(world)
+    page = client.get(scan).content.decode()
+    assert re.search(r"<button[^>]*>Check in Asha Patel</button>", page)
+    done = client.post(scan, follow=True).content.decode()
+    assert "Asha Patel is checked in." in done
+    assert "Yes, at" in done
+    wrong = scan.replace(checkin_code(made.booking)[-4:], "0000")
+    assert client.get(wrong).status_code == 404
+
+
+def test_other_organisations_staff_get_404_and_change_nothing(world: World) -> None:
+    event = make_event(world, organiser=world.beta)
+    booking = book(event, "Asha Patel")
+    client = organiser(world)  # Alpha's officer: a partner of Beta, not the organiser
+    assert client.get(reverse("checkin:list", kwargs={"event_id": event.pk})).status_code == 404
+    response = client.post(
+        reverse("checkin:check_in", kwargs={"event_id": event.pk, "booking_id": booking.pk})
+    )
+    assert response.status_code == 404
+    assert Booking.objects.get(pk=booking.pk).checked_in_at is None
+
+
+def test_a_booking_of_another_event_is_not_reached_through_this_one(world: World) -> None:
+    event = make_event(world)
+    other = make_event(world, title="Another event")
+    booking = book(other, "Asha Patel")
+    response = organiser(world).post(
+        reverse("checkin:check_in", kwargs={"event_id": event.pk, "booking_id": booking.pk})
+    )
+    assert response.status_code == 404
+    assert Booking.objects.get(pk=booking.pk).checked_in_at is None

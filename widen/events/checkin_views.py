@@ -1,0 +1,333 @@
+"""Pages for the day of an event and after it: check-in (list, search, QR code), calendar files,
+CPD certificates, and the conference programme with each booking's personal agenda.
+
+Organisers' pages answer anyone else with 404, as for a missing event. Pages reached by a
+booking's one-time link answer a wrong link with 404 too, and are rate-limited by address.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+from uuid import UUID
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from widen.accounts.requests import AuthenticatedRequest
+from widen.core.exceptions import ApplicationError, NotFound
+from widen.events.agenda import agenda_choose, programme
+from widen.events.calendars import (
+    booking_calendar,
+    event_calendar,
+    partnership_calendar,
+    partnership_feed_events,
+    public_calendar_event,
+)
+from widen.events.certificates import certificate_pdf, certificate_refusal
+from widen.events.checkin import (
+    CheckInOutcome,
+    booking_check_in,
+    booking_check_in_undo,
+    booking_for_checkin_code,
+    booking_for_organiser,
+    checkin_code,
+    checkin_counts,
+    checkin_list,
+    event_for_checkin,
+)
+from widen.events.models import Booking, BookingStatus, Event, EventKind
+from widen.events.services import booking_for_link
+
+# One-time links are 256-bit: the limits are against floods, not guessing.
+LINK_RATE = "120/m"
+LINK_WRITE_RATE = "30/m"
+FEED_RATE = "240/m"
+SEARCH_MAX = 100
+
+
+# Helpers ---------------------------------------------------------------------------------------
+
+
+def _organised_event(request: HttpRequest, event_id: UUID) -> Event:
+    try:
+        return event_for_checkin(actor=request.user, event_id=event_id)
+    except NotFound as error:
+        raise Http404 from error
+
+
+def _booking_by_link(token: str) -> Booking:
+    try:
+        booking = booking_for_link(token)
+    except NotFound as error:
+        raise Http404 from error
+    return Booking.objects.select_related("event__organiser").get(pk=booking.pk)
+
+
+def _calendar_response(content: bytes, filename: str, *, attachment: bool) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    kind = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{kind}; filename="{filename}"'
+    return response
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def checkin_qr_svg(request: HttpRequest, booking: Booking) -> str:
+    """The booking's check-in QR code as inline SVG: it opens the organisers' check-in page
+    for this booking (its check-in code, never the one-time link's token)."""
+    url = request.build_absolute_uri(
+        reverse(
+            "checkin:scan", kwargs={"event_id": booking.event_id, "code": checkin_code(booking)}
+        )
+    )
+    return str(segno.make(url, error="m").svg_inline(scale=5, border=4, omitsize=False))
+
+
+def _tell(request: HttpRequest, outcome: CheckInOutcome, done: str) -> None:
+    messages.success(request, done)
+    if outcome.attendance_note:
+        messages.warning(request, outcome.attendance_note)
+    elif outcome.attendance_recorded:
+        messages.info(request, "Their attendance is recorded in their learner journey.")
+
+
+def _back_to_list(request: HttpRequest, event: Event, booking: Booking | None = None) -> Any:
+    search = str(request.POST.get("q", ""))[:SEARCH_MAX]
+    url = reverse("checkin:list", kwargs={"event_id": event.pk})
+    if search:
+        url += "?" + urlencode({"q": search})
+    if booking is not None:
+        url += f"#booking-{booking.pk}"
+    return redirect(url)
+
+
+# Check-in (organisers) -------------------------------------------------------------------------
+
+
+@require_GET
+def checkin_list_view(request: AuthenticatedRequest, event_id: UUID) -> HttpResponse:
+    event = _organised_event(request, event_id)
+    search = " ".join(str(request.GET.get("q", "")).split())[:SEARCH_MAX]
+    bookings = list(checkin_list(event=event, search=search)[:500])
+    return render(
+        request,
+        "events/checkin_list.html",
+        {
+            "event": event,
+            "search": search,
+            "bookings": bookings,
+            "counts": checkin_counts(event=event),
+            "is_cpd": event.kind == EventKind.CPD,
+        },
+    )
+
+
+@require_POST
+def check_in_view(request: AuthenticatedRequest, event_id: UUID, booking_id: UUID) -> HttpResponse:
+    event = _organised_event(request, event_id)
+    try:
+        booking = booking_for_organiser(event=event, booking_id=booking_id)
+    except NotFound as error:
+        raise Http404 from error
+    try:
+        outcome = booking_check_in(actor=request.user, booking=booking)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        _tell(request, outcome, f"{booking.name} is checked in.")
+    return _back_to_list(request, event, booking)
+
+
+@require_POST
+def check_in_undo_view(
+    request: AuthenticatedRequest, event_id: UUID, booking_id: UUID
+) -> HttpResponse:
+    event = _organised_event(request, event_id)
+    try:
+        booking = booking_for_organiser(event=event, booking_id=booking_id)
+    except NotFound as error:
+        raise Http404 from error
+    try:
+        outcome = booking_check_in_undo(actor=request.user, booking=booking)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{booking.name}'s check-in is undone.")
+        if outcome.attendance_recorded:
+            messages.info(request, "Their attendance is no longer marked in their learner journey.")
+    return _back_to_list(request, event, booking)
+
+
+@require_http_methods(["GET", "POST"])
+def check_in_scan_view(request: AuthenticatedRequest, event_id: UUID, code: str) -> HttpResponse:
+    """What scanning a booking's QR code opens: the booking, and one button to check it in."""
+    event = _organised_event(request, event_id)
+    try:
+        booking = booking_for_checkin_code(event=event, code=code)
+    except NotFound as error:
+        raise Http404 from error
+    if request.method == "POST":
+        try:
+            outcome = booking_check_in(actor=request.user, booking=booking)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            _tell(request, outcome, f"{booking.name} is checked in.")
+        return redirect("checkin:scan", event_id=event.pk, code=code)
+    return render(
+        request,
+        "events/checkin_scan.html",
+        {"event": event, "booking": booking, "counts": checkin_counts(event=event)},
+    )
+
+
+@require_GET
+def organiser_certificate_view(
+    request: AuthenticatedRequest, event_id: UUID, booking_id: UUID
+) -> HttpResponse:
+    event = _organised_event(request, event_id)
+    try:
+        booking = booking_for_organiser(event=event, booking_id=booking_id)
+    except NotFound as error:
+        raise Http404 from error
+    return _certificate_or_refusal(request, booking, status=409)
+
+
+def _certificate_or_refusal(request: HttpRequest, booking: Booking, *, status: int) -> HttpResponse:
+    refusal = certificate_refusal(booking)
+    if refusal is None:
+        try:
+            certificate = certificate_pdf(booking)
+        except ApplicationError as error:
+            refusal = error.message
+        else:
+            return _pdf_response(certificate.content, certificate.filename)
+    return render(
+        request,
+        "events/checkin_certificate_refused.html",
+        {"event": booking.event, "reason": refusal},
+        status=status,
+    )
+
+
+# Public: calendar files and the programme -------------------------------------------------------
+
+
+@login_not_required
+@require_GET
+@ratelimit(key="ip", rate=FEED_RATE, block=True)
+def event_calendar_view(request: HttpRequest, event_id: UUID) -> HttpResponse:
+    try:
+        event = public_calendar_event(event_id)
+    except NotFound as error:
+        raise Http404 from error
+    page = request.build_absolute_uri(reverse("checkin:programme", kwargs={"event_id": event.pk}))
+    return _calendar_response(
+        event_calendar(event, page_url=page), f"event-{event.pk}.ics", attachment=True
+    )
+
+
+@login_not_required
+@require_GET
+@ratelimit(key="ip", rate=FEED_RATE, block=True)
+def partnership_feed_view(request: HttpRequest, partnership_id: UUID) -> HttpResponse:
+    try:
+        partnership, events = partnership_feed_events(partnership_id)
+    except NotFound as error:
+        raise Http404 from error
+
+    def page_for(event: Event) -> str:
+        return request.build_absolute_uri(
+            reverse("checkin:programme", kwargs={"event_id": event.pk})
+        )
+
+    content = partnership_calendar(partnership, events, page_url_for=page_for)
+    return _calendar_response(content, "events.ics", attachment=False)
+
+
+@login_not_required
+@require_GET
+@ratelimit(key="ip", rate=FEED_RATE, block=True)
+def programme_view(request: HttpRequest, event_id: UUID) -> HttpResponse:
+    try:
+        event = public_calendar_event(event_id)
+    except NotFound as error:
+        raise Http404 from error
+    return render(
+        request,
+        "events/agenda_programme.html",
+        {"event": event, "strands": programme(event)},
+    )
+
+
+# Public, by the booking's one-time link --------------------------------------------------------
+
+
+@login_not_required
+@require_GET
+@ratelimit(key="ip", rate=LINK_RATE, block=True)
+def booking_calendar_view(request: HttpRequest, token: str) -> HttpResponse:
+    booking = _booking_by_link(token)
+    agenda = request.build_absolute_uri(reverse("checkin:agenda", kwargs={"token": token}))
+    return _calendar_response(
+        booking_calendar(booking, page_url=agenda), "my-booking.ics", attachment=True
+    )
+
+
+@login_not_required
+@require_GET
+@ratelimit(key="ip", rate=LINK_RATE, block=True)
+def booking_certificate_view(request: HttpRequest, token: str) -> HttpResponse:
+    booking = _booking_by_link(token)
+    return _certificate_or_refusal(request, booking, status=409)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=LINK_RATE, method="GET", block=True)
+@ratelimit(key="ip", rate=LINK_WRITE_RATE, method="POST", block=True)
+def agenda_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The holder's page for the day: their agenda (with the clash check), their check-in QR
+    code, their calendar file and, at a CPD event, their certificate."""
+    booking = _booking_by_link(token)
+    event = booking.event
+    error = ""
+    chosen = {str(pk) for pk in booking.agenda.values_list("pk", flat=True)}
+    if request.method == "POST":
+        wanted = [str(value) for value in request.POST.getlist("talk")][:500]
+        try:
+            agenda_choose(booking=booking, talk_ids=wanted)
+        except ApplicationError as refused:
+            error = refused.message
+            chosen = set(wanted)
+        else:
+            messages.success(request, "Your agenda is saved.")
+            return redirect("checkin:agenda", token=token)
+    context = {
+        "booking": booking,
+        "event": event,
+        "token": token,
+        "strands": programme(event),
+        "chosen": chosen,
+        "error": error,
+        "booked": booking.status == BookingStatus.BOOKED,
+        "cancelled": booking.status == BookingStatus.CANCELLED,
+        "qr_svg": checkin_qr_svg(request, booking)
+        if booking.status == BookingStatus.BOOKED and event.ends_at > timezone.now()
+        else "",
+        "is_cpd": event.kind == EventKind.CPD,
+        "certificate_refusal": certificate_refusal(booking),
+    }
+    return render(request, "events/agenda_booking.html", context)

@@ -1,0 +1,27 @@
+"""`{% checkin_qr booking %}`: the booking's check-in QR code, for the holder's booking page.
+
+The code opens the organisers' check-in page for this booking; it carries a check-in code, never
+the one-time link's token. Nothing is shown for a booking without a place or an event that has
+ended.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from widen.events.checkin_views import checkin_qr_svg
+from widen.events.models import Booking, BookingStatus
+
+register = template.Library()
+
+
+@register.inclusion_tag("events/checkin_qr.html", takes_context=True)
+def checkin_qr(context: dict[str, Any], booking: Booking) -> dict[str, Any]:
+    showing = booking.status == BookingStatus.BOOKED and booking.event.ends_at > timezone.now()
+    return {
+        "qr_svg": checkin_qr_svg(context["request"], booking) if showing else "",
+        "booking_name": booking.name,
+    }
