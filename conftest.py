@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from widen.accounts.models import User
 from widen.testing.world import World, build_world
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    """Rate limits count requests in the default cache: every test starts with none counted."""
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
 
 
 @pytest.fixture

@@ -25,6 +25,12 @@ from django.utils import timezone
 
 from conftest import signed_in_client
 from widen.accounts.models import Role
+from tests.events.matrix import (
+    EVENTS_OBJECT_RULES,
+    event_kwargs,
+    event_request_body,
+    events_expected_status,
+)
 from widen.activities.models import Activity, RegisterImport, Session
 from widen.events.checkin import checkin_code
 from widen.events.models import AttendeeType, Booking, Event, EventKind
@@ -78,6 +84,7 @@ OBJECT_RULES = {
 # Anyone, signed in or not, reaches these objects (a public event, a partnership's feed) or
 # these pages of a booking by its one-time link.
 PUBLIC_OBJECT_RULES = {"event_public", "booking_holder", "partnership_feed"}
+OBJECT_RULES |= EVENTS_OBJECT_RULES  # the events pages (tests/events/matrix.py)
 # Who plans activities and takes registers for their organisation.
 DELIVERERS = {Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN, Role.OUTREACH_OFFICER}
 RELATIONS = ("own", "partner", "unrelated")
@@ -122,6 +129,9 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
     rule = entry["rule"]
     allowed_status = entry.get("allowed", 200)
     api = cell.name.startswith("api:")
+    events_status = events_expected_status(entry, cell.name, cell.method, cell.role, cell.relation)
+    if events_status is not None:
+        return events_status
     if cell.method == "POST" and rule in {"event_checkin_scan", "booking_holder"}:
         allowed_status = 302  # checking in from a QR code, or saving an agenda, leads back
     if rule == "public" or rule in PUBLIC_OBJECT_RULES:
@@ -258,6 +268,9 @@ def duplicate_pair_for(world: World, role: str, relation: str) -> DuplicateCandi
 
 def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str, Any]:
     acting_role = Role.OUTREACH_OFFICER if role == "anonymous" else role
+    events_kwargs = event_kwargs(world, rule, acting_role, relation)
+    if events_kwargs is not None:
+        return events_kwargs
     if rule == "duplicate_pair":
         return {"pair_id": duplicate_pair_for(world, acting_role, relation).id}
     if rule in {"event_checkin", "event_checkin_booking", "event_checkin_scan"}:
@@ -450,6 +463,9 @@ def url_for(name: str, kwargs: dict[str, Any]) -> str:
 def request_body(world: World, name: str, role: str, counter: int) -> dict[str, Any]:
     organisation = world.organisation_of(Role.OUTREACH_OFFICER if role == "anonymous" else role)
     birthday = year_group_birthday(11).isoformat()
+    events_body = event_request_body(world, name, counter)
+    if events_body is not None:
+        return events_body
     if name == "learners:create":
         return {
             "organisation": str(organisation.id),

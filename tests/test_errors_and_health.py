@@ -131,6 +131,10 @@ def test_the_openapi_schema_describes_every_operation(world: World) -> None:
         "enrolment_create",
         "enrolment_list",
         "enrolment_leave",
+        "event_list",
+        "event_create",
+        "event_get",
+        "event_bookings",
     }
     assert (
         "BearerAuth" in str(schema["components"]["securitySchemes"])

@@ -120,6 +120,12 @@ class Event(TimestampedModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def audience_labels(self) -> list[str]:
+        """Who the event is for, in words."""
+        labels = dict(Audience.choices)
+        return [str(labels.get(audience, audience)) for audience in self.audiences]
+
 
 class Strand(TimestampedModel):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="strands")

@@ -462,12 +462,34 @@ def _event_clean(partnership: Partnership, details: EventDetails) -> dict[str, A
     }
 
 
-def _require_organiser(actor: Any, partnership: Partnership, organiser: Organisation) -> None:
+def may_organise_in(actor: Any, partnership: Partnership) -> bool:
+    """Whether `actor` helps run the partnership's events: the admins and outreach officers of
+    any of its members."""
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    return Membership.objects.filter(
+        user=actor, organisation__in=partnership.members.all(), role__in=DELIVERING_ROLES
+    ).exists()
+
+
+def _require_organiser(
+    actor: Any, partnership: Partnership, organiser: Organisation, *, creating: bool = False
+) -> None:
+    """A new event is run by an organisation the actor delivers for; a partnership's events,
+    their programmes and bookings are looked after by the admins and outreach officers of any
+    of its members (only the organising organisation's see access requirements)."""
     if not partnership.members.filter(pk=organiser.pk).exists():
         raise ApplicationError(f"{organiser} is not a member of {partnership}.", field="organiser")
-    if actor is not None and not may_organise(actor, organiser):
+    if actor is None:
+        return
+    if creating and not may_organise(actor, organiser):
         raise ApplicationError(
-            f"Only {organiser}'s admins and outreach officers may run its events."
+            f"Only {organiser}'s admins and outreach officers may run its events.",
+            field="organiser",
+        )
+    if not may_organise_in(actor, partnership):
+        raise ApplicationError(
+            f"Only the admins and outreach officers of {partnership}'s members may do this."
         )
 
 
@@ -491,7 +513,7 @@ def event_create(
     link_base: str | None = None,
 ) -> EventMade:
     """Create an event. An invitation-only one gets an invitation link, returned once."""
-    _require_organiser(actor, partnership, organiser)
+    _require_organiser(actor, partnership, organiser, creating=True)
     cleaned = _event_clean(partnership, details)
     link = link_token_new() if not cleaned["is_public"] else None
     with transaction.atomic():
@@ -683,3 +705,97 @@ def presenter_add(
             changed_fields=["name", "role", "job_title"],
         )
     return presenter
+
+
+# --- Booking a group of learners (staff) ----------------------------------------------------
+
+
+@dataclass
+class GroupBookingOutcome:
+    booked: list[Booking] = field(default_factory=list)
+    waiting: list[Booking] = field(default_factory=list)
+    already: list[Learner] = field(default_factory=list)
+    refused: list[tuple[Learner, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [
+            f"{len(self.booked)} booked",
+            f"{len(self.waiting)} on the waiting list",
+        ]
+        if self.already:
+            parts.append(f"{len(self.already)} already booked")
+        if self.refused:
+            parts.append(
+                f"{len(self.refused)} not booked ("
+                + "; ".join(f"{learner.display_name}: {why}" for learner, why in self.refused[:5])
+                + ("; …" if len(self.refused) > 5 else "")
+                + ")"
+            )
+        return ", ".join(parts) + "."
+
+
+GROUP_MOST = 500
+
+
+def group_booking_create(
+    *,
+    actor: Any,
+    event: Event,
+    learners: Sequence[Learner],
+    contact_email: str,
+    link_base: str | None = None,
+) -> GroupBookingOutcome:
+    """Book each learner a place (or a place on the waiting list once the event is full), in
+    the order given, with their learner record.
+
+    Learner records hold no e-mail address of the learner's own (they are children, reached
+    through their school), so the one-time link for each booking goes to `contact_email`: the
+    member of staff booking them, by default, or the school's contact, who passes it on.
+    A learner who already has a place or a place on the waiting list is left as they are.
+    The caller passes only learners `actor` may see by name.
+    """
+    _require_organiser(actor, event.partnership, event.organiser)
+    contact = _text(
+        contact_email, "contact_email", "E-mail for confirmations", maximum=254, required=True
+    )
+    try:
+        validate_email(contact)
+    except ValidationError:
+        raise ApplicationError(
+            f"“{contact[:60]}” is not an e-mail address, like name@example.org.",
+            field="contact_email",
+        ) from None
+    if len(learners) > GROUP_MOST:
+        raise ApplicationError(
+            f"At most {GROUP_MOST} learners are booked at once ({len(learners)} chosen): "
+            "choose a year group or a narrower saved search."
+        )
+    outcome = GroupBookingOutcome()
+    holding = set(
+        event.bookings.exclude(status=BookingStatus.CANCELLED)
+        .filter(learner__in=[learner.pk for learner in learners])
+        .values_list("learner_id", flat=True)
+    )
+    for learner in learners:
+        if learner.pk in holding:
+            outcome.already.append(learner)
+            continue
+        details = BookingDetails(
+            name=f"{learner.first_name} {learner.last_name}".strip(),
+            email=contact,
+            attendee_type=AttendeeType.LEARNER,
+        )
+        try:
+            made = booking_create(
+                event=event, details=details, actor=actor, learner=learner, link_base=link_base
+            )
+        except (ApplicationError, ValidationError) as error:
+            reason = getattr(error, "message", None) or "; ".join(getattr(error, "messages", []))
+            outcome.refused.append((learner, str(reason)))
+            continue
+        holding.add(learner.pk)
+        if made.booking.status == BookingStatus.BOOKED:
+            outcome.booked.append(made.booking)
+        else:
+            outcome.waiting.append(made.booking)
+    return outcome

@@ -1,0 +1,178 @@
+"""Events and their bookings in the API: the same services and rules as the pages. Bookings'
+access requirements and adjustments are given only to the organising organisation's admins and
+outreach officers, and each such read is written to the access log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from widen.core.exceptions import NotFound
+from widen.events.models import Booking, Event
+from widen.events.selectors import (
+    adjustments_seen,
+    booking_counts,
+    bookings_for_event,
+    event_for_organiser,
+    events_for_user,
+    may_see_adjustments,
+)
+from widen.events.services import EventDetails, event_create, may_organise
+from widen.organisations.api import api_actor
+from widen.organisations.permissions import organisation_policy
+
+events_router = Router(tags=["events"])
+
+
+class EventOut(Schema):
+    id: UUID
+    partnership_id: UUID
+    organiser_id: UUID
+    title: str
+    description: str
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    venue: str
+    online_link: str
+    audiences: list[str]
+    year_groups: list[int]
+    capacity: int | None
+    is_public: bool
+    co_created_with: str
+    activity_id: UUID | None
+
+
+class EventDetailOut(EventOut):
+    booked: int
+    waiting: int
+    cancelled: int
+
+
+class EventCreatedOut(EventOut):
+    invitation_link: str = Field(
+        "", description="For an invitation-only event: its invitation link, given only now."
+    )
+
+
+class EventIn(Schema):
+    partnership_id: UUID
+    organiser_id: UUID
+    title: str
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    description: str = ""
+    venue: str = ""
+    online_link: str = ""
+    audiences: list[str] = []
+    year_groups: list[int] = []
+    capacity: int | None = None
+    is_public: bool = True
+    co_created_with: str = ""
+
+
+class AdjustmentsOut(Schema):
+    access_requirements: str
+    reasonable_adjustments: str
+    dietary_needs: str
+    care_experienced: bool
+    disabled: bool
+
+
+class BookingOut(Schema):
+    id: UUID
+    name: str
+    email: str
+    attendee_type: str
+    status: str
+    learner_id: UUID | None
+    requested_at: datetime
+    cancelled_at: datetime | None
+    checked_in_at: datetime | None
+    adjustments: AdjustmentsOut | None = Field(
+        None, description="Only for the organising organisation's admins and outreach officers."
+    )
+
+
+EVENT_FIELDS = tuple(EventOut.model_fields)
+
+
+def _event_out(event: Event) -> dict[str, Any]:
+    return {name: getattr(event, name) for name in EVENT_FIELDS}
+
+
+@events_router.get("", response=list[EventOut], operation_id="event_list")
+def event_list_api(request: HttpRequest) -> Any:
+    """The events of every partnership the caller is a member of."""
+    return [_event_out(event) for event in events_for_user(api_actor(request))]
+
+
+@events_router.post("", response={201: EventCreatedOut}, operation_id="event_create")
+def event_create_api(request: HttpRequest, body: EventIn) -> Any:
+    actor = api_actor(request)
+    partnership = organisation_policy.partnership_visible_to(actor, body.partnership_id)
+    organiser = partnership.members.filter(pk=body.organiser_id).first() if partnership else None
+    if partnership is None or organiser is None or not may_organise(actor, organiser):
+        raise NotFound
+    made = event_create(
+        actor=actor,
+        partnership=partnership,
+        organiser=organiser,
+        details=EventDetails(
+            title=body.title,
+            kind=body.kind,
+            starts_at=body.starts_at,
+            ends_at=body.ends_at,
+            description=body.description,
+            venue=body.venue,
+            online_link=body.online_link,
+            audiences=body.audiences,
+            year_groups=body.year_groups,
+            capacity=body.capacity,
+            is_public=body.is_public,
+            co_created_with=body.co_created_with,
+        ),
+        link_base=request.build_absolute_uri("/events/invitation/"),
+    )
+    return Status(201, {**_event_out(made.event), "invitation_link": made.invitation_link})
+
+
+@events_router.get("/{event_id}", response=EventDetailOut, operation_id="event_get")
+def event_get_api(request: HttpRequest, event_id: UUID) -> Any:
+    event = event_for_organiser(api_actor(request), event_id)
+    counts = booking_counts(event)
+    return {**_event_out(event), **counts}
+
+
+def _booking_out(booking: Booking, *, adjustments: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        name: getattr(booking, name) for name in BookingOut.model_fields if name != "adjustments"
+    }
+    out["adjustments"] = (
+        {name: getattr(booking, name) for name in AdjustmentsOut.model_fields}
+        if adjustments
+        else None
+    )
+    return out
+
+
+@events_router.get("/{event_id}/bookings", response=list[BookingOut], operation_id="event_bookings")
+def event_bookings_api(request: HttpRequest, event_id: UUID) -> Any:
+    actor = api_actor(request)
+    event = event_for_organiser(actor, event_id)
+    bookings = list(bookings_for_event(actor, event))
+    sees = may_see_adjustments(actor, event)
+    if sees:
+        adjustments_seen(
+            user=actor,
+            event=event,
+            bookings=bookings,
+            purpose=f"Event bookings (API): access requirements and adjustments for {event.title}",
+        )
+    return [_booking_out(booking, adjustments=sees) for booking in bookings]

@@ -1,0 +1,436 @@
+"""Organisers' pages: the partnership's events, creating and changing them, their programme of
+strands and talks, the bookings list (with access requirements for those allowed, logged) and
+booking a whole group of learners."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from widen.accounts.models import Membership
+from widen.accounts.requests import AuthenticatedRequest
+from widen.activities.models import Activity
+from widen.core.academic_years import AcademicYear
+from widen.core.exceptions import ApplicationError, NotFound
+from widen.events.forms import (
+    CHOICE_FIELDS,
+    EventForm,
+    GroupBookingForm,
+    PresenterForm,
+    StrandForm,
+    TalkForm,
+)
+from widen.events.models import BookingStatus, Event
+from widen.events.selectors import (
+    adjustments_seen,
+    booking_counts,
+    bookings_for_event,
+    event_for_organiser,
+    event_programme,
+    events_for_user,
+    may_see_adjustments,
+)
+from widen.events.services import (
+    DELIVERING_ROLES,
+    INVITATION_LINK_PATH,
+    EventDetails,
+    booking_cancel,
+    event_create,
+    event_invitation_renew,
+    event_update,
+    group_booking_create,
+    presenter_add,
+    strand_create,
+    talk_create,
+)
+from widen.learners.models import Learner
+from widen.learners.permissions import learner_policy
+from widen.learners.saved_searches import (
+    saved_search_get,
+    saved_search_learners,
+    saved_search_list,
+)
+from widen.organisations.models import DataCategory, Organisation, OrganisationType, Partnership
+from widen.organisations.permissions import organisation_policy
+
+# The invitation link of an event just created or renewed, shown once on its page.
+INVITATION_SESSION_KEY = "widen_event_invitation"
+
+
+def _event_or_404(request: HttpRequest, event_id: UUID) -> Event:
+    try:
+        return event_for_organiser(request.user, event_id)
+    except NotFound as error:
+        raise Http404 from error
+
+
+def _organisers(user: Any, partnership: Partnership) -> Any:
+    """The partnership's members `user` runs events for."""
+    return Organisation.objects.filter(
+        pk__in=Membership.objects.filter(
+            user=user, role__in=DELIVERING_ROLES, organisation__in=partnership.members.all()
+        ).values("organisation_id")
+    ).order_by("name")
+
+
+def _activities(partnership: Partnership) -> Any:
+    return Activity.objects.filter(partnership=partnership).order_by("name")
+
+
+def _details(data: dict[str, Any]) -> EventDetails:
+    return EventDetails(
+        title=data["title"],
+        kind=data["kind"],
+        starts_at=data["starts_at"],
+        ends_at=data["ends_at"],
+        description=data["description"],
+        venue=data["venue"],
+        online_link=data["online_link"],
+        audiences=data["audiences"],
+        year_groups=data["year_groups"],
+        capacity=data["capacity"],
+        is_public=data["is_public"],
+        co_created_with=data["co_created_with"],
+        activity=data["activity"],
+    )
+
+
+def _add_error(form: Any, error: ApplicationError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _remember_invitation(request: HttpRequest, event: Event, link: str) -> None:
+    request.session[INVITATION_SESSION_KEY] = {
+        "event": str(event.pk),
+        "link": request.build_absolute_uri(link),
+    }
+
+
+@require_GET
+def event_list_view(request: AuthenticatedRequest) -> HttpResponse:
+    partnerships = list(organisation_policy.partnerships_visible_to(request.user))
+    events = events_for_user(request.user).order_by("-starts_at", "title")
+    organising = [p for p in partnerships if _organisers(request.user, p).exists()]
+    return render(
+        request,
+        "events/event_list.html",
+        {"events": events, "organising": organising, "organising_ids": {p.pk for p in organising}},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def event_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> HttpResponse:
+    partnership = organisation_policy.partnership_visible_to(request.user, partnership_id)
+    if partnership is None:
+        raise Http404
+    organisers = _organisers(request.user, partnership)
+    if not organisers.exists():
+        raise Http404
+    form = EventForm(
+        request.POST or None, organisers=organisers, activities=_activities(partnership)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = event_create(
+                actor=request.user,
+                partnership=partnership,
+                organiser=form.cleaned_data["organiser"],
+                details=_details(form.cleaned_data),
+                link_base=INVITATION_LINK_PATH,
+            )
+        except ApplicationError as error:
+            _add_error(form, error)
+        else:
+            if made.invitation_link:
+                _remember_invitation(request, made.event, made.invitation_link)
+            messages.success(request, f"Added {made.event.title}.")
+            return redirect("events:detail", event_id=made.event.pk)
+    return render(
+        request,
+        "events/event_form.html",
+        {
+            "form": form,
+            "partnership": partnership,
+            "choice_fields": CHOICE_FIELDS,
+            "title": f"Add an event to {partnership.name}",
+            "button": "Add event",
+            "back": reverse("events:list"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def event_edit_view(request: AuthenticatedRequest, event_id: UUID) -> HttpResponse:
+    event = _event_or_404(request, event_id)
+    initial = {
+        name: getattr(event, name)
+        for name in (
+            "title",
+            "kind",
+            "description",
+            "venue",
+            "online_link",
+            "audiences",
+            "year_groups",
+            "capacity",
+            "co_created_with",
+        )
+    }
+    initial.update(
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        is_public="yes" if event.is_public else "no",
+        activity=event.activity_id,
+    )
+    form = EventForm(
+        request.POST or None,
+        initial=initial,
+        organisers=Organisation.objects.filter(pk=event.organiser_id),
+        activities=_activities(event.partnership),
+    )
+    del form.fields["organiser"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = event_update(
+                actor=request.user,
+                event=event,
+                details=_details(form.cleaned_data),
+                link_base=INVITATION_LINK_PATH,
+            )
+        except ApplicationError as error:
+            _add_error(form, error)
+        else:
+            if made.invitation_link:
+                _remember_invitation(request, made.event, made.invitation_link)
+            messages.success(request, f"Saved the changes to {made.event.title}.")
+            return redirect("events:detail", event_id=event.pk)
+    return render(
+        request,
+        "events/event_form.html",
+        {
+            "form": form,
+            "event": event,
+            "choice_fields": CHOICE_FIELDS,
+            "title": f"Change {event.title}",
+            "button": "Save changes",
+            "back": reverse("events:detail", kwargs={"event_id": event.pk}),
+        },
+    )
+
+
+@require_GET
+def event_detail_view(request: AuthenticatedRequest, event_id: UUID) -> HttpResponse:
+    event = _event_or_404(request, event_id)
+    invitation = request.session.get(INVITATION_SESSION_KEY)
+    invitation_link = ""
+    if invitation and invitation.get("event") == str(event.pk):
+        invitation_link = invitation["link"]
+        del request.session[INVITATION_SESSION_KEY]
+    public_link = (
+        request.build_absolute_uri(reverse("events:public_event", kwargs={"event_id": event.pk}))
+        if event.is_public
+        else ""
+    )
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "counts": booking_counts(event),
+            "talks": event_programme(event),
+            "strands": event.strands.all(),
+            "invitation_link": invitation_link,
+            "public_link": public_link,
+        },
+    )
+
+
+@require_POST
+def event_invitation_view(request: AuthenticatedRequest, event_id: UUID) -> HttpResponse:
+    """A new invitation link for an invitation-only event; the old one stops working."""
+    event = _event_or_404(request, event_id)
+    try:
+        made = event_invitation_renew(
+            actor=request.user, event=event, link_base=INVITATION_LINK_PATH
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        _remember_invitation(request, made.event, made.invitation_link)
+        messages.success(request, "Made a new invitation link: the old one no longer works.")
+    return redirect("events:detail", event_id=event.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def event_programme_view(request: AuthenticatedRequest, event_id: UUID) -> HttpResponse:
+    """The event's strands and talks, with their presenters, and forms to add to them."""
+    event = _event_or_404(request, event_id)
+    action = request.POST.get("action", "")
+    strands = event.strands.all()
+    talks = event.talks.all().order_by("starts_at", "title")
+    strand_form = StrandForm(request.POST if action == "strand" else None, prefix="strand")
+    talk_form = TalkForm(request.POST if action == "talk" else None, strands=strands, prefix="talk")
+    presenter_form = PresenterForm(
+        request.POST if action == "presenter" else None, talks=talks, prefix="presenter"
+    )
+    if request.method == "POST":
+        try:
+            if action == "strand" and strand_form.is_valid():
+                strand = strand_create(actor=request.user, event=event, **strand_form.cleaned_data)
+                messages.success(request, f"Added the strand {strand.title}.")
+                return redirect("events:talks", event_id=event.pk)
+            if action == "talk" and talk_form.is_valid():
+                talk = talk_create(actor=request.user, event=event, **talk_form.cleaned_data)
+                messages.success(request, f"Added the talk {talk.title}.")
+                return redirect("events:talks", event_id=event.pk)
+            if action == "presenter" and presenter_form.is_valid():
+                presenter = presenter_add(actor=request.user, **presenter_form.cleaned_data)
+                messages.success(
+                    request, f"Added {presenter.name} as a presenter of {presenter.talk.title}."
+                )
+                return redirect("events:talks", event_id=event.pk)
+        except ApplicationError as error:
+            form = {"strand": strand_form, "talk": talk_form, "presenter": presenter_form}[action]
+            _add_error(form, error)
+    return render(
+        request,
+        "events/event_programme.html",
+        {
+            "event": event,
+            "talks": event_programme(event),
+            "strands": strands,
+            "strand_form": strand_form,
+            "talk_form": talk_form,
+            "presenter_form": presenter_form,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def event_bookings_view(request: AuthenticatedRequest, event_id: UUID) -> HttpResponse:
+    """Everyone booked, waiting and cancelled. Access requirements and adjustments are shown
+    only to the organising organisation's admins and outreach officers, and each view of them
+    is written to the access log."""
+    event = _event_or_404(request, event_id)
+    if request.method == "POST":
+        booking_id = _uuid(request.POST.get("booking"))
+        booking = (
+            bookings_for_event(request.user, event).filter(pk=booking_id).first()
+            if booking_id
+            else None
+        )
+        if booking is None:
+            messages.error(request, "That booking is not one of this event's.")
+        else:
+            try:
+                promoted = booking_cancel(booking=booking)
+            except ApplicationError as error:
+                messages.error(request, error.message)
+            else:
+                text = f"Cancelled {booking.name}'s booking."
+                if promoted is not None:
+                    text += f" {promoted.name} moved from the waiting list to a place."
+                messages.success(request, text)
+        return redirect("events:bookings", event_id=event.pk)
+    bookings = list(bookings_for_event(request.user, event))
+    sees_adjustments = may_see_adjustments(request.user, event)
+    if sees_adjustments:
+        adjustments_seen(
+            user=request.user,
+            event=event,
+            bookings=bookings,
+            purpose=f"Event bookings: access requirements and adjustments for {event.title}",
+        )
+    groups = [
+        (status, label, [b for b in bookings if b.status == status])
+        for status, label in (
+            (BookingStatus.BOOKED, "Booked"),
+            (BookingStatus.WAITING, "Waiting list"),
+            (BookingStatus.CANCELLED, "Cancelled"),
+        )
+    ]
+    return render(
+        request,
+        "events/event_bookings.html",
+        {
+            "event": event,
+            "groups": groups,
+            "counts": booking_counts(event),
+            "sees_adjustments": sees_adjustments,
+        },
+    )
+
+
+def _uuid(raw: Any) -> UUID | None:
+    try:
+        return UUID(str(raw))
+    except ValueError:
+        return None
+
+
+def _named(user: Any) -> Any:
+    return learner_policy.visible_to(user, needing=DataCategory.IDENTITY)
+
+
+def _group_learners(request: AuthenticatedRequest, data: dict[str, Any]) -> list[Learner]:
+    named = _named(request.user)
+    if data["source"] == "school":
+        found = named.filter(school=data["school"])
+        if data.get("year_group"):
+            first, last = AcademicYear.current().birth_dates_for(data["year_group"])
+            found = found.filter(date_of_birth__gte=first, date_of_birth__lte=last)
+    else:
+        try:
+            search = saved_search_get(actor=request.user, search_id=data["search"])
+        except NotFound as error:
+            raise ApplicationError("Choose one of your saved searches.", field="search") from error
+        found = saved_search_learners(actor=request.user, search=search).filter(
+            pk__in=named.values("pk")
+        )
+    return list(found.order_by("last_name", "first_name", "pk"))
+
+
+@require_http_methods(["GET", "POST"])
+def event_group_booking_view(request: AuthenticatedRequest, event_id: UUID) -> HttpResponse:
+    """Book a whole group of learners: a school's pupils, or one of the person's saved searches,
+    only those they may see by name."""
+    event = _event_or_404(request, event_id)
+    schools = Organisation.objects.filter(
+        pk__in=_named(request.user).values("school_id"),
+        organisation_type=OrganisationType.SCHOOL,
+    ).order_by("name")
+    searches = [(str(s.pk), s.name) for s in saved_search_list(actor=request.user)]
+    form = GroupBookingForm(
+        request.POST or None,
+        schools=schools,
+        searches=searches,
+        initial={"contact_email": request.user.email, "source": "school"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            learners = _group_learners(request, form.cleaned_data)
+            if not learners:
+                raise ApplicationError("There are no learners you can see by name to book there.")
+            outcome = group_booking_create(
+                actor=request.user,
+                event=event,
+                learners=learners,
+                contact_email=form.cleaned_data["contact_email"],
+                link_base=request.build_absolute_uri("/events/booking/"),
+            )
+        except ApplicationError as error:
+            _add_error(form, error)
+        else:
+            messages.success(request, outcome.summary())
+            return redirect("events:bookings", event_id=event.pk)
+    return render(
+        request,
+        "events/group_booking.html",
+        {"event": event, "form": form, "counts": booking_counts(event)},
+    )
