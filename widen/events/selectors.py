@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
@@ -50,7 +51,7 @@ def event_for_organiser(user: Any, event_id: Any) -> Event:
     """One event `user` organises; any other, or a missing one, is `NotFound`."""
     try:
         event = events_for_organiser(user).filter(pk=event_id).first()
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, ValidationError):
         event = None
     if event is None:
         raise NotFound
@@ -114,7 +115,7 @@ def public_event(event_id: Any) -> Event:
     """A public event still to start; anything else answers like a missing one."""
     try:
         event = public_events().filter(pk=event_id).first()
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, ValidationError):
         event = None
     if event is None:
         raise NotFound
