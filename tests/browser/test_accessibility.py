@@ -14,6 +14,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import FilePayload, Page, expect
 
+from tests.browser.checkin_pages import CHECKIN_PAGES
 from tests.browser.support import Browse, Site, expect_saved, password_step
 from widen.core.academic_years import AcademicYear
 from widen.testing.pupil_lists import MIS_HEADINGS, csv_bytes, pupil_rows, table_cells
@@ -473,6 +474,7 @@ PAGES: dict[str, Callable[[Browse], Page]] = {
     "learner journey": learner_journey,
     "page not found": page_not_found,
 }
+PAGES.update(CHECKIN_PAGES)  # event check-in, programme, agenda, certificate
 
 
 def _describe(violation: dict[str, Any]) -> str:
