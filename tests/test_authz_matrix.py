@@ -24,13 +24,19 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from conftest import signed_in_client
-from widen.accounts.models import Role
+from tests.evaluation.report_matrix import (
+    REPORT_OBJECT_RULES,
+    report_expected_status,
+    report_kwargs,
+    report_request_body,
+)
 from tests.events.matrix import (
     EVENTS_OBJECT_RULES,
     event_kwargs,
     event_request_body,
     events_expected_status,
 )
+from widen.accounts.models import Role
 from widen.activities.models import Activity, RegisterImport, Session
 from widen.events.checkin import checkin_code
 from widen.events.models import AttendeeType, Booking, Event, EventKind
@@ -85,6 +91,7 @@ OBJECT_RULES = {
 # these pages of a booking by its one-time link.
 PUBLIC_OBJECT_RULES = {"event_public", "booking_holder", "partnership_feed"}
 OBJECT_RULES |= EVENTS_OBJECT_RULES  # the events pages (tests/events/matrix.py)
+OBJECT_RULES |= REPORT_OBJECT_RULES  # evaluation reports (tests/evaluation/report_matrix.py)
 # Who plans activities and takes registers for their organisation.
 DELIVERERS = {Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN, Role.OUTREACH_OFFICER}
 RELATIONS = ("own", "partner", "unrelated")
@@ -132,6 +139,9 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
     events_status = events_expected_status(entry, cell.name, cell.method, cell.role, cell.relation)
     if events_status is not None:
         return events_status
+    report_status = report_expected_status(entry, cell.method, cell.role, cell.relation)
+    if report_status is not None:
+        return report_status
     if cell.method == "POST" and rule in {"event_checkin_scan", "booking_holder"}:
         allowed_status = 302  # checking in from a QR code, or saving an agenda, leads back
     if rule == "public" or rule in PUBLIC_OBJECT_RULES:
@@ -271,6 +281,9 @@ def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str
     events_kwargs = event_kwargs(world, rule, acting_role, relation)
     if events_kwargs is not None:
         return events_kwargs
+    evaluation_kwargs = report_kwargs(world, rule, relation)
+    if evaluation_kwargs is not None:
+        return evaluation_kwargs
     if rule == "duplicate_pair":
         return {"pair_id": duplicate_pair_for(world, acting_role, relation).id}
     if rule in {"event_checkin", "event_checkin_booking", "event_checkin_scan"}:
@@ -466,6 +479,9 @@ def request_body(world: World, name: str, role: str, counter: int) -> dict[str, 
     events_body = event_request_body(world, name, counter)
     if events_body is not None:
         return events_body
+    report_body = report_request_body(name, counter)
+    if report_body is not None:
+        return report_body
     if name == "learners:create":
         return {
             "organisation": str(organisation.id),

@@ -24,6 +24,7 @@ urlpatterns = [
     path("activities/", include("widen.activities.urls")),
     path("programmes/", include("widen.programmes.urls")),
     path("reporting/", include("widen.reporting.urls")),
+    path("evaluation/", include("widen.evaluation.report_urls")),
     path("events/", include("widen.events.urls")),
     path("events/", include("widen.events.checkin_urls")),
     path("api/v1/", (_api_patterns, _api_app_name, _api_namespace)),

@@ -1,0 +1,183 @@
+"""An evaluated activity for the report's tests: a published scale, surveys before and after,
+learners who attended (participants) and learners who answered but did not (a comparison
+group), with the scores each gave."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from widen.activities.models import Activity, Attendance, AttendanceStatus, Session
+from widen.core import request_context
+from widen.evaluation.models import (
+    Answer,
+    Question,
+    QuestionKind,
+    ResponseChannel,
+    Scale,
+    ScaleItem,
+    ScaleScore,
+    ScaleSource,
+    ScaleStatus,
+    Survey,
+    SurveyResponse,
+    SurveyTiming,
+)
+from widen.learners.models import Learner
+from widen.organisations.models import Organisation
+from widen.programmes.models import ActivitySubType
+from widen.testing.world import World, year_group_birthday
+
+
+@dataclass
+class Evaluated:
+    activity: Activity
+    session: Session
+    scale: Scale
+    pre: Survey
+    post: Survey
+    feedback: Question
+    participants: list[Learner] = field(default_factory=list)
+    others: list[Learner] = field(default_factory=list)
+
+
+def scale_for(world: World, name: str = "Confidence about university") -> Scale:
+    scale = Scale.objects.create(
+        partnership=world.north,
+        key=name.lower().replace(" ", "-"),
+        name=name,
+        source=ScaleSource.PARTNERSHIP,
+        response_options=[{"value": v, "label": str(v)} for v in range(1, 6)],
+    )
+    ScaleItem.objects.create(scale=scale, position=1, text="I could see myself at university.")
+    Scale.objects.filter(pk=scale.pk).update(
+        status=ScaleStatus.PUBLISHED, published_at=timezone.now()
+    )
+    scale.refresh_from_db()
+    return scale
+
+
+def evaluated_activity(world: World, *, name: str = "Campus visit day") -> Evaluated:
+    sub_type = ActivitySubType.objects.filter(partnership=None).select_related("activity_type")
+    activity = Activity.objects.create(
+        partnership=world.north,
+        delivered_by=world.alpha,
+        name=name,
+        sub_type=sub_type.first(),  # type: ignore[misc]
+    )
+    session = Session.objects.create(
+        activity=activity,
+        date=date(2026, 10, 1),
+        starts_at=time(10, 0),
+        ends_at=time(12, 0),
+        contact_hours=Decimal(2),
+    )
+    scale = scale_for(world)
+    pre = Survey.objects.create(
+        partnership=world.north,
+        organisation=world.alpha,
+        title=f"{name}: before",
+        timing=SurveyTiming.PRE,
+        activity=activity,
+    )
+    post = Survey.objects.create(
+        partnership=world.north,
+        organisation=world.alpha,
+        title=f"{name}: after",
+        timing=SurveyTiming.POST,
+        activity=activity,
+        pre_survey=pre,
+    )
+    feedback = Question.objects.create(
+        survey=post, position=1, kind=QuestionKind.FREE_TEXT, text="What did you think?"
+    )
+    return Evaluated(activity, session, scale, pre, post, feedback)
+
+
+def learner(
+    world: World, name: str, *, school: Organisation | None = None, fsm: bool = True
+) -> Learner:
+    with request_context.bind(source="test"):
+        return Learner.objects.create(
+            organisation=world.alpha,
+            school=school or world.school,
+            first_name=name,
+            last_name="Learner",
+            date_of_birth=year_group_birthday(10),
+            free_school_meals=fsm,
+        )
+
+
+def answer(
+    evaluated: Evaluated,
+    who: Learner | None,
+    timing: str,
+    score: float | None,
+    *,
+    when: Any = None,
+) -> SurveyResponse:
+    survey = evaluated.pre if timing == SurveyTiming.PRE else evaluated.post
+    with request_context.bind(source="test"):
+        response = SurveyResponse.objects.create(
+            survey=survey,
+            organisation=evaluated.activity.delivered_by,
+            learner=who,
+            school=who.school if who else None,
+            activity=evaluated.activity,
+            timing=timing,
+            channel=ResponseChannel.LINK,
+            submitted_at=when
+            or timezone.now() + (timedelta(days=1) if timing == "post" else timedelta()),
+        )
+    ScaleScore.objects.create(
+        response=response, scale=evaluated.scale, score=score, items_answered=1, items_total=1
+    )
+    return response
+
+
+def attended(evaluated: Evaluated, who: Learner) -> None:
+    with request_context.bind(source="test"):
+        Attendance.objects.create(
+            session=evaluated.session,
+            learner=who,
+            organisation=who.organisation,
+            status=AttendanceStatus.ATTENDED,
+        )
+
+
+def quote(
+    evaluated: Evaluated, response: SurveyResponse, text: str, *, consent: bool, published: bool
+) -> Answer:
+    SurveyResponse.objects.filter(pk=response.pk).update(publication_consent=consent)
+    with request_context.bind(source="test"):
+        return Answer.objects.create(
+            response=response,
+            question=evaluated.feedback,
+            value_text=text,
+            published_at=timezone.now() if published else None,
+        )
+
+
+def with_pairs(
+    world: World,
+    evaluated: Evaluated,
+    participants: list[tuple[float, float]],
+    others: list[tuple[float, float]] = (),  # type: ignore[assignment]
+) -> Evaluated:
+    """Participants (who attended) and others (who did not) with their scores before and after."""
+    for index, (before, after) in enumerate(participants):
+        person = learner(world, f"Participant{index}")
+        attended(evaluated, person)
+        answer(evaluated, person, SurveyTiming.PRE, before)
+        answer(evaluated, person, SurveyTiming.POST, after)
+        evaluated.participants.append(person)
+    for index, (before, after) in enumerate(others):
+        person = learner(world, f"Other{index}")
+        answer(evaluated, person, SurveyTiming.PRE, before)
+        answer(evaluated, person, SurveyTiming.POST, after)
+        evaluated.others.append(person)
+    return evaluated

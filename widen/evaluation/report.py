@@ -1,0 +1,584 @@
+"""The evaluation report of an activity, a programme or an event: what changed for the learners
+who answered before and after, against a matched comparison group where one was surveyed too,
+the OfS standard of evidence each result meets, the theory of change, and quotes people agreed
+to have published.
+
+Who took part:
+- an activity: learners marked as attending one of its sessions;
+- an event: learners whose booking was checked in;
+- a programme: learners enrolled on it (answers to its activities' surveys count).
+Learners who answered the same surveys but did not take part are the comparison group. When the
+register says nobody who answered took part, everyone who answered counts as a participant (a
+comparison group needs attendance recorded).
+
+Every read here is scoped to the person asking (`report_subject_get`); the report shows counts
+and averages only, never a learner, and hides figures from fewer than `SMALL_COUNT` learners.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+import polars as pl
+from django.db.models import Q, QuerySet
+
+from widen.activities.models import Activity, AttendanceStatus
+from widen.activities.models import Attendance as AttendanceRecord
+from widen.activities.selectors import activity_get
+from widen.core.academic_years import AcademicYear
+from widen.core.charts import BarChart, bar_chart
+from widen.core.exceptions import NotFound
+from widen.core.small_numbers import SMALL_COUNT, count_text
+from widen.evaluation.analysis import (
+    BALANCED_SMD,
+    EFFECT_SIZE_EXPLAINED,
+    POST,
+    PRE,
+    AnalysisError,
+    DifferenceInDifferences,
+    Matching,
+    PairedChange,
+    difference_in_differences,
+    match_exact,
+    match_propensity,
+    paired_change,
+)
+from widen.evaluation.evidence import StandardOfEvidence, standard_of_evidence
+from widen.evaluation.models import (
+    Answer,
+    QuestionKind,
+    ScaleScore,
+    SurveyResponse,
+    SurveyTiming,
+    TheoryOfChange,
+)
+from widen.events.models import Booking, BookingStatus, Event
+from widen.events.selectors import events_for_user
+from widen.learners.models import Learner
+from widen.organisations.models import Organisation, Partnership
+from widen.programmes.models import Enrolment, Programme
+from widen.programmes.selectors import programme_get
+
+# What learners are matched on: recorded characteristics, none of them special category data.
+MATCH_ON = ("school", "year_group", "free_school_meals", "ever_6_free_school_meals")
+MATCH_LABELS = {
+    "school": "school",
+    "year_group": "year group",
+    "free_school_meals": "free school meals",
+    "ever_6_free_school_meals": "ever-6 free school meals",
+}
+MATCHING_METHODS = {
+    "exact": "Exact matching: each participant with a learner of the same school, year group "
+    "and free school meals record",
+    "propensity": "Nearest-neighbour matching on a propensity score (logistic regression of "
+    "taking part on school, year group and free school meals), within 0.2 standard deviations",
+}
+
+
+class SubjectKind(StrEnum):
+    ACTIVITY = "activity"
+    PROGRAMME = "programme"
+    EVENT = "event"
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What the report is about, as the person asking may see it."""
+
+    kind: SubjectKind
+    target: Activity | Programme | Event
+
+    @property
+    def pk(self) -> UUID:
+        return self.target.pk
+
+    @property
+    def name(self) -> str:
+        return str(self.target)
+
+    @property
+    def partnership(self) -> Partnership:
+        return self.target.partnership
+
+    @property
+    def theory_target(self) -> Activity | Programme | None:
+        """What its theory of change belongs to (an event's is its activity's)."""
+        if isinstance(self.target, Event):
+            return self.target.activity
+        return self.target
+
+    def theory_of_change(self) -> TheoryOfChange | None:
+        target = self.theory_target
+        if target is None:
+            return None
+        theories = TheoryOfChange.objects.select_related("activity", "programme")
+        if isinstance(target, Activity):
+            return theories.filter(activity=target).first()
+        return theories.filter(programme=target).first()
+
+
+def report_subject_get(*, actor: Any, kind: str, subject_id: UUID | str) -> Subject:
+    """The activity, programme or event, if `actor` is in its partnership; NotFound otherwise
+    (the same answer as for one that is not there)."""
+    try:
+        if kind == SubjectKind.ACTIVITY:
+            return Subject(SubjectKind.ACTIVITY, activity_get(actor=actor, activity_id=subject_id))  # type: ignore[arg-type]
+        if kind == SubjectKind.PROGRAMME:
+            return Subject(
+                SubjectKind.PROGRAMME,
+                programme_get(actor=actor, programme_id=subject_id),  # type: ignore[arg-type]
+            )
+        if kind == SubjectKind.EVENT:
+            event = events_for_user(actor).filter(pk=subject_id).first()
+            if event is not None:
+                return Subject(SubjectKind.EVENT, event)
+    except (ValueError, TypeError) as error:
+        raise NotFound from error
+    raise NotFound
+
+
+# --- Reading the answers ------------------------------------------------------------------------
+
+
+def programme_activities(programme: Programme) -> QuerySet[Activity]:
+    """The partnership's activities of the types the programme's stages plan."""
+    return Activity.objects.filter(
+        Q(sub_type__activity_type__in=programme.stages.values("required_types"))
+        | Q(sub_type__activity_type__in=programme.stages.values("optional_types")),
+        partnership=programme.partnership,
+    )
+
+
+def subject_responses(subject: Subject) -> QuerySet[SurveyResponse]:
+    """Every response to the subject's surveys (before, after and standalone)."""
+    target = subject.target
+    if isinstance(target, Activity):
+        return SurveyResponse.objects.filter(Q(activity=target) | Q(survey__activity=target))
+    if isinstance(target, Event):
+        return SurveyResponse.objects.filter(Q(event=target) | Q(survey__event=target))
+    activities = programme_activities(target)
+    return SurveyResponse.objects.filter(
+        Q(activity__in=activities) | Q(survey__activity__in=activities)
+    )
+
+
+def subject_participants(subject: Subject) -> set[str]:
+    """The ids of the learners who took part (see the module's docstring)."""
+    target = subject.target
+    if isinstance(target, Activity):
+        ids = AttendanceRecord.objects.filter(
+            session__activity=target, status=AttendanceStatus.ATTENDED
+        ).values_list("learner_id", flat=True)
+    elif isinstance(target, Event):
+        ids = Booking.objects.filter(
+            event=target,
+            status=BookingStatus.BOOKED,
+            checked_in_at__isnull=False,
+            learner__isnull=False,
+        ).values_list("learner_id", flat=True)
+    else:
+        ids = Enrolment.objects.filter(programme=target).values_list("learner_id", flat=True)
+    return {str(learner_id) for learner_id in ids.distinct()}
+
+
+SCORE_SCHEMA: dict[str, Any] = {
+    "learner_id": pl.String,
+    "phase": pl.String,
+    "answered_at": pl.Datetime("us", "UTC"),
+    "scale_id": pl.String,
+    "score": pl.Float64,
+}
+
+
+def subject_scores(subject: Subject) -> tuple[pl.DataFrame, dict[str, str], int]:
+    """Scale scores given before or after, by learner: the frame, the scales' names by id, and
+    how many answers came from people with no learner record (parents, say), who cannot pair."""
+    scores = ScaleScore.objects.filter(
+        response__in=subject_responses(subject),
+        response__timing__in=[SurveyTiming.PRE, SurveyTiming.POST],
+    )
+    rows = list(
+        scores.filter(response__learner__isnull=False).values_list(
+            "response__learner_id",
+            "response__timing",
+            "response__submitted_at",
+            "scale_id",
+            "score",
+        )
+    )
+    frame = pl.DataFrame(
+        [(str(a), b, c, str(d), e) for a, b, c, d, e in rows],
+        schema=SCORE_SCHEMA,
+        orient="row",
+    )
+    names = {
+        str(pk): f"{name} (version {version})" if version > 1 else name
+        for pk, name, version in scores.values_list(
+            "scale_id", "scale__name", "scale__version"
+        ).distinct()
+    }
+    without_learner = (
+        scores.filter(response__learner__isnull=True).values("response_id").distinct().count()
+    )
+    return frame, names, without_learner
+
+
+def learner_characteristics(learner_ids: set[str], *, today: date | None = None) -> pl.DataFrame:
+    """The characteristics matched on, one row per learner: school, year group, free school
+    meals (now and ever-6); a missing record counts as "not recorded"."""
+    year = AcademicYear.containing(today) if today else AcademicYear.current()
+    rows = Learner.objects.filter(pk__in=list(learner_ids)).values_list(
+        "pk", "school_id", "date_of_birth", "free_school_meals", "ever_6_free_school_meals"
+    )
+    return pl.DataFrame(
+        [
+            (
+                str(pk),
+                str(school) if school else "(not recorded)",
+                year.year_group_of(born),
+                bool(fsm),
+                bool(ever6),
+            )
+            for pk, school, born, fsm, ever6 in rows
+        ],
+        schema={
+            "learner_id": pl.String,
+            "school": pl.String,
+            "year_group": pl.Int64,
+            "free_school_meals": pl.Boolean,
+            "ever_6_free_school_meals": pl.Boolean,
+        },
+        orient="row",
+    )
+
+
+# --- The report ------------------------------------------------------------------------------
+
+
+def _fixed(value: float | None, places: int = 2) -> str:
+    return "–" if value is None else f"{value:.{places}f}"
+
+
+def _signed(value: float | None) -> str:
+    return "–" if value is None else f"{value:+.2f}"
+
+
+def p_text(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"  # noqa: PLR2004
+
+
+@dataclass(frozen=True)
+class ScaleResult:
+    scale_id: str
+    scale_name: str
+    paired: PairedChange
+    evidence: StandardOfEvidence
+    did: DifferenceInDifferences | None = None
+    did_note: str = ""
+
+    @property
+    def shown(self) -> bool:
+        """Figures from fewer than SMALL_COUNT learners are not shown."""
+        return self.paired.n_paired >= SMALL_COUNT
+
+    @property
+    def n_paired_text(self) -> str:
+        return count_text(self.paired.n_paired)
+
+    @property
+    def dropped(self) -> list[tuple[str, str]]:
+        return [(item.reason, count_text(item.learners)) for item in self.paired.dropped]
+
+    def cells(self) -> dict[str, str]:
+        """The figures as the report prints them ("not shown" under the small-number rule)."""
+        p = self.paired
+        if not self.shown:
+            hidden = "not shown"
+            return dict.fromkeys(
+                ("before", "after", "change", "sd", "t", "p", "effect", "ci"), hidden
+            )
+        return {
+            "before": _fixed(p.mean_before),
+            "after": _fixed(p.mean_after),
+            "change": _signed(p.mean_change),
+            "sd": _fixed(p.sd_change),
+            "t": _fixed(p.t_statistic),
+            "p": p_text(p.p_value),
+            "effect": _fixed(p.effect_size),
+            "ci": "–"
+            if p.ci_low is None or p.ci_high is None
+            else f"{_signed(p.ci_low)} to {_signed(p.ci_high)}",
+        }
+
+    def did_cells(self) -> dict[str, str] | None:
+        if self.did is None:
+            return None
+        d = self.did
+        return {
+            "participants": count_text(d.participants),
+            "others": count_text(d.others),
+            "change_participants": _signed(d.change_participants),
+            "change_others": _signed(d.change_others),
+            "estimate": _signed(d.estimate),
+            "ci": f"{_signed(d.ci_low)} to {_signed(d.ci_high)}",
+            "p": p_text(d.p_value),
+        }
+
+
+@dataclass(frozen=True)
+class BalanceLine:
+    characteristic: str
+    participants: str
+    others: str
+    smd_before: str
+    smd_after: str
+    balanced: bool
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The comparison group: who answered but did not take part, and how they were matched."""
+
+    method: str
+    method_text: str
+    respondents: int  # learners who answered but did not take part
+    matching: Matching | None = None
+    note: str = ""
+    school_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def respondents_text(self) -> str:
+        return count_text(self.respondents)
+
+    @property
+    def matched_text(self) -> str:
+        return count_text(self.matching.matched) if self.matching else "0"
+
+    @property
+    def unmatched_text(self) -> str:
+        return count_text(self.matching.unmatched_participants) if self.matching else "0"
+
+    @property
+    def shown(self) -> bool:
+        return self.matching is not None and self.matching.matched >= SMALL_COUNT
+
+    def balance(self) -> list[BalanceLine]:
+        if self.matching is None or not self.shown:
+            return []
+        lines = []
+        for row in self.matching.balance:
+            name, _, level = row.characteristic.partition(": ")
+            label = MATCH_LABELS.get(name, name)
+            if level:
+                school = self.school_names.get(level, level)
+                label = f"{label}: {school if name == 'school' else level}"
+            lines.append(
+                BalanceLine(
+                    characteristic=label,
+                    participants=_share(row.participants_after, year=name == "year_group"),
+                    others=_share(row.others_after, year=name == "year_group"),
+                    smd_before=_fixed(row.smd_before),
+                    smd_after=_fixed(row.smd_after),
+                    balanced=row.balanced,
+                )
+            )
+        return lines
+
+
+def _share(value: float | None, *, year: bool) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.1f}" if year else f"{value * 100:.0f}%"
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    question: str
+
+
+@dataclass
+class EvaluationReport:
+    subject: Subject
+    theory: TheoryOfChange | None
+    participants_answered: int
+    others_answered: int
+    without_learner: int
+    results: list[ScaleResult]
+    comparison: Comparison | None
+    evidence: StandardOfEvidence
+    quotes: list[Quote]
+    chart: BarChart
+    attendance_note: str = ""
+    notes: list[str] = field(default_factory=list)
+    effect_size_explained: str = EFFECT_SIZE_EXPLAINED
+    balanced_smd: float = BALANCED_SMD
+    small_count: int = SMALL_COUNT
+
+    @property
+    def participants_answered_text(self) -> str:
+        return count_text(self.participants_answered)
+
+
+def _quotes(subject: Subject) -> list[Quote]:
+    answers = (
+        Answer.objects.filter(
+            response__in=subject_responses(subject),
+            published_at__isnull=False,
+            response__publication_consent=True,
+            question__kind=QuestionKind.FREE_TEXT,
+        )
+        .exclude(value_text="")
+        .select_related("question")
+        .order_by("published_at", "pk")
+    )
+    return [
+        Quote(text=answer.value_text.strip(), question=answer.question.text) for answer in answers
+    ]
+
+
+def _chart(results: list[ScaleResult]) -> BarChart:
+    items: list[tuple[str, float | None, str]] = []
+    for result in results:
+        cells = result.cells()
+        for phase, mean in (
+            ("before", result.paired.mean_before),
+            ("after", result.paired.mean_after),
+        ):
+            value = mean if result.shown else None
+            items.append((f"{result.scale_name}: {phase}", value, cells[phase]))
+    return bar_chart(
+        "chart-scales",
+        "Mean score before and after, by scale (learners who answered both)",
+        items,
+        table_name="Change on each scale",
+    )
+
+
+def evaluation_report(subject: Subject, *, method: str = "exact") -> EvaluationReport:
+    """Everything the report page, the HTML file and the PDF show."""
+    method = method if method in MATCHING_METHODS else "exact"
+    theory = subject.theory_of_change()
+    frame, names, without_learner = subject_scores(subject)
+    participants = subject_participants(subject)
+    answered = set(frame["learner_id"].to_list())
+    notes: list[str] = []
+    attendance_note = ""
+    if answered and not answered & participants:
+        attendance_note = (
+            "The register does not show any of the learners who answered as taking part, so "
+            "everyone who answered counts as a participant and there is no comparison group."
+        )
+        participants = answered
+    treated_ids = answered & participants
+    other_ids = answered - participants
+    if without_learner:
+        notes.append(
+            f"{count_text(without_learner)} responses came from people without a learner record "
+            "(parents or teachers, say); they cannot be paired before and after."
+        )
+
+    comparison: Comparison | None = None
+    matched_ids: set[str] = set()
+    if other_ids:
+        characteristics = learner_characteristics(treated_ids | other_ids).with_columns(
+            pl.col("learner_id").is_in(sorted(treated_ids)).alias("treated")
+        )
+        schools = _school_names(characteristics)
+        try:
+            matcher = match_propensity if method == "propensity" else match_exact
+            matching = matcher(characteristics, list(MATCH_ON))
+            matched_ids = matching.matched_learner_ids()
+            comparison = Comparison(
+                method, MATCHING_METHODS[method], len(other_ids), matching, school_names=schools
+            )
+        except AnalysisError as error:
+            comparison = Comparison(
+                method, MATCHING_METHODS[method], len(other_ids), note=str(error)
+            )
+
+    results: list[ScaleResult] = []
+    for scale_id, scale_name in sorted(names.items(), key=lambda item: item[1]):
+        scale_frame = frame.filter(pl.col("scale_id") == scale_id)
+        paired = paired_change(scale_frame.filter(pl.col("learner_id").is_in(sorted(treated_ids))))
+        did: DifferenceInDifferences | None = None
+        did_note = ""
+        matching_used = comparison.matching if comparison else None
+        if matching_used is not None and matched_ids:
+            panel = _first_before_last_after(
+                scale_frame.filter(pl.col("learner_id").is_in(sorted(matched_ids)))
+            ).with_columns(pl.col("learner_id").is_in(sorted(treated_ids)).alias("treated"))
+            try:
+                did = difference_in_differences(panel)
+                if min(did.participants, did.others) < SMALL_COUNT:
+                    did_note = (
+                        f"Fewer than {SMALL_COUNT} learners in a group answered before and "
+                        "after: the difference-in-differences is not shown."
+                    )
+            except AnalysisError as error:
+                did_note = f"No difference-in-differences: {error}"
+        evidence = standard_of_evidence(
+            theory_of_change=theory is not None,
+            paired=paired,
+            matching=matching_used,
+            did=did,
+        )
+        shown_did = did if did is not None and not did_note else None
+        results.append(ScaleResult(scale_id, scale_name, paired, evidence, shown_did, did_note))
+
+    overall = max(
+        (result.evidence for result in results),
+        key=lambda evidence: evidence.type,
+        default=standard_of_evidence(theory_of_change=theory is not None),
+    )
+    return EvaluationReport(
+        subject=subject,
+        theory=theory,
+        participants_answered=len(treated_ids),
+        others_answered=len(other_ids),
+        without_learner=without_learner,
+        results=results,
+        comparison=comparison,
+        evidence=overall,
+        quotes=_quotes(subject),
+        chart=_chart(results),
+        attendance_note=attendance_note,
+        notes=notes,
+    )
+
+
+def _school_names(characteristics: pl.DataFrame) -> dict[str, str]:
+    ids = [
+        value for value in characteristics["school"].unique().to_list() if value != "(not recorded)"
+    ]
+    return {
+        str(pk): name
+        for pk, name in Organisation.objects.filter(pk__in=ids).values_list("pk", "name")
+    }
+
+
+def _first_before_last_after(frame: pl.DataFrame) -> pl.DataFrame:
+    """One answer per learner and phase: the first before, the last after (as `paired_change`)."""
+    before = (
+        frame.filter(pl.col("phase") == PRE)
+        .sort("answered_at")
+        .group_by("learner_id", maintain_order=True)
+        .first()
+    )
+    after = (
+        frame.filter(pl.col("phase") == POST)
+        .sort("answered_at")
+        .group_by("learner_id", maintain_order=True)
+        .last()
+    )
+    return (
+        pl.concat([before, after])
+        .select("learner_id", "phase", "score")
+        .filter(pl.col("score").is_not_null())
+    )
