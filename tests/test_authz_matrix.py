@@ -30,6 +30,12 @@ from tests.evaluation.report_matrix import (
     report_kwargs,
     report_request_body,
 )
+from tests.evaluation.survey_matrix import (
+    SURVEY_OBJECT_RULES,
+    survey_expected_status,
+    survey_kwargs,
+    survey_request_body,
+)
 from tests.events.matrix import (
     EVENTS_OBJECT_RULES,
     event_kwargs,
@@ -91,6 +97,7 @@ OBJECT_RULES = {
 # these pages of a booking by its one-time link.
 PUBLIC_OBJECT_RULES = {"event_public", "booking_holder", "partnership_feed"}
 OBJECT_RULES |= EVENTS_OBJECT_RULES  # the events pages (tests/events/matrix.py)
+OBJECT_RULES |= SURVEY_OBJECT_RULES  # surveys and scales (tests/evaluation/survey_matrix.py)
 OBJECT_RULES |= REPORT_OBJECT_RULES  # evaluation reports (tests/evaluation/report_matrix.py)
 # Who plans activities and takes registers for their organisation.
 DELIVERERS = {Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN, Role.OUTREACH_OFFICER}
@@ -136,6 +143,9 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
     rule = entry["rule"]
     allowed_status = entry.get("allowed", 200)
     api = cell.name.startswith("api:")
+    survey_status = survey_expected_status(entry, cell.name, cell.method, cell.role, cell.relation)
+    if survey_status is not None:
+        return survey_status
     events_status = events_expected_status(entry, cell.name, cell.method, cell.role, cell.relation)
     if events_status is not None:
         return events_status
@@ -278,6 +288,9 @@ def duplicate_pair_for(world: World, role: str, relation: str) -> DuplicateCandi
 
 def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str, Any]:
     acting_role = Role.OUTREACH_OFFICER if role == "anonymous" else role
+    surveys_kwargs = survey_kwargs(world, rule, acting_role, relation)
+    if surveys_kwargs is not None:
+        return surveys_kwargs
     events_kwargs = event_kwargs(world, rule, acting_role, relation)
     if events_kwargs is not None:
         return events_kwargs
@@ -476,6 +489,9 @@ def url_for(name: str, kwargs: dict[str, Any]) -> str:
 def request_body(world: World, name: str, role: str, counter: int) -> dict[str, Any]:
     organisation = world.organisation_of(Role.OUTREACH_OFFICER if role == "anonymous" else role)
     birthday = year_group_birthday(11).isoformat()
+    surveys_body = survey_request_body(world, name, counter)
+    if surveys_body is not None:
+        return surveys_body
     events_body = event_request_body(world, name, counter)
     if events_body is not None:
         return events_body

@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from widen.accounts.api_auth import ApiTokenAuth
 from widen.activities.api import activities_router, programmes_router, sessions_router
 from widen.core.exceptions import ApplicationError, NotFound
+from widen.evaluation.api import scales_router, surveys_router
 from widen.events.api import events_router
 from widen.learners.api import router as learners_router
 from widen.organisations.api import router as organisations_router
@@ -33,6 +34,8 @@ api.add_router("/rule-sets", rule_sets_router)
 api.add_router("/activities", activities_router)
 api.add_router("/sessions", sessions_router)
 api.add_router("/programmes", programmes_router)
+api.add_router("/surveys", surveys_router)
+api.add_router("/scales", scales_router)
 api.add_router("/events", events_router)
 
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("programmes/", include("widen.programmes.urls")),
     path("reporting/", include("widen.reporting.urls")),
     path("evaluation/", include("widen.evaluation.report_urls")),
+    path("evaluation/", include("widen.evaluation.urls")),
     path("events/", include("widen.events.urls")),
     path("events/", include("widen.events.checkin_urls")),
     path("api/v1/", (_api_patterns, _api_app_name, _api_namespace)),

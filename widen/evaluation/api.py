@@ -1,0 +1,303 @@
+"""Surveys, the question bank and responses in the API. The same selectors and rules as the
+pages: anyone in a partnership reads its surveys and scales; responses only for those who run
+the survey, never with the learner's name. A published scale's wording cannot be changed here
+either (409)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from pydantic import Field
+
+from widen.core.exceptions import NotFound
+from widen.evaluation.models import (
+    Question,
+    Scale,
+    ScaleLockedError,
+    Survey,
+    SurveyResponse,
+)
+from widen.evaluation.selectors import (
+    response_list,
+    response_rates,
+    scale_get,
+    scale_list,
+    survey_get,
+    survey_get_to_manage,
+    survey_list,
+)
+from widen.evaluation.services import ItemSpec, may_keep_bank, scale_draft_update
+from widen.organisations.api import api_actor
+
+surveys_router = Router(tags=["evaluation"])
+scales_router = Router(tags=["evaluation"])
+
+
+class OptionOut(Schema):
+    value: str
+    label: str
+
+
+class QuestionOut(Schema):
+    id: UUID
+    position: int
+    kind: str
+    text: str
+    required: bool
+    options: list[OptionOut]
+    min_value: Decimal | None
+    max_value: Decimal | None
+    scale_id: UUID | None
+
+
+class RateOut(Schema):
+    label: str
+    sent: int
+    answered: int
+
+
+class SurveyOut(Schema):
+    id: UUID
+    partnership_id: UUID
+    organisation_id: UUID
+    title: str
+    timing: str
+    status: str
+    activity_id: UUID | None
+    session_id: UUID | None
+    event_id: UUID | None
+    pre_survey_id: UUID | None
+    questions: list[QuestionOut]
+
+
+class SurveyDetailOut(SurveyOut):
+    links_sent: int
+    links_answered: int
+    rates_by_place: list[RateOut]
+    rates_by_school: list[RateOut]
+
+
+class ScoreOut(Schema):
+    scale_id: UUID
+    scale: str
+    score: float | None
+    items_answered: int
+    items_total: int
+
+
+class AnswerOut(Schema):
+    question_id: UUID
+    choices: list[str]
+    number: Decimal | None
+    text: str
+    published: bool
+
+
+class ResponseOut(Schema):
+    id: UUID
+    submitted_at: datetime
+    channel: str
+    timing: str
+    school_id: UUID | None
+    session_id: UUID | None
+    event_id: UUID | None
+    activity_id: UUID | None
+    publication_consent: bool
+    scores: list[ScoreOut]
+    answers: list[AnswerOut]
+
+
+class ItemOut(Schema):
+    position: int
+    code: str
+    text: str
+    reverse_scored: bool
+
+
+class ScaleOut(Schema):
+    id: UUID
+    partnership_id: UUID | None
+    key: str
+    name: str
+    version: int
+    status: str
+    source: str
+    scoring: str
+    response_options: list[dict[str, Any]]
+    items: list[ItemOut]
+
+
+class ItemIn(Schema):
+    text: str = Field(..., max_length=500)
+    reverse_scored: bool = False
+    code: str = Field("", max_length=20)
+
+
+class ScaleDraftIn(Schema):
+    name: str | None = Field(None, max_length=160)
+    scoring: str | None = None
+    items: list[ItemIn] = Field(..., max_length=200)
+
+
+class ConflictOut(Schema):
+    detail: str
+
+
+def _question_out(question: Question) -> dict[str, Any]:
+    return {
+        "id": question.pk,
+        "position": question.position,
+        "kind": question.kind,
+        "text": question.wording,
+        "required": question.required,
+        "options": [{"value": v, "label": label} for v, label in question.options()],
+        "min_value": question.min_value,
+        "max_value": question.max_value,
+        "scale_id": question.scale_id,
+    }
+
+
+def _survey_out(survey: Survey) -> dict[str, Any]:
+    return {
+        "id": survey.pk,
+        "partnership_id": survey.partnership_id,
+        "organisation_id": survey.organisation_id,
+        "title": survey.title,
+        "timing": survey.timing,
+        "status": survey.status,
+        "activity_id": survey.activity_id,
+        "session_id": survey.session_id,
+        "event_id": survey.event_id,
+        "pre_survey_id": survey.pre_survey_id,
+        "questions": [
+            _question_out(q) for q in survey.questions.select_related("scale", "scale_item")
+        ],
+    }
+
+
+@surveys_router.get("", response=list[SurveyOut], operation_id="survey_list")
+def survey_list_api(request: HttpRequest) -> Any:
+    surveys = survey_list(actor=api_actor(request)).prefetch_related(
+        "questions__scale", "questions__scale_item"
+    )
+    return [_survey_out(survey) for survey in surveys.order_by("-created_at")[:500]]
+
+
+@surveys_router.get("/{survey_id}", response=SurveyDetailOut, operation_id="survey_get")
+def survey_get_api(request: HttpRequest, survey_id: UUID) -> Any:
+    actor = api_actor(request)
+    survey = survey_get(actor=actor, survey_id=survey_id)
+    rates = response_rates(actor=actor, survey=survey)
+    return {
+        **_survey_out(survey),
+        "links_sent": rates.total.sent,
+        "links_answered": rates.total.answered,
+        "rates_by_place": [vars(row) for row in rates.by_place],
+        "rates_by_school": [vars(row) for row in rates.by_school],
+    }
+
+
+def _response_out(response: SurveyResponse) -> dict[str, Any]:
+    return {
+        "id": response.pk,
+        "submitted_at": response.submitted_at,
+        "channel": response.channel,
+        "timing": response.timing,
+        "school_id": response.school_id,
+        "session_id": response.session_id,
+        "event_id": response.event_id,
+        "activity_id": response.activity_id,
+        "publication_consent": response.publication_consent,
+        "scores": [
+            {
+                "scale_id": score.scale_id,
+                "scale": score.scale.name,
+                "score": score.score,
+                "items_answered": score.items_answered,
+                "items_total": score.items_total,
+            }
+            for score in response.scale_scores.all()
+        ],
+        "answers": [
+            {
+                "question_id": answer.question_id,
+                "choices": answer.value_choices,
+                "number": answer.value_number,
+                "text": answer.value_text,
+                "published": answer.published_at is not None,
+            }
+            for answer in response.answers.all()
+        ],
+    }
+
+
+@surveys_router.get(
+    "/{survey_id}/responses", response=list[ResponseOut], operation_id="survey_response_list"
+)
+def survey_response_list_api(request: HttpRequest, survey_id: UUID) -> Any:
+    actor = api_actor(request)
+    survey = survey_get_to_manage(actor=actor, survey_id=survey_id)
+    return [_response_out(r) for r in response_list(actor=actor, survey=survey)[:5000]]
+
+
+def _scale_out(scale: Scale) -> dict[str, Any]:
+    return {
+        "id": scale.pk,
+        "partnership_id": scale.partnership_id,
+        "key": scale.key,
+        "name": scale.name,
+        "version": scale.version,
+        "status": scale.status,
+        "source": scale.source,
+        "scoring": scale.scoring,
+        "response_options": scale.response_options,
+        "items": [
+            {
+                "position": item.position,
+                "code": item.code,
+                "text": item.text,
+                "reverse_scored": item.reverse_scored,
+            }
+            for item in scale.items.all()
+        ],
+    }
+
+
+@scales_router.get("", response=list[ScaleOut], operation_id="scale_list")
+def scale_list_api(request: HttpRequest) -> Any:
+    scales = scale_list(actor=api_actor(request)).prefetch_related("items")
+    return [_scale_out(scale) for scale in scales.order_by("name", "-version")]
+
+
+@scales_router.get("/{scale_id}", response=ScaleOut, operation_id="scale_get")
+def scale_get_api(request: HttpRequest, scale_id: UUID) -> Any:
+    return _scale_out(scale_get(actor=api_actor(request), scale_id=scale_id))
+
+
+@scales_router.patch(
+    "/{scale_id}", response={200: ScaleOut, 409: ConflictOut}, operation_id="scale_draft_update"
+)
+def scale_draft_update_api(request: HttpRequest, scale_id: UUID, body: ScaleDraftIn) -> Any:
+    """Change a draft scale's wording. A published scale answers 409: make a new version."""
+    actor = api_actor(request)
+    scale = scale_get(actor=actor, scale_id=scale_id)
+    if scale.partnership is None or not may_keep_bank(actor, scale.partnership):
+        raise NotFound
+    if scale.is_published:
+        return 409, {"detail": ScaleLockedError(scale.name).message}
+    try:
+        updated = scale_draft_update(
+            actor=actor,
+            scale=scale,
+            items=[ItemSpec(i.text, i.reverse_scored, i.code) for i in body.items],
+            name=body.name,
+            scoring=body.scoring,
+        )
+    except ScaleLockedError as error:
+        return 409, {"detail": error.message}
+    return _scale_out(updated)

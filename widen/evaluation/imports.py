@@ -1,0 +1,316 @@
+"""Importing scale items from a spreadsheet: how a partnership brings TASO's published Access
+and Success Questionnaire items (or its own) into its question bank. Widen does not ship
+TASO's wording.
+
+One row per item: `scale`, `position`, `text`, and optionally `code`, `reverse_scored`,
+`scoring`, `options` and `description`. Every row is checked first and each problem is reported
+by row and column; nothing is written unless the file is clean and the person confirms. A scale
+already in the bank with exactly the same wording is left as it is (importing the same file
+twice changes nothing); one whose wording differs gets a new version (the published one stays
+locked).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from widen.core.exceptions import ApplicationError, NotFound
+from widen.core.tabular import TableError, TableLimits, read_table
+from widen.evaluation.models import (
+    Scale,
+    ScaleImport,
+    ScaleImportStatus,
+    ScaleScoring,
+    ScaleSource,
+    ScaleStatus,
+    response_options_problem,
+)
+from widen.evaluation.services import (
+    ItemSpec,
+    agreement_options,
+    may_keep_bank,
+    scale_create,
+    scale_draft_update,
+    scale_new_version,
+    scale_publish,
+    scale_same_as,
+)
+from widen.organisations.models import Partnership
+
+MAX_BYTES = 2 * 1024 * 1024
+LIMITS = TableLimits(max_bytes=MAX_BYTES, max_rows=5_000, max_columns=20)
+REQUIRED = ("scale", "position", "text")
+OPTIONAL = ("code", "reverse_scored", "scoring", "options", "description")
+YES = {"yes", "y", "true", "1", "reverse", "reversed"}
+NO = {"no", "n", "false", "0", ""}
+
+
+@dataclass
+class PlannedScale:
+    name: str
+    key: str
+    items: dict[int, ItemSpec] = field(default_factory=dict)
+    scoring: str = ""
+    options: list[dict[str, Any]] | None = None
+    description: str = ""
+    first_row: int = 0
+    outcome: str = ""  # "new", "new version", "unchanged"
+
+
+@dataclass
+class Checked:
+    scales: list[PlannedScale]
+    problems: list[dict[str, Any]]
+    rows_total: int
+
+
+def _header(name: str) -> str:
+    return "_".join(name.strip().lower().replace("-", " ").split())
+
+
+def _parse_options(text: str) -> tuple[list[dict[str, Any]] | None, str]:
+    parts = [part.strip() for part in text.split("|") if part.strip()]
+    options = []
+    for part in parts:
+        value, separator, label = part.partition("=")
+        try:
+            whole = int(value.strip())
+        except ValueError:
+            return None, f"“{part[:30]}” should look like 1=Strongly disagree."
+        if not separator or not label.strip():
+            return None, f"“{part[:30]}” should look like 1=Strongly disagree."
+        options.append({"value": whole, "label": " ".join(label.split())})
+    problem = response_options_problem(options)
+    return (None, problem) if problem else (options, "")
+
+
+def scale_file_check(content: bytes, file_name: str, partnership: Partnership) -> Checked:
+    """Check every row of the file; nothing is written."""
+    problems: list[dict[str, Any]] = []
+
+    def problem(row: int, column: str, message: str) -> None:
+        problems.append({"row": row, "column": column, "message": message})
+
+    try:
+        table = read_table(content, file_name, limits=LIMITS)
+    except TableError as error:
+        return Checked([], [{"row": 0, "column": "", "message": error.message}], 0)
+    headers = [_header(name) for name in table.headers]
+    for column in REQUIRED:
+        if column not in headers:
+            problem(1, column, f"The file has no “{column}” column.")
+    for name, original in zip(headers, table.headers, strict=True):
+        if name and name not in REQUIRED + OPTIONAL:
+            problem(1, original[:40], "This is not a column we know; remove it or rename it.")
+    if len(set(headers)) != len(headers):
+        problem(1, "", "Two columns have the same name.")
+    if problems:
+        return Checked([], problems, len(table.rows))
+
+    planned: dict[str, PlannedScale] = {}
+    for row_number, cells in zip(table.row_numbers, table.rows, strict=True):
+        row = dict(zip(headers, cells, strict=True))
+        name = " ".join(row.get("scale", "").split())
+        text = " ".join(row.get("text", "").split())
+        if not name:
+            problem(row_number, "scale", "Give the scale's name.")
+            continue
+        if len(name) > 160:
+            problem(row_number, "scale", "Keep the scale's name under 160 characters.")
+            continue
+        scale = planned.setdefault(
+            name.casefold(),
+            PlannedScale(name=name, key=slugify(name)[:60] or "scale", first_row=row_number),
+        )
+        position_text = row.get("position", "").strip()
+        position = int(position_text) if position_text.isdigit() else 0
+        if not 1 <= position <= 200:
+            problem(row_number, "position", "Give the item's place as a whole number from 1.")
+        elif position in scale.items:
+            problem(row_number, "position", f"{name} has two items at place {position}.")
+        if not text:
+            problem(row_number, "text", "Give the item's wording.")
+        elif len(text) > 500:
+            problem(row_number, "text", "Keep the wording under 500 characters.")
+        reverse_text = row.get("reverse_scored", "").strip().lower()
+        if reverse_text not in YES | NO:
+            problem(row_number, "reverse_scored", "Write yes or no.")
+        scoring = row.get("scoring", "").strip().lower()
+        if scoring and scoring not in ScaleScoring.values:
+            problem(row_number, "scoring", "Write mean or sum.")
+        elif scoring and scale.scoring and scoring != scale.scoring:
+            problem(row_number, "scoring", f"{name} is scored by {scale.scoring} on another row.")
+        elif scoring:
+            scale.scoring = scoring
+        options_text = row.get("options", "").strip()
+        if options_text:
+            options, message = _parse_options(options_text)
+            if options is None:
+                problem(row_number, "options", message)
+            elif scale.options is not None and options != scale.options:
+                problem(row_number, "options", f"{name} has other options on another row.")
+            else:
+                scale.options = options
+        description = row.get("description", "").strip()
+        if description and not scale.description:
+            scale.description = description[:2000]
+        code = row.get("code", "").strip()
+        if len(code) > 20:
+            problem(row_number, "code", "Keep the code under 20 characters.")
+        if 1 <= position <= 200 and text and position not in scale.items:
+            scale.items[position] = ItemSpec(
+                text=text[:500], reverse_scored=reverse_text in YES, code=code[:20]
+            )
+    if not table.rows:
+        problem(0, "", "The file has no rows of items.")
+    for scale in planned.values():
+        if scale.items:
+            positions = sorted(scale.items)
+            if positions != list(range(1, len(positions) + 1)):
+                problem(
+                    scale.first_row,
+                    "position",
+                    f"{scale.name}'s places should run 1, 2, 3… without gaps "
+                    f"(the file has {', '.join(str(p) for p in positions[:10])}).",
+                )
+        scale.outcome = _outcome(scale, partnership)
+    return Checked(list(planned.values()), problems, len(table.rows))
+
+
+def _ordered_items(scale: PlannedScale) -> list[ItemSpec]:
+    return [scale.items[position] for position in sorted(scale.items)]
+
+
+def _latest(partnership: Partnership, key: str) -> Scale | None:
+    return Scale.objects.filter(partnership=partnership, key=key).order_by("-version").first()
+
+
+def _outcome(scale: PlannedScale, partnership: Partnership) -> str:
+    latest = _latest(partnership, scale.key)
+    if latest is None:
+        return "new"
+    if scale_same_as(
+        latest,
+        name=scale.name,
+        items=_ordered_items(scale),
+        response_options=scale.options or agreement_options(),
+        scoring=scale.scoring or ScaleScoring.MEAN,
+    ):
+        return "unchanged" if latest.status == ScaleStatus.PUBLISHED else "publish"
+    return "new version"
+
+
+def scale_import_start(
+    *,
+    actor: Any,
+    partnership: Partnership,
+    file_name: str,
+    content: bytes,
+    source: str = ScaleSource.TASO_ASQ,
+) -> ScaleImport:
+    """Keep the uploaded file and its check, for the person to confirm."""
+    if not may_keep_bank(actor, partnership):
+        raise NotFound
+    if source not in (ScaleSource.TASO_ASQ, ScaleSource.PARTNERSHIP):
+        raise ApplicationError("Choose where the items come from.", field="source")
+    checked = scale_file_check(content, file_name, partnership)
+    upload = ScaleImport.objects.create(
+        partnership=partnership,
+        uploaded_by=actor,
+        file_name=file_name[:255],
+        file_format=file_name.rsplit(".", 1)[-1].lower()[:10] if "." in file_name else "",
+        file_sha256=hashlib.sha256(content).hexdigest(),
+        file_size=len(content),
+        file_content=content if len(content) <= MAX_BYTES else None,
+        source=source,
+        rows_total=checked.rows_total,
+        problems=checked.problems,
+    )
+    return upload
+
+
+def scale_import_plan(upload: ScaleImport) -> Checked:
+    content = bytes(upload.file_content or b"")
+    return scale_file_check(content, upload.file_name, upload.partnership)
+
+
+@transaction.atomic
+def scale_import_commit(*, actor: Any, upload: ScaleImport) -> ScaleImport:
+    """Write the checked file's scales, published (their wording locked), all or nothing."""
+    upload = ScaleImport.objects.select_for_update().get(pk=upload.pk)
+    if upload.uploaded_by_id != getattr(actor, "pk", None):
+        raise NotFound
+    if not may_keep_bank(actor, upload.partnership):
+        raise NotFound
+    if upload.status != ScaleImportStatus.CHECKED:
+        raise ApplicationError("This file has been imported already.")
+    checked = scale_import_plan(upload)
+    if checked.problems:
+        raise ApplicationError(
+            "The file has problems; correct them and upload it again. Nothing was imported."
+        )
+    created = items = 0
+    for planned in checked.scales:
+        ordered = _ordered_items(planned)
+        options = planned.options or agreement_options()
+        scoring = planned.scoring or ScaleScoring.MEAN
+        latest = _latest(upload.partnership, planned.key)
+        if planned.outcome == "unchanged":
+            continue
+        if latest is None:
+            scale_create(
+                actor=actor,
+                partnership=upload.partnership,
+                name=planned.name,
+                key=planned.key,
+                items=ordered,
+                response_options=options,
+                scoring=scoring,
+                description=planned.description,
+                source=upload.source,
+                publish=True,
+            )
+        elif planned.outcome == "publish" or latest.status != ScaleStatus.PUBLISHED:
+            scale_draft_update(
+                actor=actor,
+                scale=latest,
+                items=ordered,
+                name=planned.name,
+                response_options=options,
+                scoring=scoring,
+            )
+            scale_publish(actor=actor, scale=latest)
+        else:
+            scale_new_version(
+                actor=actor,
+                scale=latest,
+                items=ordered,
+                name=planned.name,
+                response_options=options,
+                scoring=scoring,
+                publish=True,
+            )
+        created += 1
+        items += len(ordered)
+    upload.status = ScaleImportStatus.COMMITTED
+    upload.committed_at = timezone.now()
+    upload.scales_created = created
+    upload.items_created = items
+    upload.file_content = None
+    upload.save(
+        update_fields=[
+            "status",
+            "committed_at",
+            "scales_created",
+            "items_created",
+            "file_content",
+            "updated_at",
+        ]
+    )
+    return upload
