@@ -78,7 +78,11 @@ def agenda_choose(*, booking: Booking, talk_ids: Iterable[UUID | str]) -> list[T
         if len(wanted) > AGENDA_MAX:
             raise ApplicationError("Choose fewer talks.", field="talks")
     with transaction.atomic():
-        locked = Booking.objects.select_for_update().select_related("event").get(pk=booking.pk)
+        locked = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("event")
+            .get(pk=booking.pk)
+        )
         if locked.status == BookingStatus.CANCELLED:
             raise ApplicationError(
                 "This booking is cancelled, so its agenda cannot be changed.", field="talks"

@@ -233,7 +233,7 @@ def booking_check_in(
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            Booking.objects.select_for_update()
+            Booking.objects.select_for_update(of=("self",))
             .select_related("event__activity", "event__organiser", "learner")
             .get(pk=booking.pk)
         )
@@ -266,7 +266,7 @@ def booking_check_in_undo(*, actor: Any, booking: Booking) -> CheckInOutcome:
     """Undo a check-in made by mistake; the learner's attendance is un-marked the same way."""
     with transaction.atomic():
         locked = (
-            Booking.objects.select_for_update()
+            Booking.objects.select_for_update(of=("self",))
             .select_related("event__activity", "event__organiser", "learner")
             .get(pk=booking.pk)
         )
