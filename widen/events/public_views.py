@@ -68,7 +68,7 @@ def public_event_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _event_page(request: HttpRequest, event: Event, *, form_action: str) -> HttpResponse:
-    form = BookingForm(request.POST or None)
+    form = BookingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if _limited(request, "events.booking", BOOKING_RATE):
             return rate_limited(request, "bookings")
@@ -160,7 +160,9 @@ def booking_view(request: HttpRequest, token: str) -> HttpResponse:
         "care_experienced": "yes" if booking.care_experienced else "no",
         "disabled": "yes" if booking.disabled else "no",
     }
-    form = BookingForm(request.POST or None, initial=initial, changing=True)
+    form = BookingForm(
+        request.POST if request.method == "POST" else None, initial=initial, changing=True
+    )
     if request.method == "POST" and changeable:
         if _limited(request, "events.booking_change", CHANGE_RATE):
             return rate_limited(request, "changes")
@@ -212,7 +214,7 @@ def booking_cancel_view(request: HttpRequest, token: str) -> HttpResponse:
     if booking.status == BookingStatus.CANCELLED:
         messages.info(request, "This booking is already cancelled.")
         return redirect(back)
-    form = CancelForm(request.POST or None)
+    form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if _limited(request, "events.booking_change", CHANGE_RATE):
             return rate_limited(request, "changes")

@@ -133,7 +133,9 @@ def event_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> Ht
     if not organisers.exists():
         raise Http404
     form = EventForm(
-        request.POST or None, organisers=organisers, activities=_activities(partnership)
+        request.POST if request.method == "POST" else None,
+        organisers=organisers,
+        activities=_activities(partnership),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -189,7 +191,7 @@ def event_edit_view(request: AuthenticatedRequest, event_id: UUID) -> HttpRespon
         activity=event.activity_id,
     )
     form = EventForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial=initial,
         organisers=Organisation.objects.filter(pk=event.organiser_id),
         activities=_activities(event.partnership),
@@ -407,7 +409,7 @@ def event_group_booking_view(request: AuthenticatedRequest, event_id: UUID) -> H
     ).order_by("name")
     searches = [(str(s.pk), s.name) for s in saved_search_list(actor=request.user)]
     form = GroupBookingForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         schools=schools,
         searches=searches,
         initial={"contact_email": request.user.email, "source": "school"},
