@@ -15,6 +15,7 @@ from conftest import signed_in_client
 from tests.events.test_checkin import book, make_activity, make_event
 from widen.accounts.models import Role
 from widen.activities.models import Attendance, AttendanceStatus
+from widen.events import checkin_views
 from widen.events.checkin import checkin_code
 from widen.events.models import AttendeeType, Booking
 from widen.events.services import BookingDetails, booking_create
@@ -162,3 +163,31 @@ def test_a_booking_of_another_event_is_not_reached_through_this_one(world: World
     )
     assert response.status_code == 404
     assert Booking.objects.get(pk=booking.pk).checked_in_at is None
+
+
+def test_public_and_link_pages_are_rate_limited_per_connection(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(checkin_views, "FEED_RATE", "3/m")
+    event = make_event(world)
+    made = booking_create(
+        event=event,
+        details=BookingDetails(
+            name="Asha Patel", email="asha@example.org", attendee_type=AttendeeType.PARENT_CARER
+        ),
+    )
+    feed = reverse("checkin:partnership_feed", kwargs={"partnership_id": world.north.pk})
+    calendar = reverse("checkin:event_calendar", kwargs={"event_id": event.pk})
+    client = Client()
+    assert [client.get(feed).status_code for _ in range(2)] == [200, 200]
+    assert client.get(calendar).status_code == 200  # the third calendar request
+    refused = client.get(calendar)
+    assert refused.status_code == 429
+    assert "Too many requests from this connection" in refused.content.decode()
+    other = Client(REMOTE_ADDR="192.0.2.7")
+    assert other.get(calendar).status_code == 200  # another connection is not held back
+
+    agenda = reverse("checkin:agenda", kwargs={"token": made.token})
+    statuses = [client.post(agenda, {}).status_code for _ in range(31)]
+    assert statuses[:30] == [302] * 30
+    assert statuses[30] == 429

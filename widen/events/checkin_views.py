@@ -19,7 +19,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
+from django_ratelimit import ALL
+from django_ratelimit.core import is_ratelimited
 
 from widen.accounts.requests import AuthenticatedRequest
 from widen.core.exceptions import ApplicationError, NotFound
@@ -46,7 +47,7 @@ from widen.events.checkin import (
 from widen.events.models import Booking, BookingStatus, Event, EventKind
 from widen.events.services import booking_for_link
 
-# One-time links are 256-bit: the limits are against floods, not guessing.
+# Per connection (IP address). One-time links are 256-bit: the limits are against floods.
 LINK_RATE = "120/m"
 LINK_WRITE_RATE = "30/m"
 FEED_RATE = "240/m"
@@ -54,6 +55,13 @@ SEARCH_MAX = 100
 
 
 # Helpers ---------------------------------------------------------------------------------------
+
+
+def _over_limit(request: HttpRequest, group: str, rate: str) -> HttpResponse | None:
+    """A 429 page when this connection has made too many of these requests, else None."""
+    if is_ratelimited(request, group=group, key="ip", rate=rate, method=ALL, increment=True):
+        return render(request, "events/checkin_rate_limited.html", status=429)
+    return None
 
 
 def _organised_event(request: HttpRequest, event_id: UUID) -> Event:
@@ -227,8 +235,9 @@ def _certificate_or_refusal(request: HttpRequest, booking: Booking, *, status: i
 
 @login_not_required
 @require_GET
-@ratelimit(key="ip", rate=FEED_RATE, block=True)
 def event_calendar_view(request: HttpRequest, event_id: UUID) -> HttpResponse:
+    if limited := _over_limit(request, "event_day.calendar", FEED_RATE):
+        return limited
     try:
         event = public_calendar_event(event_id)
     except NotFound as error:
@@ -241,8 +250,9 @@ def event_calendar_view(request: HttpRequest, event_id: UUID) -> HttpResponse:
 
 @login_not_required
 @require_GET
-@ratelimit(key="ip", rate=FEED_RATE, block=True)
 def partnership_feed_view(request: HttpRequest, partnership_id: UUID) -> HttpResponse:
+    if limited := _over_limit(request, "event_day.calendar", FEED_RATE):
+        return limited
     try:
         partnership, events = partnership_feed_events(partnership_id)
     except NotFound as error:
@@ -259,8 +269,9 @@ def partnership_feed_view(request: HttpRequest, partnership_id: UUID) -> HttpRes
 
 @login_not_required
 @require_GET
-@ratelimit(key="ip", rate=FEED_RATE, block=True)
 def programme_view(request: HttpRequest, event_id: UUID) -> HttpResponse:
+    if limited := _over_limit(request, "event_day.programme", FEED_RATE):
+        return limited
     try:
         event = public_calendar_event(event_id)
     except NotFound as error:
@@ -277,8 +288,9 @@ def programme_view(request: HttpRequest, event_id: UUID) -> HttpResponse:
 
 @login_not_required
 @require_GET
-@ratelimit(key="ip", rate=LINK_RATE, block=True)
 def booking_calendar_view(request: HttpRequest, token: str) -> HttpResponse:
+    if limited := _over_limit(request, "event_day.booking_link", LINK_RATE):
+        return limited
     booking = _booking_by_link(token)
     agenda = request.build_absolute_uri(reverse("checkin:agenda", kwargs={"token": token}))
     return _calendar_response(
@@ -288,24 +300,27 @@ def booking_calendar_view(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_not_required
 @require_GET
-@ratelimit(key="ip", rate=LINK_RATE, block=True)
 def booking_certificate_view(request: HttpRequest, token: str) -> HttpResponse:
+    if limited := _over_limit(request, "event_day.booking_link", LINK_RATE):
+        return limited
     booking = _booking_by_link(token)
     return _certificate_or_refusal(request, booking, status=409)
 
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=LINK_RATE, method="GET", block=True)
-@ratelimit(key="ip", rate=LINK_WRITE_RATE, method="POST", block=True)
 def agenda_view(request: HttpRequest, token: str) -> HttpResponse:
     """The holder's page for the day: their agenda (with the clash check), their check-in QR
     code, their calendar file and, at a CPD event, their certificate."""
+    if limited := _over_limit(request, "event_day.booking_link", LINK_RATE):
+        return limited
     booking = _booking_by_link(token)
     event = booking.event
     error = ""
     chosen = {str(pk) for pk in booking.agenda.values_list("pk", flat=True)}
     if request.method == "POST":
+        if limited := _over_limit(request, "event_day.agenda_save", LINK_WRITE_RATE):
+            return limited
         wanted = [str(value) for value in request.POST.getlist("talk")][:500]
         try:
             agenda_choose(booking=booking, talk_ids=wanted)
