@@ -191,3 +191,24 @@ def test_public_and_link_pages_are_rate_limited_per_connection(
     statuses = [client.post(agenda, {}).status_code for _ in range(31)]
     assert statuses[:30] == [302] * 30
     assert statuses[30] == 429
+
+
+def test_the_booking_page_shows_the_check_in_qr_code_and_later_the_certificate(
+    world: World,
+) -> None:
+    event = make_event(world, kind="cpd")
+    made = booking_create(
+        event=event,
+        details=BookingDetails(
+            name="Tom Teacher", email="tom@example.org", attendee_type=AttendeeType.TEACHER
+        ),
+    )
+    page = Client().get(f"/events/booking/{made.token}/").content.decode()
+    assert "Your check-in code" in page
+    assert 'aria-label="QR code for checking in Tom Teacher"' in page
+    assert "certificate.pdf" not in page
+    organiser(world).post(
+        reverse("checkin:check_in", kwargs={"event_id": event.pk, "booking_id": made.booking.pk})
+    )
+    page = Client().get(f"/events/booking/{made.token}/").content.decode()
+    assert reverse("checkin:certificate", kwargs={"token": made.token}) in page
