@@ -212,3 +212,15 @@ def test_the_booking_page_shows_the_check_in_qr_code_and_later_the_certificate(
     )
     page = Client().get(f"/events/booking/{made.token}/").content.decode()
     assert reverse("checkin:certificate", kwargs={"token": made.token}) in page
+
+
+def test_the_event_page_offers_check_in_to_its_organisers_only(world: World) -> None:
+    own = make_event(world)
+    partners = make_event(world, organiser=world.beta, title="Beta's event")
+    link = reverse("checkin:list", kwargs={"event_id": own.pk})
+    page = organiser(world).get(reverse("events:detail", kwargs={"event_id": own.pk}))
+    assert f'href="{link}">Check people in</a>' in page.content.decode()
+    # Alpha's officer sees Beta's event as a partner, but does not check its people in.
+    other = organiser(world).get(reverse("events:detail", kwargs={"event_id": partners.pk}))
+    assert other.status_code == 200
+    assert "Check people in" not in other.content.decode()

@@ -1,4 +1,5 @@
-"""`{% checkin_qr booking %}`: the booking's check-in QR code, for the holder's booking page.
+"""`{% checkin_qr booking %}`: the booking's check-in QR code, for the holder's booking page;
+`{% checkin_allowed event as can_check_in %}`: whether to offer the organisers' check-in page.
 
 The code opens the organisers' check-in page for this booking; it carries a check-in code, never
 the one-time link's token. Nothing is shown for a booking without a place or an event that has
@@ -12,8 +13,9 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from widen.events.checkin import may_organise
 from widen.events.checkin_views import checkin_qr_svg
-from widen.events.models import Booking, BookingStatus
+from widen.events.models import Booking, BookingStatus, Event
 
 register = template.Library()
 
@@ -25,3 +27,10 @@ def checkin_qr(context: dict[str, Any], booking: Booking) -> dict[str, Any]:
         "qr_svg": checkin_qr_svg(context["request"], booking) if showing else "",
         "booking_name": booking.name,
     }
+
+
+@register.simple_tag(takes_context=True)
+def checkin_allowed(context: dict[str, Any], event: Event) -> bool:
+    """`{% checkin_allowed event as can_check_in %}`: whether the person may check people in."""
+    request = context.get("request")
+    return may_organise(getattr(request, "user", None), event)
