@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from widen.core.exceptions import NotFound
@@ -289,7 +289,7 @@ def scale_draft_update_api(request: HttpRequest, scale_id: UUID, body: ScaleDraf
     if scale.partnership is None or not may_keep_bank(actor, scale.partnership):
         raise NotFound
     if scale.is_published:
-        return 409, {"detail": ScaleLockedError(scale.name).message}
+        return Status(409, {"detail": ScaleLockedError(scale.name).message})
     try:
         updated = scale_draft_update(
             actor=actor,
@@ -299,5 +299,5 @@ def scale_draft_update_api(request: HttpRequest, scale_id: UUID, body: ScaleDraf
             scoring=body.scoring,
         )
     except ScaleLockedError as error:
-        return 409, {"detail": error.message}
+        return Status(409, {"detail": error.message})
     return _scale_out(updated)

@@ -60,6 +60,7 @@ class PlannedScale:
     options: list[dict[str, Any]] | None = None
     description: str = ""
     first_row: int = 0
+    positions_seen: set[int] = field(default_factory=set)
     outcome: str = ""  # "new", "new version", "unchanged"
 
 
@@ -132,8 +133,10 @@ def scale_file_check(content: bytes, file_name: str, partnership: Partnership) -
         position = int(position_text) if position_text.isdigit() else 0
         if not 1 <= position <= 200:
             problem(row_number, "position", "Give the item's place as a whole number from 1.")
-        elif position in scale.items:
+        elif position in scale.positions_seen:
             problem(row_number, "position", f"{name} has two items at place {position}.")
+        first_at_position = position not in scale.positions_seen
+        scale.positions_seen.add(position)
         if not text:
             problem(row_number, "text", "Give the item's wording.")
         elif len(text) > 500:
@@ -163,7 +166,7 @@ def scale_file_check(content: bytes, file_name: str, partnership: Partnership) -
         code = row.get("code", "").strip()
         if len(code) > 20:
             problem(row_number, "code", "Keep the code under 20 characters.")
-        if 1 <= position <= 200 and text and position not in scale.items:
+        if 1 <= position <= 200 and text and first_at_position:
             scale.items[position] = ItemSpec(
                 text=text[:500], reverse_scored=reverse_text in YES, code=code[:20]
             )

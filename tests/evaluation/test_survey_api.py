@@ -1,0 +1,93 @@
+"""The surveys, responses and scales API: the same rules as the pages; responses only for those
+who run the survey and without learners' identities; published scales refuse changes (409)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from tests.evaluation.support import (
+    activity_with_register,
+    answers_for,
+    belonging_scale,
+    officer,
+    open_survey,
+)
+from widen.accounts.models import Role
+from widen.evaluation.services import invitations_send_for_session, response_submit
+from widen.testing.world import World
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(world: World, role: str, path: str) -> object:
+    return Client().get(f"/api/v1{path}", headers={"Authorization": f"Bearer {world.tokens[role]}"})
+
+
+def _patch(world: World, role: str, path: str, body: dict[str, object]) -> object:
+    return Client().patch(
+        f"/api/v1{path}",
+        json.dumps(body),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {world.tokens[role]}"},
+    )
+
+
+def test_surveys_and_their_response_rates(world: World) -> None:
+    session = activity_with_register(world)
+    survey = open_survey(world, session=session)
+    links = invitations_send_for_session(actor=officer(world), survey=survey, session=session)
+    response_submit(survey=survey, raw_answers=answers_for(survey), invitation=links[0].invitation)
+    listed = _get(world, Role.READ_ONLY, "/surveys").json()  # type: ignore[attr-defined]
+    assert [item["id"] for item in listed] == [str(survey.pk)]
+    detail = _get(world, Role.READ_ONLY, f"/surveys/{survey.pk}").json()  # type: ignore[attr-defined]
+    assert (detail["links_sent"], detail["links_answered"]) == (2, 1)
+    assert detail["rates_by_school"] == [{"label": "Sixth Form School", "sent": 2, "answered": 1}]
+    kinds = [question["kind"] for question in detail["questions"]]
+    assert kinds.count("scale_item") == 3
+    scale_question = detail["questions"][-1]
+    assert scale_question["text"] == "I would feel out of place at university."
+    assert [o["label"] for o in scale_question["options"]][0] == "Strongly disagree"
+
+
+def test_responses_are_for_those_who_run_the_survey_and_carry_no_identity(world: World) -> None:
+    session = activity_with_register(world)
+    survey = open_survey(world, session=session)
+    links = invitations_send_for_session(actor=officer(world), survey=survey, session=session)
+    response_submit(survey=survey, raw_answers=answers_for(survey), invitation=links[0].invitation)
+    for role in (Role.READ_ONLY, Role.SCHOOL_STAFF):
+        assert _get(world, role, f"/surveys/{survey.pk}/responses").status_code == 404  # type: ignore[attr-defined]
+    answered = _get(world, Role.EVALUATOR, f"/surveys/{survey.pk}/responses")
+    rows = answered.json()  # type: ignore[attr-defined]
+    assert len(rows) == 1
+    assert rows[0]["scores"][0]["score"] == pytest.approx((4 + 5 + 4) / 3)
+    text = json.dumps(rows)
+    for learner in (world.learner_alpha, world.learner_school):
+        assert learner.last_name not in text
+        assert str(learner.pk) not in text
+
+
+def test_a_published_scale_cannot_be_changed_through_the_api(world: World) -> None:
+    published = belonging_scale(world)
+    before = list(published.items.values_list("text", flat=True))
+    refused = _patch(
+        world, Role.OUTREACH_OFFICER, f"/scales/{published.pk}", {"items": [{"text": "New"}]}
+    )
+    assert refused.status_code == 409  # type: ignore[attr-defined]
+    assert "new version" in refused.json()["detail"]  # type: ignore[attr-defined]
+    assert list(published.items.values_list("text", flat=True)) == before
+    draft = belonging_scale(world, publish=False)
+    changed = _patch(
+        world,
+        Role.OUTREACH_OFFICER,
+        f"/scales/{draft.pk}",
+        {"items": [{"text": "I belong here.", "reverse_scored": False}]},
+    )
+    assert changed.status_code == 200  # type: ignore[attr-defined]
+    assert [i["text"] for i in changed.json()["items"]] == ["I belong here."]  # type: ignore[attr-defined]
+    assert (
+        _patch(world, Role.READ_ONLY, f"/scales/{draft.pk}", {"items": [{"text": "x"}]}).status_code
+        == 404
+    )  # type: ignore[attr-defined]
