@@ -312,7 +312,12 @@ class AuditedModel(models.Model):
         ]
 
     def _audit_snapshot(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.audit_field_names()}
+        # Fields not loaded (a cascading delete reads only the keys) are left out: reading one
+        # would load the row again, and that load would snapshot it again, without end.
+        deferred = self.get_deferred_fields()
+        return {
+            name: getattr(self, name) for name in self.audit_field_names() if name not in deferred
+        }
 
     def remember_audit_state(self) -> None:
         self._audit_loaded = self._audit_snapshot()
