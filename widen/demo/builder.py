@@ -42,6 +42,8 @@ from widen.activities.services import (
 from widen.core import request_context
 from widen.core.academic_years import AcademicYear, age_on
 from widen.core.identifiers import uln_check_digit
+from widen.demo.events import demo_events_create
+from widen.events.models import Booking, Event
 from widen.learners.models import (
     ConsentGivenBy,
     ConsentRecord,
@@ -340,6 +342,10 @@ def demo_build(
         area_profiles_compute()
         own_rule_set = _create_rule_sets()
         _create_activities_and_programme(own_rule_set, seed=seed)
+        demo_events_create(
+            partnership=Partnership.objects.get(name=PARTNERSHIP_NAME),
+            organiser=Organisation.objects.get(name=QMUL),
+        )
         return DemoResult(
             built=True, counts=demo_counts(), logins=demo_logins(), open_data=open_data
         )
@@ -496,6 +502,9 @@ def demo_delete() -> None:
         for model in (ParentCarer, ConsentRecord, Attendance, Enrolment):
             model.objects.filter(learner__in=learners).select_related("learner").delete()
         if partnership is not None:
+            # Bookings first, through their own (audited) delete, then the events.
+            Booking.objects.filter(event__partnership=partnership).delete()
+            Event.objects.filter(partnership=partnership).delete()
             Activity.objects.filter(partnership=partnership).delete()
             Programme.objects.filter(partnership=partnership).delete()
         learners.delete()
