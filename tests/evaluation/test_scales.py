@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
+from conftest import signed_in_client
 from tests.evaluation.support import BELONGING_ITEMS, belonging_scale
 from widen.core.exceptions import ApplicationError
 from widen.evaluation.models import Scale, ScaleItem, ScaleLockedError, ScaleScoring
@@ -135,3 +137,29 @@ def test_scoring_a_sum_needs_every_item(world: World) -> None:
     # Options 0-3: the reverse of 1 is 0 + 3 - 1 = 2.
     assert scale.score({one.pk: 3, two.pk: 0, three.pk: 1}) == 5
     assert scale.score({one.pk: 3, two.pk: 0}) is None
+
+
+def test_the_admin_shows_a_published_scale_read_only_and_refuses_changes(world: World) -> None:
+    admin_user = world.users["staff"]
+    admin_user.is_superuser = True
+    admin_user.save()
+    client = signed_in_client(admin_user)
+    scale = belonging_scale(world)
+    url = reverse("admin:evaluation_scale_change", args=[scale.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'name="name"' not in body
+    assert 'name="items-0-text"' not in body
+    assert "I would feel out of place at university." in body
+    client.post(url, {"name": "Renamed", "description": "Better words", "items-TOTAL_FORMS": "0"})
+    scale.refresh_from_db()
+    assert scale.name == "Sense of belonging"
+    assert [item.text for item in scale.items.all()] == [item.text for item in BELONGING_ITEMS]
+    assert client.post(reverse("admin:evaluation_scale_delete", args=[scale.pk])).status_code == 403
+    assert Scale.objects.filter(pk=scale.pk).exists()
+    draft = belonging_scale(world, publish=False)
+    assert (
+        'name="name"'
+        in client.get(reverse("admin:evaluation_scale_change", args=[draft.pk])).content.decode()
+    )
