@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import signed_in_client
@@ -224,3 +227,21 @@ def test_the_event_page_offers_check_in_to_its_organisers_only(world: World) -> 
     other = organiser(world).get(reverse("events:detail", kwargs={"event_id": partners.pk}))
     assert other.status_code == 200
     assert "Check people in" not in other.content.decode()
+
+
+def test_the_list_reads_the_same_number_of_times_for_few_or_many_bookings(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    event = make_event(world, capacity=None)
+    client = organiser(world)
+    url = reverse("checkin:list", kwargs={"event_id": event.pk})
+    for number in range(3):
+        book(event, f"Person Number{number}")
+    client.get(url)  # the session and the person are loaded once per request either way
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for number in range(3, 40):
+        book(event, f"Person Number{number}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url)
+    assert page.content.decode().count("Check in</button>") == 40
