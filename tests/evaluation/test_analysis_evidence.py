@@ -137,3 +137,23 @@ def test_a_comparison_group_still_unlike_the_participants_is_not_type_3() -> Non
     )
     assert result.type == 2
     assert any("still differs from the participants" in reason for reason in result.reasons)
+
+
+def test_others_who_answered_but_match_no_participant_are_named_as_the_reason() -> None:
+    learners = pl.DataFrame(
+        {
+            "learner_id": ["p1", "p2", "c1", "c2"],
+            "treated": [True, True, False, False],
+            "school": ["Hackney Academy", "Hackney Academy", "Newham College", "Newham College"],
+        }
+    )
+    matching = match_exact(learners, ["school"])
+    assert matching.matched == 0
+    result = standard_of_evidence(
+        theory_of_change=True, paired=paired_change(_paired(10)), matching=matching
+    )
+    assert result.type == 2
+    assert (
+        "learners who did not take part answered too, but no participants could be matched "
+        "with them on school" in result.reasons
+    )

@@ -69,7 +69,7 @@ def test_paired_change_is_shown_with_figures_worked_out_by_hand(world: World) ->
     sd = math.sqrt(0.4)
     se = sd / math.sqrt(6)
     row = re.search(
-        r"Confidence about university" + r" (\S+)" * 8 + r" (.+?) to (\S+)",
+        r"interval of the change Confidence about university" + r" (\S+)" * 8 + r" (.+?) to (\S+)",
         page,
     )
     assert row is not None, page

@@ -82,7 +82,13 @@ def standard_of_evidence(
     else:
         reasons.append("no learners have answered both before and after yet")
 
-    if did is not None and matching is not None:
+    if matching is not None and matching.matched < SMALL_COUNT:
+        matched = "no" if matching.matched == 0 else f"fewer than {SMALL_COUNT}"
+        reasons.append(
+            f"learners who did not take part answered too, but {matched} participants could be "
+            f"matched with them on {_characteristics(matching.characteristics)}"
+        )
+    elif did is not None and matching is not None:
         unbalanced = [row for row in matching.balance if not row.balanced]
         too_few = min(did.participants, did.others) < SMALL_COUNT
         if too_few:
@@ -94,7 +100,8 @@ def standard_of_evidence(
             worst = max(unbalanced, key=lambda row: abs(row.smd_after or float("inf")))
             reasons.append(
                 f"a comparison group was surveyed before and after, but it still differs from "
-                f"the participants on {worst.characteristic} (standardised difference "
+                f"the participants on {worst.characteristic.split(': ')[0].replace('_', ' ')} "
+                "(standardised difference "
                 f"{'not defined' if worst.smd_after is None else f'{worst.smd_after:.2f}'}, "
                 f"above {BALANCED_SMD}), so it does not yet show what caused the change"
             )

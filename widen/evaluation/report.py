@@ -452,7 +452,7 @@ def _chart(results: list[ScaleResult]) -> BarChart:
             ("after", result.paired.mean_after),
         ):
             value = mean if result.shown else None
-            items.append((f"{result.scale_name}: {phase}", value, cells[phase]))
+            items.append((f"{phase.capitalize()}: {result.scale_name}", value, cells[phase]))
     return bar_chart(
         "chart-scales",
         "Mean score before and after, by scale (learners who answered both)",
@@ -510,7 +510,12 @@ def evaluation_report(subject: Subject, *, method: str = "exact") -> EvaluationR
         did: DifferenceInDifferences | None = None
         did_note = ""
         matching_used = comparison.matching if comparison else None
-        if matching_used is not None and matched_ids:
+        if matching_used is not None and matching_used.matched < SMALL_COUNT:
+            did_note = (
+                f"Fewer than {SMALL_COUNT} participants could be matched with learners who did "
+                "not take part."
+            )
+        elif matching_used is not None and matched_ids:
             panel = _first_before_last_after(
                 scale_frame.filter(pl.col("learner_id").is_in(sorted(matched_ids)))
             ).with_columns(pl.col("learner_id").is_in(sorted(treated_ids)).alias("treated"))

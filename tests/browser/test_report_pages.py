@@ -1,0 +1,117 @@
+"""The evaluation report and theory of change pages in Chromium: axe-clean, and usable with the
+keyboard alone."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.support import REPOSITORY, Browse, Site
+from tests.browser.test_accessibility import assert_accessible
+from tests.browser.test_keyboard import choose, control, field, focused, skip_to_main, tab_to
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+WRITER = "outreach"  # the demo's QMUL outreach officer writes theories of change
+_activities: dict[str, dict[str, Any]] = {}
+
+
+def evaluated_activity(site: Site) -> dict[str, Any]:
+    """An activity with answers before and after and a comparison group (once per server)."""
+    if site.base_url not in _activities:
+        completed = subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "tests.browser.report_setup", site.people[WRITER].username],
+            cwd=REPOSITORY,
+            env=site.environment,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert completed.returncode == 0, f"report_setup failed:\n{completed.stderr[-3000:]}"
+        _activities[site.base_url] = json.loads(completed.stdout)
+    return _activities[site.base_url]
+
+
+def _report(page: Page, activity: dict[str, Any], query: str = "") -> Page:
+    response = page.goto(f"/evaluation/activities/{activity['activity_id']}/report/{query}")
+    assert response is not None
+    assert response.status == 200
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Evaluation report: {activity['name']}"
+    )
+    return page
+
+
+def test_the_report_and_theory_of_change_pages_have_no_serious_accessibility_problems(
+    browse: Browse,
+) -> None:
+    activity = evaluated_activity(browse.site)
+    page = _report(browse.as_person("evaluator"), activity)
+    expect(page.get_by_role("img", name=re.compile("^Mean score before and after"))).to_be_visible()
+    expect(page.get_by_role("table", name="Change on each scale")).to_be_visible()
+    expect(page.get_by_role("table", name="Difference-in-differences")).to_be_visible()
+    expect(page.get_by_text("It really helped me understand uni life more.")).to_be_visible()
+    assert_accessible(page, "evaluation report")
+    _report(page, activity, "?matching=propensity")
+    assert_accessible(page, "evaluation report, propensity score matching")
+
+    writer = browse.as_person(WRITER)
+    writer.goto(f"/evaluation/activities/{activity['activity_id']}/theory-of-change/")
+    expect(writer.get_by_role("heading", level=1)).to_have_text(
+        f"Theory of change: {activity['name']}"
+    )
+    assert_accessible(writer, "theory of change")
+    writer.get_by_role("button", name="Save the theory of change").click()
+    expect(writer.get_by_role("alert")).to_contain_text("There is a problem")
+    assert_accessible(writer, "theory of change, with errors")
+
+
+def test_the_report_and_its_theory_of_change_by_keyboard_alone(browse: Browse) -> None:
+    activity = evaluated_activity(browse.site)
+    page = _report(browse.as_person(WRITER), activity)
+    keyboard = page.keyboard
+    skip_to_main(page)
+    tab_to(page, "the matching method", field("Matching method"))
+    choose(page, "Propensity score (nearest neighbour)")
+    tab_to(page, "Show the report", control("button", "Show the report"))
+    keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"[?&]matching=propensity"))
+    expect(
+        page.get_by_text(re.compile("^Nearest-neighbour matching on a propensity score"))
+    ).to_be_visible()
+
+    tab_to(page, "Write the theory of change", control("a", "Write the theory of change"))
+    keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Theory of change: {activity['name']}"
+    )
+    answers = {
+        "Problem": "Few learners in Tower Hamlets see university as a place for them.",
+        "Inputs": "Two outreach officers and six student ambassadors.",
+        "Activities": "A taster day on campus.",
+        "Outcomes": "Learners feel more confident about university.",
+        "Impacts": "More learners from the borough progress to higher education.",
+        "Assumptions": "Schools release learners for the day.",
+    }
+    skip_to_main(page)
+    for label, text in answers.items():
+        tab_to(page, label, field(label))
+        keyboard.type(text)
+    tab_to(page, "a MOAT outcome", lambda element: element["id"].startswith("id_moat_outcomes"))
+    outcome = focused(page)["label"]
+    keyboard.press("Space")
+    tab_to(page, "Save", control("button", "Save the theory of change"))
+    keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Evaluation report: {activity['name']}"
+    )
+    expect(page.get_by_text(answers["Problem"])).to_be_visible()
+    expect(page.get_by_text(outcome, exact=False).first).to_be_visible()
+    expect(page.get_by_text("Type 3: causality").first).to_be_visible()
