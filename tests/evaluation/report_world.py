@@ -45,10 +45,10 @@ class Evaluated:
     others: list[Learner] = field(default_factory=list)
 
 
-def scale_for(world: World, name: str = "Confidence about university") -> Scale:
+def scale_for(world: World, name: str = "Confidence about university", *, key: str = "") -> Scale:
     scale = Scale.objects.create(
         partnership=world.north,
-        key=name.lower().replace(" ", "-"),
+        key=key or name.lower().replace(" ", "-"),
         name=name,
         source=ScaleSource.PARTNERSHIP,
         response_options=[{"value": v, "label": str(v)} for v in range(1, 6)],
@@ -76,7 +76,7 @@ def evaluated_activity(world: World, *, name: str = "Campus visit day") -> Evalu
         ends_at=time(12, 0),
         contact_hours=Decimal(2),
     )
-    scale = scale_for(world)
+    scale = scale_for(world, key=f"confidence-{name.lower().replace(' ', '-')}")
     pre = Survey.objects.create(
         partnership=world.north,
         organisation=world.alpha,

@@ -10,6 +10,7 @@ import math
 import re
 from datetime import timedelta
 from html import unescape
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -367,3 +368,36 @@ def test_a_programmes_theory_of_change_offers_its_stages_moat_outcomes(world: Wo
     assert response.status_code == 302
     theory = TheoryOfChange.objects.get(programme=programme)
     assert theory.moat_outcomes == list(activity_type.intended_outcomes)
+
+
+def test_the_report_reads_the_same_number_of_queries_whatever_the_number_of_learners(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    small = with_pairs(world, evaluated_activity(world, name="Small"), PARTICIPANTS, OTHERS)
+    client = signed_in_client(world.users[Role.READ_ONLY])
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(_report_url(small)).status_code == 200
+    large = with_pairs(world, evaluated_activity(world, name="Large"), PARTICIPANTS * 5, OTHERS * 5)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(_report_url(large)).status_code == 200
+
+
+def test_a_theory_of_change_with_markup_is_shown_as_text_on_the_page_and_in_the_pdf(
+    world: World,
+) -> None:
+    evaluated = with_pairs(world, evaluated_activity(world), PARTICIPANTS)
+    url = reverse(
+        "evaluation_reports:activity_theory", kwargs={"activity_id": evaluated.activity.pk}
+    )
+    client = signed_in_client(world.users[Role.OUTREACH_OFFICER])
+    payload = '<img src=x onerror="alert(1)">Learners\nfeel <b>unwelcome</b>'
+    assert client.post(url, _theory_body(problem=payload)).status_code == 302
+    html = client.get(_report_url(evaluated)).content.decode()
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;Learners<br>feel &lt;b&gt;" in html
+    assert "<img src=x" not in html
+    pdf = client.get(_report_url(evaluated), {"format": "pdf"})
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert '<img src=x onerror="alert(1)">Learners' in text
