@@ -401,3 +401,18 @@ def test_a_theory_of_change_with_markup_is_shown_as_text_on_the_page_and_in_the_
     pdf = client.get(_report_url(evaluated), {"format": "pdf"})
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert '<img src=x onerror="alert(1)">Learners' in text
+
+
+def test_the_activity_and_programme_pages_link_to_their_reports(world: World) -> None:
+    evaluated = evaluated_activity(world)
+    programme = Programme.objects.create(partnership=world.north, name="Linked pathway")
+    client = signed_in_client(world.users[Role.READ_ONLY])
+    activity_page = client.get(
+        reverse("activities:detail", kwargs={"activity_id": evaluated.activity.pk})
+    ).content.decode()
+    assert f'href="{_report_url(evaluated)}">Evaluation report</a>' in activity_page
+    programme_page = client.get(
+        reverse("programmes:detail", kwargs={"programme_id": programme.pk})
+    ).content.decode()
+    report = reverse("evaluation_reports:programme", kwargs={"programme_id": programme.pk})
+    assert f'href="{report}">Evaluation report</a>' in programme_page
