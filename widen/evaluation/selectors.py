@@ -14,7 +14,9 @@ from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
 
-from widen.activities.models import Session
+from widen.accounts.models import Membership
+from widen.activities.models import AttendanceStatus, Session
+from widen.activities.services import DELIVERING_ROLES
 from widen.core.exceptions import NotFound
 from widen.evaluation.models import (
     Answer,
@@ -29,6 +31,29 @@ from widen.evaluation.services import may_manage_survey
 from widen.events.models import Event
 from widen.organisations.models import Organisation
 from widen.organisations.permissions import organisation_policy
+
+
+def sessions_to_survey(*, actor: Any, survey: Survey) -> QuerySet[Session]:
+    """Sessions whose learners `actor` may send this survey to: sessions of the survey's
+    activity (or its one session) that `actor`'s organisation delivers, or delivers jointly,
+    each with `learners`, how many on its register were not marked absent."""
+    delivering = Membership.objects.filter(user=actor, role__in=DELIVERING_ROLES).values(
+        "organisation_id"
+    )
+    sessions = Session.objects.filter(activity__partnership=survey.partnership).filter(
+        Q(activity__delivered_by__in=delivering) | Q(joint_partners__in=delivering)
+    )
+    if survey.session_id:
+        sessions = sessions.filter(pk=survey.session_id)
+    elif survey.activity_id:
+        sessions = sessions.filter(activity_id=survey.activity_id)
+    ids = sessions.values("pk")
+    return (
+        Session.objects.filter(pk__in=ids)
+        .select_related("activity")
+        .annotate(learners=Count("register", filter=~Q(register__status=AttendanceStatus.ABSENT)))
+        .order_by("-date", "-starts_at")[:200]
+    )
 
 
 def survey_list(*, actor: Any) -> QuerySet[Survey]:

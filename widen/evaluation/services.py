@@ -23,6 +23,7 @@ from django.utils.text import slugify
 
 from widen.accounts.models import Membership, Role
 from widen.activities.models import Activity, AttendanceStatus, Session
+from widen.activities.services import may_take_register
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.core.links import link_lookup, link_token_new
 from widen.evaluation.models import (
@@ -549,8 +550,10 @@ def invitations_send_for_session(
         raise ApplicationError("This survey is for another session.", field="session")
     if survey.activity_id and session.activity_id != survey.activity_id:
         raise ApplicationError("This survey is for another activity.", field="session")
-    if session.activity.partnership_id != survey.partnership_id:
-        raise NotFound
+    if session.activity.partnership_id != survey.partnership_id or not may_take_register(
+        actor, session
+    ):
+        raise NotFound  # the register's names are not this person's to see
     already = set(
         survey.invitations.filter(learner__isnull=False).values_list("learner_id", flat=True)
     )

@@ -13,7 +13,7 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -53,6 +53,7 @@ from widen.evaluation.selectors import (
     scale_get,
     scale_import_get,
     scale_list,
+    sessions_to_survey,
     survey_get,
     survey_get_to_manage,
     survey_list,
@@ -81,7 +82,7 @@ from widen.evaluation.services import (
     survey_organisations,
     survey_scale_add,
 )
-from widen.events.models import Event
+from widen.events.models import BookingStatus, Event
 from widen.organisations.models import Partnership
 from widen.organisations.permissions import organisation_policy
 
@@ -284,26 +285,20 @@ def survey_status_view(request: AuthenticatedRequest, survey_id: UUID) -> HttpRe
     return redirect("evaluation:survey", survey_id=survey.pk)
 
 
-def _send_targets(survey: Survey) -> tuple[list[Session], list[Event]]:
-    if survey.session is not None:
-        sessions = [survey.session]
-    elif survey.activity is not None:
-        sessions = list(survey.activity.sessions.select_related("activity").order_by("-date"))
-    else:
-        sessions = list(
-            Session.objects.filter(activity__partnership=survey.partnership)
-            .select_related("activity")
-            .order_by("-date")[:200]
-        )
+def _send_targets(actor: Any, survey: Survey) -> tuple[list[Session], list[Event]]:
+    """The sessions whose registers `actor` takes (so the learners' names are theirs to see) and
+    the events of the survey's organisation, each with how many people would get a link."""
+    sessions = sessions_to_survey(actor=actor, survey=survey)
     if survey.event is not None:
-        events = [survey.event]
+        events = Event.objects.filter(pk=survey.event.pk)
     elif survey.session is not None:
-        events = []
+        events = Event.objects.none()
     else:
-        events = list(
-            Event.objects.filter(partnership=survey.partnership).order_by("-starts_at")[:100]
-        )
-    return sessions, events
+        events = Event.objects.filter(partnership=survey.partnership, organiser=survey.organisation)
+    events = events.annotate(
+        booked=Count("bookings", filter=Q(bookings__status=BookingStatus.BOOKED))
+    ).order_by("-starts_at")[:100]
+    return list(sessions), list(events)
 
 
 @dataclass(frozen=True)
@@ -316,7 +311,7 @@ class GivenLink:
 @require_http_methods(["GET", "POST"])
 def survey_send_view(request: AuthenticatedRequest, survey_id: UUID) -> HttpResponse:
     survey = _or_404(lambda: survey_get_to_manage(actor=request.user, survey_id=survey_id))
-    sessions, events = _send_targets(survey)
+    sessions, events = _send_targets(request.user, survey)
     given: list[GivenLink] = []
     sent_to = ""
     error = ""
