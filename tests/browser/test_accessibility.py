@@ -15,6 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import FilePayload, Page, expect
 
 from tests.browser.checkin_pages import CHECKIN_PAGES
+from tests.browser.events_pages import EVENTS_PAGES
 from tests.browser.support import Browse, Site, expect_saved, password_step
 from widen.core.academic_years import AcademicYear
 from widen.testing.pupil_lists import MIS_HEADINGS, csv_bytes, pupil_rows, table_cells
@@ -475,6 +476,7 @@ PAGES: dict[str, Callable[[Browse], Page]] = {
     "page not found": page_not_found,
 }
 PAGES.update(CHECKIN_PAGES)  # event check-in, programme, agenda, certificate
+PAGES.update(EVENTS_PAGES)  # events: organisers' pages, public pages and booking links
 
 
 def _describe(violation: dict[str, Any]) -> str:
