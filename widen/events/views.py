@@ -10,7 +10,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from widen.accounts.models import Membership
@@ -243,6 +243,7 @@ def event_detail_view(request: AuthenticatedRequest, event_id: UUID) -> HttpResp
         request,
         "events/event_detail.html",
         {
+            "report_url": _url_or_blank("evaluation_reports:event", event.pk),
             "event": event,
             "counts": booking_counts(event),
             "talks": event_programme(event),
@@ -251,6 +252,14 @@ def event_detail_view(request: AuthenticatedRequest, event_id: UUID) -> HttpResp
             "public_link": public_link,
         },
     )
+
+
+def _url_or_blank(name: str, event_id: UUID) -> str:
+    """A page the day-of-event and evaluation pages give for this event, where there is one."""
+    try:
+        return reverse(name, kwargs={"event_id": event_id})
+    except NoReverseMatch:
+        return ""
 
 
 @require_POST
