@@ -256,6 +256,9 @@ def test_search_finds_by_any_part_of_the_name(world: World) -> None:
     ]
     assert checkin_list(event=event, search="'; DROP TABLE --").count() == 0
     assert checkin_list(event=event).count() == 4
+    booking_cancel(booking=Booking.objects.get(event=event, name="Dev Singh"))
+    assert checkin_list(event=event).count() == 3  # the list: people with a place
+    assert [b.status for b in checkin_list(event=event, search="singh")] == ["cancelled"]
 
 
 def test_the_check_in_code_names_one_booking_of_one_event_and_is_not_the_link(

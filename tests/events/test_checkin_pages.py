@@ -50,6 +50,11 @@ def test_the_list_counts_searches_and_checks_in_with_one_button(world: World) ->
     page = client.get(url).content.decode()
     assert "0 of 3</strong> booked checked in (1 on the waiting list)" in page
     assert "Dev Singh" not in page  # waiting: not on the list to check in
+    # ...but found by a search, with the reason there is no button.
+    searched = client.get(url, {"q": "singh"}).content.decode()
+    assert "Dev Singh" in searched
+    assert "On the waiting list, not booked: cannot be checked in." in searched
+    assert "Check in</button>" not in searched
 
     found = client.get(url, {"q": "patel"}).content.decode()
     assert "Asha Patel" in found

@@ -101,10 +101,13 @@ def checkin_counts(*, event: Event) -> CheckInCounts:
 
 
 def checkin_list(*, event: Event, search: str = "") -> QuerySet[Booking]:
-    """The event's bookings with a place, by name; `search` matches any part of the name."""
+    """The event's bookings with a place, by name. A search (any part of the name) also finds
+    those waiting or cancelled, so the organiser at the door can tell them why."""
     # Whole rows: an audited model loaded with deferred fields would read each one back.
-    bookings = Booking.objects.filter(event=event, status=BookingStatus.BOOKED)
+    bookings = Booking.objects.filter(event=event)
     words = search.split()[:5]
+    if not words:
+        bookings = bookings.filter(status=BookingStatus.BOOKED)
     for word in words:
         bookings = bookings.filter(name__icontains=word[:SEARCH_MAX])
     return bookings.order_by("name", "requested_at")
