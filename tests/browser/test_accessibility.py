@@ -17,6 +17,7 @@ from playwright.sync_api import FilePayload, Page, expect
 from tests.browser.checkin_pages import CHECKIN_PAGES
 from tests.browser.events_pages import EVENTS_PAGES
 from tests.browser.support import Browse, Site, expect_saved, password_step
+from tests.browser.survey_pages import SURVEY_PAGES
 from widen.core.academic_years import AcademicYear
 from widen.testing.pupil_lists import MIS_HEADINGS, csv_bytes, pupil_rows, table_cells
 
@@ -477,6 +478,7 @@ PAGES: dict[str, Callable[[Browse], Page]] = {
 }
 PAGES.update(CHECKIN_PAGES)  # event check-in, programme, agenda, certificate
 PAGES.update(EVENTS_PAGES)  # events: organisers' pages, public pages and booking links
+PAGES.update(SURVEY_PAGES)  # surveys, the question bank and the answering page
 
 
 def _describe(violation: dict[str, Any]) -> str:

@@ -1,0 +1,222 @@
+"""The survey and question-bank pages, opened as their users open them, for the accessibility
+check (`tests/browser/test_accessibility.py` adds them to its PAGES), and the links the keyboard
+test answers."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from playwright.sync_api import FilePayload, Page, expect
+
+from tests.browser.support import REPOSITORY, Browse, Site
+
+RUNNER = "outreach"  # the demo's QMUL outreach officer runs the survey
+PHONE = {"width": 375, "height": 740}
+_surveys: dict[str, dict[str, Any]] = {}
+_used: dict[str, set[str]] = {}
+
+
+def survey_facts(site: Site) -> dict[str, Any]:
+    """An open survey with links sent and one answer, and a draft (made once per server)."""
+    if site.base_url not in _surveys:
+        username = site.people[RUNNER].username
+        completed = subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "tests.browser.survey_setup", username, site.base_url],
+            cwd=REPOSITORY,
+            env=site.environment,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert completed.returncode == 0, f"survey_setup failed:\n{completed.stderr[-3000:]}"
+        _surveys[site.base_url] = json.loads(completed.stdout)
+    return _surveys[site.base_url]
+
+
+def unused_link(site: Site) -> str:
+    """A link nobody has answered yet (each is answered at most once by these tests)."""
+    facts = survey_facts(site)
+    # The first link is only looked at (the answering page and its errors), never answered.
+    used = _used.setdefault(site.base_url, {facts["links"][0]})
+    link = next(link for link in facts["links"] if link not in used)
+    used.add(link)
+    return link
+
+
+def _opened(page: Page, path: str, heading: str, status: int = 200) -> Page:
+    response = page.goto(path)
+    assert response is not None
+    assert response.status == status, f"{path} answered {response.status}, not {status}"
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    return page
+
+
+def _runner(browse: Browse) -> Page:
+    return browse.as_person(RUNNER)
+
+
+def surveys(browse: Browse) -> Page:
+    survey_facts(browse.site)
+    return _opened(_runner(browse), "/evaluation/surveys/", "Surveys")
+
+
+def add_a_survey_with_an_error(browse: Browse) -> Page:
+    facts = survey_facts(browse.site)
+    page = _runner(browse)
+    page.goto(f"/evaluation/partnerships/{facts['partnership_id']}/surveys/new/")
+    page.get_by_role("button", name="Add survey").click()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    return page
+
+
+def survey(browse: Browse) -> Page:
+    facts = survey_facts(browse.site)
+    return _opened(_runner(browse), f"/evaluation/surveys/{facts['survey_id']}/", facts["title"])
+
+
+def survey_questions(browse: Browse) -> Page:
+    facts = survey_facts(browse.site)
+    return _opened(
+        _runner(browse),
+        f"/evaluation/surveys/{facts['draft_id']}/questions/",
+        f"Questions: {facts['draft_title']}",
+    )
+
+
+def survey_questions_with_an_error(browse: Browse) -> Page:
+    page = survey_questions(browse)
+    page.get_by_label("Kind of question").select_option(label="Single choice")
+    page.locator("#id_text").fill("Pick one")
+    page.get_by_role("button", name="Add question").click()
+    expect(page.get_by_role("alert").first).to_contain_text("There is a problem")
+    return page
+
+
+def send_links(browse: Browse) -> Page:
+    facts = survey_facts(browse.site)
+    return _opened(
+        _runner(browse),
+        f"/evaluation/surveys/{facts['survey_id']}/send/",
+        f"Send links: {facts['title']}",
+    )
+
+
+def responses(browse: Browse) -> Page:
+    facts = survey_facts(browse.site)
+    page = _opened(
+        _runner(browse),
+        f"/evaluation/surveys/{facts['survey_id']}/responses/",
+        f"Responses: {facts['title']}",
+    )
+    expect(page.get_by_role("button", name="Mark for publication").first).to_be_visible()
+    return page
+
+
+def fill_in_at_the_event_with_errors(browse: Browse) -> Page:
+    facts = survey_facts(browse.site)
+    page = _opened(
+        _runner(browse), f"/evaluation/surveys/{facts['survey_id']}/fill-in/", facts["title"]
+    )
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    return page
+
+
+def question_bank(browse: Browse) -> Page:
+    survey_facts(browse.site)
+    return _opened(_runner(browse), "/evaluation/scales/", "Question bank")
+
+
+def scale(browse: Browse) -> Page:
+    facts = survey_facts(browse.site)
+    page = _runner(browse)
+    page.goto(f"/evaluation/scales/{facts['scale_id']}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(facts["scale_name"])
+    return page
+
+
+def write_a_scale_with_an_error(browse: Browse) -> Page:
+    facts = survey_facts(browse.site)
+    page = _runner(browse)
+    page.goto(f"/evaluation/partnerships/{facts['partnership_id']}/scales/new/")
+    page.get_by_role("button", name="Save the draft").click()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    return page
+
+
+def import_scale_items_with_problems(browse: Browse) -> Page:
+    facts = survey_facts(browse.site)
+    page = _runner(browse)
+    page.goto(f"/evaluation/partnerships/{facts['partnership_id']}/scales/import/")
+    page.get_by_label("Spreadsheet of scale items").set_input_files(
+        FilePayload(
+            name="asq.csv",
+            mimeType="text/csv",
+            buffer=b"scale,position,text\r\nBelonging,1,\r\nBelonging,1,Twice\r\n",
+        )
+    )
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("alert")).to_contain_text("nothing has been imported")
+    return page
+
+
+def answer_on_a_phone(browse: Browse) -> Page:
+    facts = survey_facts(browse.site)
+    page = browse.anonymous()
+    page.set_viewport_size(PHONE)
+    return _opened(page, facts["links"][0], facts["title"])
+
+
+def answer_with_errors(browse: Browse) -> Page:
+    page = answer_on_a_phone(browse)
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("alert")).to_contain_text("please answer this question")
+    return page
+
+
+def answer_thanks(browse: Browse) -> Page:
+    survey_facts(browse.site)
+    page = browse.anonymous()
+    page.set_viewport_size(PHONE)
+    page.goto(unused_link(browse.site))
+    page.get_by_label("Yes", exact=True).check()
+    for agree in page.get_by_label("Agree", exact=True).all():  # the agreement questions
+        agree.check()
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you")
+    return page
+
+
+def answer_link_not_found(browse: Browse) -> Page:
+    return _opened(
+        browse.anonymous(),
+        f"/evaluation/answer/{uuid.uuid4().hex}/",
+        "Page not found",
+        status=404,
+    )
+
+
+SURVEY_PAGES: dict[str, Callable[[Browse], Page]] = {
+    "surveys": surveys,
+    "add a survey, with an error": add_a_survey_with_an_error,
+    "survey, with response rates": survey,
+    "survey questions": survey_questions,
+    "survey questions, with an error": survey_questions_with_an_error,
+    "send survey links": send_links,
+    "survey responses": responses,
+    "fill in at the event, with errors": fill_in_at_the_event_with_errors,
+    "question bank": question_bank,
+    "scale": scale,
+    "write a scale, with an error": write_a_scale_with_an_error,
+    "import scale items, with problems": import_scale_items_with_problems,
+    "answer a survey on a phone": answer_on_a_phone,
+    "answer a survey, with errors": answer_with_errors,
+    "answer a survey, thank you": answer_thanks,
+    "survey link not found": answer_link_not_found,
+}
