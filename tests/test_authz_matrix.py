@@ -152,7 +152,7 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
     report_status = report_expected_status(entry, cell.method, cell.role, cell.relation)
     if report_status is not None:
         return report_status
-    if cell.method == "POST" and rule in {"event_checkin_scan", "booking_holder"}:
+    if cell.method == "POST" and not api and rule in {"event_checkin_scan", "booking_holder"}:
         allowed_status = 302  # checking in from a QR code, or saving an agenda, leads back
     if rule == "public" or rule in PUBLIC_OBJECT_RULES:
         return allowed_status

@@ -11,6 +11,7 @@ from widen.activities.api import activities_router, programmes_router, sessions_
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.evaluation.api import scales_router, surveys_router
 from widen.events.api import events_router
+from widen.events.checkin_api import checkin_router
 from widen.learners.api import router as learners_router
 from widen.organisations.api import router as organisations_router
 from widen.targeting.api import router as postcodes_router
@@ -37,6 +38,7 @@ api.add_router("/programmes", programmes_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/scales", scales_router)
 api.add_router("/events", events_router)
+api.add_router("/check-in", checkin_router)
 
 
 @api.exception_handler(NotFound)

@@ -1,0 +1,123 @@
+"""Check-in in the API, for a door-list or QR-scanning app: the same services, rules and answers
+as the check-in pages. Only the event's organisers reach an event here; anyone else, and a
+missing event, booking or code, get 404. Checking in someone already checked in (or undoing a
+check-in that is not there) answers with the booking as it is, so a scan repeated by a shaky
+connection does no harm."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from widen.events.checkin import (
+    CheckInOutcome,
+    booking_check_in,
+    booking_check_in_undo,
+    booking_for_checkin_code,
+    booking_for_organiser,
+    checkin_counts,
+    checkin_list,
+    event_for_checkin,
+)
+from widen.events.models import Booking
+from widen.organisations.api import api_actor
+
+checkin_router = Router(tags=["check-in"])
+LIST_MAX = 2000
+
+
+class CheckInBookingOut(Schema):
+    id: UUID
+    name: str
+    attendee_type: str
+    status: str
+    checked_in_at: datetime | None
+
+
+class CheckInListOut(Schema):
+    event_id: UUID
+    booked: int
+    checked_in: int
+    waiting: int
+    bookings: list[CheckInBookingOut]
+
+
+class CheckInOut(Schema):
+    booking: CheckInBookingOut
+    changed: bool
+    attendance_recorded: bool
+    note: str
+
+
+def _booking_out(booking: Booking) -> dict[str, Any]:
+    return {name: getattr(booking, name) for name in CheckInBookingOut.model_fields}
+
+
+def _outcome(booking: Booking, outcome: CheckInOutcome | None) -> dict[str, Any]:
+    booking.refresh_from_db(fields=["status", "checked_in_at", "updated_at"])
+    return {
+        "booking": _booking_out(booking),
+        "changed": outcome is not None,
+        "attendance_recorded": bool(outcome and outcome.attendance_recorded),
+        "note": outcome.attendance_note if outcome else "",
+    }
+
+
+@checkin_router.get("/events/{event_id}", response=CheckInListOut, operation_id="checkin_list")
+def checkin_list_api(request: HttpRequest, event_id: UUID, q: str = "") -> Any:
+    """Everyone booked (a search `q` also finds those waiting or cancelled), with the counts."""
+    event = event_for_checkin(actor=api_actor(request), event_id=event_id)
+    counts = checkin_counts(event=event)
+    bookings = checkin_list(event=event, search=" ".join(q.split())[:100])[:LIST_MAX]
+    return {
+        "event_id": event.pk,
+        "booked": counts.booked,
+        "checked_in": counts.checked_in,
+        "waiting": counts.waiting,
+        "bookings": [_booking_out(booking) for booking in bookings],
+    }
+
+
+@checkin_router.post(
+    "/events/{event_id}/bookings/{booking_id}", response=CheckInOut, operation_id="checkin_create"
+)
+def checkin_create_api(request: HttpRequest, event_id: UUID, booking_id: UUID) -> Any:
+    """Check a booked person in (a learner's attendance is marked too)."""
+    actor = api_actor(request)
+    event = event_for_checkin(actor=actor, event_id=event_id)
+    booking = booking_for_organiser(event=event, booking_id=booking_id)
+    if booking.checked_in_at is not None:
+        return _outcome(booking, None)
+    return _outcome(booking, booking_check_in(actor=actor, booking=booking))
+
+
+@checkin_router.post(
+    "/events/{event_id}/bookings/{booking_id}/undo",
+    response=CheckInOut,
+    operation_id="checkin_undo",
+)
+def checkin_undo_api(request: HttpRequest, event_id: UUID, booking_id: UUID) -> Any:
+    """Undo a check-in (a learner's attendance is un-marked too)."""
+    actor = api_actor(request)
+    event = event_for_checkin(actor=actor, event_id=event_id)
+    booking = booking_for_organiser(event=event, booking_id=booking_id)
+    if booking.checked_in_at is None:
+        return _outcome(booking, None)
+    return _outcome(booking, booking_check_in_undo(actor=actor, booking=booking))
+
+
+@checkin_router.post(
+    "/events/{event_id}/codes/{code}", response=CheckInOut, operation_id="checkin_by_code"
+)
+def checkin_by_code_api(request: HttpRequest, event_id: UUID, code: str) -> Any:
+    """Check in the booking whose QR code carries `code`."""
+    actor = api_actor(request)
+    event = event_for_checkin(actor=actor, event_id=event_id)
+    booking = booking_for_checkin_code(event=event, code=code)
+    if booking.checked_in_at is not None:
+        return _outcome(booking, None)
+    return _outcome(booking, booking_check_in(actor=actor, booking=booking))
