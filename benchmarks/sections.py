@@ -63,6 +63,11 @@ SECTIONS: tuple[Section, ...] = (
         summary="duplicate learners: Widen (Splink) beside heat-helper, precision, recall, twins",
         module="benchmarks.dedup",
     ),
+    Section(
+        name="evaluation",
+        summary="evaluation report of 20,000 learners' answers: paired change, matching, DiD, PDF",
+        module="benchmarks.evaluation",
+    ),
 )
 
 

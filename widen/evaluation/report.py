@@ -155,15 +155,13 @@ def programme_activities(programme: Programme) -> QuerySet[Activity]:
 
 def subject_responses(subject: Subject) -> QuerySet[SurveyResponse]:
     """Every response to the subject's surveys (before, after and standalone)."""
+    # A response keeps its survey's activity and event (copied when it is submitted).
     target = subject.target
     if isinstance(target, Activity):
-        return SurveyResponse.objects.filter(Q(activity=target) | Q(survey__activity=target))
+        return SurveyResponse.objects.filter(activity=target)
     if isinstance(target, Event):
-        return SurveyResponse.objects.filter(Q(event=target) | Q(survey__event=target))
-    activities = programme_activities(target)
-    return SurveyResponse.objects.filter(
-        Q(activity__in=activities) | Q(survey__activity__in=activities)
-    )
+        return SurveyResponse.objects.filter(event=target)
+    return SurveyResponse.objects.filter(activity__in=programme_activities(target))
 
 
 def subject_participants(subject: Subject) -> set[str]:
@@ -227,11 +225,15 @@ def subject_scores(subject: Subject) -> tuple[pl.DataFrame, dict[str, str], int]
     return frame, names, without_learner
 
 
-def learner_characteristics(learner_ids: set[str], *, today: date | None = None) -> pl.DataFrame:
-    """The characteristics matched on, one row per learner: school, year group, free school
-    meals (now and ever-6); a missing record counts as "not recorded"."""
+def learner_characteristics(subject: Subject, *, today: date | None = None) -> pl.DataFrame:
+    """The characteristics matched on, one row per learner who answered the subject's surveys
+    before or after: school, year group, free school meals (now and ever-6); a missing record
+    counts as "not recorded"."""
     year = AcademicYear.containing(today) if today else AcademicYear.current()
-    rows = Learner.objects.filter(pk__in=list(learner_ids)).values_list(
+    answered = subject_responses(subject).filter(
+        timing__in=[SurveyTiming.PRE, SurveyTiming.POST], learner__isnull=False
+    )
+    rows = Learner.objects.filter(pk__in=answered.values("learner_id")).values_list(
         "pk", "school_id", "date_of_birth", "free_school_meals", "ever_6_free_school_meals"
     )
     return pl.DataFrame(
@@ -487,8 +489,10 @@ def evaluation_report(subject: Subject, *, method: str = "exact") -> EvaluationR
     comparison: Comparison | None = None
     matched_ids: set[str] = set()
     if other_ids:
-        characteristics = learner_characteristics(treated_ids | other_ids).with_columns(
-            pl.col("learner_id").is_in(sorted(treated_ids)).alias("treated")
+        characteristics = (
+            learner_characteristics(subject)
+            .filter(pl.col("learner_id").is_in(sorted(treated_ids | other_ids)))
+            .with_columns(pl.col("learner_id").is_in(sorted(treated_ids)).alias("treated"))
         )
         schools = _school_names(characteristics)
         try:
