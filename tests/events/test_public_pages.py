@@ -244,3 +244,17 @@ def test_changes_and_cancellations_are_rate_limited_per_connection(world: World)
     assert "Too many changes" in refused.content.decode()
     booking.refresh_from_db()
     assert booking.status == BookingStatus.BOOKED
+
+
+def test_the_online_link_is_given_to_those_with_a_place_only(world: World) -> None:
+    event = make_event(world, capacity=1).event
+    Event.objects.filter(pk=event.pk).update(online_link="https://meet.example.org/evening")
+    public = Client().get(f"/events/public/{event.pk}/").content.decode()
+    assert "meet.example.org" not in public
+    _booked, token = _book(event)
+    _waiting, waiting_token = _book(event, "Cara Jones")
+    page = Client().get(f"/events/booking/{token}/").content.decode()
+    assert 'href="https://meet.example.org/evening" rel="noreferrer"' in page
+    assert (
+        "meet.example.org" not in Client().get(f"/events/booking/{waiting_token}/").content.decode()
+    )

@@ -34,5 +34,14 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 @admin.register(AccessLogEntry)
 class AccessLogEntryAdmin(ReadOnlyAdmin):
-    list_display = ("occurred_at", "actor_username", "learner_id", "purpose", "source")
-    search_fields = ("actor_username", "learner_id")
+    list_display = (
+        "occurred_at",
+        "actor_username",
+        "subject_type",
+        "subject_id",
+        "learner_id",
+        "purpose",
+        "source",
+    )
+    list_filter = ("subject_type", "source")
+    search_fields = ("actor_username", "learner_id", "subject_id")
