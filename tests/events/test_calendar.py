@@ -173,3 +173,21 @@ def test_a_winter_event_is_in_greenwich_mean_time(world: World) -> None:
     (entry,) = vevents(parse(Client().get(url)))
     assert entry.decoded("DTSTART").utcoffset() == timedelta(0)
     assert entry.decoded("DTSTART").hour == 9
+
+
+def test_control_characters_and_line_breaks_cannot_break_the_file(world: World) -> None:
+    event = summer_event(
+        world,
+        title="Open\x07 day\r\nBEGIN:VEVENT\x1b[31m",
+        description="First line\rsecond; third, fourth\\ \x0b",
+        venue="Hall\nEND:VCALENDAR",
+    )
+    url = reverse("checkin:event_calendar", kwargs={"event_id": event.pk})
+    response = Client().get(url)
+    calendar = parse(response)
+    unfolded = response.content.replace(b"\r\n ", b"")
+    assert not [byte for byte in unfolded.replace(b"\r\n", b"") if byte < 32 and byte != 9]
+    (entry,) = vevents(calendar)  # one event, whatever the title says
+    assert str(entry["SUMMARY"]) == "Open day\nBEGIN:VEVENT[31m"
+    assert str(entry["DESCRIPTION"]).startswith("First line\nsecond; third, fourth\\\n")
+    assert str(entry["LOCATION"]) == "Hall\nEND:VCALENDAR"

@@ -8,6 +8,7 @@ only, never anyone's booking or name.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 from uuid import UUID
@@ -27,6 +28,16 @@ UID_DOMAIN = "events.widen"
 FEED_LIMIT = 500
 
 
+def _text(value: str) -> str:
+    """Text as RFC 5545 allows it: no control characters (new lines and tabs kept)."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(
+        character
+        for character in value
+        if character in "\n\t" or unicodedata.category(character) != "Cc"
+    )
+
+
 def event_uid(event: Event) -> str:
     return f"event-{event.pk}@{UID_DOMAIN}"
 
@@ -41,7 +52,7 @@ def _calendar(name: str) -> icalendar.Calendar:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name[:200])
+    calendar.add("x-wr-calname", " ".join(_text(name).split())[:200])
     calendar.add("x-wr-timezone", "Europe/London")
     return calendar
 
@@ -63,15 +74,15 @@ def _event_component(
     component.add("last-modified", _stamp(event.updated_at))
     component.add("dtstart", _london(event.starts_at))
     component.add("dtend", _london(event.ends_at))
-    component.add("summary", event.title)
+    component.add("summary", _text(event.title))
     lines = [event.description.strip()] if event.description.strip() else []
     lines.append(f"Organised by {event.organiser.name}.")
     if event.online_link:
         lines.append(f"Online: {event.online_link}")
-    component.add("description", "\n\n".join(lines))
+    component.add("description", _text("\n\n".join(lines)))
     location = event.venue or event.online_link
     if location:
-        component.add("location", location)
+        component.add("location", _text(location))
     if page_url:
         component.add("url", page_url)
     component.add("categories", [event.get_kind_display()])
@@ -86,12 +97,12 @@ def _talk_component(talk: Talk, event: Event, *, status: str) -> icalendar.Event
     component.add("dtstamp", _stamp(talk.updated_at))
     component.add("dtstart", _london(talk.starts_at))
     component.add("dtend", _london(talk.ends_at))
-    component.add("summary", f"{talk.title} ({event.title})")
+    component.add("summary", _text(f"{talk.title} ({event.title})"))
     if talk.description.strip():
-        component.add("description", talk.description.strip())
+        component.add("description", _text(talk.description.strip()))
     where = ", ".join(part for part in (talk.room, event.venue) if part)
     if where:
-        component.add("location", where)
+        component.add("location", _text(where))
     component.add("status", status)
     return component
 
