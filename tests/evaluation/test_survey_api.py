@@ -91,3 +91,32 @@ def test_a_published_scale_cannot_be_changed_through_the_api(world: World) -> No
         _patch(world, Role.READ_ONLY, f"/scales/{draft.pk}", {"items": [{"text": "x"}]}).status_code
         == 404
     )  # type: ignore[attr-defined]
+
+
+def _count_queries(path: str, world: World, role: str) -> int:
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    _get(world, role, path)  # the first request of a token also records when it was used
+    with CaptureQueriesContext(connection) as captured:
+        assert _get(world, role, path).status_code == 200  # type: ignore[attr-defined]
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("path", ["/surveys", "/scales"])
+def test_lists_read_the_database_as_often_for_many_as_for_one(world: World, path: str) -> None:
+    open_survey(world, with_scale=True, timing="standalone")
+    one = _count_queries(path, world, Role.OUTREACH_OFFICER)
+    for _ in range(4):
+        open_survey(world, with_scale=True, timing="standalone")
+    assert _count_queries(path, world, Role.OUTREACH_OFFICER) == one
+
+
+def test_responses_read_the_database_as_often_for_many_as_for_one(world: World) -> None:
+    survey = open_survey(world, timing="standalone")
+    response_submit(survey=survey, raw_answers=answers_for(survey), actor=officer(world))
+    path = f"/surveys/{survey.pk}/responses"
+    one = _count_queries(path, world, Role.OUTREACH_OFFICER)
+    for _ in range(5):
+        response_submit(survey=survey, raw_answers=answers_for(survey), actor=officer(world))
+    assert _count_queries(path, world, Role.OUTREACH_OFFICER) == one

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
@@ -148,6 +149,10 @@ class ConflictOut(Schema):
     detail: str
 
 
+def _questions() -> Prefetch[Any]:
+    return Prefetch("questions", queryset=Question.objects.select_related("scale", "scale_item"))
+
+
 def _question_out(question: Question) -> dict[str, Any]:
     return {
         "id": question.pk,
@@ -174,17 +179,13 @@ def _survey_out(survey: Survey) -> dict[str, Any]:
         "session_id": survey.session_id,
         "event_id": survey.event_id,
         "pre_survey_id": survey.pre_survey_id,
-        "questions": [
-            _question_out(q) for q in survey.questions.select_related("scale", "scale_item")
-        ],
+        "questions": [_question_out(q) for q in survey.questions.all()],
     }
 
 
 @surveys_router.get("", response=list[SurveyOut], operation_id="survey_list")
 def survey_list_api(request: HttpRequest) -> Any:
-    surveys = survey_list(actor=api_actor(request)).prefetch_related(
-        "questions__scale", "questions__scale_item"
-    )
+    surveys = survey_list(actor=api_actor(request)).prefetch_related(_questions())
     return [_survey_out(survey) for survey in surveys.order_by("-created_at")[:500]]
 
 
@@ -192,6 +193,7 @@ def survey_list_api(request: HttpRequest) -> Any:
 def survey_get_api(request: HttpRequest, survey_id: UUID) -> Any:
     actor = api_actor(request)
     survey = survey_get(actor=actor, survey_id=survey_id)
+    prefetch_related_objects([survey], _questions())
     rates = response_rates(actor=actor, survey=survey)
     return {
         **_survey_out(survey),

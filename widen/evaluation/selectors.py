@@ -59,7 +59,7 @@ def sessions_to_survey(*, actor: Any, survey: Survey) -> QuerySet[Session]:
 def survey_list(*, actor: Any) -> QuerySet[Survey]:
     partnerships = organisation_policy.partnerships_visible_to(actor)
     return Survey.objects.filter(partnership__in=partnerships).select_related(
-        "partnership", "organisation", "activity", "session", "event"
+        "partnership", "organisation", "activity", "session__activity", "event"
     )
 
 
