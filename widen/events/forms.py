@@ -178,8 +178,8 @@ class GroupBookingForm(forms.Form):
         label="E-mail for confirmations",
         max_length=254,
         help_text=(
-            "Each learner's booking confirmation and link are sent here, with reminders: "
-            "usually your own address, or the school's contact for the trip."
+            "One e-mail with each learner's place and booking link is sent here, and "
+            "reminders too: usually your own address, or the school's contact for the trip."
         ),
     )
 

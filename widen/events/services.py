@@ -175,8 +175,12 @@ def booking_create(
     actor: Any = None,
     learner: Learner | None = None,
     link_base: str | None = None,
+    notify: bool = True,
 ) -> BookingMade:
-    """Book a place, or a place on the waiting list when the event is full."""
+    """Book a place, or a place on the waiting list when the event is full.
+
+    The confirmation with the link is e-mailed unless `notify` is false (a group booking sends
+    one e-mail for the whole group instead)."""
     now = timezone.now()
     cleaned = _clean(event, details)
     agenda = cleaned.pop("agenda")
@@ -201,7 +205,8 @@ def booking_create(
         booking.save()
         booking.agenda.set(agenda)
     url = _booking_link(link.token, link_base)
-    _send_confirmation(booking, url)
+    if notify:
+        _send_confirmation(booking, url)
     return BookingMade(booking=booking, token=link.token, link=url)
 
 
@@ -771,6 +776,7 @@ def group_booking_create(
             "choose a year group or a narrower saved search."
         )
     outcome = GroupBookingOutcome()
+    links: list[tuple[Booking, str]] = []
     holding = set(
         event.bookings.exclude(status=BookingStatus.CANCELLED)
         .filter(learner__in=[learner.pk for learner in learners])
@@ -787,15 +793,41 @@ def group_booking_create(
         )
         try:
             made = booking_create(
-                event=event, details=details, actor=actor, learner=learner, link_base=link_base
+                event=event,
+                details=details,
+                actor=actor,
+                learner=learner,
+                link_base=link_base,
+                notify=False,
             )
         except (ApplicationError, ValidationError) as error:
             reason = getattr(error, "message", None) or "; ".join(getattr(error, "messages", []))
             outcome.refused.append((learner, str(reason)))
             continue
         holding.add(learner.pk)
+        links.append((made.booking, made.link))
         if made.booking.status == BookingStatus.BOOKED:
             outcome.booked.append(made.booking)
         else:
             outcome.waiting.append(made.booking)
+    if links:
+        _send_group_confirmation(event, contact, links)
     return outcome
+
+
+def _send_group_confirmation(event: Event, contact: str, links: list[tuple[Booking, str]]) -> None:
+    """One e-mail to the group's contact: each learner's place and their own link."""
+    lines = [
+        f"{booking.name}: "
+        + ("booked" if booking.status == BookingStatus.BOOKED else "on the waiting list")
+        + f"\n  {link}"
+        for booking, link in links
+    ]
+    body = (
+        f"These learners are booked onto {event.title} on {_when(event)}. "
+        "Learners on the waiting list are given a place, in order, if one becomes free.\n\n"
+        "Each learner has a link of their own to view, change or cancel their booking. Keep "
+        "this e-mail: the links are not shown again. Pass each learner's link on only to them "
+        "or their parent or carer.\n\n" + "\n".join(lines) + "\n"
+    )
+    send_mail(f"Group booking: {event.title}", body, None, [contact])
