@@ -131,6 +131,7 @@ def test_making_an_event_public_ends_its_invitation_link(world: World) -> None:
         ({"venue": "", "online_link": ""}, "venue", "venue, or the link"),
         ({"online_link": "javascript:alert(1)"}, "online_link", "web address"),
         ({"title": "   "}, "title", "Enter title"),
+        ({"title": "Open evening\r\nBcc: everyone@example.org"}, "title", "one line"),
         ({"kind": "party"}, "kind", "kind of event"),
         ({"year_groups": [6]}, "year_groups", "Year 7 to Year 13"),
         ({"audiences": ["aliens"]}, "audiences", "who the event is for"),

@@ -409,6 +409,9 @@ def _invitation_link(token: str, link_base: str | None) -> str:
 
 def _event_clean(partnership: Partnership, details: EventDetails) -> dict[str, Any]:
     title = _text(details.title, "title", "Title", maximum=TITLE_MAX, required=True)
+    if any(ord(character) < 32 or ord(character) == 127 for character in title):
+        # The title goes into e-mail subjects: one line of text only.
+        raise ApplicationError("The title must be one line of text.", field="title")
     if details.kind not in EventKind.values:
         raise ApplicationError("Choose the kind of event from the list.", field="kind")
     if details.starts_at is None or details.ends_at is None:
