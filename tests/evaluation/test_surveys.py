@@ -291,3 +291,67 @@ def test_closing_stops_answers(world: World) -> None:
         response_submit(survey=survey, raw_answers=answers_for(survey), actor=officer(world))
     with pytest.raises(ApplicationError, match="closed"):
         survey_open(actor=officer(world), survey=survey)
+
+
+def test_answers_before_and_after_an_activity_pair_up_per_learner(world: World) -> None:
+    session = activity_with_register(world)
+    before = open_survey(world, session=session, timing=SurveyTiming.PRE)
+    after = survey_create(
+        actor=officer(world),
+        partnership=world.north,
+        details=SurveyDetails(
+            organisation=world.alpha,
+            title="After",
+            timing=SurveyTiming.POST,
+            session=session,
+            pre_survey=before,
+        ),
+    )
+    survey_scale_add(
+        actor=officer(world),
+        survey=after,
+        scale=before.questions.filter(scale__isnull=False).first().scale,  # type: ignore[union-attr]
+    )
+    survey_open(actor=officer(world), survey=after)
+    for survey, scores in ((before, (2, 2, 4)), (after, (4, 5, 1))):
+        for link in invitations_send_for_session(
+            actor=officer(world), survey=survey, session=session
+        ):
+            response_submit(
+                survey=survey,
+                raw_answers=answers_for(survey, belonging=scores),
+                invitation=link.invitation,
+            )
+    pairs = {
+        (row["learner_id"], row["timing"]): row["scale_scores__score"]
+        for row in SurveyResponse.objects.filter(activity=session.activity).values(
+            "learner_id", "timing", "scale_scores__score"
+        )
+    }
+    for learner in (world.learner_alpha, world.learner_school):
+        assert pairs[(learner.pk, SurveyTiming.PRE)] == pytest.approx((2 + 2 + 2) / 3)
+        assert pairs[(learner.pk, SurveyTiming.POST)] == pytest.approx((4 + 5 + 5) / 3)
+    with pytest.raises(ApplicationError, match="Only a survey after"):
+        survey_create(
+            actor=officer(world),
+            partnership=world.north,
+            details=SurveyDetails(
+                organisation=world.alpha, title="Odd", session=session, pre_survey=after
+            ),
+        )
+
+
+def test_event_links_carry_a_booked_learners_record_and_school(world: World) -> None:
+    event = event_with_bookings(world)
+    booking = event.bookings.get(name="Pat Parent")
+    booking.learner = world.learner_school
+    booking.save()
+    survey = open_survey(world, event=event, timing=SurveyTiming.STANDALONE)
+    given = invitations_send_for_event(actor=officer(world), survey=survey, event=event)
+    invitation = next(link.invitation for link in given if link.name == "Pat Parent")
+    response = response_submit(
+        survey=survey, raw_answers=answers_for(survey), invitation=invitation
+    )
+    assert response.learner_id == world.learner_school.pk
+    assert response.school_id == world.school.pk
+    assert response.event_id == event.pk
