@@ -250,3 +250,14 @@ def test_the_list_reads_the_same_number_of_times_for_few_or_many_bookings(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(url)
     assert page.content.decode().count("Check in</button>") == 40
+
+
+def test_a_very_long_list_says_to_search(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(checkin_views, "LIST_SHOWN", 2)
+    event = make_event(world, capacity=None)
+    for name in ("Asha Patel", "Ben Okafor", "Cara Jones"):
+        book(event, name)
+    page = organiser(world).get(reverse("checkin:list", kwargs={"event_id": event.pk}))
+    text = page.content.decode()
+    assert text.count("Check in</button>") == 2
+    assert "Only the first 2 are shown: search for a name to find others." in text

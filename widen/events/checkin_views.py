@@ -52,6 +52,7 @@ LINK_RATE = "120/m"
 LINK_WRITE_RATE = "30/m"
 FEED_RATE = "240/m"
 SEARCH_MAX = 100
+LIST_SHOWN = 500  # a door list longer than this is searched, not scrolled
 
 
 # Helpers ---------------------------------------------------------------------------------------
@@ -128,14 +129,16 @@ def _back_to_list(request: HttpRequest, event: Event, booking: Booking | None = 
 def checkin_list_view(request: AuthenticatedRequest, event_id: UUID) -> HttpResponse:
     event = _organised_event(request, event_id)
     search = " ".join(str(request.GET.get("q", "")).split())[:SEARCH_MAX]
-    bookings = list(checkin_list(event=event, search=search)[:500])
+    bookings = list(checkin_list(event=event, search=search)[: LIST_SHOWN + 1])
     return render(
         request,
         "events/checkin_list.html",
         {
             "event": event,
             "search": search,
-            "bookings": bookings,
+            "bookings": bookings[:LIST_SHOWN],
+            "more": len(bookings) > LIST_SHOWN,
+            "shown": LIST_SHOWN,
             "counts": checkin_counts(event=event),
             "is_cpd": event.kind == EventKind.CPD,
         },
