@@ -416,3 +416,32 @@ def test_the_activity_and_programme_pages_link_to_their_reports(world: World) ->
     ).content.decode()
     report = reverse("evaluation_reports:programme", kwargs={"programme_id": programme.pk})
     assert f'href="{report}">Evaluation report</a>' in programme_page
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        {"problem": "nul \x00 byte"},
+        {"problem": "x" * 5001},
+        {"moat_outcomes": ["'; DROP TABLE evaluation_theoryofchange; --"]},
+        {"inputs": ""},
+        {"impacts": "\u202eevil right-to-left 😀 =cmd|' /C calc'!A0"},
+    ],
+)
+def test_hostile_theory_of_change_input_is_refused_or_kept_as_text_never_an_error(
+    world: World, hostile: dict[str, object]
+) -> None:
+    evaluated = evaluated_activity(world)
+    url = reverse(
+        "evaluation_reports:activity_theory", kwargs={"activity_id": evaluated.activity.pk}
+    )
+    client = signed_in_client(world.users[Role.OUTREACH_OFFICER])
+    response = client.post(url, _theory_body(**hostile))
+    assert response.status_code in {200, 302}
+    if response.status_code == 200:
+        assert "There is a problem" in response.content.decode()
+        assert not TheoryOfChange.objects.exists()
+    else:
+        theory = TheoryOfChange.objects.get()
+        assert theory.impacts == hostile["impacts"]
+        assert client.get(_report_url(evaluated), {"format": "pdf"}).status_code == 200
