@@ -10,13 +10,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from conftest import signed_in_client
 from tests.evaluation.support import officer
 from widen.accounts.models import Role
 from widen.core.exceptions import ApplicationError
-from widen.evaluation.imports import scale_import_commit, scale_import_start
+from widen.evaluation.imports import scale_file_check, scale_import_commit, scale_import_start
 from widen.evaluation.models import Scale, ScaleImportStatus, ScaleSource, ScaleStatus
 from widen.evaluation.shipped import SHIPPED_SCALES, shipped_scales_load
 from widen.testing.world import World
@@ -159,3 +161,40 @@ def test_the_shipped_scales_load_once_and_refuse_changed_wording_without_force(
     study = Scale.objects.filter(partnership=None, key="widen-study-confidence")
     assert sorted(study.values_list("version", flat=True)) == [1, 2]
     assert study.get(version=1).items.get(position=1).text == "I plan my work before I start it."
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    headers=st.lists(
+        st.one_of(
+            st.sampled_from(["scale", "position", "text", "reverse_scored", "scoring", "options"]),
+            st.text(max_size=12),
+        ),
+        min_size=1,
+        max_size=7,
+    ),
+    rows=st.lists(st.lists(st.text(max_size=40), max_size=8), max_size=12),
+)
+def test_any_spreadsheet_is_checked_without_a_crash_and_writes_nothing(
+    world: World, headers: list[str], rows: list[list[str]]
+) -> None:
+    """Hostile files: the check names problems (or finds none) and never writes a scale."""
+    import csv  # noqa: PLC0415
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    content = buffer.getvalue().encode("utf-8", "surrogatepass")
+    checked = scale_file_check(content, "items.csv", world.north)
+    for problem in checked.problems:
+        assert isinstance(problem["row"], int)
+        assert problem["message"]
+    for planned in checked.scales:
+        assert planned.name.strip()
+        assert all(item.text for item in planned.items.values())
+    assert not Scale.objects.exists()
