@@ -445,3 +445,29 @@ def test_hostile_theory_of_change_input_is_refused_or_kept_as_text_never_an_erro
         theory = TheoryOfChange.objects.get()
         assert theory.impacts == hostile["impacts"]
         assert client.get(_report_url(evaluated), {"format": "pdf"}).status_code == 200
+
+
+def test_a_balance_share_standing_for_fewer_than_five_learners_is_not_shown(
+    world: World,
+) -> None:
+    from widen.organisations.models import (  # noqa: PLC0415
+        Organisation,
+        OrganisationType,
+        PartnershipMember,
+    )
+
+    evaluated = with_pairs(world, evaluated_activity(world), PARTICIPANTS, OTHERS)
+    academy = Organisation.objects.create(
+        name="Riverside Academy", organisation_type=OrganisationType.SCHOOL, urn="100002"
+    )
+    PartnershipMember.objects.create(partnership=world.north, organisation=academy)
+    for name, took_part in (("Rivera", True), ("Riverton", False)):
+        person = learner(world, name, school=academy)
+        if took_part:
+            attended(evaluated, person)
+        answer(evaluated, person, SurveyTiming.PRE, 3)
+        answer(evaluated, person, SurveyTiming.POST, 4)
+    page = _text(signed_in_client(world.users[Role.READ_ONLY]).get(_report_url(evaluated)))
+    assert "Participants matched 7" in page
+    assert "school: Riverside Academy fewer than 5 fewer than 5" in page
+    assert "school: Sixth Form School 86% 86%" in page  # 6 of 7 learners

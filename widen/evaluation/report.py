@@ -32,7 +32,7 @@ from widen.activities.selectors import activity_get
 from widen.core.academic_years import AcademicYear
 from widen.core.charts import BarChart, bar_chart
 from widen.core.exceptions import NotFound
-from widen.core.small_numbers import SMALL_COUNT, count_text
+from widen.core.small_numbers import SMALL_COUNT, SUPPRESSED, count_text, suppressed
 from widen.evaluation.analysis import (
     BALANCED_SMD,
     EFFECT_SIZE_EXPLAINED,
@@ -374,6 +374,7 @@ class Comparison:
         if self.matching is None or not self.shown:
             return []
         lines = []
+        matched = self.matching.matched
         for row in self.matching.balance:
             name, _, level = row.characteristic.partition(": ")
             label = MATCH_LABELS.get(name, name)
@@ -383,8 +384,8 @@ class Comparison:
             lines.append(
                 BalanceLine(
                     characteristic=label,
-                    participants=_share(row.participants_after, year=name == "year_group"),
-                    others=_share(row.others_after, year=name == "year_group"),
+                    participants=_share(row.participants_after, matched, year=name == "year_group"),
+                    others=_share(row.others_after, matched, year=name == "year_group"),
                     smd_before=_fixed(row.smd_before),
                     smd_after=_fixed(row.smd_after),
                     balanced=row.balanced,
@@ -393,10 +394,14 @@ class Comparison:
         return lines
 
 
-def _share(value: float | None, *, year: bool) -> str:
+def _share(value: float | None, learners: int, *, year: bool) -> str:
+    """A share of the matched learners (or the mean year group); a share that stands for 1 to 4
+    learners is not shown, as on the dashboard."""
     if value is None:
         return "–"
-    return f"{value:.1f}" if year else f"{value * 100:.0f}%"
+    if year:
+        return f"{value:.1f}"
+    return SUPPRESSED if suppressed(round(value * learners)) else f"{value * 100:.0f}%"
 
 
 @dataclass(frozen=True)
