@@ -235,6 +235,9 @@ def booking_check_in(
     """Check a booked person in; their learner record's attendance is marked as attended."""
     now = now or timezone.now()
     with transaction.atomic():
+        # The event first, as cancelling does: one check-in at a time per event, so two
+        # learners checked in together find (or make) the same session for the day.
+        Event.objects.select_for_update().filter(pk=booking.event_id).first()
         locked = (
             Booking.objects.select_for_update(of=("self",))
             .select_related("event__activity", "event__organiser", "learner")
@@ -268,6 +271,9 @@ def booking_check_in(
 def booking_check_in_undo(*, actor: Any, booking: Booking) -> CheckInOutcome:
     """Undo a check-in made by mistake; the learner's attendance is un-marked the same way."""
     with transaction.atomic():
+        # The event first, as cancelling does: one check-in at a time per event, so two
+        # learners checked in together find (or make) the same session for the day.
+        Event.objects.select_for_update().filter(pk=booking.event_id).first()
         locked = (
             Booking.objects.select_for_update(of=("self",))
             .select_related("event__activity", "event__organiser", "learner")
