@@ -244,6 +244,13 @@ def test_a_two_day_event_records_the_day_of_check_in(world: World) -> None:
     assert str(session.date) == "2026-06-11"
     assert (session.starts_at.hour, session.ends_at.hour) == (9, 16)
 
+    # Undone the day after: the mark on the day of check-in is the one taken back.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timezone, "now", lambda: second_day + timedelta(days=1))
+        outcome = booking_check_in_undo(actor=officer(world), booking=booking)
+    assert outcome.attendance_recorded
+    assert session.register.get().status == AttendanceStatus.REGISTERED
+
 
 def test_search_finds_by_any_part_of_the_name(world: World) -> None:
     event = make_event(world, capacity=None)

@@ -200,7 +200,9 @@ def _session_for_day(*, actor: Any, event: Event, day: date) -> Session:
     )
 
 
-def _mark(*, actor: Any, booking: Booking, event: Event, status: str) -> CheckInOutcome:
+def _mark(
+    *, actor: Any, booking: Booking, event: Event, status: str, at: datetime
+) -> CheckInOutcome:
     """Mark the booking's learner `status` through the activities services, in a savepoint: a
     refusal there leaves the check-in itself standing and is told to the organiser."""
     if booking.learner_id is None:
@@ -209,7 +211,7 @@ def _mark(*, actor: Any, booking: Booking, event: Event, status: str) -> CheckIn
         return CheckInOutcome(booking=booking, attendance_note=NO_ACTIVITY)
     try:
         with transaction.atomic():
-            day = _attendance_day(event, timezone.now())
+            day = _attendance_day(event, at)
             if status == AttendanceStatus.ATTENDED:
                 session = _session_for_day(actor=actor, event=event, day=day)
                 assert booking.learner is not None
@@ -263,7 +265,9 @@ def booking_check_in(
         locked.checked_in_at = now
         locked.full_clean()
         locked.save(update_fields=["checked_in_at", "updated_at"])
-        outcome = _mark(actor=actor, booking=locked, event=event, status=AttendanceStatus.ATTENDED)
+        outcome = _mark(
+            actor=actor, booking=locked, event=event, status=AttendanceStatus.ATTENDED, at=now
+        )
     booking.checked_in_at = locked.checked_in_at
     return outcome
 
@@ -284,10 +288,16 @@ def booking_check_in_undo(*, actor: Any, booking: Booking) -> CheckInOutcome:
             raise ApplicationError("Only the event's organisers may undo a check-in.")
         if locked.checked_in_at is None:
             raise ApplicationError(f"{locked.name} is not checked in.")
+        checked_in_at = locked.checked_in_at
         locked.checked_in_at = None
         locked.save(update_fields=["checked_in_at", "updated_at"])
+        # Un-marked on the day it was marked, even when undone the next day.
         outcome = _mark(
-            actor=actor, booking=locked, event=event, status=AttendanceStatus.REGISTERED
+            actor=actor,
+            booking=locked,
+            event=event,
+            status=AttendanceStatus.REGISTERED,
+            at=checked_in_at,
         )
     booking.checked_in_at = None
     return outcome
