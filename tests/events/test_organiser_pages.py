@@ -4,6 +4,7 @@ programme, the bookings list with cancel, and booking a whole group of learners.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -295,3 +296,47 @@ def test_a_group_from_a_saved_search_and_by_year_group(world: World) -> None:
     )
     assert page.status_code == 200
     assert "There is a problem" in page.content.decode()
+
+
+def test_a_groups_waiting_list_keeps_its_order_and_bookings_are_audited(world: World) -> None:
+    from widen.audit.models import AuditAction, AuditEvent  # noqa: PLC0415
+    from widen.events.services import booking_cancel, group_booking_create  # noqa: PLC0415
+
+    pupils = _pupils(world, 5)
+    event = make_event(world, capacity=2).event
+    outcome = group_booking_create(
+        actor=world.users[Role.OUTREACH_OFFICER],
+        event=event,
+        learners=pupils,
+        contact_email="trips@example.org",
+    )
+    assert [b.learner for b in outcome.booked] == pupils[:2]
+    assert [b.learner for b in outcome.waiting] == pupils[2:]
+    created = AuditEvent.objects.filter(object_type="events.booking", action=AuditAction.CREATE)
+    assert set(created.values_list("learner_id", flat=True)) == {p.pk for p in pupils}
+    # Places freed go to the group's waiting learners in the order they were given.
+    for booking in outcome.booked:
+        booking_cancel(booking=Booking.objects.get(pk=booking.pk))
+    placed = event.bookings.filter(status=BookingStatus.BOOKED).order_by("promoted_at")
+    assert [b.learner_id for b in placed] == [pupils[2].pk, pupils[3].pk]
+
+
+def test_booking_a_bigger_group_takes_no_more_queries(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    from widen.events.services import group_booking_create  # noqa: PLC0415
+
+    small, big = _pupils(world, 3), _pupils(world, 60, year_group=11)
+    officer = world.users[Role.OUTREACH_OFFICER]
+    first = make_event(world, capacity=None, title="First").event
+    second = make_event(world, capacity=None, title="Second").event
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    with CaptureQueriesContext(connection) as few:
+        group_booking_create(actor=officer, event=first, learners=small, contact_email="a@b.org")
+    # Twenty times the learners: only the inserts' batches add statements (SQLite batches of
+    # a few dozen rows), never one per learner.
+    with django_assert_max_num_queries(len(few.captured_queries) + 4):
+        group_booking_create(actor=officer, event=second, learners=big, contact_email="a@b.org")
+    assert second.bookings.count() == 60

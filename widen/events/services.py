@@ -780,39 +780,67 @@ def group_booking_create(
         )
     outcome = GroupBookingOutcome()
     links: list[tuple[Booking, str]] = []
-    holding = set(
-        event.bookings.exclude(status=BookingStatus.CANCELLED)
-        .filter(learner__in=[learner.pk for learner in learners])
-        .values_list("learner_id", flat=True)
-    )
-    for learner in learners:
-        if learner.pk in holding:
-            outcome.already.append(learner)
-            continue
-        details = BookingDetails(
-            name=f"{learner.first_name} {learner.last_name}".strip(),
-            email=contact,
-            attendee_type=AttendeeType.LEARNER,
+    now = timezone.now()
+    with transaction.atomic():
+        # One lock and one count for the whole group, then one insert (each row audited).
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        if locked.starts_at <= now:
+            raise ApplicationError("Booking for this event has closed: it has started.")
+        holding = set(
+            locked.bookings.exclude(status=BookingStatus.CANCELLED)
+            .filter(learner__in=[learner.pk for learner in learners])
+            .values_list("learner_id", flat=True)
         )
-        try:
-            made = booking_create(
-                event=event,
-                details=details,
-                actor=actor,
-                learner=learner,
-                link_base=link_base,
-                notify=False,
+        booked = locked.bookings.filter(status=BookingStatus.BOOKED).count()
+        free = None if locked.capacity is None else max(locked.capacity - booked, 0)
+        rows: list[Booking] = []
+        for learner in learners:
+            if learner.pk in holding:
+                outcome.already.append(learner)
+                continue
+            details = BookingDetails(
+                name=f"{learner.first_name} {learner.last_name}".strip(),
+                email=contact,
+                attendee_type=AttendeeType.LEARNER,
             )
-        except (ApplicationError, ValidationError) as error:
-            reason = getattr(error, "message", None) or "; ".join(getattr(error, "messages", []))
-            outcome.refused.append((learner, str(reason)))
-            continue
-        holding.add(learner.pk)
-        links.append((made.booking, made.link))
-        if made.booking.status == BookingStatus.BOOKED:
-            outcome.booked.append(made.booking)
-        else:
-            outcome.waiting.append(made.booking)
+            link = link_token_new()
+            try:
+                cleaned = _clean(locked, details)
+                cleaned.pop("agenda")
+                booking = Booking(
+                    event=locked,
+                    organisation_id=locked.organiser_id,
+                    learner=learner,
+                    booked_by=actor if getattr(actor, "pk", None) else None,
+                    status=BookingStatus.BOOKED
+                    if free is None or free > 0
+                    else BookingStatus.WAITING,
+                    # The waiting list keeps the order given.
+                    requested_at=now + timedelta(microseconds=len(rows)),
+                    token_digest=link.digest,
+                    **cleaned,
+                )
+                # The related rows are those just read, and the digest is fresh and random.
+                booking.full_clean(
+                    exclude=["event", "organisation", "learner", "booked_by"],
+                    validate_unique=False,
+                )
+            except (ApplicationError, ValidationError) as error:
+                reason = getattr(error, "message", None) or "; ".join(
+                    getattr(error, "messages", [])
+                )
+                outcome.refused.append((learner, str(reason)))
+                continue
+            holding.add(learner.pk)
+            if free is not None and free > 0:
+                free -= 1
+            rows.append(booking)
+            links.append((booking, _booking_link(link.token, link_base)))
+            if booking.status == BookingStatus.BOOKED:
+                outcome.booked.append(booking)
+            else:
+                outcome.waiting.append(booking)
+        Booking.objects.bulk_create(rows)
     if links:
         _send_group_confirmation(event, contact, links)
     return outcome
