@@ -43,6 +43,8 @@ from widen.core import request_context
 from widen.core.academic_years import AcademicYear, age_on
 from widen.core.identifiers import uln_check_digit
 from widen.demo.events import demo_events_create
+from widen.demo.surveys import demo_surveys_create
+from widen.evaluation.models import Survey, SurveyInvitation, SurveyResponse
 from widen.events.models import Booking, Event
 from widen.learners.models import (
     ConsentGivenBy,
@@ -346,6 +348,12 @@ def demo_build(
             partnership=Partnership.objects.get(name=PARTNERSHIP_NAME),
             organiser=Organisation.objects.get(name=QMUL),
         )
+        demo_surveys_create(
+            partnership=Partnership.objects.get(name=PARTNERSHIP_NAME),
+            organisation=Organisation.objects.get(name=QMUL),
+            runner=User.objects.get(username="outreach.officer"),
+            seed=seed,
+        )
         return DemoResult(
             built=True, counts=demo_counts(), logins=demo_logins(), open_data=open_data
         )
@@ -502,6 +510,10 @@ def demo_delete() -> None:
         for model in (ParentCarer, ConsentRecord, Attendance, Enrolment):
             model.objects.filter(learner__in=learners).select_related("learner").delete()
         if partnership is not None:
+            # Survey responses (audited) and links first, then the surveys themselves.
+            SurveyResponse.objects.filter(survey__partnership=partnership).delete()
+            SurveyInvitation.objects.filter(survey__partnership=partnership).delete()
+            Survey.objects.filter(partnership=partnership).delete()
             # Bookings first, through their own (audited) delete, then the events.
             Booking.objects.filter(event__partnership=partnership).delete()
             Event.objects.filter(partnership=partnership).delete()
