@@ -127,7 +127,7 @@ def test_the_qr_code_opens_the_confirmation_page_for_organisers_only(world: Worl
     # The holder's page shows the QR code, which carries the check-in code, not the link.
     holder = Client().get(reverse("checkin:agenda", kwargs={"token": made.token}))
     assert holder.status_code == 200
-    assert "<svg" in holder.content.decode()
+    assert 'src="data:image/svg+xml' in holder.content.decode()
     assert "Your check-in code" in holder.content.decode()
 
     scan = reverse(
@@ -213,7 +213,7 @@ def test_the_booking_page_shows_the_check_in_qr_code_and_later_the_certificate(
     )
     page = Client().get(f"/events/booking/{made.token}/").content.decode()
     assert "Your check-in code" in page
-    assert 'aria-label="QR code for checking in Tom Teacher"' in page
+    assert 'alt="QR code for checking in Tom Teacher"' in page
     assert "certificate.pdf" not in page
     organiser(world).post(
         reverse("checkin:check_in", kwargs={"event_id": event.pk, "booking_id": made.booking.pk})

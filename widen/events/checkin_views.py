@@ -93,15 +93,15 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def checkin_qr_svg(request: HttpRequest, booking: Booking) -> str:
-    """The booking's check-in QR code as inline SVG: it opens the organisers' check-in page
+def checkin_qr_uri(request: HttpRequest, booking: Booking) -> str:
+    """The booking's check-in QR code, an SVG as a data URI: it opens the organisers' check-in page
     for this booking (its check-in code, never the one-time link's token)."""
     url = request.build_absolute_uri(
         reverse(
             "checkin:scan", kwargs={"event_id": booking.event_id, "code": checkin_code(booking)}
         )
     )
-    return str(segno.make(url, error="m").svg_inline(scale=5, border=4, omitsize=False))
+    return str(segno.make(url, error="m").svg_data_uri(scale=5, border=4))
 
 
 def _tell(request: HttpRequest, outcome: CheckInOutcome, done: str) -> None:
@@ -342,7 +342,7 @@ def agenda_view(request: HttpRequest, token: str) -> HttpResponse:
         "error": error,
         "booked": booking.status == BookingStatus.BOOKED,
         "cancelled": booking.status == BookingStatus.CANCELLED,
-        "qr_svg": checkin_qr_svg(request, booking)
+        "qr_data_uri": checkin_qr_uri(request, booking)
         if booking.status == BookingStatus.BOOKED and event.ends_at > timezone.now()
         else "",
         "is_cpd": event.kind == EventKind.CPD,

@@ -14,7 +14,7 @@ from django import template
 from django.utils import timezone
 
 from widen.events.checkin import may_organise
-from widen.events.checkin_views import checkin_qr_svg
+from widen.events.checkin_views import checkin_qr_uri
 from widen.events.models import Booking, BookingStatus, Event
 
 register = template.Library()
@@ -24,7 +24,7 @@ register = template.Library()
 def checkin_qr(context: dict[str, Any], booking: Booking) -> dict[str, Any]:
     showing = booking.status == BookingStatus.BOOKED and booking.event.ends_at > timezone.now()
     return {
-        "qr_svg": checkin_qr_svg(context["request"], booking) if showing else "",
+        "qr_data_uri": checkin_qr_uri(context["request"], booking) if showing else "",
         "booking_name": booking.name,
     }
 
