@@ -149,7 +149,7 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
     events_status = events_expected_status(entry, cell.name, cell.method, cell.role, cell.relation)
     if events_status is not None:
         return events_status
-    report_status = report_expected_status(entry, cell.method, cell.role, cell.relation)
+    report_status = report_expected_status(entry, cell.method, cell.role, cell.relation, api=api)
     if report_status is not None:
         return report_status
     if cell.method == "POST" and not api and rule in {"event_checkin_scan", "booking_holder"}:

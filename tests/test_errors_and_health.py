@@ -135,6 +135,9 @@ def test_the_openapi_schema_describes_every_operation(world: World) -> None:
         "event_create",
         "event_get",
         "event_bookings",
+        "evaluation_report_activity",
+        "evaluation_report_programme",
+        "evaluation_report_event",
     }
     assert (
         "BearerAuth" in str(schema["components"]["securitySchemes"])

@@ -88,14 +88,14 @@ def report_kwargs(world: World, rule: str, relation: str) -> dict[str, Any] | No
 
 
 def report_expected_status(
-    entry: dict[str, Any], method: str, role: str, relation: str
+    entry: dict[str, Any], method: str, role: str, relation: str, *, api: bool = False
 ) -> int | None:
     """The status a cell of one of these rules gets (None: not one of them)."""
     rule = entry["rule"]
     if rule not in REPORT_OBJECT_RULES:
         return None
     if role == "anonymous":
-        return 302
+        return 401 if api else 302
     ours = relation in {"own", "partner"}
     if rule == "event_report":
         return int(entry.get("allowed", 200)) if ours else 404

@@ -10,6 +10,7 @@ from widen.accounts.api_auth import ApiTokenAuth
 from widen.activities.api import activities_router, programmes_router, sessions_router
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.evaluation.api import scales_router, surveys_router
+from widen.evaluation.report_api import evaluation_reports_router
 from widen.events.api import events_router
 from widen.events.checkin_api import checkin_router
 from widen.learners.api import router as learners_router
@@ -37,6 +38,7 @@ api.add_router("/sessions", sessions_router)
 api.add_router("/programmes", programmes_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/scales", scales_router)
+api.add_router("/evaluation-reports", evaluation_reports_router)
 api.add_router("/events", events_router)
 api.add_router("/check-in", checkin_router)
 
