@@ -68,6 +68,11 @@ SECTIONS: tuple[Section, ...] = (
         summary="evaluation report of 20,000 learners' answers: paired change, matching, DiD, PDF",
         module="benchmarks.evaluation",
     ),
+    Section(
+        name="events",
+        summary="event bookings: a group of 500 learners, the bookings page of 2,000, a booking",
+        module="benchmarks.events",
+    ),
 )
 
 
