@@ -471,3 +471,20 @@ def test_a_balance_share_standing_for_fewer_than_five_learners_is_not_shown(
     assert "Participants matched 7" in page
     assert "school: Riverside Academy fewer than 5 fewer than 5" in page
     assert "school: Sixth Form School 86% 86%" in page  # 6 of 7 learners
+
+
+def test_the_event_page_links_to_its_report(world: World) -> None:
+    starts = timezone.now() + timedelta(days=5)
+    event = Event.objects.create(
+        partnership=world.north,
+        organiser=world.alpha,
+        title="Open evening",
+        kind=EventKind.CONFERENCE,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+    )
+    page = signed_in_client(world.users[Role.OUTREACH_OFFICER]).get(
+        reverse("events:detail", kwargs={"event_id": event.pk})
+    )
+    report = reverse("evaluation_reports:event", kwargs={"event_id": event.pk})
+    assert f'href="{report}">Evaluation report</a>' in page.content.decode()
