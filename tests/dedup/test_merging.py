@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
 from tests.dedup.conftest import MakeLearner
+from tests.evaluation.merge_support import assert_survey_records_moved, survey_records_of
 from widen.accounts.models import User
 from widen.activities.models import Activity, Attendance, AttendanceStatus, Session
 from widen.audit.models import AuditAction, AuditEvent
@@ -211,6 +212,7 @@ def _records_of(learner: Learner, world: World, sessions: list[Session]) -> dict
             )
             for session, status in sessions
         ],
+        **survey_records_of(learner, world),
     }
 
 
@@ -272,6 +274,7 @@ def test_merging_moves_every_related_record(
         "Kept Child",
         "Removed Child",
     }  # the removed record's booking moved
+    assert_survey_records_moved(kept)  # one link per survey, the answered one
     # One enrolment per programme, from the earlier joining.
     enrolment = Enrolment.objects.get(learner=kept)
     assert enrolment.joined_on == date(2024, 9, 1)

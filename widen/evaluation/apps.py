@@ -7,11 +7,13 @@ class EvaluationConfig(AppConfig):
     label = "evaluation"
 
     def ready(self) -> None:
+        from widen.evaluation.merging import invitations_merge  # noqa: PLC0415
         from widen.learners.merging import MERGE_RULES, MergeRule, move  # noqa: PLC0415
 
         # A survey sent to, or answered by, a learner recorded twice follows the kept record.
         MERGE_RULES["evaluation.SurveyInvitation.learner"] = MergeRule(
-            move, "moved to the kept learner (the link keeps working)"
+            invitations_merge,
+            "moved to the kept learner, one link per survey (the answered one is kept)",
         )
         MERGE_RULES["evaluation.SurveyResponse.learner"] = MergeRule(
             move, "moved to the kept learner, so pre and post answers still pair"
