@@ -66,11 +66,13 @@ def check_in_list_searched_and_checked_in(browse: Browse) -> Page:
 def check_in_from_the_qr_code(browse: Browse) -> Page:
     event = checkin_event(browse.site)
     person = event["bookings"][1]
-    return _opened(
+    page = _opened(
         browse.as_person(ORGANISER),
         f"/events/{event['event_id']}/check-in/scan/{person['code']}/",
         f"Check in {person['name']}",
     )
+    expect(page.get_by_text("Step-free access")).to_be_visible()
+    return page
 
 
 def programme(browse: Browse) -> Page:

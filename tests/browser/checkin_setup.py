@@ -108,7 +108,10 @@ def make(username: str) -> dict[str, Any]:
             made = booking_create(
                 event=event,
                 details=BookingDetails(
-                    name=name, email=f"{name.split()[0].lower()}@example.org", attendee_type=kind
+                    name=name,
+                    email=f"{name.split()[0].lower()}@example.org",
+                    attendee_type=kind,
+                    access_requirements="Step-free access" if name.startswith("Harry") else "",
                 ),
             )
             bookings.append(

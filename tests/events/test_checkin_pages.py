@@ -18,6 +18,7 @@ from conftest import signed_in_client
 from tests.events.test_checkin import book, make_activity, make_event
 from widen.accounts.models import Role
 from widen.activities.models import Attendance, AttendanceStatus
+from widen.audit.models import AccessLogEntry
 from widen.events import checkin_views
 from widen.events.checkin import checkin_code
 from widen.events.models import AttendeeType, Booking
@@ -261,3 +262,35 @@ def test_a_very_long_list_says_to_search(world: World, monkeypatch: pytest.Monke
     text = page.content.decode()
     assert text.count("Check in</button>") == 2
     assert "Only the first 2 are shown: search for a name to find others." in text
+
+
+def test_the_qr_codes_page_shows_access_requirements_to_organisers_and_logs_it(
+    world: World,
+) -> None:
+    event = make_event(world)
+    made = booking_create(
+        event=event,
+        details=BookingDetails(
+            name="Asha Patel",
+            email="asha@example.org",
+            attendee_type=AttendeeType.PARENT_CARER,
+            access_requirements="Step-free access to the hall",
+            dietary_needs="Vegan",
+        ),
+    )
+    plain = book(event, "Ben Okafor")
+    scan = reverse(
+        "checkin:scan", kwargs={"event_id": event.pk, "code": checkin_code(made.booking)}
+    )
+    page = organiser(world).get(scan).content.decode()
+    assert "Step-free access to the hall" in page
+    assert "Vegan" in page
+    logged = AccessLogEntry.objects.filter(subject_id=str(made.booking.pk))
+    assert logged.count() == 1
+    assert logged.get().actor_id == world.users[Role.OUTREACH_OFFICER].pk
+    assert "Check-in" in logged.get().purpose
+
+    # Someone with nothing stated: nothing to show, nothing logged.
+    other = reverse("checkin:scan", kwargs={"event_id": event.pk, "code": checkin_code(plain)})
+    assert "Access requirements" not in organiser(world).get(other).content.decode()
+    assert not AccessLogEntry.objects.filter(subject_id=str(plain.pk)).exists()

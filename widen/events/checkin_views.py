@@ -45,6 +45,7 @@ from widen.events.checkin import (
     event_for_checkin,
 )
 from widen.events.models import Booking, BookingStatus, Event, EventKind
+from widen.events.selectors import adjustments_seen, has_adjustments, may_see_adjustments
 from widen.events.services import booking_for_link
 
 # Per connection (IP address). One-time links are 256-bit: the limits are against floods.
@@ -197,10 +198,25 @@ def check_in_scan_view(request: AuthenticatedRequest, event_id: UUID, code: str)
         else:
             _tell(request, outcome, f"{booking.name} is checked in.")
         return redirect("checkin:scan", event_id=event.pk, code=code)
+    # At the door the organisers need the person's access requirements and adjustments
+    # (special category data): shown to those who may see them, and each view logged.
+    adjustments = has_adjustments(booking) and may_see_adjustments(request.user, event)
+    if adjustments:
+        adjustments_seen(
+            user=request.user,
+            event=event,
+            bookings=[booking],
+            purpose=f"Check-in: access requirements and adjustments for {event.title}",
+        )
     return render(
         request,
         "events/checkin_scan.html",
-        {"event": event, "booking": booking, "counts": checkin_counts(event=event)},
+        {
+            "event": event,
+            "booking": booking,
+            "counts": checkin_counts(event=event),
+            "adjustments": adjustments,
+        },
     )
 
 
