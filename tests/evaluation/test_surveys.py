@@ -355,3 +355,19 @@ def test_event_links_carry_a_booked_learners_record_and_school(world: World) -> 
     assert response.learner_id == world.learner_school.pk
     assert response.school_id == world.school.pk
     assert response.event_id == event.pk
+
+
+def test_lost_links_can_be_made_again_and_the_old_ones_stop_working(world: World) -> None:
+    session = activity_with_register(world)
+    survey = open_survey(world, session=session)
+    first = invitations_send_for_session(actor=officer(world), survey=survey, session=session)
+    answered = first[0]
+    response_submit(survey=survey, raw_answers=answers_for(survey), invitation=answered.invitation)
+    again = invitations_send_for_session(
+        actor=officer(world), survey=survey, session=session, renew=True
+    )
+    assert [link.name for link in again] == [first[1].name]  # only the one not answered
+    with pytest.raises(NotFound):
+        invitation_for_link(token_of(first[1].link))
+    assert invitation_for_link(token_of(again[0].link)).pk == first[1].invitation.pk
+    assert SurveyInvitation.objects.count() == 2

@@ -540,11 +540,18 @@ def _ready_to_send(actor: Any, survey: Survey) -> Survey:
 
 @transaction.atomic
 def invitations_send_for_session(
-    *, actor: Any, survey: Survey, session: Session, link_base: str | None = None
+    *,
+    actor: Any,
+    survey: Survey,
+    session: Session,
+    link_base: str | None = None,
+    renew: bool = False,
 ) -> list[LinkGiven]:
     """A link for each learner on the session's register who was not marked absent and has no
     link to this survey yet. Learners have no e-mail address here: the links are returned once,
-    for the deliverers to hand out in the session."""
+    for the deliverers to hand out in the session. With `renew`, the learners of this session
+    who have a link but have not answered get a new one (their old link stops working), for
+    when the links handed out were lost."""
     survey = _ready_to_send(actor, survey)
     if survey.session_id and survey.session_id != session.pk:
         raise ApplicationError("This survey is for another session.", field="session")
@@ -554,6 +561,18 @@ def invitations_send_for_session(
         actor, session
     ):
         raise NotFound  # the register's names are not this person's to see
+    given: list[LinkGiven] = []
+    if renew:
+        unanswered = survey.invitations.filter(
+            session=session, answered_at__isnull=True, learner__isnull=False
+        ).select_related("learner")
+        for invitation in unanswered:
+            token = link_token_new()
+            invitation.token_digest = token.digest
+            invitation.sent_at = timezone.now()
+            invitation.save(update_fields=["token_digest", "sent_at", "updated_at"])
+            name = invitation.learner.display_name if invitation.learner else invitation.name
+            given.append(LinkGiven(invitation, _survey_link(token.token, link_base), name))
     already = set(
         survey.invitations.filter(learner__isnull=False).values_list("learner_id", flat=True)
     )
@@ -562,7 +581,6 @@ def invitations_send_for_session(
         .exclude(learner_id__in=already)
         .select_related("learner")
     )
-    given: list[LinkGiven] = []
     for row in rows:
         learner = row.learner
         token = link_token_new()

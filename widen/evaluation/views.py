@@ -327,6 +327,7 @@ def survey_send_view(request: AuthenticatedRequest, survey_id: UUID) -> HttpResp
                     survey=survey,
                     session=session,
                     link_base=_link_base(request),
+                    renew=request.POST.get("renew") == "yes",
                 )
                 given = [GivenLink(link.name, link.link) for link in links]
                 sent_to = str(session)
