@@ -209,3 +209,40 @@ def test_after_the_purge_nothing_remains_to_show_or_log(world: World) -> None:
     )
     assert CANARY_ACCESS not in json.dumps(api.json())
     assert not AccessLogEntry.objects.exists()
+
+
+def test_a_member_without_an_agreement_sees_a_group_booked_learner_unnamed(
+    world: World,
+) -> None:
+    from widen.accounts.services import api_token_create  # noqa: PLC0415
+    from widen.organisations.models import Organisation, PartnershipMember  # noqa: PLC0415
+    from widen.testing.world import make_user  # noqa: PLC0415
+
+    charity = Organisation.objects.create(name="Delta Futures", organisation_type="charity")
+    PartnershipMember.objects.create(partnership=world.north, organisation=charity)
+    officer = make_user("officer.delta", charity, Role.OUTREACH_OFFICER)
+    event = make_event(world).event
+    booking_create(
+        event=event,
+        details=BookingDetails(
+            name="Amara Alphason", email="trips@alpha.example.org", attendee_type="learner"
+        ),
+        learner=world.learner_alpha,
+    )
+    _plain_booking(event)
+    html = signed_in_client(officer).get(f"/events/{event.pk}/bookings/").content.decode()
+    assert "Alphason" not in html
+    assert "trips@alpha.example.org" not in html
+    assert "A learner booked by another organisation" in html
+    assert "Sam Smith" in html  # booked without an account: not a learner record
+    token = api_token_create(user=officer, name="test")[1]
+    rows = (
+        Client()
+        .get(f"/api/v1/events/{event.pk}/bookings", headers={"Authorization": f"Bearer {token}"})
+        .json()
+    )
+    assert sorted((row["name"] or "") for row in rows) == ["", "Sam Smith"]
+    assert "Alphason" not in json.dumps(rows)
+    # Alpha's own officer sees the learner by name.
+    own = signed_in_client(world.users[Role.OUTREACH_OFFICER]).get(f"/events/{event.pk}/bookings/")
+    assert "Amara Alphason (learner record)" in own.content.decode()

@@ -21,6 +21,7 @@ from widen.events.selectors import (
     event_for_organiser,
     events_for_user,
     may_see_adjustments,
+    unnamed_bookings,
 )
 from widen.events.services import EventDetails, event_create, may_organise
 from widen.organisations.api import api_actor
@@ -87,8 +88,8 @@ class AdjustmentsOut(Schema):
 
 class BookingOut(Schema):
     id: UUID
-    name: str
-    email: str
+    name: str | None = Field(..., description="None for a learner the caller may not see by name.")
+    email: str | None
     attendee_type: str
     status: str
     learner_id: UUID | None
@@ -150,10 +151,12 @@ def event_get_api(request: HttpRequest, event_id: UUID) -> Any:
     return {**_event_out(event), **counts}
 
 
-def _booking_out(booking: Booking, *, adjustments: bool) -> dict[str, Any]:
+def _booking_out(booking: Booking, *, adjustments: bool, named: bool) -> dict[str, Any]:
     out: dict[str, Any] = {
         name: getattr(booking, name) for name in BookingOut.model_fields if name != "adjustments"
     }
+    if not named:
+        out["name"] = out["email"] = None
     out["adjustments"] = (
         {name: getattr(booking, name) for name in AdjustmentsOut.model_fields}
         if adjustments
@@ -175,4 +178,8 @@ def event_bookings_api(request: HttpRequest, event_id: UUID) -> Any:
             bookings=bookings,
             purpose=f"Event bookings (API): access requirements and adjustments for {event.title}",
         )
-    return [_booking_out(booking, adjustments=sees) for booking in bookings]
+    unnamed = unnamed_bookings(actor, bookings)
+    return [
+        _booking_out(booking, adjustments=sees, named=booking.pk not in unnamed)
+        for booking in bookings
+    ]

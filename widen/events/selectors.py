@@ -21,6 +21,7 @@ from widen.audit.services import access_log_record_subjects
 from widen.core.exceptions import NotFound
 from widen.events.models import ADJUSTMENT_FIELDS, Booking, BookingStatus, Event
 from widen.events.services import DELIVERING_ROLES, event_for_invitation
+from widen.learners.permissions import learner_policy
 from widen.organisations.models import DataCategory
 from widen.organisations.permissions import organisation_policy
 
@@ -72,6 +73,24 @@ def bookings_for_event(user: Any, event: Event) -> QuerySet[Booking]:
         .select_related("learner")
         .order_by("status", "requested_at", "created_at")
     )
+
+
+def unnamed_bookings(user: Any, bookings: Iterable[Booking]) -> set[Any]:
+    """The bookings of learners `user` may not see by name (their organisation has no agreement
+    with the one holding the learner): shown as "A learner", without name or e-mail address."""
+    learner_ids = {booking.learner_id for booking in bookings if booking.learner_id}
+    if not learner_ids:
+        return set()
+    named = set(
+        learner_policy.visible_to(user, needing=DataCategory.IDENTITY)
+        .filter(pk__in=learner_ids)
+        .values_list("pk", flat=True)
+    )
+    return {
+        booking.pk
+        for booking in bookings
+        if booking.learner_id is not None and booking.learner_id not in named
+    }
 
 
 def booking_counts(event: Event) -> dict[str, int]:
@@ -162,4 +181,5 @@ __all__ = [
     "places_left",
     "public_event",
     "public_events",
+    "unnamed_bookings",
 ]

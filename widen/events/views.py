@@ -35,6 +35,7 @@ from widen.events.selectors import (
     event_programme,
     events_for_user,
     may_see_adjustments,
+    unnamed_bookings,
 )
 from widen.events.services import (
     DELIVERING_ROLES,
@@ -350,6 +351,9 @@ def event_bookings_view(request: AuthenticatedRequest, event_id: UUID) -> HttpRe
                 messages.success(request, text)
         return redirect("events:bookings", event_id=event.pk)
     bookings = list(bookings_for_event(request.user, event))
+    unnamed = unnamed_bookings(request.user, bookings)
+    for booking in bookings:
+        booking.unnamed = booking.pk in unnamed  # type: ignore[attr-defined]
     sees_adjustments = may_see_adjustments(request.user, event)
     if sees_adjustments:
         adjustments_seen(
