@@ -157,7 +157,9 @@ def _answer_strategy(question: Any) -> st.SearchStrategy[object]:
     )
 
 
-def test_hostile_answers_never_error_or_store_anything_invalid(world: World) -> None:
+def test_hostile_answers_never_error_or_store_anything_invalid(
+    world: World, record_property: Any
+) -> None:
     """Hostile and valid answers mixed: never a server error; a refusal stores nothing; what is
     stored is only ever acceptable. Some examples must be stored, or the check proves little."""
     stored_ids: list[Any] = []
@@ -169,6 +171,7 @@ def test_hostile_answers_never_error_or_store_anything_invalid(world: World) -> 
         consent=st.sampled_from(["yes", "no", "", "YES", "<b>yes</b>"]),
     )
     def submit(draw: st.DataObject, extra: dict[str, str], consent: str) -> None:
+        record_property("bad_inputs_tried", 1)
         cache.clear()
         survey, url, invitation = _fresh_link(world)
         questions = list(survey.questions.order_by("position"))
