@@ -58,7 +58,7 @@ def test_nothing_yet_meets_no_standard_and_says_what_is_missing() -> None:
 def test_a_theory_of_change_alone_is_type_1() -> None:
     result = standard_of_evidence(theory_of_change=True, paired=paired_change(_paired(0)))
     assert result.type == 1
-    assert result.summary.startswith("Type 1: narrative. a theory of change sets out why")
+    assert result.summary.startswith("Type 1: narrative. A theory of change sets out why")
 
 
 def test_pre_and_post_answers_are_type_2_and_count_the_learners() -> None:

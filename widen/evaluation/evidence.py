@@ -42,15 +42,29 @@ class StandardOfEvidence:
 
     @property
     def summary(self) -> str:
-        return f"{self.label}. " + "; ".join(self.reasons) + "."
+        text = "; ".join(self.reasons)
+        return f"{self.label}. {text[:1].upper()}{text[1:]}."
 
 
 def _number(value: float) -> str:
     return f"{value:+.2f}"
 
 
+# How the characteristics matched on read in a sentence.
+CHARACTERISTIC_LABELS = {
+    "school": "school",
+    "year_group": "year group",
+    "free_school_meals": "free school meals",
+    "ever_6_free_school_meals": "ever-6 free school meals",
+}
+
+
+def characteristic_label(name: str) -> str:
+    return CHARACTERISTIC_LABELS.get(name, name.replace("_", " "))
+
+
 def _characteristics(names: Sequence[str]) -> str:
-    words = [name.replace("_", " ") for name in names]
+    words = [characteristic_label(name) for name in names]
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + " and " + words[-1]
@@ -100,7 +114,7 @@ def standard_of_evidence(
             worst = max(unbalanced, key=lambda row: abs(row.smd_after or float("inf")))
             reasons.append(
                 f"a comparison group was surveyed before and after, but it still differs from "
-                f"the participants on {worst.characteristic.split(': ')[0].replace('_', ' ')} "
+                f"the participants on {characteristic_label(worst.characteristic.split(': ')[0])} "
                 "(standardised difference "
                 f"{'not defined' if worst.smd_after is None else f'{worst.smd_after:.2f}'}, "
                 f"above {BALANCED_SMD}), so it does not yet show what caused the change"

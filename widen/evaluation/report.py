@@ -47,7 +47,11 @@ from widen.evaluation.analysis import (
     match_propensity,
     paired_change,
 )
-from widen.evaluation.evidence import StandardOfEvidence, standard_of_evidence
+from widen.evaluation.evidence import (
+    StandardOfEvidence,
+    characteristic_label,
+    standard_of_evidence,
+)
 from widen.evaluation.models import (
     Answer,
     QuestionKind,
@@ -65,12 +69,6 @@ from widen.programmes.selectors import programme_get
 
 # What learners are matched on: recorded characteristics, none of them special category data.
 MATCH_ON = ("school", "year_group", "free_school_meals", "ever_6_free_school_meals")
-MATCH_LABELS = {
-    "school": "school",
-    "year_group": "year group",
-    "free_school_meals": "free school meals",
-    "ever_6_free_school_meals": "ever-6 free school meals",
-}
 MATCHING_METHODS = {
     "exact": "Exact matching: each participant with a learner of the same school, year group "
     "and free school meals record",
@@ -377,7 +375,7 @@ class Comparison:
         matched = self.matching.matched
         for row in self.matching.balance:
             name, _, level = row.characteristic.partition(": ")
-            label = MATCH_LABELS.get(name, name)
+            label = characteristic_label(name)
             if level:
                 school = self.school_names.get(level, level)
                 label = f"{label}: {school if name == 'school' else level}"

@@ -86,6 +86,8 @@ def _paragraph(pdf: FPDF, text: str, *, size: int = 10, style: str = "") -> None
 
 
 def _table(pdf: FPDF, caption: str, rows: Sequence[Sequence[str]], widths: Sequence[int]) -> None:
+    if pdf.will_page_break(6 + 10 * min(len(rows), 3)):
+        pdf.add_page()  # keep the caption with its heading row and first rows
     pdf.set_font("Helvetica", style="B", size=10)
     pdf.multi_cell(0, 6, latin1(caption), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=8)
@@ -110,14 +112,20 @@ def _bars(pdf: FPDF, report: EvaluationReport) -> None:
     pdf.set_font("Helvetica", style="B", size=10)
     pdf.multi_cell(0, 6, latin1(chart.title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=8)
-    label_width, area = 70.0, 80.0
+    label_width, area = 90.0, 80.0
     widest = max((bar.width for bar in chart.bars), default=0) or 1
-    for bar in chart.bars:
+    # The chart's own labels are cut for the page's SVG; the PDF has room for whole names.
+    labels = [
+        f"{phase}: {result.scale_name}"
+        for result in report.results
+        for phase in ("Before", "After")
+    ]
+    for bar, label in zip(chart.bars, labels, strict=False):
         if pdf.will_page_break(7):
             pdf.add_page()
         y = pdf.get_y()
         pdf.set_xy(pdf.l_margin, y)
-        pdf.cell(label_width, 5, latin1(bar.label, maximum=60))
+        pdf.cell(label_width, 5, latin1(label, maximum=70))
         if bar.width:
             pdf.set_fill_color(*BLUE)
             pdf.rect(pdf.l_margin + label_width, y + 0.5, area * bar.width / widest, 4, style="F")
