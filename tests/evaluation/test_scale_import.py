@@ -200,3 +200,23 @@ def test_any_spreadsheet_is_checked_without_a_crash_and_writes_nothing(
         assert planned.name.strip()
         assert all(item.text for item in planned.items.values())
     assert not Scale.objects.exists()
+
+
+def test_the_command_imports_with_the_same_checks(world: World, tmp_path: Path) -> None:
+    good = tmp_path / "asq.csv"
+    good.write_bytes(GOOD.encode())
+    arguments = ["--partnership", str(world.north.pk), "--user", officer(world).username]
+    call_command("evaluation", "import-scales", str(good), *arguments, "--dry-run")
+    assert not Scale.objects.exists()
+    call_command("evaluation", "import-scales", str(good), *arguments)
+    assert Scale.objects.filter(status=ScaleStatus.PUBLISHED).count() == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"scale,position,text\r\nBelonging,x,\r\n")
+    with pytest.raises(SystemExit) as exited:
+        call_command("evaluation", "import-scales", str(bad), *arguments)
+    assert exited.value.code == 1
+    reader = ["--partnership", str(world.north.pk), "--user", world.users[Role.READ_ONLY].username]
+    with pytest.raises(SystemExit) as refused:
+        call_command("evaluation", "import-scales", str(good), *reader)
+    assert refused.value.code == 2  # noqa: PLR2004
+    assert Scale.objects.count() == 2
