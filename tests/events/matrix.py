@@ -26,6 +26,7 @@ from widen.events.services import (
     BookingDetails,
     EventDetails,
     booking_create,
+    booking_for_link,
     booking_link_renew,
     event_create,
     event_invitation_renew,
@@ -91,8 +92,6 @@ def event_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str,
             return {"token": secrets.token_urlsafe(32)}
         token = _booking_token(world)
         if relation == "partner":
-            from widen.events.services import booking_for_link  # noqa: PLC0415
-
             booking_link_renew(booking=booking_for_link(token))
         return {"token": token}
     return None
