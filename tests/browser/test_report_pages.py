@@ -79,7 +79,7 @@ def test_the_report_and_its_theory_of_change_by_keyboard_alone(browse: Browse) -
     keyboard = page.keyboard
     skip_to_main(page)
     tab_to(page, "the matching method", field("Matching method"))
-    choose(page, "Propensity score (nearest neighbour)")
+    choose(page, "Propensity score matching")
     tab_to(page, "Show the report", control("button", "Show the report"))
     keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"[?&]matching=propensity"))

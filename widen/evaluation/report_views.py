@@ -110,8 +110,8 @@ def _report(request: AuthenticatedRequest, kind: SubjectKind, subject_id: UUID) 
             "report": report,
             "method": method,
             "methods": [
-                ("exact", "Exact (same school, year group and free school meals)"),
-                ("propensity", "Propensity score (nearest neighbour)"),
+                ("exact", "Exact matching"),
+                ("propensity", "Propensity score matching"),
             ],
             "theory_url": _theory_url(request, subject),
         },
