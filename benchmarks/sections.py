@@ -73,6 +73,11 @@ SECTIONS: tuple[Section, ...] = (
         summary="event bookings: a group of 500 learners, the bookings page of 2,000, a booking",
         module="benchmarks.events",
     ),
+    Section(
+        name="surveys",
+        summary="surveys: links to a register of 500, the survey page of 20,000 links, an answer",
+        module="benchmarks.surveys",
+    ),
 )
 
 

@@ -516,6 +516,18 @@ def survey_close(*, actor: Any, survey: Survey) -> Survey:
 # --- Sending ----------------------------------------------------------------------------------
 
 
+INVITATION_RELATIONS = (
+    "survey",
+    "organisation",
+    "learner",
+    "booking",
+    "school",
+    "session",
+    "event",
+    "created_by",
+)
+
+
 @dataclass(frozen=True)
 class LinkGiven:
     """A new survey link, the only time its token is available."""
@@ -581,6 +593,8 @@ def invitations_send_for_session(
         .exclude(learner_id__in=already)
         .select_related("learner")
     )
+    now = timezone.now()
+    made: list[tuple[SurveyInvitation, str]] = []
     for row in rows:
         learner = row.learner
         token = link_token_new()
@@ -592,13 +606,20 @@ def invitations_send_for_session(
             school_id=learner.school_id or session.school_id,
             session=session,
             token_digest=token.digest,
-            sent_at=timezone.now(),
+            sent_at=now,
             created_by=actor,
         )
-        invitation.save()
-        given.append(
-            LinkGiven(invitation, _survey_link(token.token, link_base), learner.display_name)
+        # The relations come from rows just read; uniqueness is the database's to enforce.
+        invitation.full_clean(
+            exclude=[*INVITATION_RELATIONS], validate_unique=False, validate_constraints=False
         )
+        made.append((invitation, token.token))
+    # One insert for the links and one for their audit events (AuditedQuerySet.bulk_create).
+    SurveyInvitation.objects.bulk_create([invitation for invitation, _ in made], batch_size=500)
+    given.extend(
+        LinkGiven(invitation, _survey_link(token, link_base), invitation.name)
+        for invitation, token in made
+    )
     return given
 
 
