@@ -93,6 +93,13 @@ def bookings_with_adjustments(browse: Browse) -> Page:
     return page
 
 
+def bookings_asking_to_cancel(browse: Browse) -> Page:
+    page = bookings_with_adjustments(browse)
+    page.get_by_role("link", name="Cancel Farah Ahmed's booking").click()
+    expect(page.get_by_role("heading", name="Cancel Farah Ahmed's booking?")).to_be_visible()
+    return page
+
+
 def group_booking_with_an_error(browse: Browse) -> Page:
     page = _event_page(browse, CPD_EVENT)
     page.get_by_role("link", name="Book a group of learners").click()
@@ -174,6 +181,7 @@ EVENTS_PAGES: dict[str, Callable[[Browse], Page]] = {
     "change an event": change_an_event,
     "strands, talks and presenters": strands_talks_and_presenters,
     "event bookings, with adjustments": bookings_with_adjustments,
+    "event bookings, asking to cancel one": bookings_asking_to_cancel,
     "book a group of learners, with an error": group_booking_with_an_error,
     "public events": public_events,
     "public event and booking form": public_event,

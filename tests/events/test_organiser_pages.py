@@ -168,6 +168,11 @@ def test_the_bookings_list_counts_and_cancelling_promotes_the_first_waiting(
     officer = signed_in_client(world.users[Role.OUTREACH_OFFICER])
     html = officer.get(f"/events/{event.pk}/bookings/").content.decode()
     assert "2 booked of 2 places, 2 on the waiting list, 0 cancelled" in html
+    # "Cancel" asks first; only the confirm button cancels.
+    asking = officer.get(f"/events/{event.pk}/bookings/?cancel={ben.pk}").content.decode()
+    assert "Cancel Ben Okafor's booking?" in asking
+    ben.refresh_from_db()
+    assert ben.status == BookingStatus.BOOKED
     mail.outbox.clear()
     response = officer.post(f"/events/{event.pk}/bookings/", {"booking": str(ben.pk)})
     assert response.status_code == 302
@@ -177,7 +182,9 @@ def test_the_bookings_list_counts_and_cancelling_promotes_the_first_waiting(
     assert ben.status == BookingStatus.CANCELLED
     assert cara.status == BookingStatus.BOOKED
     assert dev.status == BookingStatus.WAITING
-    assert [m.to for m in mail.outbox] == [["cara@example.org"]]
+    # Ben is told his booking was cancelled; Cara that she has a place.
+    assert [m.to for m in mail.outbox] == [["ben@example.org"], ["cara@example.org"]]
+    assert "have cancelled your booking" in mail.outbox[0].body
     html = officer.get(f"/events/{event.pk}/bookings/").content.decode()
     assert "Cara Jones moved from the waiting list to a place" in html
     assert "2 booked of 2 places, 1 on the waiting list, 1 cancelled" in html

@@ -250,9 +250,10 @@ def booking_change(*, booking: Booking, details: BookingDetails) -> Booking:
     return locked
 
 
-def booking_cancel(*, booking: Booking) -> Booking | None:
+def booking_cancel(*, booking: Booking, by_organiser: bool = False) -> Booking | None:
     """Cancel a booking; a freed place goes to the first on the waiting list, who is e-mailed.
 
+    Cancelled `by_organiser`, the booking's holder is e-mailed too (they did not do it).
     Returns the promoted booking, if any.
     """
     now = timezone.now()
@@ -284,10 +285,23 @@ def booking_cancel(*, booking: Booking) -> Booking | None:
                     promoted.save(update_fields=["status", "promoted_at", "updated_at"])
     booking.status = locked.status
     booking.cancelled_at = locked.cancelled_at
+    if by_organiser:
+        locked.event = event
+        _send_cancelled_by_organiser(locked)
     if promoted is not None:
         promoted.event = event
         _send_promotion(promoted)
     return promoted
+
+
+def _send_cancelled_by_organiser(booking: Booking) -> None:
+    event = booking.event
+    body = (
+        f"Dear {booking.name},\n\nThe organisers of {event.title} on {_when(event)} have "
+        "cancelled your booking. If you think this is a mistake, please reply to the organisers "
+        "or book again.\n"
+    )
+    send_mail(f"Your booking for {event.title} is cancelled", body, None, [booking.email])
 
 
 REMINDER_AHEAD = timedelta(days=1)

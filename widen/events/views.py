@@ -341,7 +341,7 @@ def event_bookings_view(request: AuthenticatedRequest, event_id: UUID) -> HttpRe
             messages.error(request, "That booking is not one of this event's.")
         else:
             try:
-                promoted = booking_cancel(booking=booking)
+                promoted = booking_cancel(booking=booking, by_organiser=True)
             except ApplicationError as error:
                 messages.error(request, error.message)
             else:
@@ -362,6 +362,11 @@ def event_bookings_view(request: AuthenticatedRequest, event_id: UUID) -> HttpRe
             bookings=bookings,
             purpose=f"Event bookings: access requirements and adjustments for {event.title}",
         )
+    # "Cancel" first asks: the booking named by ?cancel= is shown with a confirm button.
+    cancel_id = _uuid(request.GET.get("cancel"))
+    confirming = next(
+        (b for b in bookings if b.pk == cancel_id and b.status != BookingStatus.CANCELLED), None
+    )
     groups = [
         (status, label, [b for b in bookings if b.status == status])
         for status, label in (
@@ -378,6 +383,7 @@ def event_bookings_view(request: AuthenticatedRequest, event_id: UUID) -> HttpRe
             "groups": groups,
             "counts": booking_counts(event),
             "sees_adjustments": sees_adjustments,
+            "confirming": confirming,
         },
     )
 
