@@ -15,6 +15,7 @@ from widen.evaluation.analysis import (
     DROPPED_PRE_ONLY,
     AnalysisError,
     difference_in_differences,
+    group_difference,
     match_exact,
     match_propensity,
     paired_change,
@@ -320,3 +321,39 @@ def test_difference_in_differences_needs_both_groups_before_and_after() -> None:
         difference_in_differences(frame)
     with pytest.raises(AnalysisError, match="at least two learners"):
         difference_in_differences(_panel([(2, 3)], [(2, 2), (3, 3)]))
+
+
+# --- Participants against others, after only ----------------------------------------------------
+
+
+def test_group_difference_after_matches_welchs_formula_by_numpy() -> None:
+    participants = np.array([4.0, 5.0, 3.0, 4.0, 5.0, 4.0])
+    others = np.array([3.0, 3.0, 4.0, 2.0, 3.0, 4.0, 2.0])
+    rows = [(f"p{i}", True, "post", s) for i, s in enumerate(participants)]
+    rows += [(f"c{i}", False, "post", s) for i, s in enumerate(others)]
+    rows += [("p0", True, "pre", 1.0)]  # answers before are not used
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "learner_id": pl.String,
+            "treated": pl.Boolean,
+            "phase": pl.String,
+            "score": pl.Float64,
+        },
+        orient="row",
+    )
+    result = group_difference(frame)
+    v1, v2 = participants.var(ddof=1) / 6, others.var(ddof=1) / 7
+    se = math.sqrt(v1 + v2)
+    df = (v1 + v2) ** 2 / (v1**2 / 5 + v2**2 / 6)  # Welch–Satterthwaite
+    difference = participants.mean() - others.mean()
+    assert result.participants == 6
+    assert result.others == 7
+    assert result.difference == pytest.approx(difference)
+    assert result.t_statistic == pytest.approx(difference / se)
+    assert result.degrees_of_freedom == pytest.approx(df)
+    from scipy import stats  # noqa: PLC0415 - only the t quantile, not the test itself
+
+    critical = stats.t.ppf(0.975, df)
+    assert result.ci_low == pytest.approx(difference - critical * se)
+    assert result.ci_high == pytest.approx(difference + critical * se)

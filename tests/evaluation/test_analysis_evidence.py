@@ -6,6 +6,7 @@ import polars as pl
 
 from widen.evaluation.analysis import (
     difference_in_differences,
+    group_difference,
     match_exact,
     match_propensity,
     paired_change,
@@ -157,3 +158,21 @@ def test_others_who_answered_but_match_no_participant_are_named_as_the_reason() 
         "learners who did not take part answered too, but no participants could be matched "
         "with them on school" in result.reasons
     )
+
+
+def test_a_matched_group_surveyed_after_only_is_participants_against_others_type_2() -> None:
+    learners, scores = _groups(8, 10)
+    matching = match_exact(learners, ["school", "year_group"])
+    matched = scores.filter(pl.col("learner_id").is_in(sorted(matching.matched_learner_ids())))
+    after_only = group_difference(matched)
+    result = standard_of_evidence(
+        theory_of_change=False,
+        paired=paired_change(_paired(3)),  # too few paired to count
+        matching=matching,
+        after_only=after_only,
+    )
+    assert result.type == 2
+    reason = next(r for r in result.reasons if "answered after only" in r)
+    assert reason.startswith("8 matched learners who did not take part answered after only")
+    assert f"{after_only.difference:+.2f} against theirs" in reason
+    assert "does not show what caused the difference" in reason

@@ -488,3 +488,24 @@ def test_the_event_page_links_to_its_report(world: World) -> None:
     )
     report = reverse("evaluation_reports:event", kwargs={"event_id": event.pk})
     assert f'href="{report}">Evaluation report</a>' in page.content.decode()
+
+
+def test_a_comparison_group_surveyed_after_only_is_compared_after_the_activity(
+    world: World,
+) -> None:
+    evaluated = with_pairs(world, evaluated_activity(world), PARTICIPANTS)
+    after_scores = [3.0, 3.0, 4.0, 2.0, 3.0, 4.0]
+    for index, score in enumerate(after_scores):
+        answer(evaluated, learner(world, f"AfterOnly{index}"), SurveyTiming.POST, score)
+    page = _text(signed_in_client(world.users[Role.READ_ONLY]).get(_report_url(evaluated)))
+    participants_after = [after for _, after in PARTICIPANTS]  # 3, 4, 3, 5, 4, 4
+    difference = sum(participants_after) / 6 - sum(after_scores) / 6
+    assert "Participants against the comparison group, after the activity" in page
+    row = re.search(
+        r"after the activity .*?Confidence about university (\S+) (\S+) (\S+) (\S+) (\S+)", page
+    )
+    assert row is not None
+    assert row.groups() == ("6", "6", f"{23 / 6:.2f}", f"{19 / 6:.2f}", f"{difference:+.2f}")
+    assert "Type 2: empirical enquiry" in page
+    assert "6 matched learners who did not take part answered after only" in page
+    assert "No difference-in-differences: The comparison group has no answers before." in page

@@ -510,3 +510,72 @@ def difference_in_differences(scores: pl.DataFrame) -> DifferenceInDifferences:
         change_participants=float(means[(True, POST)] - means[(True, PRE)]),
         change_others=float(means[(False, POST)] - means[(False, PRE)]),
     )
+
+
+# --- Participants against others, after only ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupDifference:
+    """Participants' mean score after the activity minus the comparison group's, when the
+    comparison group answered after only: Welch's t-test (SciPy `ttest_ind`, unequal
+    variances) and its 95 % confidence interval. Participants against others: empirical, not
+    causal (the groups may have differed before)."""
+
+    participants: int
+    others: int
+    mean_participants: float
+    mean_others: float
+    difference: float
+    t_statistic: float | None
+    degrees_of_freedom: float | None
+    p_value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    confidence: float = CONFIDENCE
+
+
+def group_difference(scores: pl.DataFrame) -> GroupDifference:
+    """From `learner_id`, `treated`, `phase`, `score`: each learner's last answer after."""
+    missing = [c for c in ("learner_id", "treated", "phase", "score") if c not in scores]
+    if missing:
+        raise AnalysisError(f"Missing column(s): {', '.join(missing)}.")
+    after = (
+        scores.filter(
+            (pl.col("phase") == POST) & pl.col("score").is_not_null() & pl.col("score").is_not_nan()
+        )
+        .group_by("learner_id", maintain_order=True)
+        .agg(pl.col("treated").last(), pl.col("score").last())
+    )
+    treated = after.filter(pl.col("treated"))["score"].to_numpy()
+    others = after.filter(~pl.col("treated"))["score"].to_numpy()
+    if len(treated) < 2 or len(others) < 2:  # noqa: PLR2004
+        raise AnalysisError("Each group needs at least two learners who answered after.")
+    difference = float(treated.mean() - others.mean())
+    tested = float(treated.var(ddof=1)) > 0 or float(others.var(ddof=1)) > 0
+    base: dict[str, Any] = {
+        "participants": len(treated),
+        "others": len(others),
+        "mean_participants": float(treated.mean()),
+        "mean_others": float(others.mean()),
+        "difference": difference,
+    }
+    if not tested:
+        return GroupDifference(
+            **base,
+            t_statistic=None,
+            degrees_of_freedom=None,
+            p_value=None,
+            ci_low=None,
+            ci_high=None,
+        )
+    test = stats.ttest_ind(treated, others, equal_var=False)
+    interval = test.confidence_interval(CONFIDENCE)
+    return GroupDifference(
+        **base,
+        t_statistic=_none_if_nan(test.statistic),
+        degrees_of_freedom=_none_if_nan(test.df),
+        p_value=_none_if_nan(test.pvalue),
+        ci_low=_none_if_nan(interval.low),
+        ci_high=_none_if_nan(interval.high),
+    )

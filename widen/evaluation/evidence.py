@@ -19,6 +19,7 @@ from widen.core.small_numbers import SMALL_COUNT, count_text
 from widen.evaluation.analysis import (
     BALANCED_SMD,
     DifferenceInDifferences,
+    GroupDifference,
     Matching,
     PairedChange,
 )
@@ -76,6 +77,7 @@ def standard_of_evidence(
     paired: PairedChange | None = None,
     matching: Matching | None = None,
     did: DifferenceInDifferences | None = None,
+    after_only: GroupDifference | None = None,
 ) -> StandardOfEvidence:
     """The highest OfS type the result meets, and the reasons for it (and for not meeting the
     next one). Fewer than `SMALL_COUNT` learners on either side is too few to count."""
@@ -127,6 +129,24 @@ def standard_of_evidence(
                 f"the difference-in-differences is {_number(did.estimate)} "
                 f"(95% confidence interval {_number(did.ci_low)} to {_number(did.ci_high)})"
             )
+    elif (
+        matching is not None
+        and after_only is not None
+        and min(after_only.participants, after_only.others) >= SMALL_COUNT
+    ):
+        level = max(level, 2)
+        interval = (
+            ""
+            if after_only.ci_low is None or after_only.ci_high is None
+            else f" (95% confidence interval {_number(after_only.ci_low)} to "
+            f"{_number(after_only.ci_high)})"
+        )
+        reasons.append(
+            f"{after_only.others:,} matched learners who did not take part answered after only: "
+            f"participants' mean score was {_number(after_only.difference)} against theirs"
+            f"{interval}, which does not show what caused the difference because they were not "
+            "surveyed before"
+        )
     elif matching is not None:
         reasons.append(
             "a comparison group was matched but not surveyed before and after, so there is no "

@@ -40,9 +40,11 @@ from widen.evaluation.analysis import (
     PRE,
     AnalysisError,
     DifferenceInDifferences,
+    GroupDifference,
     Matching,
     PairedChange,
     difference_in_differences,
+    group_difference,
     match_exact,
     match_propensity,
     paired_change,
@@ -281,6 +283,7 @@ class ScaleResult:
     evidence: StandardOfEvidence
     did: DifferenceInDifferences | None = None
     did_note: str = ""
+    after_only: GroupDifference | None = None
 
     @property
     def shown(self) -> bool:
@@ -314,6 +317,22 @@ class ScaleResult:
             "ci": "–"
             if p.ci_low is None or p.ci_high is None
             else f"{_signed(p.ci_low)} to {_signed(p.ci_high)}",
+        }
+
+    def after_only_cells(self) -> dict[str, str] | None:
+        if self.after_only is None:
+            return None
+        g = self.after_only
+        return {
+            "participants": count_text(g.participants),
+            "others": count_text(g.others),
+            "mean_participants": _fixed(g.mean_participants),
+            "mean_others": _fixed(g.mean_others),
+            "difference": _signed(g.difference),
+            "ci": "–"
+            if g.ci_low is None or g.ci_high is None
+            else f"{_signed(g.ci_low)} to {_signed(g.ci_high)}",
+            "p": p_text(g.p_value),
         }
 
     def did_cells(self) -> dict[str, str] | None:
@@ -430,6 +449,10 @@ class EvaluationReport:
     def participants_answered_text(self) -> str:
         return count_text(self.participants_answered)
 
+    @property
+    def has_after_only(self) -> bool:
+        return any(result.after_only is not None for result in self.results)
+
 
 def _quotes(subject: Subject) -> list[Quote]:
     answers = (
@@ -515,6 +538,7 @@ def evaluation_report(subject: Subject, *, method: str = "exact") -> EvaluationR
         scale_frame = frame.filter(pl.col("scale_id") == scale_id)
         paired = paired_change(scale_frame.filter(pl.col("learner_id").is_in(sorted(treated_ids))))
         did: DifferenceInDifferences | None = None
+        after_only: GroupDifference | None = None
         did_note = ""
         matching_used = comparison.matching if comparison else None
         if matching_used is not None and matching_used.matched < SMALL_COUNT:
@@ -535,14 +559,18 @@ def evaluation_report(subject: Subject, *, method: str = "exact") -> EvaluationR
                     )
             except AnalysisError as error:
                 did_note = f"No difference-in-differences: {error}"
+                after_only = _after_only(panel)
         evidence = standard_of_evidence(
             theory_of_change=theory is not None,
             paired=paired,
             matching=matching_used,
             did=did,
+            after_only=after_only,
         )
         shown_did = did if did is not None and not did_note else None
-        results.append(ScaleResult(scale_id, scale_name, paired, evidence, shown_did, did_note))
+        results.append(
+            ScaleResult(scale_id, scale_name, paired, evidence, shown_did, did_note, after_only)
+        )
 
     overall = max(
         (result.evidence for result in results),
@@ -573,6 +601,18 @@ def _school_names(characteristics: pl.DataFrame) -> dict[str, str]:
         str(pk): name
         for pk, name in Organisation.objects.filter(pk__in=ids).values_list("pk", "name")
     }
+
+
+def _after_only(panel: pl.DataFrame) -> GroupDifference | None:
+    """Participants against the matched others after the activity, when at least
+    `SMALL_COUNT` of each answered after (the comparison group was not surveyed before)."""
+    try:
+        difference = group_difference(panel)
+    except AnalysisError:
+        return None
+    if min(difference.participants, difference.others) < SMALL_COUNT:
+        return None
+    return difference
 
 
 def _first_before_last_after(frame: pl.DataFrame) -> pl.DataFrame:

@@ -53,12 +53,24 @@ class DifferenceInDifferencesOut(Schema):
     p_value: float
 
 
+class AfterOnlyOut(Schema):
+    participants: str
+    others: str
+    mean_participants: float
+    mean_others: float
+    difference: float
+    ci_low: float | None
+    ci_high: float | None
+    p_value: float | None
+
+
 class ScaleResultOut(Schema):
     scale_id: UUID
     scale: str
     paired: PairedOut
     difference_in_differences: DifferenceInDifferencesOut | None
     difference_in_differences_note: str
+    participants_against_others_after: AfterOnlyOut | None
     evidence: EvidenceOut
 
 
@@ -120,6 +132,18 @@ def _out(report: EvaluationReport) -> ReportOut:
                     p_value=did.p_value,
                 ),
                 difference_in_differences_note=result.did_note,
+                participants_against_others_after=None
+                if result.after_only is None
+                else AfterOnlyOut(
+                    participants=f"{result.after_only.participants:,}",
+                    others=f"{result.after_only.others:,}",
+                    mean_participants=result.after_only.mean_participants,
+                    mean_others=result.after_only.mean_others,
+                    difference=result.after_only.difference,
+                    ci_low=result.after_only.ci_low,
+                    ci_high=result.after_only.ci_high,
+                    p_value=result.after_only.p_value,
+                ),
                 evidence=EvidenceOut(
                     type=result.evidence.type,
                     label=result.evidence.label,

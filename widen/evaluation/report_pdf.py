@@ -306,6 +306,40 @@ def report_pdf(report: EvaluationReport, *, method: str) -> bytes:
                     )
                 )
         _table(pdf, "Difference-in-differences", did_rows, (60, 25, 28, 30, 30, 35, 35, 20))
+        if report.has_after_only:
+            after_rows = [
+                (
+                    "Scale",
+                    "Participants",
+                    "Comparison group",
+                    "Participants' mean after",
+                    "Comparison's mean after",
+                    "Difference",
+                    "95% CI",
+                    "p",
+                )
+            ]
+            for result in report.results:
+                after = result.after_only_cells()
+                if after is not None:
+                    after_rows.append(
+                        (
+                            result.scale_name,
+                            after["participants"],
+                            after["others"],
+                            after["mean_participants"],
+                            after["mean_others"],
+                            after["difference"],
+                            after["ci"],
+                            after["p"],
+                        )
+                    )
+            _table(
+                pdf,
+                "Participants against the comparison group, after the activity",
+                after_rows,
+                (60, 25, 28, 30, 30, 35, 35, 20),
+            )
 
     _heading(pdf, "Theory of change")
     theory = report.theory
