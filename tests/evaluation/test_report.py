@@ -509,3 +509,11 @@ def test_a_comparison_group_surveyed_after_only_is_compared_after_the_activity(
     assert "Type 2: empirical enquiry" in page
     assert "6 matched learners who did not take part answered after only" in page
     assert "No difference-in-differences: The comparison group has no answers before." in page
+    pdf = signed_in_client(world.users[Role.READ_ONLY]).get(
+        _report_url(evaluated), {"format": "pdf"}
+    )
+    text = " ".join(
+        " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages).split()
+    )
+    assert "Participants against the comparison group, after the activity" in text
+    assert f"{difference:+.2f}" in text
