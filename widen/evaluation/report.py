@@ -554,8 +554,8 @@ def evaluation_report(subject: Subject, *, method: str = "exact") -> EvaluationR
                 did = difference_in_differences(panel)
                 if min(did.participants, did.others) < SMALL_COUNT:
                     did_note = (
-                        f"Fewer than {SMALL_COUNT} learners in a group answered before and "
-                        "after: the difference-in-differences is not shown."
+                        f"Fewer than {SMALL_COUNT} learners in a group answered this scale: "
+                        "the difference-in-differences is not shown."
                     )
             except AnalysisError as error:
                 did_note = f"No difference-in-differences: {error}"
