@@ -246,3 +246,14 @@ def test_a_member_without_an_agreement_sees_a_group_booked_learner_unnamed(
     # Alpha's own officer sees the learner by name.
     own = signed_in_client(world.users[Role.OUTREACH_OFFICER]).get(f"/events/{event.pk}/bookings/")
     assert "Amara Alphason (learner record)" in own.content.decode()
+
+
+def test_who_accessed_says_clearly_what_is_wrong_with_its_arguments(world: World) -> None:
+    from django.core.management import CommandError  # noqa: PLC0415
+
+    with pytest.raises(CommandError, match="'B-12' is not a booking id"):
+        call_command(
+            "who_accessed", "--bookings", "B-12", "--from", "2026-01-01", "--to", "2026-01-02"
+        )
+    with pytest.raises(CommandError, match="Name the learners"):
+        call_command("who_accessed", "--from", "2026-01-01", "--to", "2026-01-02")
