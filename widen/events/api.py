@@ -23,7 +23,12 @@ from widen.events.selectors import (
     may_see_adjustments,
     unnamed_bookings,
 )
-from widen.events.services import EventDetails, event_create, may_organise
+from widen.events.services import (
+    INVITATION_LINK_PATH,
+    EventDetails,
+    event_create,
+    may_organise,
+)
 from widen.organisations.api import api_actor
 from widen.organisations.permissions import organisation_policy
 
@@ -139,7 +144,7 @@ def event_create_api(request: HttpRequest, body: EventIn) -> Any:
             is_public=body.is_public,
             co_created_with=body.co_created_with,
         ),
-        link_base=request.build_absolute_uri("/events/invitation/"),
+        link_base=request.build_absolute_uri(INVITATION_LINK_PATH),
     )
     return Status(201, {**_event_out(made.event), "invitation_link": made.invitation_link})
 

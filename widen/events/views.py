@@ -38,6 +38,7 @@ from widen.events.selectors import (
     unnamed_bookings,
 )
 from widen.events.services import (
+    BOOKING_LINK_PATH,
     DELIVERING_ROLES,
     INVITATION_LINK_PATH,
     EventDetails,
@@ -443,7 +444,7 @@ def event_group_booking_view(request: AuthenticatedRequest, event_id: UUID) -> H
                 event=event,
                 learners=learners,
                 contact_email=form.cleaned_data["contact_email"],
-                link_base=request.build_absolute_uri("/events/booking/"),
+                link_base=request.build_absolute_uri(BOOKING_LINK_PATH),
             )
         except ApplicationError as error:
             _add_error(form, error)
