@@ -63,6 +63,7 @@ POST_REDIRECTS = {
     "evaluation:survey_create",
     "evaluation:questions",
     "evaluation:survey_status",
+    "evaluation:survey_after",
     "evaluation:fill_in",
     "evaluation:publish",
     "evaluation:scale_create",

@@ -39,6 +39,7 @@ from widen.evaluation.services import (
     invitations_send_for_session,
     question_add,
     response_submit,
+    survey_after_make,
     survey_close,
     survey_create,
     survey_open,
@@ -371,3 +372,20 @@ def test_lost_links_can_be_made_again_and_the_old_ones_stop_working(world: World
         invitation_for_link(token_of(first[1].link))
     assert invitation_for_link(token_of(again[0].link)).pk == first[1].invitation.pk
     assert SurveyInvitation.objects.count() == 2
+
+
+def test_the_survey_after_copies_the_questions_and_pairs_with_the_one_before(
+    world: World,
+) -> None:
+    session = activity_with_register(world)
+    before = open_survey(world, session=session, timing=SurveyTiming.PRE)
+    after = survey_after_make(actor=officer(world), survey=before)
+    assert (after.timing, after.pre_survey, after.session) == (SurveyTiming.POST, before, session)
+    assert after.status == SurveyStatus.DRAFT
+    assert [(q.position, q.kind, q.wording, q.scale_item_id) for q in after.questions.all()] == [
+        (q.position, q.kind, q.wording, q.scale_item_id) for q in before.questions.all()
+    ]
+    with pytest.raises(ApplicationError, match="Only a survey taken before"):
+        survey_after_make(actor=officer(world), survey=after)
+    with pytest.raises(NotFound):
+        survey_after_make(actor=world.users[Role.READ_ONLY], survey=before)

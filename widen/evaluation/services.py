@@ -488,6 +488,49 @@ def question_remove(*, actor: Any, question: Question) -> None:
 
 
 @transaction.atomic
+def survey_after_make(*, actor: Any, survey: Survey) -> Survey:
+    """A draft survey for after the activity, paired with `survey` (taken before it): the same
+    activity, session or event, and the same questions and scales in the same order, so that
+    each learner's answers before and after compare like with like."""
+    if not may_manage_survey(actor, survey):
+        raise NotFound
+    if survey.timing != SurveyTiming.PRE:
+        raise ApplicationError("Only a survey taken before an activity has a survey after it.")
+    after = Survey(
+        partnership=survey.partnership,
+        organisation=survey.organisation,
+        title=_words(f"After: {survey.title}", maximum=200),
+        introduction=survey.introduction,
+        timing=SurveyTiming.POST,
+        activity=survey.activity,
+        session=survey.session,
+        event=survey.event,
+        pre_survey=survey,
+        asks_publication_consent=survey.asks_publication_consent,
+        created_by=actor,
+    )
+    _full_clean(after, exclude=["created_by"])
+    after.save()
+    Question.objects.bulk_create(
+        Question(
+            survey=after,
+            position=question.position,
+            kind=question.kind,
+            text=question.text,
+            help_text=question.help_text,
+            required=question.required,
+            choices=question.choices,
+            min_value=question.min_value,
+            max_value=question.max_value,
+            scale=question.scale,
+            scale_item=question.scale_item,
+        )
+        for question in survey.questions.order_by("position")
+    )
+    return after
+
+
+@transaction.atomic
 def survey_open(*, actor: Any, survey: Survey) -> Survey:
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     if not may_manage_survey(actor, survey):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("surveys/<uuid:survey_id>/", views.survey_detail_view, name="survey"),
     path("surveys/<uuid:survey_id>/questions/", views.survey_questions_view, name="questions"),
     path("surveys/<uuid:survey_id>/status/", views.survey_status_view, name="survey_status"),
+    path("surveys/<uuid:survey_id>/after/", views.survey_after_view, name="survey_after"),
     path("surveys/<uuid:survey_id>/send/", views.survey_send_view, name="send"),
     path("surveys/<uuid:survey_id>/responses/", views.survey_responses_view, name="responses"),
     path("surveys/<uuid:survey_id>/fill-in/", views.fill_in_view, name="fill_in"),

@@ -76,6 +76,7 @@ from widen.evaluation.services import (
     scale_draft_update,
     scale_new_version,
     scale_publish,
+    survey_after_make,
     survey_close,
     survey_create,
     survey_open,
@@ -283,6 +284,22 @@ def survey_status_view(request: AuthenticatedRequest, survey_id: UUID) -> HttpRe
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("evaluation:survey", survey_id=survey.pk)
+
+
+@require_POST
+def survey_after_view(request: AuthenticatedRequest, survey_id: UUID) -> HttpResponse:
+    survey = _or_404(lambda: survey_get_to_manage(actor=request.user, survey_id=survey_id))
+    try:
+        after = survey_after_make(actor=request.user, survey=survey)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("evaluation:survey", survey_id=survey.pk)
+    messages.success(
+        request,
+        f"“{after.title}” drafted with the same questions and scales. Change the title or add "
+        "questions, then open it after the activity.",
+    )
+    return redirect("evaluation:questions", survey_id=after.pk)
 
 
 def _send_targets(actor: Any, survey: Survey) -> tuple[list[Session], list[Event]]:
