@@ -37,3 +37,19 @@ def items(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return default
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def rate(name: str, default: str) -> str:
+    """A request rate such as `10/h` (per second, minute, hour or day: s, m, h, d)."""
+    raw = (os.environ.get(name) or "").strip() or default
+    count, _, period = raw.partition("/")
+    if (
+        not count.isdigit()
+        or not period
+        or period[-1] not in "smhd"
+        or not (period[:-1] == "" or period[:-1].isdigit())
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as 10/h (a number, then per s, m, h or d), not {raw!r}."
+        )
+    return raw

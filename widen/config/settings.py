@@ -260,6 +260,15 @@ EMAIL_FILE_PATH = str(Path(env.text("WIDEN_EMAIL_FILE_PATH", str(DATA_DIR / "out
 DEFAULT_FROM_EMAIL = env.text("WIDEN_EMAIL_FROM", "Widen <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Public pages (booking an event, a booking's link, answering a survey) limit how often one address
+# may write. Counts are kept in the default cache of each server process; behind proxies the
+# address comes from X-Forwarded-For as WIDEN_PROXY_COUNT says.
+RATELIMIT_IP_META_KEY = "widen.core.client_address.client_address"
+WIDEN_EVENT_BOOKING_RATE = env.rate("WIDEN_EVENT_BOOKING_RATE", "10/h")
+WIDEN_EVENT_CHANGE_RATE = env.rate("WIDEN_EVENT_CHANGE_RATE", "30/h")
+WIDEN_SURVEY_ANSWER_RATE = env.rate("WIDEN_SURVEY_ANSWER_RATE", "60/m")
+WIDEN_SURVEY_LINK_RATE = env.rate("WIDEN_SURVEY_LINK_RATE", "10/m")
+
 # Pupil-list imports (SECURITY 15, 16).
 WIDEN_IMPORT_MAX_BYTES = env.integer("WIDEN_IMPORT_MAX_MEGABYTES", 40) * 1024 * 1024
 WIDEN_IMPORT_MAX_ROWS = env.integer("WIDEN_IMPORT_MAX_ROWS", 250_000)
