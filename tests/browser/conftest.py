@@ -185,6 +185,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         # would read their inbox.
         "WIDEN_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "WIDEN_EMAIL_FILE_PATH": str(data_dir / "outbox"),
+        # Every browser test books from one address; the limit itself is tested without one.
+        "WIDEN_EVENT_BOOKING_RATE": "200/h",
     }
     with ExitStack() as cleanup:
         database_url = os.environ.get("DATABASE_URL", "")
