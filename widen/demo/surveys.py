@@ -24,6 +24,7 @@ from widen.evaluation.services import (
 from widen.evaluation.shipped import shipped_scales_load
 from widen.organisations.models import Organisation, Partnership
 
+ACTIVITY_NAME = "Year 10 science masterclass"
 BEFORE_TITLE = "Before the Year 10 science masterclass"
 AFTER_TITLE = "After the Year 10 science masterclass"
 SCALE_KEYS = ("widen-belonging", "widen-knowledge")
@@ -98,16 +99,24 @@ def _answers(survey: Survey, level: float, rng: random.Random) -> dict[str, Any]
 
 
 def demo_surveys_create(
-    *, partnership: Partnership, organisation: Organisation, runner: User, seed: int
+    *,
+    partnership: Partnership,
+    organisation: Organisation,
+    runner: User,
+    seed: int,
+    activity_name: str = ACTIVITY_NAME,
 ) -> list[Survey]:
-    """Load the shipped scales; a survey before and after the masterclass, sent and answered."""
+    """Load the shipped scales; a survey before and after the activity called `activity_name`
+    (the masterclass) that `organisation` delivers, sent to its registers and answered."""
     shipped_scales_load()
     rng = random.Random(seed + 11)  # noqa: S311 - invented answers, not secrets
     activity = (
-        Activity.objects.filter(partnership=partnership, delivered_by=organisation)
+        Activity.objects.filter(
+            partnership=partnership, delivered_by=organisation, name=activity_name
+        )
         .filter(sessions__register__isnull=False)
         .distinct()
-        .order_by("name")
+        .order_by("pk")
         .first()
     )
     if activity is None:
