@@ -64,6 +64,18 @@ def agenda_clash(talks: Iterable[Talk]) -> tuple[Talk, Talk] | None:
     return None
 
 
+def agenda_clash_refuse(talks: Iterable[Talk], *, field: str = "talks") -> None:
+    """Refuse an agenda with two talks on at the same time, naming both."""
+    clash = agenda_clash(talks)
+    if clash is not None:
+        first, second = clash
+        raise ApplicationError(
+            f"“{first.title}” ({_span(first)}) and “{second.title}” ({_span(second)}) are on "
+            "at the same time: choose one of them.",
+            field=field,
+        )
+
+
 def agenda_choose(*, booking: Booking, talk_ids: Iterable[UUID | str]) -> list[Talk]:
     """Set the booking's personal agenda to these talks. Two that overlap are refused, naming
     both, and nothing is saved."""
@@ -90,14 +102,7 @@ def agenda_choose(*, booking: Booking, talk_ids: Iterable[UUID | str]) -> list[T
         talks = list(Talk.objects.filter(event_id=locked.event_id, pk__in=wanted))
         if len(talks) != len(wanted):
             raise ApplicationError("Choose talks from this event's programme.", field="talks")
-        clash = agenda_clash(talks)
-        if clash is not None:
-            first, second = clash
-            raise ApplicationError(
-                f"“{first.title}” ({_span(first)}) and “{second.title}” ({_span(second)}) are on "
-                "at the same time: choose one of them.",
-                field="talks",
-            )
+        agenda_clash_refuse(talks)
         before = set(locked.agenda.values_list("pk", flat=True))
         if before != wanted:
             locked.agenda.set(talks)

@@ -26,6 +26,7 @@ from widen.audit.models import AuditAction
 from widen.audit.services import audit_event_record
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.core.links import link_lookup, link_token_new
+from widen.events.agenda import AGENDA_MAX, agenda_clash_refuse
 from widen.events.models import (
     ADJUSTMENT_FIELDS,
     AttendeeType,
@@ -121,10 +122,21 @@ def _clean(event: Event, details: BookingDetails) -> dict[str, Any]:
         cleaned[field_name] = _text(
             getattr(details, field_name), field_name, label, maximum=TEXT_MAX, required=False
         )
-    talk_ids = set(details.talk_ids)
+    talk_ids: set[UUID] = set()
+    for talk_id in details.talk_ids:
+        try:
+            talk_ids.add(talk_id if isinstance(talk_id, UUID) else UUID(str(talk_id)))
+        except ValueError:
+            raise ApplicationError(
+                "Choose talks from this event's programme.", field="agenda"
+            ) from None
+        if len(talk_ids) > AGENDA_MAX:
+            raise ApplicationError("Choose fewer talks.", field="agenda")
     talks = list(Talk.objects.filter(event=event, pk__in=talk_ids)) if talk_ids else []
     if len(talks) != len(talk_ids):
         raise ApplicationError("Choose talks from this event's programme.", field="agenda")
+    # The same rule as the agenda page: never two talks at the same time.
+    agenda_clash_refuse(talks, field="agenda")
     cleaned["agenda"] = talks
     return cleaned
 

@@ -1,0 +1,102 @@
+"""Hardening found in review: every path that changes a booking keeps the same rules as the
+pages (the agenda's clash check, no changes once cancelled or after the event), and the public
+rate limits follow the settings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from widen.core.exceptions import ApplicationError
+from widen.events.models import AttendeeType, Booking, Event, EventKind, Talk
+from widen.events.services import BookingDetails, booking_change, booking_create
+from widen.organisations.models import Organisation, Partnership
+
+pytestmark = pytest.mark.django_db
+
+
+def _event(capacity: int | None = 5) -> Event:
+    university = Organisation.objects.create(
+        name="University of Cumbria", organisation_type="he_provider"
+    )
+    partnership = Partnership.objects.create(name="Cumbria Widening", lead_organisation=university)
+    starts = timezone.now() + timedelta(days=7)
+    return Event.objects.create(
+        partnership=partnership,
+        organiser=university,
+        title="Co-created conference",
+        kind=EventKind.CONFERENCE,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=6),
+        venue="Fusehill Street campus",
+        capacity=capacity,
+    )
+
+
+def _talk(event: Event, title: str, start_minutes: int, minutes: int = 60) -> Talk:
+    starts = event.starts_at + timedelta(minutes=start_minutes)
+    return Talk.objects.create(
+        event=event, title=title, starts_at=starts, ends_at=starts + timedelta(minutes=minutes)
+    )
+
+
+def _details(**changes: Any) -> BookingDetails:
+    values: dict[str, Any] = {
+        "name": "Asha Patel",
+        "email": "asha@example.org",
+        "attendee_type": AttendeeType.PARENT_CARER,
+    }
+    values.update(changes)
+    return BookingDetails(**values)
+
+
+# The agenda's clash check on every path -----------------------------------------------------
+
+
+def test_changing_a_booking_refuses_two_talks_at_the_same_time_and_saves_nothing() -> None:
+    event = _event()
+    keynote = _talk(event, "Keynote: finding your way", 0)
+    panel = _talk(event, "Student panel", 30)
+    made = booking_create(event=event, details=_details(talk_ids=[keynote.pk]))
+    with pytest.raises(ApplicationError) as caught:
+        booking_change(
+            booking=made.booking,
+            details=_details(dietary_needs="Vegan", talk_ids=[keynote.pk, panel.pk]),
+        )
+    assert caught.value.field == "agenda"
+    assert "Keynote: finding your way" in caught.value.message
+    assert "Student panel" in caught.value.message
+    stored = Booking.objects.get(pk=made.booking.pk)
+    assert list(stored.agenda.all()) == [keynote]
+    assert stored.dietary_needs == ""
+
+
+def test_booking_with_two_talks_at_the_same_time_is_refused() -> None:
+    event = _event()
+    keynote = _talk(event, "Keynote: finding your way", 0)
+    panel = _talk(event, "Student panel", 30)
+    with pytest.raises(ApplicationError) as caught:
+        booking_create(event=event, details=_details(talk_ids=[keynote.pk, panel.pk]))
+    assert caught.value.field == "agenda"
+    assert Booking.objects.count() == 0
+
+
+def test_back_to_back_talks_are_no_clash_when_changing() -> None:
+    event = _event()
+    keynote = _talk(event, "Keynote", 0)
+    panel = _talk(event, "Student panel", 60)
+    made = booking_create(event=event, details=_details())
+    booking_change(booking=made.booking, details=_details(talk_ids=[keynote.pk, panel.pk]))
+    assert set(Booking.objects.get(pk=made.booking.pk).agenda.all()) == {keynote, panel}
+
+
+@pytest.mark.parametrize("wrong", ["not-a-talk", "", "\x00"])
+def test_a_malformed_talk_id_is_refused_naming_the_agenda(wrong: str) -> None:
+    event = _event()
+    made = booking_create(event=event, details=_details())
+    with pytest.raises(ApplicationError) as caught:
+        booking_change(booking=made.booking, details=_details(talk_ids=[wrong]))
+    assert caught.value.field == "agenda"
