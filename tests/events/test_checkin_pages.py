@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -174,10 +174,8 @@ def test_a_booking_of_another_event_is_not_reached_through_this_one(world: World
     assert Booking.objects.get(pk=booking.pk).checked_in_at is None
 
 
-def test_public_and_link_pages_are_rate_limited_per_connection(
-    world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(checkin_views, "FEED_RATE", "3/m")
+@override_settings(WIDEN_EVENT_FEED_RATE="3/m")
+def test_public_and_link_pages_are_rate_limited_per_connection(world: World) -> None:
     event = make_event(world)
     made = booking_create(
         event=event,

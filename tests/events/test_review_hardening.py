@@ -8,6 +8,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.cache import cache
+from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from widen.core.exceptions import ApplicationError
@@ -100,3 +103,68 @@ def test_a_malformed_talk_id_is_refused_naming_the_agenda(wrong: str) -> None:
     with pytest.raises(ApplicationError) as caught:
         booking_change(booking=made.booking, details=_details(talk_ids=[wrong]))
     assert caught.value.field == "agenda"
+
+
+# Rate limits from the settings --------------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_limits() -> Any:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+FORM = {
+    "name": "Pat Parent",
+    "email": "pat@example.org",
+    "attendee_type": "parent_carer",
+    "access_requirements": "",
+    "reasonable_adjustments": "",
+    "dietary_needs": "",
+    "care_experienced": "no",
+    "disabled": "no",
+}
+
+
+@override_settings(WIDEN_EVENT_BOOKING_RATE="2/h")
+def test_the_booking_rate_comes_from_the_settings(fresh_limits: Any) -> None:
+    event = _event(capacity=None)
+    client = Client(REMOTE_ADDR="203.0.113.40")
+    url = f"/events/public/{event.pk}/"
+    assert [client.post(url, FORM).status_code for _ in range(2)] == [200, 200]
+    refused = client.post(url, {**FORM, "name": "Third Parent"})
+    assert refused.status_code == 429
+    assert not Booking.objects.filter(name="Third Parent").exists()
+
+
+@override_settings(WIDEN_EVENT_CHANGE_RATE="2/h")
+def test_the_change_rate_comes_from_the_settings(fresh_limits: Any) -> None:
+    event = _event()
+    made = booking_create(event=event, details=_details())
+    client = Client(REMOTE_ADDR="203.0.113.41")
+    url = f"/events/booking/{made.token}/"
+    assert [client.post(url, FORM).status_code for _ in range(2)] == [302, 302]
+    assert client.post(url, {**FORM, "name": "Changed"}).status_code == 429
+    assert client.post(f"{url}cancel/", {"confirm": "yes"}).status_code == 429
+    assert Booking.objects.get(pk=made.booking.pk).name == "Pat Parent"
+
+
+@override_settings(WIDEN_EVENT_LINK_RATE="2/m")
+def test_the_booking_link_pages_rate_comes_from_the_settings(fresh_limits: Any) -> None:
+    event = _event()
+    made = booking_create(event=event, details=_details())
+    client = Client(REMOTE_ADDR="203.0.113.42")
+    url = reverse("checkin:booking_calendar", kwargs={"token": made.token})
+    assert [client.get(url).status_code for _ in range(2)] == [200, 200]
+    assert client.get(url).status_code == 429
+
+
+@override_settings(WIDEN_EVENT_LINK_WRITE_RATE="1/m")
+def test_the_agenda_save_rate_comes_from_the_settings(fresh_limits: Any) -> None:
+    event = _event()
+    made = booking_create(event=event, details=_details())
+    client = Client(REMOTE_ADDR="203.0.113.43")
+    url = reverse("checkin:agenda", kwargs={"token": made.token})
+    assert client.post(url, {}).status_code == 302
+    assert client.post(url, {}).status_code == 429

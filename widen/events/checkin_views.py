@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -49,9 +50,25 @@ from widen.events.selectors import adjustments_seen, has_adjustments, may_see_ad
 from widen.events.services import booking_for_link
 
 # Per connection (IP address). One-time links are 256-bit: the limits are against floods.
+# The settings WIDEN_EVENT_LINK_RATE, WIDEN_EVENT_LINK_WRITE_RATE and WIDEN_EVENT_FEED_RATE
+# override these defaults.
 LINK_RATE = "120/m"
 LINK_WRITE_RATE = "30/m"
 FEED_RATE = "240/m"
+
+
+def link_rate() -> str:
+    return str(getattr(settings, "WIDEN_EVENT_LINK_RATE", LINK_RATE))
+
+
+def link_write_rate() -> str:
+    return str(getattr(settings, "WIDEN_EVENT_LINK_WRITE_RATE", LINK_WRITE_RATE))
+
+
+def feed_rate() -> str:
+    return str(getattr(settings, "WIDEN_EVENT_FEED_RATE", FEED_RATE))
+
+
 SEARCH_MAX = 100
 LIST_SHOWN = 500  # a door list longer than this is searched, not scrolled
 
@@ -255,7 +272,7 @@ def _certificate_or_refusal(request: HttpRequest, booking: Booking, *, status: i
 @login_not_required
 @require_GET
 def event_calendar_view(request: HttpRequest, event_id: UUID) -> HttpResponse:
-    if limited := _over_limit(request, "event_day.calendar", FEED_RATE):
+    if limited := _over_limit(request, "event_day.calendar", feed_rate()):
         return limited
     try:
         event = public_calendar_event(event_id)
@@ -270,7 +287,7 @@ def event_calendar_view(request: HttpRequest, event_id: UUID) -> HttpResponse:
 @login_not_required
 @require_GET
 def partnership_feed_view(request: HttpRequest, partnership_id: UUID) -> HttpResponse:
-    if limited := _over_limit(request, "event_day.calendar", FEED_RATE):
+    if limited := _over_limit(request, "event_day.calendar", feed_rate()):
         return limited
     try:
         partnership, events = partnership_feed_events(partnership_id)
@@ -289,7 +306,7 @@ def partnership_feed_view(request: HttpRequest, partnership_id: UUID) -> HttpRes
 @login_not_required
 @require_GET
 def programme_view(request: HttpRequest, event_id: UUID) -> HttpResponse:
-    if limited := _over_limit(request, "event_day.programme", FEED_RATE):
+    if limited := _over_limit(request, "event_day.programme", feed_rate()):
         return limited
     try:
         event = public_calendar_event(event_id)
@@ -308,7 +325,7 @@ def programme_view(request: HttpRequest, event_id: UUID) -> HttpResponse:
 @login_not_required
 @require_GET
 def booking_calendar_view(request: HttpRequest, token: str) -> HttpResponse:
-    if limited := _over_limit(request, "event_day.booking_link", LINK_RATE):
+    if limited := _over_limit(request, "event_day.booking_link", link_rate()):
         return limited
     booking = _booking_by_link(token)
     agenda = request.build_absolute_uri(reverse("checkin:agenda", kwargs={"token": token}))
@@ -320,7 +337,7 @@ def booking_calendar_view(request: HttpRequest, token: str) -> HttpResponse:
 @login_not_required
 @require_GET
 def booking_certificate_view(request: HttpRequest, token: str) -> HttpResponse:
-    if limited := _over_limit(request, "event_day.booking_link", LINK_RATE):
+    if limited := _over_limit(request, "event_day.booking_link", link_rate()):
         return limited
     booking = _booking_by_link(token)
     return _certificate_or_refusal(request, booking, status=409)
@@ -331,14 +348,14 @@ def booking_certificate_view(request: HttpRequest, token: str) -> HttpResponse:
 def agenda_view(request: HttpRequest, token: str) -> HttpResponse:
     """The holder's page for the day: their agenda (with the clash check), their check-in QR
     code, their calendar file and, at a CPD event, their certificate."""
-    if limited := _over_limit(request, "event_day.booking_link", LINK_RATE):
+    if limited := _over_limit(request, "event_day.booking_link", link_rate()):
         return limited
     booking = _booking_by_link(token)
     event = booking.event
     error = ""
     chosen = {str(pk) for pk in booking.agenda.values_list("pk", flat=True)}
     if request.method == "POST":
-        if limited := _over_limit(request, "event_day.agenda_save", LINK_WRITE_RATE):
+        if limited := _over_limit(request, "event_day.agenda_save", link_write_rate()):
             return limited
         wanted = [str(value) for value in request.POST.getlist("talk")][:500]
         try:

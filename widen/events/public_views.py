@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -39,9 +40,18 @@ from widen.events.services import (
     booking_for_link,
 )
 
-# Per IP address: bookings made, changes saved, cancellations.
+# Per IP address: bookings made, changes saved, cancellations. The settings
+# WIDEN_EVENT_BOOKING_RATE and WIDEN_EVENT_CHANGE_RATE override these defaults.
 BOOKING_RATE = "10/h"
 CHANGE_RATE = "30/h"
+
+
+def booking_rate() -> str:
+    return str(getattr(settings, "WIDEN_EVENT_BOOKING_RATE", BOOKING_RATE))
+
+
+def change_rate() -> str:
+    return str(getattr(settings, "WIDEN_EVENT_CHANGE_RATE", CHANGE_RATE))
 
 
 def _limited(request: HttpRequest, group: str, rate: str) -> bool:
@@ -70,7 +80,7 @@ def public_event_list_view(request: HttpRequest) -> HttpResponse:
 def _event_page(request: HttpRequest, event: Event, *, form_action: str) -> HttpResponse:
     form = BookingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if _limited(request, "events.booking", BOOKING_RATE):
+        if _limited(request, "events.booking", booking_rate()):
             return rate_limited(request, "bookings")
         if form.is_valid():
             data = form.cleaned_data
@@ -164,7 +174,7 @@ def booking_view(request: HttpRequest, token: str) -> HttpResponse:
         request.POST if request.method == "POST" else None, initial=initial, changing=True
     )
     if request.method == "POST" and changeable:
-        if _limited(request, "events.booking_change", CHANGE_RATE):
+        if _limited(request, "events.booking_change", change_rate()):
             return rate_limited(request, "changes")
         if form.is_valid():
             data = form.cleaned_data
@@ -216,7 +226,7 @@ def booking_cancel_view(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(back)
     form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if _limited(request, "events.booking_change", CHANGE_RATE):
+        if _limited(request, "events.booking_change", change_rate()):
             return rate_limited(request, "changes")
         if form.is_valid():
             if form.cleaned_data["confirm"] != "yes":
