@@ -8,14 +8,22 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from widen.core.exceptions import ApplicationError
-from widen.events.models import AttendeeType, Booking, Event, EventKind, Talk
-from widen.events.services import BookingDetails, booking_change, booking_create
+from widen.events.models import AttendeeType, Booking, BookingStatus, Event, EventKind, Talk
+from widen.events.services import (
+    BookingDetails,
+    EventDetails,
+    adjustments_purge,
+    booking_change,
+    booking_create,
+    event_update,
+)
 from widen.organisations.models import Organisation, Partnership
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +34,7 @@ def _event(capacity: int | None = 5) -> Event:
         name="University of Cumbria", organisation_type="he_provider"
     )
     partnership = Partnership.objects.create(name="Cumbria Widening", lead_organisation=university)
+    partnership.members.add(university)
     starts = timezone.now() + timedelta(days=7)
     return Event.objects.create(
         partnership=partnership,
@@ -168,3 +177,88 @@ def test_the_agenda_save_rate_comes_from_the_settings(fresh_limits: Any) -> None
     url = reverse("checkin:agenda", kwargs={"token": made.token})
     assert client.post(url, {}).status_code == 302
     assert client.post(url, {}).status_code == 429
+
+
+# Nothing comes back after the purge ---------------------------------------------------------
+
+
+def test_adjustments_cannot_be_given_again_after_the_event_and_its_purge() -> None:
+    event = _event()
+    made = booking_create(event=event, details=_details(access_requirements="Step-free access"))
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(hours=1)
+    )
+    assert adjustments_purge() == 1
+    with pytest.raises(ApplicationError, match="over"):
+        booking_change(
+            booking=made.booking,
+            details=_details(access_requirements="Step-free access", disabled=True),
+        )
+    stored = Booking.objects.get(pk=made.booking.pk)
+    assert (stored.access_requirements, stored.disabled) == ("", False)
+
+
+def test_the_booking_page_offers_no_changes_once_the_event_is_over(fresh_limits: Any) -> None:
+    event = _event()
+    made = booking_create(event=event, details=_details())
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(hours=1)
+    )
+    client = Client()
+    url = f"/events/booking/{made.token}/"
+    assert "Save changes" not in client.get(url).content.decode()
+    client.post(url, {**FORM, "dietary_needs": "Vegan", "disabled": "yes"})
+    stored = Booking.objects.get(pk=made.booking.pk)
+    assert (stored.dietary_needs, stored.disabled) == ("", False)
+
+
+# Places: fewer than booked is refused; more places go to those waiting -------------------------
+
+
+def _organiser_details(event: Event, capacity: int | None) -> EventDetails:
+    return EventDetails(
+        title=event.title,
+        kind=event.kind,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        venue=event.venue,
+        capacity=capacity,
+    )
+
+
+def test_places_cannot_be_set_below_those_booked_when_there_was_no_limit() -> None:
+    event = _event(capacity=None)
+    for index in range(3):
+        booking_create(event=event, details=_details(name=f"Parent {index}"))
+    with pytest.raises(ApplicationError, match="3 people are booked") as caught:
+        event_update(actor=None, event=event, details=_organiser_details(event, 2))
+    assert caught.value.field == "capacity"
+    assert Event.objects.get(pk=event.pk).capacity is None
+
+
+def test_more_places_go_to_those_waiting_in_order_and_they_are_emailed() -> None:
+    event = _event(capacity=1)
+    booking_create(event=event, details=_details(name="First Parent"))
+    second = booking_create(event=event, details=_details(name="Second Parent"))
+    third = booking_create(event=event, details=_details(name="Third Parent"))
+    mail.outbox.clear()
+    event_update(actor=None, event=event, details=_organiser_details(event, 2))
+    statuses = {
+        b.name: b.status
+        for b in Booking.objects.filter(pk__in=[second.booking.pk, third.booking.pk])
+    }
+    assert statuses == {
+        "Second Parent": BookingStatus.BOOKED,
+        "Third Parent": BookingStatus.WAITING,
+    }
+    assert [m.subject for m in mail.outbox] == [f"You have a place at {event.title}"]
+    mail.outbox.clear()
+    event_update(actor=None, event=event, details=_organiser_details(event, None))
+    assert Booking.objects.get(pk=third.booking.pk).status == BookingStatus.BOOKED
+    assert len(mail.outbox) == 1
+
+
+def test_zero_places_puts_everyone_on_the_waiting_list() -> None:
+    event = _event(capacity=0)
+    made = booking_create(event=event, details=_details())
+    assert made.booking.status == BookingStatus.WAITING

@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
@@ -161,7 +162,10 @@ def _booking_or_404(token: str) -> Booking:
 def booking_view(request: HttpRequest, token: str) -> HttpResponse:
     """The holder's booking: what they booked, their place, and a form to change it."""
     booking = _booking_or_404(token)
-    changeable = booking.status != BookingStatus.CANCELLED
+    # Nothing is changed once the event is over (its adjustments are then removed).
+    changeable = (
+        booking.status != BookingStatus.CANCELLED and booking.event.ends_at > timezone.now()
+    )
     initial = {
         "name": booking.name,
         "access_requirements": booking.access_requirements,

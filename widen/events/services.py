@@ -254,6 +254,13 @@ def booking_change(*, booking: Booking, details: BookingDetails) -> Booking:
             raise ApplicationError(
                 "This booking is cancelled, so it cannot be changed.", field="status"
             )
+        event = Event.objects.get(pk=locked.event_id)
+        if event.ends_at <= timezone.now() or event.adjustments_purged_at is not None:
+            # Access requirements and adjustments are removed once the event is over: none are
+            # taken afterwards, so nothing escapes the retention rule.
+            raise ApplicationError(
+                "This event is over, so its bookings cannot be changed.", field="status"
+            )
         for name, value in cleaned.items():
             setattr(locked, name, value)
         locked.full_clean()
@@ -580,13 +587,12 @@ def event_update(
     link = None
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
-        if cleaned["capacity"] is not None and cleaned["capacity"] < (locked.capacity or 0):
-            booked = locked.bookings.filter(status=BookingStatus.BOOKED).count()
-            if cleaned["capacity"] < booked:
-                raise ApplicationError(
-                    f"{booked} people are booked, so places cannot be fewer than {booked}.",
-                    field="capacity",
-                )
+        booked = locked.bookings.filter(status=BookingStatus.BOOKED).count()
+        if cleaned["capacity"] is not None and cleaned["capacity"] < booked:
+            raise ApplicationError(
+                f"{booked} people are booked, so places cannot be fewer than {booked}.",
+                field="capacity",
+            )
         changed = [name for name, value in cleaned.items() if getattr(locked, name) != value]
         for name, value in cleaned.items():
             setattr(locked, name, value)
@@ -602,6 +608,9 @@ def event_update(
         locked.save()
         if changed:
             _audit_event(locked, AuditAction.UPDATE, changed)
+        promoted = _promote_waiting(locked, booked=booked)
+    for booking in promoted:
+        _send_promotion(booking)
     if link is None:
         return EventMade(event=locked)
     return EventMade(
@@ -609,6 +618,31 @@ def event_update(
         invitation_token=link.token,
         invitation_link=_invitation_link(link.token, link_base),
     )
+
+
+def _promote_waiting(event: Event, *, booked: int) -> list[Booking]:
+    """Give free places (more places, or no limit) to those waiting, in the order they asked.
+    Call with the event locked; e-mail those returned once the transaction is over."""
+    now = timezone.now()
+    if event.starts_at <= now:
+        return []
+    waiting = (
+        Booking.objects.select_for_update(of=("self",))
+        .filter(event=event, status=BookingStatus.WAITING)
+        .order_by("requested_at", "created_at")
+    )
+    if event.capacity is not None:
+        free = event.capacity - booked
+        if free <= 0:
+            return []
+        waiting = waiting[:free]
+    promoted = list(waiting)
+    for booking in promoted:
+        booking.status = BookingStatus.BOOKED
+        booking.promoted_at = now
+        booking.save(update_fields=["status", "promoted_at", "updated_at"])
+        booking.event = event
+    return promoted
 
 
 def event_invitation_renew(*, actor: Any, event: Event, link_base: str | None = None) -> EventMade:
