@@ -11,6 +11,7 @@ import pytest
 
 from widen.evaluation.analysis import (
     DROPPED_INCOMPLETE,
+    DROPPED_OUT_OF_ORDER,
     DROPPED_POST_ONLY,
     DROPPED_PRE_ONLY,
     AnalysisError,
@@ -357,3 +358,93 @@ def test_group_difference_after_matches_welchs_formula_by_numpy() -> None:
     critical = stats.t.ppf(0.975, df)
     assert result.ci_low == pytest.approx(difference - critical * se)
     assert result.ci_high == pytest.approx(difference + critical * se)
+
+
+# --- Pairing in order, rounding and zero variance ----------------------------------------------
+
+
+def test_an_answer_after_given_before_the_answer_before_does_not_pair() -> None:
+    """Only an answer after the learner's first answer before pairs with it; a learner whose
+    only answer "after" came first is left out and counted by reason."""
+    frame = pl.DataFrame(
+        {
+            "learner_id": ["a", "a", "b", "b", "c", "c", "c"],
+            "phase": ["pre", "post", "pre", "post", "post", "pre", "post"],
+            "score": [2.0, 3.0, 3.0, 5.0, 1.0, 2.0, 4.0],
+            "answered_at": [1, 2, 5, 4, 1, 2, 3],
+        }
+    )
+    result = paired_change(frame)
+    # a: 2 → 3; b's "after" (time 4) came before their "before" (time 5); c: 2 → 4, their
+    # earlier "after" (time 1) not counted.
+    assert result.n_paired == 2
+    assert result.mean_change == pytest.approx((1 + 2) / 2)
+    assert {item.reason: item.learners for item in result.dropped} == {DROPPED_OUT_OF_ORDER: 1}
+
+
+def test_changes_equal_but_for_rounding_give_no_test_effect_size_or_interval() -> None:
+    """Mean scale scores such as 11/3 and 14/3 differ by 1 only up to floating-point rounding:
+    that is no variation, not an effect size of billions."""
+    result = paired_change(
+        _answers({"a": (11 / 3, 14 / 3), "b": (7 / 3, 10 / 3), "c": (13 / 3, 16 / 3)})
+    )
+    assert result.mean_change == pytest.approx(1)
+    assert not result.tested
+    assert result.effect_size is None
+    assert result.ci_low is None
+    assert result.ci_high is None
+    assert result.sd_change == 0
+
+
+def test_identical_changes_give_no_zero_width_interval() -> None:
+    same = paired_change(_answers({"a": (2, 3), "b": (4, 5), "c": (1, 2)}))
+    assert (same.ci_low, same.ci_high) == (None, None)
+
+
+def test_difference_in_differences_counts_only_learners_answering_before_and_after() -> None:
+    """Learners who answered on one side only tell nothing about change: they are not counted
+    as participants or others, and do not move the estimate."""
+    participants = [(2, 4), (3, 4), (2, 3), (3, 5), (1, 3)]
+    others = [(2, 2), (3, 4), (2, 2), (3, 3), (2, 3)]
+    panel = _panel(participants, others)
+    extra = pl.DataFrame(
+        {
+            "learner_id": [f"p-only-{i}" for i in range(4)] + [f"c-only-{i}" for i in range(4)],
+            "treated": [True] * 4 + [False] * 4,
+            "phase": ["pre", "post", "pre", "post", "pre", "post", "pre", "post"],
+            "score": [5.0, 1.0, 5.0, 1.0, 1.0, 5.0, 1.0, 5.0],
+        },
+        schema=panel.schema,
+    )
+    result = difference_in_differences(pl.concat([panel, extra]))
+    assert result.participants == 5
+    assert result.others == 5
+    assert result.answers == 20
+    assert result.estimate == pytest.approx(1.6 - 0.4)
+
+
+def test_difference_in_differences_of_one_sided_answers_is_refused() -> None:
+    """Participants and others who each answered on one side only give no panel to compare."""
+    rows = [(f"p{i}", True, phase, 3.0 + i) for i in range(6) for phase in ("pre",)]
+    rows += [(f"q{i}", True, "post", 4.0 + i) for i in range(6)]
+    rows += [(f"c{i}", False, "pre", 3.0) for i in range(6)]
+    rows += [(f"d{i}", False, "post", 3.0 + i) for i in range(6)]
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "learner_id": pl.String,
+            "treated": pl.Boolean,
+            "phase": pl.String,
+            "score": pl.Float64,
+        },
+        orient="row",
+    )
+    with pytest.raises(AnalysisError, match="before and after"):
+        difference_in_differences(frame)
+
+
+def test_difference_in_differences_with_no_variation_says_so_instead_of_nan() -> None:
+    participants = [(2, 3), (3, 4), (4, 5)]
+    others = [(2, 2), (3, 3), (4, 4)]
+    with pytest.raises(AnalysisError, match="same amount"):
+        difference_in_differences(_panel(participants, others))

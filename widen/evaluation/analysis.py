@@ -35,6 +35,9 @@ CONFIDENCE = 0.95
 CALIPER_SD = 0.2
 # A standardised mean difference below 0.1 is the usual sign that a characteristic is balanced.
 BALANCED_SMD = 0.1
+# Changes this close (relative to their size) are the same change, up to floating-point rounding
+# of scale scores such as 11/3.
+SAME_CHANGE = 1e-9
 
 EFFECT_SIZE_NAME = "Cohen's d_z (paired)"
 EFFECT_SIZE_EXPLAINED = (
@@ -45,6 +48,7 @@ EFFECT_SIZE_EXPLAINED = (
 DROPPED_PRE_ONLY = "answered before only (no answer after)"
 DROPPED_POST_ONLY = "answered after only (no answer before)"
 DROPPED_INCOMPLETE = "did not complete the scale before or after"
+DROPPED_OUT_OF_ORDER = "answered the survey for after the activity before the one for before it"
 
 
 class AnalysisError(ValueError):
@@ -92,13 +96,70 @@ def _none_if_nan(value: Any) -> float | None:
     return None if math.isnan(number) or math.isinf(number) else number
 
 
+def _before_and_after(frame: pl.DataFrame, *, ordered: bool) -> pl.DataFrame:
+    """Per learner with a completed score: ``before`` (their first answer before), ``after``
+    (their last answer after that one, when `ordered` by ``answered_at``; their last answer
+    after otherwise), and ``n_pre``/``n_post``, how many completed answers each side had."""
+    valid = frame.filter(pl.col("score").is_not_null() & pl.col("score").is_not_nan())
+    before = (
+        valid.filter(pl.col("phase") == PRE)
+        .group_by("learner_id")
+        .agg(
+            pl.col("score").sort_by("answered_at").first().alias("before"),
+            pl.col("answered_at").min().alias("before_at"),
+            pl.len().alias("n_pre"),
+        )
+    )
+    posts = valid.filter(pl.col("phase") == POST).join(
+        before.select("learner_id", "before_at"), on="learner_id", how="left"
+    )
+    later = (
+        pl.col("before_at").is_null() | (pl.col("answered_at") > pl.col("before_at"))
+        if ordered
+        else pl.lit(value=True)
+    )
+    after = posts.group_by("learner_id").agg(
+        pl.col("score")
+        .filter(later)
+        .sort_by(pl.col("answered_at").filter(later))
+        .last()
+        .alias("after"),
+        pl.len().alias("n_post"),
+    )
+    return before.join(after, on="learner_id", how="full", coalesce=True).drop("before_at")
+
+
+def first_before_last_after(frame: pl.DataFrame) -> pl.DataFrame:
+    """One row per learner and phase (``learner_id``, ``phase``, ``score``) for the learners who
+    answered both, chosen as `paired_change` chooses them."""
+    ordered = "answered_at" in frame.columns
+    base = frame.select(
+        pl.col("learner_id").cast(pl.String),
+        pl.col("phase").cast(pl.String),
+        pl.col("score").cast(pl.Float64),
+        (pl.col("answered_at") if ordered else pl.int_range(pl.len()).alias("answered_at")),
+    )
+    pairs = _before_and_after(base, ordered=ordered).filter(
+        pl.col("before").is_not_null() & pl.col("after").is_not_null()
+    )
+    return pl.concat(
+        [
+            pairs.select("learner_id", pl.lit(PRE).alias("phase"), pl.col("before").alias("score")),
+            pairs.select("learner_id", pl.lit(POST).alias("phase"), pl.col("after").alias("score")),
+        ]
+    ).sort("learner_id", "phase", descending=[False, True])
+
+
 def paired_change(answers: pl.DataFrame) -> PairedChange:
     """Pair each learner's answer before with their answer after (one scale, one activity).
 
     A learner who answered before more than once counts with their first answer; after more
-    than once, with their last. Learners without a completed score on both sides are left out
-    and counted by reason. The paired t-test is scipy's ``ttest_rel``; the 95 % confidence
-    interval of the mean change uses Student's t with n - 1 degrees of freedom.
+    than once, with their last answer given after that first one (an answer "after" given
+    before any answer "before" does not pair). Learners without a completed score on both
+    sides are left out and counted by reason. The paired t-test is scipy's ``ttest_rel``; the
+    95 % confidence interval of the mean change uses Student's t with n - 1 degrees of freedom.
+    When every learner changed by the same amount (to rounding), there is no test, effect size
+    or interval.
     """
     missing = [name for name in ("learner_id", "phase", "score") if name not in answers]
     if missing and answers.height:
@@ -110,44 +171,29 @@ def paired_change(answers: pl.DataFrame) -> PairedChange:
             repeated_answers_ignored=0,
             note="No learner answered both before and after.",
         )
+    ordered = "answered_at" in answers.columns
     frame = answers.select(
         pl.col("learner_id").cast(pl.String),
         pl.col("phase").cast(pl.String),
         pl.col("score").cast(pl.Float64),
-        (
-            pl.col("answered_at")
-            if "answered_at" in answers.columns
-            else pl.int_range(pl.len()).alias("answered_at")
-        ),
+        (pl.col("answered_at") if ordered else pl.int_range(pl.len()).alias("answered_at")),
     ).filter(pl.col("phase").is_in([PRE, POST]))
     seen = frame.group_by("learner_id").agg(
         (pl.col("phase") == PRE).any().alias("any_pre"),
         (pl.col("phase") == POST).any().alias("any_post"),
     )
-    valid = frame.filter(pl.col("score").is_not_null() & pl.col("score").is_not_nan())
-    before = (
-        valid.filter(pl.col("phase") == PRE)
-        .group_by("learner_id")
-        .agg(
-            pl.col("score").sort_by("answered_at").first().alias("before"), pl.len().alias("n_pre")
-        )
-    )
-    after = (
-        valid.filter(pl.col("phase") == POST)
-        .group_by("learner_id")
-        .agg(pl.col("score").sort_by("answered_at").last().alias("after"), pl.len().alias("n_post"))
-    )
-    learners = seen.join(before, on="learner_id", how="left").join(
-        after, on="learner_id", how="left"
-    )
+    learners = seen.join(_before_and_after(frame, ordered=ordered), on="learner_id", how="left")
     paired = learners.filter(pl.col("before").is_not_null() & pl.col("after").is_not_null()).sort(
         "learner_id"
     )
     unpaired = learners.filter(pl.col("before").is_null() | pl.col("after").is_null())
+    out_of_order = unpaired.filter(pl.col("n_pre").is_not_null() & pl.col("n_post").is_not_null())
+    in_order = unpaired.filter(pl.col("n_pre").is_null() | pl.col("n_post").is_null())
     reasons = [
-        (DROPPED_PRE_ONLY, unpaired.filter(pl.col("any_pre") & ~pl.col("any_post")).height),
-        (DROPPED_POST_ONLY, unpaired.filter(~pl.col("any_pre") & pl.col("any_post")).height),
-        (DROPPED_INCOMPLETE, unpaired.filter(pl.col("any_pre") & pl.col("any_post")).height),
+        (DROPPED_PRE_ONLY, in_order.filter(pl.col("any_pre") & ~pl.col("any_post")).height),
+        (DROPPED_POST_ONLY, in_order.filter(~pl.col("any_pre") & pl.col("any_post")).height),
+        (DROPPED_INCOMPLETE, in_order.filter(pl.col("any_pre") & pl.col("any_post")).height),
+        (DROPPED_OUT_OF_ORDER, out_of_order.height),
     ]
     dropped = tuple(Dropped(reason, count) for reason, count in reasons if count)
     repeated = int(paired.select((pl.col("n_pre") - 1 + pl.col("n_post") - 1).sum()).item() or 0)
@@ -172,11 +218,10 @@ def paired_change(answers: pl.DataFrame) -> PairedChange:
     sd = float(change.std(ddof=1))
     base["sd_change"] = sd
     base["degrees_of_freedom"] = n - 1
-    if sd == 0:
+    if sd <= SAME_CHANGE * max(1.0, abs(float(change.mean()))):
+        base["sd_change"] = 0.0
         return PairedChange(
             **base,
-            ci_low=float(change.mean()),
-            ci_high=float(change.mean()),
             note="Every learner's score changed by the same amount: no test or effect size.",
         )
     test = stats.ttest_rel(post, pre)
@@ -465,19 +510,28 @@ def difference_in_differences(scores: pl.DataFrame) -> DifferenceInDifferences:
     missing = [c for c in ("learner_id", "treated", "phase", "score") if c not in scores]
     if missing:
         raise AnalysisError(f"Missing column(s): {', '.join(missing)}.")
-    frame = scores.select(
+    ordered = "answered_at" in scores.columns
+    answers = scores.select(
         pl.col("learner_id").cast(pl.String),
         pl.col("treated").cast(pl.Boolean),
         pl.col("phase").cast(pl.String),
         pl.col("score").cast(pl.Float64),
+        *([pl.col("answered_at")] if ordered else []),
     ).filter(
         pl.col("phase").is_in([PRE, POST])
         & pl.col("score").is_not_null()
         & pl.col("score").is_not_nan()
     )
+    if answers.group_by("learner_id").agg(pl.col("treated").n_unique() > 1)["treated"].any():
+        raise AnalysisError("A learner cannot be both a participant and in the comparison group.")
+    # Each learner once before and once after (a panel): learners with one side only, or their
+    # answers after given before their answers before, tell nothing about change.
+    frame = first_before_last_after(answers.drop("treated")).join(
+        answers.group_by("learner_id").agg(pl.col("treated").first()), on="learner_id"
+    )
     cells = {
         (bool(row["treated"]), row["phase"]): row["len"]
-        for row in frame.group_by(["treated", "phase"]).len().to_dicts()
+        for row in answers.group_by(["treated", "phase"]).len().to_dicts()
     }
     for group, label in ((True, "participants"), (False, "comparison group")):
         for phase, when in ((PRE, "before"), (POST, "after")):
@@ -486,13 +540,18 @@ def difference_in_differences(scores: pl.DataFrame) -> DifferenceInDifferences:
     learners_per_group = frame.group_by("treated").agg(pl.col("learner_id").n_unique())
     counts = {bool(r["treated"]): r["learner_id"] for r in learners_per_group.to_dicts()}
     if counts.get(True, 0) < 2 or counts.get(False, 0) < 2:  # noqa: PLR2004
-        raise AnalysisError("Each group needs at least two learners.")
+        raise AnalysisError("Each group needs at least two learners who answered before and after.")
     treated = frame["treated"].cast(pl.Float64).to_numpy()
     post = (frame["phase"] == POST).cast(pl.Float64).to_numpy()
     y = frame["score"].to_numpy()
     design = np.column_stack([np.ones_like(y), treated, post, treated * post])
     groups = frame["learner_id"].cast(pl.Categorical).to_physical().to_numpy()
     result = sm.OLS(y, design).fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
+    if not (math.isfinite(float(result.bse[3])) and float(result.bse[3]) > 1e-12):  # noqa: PLR2004
+        raise AnalysisError(
+            "every learner's score changed by the same amount in each group, so there is no "
+            "confidence interval"
+        )
     low, high = result.conf_int(alpha=1 - CONFIDENCE)[3]
     means = {
         (bool(r["treated"]), r["phase"]): r["score"]

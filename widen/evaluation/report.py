@@ -36,8 +36,6 @@ from widen.core.small_numbers import SMALL_COUNT, SUPPRESSED, count_text, suppre
 from widen.evaluation.analysis import (
     BALANCED_SMD,
     EFFECT_SIZE_EXPLAINED,
-    POST,
-    PRE,
     AnalysisError,
     DifferenceInDifferences,
     GroupDifference,
@@ -547,9 +545,12 @@ def evaluation_report(subject: Subject, *, method: str = "exact") -> EvaluationR
                 "not take part."
             )
         elif matching_used is not None and matched_ids:
-            panel = _first_before_last_after(
+            panel = (
                 scale_frame.filter(pl.col("learner_id").is_in(sorted(matched_ids)))
-            ).with_columns(pl.col("learner_id").is_in(sorted(treated_ids)).alias("treated"))
+                .sort("answered_at")
+                .select("learner_id", "phase", "score", "answered_at")
+                .with_columns(pl.col("learner_id").is_in(sorted(treated_ids)).alias("treated"))
+            )
             try:
                 did = difference_in_differences(panel)
                 if min(did.participants, did.others) < SMALL_COUNT:
@@ -613,24 +614,3 @@ def _after_only(panel: pl.DataFrame) -> GroupDifference | None:
     if min(difference.participants, difference.others) < SMALL_COUNT:
         return None
     return difference
-
-
-def _first_before_last_after(frame: pl.DataFrame) -> pl.DataFrame:
-    """One answer per learner and phase: the first before, the last after (as `paired_change`)."""
-    before = (
-        frame.filter(pl.col("phase") == PRE)
-        .sort("answered_at")
-        .group_by("learner_id", maintain_order=True)
-        .first()
-    )
-    after = (
-        frame.filter(pl.col("phase") == POST)
-        .sort("answered_at")
-        .group_by("learner_id", maintain_order=True)
-        .last()
-    )
-    return (
-        pl.concat([before, after])
-        .select("learner_id", "phase", "score")
-        .filter(pl.col("score").is_not_null())
-    )
