@@ -470,7 +470,10 @@ def test_a_balance_share_standing_for_fewer_than_five_learners_is_not_shown(
     page = _text(signed_in_client(world.users[Role.READ_ONLY]).get(_report_url(evaluated)))
     assert "Participants matched 7" in page
     assert "school: Riverside Academy fewer than 5 fewer than 5" in page
-    assert "school: Sixth Form School 86% 86%" in page  # 6 of 7 learners
+    # 6 of 7 learners: 86% would give away that 1 learner is at another school.
+    assert "school: Sixth Form School fewer than 5 fewer than 5" in page
+    assert "86%" not in page
+    assert "14%" not in page
 
 
 def test_the_event_page_links_to_its_report(world: World) -> None:
@@ -517,3 +520,16 @@ def test_a_comparison_group_surveyed_after_only_is_compared_after_the_activity(
     )
     assert "Participants against the comparison group, after the activity" in text
     assert f"{difference:+.2f}" in text
+
+
+def test_a_mean_year_group_giving_away_a_few_learners_year_is_not_shown() -> None:
+    """Four matched learners in Year 9 and one in Year 10 have a mean year group of 9.2, from
+    which anyone can work out that one of them is in Year 10."""
+    from widen.evaluation.report import _share  # noqa: PLC0415
+
+    assert _share(9.2, 5, year=True) == "fewer than 5"
+    assert _share(9.8, 5, year=True) == "fewer than 5"
+    assert _share(10.0, 7, year=True) == "10.0"
+    assert _share(9.5, 10, year=True) == "9.5"  # 5 and 5
+    assert _share(5 / 7, 7, year=False) == "fewer than 5"  # 5 of 7: the other 2 given away
+    assert _share(0.5, 10, year=False) == "50%"

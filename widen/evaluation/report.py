@@ -17,6 +17,7 @@ and averages only, never a learner, and hides figures from fewer than `SMALL_COU
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -410,13 +411,22 @@ class Comparison:
 
 
 def _share(value: float | None, learners: int, *, year: bool) -> str:
-    """A share of the matched learners (or the mean year group); a share that stands for 1 to 4
-    learners is not shown, as on the dashboard."""
+    """A share of the matched learners (or the mean year group). A share is not shown when it
+    stands for 1 to 4 learners, or when the rest of the group is 1 to 4 learners (100% less the
+    share would give their number away); a mean year group is not shown when it gives away
+    that 1 to 4 learners are in a year above the others (the mean of 4 learners in Year 9 and
+    one in Year 10 is 9.2)."""
     if value is None:
         return "–"
     if year:
+        above = round((value - math.floor(value)) * learners)
+        if suppressed(above) or suppressed(learners - above) and above:
+            return SUPPRESSED
         return f"{value:.1f}"
-    return SUPPRESSED if suppressed(round(value * learners)) else f"{value * 100:.0f}%"
+    count = round(value * learners)
+    return (
+        SUPPRESSED if suppressed(count) or suppressed(learners - count) else f"{value * 100:.0f}%"
+    )
 
 
 @dataclass(frozen=True)
