@@ -38,6 +38,9 @@ from widen.activities.services import (
 )
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.events.models import Booking, BookingStatus, Event
+from widen.events.selectors import unnamed_bookings
+from widen.learners.permissions import learner_policy
+from widen.organisations.models import DataCategory
 
 CODE_SALT = "widen.events.checkin"
 CODE_MAC_LENGTH = 20
@@ -111,6 +114,31 @@ def checkin_list(*, event: Event, search: str = "") -> QuerySet[Booking]:
     for word in words:
         bookings = bookings.filter(name__icontains=word[:SEARCH_MAX])
     return bookings.order_by("name", "requested_at")
+
+
+# A group-booked learner the organiser may not see by name (no agreement with the organisation
+# holding their record) is checked in without their name, as the bookings list shows them.
+UNNAMED = "A learner booked by another organisation"
+
+
+def shown_names(actor: Any, bookings: list[Booking]) -> dict[Any, str]:
+    """Each booking's name as `actor` may see it."""
+    unnamed = unnamed_bookings(actor, bookings)
+    return {booking.pk: UNNAMED if booking.pk in unnamed else booking.name for booking in bookings}
+
+
+def shown_name(actor: Any, booking: Booking) -> str:
+    return shown_names(actor, [booking])[booking.pk]
+
+
+def checkin_search(*, actor: Any, event: Event, search: str = "") -> QuerySet[Booking]:
+    """`checkin_list` for `actor`: a name search never finds a learner they may not see by
+    name (that would tell them the name)."""
+    bookings = checkin_list(event=event, search=search)
+    if search.split():
+        named = learner_policy.visible_to(actor, needing=DataCategory.IDENTITY).values("pk")
+        bookings = bookings.filter(Q(learner__isnull=True) | Q(learner__in=named))
+    return bookings
 
 
 def booking_for_organiser(*, event: Event, booking_id: UUID) -> Booking:
@@ -248,18 +276,17 @@ def booking_check_in(
         event = locked.event
         if not may_organise(actor, event):
             raise ApplicationError("Only the event's organisers may check people in.")
+        name = shown_name(actor, locked)
         if locked.status == BookingStatus.WAITING:
             raise ApplicationError(
-                f"{locked.name} is on the waiting list, not booked, so cannot be checked in. "
+                f"{name} is on the waiting list, not booked, so cannot be checked in. "
                 "Give them a place first if there is room."
             )
         if locked.status == BookingStatus.CANCELLED:
-            raise ApplicationError(
-                f"{locked.name}'s booking is cancelled, so they cannot be checked in."
-            )
+            raise ApplicationError(f"{name}'s booking is cancelled, so they cannot be checked in.")
         if locked.checked_in_at is not None:
             raise ApplicationError(
-                f"{locked.name} is already checked in "
+                f"{name} is already checked in "
                 f"(at {timezone.localtime(locked.checked_in_at):%H:%M})."
             )
         locked.checked_in_at = now
@@ -287,7 +314,7 @@ def booking_check_in_undo(*, actor: Any, booking: Booking) -> CheckInOutcome:
         if not may_organise(actor, event):
             raise ApplicationError("Only the event's organisers may undo a check-in.")
         if locked.checked_in_at is None:
-            raise ApplicationError(f"{locked.name} is not checked in.")
+            raise ApplicationError(f"{shown_name(actor, locked)} is not checked in.")
         checked_in_at = locked.checked_in_at
         locked.checked_in_at = None
         locked.save(update_fields=["checked_in_at", "updated_at"])

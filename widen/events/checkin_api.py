@@ -20,8 +20,10 @@ from widen.events.checkin import (
     booking_for_checkin_code,
     booking_for_organiser,
     checkin_counts,
-    checkin_list,
+    checkin_search,
     event_for_checkin,
+    shown_name,
+    shown_names,
 )
 from widen.events.models import Booking
 from widen.organisations.api import api_actor
@@ -53,14 +55,18 @@ class CheckInOut(Schema):
     note: str
 
 
-def _booking_out(booking: Booking) -> dict[str, Any]:
-    return {name: getattr(booking, name) for name in CheckInBookingOut.model_fields}
+def _booking_out(booking: Booking, shown: str) -> dict[str, Any]:
+    """A learner the caller may not see by name is given as "A learner booked by another
+    organisation"."""
+    out = {name: getattr(booking, name) for name in CheckInBookingOut.model_fields}
+    out["name"] = shown
+    return out
 
 
-def _outcome(booking: Booking, outcome: CheckInOutcome | None) -> dict[str, Any]:
+def _outcome(actor: Any, booking: Booking, outcome: CheckInOutcome | None) -> dict[str, Any]:
     booking.refresh_from_db(fields=["status", "checked_in_at", "updated_at"])
     return {
-        "booking": _booking_out(booking),
+        "booking": _booking_out(booking, shown_name(actor, booking)),
         "changed": outcome is not None,
         "attendance_recorded": bool(outcome and outcome.attendance_recorded),
         "note": outcome.attendance_note if outcome else "",
@@ -70,15 +76,19 @@ def _outcome(booking: Booking, outcome: CheckInOutcome | None) -> dict[str, Any]
 @checkin_router.get("/events/{event_id}", response=CheckInListOut, operation_id="checkin_list")
 def checkin_list_api(request: HttpRequest, event_id: UUID, q: str = "") -> Any:
     """Everyone booked (a search `q` also finds those waiting or cancelled), with the counts."""
-    event = event_for_checkin(actor=api_actor(request), event_id=event_id)
+    actor = api_actor(request)
+    event = event_for_checkin(actor=actor, event_id=event_id)
     counts = checkin_counts(event=event)
-    bookings = checkin_list(event=event, search=" ".join(q.split())[:100])[:LIST_MAX]
+    bookings = list(
+        checkin_search(actor=actor, event=event, search=" ".join(q.split())[:100])[:LIST_MAX]
+    )
+    names = shown_names(actor, bookings)
     return {
         "event_id": event.pk,
         "booked": counts.booked,
         "checked_in": counts.checked_in,
         "waiting": counts.waiting,
-        "bookings": [_booking_out(booking) for booking in bookings],
+        "bookings": [_booking_out(booking, names[booking.pk]) for booking in bookings],
     }
 
 
@@ -91,8 +101,8 @@ def checkin_create_api(request: HttpRequest, event_id: UUID, booking_id: UUID) -
     event = event_for_checkin(actor=actor, event_id=event_id)
     booking = booking_for_organiser(event=event, booking_id=booking_id)
     if booking.checked_in_at is not None:
-        return _outcome(booking, None)
-    return _outcome(booking, booking_check_in(actor=actor, booking=booking))
+        return _outcome(actor, booking, None)
+    return _outcome(actor, booking, booking_check_in(actor=actor, booking=booking))
 
 
 @checkin_router.post(
@@ -106,8 +116,8 @@ def checkin_undo_api(request: HttpRequest, event_id: UUID, booking_id: UUID) -> 
     event = event_for_checkin(actor=actor, event_id=event_id)
     booking = booking_for_organiser(event=event, booking_id=booking_id)
     if booking.checked_in_at is None:
-        return _outcome(booking, None)
-    return _outcome(booking, booking_check_in_undo(actor=actor, booking=booking))
+        return _outcome(actor, booking, None)
+    return _outcome(actor, booking, booking_check_in_undo(actor=actor, booking=booking))
 
 
 @checkin_router.post(
@@ -119,5 +129,5 @@ def checkin_by_code_api(request: HttpRequest, event_id: UUID, code: str) -> Any:
     event = event_for_checkin(actor=actor, event_id=event_id)
     booking = booking_for_checkin_code(event=event, code=code)
     if booking.checked_in_at is not None:
-        return _outcome(booking, None)
-    return _outcome(booking, booking_check_in(actor=actor, booking=booking))
+        return _outcome(actor, booking, None)
+    return _outcome(actor, booking, booking_check_in(actor=actor, booking=booking))

@@ -42,8 +42,10 @@ from widen.events.checkin import (
     booking_for_organiser,
     checkin_code,
     checkin_counts,
-    checkin_list,
+    checkin_search,
     event_for_checkin,
+    shown_name,
+    shown_names,
 )
 from widen.events.models import Booking, BookingStatus, Event, EventKind
 from widen.events.selectors import adjustments_seen, has_adjustments, may_see_adjustments
@@ -147,7 +149,12 @@ def _back_to_list(request: HttpRequest, event: Event, booking: Booking | None = 
 def checkin_list_view(request: AuthenticatedRequest, event_id: UUID) -> HttpResponse:
     event = _organised_event(request, event_id)
     search = " ".join(str(request.GET.get("q", "")).split())[:SEARCH_MAX]
-    bookings = list(checkin_list(event=event, search=search)[: LIST_SHOWN + 1])
+    bookings = list(
+        checkin_search(actor=request.user, event=event, search=search)[: LIST_SHOWN + 1]
+    )
+    names = shown_names(request.user, bookings)
+    for booking in bookings:
+        booking.shown_name = names[booking.pk]  # type: ignore[attr-defined]
     return render(
         request,
         "events/checkin_list.html",
@@ -175,7 +182,7 @@ def check_in_view(request: AuthenticatedRequest, event_id: UUID, booking_id: UUI
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        _tell(request, outcome, f"{booking.name} is checked in.")
+        _tell(request, outcome, f"{shown_name(request.user, booking)} is checked in.")
     return _back_to_list(request, event, booking)
 
 
@@ -193,7 +200,7 @@ def check_in_undo_view(
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, f"{booking.name}'s check-in is undone.")
+        messages.success(request, f"{shown_name(request.user, booking)}'s check-in is undone.")
         if outcome.attendance_recorded:
             messages.info(request, "Their attendance is no longer marked in their learner journey.")
     return _back_to_list(request, event, booking)
@@ -213,7 +220,7 @@ def check_in_scan_view(request: AuthenticatedRequest, event_id: UUID, code: str)
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
-            _tell(request, outcome, f"{booking.name} is checked in.")
+            _tell(request, outcome, f"{shown_name(request.user, booking)} is checked in.")
         return redirect("checkin:scan", event_id=event.pk, code=code)
     # At the door the organisers need the person's access requirements and adjustments
     # (special category data): shown to those who may see them, and each view logged.
@@ -231,6 +238,7 @@ def check_in_scan_view(request: AuthenticatedRequest, event_id: UUID, code: str)
         {
             "event": event,
             "booking": booking,
+            "name": shown_name(request.user, booking),
             "counts": checkin_counts(event=event),
             "adjustments": adjustments,
         },
