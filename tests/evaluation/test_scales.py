@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.urls import reverse
 
 from conftest import signed_in_client
@@ -163,3 +164,43 @@ def test_the_admin_shows_a_published_scale_read_only_and_refuses_changes(world: 
         'name="name"'
         in client.get(reverse("admin:evaluation_scale_change", args=[draft.pk])).content.decode()
     )
+
+
+def test_bulk_and_moving_writes_cannot_change_a_published_scale(world: World) -> None:
+    """Writes that bypass `save`: updating scales in bulk, moving a draft's items into a
+    published scale, or moving a published scale's items out."""
+    scale = belonging_scale(world)
+    draft = scale_create(
+        actor=None,
+        partnership=world.north,
+        name="Draft belonging",
+        items=[ItemSpec("An extra item"), ItemSpec("Another extra item")],
+        publish=False,
+    )
+    original = [(i.position, i.text, i.reverse_scored) for i in scale.items.all()]
+
+    scale.response_options = [{"value": 1, "label": "No"}, {"value": 2, "label": "Yes"}]
+    scale.scoring = ScaleScoring.SUM
+    with pytest.raises(ScaleLockedError):
+        Scale.objects.bulk_update([scale], ["response_options", "scoring"])
+    scale.status = "draft"
+    with pytest.raises(ScaleLockedError):
+        Scale.objects.bulk_update([scale], ["status"])
+
+    ScaleItem.objects.filter(scale=draft).update(position=models.F("position") + 10)
+    with pytest.raises(ScaleLockedError):
+        ScaleItem.objects.filter(scale=draft).update(scale=scale)
+    with pytest.raises(ScaleLockedError):
+        ScaleItem.objects.filter(scale=draft).update(scale_id=scale.pk)
+
+    item = scale.items.get(position=1)
+    item.scale_id = draft.pk
+    with pytest.raises(ScaleLockedError):
+        ScaleItem.objects.bulk_update([item], ["scale"])
+
+    scale.refresh_from_db()
+    assert scale.is_published
+    assert scale.scoring == ScaleScoring.MEAN
+    assert len(scale.response_options) != 2  # noqa: PLR2004
+    assert [(i.position, i.text, i.reverse_scored) for i in scale.items.all()] == original
+    assert draft.items.count() == 2  # noqa: PLR2004

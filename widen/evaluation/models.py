@@ -93,6 +93,18 @@ class ScaleQuerySet(models.QuerySet["Scale"]):
             raise ScaleLockedError(published.name)
         return super().delete()
 
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        """Like `update`: a published scale's locked fields, or its status, are refused."""
+        objs = list(objs)
+        names = {getattr(Scale._meta.get_field(name), "attname", name) for name in fields}
+        if names & {*Scale.LOCKED_FIELDS, "status"}:
+            published = self.filter(
+                pk__in=[obj.pk for obj in objs], status=ScaleStatus.PUBLISHED
+            ).first()
+            if published is not None:
+                raise ScaleLockedError(published.name)
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
 
 class Scale(TimestampedModel):
     """A set of items scored together, in the partnership's question bank (or shipped)."""
@@ -262,6 +274,11 @@ class ScaleItemQuerySet(models.QuerySet["ScaleItem"]):
     def update(self, **kwargs: Any) -> int:
         with transaction.atomic(using=self.db):
             self._refuse_if_published()
+            target = kwargs.get("scale", kwargs.get("scale_id"))
+            if target is not None:  # moving items into a published scale adds to it
+                names = _published_scale_ids({getattr(target, "pk", target)})
+                if names:
+                    raise ScaleLockedError(names[0])
             return super().update(**kwargs)
 
     def delete(self) -> tuple[int, dict[str, int]]:
@@ -278,7 +295,13 @@ class ScaleItemQuerySet(models.QuerySet["ScaleItem"]):
 
     def bulk_update(self, objs: Any, *args: Any, **kwargs: Any) -> int:
         objs = list(objs)
-        names = _published_scale_ids({obj.scale_id for obj in objs})
+        # The scales the items are in now, and those they would move to.
+        stored = set(
+            ScaleItem.objects.filter(pk__in=[obj.pk for obj in objs]).values_list(
+                "scale_id", flat=True
+            )
+        )
+        names = _published_scale_ids({obj.scale_id for obj in objs} | stored)
         if names:
             raise ScaleLockedError(names[0])
         return super().bulk_update(objs, *args, **kwargs)
