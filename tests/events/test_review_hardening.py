@@ -4,7 +4,7 @@ rate limits follow the settings."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -334,3 +334,29 @@ def test_check_in_does_not_name_a_learner_the_organiser_may_not_see(
     # Alpha's own officers, who hold the learner's record, would see the name: a check on the
     # test itself, so it cannot pass for want of a name to find.
     assert learner_policy.visible_to(world.users[Role.OUTREACH_OFFICER]).filter(pk=learner.pk)
+
+
+# Times without a time zone -------------------------------------------------------------------
+
+
+def test_the_api_reads_a_time_without_a_time_zone_as_uk_time(world: World) -> None:
+    token = world.tokens[Role.OUTREACH_OFFICER]
+    body = {
+        "partnership_id": str(world.north.pk),
+        "organiser_id": str(world.alpha.pk),
+        "title": "Summer school taster",
+        "kind": "campus",
+        "starts_at": "2027-07-01T10:00:00",  # British Summer Time: 09:00 UTC
+        "ends_at": "2027-07-01T12:00:00+00:00",
+        "venue": "Docklands campus",
+    }
+    response = Client().post(
+        "/api/v1/events",
+        body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 201
+    event = Event.objects.get(pk=response.json()["id"])
+    assert event.starts_at == datetime(2027, 7, 1, 9, 0, tzinfo=UTC)
+    assert event.ends_at == datetime(2027, 7, 1, 12, 0, tzinfo=UTC)

@@ -447,9 +447,14 @@ def _event_clean(partnership: Partnership, details: EventDetails) -> dict[str, A
         raise ApplicationError("The title must be one line of text.", field="title")
     if details.kind not in EventKind.values:
         raise ApplicationError("Choose the kind of event from the list.", field="kind")
-    if details.starts_at is None or details.ends_at is None:
+    if not isinstance(details.starts_at, datetime) or not isinstance(details.ends_at, datetime):
         raise ApplicationError("Give the date and times of the event.", field="starts_at")
-    if details.ends_at <= details.starts_at:
+    # A time given without a time zone (say, by an API client) is UK time, as on the pages.
+    starts_at, ends_at = (
+        moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+        for moment in (details.starts_at, details.ends_at)
+    )
+    if ends_at <= starts_at:
         raise ApplicationError("The event must end after it starts.", field="ends_at")
     venue = _text(details.venue, "venue", "Venue", maximum=200, required=False)
     online_link = _text(
@@ -481,8 +486,8 @@ def _event_clean(partnership: Partnership, details: EventDetails) -> dict[str, A
     return {
         "title": title,
         "kind": details.kind,
-        "starts_at": details.starts_at,
-        "ends_at": details.ends_at,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
         "description": _text(
             details.description, "description", "Description", maximum=10000, required=False
         ),
