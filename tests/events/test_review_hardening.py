@@ -360,3 +360,35 @@ def test_the_api_reads_a_time_without_a_time_zone_as_uk_time(world: World) -> No
     event = Event.objects.get(pk=response.json()["id"])
     assert event.starts_at == datetime(2027, 7, 1, 9, 0, tzinfo=UTC)
     assert event.ends_at == datetime(2027, 7, 1, 12, 0, tzinfo=UTC)
+
+
+def test_an_organiser_gets_no_certificate_naming_a_learner_they_may_not_see(
+    world: World,
+) -> None:
+    charity = Organisation.objects.create(name="Delta Futures", organisation_type="charity")
+    PartnershipMember.objects.create(partnership=world.north, organisation=charity)
+    officer = make_user("officer.delta", charity, Role.OUTREACH_OFFICER)
+    event = make_event(world, organiser=charity, partnership=world.north, kind=EventKind.CPD).event
+    learner = world.learner_alpha
+    made = booking_create(
+        event=event,
+        details=BookingDetails(
+            name=f"{learner.first_name} {learner.last_name}",
+            email="trips@alpha.example.org",
+            attendee_type=AttendeeType.LEARNER,
+        ),
+        learner=learner,
+    )
+    Booking.objects.filter(pk=made.booking.pk).update(checked_in_at=timezone.now())
+    response = signed_in_client(officer).get(
+        reverse(
+            "checkin:organiser_certificate",
+            kwargs={"event_id": event.pk, "booking_id": made.booking.pk},
+        )
+    )
+    assert response.status_code == 409
+    assert response["Content-Type"].startswith("text/html")
+    assert learner.last_name not in response.content.decode()
+    # The holder still gets it by their own link.
+    own = Client().get(reverse("checkin:certificate", kwargs={"token": made.token}))
+    assert own["Content-Type"] == "application/pdf"

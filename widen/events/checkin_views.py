@@ -48,7 +48,12 @@ from widen.events.checkin import (
     shown_names,
 )
 from widen.events.models import Booking, BookingStatus, Event, EventKind
-from widen.events.selectors import adjustments_seen, has_adjustments, may_see_adjustments
+from widen.events.selectors import (
+    adjustments_seen,
+    has_adjustments,
+    may_see_adjustments,
+    unnamed_bookings,
+)
 from widen.events.services import booking_for_link
 
 # Per connection (IP address). One-time links are 256-bit: the limits are against floods.
@@ -254,6 +259,18 @@ def organiser_certificate_view(
         booking = booking_for_organiser(event=event, booking_id=booking_id)
     except NotFound as error:
         raise Http404 from error
+    if booking.pk in unnamed_bookings(request.user, [booking]):
+        # The certificate names the person: not for organisers who may not see their name.
+        return render(
+            request,
+            "events/checkin_certificate_refused.html",
+            {
+                "event": booking.event,
+                "reason": "This learner was booked by another organisation, so their "
+                "certificate is theirs to download from their booking's page.",
+            },
+            status=409,
+        )
     return _certificate_or_refusal(request, booking, status=409)
 
 
