@@ -392,3 +392,43 @@ def test_an_organiser_gets_no_certificate_naming_a_learner_they_may_not_see(
     # The holder still gets it by their own link.
     own = Client().get(reverse("checkin:certificate", kwargs={"token": made.token}))
     assert own["Content-Type"] == "application/pdf"
+
+
+# Bad input -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["Asha Patel\nBcc: everyone@example.org", "Asha\r\nPatel", "Asha\tPatel", "Asha\x7f"]
+)
+def test_a_name_on_more_than_one_line_is_refused_and_nothing_is_sent(name: str) -> None:
+    event = _event()
+    with pytest.raises(ApplicationError, match="one line") as caught:
+        booking_create(event=event, details=_details(name=name))
+    assert caught.value.field == "name"
+    assert Booking.objects.count() == 0
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("capacity", [100_001, 2**31, 10**12])
+def test_the_api_refuses_more_places_than_can_be_kept_naming_the_field(
+    world: World, capacity: int
+) -> None:
+    body = {
+        "partnership_id": str(world.north.pk),
+        "organiser_id": str(world.alpha.pk),
+        "title": "Summer school taster",
+        "kind": "campus",
+        "starts_at": (timezone.now() + timedelta(days=30)).isoformat(),
+        "ends_at": (timezone.now() + timedelta(days=30, hours=2)).isoformat(),
+        "venue": "Docklands campus",
+        "capacity": capacity,
+    }
+    response = Client().post(
+        "/api/v1/events",
+        body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {world.tokens[Role.OUTREACH_OFFICER]}"},
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "capacity"
+    assert not Event.objects.filter(title="Summer school taster").exists()

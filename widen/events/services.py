@@ -93,6 +93,9 @@ def _text(value: Any, field_name: str, label: str, *, maximum: int, required: bo
 
 def _clean(event: Event, details: BookingDetails) -> dict[str, Any]:
     name = _text(details.name, "name", "Your name", maximum=NAME_MAX, required=True)
+    if any(ord(character) < 32 or ord(character) == 127 for character in name):
+        # The name opens every e-mail sent about the booking: one line of text only.
+        raise ApplicationError("Your name must be one line of text.", field="name")
     email = _text(details.email, "email", "Your e-mail address", maximum=254, required=True)
     try:
         validate_email(email)
@@ -397,6 +400,7 @@ DELIVERING_ROLES = (Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN, Role.OUTREA
 YEAR_GROUPS = range(7, 14)
 INVITATION_LINK_PATH = "/events/invitation/"
 TITLE_MAX = 200
+CAPACITY_MOST = 100_000
 
 
 def may_organise(actor: Any, organisation: Organisation) -> bool:
@@ -481,6 +485,11 @@ def _event_clean(partnership: Partnership, details: EventDetails) -> dict[str, A
         )
     if details.capacity is not None and details.capacity < 0:
         raise ApplicationError("Places must be 0 or more, or left empty.", field="capacity")
+    if details.capacity is not None and details.capacity > CAPACITY_MOST:
+        raise ApplicationError(
+            f"Places must be at most {CAPACITY_MOST:,}; leave it empty for no limit.",
+            field="capacity",
+        )
     if details.activity is not None and details.activity.partnership_id != partnership.pk:
         raise ApplicationError("Choose one of this partnership's activities.", field="activity")
     return {
