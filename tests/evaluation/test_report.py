@@ -13,6 +13,7 @@ from html import unescape
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -533,3 +534,22 @@ def test_a_mean_year_group_giving_away_a_few_learners_year_is_not_shown() -> Non
     assert _share(9.5, 10, year=True) == "9.5"  # 5 and 5
     assert _share(5 / 7, 7, year=False) == "fewer than 5"  # 5 of 7: the other 2 given away
     assert _share(0.5, 10, year=False) == "50%"
+
+
+def test_a_published_quote_naming_its_author_is_left_out_of_the_report(world: World) -> None:
+    """A quote marked before names were checked (or whose author's record was renamed since)
+    does not reach the report, its PDF or the API."""
+    evaluated = with_pairs(world, evaluated_activity(world), PARTICIPANTS)
+    first = evaluated.participants[0].survey_responses.get(timing=SurveyTiming.POST)
+    second = evaluated.participants[1].survey_responses.get(timing=SurveyTiming.POST)
+    quote(evaluated, first, "Participant0 loved the labs.", consent=True, published=True)
+    quote(evaluated, second, "The labs were brilliant.", consent=True, published=True)
+    client = signed_in_client(world.users[Role.READ_ONLY])
+    page = _text(client.get(_report_url(evaluated)))
+    assert "The labs were brilliant." in page
+    assert "loved the labs" not in page
+    api = Client().get(
+        f"/api/v1/evaluation-reports/activities/{evaluated.activity.pk}",
+        HTTP_AUTHORIZATION=f"Bearer {world.tokens[Role.READ_ONLY]}",
+    )
+    assert api.json()["quotes"] == ["The labs were brilliant."]

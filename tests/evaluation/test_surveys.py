@@ -389,3 +389,41 @@ def test_the_survey_after_copies_the_questions_and_pairs_with_the_one_before(
         survey_after_make(actor=officer(world), survey=after)
     with pytest.raises(NotFound):
         survey_after_make(actor=world.users[Role.READ_ONLY], survey=before)
+
+
+@pytest.mark.parametrize(
+    ("text", "what"),
+    [
+        ("Amara here: it really helped me.", "the person's name"),
+        ("The ALPHASON family loved it.", "the person's name"),
+        ("Everyone at {school} should go.", "the name of their school"),
+        ("Write to me at a.student@example.org", "an e-mail address"),
+        ("Call me on 07700 900123 about it", "a phone number"),
+        ("I live near E1 4NS so it was easy", "a postcode"),
+    ],
+)
+def test_a_quote_with_identifying_details_is_not_published_even_with_consent(
+    world: World, text: str, what: str
+) -> None:
+    session = activity_with_register(world)
+    survey = open_survey(world, session=session)
+    links = invitations_send_for_session(actor=officer(world), survey=survey, session=session)
+    link = next(link for link in links if link.name == "Amara Alphason")
+    answers = answers_for(survey)
+    free_text = survey.questions.get(kind="free_text")
+    answers[str(free_text.pk)] = text.format(school=world.school.name)
+    response = response_submit(
+        survey=survey,
+        raw_answers=answers,
+        invitation=invitation_for_link(token_of(link.link)),
+        publication_consent=True,
+    )
+    quote = response.answers.get(question=free_text)
+    with pytest.raises(ApplicationError, match=f"contains {what}"):
+        answer_publication_mark(actor=officer(world), answer=quote, publish=True)
+    quote.refresh_from_db()
+    assert quote.published_at is None
+    # Words that merely contain the name are not refused.
+    Answer.objects.filter(pk=quote.pk).update(value_text="Amaranth-coloured labs were great.")
+    marked = answer_publication_mark(actor=officer(world), answer=quote, publish=True)
+    assert marked.published_at is not None

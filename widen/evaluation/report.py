@@ -61,6 +61,7 @@ from widen.evaluation.models import (
     SurveyTiming,
     TheoryOfChange,
 )
+from widen.evaluation.quotes import without_identifying
 from widen.events.models import Booking, BookingStatus, Event
 from widen.events.selectors import events_for_user
 from widen.learners.models import Learner
@@ -474,8 +475,11 @@ def _quotes(subject: Subject) -> list[Quote]:
         .select_related("question")
         .order_by("published_at", "pk")
     )
+    # A quote that names its author (marked before that was refused, or since renamed) is left
+    # out.
     return [
-        Quote(text=answer.value_text.strip(), question=answer.question.text) for answer in answers
+        Quote(text=answer.value_text.strip(), question=answer.question.text)
+        for answer in without_identifying(answers)
     ]
 
 

@@ -45,6 +45,7 @@ from widen.evaluation.models import (
     SurveyStatus,
     SurveyTiming,
 )
+from widen.evaluation.quotes import IDENTIFYING, QUOTE_RELATED, identifying_details
 from widen.events.models import BookingStatus, Event
 from widen.organisations.models import Organisation, Partnership
 
@@ -921,8 +922,13 @@ def response_submit(
 @transaction.atomic
 def answer_publication_mark(*, actor: Any, answer: Answer, publish: bool) -> Answer:
     """Mark a written answer for publication (as a quote, without the person's name), or take
-    the mark off. Only answers whose author consented on the form can be marked."""
-    answer = Answer.objects.select_for_update().select_related("response__survey").get(pk=answer.pk)
+    the mark off. Only answers whose author consented on the form, and that do not name them,
+    their school, or an e-mail address, phone number or postcode, can be marked."""
+    answer = (
+        Answer.objects.select_for_update(of=("self",))
+        .select_related("response__survey", *QUOTE_RELATED)
+        .get(pk=answer.pk)
+    )
     if not may_manage_survey(actor, answer.response.survey):
         raise NotFound
     if answer.question.kind != QuestionKind.FREE_TEXT:
@@ -932,6 +938,8 @@ def answer_publication_mark(*, actor: Any, answer: Answer, publish: bool) -> Ans
             "This person did not agree to their words being quoted, so this answer cannot be "
             "published."
         )
+    if publish and (what := identifying_details(answer)):
+        raise ApplicationError(IDENTIFYING.format(what=what))
     answer.published_at = timezone.now() if publish else None
     answer.published_by = actor if publish else None
     answer.save(update_fields=["published_at", "published_by", "updated_at"])
