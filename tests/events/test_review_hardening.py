@@ -432,3 +432,35 @@ def test_the_api_refuses_more_places_than_can_be_kept_naming_the_field(
     assert response.status_code == 400
     assert response.json()["field"] == "capacity"
     assert not Event.objects.filter(title="Summer school taster").exists()
+
+
+# The online joining link only for those with a place ----------------------------------------
+
+
+def test_calendar_files_give_the_joining_link_only_to_those_with_a_place(
+    world: World, fresh_limits: Any
+) -> None:
+    event = _event(capacity=1)
+    event.partnership = world.north
+    event.save()
+    Event.objects.filter(pk=event.pk).update(
+        online_link="https://meet.example.org/evening-7QX", venue=""
+    )
+    booked = booking_create(event=event, details=_details(name="Asha Patel"))
+    waiting = booking_create(event=event, details=_details(name="Ben Okafor"))
+    client = Client()
+
+    def ics(url: str) -> str:
+        response = client.get(url)
+        assert response.status_code == 200
+        return response.content.decode().replace("\r\n ", "")
+
+    public = ics(reverse("checkin:event_calendar", kwargs={"event_id": event.pk}))
+    feed = ics(reverse("checkin:partnership_feed", kwargs={"partnership_id": world.north.pk}))
+    waiting_file = ics(reverse("checkin:booking_calendar", kwargs={"token": waiting.token}))
+    booked_file = ics(reverse("checkin:booking_calendar", kwargs={"token": booked.token}))
+    assert "LOCATION:Online" in public
+    assert event.title in feed
+    for text in (public, feed, waiting_file):
+        assert "meet.example.org" not in text
+    assert "https://meet.example.org/evening-7QX" in booked_file

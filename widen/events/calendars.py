@@ -66,8 +66,10 @@ def _stamp(moment: datetime | None) -> datetime:
 
 
 def _event_component(
-    event: Event, *, page_url: str = "", status: str = "CONFIRMED"
+    event: Event, *, page_url: str = "", status: str = "CONFIRMED", joining_link: bool = False
 ) -> icalendar.Event:
+    """The event; its online joining link only with `joining_link` (for those with a place, as
+    on their booking's page: public files never carry it)."""
     component = icalendar.Event()
     component.add("uid", event_uid(event))
     component.add("dtstamp", _stamp(event.updated_at))
@@ -77,10 +79,12 @@ def _event_component(
     component.add("summary", _text(event.title))
     lines = [event.description.strip()] if event.description.strip() else []
     lines.append(f"Organised by {event.organiser.name}.")
-    if event.online_link:
+    if event.online_link and joining_link:
         lines.append(f"Online: {event.online_link}")
     component.add("description", _text("\n\n".join(lines)))
-    location = event.venue or event.online_link
+    location = event.venue or (
+        (event.online_link if joining_link else "Online") if event.online_link else ""
+    )
     if location:
         component.add("location", _text(location))
     if page_url:
@@ -130,7 +134,14 @@ def booking_calendar(booking: Booking, *, page_url: str = "") -> bytes:
         BookingStatus.CANCELLED: "CANCELLED",
     }[BookingStatus(booking.status)]
     calendar = _calendar(event.title)
-    calendar.add_component(_event_component(event, page_url=page_url, status=status))
+    calendar.add_component(
+        _event_component(
+            event,
+            page_url=page_url,
+            status=status,
+            joining_link=booking.status == BookingStatus.BOOKED,
+        )
+    )
     for talk in booking.agenda.order_by("starts_at", "title"):
         calendar.add_component(_talk_component(talk, event, status=status))
     return _finish(calendar)
