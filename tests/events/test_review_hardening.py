@@ -464,3 +464,28 @@ def test_calendar_files_give_the_joining_link_only_to_those_with_a_place(
     for text in (public, feed, waiting_file):
         assert "meet.example.org" not in text
     assert "https://meet.example.org/evening-7QX" in booked_file
+
+
+def test_an_event_moved_later_after_its_purge_has_new_adjustments_purged_again() -> None:
+    event = _event()
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(hours=1)
+    )
+    adjustments_purge()
+    event.refresh_from_db()
+    later = timezone.now() + timedelta(days=3)
+    event_update(
+        actor=None,
+        event=event,
+        details=EventDetails(
+            title=event.title,
+            kind=event.kind,
+            starts_at=later,
+            ends_at=later + timedelta(hours=2),
+            venue=event.venue,
+            capacity=event.capacity,
+        ),
+    )
+    made = booking_create(event=event, details=_details(dietary_needs="Coeliac"))
+    assert adjustments_purge(now=later + timedelta(hours=3)) == 1
+    assert Booking.objects.get(pk=made.booking.pk).dietary_needs == ""

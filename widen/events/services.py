@@ -610,6 +610,10 @@ def event_update(
         changed = [name for name, value in cleaned.items() if getattr(locked, name) != value]
         for name, value in cleaned.items():
             setattr(locked, name, value)
+        if locked.adjustments_purged_at is not None and locked.ends_at > timezone.now():
+            # Moved to a later date: what new bookings give is removed after the new end.
+            locked.adjustments_purged_at = None
+            changed.append("adjustments_purged_at")
         if locked.is_public:
             if locked.invitation_token_digest:
                 changed.append("invitation_token_digest")
