@@ -11,6 +11,7 @@ import pytest
 
 from widen.evaluation.analysis import (
     DROPPED_INCOMPLETE,
+    DROPPED_OTHER_ACTIVITY,
     DROPPED_OUT_OF_ORDER,
     DROPPED_POST_ONLY,
     DROPPED_PRE_ONLY,
@@ -448,3 +449,22 @@ def test_difference_in_differences_with_no_variation_says_so_instead_of_nan() ->
     others = [(2, 2), (3, 3), (4, 4)]
     with pytest.raises(AnalysisError, match="same amount"):
         difference_in_differences(_panel(participants, others))
+
+
+def test_answers_pair_only_before_and_after_the_same_activity() -> None:
+    """Across a programme's activities, a learner's answer before one activity pairs with their
+    answer after that activity, not after another."""
+    frame = pl.DataFrame(
+        {
+            "learner_id": ["a", "a", "b", "b", "c", "c", "c"],
+            "phase": ["pre", "post", "pre", "post", "pre", "post", "post"],
+            "score": [2.0, 5.0, 3.0, 4.0, 2.0, 1.0, 3.0],
+            "answered_at": [1, 2, 1, 2, 1, 3, 2],
+            "activity_id": ["A", "B", "A", "A", "A", "B", "A"],
+        }
+    )
+    result = paired_change(frame)
+    # a: before A, after B only → left out; b: 3 → 4; c: 2 → 3 (after A), not 1 (after B).
+    assert result.n_paired == 2
+    assert result.mean_change == pytest.approx((1 + 1) / 2)
+    assert {item.reason: item.learners for item in result.dropped} == {DROPPED_OTHER_ACTIVITY: 1}

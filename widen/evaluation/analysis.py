@@ -9,7 +9,9 @@ Frames:
 
 - answers (paired change): one row per answer to a scale: ``learner_id``, ``phase``
   (``"pre"`` or ``"post"``), ``score`` (the scale score, null when the scale was not completed)
-  and optionally ``answered_at`` (to choose among repeated answers).
+  and optionally ``answered_at`` (to choose among repeated answers and keep answers after
+  only when given after the answer before) and ``activity_id`` (an answer after pairs only
+  with an answer before the same activity).
 - learners (matching): one row per learner: ``learner_id``, ``treated`` (took part) and the
   characteristics to match on (e.g. ``school``, ``year_group``, ``free_school_meals``).
 - scores (difference-in-differences): ``learner_id``, ``treated``, ``phase``, ``score``.
@@ -49,6 +51,7 @@ DROPPED_PRE_ONLY = "answered before only (no answer after)"
 DROPPED_POST_ONLY = "answered after only (no answer before)"
 DROPPED_INCOMPLETE = "did not complete the scale before or after"
 DROPPED_OUT_OF_ORDER = "answered the survey for after the activity before the one for before it"
+DROPPED_OTHER_ACTIVITY = "answered after a different activity from the one they answered before"
 
 
 class AnalysisError(ValueError):
@@ -98,8 +101,10 @@ def _none_if_nan(value: Any) -> float | None:
 
 def _before_and_after(frame: pl.DataFrame, *, ordered: bool) -> pl.DataFrame:
     """Per learner with a completed score: ``before`` (their first answer before), ``after``
-    (their last answer after that one, when `ordered` by ``answered_at``; their last answer
-    after otherwise), and ``n_pre``/``n_post``, how many completed answers each side had."""
+    (their last answer after, for the same activity as that first answer before and, when
+    `ordered` by ``answered_at``, given after it), ``n_pre``/``n_post``, how many completed
+    answers each side had, and ``same_activity``, whether any answer after was for that
+    activity."""
     valid = frame.filter(pl.col("score").is_not_null() & pl.col("score").is_not_nan())
     before = (
         valid.filter(pl.col("phase") == PRE)
@@ -107,13 +112,19 @@ def _before_and_after(frame: pl.DataFrame, *, ordered: bool) -> pl.DataFrame:
         .agg(
             pl.col("score").sort_by("answered_at").first().alias("before"),
             pl.col("answered_at").min().alias("before_at"),
+            pl.col("activity_id").sort_by("answered_at").first().alias("before_activity"),
             pl.len().alias("n_pre"),
         )
     )
     posts = valid.filter(pl.col("phase") == POST).join(
-        before.select("learner_id", "before_at"), on="learner_id", how="left"
+        before.select("learner_id", "before_at", "before_activity"), on="learner_id", how="left"
     )
-    later = (
+    same = (
+        pl.col("before_activity").is_null()
+        | pl.col("activity_id").is_null()
+        | (pl.col("activity_id") == pl.col("before_activity"))
+    )
+    later = same & (
         pl.col("before_at").is_null() | (pl.col("answered_at") > pl.col("before_at"))
         if ordered
         else pl.lit(value=True)
@@ -125,20 +136,32 @@ def _before_and_after(frame: pl.DataFrame, *, ordered: bool) -> pl.DataFrame:
         .last()
         .alias("after"),
         pl.len().alias("n_post"),
+        same.any().alias("same_activity"),
     )
-    return before.join(after, on="learner_id", how="full", coalesce=True).drop("before_at")
+    return before.join(after, on="learner_id", how="full", coalesce=True).drop(
+        "before_at", "before_activity"
+    )
+
+
+def _base(frame: pl.DataFrame, *, ordered: bool) -> list[pl.Expr]:
+    return [
+        pl.col("learner_id").cast(pl.String),
+        pl.col("phase").cast(pl.String),
+        pl.col("score").cast(pl.Float64),
+        (pl.col("answered_at") if ordered else pl.int_range(pl.len()).alias("answered_at")),
+        (
+            pl.col("activity_id").cast(pl.String)
+            if "activity_id" in frame.columns
+            else pl.lit("", dtype=pl.String).alias("activity_id")
+        ),
+    ]
 
 
 def first_before_last_after(frame: pl.DataFrame) -> pl.DataFrame:
     """One row per learner and phase (``learner_id``, ``phase``, ``score``) for the learners who
     answered both, chosen as `paired_change` chooses them."""
     ordered = "answered_at" in frame.columns
-    base = frame.select(
-        pl.col("learner_id").cast(pl.String),
-        pl.col("phase").cast(pl.String),
-        pl.col("score").cast(pl.Float64),
-        (pl.col("answered_at") if ordered else pl.int_range(pl.len()).alias("answered_at")),
-    )
+    base = frame.select(_base(frame, ordered=ordered))
     pairs = _before_and_after(base, ordered=ordered).filter(
         pl.col("before").is_not_null() & pl.col("after").is_not_null()
     )
@@ -172,12 +195,9 @@ def paired_change(answers: pl.DataFrame) -> PairedChange:
             note="No learner answered both before and after.",
         )
     ordered = "answered_at" in answers.columns
-    frame = answers.select(
-        pl.col("learner_id").cast(pl.String),
-        pl.col("phase").cast(pl.String),
-        pl.col("score").cast(pl.Float64),
-        (pl.col("answered_at") if ordered else pl.int_range(pl.len()).alias("answered_at")),
-    ).filter(pl.col("phase").is_in([PRE, POST]))
+    frame = answers.select(_base(answers, ordered=ordered)).filter(
+        pl.col("phase").is_in([PRE, POST])
+    )
     seen = frame.group_by("learner_id").agg(
         (pl.col("phase") == PRE).any().alias("any_pre"),
         (pl.col("phase") == POST).any().alias("any_post"),
@@ -187,13 +207,16 @@ def paired_change(answers: pl.DataFrame) -> PairedChange:
         "learner_id"
     )
     unpaired = learners.filter(pl.col("before").is_null() | pl.col("after").is_null())
-    out_of_order = unpaired.filter(pl.col("n_pre").is_not_null() & pl.col("n_post").is_not_null())
+    both = unpaired.filter(pl.col("n_pre").is_not_null() & pl.col("n_post").is_not_null())
+    out_of_order = both.filter(pl.col("same_activity"))
+    other_activity = both.filter(~pl.col("same_activity"))
     in_order = unpaired.filter(pl.col("n_pre").is_null() | pl.col("n_post").is_null())
     reasons = [
         (DROPPED_PRE_ONLY, in_order.filter(pl.col("any_pre") & ~pl.col("any_post")).height),
         (DROPPED_POST_ONLY, in_order.filter(~pl.col("any_pre") & pl.col("any_post")).height),
         (DROPPED_INCOMPLETE, in_order.filter(pl.col("any_pre") & pl.col("any_post")).height),
         (DROPPED_OUT_OF_ORDER, out_of_order.height),
+        (DROPPED_OTHER_ACTIVITY, other_activity.height),
     ]
     dropped = tuple(Dropped(reason, count) for reason, count in reasons if count)
     repeated = int(paired.select((pl.col("n_pre") - 1 + pl.col("n_post") - 1).sum()).item() or 0)
@@ -517,6 +540,7 @@ def difference_in_differences(scores: pl.DataFrame) -> DifferenceInDifferences:
         pl.col("phase").cast(pl.String),
         pl.col("score").cast(pl.Float64),
         *([pl.col("answered_at")] if ordered else []),
+        *([pl.col("activity_id").cast(pl.String)] if "activity_id" in scores.columns else []),
     ).filter(
         pl.col("phase").is_in([PRE, POST])
         & pl.col("score").is_not_null()

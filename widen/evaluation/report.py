@@ -189,6 +189,7 @@ SCORE_SCHEMA: dict[str, Any] = {
     "answered_at": pl.Datetime("us", "UTC"),
     "scale_id": pl.String,
     "score": pl.Float64,
+    "activity_id": pl.String,
 }
 
 
@@ -206,10 +207,11 @@ def subject_scores(subject: Subject) -> tuple[pl.DataFrame, dict[str, str], int]
             "response__submitted_at",
             "scale_id",
             "score",
+            "response__activity_id",
         )
     )
     frame = pl.DataFrame(
-        [(str(a), b, c, str(d), e) for a, b, c, d, e in rows],
+        [(str(a), b, c, str(d), e, str(f) if f else None) for a, b, c, d, e, f in rows],
         schema=SCORE_SCHEMA,
         orient="row",
     )
@@ -562,7 +564,7 @@ def evaluation_report(subject: Subject, *, method: str = "exact") -> EvaluationR
             panel = (
                 scale_frame.filter(pl.col("learner_id").is_in(sorted(matched_ids)))
                 .sort("answered_at")
-                .select("learner_id", "phase", "score", "answered_at")
+                .select("learner_id", "phase", "score", "answered_at", "activity_id")
                 .with_columns(pl.col("learner_id").is_in(sorted(treated_ids)).alias("treated"))
             )
             try:
