@@ -28,6 +28,7 @@ from widen.events.services import (
     booking_change,
     booking_create,
     event_update,
+    group_booking_create,
 )
 from widen.learners.permissions import learner_policy
 from widen.organisations.models import Organisation, Partnership, PartnershipMember
@@ -489,3 +490,23 @@ def test_an_event_moved_later_after_its_purge_has_new_adjustments_purged_again()
     made = booking_create(event=event, details=_details(dietary_needs="Coeliac"))
     assert adjustments_purge(now=later + timedelta(hours=3)) == 1
     assert Booking.objects.get(pk=made.booking.pk).dietary_needs == ""
+
+
+# Group bookings: only learners the booker may see by name ------------------------------------
+
+
+def test_a_group_booking_with_a_learner_the_booker_may_not_see_books_nobody(
+    world: World,
+) -> None:
+    charity = Organisation.objects.create(name="Delta Futures", organisation_type="charity")
+    PartnershipMember.objects.create(partnership=world.north, organisation=charity)
+    officer = make_user("officer.delta", charity, Role.OUTREACH_OFFICER)
+    event = make_event(world, organiser=charity, partnership=world.north).event
+    learner = world.learner_alpha
+    assert not learner_policy.visible_to(officer).filter(pk=learner.pk).exists()
+    with pytest.raises(ApplicationError, match="not ones you may see by name"):
+        group_booking_create(
+            actor=officer, event=event, learners=[learner], contact_email="me@example.org"
+        )
+    assert not event.bookings.exists()
+    assert mail.outbox == []

@@ -41,7 +41,8 @@ from widen.events.models import (
     Talk,
 )
 from widen.learners.models import Learner
-from widen.organisations.models import Organisation, Partnership
+from widen.learners.permissions import learner_policy
+from widen.organisations.models import DataCategory, Organisation, Partnership
 
 # Where the holder's booking page lives; the pages pass their absolute address instead.
 BOOKING_LINK_PATH = "/events/booking/"
@@ -838,7 +839,7 @@ def group_booking_create(
     through their school), so the one-time link for each booking goes to `contact_email`: the
     member of staff booking them, by default, or the school's contact, who passes it on.
     A learner who already has a place or a place on the waiting list is left as they are.
-    The caller passes only learners `actor` may see by name.
+    Every learner must be one `actor` may see by name, or nobody is booked.
     """
     _require_organiser(actor, event.partnership, event.organiser)
     contact = _text(
@@ -856,6 +857,19 @@ def group_booking_create(
             f"At most {GROUP_MOST} learners are booked at once ({len(learners)} chosen): "
             "choose a year group or a narrower saved search."
         )
+    if actor is not None and learners:
+        named = set(
+            learner_policy.visible_to(actor, needing=DataCategory.IDENTITY)
+            .filter(pk__in=[learner.pk for learner in learners])
+            .values_list("pk", flat=True)
+        )
+        unseen = sum(1 for learner in learners if learner.pk not in named)
+        if unseen:
+            # Their names would go into the bookings and the e-mail: nobody is booked.
+            raise ApplicationError(
+                f"{unseen} of the learners chosen are not ones you may see by name, so nobody "
+                "was booked: choose learners from your own schools or saved searches."
+            )
     outcome = GroupBookingOutcome()
     links: list[tuple[Booking, str]] = []
     now = timezone.now()
