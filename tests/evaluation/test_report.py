@@ -136,8 +136,58 @@ def test_learners_left_out_of_the_pairing_are_counted_by_reason(world: World) ->
     attended(evaluated, only_after)
     answer(evaluated, only_after, SurveyTiming.POST, 4)
     page = _text(signed_in_client(world.users[Role.READ_ONLY]).get(_report_url(evaluated)))
-    assert "5 learners answered before only (no answer after)" in page
+    # 12 participants, 6 paired: showing 5 before only would give away the 1 after only.
+    assert "Some learners (number not shown) answered before only (no answer after)" in page
     assert "fewer than 5 learners answered after only (no answer before)" in page
+    assert "Participants who answered a survey before or after 12" in page
+
+
+def test_counts_that_add_up_never_give_away_a_small_one_by_subtraction(world: World) -> None:
+    """Participants = paired + left out, and matched + unmatched: where one part is 1 to 4
+    learners, a figure that would give it away is not shown, on the page, in the PDF and in the
+    API."""
+    evaluated = with_pairs(world, evaluated_activity(world), PARTICIPANTS)
+    only_after = learner(world, "OnlyAfter")
+    attended(evaluated, only_after)
+    answer(evaluated, only_after, SurveyTiming.POST, 4)
+    # One participant at another school, with nobody like them among the others.
+    from widen.organisations.models import (  # noqa: PLC0415
+        Organisation,
+        OrganisationType,
+        PartnershipMember,
+    )
+
+    academy = Organisation.objects.create(
+        name="Riverside Academy", organisation_type=OrganisationType.SCHOOL, urn="100003"
+    )
+    PartnershipMember.objects.create(partnership=world.north, organisation=academy)
+    alone = learner(world, "Alone", school=academy)
+    attended(evaluated, alone)
+    answer(evaluated, alone, SurveyTiming.PRE, 3)
+    answer(evaluated, alone, SurveyTiming.POST, 4)
+    for index, (before, after) in enumerate(OTHERS):
+        other = learner(world, f"Other{index}")
+        answer(evaluated, other, SurveyTiming.PRE, before)
+        answer(evaluated, other, SurveyTiming.POST, after)
+    client = signed_in_client(world.users[Role.READ_ONLY])
+    page = _text(client.get(_report_url(evaluated)))
+    # 8 participants answered, 7 paired: the 1 after only is not given away by 8 - 7.
+    assert "Learners paired" in page
+    assert "Participants who answered a survey before or after not shown" in page
+    # 8 participants, 1 with no match: the matched count is not shown.
+    assert "Participants with no match fewer than 5" in page
+    assert "Participants matched not shown" in page
+    body = (
+        Client()
+        .get(
+            f"/api/v1/evaluation-reports/activities/{evaluated.activity.pk}",
+            HTTP_AUTHORIZATION=f"Bearer {world.tokens[Role.READ_ONLY]}",
+        )
+        .json()
+    )
+    assert body["participants_answered"] == "not shown"
+    assert body["comparison"]["participants_matched"] == "not shown"
+    assert body["comparison"]["participants_unmatched"] == "fewer than 5"
 
 
 def test_only_quotes_published_with_consent_appear_and_are_escaped(world: World) -> None:

@@ -69,6 +69,8 @@ from widen.organisations.models import Organisation, Partnership
 from widen.programmes.models import Enrolment, Programme
 from widen.programmes.selectors import programme_get
 
+# A count hidden because, with the counts shown beside it, it would give a small one away.
+NOT_SHOWN = "not shown"
 # What learners are matched on: recorded characteristics, none of them special category data.
 MATCH_ON = ("school", "year_group", "free_school_meals", "ever_6_free_school_meals")
 MATCHING_METHODS = {
@@ -298,7 +300,24 @@ class ScaleResult:
 
     @property
     def dropped(self) -> list[tuple[str, str]]:
-        return [(item.reason, count_text(item.learners)) for item in self.paired.dropped]
+        """Learners left out, by reason. Paired and left-out learners add up to those who
+        answered, so when any of those counts is 1 to 4 the others are not shown either (they
+        would give it away by subtraction)."""
+        cells = [self.paired.n_paired, *(item.learners for item in self.paired.dropped)]
+        hide = any(suppressed(cell) for cell in cells)
+        return [
+            (
+                item.reason,
+                count_text(item.learners) if not hide or suppressed(item.learners) else NOT_SHOWN,
+            )
+            for item in self.paired.dropped
+        ]
+
+    @property
+    def gives_away_left_out(self) -> bool:
+        """Whether the participants' count less the paired count would give away 1 to 4
+        learners left out."""
+        return self.paired.n_paired > 0 and suppressed(self.paired.n_dropped)
 
     def cells(self) -> dict[str, str]:
         """The figures as the report prints them ("not shown" under the small-number rule)."""
@@ -377,13 +396,21 @@ class Comparison:
     def respondents_text(self) -> str:
         return count_text(self.respondents)
 
+    # Matched and unmatched participants add up to the participants: when one is 1 to 4, the
+    # other is not shown (it would give that one away by subtraction).
     @property
     def matched_text(self) -> str:
-        return count_text(self.matching.matched) if self.matching else "0"
+        if self.matching is None:
+            return "0"
+        matched, unmatched = self.matching.matched, self.matching.unmatched_participants
+        return NOT_SHOWN if suppressed(unmatched) and matched else count_text(matched)
 
     @property
     def unmatched_text(self) -> str:
-        return count_text(self.matching.unmatched_participants) if self.matching else "0"
+        if self.matching is None:
+            return "0"
+        matched, unmatched = self.matching.matched, self.matching.unmatched_participants
+        return NOT_SHOWN if suppressed(matched) and unmatched else count_text(unmatched)
 
     @property
     def shown(self) -> bool:
@@ -458,6 +485,10 @@ class EvaluationReport:
 
     @property
     def participants_answered_text(self) -> str:
+        """Not shown when, less a scale's paired learners, it would give away 1 to 4 learners
+        left out of the pairing."""
+        if any(result.gives_away_left_out for result in self.results):
+            return NOT_SHOWN
         return count_text(self.participants_answered)
 
     @property

@@ -16,7 +16,7 @@ from django.utils import timezone
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from widen.evaluation.report import MATCHING_METHODS, EvaluationReport
+from widen.evaluation.report import MATCHING_METHODS, NOT_SHOWN, EvaluationReport
 
 PUNCTUATION = str.maketrans(
     {
@@ -220,7 +220,8 @@ def report_pdf(report: EvaluationReport, *, method: str) -> bytes:
             _paragraph(pdf, result.scale_name, style="B")
             _paragraph(pdf, result.evidence.summary)
             for reason, count in result.dropped:
-                _paragraph(pdf, f"Left out: {count} {reason}", size=9)
+                who = "some learners (number not shown)" if count == NOT_SHOWN else count
+                _paragraph(pdf, f"Left out: {who} {reason}", size=9)
     else:
         _paragraph(pdf, "No scale has been answered before or after yet.")
 
