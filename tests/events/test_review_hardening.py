@@ -510,3 +510,31 @@ def test_a_group_booking_with_a_learner_the_booker_may_not_see_books_nobody(
         )
     assert not event.bookings.exists()
     assert mail.outbox == []
+
+
+# Markup in what organisers type is shown as text ----------------------------------------------
+
+PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_markup_in_titles_descriptions_and_presenters_is_shown_as_text(
+    fresh_limits: Any,
+) -> None:
+    event = _event()
+    Event.objects.filter(pk=event.pk).update(
+        title=f"Open evening {PAYLOAD}", description=PAYLOAD, co_created_with=PAYLOAD
+    )
+    talk = _talk(event, f"Talk {PAYLOAD}", 0)
+    talk.presenters.create(name=f"Sam {PAYLOAD}", role="student", job_title=PAYLOAD)
+    made = booking_create(event=event, details=_details())
+    client = Client()
+    for url in (
+        f"/events/public/{event.pk}/",
+        f"/events/booking/{made.token}/",
+        reverse("checkin:programme", kwargs={"event_id": event.pk}),
+        reverse("checkin:agenda", kwargs={"token": made.token}),
+    ):
+        html = client.get(url).content.decode()
+        assert "<script>alert" not in html, url
+        assert "<img src=x" not in html, url
+        assert "&lt;script&gt;alert" in html, url
