@@ -7,7 +7,9 @@ import json
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
+from conftest import signed_in_client
 from tests.evaluation.support import (
     activity_with_register,
     answers_for,
@@ -120,3 +122,25 @@ def test_responses_read_the_database_as_often_for_many_as_for_one(world: World) 
     for _ in range(5):
         response_submit(survey=survey, raw_answers=answers_for(survey), actor=officer(world))
     assert _count_queries(path, world, Role.OUTREACH_OFFICER) == one
+
+
+def test_a_response_from_a_small_group_does_not_say_its_school_or_session(world: World) -> None:
+    """With the register, a school and session that fewer than 5 responses share would say
+    whose answers they are: they are left out of the API and the responses page."""
+    session = activity_with_register(world)
+    survey = open_survey(world, session=session)
+    links = invitations_send_for_session(actor=officer(world), survey=survey, session=session)
+    response_submit(survey=survey, raw_answers=answers_for(survey), invitation=links[0].invitation)
+    for _ in range(5):  # five filled in at the session share it (no school recorded)
+        response_submit(survey=survey, raw_answers=answers_for(survey), actor=officer(world))
+    rows = _get(world, Role.EVALUATOR, f"/surveys/{survey.pk}/responses").json()  # type: ignore[attr-defined]
+    by_link = [row for row in rows if row["channel"] == "link"]
+    at_session = [row for row in rows if row["channel"] != "link"]
+    assert [(row["school_id"], row["session_id"]) for row in by_link] == [(None, None)]
+    assert {row["session_id"] for row in at_session} == {str(session.pk)}
+    page = signed_in_client(world.users[Role.EVALUATOR]).get(
+        reverse("evaluation:responses", kwargs={"survey_id": survey.pk})
+    )
+    text = page.content.decode()
+    assert text.count("school and session not shown") == 1
+    assert world.school.name not in text

@@ -24,8 +24,8 @@ from widen.evaluation.models import (
     SurveyResponse,
 )
 from widen.evaluation.selectors import (
-    response_list,
     response_rates,
+    responses_to_read,
     scale_get,
     scale_list,
     survey_get,
@@ -210,9 +210,10 @@ def _response_out(response: SurveyResponse) -> dict[str, Any]:
         "submitted_at": response.submitted_at,
         "channel": response.channel,
         "timing": response.timing,
-        "school_id": response.school_id,
-        "session_id": response.session_id,
-        "event_id": response.event_id,
+        # Not shown where fewer than 5 responses share them (see `responses_to_read`).
+        "school_id": response.school_id if response.place_shown else None,  # type: ignore[attr-defined]
+        "session_id": response.session_id if response.place_shown else None,  # type: ignore[attr-defined]
+        "event_id": response.event_id if response.place_shown else None,  # type: ignore[attr-defined]
         "activity_id": response.activity_id,
         "publication_consent": response.publication_consent,
         "scores": [
@@ -244,7 +245,7 @@ def _response_out(response: SurveyResponse) -> dict[str, Any]:
 def survey_response_list_api(request: HttpRequest, survey_id: UUID) -> Any:
     actor = api_actor(request)
     survey = survey_get_to_manage(actor=actor, survey_id=survey_id)
-    return [_response_out(r) for r in response_list(actor=actor, survey=survey)[:5000]]
+    return [_response_out(r) for r in responses_to_read(actor=actor, survey=survey, limit=5000)]
 
 
 def _scale_out(scale: Scale) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from widen.accounts.models import Membership
 from widen.activities.models import AttendanceStatus, Session
 from widen.activities.services import DELIVERING_ROLES
 from widen.core.exceptions import NotFound
+from widen.core.small_numbers import suppressed
 from widen.evaluation.models import (
     Answer,
     QuestionKind,
@@ -126,6 +127,25 @@ def response_list(*, actor: Any, survey: Survey) -> QuerySet[SurveyResponse]:
     return survey.responses.select_related("school", "session__activity", "event").prefetch_related(
         "answers__question__scale_item", "scale_scores__scale"
     )
+
+
+def responses_to_read(*, actor: Any, survey: Survey, limit: int) -> list[SurveyResponse]:
+    """The survey's first `limit` responses, each with `place_shown`: whether its school,
+    session and event may be shown. They are not when fewer than `SMALL_COUNT` of the survey's
+    responses share them, since with a register or a school's roll they could say whose
+    answers these are."""
+    small = {
+        (row["school_id"], row["session_id"], row["event_id"])
+        for row in survey.responses.values("school_id", "session_id", "event_id").annotate(
+            n=Count("pk")
+        )
+        if suppressed(row["n"])
+    }
+    responses = list(response_list(actor=actor, survey=survey)[:limit])
+    for response in responses:
+        place = (response.school_id, response.session_id, response.event_id)
+        response.place_shown = place not in small  # type: ignore[attr-defined]
+    return responses
 
 
 def answer_get_to_publish(*, actor: Any, answer_id: UUID | str) -> Answer:

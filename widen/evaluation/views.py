@@ -48,8 +48,8 @@ from widen.evaluation.models import (
 )
 from widen.evaluation.selectors import (
     answer_get_to_publish,
-    response_list,
     response_rates,
+    responses_to_read,
     scale_get,
     scale_import_get,
     scale_list,
@@ -380,11 +380,16 @@ def survey_send_view(request: AuthenticatedRequest, survey_id: UUID) -> HttpResp
     )
 
 
+RESPONSES_SHOWN = 500
+
+
 @never_cache
 @require_GET
 def survey_responses_view(request: AuthenticatedRequest, survey_id: UUID) -> HttpResponse:
     survey = _or_404(lambda: survey_get_to_manage(actor=request.user, survey_id=survey_id))
-    responses = _or_404(lambda: list(response_list(actor=request.user, survey=survey)[:500]))
+    responses = _or_404(
+        lambda: responses_to_read(actor=request.user, survey=survey, limit=RESPONSES_SHOWN)
+    )
     return render(
         request,
         "evaluation/survey_responses.html",
