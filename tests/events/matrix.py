@@ -4,6 +4,8 @@ Rules (the names differ from the check-in pages' rules, which are decided in the
   event_organise    an event of one of the person's partnerships, for those who deliver
                     (own: run by the person's organisation; partner: run by another member;
                     unrelated: a stranger partnership's)
+  event_manage      as event_organise, but only for the organisation running the event (own);
+                    another member of the partnership gets 404 (its bookings, its changes)
   public_event_page anyone, signed in or not: own is a public event still to come; partner is
                     an invitation-only event; unrelated is a public event that has started
   invitation_link   anyone with the invitation link: own is the link; partner is a link since
@@ -35,7 +37,7 @@ from widen.testing.world import World
 
 # Rules whose pages anyone may reach, signed in or not, given the right object.
 LINK_RULES = {"public_event_page", "invitation_link", "booking_link"}
-EVENTS_OBJECT_RULES = {"event_organise", *LINK_RULES}
+EVENTS_OBJECT_RULES = {"event_organise", "event_manage", *LINK_RULES}
 DELIVERERS = {Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN, Role.OUTREACH_OFFICER}
 
 
@@ -71,7 +73,7 @@ def _booking_token(world: World) -> str:
 
 def event_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str, Any] | None:
     """The URL kwargs for a cell of one of the events rules (None: not an events rule)."""
-    if rule == "event_organise":
+    if rule in {"event_organise", "event_manage"}:
         return {"event_id": _event(world, relation).event.pk}
     if rule == "public_event_page":
         if relation == "own":
@@ -105,12 +107,13 @@ def events_expected_status(
     if rule in LINK_RULES:
         # Public pages: a refused form or a form page answers 200; the wrong object, 404.
         return entry.get("allowed", 200) if relation == "own" else 404
-    if rule != "event_organise":
+    if rule not in {"event_organise", "event_manage"}:
         return None
     api = name.startswith("api:")
     if role == "anonymous":
         return 401 if api else 302
-    if not (relation in {"own", "partner"} and role in DELIVERERS):
+    relations = {"own"} if rule == "event_manage" else {"own", "partner"}
+    if not (relation in relations and role in DELIVERERS):
         return 404
     if method == "POST" and not api:
         return 302  # a saved change leads back to the event's page

@@ -287,3 +287,31 @@ def test_public_events_are_those_still_to_come(world: World) -> None:
     assert list(public_events()) == [coming]
     with pytest.raises(NotFound):
         public_event(started.pk)
+
+
+def test_only_the_organisation_running_an_event_changes_it(world: World) -> None:
+    # Beta runs the event; Alpha's officer is in the same partnership but does not run it.
+    officer = world.users[Role.OUTREACH_OFFICER]
+    made = make_event(world, organiser=world.beta, kind=EventKind.CONFERENCE, is_public=False)
+    event = made.event
+    title = event.title
+    refused = "Only Beta University's admins and outreach officers may run its events"
+    with pytest.raises(ApplicationError, match=refused):
+        event_update(actor=officer, event=event, details=_details(title="Taken over"))
+    with pytest.raises(ApplicationError, match=refused):
+        event_invitation_renew(actor=officer, event=event)
+    with pytest.raises(ApplicationError, match=refused):
+        strand_create(actor=officer, event=event, title="Hijacked strand")
+    with pytest.raises(ApplicationError, match=refused):
+        talk_create(
+            actor=officer,
+            event=event,
+            title="Hijacked talk",
+            starts_at=event.starts_at,
+            ends_at=event.starts_at + timedelta(minutes=30),
+        )
+    event.refresh_from_db()
+    assert event.title == title
+    assert not event.strands.exists()
+    assert not event.talks.exists()
+    assert invited_event(made.invitation_token) == event  # the invitation link still works

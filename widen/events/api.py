@@ -18,6 +18,7 @@ from widen.events.selectors import (
     adjustments_seen,
     booking_counts,
     bookings_for_event,
+    event_for_manager,
     event_for_organiser,
     events_for_user,
     may_see_adjustments,
@@ -173,7 +174,7 @@ def _booking_out(booking: Booking, *, adjustments: bool, named: bool) -> dict[st
 @events_router.get("/{event_id}/bookings", response=list[BookingOut], operation_id="event_bookings")
 def event_bookings_api(request: HttpRequest, event_id: UUID) -> Any:
     actor = api_actor(request)
-    event = event_for_organiser(actor, event_id)
+    event = event_for_manager(actor, event_id)
     bookings = list(bookings_for_event(actor, event))
     sees = may_see_adjustments(actor, event)
     if sees:

@@ -59,14 +59,30 @@ def event_for_organiser(user: Any, event_id: Any) -> Event:
     return event
 
 
+def event_for_manager(user: Any, event_id: Any) -> Event:
+    """One event `user` runs: its organising organisation's admins and outreach officers change
+    it, its programme and invitation link, and see who booked (names and e-mail addresses).
+    Other members of the partnership see the event and book their own learners onto it; for
+    them, as for anyone else, the event is `NotFound`."""
+    event = event_for_organiser(user, event_id)
+    if not may_manage(user, event):
+        raise NotFound
+    return event
+
+
+def may_manage(user: Any, event: Event) -> bool:
+    """Whether `user` runs `event`: an admin or outreach officer of its organising organisation."""
+    return _organising_memberships(user).filter(organisation_id=event.organiser_id).exists()
+
+
 def may_see_adjustments(user: Any, event: Event) -> bool:
     """The organising organisation's admins and outreach officers, nobody else."""
     return _organising_memberships(user).filter(organisation_id=event.organiser_id).exists()
 
 
 def bookings_for_event(user: Any, event: Event) -> QuerySet[Booking]:
-    """The event's bookings, for its organisers (none for anyone else)."""
-    if not events_for_organiser(user).filter(pk=event.pk).exists():
+    """The event's bookings, for the organisation running it (none for anyone else)."""
+    if not may_manage(user, event):
         return Booking.objects.none()
     return (
         Booking.objects.filter(event=event)

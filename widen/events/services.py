@@ -529,19 +529,25 @@ def may_organise_in(actor: Any, partnership: Partnership) -> bool:
 
 
 def _require_organiser(
-    actor: Any, partnership: Partnership, organiser: Organisation, *, creating: bool = False
+    actor: Any,
+    partnership: Partnership,
+    organiser: Organisation,
+    *,
+    creating: bool = False,
+    managing: bool = False,
 ) -> None:
-    """A new event is run by an organisation the actor delivers for; a partnership's events,
-    their programmes and bookings are looked after by the admins and outreach officers of any
-    of its members (only the organising organisation's see access requirements)."""
+    """A new event is run by an organisation the actor delivers for, and only that
+    organisation's admins and outreach officers change it, its programme and invitation link
+    (`managing`); the admins and outreach officers of any member of the partnership may book
+    their learners onto it."""
     if not partnership.members.filter(pk=organiser.pk).exists():
         raise ApplicationError(f"{organiser} is not a member of {partnership}.", field="organiser")
     if actor is None:
         return
-    if creating and not may_organise(actor, organiser):
+    if (creating or managing) and not may_organise(actor, organiser):
         raise ApplicationError(
             f"Only {organiser}'s admins and outreach officers may run its events.",
-            field="organiser",
+            field="organiser" if creating else None,
         )
     if not may_organise_in(actor, partnership):
         raise ApplicationError(
@@ -597,7 +603,7 @@ def event_update(
 ) -> EventMade:
     """Change an event. Made invitation-only for the first time, it gets an invitation link
     (returned once); made public, its invitation link stops working."""
-    _require_organiser(actor, event.partnership, event.organiser)
+    _require_organiser(actor, event.partnership, event.organiser, managing=True)
     cleaned = _event_clean(event.partnership, details)
     link = None
     with transaction.atomic():
@@ -666,7 +672,7 @@ def _promote_waiting(event: Event, *, booked: int) -> list[Booking]:
 
 def event_invitation_renew(*, actor: Any, event: Event, link_base: str | None = None) -> EventMade:
     """A new invitation link for an invitation-only event; the old one stops working."""
-    _require_organiser(actor, event.partnership, event.organiser)
+    _require_organiser(actor, event.partnership, event.organiser, managing=True)
     if event.is_public:
         raise ApplicationError("This event is public: it needs no invitation link.")
     link = link_token_new()
@@ -694,7 +700,7 @@ def event_for_invitation(token: str | None) -> Event:
 
 
 def strand_create(*, actor: Any, event: Event, title: str, description: str = "") -> Strand:
-    _require_organiser(actor, event.partnership, event.organiser)
+    _require_organiser(actor, event.partnership, event.organiser, managing=True)
     with transaction.atomic():
         strand = Strand(
             event=event,
@@ -728,7 +734,7 @@ def talk_create(
     description: str = "",
 ) -> Talk:
     """Add a talk to an event's programme: it must fall within the event's times."""
-    _require_organiser(actor, event.partnership, event.organiser)
+    _require_organiser(actor, event.partnership, event.organiser, managing=True)
     if strand is not None and strand.event_id != event.pk:
         raise ApplicationError("Choose one of this event's strands.", field="strand")
     if ends_at <= starts_at:
@@ -771,7 +777,7 @@ def presenter_add(
 ) -> Presenter:
     """Add a presenter (a student or a member of staff) to a talk."""
     event = talk.event
-    _require_organiser(actor, event.partnership, event.organiser)
+    _require_organiser(actor, event.partnership, event.organiser, managing=True)
     if role not in PresenterRole.values:
         raise ApplicationError("Choose whether the presenter is a student or staff.", field="role")
     with transaction.atomic():

@@ -31,9 +31,11 @@ from widen.events.selectors import (
     adjustments_seen,
     booking_counts,
     bookings_for_event,
+    event_for_manager,
     event_for_organiser,
     event_programme,
     events_for_user,
+    may_manage,
     may_see_adjustments,
     unnamed_bookings,
 )
@@ -68,6 +70,14 @@ INVITATION_SESSION_KEY = "widen_event_invitation"
 def _event_or_404(request: HttpRequest, event_id: UUID) -> Event:
     try:
         return event_for_organiser(request.user, event_id)
+    except NotFound as error:
+        raise Http404 from error
+
+
+def _managed_event_or_404(request: HttpRequest, event_id: UUID) -> Event:
+    """An event the person's own organisation runs; other members of the partnership get 404."""
+    try:
+        return event_for_manager(request.user, event_id)
     except NotFound as error:
         raise Http404 from error
 
@@ -171,7 +181,7 @@ def event_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> Ht
 
 @require_http_methods(["GET", "POST"])
 def event_edit_view(request: AuthenticatedRequest, event_id: UUID) -> HttpResponse:
-    event = _event_or_404(request, event_id)
+    event = _managed_event_or_404(request, event_id)
     initial = {
         name: getattr(event, name)
         for name in (
@@ -247,6 +257,7 @@ def event_detail_view(request: AuthenticatedRequest, event_id: UUID) -> HttpResp
         {
             "report_url": _url_or_blank("evaluation_reports:event", event.pk),
             "event": event,
+            "manages": may_manage(request.user, event),
             "counts": booking_counts(event),
             "talks": event_programme(event),
             "strands": event.strands.all(),
@@ -267,7 +278,7 @@ def _url_or_blank(name: str, event_id: UUID) -> str:
 @require_POST
 def event_invitation_view(request: AuthenticatedRequest, event_id: UUID) -> HttpResponse:
     """A new invitation link for an invitation-only event; the old one stops working."""
-    event = _event_or_404(request, event_id)
+    event = _managed_event_or_404(request, event_id)
     try:
         made = event_invitation_renew(
             actor=request.user, event=event, link_base=INVITATION_LINK_PATH
@@ -283,7 +294,7 @@ def event_invitation_view(request: AuthenticatedRequest, event_id: UUID) -> Http
 @require_http_methods(["GET", "POST"])
 def event_programme_view(request: AuthenticatedRequest, event_id: UUID) -> HttpResponse:
     """The event's strands and talks, with their presenters, and forms to add to them."""
-    event = _event_or_404(request, event_id)
+    event = _managed_event_or_404(request, event_id)
     action = request.POST.get("action", "")
     strands = event.strands.all()
     talks = event.talks.all().order_by("starts_at", "title")
@@ -330,7 +341,7 @@ def event_bookings_view(request: AuthenticatedRequest, event_id: UUID) -> HttpRe
     """Everyone booked, waiting and cancelled. Access requirements and adjustments are shown
     only to the organising organisation's admins and outreach officers, and each view of them
     is written to the access log."""
-    event = _event_or_404(request, event_id)
+    event = _managed_event_or_404(request, event_id)
     if request.method == "POST":
         booking_id = _uuid(request.POST.get("booking"))
         booking = (
