@@ -76,8 +76,8 @@ def may_manage(user: Any, event: Event) -> bool:
 
 
 def may_see_adjustments(user: Any, event: Event) -> bool:
-    """The organising organisation's admins and outreach officers, nobody else."""
-    return _organising_memberships(user).filter(organisation_id=event.organiser_id).exists()
+    """Those who run the event (`may_manage`), nobody else: they arrange the adjustments."""
+    return may_manage(user, event)
 
 
 def bookings_for_event(user: Any, event: Event) -> QuerySet[Booking]:
