@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
@@ -112,6 +113,42 @@ def test_sign_in_needs_a_code_and_a_code_works_once(world: World) -> None:
     assert response.status_code == 200
     assert "already been used" in response.content.decode()
     assert second.get("/learners/").status_code == 302
+
+
+def test_completing_mfa_gives_the_session_a_new_key(world: World) -> None:
+    """Session fixation: a key known before the code was entered is worthless afterwards."""
+    user = world.users["outreach_officer"]
+    client = Client()
+    assert sign_in(client, user.username) == 302
+    key_before = client.session.session_key
+    assert key_before
+    response = client.post(reverse("accounts:mfa_verify"), {"otp_token": current_code(user)})
+    assert response.status_code == 302
+    key_after = client.session.session_key
+    assert key_after != key_before
+    assert client.get("/learners/").status_code == 200
+    assert not Session.objects.filter(session_key=key_before).exists()
+    # Someone holding the old key gets nothing: they are sent to sign in.
+    attacker = Client()
+    attacker.cookies[settings.SESSION_COOKIE_NAME] = key_before
+    assert attacker.get("/learners/").status_code == 302
+
+
+def test_setting_up_mfa_gives_the_session_a_new_key(world: World) -> None:
+    user = User.objects.create(username="fixation.starter")
+    user.set_password(PASSWORD)
+    user.save()
+    client = Client()
+    sign_in(client, user.username)
+    client.get(reverse("accounts:mfa_setup"))
+    key_before = client.session.session_key
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    response = client.post(
+        reverse("accounts:mfa_setup"), {"otp_token": f"{totp(device.bin_key):06d}"}
+    )
+    assert response.status_code == 302
+    assert client.session.session_key != key_before
+    assert not Session.objects.filter(session_key=key_before).exists()
 
 
 def test_a_wrong_code_is_refused(world: World) -> None:

@@ -56,7 +56,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
         if device is not None and device.verify_token(form.cleaned_data["otp_token"]):
-            otp_login(request, device)
+            _complete_mfa(request, device)
             return redirect(_next_url(request))
         form.add_error(
             "otp_token", "That code is not right, or has already been used. Try the next one."
@@ -77,7 +77,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["otp_token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            otp_login(request, device)
+            _complete_mfa(request, device)
             messages.success(request, "Your authenticator app is set up.")
             return redirect("/")
         form.add_error(
@@ -93,6 +93,16 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             "secret": _base32_secret(device),
         },
     )
+
+
+def _complete_mfa(request: HttpRequest, device: TOTPDevice) -> None:
+    """Mark the session verified and give it a new key, as signing in does.
+
+    A session key someone planted or saw before the second factor must not become a verified
+    session (session fixation; ASVS 7.2.4).
+    """
+    otp_login(request, device)
+    request.session.cycle_key()
 
 
 def _base32_secret(device: TOTPDevice) -> str:
