@@ -38,6 +38,7 @@ class LearnerForm(forms.ModelForm):
             "home_postcode",
             "upn",
             "uln",
+            "reference",
             "school",
             "sex",
             "free_school_meals",

@@ -85,6 +85,7 @@ IDENTITY_FIELDS = (
     "home_postcode",
     "upn",
     "uln",
+    "reference",
 )
 CHARACTERISTIC_FIELDS = (
     "sex",
@@ -140,6 +141,11 @@ class Learner(AuditedModel, TimestampedModel):
     home_postcode = PostcodeField(blank=True)
     upn = UpnField("UPN", blank=True)
     uln = models.CharField("ULN", max_length=10, blank=True, validators=[validate_uln])
+    reference = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="The pupil's own reference in the holding organisation's system.",
+    )
 
     sex = models.CharField(max_length=10, choices=Sex.choices, blank=True)
     free_school_meals = models.BooleanField("Free school meals (now)", null=True, blank=True)
