@@ -52,6 +52,7 @@ class LearnerOut(Schema):
     upn: str | None = None
     uln: str | None = None
     sex: str | None = None
+    reference: str | None = None
     free_school_meals: bool | None = None
     ever_6_free_school_meals: bool | None = None
     young_carer: bool | None = None
@@ -78,6 +79,7 @@ class LearnerFields(Schema):
     upn: str | None = Field(None, max_length=20)
     uln: str | None = Field(None, max_length=20)
     school_id: UUID | None = None
+    reference: str | None = Field(None, max_length=50)
     sex: str | None = Field(None, max_length=10)
     free_school_meals: bool | None = None
     ever_6_free_school_meals: bool | None = None
@@ -104,6 +106,7 @@ _TEXT_FIELDS = {
     "upn",
     "uln",
     "sex",
+    "reference",
     "ethnicity",
 }
 
