@@ -15,9 +15,11 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
+# `make demo PORT=8001` serves on another port (the demo checks it is free before building).
+PORT ?= 8000
 demo: $(INSTALLED)
-	$(BIN)/widen demo
-	$(BIN)/widen serve
+	$(BIN)/widen demo --port $(PORT)
+	$(BIN)/widen serve --port $(PORT)
 
 migrate: $(INSTALLED)
 	$(BIN)/widen migrate

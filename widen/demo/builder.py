@@ -84,7 +84,8 @@ OPEN_DATA = (
 
 PARTNERSHIP_NAME = "East London Uni Connect"
 DEMO_PASSWORD = "east-london-demo-2026"  # noqa: S105 - printed for everyone to use
-DEMO_URL = "http://127.0.0.1:8000/"
+DEMO_PORT = 8000
+DEMO_URL = f"http://127.0.0.1:{DEMO_PORT}/"
 DEFAULT_LEARNERS = 5000
 DEFAULT_SEED = 2026
 BATCH_SIZE = 1000
@@ -611,8 +612,10 @@ def demo_logins() -> tuple[DemoLogin, ...]:
     return tuple(logins)
 
 
-def demo_report(*, result: DemoResult, seconds: float | None = None) -> list[str]:
-    """What the demo holds and how to sign in, as lines of text."""
+def demo_report(
+    *, result: DemoResult, seconds: float | None = None, port: int = DEMO_PORT
+) -> list[str]:
+    """What the demo holds and how to sign in, as lines of text (`port`: where it is served)."""
     counts = result.counts
     taken = f" in {seconds:.1f} s" if seconds is not None else ""
     lines = (
@@ -636,7 +639,9 @@ def demo_report(*, result: DemoResult, seconds: float | None = None) -> list[str
         *(["  open data loaded:"] if result.open_data else []),
         *(f"    {edition}" for edition in result.open_data),
         "",
-        f"Sign in at {DEMO_URL} (start Widen with `widen serve`):",
+        f"Sign in at http://127.0.0.1:{port}/ once Widen is running: `make demo` starts it, "
+        f"or run `.venv/bin/widen serve{'' if port == DEMO_PORT else f' --port {port}'}` "
+        "in this folder.",
         "",
     ]
     header = ("username", "role", "organisation", "password", "TOTP secret")

@@ -124,7 +124,10 @@ def dataset_load(
         raise DatasetError(
             "The same file was loaded by someone else at the same moment: nothing more was loaded."
         ) from error
-    logger.info("Loaded %s rows of %s (%s)", total, record, checksum)
+    # Rows of the file, as `widen data list` and the demo show them; a file giving several
+    # measures per row (IoD2019: IMD and IDACI) stores one value per measure.
+    stored = f", stored as {total:,} values" if total != record.row_count else ""
+    logger.info("Loaded %s rows of %s%s (%s)", f"{record.row_count:,}", record, stored, checksum)
     report(100, "Loaded")
     return LoadResult(edition=record, already_loaded=False, warnings=warnings)
 

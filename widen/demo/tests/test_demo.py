@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import csv
+import logging
 import re
+import socket
 from collections import Counter
 from decimal import Decimal
 from io import StringIO
@@ -29,6 +31,7 @@ from widen.demo.builder import (
     DEMO_PROGRAMME,
     DEMO_URL,
     DEMO_USERNAMES,
+    IOD2019_CSV,
     PARTNERSHIP_NAME,
     POSTCODES_CSV,
     SCHOOLS_CSV,
@@ -55,6 +58,13 @@ UEL = "10007789"
 CITY = "10001478"
 LSE = "10004063"
 UKPRNS = {QMUL, UEL, CITY, LSE, "10007760", "10002718", "10004048", "10004351"}
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
 
 
 def run_demo(**options: Any) -> str:
@@ -354,3 +364,32 @@ def test_the_demo_holds_duplicates_to_find_and_twins_never_offered(output: str) 
             and one.home_postcode == two.home_postcode
         )
         assert not twins, (one.display_name, two.display_name)
+
+
+def test_says_how_to_start_widen_and_counts_the_open_data_rows_alike(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.INFO, logger="widen"):
+        output = run_demo()
+    assert "`.venv/bin/widen serve`" in output
+    assert "`make demo`" in output
+    assert "`widen serve`" not in output  # only in .venv/bin, so not on anyone's PATH
+    iod_rows = len(read_csv(IOD2019_CSV))
+    assert f"English Indices of Deprivation 2019 (IMD, IDACI), IoD2019 ({iod_rows:,} rows)" in (
+        output
+    )
+    logged = [
+        record.getMessage()
+        for record in caplog.records
+        if "English Indices of Deprivation" in record.getMessage()
+    ]
+    assert logged
+    assert logged[0].startswith(f"Loaded {iod_rows:,} rows of English Indices")
+    assert f"stored as {2 * iod_rows:,} values" in logged[0]  # IMD and IDACI for each area
+
+
+def test_prints_the_address_on_the_port_asked_for() -> None:
+    output = run_demo(port=free_port())
+    port = int(re.search(r"Sign in at http://127\.0\.0\.1:(\d+)/", output)[1])  # type: ignore[index]
+    assert port != 8000
+    assert f"`.venv/bin/widen serve --port {port}`" in output

@@ -9,8 +9,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.servers.basehttp import get_internal_wsgi_application
+
+from widen.core.serving import port_taken_message
 
 
 class Command(BaseCommand):
@@ -18,7 +20,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--port", type=int, default=8000, help="The port to serve on (default 8000)."
+        )
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument(
             "--no-migrate", action="store_true", help="Do not apply migrations first."
@@ -30,30 +34,39 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from waitress import serve  # type: ignore[import-untyped]  # noqa: PLC0415
+        from waitress.server import create_server  # type: ignore[import-untyped]  # noqa: PLC0415
 
+        host, port = options["host"], options["port"]
+        # Before anything else, so a port in use is said plainly and nothing claims to serve.
+        taken = port_taken_message(host, port)
+        if taken:
+            raise CommandError(taken)
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
-        url = f"http://{options['host']}:{options['port']}"
+        try:
+            server = create_server(
+                get_internal_wsgi_application(),
+                host=host,
+                port=port,
+                threads=options["threads"],
+                ident="Widen",
+                max_request_body_size=settings.WIDEN_IMPORT_MAX_BYTES + 1024 * 1024,
+            )
+        except OSError as error:  # taken in the moment since the check
+            raise CommandError(port_taken_message(host, port) or str(error)) from error
         worker = None
         if not options["no_worker"]:
             # Large imports run as background jobs; the worker runs them beside the server.
             worker = subprocess.Popen(  # noqa: S603 - our own command, no user input
                 [sys.executable, "-m", "widen.cli", "db_worker", "--no-reload"]
             )
-        self.stdout.write(f"Widen is serving on {url} (press Ctrl+C to stop).")
+        self.stdout.write(f"Widen is serving on http://{host}:{port} (press Ctrl+C to stop).")
         # Stopped by SIGTERM (a service manager, a test), still stop the worker on the way out.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
-            serve(
-                get_internal_wsgi_application(),
-                host=options["host"],
-                port=options["port"],
-                threads=options["threads"],
-                ident="Widen",
-                max_request_body_size=settings.WIDEN_IMPORT_MAX_BYTES + 1024 * 1024,
-            )
+            server.run()
         finally:
+            server.close()
             if worker is not None:
                 worker.terminate()
                 worker.wait(timeout=10)

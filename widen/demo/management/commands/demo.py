@@ -8,7 +8,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from widen.demo.builder import DEFAULT_LEARNERS, DemoError, demo_build, demo_report
+from widen.core.serving import port_taken_message
+from widen.demo.builder import DEFAULT_LEARNERS, DEMO_PORT, DemoError, demo_build, demo_report
 
 
 class Command(BaseCommand):
@@ -29,10 +30,22 @@ class Command(BaseCommand):
             action="store_true",
             help="Delete the demo partnership, its learners and its users, then build it again.",
         )
+        parser.add_argument(
+            "--port",
+            type=int,
+            help="The port Widen will serve the demo on: checked to be free before building, "
+            "and used in the address printed (default 8000, not checked).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["learners"] < 1:
             raise CommandError("--learners must be at least 1.")
+        port = options["port"]
+        if port is not None:
+            # Say a port in use now, not after a build that ends in a server that cannot start.
+            taken = port_taken_message("127.0.0.1", port)
+            if taken:
+                raise CommandError(taken)
         call_command("migrate", interactive=False, verbosity=0)
         started = time.monotonic()
         try:
@@ -40,5 +53,6 @@ class Command(BaseCommand):
         except DemoError as error:
             raise CommandError(str(error)) from error
         seconds = time.monotonic() - started
-        for line in demo_report(result=result, seconds=seconds):
+        report = demo_report(result=result, seconds=seconds, port=port or DEMO_PORT)
+        for line in report:
             self.stdout.write(line)
