@@ -8,4 +8,7 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self) -> None:
         # `widen import register`, a kind of import the learners app's command runs.
-        from widen.activities import commands  # noqa: F401, PLC0415
+        from widen.activities import (
+            commands,  # noqa: F401, PLC0415
+            learner_filters,  # noqa: F401, PLC0415 - learner list filter
+        )

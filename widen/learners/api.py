@@ -15,7 +15,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from widen.accounts.requests import api_actor
-from widen.audit.services import access_log_record
+from widen.core.api_inputs import CalendarDate, PageLimit, PageOffset
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.learners.models import Learner
 from widen.learners.permissions import LearnerAccess, learner_policy
@@ -25,17 +25,18 @@ from widen.learners.selectors import (
     learner_get,
     learner_list,
     learner_pseudonym,
+    list_categories_shown,
+    list_view_purpose,
 )
 from widen.learners.services import (
     learner_create,
     learner_update,
-    special_category_views_record,
+    learner_views_record,
 )
 from widen.organisations.selectors import organisation_get
 
 router = Router(tags=["learners"])
 
-MAX_PAGE_SIZE = 200
 
 
 class LearnerOut(Schema):
@@ -51,8 +52,8 @@ class LearnerOut(Schema):
     home_postcode: str | None = None
     upn: str | None = None
     uln: str | None = None
-    sex: str | None = None
     reference: str | None = None
+    sex: str | None = None
     free_school_meals: bool | None = None
     ever_6_free_school_meals: bool | None = None
     young_carer: bool | None = None
@@ -74,12 +75,12 @@ class LearnerFields(Schema):
     first_name: str | None = Field(None, max_length=100)
     last_name: str | None = Field(None, max_length=100)
     preferred_name: str | None = Field(None, max_length=100)
-    date_of_birth: date | None = None
+    date_of_birth: CalendarDate | None = None
     home_postcode: str | None = Field(None, max_length=20)
     upn: str | None = Field(None, max_length=20)
     uln: str | None = Field(None, max_length=20)
-    school_id: UUID | None = None
     reference: str | None = Field(None, max_length=50)
+    school_id: UUID | None = None
     sex: str | None = Field(None, max_length=10)
     free_school_meals: bool | None = None
     ever_6_free_school_meals: bool | None = None
@@ -95,7 +96,7 @@ class LearnerCreateIn(LearnerFields):
     organisation_id: UUID
     first_name: str = Field(..., max_length=100)
     last_name: str = Field(..., max_length=100)
-    date_of_birth: date
+    date_of_birth: CalendarDate
 
 
 _TEXT_FIELDS = {
@@ -105,8 +106,8 @@ _TEXT_FIELDS = {
     "home_postcode",
     "upn",
     "uln",
-    "sex",
     "reference",
+    "sex",
     "ethnicity",
 }
 
@@ -148,48 +149,55 @@ def learner_list_api(
     school: str = "",
     year_group: str = "",
     characteristic: str = "",
-    limit: int = 50,
-    offset: int = 0,
+    eligibility: str = "",
+    engagement: str = "",
+    limit: PageLimit = 50,
+    offset: PageOffset = 0,
 ) -> dict[str, Any]:
+    """`eligibility` is `RULE_SET_ID:eligible` or `RULE_SET_ID:not_eligible` (a rule set of the
+    caller's partnership); `engagement` is `engaged` (attended at least one session) or
+    `not_engaged`. A filter considers only learners whose filtered fields the caller may see."""
     filters = LearnerFilters.from_params(
-        {"q": q, "school": school, "year_group": year_group, "characteristic": characteristic}
+        {
+            "q": q,
+            "school": school,
+            "year_group": year_group,
+            "characteristic": characteristic,
+            "eligibility": eligibility,
+            "engagement": engagement,
+        }
     )
-    learners = learner_list(actor=api_actor(request), filters=filters)
-    limit = max(1, min(limit, MAX_PAGE_SIZE))
-    offset = max(0, offset)
+    actor = api_actor(request)
+    learners = learner_list(actor=actor, filters=filters)
     page = list(learners[offset : offset + limit])
-    access_by_learner = learner_access_map(actor=api_actor(request), learners=page)
-    if filters.needs_special_category:
-        special_category_views_record(
-            actor=api_actor(request),
-            learners=page,
-            access_by_learner=access_by_learner,
-            purpose=f"API learner list filtered on {filters.characteristic}",
-        )
+    access_by_learner = learner_access_map(actor=actor, learners=page)
+    learner_views_record(
+        actor=actor,
+        learners=page,
+        access_by_learner=access_by_learner,
+        purpose=list_view_purpose("API learner list", filters),
+        categories_shown=list_categories_shown(actor=actor, filters=filters),
+    )
     return {
         "count": learners.count(),
         "results": [_serialise(learner, access_by_learner[learner.id]) for learner in page],
     }
 
 
-def _log_if_special(
-    request: HttpRequest, learner: Learner, access: LearnerAccess, purpose: str
-) -> None:
-    if access.sees_special_category:
-        access_log_record(
-            actor=api_actor(request),
-            learner_ids=[learner.id],
-            data_categories=access.categories,
-            purpose=purpose,
-            actor_organisation_id=access.actor_organisation_id,
-            data_sharing_agreement_id=access.data_sharing_agreement_id,
-        )
+def _log_view(request: HttpRequest, learner: Learner, access: LearnerAccess, purpose: str) -> None:
+    """A partner's read of the learner's identity, and anyone's of their special category data."""
+    learner_views_record(
+        actor=api_actor(request),
+        learners=[learner],
+        access_by_learner={learner.id: access},
+        purpose=purpose,
+    )
 
 
 @router.get("/{learner_id}", response=LearnerOut, exclude_unset=True, operation_id="learner_get")
 def learner_get_api(request: HttpRequest, learner_id: UUID) -> dict[str, Any]:
     learner, access = learner_get(actor=api_actor(request), learner_id=learner_id)
-    _log_if_special(request, learner, access, "API learner record read")
+    _log_view(request, learner, access, "API learner record read")
     return _serialise(learner, access)
 
 
@@ -234,5 +242,5 @@ def learner_update_api(
         school=school,
         acting_user=api_actor(request),
     )
-    _log_if_special(request, learner, access, "API learner record updated")
+    _log_view(request, learner, access, "API learner record updated")
     return _serialise(learner, access)

@@ -15,6 +15,7 @@ Anything else is invisible, and answers exactly like a learner that does not exi
 from __future__ import annotations
 
 import operator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
 from uuid import UUID
@@ -41,6 +42,7 @@ class LearnerScope:
     edits_learners: bool
     sees_audit: bool
     data_sharing_agreement_id: UUID | None = None
+    role: str = ""  # the person's role in `actor_organisation_id`
 
     def query(self) -> Q:
         return Q(organisation_id__in=self.organisation_ids)
@@ -83,6 +85,15 @@ class LearnerAccess:
 _SCOPES_CACHE = "_widen_learner_scopes"
 
 
+def categories_needed(needing: str | Iterable[str] | None) -> frozenset[str]:
+    """`needing` as a set of categories: none, one (a string) or several."""
+    if needing is None:
+        return frozenset()
+    if isinstance(needing, str):
+        return frozenset({needing})
+    return frozenset(needing)
+
+
 class LearnerPolicy:
     def scopes(self, actor: User) -> list[LearnerScope]:
         """Every route by which `actor` sees learners, worked out afresh for each request."""
@@ -122,6 +133,7 @@ class LearnerPolicy:
                     categories=capabilities.categories,
                     edits_learners=capabilities.edits_learners,
                     sees_audit=capabilities.sees_audit,
+                    role=membership.role,
                 )
             )
             for agreement in agreements:
@@ -140,20 +152,36 @@ class LearnerPolicy:
                             edits_learners=False,
                             sees_audit=False,
                             data_sharing_agreement_id=agreement.id,
+                            role=membership.role,
                         )
                     )
         return scopes
 
-    def visible_to(self, actor: User, *, needing: str | None = None) -> QuerySet[Learner]:
-        """Learners `actor` may see (with category `needing`, if given)."""
+    def visible_to(
+        self, actor: User, *, needing: str | Iterable[str] | None = None
+    ) -> QuerySet[Learner]:
+        """Learners `actor` may see, with every category in `needing` (one category or several).
+
+        Several categories must all come by one route: a name search for care-experienced
+        learners considers only learners one scope shows both the name and the care experience
+        of, never a partner's learner whose name an agreement shares but not their care.
+        """
+        return Learner.objects.filter(self.visible_query(actor, needing=needing))
+
+    def visible_query(self, actor: User, *, needing: str | Iterable[str] | None = None) -> Q:
+        """The condition behind `visible_to`, to combine with others in one query."""
+        needed = categories_needed(needing)
         scopes = [
-            scope
-            for scope in self.scopes(actor)
-            if scope.categories and (needing is None or needing in scope.categories)
+            scope for scope in self.scopes(actor) if scope.categories and needed <= scope.categories
         ]
         if not scopes:
-            return Learner.objects.none()
-        return Learner.objects.filter(reduce(operator.or_, (scope.query() for scope in scopes)))
+            return Q(pk__in=[])
+        return reduce(operator.or_, (scope.query() for scope in scopes))
+
+    def may_see_any(self, actor: User, *, needing: str | Iterable[str]) -> bool:
+        """Whether some route shows `actor` learners' data of every category in `needing`."""
+        needed = categories_needed(needing)
+        return any(scope.categories and needed <= scope.categories for scope in self.scopes(actor))
 
     def access(self, actor: User, learner: Learner) -> LearnerAccess | None:
         return self.access_from_scopes(self.scopes(actor), learner)
@@ -203,6 +231,42 @@ class LearnerPolicy:
             if category in categories
             for name in FIELDS_BY_CATEGORY[category]
         )
+
+    # --- Changing learners: only those the person's organisation holds -----------------------
+
+    def _changing_scopes(self, actor: User, roles: Iterable[str] | None) -> list[LearnerScope]:
+        wanted = None if roles is None else {str(role) for role in roles}
+        return [
+            scope
+            for scope in self.scopes(actor)
+            if scope.relation == OWN
+            and scope.edits_learners
+            and scope.categories
+            and (wanted is None or scope.role in wanted)
+        ]
+
+    def changeable_by(
+        self, actor: User, *, roles: Iterable[str] | None = None
+    ) -> QuerySet[Learner]:
+        """Learners `actor` may change: held by an organisation in which `actor` has a role that
+        edits learners (one of `roles`, if given).
+
+        Seeing a learner under a data-sharing agreement never allows changing their records:
+        editing them, their parents and carers and consents, merging them, enrolling them in a
+        programme, recording their leaving or re-joining, and booking them onto an event are
+        for the organisation that holds them. (Putting a learner on the register of a session
+        one delivers, and marking it, is the register's rule: see `may_take_register`.)
+        """
+        scopes = self._changing_scopes(actor, roles)
+        if not scopes:
+            return Learner.objects.none()
+        return Learner.objects.filter(reduce(operator.or_, (scope.query() for scope in scopes)))
+
+    def may_change(
+        self, actor: User, learner: Learner, *, roles: Iterable[str] | None = None
+    ) -> bool:
+        """Whether `actor` may change `learner`'s records (see `changeable_by`)."""
+        return any(scope.includes(learner) for scope in self._changing_scopes(actor, roles))
 
 
 learner_policy = LearnerPolicy()

@@ -2,7 +2,9 @@
 
 A saved search keeps only the allowlisted filters (`LearnerFilters`, SECURITY 13), never a list of
 learners: running it goes through `learner_list` each time, so it finds what its owner may see
-then, not what they could see when they saved it.
+then, not what they could see when they saved it, and, like the list, considers only learners
+whose filtered fields its owner may see (a partner's care-experienced learners are never found
+through an agreement that does not share care experience).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ def filters_as_params(filters: LearnerFilters) -> dict[str, str]:
         "school": str(filters.school_id) if filters.school_id else "",
         "year_group": str(filters.year_group) if filters.year_group is not None else "",
         "characteristic": filters.characteristic,
+        **dict(filters.extra),
     }
     return {name: value for name, value in params.items() if value}
 

@@ -11,12 +11,13 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
 
 from widen.accounts.models import User
 from widen.core.academic_years import AcademicYear
 from widen.core.exceptions import NotFound
 from widen.core.identifiers import normalise_upn
+from widen.learners.hooks import learner_list_filter, learner_list_filters
 from widen.learners.models import FILTERABLE_CHARACTERISTICS, Learner
 from widen.learners.permissions import LearnerAccess, learner_policy
 from widen.organisations.models import DataCategory
@@ -33,6 +34,8 @@ class LearnerFilters:
     school_id: UUID | None = None
     year_group: int | None = None
     characteristic: str = ""
+    # Filters a higher app offers (`hooks.LearnerListFilter`): (query parameter, value).
+    extra: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_params(cls, params: Any) -> LearnerFilters:
@@ -48,29 +51,90 @@ class LearnerFilters:
         if characteristic not in FILTERABLE_CHARACTERISTICS:
             characteristic = ""
         search = str(params.get("q", "") or "").strip()[:MAX_SEARCH_LENGTH]
+        extra = tuple(
+            (list_filter.param, value)
+            for list_filter in learner_list_filters()
+            if (value := str(params.get(list_filter.param, "") or "").strip()[:MAX_SEARCH_LENGTH])
+        )
         return cls(
-            search=search, school_id=school_id, year_group=year_group, characteristic=characteristic
+            search=search,
+            school_id=school_id,
+            year_group=year_group,
+            characteristic=characteristic,
+            extra=extra,
         )
 
     @property
     def needs_special_category(self) -> bool:
         return FILTERABLE_CHARACTERISTICS.get(self.characteristic) == DataCategory.SPECIAL_CATEGORY
 
+    def value_of(self, param: str) -> str:
+        return next((value for name, value in self.extra if name == param), "")
+
+
+def filter_categories(*, actor: User, filters: LearnerFilters) -> frozenset[str] | None:
+    """The categories of a learner's data the filters read (a learner is considered only when
+    one scope shows `actor` all of them), or None when a higher app's filter has a value this
+    person may not choose (the list then finds nobody)."""
+    needed: set[str] = set()
+    if filters.search or filters.school_id:
+        # Pseudonymised views show neither name nor school (year group is shown to everyone).
+        needed.add(DataCategory.IDENTITY)
+    if filters.characteristic:
+        needed.add(FILTERABLE_CHARACTERISTICS[filters.characteristic])
+    for param, value in filters.extra:
+        list_filter = learner_list_filter(param)
+        categories = list_filter.categories(actor, value) if list_filter else None
+        if categories is None:
+            return None
+        needed |= categories
+    return frozenset(needed)
+
+
+def list_categories_shown(*, actor: User, filters: LearnerFilters) -> frozenset[str]:
+    """What a list of learners discloses of each row: names and school, and every fact the
+    filters read (a list of care-experienced learners says each of them is)."""
+    return frozenset({DataCategory.IDENTITY}) | (
+        filter_categories(actor=actor, filters=filters) or frozenset()
+    )
+
+
+def list_view_purpose(what: str, filters: LearnerFilters) -> str:
+    """The access log's purpose for a list: what it was and how it was filtered."""
+    used = [
+        name
+        for name, value in (
+            ("search", filters.search),
+            ("school", filters.school_id),
+            ("year group", filters.year_group),
+            (filters.characteristic, filters.characteristic),
+            *((param, value) for param, value in filters.extra),
+        )
+        if value
+    ]
+    return f"{what} filtered on {', '.join(used)}" if used else what
+
 
 def learner_list(
     *, actor: User, filters: LearnerFilters | None = None, academic_year: AcademicYear | None = None
 ) -> QuerySet[Learner]:
+    """The learners `actor` may see that the filters find.
+
+    A filter, search or sort on a learner's field considers only the learners whose field
+    `actor` may see, by one route that shows every field the filters use: the others are left
+    out exactly as if the field were unknown, so being in the result never discloses a fact the
+    person may not see (say, care experience, through an agreement that does not share it).
+    """
     filters = filters or LearnerFilters()
-    needing: str | None = None
-    if filters.characteristic:
-        needing = FILTERABLE_CHARACTERISTICS[filters.characteristic]
-        if not learner_policy.visible_to(actor, needing=needing).exists():
-            # Nobody may filter on a fact they may not see: the filter is ignored, not an error.
-            filters = replace(filters, characteristic="")
-            needing = None
-    if filters.search:
-        needing = DataCategory.IDENTITY
-    learners = learner_policy.visible_to(actor, needing=needing)
+    if filters.characteristic and not learner_policy.may_see_any(
+        actor, needing=FILTERABLE_CHARACTERISTICS[filters.characteristic]
+    ):
+        # Nobody may filter on a fact they may not see: the filter is ignored, not an error.
+        filters = replace(filters, characteristic="")
+    needing = filter_categories(actor=actor, filters=filters)
+    if needing is None:
+        return Learner.objects.none()
+    learners = Learner.objects.filter(learner_policy.visible_query(actor, needing=needing))
     if filters.search:
         learners = learners.filter(_search_condition(filters.search))
     if filters.school_id:
@@ -80,19 +144,48 @@ def learner_list(
         learners = learners.filter(date_of_birth__range=(first, last))
     if filters.characteristic:
         learners = learners.filter(**{filters.characteristic: True})
-    return learners.select_related("school", "organisation").order_by(
-        "last_name", "first_name", "id"
-    )
+    for param, value in filters.extra:
+        list_filter = learner_list_filter(param)
+        if list_filter is not None:
+            learners = learners.filter(list_filter.condition(actor, value))
+    return _in_name_order(actor, learners.select_related("school", "organisation"))
+
+
+def _in_name_order(actor: User, learners: QuerySet[Learner]) -> QuerySet[Learner]:
+    """By name where `actor` sees names; learners seen under a pseudonym come after, in an order
+    that says nothing about their names."""
+    scopes = [scope for scope in learner_policy.scopes(actor) if scope.categories]
+    if all(DataCategory.IDENTITY in scope.categories for scope in scopes):
+        return learners.order_by("last_name", "first_name", "id")
+    if not any(DataCategory.IDENTITY in scope.categories for scope in scopes):
+        return learners.order_by("id")
+    named = learner_policy.visible_query(actor, needing=DataCategory.IDENTITY)
+    return learners.annotate(
+        _pseudonymised=Case(When(named, then=Value(0)), default=Value(1)),
+        _last_name=Case(When(named, then=F("last_name")), default=Value("")),
+        _first_name=Case(When(named, then=F("first_name")), default=Value("")),
+    ).order_by("_pseudonymised", "_last_name", "_first_name", "id")
 
 
 def _search_condition(search: str) -> Q:
+    """Each word in a first, last or preferred name; "Adams, Kerry" (surname, comma, first name:
+    the order school systems export) is Kerry Adams; a UPN or the holder's own reference finds
+    its learner."""
+    surname, comma, given = search.partition(",")
     condition = Q()
-    for word in search.split()[:4]:
-        condition &= (
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(preferred_name__icontains=word)
-        )
+    if comma and surname.split() and given.split():
+        for word in surname.split()[:4]:
+            condition &= Q(last_name__icontains=word)
+        for word in given.split()[:4]:
+            condition &= Q(first_name__icontains=word) | Q(preferred_name__icontains=word)
+    else:
+        for word in search.replace(",", " ").split()[:4]:
+            condition &= (
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(preferred_name__icontains=word)
+            )
+    condition |= Q(reference__iexact=search)
     if len(search) == 13 and search[0].isalpha():  # a UPN's length
         # 13 characters that are no UPN (e.g. "Stephen Aadms") search names only.
         with contextlib.suppress(ValidationError):

@@ -14,11 +14,18 @@ from widen.audit.services import LearnerView, access_log_record_views
 from widen.core import request_context
 from widen.core.exceptions import ApplicationError
 from widen.learners.models import ConsentRecord, Learner, ParentCarer
-from widen.learners.permissions import LearnerAccess
+from widen.learners.permissions import PARTNER, LearnerAccess, learner_policy
 from widen.learners.signals import learners_changed
-from widen.organisations.models import Organisation
+from widen.organisations.models import DataCategory, Organisation
 
 REQUIRED_FOR_CREATE = ("first_name", "last_name", "date_of_birth")
+
+
+def _require_change(acting_user: User, learner: Learner, access: LearnerAccess) -> None:
+    """Only the organisation holding a learner changes their records (the learner policy
+    decides; seeing them under a data-sharing agreement is not enough)."""
+    if not access.can_edit or not learner_policy.may_change(acting_user, learner):
+        raise ApplicationError("You may not change this learner.")
 
 
 def _reject_unlisted(changes: Mapping[str, Any], allowed: Iterable[str]) -> None:
@@ -67,8 +74,7 @@ def learner_update(
     school: Organisation | None | str = "unchanged",
 ) -> Learner:
     """Change the fields `access` lets the acting person edit; refuse any other."""
-    if not access.can_edit:
-        raise ApplicationError("You may not change this learner.")
+    _require_change(acting_user, learner, access)
     _reject_unlisted(changes, access.editable_fields())
     for name, value in changes.items():
         setattr(learner, name, value)
@@ -86,8 +92,7 @@ def learner_update(
 def parent_carer_add(
     *, learner: Learner, access: LearnerAccess, details: Mapping[str, Any], acting_user: User
 ) -> ParentCarer:
-    if not access.can_edit:
-        raise ApplicationError("You may not change this learner.")
+    _require_change(acting_user, learner, access)
     _reject_unlisted(details, ("name", "relationship", "email", "phone"))
     parent_carer = ParentCarer(learner=learner, **details)
     parent_carer.full_clean()
@@ -109,8 +114,7 @@ def consent_record_add(
     special_category_condition: str = "",
     acting_user: User,
 ) -> ConsentRecord:
-    if not access.can_edit:
-        raise ApplicationError("You may not change this learner.")
+    _require_change(acting_user, learner, access)
     consent = ConsentRecord(
         learner=learner,
         lawful_basis=lawful_basis,
@@ -135,29 +139,39 @@ def validation_messages(error: ValidationError) -> dict[str, list[str]]:
     return {"__all__": [str(message) for message in error.messages]}
 
 
-def special_category_views_record(
+def learner_views_record(
     *,
     actor: User,
     learners: Iterable[Learner],
     access_by_learner: Mapping[Any, LearnerAccess],
     purpose: str,
+    categories_shown: Iterable[str] | None = None,
 ) -> int:
-    """Log each learner whose special category data a list disclosed to `actor`, in one insert.
+    """Log, in one insert whatever the number of learners, each learner whose identity (name,
+    date of birth, UPN, postcode...) `actor` saw from outside the organisation holding them,
+    and each whose special category data `actor` saw at all.
 
-    A list filtered on a special category fact (say, care experienced) discloses that fact about
-    every learner it shows.
+    `categories_shown` are the categories the page or answer showed (a list shows names, not
+    characteristics); by default every category `actor` may see of the learner. A list filtered
+    on a special category fact (say, care experienced) discloses that fact about every learner
+    it shows, so it names that category too.
     """
-    return access_log_record_views(
-        actor=actor,
-        views=[
-            LearnerView(
-                learner_id=learner.id,
-                data_categories=access.categories,
-                actor_organisation_id=access.actor_organisation_id,
-                data_sharing_agreement_id=access.data_sharing_agreement_id,
+    views = []
+    for learner in learners:
+        access = access_by_learner[learner.id]
+        shown = (
+            access.categories
+            if categories_shown is None
+            else access.categories & frozenset(categories_shown)
+        )
+        from_outside = access.relation == PARTNER and DataCategory.IDENTITY in shown
+        if from_outside or DataCategory.SPECIAL_CATEGORY in shown:
+            views.append(
+                LearnerView(
+                    learner_id=learner.id,
+                    data_categories=shown,
+                    actor_organisation_id=access.actor_organisation_id,
+                    data_sharing_agreement_id=access.data_sharing_agreement_id,
+                )
             )
-            for learner in learners
-            if (access := access_by_learner[learner.id]).sees_special_category
-        ],
-        purpose=purpose,
-    )
+    return access_log_record_views(actor=actor, views=views, purpose=purpose)

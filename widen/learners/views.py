@@ -16,11 +16,11 @@ from django.views.decorators.http import require_http_methods
 
 from widen.accounts.requests import AuthenticatedRequest
 from widen.audit.selectors import access_log_for_learner, audit_events_for_learner
-from widen.audit.services import access_log_record
 from widen.core.academic_years import AcademicYear
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.learners.duplicate_reviews import may_review_duplicates
 from widen.learners.forms import ConsentRecordForm, LearnerForm, ParentCarerForm
+from widen.learners.hooks import learner_list_filters
 from widen.learners.models import FILTERABLE_CHARACTERISTICS, Learner
 from widen.learners.permissions import LearnerAccess, learner_policy
 from widen.learners.saved_searches import (
@@ -37,13 +37,15 @@ from widen.learners.selectors import (
     learner_get,
     learner_list,
     learner_pseudonym,
+    list_categories_shown,
+    list_view_purpose,
 )
 from widen.learners.services import (
     consent_record_add,
     learner_create,
     learner_update,
+    learner_views_record,
     parent_carer_add,
-    special_category_views_record,
 )
 from widen.organisations.models import DataCategory, Organisation
 from widen.organisations.selectors import organisation_list
@@ -62,18 +64,16 @@ def _schools_for(request: AuthenticatedRequest) -> Any:
     return organisation_list(actor=request.user, organisation_type="school")
 
 
-def _log_special_category_view(
-    request: AuthenticatedRequest, learner_ids: list[UUID], access: LearnerAccess, purpose: str
+def _log_view(
+    request: AuthenticatedRequest, learner: Learner, access: LearnerAccess, purpose: str
 ) -> None:
-    if learner_ids:
-        access_log_record(
-            actor=request.user,
-            learner_ids=learner_ids,
-            data_categories=sorted(access.categories),
-            purpose=purpose,
-            actor_organisation_id=access.actor_organisation_id,
-            data_sharing_agreement_id=access.data_sharing_agreement_id,
-        )
+    """A partner's view of the learner's identity, and anyone's of their special category data."""
+    learner_views_record(
+        actor=request.user,
+        learners=[learner],
+        access_by_learner={learner.id: access},
+        purpose=purpose,
+    )
 
 
 @require_http_methods(["GET"])
@@ -84,18 +84,16 @@ def learner_list_view(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(learners, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     access_by_learner = learner_access_map(actor=request.user, learners=rows)
-    if filters.needs_special_category:
-        # A list filtered on a special category fact discloses that fact about every row shown.
-        special_category_views_record(
-            actor=request.user,
-            learners=rows,
-            access_by_learner=access_by_learner,
-            purpose=f"learner list filtered on {filters.characteristic}",
-        )
-    sees_special = learner_policy.visible_to(
-        request.user,
-        needing=DataCategory.SPECIAL_CATEGORY,
-    ).exists()
+    # Names shown to a partner, and a special category fact a filter discloses about every row
+    # shown, are logged: one insert for the page.
+    learner_views_record(
+        actor=request.user,
+        learners=rows,
+        access_by_learner=access_by_learner,
+        purpose=list_view_purpose("learner list", filters),
+        categories_shown=list_categories_shown(actor=request.user, filters=filters),
+    )
+    sees_special = learner_policy.may_see_any(request.user, needing=DataCategory.SPECIAL_CATEGORY)
     characteristic_choices = [
         (name, field_label(name))
         for name, category in FILTERABLE_CHARACTERISTICS.items()
@@ -118,6 +116,16 @@ def learner_list_view(request: AuthenticatedRequest) -> HttpResponse:
         "schools": _schools_for(request),
         "year_groups": list(YEAR_GROUPS),
         "characteristic_choices": characteristic_choices,
+        "list_filters": [
+            {
+                "param": list_filter.param,
+                "label": list_filter.label,
+                "any_label": list_filter.any_label,
+                "choices": list_filter.choices(request.user),
+                "value": filters.value_of(list_filter.param),
+            }
+            for list_filter in learner_list_filters()
+        ],
         "academic_year": academic_year,
         "query_string": query.urlencode(),
         "can_create": learner_policy.organisations_for_create(request.user).exists(),
@@ -164,8 +172,7 @@ def saved_search_delete_view(request: AuthenticatedRequest, search_id: UUID) -> 
 @require_http_methods(["GET"])
 def learner_detail_view(request: AuthenticatedRequest, learner_id: UUID) -> HttpResponse:
     learner, access = _get_or_404(request, learner_id)
-    if access.sees_special_category:
-        _log_special_category_view(request, [learner.id], access, "learner record viewed")
+    _log_view(request, learner, access, "learner record viewed")
     visible = set(access.visible_fields())
     fields = [
         {
@@ -311,10 +318,7 @@ def learner_edit_view(request: AuthenticatedRequest, learner_id: UUID) -> HttpRe
         else:
             messages.success(request, "Your changes have been saved.")
             return redirect("learners:detail", learner_id=learner_id)
-    if access.sees_special_category:
-        _log_special_category_view(
-            request, [learner.id], access, "learner record opened for editing"
-        )
+    _log_view(request, learner, access, "learner record opened for editing")
     return render(
         request, "learners/learner_form.html", {"form": form, "learner": learner, "creating": False}
     )

@@ -7,4 +7,7 @@ class TargetingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from widen.targeting import receivers  # noqa: F401, PLC0415 - connects the signals
+        from widen.targeting import (
+            learner_filters,  # noqa: F401, PLC0415 - learner list filter
+            receivers,  # noqa: F401, PLC0415 - connects the signals
+        )

@@ -1,0 +1,102 @@
+"""The learner list filtered by a rule set's stored results: eligible or not eligible.
+
+Registered on the learners app's hook (the learners app may not import targeting). A rule set
+that reads care experience, disability or ethnicity discloses them: the learner list then
+considers only learners whose special category data the person may see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Q
+
+from widen.learners.hooks import LearnerListFilter, register_learner_list_filter
+from widen.learners.permissions import learner_policy
+from widen.organisations.models import DataCategory
+from widen.organisations.permissions import organisation_policy
+from widen.targeting.models import LearnerEligibility, RuleSet, RuleSetVersion
+
+ELIGIBLE = "eligible"
+NOT_ELIGIBLE = "not_eligible"
+
+
+def _rule_sets(actor: Any) -> list[RuleSet]:
+    partnerships = organisation_policy.partnerships_visible_to(actor)
+    return list(
+        RuleSet.objects.filter(partnership__in=partnerships)
+        .select_related("partnership")
+        .order_by("partnership__name", "name")
+    )
+
+
+def _special(rule_set_ids: list[Any]) -> set[Any]:
+    """The rule sets any of whose versions reads special category data."""
+    return set(
+        RuleSetVersion.objects.filter(
+            rule_set__in=rule_set_ids, uses_special_category=True
+        ).values_list("rule_set_id", flat=True)
+    )
+
+
+def _parse(value: str) -> tuple[UUID, bool] | None:
+    raw_id, _, outcome = value.partition(":")
+    if outcome not in (ELIGIBLE, NOT_ELIGIBLE):
+        return None
+    try:
+        return UUID(raw_id), outcome == ELIGIBLE
+    except ValueError:
+        return None
+
+
+def eligibility_choices(actor: Any) -> list[tuple[str, str]]:
+    rule_sets = _rule_sets(actor)
+    special = _special([rule_set.pk for rule_set in rule_sets])
+    sees_special = learner_policy.may_see_any(actor, needing=DataCategory.SPECIAL_CATEGORY)
+    several = len({rule_set.partnership_id for rule_set in rule_sets}) > 1
+    choices = []
+    for rule_set in rule_sets:
+        if rule_set.pk in special and not sees_special:
+            continue
+        name = f"{rule_set.name} ({rule_set.partnership.name})" if several else rule_set.name
+        choices.append((f"{rule_set.pk}:{ELIGIBLE}", f"{name}: eligible"))
+        choices.append((f"{rule_set.pk}:{NOT_ELIGIBLE}", f"{name}: not eligible"))
+    return choices
+
+
+def eligibility_categories(actor: Any, value: str) -> frozenset[str] | None:
+    parsed = _parse(value)
+    if parsed is None:
+        return None
+    rule_set_id = parsed[0]
+    if not any(rule_set.pk == rule_set_id for rule_set in _rule_sets(actor)):
+        return None
+    if _special([rule_set_id]):
+        return frozenset({DataCategory.SPECIAL_CATEGORY})
+    return frozenset()
+
+
+def eligibility_condition(actor: Any, value: str) -> Q:
+    parsed = _parse(value)
+    if parsed is None:
+        return Q(pk__in=[])
+    rule_set_id, eligible = parsed
+    # Learners without a stored result (not worked out yet) are neither.
+    return Q(
+        pk__in=LearnerEligibility.objects.filter(rule_set_id=rule_set_id, eligible=eligible).values(
+            "learner_id"
+        )
+    )
+
+
+register_learner_list_filter(
+    LearnerListFilter(
+        param="eligibility",
+        label="Rule set eligibility",
+        any_label="Any",
+        choices=eligibility_choices,
+        categories=eligibility_categories,
+        condition=eligibility_condition,
+    )
+)
