@@ -68,6 +68,7 @@ from widen.learners.saved_searches import (
     saved_search_list,
 )
 from widen.learners.selectors import learner_get, learner_pseudonym
+from widen.learners.services import learner_views_record
 from widen.organisations.models import DataCategory, Organisation, Partnership
 from widen.organisations.permissions import organisation_policy
 from widen.programmes.selectors import programme_get
@@ -499,6 +500,13 @@ def learner_timeline_view(request: AuthenticatedRequest, learner_id: UUID) -> Ht
         learner, access = learner_get(actor=request.user, learner_id=learner_id)
     except NotFound as error:
         raise Http404 from error
+    learner_views_record(
+        actor=request.user,
+        learners=[learner],
+        access_by_learner={learner.id: access},
+        purpose="learner journey viewed",
+        categories_shown=[DataCategory.IDENTITY],
+    )
     entries: list[TimelineEntry] = []
     for row in learner.attendance.select_related(
         "session__activity__sub_type__activity_type", "session__activity__delivered_by"

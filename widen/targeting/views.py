@@ -12,11 +12,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from widen.accounts.requests import AuthenticatedRequest
-from widen.audit.services import access_log_record
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.core.spreadsheets import csv_download
 from widen.learners.selectors import learner_get, learner_pseudonym
-from widen.organisations.models import Partnership
+from widen.learners.services import learner_views_record
+from widen.organisations.models import DataCategory, Partnership
 from widen.organisations.permissions import organisation_policy
 from widen.targeting.forms import CRITERION_HINTS, RuleSetForm
 from widen.targeting.lookup import postcodes_look_up
@@ -252,15 +252,18 @@ def learner_targeting_view(request: AuthenticatedRequest, learner_id: UUID) -> H
         for result in results
         if access.sees_special_category or not result.version.uses_special_category
     ]
+    # A partner's view of the learner's name and home area, and anyone's of eligibility worked
+    # out from special category data, are in the access log.
+    shown_categories = {DataCategory.IDENTITY}
     if any(result.version.uses_special_category for result in shown):
-        access_log_record(
-            actor=request.user,
-            learner_ids=[learner.id],
-            data_categories=sorted(access.categories),
-            purpose="eligibility viewed",
-            actor_organisation_id=access.actor_organisation_id,
-            data_sharing_agreement_id=access.data_sharing_agreement_id,
-        )
+        shown_categories.add(DataCategory.SPECIAL_CATEGORY)
+    learner_views_record(
+        actor=request.user,
+        learners=[learner],
+        access_by_learner={learner.id: access},
+        purpose="eligibility viewed",
+        categories_shown=shown_categories,
+    )
     explanation: list[str] = []
     if profile is not None:
         editions = {
