@@ -87,6 +87,7 @@ OBJECT_RULES = {
     "saved_search",
     "programme_view",
     "programme_enrol",
+    "enrolment_change",
     "enrolment_leave",
     "duplicate_pair",
     "event_checkin",
@@ -212,7 +213,10 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
         "saved_search": cell.relation == "own",
         "programme_view": cell.relation in {"own", "partner"},
         "programme_enrol": cell.relation in {"own", "partner"} and cell.role in DELIVERERS,
-        "enrolment_leave": cell.relation in {"own", "partner"} and cell.role in DELIVERERS,
+        # own: a learner the person's organisation holds; partner: another member's learner,
+        # seen under an agreement, which only its own organisation enrols and takes off.
+        "enrolment_change": cell.relation == "own" and cell.role in DELIVERERS,
+        "enrolment_leave": cell.relation == "own" and cell.role in DELIVERERS,
         "deliverer": cell.role in DELIVERERS,
         "duplicate_review": cell.role in AUDITORS,
         # own: both records held by the person's organisation; partner: one is another member's.
@@ -222,7 +226,20 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
         "event_checkin_booking": cell.relation == "own" and cell.role in DELIVERERS,
         "event_checkin_scan": cell.relation == "own" and cell.role in DELIVERERS,
     }[rule]
+    if not allowed and rule == "enrolment_change" and _enrols_partners_learner(cell):
+        # The programme is theirs to enrol in: a partner's learner answers like a missing one.
+        return 400 if api else 302
     return allowed_status if allowed else 404
+
+
+def _enrols_partners_learner(cell: Cell) -> bool:
+    return cell.relation == "partner" and cell.role in DELIVERERS
+
+
+def enrolment_learner(world: World, relation: str) -> Learner:
+    """The learner an enrolment cell changes: one the person's organisation holds (own, and on
+    a stranger partnership's programme), or a partner's seen under the agreement."""
+    return world.learner_beta if relation == "partner" else world.learner_alpha
 
 
 def import_run_for(world: World, role: str, relation: str) -> ImportRun:
@@ -336,13 +353,21 @@ def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str
         return {"programme_id": programme_for(world, relation).id}
     if rule == "enrolment_leave":
         programme = programme_for(world, relation)
+        learner = enrolment_learner(world, relation)
         Enrolment.objects.get_or_create(
             programme=programme,
-            learner=world.learner_alpha,
+            learner=learner,
             left_on=None,
-            defaults={"organisation": world.alpha, "joined_on": date(2025, 9, 1)},
+            defaults={"organisation": learner.organisation, "joined_on": date(2025, 9, 1)},
         )
-        return {"programme_id": programme.id, "learner_id": world.learner_alpha.id}
+        return {"programme_id": programme.id, "learner_id": learner.id}
+    if rule == "enrolment_change":
+        programme = programme_for(world, relation)
+        # Not on the programme now, so an allowed request enrols (or re-joins) them.
+        Enrolment.objects.filter(
+            programme=programme, learner=enrolment_learner(world, relation), left_on=None
+        ).update(left_on=date(2025, 10, 1), leaving_reason="Matrix")
+        return {"programme_id": programme.id}
     return {}
 
 
@@ -486,7 +511,9 @@ def url_for(name: str, kwargs: dict[str, Any]) -> str:
     return reverse(name, kwargs=kwargs)
 
 
-def request_body(world: World, name: str, role: str, counter: int) -> dict[str, Any]:
+def request_body(
+    world: World, name: str, role: str, counter: int, relation: str = "-"
+) -> dict[str, Any]:
     organisation = world.organisation_of(Role.OUTREACH_OFFICER if role == "anonymous" else role)
     birthday = year_group_birthday(11).isoformat()
     surveys_body = survey_request_body(world, name, counter)
@@ -577,9 +604,9 @@ def request_body(world: World, name: str, role: str, counter: int) -> dict[str, 
     if name == "api:enrolment_leave_api":
         return {"reason": f"Moved school {counter}"}
     if name == "api:enrolment_create_api":
-        return {"learner_ids": [str(world.learner_alpha.id)]}
+        return {"learner_ids": [str(enrolment_learner(world, relation).id)]}
     if name == "programmes:enrolment_change":
-        return {"action": "enrol", "learner": str(world.learner_alpha.id)}
+        return {"action": "enrol", "learner": str(enrolment_learner(world, relation).id)}
     if name == "activities:register":
         return {"action": "add", "learner": str(world.learner_school.id)}
     if name == "activities:register_import":
@@ -600,6 +627,11 @@ def learner_data_checksum() -> str:
         *ParentCarer.objects.order_by("id"),
         *ConsentRecord.objects.order_by("id"),
     ]
+    return hashlib.sha256(serializers.serialize("json", rows).encode()).hexdigest()
+
+
+def enrolment_checksum() -> str:
+    rows = list(Enrolment.objects.order_by("id"))
     return hashlib.sha256(serializers.serialize("json", rows).encode()).hexdigest()
 
 
@@ -665,8 +697,11 @@ def test_authorisation_cells(world: World, name: str, record_property: Any) -> N
         url = url_for(name, kwargs)
         writes = cell.method in {"POST", "PATCH"} and entry["rule"].startswith("learner_")
         before = learner_data_checksum() if writes else ""
+        enrols = entry["rule"] in {"enrolment_change", "enrolment_leave"}
+        enrolments_before = enrolment_checksum() if enrols else ""
         client = client_for_role(world, cell.role, clients)
-        response = send(client, world, cell, url, request_body(world, name, cell.role, counter))
+        body = request_body(world, name, cell.role, counter, cell.relation)
+        response = send(client, world, cell, url, body)
         expected = expected_status(entry, cell)
         where = f"{cell.method} {name} as {cell.role} ({cell.relation})"
         checked += 1
@@ -679,6 +714,12 @@ def test_authorisation_cells(world: World, name: str, record_property: Any) -> N
             should_change = cell.role != "anonymous" and expected in {200, 201, 302}
             if changed != should_change:
                 failures.append(f"{where}: data {'changed' if changed else 'unchanged'}")
+        if enrols:
+            # Only the organisation holding the learner changes their enrolments.
+            changed = enrolment_checksum() != enrolments_before
+            should_change = cell.relation == "own" and cell.role in DELIVERERS
+            if changed != should_change:
+                failures.append(f"{where}: enrolments {'changed' if changed else 'unchanged'}")
         if expected == 404 and entry["rule"].startswith("learner_"):
             foreign = world.learner(role=Role.OUTREACH_OFFICER, relation="unrelated")
             assert foreign.last_name not in response.content.decode(), where

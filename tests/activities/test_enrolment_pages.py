@@ -36,7 +36,10 @@ def test_an_officer_enrols_by_hand_records_leaving_and_rejoining(world: World) -
     assert f"Enrol {escape(learner.display_name)}" in found
     stranger = officer.get(page_url, {"q": "Gammage"}).content.decode()
     assert f"Enrol {escape(world.learner_gamma.display_name)}" not in stranger
-    assert "No learner you can see by name matches" in stranger
+    assert "No learner your organisation holds matches" in stranger
+    # Beta's learner is seen by name under the agreement, but only Beta enrols them.
+    partners = officer.get(page_url, {"q": "Betterton"}).content.decode()
+    assert f"Enrol {escape(world.learner_beta.display_name)}" not in partners
 
     officer.post(change_url, {"action": "enrol", "learner": str(learner.pk)})
     current = Enrolment.objects.get(programme=programme, learner=learner)
@@ -68,7 +71,9 @@ def test_an_officer_enrols_by_hand_records_leaving_and_rejoining(world: World) -
     assert f"Re-join {escape(learner.display_name)}" not in page  # on it again: no re-join offer
 
 
-def test_nobody_enrols_or_removes_a_learner_they_cannot_see_by_name(world: World) -> None:
+def test_nobody_enrols_or_removes_a_learner_their_organisation_does_not_hold(
+    world: World,
+) -> None:
     programme = _programme(world)
     Enrolment.objects.create(
         programme=programme,
@@ -81,7 +86,7 @@ def test_nobody_enrols_or_removes_a_learner_they_cannot_see_by_name(world: World
     stranger = officer.post(
         change_url, {"action": "enrol", "learner": str(world.learner_gamma.pk)}, follow=True
     )
-    assert "There is no such learner you can see by name." in stranger.content.decode()
+    assert "There is no such learner your organisation holds." in stranger.content.decode()
     assert not Enrolment.objects.filter(learner=world.learner_gamma).exists()
     for bad in ("not-a-uuid", "", str(programme.pk)):
         officer.post(change_url, {"action": "enrol", "learner": bad})

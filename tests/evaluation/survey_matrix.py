@@ -8,6 +8,8 @@ unrelated: the South partnership's):
                  organisation admins, outreach officers, evaluators)
   survey_manage  a survey the person's organisation runs, for those who run surveys; partnership
                  admins also manage their partners' surveys (an open survey)
+  survey_send    as survey_manage, for roles that see learners by name: the links go to named
+                 people, so never the pseudonymised evaluator
   survey_draft   as survey_manage, a draft survey (its questions can still change)
   answer_publish a written answer (with consent) to a survey the person manages, as above
   scale_view     a scale in the question bank of one of the person's partnerships
@@ -50,6 +52,7 @@ SURVEY_OBJECT_RULES = {
     "survey_view",
     "survey_plan",
     "survey_manage",
+    "survey_send",
     "survey_draft",
     "answer_publish",
     "scale_view",
@@ -156,7 +159,7 @@ def _upload(world: World, role: str, relation: str) -> ScaleImport:
 
 def survey_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str, Any] | None:
     """The URL kwargs for a cell of one of the survey rules (None: not a survey rule)."""
-    if rule in {"survey_view", "survey_manage"}:
+    if rule in {"survey_view", "survey_manage", "survey_send"}:
         return {"survey_id": _survey(world, relation).pk}
     if rule == "survey_draft":
         return {"survey_id": _survey(world, relation, status=SurveyStatus.DRAFT).pk}
@@ -195,6 +198,8 @@ def survey_expected_status(
         "bank_keep": relation in {"own", "partner"} and runs,
         "scale_keep": relation in {"own", "partner"} and runs,
         "survey_manage": (relation == "own" and runs)
+        or (relation == "partner" and role == Role.PARTNERSHIP_ADMIN),
+        "survey_send": (relation == "own" and runs and role != Role.EVALUATOR)
         or (relation == "partner" and role == Role.PARTNERSHIP_ADMIN),
         "survey_draft": (relation == "own" and runs)
         or (relation == "partner" and role == Role.PARTNERSHIP_ADMIN),

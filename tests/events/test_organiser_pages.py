@@ -198,9 +198,10 @@ def test_the_bookings_list_counts_and_cancelling_promotes_the_first_waiting(
 
 
 def _pupils(world: World, count: int, *, year_group: int = 10) -> list[Learner]:
+    """Alpha's records of pupils at the school: Alpha's officers book them."""
     return [
         Learner.objects.create(
-            organisation=world.school,
+            organisation=world.alpha,
             school=world.school,
             first_name=f"Pupil{index:02d}",
             last_name="Groupson",
@@ -212,7 +213,8 @@ def _pupils(world: World, count: int, *, year_group: int = 10) -> list[Learner]:
 
 
 def test_booking_a_schools_pupils_fills_places_then_the_waiting_list(world: World) -> None:
-    # Alpha's officer sees the school's pupils by name under the agreement.
+    # Alpha's officer books Alpha's records of the school's pupils; the school's and Beta's own
+    # records, seen by name under the agreement, are theirs to book.
     _pupils(world, 4)
     event = make_event(world, capacity=4).event
     _book(event, "Pat Parent")
@@ -231,16 +233,22 @@ def test_booking_a_schools_pupils_fills_places_then_the_waiting_list(world: Worl
         follow=True,
     )
     html = response.content.decode()
-    # At the school: Amara (Alpha's record), Bea (Beta's), Sami (already) and four pupils.
-    assert "2 booked, 4 on the waiting list, 1 already booked." in html
+    # At the school: Amara (Alpha's record), Bea (Beta's), Sami (the school's, already booked)
+    # and four pupils (Alpha's records).
+    assert (
+        "2 booked, 3 on the waiting list, 2 left out: their records are held by another "
+        "organisation, which books its own learners."
+    ) in html
+    assert "Betterton" not in html  # left out, never named
     learner_bookings = event.bookings.filter(learner__isnull=False).exclude(pk=already.pk)
-    assert learner_bookings.count() == 6
+    assert learner_bookings.count() == 5
+    assert not learner_bookings.filter(learner=world.learner_beta).exists()
     assert set(learner_bookings.values_list("attendee_type", flat=True)) == {"learner"}
     assert set(learner_bookings.values_list("email", flat=True)) == {"trips@example.org"}
     # One e-mail for the group, with each learner's own link.
     (sent,) = mail.outbox
     assert sent.to == ["trips@example.org"]
-    assert sent.body.count("/events/booking/") == 6
+    assert sent.body.count("/events/booking/") == 5
     assert "Amara Alphason: booked" in sent.body
     # Booked again: everyone is already booked.
     response = officer.post(
@@ -248,7 +256,9 @@ def test_booking_a_schools_pupils_fills_places_then_the_waiting_list(world: Worl
         {"source": "school", "school": str(world.school.pk), "contact_email": "trips@example.org"},
         follow=True,
     )
-    assert "0 booked, 0 on the waiting list, 7 already booked." in response.content.decode()
+    assert "0 booked, 0 on the waiting list, 5 already booked, 2 left out" in (
+        response.content.decode()
+    )
 
 
 def test_a_group_is_only_learners_the_person_may_see_by_name(world: World) -> None:

@@ -40,6 +40,7 @@ from widen.programmes.services import (
     enrol,
     enrol_eligible,
     enrolment_leave,
+    enrollable_by,
     may_design_programmes,
     may_enrol,
     programme_create,
@@ -448,9 +449,12 @@ def enrolment_create_api(request: HttpRequest, programme_id: UUID, body: EnrolIn
     if body.from_rule_set:
         change = enrol_eligible(actor=actor, programme=programme)
     else:
-        learners = list(learner_policy.visible_to(actor).filter(pk__in=body.learner_ids))
+        # A learner seen under an agreement but held by a partner answers like a missing one.
+        learners = list(enrollable_by(actor).filter(pk__in=body.learner_ids))
         if len(learners) != len(set(body.learner_ids)):
-            raise ApplicationError("There is no such learner you can see.", field="learner_ids")
+            raise ApplicationError(
+                "There is no such learner your organisation holds.", field="learner_ids"
+            )
         change = enrol(actor=actor, programme=programme, learners=learners)
     return Status(
         201,
@@ -488,7 +492,7 @@ def enrolment_leave_api(
         raise NotFound
     current = (
         enrolment_list(actor=actor, programme=programme)
-        .filter(learner_id=learner_id, left_on=None)
+        .filter(learner_id=learner_id, left_on=None, changeable=True)
         .first()
     )
     if current is None:

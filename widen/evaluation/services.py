@@ -21,7 +21,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from widen.accounts.models import Membership, Role
+from widen.accounts.models import ROLE_CAPABILITIES, Membership, Role
 from widen.activities.models import Activity, AttendanceStatus, Session
 from widen.activities.services import may_take_register
 from widen.core.exceptions import ApplicationError, NotFound
@@ -94,6 +94,25 @@ def may_manage_survey(actor: Any, survey: Survey) -> bool:
         return False
     memberships = Membership.objects.filter(user=actor)
     if memberships.filter(organisation_id=survey.organisation_id, role__in=SURVEY_ROLES).exists():
+        return True
+    return memberships.filter(
+        role=Role.PARTNERSHIP_ADMIN, organisation__in=survey.partnership.members.all()
+    ).exists()
+
+
+# Survey links go to named people (a register's learners, an event's bookings by e-mail): only
+# roles that work with learners' identities send them, never the pseudonymised evaluator.
+SENDING_ROLES = tuple(role for role in SURVEY_ROLES if not ROLE_CAPABILITIES[role].pseudonymised)
+
+
+def may_send_links(actor: Any, survey: Survey) -> bool:
+    """Whether `actor` sends the survey's links: as `may_manage_survey`, in a role that sees
+    learners by name. An evaluator still sees the response rates and the pseudonymised
+    responses."""
+    if not _signed_in(actor):
+        return False
+    memberships = Membership.objects.filter(user=actor)
+    if memberships.filter(organisation_id=survey.organisation_id, role__in=SENDING_ROLES).exists():
         return True
     return memberships.filter(
         role=Role.PARTNERSHIP_ADMIN, organisation__in=survey.partnership.members.all()
@@ -587,7 +606,7 @@ def _survey_link(token: str, link_base: str | None) -> str:
 
 def _ready_to_send(actor: Any, survey: Survey) -> Survey:
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    if not may_manage_survey(actor, survey):
+    if not may_send_links(actor, survey):
         raise NotFound
     if survey.status != SurveyStatus.OPEN:
         raise ApplicationError("Open the survey before sending its links.")

@@ -69,6 +69,7 @@ from widen.evaluation.services import (
     invitations_send_for_session,
     may_keep_bank,
     may_manage_survey,
+    may_send_links,
     question_add,
     question_remove,
     response_submit,
@@ -197,6 +198,7 @@ def survey_detail_view(request: AuthenticatedRequest, survey_id: UUID) -> HttpRe
             "questions": questions,
             "rates": response_rates(actor=request.user, survey=survey),
             "manages": may_manage_survey(request.user, survey),
+            "sends": may_send_links(request.user, survey),
             "responses": survey.responses.count(),
         },
     )
@@ -328,6 +330,8 @@ class GivenLink:
 @require_http_methods(["GET", "POST"])
 def survey_send_view(request: AuthenticatedRequest, survey_id: UUID) -> HttpResponse:
     survey = _or_404(lambda: survey_get_to_manage(actor=request.user, survey_id=survey_id))
+    if not may_send_links(request.user, survey):
+        raise Http404  # links go to named people: not for pseudonymised roles
     sessions, events = _send_targets(request.user, survey)
     given: list[GivenLink] = []
     sent_to = ""

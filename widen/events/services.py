@@ -42,7 +42,7 @@ from widen.events.models import (
 )
 from widen.learners.models import Learner
 from widen.learners.permissions import learner_policy
-from widen.organisations.models import DataCategory, Organisation, Partnership
+from widen.organisations.models import Organisation, Partnership
 
 # Where the holder's booking page lives; the pages pass their absolute address instead.
 BOOKING_LINK_PATH = "/events/booking/"
@@ -809,6 +809,8 @@ class GroupBookingOutcome:
     waiting: list[Booking] = field(default_factory=list)
     already: list[Learner] = field(default_factory=list)
     refused: list[tuple[Learner, str]] = field(default_factory=list)
+    # Learners chosen whom the booker's organisation does not hold (counted, never named).
+    left_out: int = 0
 
     def summary(self) -> str:
         parts = [
@@ -817,6 +819,11 @@ class GroupBookingOutcome:
         ]
         if self.already:
             parts.append(f"{len(self.already)} already booked")
+        if self.left_out:
+            parts.append(
+                f"{self.left_out} left out: their records are held by another organisation, "
+                "which books its own learners"
+            )
         if self.refused:
             parts.append(
                 f"{len(self.refused)} not booked ("
@@ -845,7 +852,9 @@ def group_booking_create(
     through their school), so the one-time link for each booking goes to `contact_email`: the
     member of staff booking them, by default, or the school's contact, who passes it on.
     A learner who already has a place or a place on the waiting list is left as they are.
-    Every learner must be one `actor` may see by name, or nobody is booked.
+    Only learners held by an organisation in which `actor` runs events are booked: anyone else
+    chosen (a partner's learner seen under an agreement, say) is left out and counted, never
+    named.
     """
     _require_organiser(actor, event.partnership, event.organiser)
     contact = _text(
@@ -863,20 +872,17 @@ def group_booking_create(
             f"At most {GROUP_MOST} learners are booked at once ({len(learners)} chosen): "
             "choose a year group or a narrower saved search."
         )
+    outcome = GroupBookingOutcome()
     if actor is not None and learners:
-        named = set(
-            learner_policy.visible_to(actor, needing=DataCategory.IDENTITY)
+        # Seeing a learner under an agreement never allows booking them: their organisation does.
+        held = set(
+            learner_policy.changeable_by(actor, roles=DELIVERING_ROLES)
             .filter(pk__in=[learner.pk for learner in learners])
             .values_list("pk", flat=True)
         )
-        unseen = sum(1 for learner in learners if learner.pk not in named)
-        if unseen:
-            # Their names would go into the bookings and the e-mail: nobody is booked.
-            raise ApplicationError(
-                f"{unseen} of the learners chosen are not ones you may see by name, so nobody "
-                "was booked: choose learners from your own schools or saved searches."
-            )
-    outcome = GroupBookingOutcome()
+        chosen = list(learners)
+        learners = [learner for learner in chosen if learner.pk in held]
+        outcome.left_out = len(chosen) - len(learners)
     links: list[tuple[Booking, str]] = []
     now = timezone.now()
     with transaction.atomic():

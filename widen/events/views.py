@@ -432,7 +432,7 @@ def _group_learners(request: AuthenticatedRequest, data: dict[str, Any]) -> list
 @require_http_methods(["GET", "POST"])
 def event_group_booking_view(request: AuthenticatedRequest, event_id: UUID) -> HttpResponse:
     """Book a whole group of learners: a school's pupils, or one of the person's saved searches,
-    only those they may see by name."""
+    among those they may see by name; the service books only those their organisation holds."""
     event = _event_or_404(request, event_id)
     schools = Organisation.objects.filter(
         pk__in=_named(request.user).values("school_id"),

@@ -15,6 +15,7 @@ from widen.learners.selectors import MAX_SEARCH_LENGTH, LearnerFilters, learner_
 from widen.organisations.models import DataCategory
 from widen.organisations.permissions import organisation_policy
 from widen.programmes.models import Enrolment, Programme
+from widen.programmes.services import enrollable_by
 
 
 def programme_list(*, actor: Any) -> QuerySet[Programme]:
@@ -45,7 +46,9 @@ def enrolment_list(*, actor: Any, programme: Programme) -> QuerySet[Enrolment]:
                 Enrolment.objects.filter(
                     programme=programme, learner=OuterRef("learner"), left_on=None
                 )
-            )
+            ),
+            # Only the learner's own organisation records their leaving and re-joining.
+            changeable=Exists(enrollable_by(actor).filter(pk=OuterRef("learner"))),
         )
         .select_related("learner__school", "organisation")
         .order_by(
@@ -72,7 +75,8 @@ MAX_ENROLMENT_SEARCH_RESULTS = 20
 
 def enrolment_search(*, actor: Any, programme: Programme, search: str) -> list[Learner]:
     """Learners `actor` may enrol by hand: found by name or UPN among those they see by name,
-    held by the partnership's members, and not on the programme now."""
+    held by their own organisation (a member of the partnership), and not on the programme
+    now."""
     search = search.strip()[:MAX_SEARCH_LENGTH]
     if not search:
         return []
@@ -80,5 +84,6 @@ def enrolment_search(*, actor: Any, programme: Programme, search: str) -> list[L
     return list(
         learner_list(actor=actor, filters=LearnerFilters(search=search))
         .filter(organisation__in=programme.partnership.members.all())
+        .filter(pk__in=enrollable_by(actor).values("pk"))
         .exclude(pk__in=enrolled)[:MAX_ENROLMENT_SEARCH_RESULTS]
     )

@@ -17,7 +17,7 @@ from widen.accounts.selectors import holds_role_in_partnership
 from widen.core.exceptions import ApplicationError
 from widen.learners.models import Learner
 from widen.learners.permissions import learner_policy
-from widen.organisations.models import DataCategory, Partnership
+from widen.organisations.models import Partnership
 from widen.programmes.hooks import enrolments_changed
 from widen.programmes.models import ActivityType, Enrolment, Programme, ProgrammeStage
 from widen.targeting.models import LearnerEligibility, RuleSet
@@ -32,6 +32,12 @@ def may_design_programmes(actor: Any, partnership: Partnership) -> bool:
 
 def may_enrol(actor: Any, partnership: Partnership) -> bool:
     return holds_role_in_partnership(actor, partnership, ENROLLING_ROLES)
+
+
+def enrollable_by(actor: User) -> QuerySet[Learner]:
+    """Learners `actor` may enrol, take off and re-join: those held by an organisation in which
+    they enrol (never a partner's learner they see under an agreement)."""
+    return learner_policy.changeable_by(actor, roles=ENROLLING_ROLES)
 
 
 @dataclass
@@ -155,10 +161,17 @@ def enrol(
     if outside:
         raise ApplicationError("Only learners held by the partnership's members can be enrolled.")
     if actor is not None:
-        for learner in chosen:
-            access = learner_policy.access(actor, learner)
-            if access is None or DataCategory.IDENTITY not in access.categories:
-                raise ApplicationError("You may only enrol learners you can see by name.")
+        mine = set(
+            enrollable_by(actor)
+            .filter(pk__in=[learner.pk for learner in chosen])
+            .values_list("pk", flat=True)
+        )
+        if any(learner.pk not in mine for learner in chosen):
+            # Seeing a partner's learner under an agreement never allows enrolling them.
+            raise ApplicationError(
+                "You may only enrol learners your organisation holds: "
+                "a partner's learners are enrolled by their own organisation."
+            )
     active = set(
         Enrolment.objects.filter(programme=programme, left_on=None).values_list(
             "learner_id", flat=True
@@ -184,16 +197,16 @@ def enrol(
 
 
 def enrolment_candidates_for(actor: User | None, programme: Programme) -> QuerySet[Learner]:
-    """The candidates `actor` may enrol: those they see by name (everyone, for the system)."""
+    """The candidates `actor` may enrol: those their organisation holds (everyone, for the
+    system)."""
     candidates = enrolment_candidates(programme)
     if actor is None:
         return candidates
-    named = learner_policy.visible_to(actor, needing=DataCategory.IDENTITY)
-    return candidates.filter(pk__in=named.values("pk"))
+    return candidates.filter(pk__in=enrollable_by(actor).values("pk"))
 
 
 def enrol_eligible(*, actor: User | None, programme: Programme) -> EnrolmentChange:
-    """Enrol every learner the programme's rule set finds eligible whom `actor` sees by name."""
+    """Enrol every learner the programme's rule set finds eligible whom `actor` may enrol."""
     learners = list(enrolment_candidates_for(actor, programme))
     return enrol(actor=actor, programme=programme, learners=learners)
 
@@ -204,12 +217,12 @@ def enrolment_leave(
 ) -> Enrolment:
     if actor is not None and not may_enrol(actor, enrolment.programme.partnership):
         raise ApplicationError("Only the partnership's officers and admins may change enrolments.")
-    if actor is not None:
-        access = learner_policy.access(actor, enrolment.learner)
-        if access is None or DataCategory.IDENTITY not in access.categories:
-            raise ApplicationError(
-                "You may only change the enrolments of learners you see by name."
-            )
+    if actor is not None and not learner_policy.may_change(
+        actor, enrolment.learner, roles=ENROLLING_ROLES
+    ):
+        raise ApplicationError(
+            "You may only change the enrolments of learners your organisation holds."
+        )
     if enrolment.left_on is not None:
         raise ApplicationError("This learner has already left the programme.")
     day = on or timezone.localdate()

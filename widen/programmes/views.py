@@ -14,9 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from widen.accounts.requests import AuthenticatedRequest
 from widen.core.exceptions import ApplicationError, NotFound
-from widen.learners.permissions import learner_policy
 from widen.learners.selectors import MAX_SEARCH_LENGTH
-from widen.organisations.models import DataCategory
 from widen.organisations.permissions import organisation_policy
 from widen.programmes.forms import ProgrammeForm
 from widen.programmes.models import Enrolment, Programme
@@ -32,6 +30,7 @@ from widen.programmes.services import (
     StagePlan,
     enrol,
     enrol_eligible,
+    enrollable_by,
     enrolment_candidates,
     enrolment_candidates_for,
     enrolment_leave,
@@ -191,11 +190,11 @@ def programme_enrolment_change_view(
     if not may_enrol(request.user, programme.partnership):
         raise Http404
     action = request.POST.get("action")
-    named = learner_policy.visible_to(request.user, needing=DataCategory.IDENTITY)
     learner_id = _uuid_or_none(request.POST.get("learner"))
-    learner = named.filter(pk=learner_id).first() if learner_id else None
+    # A learner seen under an agreement but held by a partner answers like a missing one.
+    learner = enrollable_by(request.user).filter(pk=learner_id).first() if learner_id else None
     if learner is None or action not in {"enrol", "leave"}:
-        messages.error(request, "There is no such learner you can see by name.")
+        messages.error(request, "There is no such learner your organisation holds.")
         return redirect("programmes:enrolments", programme_id=programme.pk)
     try:
         if action == "enrol":
