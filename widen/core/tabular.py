@@ -6,7 +6,9 @@ person typed. Nothing here knows about learners: imports decide what the columns
 
 A file that cannot be read raises `TableError` with a message a person can act on. Limits guard
 the server (SECURITY 15): the size of the upload, the number of rows and columns, and for XLSX
-(a zip of XML files) the number of entries and their uncompressed size.
+(a zip of XML files) the number of entries and their uncompressed size. A workbook's sheets are
+measured (`widen.core.spreadsheet_guard`) before the reader builds any of them: a sheet that says
+or shows it runs further than the limits is refused, however small the file.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import PurePath
+
+from widen.core.spreadsheet_guard import SheetLimits, WorkbookTooBigError, check_workbook
 
 CSV_EXTENSIONS = (".csv", ".txt")
 XLSX_EXTENSIONS = (".xlsx",)
@@ -44,6 +48,9 @@ class TableLimits:
     max_columns: int = 200
     max_zip_entries: int = 500
     max_uncompressed_bytes: int = 400 * 1024 * 1024
+    # The cells of a sheet's grid, from A1 to its furthest row and column (a reader builds
+    # them all, however few hold anything).
+    max_cells: int = 10_000_000
 
 
 @dataclass
@@ -247,6 +254,23 @@ def _read_xlsx(
     )
 
     _check_zip(content, limits)
+    try:
+        check_workbook(
+            content,
+            SheetLimits(
+                max_rows=limits.max_rows + HEADER_SEARCH_ROWS + 1,
+                max_columns=limits.max_columns,
+                max_cells=limits.max_cells,
+                max_zip_entries=limits.max_zip_entries,
+                max_uncompressed_bytes=limits.max_uncompressed_bytes,
+                advice=(
+                    "Save only the columns and rows of the list (or copy them into a new "
+                    "workbook) and upload again."
+                ),
+            ),
+        )
+    except WorkbookTooBigError as error:
+        raise TableError(error.message) from error
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
         worksheets = [

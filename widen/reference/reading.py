@@ -23,11 +23,24 @@ from pathlib import PurePath
 
 import polars as pl
 
+from widen.core.spreadsheet_guard import SheetLimits, WorkbookTooBigError, check_workbook
+
 ZIP_MAGIC = b"PK\x03\x04"
 GZIP_MAGIC = b"\x1f\x8b"
 PARQUET_MAGIC = b"PAR1"
 HEADER_SEARCH_ROWS = 10
 MAX_UNCOMPRESSED_BYTES = 8 * 1024**3  # the largest ONSPD CSV is about 1.4 GB
+# Workbooks are measured before they are read: the reader builds each sheet as a full grid, so
+# one far-off cell in a small file would take all the memory there is. The published workbooks
+# (IoD2019 File 3: 32,844 rows; SIMD, WIMD) are far inside these.
+WORKBOOK_LIMITS = SheetLimits(
+    max_rows=1_048_576,
+    max_columns=1_000,
+    max_cells=10_000_000,
+    max_zip_entries=1_000,
+    max_uncompressed_bytes=1024**3,
+    advice="Is it the right file? Save the sheet with the data as CSV and load that.",
+)
 
 
 class DatasetError(Exception):
@@ -309,6 +322,10 @@ def _read_zip(content: bytes, layout: Layout) -> SourceTable:
 def _read_workbook(content: bytes, layout: Layout) -> SourceTable:
     from python_calamine import CalamineError, CalamineWorkbook  # noqa: PLC0415
 
+    try:
+        check_workbook(content, WORKBOOK_LIMITS)
+    except WorkbookTooBigError as error:
+        raise DatasetError(error.message) from error
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
         names = list(workbook.sheet_names)
