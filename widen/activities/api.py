@@ -28,6 +28,7 @@ from widen.activities.services import (
     register_add,
     session_create,
 )
+from widen.core.api_inputs import CalendarDate, Count, Hours, WallClockTime, YearGroup
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.learners.permissions import learner_policy
 from widen.organisations.api import api_actor
@@ -85,15 +86,15 @@ class ActivityIn(Schema):
 
 
 class SessionIn(Schema):
-    date: date
-    starts_at: time
-    ends_at: time
-    contact_hours: Decimal | None = None
+    date: CalendarDate
+    starts_at: WallClockTime
+    ends_at: WallClockTime
+    contact_hours: Hours | None = None
     venue: str = ""
     online_link: str = ""
-    year_groups: list[int] = []
+    year_groups: list[YearGroup] = []
     school_id: UUID | None = None
-    capacity: int | None = None
+    capacity: Count | None = None
     joint_partner_ids: list[UUID] = []
 
 
@@ -260,8 +261,8 @@ class ProgrammeOut(Schema):
 
 
 class StageIn(Schema):
-    year_group: int = Field(..., description="9 to 13.")
-    target_hours: Decimal = Field(..., description="Contact hours the stage asks for.")
+    year_group: YearGroup = Field(..., description="9 to 13.")
+    target_hours: Hours = Field(..., description="Contact hours the stage asks for.")
     required_types: list[str] = Field(
         default=[], description="Activity type keys the stage needs (e.g. campus_visits)."
     )
@@ -276,9 +277,9 @@ class ProgrammeIn(Schema):
         default=None, description="The partnership's rule set saying who the programme is for."
     )
     stages: list[StageIn] = Field(..., description="One stage per year group, Year 9 to 13.")
-    sustained_hours: Decimal = Decimal("10")
-    sustained_activities: int = 3
-    sustained_years: int = 2
+    sustained_hours: Hours = Decimal("10")
+    sustained_activities: Count = 3
+    sustained_years: Count = 2
 
 
 class ProgressOut(Schema):
@@ -316,7 +317,7 @@ class EnrolmentPeriodOut(Schema):
 
 class LeaveIn(Schema):
     reason: str = Field(..., max_length=200, description="Why the learner is leaving.")
-    left_on: date | None = Field(default=None, description="Today when not given.")
+    left_on: CalendarDate | None = Field(default=None, description="Today when not given.")
 
 
 def _visible_programme(request: HttpRequest, programme_id: UUID) -> Programme:

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from widen.core.api_inputs import Moment, YearGroup
 from widen.core.exceptions import NotFound
 from widen.events.models import Booking, Event
 from widen.events.selectors import (
@@ -72,13 +73,13 @@ class EventIn(Schema):
     organiser_id: UUID
     title: str
     kind: str
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Moment
+    ends_at: Moment
     description: str = ""
     venue: str = ""
     online_link: str = ""
     audiences: list[str] = []
-    year_groups: list[int] = []
+    year_groups: list[YearGroup] = []
     capacity: int | None = None
     is_public: bool = True
     co_created_with: str = ""

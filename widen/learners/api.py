@@ -38,7 +38,6 @@ from widen.organisations.selectors import organisation_get
 router = Router(tags=["learners"])
 
 
-
 class LearnerOut(Schema):
     id: UUID
     pseudonym: str

@@ -1,0 +1,346 @@
+"""Malformed dates, times, moments, counts and pages never make the API fail.
+
+The sweep walks the OpenAPI schema: every date, time, date-time, integer and number an operation
+reads, in its query or its body, is sent values the database cannot keep or that mean nothing.
+Each must be refused (422 or 400) naming the field, and nothing is written. A new operation or
+field of these kinds must be added to the table below, or the completeness test fails.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from widen.accounts.models import Role
+from widen.activities.models import Activity, Session
+from widen.config.api import api
+from widen.events.models import Event
+from widen.learners.models import Learner
+from widen.programmes.models import ActivitySubType, Enrolment, Programme
+from widen.testing.world import World, year_group_birthday
+
+pytestmark = pytest.mark.django_db
+
+BAD_VALUES: dict[str, list[Any]] = {
+    "time": ["10:00:00Z", "10:00:00+01:00", "10:00-05:30", "25:00", "10:61", "ten", "", 10**20],
+    "date": ["0001-01-01", "9999-12-31", "1899-12-31", "2026-02-30", "31/12/2026", "", 10**20],
+    "date-time": [
+        "9999-12-31T23:59:59-14:00",
+        "0001-01-01T00:00:00+14:00",
+        "0001-01-01T00:00:00",
+        "9999-12-31T23:59:59",
+        "2026-13-01T10:00:00",
+        "now",
+    ],
+    "integer": [2**63, -(2**63) - 1, 10**30, -1, 1.5, "many"],
+    "number": ["1e400", "NaN", "Infinity", "-Infinity", -1, 10**30, "lots"],
+}
+
+# Every operation that reads one of these kinds, with a valid body to spoil one field of.
+BODY_OPERATIONS = {
+    "learner_create",
+    "learner_update",
+    "session_create",
+    "programme_create",
+    "enrolment_leave",
+    "event_create",
+}
+QUERY_OPERATIONS = {"learner_list"}
+
+
+def _components() -> dict[str, Any]:
+    return api.get_openapi_schema()["components"]["schemas"]
+
+
+def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" in schema:
+        return _components()[schema["$ref"].split("/")[-1]]
+    return schema
+
+
+def _kind(schema: dict[str, Any]) -> str | None:
+    if schema.get("format") in ("date", "time", "date-time"):
+        return str(schema["format"])
+    if schema.get("type") in ("integer", "number"):
+        return str(schema["type"])
+    return None
+
+
+def _fields(schema: dict[str, Any], path: tuple[str | int, ...]) -> Iterator[tuple[Any, str]]:
+    """(path inside the body, kind) of every date, time, date-time and number."""
+    schema = _resolve(schema)
+    for key in ("anyOf", "allOf", "oneOf"):
+        for sub in schema.get(key, []):
+            yield from _fields(sub, path)
+    for name, sub in schema.get("properties", {}).items():
+        yield from _fields(sub, (*path, name))
+    if schema.get("type") == "array" and "items" in schema:
+        yield from _fields(schema["items"], (*path, 0))
+    kind = _kind(schema)
+    if kind:
+        yield path, kind
+
+
+def _operations() -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        for method, operation in operations.items():
+            yield operation["operationId"], method, path, operation
+
+
+def _body_fields() -> list[tuple[str, tuple[Any, ...], str]]:
+    found = []
+    for operation_id, _method, _path, operation in _operations():
+        body = operation.get("requestBody")
+        if body:
+            schema = body["content"]["application/json"]["schema"]
+            for path, kind in _fields(schema, ()):
+                found.append((operation_id, path, kind))
+    return found
+
+
+def _query_fields() -> list[tuple[str, str, str]]:
+    found = []
+    for operation_id, _method, _path, operation in _operations():
+        for parameter in operation.get("parameters", []):
+            kind = _kind(_resolve(parameter["schema"]))
+            if parameter["in"] == "query" and kind:
+                found.append((operation_id, parameter["name"], kind))
+    return found
+
+
+def test_every_operation_reading_dates_times_or_numbers_is_swept() -> None:
+    body_operations = {operation_id for operation_id, _, _ in _body_fields()}
+    query_operations = {operation_id for operation_id, _, _ in _query_fields()}
+    assert body_operations == BODY_OPERATIONS
+    assert query_operations == QUERY_OPERATIONS
+
+
+def test_every_integer_the_api_reads_has_bounds() -> None:
+    """The database keeps 64-bit integers at most; an unbounded one is a 500 waiting to happen."""
+    unbounded = []
+    for operation_id, _method, _path, operation in _operations():
+        for parameter in operation.get("parameters", []):
+            schema = _resolve(parameter["schema"])
+            if schema.get("type") == "integer" and not {"minimum", "maximum"} <= schema.keys():
+                unbounded.append((operation_id, parameter["name"]))
+    assert unbounded == []
+
+
+# Valid bodies ---------------------------------------------------------------------------------
+
+
+def _activity(world: World) -> Activity:
+    return Activity.objects.create(
+        partnership=world.north,
+        delivered_by=world.alpha,
+        name="Maths masterclass",
+        sub_type=ActivitySubType.objects.get(name="Subject masterclass", partnership=None),
+    )
+
+
+def _enrolled(world: World) -> Programme:
+    programme = Programme.objects.create(partnership=world.north, name="LPP")
+    enrolled = _send(
+        world,
+        Role.OUTREACH_OFFICER,
+        "POST",
+        f"/api/v1/programmes/{programme.pk}/enrolments",
+        {"learner_ids": [str(world.learner_alpha.pk)]},
+    )
+    assert enrolled.status_code == 201, enrolled.content
+    return programme
+
+
+def _case(
+    world: World, operation_id: str
+) -> tuple[str, str, dict[str, Any], str, Callable[[], Any]]:
+    """(method, path, valid body, role, a snapshot of what the call would change)."""
+    soon = timezone.now() + timedelta(days=30)
+    if operation_id == "learner_create":
+        body = {
+            "organisation_id": str(world.alpha.id),
+            "first_name": "Kofi",
+            "last_name": "Mensah",
+            "date_of_birth": year_group_birthday(12).isoformat(),
+        }
+        return "POST", "/api/v1/learners", body, Role.OUTREACH_OFFICER, Learner.objects.count
+    if operation_id == "learner_update":
+        learner = world.learner_alpha
+        return (
+            "PATCH",
+            f"/api/v1/learners/{learner.pk}",
+            {"date_of_birth": year_group_birthday(11).isoformat()},
+            Role.OUTREACH_OFFICER,
+            lambda: Learner.objects.filter(pk=learner.pk).values().get(),
+        )
+    if operation_id == "session_create":
+        activity = _activity(world)
+        body = {
+            "date": "2026-12-02",
+            "starts_at": "13:00",
+            "ends_at": "14:30",
+            "contact_hours": "1.5",
+            "year_groups": [9],
+            "capacity": 30,
+            "venue": "Hall",
+        }
+        path = f"/api/v1/activities/{activity.pk}/sessions"
+        return "POST", path, body, Role.OUTREACH_OFFICER, Session.objects.count
+    if operation_id == "programme_create":
+        body = {
+            "partnership_id": str(world.north.pk),
+            "name": "Learner Progression Programme",
+            "stages": [{"year_group": 9, "target_hours": "4", "required_types": []}],
+            "sustained_hours": "12",
+            "sustained_activities": 4,
+            "sustained_years": 2,
+        }
+        return "POST", "/api/v1/programmes", body, Role.PARTNERSHIP_ADMIN, Programme.objects.count
+    if operation_id == "enrolment_leave":
+        programme = _enrolled(world)
+        path = f"/api/v1/programmes/{programme.pk}/enrolments/{world.learner_alpha.pk}/leave"
+        body = {"reason": "Moved school", "left_on": timezone.localdate().isoformat()}
+        return (
+            "POST",
+            path,
+            body,
+            Role.OUTREACH_OFFICER,
+            lambda: list(Enrolment.objects.values("left_on", "leaving_reason")),
+        )
+    if operation_id == "event_create":
+        body = {
+            "partnership_id": str(world.north.pk),
+            "organiser_id": str(world.alpha.pk),
+            "title": "Summer school taster",
+            "kind": "campus",
+            "starts_at": soon.isoformat(),
+            "ends_at": (soon + timedelta(hours=2)).isoformat(),
+            "venue": "Docklands campus",
+            "year_groups": [10],
+            "capacity": 40,
+        }
+        return "POST", "/api/v1/events", body, Role.OUTREACH_OFFICER, Event.objects.count
+    raise AssertionError(f"No valid body for {operation_id}: add one.")
+
+
+def _spoil(body: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, Any]:
+    spoiled = json.loads(json.dumps(body))
+    target = spoiled
+    for step in path[:-1]:
+        if isinstance(step, int):
+            if not target:
+                target.append({})
+        elif step not in target:
+            target[step] = [] if isinstance(path[path.index(step) + 1], int) else {}
+        target = target[step]
+    last = path[-1]
+    if isinstance(last, int):
+        if target:
+            target[last] = value
+        else:
+            target.append(value)
+    else:
+        target[last] = value
+    return spoiled
+
+
+def _send(world: World, role: str, method: str, path: str, body: Any) -> Any:
+    return Client().generic(
+        method,
+        path,
+        json.dumps(body),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {world.tokens[role]}"},
+    )
+
+
+def _names(response: Any, field: str) -> bool:
+    """The field's key (a 422 location) or its name in words (a 400 message)."""
+    body = response.content.decode().lower()
+    return field in body or field.replace("_", " ") in body
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "field_path", "kind"),
+    [pytest.param(*case, id=f"{case[0]}-{'.'.join(map(str, case[1]))}") for case in _body_fields()],
+)
+def test_a_malformed_value_is_refused_naming_the_field_and_changes_nothing(
+    world: World, operation_id: str, field_path: tuple[Any, ...], kind: str
+) -> None:
+    method, path, body, role, snapshot = _case(world, operation_id)
+    before = snapshot()
+    field_name = next(step for step in reversed(field_path) if isinstance(step, str))
+    for value in BAD_VALUES[kind]:
+        response = _send(world, role, method, path, _spoil(body, field_path, value))
+        assert response.status_code in (400, 422), (value, response.status_code, response.content)
+        assert _names(response, field_name), (value, response.content)
+        assert snapshot() == before, value
+    # The valid body itself is accepted: the refusals above were for the spoilt field.
+    accepted = _send(world, role, method, path, body)
+    assert accepted.status_code in (200, 201), accepted.content
+
+
+def test_a_session_time_with_a_time_zone_is_refused_with_a_clear_message(world: World) -> None:
+    activity = _activity(world)
+    response = _send(
+        world,
+        Role.OUTREACH_OFFICER,
+        "POST",
+        f"/api/v1/activities/{activity.pk}/sessions",
+        {"date": "2026-12-02", "starts_at": "10:00:00Z", "ends_at": "11:00"},
+    )
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"][-1] == "starts_at"
+    assert "without a time zone" in error["msg"]
+    assert not Session.objects.exists()
+
+
+@pytest.mark.parametrize(("operation_id", "name", "kind"), _query_fields())
+def test_a_malformed_page_or_number_in_a_query_is_refused_naming_it(
+    world: World, operation_id: str, name: str, kind: str
+) -> None:
+    path = next(p for op, _m, p, _o in _operations() if op == operation_id)
+    path = path.replace("{", "").replace("}", "")  # no path parameters on these today
+    for value in [*BAD_VALUES[kind], "9223372036854775808", "-9223372036854775809"]:
+        response = Client().get(
+            path,
+            {name: value},
+            headers={"Authorization": f"Bearer {world.tokens[Role.OUTREACH_OFFICER]}"},
+        )
+        assert response.status_code == 422, (value, response.status_code)
+        assert response.json()["detail"][0]["loc"][-1] == name
+
+
+def test_the_largest_offset_allowed_gives_an_empty_page(world: World) -> None:
+    response = Client().get(
+        "/api/v1/learners",
+        {"offset": 1_000_000, "limit": 200},
+        headers={"Authorization": f"Bearer {world.tokens[Role.OUTREACH_OFFICER]}"},
+    )
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=40))
+def test_any_text_as_a_session_time_is_kept_or_refused_never_a_failure(
+    world: World, text: str
+) -> None:
+    activity = Activity.objects.first() or _activity(world)
+    response = _send(
+        world,
+        Role.OUTREACH_OFFICER,
+        "POST",
+        f"/api/v1/activities/{activity.pk}/sessions",
+        {"date": "2026-12-02", "starts_at": text, "ends_at": "23:59"},
+    )
+    assert response.status_code in (201, 400, 422), (text, response.content)
