@@ -385,7 +385,7 @@ def test_a_theory_of_change_with_a_gap_or_an_unknown_outcome_is_refused_and_noth
     client = signed_in_client(world.users[Role.PARTNERSHIP_ADMIN])
     response = client.post(url, _theory_body(problem="  "))
     assert response.status_code == 200
-    assert "Problem: This field is required." in _text(response)
+    assert "Enter the problem" in _text(response)
     response = client.post(url, _theory_body(moat_outcomes=["Be an astronaut"]))
     assert response.status_code == 200
     assert "Select a valid choice" in _text(response)

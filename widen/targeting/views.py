@@ -18,7 +18,7 @@ from widen.learners.selectors import learner_get, learner_pseudonym
 from widen.learners.services import learner_views_record
 from widen.organisations.models import DataCategory, Partnership
 from widen.organisations.permissions import organisation_policy
-from widen.targeting.forms import CRITERION_HINTS, RuleSetForm
+from widen.targeting.forms import RuleSetForm
 from widen.targeting.lookup import postcodes_look_up
 from widen.targeting.models import LearnerAreaProfile, LearnerEligibility, RuleSet
 from widen.targeting.profiles import describe_profile
@@ -144,13 +144,47 @@ def rule_set_detail_view(request: HttpRequest, rule_set_id: UUID) -> HttpRespons
     )
 
 
+def _rule_set_form(
+    request: AuthenticatedRequest, partnership: Partnership, initial: dict[str, Any]
+) -> tuple[RuleSetForm, dict[str, Any]]:
+    """The rule set form: bound to what was sent when saving or previewing; laid out afresh
+    with a condition more or fewer when "Add a condition" or "Remove" was pressed."""
+    extra: dict[str, Any] = {"focus": "", "add_problem": None}
+    if request.method != "POST":
+        conditions = initial.pop("conditions", [])
+        return RuleSetForm(partnership=partnership, initial=initial, conditions=conditions), extra
+    add = request.POST.get("add", "")
+    remove = request.POST.get("remove", "")
+    if not add and not remove:
+        return RuleSetForm(request.POST, partnership=partnership, initial=initial), extra
+    drafted, focus = RuleSetForm.draft(request.POST, add=add, remove=remove)
+    conditions = drafted.pop("conditions")
+    kept = {
+        name: request.POST.get(name, "")
+        for name in ("name", "purpose", "agreement")
+        if name in request.POST
+    }
+    form = RuleSetForm(
+        partnership=partnership, initial={**initial, **kept, **drafted}, conditions=conditions
+    )
+    extra["focus"] = focus
+    if focus.startswith("id_") and focus[3:] in form.fields:
+        form.fields[focus[3:]].widget.attrs["data-focus"] = ""
+    if add and not focus.startswith("condition-"):
+        extra["add_problem"] = {
+            "id": f"id_{add}_new",
+            "message": "Choose the condition to add from the list, then press Add.",
+        }
+    return form, extra
+
+
 @require_http_methods(["GET", "POST"])
 def rule_set_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> HttpResponse:
     partnership = _partnership_or_404(request, partnership_id)
     if not may_manage_rule_sets(request.user, partnership):
         raise Http404
-    form = RuleSetForm(request.POST or None, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
+    form, extra = _rule_set_form(request, partnership, {})
+    if form.is_bound and form.is_valid():
         try:
             rule_set = rule_set_create(
                 actor=request.user,
@@ -169,7 +203,7 @@ def rule_set_create_view(request: AuthenticatedRequest, partnership_id: UUID) ->
     return render(
         request,
         "targeting/rule_set_form.html",
-        {"form": form, "partnership": partnership, "rule_set": None, "hints": CRITERION_HINTS},
+        {"form": form, "partnership": partnership, "rule_set": None, **extra},
     )
 
 
@@ -187,10 +221,10 @@ def rule_set_edit_view(request: AuthenticatedRequest, rule_set_id: UUID) -> Http
         "agreement": rule_set.agreement,
         **RuleSetForm.initial_for(current.definition if current else {}),
     }
-    form = RuleSetForm(request.POST or None, partnership=rule_set.partnership, initial=initial)
+    form, extra = _rule_set_form(request, rule_set.partnership, initial)
     form.fields["name"].disabled = True
     preview = None
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         definition = form.definition()
         try:
             if "save" in request.POST:
@@ -222,7 +256,7 @@ def rule_set_edit_view(request: AuthenticatedRequest, rule_set_id: UUID) -> Http
             "rule_set": rule_set,
             "current": current,
             "preview": preview,
-            "hints": CRITERION_HINTS,
+            **extra,
         },
     )
 
