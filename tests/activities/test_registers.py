@@ -54,7 +54,7 @@ def _masterclass(world: World) -> Activity:
 
 def _session(world: World, activity: Activity, **changes: object) -> Session:
     details = SessionDetails(
-        date=date(2026, 12, 3),
+        date=date(2026, 11, 26),  # past: attendance is marked once a session has started
         starts_at=time(13, 30),
         ends_at=time(15, 45),
         venue="Science block, Alpha University",

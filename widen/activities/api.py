@@ -108,6 +108,13 @@ class RegisterIn(Schema):
     marks: dict[UUID, str] = Field(
         default={}, description="Learner id → attended, absent or registered (not marked)."
     )
+    started_early: bool = Field(
+        default=False,
+        description=(
+            "The session, planned to start later today, has in fact started: mark it now. "
+            "Recorded against each mark. A session on a later day cannot be marked."
+        ),
+    )
 
 
 def _activity_out(activity: Activity) -> dict[str, Any]:
@@ -229,7 +236,9 @@ def register_update_api(request: HttpRequest, session_id: UUID, body: RegisterIn
             raise ApplicationError("There is no such learner you can see.", field="add")
         register_add(actor=actor, session=session, learners=learners)
     if body.marks:
-        attendance_mark(actor=actor, session=session, marks=body.marks)
+        attendance_mark(
+            actor=actor, session=session, marks=body.marks, before_start=body.started_early
+        )
     return _register(request, session)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
@@ -45,6 +46,18 @@ class ActivityForm(forms.Form):
         ).select_related("activity_type")
 
 
+class SchoolChoiceField(forms.ModelChoiceField[Organisation]):
+    """Schools, each saying whether the person planning can see its pupils by name (and so put
+    them on the register themselves)."""
+
+    unseen: set[Any]
+
+    def label_from_instance(self, obj: Organisation) -> str:
+        if obj.pk in getattr(self, "unseen", set()):
+            return f"{obj.name} (you cannot see its pupils: its staff take the register)"
+        return obj.name
+
+
 class SessionForm(forms.Form):
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     starts_at = forms.TimeField(label="Starts", widget=forms.TimeInput(attrs={"type": "time"}))
@@ -68,10 +81,14 @@ class SessionForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    school = forms.ModelChoiceField(
+    school = SchoolChoiceField(
         queryset=Organisation.objects.none(),
         required=False,
-        help_text="When the session is for one school's pupils.",
+        help_text=(
+            "When the session is for one school's pupils. You put on its register the pupils "
+            "you can see by name; for a school whose pupils you cannot see, its staff (or the "
+            "partner holding their records, delivering with you) take the register."
+        ),
     )
     capacity = forms.IntegerField(min_value=1, required=False)
     joint_partners = forms.ModelMultipleChoiceField(
@@ -84,12 +101,22 @@ class SessionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Student ambassadors"
     )
 
-    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        partnership: Partnership,
+        schools_seen: Callable[[Iterable[Any]], set[Any]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         members = partnership.members.all()
-        self.fields["school"].queryset = members.filter(  # type: ignore[attr-defined]
-            organisation_type=OrganisationType.SCHOOL
-        )
+        schools = members.filter(organisation_type=OrganisationType.SCHOOL)
+        school_field = self.fields["school"]
+        assert isinstance(school_field, SchoolChoiceField)
+        school_field.queryset = schools
+        if schools_seen is not None:
+            keys = list(schools.values_list("pk", flat=True))
+            school_field.unseen = set(keys) - schools_seen(keys)
         # Partners who deliver outreach together: universities, charities, local authorities
         # and employers (a school is who a session is for).
         self.fields["joint_partners"].queryset = members.exclude(  # type: ignore[attr-defined]

@@ -120,6 +120,13 @@ class Attendance(AuditedModel, TimestampedModel):
         related_name="+",
         help_text="The partner whose staff last marked this learner.",
     )
+    marked_before_start = models.BooleanField(
+        default=False,
+        help_text=(
+            "Last marked before the session's planned start, by someone who said it had "
+            "started early (each such mark is in the audit trail)."
+        ),
+    )
 
     class Meta:
         constraints = [

@@ -10,7 +10,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Case, Count, IntegerField, Q, Sum, When
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from widen.activities.models import Attendance, AttendanceStatus, Session
@@ -30,6 +31,7 @@ STATUS_LABELS = {
 }
 SHORT_NAMES = {"iag": "IAG", "teacher_cpd": "teacher CPD"}
 TEACHING_ENDS = (7, 31)  # the teaching year runs from 1 September to 31 July
+SEPTEMBER = 9
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class StageProgress:
     hours: Decimal
     target_hours: Decimal
     missing_types: tuple[str, ...]
+    missing_type_ids: tuple[Any, ...] = ()
 
     @property
     def status_label(self) -> str:
@@ -74,6 +77,114 @@ def year_elapsed(day: date) -> Decimal:
     return Decimal((day - year.starts_on).days) / Decimal(length)
 
 
+@dataclass(frozen=True)
+class EnrolledProgress:
+    """One learner enrolled now, with what the progress page sorts and filters them by."""
+
+    learner_id: Any
+    organisation_id: Any
+    school_id: Any
+    last_name: str
+    first_name: str
+    stage: StageProgress
+
+
+def enrolled_progress(
+    programme: Programme,
+    *,
+    on: date | None = None,
+    learner_ids: Iterable[Any] | None = None,
+) -> list[EnrolledProgress]:
+    """The progress of every learner enrolled now (or of these learners) on `on` (today).
+
+    A fixed number of queries, however many are enrolled: the enrolled learners' few fields, the
+    stages, and the hours they attended this academic year added up by the database per learner
+    and activity type."""
+    day = on or timezone.localdate()
+    year = AcademicYear.containing(day)
+    enrolments = Enrolment.objects.filter(programme=programme, left_on=None)
+    if learner_ids is not None:
+        enrolments = enrolments.filter(learner_id__in=list(learner_ids))
+    learners = list(
+        enrolments.order_by().values_list(
+            "learner_id",
+            "learner__organisation_id",
+            "learner__school_id",
+            "learner__last_name",
+            "learner__first_name",
+            "learner__date_of_birth",
+        )
+    )
+    stages = {
+        stage.year_group: stage
+        for stage in ProgrammeStage.objects.filter(programme=programme).prefetch_related(
+            "required_types", "optional_types"
+        )
+    }
+    # Hours per activity type attended this academic year, up to `day`, at the partnership's
+    # activities: each session once per learner (a joint session counts once).
+    attended: dict[Any, list[tuple[Any, Decimal]]] = defaultdict(list)
+    for learner_id, type_id, hours in (
+        Attendance.objects.filter(
+            learner_id__in=enrolments.values("learner_id"),
+            status=AttendanceStatus.ATTENDED,
+            session__activity__partnership=programme.partnership,
+            session__date__gte=year.starts_on,
+            session__date__lte=min(day, year.ends_on),
+        )
+        .order_by()
+        .values("learner_id", "session__activity__sub_type__activity_type_id")
+        .annotate(hours=Sum("session__contact_hours"))
+        .values_list("learner_id", "session__activity__sub_type__activity_type_id", "hours")
+    ):
+        attended[learner_id].append((type_id, Decimal(hours or 0)))
+    elapsed = year_elapsed(day)
+    rules = {
+        group: (
+            list(stage.required_types.all()),
+            {kind.pk for kind in stage.required_types.all()}
+            | {kind.pk for kind in stage.optional_types.all()},
+        )
+        for group, stage in stages.items()
+    }
+    rows: list[EnrolledProgress] = []
+    for learner_id, organisation_id, school_id, last_name, first_name, born in learners:
+        year_group = year.year_group_of(born)
+        stage = stages.get(year_group)
+        if stage is None:
+            progress = StageProgress(learner_id, year_group, NO_STAGE, Decimal(0), Decimal(0), ())
+        else:
+            required, counted = rules[year_group]
+            sessions = attended.get(learner_id, [])
+            hours = sum(
+                (hours for type_id, hours in sessions if not counted or type_id in counted),
+                Decimal(0),
+            )
+            seen = {type_id for type_id, _ in sessions}
+            missing = [kind for kind in required if kind.pk not in seen]
+            if hours >= stage.target_hours and not missing:
+                status = COMPLETE
+            elif hours < stage.target_hours * elapsed or (missing and elapsed >= Decimal("0.5")):
+                status = BEHIND
+            else:
+                status = ON_TRACK
+            progress = StageProgress(
+                learner_id,
+                year_group,
+                status,
+                hours,
+                stage.target_hours,
+                tuple(short_name(kind) for kind in missing),
+                tuple(kind.pk for kind in missing),
+            )
+        rows.append(
+            EnrolledProgress(
+                learner_id, organisation_id, school_id, last_name, first_name, progress
+            )
+        )
+    return rows
+
+
 def programme_progress(
     programme: Programme,
     *,
@@ -81,62 +192,10 @@ def programme_progress(
     learner_ids: Iterable[Any] | None = None,
 ) -> dict[Any, StageProgress]:
     """The progress of every learner enrolled now (or of these learners) on `on` (today)."""
-    day = on or timezone.localdate()
-    year = AcademicYear.containing(day)
-    enrolments = Enrolment.objects.filter(programme=programme, left_on=None).select_related(
-        "learner"
-    )
-    if learner_ids is not None:
-        enrolments = enrolments.filter(learner_id__in=list(learner_ids))
-    learners = {enrolment.learner_id: enrolment.learner for enrolment in enrolments}
-    stages = {
-        stage.year_group: stage
-        for stage in ProgrammeStage.objects.filter(programme=programme).prefetch_related(
-            "required_types", "optional_types"
-        )
+    return {
+        row.learner_id: row.stage
+        for row in enrolled_progress(programme, on=on, learner_ids=learner_ids)
     }
-    # Hours and activity types attended this academic year, up to `day`, at the partnership's
-    # activities: one row per learner and session (a joint session counts once).
-    attended: dict[Any, list[tuple[int, Decimal]]] = defaultdict(list)
-    for learner_id, type_id, hours in Attendance.objects.filter(
-        learner_id__in=list(learners),
-        status=AttendanceStatus.ATTENDED,
-        session__activity__partnership=programme.partnership,
-        session__date__gte=year.starts_on,
-        session__date__lte=min(day, year.ends_on),
-    ).values_list(
-        "learner_id", "session__activity__sub_type__activity_type_id", "session__contact_hours"
-    ):
-        attended[learner_id].append((type_id, hours))
-    elapsed = year_elapsed(day)
-    progress: dict[Any, StageProgress] = {}
-    for learner_id, learner in learners.items():
-        year_group = learner.year_group(year)
-        stage = stages.get(year_group)
-        if stage is None:
-            progress[learner_id] = StageProgress(
-                learner_id, year_group, NO_STAGE, Decimal(0), Decimal(0), ()
-            )
-            continue
-        required = list(stage.required_types.all())
-        counted = {kind.pk for kind in required} | {kind.pk for kind in stage.optional_types.all()}
-        sessions = attended.get(learner_id, [])
-        hours = sum(
-            (hours for type_id, hours in sessions if not counted or type_id in counted),
-            Decimal(0),
-        )
-        seen = {type_id for type_id, _ in sessions}
-        missing = tuple(short_name(kind) for kind in required if kind.pk not in seen)
-        if hours >= stage.target_hours and not missing:
-            status = COMPLETE
-        elif hours < stage.target_hours * elapsed or (missing and elapsed >= Decimal("0.5")):
-            status = BEHIND
-        else:
-            status = ON_TRACK
-        progress[learner_id] = StageProgress(
-            learner_id, year_group, status, hours, stage.target_hours, missing
-        )
-    return progress
 
 
 # --- What each learner needs next --------------------------------------------------------------
@@ -224,30 +283,54 @@ class Engagement:
     sustained: bool
 
 
-def sustained_engagement(programme: Programme, learner_ids: Iterable[Any]) -> dict[Any, Engagement]:
+def sustained_engagement(
+    programme: Programme, learner_ids: Iterable[Any] | None = None
+) -> dict[Any, Engagement]:
     """Each learner's engagement with the partnership's activities over all years, against the
     programme's measure (at least N hours across at least M activities spanning at least Y
-    academic years)."""
-    hours: dict[Any, Decimal] = defaultdict(Decimal)
-    activities: dict[Any, set[Any]] = defaultdict(set)
-    years: dict[Any, set[int]] = defaultdict(set)
-    keys = list(learner_ids)
-    for learner_id, activity_id, day, session_hours in Attendance.objects.filter(
-        learner_id__in=keys,
-        status=AttendanceStatus.ATTENDED,
-        session__activity__partnership=programme.partnership,
-    ).values_list("learner_id", "session__activity_id", "session__date", "session__contact_hours"):
-        hours[learner_id] += session_hours
-        activities[learner_id].add(activity_id)
-        years[learner_id].add(AcademicYear.containing(day).start_year)
-    return {
-        key: Engagement(
-            hours=hours[key],
-            activities=len(activities[key]),
-            academic_years=len(years[key]),
-            sustained=hours[key] >= programme.sustained_hours
-            and len(activities[key]) >= programme.sustained_activities
-            and len(years[key]) >= programme.sustained_years,
+    academic years). Without `learner_ids`: every learner enrolled now. Added up by the
+    database, one row per learner."""
+    if learner_ids is None:
+        chosen: Any = Enrolment.objects.filter(programme=programme, left_on=None).values(
+            "learner_id"
         )
-        for key in keys
+        keys = list(chosen.order_by().values_list("learner_id", flat=True))
+    else:
+        keys = list(learner_ids)
+        chosen = keys
+    calendar_year = ExtractYear("session__date")
+    academic_year = Case(
+        When(Q(session__date__month__gte=SEPTEMBER), then=calendar_year),
+        default=calendar_year - 1,
+        output_field=IntegerField(),
+    )
+    totals = {
+        row["learner_id"]: row
+        for row in Attendance.objects.filter(
+            learner_id__in=chosen,
+            status=AttendanceStatus.ATTENDED,
+            session__activity__partnership=programme.partnership,
+        )
+        .order_by()
+        .values("learner_id")
+        .annotate(
+            hours=Sum("session__contact_hours"),
+            activities=Count("session__activity_id", distinct=True),
+            years=Count(academic_year, distinct=True),
+        )
     }
+    engagement: dict[Any, Engagement] = {}
+    for key in keys:
+        row = totals.get(key)
+        hours = Decimal(row["hours"] or 0) if row else Decimal(0)
+        activities = row["activities"] if row else 0
+        years = row["years"] if row else 0
+        engagement[key] = Engagement(
+            hours=hours,
+            activities=activities,
+            academic_years=years,
+            sustained=hours >= programme.sustained_hours
+            and activities >= programme.sustained_activities
+            and years >= programme.sustained_years,
+        )
+    return engagement

@@ -39,22 +39,40 @@ def may_deliver(actor: Any, organisation: Organisation) -> bool:
 def may_take_register(actor: Any, session: Session) -> bool:
     """Deliverers of the session (its activity's organisation or a joint partner), and staff of
     the school it is for."""
+    return session.pk in registers_taken_by(actor, [session])
+
+
+def registers_taken_by(actor: Any, sessions: Iterable[Session]) -> set[Any]:
+    """Of `sessions`, those whose register `actor` may take (see `may_take_register`): two
+    queries, however many sessions (a page shows a "Register" link only for these)."""
     if not getattr(actor, "is_authenticated", False):
-        return False
-    deliverers = [
-        session.activity.delivered_by_id,
-        *session.joint_partners.values_list("pk", flat=True),
-    ]
-    if Membership.objects.filter(
-        user=actor, organisation__in=deliverers, role__in=DELIVERING_ROLES
-    ).exists():
-        return True
-    return (
-        session.school_id is not None
-        and Membership.objects.filter(
-            user=actor, organisation_id=session.school_id, role=Role.SCHOOL_STAFF
-        ).exists()
-    )
+        return set()
+    sessions = list(sessions)
+    if not sessions:
+        return set()
+    delivers: set[Any] = set()
+    staff_of: set[Any] = set()
+    for organisation_id, role in Membership.objects.filter(user=actor).values_list(
+        "organisation_id", "role"
+    ):
+        if role in DELIVERING_ROLES:
+            delivers.add(organisation_id)
+        elif role == Role.SCHOOL_STAFF:
+            staff_of.add(organisation_id)
+    open_to = {
+        session.pk
+        for session in sessions
+        if session.activity.delivered_by_id in delivers
+        or (session.school_id is not None and session.school_id in staff_of)
+    }
+    rest = [session.pk for session in sessions if session.pk not in open_to]
+    if rest and delivers:
+        open_to |= set(
+            Session.joint_partners.through.objects.filter(
+                session_id__in=rest, organisation_id__in=delivers
+            ).values_list("session_id", flat=True)
+        )
+    return open_to
 
 
 def _members(partnership: Partnership) -> set[UUID]:
@@ -245,9 +263,46 @@ def register_add(
     return change
 
 
+def session_starts(session: Session) -> datetime:
+    """When the session starts, in the partnership's time (UK time)."""
+    return datetime.combine(session.date, session.starts_at, tzinfo=timezone.get_current_timezone())
+
+
+def marking_refusal(session: Session, *, now: datetime | None = None) -> str | None:
+    """Why attendance cannot be marked yet, or None once the session has started. A session
+    starting later today may be marked early with `before_start` (see `attendance_mark`)."""
+    now = now or timezone.now()
+    starts = session_starts(session)
+    if now >= starts:
+        return None
+    if session.date > timezone.localdate(now):
+        return (
+            f"This session is on {session.date:%A %-d %B %Y} and has not taken place yet: "
+            f"attendance can be marked from {session.starts_at:%H:%M} that day. Until then, "
+            "add learners to its register."
+        )
+    return (
+        f"This session starts at {session.starts_at:%H:%M} today and has not started yet: "
+        "attendance can be marked once it has. If it started early, say that it has "
+        "started (this is recorded) and save again."
+    )
+
+
 @transaction.atomic
-def attendance_mark(*, actor: User | None, session: Session, marks: Mapping[UUID, str]) -> int:
-    """Mark learners on the register attended or absent; return how many changed."""
+def attendance_mark(
+    *,
+    actor: User | None,
+    session: Session,
+    marks: Mapping[UUID, str],
+    before_start: bool = False,
+    now: datetime | None = None,
+) -> int:
+    """Mark learners on the register attended or absent; return how many changed.
+
+    A person marks attended or absent only once the session has started. `before_start` says
+    that a session starting later today has in fact begun (it started early): its marks are
+    then kept, each recorded as marked before the planned start. A session on a later day
+    cannot be marked at all. (With no actor, the system records history as it is given.)"""
     if actor is not None and not may_take_register(actor, session):
         raise ApplicationError("Only the session's deliverers and its school take its register.")
     allowed = {AttendanceStatus.ATTENDED, AttendanceStatus.ABSENT, AttendanceStatus.REGISTERED}
@@ -267,12 +322,21 @@ def attendance_mark(*, actor: User | None, session: Session, marks: Mapping[UUID
         if row.status != status:
             by_status.setdefault(status, []).append(row.pk)
             changed.append(key)
+    now = now or timezone.now()
+    early = False
+    if actor is not None and set(by_status) - {AttendanceStatus.REGISTERED}:
+        refusal = marking_refusal(session, now=now)
+        if refusal is not None and (not before_start or session.date > timezone.localdate(now)):
+            raise ApplicationError(refusal)
+        early = refusal is not None
     # One update (and one insert of audit events) per mark, not per learner.
-    now = timezone.now()
     for status, keys in by_status.items():
         for start in range(0, len(keys), MARK_BATCH):
             Attendance.objects.filter(pk__in=keys[start : start + MARK_BATCH]).update(
-                status=status, marked_by=marker, updated_at=now
+                status=status,
+                marked_by=marker,
+                updated_at=now,
+                marked_before_start=early and status != AttendanceStatus.REGISTERED,
             )
     # In this transaction: the reporting summaries of these learners change with their marks.
     attendance_changed(changed)

@@ -31,4 +31,9 @@ urlpatterns = [
         views.programme_progress_view,
         name="progress",
     ),
+    path(
+        "programmes/<uuid:programme_id>/progress/add-to-session/",
+        views.progress_add_view,
+        name="progress_add",
+    ),
 ]

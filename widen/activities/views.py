@@ -8,12 +8,16 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from widen.accounts.models import Membership
 from widen.accounts.requests import AuthenticatedRequest
@@ -38,24 +42,31 @@ from widen.activities.progress import (
     NO_STAGE,
     ON_TRACK,
     STATUS_LABELS,
+    EnrolledProgress,
+    enrolled_progress,
     next_sessions,
-    programme_progress,
     sustained_engagement,
 )
 from widen.activities.selectors import (
     activity_get,
     activity_list,
+    register_candidates,
     register_import_get,
+    schools_with_pupils_seen,
     session_for_register,
+    session_register_reach,
 )
 from widen.activities.services import (
     DELIVERING_ROLES,
+    YEAR_GROUPS,
     SessionDetails,
     activity_create,
     attendance_mark,
     contact_hours,
+    marking_refusal,
     may_deliver,
     register_add,
+    registers_taken_by,
     session_create,
 )
 from widen.activities.templatetags.hours import hours as hours_text
@@ -71,6 +82,7 @@ from widen.learners.selectors import learner_get, learner_pseudonym
 from widen.learners.services import learner_views_record
 from widen.organisations.models import DataCategory, Organisation, Partnership
 from widen.organisations.permissions import organisation_policy
+from widen.programmes.models import ActivityType, Enrolment
 from widen.programmes.selectors import programme_get
 
 
@@ -135,13 +147,15 @@ def activity_create_view(request: AuthenticatedRequest, partnership_id: UUID) ->
 @require_GET
 def activity_detail_view(request: HttpRequest, activity_id: UUID) -> HttpResponse:
     activity = _activity_or_404(request, activity_id)
-    sessions = activity.sessions.select_related("school").prefetch_related("joint_partners")
+    sessions = list(activity.sessions.select_related("school").prefetch_related("joint_partners"))
     return render(
         request,
         "activities/activity_detail.html",
         {
             "activity": activity,
             "sessions": sessions,
+            # A "Register" link only where the person may open it.
+            "open_registers": registers_taken_by(request.user, sessions),
             "may_deliver": may_deliver(request.user, activity.delivered_by),
         },
     )
@@ -152,7 +166,11 @@ def session_create_view(request: AuthenticatedRequest, activity_id: UUID) -> Htt
     activity = _activity_or_404(request, activity_id)
     if not may_deliver(request.user, activity.delivered_by):
         raise Http404
-    form = SessionForm(request.POST or None, partnership=activity.partnership)
+    form = SessionForm(
+        request.POST or None,
+        partnership=activity.partnership,
+        schools_seen=lambda schools: schools_with_pupils_seen(actor=request.user, schools=schools),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -177,6 +195,9 @@ def session_create_view(request: AuthenticatedRequest, activity_id: UUID) -> Htt
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             messages.success(request, f"Added the session on {session.date:%-d %B %Y}.")
+            reach = session_register_reach(actor=request.user, session=session)
+            if reach is not None and reach.note:
+                messages.warning(request, reach.note)
             return redirect("activities:detail", activity_id=activity.pk)
     return render(request, "activities/session_form.html", {"form": form, "activity": activity})
 
@@ -198,6 +219,39 @@ def _named(request: HttpRequest, learners: Any) -> list[Learner]:
     return shown
 
 
+# The add-pupils list shows at most this many at once; a filter narrows it.
+CANDIDATES_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class CandidateFilter:
+    """Which of the school's pupils the add-pupils list shows: year groups (the session's, until
+    the person chooses) and words of their name."""
+
+    year_groups: tuple[int, ...]
+    search: str
+    chosen: bool  # the person filtered (else the session's year groups are preselected)
+
+    @classmethod
+    def read(cls, data: Any, session: Session) -> CandidateFilter:
+        years = tuple(sorted({int(value) for value in data.getlist("year") if value.isdigit()}))
+        chosen = data.get("filtered") == "1"
+        if not chosen:
+            years = tuple(session.year_groups)
+        return cls(years, " ".join(data.get("q", "").split())[:100], chosen)
+
+    def query(self) -> str:
+        return urlencode(
+            [("filtered", "1"), *(("year", year) for year in self.year_groups), ("q", self.search)]
+        )
+
+
+def _marks_posted(request: AuthenticatedRequest, rows: list[Any]) -> dict[Any, str]:
+    return {
+        row.learner_id: request.POST.get(f"status-{row.learner_id}", row.status) for row in rows
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def register_view(request: AuthenticatedRequest, session_id: UUID) -> HttpResponse:
     session = _session_or_404(request, session_id)
@@ -205,41 +259,70 @@ def register_view(request: AuthenticatedRequest, session_id: UUID) -> HttpRespon
     everyone = list(session.register.select_related("learner").order_by("learner__last_name"))
     named = {learner.pk for learner in _named(request, [row.learner for row in everyone])}
     on_register = [row for row in everyone if row.learner_id in named]
+    wanted = CandidateFilter.read(
+        request.POST if request.method == "POST" else request.GET, session
+    )
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "add":
-                keys = request.POST.getlist("learner")
-                chosen = list(learner_policy.visible_to(request.user).filter(pk__in=_uuids(keys)))
+            action = request.POST.get("action")
+            if action in {"add", "add_shown"}:
+                found = register_candidates(
+                    actor=request.user,
+                    session=session,
+                    year_groups=wanted.year_groups,
+                    search=wanted.search,
+                )
+                if action == "add":
+                    found = found.filter(pk__in=_uuids(request.POST.getlist("learner")))
+                chosen = list(found[: MOST_FROM_A_SEARCH + 1])
+                if not chosen:
+                    raise ApplicationError(
+                        "Choose at least one pupil to add (tick their box), or add everyone shown."
+                    )
+                if len(chosen) > MOST_FROM_A_SEARCH:
+                    raise ApplicationError(
+                        f"At most {MOST_FROM_A_SEARCH:,} pupils are added at once: choose a year "
+                        "group or search for a name first."
+                    )
                 change = register_add(actor=request.user, session=session, learners=chosen)
                 messages.success(
                     request,
                     f"Added {len(change.added)} learner{'s' if len(change.added) != 1 else ''} "
                     "to the register.",
                 )
-            elif request.POST.get("action") == "add_search":
+            elif action == "add_search":
                 _add_saved_search(request, session)
             else:
-                marks = {
-                    row.learner_id: request.POST.get(f"status-{row.learner_id}", row.status)
-                    for row in on_register
-                }
-                changed = attendance_mark(actor=request.user, session=session, marks=marks)
+                changed = attendance_mark(
+                    actor=request.user,
+                    session=session,
+                    marks=_marks_posted(request, on_register),
+                    before_start=request.POST.get("started") == "yes",
+                )
                 messages.success(request, f"Saved the register ({changed} changed).")
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
-            return redirect("activities:register", session_id=session.pk)
+            url = reverse("activities:register", kwargs={"session_id": session.pk})
+            if action in {"add", "add_shown"} and wanted.chosen:
+                url += "?" + wanted.query()
+            return redirect(url)
     held = {row.learner_id for row in everyone}
     candidates: list[Learner] = []
+    more = 0
     if session.school_id:
-        candidates = _named(
-            request,
-            learner_policy.visible_to(request.user)
-            .filter(school_id=session.school_id)
-            .exclude(pk__in=held)
-            .order_by("last_name", "first_name")[:500],
+        found = register_candidates(
+            actor=request.user,
+            session=session,
+            year_groups=wanted.year_groups,
+            search=wanted.search,
         )
+        candidates = list(found[: CANDIDATES_SHOWN + 1])
+        if len(candidates) > CANDIDATES_SHOWN:
+            candidates = candidates[:CANDIDATES_SHOWN]
+            more = found.count() - CANDIDATES_SHOWN
     hours = contact_hours(held)
+    refusal = marking_refusal(session)
     return render(
         request,
         "activities/register.html",
@@ -248,6 +331,12 @@ def register_view(request: AuthenticatedRequest, session_id: UUID) -> HttpRespon
             "rows": [(row, row.learner, hours.get(row.learner_id)) for row in on_register],
             "places_taken": len(everyone),
             "candidates": candidates,
+            "candidates_more": more,
+            "filter": wanted,
+            "year_choices": list(YEAR_GROUPS),
+            "reach": session_register_reach(actor=request.user, session=session),
+            "not_started": refusal,
+            "future_day": refusal is not None and session.date > timezone.localdate(),
             "statuses": AttendanceStatus.choices,
             "saved_searches": saved_search_list(actor=request.user),
         },
@@ -399,15 +488,16 @@ def _uuids(values: list[str]) -> list[UUID]:
 
 
 def _progress_by(
-    progress: dict[Any, Any], engagement: dict[Any, Any], group_of: dict[Any, str]
+    rows: list[EnrolledProgress], engagement: dict[Any, Any], group_of: dict[Any, str], key: str
 ) -> list[tuple[str, int, int, int, int, str]]:
     """Learners behind, on track, complete, with no stage, and sustained, per school or per
-    partner, the most behind first."""
+    partner (`key`: the row's field naming it), the most behind first."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for key, stage in progress.items():
-        counts[group_of[key]][stage.status] += 1
-        if engagement[key].sustained:
-            counts[group_of[key]]["sustained"] += 1
+    for row in rows:
+        tally = counts[group_of.get(getattr(row, key), "No school recorded")]
+        tally[row.stage.status] += 1
+        if engagement[row.learner_id].sustained:
+            tally["sustained"] += 1
     return sorted(
         (
             (
@@ -424,62 +514,192 @@ def _progress_by(
     )
 
 
-@require_GET
-def programme_progress_view(request: AuthenticatedRequest, programme_id: UUID) -> HttpResponse:
+# Learners listed on one page of the progress page.
+PROGRESS_PER_PAGE = 50
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class ProgressFilter:
+    """Which enrolled learners the progress page lists: by status (behind, unless chosen),
+    school, year group and an activity type their stage still needs."""
+
+    status: str
+    school: str
+    year: int | None
+    missing: str
+
+    @classmethod
+    def read(cls, data: Any) -> ProgressFilter:
+        status = data.get("status", BEHIND)
+        if status not in STATUS_LABELS and status != ALL:
+            status = BEHIND
+        year = data.get("year", "")
+        return cls(
+            status=status,
+            school=data.get("school", "")[:40],
+            year=int(year) if year.isdigit() and int(year) in YEAR_GROUPS else None,
+            missing=data.get("missing", "")[:40],
+        )
+
+    def keeps(self, row: EnrolledProgress) -> bool:
+        stage = row.stage
+        if self.status != ALL and stage.status != self.status:
+            return False
+        if self.school and str(row.school_id or "none") != self.school:
+            return False
+        if self.year is not None and stage.year_group != self.year:
+            return False
+        return not self.missing or self.missing in {str(key) for key in stage.missing_type_ids}
+
+    def query(self, **changes: Any) -> str:
+        values = {
+            "status": self.status,
+            "school": self.school,
+            "year": "" if self.year is None else str(self.year),
+            "missing": self.missing,
+            **changes,
+        }
+        return urlencode({name: value for name, value in values.items() if value})
+
+
+def _programme_or_404(request: AuthenticatedRequest, programme_id: UUID) -> Any:
     try:
-        programme = programme_get(actor=request.user, programme_id=programme_id)
+        return programme_get(actor=request.user, programme_id=programme_id)
     except NotFound as error:
         raise Http404 from error
-    progress = programme_progress(programme)
-    learners = {
-        learner.pk: learner
-        for learner in Learner.objects.filter(pk__in=list(progress)).select_related(
-            "school", "organisation"
+
+
+@require_GET
+def programme_progress_view(request: AuthenticatedRequest, programme_id: UUID) -> HttpResponse:
+    """Every enrolled learner against their stage: counts by school and partner, then the
+    learners the person may see by name, filtered and a page at a time, each with the next
+    sessions that would help them; the chosen ones go on a suggested session's register."""
+    programme = _programme_or_404(request, programme_id)
+    rows = enrolled_progress(programme)
+    engagement = sustained_engagement(programme)
+    wanted = ProgressFilter.read(request.GET)
+    named = set(
+        learner_policy.visible_to(request.user, needing=DataCategory.IDENTITY)
+        .filter(
+            pk__in=Enrolment.objects.filter(programme=programme, left_on=None).values("learner_id")
         )
+        .values_list("pk", flat=True)
+    )
+    organisations = dict(
+        Organisation.objects.filter(
+            pk__in={row.school_id for row in rows} | {row.organisation_id for row in rows}
+        ).values_list("pk", "name")
+    )
+    chosen = sorted(
+        (row for row in rows if wanted.keeps(row) and row.learner_id in named),
+        key=lambda row: (row.last_name.casefold(), row.first_name.casefold(), str(row.learner_id)),
+    )
+    hidden = sum(1 for row in rows if wanted.keeps(row) and row.learner_id not in named)
+    page = Paginator(chosen, PROGRESS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = {
+        learner.pk: learner
+        for learner in Learner.objects.filter(
+            pk__in=[row.learner_id for row in page.object_list]
+        ).select_related("school")
     }
-    status = request.GET.get("status", BEHIND)
-    if status not in STATUS_LABELS:
-        status = BEHIND
-    named = {learner.pk for learner in _named(request, learners.values())}
-    engagement = sustained_engagement(programme, list(progress))
-    chosen = {
-        key: stage for key, stage in progress.items() if stage.status == status and key in named
+    suggestions = next_sessions(programme, {row.learner_id: row.stage for row in page.object_list})
+    offered = {
+        suggestion.session.pk: suggestion.session
+        for found in suggestions.values()
+        for suggestion in found
     }
-    suggestions = next_sessions(programme, chosen)
-    listed = sorted(
+    open_registers = registers_taken_by(request.user, offered.values())
+    listed = [
         (
-            (learners[key], stage, suggestions.get(key, []), engagement[key])
-            for key, stage in chosen.items()
-        ),
-        key=lambda item: (item[0].last_name, item[0].first_name),
+            shown[row.learner_id],
+            row.stage,
+            suggestions.get(row.learner_id, []),
+            engagement[row.learner_id],
+        )
+        for row in page.object_list
+        if row.learner_id in shown
+    ]
+    in_programme_schools = sorted(
+        {
+            (organisations.get(row.school_id, ""), str(row.school_id))
+            for row in rows
+            if row.school_id
+        }
     )
     return render(
         request,
         "activities/programme_progress.html",
         {
             "programme": programme,
-            "schools": _progress_by(
-                progress,
-                engagement,
-                {
-                    key: learner.school.name if learner.school else "No school recorded"
-                    for key, learner in learners.items()
-                },
-            ),
-            "partners": _progress_by(
-                progress,
-                engagement,
-                {key: learner.organisation.name for key, learner in learners.items()},
-            ),
-            "status": status,
-            "status_label": STATUS_LABELS[status],
+            "schools": _progress_by(rows, engagement, organisations, "school_id"),
+            "partners": _progress_by(rows, engagement, organisations, "organisation_id"),
+            "filter": wanted,
+            "status_label": STATUS_LABELS.get(wanted.status, "in any state"),
             "statuses": STATUS_LABELS,
+            "school_choices": in_programme_schools,
+            "has_no_school": any(row.school_id is None for row in rows),
+            "year_choices": list(YEAR_GROUPS),
+            "type_choices": ActivityType.objects.filter(
+                pk__in={key for row in rows for key in row.stage.missing_type_ids}
+            ).order_by("name"),
             "listed": listed,
-            "hidden": sum(
-                1 for key, stage in progress.items() if stage.status == status and key not in named
+            "page": page,
+            "matching": len(chosen),
+            "page_query": wanted.query(),
+            "sessions_offered": sorted(
+                (session for key, session in offered.items() if key in open_registers),
+                key=lambda session: (session.date, session.starts_at, session.activity.name),
             ),
+            "hidden": hidden,
         },
     )
+
+
+@require_POST
+def progress_add_view(request: AuthenticatedRequest, programme_id: UUID) -> HttpResponse:
+    """Put the learners chosen on the progress page on a suggested session's register, in one
+    step, through the register's own rules (who takes it, whom they see, its places)."""
+    programme = _programme_or_404(request, programme_id)
+    wanted = ProgressFilter.read(request.POST)
+    back = reverse("activities:progress", kwargs={"programme_id": programme.pk})
+    query = wanted.query(page=request.POST.get("page", "")[:6])
+    back = f"{back}?{query}" if query else back
+    try:
+        try:
+            session = session_for_register(
+                actor=request.user, session_id=_uuids([request.POST.get("session", "")])[0]
+            )
+        except (NotFound, IndexError) as error:
+            raise ApplicationError(
+                "Choose one of the suggested sessions whose register you take."
+            ) from error
+        if session.activity.partnership_id != programme.partnership_id:
+            raise ApplicationError("Choose one of the suggested sessions whose register you take.")
+        learners = list(
+            learner_policy.visible_to(request.user, needing=DataCategory.IDENTITY)
+            .filter(
+                pk__in=_uuids(request.POST.getlist("learner")),
+                enrolments__programme=programme,
+                enrolments__left_on=None,
+            )
+            .distinct()
+        )
+        if not learners:
+            raise ApplicationError("Tick at least one learner to add to the session.")
+        change = register_add(actor=request.user, session=session, learners=learners)
+    except ApplicationError as error:
+        messages.error(request, f"Nobody was added. {error.message}")
+        return redirect(back)
+    added, already = len(change.added), len(change.already_on)
+    text = (
+        f"Added {added} learner{'s' if added != 1 else ''} to {session.activity.name} on "
+        f"{session.date:%-d %B %Y}."
+    )
+    if already:
+        text += f" {already} {'were' if already != 1 else 'was'} on its register already."
+    messages.success(request, text)
+    return redirect(back)
 
 
 # --- A learner's journey -----------------------------------------------------------------------

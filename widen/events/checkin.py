@@ -251,7 +251,14 @@ def _mark(
                 if found is None:
                     return CheckInOutcome(booking=booking)
                 session = found
-            attendance_mark(actor=actor, session=session, marks={booking.learner_id: status})
+            # Checking in on arrival is marking on the day, often before the planned start.
+            attendance_mark(
+                actor=actor,
+                session=session,
+                marks={booking.learner_id: status},
+                before_start=True,
+                now=at,
+            )
     except ApplicationError as error:
         return CheckInOutcome(
             booking=booking, attendance_note=f"Attendance was not recorded: {error.message}"
