@@ -149,6 +149,20 @@ POSTCODES_LAYOUT = Layout(
 )
 
 
+# ONS pseudo-codes: a nation's letter then 99999999 (L99999999 Channel Islands, M99999999 Isle of
+# Man, N99999999 for Northern Ireland's MSOA, E/W/S99999999), given where a postcode has no area
+# of that geography. They name no area, so they are kept as "no area".
+PSEUDO_AREA_CODE = r"^[A-Z]99999999$"
+
+
+def _real_area(column: str) -> pl.Expr:
+    return (
+        pl.when(pl.col(column).str.contains(PSEUDO_AREA_CODE))
+        .then(pl.lit(""))
+        .otherwise(pl.col(column))
+    )
+
+
 def _build_postcodes(source: SourceTable) -> tuple[pl.DataFrame, list[str]]:
     frame = _with_rows(source)
     for column in ("oa", "msoa", "local_authority", "ward", "introduced", "terminated"):
@@ -186,11 +200,11 @@ def _build_postcodes(source: SourceTable) -> tuple[pl.DataFrame, list[str]]:
         country=pl.when(first.is_in(["E", "W", "S", "N", "L", "M"]))
         .then(first)
         .otherwise(pl.lit("")),
-        oa=pl.col("oa"),
-        lsoa=pl.col("lsoa"),
-        msoa=pl.col("msoa"),
-        local_authority=pl.col("local_authority"),
-        ward=pl.col("ward"),
+        oa=_real_area("oa"),
+        lsoa=_real_area("lsoa"),
+        msoa=_real_area("msoa"),
+        local_authority=_real_area("local_authority"),
+        ward=_real_area("ward"),
         introduced=pl.col("introduced"),
         terminated=pl.col("terminated"),
         easting=_integer("easting"),

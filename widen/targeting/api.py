@@ -50,6 +50,9 @@ class PostcodeOut(Schema):
     explanation: list[str]
     editions: dict[str, str]
     not_loaded: list[str]
+    suggestion: str = Field(
+        "", description="The postcode probably meant (O/0 or I/1 swapped), when it is loaded."
+    )
 
 
 class LookupIn(Schema):

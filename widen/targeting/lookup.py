@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import polars as pl
 
-from widen.reference.datasets import MONTH_NAMES, REFERENCE_POSTCODE
-from widen.reference.models import DatasetEdition
+from widen.reference.datasets import MONTH_NAMES, PSEUDO_AREA_CODE, REFERENCE_POSTCODE
+from widen.reference.models import DatasetEdition, PostcodeArea
 from widen.targeting.models import ProfileStatus
 from widen.targeting.profiles import ProfileEditions, area_profiles, describe_profile
 
 MAX_LOOKUP_POSTCODES = 10_000
+# Postcodes not found are tried again with the letters and digits people mix up (O and 0, I and 1)
+# swapped; at most this many per look-up, so a bulk look-up of junk stays quick.
+MAX_SUGGESTED = 200
+CONFUSED = {"O": "0", "0": "O", "I": "1", "1": "I"}
 INVALID = "invalid"
 STATUS_LABELS = {**dict(ProfileStatus.choices), INVALID: "Not a UK postcode"}
 NATIONS = {
@@ -51,6 +56,8 @@ class PostcodeAnswer:
     explanation: list[str] = field(default_factory=list)
     editions: dict[str, str] = field(default_factory=dict)
     not_loaded: list[str] = field(default_factory=list)
+    # The postcode meant, when one with O/0 or I/1 swapped is in the directory ("SW1A 0AA").
+    suggestion: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -89,7 +96,50 @@ def postcodes_look_up(
     }
     not_loaded = editions.missing()
     directory = f" ({editions.postcodes})" if editions.postcodes else ""
-    return [_answer(row, by_id, not_loaded, directory) for row in joined.iter_rows(named=True)]
+    answers = [_answer(row, by_id, not_loaded, directory) for row in joined.iter_rows(named=True)]
+    _suggest(answers, editions)
+    return answers
+
+
+def _corrections(query: str) -> set[str]:
+    """The postcodes `query` could be with O/0 and I/1 swapped (SW1A OAA → SW1A 0AA)."""
+    compact = re.sub(r"\s+", "", query).upper()
+    positions = [index for index, character in enumerate(compact) if character in CONFUSED]
+    if not 5 <= len(compact) <= 7 or not positions:  # noqa: PLR2004 - a postcode's length
+        return set()
+    found = set()
+    for mask in range(1, 2 ** len(positions)):
+        characters = list(compact)
+        for bit, index in enumerate(positions):
+            if mask >> bit & 1:
+                characters[index] = CONFUSED[characters[index]]
+        match = re.fullmatch(REFERENCE_POSTCODE, "".join(characters))
+        if match:
+            found.add(f"{match.group(1)} {match.group(2)}")
+    return found
+
+
+def _suggest(answers: list[PostcodeAnswer], editions: ProfileEditions) -> None:
+    """'Did you mean …?' for postcodes not found whose O/0 or I/1 swapped form is loaded."""
+    if editions.postcodes is None:
+        return
+    unresolved = [
+        answer for answer in answers if answer.status in (INVALID, ProfileStatus.NOT_FOUND)
+    ][:MAX_SUGGESTED]
+    wanted = {answer.query: _corrections(answer.query) for answer in unresolved}
+    candidates = set().union(*wanted.values()) if wanted else set()
+    if not candidates:
+        return
+    known = set(
+        PostcodeArea.objects.filter(
+            edition=editions.postcodes, postcode__in=sorted(candidates)
+        ).values_list("postcode", flat=True)
+    )
+    for answer in unresolved:
+        meant = sorted(wanted[answer.query] & known)
+        if meant:
+            answer.suggestion = meant[0]
+            answer.reason += f" Did you mean {' or '.join(meant)}?"
 
 
 def _answer(
@@ -108,9 +158,10 @@ def _answer(
         f"{directory}: check it, or load a newer edition.",
         ProfileStatus.NOT_LOADED: "The postcode directory is not loaded — load the ONS postcode "
         "lookup.",
-        ProfileStatus.TERMINATED: f"This postcode was terminated in "
-        f"{_month(row['terminated'])}; it still resolves to the area it was in.",
     }.get(status, "")
+    lsoa, msoa, ward = (_area(row[column]) for column in ("lsoa", "msoa", "ward"))
+    if status in (ProfileStatus.FOUND, ProfileStatus.TERMINATED):
+        reason = _found_reason(row, lsoa, terminated=status == ProfileStatus.TERMINATED)
     used = {
         label: str(editions[row[column]])
         for label, column in (
@@ -130,9 +181,9 @@ def _answer(
         reason=reason,
         nation=NATIONS.get(row["nation"] or "", ""),
         terminated=row["terminated"] or "",
-        lsoa=row["lsoa"] or "",
-        msoa=row["msoa"] or "",
-        ward=row["ward"] or "",
+        lsoa=lsoa,
+        msoa=msoa,
+        ward=ward,
         imd_decile=row["imd_decile"],
         imd_quintile=row["imd_quintile"],
         idaci_decile=row["idaci_decile"],
@@ -147,6 +198,37 @@ def _answer(
         editions=used,
         not_loaded=not_loaded if row["postcode"] else [],
     )
+
+
+def _area(code: str | None) -> str:
+    """An area code, or "" for none and for the ONS pseudo-codes (L99999999) that name none."""
+    return "" if re.fullmatch(PSEUDO_AREA_CODE, code or "") else (code or "")
+
+
+def _found_reason(row: dict[str, Any], lsoa: str, *, terminated: bool) -> str:
+    """Why a postcode in the directory has the measures it has, or has none."""
+    ended = f"This postcode was terminated in {_month(row['terminated'])}" if terminated else ""
+    nation = row["nation"] or ""
+    if nation in ("L", "M"):
+        outside = (
+            "the Channel Islands and the Isle of Man are outside the UK's statistical "
+            "geographies: there is no LSOA, MSOA or ward, and no deprivation measure."
+        )
+        return f"{ended}; {outside}" if ended else outside[0].upper() + outside[1:]
+    if not lsoa:
+        if ended:
+            return f"{ended}, and the directory gives it no area: there are no area measures."
+        return (
+            f"{row['postcode']} is a non-geographic postcode with no area (as are PO boxes and "
+            "some large users' own postcodes): there are no area measures for it."
+        )
+    if nation == "N":
+        northern_ireland = (
+            "Northern Ireland's deprivation measure (NIMDM) is not loaded in Widen, so there is "
+            "no deprivation decile; the LSOA shown is the Super Output Area."
+        )
+        return f"{ended}; {northern_ireland}" if ended else northern_ireland
+    return f"{ended}; it still resolves to the area it was in." if ended else ""
 
 
 def _month(yyyymm: str) -> str:
