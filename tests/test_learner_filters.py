@@ -20,6 +20,7 @@ from widen.accounts.models import Role
 from widen.learners.models import FILTERABLE_CHARACTERISTICS, Learner, SavedSearch
 from widen.learners.saved_searches import saved_search_learners
 from widen.targeting.models import LearnerEligibility, RuleSet, RuleSetVersion
+from widen.targeting.schools import school_targeting
 from widen.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -276,3 +277,34 @@ def test_the_list_filters_by_engagement(world: World) -> None:
     officer.post("/learners/searches/new/", {"name": "Not yet", "engagement": "not_engaged"})
     search = SavedSearch.objects.get(name="Not yet")
     assert search.filters == {"engagement": "not_engaged"}
+
+
+@pytest.mark.parametrize(
+    ("relation", "special", "counted"),
+    [
+        ("own and partner with special category", True, 3),
+        ("partner without special category", True, 1),  # only Alpha's own learner
+        ("partner without special category", False, 3),
+        ("evaluator", True, 3),
+        ("school staff", True, 0),  # school staff see no special category data
+        ("school staff", False, 3),
+    ],
+)
+def test_school_targeting_counts_only_learners_whose_eligibility_the_person_may_see(
+    world: World, relation: str, special: bool, counted: int
+) -> None:
+    _, user = _prepare(world, relation)
+    rule_set = _rule_set(world, "Target", special=special)
+    _results(
+        rule_set, {world.learner_alpha: True, world.learner_beta: True, world.learner_school: True}
+    )
+    row = next(
+        row
+        for row in school_targeting(world.north, rule_set, actor=user)
+        if row.name == "Sixth Form School"
+    )
+    assert (row.learners, row.eligible, row.reached) == (counted, counted, True)
+    page = signed_in_client(user).get(
+        "/targeting/schools/", {"partnership": str(world.north.pk), "rule_set": str(rule_set.pk)}
+    )
+    assert page.status_code == 200

@@ -13,7 +13,8 @@ from typing import Any
 from django.db.models import Count, Q
 
 from widen.learners.models import Learner
-from widen.organisations.models import Organisation, OrganisationType, Partnership
+from widen.learners.permissions import learner_policy
+from widen.organisations.models import DataCategory, Organisation, OrganisationType, Partnership
 from widen.reference.models import Dataset, Establishment
 from widen.reference.services import current_edition
 from widen.targeting.models import LearnerEligibility, RuleSet
@@ -54,23 +55,42 @@ def school_targeting(
     rule_set: RuleSet | None,
     *,
     sort: str = "share",
+    actor: Any = None,
 ) -> list[SchoolRow]:
-    """Every school with the partnership's learners, then the target schools it does not reach."""
+    """Every school with the partnership's learners, then the target schools it does not reach.
+
+    With `actor`, a school's learners and eligible learners count only the learners `actor` may
+    see, with their special category data when the rule set reads it: a count never tells a
+    person about learners they may not see (whether a school is reached counts every learner
+    the partnership holds)."""
     members = partnership.members.all()
     held = Learner.objects.filter(organisation__in=members)
+    reached_schools = set(held.exclude(school=None).values_list("school_id", flat=True).distinct())
+    counted = held
+    if actor is not None:
+        special = rule_set is not None and (
+            rule_set.versions.filter(uses_special_category=True).exists()
+        )
+        counted = held.filter(
+            learner_policy.visible_query(
+                actor, needing=DataCategory.SPECIAL_CATEGORY if special else None
+            )
+        )
     learners = dict(
-        held.exclude(school=None)
+        counted.exclude(school=None)
         .values("school_id")
         .annotate(count=Count("pk"))
         .values_list("school_id", "count")
     )
     schools = Organisation.objects.filter(organisation_type=OrganisationType.SCHOOL).filter(
-        Q(pk__in=members) | Q(pk__in=list(learners))
+        Q(pk__in=members) | Q(pk__in=list(reached_schools))
     )
     eligible: dict[Any, int] = {}
     if rule_set is not None:
         eligible = dict(
-            LearnerEligibility.objects.filter(rule_set=rule_set, eligible=True)
+            LearnerEligibility.objects.filter(
+                rule_set=rule_set, eligible=True, learner__in=counted.values("pk")
+            )
             .values_list("learner__school_id")
             .annotate(count=Count("learner"))
             .values_list("learner__school_id", "count")
@@ -98,7 +118,7 @@ def school_targeting(
                 eligible=eligible.get(school.pk, 0),
                 percentage_fsm=record.percentage_fsm if record else None,
                 pupils=record.number_of_pupils if record else None,
-                reached=learners.get(school.pk, 0) > 0,
+                reached=school.pk in reached_schools,
             )
         )
     authorities = {row.local_authority for row in rows if row.local_authority}

@@ -349,7 +349,7 @@ def school_targeting_view(request: HttpRequest) -> HttpResponse:
     )
     sort = request.GET.get("sort", "share")
     sort = sort if sort in SORTS else "share"
-    rows = school_targeting(chosen, rule_set, sort=sort)
+    rows = school_targeting(chosen, rule_set, sort=sort, actor=request.user)
     authorities = sorted({row.local_authority for row in rows if row.local_authority})
     phases = sorted({row.phase for row in rows if row.phase})
     local_authority = request.GET.get("local_authority", "")
