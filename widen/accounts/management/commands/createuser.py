@@ -1,8 +1,16 @@
-"""`widen createuser`: add a person, optionally with a role in an organisation."""
+"""`widen createuser`: add a person, optionally with a role in an organisation.
+
+The password is asked for at the terminal. Without one (a script, CI, `< /dev/null`) give it
+with `--password-file FILE` (its first line), `--password-stdin`, or the environment variable
+`WIDEN_USER_PASSWORD`; otherwise the command stops and says so.
+"""
 
 from __future__ import annotations
 
 import getpass
+import os
+import sys
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,6 +38,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--password-stdin", action="store_true", help="Read the password from standard input."
         )
+        parser.add_argument(
+            "--password-file",
+            default="",
+            help="Read the password from the first line of this file (for scripts and CI).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if bool(options["organisation"]) != bool(options["role"]):
@@ -44,14 +57,7 @@ class Command(BaseCommand):
             )
             if organisation is None:
                 raise CommandError(f"No organisation has the UKPRN, URN or name {key!r}.")
-        if options["password_stdin"]:
-            import sys  # noqa: PLC0415
-
-            password = sys.stdin.readline().rstrip("\n")
-        else:
-            password = getpass.getpass("Password: ")
-            if password != getpass.getpass("Password (again): "):
-                raise CommandError("The passwords do not match.")
+        password = _password(options)
         with request_context.bind(source="cli"):
             try:
                 user = user_create(
@@ -72,3 +78,43 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Added {user.username}. They set up MFA at first sign-in.")
         )
+
+
+PASSWORD_VARIABLE = "WIDEN_USER_PASSWORD"  # noqa: S105 - the name of a variable, not a password
+NO_TERMINAL = (
+    "There is no terminal to ask for the password. Give it with --password-file FILE (its "
+    f"first line), --password-stdin, or the environment variable {PASSWORD_VARIABLE}."
+)
+
+
+def _password(options: dict[str, Any]) -> str:
+    """The new person's password: from the file, standard input, the environment or the
+    terminal, in that order; never empty."""
+    if options["password_file"]:
+        path = Path(options["password_file"])
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(f"Cannot read the password file {path}: {error}") from error
+        password = lines[0] if lines else ""
+        where = f"the first line of {path}"
+    elif options["password_stdin"]:
+        password = sys.stdin.readline().rstrip("\r\n")
+        where = "standard input"
+    elif os.environ.get(PASSWORD_VARIABLE):
+        password = os.environ[PASSWORD_VARIABLE]
+        where = PASSWORD_VARIABLE
+    else:
+        if not sys.stdin.isatty():
+            raise CommandError(NO_TERMINAL)
+        try:
+            password = getpass.getpass("Password: ")
+            again = getpass.getpass("Password (again): ")
+        except (EOFError, KeyboardInterrupt) as error:
+            raise CommandError("No password was given: nobody was added.") from error
+        if password != again:
+            raise CommandError("The passwords do not match.")
+        where = "the terminal"
+    if not password:
+        raise CommandError(f"No password was given on {where}: nobody was added.")
+    return password

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from widen.reference.reading import DatasetError
 from widen.reference.services import (
     OFFICIAL_SOURCES,
     LoadResult,
+    current_edition,
     dataset_fetch,
     dataset_load,
     official_urls,
@@ -158,10 +159,23 @@ class Command(BaseCommand):
         if not editions:
             self.stdout.write("No open data is loaded. Load it with `widen data load`.")
             return
+        # Two loads of one edition (say "May 2022" from two different files) differ in their
+        # file, checksum, rows or load time: every line shows them all, and which is in use.
+        in_use = {
+            current.pk
+            for current in (current_edition(dataset) for dataset in {e.dataset for e in editions})
+            if current is not None
+        }
+        self.stdout.write(
+            f"{'Id':>4}  {'Dataset':12} {'Edition':20} {'Rows':>10}  {'Loaded (UTC)':16}  "
+            f"{'SHA-256':12}  {'In use':6}  File"
+        )
         for edition in editions:
             self.stdout.write(
-                f"{edition.pk:>4}  {edition.dataset:10} {edition.edition:20} "
-                f"{edition.row_count:>10,} rows  "
-                f"{edition.loaded_at:%Y-%m-%d}  {edition.file_name}"
+                f"{edition.pk:>4}  {edition.dataset:12} {edition.edition:20} "
+                f"{edition.row_count:>10,}  "
+                f"{timezone.localtime(edition.loaded_at, UTC):%Y-%m-%d %H:%M}  "
+                f"{edition.file_sha256[:12]:12}  {'yes' if edition.pk in in_use else '':6}  "
+                f"{edition.file_name}"
                 + ("  (synthetic: not official)" if edition.synthetic else "")
             )
