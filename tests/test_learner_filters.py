@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from conftest import signed_in_client
 from tests.evaluation.support import activity_with_register
@@ -308,3 +309,19 @@ def test_school_targeting_counts_only_learners_whose_eligibility_the_person_may_
         "/targeting/schools/", {"partnership": str(world.north.pk), "rule_set": str(rule_set.pk)}
     )
     assert page.status_code == 200
+
+
+def test_dashboard_counts_by_a_special_category_rule_set_only_for_those_who_may_see_it(
+    world: World,
+) -> None:
+    care = _rule_set(world, "Care leavers", special=True)
+    _rule_set(world, "Free school meals", special=False)
+    _results(care, {world.learner_alpha: True, world.learner_school: True})
+    url = reverse("reporting:targets", args=[world.north.pk])
+    officer = signed_in_client(world.users[Role.OUTREACH_OFFICER]).get(url, {"rule_set": care.pk})
+    assert "Care leavers" in officer.content.decode()
+    staff = signed_in_client(world.users[Role.SCHOOL_STAFF]).get(url, {"rule_set": care.pk})
+    assert staff.status_code == 200
+    body = staff.content.decode()
+    assert "Care leavers" not in body
+    assert "Free school meals" in body

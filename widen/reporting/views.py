@@ -37,6 +37,7 @@ from widen.reporting.selectors import (
     targets,
 )
 from widen.reporting.summaries import programme_counts_current, target_counts_current
+from widen.targeting.learner_filters import rule_sets_readable_by
 
 
 def _partnership_or_404(request: HttpRequest, partnership_id: UUID) -> Partnership:
@@ -127,7 +128,8 @@ def dashboard_view(request: HttpRequest, partnership_id: UUID) -> HttpResponse:
 @require_GET
 def targets_view(request: HttpRequest, partnership_id: UUID) -> HttpResponse:
     partnership = _partnership_or_404(request, partnership_id)
-    rule_sets = rule_sets_for(partnership)
+    # Counts by a rule set reading special category data only for those who may see it.
+    rule_sets = rule_sets_readable_by(request.user, rule_sets_for(partnership))
     rule_set = next(
         (choice for choice in rule_sets if str(choice.pk) == request.GET.get("rule_set")),
         rule_sets[0] if rule_sets else None,

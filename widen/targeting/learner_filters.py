@@ -31,6 +31,15 @@ def _rule_sets(actor: Any) -> list[RuleSet]:
     )
 
 
+def rule_sets_readable_by(actor: Any, rule_sets: list[RuleSet]) -> list[RuleSet]:
+    """The rule sets whose results `actor` may count: one that reads care experience,
+    disability or ethnicity only for those who may see some learners' special category data."""
+    if learner_policy.may_see_any(actor, needing=DataCategory.SPECIAL_CATEGORY):
+        return list(rule_sets)
+    special = _special([rule_set.pk for rule_set in rule_sets])
+    return [rule_set for rule_set in rule_sets if rule_set.pk not in special]
+
+
 def _special(rule_set_ids: list[Any]) -> set[Any]:
     """The rule sets any of whose versions reads special category data."""
     return set(
