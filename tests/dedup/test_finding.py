@@ -127,14 +127,18 @@ def test_the_twin_rule_is_what_keeps_twins_apart() -> None:
 
 
 def test_the_same_upn_outweighs_a_first_name_that_differs() -> None:
-    """Twins never share a UPN: the same UPN with a mistyped first name is one child."""
+    """Twins never share a UPN: the same UPN with a mistyped first name is one child. Without
+    a UPN, two first names people are given (Karen, Karin) are twins, and a misspelling that
+    is no one's name (Ktren) is the same child."""
     born = date(2010, 2, 23)
     frame = pl.DataFrame(
         [
             ("1", "Jeffrey", "Connolly", born, "E6 2SQ", "s", UPN),
             ("2", "Jeflrey", "Connolly", born, "E6 2SQ", "s", UPN),
             ("3", "Karen", "Hodgson", born, "W4 4NB", "s", None),
-            ("4", "Ktren", "Hodgson", born, "W4 4NB", "s", None),
+            ("4", "Karin", "Hodgson", born, "W4 4NB", "s", None),
+            ("5", "Sharon", "Whitely", born, "W5 5NB", "s", None),
+            ("6", "Shraon", "Whitely", born, "W5 5NB", "s", None),
         ],
         schema=list(COLUMNS),
         orient="row",
@@ -142,8 +146,109 @@ def test_the_same_upn_outweighs_a_first_name_that_differs() -> None:
 
     search = probable_duplicates(frame)
 
+    assert search.pairs.select("learner_one", "learner_two").rows() == [("1", "2"), ("5", "6")]
+    assert search.twins_set_aside == 1
+
+
+def _frame(rows: list[tuple[object, ...]]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=list(COLUMNS), orient="row")
+
+
+def _found(frame: pl.DataFrame) -> set[tuple[str, str]]:
+    return set(probable_duplicates(frame).pairs.select("learner_one", "learner_two").rows())
+
+
+@pytest.mark.parametrize(
+    ("full", "short"),
+    [
+        ("Jakub", "Kuba"),
+        ("Isabella", "Bella"),
+        ("Henry", "Harry"),
+        ("Sophia", "Sophie"),
+        ("Oliver", "Ollie"),
+    ],
+)
+def test_short_forms_and_other_forms_of_a_first_name_are_found(full: str, short: str) -> None:
+    """Another form of the name, a new home postcode and no school: still one child, and said
+    so in words."""
+    born = date(2011, 3, 14)
+    frame = _frame(
+        [
+            ("1", full, "Kowalczyk", born, "E6 2SQ", "s", None),
+            ("2", short, "Kowalczyk", born, "N4 1AA", None, None),
+            ("3", "Priya", "Raman", date(2011, 5, 1), "E6 2JJ", "s", None),
+        ]
+    )
+
+    search = probable_duplicates(frame)
+
     assert search.pairs.select("learner_one", "learner_two").rows() == [("1", "2")]
-    assert search.twins_set_aside == 1  # without a UPN, Karen and Ktren could be twins
+    assert search.pairs["first_name"].to_list() == ["another form of the name"]
+    assert search.pairs["kind"].to_list() == ["name_variant"]
+
+
+def test_a_family_that_moved_house_is_found_in_a_large_population() -> None:
+    """Same name and date of birth, another postcode, no school given, among thousands of
+    others (where the prior chance of a match is small)."""
+    rows: list[tuple[object, ...]] = [
+        (
+            str(number),
+            f"First{number}",
+            f"Last{number}",
+            date(2009, 1, 1) + timedelta(days=number % 1800),
+            f"E{number % 20} {number % 9}AA",
+            f"school-{number % 20}",
+            None,
+        )
+        for number in range(3, 3000)
+    ]
+    rows += [
+        ("1", "Maisie", "Harrington", date(2010, 6, 3), "LS6 2AB", "school-1", None),
+        ("2", "Maisie", "Harrington", date(2010, 6, 3), "BD7 1DP", None, None),
+    ]
+
+    search = probable_duplicates(_frame(rows))
+
+    assert ("1", "2") in set(search.pairs.select("learner_one", "learner_two").rows())
+    assert search.kinds()["moved_house"] == 1
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("Siân", "Sian"), ("Zoë", "ZOE"), ("Łukasz", "Lukasz")],
+)
+def test_accents_are_folded_not_deleted(first: str, second: str) -> None:
+    born = date(2012, 9, 30)
+    frame = _frame(
+        [
+            ("1", first, "Müller", born, "CF10 1AA", "s", None),
+            ("2", second, "Muller", born, "CF10 1AA", "s", None),
+        ]
+    )
+
+    search = probable_duplicates(frame)
+
+    assert search.pairs.select("learner_one", "learner_two").rows() == [("1", "2")]
+    assert search.twins_set_aside == 0
+    assert search.pairs["first_name"].to_list() == ["same"]
+
+
+@pytest.mark.parametrize(
+    "twist",
+    ["day and month swapped", "another postcode", "no school or postcode", "all of these"],
+)
+def test_twins_are_never_proposed_whatever_else_differs(twist: str) -> None:
+    born = date(2011, 4, 9)
+    swapped = date(2011, 9, 4)
+    second = {
+        "day and month swapped": ("2", "Callum", "Reid", swapped, "G1 1AA", "s", None),
+        "another postcode": ("2", "Callum", "Reid", born, "EH3 9ZZ", "s", None),
+        "no school or postcode": ("2", "Callum", "Reid", born, None, None, None),
+        "all of these": ("2", "Callum", "Reid", swapped, "EH3 9ZZ", None, None),
+    }[twist]
+    frame = _frame([("1", "Rebecca", "Reid", born, "G1 1AA", "s", None), second])
+
+    assert _found(frame) == set()
 
 
 def test_a_date_of_birth_mistyped_is_found_and_said_how() -> None:

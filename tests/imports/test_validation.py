@@ -189,7 +189,8 @@ def test_dates_as_schools_write_them(value: str, expected: date) -> None:
     ("value", "reason"),
     [
         ("11/15/2012", "there is no month 15"),
-        ("31/02/2012", "not a date we can read"),
+        ("31/02/2012", "31 February 2012 is not a date. Check the day."),
+        ("29/02/2011", "29 February 2011 is not a date."),
         ("yesterday", "not a date we can read"),
         ("01/01/2030", "in the future"),
         ("01/01/1850", "before 1900"),
@@ -199,6 +200,7 @@ def test_dates_as_schools_write_them(value: str, expected: date) -> None:
 def test_bad_dates_say_why(value: str, reason: str) -> None:
     result = check([with_cell("DOB", value)])
     assert reason in result.problems[0].reason
+    assert value == "yesterday" or "write it as day/month/year" not in result.problems[0].reason
     assert result.problems[0].column == "DOB"
 
 
@@ -246,8 +248,40 @@ def test_rows_with_one_upn_but_different_details_are_all_rejected() -> None:
     second[HEADINGS.index("FSM")] = "Y"
     result = check([first, second])
     assert {problem.row for problem in result.problems} == {2, 3}
-    assert "Rows 2, 3 have the same UPN but different details" in result.problems[0].reason
+    assert (
+        "Rows 2, 3 have the same UPN but differ in their free school meals"
+        in result.problems[0].reason
+    )
     assert result.clean.height == 0
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("Begum", "BEGUM"), ("O'Brien", "O’Brien"), ("Siân", "SIAN")],
+)
+def test_rows_whose_names_differ_only_in_case_or_accents_are_one_pupil(
+    first: str, second: str
+) -> None:
+    one = with_cell("UPN", valid_upn(316, 5))
+    one[0] = first
+    two = list(one)
+    two[0] = second
+    result = check([one, two])
+    assert result.problems == []
+    assert result.duplicates == {3: 2}
+    assert result.clean["last_name"].to_list() == [first]
+
+
+def test_rows_of_one_pupil_name_the_field_that_differs() -> None:
+    one = with_cell("UPN", valid_upn(316, 5))
+    two = list(one)
+    two[HEADINGS.index("DOB")] = "16/11/2012"
+    two[HEADINGS.index("Surname")] = "BEGUM"
+    result = check([one, two])
+    assert [problem.reason for problem in result.problems] == [
+        "Rows 2, 3 have the same UPN but differ in their date of birth: keep the right one "
+        "and remove the others."
+    ] * 2
 
 
 def test_the_same_name_birthday_and_postcode_without_upns_is_one_learner() -> None:

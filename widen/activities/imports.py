@@ -17,7 +17,6 @@ not see is reported exactly as one who does not exist.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from widen.activities.models import (
 )
 from widen.activities.services import attendance_mark, may_take_register, register_add
 from widen.core.exceptions import ApplicationError
+from widen.core.names import fold_name
 from widen.core.tabular import Table, TableError, TableLimits, column_letter, read_table
 from widen.learners.imports.columns import field_for_heading, heading_key
 from widen.learners.imports.services import rollback_period
@@ -341,16 +341,12 @@ def _named(actor: User) -> Any:
     return learner_policy.visible_to(actor, needing=DataCategory.IDENTITY).select_related("school")
 
 
-def _fold(text: str | None) -> str:
-    return re.sub(r"\s+", " ", (text or "").casefold().replace("’", "'")).strip()
-
-
 def _same_person(learner: Learner, record: dict[str, Any]) -> bool:
     """Whether the row's names, date of birth and URN (those it gives) fit the learner."""
-    first = _fold(record[FIRST_NAME])
-    if first and first not in {_fold(learner.first_name), _fold(learner.preferred_name)}:
+    first = fold_name(record[FIRST_NAME])
+    if first and first not in {fold_name(learner.first_name), fold_name(learner.preferred_name)}:
         return False
-    if record[LAST_NAME] and _fold(record[LAST_NAME]) != _fold(learner.last_name):
+    if record[LAST_NAME] and fold_name(record[LAST_NAME]) != fold_name(learner.last_name):
         return False
     if record[DATE_OF_BIRTH] and record[DATE_OF_BIRTH] != learner.date_of_birth:
         return False
@@ -377,7 +373,7 @@ def _match(
     # Rows without a UPN: only the names and birthdays of everyone born on those days are read,
     # then the learners whose names fit (a register's rows, not the whole partnership).
     wanted = {
-        (_fold(record[FIRST_NAME]), _fold(record[LAST_NAME]), record[DATE_OF_BIRTH])
+        (fold_name(record[FIRST_NAME]), fold_name(record[LAST_NAME]), record[DATE_OF_BIRTH])
         for record in rows
         if not record[UPN] and record[FIRST_NAME] and record[LAST_NAME] and record[DATE_OF_BIRTH]
     }
@@ -388,9 +384,9 @@ def _match(
         for key_id, first, preferred, last, born in born_on.values_list(
             "pk", "first_name", "preferred_name", "last_name", "date_of_birth"
         ):
-            for name in {_fold(first), _fold(preferred)} - {""}:
-                if (name, _fold(last), born) in wanted:
-                    keys_of[key_id].append((name, _fold(last), born))
+            for name in {fold_name(first), fold_name(preferred)} - {""}:
+                if (name, fold_name(last), born) in wanted:
+                    keys_of[key_id].append((name, fold_name(last), born))
     if keys_of:
         for learner in _named(actor).filter(pk__in=list(keys_of)):
             for key in keys_of[learner.pk]:
@@ -443,7 +439,7 @@ def _match(
                 )
             )
             continue
-        key = (_fold(record[FIRST_NAME]), _fold(record[LAST_NAME]), record[DATE_OF_BIRTH])
+        key = (fold_name(record[FIRST_NAME]), fold_name(record[LAST_NAME]), record[DATE_OF_BIRTH])
         candidates = list(
             {
                 learner.pk: learner

@@ -7,21 +7,30 @@ synthetic population as it is.
 
 How a pair is scored (Fellegi-Sunter, as Splink implements it):
 
-* Pairs are only compared when they share a date of birth, a postcode, a UPN, a first and last
-  name, or a last name and school ("blocking"), so the work grows with the number of learners,
-  not its square.
+* Names are compared as `widen.core.names.fold_name` writes them (Siân and Sian, Müller and
+  Muller, O'Brien and O’Brien are the same), and a first name that is another form of the other
+  (Harry and Henry, Bella and Isabella, Kuba and Jakub: the `nicknames` package's names.csv and
+  `INTERNATIONAL_FORMS`) has a level of its own.
+* Pairs are only compared when they share a date of birth (whatever the postcode: a family that
+  moved house), a postcode, a UPN, a first and last name, a last name and school, or a first or
+  last name and the date of birth written day for month ("blocking"), so the work grows with
+  the number of learners, not its square.
 * Each field's agreement (exact, similar, different, missing) has an `m` probability (how often
   it happens when the two records are the same child) and a `u` probability (how often it
-  happens by chance). Both start from the priors written below, chosen for school-age
-  populations (about seven birth years, schools of a thousand pupils, London-sized postcode
-  units). With at least `U_SAMPLE_MINIMUM` learners, `u` is estimated from the population by
-  random sampling, and an exact first or last name counts for less when the name is common
-  (term frequency adjustment); `m` stays at its prior (expectation maximisation needs far more
-  duplicates than a partnership's list holds, and on small lists it wanders).
+  happens by chance). Both are fixed below: `m` from what school lists get wrong, `u` estimated
+  once by Splink's random sampling on generated school-age populations (about five birth
+  years), with postcodes kept at the rates of a region's real postcode units. Nothing is
+  trained on each search (training took most of a search's time and wandered on small lists);
+  an exact first or last name counts for less when the name is common in the list searched
+  (term frequency adjustment, from 1,000 learners).
 * The same UPN is certain: probability 1.
-* Twins (the same date of birth, postcode and school, with different first names, and not the
-  same UPN) are never proposed, however high they score: `looks_like_twins` is applied after
-  scoring.
+* Twins are never proposed, however high they score, whatever else differs (`_twins`, applied
+  after scoring): the same last name, the same date of birth or it with day and month swapped,
+  and first names that cannot be one child's (`same_first_name`); with two different UPNs only
+  the same first name is one child's.
+
+`make bench` measures precision, recall, twins proposed and time on generated populations with
+every kind of variation (benchmarks/dedup.py), beside heat-helper's `find_duplicates`.
 """
 
 from __future__ import annotations
@@ -33,6 +42,14 @@ from typing import Any
 
 import polars as pl
 
+from widen.core.names import (
+    are_name_variants,
+    fold_name,
+    folded,
+    is_known_name,
+    name_forms,
+)
+
 # The columns `probable_duplicates` reads.
 COLUMNS = (
     "learner_id",
@@ -43,25 +60,27 @@ COLUMNS = (
     "school_id",
     "upn",
 )
-DEFAULT_THRESHOLD = 0.8
-U_SAMPLE_MINIMUM = 1_000
-U_SAMPLE_PAIRS = 1_000_000
+# More likely the same child than not: an admin decides each pair.
+DEFAULT_THRESHOLD = 0.5
+# From this many learners, an exact name counts for less when it is common in the list.
+TERM_FREQUENCY_MINIMUM = 1_000
 # The share of learners expected to be recorded twice, for the prior chance that two records
 # picked at random are the same child.
 EXPECTED_DUPLICATE_SHARE = 0.02
 MAXIMUM_PRIOR = 1e-4
 
 # Levels, best first (the null level is separate). Each comparison: (column, kind, m, u).
-_NAME_M_FIRST = [0.80, 0.06, 0.04, 0.06, 0.04]
-_NAME_U_FIRST = [0.01, 0.002, 0.004, 0.08, 0.904]
+# First name: exact, another form of the name, then as the last name.
+_NAME_M_FIRST = [0.78, 0.08, 0.05, 0.03, 0.03, 0.03]
+_NAME_U_FIRST = [0.005, 0.002, 0.0015, 0.002, 0.03, 0.9595]
 _NAME_M_LAST = [0.85, 0.06, 0.03, 0.03, 0.03]
-_NAME_U_LAST = [0.003, 0.001, 0.002, 0.05, 0.944]
-# Exact, one character different, day and month swapped, within a month, within a year,
+_NAME_U_LAST = [0.003, 0.0005, 0.0015, 0.03, 0.965]
+# Exact, day and month swapped, one character different, within a month, within a year,
 # further apart.
-_DOB_M = [0.90, 0.04, 0.02, 0.01, 0.02, 0.01]
-_DOB_U = [0.0005, 0.01, 0.00005, 0.015, 0.3, 0.67445]
+_DOB_M = [0.90, 0.02, 0.04, 0.01, 0.02, 0.01]
+_DOB_U = [0.0006, 0.0002, 0.011, 0.027, 0.32, 0.6412]
 # Full postcode, sector, district, area, different.
-_POSTCODE_M = [0.80, 0.04, 0.06, 0.04, 0.06]
+_POSTCODE_M = [0.70, 0.04, 0.06, 0.05, 0.15]
 _POSTCODE_U = [0.0005, 0.002, 0.02, 0.2, 0.7775]
 _SCHOOL_M = [0.80, 0.20]
 _SCHOOL_U = [0.05, 0.95]
@@ -70,12 +89,19 @@ _UPN_U = [0.00001, 0.99999]
 
 # What each level means, in words, for the review page (same order as the levels).
 _LEVEL_WORDS: dict[str, list[str]] = {
-    "first_name": ["same", "nearly the same", "similar", "a little alike", "different"],
+    "first_name": [
+        "same",
+        "another form of the name",
+        "nearly the same",
+        "similar",
+        "a little alike",
+        "different",
+    ],
     "last_name": ["same", "nearly the same", "similar", "a little alike", "different"],
     "date_of_birth": [
         "same",
-        "one digit different",
         "day and month swapped",
+        "one digit different",
         "within a month",
         "within a year",
         "different",
@@ -86,71 +112,33 @@ _LEVEL_WORDS: dict[str, list[str]] = {
 }
 FIELDS = tuple(_LEVEL_WORDS)
 
-# Short forms of first names: a pair where one is the other's short form is not "different
-# first names" (not twins). Both directions are looked up.
-SHORT_FORMS: dict[str, tuple[str, ...]] = {
-    "alexander": ("alex", "sandy"),
-    "alexandra": ("alex", "lexi", "sandra"),
-    "abdullah": ("abdul",),
-    "benjamin": ("ben", "benji"),
-    "catherine": ("cath", "cathy", "kate", "katie"),
-    "charles": ("charlie",),
-    "charlotte": ("charlie", "lottie"),
-    "christopher": ("chris",),
-    "daniel": ("dan", "danny"),
-    "david": ("dave", "davy"),
-    "edward": ("ed", "eddie", "ted"),
-    "elizabeth": ("beth", "liz", "lizzie", "eliza", "betty"),
-    "eleanor": ("ellie", "nell"),
-    "frederick": ("fred", "freddie"),
-    "gabriel": ("gabe",),
-    "jacob": ("jake",),
-    "james": ("jim", "jimmy", "jamie"),
-    "jennifer": ("jen", "jenny"),
-    "jessica": ("jess", "jessie"),
-    "jonathan": ("jon", "jonny"),
-    "joseph": ("joe", "joey"),
-    "joshua": ("josh",),
-    "katherine": ("kate", "katie", "kat"),
-    "margaret": ("maggie", "meg", "peggy"),
-    "matthew": ("matt",),
-    "michael": ("mike", "mikey", "mick"),
-    "mohammed": ("mo", "mohammad", "muhammad", "mohamed"),
-    "muhammad": ("mo", "mohammed", "mohammad", "mohamed"),
-    "nathaniel": ("nat", "nathan"),
-    "nicholas": ("nick", "nicky"),
-    "oliver": ("olly", "ollie"),
-    "patrick": ("pat", "paddy"),
-    "rebecca": ("becky", "becca"),
-    "richard": ("rich", "rick", "dick"),
-    "robert": ("rob", "bob", "bobby", "robbie"),
-    "samantha": ("sam", "sammy"),
-    "samuel": ("sam", "sammy"),
-    "stephen": ("steve",),
-    "steven": ("steve",),
-    "susan": ("sue", "susie"),
-    "thomas": ("tom", "tommy"),
-    "victoria": ("vicky", "tori"),
-    "william": ("will", "bill", "billy", "liam"),
-    "zachary": ("zach", "zack"),
+# The kinds of pair `find-duplicates` counts, in the order a pair is given the first that fits.
+PAIR_KINDS: dict[str, str] = {
+    "same_upn": "the same UPN",
+    "same_details": "the same name and date of birth",
+    "name_variant": "a short form or another form of the first name",
+    "name_typo": "a name spelt differently",
+    "date_of_birth": "a date of birth written differently",
+    "moved_house": "another home postcode",
+    "other": "other differences",
 }
-_SHORT_FORM_PAIRS: frozenset[tuple[str, str]] = frozenset(
-    pair
-    for full, shorts in SHORT_FORMS.items()
-    for short in shorts
-    for pair in ((full, short), (short, full))
-)
 
 
 @dataclass(frozen=True)
 class DuplicateSearch:
     """What one search found: the probable pairs, and how many twin-like pairs it set aside."""
 
-    # learner_one, learner_two, match_probability, and per field (FIELDS) its agreement in words
+    # learner_one, learner_two, match_probability, kind (PAIR_KINDS), and per field (FIELDS)
+    # its agreement in words
     pairs: pl.DataFrame
     learners_compared: int
     pairs_scored: int
     twins_set_aside: int
+
+    def kinds(self) -> dict[str, int]:
+        """How many pairs of each kind (PAIR_KINDS order), kinds with none left out."""
+        counts = dict(self.pairs["kind"].value_counts().iter_rows()) if self.pairs.height else {}
+        return {kind: counts[kind] for kind in PAIR_KINDS if counts.get(kind)}
 
 
 def _empty_pairs() -> pl.DataFrame:
@@ -159,37 +147,89 @@ def _empty_pairs() -> pl.DataFrame:
             "learner_one": pl.String,
             "learner_two": pl.String,
             "match_probability": pl.Float64,
+            "kind": pl.String,
             **dict.fromkeys(FIELDS, pl.String),
         }
     )
 
 
-def prepare(frame: pl.DataFrame) -> pl.DataFrame:
-    """Learners as Splink compares them: trimmed lower-case names, ISO dates, blanks as nulls."""
+def _folded(column: str) -> pl.Expr:
+    """A name column folded by `fold_name`, blanks as nulls."""
+    name = folded(pl.col(column))
+    return pl.when(name == "").then(None).otherwise(name).alias(column)
 
-    def name(column: str) -> pl.Expr:
-        cleaned = (
-            pl.col(column)
-            .cast(pl.String)
-            .str.to_lowercase()
-            .str.replace_all(r"[^a-z' \-]", "")
-            .str.replace_all(r"\s+", " ")
-            .str.strip_chars(" -'")
+
+def _forms(column: str) -> pl.Expr:
+    """Each folded first name's other forms (Harry: Henry, Hal, …), as a list."""
+    forms = name_forms()
+    return (
+        pl.col(column)
+        .map_batches(
+            lambda names: pl.Series(
+                [forms.get(name, []) if name else [] for name in names.to_list()],
+                dtype=pl.List(pl.String),
+            ),
+            return_dtype=pl.List(pl.String),
         )
-        return pl.when(cleaned == "").then(None).otherwise(cleaned).alias(column)
+        .alias(f"{column}_forms")
+    )
+
+
+def prepare(frame: pl.DataFrame) -> pl.DataFrame:
+    """Learners as Splink compares them: names folded by `fold_name`, each first name's other
+    forms, ISO dates, blanks as nulls."""
 
     def blank_as_null(column: str) -> pl.Expr:
         text = pl.col(column).cast(pl.String).str.strip_chars().str.to_uppercase()
         return pl.when(text == "").then(None).otherwise(text).alias(column)
 
-    return frame.select(
+    prepared = frame.select(
         pl.col("learner_id").cast(pl.String).alias("unique_id"),
-        name("first_name"),
-        name("last_name"),
+        _folded("first_name"),
+        _folded("last_name"),
         pl.col("date_of_birth").cast(pl.Date).dt.strftime("%Y-%m-%d").alias("date_of_birth"),
         blank_as_null("postcode"),
         blank_as_null("school_id"),
         blank_as_null("upn"),
+    )
+    return prepared.with_columns(
+        _forms("first_name"),
+        # The date of birth with day and month swapped (when that is a date), so that a record
+        # written the American way is compared with the other.
+        pl.concat_str(
+            [
+                pl.col("date_of_birth").str.slice(0, 5),
+                pl.col("date_of_birth").str.slice(8, 2),
+                pl.lit("-"),
+                pl.col("date_of_birth").str.slice(5, 2),
+            ]
+        ).alias("date_of_birth_swapped"),
+        # Days since 1970, for "within a month" without parsing the date for every pair.
+        pl.col("date_of_birth").str.to_date("%Y-%m-%d").cast(pl.Int32).alias("days_of_birth"),
+    )
+
+
+def _first_name_comparison(frequencies: bool) -> Any:
+    """Exact, another form of the name (names.csv: Harry and Henry), then Jaro-Winkler at
+    least 0.92, 0.88 and 0.7, then different."""
+    import splink.comparison_level_library as cll  # noqa: PLC0415
+    import splink.comparison_library as cl  # noqa: PLC0415
+
+    column = "first_name"
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_levels=[
+            cll.NullLevel(column),
+            cll.ExactMatchLevel(column, term_frequency_adjustments=frequencies),
+            cll.CustomLevel(
+                f"list_contains({column}_forms_l, {column}_r)",
+                label_for_charts="Another form of the name",
+            ),
+            cll.JaroWinklerLevel(column, 0.92),
+            cll.JaroWinklerLevel(column, 0.88),
+            cll.JaroWinklerLevel(column, 0.7),
+            cll.ElseLevel(),
+        ],
     )
 
 
@@ -213,41 +253,24 @@ def _name_comparison(column: str, frequencies: bool) -> Any:
 
 
 def _date_of_birth_comparison() -> Any:
-    """Exact, one character different, day and month swapped (an American-style entry), within
+    """Exact, day and month swapped (an American-style entry), one character different, within
     a month, within a year, further apart."""
     import splink.comparison_level_library as cll  # noqa: PLC0415
     import splink.comparison_library as cl  # noqa: PLC0415
 
     column = "date_of_birth"
-    swapped = (
-        f"substr({column}_l, 1, 4) = substr({column}_r, 1, 4)"
-        f" AND substr({column}_l, 6, 2) = substr({column}_r, 9, 2)"
-        f" AND substr({column}_l, 9, 2) = substr({column}_r, 6, 2)"
-    )
-    as_date = "try_strptime({col}, '%Y-%m-%d')"
+    within = "abs(days_of_birth_l - days_of_birth_r) <= {days}"
     return cl.CustomComparison(
         output_column_name=column,
         comparison_levels=[
             cll.NullLevel(column),
             cll.ExactMatchLevel(column),
+            cll.CustomLevel(
+                f"{column}_swapped_l = {column}_r", label_for_charts="Day and month swapped"
+            ),
             cll.DamerauLevenshteinLevel(column, 1),
-            cll.CustomLevel(swapped, label_for_charts="Day and month swapped"),
-            cll.CustomLevel(
-                "abs(date_diff('day', "
-                + as_date.format(col=f"{column}_l")
-                + ", "
-                + as_date.format(col=f"{column}_r")
-                + ")) <= 31",
-                label_for_charts="Within a month",
-            ),
-            cll.CustomLevel(
-                "abs(date_diff('day', "
-                + as_date.format(col=f"{column}_l")
-                + ", "
-                + as_date.format(col=f"{column}_r")
-                + ")) <= 366",
-                label_for_charts="Within a year",
-            ),
+            cll.CustomLevel(within.format(days=31), label_for_charts="Within a month"),
+            cll.CustomLevel(within.format(days=366), label_for_charts="Within a year"),
             cll.ElseLevel(),
         ],
     )
@@ -256,6 +279,7 @@ def _date_of_birth_comparison() -> Any:
 def _settings(population: int) -> Any:
     import splink.comparison_library as cl  # noqa: PLC0415 (DuckDB starts only when needed)
     from splink import SettingsCreator, block_on  # noqa: PLC0415
+    from splink.blocking_rule_library import CustomRule  # noqa: PLC0415
 
     pairs = max(population * (population - 1) / 2, 1)
     # On a small list two records chosen at random are more often the same child, but a
@@ -264,12 +288,12 @@ def _settings(population: int) -> Any:
     prior = min(EXPECTED_DUPLICATE_SHARE * population / pairs, MAXIMUM_PRIOR)
     # Common names agree by chance more often (term frequency adjustment), once there are
     # enough learners for their frequencies to mean something.
-    frequencies = population >= U_SAMPLE_MINIMUM
+    frequencies = population >= TERM_FREQUENCY_MINIMUM
     return SettingsCreator(
         link_type="dedupe_only",
         probability_two_random_records_match=prior,
         comparisons=[
-            _name_comparison("first_name", frequencies).configure(
+            _first_name_comparison(frequencies).configure(
                 m_probabilities=_NAME_M_FIRST, u_probabilities=_NAME_U_FIRST
             ),
             _name_comparison("last_name", frequencies).configure(
@@ -284,12 +308,22 @@ def _settings(population: int) -> Any:
             ),
             cl.ExactMatch("upn").configure(m_probabilities=_UPN_M, u_probabilities=_UPN_U),
         ],
+        # A pair is compared when it shares any of these: a date of birth (however the home
+        # postcode differs: a family that moved), a postcode, a UPN, both names, a last name
+        # and school, or a first or last name and the date of birth written the other way.
         blocking_rules_to_generate_predictions=[
             block_on("date_of_birth"),
             block_on("postcode"),
             block_on("upn"),
             block_on("first_name", "last_name"),
             block_on("last_name", "school_id"),
+            CustomRule("l.date_of_birth_swapped = r.date_of_birth AND l.last_name = r.last_name"),
+            CustomRule("l.date_of_birth_swapped = r.date_of_birth AND l.first_name = r.first_name"),
+        ],
+        additional_columns_to_retain=[
+            "first_name_forms",
+            "date_of_birth_swapped",
+            "days_of_birth",
         ],
         retain_matching_columns=True,
         retain_intermediate_calculation_columns=True,
@@ -305,8 +339,6 @@ def _score(prepared: pl.DataFrame, threshold: float) -> pl.DataFrame:
     try:
         table = database.register(prepared.to_arrow(), dataset_display_name="learners")
         linker = Linker(table, _settings(prepared.height), log_level=None)
-        if prepared.height >= U_SAMPLE_MINIMUM:
-            linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=1)
         # UPN pairs are kept whatever they score, so nothing is filtered inside Splink below
         # the lowest probability a same-UPN pair could need.
         predictions = linker.inference.predict(warning_mode="never")
@@ -316,9 +348,19 @@ def _score(prepared: pl.DataFrame, threshold: float) -> pl.DataFrame:
             "unique_id_r",
             "match_probability",
             *gamma_columns,
-            *(f"{column}_{side}" for column in ("first_name", "upn") for side in ("l", "r")),
-            *(f"{column}_l" for column in ("date_of_birth", "postcode", "school_id")),
-            *(f"{column}_r" for column in ("date_of_birth", "postcode", "school_id")),
+            *(
+                f"{column}_{side}"
+                for column in (
+                    "first_name",
+                    "last_name",
+                    "upn",
+                    "date_of_birth",
+                    "date_of_birth_swapped",
+                    "postcode",
+                    "school_id",
+                )
+                for side in ("l", "r")
+            ),
         ]
         # Only the pairs proposed leave DuckDB: a large partnership scores millions of pairs.
         sql = (
@@ -337,44 +379,103 @@ def _score(prepared: pl.DataFrame, threshold: float) -> pl.DataFrame:
     ).filter(pl.col("match_probability") >= threshold)
 
 
-def different_first_names(first: pl.Expr, second: pl.Expr) -> pl.Expr:
-    """Two first names that are not the same name: not equal, neither the start of the other
-    (Jess, Jessica), and not a known short form (Tom, Thomas)."""
-    short_forms = pl.DataFrame(
-        [list(pair) for pair in sorted(_SHORT_FORM_PAIRS)], schema=["a", "b"], orient="row"
+def _one_edit_apart(first: str, second: str) -> bool:
+    """One letter changed, added, dropped, or two neighbours swapped."""
+    if abs(len(first) - len(second)) > 1 or first == second:
+        return False
+    if len(first) == len(second):
+        differ = [index for index, (a, b) in enumerate(zip(first, second, strict=True)) if a != b]
+        if len(differ) == 1:
+            return True
+        return (
+            len(differ) == 2  # noqa: PLR2004
+            and differ[1] == differ[0] + 1
+            and first[differ[0]] == second[differ[1]]
+            and first[differ[1]] == second[differ[0]]
+        )
+    shorter, longer = sorted((first, second), key=len)
+    return any(longer[:index] + longer[index + 1 :] == shorter for index in range(len(longer)))
+
+
+def same_first_name(first: str | None, second: str | None) -> bool:
+    """Whether two first names can be one child's: the same once folded, forms of one name
+    (names.csv: Harry and Henry), one the start of the other (Jess, Jessica), or one a
+    misspelling of the other (one letter apart, and not both names people are given: Amelia
+    and Amelie are two names)."""
+    one, two = fold_name(first), fold_name(second)
+    if not one or not two:
+        return False
+    if one == two or are_name_variants(one, two):
+        return True
+    if min(len(one), len(two)) >= 3 and (one.startswith(two) or two.startswith(one)):  # noqa: PLR2004
+        return True
+    return _one_edit_apart(one, two) and not (is_known_name(one) and is_known_name(two))
+
+
+def _twins(scored: pl.DataFrame) -> pl.Series:
+    """True for each scored pair that is two children of one family: the same last name, the
+    same date of birth (or it with day and month swapped), first names that cannot be one
+    child's (`same_first_name`), and not the same UPN (twins never share one). Whatever else
+    agrees or differs, such a pair is never proposed: never merging twins comes first."""
+    if scored.height == 0:
+        return pl.Series("twins", [], dtype=pl.Boolean)
+    same_upn = (pl.col("upn_l") == pl.col("upn_r")).fill_null(value=False)
+    candidate = scored.select(
+        (
+            ~same_upn
+            & (pl.col("last_name_l") == pl.col("last_name_r"))
+            & (
+                (pl.col("date_of_birth_l") == pl.col("date_of_birth_r"))
+                | (pl.col("date_of_birth_swapped_l") == pl.col("date_of_birth_r"))
+            )
+        ).fill_null(value=False)
+    ).to_series()
+    # Two UPNs that differ are two pupils unless the first names are the same: Lee is a short
+    # form of Shirley, but Lee and Shirley with their own UPNs are twins.
+    other_upns = scored.select(
+        (pl.col("upn_l").is_not_null() & pl.col("upn_r").is_not_null()).fill_null(value=False)
+    ).to_series()
+    rows = zip(
+        candidate.to_list(),
+        other_upns.to_list(),
+        scored["first_name_l"].to_list(),
+        scored["first_name_r"].to_list(),
+        strict=True,
     )
-    pair_key = pl.concat_str([first, pl.lit("|"), second])
-    known = short_forms.select(pl.concat_str(["a", pl.lit("|"), "b"]))["a"]
+    return pl.Series(
+        "twins",
+        [
+            bool(maybe)
+            and (fold_name(one) != fold_name(two) if upns else not same_first_name(one, two))
+            for maybe, upns, one, two in rows
+        ],
+        dtype=pl.Boolean,
+    )
+
+
+def _kind() -> pl.Expr:
+    """The first kind in PAIR_KINDS that fits the pair's agreement levels."""
+    words = {field: pl.col(field) for field in FIELDS}
     return (
-        first.is_not_null()
-        & second.is_not_null()
-        & (first != second)
-        & ~first.str.starts_with(second)
-        & ~second.str.starts_with(first)
-        & ~pair_key.is_in(known.implode())
-    )
-
-
-def looks_like_twins() -> pl.Expr:
-    """Same date of birth, same postcode, same school (or one not known), different first
-    names: two children of one family, never one child recorded twice.
-
-    Only the same UPN outweighs it (twins never share a UPN). Without one, a one-letter typo in
-    a first name is told from twins named Amelia and Amelie by nothing on the record, so such a
-    pair is not proposed either: never merging twins comes first."""
-    same_school = (
-        pl.col("school_id_l").is_null()
-        | pl.col("school_id_r").is_null()
-        | (pl.col("school_id_l") == pl.col("school_id_r"))
-    )
-    same_upn = pl.col("upn_l").is_not_null() & (pl.col("upn_l") == pl.col("upn_r"))
-    return (
-        ~same_upn
-        & (pl.col("date_of_birth_l") == pl.col("date_of_birth_r"))
-        & pl.col("postcode_l").is_not_null()
-        & (pl.col("postcode_l") == pl.col("postcode_r"))
-        & same_school
-        & different_first_names(pl.col("first_name_l"), pl.col("first_name_r"))
+        pl.when(words["upn"] == "same")
+        .then(pl.lit("same_upn"))
+        .when(
+            (words["first_name"] == "same")
+            & (words["last_name"] == "same")
+            & (words["date_of_birth"] == "same")
+            & words["postcode"].is_in(["same", "missing"])
+        )
+        .then(pl.lit("same_details"))
+        .when(words["first_name"] == "another form of the name")
+        .then(pl.lit("name_variant"))
+        .when((words["first_name"] != "same") | (words["last_name"] != "same"))
+        .then(pl.lit("name_typo"))
+        .when(words["date_of_birth"] != "same")
+        .then(pl.lit("date_of_birth"))
+        .when(words["postcode"] != "same")
+        .then(pl.lit("moved_house"))
+        .otherwise(pl.lit("other"))
+        .alias("kind")
     )
 
 
@@ -402,15 +503,16 @@ def probable_duplicates(
         return DuplicateSearch(_empty_pairs(), frame.height, 0, 0)
     prepared = prepare(frame.select(COLUMNS)).unique(subset="unique_id")
     scored = _score(prepared, threshold)
-    twins = scored.filter(looks_like_twins())
-    kept = scored.filter(~looks_like_twins()).sort("match_probability", descending=True)
+    twins = _twins(scored)
+    kept = scored.filter(~twins).sort("match_probability", descending=True)
     pairs = kept.select(
         pl.col("unique_id_l").alias("learner_one"),
         pl.col("unique_id_r").alias("learner_two"),
         pl.col("match_probability").cast(pl.Float64),
         *(_reason(field) for field in FIELDS),
-    )
-    return DuplicateSearch(pairs, prepared.height, scored.height, twins.height)
+    ).with_columns(_kind())
+    pairs = pairs.select("learner_one", "learner_two", "match_probability", "kind", *FIELDS)
+    return DuplicateSearch(pairs, prepared.height, scored.height, int(twins.sum()))
 
 
 def pairs_as_keys(pairs: pl.DataFrame) -> Sequence[tuple[str, str]]:

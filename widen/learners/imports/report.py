@@ -92,7 +92,9 @@ def report_lines(report: ImportReport, *, committed: bool, dry_run: bool = False
         ("Imported: " if committed else "Checked: ") + outcome_summary(report, committed=committed)
     )
     for row, earlier in sorted(report.duplicates.items())[:MAX_PRINTED_PROBLEMS]:
-        lines.append(f"  Row {row} repeats row {earlier} exactly: skipped.")
+        lines.append(
+            f"  Row {row} repeats row {earlier} (names compared without case or accents): skipped."
+        )
     if report.problems:
         lines.append("Rejected rows:")
         for problem in report.problems[:MAX_PRINTED_PROBLEMS]:

@@ -9,6 +9,7 @@ The result is the clean rows, typed and normalised, and every problem as (row, c
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +18,7 @@ import polars as pl
 from stdnum.gb import upn as stdnum_upn
 
 from widen.core.academic_years import AcademicYear
+from widen.core.names import folded
 from widen.core.tabular import Table
 from widen.learners.imports.columns import COLUMNS_BY_FIELD, IGNORE, ColumnChoice, ImportColumn
 from widen.learners.models import EARLIEST_DATE_OF_BIRTH, Ethnicity, Sex
@@ -146,6 +148,11 @@ def _parse_date(cell: pl.Expr, today: date) -> pl.Expr:
 def _date_reason(cell: pl.Expr, parsed: pl.Expr, today: date) -> pl.Expr:
     month = cell.str.extract(_NUMERIC_DATE, 2).cast(pl.Int32, strict=False)
     day = cell.str.extract(_NUMERIC_DATE, 1).cast(pl.Int32, strict=False)
+    month_name = month.replace_strict(
+        {number: calendar.month_name[number] for number in range(1, 13)},
+        default=None,
+        return_dtype=pl.String,
+    )
     return (
         pl.when(cell.is_null())
         .then(None)
@@ -156,6 +163,16 @@ def _date_reason(cell: pl.Expr, parsed: pl.Expr, today: date) -> pl.Expr:
                 "(04/03/2012 is 4 March 2012).",
                 _value(cell),
                 month,
+            )
+        )
+        .when(parsed.is_null() & month.is_between(1, 12) & day.is_between(1, 31))
+        .then(
+            pl.format(
+                "'{}': {} {} {} is not a date. Check the day.",
+                _value(cell),
+                day,
+                month_name,
+                cell.str.extract(_NUMERIC_DATE, 3),
             )
         )
         .when(parsed.is_null())
@@ -446,11 +463,19 @@ def validate_table(
     )
 
 
+def _listed(labels: list[str]) -> str:
+    """'date of birth', 'UPN and home postcode', 'a, b and c'."""
+    labels = [label.replace("upn", "UPN").replace("uln", "ULN") for label in labels] or ["details"]
+    if len(labels) == 1:
+        return labels[0]
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
 def name_key(frame_has_postcode: bool) -> pl.Expr:
     """Same legal name, date of birth and postcode: how a learner without a UPN is recognised."""
     parts = [
-        pl.col("first_name").str.to_lowercase(),
-        pl.col("last_name").str.to_lowercase(),
+        folded(pl.col("first_name")),
+        folded(pl.col("last_name")),
         pl.col("date_of_birth").cast(pl.String),
     ]
     parts.append(pl.col("home_postcode").fill_null("") if frame_has_postcode else pl.lit(""))
@@ -465,8 +490,14 @@ def _in_file_duplicates(
         return valid, {}, []
     has_upn = "upn" in fields
     has_name_key = {"first_name", "last_name", "date_of_birth"} <= set(fields)
+    # Names are compared as `fold_name` writes them: two rows that differ only in the case or
+    # accents of a name are one pupil written twice.
+    compared = [
+        folded(pl.col(name)).alias(name) if COLUMNS_BY_FIELD[name].kind == "name" else pl.col(name)
+        for name in fields
+    ]
     keyed = valid.with_columns(
-        pl.struct(fields).hash().alias(CONTENT),
+        pl.struct(compared).hash().alias(CONTENT),
         (
             name_key("home_postcode" in fields) if has_name_key else pl.lit(None, dtype=pl.String)
         ).alias("_name_key"),
@@ -493,13 +524,24 @@ def _in_file_duplicates(
         summary = repeated.group_by(key).agg(
             pl.col(ROW).sort().alias("rows"),
             pl.col(CONTENT).n_unique().alias("versions"),
+            *(
+                (compared_field.n_unique() > 1).alias(f"_differs_{name}")
+                for name, compared_field in zip(fields, compared, strict=True)
+            ),
         )
-        for rows, versions in summary.select("rows", "versions").iter_rows():
+        for rows, versions, *differs in summary.select(
+            "rows", "versions", *(f"_differs_{name}" for name in fields)
+        ).iter_rows():
             if versions == 1:
                 for row in rows[1:]:
                     duplicates[row] = rows[0]
                 continue
             listed = ", ".join(str(row) for row in rows)
+            differing = [
+                COLUMNS_BY_FIELD[name].label.lower()
+                for name, differs_here in zip(fields, differs, strict=True)
+                if differs_here
+            ]
             for row in rows:
                 if row in rejected:
                     continue
@@ -508,8 +550,8 @@ def _in_file_duplicates(
                     Problem(
                         row,
                         "(row)",
-                        f"Rows {listed} have {described} but different details: keep the "
-                        "right one and remove the others.",
+                        f"Rows {listed} have {described} but differ in their "
+                        f"{_listed(differing)}: keep the right one and remove the others.",
                     )
                 )
     drop = set(duplicates) | rejected
