@@ -218,6 +218,9 @@ def test_a_sheet_running_far_is_refused_naming_the_limits(content: bytes, messag
         '<row r="1">' + "<c><v>1</v></c>" * 201 + "</row>",
         # A row with no number follows the one before it.
         '<row r="250011"><c><v>1</v></c></row><row><c><v>1</v></c></row>',
+        # A self-closing row or cell is skipped by the reader: it does not move the count back.
+        '<row r="250011"><c r="A250011"><v>1</v></c></row><row r="1"/><row><c><v>1</v></c></row>',
+        '<row r="1"><c r="GR1"><v>1</v></c><c r="A1"/><c><v>1</v></c></row>',
         # Cells with a namespace prefix, single quotes, or spaces around '='.
         '<x:row r="1"><x:c r="XFD1"><x:v>1</x:v></x:c></x:row>',
         "<row r='1'><c r='XFD1'><v>1</v></c></row>",

@@ -393,8 +393,8 @@ def _check_xml_part_exactly(
     treated as one), placing cells with no `r` as a reader does."""
     label = _sheet_label(sheet)
     in_data = False
-    row = 0  # the current row, 1-based; rows and cells without `r` follow the one before
-    column = 0  # the last column used in the current row
+    row = 0  # the current row, counted from 0 as the reader does; cells without `r` are in it
+    column = 0  # the last column used in the current row, from 1
     last_row = last_column = cells = strings = 0
     for text in _tags(
         _utf8(_part_chunks(content, entry, limits, budget), entry.filename), entry.filename
@@ -404,7 +404,8 @@ def _check_xml_part_exactly(
             if match.group("bad") is not None:
                 raise _damaged(entry.filename)
             if closing:
-                if name == b"row":
+                if name == b"row" and in_data:
+                    row += 1
                     column = 0
                 continue
             try:
@@ -420,14 +421,22 @@ def _check_xml_part_exactly(
                 elif name == b"sheetData":
                     in_data = True
                 elif name == b"row" and in_data:
-                    row = _number(values[b"r"]) if b"r" in values else row + 1
+                    # As the reader counts: a row's `r` sets the row, and each row's end moves
+                    # to the next. A self-closing row is skipped by the reader; taken here as
+                    # the furthest it could mean.
+                    number = _number(values[b"r"]) - 1 if b"r" in values else None
+                    if empty:
+                        row = max(row, number + 1) if number is not None else row + 1
+                    elif number is not None:
+                        row = number
                     column = 0
-                    last_row = max(last_row, row)
                 elif name == b"c" and in_data:
                     if b"r" in values:
-                        cell_row, column = _cell_position(values[b"r"])
+                        cell_row, cell_column = _cell_position(values[b"r"])
+                        # A self-closing cell is skipped by the reader: it cannot move back.
+                        column = max(column, cell_column) if empty else cell_column
                     else:
-                        cell_row, column = max(row, 1), column + 1
+                        cell_row, column = row + 1, column + 1
                     last_row = max(last_row, cell_row)
                     last_column = max(last_column, column)
                     if not empty:  # a self-closing cell holds nothing and is not kept
@@ -436,8 +445,7 @@ def _check_xml_part_exactly(
                             raise _too_many_cells(label, limits)
             except (KeyError, ValueError, AttributeError) as error:
                 raise _damaged(entry.filename) from error
-            if last_row > limits.max_rows or last_column > limits.max_columns:
-                _check_extent(label, "runs to", last_row, max(last_column, 1), limits)
+            _check_extent(label, "runs to", last_row, max(last_column, 1), limits)
     if in_data:
         _check_extent(label, "runs to", last_row, max(last_column, 1), limits)
 
