@@ -20,6 +20,7 @@ from tests.evaluation.support import activity_with_register
 from widen.accounts.models import Role
 from widen.learners.models import FILTERABLE_CHARACTERISTICS, Learner, SavedSearch
 from widen.learners.saved_searches import saved_search_learners
+from widen.programmes.models import Programme
 from widen.targeting.models import LearnerEligibility, RuleSet, RuleSetVersion
 from widen.targeting.schools import school_targeting
 from widen.testing.world import World
@@ -325,3 +326,25 @@ def test_dashboard_counts_by_a_special_category_rule_set_only_for_those_who_may_
     body = staff.content.decode()
     assert "Care leavers" not in body
     assert "Free school meals" in body
+
+
+@pytest.mark.parametrize(("special_shared", "elsewhere"), [(True, 2), (False, 0)])
+def test_a_programmes_count_of_eligible_learners_elsewhere_counts_only_those_seen(
+    world: World, special_shared: bool, elsewhere: int
+) -> None:
+    world.agreement.shares_special_category = special_shared
+    world.agreement.save()
+    care = _rule_set(world, "Care leavers", special=True)
+    _results(
+        care, {world.learner_alpha: True, world.learner_beta: True, world.learner_school: True}
+    )
+    programme = Programme.objects.create(partnership=world.north, name="LPP", rule_set=care)
+    page = signed_in_client(world.users[Role.OUTREACH_OFFICER]).get(
+        reverse("programmes:detail", kwargs={"programme_id": programme.pk})
+    )
+    body = page.content.decode()
+    assert "1 eligible learner not enrolled" in body
+    if elsewhere:
+        assert f"{elsewhere} more eligible learners held by other members" in body
+    else:
+        assert "more eligible learner" not in body

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from widen.accounts.requests import AuthenticatedRequest
 from widen.core.exceptions import ApplicationError, NotFound
+from widen.learners.permissions import learner_policy
 from widen.learners.selectors import MAX_SEARCH_LENGTH
 from widen.organisations.permissions import organisation_policy
 from widen.programmes.forms import ProgrammeForm
@@ -38,6 +39,7 @@ from widen.programmes.services import (
     may_enrol,
     programme_create,
 )
+from widen.targeting.learner_filters import rule_set_categories
 
 
 def _programme_or_404(request: AuthenticatedRequest, programme_id: UUID) -> Programme:
@@ -123,8 +125,17 @@ def programme_detail_view(request: AuthenticatedRequest, programme_id: UUID) -> 
             enrolment_candidates_for(request.user, programme).values_list("school__name", flat=True)
         )
         context["candidates"] = sum(by_school.values())
+        # Eligible learners other organisations hold: only those the person may see, with
+        # their special category data when the rule set reads it.
         context["candidates_elsewhere"] = (
-            enrolment_candidates(programme).count() - context["candidates"]
+            enrolment_candidates(programme)
+            .filter(
+                learner_policy.visible_query(
+                    request.user, needing=rule_set_categories(programme.rule_set)
+                )
+            )
+            .exclude(pk__in=enrolment_candidates_for(request.user, programme).values("pk"))
+            .count()
         )
         context["candidates_by_school"] = sorted(
             ((school or "No school recorded", count) for school, count in by_school.items()),

@@ -40,6 +40,13 @@ def rule_sets_readable_by(actor: Any, rule_sets: list[RuleSet]) -> list[RuleSet]
     return [rule_set for rule_set in rule_sets if rule_set.pk not in special]
 
 
+def rule_set_categories(rule_set: RuleSet) -> frozenset[str]:
+    """The categories of a learner's data a count of the rule set's results discloses."""
+    if _special([rule_set.pk]):
+        return frozenset({DataCategory.SPECIAL_CATEGORY})
+    return frozenset()
+
+
 def _special(rule_set_ids: list[Any]) -> set[Any]:
     """The rule sets any of whose versions reads special category data."""
     return set(
