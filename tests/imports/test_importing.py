@@ -590,3 +590,60 @@ def test_the_preview_never_shows_what_special_category_data_was(
     text = client.get(response["Location"]).content.decode()
     assert "care experienced: not shown → Yes" in text
     assert "care experienced: No" not in text
+
+
+@pytest.mark.parametrize(("given", "asked"), [("csv", "xlsx"), ("xlsx", "csv"), ("xlsx", "xlsx")])
+def test_failed_rows_are_written_in_the_format_their_name_asks_for(
+    world: World, tmp_path: Path, given: str, asked: str
+) -> None:
+    rows = pupil_rows(4)
+    rows[1]["upn"] = "A123"
+    path = tmp_path / f"pupils.{given}"
+    path.write_bytes(sims_csv(rows) if given == "csv" else xlsx_bytes(rows, MIS_HEADINGS["SIMS"]))
+    failed = tmp_path / f"to-fix.{asked}"
+    code, _ = run_command(
+        "learners", str(path), "--organisation", world.school.urn, "--failed-rows", str(failed)
+    )
+    assert code == 1
+    if asked == "xlsx":
+        sheet = load_workbook(failed).active
+        assert sheet is not None
+        assert sheet.cell(1, sheet.max_column).value == "Problem"
+        assert sheet.max_row == 2
+    else:
+        lines = failed.read_text(encoding="utf-8-sig").splitlines()
+        assert lines[0].endswith("Problem")
+        assert len(lines) == 2
+
+
+def test_importing_again_a_file_with_rejected_rows_still_fails(
+    world: World, tmp_path: Path
+) -> None:
+    rows = pupil_rows(5)
+    rows[3]["upn"] = "A123"
+    path = tmp_path / "sims.csv"
+    path.write_bytes(sims_csv(rows))
+    organisation = ("--organisation", world.school.urn)
+    code, _ = run_command("learners", str(path), *organisation, "--accept-partial")
+    assert code == 1
+    code, out = run_command("learners", str(path), *organisation)
+    assert code == 1
+    assert "This file was already imported" in out
+    assert "1 row of it is still rejected" in out
+
+
+def test_accept_partial_says_what_happened_when_no_row_could_be_imported(
+    world: World, tmp_path: Path
+) -> None:
+    rows = pupil_rows(3)
+    for row in rows:
+        row["upn"] = "A123"
+    path = tmp_path / "sims.csv"
+    path.write_bytes(sims_csv(rows))
+    code, out = run_command(
+        "learners", str(path), "--organisation", world.school.urn, "--accept-partial"
+    )
+    assert code == 1
+    assert "every row was rejected or already up to date" in out
+    assert "use --accept-partial" not in out
+    assert "with --accept-partial" not in out

@@ -50,8 +50,11 @@ def template_file(file_format: str) -> tuple[bytes, str]:
     return csv_download([headings]), "widen-pupil-list-template.csv"
 
 
-def failed_rows_file(run: ImportRun, report: ImportReport) -> tuple[bytes, str]:
-    """The rejected rows as the file had them, with a 'Problem' column, in the file's format.
+def failed_rows_file(
+    run: ImportRun, report: ImportReport, *, file_format: str = ""
+) -> tuple[bytes, str]:
+    """The rejected rows as the file had them, with a 'Problem' column, in `file_format` ("csv"
+    or "xlsx"; the uploaded file's format when not given).
 
     Fix them in Excel and import the file: the 'Problem' column is ignored.
     """
@@ -72,7 +75,7 @@ def failed_rows_file(run: ImportRun, report: ImportReport) -> tuple[bytes, str]:
     ]
     header = [*headers, PROBLEM_HEADING]
     stem = PurePath(run.file_name).stem[:80] or "pupil-list"
-    if run.file_format == "xlsx":
+    if (file_format or run.file_format) == "xlsx":
         return xlsx_download([(table.sheet_name or "Pupils", [header, *rows])]), (
             f"{stem}-rows-to-fix.xlsx"
         )

@@ -59,7 +59,9 @@ def outcome_summary(report: ImportReport, *, committed: bool) -> str:
     return ", ".join(parts) + "."
 
 
-def report_lines(report: ImportReport, *, committed: bool, dry_run: bool = False) -> list[str]:
+def report_lines(
+    report: ImportReport, *, committed: bool, dry_run: bool = False, accept_partial: bool = False
+) -> list[str]:
     run = report.run
     where = run.school.name if run.school else run.organisation.name
     lines = [
@@ -78,6 +80,11 @@ def report_lines(report: ImportReport, *, committed: bool, dry_run: bool = False
             + (f" on {when:%d %B %Y}" if when else "")
             + ": importing it again changes nothing."
         )
+        if report.problems:
+            lines.append(
+                _count(len(report.rejected_rows), "row of it is", "rows of it are")
+                + " still rejected: fix them and import the corrected file."
+            )
         return lines
     if report.unknown_headings:
         lines.append(
@@ -106,6 +113,11 @@ def report_lines(report: ImportReport, *, committed: bool, dry_run: bool = False
     if not committed:
         if dry_run:
             lines.append("Dry run: nothing was changed.")
+        elif report.problems and accept_partial:
+            lines.append(
+                "Nothing was imported: every row was rejected or already up to date. Fix the "
+                "rejected rows and import the file again."
+            )
         elif report.problems:
             lines.append(
                 "Nothing was imported: fix the rejected rows and import the file again, or "

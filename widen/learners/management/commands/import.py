@@ -1,8 +1,9 @@
 """`widen import learners FILE --organisation ID`: import a school's pupil list.
 
 The same checks and the same report as the upload page. Exit status: 0 when every row imported
-(or, with --dry-run, would import); 1 when rows were rejected; 2 when the file or its columns
-cannot be used at all.
+(or, with --dry-run, would import; or the file was imported before and all its rows were good);
+1 when rows were rejected, this time or when the file was imported before; 2 when the file or
+its columns cannot be used at all. `--failed-rows` writes CSV or XLSX as its name says.
 """
 
 from __future__ import annotations
@@ -122,7 +123,11 @@ class Command(BaseCommand):
             except ApplicationError as error:
                 raise CommandError(error.message, returncode=UNUSABLE) from error
             if options["failed_rows"] and report.problems:
-                content, _ = failed_rows_file(run, report)
+                # What the name asks for: rows-to-fix.xlsx is a workbook, .csv is CSV.
+                suffix = Path(options["failed_rows"]).suffix.lower().lstrip(".")
+                content, _ = failed_rows_file(
+                    run, report, file_format=suffix if suffix in {"csv", "xlsx"} else ""
+                )
                 Path(options["failed_rows"]).write_bytes(content)
             usable = report.checked and not report.column_problems
             committed = False
@@ -143,12 +148,15 @@ class Command(BaseCommand):
                     committed = True
                 except ApplicationError as error:
                     raise CommandError(error.message, returncode=UNUSABLE) from error
-        for line in report_lines(report, committed=committed, dry_run=options["dry_run"]):
+        for line in report_lines(
+            report,
+            committed=committed,
+            dry_run=options["dry_run"],
+            accept_partial=options["accept_partial"],
+        ):
             self.stdout.write(line)
         if options["failed_rows"] and report.problems:
             self.stdout.write(f"The rejected rows are in {options['failed_rows']}.")
-        if report.already_imported is not None:
-            return
         if not usable:
             sys.exit(UNUSABLE)
         if report.problems:
