@@ -78,6 +78,8 @@ SCHOOL_COLUMNS = [
     "postcode",
     "percentage_fsm",
     "number_of_pupils",
+    "easting",
+    "northing",
 ]
 POSTCODE_COLUMNS = ["postcode", "lsoa11cd", "msoa11cd", "ladcd", "ladnm"]
 IOD_COLUMNS = ["lsoa11cd", "lsoa11nm", "imd_rank", "imd_decile", "idaci_rank", "idaci_decile"]
@@ -241,6 +243,8 @@ def select_schools(shared: Path) -> SchoolSelection:
             "postcode",
             "percentage_fsm",
             "number_of_pupils",
+            "easting",
+            "northing",
         ),
         candidates=candidates.height,
         capped=capped,
@@ -391,7 +395,8 @@ types left out; rows with no postcode left out.
 "NumberOfPupils", both as published; they are blank where GIAS has no value (further
 education colleges, and schools that opened or converted after the last census). GIAS
 gives 0.0 per cent FSM for the 16 to 19 free schools: read that as "not measured", not as
-"no disadvantaged students".
+"no disadvantaged students". `easting` and `northing` are GIAS "Easting" and "Northing",
+the establishment's grid reference (British National Grid, metres), as published.
 
 **Rows:** {schools.height}.
 

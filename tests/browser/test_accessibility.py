@@ -353,6 +353,14 @@ def school_targeting(browse: Browse) -> Page:
     return _opened(browse.as_person("admin"), "/targeting/schools/", "School targeting")
 
 
+def school_map(browse: Browse) -> Page:
+    return _opened(
+        browse.as_person("outreach"),
+        "/targeting/schools/map/?measure=reach",
+        "Map of schools: East London Uni Connect",
+    )
+
+
 def activities(browse: Browse) -> Page:
     return _opened(browse.as_person("outreach"), "/activities/", "Activities")
 
@@ -464,6 +472,7 @@ PAGES: dict[str, Callable[[Browse], Page]] = {
     "look up postcodes": look_up_postcodes,
     "rule sets": rule_sets,
     "school targeting": school_targeting,
+    "map of schools": school_map,
     "new rule set, with an error": new_rule_set_with_an_error,
     "look up postcodes, with answers": look_up_postcodes_with_answers,
     "activities": activities,

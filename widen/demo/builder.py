@@ -11,8 +11,10 @@ from __future__ import annotations
 import base64
 import csv
 import hashlib
+import io
 import random
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -279,16 +281,97 @@ class DemoResult:
     open_data: tuple[str, ...] = ()
 
 
+# No copy of the OfS postcode look-up (POLAR4, TUNDRA, Uni Connect target wards) may be shipped
+# here, so the demo invents values in its layout for its own postcodes, loaded as synthetic: every
+# page that shows them names this edition, and a real file loaded later replaces it.
+SYNTHETIC_OFS_FILE = "synthetic_ofs_postcode_lookup_demo.csv"
+SYNTHETIC_OFS_EDITION = "demo values invented, not from the OfS"
+SYNTHETIC_OFS_HEADER = (
+    "postcode",
+    "polar4_quintile",
+    "tundra_msoa_quintile",
+    "tundra_lsoa_quintile",
+    "uni_connect_target_ward",
+    "msoa_current",
+    "lsoa_current",
+    "country",
+)
+
+
 def demo_load_open_data() -> tuple[str, ...]:
-    """Load the demo's open-data subsets (a no-op for files already loaded)."""
+    """Load the demo's open-data subsets and its synthetic OfS look-up (a no-op for files already
+    loaded)."""
     loaded = []
-    for dataset, path, edition in OPEN_DATA:
-        try:
-            result = dataset_load(dataset, path, edition=edition, loaded_by="demo")
-        except DatasetError as error:
-            raise DemoError(f"The demo's {path.name} cannot be loaded: {error}") from error
-        loaded.append(f"{result.edition} ({result.edition.row_count:,} rows)")
+    with tempfile.TemporaryDirectory(prefix="widen-demo-") as directory:
+        synthetic = Path(directory) / SYNTHETIC_OFS_FILE
+        synthetic.write_text(synthetic_ofs_lookup(), encoding="utf-8", newline="")
+        files = [
+            *((dataset, path, edition, False) for dataset, path, edition in OPEN_DATA),
+            ("ofs", synthetic, SYNTHETIC_OFS_EDITION, True),
+        ]
+        for dataset, path, edition, invented in files:
+            try:
+                result = dataset_load(
+                    dataset, path, edition=edition, synthetic=invented, loaded_by="demo"
+                )
+            except DatasetError as error:
+                raise DemoError(f"The demo's {path.name} cannot be loaded: {error}") from error
+            loaded.append(f"{result.edition} ({result.edition.row_count:,} rows)")
     return tuple(loaded)
+
+
+def _hashed(*parts: str) -> float:
+    """A stable number in [0, 1) for these words (the same on every build and machine)."""
+    digest = hashlib.sha256("|".join(("widen-demo-ofs", *parts)).encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def synthetic_ofs_lookup() -> str:
+    """An OfS postcode look-up for the demo's postcodes with invented values, as CSV text.
+
+    Invented, but shaped like the real thing so the demo's rule sets have something to find:
+    areas that are more deprived (IoD2019) tend to lower quintiles, POLAR4 and TUNDRA (MSOA) are
+    the same for a whole MSOA, TUNDRA (LSOA) for a whole LSOA, and about a third of the most
+    deprived MSOAs are flagged as Uni Connect target wards.
+    """
+    with IOD2019_CSV.open(newline="", encoding="utf-8") as handle:
+        imd = {row["lsoa11cd"]: int(row["imd_decile"]) for row in csv.DictReader(handle)}
+    with POSTCODES_CSV.open(newline="", encoding="utf-8") as handle:
+        postcodes = list(csv.DictReader(handle))
+    by_msoa: dict[str, list[int]] = {}
+    for row in postcodes:
+        if row["lsoa11cd"] in imd:
+            by_msoa.setdefault(row["msoa11cd"], []).append(imd[row["lsoa11cd"]])
+
+    def quintile(decile: float, *key: str) -> int:
+        shift = (0, 0, 0, 1, -1)[int(_hashed(*key) * 5)]
+        return max(1, min(5, round((decile + 1) / 2) + shift))
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(SYNTHETIC_OFS_HEADER)
+    for row in postcodes:
+        lsoa, msoa = row["lsoa11cd"], row["msoa11cd"]
+        deciles = by_msoa.get(msoa)
+        if lsoa not in imd or not deciles:
+            writer.writerow([row["postcode"], "", "", "", "", msoa, lsoa, "England"])
+            continue
+        msoa_decile = sum(deciles) / len(deciles)
+        polar4 = quintile(msoa_decile, "polar4", msoa)
+        target = msoa_decile <= 3 and _hashed("target", msoa) < 0.35  # noqa: PLR2004
+        writer.writerow(
+            [
+                row["postcode"],
+                polar4,
+                quintile(msoa_decile, "tundra-msoa", msoa),
+                quintile(imd[lsoa], "tundra-lsoa", lsoa),
+                "1" if target else "",
+                msoa,
+                lsoa,
+                "England",
+            ]
+        )
+    return out.getvalue()
 
 
 def read_schools() -> list[SchoolRow]:
@@ -638,6 +721,15 @@ def demo_report(
         f"  {counts.users} demo users",
         *(["  open data loaded:"] if result.open_data else []),
         *(f"    {edition}" for edition in result.open_data),
+        *(
+            [
+                "  The OfS look-up's values are invented (no copy of the real file may be "
+                "shipped), and every page that uses them says so: load the real one with "
+                "`widen data load ofs PATH`."
+            ]
+            if any("(synthetic)" in edition for edition in result.open_data)
+            else []
+        ),
         "",
         f"Sign in at http://127.0.0.1:{port}/ once Widen is running: `make demo` starts it, "
         f"or run `.venv/bin/widen serve{'' if port == DEMO_PORT else f' --port {port}'}` "
@@ -917,8 +1009,13 @@ class _LearnerFactory:
         self.any_postcode = sorted(
             postcode for postcodes in self.postcodes.values() for postcode in postcodes
         )
+        not_reached = {school.urn for school in not_reached_yet(schools)}
         self.schools_by_year = {
-            year: [school for school in schools if year in school.year_groups]
+            year: [
+                school
+                for school in schools
+                if year in school.year_groups and school.urn not in not_reached
+            ]
             for year in YEAR_GROUPS
         }
         self.school_weights = {
@@ -1053,6 +1150,29 @@ class _LearnerFactory:
             if check is not None and first_nine not in self.ulns:
                 self.ulns.add(first_nine)
                 return f"{first_nine}{check}"
+
+
+NOT_REACHED_PER_AUTHORITY = 2
+
+
+def not_reached_yet(schools: Sequence[SchoolRow]) -> list[SchoolRow]:
+    """Member schools the partnership has no learners at yet (its cold spots to plan for): in
+    each local authority, the secondary schools with fewest pupils a year (ties by URN)."""
+    holding = self_holding_school(schools)
+    chosen: list[SchoolRow] = []
+    for authority in sorted({school.la_name for school in schools}):
+        candidates = sorted(
+            (
+                school
+                for school in schools
+                if school.la_name == authority
+                and school.phase == "Secondary"
+                and school.urn != holding.urn
+            ),
+            key=lambda school: (school.pupils_per_year, school.urn),
+        )
+        chosen += candidates[:NOT_REACHED_PER_AUTHORITY]
+    return chosen
 
 
 def self_holding_school(schools: Sequence[SchoolRow]) -> SchoolRow:

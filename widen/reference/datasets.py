@@ -488,6 +488,8 @@ GIAS_LAYOUT = Layout(
         "postcode": ("Postcode",),
         "percentage_fsm": ("PercentageFSM", "percentage_fsm"),
         "number_of_pupils": ("NumberOfPupils", "number_of_pupils"),
+        "easting": ("Easting", "easting"),
+        "northing": ("Northing", "northing"),
     },
 )
 # GIAS type groups whose establishments are funded by the state.
@@ -537,6 +539,13 @@ def _build_gias(source: SourceTable) -> tuple[pl.DataFrame, list[str]]:
         "number_of_pupils",
         "not a number of pupils",
     )
+    for column in ("easting", "northing"):
+        checks.failing(
+            frame,
+            (pl.col(column) != "") & _integer(column).is_null(),
+            column,
+            "not a grid reference in metres",
+        )
     _duplicates(frame, checks, ["urn"], "urn")
     checks.raise_if_any("establishments")
     group = pl.col("type_group").str.to_lowercase()
@@ -553,6 +562,9 @@ def _build_gias(source: SourceTable) -> tuple[pl.DataFrame, list[str]]:
         postcode=pl.col("_postcode").fill_null(""),
         percentage_fsm=fsm_value.round(1),
         number_of_pupils=_integer("number_of_pupils"),
+        # No grid reference: blank, or 0 as some GIAS extracts give it.
+        easting=pl.when(_integer("easting") > 0).then(_integer("easting")).otherwise(None),
+        northing=pl.when(_integer("northing") > 0).then(_integer("northing")).otherwise(None),
         state_funded=pl.when(group != "")
         .then(group.is_in(list(STATE_FUNDED_GROUPS)) & ~kind.is_in(NOT_STATE_FUNDED_TYPES))
         # Without the type group (some extracts), the type alone says it.

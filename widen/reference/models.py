@@ -183,6 +183,9 @@ class Establishment(models.Model):
     percentage_fsm = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
     number_of_pupils = models.PositiveIntegerField(null=True, blank=True)
     state_funded = models.BooleanField(null=True, blank=True)
+    # GIAS "Easting" and "Northing": the grid reference, British National Grid (EPSG:27700).
+    easting = models.IntegerField(null=True, blank=True)
+    northing = models.IntegerField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.urn})"

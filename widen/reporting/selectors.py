@@ -32,7 +32,7 @@ from widen.reporting.models import (
     TargetDimension,
 )
 from widen.targeting.models import RuleSet
-from widen.targeting.schools import TARGET_PHASES
+from widen.targeting.schools import TARGET_PHASES, percentage_fsm_by_urn
 
 NO_SCHOOL = "No school recorded"
 
@@ -276,12 +276,19 @@ def targets(partnership: Partnership, rule_set: RuleSet) -> Targets:
             Q(pk__in=[*missed, *engaged_schools - {""}])
             | Q(partnerships=partnership, organisation_type=OrganisationType.SCHOOL)
         )
-        .values("pk", "name", "urn", "local_authority")
+        .values("pk", "name", "urn", "local_authority", "percentage_fsm")
         .distinct()
     }
+    fsm = percentage_fsm_by_urn(
+        (schools[key]["urn"], schools[key]["percentage_fsm"]) for key in missed if key in schools
+    )
     cold = [
         ColdSpot(
-            schools[key]["name"], schools[key]["urn"], schools[key]["local_authority"], learners
+            schools[key]["name"],
+            schools[key]["urn"],
+            schools[key]["local_authority"],
+            learners,
+            fsm.get(schools[key]["urn"], schools[key]["percentage_fsm"]),
         )
         for key, learners in missed.items()
         if key in schools

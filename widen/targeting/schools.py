@@ -6,6 +6,7 @@ Counts only (never a learner), for the partnerships the person belongs to.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -40,6 +41,9 @@ class SchoolRow:
     percentage_fsm: Decimal | None
     pupils: int | None
     reached: bool
+    organisation_id: Any = None  # None: a school GIAS lists that is not in Widen
+    easting: int | None = None  # GIAS grid reference, British National Grid (metres)
+    northing: int | None = None
 
     @property
     def share(self) -> float | None:
@@ -48,6 +52,26 @@ class SchoolRow:
     @property
     def share_text(self) -> str:
         return f"{self.share:.0%}" if self.share is not None else "–"
+
+
+def percentage_fsm_by_urn(
+    schools: Iterable[tuple[str, Decimal | None]],
+) -> dict[str, Decimal | None]:
+    """Each school's % FSM by URN: the current GIAS edition's school census figure, else the one
+    recorded on the school itself (also from GIAS), else None. `schools`: (URN, recorded %)."""
+    recorded = {urn: fsm for urn, fsm in schools if urn}
+    gias = current_edition(Dataset.GIAS)
+    published: dict[str, Decimal | None] = {}
+    if gias is not None and recorded:
+        published = dict(
+            Establishment.objects.filter(edition=gias, urn__in=sorted(recorded)).values_list(
+                "urn", "percentage_fsm"
+            )
+        )
+    return {
+        urn: published[urn] if published.get(urn) is not None else fsm
+        for urn, fsm in recorded.items()
+    }
 
 
 def school_targeting(
@@ -116,9 +140,16 @@ def school_targeting(
                 phase=school.phase or (record.phase if record else ""),
                 learners=learners.get(school.pk, 0),
                 eligible=eligible.get(school.pk, 0),
-                percentage_fsm=record.percentage_fsm if record else None,
+                percentage_fsm=(
+                    record.percentage_fsm
+                    if record and record.percentage_fsm is not None
+                    else school.percentage_fsm
+                ),
                 pupils=record.number_of_pupils if record else None,
                 reached=school.pk in reached_schools,
+                organisation_id=school.pk,
+                easting=record.easting if record else None,
+                northing=record.northing if record else None,
             )
         )
     authorities = {row.local_authority for row in rows if row.local_authority}
@@ -142,6 +173,8 @@ def school_targeting(
                 percentage_fsm=establishment.percentage_fsm,
                 pupils=establishment.number_of_pupils,
                 reached=False,
+                easting=establishment.easting,
+                northing=establishment.northing,
             )
         )
     return _sorted(rows, sort)

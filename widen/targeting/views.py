@@ -20,7 +20,9 @@ from widen.organisations.models import DataCategory, Partnership
 from widen.organisations.permissions import organisation_policy
 from widen.targeting.forms import RuleSetForm
 from widen.targeting.lookup import postcodes_look_up
+from widen.targeting.maps import MEASURES, school_map
 from widen.targeting.models import LearnerAreaProfile, LearnerEligibility, RuleSet
+from widen.targeting.needs import rule_set_data_needs
 from widen.targeting.profiles import describe_profile
 from widen.targeting.rule_sets import (
     eligibility_compute,
@@ -132,10 +134,14 @@ def rule_set_detail_view(request: HttpRequest, rule_set_id: UUID) -> HttpRespons
         )
         .order_by("-eligible", "learner__school__name")
     )
+    current = rule_set.current_version
+    not_loaded, synthetic = rule_set_data_needs(current.definition if current else {})
     return render(
         request,
         "targeting/rule_set_detail.html",
         {
+            "not_loaded": not_loaded,
+            "synthetic": synthetic,
             "rule_set": rule_set,
             "versions": rule_set.versions.select_related("created_by"),
             "by_school": by_school,
@@ -334,8 +340,11 @@ def learner_targeting_view(request: AuthenticatedRequest, learner_id: UUID) -> H
 # --- School targeting --------------------------------------------------------------------------
 
 
-@require_GET
-def school_targeting_view(request: HttpRequest) -> HttpResponse:
+def _chosen_partnership_and_rule_set(
+    request: HttpRequest,
+) -> tuple[list[Partnership], Partnership, list[RuleSet], RuleSet | None]:
+    """The person's partnerships, the one asked for (else the first), its rule sets and the one
+    asked for (else the first). 404 for someone in no partnership."""
     partnerships = list(organisation_policy.partnerships_visible_to(request.user))
     if not partnerships:
         raise Http404
@@ -347,6 +356,12 @@ def school_targeting_view(request: HttpRequest) -> HttpResponse:
         (r for r in rule_sets if str(r.pk) == request.GET.get("rule_set")),
         rule_sets[0] if rule_sets else None,
     )
+    return partnerships, chosen, rule_sets, rule_set
+
+
+@require_GET
+def school_targeting_view(request: HttpRequest) -> HttpResponse:
+    partnerships, chosen, rule_sets, rule_set = _chosen_partnership_and_rule_set(request)
     sort = request.GET.get("sort", "share")
     sort = sort if sort in SORTS else "share"
     rows = school_targeting(chosen, rule_set, sort=sort, actor=request.user)
@@ -386,5 +401,31 @@ def school_targeting_view(request: HttpRequest) -> HttpResponse:
             "local_authority": local_authority,
             "phase": phase,
             "csv_query": query.urlencode(),
+        },
+    )
+
+
+@require_GET
+def school_map_view(request: HttpRequest) -> HttpResponse:
+    """The partnership's schools and colleges on a map, coloured by the share of their learners
+    the rule set is for or by reach, with the same schools in a table beside it."""
+    partnerships, chosen, rule_sets, rule_set = _chosen_partnership_and_rule_set(request)
+    rows = sorted(
+        school_targeting(chosen, rule_set, actor=request.user),
+        key=lambda row: row.name.casefold(),
+    )
+    return render(
+        request,
+        "targeting/school_map.html",
+        {
+            "partnerships": partnerships,
+            "partnership": chosen,
+            "rule_sets": rule_sets,
+            "rule_set": rule_set,
+            "map": school_map(rows, request.GET.get("measure", "share")),
+            "measures": MEASURES.items(),
+            "rows": rows,
+            # A member's page opens for everyone in the partnership; others have none here.
+            "member_ids": set(chosen.members.values_list("pk", flat=True)),
         },
     )

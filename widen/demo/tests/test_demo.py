@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import csv
+import json
 import logging
 import re
 import socket
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 from io import StringIO
 from typing import Any
@@ -16,7 +18,10 @@ import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
 from django.db.models import Model
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -35,6 +40,8 @@ from widen.demo.builder import (
     PARTNERSHIP_NAME,
     POSTCODES_CSV,
     SCHOOLS_CSV,
+    not_reached_yet,
+    read_schools,
     totp_key_for,
 )
 from widen.learners.models import ConsentRecord, Learner, ParentCarer
@@ -49,6 +56,7 @@ from widen.organisations.models import (
     PartnershipMember,
 )
 from widen.programmes.models import Programme
+from widen.targeting.models import RuleSet
 
 pytestmark = pytest.mark.django_db
 
@@ -393,3 +401,71 @@ def test_prints_the_address_on_the_port_asked_for() -> None:
     port = int(re.search(r"Sign in at http://127\.0\.0\.1:(\d+)/", output)[1])  # type: ignore[index]
     assert port != 8000
     assert f"`.venv/bin/widen serve --port {port}`" in output
+
+
+def test_every_targeting_page_shows_figures_from_the_data_the_demo_loads(
+    output: str, client_for: Callable[..., Client]
+) -> None:
+    """The flagship rule set finds learners (on the demo's clearly marked synthetic OfS look-up),
+    the schools page and the dashboard's cold spots show each school's % FSM from GIAS, and the
+    schools the partnership does not reach yet are listed and mapped."""
+    partnership = Partnership.objects.get(name=PARTNERSHIP_NAME)
+    client = client_for(User.objects.get(username="outreach.officer"))
+    fsm = {row["urn"]: row["percentage_fsm"] for row in read_csv(SCHOOLS_CSV)}
+    assert "OfS postcode look-up" in output
+    assert "(synthetic)" in output
+
+    rule_sets = list(RuleSet.objects.filter(partnership=partnership))
+    assert "Uni Connect target learner" in {rule_set.name for rule_set in rule_sets}
+    listing = client.get(reverse("targeting:rule_sets")).content.decode()
+    for rule_set in rule_sets:
+        eligible = rule_set.results.filter(eligible=True).count()
+        assert 0 < eligible < LEARNERS, rule_set.name
+        assert rule_set.name in listing
+        page = client.get(reverse("targeting:rule_set", args=[rule_set.pk])).content.decode()
+        assert "is not loaded" not in page
+        version = rule_set.current_version
+        assert version is not None
+        definition = json.dumps(version.definition)
+        reads_ofs = any(word in definition for word in ("polar4", "tundra", "target_ward"))
+        assert ("Synthetic values, not official" in page) == reads_ofs, rule_set.name
+
+    uni_connect = next(r for r in rule_sets if r.name == "Uni Connect target learner")
+    schools = client.get(
+        reverse("targeting:schools"), {"partnership": partnership.pk, "rule_set": uni_connect.pk}
+    )
+    reached, not_reached = schools.context["reached"], schools.context["not_reached"]
+    assert reached
+    assert sum(row.eligible for row in reached) > 0
+    for row in reached + not_reached:
+        assert str(row.percentage_fsm or "") == fsm[row.urn], row.name
+    expected = {school.name for school in not_reached_yet(read_schools())}
+    assert expected <= {row.name for row in not_reached}
+    for name in expected:
+        assert escape(name) in schools.content.decode()
+
+    targets = client.get(
+        reverse("reporting:targets", args=[partnership.pk]), {"rule_set": uni_connect.pk}
+    )
+    figures = targets.context["figures"]
+    assert figures.eligible > 0
+    assert figures.cold_spots
+    for spot in figures.cold_spots:
+        assert spot.cells()[4] == fsm[spot.urn], spot.name
+    assert {spot.name for spot in figures.cold_spots} >= expected
+
+    for measure in ("share", "reach"):
+        page = client.get(
+            reverse("targeting:map"),
+            {"partnership": partnership.pk, "rule_set": uni_connect.pk, "measure": measure},
+        )
+        school_map = page.context["map"]
+        members = partnership.members.filter(organisation_type=OrganisationType.SCHOOL)
+        assert {point.row.urn for point in school_map.points} == set(
+            members.values_list("urn", flat=True)
+        )
+        assert not school_map.not_placed
+        for name in expected:
+            point = next(p for p in school_map.points if p.row.name == name)
+            assert point.band.hollow
+            assert point.band.label.startswith("No share" if measure == "share" else "Not")
