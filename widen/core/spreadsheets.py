@@ -5,17 +5,37 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 # A spreadsheet treats a cell starting with one of these as a formula (or strips it and then
-# does); the full-width forms are folded to these by some programs.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0", "＝", "＋", "－", "＠")
+# does). Compared after NFKC folding, so the full-width and small forms (＝ ＋ － ＠ ﹦ …) that some
+# programs fold to these count too.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+# Characters a spreadsheet (or a person pasting) may drop from the front of a cell, leaving a
+# formula behind: spaces of every kind, quotes, and the control characters above.
+_DROPPED_IN_FRONT = (
+    " \t\r\n\0\x0b\x0c\"'\u00a0\u2000\u2001\u2002\u2003\u2007\u2009\u202f\u3000\ufeff"
+)
 
 
 def safe_cell(value: object) -> str:
-    """The text of `value`, with a `'` in front if a spreadsheet would read it as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_TRIGGERS):
+    """The text of `value`, with a `'` in front if a spreadsheet could read it as a formula.
+
+    Neutralised: a cell starting with = + - @, a tab, carriage return, line feed or NUL, the
+    full-width forms of these, and any of them behind leading spaces or quotes (`" =1+1"`,
+    `'"=1+1'`, `"\n@SUM(A1)"`). Numbers are numbers: `-3` is written as it is.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(value)
+    text = str(value)
+    head = unicodedata.normalize("NFKC", text[:64])
+    if head.startswith(FORMULA_TRIGGERS) or head.lstrip(_DROPPED_IN_FRONT).startswith(
+        FORMULA_TRIGGERS[:4]
+    ):
         return "'" + text
     return text
 

@@ -143,7 +143,7 @@ class Command(BaseCommand):
             )
         rows.sort(key=lambda row: row[0])
         table = StringIO()
-        writer = csv.writer(table, lineterminator="\n")
+        writer = csv.writer(table, lineterminator="\r\n")  # RFC 4180: a CR in a cell is quoted
         writer.writerow(COLUMNS)
         for occurred_at, cells in rows:
             writer.writerow(
