@@ -118,6 +118,7 @@ def test_the_page_and_the_api_give_the_same_explanations(
     )
     text = page.content.decode()
     assert "Did you mean SW1A 0AA?" in text
+    assert '<a href="?postcodes=SW1A%200AA">Look up SW1A 0AA</a>' in text
     assert "outside the UK&#x27;s statistical geographies" in text
     assert "non-geographic postcode" in text
     assert "(NIMDM) is not loaded" in text
