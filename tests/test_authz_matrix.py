@@ -42,12 +42,13 @@ from tests.events.matrix import (
     event_request_body,
     events_expected_status,
 )
-from widen.accounts.models import Role
+from widen.accounts.models import ROLE_CAPABILITIES, Role
 from widen.activities.models import Activity, RegisterImport, Session
 from widen.events.checkin import checkin_code
 from widen.events.models import AttendeeType, Booking, Event, EventKind
 from widen.events.services import BookingDetails, booking_create
 from widen.learners.models import (
+    FILTERABLE_CHARACTERISTICS,
     ConsentRecord,
     DuplicateCandidate,
     ImportRun,
@@ -55,6 +56,7 @@ from widen.learners.models import (
     ParentCarer,
     SavedSearch,
 )
+from widen.organisations.models import DataCategory
 from widen.programmes.models import ActivitySubType, Enrolment, Programme, ProgrammeStage
 from widen.targeting.models import RuleSet, RuleSetVersion
 from widen.testing.pupil_lists import MIS_HEADINGS, csv_bytes, pupil_rows, table_cells
@@ -793,3 +795,54 @@ def test_password_only_session_reaches_nothing_but_mfa(world: World) -> None:
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert checked >= 10
+
+
+# Filters by role and relation (issue 14, 1.1): a filter on a learner's field finds a learner only
+# when the person sees that field of them (own: the role's categories; partner: the role's and
+# the agreement's); "unrelated" learners are never found. Field by field, with the agreement
+# sharing special category data and without it.
+FILTER_PARAMS: dict[str, tuple[dict[str, str], set[str]]] = {
+    **{
+        name: ({"characteristic": name}, {category})
+        for name, category in FILTERABLE_CHARACTERISTICS.items()
+    },
+    "search": ({"q": "a"}, {DataCategory.IDENTITY}),
+    "search and care experienced": (
+        {"q": "a", "characteristic": "care_experienced"},
+        {DataCategory.IDENTITY, DataCategory.SPECIAL_CATEGORY},
+    ),
+    "year group": ({"year_group": "10"}, set()),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("special_shared", [True, False])
+@pytest.mark.parametrize("role", [role for role in ROLES if role != "anonymous"])
+def test_learner_filters_by_role_and_relation(
+    world: World, role: str, special_shared: bool, record_property: Any
+) -> None:
+    world.agreement.shares_special_category = special_shared
+    world.agreement.save()
+    for learner in Learner.objects.all():
+        for name in FILTERABLE_CHARACTERISTICS:
+            setattr(learner, name, True)
+        learner.save()
+    role_categories = set(ROLE_CAPABILITIES[role].categories)
+    sees = {
+        "own": role_categories,
+        "partner": role_categories & set(world.agreement.categories),
+        "unrelated": set(),
+    }
+    client = signed_in_client(world.users[role])
+    headers = {"Authorization": f"Bearer {world.tokens[role]}"}
+    for field, (params, needed) in FILTER_PARAMS.items():
+        page = client.get("/learners/", params).content.decode()
+        api = Client().get("/api/v1/learners", {**params, "limit": "200"}, headers=headers)
+        listed = {row["id"] for row in api.json()["results"]}
+        for relation, categories in sees.items():
+            learner = world.learner(role=role, relation=relation)
+            expected = relation != "unrelated" and needed <= categories
+            where = f"{field}, {role}, {relation}, special shared: {special_shared}"
+            assert (f'href="/learners/{learner.id}/"' in page) == expected, where
+            assert (str(learner.id) in listed) == expected, where
+            record_property("authorisation_cells", 2)
