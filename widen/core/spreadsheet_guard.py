@@ -26,6 +26,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 
 from defusedxml import ElementTree
 
@@ -314,8 +315,9 @@ def _check_extent(label: str, verb: str, rows: int, columns: int, limits: SheetL
 
 # The quick scan, for sheets as spreadsheet programs write them: every cell tag starts
 # `<c r="A1"`. Anything else (a prefix, cells with no `r`, odd markup) is scanned tag by tag.
-_CELL_START = re.compile(rb"<c[\s/>]")
+_CELL_STARTS = (b"<c ", b"<c>", b"<c/", b"<c\t", b"<c\n", b"<c\r")
 _CELL_WITH_REFERENCE = re.compile(rb'<c r="([A-Za-z]{1,4})([0-9]{1,10})"')
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 _PREFIXED = re.compile(rb":(?:c|si|dimension|sheetData)[\s/>]")
 _DIMENSION = re.compile(
     rb'<dimension ref="([A-Za-z]{1,4}[0-9]{1,10}(?::[A-Za-z]{1,4}[0-9]{1,10})?)"'
@@ -346,7 +348,7 @@ def _check_xml_part(
         strings += text.count(b"<si")
         if strings > limits.max_cells:
             raise _too_many_strings(limits)
-        count = len(_CELL_START.findall(text))
+        count = sum(map(text.count, _CELL_STARTS))
         if not count:
             continue
         references = _CELL_WITH_REFERENCE.findall(text)
@@ -358,9 +360,8 @@ def _check_xml_part(
         cells += count
         if cells > limits.max_cells:
             raise _too_many_cells(label, limits)
-        letters, numbers = zip(*references, strict=True)
-        seen_letters.update(letters)
-        far_row = max(far_row, max(map(int, numbers)))
+        seen_letters.update(map(_FIRST, references))
+        far_row = max(far_row, max(map(int, map(_SECOND, references))))
         far_column = max(_column_number(letter) for letter in seen_letters)
         _check_extent(label, "runs to", far_row, far_column, limits)
 
