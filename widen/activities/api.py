@@ -506,5 +506,5 @@ def enrolment_leave_api(
         .first()
     )
     if current is None:
-        raise NotFound
+        raise NotFound  # missing, or a partner's learner: only their organisation changes it
     return enrolment_leave(actor=actor, enrolment=current, reason=body.reason, on=body.left_on)

@@ -80,6 +80,8 @@ def duplicate_pair_list(*, actor: User, status: str = DuplicateStatus.PENDING) -
         return DuplicateCandidate.objects.none()
     named = learner_policy.visible_to(actor, needing=DataCategory.IDENTITY).values("pk")
     return (
+    # Merging changes both records: only learners the admin's organisation holds (the policy).
+    mergeable = learner_policy.changeable_by(actor, roles=REVIEWER_ROLES).values("pk")
         DuplicateCandidate.objects.filter(
             status=status,
             partnership__in=partnerships_to_search(actor),
@@ -87,6 +89,7 @@ def duplicate_pair_list(*, actor: User, status: str = DuplicateStatus.PENDING) -
             learner_two__organisation_id__in=administered,
             learner_one__in=named,
             learner_two__in=named,
+        .filter(learner_one__in=mergeable, learner_two__in=mergeable)
         )
         .select_related(
             "partnership",
