@@ -79,18 +79,16 @@ def duplicate_pair_list(*, actor: User, status: str = DuplicateStatus.PENDING) -
     if not administered:
         return DuplicateCandidate.objects.none()
     named = learner_policy.visible_to(actor, needing=DataCategory.IDENTITY).values("pk")
-    return (
     # Merging changes both records: only learners the admin's organisation holds (the policy).
     mergeable = learner_policy.changeable_by(actor, roles=REVIEWER_ROLES).values("pk")
+    return (
         DuplicateCandidate.objects.filter(
             status=status,
             partnership__in=partnerships_to_search(actor),
-            learner_one__organisation_id__in=administered,
-            learner_two__organisation_id__in=administered,
             learner_one__in=named,
             learner_two__in=named,
-        .filter(learner_one__in=mergeable, learner_two__in=mergeable)
         )
+        .filter(learner_one__in=mergeable, learner_two__in=mergeable)
         .select_related(
             "partnership",
             "learner_one__school",
