@@ -17,10 +17,14 @@ from django.test import Client
 from django.urls import reverse
 
 from widen.accounts.models import Role
+from widen.core import request_context
+from widen.learners.models import Learner
+from widen.reference.frames import snapshot_path
 from widen.reference.models import PostcodeArea
-from widen.reference.services import dataset_load
+from widen.reference.services import current_edition, dataset_load
 from widen.targeting.lookup import postcodes_look_up
-from widen.targeting.models import ProfileStatus
+from widen.targeting.models import LearnerAreaProfile, ProfileStatus
+from widen.targeting.services import area_profiles_compute
 from widen.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +140,29 @@ def test_the_page_and_the_api_give_the_same_explanations(
     assert (isle["lsoa"], isle["msoa"]) == ("", "")
     assert "outside the UK's statistical geographies" in isle["reason"]
     assert "still resolves" not in ended["reason"]
+
+
+def test_an_edition_loaded_with_the_placeholders_gives_learners_no_placeholder_area(
+    world: World, directory: None
+) -> None:
+    # As an edition loaded before the placeholders were dropped holds them (its Parquet copy is
+    # made again from the database).
+    edition = current_edition("postcodes")
+    assert edition is not None
+    PostcodeArea.objects.filter(edition=edition, postcode="JE2 3AB").update(
+        lsoa="L99999999", msoa="L99999999"
+    )
+    snapshot_path(edition).unlink()
+    with request_context.bind(source="test"):
+        learner = Learner.objects.create(
+            organisation=world.alpha,
+            first_name="Ada",
+            last_name="Jersey",
+            date_of_birth=world.learner_alpha.date_of_birth,
+            home_postcode="JE2 3AB",
+        )
+    area_profiles_compute([learner.pk])
+    profile = LearnerAreaProfile.objects.get(learner=learner)
+    assert (profile.nation, profile.lsoa, profile.msoa) == ("L", "", "")
+    answer = look_up("JE2 3AB")
+    assert (answer.lsoa, answer.msoa) == ("", "")

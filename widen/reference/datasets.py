@@ -155,7 +155,8 @@ POSTCODES_LAYOUT = Layout(
 PSEUDO_AREA_CODE = r"^[A-Z]99999999$"
 
 
-def _real_area(column: str) -> pl.Expr:
+def real_area(column: str) -> pl.Expr:
+    """The area codes of `column`, with the ONS pseudo-codes as "" (no area)."""
     return (
         pl.when(pl.col(column).str.contains(PSEUDO_AREA_CODE))
         .then(pl.lit(""))
@@ -200,11 +201,11 @@ def _build_postcodes(source: SourceTable) -> tuple[pl.DataFrame, list[str]]:
         country=pl.when(first.is_in(["E", "W", "S", "N", "L", "M"]))
         .then(first)
         .otherwise(pl.lit("")),
-        oa=_real_area("oa"),
-        lsoa=_real_area("lsoa"),
-        msoa=_real_area("msoa"),
-        local_authority=_real_area("local_authority"),
-        ward=_real_area("ward"),
+        oa=real_area("oa"),
+        lsoa=real_area("lsoa"),
+        msoa=real_area("msoa"),
+        local_authority=real_area("local_authority"),
+        ward=real_area("ward"),
         introduced=pl.col("introduced"),
         terminated=pl.col("terminated"),
         easting=_integer("easting"),

@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from widen.reference.datasets import real_area
 from widen.reference.frames import edition_frame
 from widen.reference.models import Dataset, DatasetEdition, Measure
 from widen.reference.services import current_edition
@@ -117,9 +118,10 @@ def area_profiles(learners: pl.DataFrame, editions: ProfileEditions) -> pl.DataF
         directory = by_postcode(editions.postcodes).select(
             POSTCODE,
             pl.col("country").alias("nation"),
-            "lsoa",
-            "msoa",
-            "ward",
+            # Editions loaded before pseudo-codes were dropped at loading may hold L99999999.
+            real_area("lsoa").alias("lsoa"),
+            real_area("msoa").alias("msoa"),
+            real_area("ward").alias("ward"),
             "terminated",
             pl.lit(True).alias("_found"),
         )
