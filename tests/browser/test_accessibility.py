@@ -14,6 +14,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import FilePayload, Page, expect
 
+from tests.browser.admin_pages import ADMIN_PAGES
 from tests.browser.checkin_pages import CHECKIN_PAGES
 from tests.browser.events_pages import EVENTS_PAGES
 from tests.browser.support import Browse, Site, expect_saved, password_step
@@ -488,6 +489,7 @@ PAGES: dict[str, Callable[[Browse], Page]] = {
 PAGES.update(CHECKIN_PAGES)  # event check-in, programme, agenda, certificate
 PAGES.update(EVENTS_PAGES)  # events: organisers' pages, public pages and booking links
 PAGES.update(SURVEY_PAGES)  # surveys, the question bank and the answering page
+PAGES.update(ADMIN_PAGES)  # the admin site: lists, a row's form, an add form
 
 
 def _describe(violation: dict[str, Any]) -> str:

@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -21,6 +23,8 @@ class UserAdmin(DjangoUserAdmin):
     """Only superusers manage people; partner staff can never grant themselves privileges."""
 
     inlines = [MembershipInline]
+    # Plain lists: Django's two-box chooser gives its search icons labels screen readers refuse.
+    filter_horizontal = ()
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)
@@ -49,3 +53,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    # A plain list: Django's two-box chooser gives its search icons labels screen readers refuse.
+    filter_horizontal = ()

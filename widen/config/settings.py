@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -94,6 +95,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "widen.config.urls"
 WSGI_APPLICATION = "widen.config.wsgi.application"
+
+# Form widgets are drawn from the same templates as pages, so that widen/templates can mend one
+# of Django's (the admin site's date and time boxes get labels).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

@@ -66,6 +66,8 @@ class LearnerForm(forms.ModelForm):
                 del self.fields[name]
         self.fields["school"].queryset = schools  # type: ignore[attr-defined]
         self.fields["school"].required = False
+        if self.instance._state.adding and len(schools[:2]) == 1:
+            self.fields["school"].initial = schools.first()  # the one school there is to choose
         for name in BOOLEAN_FIELDS & set(self.fields):
             initial = getattr(self.instance, name, None)
             self.fields[name] = forms.TypedChoiceField(

@@ -60,7 +60,6 @@ class PartnershipAdmin(ScopedToPartnershipAdmin):
 @admin.register(DataSharingAgreement)
 class DataSharingAgreementAdmin(ScopedToPartnershipAdmin):
     list_display = ("title", "partnership", "starts_on", "ends_on", "revoked_at")
-    filter_horizontal = ("parties",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         if request.user.is_superuser:
