@@ -438,7 +438,8 @@ def test_every_targeting_page_shows_figures_from_the_data_the_demo_loads(
     assert reached
     assert sum(row.eligible for row in reached) > 0
     for row in reached + not_reached:
-        assert str(row.percentage_fsm or "") == fsm[row.urn], row.name
+        shown = "" if row.percentage_fsm is None else str(row.percentage_fsm)
+        assert shown == fsm[row.urn], row.name
     expected = {school.name for school in not_reached_yet(read_schools())}
     assert expected <= {row.name for row in not_reached}
     for name in expected:
