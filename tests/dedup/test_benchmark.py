@@ -6,15 +6,16 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from benchmarks.dedup import score, synthetic_population
+from benchmarks.dedup import CHANGES, MIXES, score, synthetic_population
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
 
 def test_the_synthetic_population_plants_duplicates_and_twins() -> None:
-    population = synthetic_population(500, seed=3)
+    population = synthetic_population(500, mix=replace(MIXES[0], seed=3))
 
     assert population.frame.height == 500 + len(population.duplicates) + len(population.twins)
     assert population.duplicates
@@ -53,21 +54,26 @@ def test_a_tiny_dedup_benchmark_compares_widen_with_heat_helper(tmp_path: Path) 
 
     assert completed.returncode == 0, (completed.stdout + completed.stderr)[-3000:]
     assert "## dedup: sqlite" in completed.stdout
-    assert "heat-helper (find duplicates): precision" in completed.stdout
-    assert "Widen (Splink on DuckDB): precision" in completed.stdout
+    for mix in MIXES:
+        assert f"heat-helper (find duplicates), {mix.name} mix: precision" in completed.stdout
+        assert f"Widen (Splink on DuckDB), {mix.name} mix: precision" in completed.stdout
+        assert f"Side by side, {mix.name} mix: Widen" in completed.stdout
     (written,) = tmp_path.glob("*-dedup.json")
     (run,) = json.loads(written.read_text())["runs"]
     assert run["failures"] == []
     cases = {case["case"]: case for case in run["cases"]}
     assert set(cases) == {
-        "widen: probable_duplicates (Splink)",
-        "heat-helper: find_duplicates",
+        *(f"widen: probable_duplicates (Splink), {mix.name} mix" for mix in MIXES),
+        *(f"heat-helper: find_duplicates, {mix.name} mix" for mix in MIXES),
         "widen: find and store (database)",
     }
     for case in cases.values():
         assert case["median_ms"] > 0
         assert 0 <= case["details"]["recall"] <= 1
         assert 0 <= case["details"]["precision"] <= 1
-    assert cases["widen: probable_duplicates (Splink)"]["details"]["twins_wrongly_paired"] == 0
+    for mix in MIXES:
+        widen = cases[f"widen: probable_duplicates (Splink), {mix.name} mix"]["details"]
+        assert widen["twins_wrongly_paired"] == 0
+        assert set(widen["recall_by_change"]) <= set(CHANGES)
     stored = cases["widen: find and store (database)"]["details"]
     assert stored["learners_compared"] == run["facts"]["row_counts"]["learner_records"]

@@ -14,6 +14,7 @@ from widen.evaluation.report_api import evaluation_reports_router
 from widen.events.api import events_router
 from widen.events.checkin_api import checkin_router
 from widen.learners.api import router as learners_router
+from widen.learners.duplicate_api import router as duplicate_pairs_router
 from widen.organisations.api import router as organisations_router
 from widen.targeting.api import router as postcodes_router
 from widen.targeting.api import rule_sets_router
@@ -31,6 +32,7 @@ api = NinjaAPI(
 )
 api.add_router("/organisations", organisations_router)
 api.add_router("/learners", learners_router)
+api.add_router("/duplicate-pairs", duplicate_pairs_router)
 api.add_router("/postcodes", postcodes_router)
 api.add_router("/rule-sets", rule_sets_router)
 api.add_router("/activities", activities_router)

@@ -25,10 +25,11 @@ from django.utils import timezone
 
 from widen.accounts.models import Membership, Role, User
 from widen.audit.models import AuditAction
-from widen.audit.services import audit_event_record
+from widen.audit.services import LearnerView, access_log_record_views, audit_event_record
 from widen.core.bulk import read_frame
 from widen.core.exceptions import ApplicationError, NotFound
-from widen.learners.duplicates import DEFAULT_THRESHOLD, FIELDS, probable_duplicates
+from widen.core.spreadsheets import csv_download
+from widen.learners.duplicates import DEFAULT_THRESHOLD, FIELDS, PAIR_KINDS, probable_duplicates
 from widen.learners.merging import MergeResult, learner_merge
 from widen.learners.models import DuplicateCandidate, DuplicateStatus, Learner
 from widen.learners.permissions import learner_policy
@@ -160,6 +161,79 @@ def pair_comparison(pair: DuplicateCandidate) -> list[FieldComparison]:
     return rows
 
 
+# --- Exporting ---------------------------------------------------------------------------------
+
+EXPORT_HEADER = (
+    "Pair",
+    "Match probability",
+    "Kind",
+    "What agrees and differs",
+    "Learner one id",
+    "Learner one reference",
+    "Learner one name",
+    "Learner one held by",
+    "Learner two id",
+    "Learner two reference",
+    "Learner two name",
+    "Learner two held by",
+)
+
+
+def _agreement_in_words(reasons: dict[str, Any]) -> str:
+    return "; ".join(
+        f"{FIELD_LABELS[name].lower()}: {reasons[name]}" for name in FIELDS if name in reasons
+    )
+
+
+def duplicate_pairs_export(
+    *, actor: User, partnership: Partnership | None = None, purpose: str
+) -> bytes:
+    """The pairs waiting for `actor`'s decision (in `partnership`, or all), as CSV: both
+    learners' ids, references and names (every pair listed is one `actor` sees by name, see
+    `duplicate_pair_list`), the match probability and what agrees and differs. Every cell goes
+    through `safe_cell`; every learner in it is recorded in the access log, in one insert."""
+    pairs = duplicate_pair_list(actor=actor)
+    if partnership is not None:
+        pairs = pairs.filter(partnership=partnership)
+    rows: list[list[object]] = [list(EXPORT_HEADER)]
+    seen: dict[UUID, Learner] = {}
+    for pair in pairs.iterator(chunk_size=1_000):
+        one, two = both_records(pair)
+        seen[one.pk], seen[two.pk] = one, two
+        rows.append(
+            [
+                str(pair.pk),
+                round(pair.match_probability, 4),
+                PAIR_KINDS.get(str(pair.reasons.get("kind", "")), ""),
+                _agreement_in_words(pair.reasons),
+                *(
+                    value
+                    for learner in (one, two)
+                    for value in (
+                        str(learner.pk),
+                        learner.reference,
+                        f"{learner.first_name} {learner.last_name}",
+                        learner.organisation.name,
+                    )
+                ),
+            ]
+        )
+    access_log_record_views(
+        actor=actor,
+        views=(
+            LearnerView(
+                learner_id=learner.pk,
+                data_categories=[DataCategory.IDENTITY],
+                actor_organisation_id=learner.organisation_id,
+                data_sharing_agreement_id=None,
+            )
+            for learner in seen.values()
+        ),
+        purpose=purpose,
+    )
+    return csv_download(rows)
+
+
 # --- Finding -----------------------------------------------------------------------------------
 
 
@@ -230,6 +304,8 @@ class FindSummary:
     pairs_new: int
     pairs_already_decided: int
     twins_set_aside: int
+    # How many pairs of each kind (`PAIR_KINDS`) were found.
+    kinds: dict[str, int]
 
 
 def duplicates_find(
@@ -259,6 +335,7 @@ def duplicates_find(
         pairs_new=new,
         pairs_already_decided=decided,
         twins_set_aside=search.twins_set_aside,
+        kinds=search.kinds(),
     )
 
 
@@ -274,7 +351,7 @@ def _pairs_store(
     refreshed: list[DuplicateCandidate] = []
     decided = 0
     for key, row in found.items():
-        reasons = {name: row[name] for name in FIELDS}
+        reasons = {name: row[name] for name in FIELDS} | {"kind": row["kind"]}
         pair = existing.get(key)
         if pair is None:
             new.append(

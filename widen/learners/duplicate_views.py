@@ -7,6 +7,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from widen.accounts.requests import AuthenticatedRequest
@@ -18,6 +19,7 @@ from widen.learners.duplicate_reviews import (
     duplicate_pair_list,
     duplicate_pair_merge,
     duplicate_pair_reject,
+    duplicate_pairs_export,
     duplicate_population_size,
     duplicates_find,
     may_review_duplicates,
@@ -51,10 +53,14 @@ def duplicate_queue_view(request: AuthenticatedRequest) -> HttpResponse:
             {
                 "pair": pair,
                 "agrees": [
-                    FIELD_LABELS[name] for name, word in pair.reasons.items() if word == "same"
+                    FIELD_LABELS[name]
+                    for name, word in pair.reasons.items()
+                    if name in FIELD_LABELS and word == "same"
                 ],
                 "differs": [
-                    FIELD_LABELS[name] for name, word in pair.reasons.items() if word == "different"
+                    FIELD_LABELS[name]
+                    for name, word in pair.reasons.items()
+                    if name in FIELD_LABELS and word == "different"
                 ],
             }
             for pair in pairs[:QUEUE_SIZE]
@@ -63,6 +69,17 @@ def duplicate_queue_view(request: AuthenticatedRequest) -> HttpResponse:
         "partnerships": list(partnerships_to_search(request.user).order_by("name")),
     }
     return render(request, "learners/duplicate_queue.html", context)
+
+
+@require_http_methods(["GET"])
+def duplicate_export_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The pairs waiting for the person's decision, as CSV (access-logged)."""
+    _reviewer_or_404(request)
+    content = duplicate_pairs_export(actor=request.user, purpose="duplicate pairs export")
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="duplicate-pairs-{day}.csv"'
+    return response
 
 
 @require_http_methods(["POST"])

@@ -70,10 +70,11 @@ EXPECTED_DUPLICATE_SHARE = 0.02
 MAXIMUM_PRIOR = 1e-4
 
 # Levels, best first (the null level is separate). Each comparison: (column, kind, m, u).
-# First name: exact, another form of the name, then as the last name.
-_NAME_M_FIRST = [0.78, 0.08, 0.05, 0.03, 0.03, 0.03]
+# First name: exact, another form of the name, then as the last name. A name wholly different
+# is rare for one child (a new surname after a family change, a first name no list knows).
+_NAME_M_FIRST = [0.78, 0.08, 0.05, 0.04, 0.04, 0.01]
 _NAME_U_FIRST = [0.005, 0.002, 0.0015, 0.002, 0.03, 0.9595]
-_NAME_M_LAST = [0.85, 0.06, 0.03, 0.03, 0.03]
+_NAME_M_LAST = [0.86, 0.06, 0.03, 0.04, 0.01]
 _NAME_U_LAST = [0.003, 0.0005, 0.0015, 0.03, 0.965]
 # Exact, day and month swapped, one character different, within a month, within a year,
 # further apart.

@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.learner_create_view, name="create"),
     path("duplicates/", duplicate_views.duplicate_queue_view, name="duplicates"),
     path("duplicates/find/", duplicate_views.duplicate_find_view, name="duplicates_find"),
+    path("duplicates/export/", duplicate_views.duplicate_export_view, name="duplicates_export"),
     path("duplicates/<uuid:pair_id>/", duplicate_views.duplicate_pair_view, name="duplicate_pair"),
     path(
         "duplicates/<uuid:pair_id>/merge/",

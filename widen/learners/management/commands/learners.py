@@ -1,9 +1,11 @@
-"""`widen learners find-duplicates --user USERNAME [--partnership NAME]`: look for learners
-recorded twice, as that person sees them, and put the probable pairs in the review queue."""
+"""`widen learners find-duplicates --user USERNAME [--partnership NAME] [--output FILE]`: look
+for learners recorded twice, as that person sees them, put the probable pairs in the review
+queue, say how many of each kind were found, and (--output) write the waiting pairs as CSV."""
 
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -13,8 +15,12 @@ from django.db.models import Q
 from widen.accounts.models import User
 from widen.core import request_context
 from widen.core.exceptions import ApplicationError
-from widen.learners.duplicate_reviews import duplicates_find, partnerships_to_search
-from widen.learners.duplicates import DEFAULT_THRESHOLD
+from widen.learners.duplicate_reviews import (
+    duplicate_pairs_export,
+    duplicates_find,
+    partnerships_to_search,
+)
+from widen.learners.duplicates import DEFAULT_THRESHOLD, PAIR_KINDS
 
 
 class Command(BaseCommand):
@@ -39,6 +45,14 @@ class Command(BaseCommand):
             metavar="NAME",
             help="only this partnership (name or id); every one the person administers a "
             "member of, by default",
+        )
+        find.add_argument(
+            "--output",
+            default="",
+            metavar="FILE",
+            help="also write the pairs waiting for the person's decision to this CSV file "
+            "(both learners' ids, references and names, the match probability, what agrees "
+            "and differs)",
         )
         find.add_argument(
             "--threshold",
@@ -79,4 +93,22 @@ class Command(BaseCommand):
                     f"{summary.pairs_found:,} probable duplicates ({summary.pairs_new:,} new, "
                     f"{summary.pairs_already_decided:,} decided before); "
                     f"{summary.twins_set_aside:,} pairs that look like twins left out."
+                )
+                for kind, count in summary.kinds.items():
+                    self.stdout.write(f"  {count:,} with {PAIR_KINDS[kind]}")
+            if options["output"]:
+                content = duplicate_pairs_export(
+                    actor=actor,
+                    partnership=partnerships[0] if len(partnerships) == 1 else None,
+                    purpose="duplicate pairs export (command line)",
+                )
+                try:
+                    Path(options["output"]).write_bytes(content)
+                except OSError as error:
+                    raise CommandError(
+                        f"Could not write {options['output']}: {error.strerror}.", returncode=2
+                    ) from error
+                pairs = content.count(b"\r\n") - 1
+                self.stdout.write(
+                    f"{pairs:,} pairs waiting for a decision written to {options['output']}."
                 )
