@@ -139,6 +139,15 @@ def learner_list_with_no_matches(browse: Browse) -> Page:
     return page
 
 
+def learner_list_by_eligibility_and_engagement(browse: Browse) -> Page:
+    page = _opened(browse.as_person("outreach"), "/learners/", "Learners")
+    page.get_by_label("Rule set eligibility").select_option(index=1)
+    page.get_by_label("Engagement").select_option("not_engaged")
+    page.get_by_role("button", name="Find learners").click()
+    expect(page.get_by_label("Engagement")).to_have_value("not_engaged")
+    return page
+
+
 def learner_list_pseudonymised(browse: Browse) -> Page:
     return _opened(browse.as_person("evaluator"), "/learners/", "Learners")
 
@@ -445,6 +454,7 @@ PAGES: dict[str, Callable[[Browse], Page]] = {
     "learner list": learner_list,
     "learner list, filtered": learner_list_filtered,
     "learner list, no matches": learner_list_with_no_matches,
+    "learner list, by eligibility and engagement": learner_list_by_eligibility_and_engagement,
     "learner list, evaluator (pseudonymised)": learner_list_pseudonymised,
     "learner, own": learner_detail,
     "learner, shared by a partner": learner_detail_shared_by_a_partner,
