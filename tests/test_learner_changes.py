@@ -264,3 +264,24 @@ def test_only_the_holding_organisation_changes_a_learner(
     assert after == before, f"{where}: the learner's records changed"
     if response.status_code == 404:
         assert s.learner.last_name not in response.content.decode(), where
+
+
+def test_the_enrolments_page_offers_changes_only_for_learners_the_organisation_holds(
+    world: World,
+) -> None:
+    programme = Programme.objects.create(partnership=world.north, name="LPP")
+    for learner in (world.learner_alpha, world.learner_beta):
+        Enrolment.objects.create(
+            programme=programme,
+            learner=learner,
+            organisation=learner.organisation,
+            joined_on=timezone.localdate(),
+        )
+    officer = signed_in_client(world.users[Role.OUTREACH_OFFICER])
+    page = officer.get(
+        reverse("programmes:enrolments", kwargs={"programme_id": programme.pk})
+    ).content.decode()
+    assert "Record that Amara Alphason left" in page
+    assert "Bea Betterton" in page  # seen by name under the agreement
+    assert "Record that Bea Betterton left" not in page
+    assert "Only Beta University changes this" in page
