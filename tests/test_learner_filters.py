@@ -348,3 +348,32 @@ def test_a_programmes_count_of_eligible_learners_elsewhere_counts_only_those_see
         assert f"{elsewhere} more eligible learners held by other members" in body
     else:
         assert "more eligible learner" not in body
+
+
+@pytest.mark.parametrize(
+    ("relation", "counted"),
+    [
+        ("own and partner with special category", "3 of 3"),
+        ("partner without special category", "1 of 1"),  # only Alpha's own learner
+        ("evaluator", "3 of 3"),
+        ("school staff", "Not worked out yet"),  # no special category data at all
+    ],
+)
+def test_rule_set_pages_count_only_results_the_person_may_see(
+    world: World, relation: str, counted: str
+) -> None:
+    _, user = _prepare(world, relation)
+    care = _rule_set(world, "Care leavers", special=True)
+    _results(
+        care, {world.learner_alpha: True, world.learner_beta: True, world.learner_school: True}
+    )
+    client = signed_in_client(user)
+    listing = client.get(reverse("targeting:rule_sets")).content.decode()
+    assert f"<td>{counted}</td>" in listing
+    detail = client.get(reverse("targeting:rule_set", args=[care.pk])).content.decode()
+    school_row = "<tr><td>Sixth Form School</td>"
+    if counted.startswith("Not"):
+        assert school_row not in detail
+    else:
+        number = counted.split()[0]
+        assert f"{school_row}<td>{number}</td><td>{number}</td></tr>" in detail

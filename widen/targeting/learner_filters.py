@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
 
 from widen.learners.hooks import LearnerListFilter, register_learner_list_filter
+from widen.learners.models import Learner
 from widen.learners.permissions import learner_policy
 from widen.organisations.models import DataCategory
 from widen.organisations.permissions import organisation_policy
@@ -31,6 +32,18 @@ def _rule_sets(actor: Any) -> list[RuleSet]:
     )
 
 
+def rule_set_counts_seen_by(actor: Any, rule_sets: list[RuleSet]) -> list[RuleSet]:
+    """Each rule set with `eligible` and `worked_out`: how many of the learners `actor` may
+    see (see `results_seen_by`) it finds eligible, of how many worked out."""
+    for rule_set in rule_sets:
+        counts = results_seen_by(actor, rule_set).aggregate(
+            eligible=Count("pk", filter=Q(eligible=True)), worked_out=Count("pk")
+        )
+        rule_set.eligible = counts["eligible"]  # type: ignore[attr-defined]
+        rule_set.worked_out = counts["worked_out"]  # type: ignore[attr-defined]
+    return rule_sets
+
+
 def rule_sets_readable_by(actor: Any, rule_sets: list[RuleSet]) -> list[RuleSet]:
     """The rule sets whose results `actor` may count: one that reads care experience,
     disability or ethnicity only for those who may see some learners' special category data."""
@@ -45,6 +58,15 @@ def rule_set_categories(rule_set: RuleSet) -> frozenset[str]:
     if _special([rule_set.pk]):
         return frozenset({DataCategory.SPECIAL_CATEGORY})
     return frozenset()
+
+
+def results_seen_by(actor: Any, rule_set: RuleSet) -> QuerySet[LearnerEligibility]:
+    """The rule set's stored results for the learners `actor` may see, with their special
+    category data when the rule set reads it: what its counts may count for that person."""
+    seen = Learner.objects.filter(
+        learner_policy.visible_query(actor, needing=rule_set_categories(rule_set))
+    )
+    return LearnerEligibility.objects.filter(rule_set=rule_set, learner__in=seen.values("pk"))
 
 
 def _special(rule_set_ids: list[Any]) -> set[Any]:

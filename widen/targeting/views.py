@@ -19,6 +19,7 @@ from widen.learners.services import learner_views_record
 from widen.organisations.models import DataCategory, Partnership
 from widen.organisations.permissions import organisation_policy
 from widen.targeting.forms import RuleSetForm
+from widen.targeting.learner_filters import results_seen_by, rule_set_counts_seen_by
 from widen.targeting.lookup import postcodes_look_up
 from widen.targeting.maps import MEASURES, school_map
 from widen.targeting.models import LearnerAreaProfile, LearnerEligibility, RuleSet
@@ -79,14 +80,15 @@ def _rule_set_or_404(request: HttpRequest, rule_set_id: UUID) -> RuleSet:
 @require_GET
 def rule_set_list_view(request: HttpRequest) -> HttpResponse:
     partnerships = list(organisation_policy.partnerships_visible_to(request.user))
-    rule_sets = (
-        RuleSet.objects.filter(partnership__in=partnerships)
-        .select_related("partnership")
-        .annotate(
-            eligible=Count("results", filter=Q(results__eligible=True)),
-            worked_out=Count("results"),
-        )
-        .order_by("partnership__name", "name")
+    # Counts of the learners the person may see (with their special category data when the
+    # rule set reads it), never of others.
+    rule_sets = rule_set_counts_seen_by(
+        request.user,
+        list(
+            RuleSet.objects.filter(partnership__in=partnerships)
+            .select_related("partnership")
+            .order_by("partnership__name", "name")
+        ),
     )
     return render(
         request,
@@ -126,7 +128,7 @@ def rule_set_presets_view(request: AuthenticatedRequest, partnership_id: UUID) -
 def rule_set_detail_view(request: HttpRequest, rule_set_id: UUID) -> HttpResponse:
     rule_set = _rule_set_or_404(request, rule_set_id)
     by_school = (
-        LearnerEligibility.objects.filter(rule_set=rule_set)
+        results_seen_by(request.user, rule_set)
         .values("learner__school__name")
         .annotate(
             learners=Count("learner"),
