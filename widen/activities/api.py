@@ -502,7 +502,8 @@ def enrolment_leave_api(
         raise NotFound
     current = (
         enrolment_list(actor=actor, programme=programme)
-        .filter(learner_id=learner_id, left_on=None, changeable=True)
+        .filter(learner_id=learner_id, left_on=None)
+        .filter(learner__in=enrollable_by(actor).values("pk"))
         .first()
     )
     if current is None:
