@@ -32,7 +32,7 @@ from defusedxml import ElementTree
 
 CHUNK_BYTES = 1024 * 1024
 # A start tag longer than this (a cell's or row's is a few dozen bytes) is not a sheet we read.
-MAX_TAG_BYTES = 64 * 1024
+MAX_TAG_BYTES = CHUNK_BYTES
 # Excel's own grid: no real sheet reaches further.
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_COLUMNS = 16_384
