@@ -370,6 +370,10 @@ def test_rule_set_pages_count_only_results_the_person_may_see(
     client = signed_in_client(user)
     listing = client.get(reverse("targeting:rule_sets")).content.decode()
     assert f"<td>{counted}</td>" in listing
+    headers = {"Authorization": f"Bearer {world.tokens[RELATIONS[relation]['role']]}"}
+    api = Client().get(f"/api/v1/rule-sets/{care.pk}", headers=headers).json()
+    number = 0 if counted.startswith("Not") else int(counted.split()[0])
+    assert (api["eligible"], api["worked_out"]) == (number, number)
     detail = client.get(reverse("targeting:rule_set", args=[care.pk])).content.decode()
     school_row = "<tr><td>Sixth Form School</td>"
     if counted.startswith("Not"):

@@ -14,6 +14,7 @@ from pydantic import Field
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.organisations.api import api_actor
 from widen.organisations.permissions import organisation_policy
+from widen.targeting.learner_filters import results_seen_by
 from widen.targeting.lookup import MAX_LOOKUP_POSTCODES, postcodes_look_up
 from widen.targeting.models import RuleSet
 from widen.targeting.rule_sets import (
@@ -121,8 +122,10 @@ class RuleSetVersionIn(Schema):
     purpose: str | None = None
 
 
-def _rule_set_out(rule_set: RuleSet) -> dict[str, Any]:
-    results = rule_set.results.aggregate(
+def _rule_set_out(rule_set: RuleSet, actor: Any) -> dict[str, Any]:
+    # Counts of the learners the caller may see (with their special category data when the
+    # rule set reads it), never of others.
+    results = results_seen_by(actor, rule_set).aggregate(
         eligible=Count("learner", filter=Q(eligible=True)), worked_out=Count("learner")
     )
     return {
@@ -152,7 +155,7 @@ def _visible_rule_set(request: HttpRequest, rule_set_id: UUID) -> RuleSet:
 def rule_set_list_api(request: HttpRequest) -> Any:
     partnerships = organisation_policy.partnerships_visible_to(api_actor(request))
     return [
-        _rule_set_out(rule_set)
+        _rule_set_out(rule_set, api_actor(request))
         for rule_set in RuleSet.objects.filter(partnership__in=partnerships).order_by("name")
     ]
 
@@ -177,12 +180,12 @@ def rule_set_create_api(request: HttpRequest, body: RuleSetIn) -> Any:
         definition=body.definition,
     )
     eligibility_compute(rule_set)
-    return Status(201, _rule_set_out(rule_set))
+    return Status(201, _rule_set_out(rule_set, actor))
 
 
 @rule_sets_router.get("/{rule_set_id}", response=RuleSetOut, operation_id="rule_set_get")
 def rule_set_get_api(request: HttpRequest, rule_set_id: UUID) -> Any:
-    return _rule_set_out(_visible_rule_set(request, rule_set_id))
+    return _rule_set_out(_visible_rule_set(request, rule_set_id), api_actor(request))
 
 
 @rule_sets_router.post(
@@ -199,4 +202,4 @@ def rule_set_version_create_api(
         actor=actor, rule_set=rule_set, definition=body.definition, purpose=body.purpose
     )
     eligibility_compute(rule_set)
-    return Status(201, _rule_set_out(rule_set))
+    return Status(201, _rule_set_out(rule_set, actor))
