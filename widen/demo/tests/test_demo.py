@@ -432,7 +432,8 @@ def test_every_targeting_page_shows_figures_from_the_data_the_demo_loads(
 
     uni_connect = next(r for r in rule_sets if r.name == "Uni Connect target learner")
     schools = client.get(
-        reverse("targeting:schools"), {"partnership": partnership.pk, "rule_set": uni_connect.pk}
+        reverse("targeting:schools"),
+        {"partnership": str(partnership.pk), "rule_set": str(uni_connect.pk)},
     )
     reached, not_reached = schools.context["reached"], schools.context["not_reached"]
     assert reached
@@ -446,7 +447,7 @@ def test_every_targeting_page_shows_figures_from_the_data_the_demo_loads(
         assert escape(name) in schools.content.decode()
 
     targets = client.get(
-        reverse("reporting:targets", args=[partnership.pk]), {"rule_set": uni_connect.pk}
+        reverse("reporting:targets", args=[partnership.pk]), {"rule_set": str(uni_connect.pk)}
     )
     figures = targets.context["figures"]
     assert figures.eligible > 0
@@ -456,11 +457,15 @@ def test_every_targeting_page_shows_figures_from_the_data_the_demo_loads(
     assert {spot.name for spot in figures.cold_spots} >= expected
 
     for measure in ("share", "reach"):
-        page = client.get(
+        shown_map = client.get(
             reverse("targeting:map"),
-            {"partnership": partnership.pk, "rule_set": uni_connect.pk, "measure": measure},
+            {
+                "partnership": str(partnership.pk),
+                "rule_set": str(uni_connect.pk),
+                "measure": measure,
+            },
         )
-        school_map = page.context["map"]
+        school_map = shown_map.context["map"]
         members = partnership.members.filter(organisation_type=OrganisationType.SCHOOL)
         assert {point.row.urn for point in school_map.points} == set(
             members.values_list("urn", flat=True)
