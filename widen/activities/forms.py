@@ -59,9 +59,29 @@ class SchoolChoiceField(forms.ModelChoiceField[Organisation]):
 
 
 class SessionForm(forms.Form):
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    starts_at = forms.TimeField(label="Starts", widget=forms.TimeInput(attrs={"type": "time"}))
-    ends_at = forms.TimeField(label="Ends", widget=forms.TimeInput(attrs={"type": "time"}))
+    date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the session's date",
+            "invalid": "Enter the session's date as day, month and year",
+        },
+    )
+    starts_at = forms.TimeField(
+        label="Starts",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        error_messages={
+            "required": "Enter the time the session starts",
+            "invalid": "Enter the time the session starts, e.g. 09:30",
+        },
+    )
+    ends_at = forms.TimeField(
+        label="Ends",
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        error_messages={
+            "required": "Enter the time the session ends",
+            "invalid": "Enter the time the session ends, e.g. 15:00",
+        },
+    )
     contact_hours = forms.DecimalField(
         required=False,
         max_digits=4,

@@ -27,6 +27,8 @@ GUIDANCE = (
                 "postcode": "A full UK postcode.",
                 "upn": "The 13-character Unique Pupil Number.",
                 "uln": "The 10-digit Unique Learner Number.",
+                "reference": "Your own reference for the pupil (up to 50 letters and digits).",
+                "urn": "The URN of the pupil's school (for lists covering several schools).",
                 "yes_no": "Y or N (empty: not known).",
                 "sex": "F or M.",
                 "ethnicity": "A DfE ethnicity code (such as WBRI) or an ONS 2021 category.",

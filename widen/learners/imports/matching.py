@@ -138,7 +138,7 @@ def _changes(
     if matched.is_empty():
         return [], []
     learner_of_row = dict(matched.select(ROW, LEARNER).iter_rows())
-    compared = [*fields, "school_id"] if school_id else list(fields)
+    compared = list(dict.fromkeys([*fields, "school_id"] if school_id else fields))
     current: dict[str, dict[str, Any]] = {}
     ids = list(learner_of_row.values())
     for start in range(0, len(ids), ID_BATCH):
@@ -153,7 +153,7 @@ def _changes(
         row = record.pop(ROW)
         learner_id = learner_of_row[row]
         held = current[learner_id]
-        if school_id:
+        if school_id and not record.get("school_id"):
             record["school_id"] = school_id
         changes = {
             name: value

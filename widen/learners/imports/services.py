@@ -26,6 +26,7 @@ from typing import Any
 import polars as pl
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.db.models.deletion import Collector, ProtectedError
 from django.utils import timezone
 
@@ -52,7 +53,7 @@ from widen.learners.models import (
 )
 from widen.learners.permissions import learner_policy
 from widen.learners.signals import learners_changed
-from widen.organisations.models import Organisation
+from widen.organisations.models import Organisation, OrganisationType
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +132,15 @@ class ImportReport:
 
 # `actor` None is the server's operator at the command line: like the Django shell, whoever runs
 # commands on the server may import anything (the audit trail records the source "cli").
+
+
+def importable_schools(organisation: Organisation) -> dict[str, str]:
+    """URN → id of the schools whose pupils `organisation` may import: the schools of its
+    partnerships, and itself when it is a school."""
+    schools = Organisation.objects.filter(
+        organisation_type=OrganisationType.SCHOOL, urn__gt=""
+    ).filter(Q(partnerships__in=organisation.partnerships.all()) | Q(pk=organisation.pk))
+    return {urn: str(pk) for urn, pk in schools.values_list("urn", "pk").distinct()}
 
 
 def importable_fields(actor: User | None, organisation: Organisation) -> set[str]:
@@ -382,7 +392,12 @@ def learner_import_check(run: ImportRun, *, actor: User | None = None) -> Import
         return report
     today = timezone.localdate()
     validated = validate_table(
-        table, choices, today=today, academic_year=AcademicYear.containing(today)
+        table,
+        choices,
+        today=today,
+        academic_year=AcademicYear.containing(today),
+        schools_by_urn=importable_schools(run.organisation),
+        default_school_id=str(run.school_id) if run.school_id else None,
     )
     report.problems = list(validated.problems)
     report.duplicates = validated.duplicates

@@ -10,7 +10,7 @@ The result is the clean rows, typed and normalised, and every problem as (row, c
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -301,6 +301,10 @@ def _year_group(cell: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return parsed, reason
 
 
+SCHOOL_URN = "school_urn"
+REFERENCE_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z /_.\-]*$"
+
+
 def _column_checks(column: ImportColumn, cell: pl.Expr, today: date) -> tuple[pl.Expr, pl.Expr]:
     """The typed value of a column and the reason it is wrong (null when it is fine)."""
     if column.kind == "name":
@@ -310,6 +314,25 @@ def _column_checks(column: ImportColumn, cell: pl.Expr, today: date) -> tuple[pl
                 "'{}' is not a name: a name starts with a letter and holds only letters, "
                 "spaces, hyphens, apostrophes and full stops.",
                 _value(cell),
+            )
+        )
+        return cell, reason
+    if column.kind == "reference":
+        # The pupil's reference in the organisation's own system: letters, digits and / - _ .
+        ok = cell.str.contains(REFERENCE_PATTERN)
+        reason = pl.when(cell.is_not_null() & ~ok).then(
+            pl.format(
+                "'{}' is not a reference Widen keeps: use letters, digits, spaces and / - _ . "
+                "only, starting with a letter or digit.",
+                _value(cell),
+            )
+        )
+        return cell, reason
+    if column.kind == "urn":
+        ok = cell.str.contains(r"^[0-9]{6}$")
+        reason = pl.when(cell.is_not_null() & ~ok).then(
+            pl.format(
+                "'{}' is not a school URN: a URN is the school's 6-digit number.", _value(cell)
             )
         )
         return cell, reason
@@ -365,8 +388,14 @@ def validate_table(
     *,
     today: date,
     academic_year: AcademicYear,
+    schools_by_urn: Mapping[str, str] | None = None,
+    default_school_id: str | None = None,
 ) -> ValidatedRows:
-    """Check every cell; return the clean rows and every problem by row, column and reason."""
+    """Check every cell; return the clean rows and every problem by row, column and reason.
+
+    A "School URN" column (a list covering several schools) gives each row's school: it must be
+    one of `schools_by_urn` (URN → school id: the schools the organisation imports pupils for),
+    and becomes the row's `school_id` (`default_school_id` where the cell is empty)."""
     # One column per field: two columns claiming one field are a column problem the person
     # settles before rows are checked; here the first wins.
     claimed: set[str] = set()
@@ -440,6 +469,29 @@ def validate_table(
             .alias("year_group__reason")
         )
 
+    if SCHOOL_URN in fields:
+        known = dict(schools_by_urn or {})
+        urn = pl.col(SCHOOL_URN)
+        checked = checked.with_columns(
+            pl.when(
+                pl.col(f"{SCHOOL_URN}__reason").is_null()
+                & urn.is_not_null()
+                & ~urn.is_in(sorted(known))
+            )
+            .then(
+                pl.format(
+                    "{} is not the URN of a school whose pupils this organisation imports: "
+                    "check the URN, or add the school to the partnership first.",
+                    urn,
+                )
+            )
+            .otherwise(pl.col(f"{SCHOOL_URN}__reason"))
+            .alias(f"{SCHOOL_URN}__reason"),
+            urn.replace_strict(known, default=None, return_dtype=pl.String)
+            .fill_null(pl.lit(default_school_id, dtype=pl.String))
+            .alias("school_id"),
+        )
+
     problems: list[Problem] = []
     for field in fields:
         failing = checked.filter(pl.col(f"{field}__reason").is_not_null()).select(
@@ -450,6 +502,8 @@ def validate_table(
         )
     reason_names = [f"{field}__reason" for field in fields]
     stored = [f for f in fields if COLUMNS_BY_FIELD[f].stored]
+    if SCHOOL_URN in fields:
+        stored.append("school_id")
     valid = checked.filter(pl.all_horizontal(pl.col(reason_names).is_null())).select(ROW, *stored)
     valid, duplicates, duplicate_problems = _in_file_duplicates(valid, stored)
     problems.extend(duplicate_problems)
@@ -493,7 +547,9 @@ def _in_file_duplicates(
     # Names are compared as `fold_name` writes them: two rows that differ only in the case or
     # accents of a name are one pupil written twice.
     compared = [
-        folded(pl.col(name)).alias(name) if COLUMNS_BY_FIELD[name].kind == "name" else pl.col(name)
+        folded(pl.col(name)).alias(name)
+        if name in COLUMNS_BY_FIELD and COLUMNS_BY_FIELD[name].kind == "name"
+        else pl.col(name)
         for name in fields
     ]
     keyed = valid.with_columns(
@@ -538,7 +594,7 @@ def _in_file_duplicates(
                 continue
             listed = ", ".join(str(row) for row in rows)
             differing = [
-                COLUMNS_BY_FIELD[name].label.lower()
+                (COLUMNS_BY_FIELD[name].label if name in COLUMNS_BY_FIELD else "school").lower()
                 for name, differs_here in zip(fields, differs, strict=True)
                 if differs_here
             ]
