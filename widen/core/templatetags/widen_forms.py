@@ -65,9 +65,22 @@ def field_errors(field: BoundField) -> list[str]:
 
 @register.simple_tag
 def summary_errors(field: BoundField) -> list[str]:
-    """The field's errors for the error summary: each names the field it is about."""
+    """The field's errors for the error summary: each names the field it is about (a message
+    written for the field, such as "Choose at least one year group value.", names it already)."""
+    defaults: dict[str, Any] = {}
+    for klass in reversed(type(field.field).__mro__):
+        defaults.update(getattr(klass, "default_error_messages", {}))
+    written = {
+        str(message)
+        for key, message in field.field.error_messages.items()
+        if str(message) != str(defaults.get(key))
+    }
     return [
-        instruction(field) if error == DJANGO_REQUIRED else f"{field.label}: {error}"
+        instruction(field)
+        if error == DJANGO_REQUIRED
+        else error
+        if error in written
+        else f"{field.label}: {error}"
         for error in field.errors
     ]
 
