@@ -43,6 +43,7 @@ from tests.events.matrix import (
     events_expected_status,
 )
 from widen.accounts.models import ROLE_CAPABILITIES, Role
+from widen.accounts.services import api_token_create
 from widen.activities.models import Activity, RegisterImport, Session
 from widen.events.checkin import checkin_code
 from widen.events.models import AttendeeType, Booking, Event, EventKind
@@ -87,6 +88,7 @@ OBJECT_RULES = {
     "register",
     "register_import",
     "saved_search",
+    "api_token",
     "programme_view",
     "programme_enrol",
     "enrolment_change",
@@ -213,6 +215,7 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
         "register_import": cell.relation == "own" and cell.role in {*DELIVERERS, Role.SCHOOL_STAFF},
         # own: a saved search of the person's; otherwise a colleague's or a stranger's.
         "saved_search": cell.relation == "own",
+        "api_token": cell.relation == "own",
         "programme_view": cell.relation in {"own", "partner"},
         "programme_enrol": cell.relation in {"own", "partner"} and cell.role in DELIVERERS,
         # own: a learner the person's organisation holds; partner: another member's learner,
@@ -351,6 +354,10 @@ def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str
             owner=owner, name=f"Matrix search {SavedSearch.objects.count()}", filters={"q": "a"}
         )
         return {"search_id": search.id}
+    if rule == "api_token":
+        owner = world.users[acting_role if relation == "own" else "staff"]
+        token, _ = api_token_create(user=owner, name="Matrix token")
+        return {"token_id": token.id}
     if rule in {"programme_view", "programme_enrol"}:
         return {"programme_id": programme_for(world, relation).id}
     if rule == "enrolment_leave":

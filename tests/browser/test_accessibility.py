@@ -437,6 +437,22 @@ def learner_journey(browse: Browse) -> Page:
     )
 
 
+def api_tokens_with_a_new_token(browse: Browse) -> Page:
+    page = _opened(browse.as_person("admin"), "/accounts/api-tokens/", "API tokens")
+    page.get_by_label("Name").fill("School MIS sync")
+    page.get_by_label("Read only: anything else answers 403").check()
+    page.get_by_label("30 days").check()
+    page.get_by_role("button", name="Make the token").click()
+    expect(page.get_by_role("heading", name="Your new token")).to_be_visible()
+    return page
+
+
+def api_tokens_with_an_error(browse: Browse) -> Page:
+    page = _opened(browse.as_person("admin"), "/accounts/api-tokens/", "API tokens")
+    page.get_by_role("button", name="Make the token").click()
+    return _error_shown(page)
+
+
 def page_not_found(browse: Browse) -> Page:
     return _opened(
         browse.as_person("admin"), f"/learners/{uuid.uuid4()}/", "Page not found", status=404
@@ -495,6 +511,8 @@ PAGES: dict[str, Callable[[Browse], Page]] = {
     "programme enrolments": programme_enrolments,
     "learner journey": learner_journey,
     "page not found": page_not_found,
+    "API tokens, a new token shown once": api_tokens_with_a_new_token,
+    "API tokens, with an error": api_tokens_with_an_error,
 }
 PAGES.update(CHECKIN_PAGES)  # event check-in, programme, agenda, certificate
 PAGES.update(EVENTS_PAGES)  # events: organisers' pages, public pages and booking links

@@ -24,3 +24,30 @@ class OtpForm(forms.Form):
 
     def clean_otp_token(self) -> str:
         return str(self.cleaned_data["otp_token"]).strip()
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="What will use it, for example 'School MIS sync'.",
+        error_messages={"required": "Give the token a name, so you know later what uses it."},
+    )
+    scope = forms.ChoiceField(
+        label="What the token may do",
+        choices=[
+            ("read", "Read only: anything else answers 403"),
+            ("write", "Read and change data, as you may"),
+        ],
+        initial="read",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the token may only read."},
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label="Stops working after",
+        choices=[(30, "30 days"), (90, "90 days"), (180, "180 days"), (366, "a year")],
+        coerce=int,
+        initial=90,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose when the token stops working."},
+    )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from widen.core.models import TimestampedModel
 from widen.organisations.models import DataCategory, Organisation
@@ -94,8 +95,14 @@ def _hash_token(raw: str) -> str:
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> ApiTokenQuerySet:
+        """Neither revoked nor expired."""
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now())
+        )
+
     def matching(self, raw: str) -> ApiTokenQuerySet:
-        return self.filter(key_hash=_hash_token(raw), revoked_at__isnull=True)
+        return self.usable().filter(key_hash=_hash_token(raw))
 
 
 class ApiToken(TimestampedModel):
@@ -108,6 +115,11 @@ class ApiToken(TimestampedModel):
     key_hash = models.CharField(max_length=64, unique=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Tokens made before expiry existed have none; every new token has one.
+    expires_at = models.DateTimeField(null=True, blank=True)
+    read_only = models.BooleanField(
+        default=False, help_text="A read-only token may only read: anything else answers 403."
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -116,6 +128,18 @@ class ApiToken(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.user})"
+
+    @property
+    def scope(self) -> str:
+        return "Read only" if self.read_only else "Read and write"
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return "Revoked"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "Expired"
+        return "Active"
 
     @classmethod
     def new_key(cls) -> tuple[str, str]:

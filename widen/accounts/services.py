@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
@@ -51,13 +53,42 @@ def membership_set(*, user: User, organisation: Organisation, role: str) -> Memb
     return membership
 
 
+API_TOKEN_DEFAULT_DAYS = 90
+API_TOKEN_MAX_DAYS = 366
+
+
 @transaction.atomic
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """A new token for `user`; the raw token is returned once and never stored."""
+def api_token_create(
+    *,
+    user: User,
+    name: str,
+    read_only: bool = False,
+    expires_in_days: int = API_TOKEN_DEFAULT_DAYS,
+) -> tuple[ApiToken, str]:
+    """A new token for `user`; the raw token is returned once and never stored.
+
+    Every token expires: after `expires_in_days` (1 to 366, 90 unless given). A read-only token
+    may only read (GET, HEAD, OPTIONS).
+    """
     if not user.is_active:
         raise ApplicationError("This account is deactivated.")
+    name = name.strip()
+    if not name:
+        raise ApplicationError(
+            "Give the token a name, so you know later what uses it.", field="name"
+        )
+    if not 1 <= expires_in_days <= API_TOKEN_MAX_DAYS:
+        raise ApplicationError(
+            f"A token lasts from 1 to {API_TOKEN_MAX_DAYS} days.", field="expires_in_days"
+        )
     raw, key_hash = ApiToken.new_key()
-    token = ApiToken.objects.create(user=user, name=name[:100], key_hash=key_hash)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:100],
+        key_hash=key_hash,
+        read_only=read_only,
+        expires_at=timezone.now() + timedelta(days=expires_in_days),
+    )
     return token, raw
 
 

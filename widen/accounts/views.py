@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import segno
 from django.conf import settings
 from django.contrib import messages
@@ -9,15 +11,17 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from widen.accounts.forms import OtpForm, SignInForm
-from widen.accounts.services import totp_device_create
+from widen.accounts.forms import ApiTokenForm, OtpForm, SignInForm
+from widen.accounts.models import ApiToken
+from widen.accounts.services import api_token_create, api_token_revoke, totp_device_create
+from widen.core.exceptions import ApplicationError
 
 
 class SignInView(auth_views.LoginView):
@@ -110,3 +114,38 @@ def _base32_secret(device: TOTPDevice) -> str:
 
     secret = base64.b32encode(device.bin_key).decode()
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's API tokens: make one (shown once), see and revoke the others."""
+    form = ApiTokenForm(request.POST or None)
+    new_token = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, new_token = api_token_create(
+                user=request.user,  # type: ignore[arg-type]
+                name=form.cleaned_data["name"],
+                read_only=form.cleaned_data["scope"] == "read",
+                expires_in_days=form.cleaned_data["expires_in_days"],
+            )
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            form = ApiTokenForm()
+    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {"form": form, "tokens": tokens, "new_token": new_token},
+    )
+
+
+@require_POST
+def api_token_revoke_view(request: HttpRequest, token_id: UUID) -> HttpResponse:
+    """Revoke one of the person's own tokens; anyone else's answers like a missing one."""
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    if token.revoked_at is None:
+        api_token_revoke(token=token)
+        messages.success(request, f"The token '{token.name}' is revoked: it no longer works.")
+    return redirect("accounts:api_tokens")

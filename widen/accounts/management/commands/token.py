@@ -1,4 +1,5 @@
-"""`widen token create USER [--name NAME]`: a bearer token for the JSON API."""
+"""`widen token create USER [--name NAME] [--read-only] [--expires-in DAYS]`: a bearer token for
+the JSON API."""
 
 from __future__ import annotations
 
@@ -7,7 +8,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from widen.accounts.models import ApiToken, User
-from widen.accounts.services import api_token_create, api_token_revoke
+from widen.accounts.services import (
+    API_TOKEN_DEFAULT_DAYS,
+    API_TOKEN_MAX_DAYS,
+    api_token_create,
+    api_token_revoke,
+)
 from widen.core.exceptions import ApplicationError
 
 
@@ -19,6 +25,19 @@ class Command(BaseCommand):
         create = actions.add_parser("create", help="Make a token; it is shown once.")
         create.add_argument("username")
         create.add_argument("--name", default="API token")
+        create.add_argument(
+            "--read-only",
+            action="store_true",
+            help="The token may only read: anything else answers 403.",
+        )
+        create.add_argument(
+            "--expires-in",
+            type=int,
+            default=API_TOKEN_DEFAULT_DAYS,
+            metavar="DAYS",
+            help=f"Days until the token stops working, 1 to {API_TOKEN_MAX_DAYS} "
+            f"(default {API_TOKEN_DEFAULT_DAYS}).",
+        )
         listing = actions.add_parser("list", help="List a person's tokens.")
         listing.add_argument("username")
         revoke = actions.add_parser("revoke", help="Revoke a token by its id.")
@@ -37,17 +56,25 @@ class Command(BaseCommand):
             raise CommandError(f"No user is called {options['username']!r}.")
         if options["action"] == "list":
             for token in user.api_tokens.all():
-                state = "revoked" if token.revoked_at else "active"
+                expires = token.expires_at.date().isoformat() if token.expires_at else "never"
                 self.stdout.write(
-                    f"{token.pk}  {token.name}  {state}  last used {token.last_used_at or 'never'}"
+                    f"{token.pk}  {token.name}  {token.state.lower()}  {token.scope.lower()}  "
+                    f"expires {expires}  last used {token.last_used_at or 'never'}"
                 )
             return
         try:
-            _, raw = api_token_create(user=user, name=options["name"])
+            token, raw = api_token_create(
+                user=user,
+                name=options["name"],
+                read_only=options["read_only"],
+                expires_in_days=options["expires_in"],
+            )
         except ApplicationError as error:
             raise CommandError(error.message) from error
         self.stdout.write(raw)
+        assert token.expires_at is not None
         self.stderr.write(
+            f"{token.scope}; expires {token.expires_at:%d %B %Y}. "
             "Keep this token secret: it is shown only once. "
             "Send it as 'Authorization: Bearer <token>'."
         )
