@@ -647,3 +647,28 @@ def test_accept_partial_says_what_happened_when_no_row_could_be_imported(
     assert "every row was rejected or already up to date" in out
     assert "use --accept-partial" not in out
     assert "with --accept-partial" not in out
+
+
+@pytest.mark.parametrize(
+    ("held_name", "row_name"), [("O'Brien", "O’Brien"), ("Siân", "SIAN"), ("Müller", "Muller")]
+)
+def test_a_row_is_the_learner_held_whatever_the_apostrophe_case_or_accents(
+    world: World, held_name: str, row_name: str
+) -> None:
+    actor = world.users[Role.OUTREACH_OFFICER]
+    rows = pupil_rows(1)
+    rows[0]["upn"] = ""
+    rows[0]["last_name"] = held_name
+    learner_import_commit(run=start(world, sims_csv(rows)), actor=actor)
+    rows[0]["last_name"] = row_name
+    rows[0]["free_school_meals"] = not rows[0]["free_school_meals"]
+
+    report = learner_import_commit(run=start(world, sims_csv(rows)), actor=actor)
+
+    assert (report.run.rows_created, report.run.rows_updated) == (0, 1)
+    assert held(world) == 1 + 1
+    learner = Learner.objects.get(
+        organisation=world.alpha, upn="", first_name=rows[0]["first_name"]
+    )
+    assert learner.last_name == held_name  # the same name: kept as it was written
+    assert learner.free_school_meals == rows[0]["free_school_meals"]

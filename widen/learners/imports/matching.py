@@ -14,11 +14,13 @@ from uuid import UUID
 
 import polars as pl
 
+from widen.core.names import fold_name
 from widen.learners.imports.validation import ROW, Problem, name_key
 from widen.learners.models import Learner
 from widen.organisations.models import Organisation
 
 LEARNER = "_learner_id"
+NAME_FIELDS = frozenset({"first_name", "last_name", "preferred_name"})
 ID_BATCH = 2000
 
 
@@ -158,7 +160,7 @@ def _changes(
         changes = {
             name: value
             for name, value in record.items()
-            if value is not None and _differs(held.get(name), value)
+            if value is not None and _differs(held.get(name), value, name)
         }
         if changes:
             updates.append(
@@ -174,7 +176,11 @@ def _changes(
     return updates, unchanged
 
 
-def _differs(held: Any, incoming: Any) -> bool:
+def _differs(held: Any, incoming: Any, name: str = "") -> bool:
+    """Whether the row changes the value held. A name written with other capitals, apostrophes
+    or without its accents (SIAN for Siân) is the same name and leaves the record as it is."""
     if held in (None, ""):
         return True
+    if name in NAME_FIELDS:
+        return fold_name(str(held)) != fold_name(str(incoming))
     return str(held) != str(incoming)
