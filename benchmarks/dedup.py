@@ -113,8 +113,18 @@ for _full, _short in NAME_FORMS:
 
 # Names written with accents, apostrophes or hyphens, which another system may write without.
 ACCENTED_FIRST = ("Siân", "Zoë", "Chloë", "Renée", "José", "Łukasz", "Søren", "Anaïs", "Dáithí")
-ACCENTED_LAST = ("Müller", "Núñez", "O’Brien", "D’Souza", "Łukasiewicz", "Gómez", "Brontë")
-ACCENTED_LAST += ("Smith-Jones", "Nowak-Wójcik", "Fernández")
+ACCENTED_LAST: tuple[str, ...] = (
+    "Müller",
+    "Núñez",
+    "O’Brien",
+    "D’Souza",
+    "Łukasiewicz",
+    "Gómez",
+    "Brontë",
+    "Smith-Jones",
+    "Nowak-Wójcik",
+    "Fernández",
+)
 
 # The planted variations, each with its weight in each of the mixes the benchmark runs. A copy
 # gets one to three of them.
