@@ -59,6 +59,11 @@ SECTIONS: tuple[Section, ...] = (
         module="benchmarks.registers",
     ),
     Section(
+        name="progress",
+        summary="who is falling behind: the programme progress page at 50,000 enrolled learners",
+        module="benchmarks.progress",
+    ),
+    Section(
         name="dedup",
         summary="duplicate learners: Widen (Splink) beside heat-helper, precision, recall, twins",
         module="benchmarks.dedup",

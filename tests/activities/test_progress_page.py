@@ -185,7 +185,7 @@ def test_the_progress_page_filters_by_school_year_status_and_the_type_still_need
     assert names(status="all", missing=str(campus.pk)) == {"Eleven000"}
     page = officer.get(_url(programme), {"status": "all", "school": str(other.pk)}).content
     assert b"2 learners in any state" in page
-    assert b'<option value="' + str(other.pk).encode() + b'" selected>Riverside School' in page
+    assert b" selected>Riverside School</option>" in page
 
 
 def test_the_progress_page_sends_the_same_queries_for_10_or_100_learners(world: World) -> None:

@@ -62,8 +62,9 @@ def _plan_session(page: Page, school: str, day: date, starts: str, ends: str) ->
 
 def _progress_row(page: Page, status: str, learner: Learner) -> Any:
     """The learner's row in the list of learners with `status` on the progress page."""
-    page.get_by_label("Show learners who are").select_option(label=status)
-    page.get_by_role("button", name="Show", exact=True).click()
+    page.get_by_label("Progress", exact=True).select_option(label=status.capitalize())
+    page.get_by_label("School", exact=True).select_option(label=learner.school)  # one page
+    page.get_by_role("button", name="Show learners").click()
     expect(page.locator("caption").last).to_contain_text(status)
     return page.get_by_role("row").filter(
         has=page.get_by_role("link", name=learner.name, exact=True)
@@ -114,8 +115,12 @@ def test_an_officer_plans_sessions_takes_the_register_on_a_phone_and_sees_progre
         "Register: Student finance talk (journey)"
     )
     page.get_by_label(re.compile(rf"^{re.escape(learner.name)} \(")).check()
-    page.get_by_role("button", name="Add to the register").click()
+    page.get_by_role("button", name="Add the ticked pupils").click()
     expect_saved(page, "Added 1 learner to the register")
+    # Before the session's planned start (a run early in the morning), say it has started.
+    started = page.get_by_label("The session has started early: record attendance now")
+    if started.count():
+        started.check()
 
     # Marking by keyboard: Tab to the learner's choices, an arrow key to "Attended", then save.
     skip_to_main(page)

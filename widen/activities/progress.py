@@ -9,9 +9,20 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
-from django.db.models import Case, Count, IntegerField, Q, Sum, When
-from django.db.models.functions import ExtractYear
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    Sum,
+    When,
+)
+from django.db.models.functions import Cast, ExtractYear
 from django.utils import timezone
 
 from widen.activities.models import Attendance, AttendanceStatus, Session
@@ -79,14 +90,31 @@ def year_elapsed(day: date) -> Decimal:
 
 @dataclass(frozen=True)
 class EnrolledProgress:
-    """One learner enrolled now, with what the progress page sorts and filters them by."""
+    """One learner enrolled now, with what the progress page sorts and filters them by. Their
+    holder's and school's ids are the database's text for them (`text_id`): tens of thousands
+    are read at once, and text needs no converting."""
 
-    learner_id: Any
-    organisation_id: Any
-    school_id: Any
+    learner_id: UUID
+    organisation_id: str
+    school_id: str | None
     last_name: str
     first_name: str
     stage: StageProgress
+
+
+def text_id(field: str) -> Cast:
+    """A UUID column as the database writes it as text (one form per database engine)."""
+    return Cast(field, output_field=CharField())
+
+
+def _cohort(date_path: str) -> Case:
+    """The academic year (its first calendar year) a date falls in, worked out by the database."""
+    calendar_year = ExtractYear(date_path)
+    return Case(
+        When(Q(**{f"{date_path}__month__gte": SEPTEMBER}), then=calendar_year),
+        default=calendar_year - 1,
+        output_field=IntegerField(),
+    )
 
 
 def enrolled_progress(
@@ -106,13 +134,14 @@ def enrolled_progress(
     if learner_ids is not None:
         enrolments = enrolments.filter(learner_id__in=list(learner_ids))
     learners = list(
-        enrolments.order_by().values_list(
-            "learner_id",
-            "learner__organisation_id",
-            "learner__school_id",
-            "learner__last_name",
-            "learner__first_name",
-            "learner__date_of_birth",
+        enrolments.order_by()
+        .annotate(
+            holder=text_id("learner__organisation_id"),
+            school=text_id("learner__school_id"),
+            cohort=_cohort("learner__date_of_birth"),
+        )
+        .values_list(
+            "learner_id", "holder", "school", "learner__last_name", "learner__first_name", "cohort"
         )
     )
     stages = {
@@ -123,8 +152,8 @@ def enrolled_progress(
     }
     # Hours per activity type attended this academic year, up to `day`, at the partnership's
     # activities: each session once per learner (a joint session counts once).
-    attended: dict[Any, list[tuple[Any, Decimal]]] = defaultdict(list)
-    for learner_id, type_id, hours in (
+    attended: dict[UUID, list[tuple[Any, float]]] = defaultdict(list)
+    for key, type_id, hours in (
         Attendance.objects.filter(
             learner_id__in=enrolments.values("learner_id"),
             status=AttendanceStatus.ATTENDED,
@@ -133,11 +162,11 @@ def enrolled_progress(
             session__date__lte=min(day, year.ends_on),
         )
         .order_by()
-        .values("learner_id", "session__activity__sub_type__activity_type_id")
-        .annotate(hours=Sum("session__contact_hours"))
-        .values_list("learner_id", "session__activity__sub_type__activity_type_id", "hours")
+        .values("learner_id", kind=F("session__activity__sub_type__activity_type_id"))
+        .annotate(hours=Sum("session__contact_hours", output_field=FloatField()))
+        .values_list("learner_id", "kind", "hours")
     ):
-        attended[learner_id].append((type_id, Decimal(hours or 0)))
+        attended[key].append((type_id, hours or 0.0))
     elapsed = year_elapsed(day)
     rules = {
         group: (
@@ -148,18 +177,16 @@ def enrolled_progress(
         for group, stage in stages.items()
     }
     rows: list[EnrolledProgress] = []
-    for learner_id, organisation_id, school_id, last_name, first_name, born in learners:
-        year_group = year.year_group_of(born)
+    for key, holder, school, last_name, first_name, cohort in learners:
+        year_group = year.start_year - cohort - 5
         stage = stages.get(year_group)
         if stage is None:
-            progress = StageProgress(learner_id, year_group, NO_STAGE, Decimal(0), Decimal(0), ())
+            progress = StageProgress(key, year_group, NO_STAGE, Decimal(0), Decimal(0), ())
         else:
             required, counted = rules[year_group]
-            sessions = attended.get(learner_id, [])
-            hours = sum(
-                (hours for type_id, hours in sessions if not counted or type_id in counted),
-                Decimal(0),
-            )
+            sessions = attended.get(key, [])
+            total = sum(hours for type_id, hours in sessions if not counted or type_id in counted)
+            hours = Decimal(f"{total:.2f}")
             seen = {type_id for type_id, _ in sessions}
             missing = [kind for kind in required if kind.pk not in seen]
             if hours >= stage.target_hours and not missing:
@@ -169,7 +196,7 @@ def enrolled_progress(
             else:
                 status = ON_TRACK
             progress = StageProgress(
-                learner_id,
+                key,
                 year_group,
                 status,
                 hours,
@@ -177,11 +204,7 @@ def enrolled_progress(
                 tuple(short_name(kind) for kind in missing),
                 tuple(kind.pk for kind in missing),
             )
-        rows.append(
-            EnrolledProgress(
-                learner_id, organisation_id, school_id, last_name, first_name, progress
-            )
-        )
+        rows.append(EnrolledProgress(key, holder, school, last_name, first_name, progress))
     return rows
 
 
@@ -191,7 +214,8 @@ def programme_progress(
     on: date | None = None,
     learner_ids: Iterable[Any] | None = None,
 ) -> dict[Any, StageProgress]:
-    """The progress of every learner enrolled now (or of these learners) on `on` (today)."""
+    """The progress of every learner enrolled now (or of these learners) on `on` (today), by
+    learner id."""
     return {
         row.learner_id: row.stage
         for row in enrolled_progress(programme, on=on, learner_ids=learner_ids)
@@ -288,25 +312,18 @@ def sustained_engagement(
 ) -> dict[Any, Engagement]:
     """Each learner's engagement with the partnership's activities over all years, against the
     programme's measure (at least N hours across at least M activities spanning at least Y
-    academic years). Without `learner_ids`: every learner enrolled now. Added up by the
-    database, one row per learner."""
+    academic years), by learner id. Without `learner_ids`: every learner enrolled now. Added up
+    by the database, one row per learner."""
     if learner_ids is None:
         chosen: Any = Enrolment.objects.filter(programme=programme, left_on=None).values(
             "learner_id"
         )
-        keys = list(chosen.order_by().values_list("learner_id", flat=True))
+        keys: list[Any] = list(chosen.order_by().values_list("learner_id", flat=True))
     else:
         keys = list(learner_ids)
         chosen = keys
-    calendar_year = ExtractYear("session__date")
-    academic_year = Case(
-        When(Q(session__date__month__gte=SEPTEMBER), then=calendar_year),
-        default=calendar_year - 1,
-        output_field=IntegerField(),
-    )
-    totals = {
-        row["learner_id"]: row
-        for row in Attendance.objects.filter(
+    rows = (
+        Attendance.objects.filter(
             learner_id__in=chosen,
             status=AttendanceStatus.ATTENDED,
             session__activity__partnership=programme.partnership,
@@ -314,17 +331,17 @@ def sustained_engagement(
         .order_by()
         .values("learner_id")
         .annotate(
-            hours=Sum("session__contact_hours"),
+            hours=Sum("session__contact_hours", output_field=FloatField()),
             activities=Count("session__activity_id", distinct=True),
-            years=Count(academic_year, distinct=True),
+            years=Count(_cohort("session__date"), distinct=True),
         )
-    }
+        .values_list("learner_id", "hours", "activities", "years")
+    )
+    totals = {key: (hours or 0.0, activities, years) for key, hours, activities, years in rows}
     engagement: dict[Any, Engagement] = {}
     for key in keys:
-        row = totals.get(key)
-        hours = Decimal(row["hours"] or 0) if row else Decimal(0)
-        activities = row["activities"] if row else 0
-        years = row["years"] if row else 0
+        total, activities, years = totals.get(key, (0.0, 0, 0))
+        hours = Decimal(f"{total:.2f}")
         engagement[key] = Engagement(
             hours=hours,
             activities=activities,

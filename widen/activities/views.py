@@ -4,7 +4,7 @@ taken on a phone or tablet."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -46,6 +46,7 @@ from widen.activities.progress import (
     enrolled_progress,
     next_sessions,
     sustained_engagement,
+    text_id,
 )
 from widen.activities.selectors import (
     activity_get,
@@ -546,7 +547,7 @@ class ProgressFilter:
         stage = row.stage
         if self.status != ALL and stage.status != self.status:
             return False
-        if self.school and str(row.school_id or "none") != self.school:
+        if self.school and (row.school_id or "none") != self.school:
             return False
         if self.year is not None and stage.year_group != self.year:
             return False
@@ -561,6 +562,13 @@ class ProgressFilter:
             **changes,
         }
         return urlencode({name: value for name, value in values.items() if value})
+
+
+def _same_id(one: str, other: str) -> bool:
+    try:
+        return UUID(one) == UUID(other)
+    except ValueError:
+        return False
 
 
 def _programme_or_404(request: AuthenticatedRequest, programme_id: UUID) -> Any:
@@ -579,6 +587,7 @@ def programme_progress_view(request: AuthenticatedRequest, programme_id: UUID) -
     rows = enrolled_progress(programme)
     engagement = sustained_engagement(programme)
     wanted = ProgressFilter.read(request.GET)
+    # Schools' and holders' ids are compared as the database writes them as text (`text_id`).
     named = set(
         learner_policy.visible_to(request.user, needing=DataCategory.IDENTITY)
         .filter(
@@ -588,22 +597,31 @@ def programme_progress_view(request: AuthenticatedRequest, programme_id: UUID) -
     )
     organisations = dict(
         Organisation.objects.filter(
-            pk__in={row.school_id for row in rows} | {row.organisation_id for row in rows}
-        ).values_list("pk", "name")
+            pk__in={row.school_id for row in rows if row.school_id}
+            | {row.organisation_id for row in rows}
+        )
+        .annotate(key=text_id("pk"))
+        .values_list("key", "name")
     )
+    if wanted.school not in {"", "none", *organisations}:  # an id written another way
+        wanted = replace(
+            wanted,
+            school=next(
+                (key for key in organisations if _same_id(key, wanted.school)), wanted.school
+            ),
+        )
     chosen = sorted(
         (row for row in rows if wanted.keeps(row) and row.learner_id in named),
         key=lambda row: (row.last_name.casefold(), row.first_name.casefold(), str(row.learner_id)),
     )
     hidden = sum(1 for row in rows if wanted.keeps(row) and row.learner_id not in named)
     page = Paginator(chosen, PROGRESS_PER_PAGE).get_page(request.GET.get("page"))
+    on_page = {row.learner_id: row for row in page.object_list}
     shown = {
         learner.pk: learner
-        for learner in Learner.objects.filter(
-            pk__in=[row.learner_id for row in page.object_list]
-        ).select_related("school")
+        for learner in Learner.objects.filter(pk__in=list(on_page)).select_related("school")
     }
-    suggestions = next_sessions(programme, {row.learner_id: row.stage for row in page.object_list})
+    suggestions = next_sessions(programme, {key: row.stage for key, row in on_page.items()})
     offered = {
         suggestion.session.pk: suggestion.session
         for found in suggestions.values()
@@ -611,21 +629,12 @@ def programme_progress_view(request: AuthenticatedRequest, programme_id: UUID) -
     }
     open_registers = registers_taken_by(request.user, offered.values())
     listed = [
-        (
-            shown[row.learner_id],
-            row.stage,
-            suggestions.get(row.learner_id, []),
-            engagement[row.learner_id],
-        )
-        for row in page.object_list
-        if row.learner_id in shown
+        (shown[key], row.stage, suggestions.get(key, []), engagement[row.learner_id])
+        for key, row in on_page.items()
+        if key in shown
     ]
     in_programme_schools = sorted(
-        {
-            (organisations.get(row.school_id, ""), str(row.school_id))
-            for row in rows
-            if row.school_id
-        }
+        {(organisations.get(row.school_id, ""), row.school_id) for row in rows if row.school_id}
     )
     return render(
         request,
