@@ -1,10 +1,12 @@
 """The `widen` command: Django's management commands with Widen's settings.
 
-widen serve            serve the app on http://127.0.0.1:8000
-widen demo             build the demo partnership (--learners N, --reset)
+widen serve            serve the app on http://127.0.0.1:8000 (--port P for another port)
+widen demo             build the demo partnership (--learners N, --reset, --port P)
 widen createuser       add a person and their role
 widen token create U   make an API token for user U
 widen migrate, widen check, ... any Django management command
+
+Installed by `make` in .venv/bin: run it as .venv/bin/widen, or activate .venv first.
 """
 
 from __future__ import annotations
