@@ -47,6 +47,15 @@ def test_names_each_unloaded_dataset_with_the_command_that_loads_it(
     assert "<code>widen data load ofs PATH</code>" in html
     assert "ONS postcode directory (postcode → OA, LSOA, MSOA) is not loaded" in html
     assert "<code>widen data load postcodes PATH</code>" in html
+    listing = (
+        client_for(world.users[Role.OUTREACH_OFFICER])
+        .get(reverse("targeting:rule_sets"))
+        .content.decode()
+    )
+    assert (
+        "Needs data that is not loaded: OfS postcode look-up (POLAR4, TUNDRA, Uni Connect target "
+        "wards); ONS postcode directory" in listing
+    )
     # Loaded: IoD2019 is not named as missing.
     assert "Indices of Deprivation 2019 (IMD, IDACI) is not loaded" not in html
     assert "widen data fetch iod2019" not in html

@@ -90,6 +90,12 @@ def rule_set_list_view(request: HttpRequest) -> HttpResponse:
             .order_by("partnership__name", "name")
         ),
     )
+    for rule_set in rule_sets:
+        # "0 of 5,000" says nothing of why: name the open data the conditions need that is not
+        # loaded (its page gives the command that loads it).
+        current = rule_set.current_version
+        missing, _ = rule_set_data_needs(current.definition if current else {})
+        rule_set.not_loaded = [need.label for need in missing]  # type: ignore[attr-defined]
     return render(
         request,
         "targeting/rule_set_list.html",
