@@ -23,8 +23,20 @@ def test_a_rule_set_is_defined_and_saved_by_keyboard(browse: Browse) -> None:
     skip_to_main(page)
     tab_to(page, "the name", field("Name"))
     page.keyboard.type("FSM by keyboard")
-    tab_to(page, "the first condition", field("Group 1, condition 1"))
+    tab_to(page, "the first condition", field("First condition"))
     choose(page, "FSM")
+    tab_to(
+        page,
+        "the add button",
+        lambda element: element["tag"] == "button" and "in a new group" in element["text"],
+    )
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    # Focus is on the condition just added; the name typed is kept.
+    expect(page.get_by_role("group", name="FSM", exact=True)).to_be_focused()
+    expect(page.get_by_label("Name")).to_have_value("FSM by keyboard")
+    tab_to(page, "the answer", field("Yes"))
+    expect(page.get_by_label("Yes")).to_be_checked()
     tab_to(page, "the save button", control("button", "Save"))
     page.keyboard.press("Enter")
     expect_saved(page, "Saved FSM by keyboard")

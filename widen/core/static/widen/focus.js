@@ -4,7 +4,7 @@
 // security policy allows no inline script.
 document.addEventListener("DOMContentLoaded", () => {
   const target =
-    document.querySelector("[data-error-summary]") || document.querySelector("[data-focus]");
+    document.querySelector(".error-summary") || document.querySelector("[data-focus]");
   if (target) {
     target.focus();
   }

@@ -36,7 +36,7 @@ document.addEventListener("DOMContentLoaded", () => {
       }
       main.replaceChildren(...fresh.childNodes);
       document.title = page.title;
-      const target = main.querySelector("[data-error-summary]") || main.querySelector("[data-focus]");
+      const target = main.querySelector(".error-summary") || main.querySelector("[data-focus]");
       if (target) {
         target.focus();
       }

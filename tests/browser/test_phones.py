@@ -1,0 +1,122 @@
+"""Every page on a 375 × 812 phone: nothing scrolls sideways (a wide table scrolls inside its own
+labelled box), the header is a small strip, charts keep readable text, and every radio and tick box
+is a target of 24 px or more with its label beside it on the same line. No list opens on
+Django's "---------". A page sent back with errors is titled "Error: …" and focus is on its error
+summary.
+
+The pages are those of the accessibility check (tests/browser/test_accessibility.py): each is
+reached at the desktop width, as its steps describe, then looked at as a phone shows it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.browser.support import Browse
+from tests.browser.test_accessibility import PAGES
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+PHONE = {"width": 375, "height": 812}
+HEADER_SHARE = 0.25
+SMALLEST_CHART_TEXT_PX = 11
+SMALLEST_TARGET_PX = 24
+
+LOOK = """() => {
+  const wider = [...document.querySelectorAll("body *")]
+    .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 1
+      && !element.closest(".table-scroll"))
+    .slice(0, 5)
+    .map((element) => `${element.tagName.toLowerCase()}${element.id ? "#" + element.id : ""}`
+      + `.${[...element.classList].join(".")}`
+      + ` (right edge ${Math.round(element.getBoundingClientRect().right)} px)`);
+  const header = document.querySelector("header.site-header");
+  const chartText = [...document.querySelectorAll("figure.chart svg text")].map((text) => {
+    const svg = text.ownerSVGElement;
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    return { text: text.textContent, px: scale * parseFloat(text.getAttribute("font-size")) };
+  });
+  const controls = [...document.querySelectorAll("input[type=radio], input[type=checkbox]")]
+    .filter((input) => input.offsetParent !== null && !input.closest("#changelist, .admin-site"))
+    .map((input) => {
+      const box = input.getBoundingClientRect();
+      const label = input.labels && input.labels.length ? input.labels[0] : null;
+      const text = label ? label.getBoundingClientRect() : null;
+      return {
+        name: `${input.name}=${input.value}`
+          + ` (${label ? label.innerText.trim().slice(0, 40) : "no label"})`,
+        width: box.width, height: box.height,
+        // The label starts right of its box and shares its line.
+        beside: !!text && text.left >= box.right - 1 && text.top < box.bottom
+          && text.bottom > box.top,
+      };
+    });
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+    wider,
+    header: header ? header.getBoundingClientRect().height : 0,
+    chartText,
+    controls,
+    dashes: [...document.querySelectorAll("option")]
+      .filter((option) => option.text.trim() === "---------").length,
+    unlabelledScrollers: [...document.querySelectorAll(".table-scroll")]
+      .filter((box) => !box.getAttribute("aria-label") || box.getAttribute("tabindex") !== "0"
+        || box.getAttribute("role") !== "region").length,
+  };
+}"""
+
+
+def _on_a_phone(page: Page) -> dict[str, Any]:
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(50)
+    look: dict[str, Any] = page.evaluate(LOOK)
+    return look
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_fits_a_phone(browse: Browse, name: str) -> None:
+    page = PAGES[name](browse)
+    look = _on_a_phone(page)
+    where = f"the {name!r} page ({page.url})"
+    assert look["scrollWidth"] <= look["innerWidth"], (
+        f"{where} scrolls sideways at 375 px ({look['scrollWidth']} px wide); too wide: "
+        + ", ".join(look["wider"])
+    )
+    assert look["header"] < HEADER_SHARE * PHONE["height"], (
+        f"{where}: the header takes {look['header']:.0f} of {PHONE['height']} px"
+    )
+    small = [text for text in look["chartText"] if text["px"] < SMALLEST_CHART_TEXT_PX]
+    assert not small, f"{where}: chart text too small to read: {small[:3]}"
+    assert look["unlabelledScrollers"] == 0, f"{where}: a table's scrolling box has no label"
+    if "/admin/" in page.url:
+        return  # Django's own admin site keeps its own lists, radios and tick boxes.
+    assert look["dashes"] == 0, f"{where}: a list opens on '---------'"
+    tiny = [
+        control
+        for control in look["controls"]
+        if min(control["width"], control["height"]) < SMALLEST_TARGET_PX
+    ]
+    assert not tiny, f"{where}: radios or tick boxes smaller than 24 px: {tiny[:3]}"
+    apart = [control["name"] for control in look["controls"] if not control["beside"]]
+    assert not apart, f"{where}: labels not beside their radio or tick box: {apart[:3]}"
+
+
+# Pages reached by sending a form that is refused ("…, with an error", "sign-in, wrong password").
+ERROR_PAGES = [name for name in PAGES if re.search(r"with (an )?errors?$|, wrong ", name)]
+
+
+@pytest.mark.parametrize("name", ERROR_PAGES)
+def test_a_page_with_errors_says_so_in_its_title_and_focuses_the_summary(
+    browse: Browse, name: str
+) -> None:
+    page = PAGES[name](browse)
+    assert page.title().startswith("Error: "), f"{name}: the title is {page.title()!r}"
+    focused = page.evaluate(
+        "() => document.activeElement && document.activeElement.closest('.error-summary') !== null"
+    )
+    assert focused, f"{name}: focus is not on the error summary ({page.url})"
