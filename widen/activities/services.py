@@ -17,6 +17,7 @@ from widen.accounts.models import Membership, Role, User
 from widen.activities.hooks import attendance_changed
 from widen.activities.models import Activity, Attendance, AttendanceStatus, Session
 from widen.core.exceptions import ApplicationError
+from widen.core.validators import link_problem
 from widen.learners.models import Learner
 from widen.learners.permissions import learner_policy
 from widen.organisations.models import DataCategory, Organisation, OrganisationType, Partnership
@@ -160,6 +161,9 @@ def session_create(*, actor: User | None, activity: Activity, details: SessionDe
         )
     if not details.venue.strip() and not details.online_link:
         raise ApplicationError("Give a venue, or the link for an online session.", field="venue")
+    link = link_problem(details.online_link)
+    if link:
+        raise ApplicationError(link, field="online_link")
     if details.school is not None and details.school.organisation_type != OrganisationType.SCHOOL:
         raise ApplicationError(f"{details.school} is not a school or college.", field="school")
     if details.capacity is not None and details.capacity < 1:

@@ -16,7 +16,7 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.core.validators import URLValidator, validate_email
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,6 +26,7 @@ from widen.audit.models import AuditAction
 from widen.audit.services import audit_event_record
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.core.links import link_lookup, link_token_new
+from widen.core.validators import link_problem
 from widen.events.agenda import AGENDA_MAX, agenda_clash_refuse
 from widen.events.models import (
     ADJUSTMENT_FIELDS,
@@ -467,14 +468,9 @@ def _event_clean(partnership: Partnership, details: EventDetails) -> dict[str, A
     )
     if not venue and not online_link:
         raise ApplicationError("Give a venue, or the link for an online event.", field="venue")
-    if online_link:
-        try:
-            URLValidator(schemes=["https", "http"])(online_link)
-        except ValidationError:
-            raise ApplicationError(
-                "The online link must be a web address, like https://example.org/meeting.",
-                field="online_link",
-            ) from None
+    link = link_problem(online_link)
+    if link:
+        raise ApplicationError(link, field="online_link")
     wrong_audiences = [a for a in details.audiences if a not in Audience.values]
     if wrong_audiences:
         raise ApplicationError("Choose who the event is for from the list.", field="audiences")

@@ -15,6 +15,7 @@ from widen.core.academic_years import AcademicYear, age_on
 from widen.core.fields import PostcodeField, UpnField
 from widen.core.identifiers import validate_uln
 from widen.core.models import TimestampedModel
+from widen.core.validators import name_problem
 from widen.organisations.models import (
     DataCategory,
     LawfulBasis,
@@ -200,6 +201,11 @@ class Learner(AuditedModel, TimestampedModel):
             EARLIEST_DATE_OF_BIRTH <= self.date_of_birth <= timezone.localdate()
         ):
             errors["date_of_birth"] = ["The date of birth must be in the past."]
+        # The same rule as the pupil-list import, for the pages and the API alike.
+        for name_field in ("first_name", "last_name", "preferred_name"):
+            problem = name_problem(getattr(self, name_field))
+            if problem:
+                errors[name_field] = [problem]
         if self.school_id and self.school and not self.school.is_school:
             errors["school"] = ["Choose a school or college."]
         if errors:

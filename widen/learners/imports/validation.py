@@ -20,15 +20,15 @@ from stdnum.gb import upn as stdnum_upn
 from widen.core.academic_years import AcademicYear
 from widen.core.names import folded
 from widen.core.tabular import Table
+from widen.core.validators import NAME_PATTERN, NAME_RULE
 from widen.learners.imports.columns import COLUMNS_BY_FIELD, IGNORE, ColumnChoice, ImportColumn
 from widen.learners.models import EARLIEST_DATE_OF_BIRTH, Ethnicity, Sex
 
 ROW = "_row"
 CONTENT = "_content"
 
-# Letters, marks (accents), spaces, hyphens, apostrophes and full stops, starting with a letter:
-# this refuses formulae (= + - @), HTML and control characters in names.
-NAME_PATTERN = r"^\p{L}[\p{L}\p{M} '’.\-]*$"
+# NAME_PATTERN (widen.core.validators): letters, marks (accents), spaces, hyphens, apostrophes
+# and full stops, starting with a letter, as the learner pages and the API check one at a time.
 CONTROL_CHARACTERS = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]"
 POSTCODE_PATTERN = r"^([A-Z]{1,2}[0-9][A-Z0-9]?|GIR)([0-9][ABD-HJLNP-UW-Z]{2})$"
 
@@ -310,11 +310,7 @@ def _column_checks(column: ImportColumn, cell: pl.Expr, today: date) -> tuple[pl
     if column.kind == "name":
         ok = cell.str.contains(NAME_PATTERN)
         reason = pl.when(cell.is_not_null() & ~ok).then(
-            pl.format(
-                "'{}' is not a name: a name starts with a letter and holds only letters, "
-                "spaces, hyphens, apostrophes and full stops.",
-                _value(cell),
-            )
+            pl.format("'{}' is not a name: " + NAME_RULE + ".", _value(cell))
         )
         return cell, reason
     if column.kind == "reference":
