@@ -35,7 +35,7 @@ def field_kind(field: BoundField) -> str:
     return "input"
 
 
-def _phrase(label: str) -> str:
+def _phrase(label: Any) -> str:
     """'Date of birth' → 'date of birth'; 'UPN' and 'IMD quintile' keep their capitals."""
     text = str(label).strip().rstrip(":")
     if len(text) > 1 and text[1].isupper():
@@ -60,7 +60,9 @@ def instruction(field: BoundField) -> str:
 
 @register.simple_tag
 def field_errors(field: BoundField) -> list[str]:
-    return [instruction(field) if error == DJANGO_REQUIRED else error for error in field.errors]
+    return [
+        instruction(field) if error == DJANGO_REQUIRED else str(error) for error in field.errors
+    ]
 
 
 @register.simple_tag
@@ -78,8 +80,8 @@ def summary_errors(field: BoundField) -> list[str]:
     return [
         instruction(field)
         if error == DJANGO_REQUIRED
-        else error
-        if error in written
+        else str(error)
+        if str(error) in written
         else f"{field.label}: {error}"
         for error in field.errors
     ]
