@@ -156,7 +156,8 @@ def test_adding_without_choosing_a_condition_says_what_to_do(editor: tuple[Clien
     summary = page.select_one(".error-summary")
     assert summary is not None
     assert "Choose the condition to add from the list" in summary.get_text()
-    assert page.title is not None and page.title.get_text().startswith("Error: ")
+    assert page.title is not None
+    assert page.title.get_text().startswith("Error: ")
 
 
 def test_values_outside_the_list_and_missing_values_are_refused_with_the_reason(
