@@ -181,3 +181,30 @@ def test_who_accessed_returns_partners_identity_views(world: World) -> None:
         "eligibility viewed",
         "API learner record read",
     }
+
+
+def test_partners_seen_by_name_in_the_admin_site_are_logged(world: World) -> None:
+    staff = signed_in_client(world.users["staff"])  # an admin of Alpha, with the admin site
+    listing = staff.get("/admin/learners/learner/")
+    assert "Betterton" in listing.content.decode()
+    logged = AccessLogEntry.objects.filter(purpose="admin learner list")
+    assert sorted(logged.values_list("learner_id", flat=True)) == sorted(
+        [world.learner_beta.id, world.learner_school.id]
+    )
+    assert {entry.data_sharing_agreement_id for entry in logged} == {world.agreement.id}
+    staff.get(f"/admin/learners/learner/{world.learner_beta.id}/change/")
+    viewed = AccessLogEntry.objects.get(purpose="admin learner record viewed")
+    assert (viewed.learner_id, viewed.actor_id) == (world.learner_beta.id, world.users["staff"].id)
+
+
+def test_the_admin_site_shows_and_searches_no_names_for_pseudonymised_staff(world: World) -> None:
+    evaluator = world.users[Role.EVALUATOR]
+    evaluator.is_staff = True
+    evaluator.save()
+    client = signed_in_client(evaluator)
+    body = client.get("/admin/learners/learner/", {"q": "Alphason"}).content.decode()
+    assert str(world.learner_alpha.id) not in body  # the search term itself is echoed back
+    assert "Amara" not in body
+    body = client.get("/admin/learners/learner/").content.decode()
+    assert "Betterton" not in body
+    assert "Alphason" not in body

@@ -19,6 +19,9 @@ from widen.learners.models import (
     ParentCarer,
 )
 from widen.learners.permissions import learner_policy
+from widen.learners.selectors import learner_access_map
+from widen.learners.services import learner_views_record
+from widen.organisations.models import DataCategory
 
 
 class ScopedLearnerAdmin(admin.ModelAdmin):
@@ -28,7 +31,11 @@ class ScopedLearnerAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        visible = learner_policy.visible_to(request.user)  # type: ignore[arg-type]
+        # The admin's lists show and search learners' names: only those the person sees by name.
+        visible = learner_policy.visible_to(
+            request.user,  # type: ignore[arg-type]
+            needing=DataCategory.IDENTITY,
+        )
         return queryset.filter(**{f"{self.learner_path}__in": visible})
 
     learner_path = "id"
@@ -81,6 +88,36 @@ class LearnerAdmin(ScopedLearnerAdmin):
     list_filter = ("organisation",)
     search_fields = ("last_name", "first_name", "upn")
     raw_id_fields = ("school", "organisation")
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None and not request.user.is_superuser:
+            # Names a partner's staff see in the list are in the access log, one insert a page.
+            shown = list(changelist.result_list)
+            learner_views_record(
+                actor=request.user,  # type: ignore[arg-type]
+                learners=shown,
+                access_by_learner=learner_access_map(actor=request.user, learners=shown),  # type: ignore[arg-type]
+                purpose="admin learner list",
+                categories_shown=[DataCategory.IDENTITY],
+            )
+        return response
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        learner = self.get_object(request, object_id)
+        access = self._access(request, learner)
+        if learner is not None and access is not None and request.method == "GET":
+            learner_views_record(
+                actor=request.user,  # type: ignore[arg-type]
+                learners=[learner],
+                access_by_learner={learner.id: access},
+                purpose="admin learner record viewed",
+            )
+        return response
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if request.user.is_superuser:
