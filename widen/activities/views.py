@@ -263,6 +263,7 @@ def register_view(request: AuthenticatedRequest, session_id: UUID) -> HttpRespon
     wanted = CandidateFilter.read(
         request.POST if request.method == "POST" else request.GET, session
     )
+    held_now = {row.learner_id for row in everyone}
     if request.method == "POST":
         try:
             action = request.POST.get("action")
@@ -276,6 +277,11 @@ def register_view(request: AuthenticatedRequest, session_id: UUID) -> HttpRespon
                 if action == "add":
                     found = found.filter(pk__in=_uuids(request.POST.getlist("learner")))
                 chosen = list(found[: MOST_FROM_A_SEARCH + 1])
+                ticked = set(_uuids(request.POST.getlist("learner")))
+                if not chosen and action == "add" and ticked and ticked <= held_now:
+                    # Sent twice (or by two people): they are there already.
+                    messages.info(request, "They are on the register already.")
+                    return redirect("activities:register", session_id=session.pk)
                 if not chosen:
                     raise ApplicationError(
                         "Choose at least one pupil to add (tick their box), or add everyone shown."
