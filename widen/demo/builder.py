@@ -298,10 +298,11 @@ SYNTHETIC_OFS_HEADER = (
 )
 
 
-def demo_load_open_data() -> tuple[str, ...]:
+def demo_load_open_data() -> tuple[tuple[str, ...], bool]:
     """Load the demo's open-data subsets and its synthetic OfS look-up (a no-op for files already
-    loaded)."""
+    loaded). Returns what is loaded, and whether any of it is new."""
     loaded = []
+    new = False
     with tempfile.TemporaryDirectory(prefix="widen-demo-") as directory:
         synthetic = Path(directory) / SYNTHETIC_OFS_FILE
         synthetic.write_text(synthetic_ofs_lookup(), encoding="utf-8", newline="")
@@ -317,7 +318,8 @@ def demo_load_open_data() -> tuple[str, ...]:
             except DatasetError as error:
                 raise DemoError(f"The demo's {path.name} cannot be loaded: {error}") from error
             loaded.append(f"{result.edition} ({result.edition.row_count:,} rows)")
-    return tuple(loaded)
+            new = new or not result.already_loaded
+    return tuple(loaded), new
 
 
 def _hashed(*parts: str) -> float:
@@ -413,10 +415,16 @@ def demo_build(
     """Build the demo partnership unless it exists; with `reset`, delete it and build it again."""
     if learners < 1:
         raise DemoError("The demo needs at least one learner.")
-    open_data = demo_load_open_data()
+    open_data, new_data = demo_load_open_data()
     with request_context.bind(source="demo"), transaction.atomic():
         exists = Partnership.objects.filter(name=PARTNERSHIP_NAME).exists()
         if exists and not reset:
+            if new_data:
+                # A demo built before this open data shipped (e.g. its OfS look-up): work its
+                # learners' areas and rule sets out again, so its pages use what is loaded.
+                area_profiles_compute()
+                for rule_set in RuleSet.objects.filter(partnership__name=PARTNERSHIP_NAME):
+                    eligibility_compute(rule_set)
             return DemoResult(
                 built=False, counts=demo_counts(), logins=demo_logins(), open_data=open_data
             )

@@ -31,6 +31,7 @@ from widen.activities.progress import next_sessions, programme_progress, year_el
 from widen.audit.models import AuditEvent
 from widen.core.academic_years import age_on
 from widen.core.identifiers import normalise_upn, validate_uln
+from widen.demo import builder
 from widen.demo.builder import (
     DEMO_PASSWORD,
     DEMO_PROGRAMME,
@@ -475,3 +476,28 @@ def test_every_targeting_page_shows_figures_from_the_data_the_demo_loads(
             point = next(p for p in school_map.points if p.row.name == name)
             assert point.band.hollow
             assert point.band.label.startswith("No share" if measure == "share" else "Not")
+
+
+def test_open_data_new_since_the_demo_was_built_is_worked_out_for_it(
+    output: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Running `widen demo` again over a demo built before a file shipped (here: a new edition
+    of its OfS look-up, every postcode in a target ward) works the rule sets out again."""
+    uni_connect = RuleSet.objects.get(name="Uni Connect target learner")
+    before = uni_connect.results.filter(eligible=True).count()
+    invented = builder.synthetic_ofs_lookup()
+    lines = invented.splitlines()
+    header = lines[0].split(",")
+    flag = header.index("uni_connect_target_ward")
+    everywhere = [lines[0]]
+    for line in lines[1:]:
+        cells = line.split(",")
+        cells[flag] = "1"
+        everywhere.append(",".join(cells))
+    monkeypatch.setattr(builder, "synthetic_ofs_lookup", lambda: "\n".join(everywhere) + "\n")
+    again = run_demo()
+    assert "already built" in again
+    after = uni_connect.results.filter(eligible=True).count()
+    assert after > before
+    state_funded_with_postcode = Learner.objects.exclude(home_postcode="").count()
+    assert after > 0.9 * state_funded_with_postcode
