@@ -56,8 +56,9 @@ class ScopedLearnerAdmin(admin.ModelAdmin):
             return False
         if obj is None or request.user.is_superuser:
             return True
-        access = self._access(request, self.learner_of(obj))
-        return bool(access and access.can_edit)
+        learner = self.learner_of(obj)
+        # Only the organisation holding the learner changes them (the learner policy decides).
+        return learner is not None and learner_policy.may_change(request.user, learner)  # type: ignore[arg-type]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_superuser and super().has_delete_permission(request, obj))
