@@ -119,3 +119,14 @@ def test_a_search_over_many_learners_runs_in_the_background(
     # The worker (run at once in tests) stored the pair for the admin to review.
     assert DuplicateCandidate.objects.filter(status=DuplicateStatus.PENDING).count() == 1
     assert "Waiting for a decision (1)" in client.get("/learners/duplicates/").content.decode()
+
+
+def test_the_search_says_how_many_pairs_of_each_kind_it_found(
+    world: World, admin: User, make_learner: MakeLearner
+) -> None:
+    client = signed_in_client(admin)
+    _found(client, make_learner)
+
+    page = client.get("/learners/duplicates/").content.decode()
+
+    assert "Found: 1 with a name spelt differently." in page

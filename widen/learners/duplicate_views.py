@@ -27,6 +27,7 @@ from widen.learners.duplicate_reviews import (
     partnerships_to_search,
     suggested_keep,
 )
+from widen.learners.duplicates import PAIR_KINDS
 from widen.learners.models import DuplicateCandidate
 
 QUEUE_SIZE = 100
@@ -111,7 +112,20 @@ def duplicate_find_view(request: AuthenticatedRequest) -> HttpResponse:
             f"{partnership.name}: compared {summary.learners_compared:,} learners and found "
             f"{summary.pairs_found:,} probable duplicates ({summary.pairs_new:,} new, "
             f"{summary.pairs_already_decided:,} decided before); "
-            f"{summary.twins_set_aside:,} pairs that look like twins were left out.",
+            + (
+                "1 pair that looks like twins was left out."
+                if summary.twins_set_aside == 1
+                else f"{summary.twins_set_aside:,} pairs that look like twins were left out."
+            )
+            + (
+                " Found: "
+                + "; ".join(
+                    f"{count:,} with {PAIR_KINDS[kind]}" for kind, count in summary.kinds.items()
+                )
+                + "."
+                if summary.kinds
+                else ""
+            ),
         )
     return redirect("learners:duplicates")
 
