@@ -8,9 +8,10 @@ from django_tasks import task
 from widen.accounts.models import User
 from widen.core import request_context
 from widen.learners.duplicate_reviews import duplicates_find, partnerships_to_search
+from widen.learners.duplicates import PAIR_KINDS
 
-# A search over more learners than this runs in the background: about 5 s at 20,000 learners,
-# a minute or more at 200,000 (`make bench BENCH_ARGS="--only dedup"`).
+# A search over more learners than this runs in the background (about 10 to 20 s at 20,000
+# learners on a busy 2-core machine: `make bench BENCH_ARGS="--only dedup"`).
 BACKGROUND_LEARNERS = 20_000
 
 
@@ -30,7 +31,9 @@ def duplicates_find_job(actor_id: str, partnership_id: str) -> str:
         return "nothing to do: the person no longer administers a member of the partnership"
     with request_context.bind(actor=actor, source="job"):
         summary = duplicates_find(actor=actor, partnership=partnership)
+    kinds = "; ".join(f"{count} with {PAIR_KINDS[kind]}" for kind, count in summary.kinds.items())
     return (
         f"compared {summary.learners_compared} learners; {summary.pairs_new} new pairs, "
         f"{summary.twins_set_aside} twin-like pairs left out"
+        + (f" (found: {kinds})" if kinds else "")
     )
