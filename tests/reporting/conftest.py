@@ -57,6 +57,16 @@ def attend(session: Session, learners: list[Learner], status: str = "attended") 
     attendance_mark(actor=None, session=session, marks={learner.pk: status for learner in learners})
 
 
+def _letters(number: int) -> str:
+    """0 → "a", 25 → "z", 26 → "ba": a different name for each number, in letters only."""
+    text = ""
+    while True:
+        number, digit = divmod(number, 26)
+        text = "abcdefghijklmnopqrstuvwxyz"[digit] + text
+        if number == 0:
+            return text
+
+
 def pupils(
     world: World, count: int, *, year_group: int = 10, prefix: str = "Pupil"
 ) -> list[Learner]:
@@ -64,7 +74,7 @@ def pupils(
         Learner.objects.create(
             organisation=world.alpha,
             school=world.school,
-            first_name=f"{prefix}{number}",
+            first_name=f"{prefix}{_letters(number)}",  # a name holds no digits
             last_name="Learner",
             date_of_birth=year_group_birthday(year_group),
         )

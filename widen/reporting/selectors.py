@@ -7,7 +7,7 @@ the hours and rates that go with them are not shown, so that no one can pick out
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -18,7 +18,7 @@ from widen.core.academic_years import AcademicYear
 from widen.core.exceptions import NotFound
 from widen.core.small_numbers import SMALL_COUNT as SMALL_COUNT  # the dashboard shows it
 from widen.core.small_numbers import SUPPRESSED as SUPPRESSED
-from widen.core.small_numbers import count_text, suppressed
+from widen.core.small_numbers import complementary_suppression, count_text, suppressed
 from widen.organisations.models import Organisation, OrganisationType, Partnership
 from widen.organisations.permissions import organisation_policy
 from widen.programmes.models import ActivityType, Programme
@@ -52,14 +52,16 @@ class ReachRow:
     hours: Decimal = Decimal(0)
     sessions: int = 0
     sort_key: Any = None
+    # Withheld so that a small row beside it cannot be worked out by subtraction.
+    withheld: bool = False
 
     @property
     def suppressed(self) -> bool:
-        return suppressed(self.learners)
+        return self.withheld or suppressed(self.learners)
 
     @property
     def learners_text(self) -> str:
-        return count_text(self.learners)
+        return "not shown" if self.withheld else count_text(self.learners)
 
     @property
     def hours_text(self) -> str:
@@ -153,7 +155,32 @@ def reach(partnership: Partnership) -> Reach:
     ]
     for rows in (result.schools, result.year_groups, result.activity_types, result.partners):
         rows.sort(key=lambda row: row.sort_key)
+    result.schools, schools_safe = _protected(result.schools, by_size=True)
+    result.year_groups, years_safe = _protected(result.year_groups)
+    # Activity types and partners are not protected this way: a learner counts under every type
+    # and partner they met, so those rows do not add up to the total.
+    if not (schools_safe and years_safe):
+        # Every row is hidden and still too few to hide each other: the total would give them away.
+        result.total = replace(result.total, withheld=True)
     return result
+
+
+def _protected(rows: list[ReachRow], *, by_size: bool = False) -> tuple[list[ReachRow], bool]:
+    """The rows with complementary suppression (the page, its CSV and its chart all use these),
+    and whether that protects them.
+
+    In a table ordered by size, the hidden rows go last in name order, so where a withheld row
+    stood does not bound its size.
+    """
+    withheld, safe = complementary_suppression([row.learners for row in rows])
+    marked = [
+        replace(row, withheld=True) if index in withheld else row for index, row in enumerate(rows)
+    ]
+    if not by_size:
+        return marked, safe
+    shown = [row for row in marked if not row.suppressed]
+    hidden = sorted((row for row in marked if row.suppressed), key=lambda row: row.label)
+    return shown + hidden, safe
 
 
 # --- Target learners ---------------------------------------------------------------------------
