@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from widen.accounts.forms import ApiTokenForm, OtpForm, SignInForm
 from widen.accounts.models import ApiToken
+from widen.accounts.requests import AuthenticatedRequest
 from widen.accounts.services import api_token_create, api_token_revoke, totp_device_create
 from widen.core.exceptions import ApplicationError
 
@@ -117,14 +118,14 @@ def _base32_secret(device: TOTPDevice) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def api_tokens(request: HttpRequest) -> HttpResponse:
+def api_tokens(request: AuthenticatedRequest) -> HttpResponse:
     """The signed-in person's API tokens: make one (shown once), see and revoke the others."""
     form = ApiTokenForm(request.POST or None)
     new_token = ""
     if request.method == "POST" and form.is_valid():
         try:
             _, new_token = api_token_create(
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 name=form.cleaned_data["name"],
                 read_only=form.cleaned_data["scope"] == "read",
                 expires_in_days=form.cleaned_data["expires_in_days"],
@@ -142,7 +143,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def api_token_revoke_view(request: HttpRequest, token_id: UUID) -> HttpResponse:
+def api_token_revoke_view(request: AuthenticatedRequest, token_id: UUID) -> HttpResponse:
     """Revoke one of the person's own tokens; anyone else's answers like a missing one."""
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
     if token.revoked_at is None:
