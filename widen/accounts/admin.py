@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -18,11 +19,22 @@ class MembershipInline(admin.TabularInline):
     extra = 0
 
 
+class UserChangeForm(DjangoUserChangeForm):
+    """Django's form, without the password's help text: the admin site's page gives that text no
+    id its box can point to (the box says what it needs, with its "Reset password" button)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "password" in self.fields:
+            self.fields["password"].help_text = ""
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     """Only superusers manage people; partner staff can never grant themselves privileges."""
 
     inlines = [MembershipInline]
+    form = UserChangeForm
     # Plain lists: Django's two-box chooser gives its search icons labels screen readers refuse.
     filter_horizontal = ()
 
