@@ -216,7 +216,15 @@ def _seed(
         }
     ).with_columns(
         pl.lit("").alias(name)
-        for name in ("preferred_name", "home_postcode", "upn", "uln", "sex", "ethnicity")
+        for name in (
+            "preferred_name",
+            "home_postcode",
+            "upn",
+            "uln",
+            "reference",
+            "sex",
+            "ethnicity",
+        )
     )
     _insert(Learner, learners, stamps)
     sub_types = list(ActivitySubType.objects.filter(partnership=None).order_by("pk"))

@@ -109,6 +109,16 @@ DELIVERERS = {Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN, Role.OUTREACH_OFF
 RELATIONS = ("own", "partner", "unrelated")
 
 
+def _letters(number: int) -> str:
+    """A number written in letters (names may hold no digits): 0 → "a", 27 → "bb"."""
+    letters = ""
+    while True:
+        number, digit = divmod(number, 26)
+        letters = "abcdefghijklmnopqrstuvwxyz"[digit] + letters
+        if number == 0:
+            return letters
+
+
 def all_url_names() -> set[str]:
     names: set[str] = set()
 
@@ -538,25 +548,25 @@ def request_body(
         return {
             "organisation": str(organisation.id),
             "first_name": "Nia",
-            "last_name": f"Newcomer{counter}",
+            "last_name": f"Newcomer{_letters(counter)}",
             "date_of_birth": birthday,
         }
     if name == "api:learner_create_api":
         return {
             "organisation_id": str(organisation.id),
             "first_name": "Nia",
-            "last_name": f"Newcomer{counter}",
+            "last_name": f"Newcomer{_letters(counter)}",
             "date_of_birth": birthday,
         }
     if name == "learners:edit":
         return {
             "first_name": "Edited",
-            "last_name": f"Person{counter}",
+            "last_name": f"Person{_letters(counter)}",
             "date_of_birth": birthday,
             "school": str(world.school.id),
         }
     if name == "api:learner_update_api":
-        return {"preferred_name": f"Edited{counter}"}
+        return {"preferred_name": f"Edited{_letters(counter)}"}
     if name == "learners:parent_carer_add":
         return {"name": f"Pat Parent{counter}", "relationship": "mother"}
     if name == "learners:consent_add":

@@ -129,7 +129,12 @@ def test_a_cohort_is_enrolled_from_the_rule_set_and_leaving_and_rejoining_are_ke
     assert world.learner_alpha in candidates
     assert world.learner_gamma not in candidates
     enrolled = enrol_eligible(actor=world.users[Role.OUTREACH_OFFICER], programme=programme)
-    assert {enrolment.learner for enrolment in enrolled.enrolled} == candidates
+    # An organisation enrols only the learners it holds; the others' holders enrol their own.
+    held = {learner for learner in candidates if learner.organisation_id == world.alpha.id}
+    assert held and held != candidates
+    assert {enrolment.learner for enrolment in enrolled.enrolled} == held
+    assert set(enrolment_candidates(programme)) == candidates - held
+    enrol_eligible(actor=None, programme=programme)
     assert not enrolment_candidates(programme).exists()
     again = enrol(actor=None, programme=programme, learners=[world.learner_alpha])
     assert again.already_enrolled == [world.learner_alpha]

@@ -145,7 +145,6 @@ class Learner(AuditedModel, TimestampedModel):
     reference = models.CharField(
         max_length=50,
         blank=True,
-        db_default="",
         help_text="The pupil's own reference in the holding organisation's system.",
     )
 

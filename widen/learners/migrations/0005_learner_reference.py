@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='learner',
             name='reference',
-            field=models.CharField(blank=True, db_default='', help_text="The pupil's own reference in the holding organisation's system.", max_length=50),
+            field=models.CharField(blank=True, help_text="The pupil's own reference in the holding organisation's system.", max_length=50),
         ),
     ]
