@@ -131,7 +131,8 @@ def test_a_cohort_is_enrolled_from_the_rule_set_and_leaving_and_rejoining_are_ke
     enrolled = enrol_eligible(actor=world.users[Role.OUTREACH_OFFICER], programme=programme)
     # An organisation enrols only the learners it holds; the others' holders enrol their own.
     held = {learner for learner in candidates if learner.organisation_id == world.alpha.id}
-    assert held and held != candidates
+    assert held
+    assert held != candidates
     assert {enrolment.learner for enrolment in enrolled.enrolled} == held
     assert set(enrolment_candidates(programme)) == candidates - held
     enrol_eligible(actor=None, programme=programme)
