@@ -173,6 +173,32 @@ def test_target_learners_and_cold_spots(delivery: Delivery) -> None:
     assert "Sixth Form School" not in {row[0] for row in spots}
 
 
+def test_a_small_target_status_cannot_be_worked_out_from_the_learners_engaged(
+    delivery: Delivery,
+) -> None:
+    """The three target-status rows add up to the learners engaged on the reach page: with 3
+    not eligible, the eligible row is withheld too, so subtracting gives nothing away."""
+    world = delivery.world
+    rule_set = _rule_set(world)
+    eligible = pupils(world, 9, prefix="Target")
+    others = pupils(world, 3, prefix="Other")
+    _eligible(rule_set, eligible, True)
+    _eligible(rule_set, others, False)
+    attend(delivery.sessions[0], [*eligible, *others])
+    client = _officer(world)
+    url = reverse("reporting:targets", args=[world.north.pk])
+    status = _rows(
+        client.get(url, {"format": "csv", "table": "target-status", "rule_set": str(rule_set.pk)})
+    )
+    assert status[1:] == [
+        ["Eligible", "not shown", "not shown", "not shown"],
+        ["Not eligible", "fewer than 5", "not shown", "not shown"],
+        ["Not worked out yet", "0", "0", "0"],
+    ]
+    page = client.get(url, {"rule_set": str(rule_set.pk)}).content.decode()
+    assert "<dt>Of them, engaged</dt><dd>not shown (coverage: not shown)</dd>" in page
+
+
 def test_cold_spots_list_likely_target_schools_from_gias_with_no_learners_engaged(
     delivery: Delivery,
 ) -> None:

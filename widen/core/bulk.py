@@ -225,9 +225,20 @@ def staged_rows(
     unknown = [name for name in [*frame.columns, *(constants or {})] if name not in by_attname]
     if unknown:
         raise ValueError(f"{model.__name__} has no column {', '.join(unknown)}.")
+    # A column the rows leave out takes its field's plain default (a field added later, say),
+    # as Django's own inserts would give it.
+    given = {*frame.columns, *(constants or {})}
+    defaults = {
+        field.attname: field.default
+        for field in by_attname.values()
+        if field.attname not in given
+        and not field.primary_key
+        and field.has_default()
+        and not callable(field.default)
+    }
     fixed = {
         name: _database_constant(by_attname[name], value, connection)
-        for name, value in (constants or {}).items()
+        for name, value in {**defaults, **(constants or {})}.items()
     }
     frame = frame.with_columns(pl.lit(value).alias(name) for name, value in fixed.items())
     # A column with nothing but nulls has no type Arrow can write: it goes as a text column.

@@ -197,6 +197,8 @@ class Targets:
     eligible: int  # learners the rule set is for, engaged or not
     eligible_engaged: int
     cold_spots: list[ColdSpot]
+    # Withheld with the "Eligible" row, so a small "Not eligible" row cannot be worked out.
+    eligible_engaged_withheld: bool = False
 
     @property
     def eligible_text(self) -> str:
@@ -204,11 +206,16 @@ class Targets:
 
     @property
     def eligible_engaged_text(self) -> str:
-        return count_text(self.eligible_engaged)
+        return "not shown" if self.eligible_engaged_withheld else count_text(self.eligible_engaged)
 
     @property
     def coverage_text(self) -> str:
-        if suppressed(self.eligible_engaged) or suppressed(self.eligible) or not self.eligible:
+        if (
+            self.eligible_engaged_withheld
+            or suppressed(self.eligible_engaged)
+            or suppressed(self.eligible)
+            or not self.eligible
+        ):
             return "not shown"
         return f"{self.eligible_engaged / self.eligible:.0%}"
 
@@ -284,6 +291,9 @@ def targets(partnership: Partnership, rule_set: RuleSet) -> Targets:
         ReachRow(STATUS_LABELS[False], *no),
         ReachRow(STATUS_LABELS[None], *unknown),
     ]
+    # The three rows add up to the learners engaged, shown on the reach page: a small one beside
+    # them would be given away by subtraction.
+    by_status, _ = _protected(by_status)
     eligible = {
         key: learners
         for dimension, key, learners, *_ in counts
@@ -344,6 +354,7 @@ def targets(partnership: Partnership, rule_set: RuleSet) -> Targets:
         eligible=sum(eligible.values()),
         eligible_engaged=yes[0],
         cold_spots=cold,
+        eligible_engaged_withheld=by_status[0].withheld,
     )
 
 
