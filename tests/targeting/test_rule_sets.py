@@ -23,6 +23,8 @@ from widen.learners.services import learner_update
 from widen.organisations.models import (
     DataSharingAgreement,
     LawfulBasis,
+    Organisation,
+    PartnershipMember,
     SpecialCategoryCondition,
 )
 from widen.reference.services import dataset_load
@@ -154,6 +156,37 @@ def test_a_change_is_previewed_by_school_then_saved_as_a_new_version(profiled: W
     assert (result.eligible, result.version) == (False, version)
     assert result.explanation == "not eligible: IMD quintile 3 (LSOA E01003559, IoD2019)"
     assert rule_set.versions.count() == 2
+
+
+def test_a_preview_counts_only_the_learners_the_person_may_see(profiled: World) -> None:
+    rule_set = rule_set_create(
+        actor=_admin(profiled),
+        partnership=profiled.north,
+        name="Deprived areas",
+        definition=IMD_Q1_TO_3,
+    )
+    eligibility_compute(rule_set)
+    narrower = {"any": [{"all": [{"criterion": "imd_quintile", "values": [1, 2]}]}]}
+    # A member outside the data-sharing agreement: nobody else sees its learners.
+    outsider = Organisation.objects.create(name="Delta Trust", organisation_type="charity")
+    PartnershipMember.objects.create(partnership=profiled.north, organisation=outsider)
+    Learner.objects.create(
+        organisation=outsider,
+        school=profiled.school,
+        first_name="Dee",
+        last_name="Deltason",
+        date_of_birth=profiled.learner_alpha.date_of_birth,
+        home_postcode=profiled.learner_alpha.home_postcode,
+    )
+    members = profiled.north.members.all()
+    everyone = rule_set_preview(rule_set, narrower)
+    assert everyone.learners == Learner.objects.filter(organisation__in=members).count()
+    admin = _admin(profiled)
+    seen = rule_set_preview(rule_set, narrower, actor=admin)
+    visible = learner_policy.visible_to(admin).filter(organisation__in=members)
+    assert seen.learners == visible.count()
+    assert 0 < seen.learners < everyone.learners
+    assert sum(change.learners for change in seen.schools) <= seen.learners
 
 
 def test_special_category_criteria_need_an_agreement_that_allows_decisions(

@@ -258,7 +258,7 @@ def rule_set_edit_view(request: AuthenticatedRequest, rule_set_id: UUID) -> Http
                 return redirect("targeting:rule_set", rule_set_id=rule_set.pk)
             rule_set.purpose = form.cleaned_data["purpose"]
             rule_set.agreement = form.cleaned_data["agreement"]
-            preview = rule_set_preview(rule_set, definition)
+            preview = rule_set_preview(rule_set, definition, actor=request.user)
         except ApplicationError as error:
             form.add_error(None, error.message)
     return render(
