@@ -280,6 +280,37 @@ def test_sustained_engagement_rate_matches_the_programmes_measure(delivery: Deli
     assert rows[1] == ["All enrolled learners", "7", "5", "71%"]
 
 
+def test_a_small_school_on_the_sustained_table_cannot_be_worked_out_from_the_total(
+    delivery: Delivery,
+) -> None:
+    """Enrolled and sustained each add up to the total: a school with 2 enrolled is hidden with
+    the next smallest school, so subtracting the schools shown from the total pins neither."""
+    world = delivery.world
+    programme = Programme.objects.create(
+        partnership=world.north,
+        name="Learner Progression Programme",
+        sustained_hours=Decimal(1),
+        sustained_activities=1,
+        sustained_years=1,
+    )
+    sizes = {"Bigley Academy": 9, "Middleton School": 6, "Smallwood School": 2}
+    for name, size in sizes.items():
+        school = Organisation.objects.create(name=name, organisation_type=OrganisationType.SCHOOL)
+        learners = pupils(world, size, prefix=name.split()[0])
+        Learner.objects.filter(pk__in=[learner.pk for learner in learners]).update(school=school)
+        enrol(actor=None, programme=programme, learners=learners, on=date(2025, 9, 1))
+        attend(delivery.sessions[0], learners)
+    client = _officer(world)
+    url = reverse("reporting:sustained", args=[world.north.pk])
+    rows = _rows(client.get(url, {"programme": str(programme.pk), "format": "csv"}))
+    assert rows[1] == ["All enrolled learners", "17", "17", "100%"]
+    assert rows[2:] == [
+        ["Bigley Academy", "9", "9", "100%"],
+        ["Middleton School", "not shown", "not shown", "not shown"],
+        ["Smallwood School", "not shown", "not shown", "not shown"],
+    ]
+
+
 def test_another_partnership_answers_not_found(delivery: Delivery) -> None:
     world = delivery.world
     client = _officer(world)

@@ -370,10 +370,12 @@ class SustainedRow:
     label: str
     enrolled: int
     sustained: int
+    # Withheld so that a small figure beside it cannot be worked out by subtraction.
+    withheld: bool = False
 
     @property
     def hidden(self) -> bool:
-        return suppressed(self.enrolled) or suppressed(self.sustained)
+        return self.withheld or suppressed(self.enrolled) or suppressed(self.sustained)
 
     @property
     def rate_text(self) -> str:
@@ -386,6 +388,8 @@ class SustainedRow:
         return None if self.hidden or not self.enrolled else self.sustained / self.enrolled
 
     def cells(self) -> list[Any]:
+        if self.withheld:
+            return [self.label, "not shown", "not shown", "not shown"]
         return [self.label, count_text(self.enrolled), count_text(self.sustained), self.rate_text]
 
 
@@ -431,4 +435,30 @@ def sustained(programme: Programme) -> Sustained:
         sum(row.enrolled for row in schools),
         sum(row.sustained for row in schools),
     )
+    schools, safe = _sustained_protected(schools)
+    if not safe:
+        total = replace(total, withheld=True)
     return Sustained(programme=programme, total=total, schools=schools)
+
+
+def _sustained_protected(rows: list[SustainedRow]) -> tuple[list[SustainedRow], bool]:
+    """Both columns add up to the total shown: a school whose enrolled or sustained count is
+    small is hidden with enough others that neither column gives it away by subtraction (the
+    hidden rows last, in name order); whether that protects them."""
+    withheld_enrolled, enrolled_safe = complementary_suppression([row.enrolled for row in rows])
+    withheld_sustained, sustained_safe = complementary_suppression([row.sustained for row in rows])
+    small = {index for index, row in enumerate(rows) if row.hidden}
+    hidden = small | withheld_enrolled | withheld_sustained
+    if hidden and hidden == small:
+        # Hidden only for a small rate's sake, not summed away: withhold the next smallest too.
+        others = sorted(
+            (row.enrolled, index) for index, row in enumerate(rows) if index not in hidden
+        )
+        hidden |= {index for _, index in others[:1]}
+    marked = [
+        replace(row, withheld=True) if index in hidden else row for index, row in enumerate(rows)
+    ]
+    shown = [row for row in marked if not row.withheld]
+    kept_back = sorted((row for row in marked if row.withheld), key=lambda row: row.label)
+    safe = enrolled_safe and sustained_safe and (not hidden or len(hidden) >= 2)  # noqa: PLR2004
+    return shown + kept_back, safe
