@@ -7,10 +7,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 from uuid import UUID
 
+import polars as pl
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -18,8 +21,11 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
+    Max,
+    Min,
     Q,
     Sum,
+    Value,
     When,
 )
 from django.db.models.functions import Cast, ExtractYear
@@ -27,6 +33,7 @@ from django.utils import timezone
 
 from widen.activities.models import Attendance, AttendanceStatus, Session
 from widen.core.academic_years import AcademicYear
+from widen.core.bulk import read_frame
 from widen.learners.models import Learner
 from widen.programmes.models import ActivityType, Enrolment, Programme, ProgrammeStage
 
@@ -117,13 +124,69 @@ def _cohort(date_path: str) -> Case:
     )
 
 
-def enrolled_progress(
+def _academic_year(programme: Programme, date_path: str) -> Case:
+    """The academic year (its first calendar year) a session's date falls in, by comparing it
+    with the first days of the years the partnership's sessions span: plain comparisons, which
+    SQLite makes without calling back into Python for each row as it does to take a date
+    apart."""
+    span = Session.objects.filter(activity__partnership=programme.partnership).aggregate(
+        first=Min("date"), last=Max("date")
+    )
+    today = timezone.localdate()
+    first = AcademicYear.containing(span["first"] or today).start_year
+    last = AcademicYear.containing(span["last"] or today).start_year
+    return Case(
+        *(
+            When(**{f"{date_path}__gte": date(start, SEPTEMBER, 1)}, then=Value(start))
+            for start in range(last, first - 1, -1)
+        ),
+        default=Value(first - 1),
+        output_field=IntegerField(),
+    )
+
+
+def read_rows(query: Any, schema: dict[str, Any]) -> pl.DataFrame:
+    """The rows of a values_list query straight into Polars: COPY on PostgreSQL, the cursor's
+    rows in batches elsewhere; no Django object per value. UUIDs arrive as the database writes
+    them as text, as `text_id` has them, without casting them in the query (a cast in a
+    grouped query can turn SQLite's plan around)."""
+    try:
+        sql, params = query.query.sql_with_params()
+    except EmptyResultSet:  # a query that can match nothing (`.none()`) is not sent
+        return pl.DataFrame(schema=schema)
+    copied = read_frame(sql, params, schema)
+    if copied is not None:
+        return copied
+    chunks = [pl.DataFrame(schema=schema)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(50_000):
+            chunks.append(pl.DataFrame(batch, schema=schema, orient="row", strict=False))
+    return pl.concat(chunks)
+
+
+def _cents_from(column: str) -> pl.Expr:
+    """Hours added up (a float) as whole hundredths, as `Decimal(f"{hours:.2f}")` has them:
+    contact hours have two decimal places, so the sum is within a rounding error of them."""
+    return (pl.col(column).fill_null(0.0) * 100).round(0).cast(pl.Int64)
+
+
+def _hundredths_at_least(value: Decimal) -> int:
+    """The fewest whole hundredths of an hour that are not below `value`."""
+    return int((value * 100).to_integral_value(rounding=ROUND_CEILING))
+
+
+def progress_frame(
     programme: Programme,
     *,
     on: date | None = None,
     learner_ids: Iterable[Any] | None = None,
-) -> list[EnrolledProgress]:
-    """The progress of every learner enrolled now (or of these learners) on `on` (today).
+) -> pl.DataFrame:
+    """Every learner enrolled now (or these learners) with their progress on `on` (today), one
+    row each, worked out in one vectorised pass: `learner_id`, `holder` and `school` (the
+    database's text for the ids, `text_id`), `last_name`, `first_name`, `year_group`, `status`,
+    `cents` (hours this year counted by their stage, in hundredths), `target_cents` and
+    `missing` (the required activity types' ids they have not attended, in the stage's order).
 
     A fixed number of queries, however many are enrolled: the enrolled learners' few fields, the
     stages, and the hours they attended this academic year added up by the database per learner
@@ -133,27 +196,32 @@ def enrolled_progress(
     enrolments = Enrolment.objects.filter(programme=programme, left_on=None)
     if learner_ids is not None:
         enrolments = enrolments.filter(learner_id__in=list(learner_ids))
-    learners = list(
-        enrolments.order_by()
-        .annotate(
-            holder=text_id("learner__organisation_id"),
-            school=text_id("learner__school_id"),
-            cohort=_cohort("learner__date_of_birth"),
-        )
-        .values_list(
-            "learner_id", "holder", "school", "learner__last_name", "learner__first_name", "cohort"
-        )
+    learners = read_rows(
+        enrolments.order_by().values_list(
+            "learner_id",
+            "learner__organisation_id",
+            "learner__school_id",
+            "learner__last_name",
+            "learner__first_name",
+            "learner__date_of_birth",
+        ),
+        {
+            "learner_id": pl.String,
+            "holder": pl.String,
+            "school": pl.String,
+            "last_name": pl.String,
+            "first_name": pl.String,
+            "born": pl.Date,
+        },
     )
-    stages = {
-        stage.year_group: stage
-        for stage in ProgrammeStage.objects.filter(programme=programme).prefetch_related(
+    stages = list(
+        ProgrammeStage.objects.filter(programme=programme).prefetch_related(
             "required_types", "optional_types"
         )
-    }
+    )
     # Hours per activity type attended this academic year, up to `day`, at the partnership's
     # activities: each session once per learner (a joint session counts once).
-    attended: dict[UUID, list[tuple[Any, float]]] = defaultdict(list)
-    for key, type_id, hours in (
+    attended = read_rows(
         Attendance.objects.filter(
             learner_id__in=enrolments.values("learner_id"),
             status=AttendanceStatus.ATTENDED,
@@ -164,48 +232,158 @@ def enrolled_progress(
         .order_by()
         .values("learner_id", kind=F("session__activity__sub_type__activity_type_id"))
         .annotate(hours=Sum("session__contact_hours", output_field=FloatField()))
-        .values_list("learner_id", "kind", "hours")
-    ):
-        attended[key].append((type_id, hours or 0.0))
+        .values_list("learner_id", "kind", "hours"),
+        {"learner_id": pl.String, "kind": pl.Int64, "hours": pl.Float64},
+    )
     elapsed = year_elapsed(day)
-    rules = {
-        group: (
-            list(stage.required_types.all()),
-            {kind.pk for kind in stage.required_types.all()}
-            | {kind.pk for kind in stage.optional_types.all()},
+    late = elapsed >= Decimal("0.5")
+    stage_rows = pl.DataFrame(
+        {
+            "year_group": [stage.year_group for stage in stages],
+            "target_cents": [_hundredths_at_least(stage.target_hours) for stage in stages],
+            "behind_below": [
+                _hundredths_at_least(stage.target_hours * elapsed) for stage in stages
+            ],
+            "counts_all": [
+                not stage.required_types.all() and not stage.optional_types.all()
+                for stage in stages
+            ],
+        },
+        schema={
+            "year_group": pl.Int64,
+            "target_cents": pl.Int64,
+            "behind_below": pl.Int64,
+            "counts_all": pl.Boolean,
+        },
+    )
+    counted = pl.DataFrame(
+        [
+            (stage.year_group, kind.pk)
+            for stage in stages
+            for kind in {*stage.required_types.all(), *stage.optional_types.all()}
+        ],
+        schema={"year_group": pl.Int64, "kind": pl.Int64},
+        orient="row",
+    ).unique()
+    required = pl.DataFrame(
+        [
+            (stage.year_group, kind.pk, place)
+            for stage in stages
+            for place, kind in enumerate(stage.required_types.all())
+        ],
+        schema={"year_group": pl.Int64, "kind": pl.Int64, "place": pl.Int64},
+        orient="row",
+    )
+    born = pl.col("born")
+    cohort = born.dt.year() - (born.dt.month() < SEPTEMBER).cast(pl.Int32)
+    learners = learners.with_columns(
+        (year.start_year - cohort.cast(pl.Int64) - 5).alias("year_group")
+    ).drop("born")
+    groups = learners.select("learner_id", "year_group")
+    hours = (
+        attended.join(groups, on="learner_id")
+        .join(stage_rows.select("year_group", "counts_all"), on="year_group")
+        .join(
+            counted.with_columns(pl.lit(True).alias("counted")),
+            on=["year_group", "kind"],
+            how="left",
         )
-        for group, stage in stages.items()
+        .filter(pl.col("counts_all") | pl.col("counted").fill_null(False))
+        .group_by("learner_id")
+        .agg(pl.col("hours").sum())
+    )
+    missing = (
+        groups.join(required, on="year_group")
+        .join(attended.select("learner_id", "kind").unique(), on=["learner_id", "kind"], how="anti")
+        .sort("learner_id", "place")
+        .group_by("learner_id", maintain_order=True)
+        .agg(pl.col("kind").alias("missing"))
+    )
+    frame = (
+        learners.join(stage_rows, on="year_group", how="left")
+        .join(hours, on="learner_id", how="left")
+        .join(missing, on="learner_id", how="left")
+        .with_columns(
+            pl.when(pl.col("target_cents").is_null())
+            .then(0)
+            .otherwise(_cents_from("hours"))
+            .alias("cents"),
+            pl.col("missing").fill_null(pl.lit([], dtype=pl.List(pl.Int64))),
+        )
+    )
+    lacking = pl.col("missing").list.len() > 0
+    return frame.with_columns(
+        pl.when(pl.col("target_cents").is_null())
+        .then(pl.lit(NO_STAGE))
+        .when((pl.col("cents") >= pl.col("target_cents")) & ~lacking)
+        .then(pl.lit(COMPLETE))
+        .when((pl.col("cents") < pl.col("behind_below")) | (lacking & late))
+        .then(pl.lit(BEHIND))
+        .otherwise(pl.lit(ON_TRACK))
+        .alias("status"),
+        pl.col("target_cents").fill_null(0),
+    ).select(
+        "learner_id",
+        "holder",
+        "school",
+        "last_name",
+        "first_name",
+        "year_group",
+        "status",
+        "cents",
+        "target_cents",
+        "missing",
+    )
+
+
+def rows_from(programme: Programme, frame: pl.DataFrame) -> list[EnrolledProgress]:
+    """The rows of `progress_frame` as objects (call it on the few a page shows)."""
+    if frame.is_empty():
+        return []
+    kinds = {
+        kind.pk: kind
+        for kind in ActivityType.objects.filter(
+            pk__in=set(frame.get_column("missing").explode().drop_nulls().to_list())
+        )
     }
-    rows: list[EnrolledProgress] = []
-    for key, holder, school, last_name, first_name, cohort in learners:
-        year_group = year.start_year - cohort - 5
-        stage = stages.get(year_group)
-        if stage is None:
-            progress = StageProgress(key, year_group, NO_STAGE, Decimal(0), Decimal(0), ())
-        else:
-            required, counted = rules[year_group]
-            sessions = attended.get(key, [])
-            total = sum(hours for type_id, hours in sessions if not counted or type_id in counted)
-            hours = Decimal(f"{total:.2f}")
-            seen = {type_id for type_id, _ in sessions}
-            missing = [kind for kind in required if kind.pk not in seen]
-            if hours >= stage.target_hours and not missing:
-                status = COMPLETE
-            elif hours < stage.target_hours * elapsed or (missing and elapsed >= Decimal("0.5")):
-                status = BEHIND
-            else:
-                status = ON_TRACK
-            progress = StageProgress(
+    targets = {
+        stage.year_group: stage.target_hours
+        for stage in ProgrammeStage.objects.filter(programme=programme)
+    }
+    rows = []
+    for row in frame.iter_rows(named=True):
+        key = UUID(row["learner_id"])
+        missing = [kinds[kind] for kind in row["missing"]]
+        staged = row["status"] != NO_STAGE
+        rows.append(
+            EnrolledProgress(
                 key,
-                year_group,
-                status,
-                hours,
-                stage.target_hours,
-                tuple(short_name(kind) for kind in missing),
-                tuple(kind.pk for kind in missing),
+                row["holder"],
+                row["school"],
+                row["last_name"],
+                row["first_name"],
+                StageProgress(
+                    key,
+                    row["year_group"],
+                    row["status"],
+                    Decimal(row["cents"]).scaleb(-2) if staged else Decimal(0),
+                    targets[row["year_group"]] if staged else Decimal(0),
+                    tuple(short_name(kind) for kind in missing),
+                    tuple(kind.pk for kind in missing),
+                ),
             )
-        rows.append(EnrolledProgress(key, holder, school, last_name, first_name, progress))
+        )
     return rows
+
+
+def enrolled_progress(
+    programme: Programme,
+    *,
+    on: date | None = None,
+    learner_ids: Iterable[Any] | None = None,
+) -> list[EnrolledProgress]:
+    """The progress of every learner enrolled now (or of these learners) on `on` (today)."""
+    return rows_from(programme, progress_frame(programme, on=on, learner_ids=learner_ids))
 
 
 def programme_progress(
@@ -351,3 +529,58 @@ def sustained_engagement(
             and years >= programme.sustained_years,
         )
     return engagement
+
+
+def engagement_frame(programme: Programme) -> pl.DataFrame:
+    """`sustained_engagement` for every learner enrolled now, one row each, read and judged in
+    one vectorised pass: `learner_id` (the database's text for it), `cents` (hours over all
+    years, in hundredths), `activities`, `academic_years` and `sustained`."""
+    enrolled = Enrolment.objects.filter(programme=programme, left_on=None)
+    keys = read_rows(
+        enrolled.order_by().values_list("learner_id"),
+        {"learner_id": pl.String},
+    )
+    totals = read_rows(
+        Attendance.objects.filter(
+            learner_id__in=enrolled.values("learner_id"),
+            status=AttendanceStatus.ATTENDED,
+            session__activity__partnership=programme.partnership,
+        )
+        .order_by()
+        .values("learner_id")
+        .annotate(
+            hours=Sum("session__contact_hours", output_field=FloatField()),
+            activities=Count("session__activity_id", distinct=True),
+            years=Count(_academic_year(programme, "session__date"), distinct=True),
+        )
+        .values_list("learner_id", "hours", "activities", "years"),
+        {
+            "learner_id": pl.String,
+            "hours": pl.Float64,
+            "activities": pl.Int64,
+            "academic_years": pl.Int64,
+        },
+    )
+    frame = keys.unique("learner_id").join(totals, on="learner_id", how="left")
+    frame = frame.with_columns(
+        _cents_from("hours").alias("cents"),
+        pl.col("activities").fill_null(0),
+        pl.col("academic_years").fill_null(0),
+    ).drop("hours")
+    return frame.with_columns(
+        (
+            (pl.col("cents") >= _hundredths_at_least(programme.sustained_hours))
+            & (pl.col("activities") >= programme.sustained_activities)
+            & (pl.col("academic_years") >= programme.sustained_years)
+        ).alias("sustained")
+    )
+
+
+def engagement_from(row: dict[str, Any]) -> Engagement:
+    """One row of `engagement_frame` as `sustained_engagement` gives it."""
+    return Engagement(
+        hours=Decimal(row["cents"]).scaleb(-2),
+        activities=row["activities"],
+        academic_years=row["academic_years"],
+        sustained=row["sustained"],
+    )

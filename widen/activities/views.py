@@ -3,7 +3,6 @@ taken on a phone or tablet."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -11,8 +10,9 @@ from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
+import polars as pl
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,10 +42,14 @@ from widen.activities.progress import (
     NO_STAGE,
     ON_TRACK,
     STATUS_LABELS,
+    Engagement,
     EnrolledProgress,
-    enrolled_progress,
+    engagement_frame,
+    engagement_from,
     next_sessions,
-    sustained_engagement,
+    progress_frame,
+    read_rows,
+    rows_from,
     text_id,
 )
 from widen.activities.selectors import (
@@ -83,7 +87,7 @@ from widen.learners.selectors import learner_get, learner_pseudonym
 from widen.learners.services import learner_views_record
 from widen.organisations.models import DataCategory, Organisation, Partnership
 from widen.organisations.permissions import organisation_policy
-from widen.programmes.models import ActivityType, Enrolment
+from widen.programmes.models import ActivityType, Enrolment, Programme
 from widen.programmes.selectors import programme_get
 
 
@@ -495,27 +499,35 @@ def _uuids(values: list[str]) -> list[UUID]:
 
 
 def _progress_by(
-    rows: list[EnrolledProgress], engagement: dict[Any, Any], group_of: dict[Any, str], key: str
+    rows: pl.DataFrame, group_of: dict[str, str], key: str
 ) -> list[tuple[str, int, int, int, int, str]]:
     """Learners behind, on track, complete, with no stage, and sustained, per school or per
-    partner (`key`: the row's field naming it), the most behind first."""
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for row in rows:
-        tally = counts[group_of.get(getattr(row, key), "No school recorded")]
-        tally[row.stage.status] += 1
-        if engagement[row.learner_id].sustained:
-            tally["sustained"] += 1
+    partner (`key`: the column naming it), the most behind first: counted by one vectorised
+    pass over every enrolled learner."""
+    named = pl.col(key).replace_strict(
+        group_of, default="No school recorded", return_dtype=pl.String
+    )
+    status = pl.col("status")
+    tallies = (
+        rows.with_columns(named.alias("group"))
+        .group_by("group")
+        .agg(
+            (status == BEHIND).sum().alias(BEHIND),
+            (status == ON_TRACK).sum().alias(ON_TRACK),
+            (status == COMPLETE).sum().alias(COMPLETE),
+            (status == NO_STAGE).sum().alias(NO_STAGE),
+            pl.col("sustained").sum().alias("sustained"),
+            pl.len().alias("learners"),
+        )
+    )
     return sorted(
         (
-            (
-                group,
-                tally[BEHIND],
-                tally[ON_TRACK],
-                tally[COMPLETE],
-                tally[NO_STAGE],
-                f"{tally['sustained']} of {tally.total() - tally['sustained']}",
+            (group, behind, on_track, complete, no_stage, f"{sustained} of {learners}")
+            for group, behind, on_track, complete, no_stage, sustained, learners in (
+                tallies.select(
+                    "group", BEHIND, ON_TRACK, COMPLETE, NO_STAGE, "sustained", "learners"
+                ).iter_rows()
             )
-            for group, tally in counts.items()
         ),
         key=lambda row: (-row[1], row[0]),
     )
@@ -549,15 +561,22 @@ class ProgressFilter:
             missing=data.get("missing", "")[:40],
         )
 
-    def keeps(self, row: EnrolledProgress) -> bool:
-        stage = row.stage
-        if self.status != ALL and stage.status != self.status:
-            return False
-        if self.school and (row.school_id or "none") != self.school:
-            return False
-        if self.year is not None and stage.year_group != self.year:
-            return False
-        return not self.missing or self.missing in {str(key) for key in stage.missing_type_ids}
+    def keeps(self) -> pl.Expr:
+        """Which rows of `progress_frame` the filter keeps."""
+        kept = pl.lit(True)
+        if self.status != ALL:
+            kept &= pl.col("status") == self.status
+        if self.school:
+            kept &= pl.col("school").fill_null("none") == self.school
+        if self.year is not None:
+            kept &= pl.col("year_group") == self.year
+        if self.missing:
+            digits = self.missing.isdigit() and len(self.missing) < 19  # noqa: PLR2004
+            if digits and str(int(self.missing)) == self.missing:
+                kept &= pl.col("missing").list.contains(int(self.missing))
+            else:
+                kept &= pl.lit(False)
+        return kept
 
     def query(self, **changes: Any) -> str:
         values = {
@@ -590,21 +609,28 @@ def programme_progress_view(request: AuthenticatedRequest, programme_id: UUID) -
     learners the person may see by name, filtered and a page at a time, each with the next
     sessions that would help them; the chosen ones go on a suggested session's register."""
     programme = _programme_or_404(request, programme_id)
-    rows = enrolled_progress(programme)
-    engagement = sustained_engagement(programme)
+    # Every enrolled learner's status is worked out and counted in vectorised passes; objects,
+    # reasons and suggestions are made only for the page's learners.
+    engagement = engagement_frame(programme)
+    rows = progress_frame(programme).join(
+        engagement.rename({"cents": "engaged_cents"}), on="learner_id", how="left"
+    )
     wanted = ProgressFilter.read(request.GET)
-    # Schools' and holders' ids are compared as the database writes them as text (`text_id`).
-    named = set(
+    # Schools', holders' and learners' ids are compared as the database writes them as text
+    # (`text_id`).
+    named = read_rows(
         learner_policy.visible_to(request.user, needing=DataCategory.IDENTITY)
         .filter(
             pk__in=Enrolment.objects.filter(programme=programme, left_on=None).values("learner_id")
         )
-        .values_list("pk", flat=True)
-    )
+        .order_by()
+        .values_list("pk"),
+        {"learner_id": pl.String},
+    ).with_columns(pl.lit(True).alias("named"))
+    schools = rows.get_column("school").drop_nulls().unique().to_list()
     organisations = dict(
         Organisation.objects.filter(
-            pk__in={row.school_id for row in rows if row.school_id}
-            | {row.organisation_id for row in rows}
+            pk__in=[*schools, *rows.get_column("holder").unique().to_list()]
         )
         .annotate(key=text_id("pk"))
         .values_list("key", "name")
@@ -616,13 +642,22 @@ def programme_progress_view(request: AuthenticatedRequest, programme_id: UUID) -
                 (key for key in organisations if _same_id(key, wanted.school)), wanted.school
             ),
         )
-    chosen = sorted(
-        (row for row in rows if wanted.keeps(row) and row.learner_id in named),
-        key=lambda row: (row.last_name.casefold(), row.first_name.casefold(), str(row.learner_id)),
-    )
-    hidden = sum(1 for row in rows if wanted.keeps(row) and row.learner_id not in named)
-    page = Paginator(chosen, PROGRESS_PER_PAGE).get_page(request.GET.get("page"))
-    on_page = {row.learner_id: row for row in page.object_list}
+    kept = rows.filter(wanted.keeps()).join(named.unique("learner_id"), on="learner_id", how="left")
+    seen = pl.col("named").fill_null(False)
+    hidden = kept.filter(~seen).height
+    chosen = kept.filter(seen)
+    last_names = chosen.get_column("last_name").to_list()
+    first_names = chosen.get_column("first_name").to_list()
+    chosen = chosen.with_columns(
+        pl.Series("last_fold", [name.casefold() for name in last_names], dtype=pl.String),
+        pl.Series("first_fold", [name.casefold() for name in first_names], dtype=pl.String),
+    ).sort("last_fold", "first_fold", "learner_id")  # ids' text sorts as `str(uuid)` does
+    rows_on_pages: Any = _ProgressRows(programme, chosen)  # a Sequence made lazily
+    page: Page[tuple[EnrolledProgress, Engagement]] = Paginator(
+        rows_on_pages, PROGRESS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    on_page = {row.learner_id: row for row, _ in page.object_list}
+    engaged = {row.learner_id: engaged for row, engaged in page.object_list}
     shown = {
         learner.pk: learner
         for learner in Learner.objects.filter(pk__in=list(on_page)).select_related("school")
@@ -635,32 +670,30 @@ def programme_progress_view(request: AuthenticatedRequest, programme_id: UUID) -
     }
     open_registers = registers_taken_by(request.user, offered.values())
     listed = [
-        (shown[key], row.stage, suggestions.get(key, []), engagement[row.learner_id])
+        (shown[key], row.stage, suggestions.get(key, []), engaged[row.learner_id])
         for key, row in on_page.items()
         if key in shown
     ]
-    in_programme_schools = sorted(
-        {(organisations.get(row.school_id, ""), row.school_id) for row in rows if row.school_id}
-    )
+    in_programme_schools = sorted({(organisations.get(key, ""), key) for key in schools})
     return render(
         request,
         "activities/programme_progress.html",
         {
             "programme": programme,
-            "schools": _progress_by(rows, engagement, organisations, "school_id"),
-            "partners": _progress_by(rows, engagement, organisations, "organisation_id"),
+            "schools": _progress_by(rows, organisations, "school"),
+            "partners": _progress_by(rows, organisations, "holder"),
             "filter": wanted,
             "status_label": STATUS_LABELS.get(wanted.status, "in any state"),
             "statuses": STATUS_LABELS,
             "school_choices": in_programme_schools,
-            "has_no_school": any(row.school_id is None for row in rows),
+            "has_no_school": rows.get_column("school").null_count() > 0,
             "year_choices": list(YEAR_GROUPS),
             "type_choices": ActivityType.objects.filter(
-                pk__in={key for row in rows for key in row.stage.missing_type_ids}
+                pk__in=rows.get_column("missing").explode().drop_nulls().unique().to_list()
             ).order_by("name"),
             "listed": listed,
             "page": page,
-            "matching": len(chosen),
+            "matching": chosen.height,
             "page_query": wanted.query(),
             "sessions_offered": sorted(
                 (session for key, session in offered.items() if key in open_registers),
@@ -669,6 +702,32 @@ def programme_progress_view(request: AuthenticatedRequest, programme_id: UUID) -
             "hidden": hidden,
         },
     )
+
+
+class _ProgressRows:
+    """The progress page's chosen learners for the paginator: counted from the frame, and made
+    into objects only for the slice a page shows."""
+
+    def __init__(self, programme: Programme, frame: pl.DataFrame) -> None:
+        self.programme = programme
+        self.frame = frame
+
+    def __len__(self) -> int:
+        return self.frame.height
+
+    def __getitem__(self, where: slice) -> list[tuple[EnrolledProgress, Engagement]]:
+        start, stop, _ = where.indices(self.frame.height)
+        shown = self.frame.slice(start, max(stop - start, 0))
+        engaged = shown.select(
+            pl.col("engaged_cents").alias("cents"), "activities", "academic_years", "sustained"
+        )
+        return list(
+            zip(
+                rows_from(self.programme, shown),
+                (engagement_from(row) for row in engaged.iter_rows(named=True)),
+                strict=True,
+            )
+        )
 
 
 @require_POST
