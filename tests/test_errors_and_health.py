@@ -112,6 +112,7 @@ def test_the_openapi_schema_describes_every_operation(world: World) -> None:
         "learner_get",
         "learner_create",
         "learner_update",
+        "duplicate_pairs_export",
         "postcode_get",
         "postcode_lookup",
         "rule_set_list",

@@ -19,6 +19,11 @@ from tests.browser.checkin_pages import CHECKIN_PAGES
 from tests.browser.events_pages import EVENTS_PAGES
 from tests.browser.support import Browse, Site, expect_saved, password_step
 from tests.browser.survey_pages import SURVEY_PAGES
+from tests.browser.test_phones import (
+    assert_error_summary_focused,
+    assert_fits_a_phone,
+    is_refused_form,
+)
 from widen.core.academic_years import AcademicYear
 from widen.testing.pupil_lists import MIS_HEADINGS, csv_bytes, pupil_rows, table_cells
 
@@ -546,4 +551,10 @@ def assert_accessible(page: Page, name: str) -> None:
 
 @pytest.mark.parametrize("name", list(PAGES))
 def test_no_serious_accessibility_violations(browse: Browse, name: str) -> None:
-    assert_accessible(PAGES[name](browse), name)
+    page = PAGES[name](browse)
+    assert_accessible(page, name)
+    # The same page as a phone shows it (reached once: many pages are reached by changing
+    # something in the browser tests' shared database).
+    if is_refused_form(name):
+        assert_error_summary_focused(page, name)
+    assert_fits_a_phone(page, name)

@@ -33,7 +33,10 @@ def test_booking_by_keyboard_on_a_phone_sized_screen(browse: Browse) -> None:
     tab_to(page, "Book a place", control("button", "Book a place"))
     keyboard.press("Enter")
     expect(page.get_by_role("alert")).to_contain_text("There is a problem")
-    skip_to_main(page)
+    # Focus is on the error summary, so the next Tab stop is its first link.
+    assert page.evaluate(
+        "() => document.activeElement && document.activeElement.closest('.error-summary') !== null"
+    ), "focus is not on the error summary after a refused booking"
     tab_to(page, "the first error's link", lambda e: e["tag"] == "a" and "Your name" in e["text"])
     keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"#id_name$"))

@@ -43,6 +43,14 @@ def _phrase(label: Any) -> str:
     return text[:1].lower() + text[1:]
 
 
+OWN_DETERMINERS = ("your ", "the ", "a ", "an ", "their ", "its ")
+
+
+def _the(phrase: str) -> str:
+    """'date of birth' → 'the date of birth'; 'your name' stays 'your name'."""
+    return phrase if phrase.lower().startswith(OWN_DETERMINERS) else f"the {phrase}"
+
+
 def instruction(field: BoundField) -> str:
     """What to do when a required field was left empty."""
     widget = field.field.widget
@@ -52,10 +60,10 @@ def instruction(field: BoundField) -> str:
     if isinstance(widget, forms.CheckboxSelectMultiple | forms.SelectMultiple):
         return f"Choose at least one: {phrase}"
     if isinstance(widget, forms.Select | forms.RadioSelect):
-        return f"Choose the {phrase}"
+        return f"Choose {_the(phrase)}"
     if isinstance(widget, forms.FileInput):
-        return f"Choose the {phrase} to upload"
-    return f"Enter the {phrase}"
+        return f"Choose {_the(phrase)} to upload"
+    return f"Enter {_the(phrase)}"
 
 
 @register.simple_tag
