@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -156,7 +157,9 @@ def test_failed_rows_files_neutralise_every_payload(
 
 @pytest.mark.django_db
 def test_who_accessed_neutralises_every_payload(world: World) -> None:
-    for payload in PAYLOADS:
+    # PostgreSQL keeps no NUL in text, so such a purpose never reaches the log there.
+    stored = [p for p in PAYLOADS if connection.vendor != "postgresql" or "\0" not in p]
+    for payload in stored:
         with request_context.bind(source="web", request_id=payload[:60]):
             access_log_record(
                 actor=world.users["outreach_officer"],
@@ -180,7 +183,7 @@ def test_who_accessed_neutralises_every_payload(world: World) -> None:
     rows = list(csv.reader(StringIO(out.getvalue(), newline="")))
     assert not [(cell, row) for row in rows for cell in row if spreadsheet_would_run(cell)]
     purposes = {row[rows[0].index("purpose")] for row in rows[1:]}
-    assert {"'" + payload for payload in PAYLOADS} <= purposes
+    assert {"'" + payload for payload in stored} <= purposes
 
 
 def test_no_export_writes_a_spreadsheet_except_through_safe_cell() -> None:
