@@ -53,7 +53,7 @@ def not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
 @api.exception_handler(ApplicationError)
 def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
     body = {"detail": exc.message, "field": exc.field}
-    return api.create_response(request, body, status=400)
+    return api.create_response(request, body, status=422)
 
 
 @api.exception_handler(ValidationError)

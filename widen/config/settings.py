@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "widen.core.middleware.NoStoreMiddleware",
+    "widen.core.middleware.NotFoundMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -6,9 +6,10 @@ import re
 import uuid
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
 from widen.core import request_context
+from widen.core.exceptions import NotFound
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
@@ -37,3 +38,19 @@ class NoStoreMiddleware:
         if not request.path.startswith("/static/"):
             response["Cache-Control"] = "no-store"
         return response
+
+
+class NotFoundMiddleware:
+    """A page view that raises `NotFound` ("not found or not yours") answers the 404 page, the
+    same as the API answers 404: views need no `_or_404` helper of their own."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, NotFound):
+            raise Http404(str(exception) or "Not found.") from exception
+        return None
