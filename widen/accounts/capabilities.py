@@ -31,6 +31,7 @@ class Capability(StrEnum):
     PARTNERSHIP_MANAGE = "organisations.manage_partnership"
     TARGETING_MANAGE = "targeting.manage_rule_sets"
     PROGRAMMES_ENROL = "programmes.enrol"
+    PROGRAMMES_DESIGN = "programmes.design"
     ACTIVITIES_DELIVER = "activities.deliver"
     ACTIVITIES_TAKE_SCHOOL_REGISTER = "activities.take_school_register"
     EVENTS_ORGANISE = "events.organise"
@@ -57,6 +58,7 @@ GRANTS: dict[str, frozenset[Capability]] = {
             Capability.AUDIT_SEE,
             Capability.PARTNERSHIP_MANAGE,
             Capability.TARGETING_MANAGE,
+            Capability.PROGRAMMES_DESIGN,
             Capability.SURVEYS_MANAGE_PARTNERSHIP,
             Capability.THEORY_OF_CHANGE_EDIT,
         }
@@ -118,6 +120,14 @@ def system_actor(reason: str) -> SystemActor:
 
 def is_system(actor: Any) -> bool:
     return isinstance(actor, SystemActor)
+
+
+def require_actor(actor: Any) -> Any:
+    """`actor`, or `TypeError` when it is missing: a service never lets work through because
+    nobody said who is doing it (a person, or `system_actor(reason)`)."""
+    if actor is None:
+        raise TypeError("Say who is acting: a signed-in person, or system_actor(reason).")
+    return actor
 
 
 def is_person(actor: Any) -> bool:
