@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from widen.audit.models import AccessLogEntry, AuditEvent
+from widen.audit.models import AccessLogEntry, AuditEvent, StateChange
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -45,3 +45,18 @@ class AccessLogEntryAdmin(ReadOnlyAdmin):
     )
     list_filter = ("subject_type", "source")
     search_fields = ("actor_username", "learner_id", "subject_id")
+
+
+@admin.register(StateChange)
+class StateChangeAdmin(ReadOnlyAdmin):
+    list_display = (
+        "occurred_at",
+        "actor_username",
+        "object_type",
+        "object_id",
+        "from_state",
+        "to_state",
+        "source",
+    )
+    list_filter = ("object_type", "transition", "source")
+    search_fields = ("actor_username", "object_id")

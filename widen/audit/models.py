@@ -112,6 +112,33 @@ class AccessLogEntry(AppendOnlyModel):
         return f"{self.actor_username} viewed {self.subject_type} {subject}"
 
 
+class StateChange(AppendOnlyModel):
+    """One move of a record through its workflow (`widen.core.workflows`): who moved what, from
+    which state to which, when and why. Written in the transition's own transaction."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor_id = models.UUIDField(null=True, blank=True, db_index=True)
+    actor_username = models.CharField(max_length=150, blank=True)
+    system_reason = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=20)
+    request_id = models.CharField(max_length=64, blank=True)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64, db_index=True)
+    field_name = models.CharField(max_length=100)
+    transition = models.CharField(max_length=100)
+    from_state = models.CharField(max_length=100)
+    to_state = models.CharField(max_length=100)
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+
+    def __str__(self) -> str:
+        who = self.actor_username or "system"
+        return f"{who} {self.transition} {self.object_type} {self.object_id}"
+
+
 AUDIT_EVENT_COLUMNS = (
     "id",
     "occurred_at",

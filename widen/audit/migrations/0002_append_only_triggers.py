@@ -6,9 +6,13 @@ TABLES = ("audit_auditevent", "audit_accesslogentry")
 
 
 def create_triggers(apps, schema_editor):
+    create_triggers_on(schema_editor, TABLES)
+
+
+def create_triggers_on(schema_editor, tables):
     connection = schema_editor.connection
     with connection.cursor() as cursor:
-        for table in TABLES:
+        for table in tables:
             if connection.vendor == "postgresql":
                 cursor.execute(
                     f"""
@@ -36,9 +40,13 @@ def create_triggers(apps, schema_editor):
 
 
 def drop_triggers(apps, schema_editor):
+    drop_triggers_on(schema_editor, TABLES)
+
+
+def drop_triggers_on(schema_editor, tables):
     connection = schema_editor.connection
     with connection.cursor() as cursor:
-        for table in TABLES:
+        for table in tables:
             if connection.vendor == "postgresql":
                 cursor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};")
                 cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};")
