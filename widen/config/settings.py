@@ -236,16 +236,40 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-# Progress of long jobs (imports) is shared between the worker and the web processes through
-# this cache, written outside the job's own transaction.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "progress": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(DATA_DIR / "progress"),
-    },
-}
+# Caches, rate-limit counts and background jobs are shared by every server process and machine:
+# in the database by default, in Redis when WIDEN_REDIS_URL (or REDIS_URL) names a server.
+REDIS_URL = env.text("WIDEN_REDIS_URL", "") or env.text("REDIS_URL", "")
+if REDIS_URL:
+    INSTALLED_APPS += ["django_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}  # a large import
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "widen",
+        },
+        "progress": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "widen-progress",
+        },
+    }
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The cache table is made by `migrate` (widen.core.cache.database_caches_create).
+    # Progress of long jobs (imports) is written outside the job's own transaction, so not in the
+    # database: a file beside the data, read by the server processes on the same machine.
+    CACHES = {
+        "default": {
+            "BACKEND": "widen.core.cache.SharedDatabaseCache",
+            "LOCATION": "widen_cache",
+        },
+        "progress": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "progress"),
+        },
+    }
 
 # E-mail to people who book events or answer surveys. The demo and development print messages to
 # the console; a deployment names its SMTP server. The file backend writes each message to a file
@@ -267,8 +291,8 @@ DEFAULT_FROM_EMAIL = env.text("WIDEN_EMAIL_FROM", "Widen <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Public pages (booking an event, a booking's link, answering a survey) limit how often one address
-# may write. Counts are kept in the default cache of each server process; behind proxies the
-# address comes from X-Forwarded-For as WIDEN_PROXY_COUNT says.
+# may write. Counts are kept in the default cache, shared by every server process and machine;
+# behind proxies the address comes from X-Forwarded-For as WIDEN_PROXY_COUNT says.
 RATELIMIT_IP_META_KEY = "widen.core.client_address.client_address"
 WIDEN_EVENT_BOOKING_RATE = env.rate("WIDEN_EVENT_BOOKING_RATE", "10/h")
 WIDEN_EVENT_CHANGE_RATE = env.rate("WIDEN_EVENT_CHANGE_RATE", "30/h")
