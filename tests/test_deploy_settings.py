@@ -12,6 +12,7 @@ PRODUCTION_ENVIRONMENT = {
     "SECRET_KEY": "k" * 20 + "a-long-random-looking-secret-for-the-deploy-check-0987654321",
     "ALLOWED_HOSTS": "widen.example.org,testserver",
     "WIDEN_PSEUDONYM_KEY": "p" * 40,
+    "WIDEN_PAYMENTS_KEYS": "cGF5bWVudHMta2V5LWZvci10aGUtZGVwbG95LWNoayE=",
 }
 
 

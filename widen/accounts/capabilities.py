@@ -39,6 +39,7 @@ class Capability(StrEnum):
     SURVEYS_SEND = "evaluation.send_survey_links"
     SURVEYS_MANAGE_PARTNERSHIP = "evaluation.manage_partnership_surveys"
     THEORY_OF_CHANGE_EDIT = "evaluation.edit_theory_of_change"
+    PAYMENTS_MANAGE = "payments.manage"
 
 
 _DELIVERY = {
@@ -61,6 +62,7 @@ GRANTS: dict[str, frozenset[Capability]] = {
             Capability.PROGRAMMES_DESIGN,
             Capability.SURVEYS_MANAGE_PARTNERSHIP,
             Capability.THEORY_OF_CHANGE_EDIT,
+            Capability.PAYMENTS_MANAGE,
         }
     ),
     Role.ORGANISATION_ADMIN: frozenset(
@@ -69,6 +71,7 @@ GRANTS: dict[str, frozenset[Capability]] = {
             Capability.LEARNERS_EDIT,
             Capability.LEARNERS_REVIEW_DUPLICATES,
             Capability.AUDIT_SEE,
+            Capability.PAYMENTS_MANAGE,
         }
     ),
     Role.OUTREACH_OFFICER: frozenset(

@@ -7,6 +7,8 @@ transport settings and refuses to start without a real `SECRET_KEY` and `ALLOWED
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -43,6 +45,34 @@ if PRODUCTION and len(PSEUDONYM_KEY) < 32:
         "Set WIDEN_PSEUDONYM_KEY to a random value of at least 32 characters."
     )
 
+# Keys that encrypt payees' bank details at rest (Fernet keys, kept outside the database). The
+# first encrypts; every key decrypts, so a new key can be put first and `widen
+# rotate_payment_keys` re-encrypts under it before the old one is dropped. Development and tests
+# derive one from SECRET_KEY; production refuses to start without its own.
+PAYMENTS_ENCRYPTION_KEYS = env.items("WIDEN_PAYMENTS_KEYS", [])
+if PRODUCTION and not PAYMENTS_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "Set WIDEN_PAYMENTS_KEYS to one or more Fernet keys (comma-separated, newest first) to "
+        "encrypt bank details; make one with `python -c \"from cryptography.fernet import "
+        'Fernet; print(Fernet.generate_key().decode())"`.'
+    )
+if not PAYMENTS_ENCRYPTION_KEYS:
+    PAYMENTS_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(
+            hashlib.sha256(b"widen-payments-development:" + SECRET_KEY.encode()).digest()
+        ).decode()
+    ]
+for _payments_key in PAYMENTS_ENCRYPTION_KEYS:
+    try:
+        _payments_key_length = len(base64.urlsafe_b64decode(_payments_key.encode()))
+    except (ValueError, TypeError):
+        _payments_key_length = 0
+    if _payments_key_length != 32:  # a Fernet key is 32 bytes
+        raise ImproperlyConfigured(
+            "Each key in WIDEN_PAYMENTS_KEYS must be a Fernet key (32 bytes in URL-safe "
+            "base64, 44 characters), as `Fernet.generate_key()` makes."
+        )
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -69,6 +99,7 @@ INSTALLED_APPS = [
     "widen.activities",
     "widen.events",
     "widen.evaluation",
+    "widen.payments",
     "widen.reporting",
     "widen.demo",
 ]
