@@ -15,7 +15,6 @@ from typing import Any
 import yaml
 from django.db import transaction
 
-from widen.accounts.capabilities import system_actor
 from widen.core.exceptions import ApplicationError
 from widen.evaluation.models import Scale, ScaleScoring, ScaleSource
 from widen.evaluation.services import (
@@ -51,7 +50,6 @@ def _entries(path: Path) -> list[dict[str, Any]]:
 @transaction.atomic
 def shipped_scales_load(*, path: Path = SHIPPED_SCALES, force: bool = False) -> LoadResult:
     result = LoadResult()
-    widen = system_actor("load the scales Widen ships")
     changed: list[str] = []
     for entry in _entries(path):
         items = [
@@ -69,7 +67,7 @@ def shipped_scales_load(*, path: Path = SHIPPED_SCALES, force: bool = False) -> 
         )
         if latest is None:
             scale_create(
-                actor=widen,
+                actor=None,
                 partnership=None,
                 name=entry["name"],
                 key=entry["key"],
@@ -89,7 +87,7 @@ def shipped_scales_load(*, path: Path = SHIPPED_SCALES, force: bool = False) -> 
             changed.append(entry["name"])
         else:
             scale_new_version(
-                actor=widen,
+                actor=None,
                 scale=latest,
                 items=items,
                 name=entry["name"],
