@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
 from widen.events.models import Event, EventKind
 from widen.events.services import EventDetails, EventMade, event_create
@@ -31,7 +32,7 @@ def make_event(
     organiser = organiser or world.alpha
     partnership = partnership or (world.south if organiser == world.gamma else world.north)
     return event_create(
-        actor=None,
+        actor=system_actor("test"),
         partnership=partnership,
         organiser=organiser,
         details=EventDetails(

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
 from widen.events.models import Event, EventKind
 from widen.events.services import (
@@ -53,7 +54,9 @@ def _event(world: World, relation: str, *, is_public: bool = True, started: bool
         venue="Great Hall",
         is_public=is_public,
     )
-    return event_create(actor=None, partnership=partnership, organiser=organiser, details=details)
+    return event_create(
+        actor=system_actor("test"), partnership=partnership, organiser=organiser, details=details
+    )
 
 
 def _booking_token(world: World) -> str:
@@ -87,7 +90,7 @@ def event_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str,
         made = _event(world, "own", is_public=False)
         if relation == "own":
             return {"token": made.invitation_token}
-        event_invitation_renew(actor=None, event=made.event)
+        event_invitation_renew(actor=system_actor("test"), event=made.event)
         return {"token": made.invitation_token}
     if rule == "booking_link":
         if relation == "unrelated":

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from conftest import signed_in_client
 from tests.events.conftest import make_event
+from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
 from widen.audit.models import AccessLogEntry
 from widen.events.models import AttendeeType, Booking, Event
@@ -136,6 +137,7 @@ def test_a_group_booked_learners_adjustments_view_shows_on_their_access_page(
 ) -> None:
     event = make_event(world).event
     booking = booking_create(
+        actor=system_actor("test"),
         event=event,
         details=BookingDetails(
             name="Amara Alphason",
@@ -227,6 +229,7 @@ def test_a_member_without_an_agreement_sees_a_group_booked_learner_unnamed(
     # Delta runs the event; Alpha booked one of its learners onto it.
     event = make_event(world, organiser=charity).event
     booking_create(
+        actor=system_actor("test"),
         event=event,
         details=BookingDetails(
             name="Amara Alphason", email="trips@alpha.example.org", attendee_type="learner"

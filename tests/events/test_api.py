@@ -63,11 +63,11 @@ def test_an_organiser_creates_an_invitation_only_event_and_gets_its_link_once(
     assert token not in str(again)
 
 
-def test_bad_event_details_get_a_clear_400_naming_the_field(world: World) -> None:
+def test_bad_event_details_get_a_clear_422_naming_the_field(world: World) -> None:
     body = _body(world)
     body["ends_at"] = body["starts_at"]
     response = _api(world, Role.OUTREACH_OFFICER, "POST", "/events", body)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json() == {
         "detail": "The event must end after it starts.",
         "field": "ends_at",

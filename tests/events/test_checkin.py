@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Membership, Role, User
 from widen.activities.models import Activity, Attendance, AttendanceStatus, Session
 from widen.activities.services import contact_hours
@@ -25,7 +26,7 @@ from widen.events.checkin import (
     checkin_counts,
     checkin_list,
     event_for_checkin,
-    may_organise,
+    may_check_in,
 )
 from widen.events.models import AttendeeType, Booking, BookingStatus, Event, EventKind
 from widen.events.services import BookingDetails, booking_cancel, booking_create
@@ -70,7 +71,9 @@ def book(event: Event, name: str, *, learner: Learner | None = None) -> Booking:
         email=f"{name.split()[0].lower()}@example.org",
         attendee_type=AttendeeType.LEARNER if learner else AttendeeType.PARENT_CARER,
     )
-    return booking_create(event=event, details=details, learner=learner).booking
+    return booking_create(
+        actor=system_actor("test"), event=event, details=details, learner=learner
+    ).booking
 
 
 def officer(world: World) -> User:
@@ -80,17 +83,17 @@ def officer(world: World) -> User:
 def test_only_the_organising_organisations_deliverers_organise(world: World) -> None:
     event = make_event(world)
     for role in (Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN, Role.OUTREACH_OFFICER):
-        assert may_organise(world.users[role], event)
+        assert may_check_in(world.users[role], event)
         assert event_for_checkin(actor=world.users[role], event_id=event.pk) == event
     for role in (Role.SCHOOL_STAFF, Role.EVALUATOR, Role.READ_ONLY):
-        assert not may_organise(world.users[role], event)
+        assert not may_check_in(world.users[role], event)
         with pytest.raises(NotFound):
             event_for_checkin(actor=world.users[role], event_id=event.pk)
     beta_officer = User.objects.create_user(username="beta.officer", password="x" * 20)
     Membership.objects.create(
         user=beta_officer, organisation=world.beta, role=Role.OUTREACH_OFFICER
     )
-    assert not may_organise(beta_officer, event)
+    assert not may_check_in(beta_officer, event)
     with pytest.raises(NotFound):
         event_for_checkin(actor=beta_officer, event_id=event.pk)
 
@@ -140,7 +143,7 @@ def test_someone_who_does_not_organise_cannot_check_in(world: World) -> None:
     event = make_event(world)
     asha = book(event, "Asha Patel")
     for role in (Role.SCHOOL_STAFF, Role.EVALUATOR, Role.READ_ONLY):
-        with pytest.raises(ApplicationError, match="organisers"):
+        with pytest.raises(NotFound):
             booking_check_in(actor=world.users[role], booking=asha)
     assert Booking.objects.get(pk=asha.pk).checked_in_at is None
 
@@ -281,10 +284,10 @@ def test_the_check_in_code_names_one_booking_of_one_event_and_is_not_the_link(
     )
     code = checkin_code(made.booking)
     assert made.token not in code
-    assert booking_for_checkin_code(event=event, code=code) == made.booking
+    assert booking_for_checkin_code(actor=officer(world), event=event, code=code) == made.booking
     with pytest.raises(NotFound):
-        booking_for_checkin_code(event=other, code=code)
+        booking_for_checkin_code(actor=officer(world), event=other, code=code)
     tampered = code[:-1] + ("0" if code[-1] != "0" else "1")
     for wrong in (tampered, made.booking.pk.hex, "", "x" * 500, f"{made.booking.pk.hex}-"):
         with pytest.raises(NotFound):
-            booking_for_checkin_code(event=event, code=wrong)
+            booking_for_checkin_code(actor=officer(world), event=event, code=wrong)

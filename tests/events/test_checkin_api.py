@@ -65,7 +65,7 @@ def test_waiting_is_refused_with_the_reason(world: World) -> None:
     book(event, "Asha Patel")
     waiting = book(event, "Dev Singh")
     response = call(world, "POST", f"/events/{event.pk}/bookings/{waiting.pk}")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Dev Singh is on the waiting list" in response.json()["detail"]
     assert Booking.objects.get(pk=waiting.pk).checked_in_at is None
 

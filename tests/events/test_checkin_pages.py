@@ -19,8 +19,8 @@ from tests.events.test_checkin import book, make_activity, make_event
 from widen.accounts.models import Role
 from widen.activities.models import Attendance, AttendanceStatus
 from widen.audit.models import AccessLogEntry
-from widen.events import checkin_views
 from widen.events.checkin import checkin_code
+from widen.events.checkin import views as checkin_views
 from widen.events.models import AttendeeType, Booking
 from widen.events.services import BookingDetails, booking_create
 from widen.testing.world import World

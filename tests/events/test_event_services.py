@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tests.events.conftest import make_event
+from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
 from widen.audit.models import AuditAction, AuditEvent
 from widen.core.exceptions import ApplicationError, NotFound
@@ -93,7 +94,7 @@ def test_an_invitation_only_event_gives_its_link_once_and_keeps_only_the_digest(
 
 def test_a_new_invitation_link_stops_the_old_one(world: World) -> None:
     made = event_create(
-        actor=None,
+        actor=system_actor("test"),
         partnership=world.north,
         organiser=world.alpha,
         details=_details(is_public=False),
@@ -110,15 +111,17 @@ def test_a_new_invitation_link_stops_the_old_one(world: World) -> None:
 
 def test_making_an_event_public_ends_its_invitation_link(world: World) -> None:
     made = event_create(
-        actor=None,
+        actor=system_actor("test"),
         partnership=world.north,
         organiser=world.alpha,
         details=_details(is_public=False),
     )
-    event_update(actor=None, event=made.event, details=_details(is_public=True))
+    event_update(actor=system_actor("test"), event=made.event, details=_details(is_public=True))
     with pytest.raises(NotFound):
         invited_event(made.invitation_token)
-    again = event_update(actor=None, event=made.event, details=_details(is_public=False))
+    again = event_update(
+        actor=system_actor("test"), event=made.event, details=_details(is_public=False)
+    )
     assert again.invitation_token
     assert invited_event(again.invitation_token) == made.event
 
@@ -145,7 +148,7 @@ def test_bad_event_details_are_refused_clearly(
         changes = {"ends_at": details.starts_at}
     with pytest.raises(ApplicationError, match=message) as refused:
         event_create(
-            actor=None,
+            actor=system_actor("test"),
             partnership=world.north,
             organiser=world.alpha,
             details=replace(details, **changes),  # type: ignore[arg-type]
@@ -156,14 +159,17 @@ def test_bad_event_details_are_refused_clearly(
 
 def test_capacity_zero_is_allowed_and_everyone_waits(world: World) -> None:
     made = event_create(
-        actor=None, partnership=world.north, organiser=world.alpha, details=_details(capacity=0)
+        actor=system_actor("test"),
+        partnership=world.north,
+        organiser=world.alpha,
+        details=_details(capacity=0),
     )
     assert made.event.capacity == 0
 
 
 @pytest.mark.parametrize("role", [Role.SCHOOL_STAFF, Role.EVALUATOR, Role.READ_ONLY])
 def test_only_those_who_deliver_may_create_events(world: World, role: str) -> None:
-    with pytest.raises(ApplicationError, match="admins and outreach officers"):
+    with pytest.raises(NotFound):
         event_create(
             actor=world.users[role],
             partnership=world.north,
@@ -176,7 +182,7 @@ def test_only_those_who_deliver_may_create_events(world: World, role: str) -> No
 def test_an_organiser_cannot_create_for_an_organisation_they_do_not_work_for(
     world: World,
 ) -> None:
-    with pytest.raises(ApplicationError, match="Beta University"):
+    with pytest.raises(NotFound):
         event_create(
             actor=world.users[Role.OUTREACH_OFFICER],
             partnership=world.north,
@@ -184,7 +190,12 @@ def test_an_organiser_cannot_create_for_an_organisation_they_do_not_work_for(
             details=_details(),
         )
     with pytest.raises(ApplicationError, match="not a member"):
-        event_create(actor=None, partnership=world.north, organiser=world.gamma, details=_details())
+        event_create(
+            actor=system_actor("test"),
+            partnership=world.north,
+            organiser=world.gamma,
+            details=_details(),
+        )
 
 
 def test_places_cannot_drop_below_those_already_booked(world: World) -> None:
@@ -198,7 +209,7 @@ def test_places_cannot_drop_below_those_already_booked(world: World) -> None:
         )
     with pytest.raises(ApplicationError, match="3 people are booked") as refused:
         event_update(
-            actor=None,
+            actor=system_actor("test"),
             event=event,
             details=_details(
                 capacity=2, starts_at=event.starts_at, ends_at=event.ends_at, is_public=True
@@ -257,7 +268,7 @@ def test_a_conference_has_strands_talks_within_its_times_and_presenters(world: W
 
 def test_a_school_member_cannot_add_to_the_programme(world: World) -> None:
     event = make_event(world).event
-    with pytest.raises(ApplicationError):
+    with pytest.raises(NotFound):
         strand_create(actor=world.users[Role.SCHOOL_STAFF], event=event, title="Sneaky")
     assert not event.strands.exists()
 
@@ -295,14 +306,14 @@ def test_only_the_organisation_running_an_event_changes_it(world: World) -> None
     made = make_event(world, organiser=world.beta, kind=EventKind.CONFERENCE, is_public=False)
     event = made.event
     title = event.title
-    refused = "Only Beta University's admins and outreach officers may run its events"
-    with pytest.raises(ApplicationError, match=refused):
+    # Not theirs to run: refused as if it were not there.
+    with pytest.raises(NotFound):
         event_update(actor=officer, event=event, details=_details(title="Taken over"))
-    with pytest.raises(ApplicationError, match=refused):
+    with pytest.raises(NotFound):
         event_invitation_renew(actor=officer, event=event)
-    with pytest.raises(ApplicationError, match=refused):
+    with pytest.raises(NotFound):
         strand_create(actor=officer, event=event, title="Hijacked strand")
-    with pytest.raises(ApplicationError, match=refused):
+    with pytest.raises(NotFound):
         talk_create(
             actor=officer,
             event=event,

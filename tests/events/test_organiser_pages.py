@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from conftest import signed_in_client
 from tests.events.conftest import make_event
+from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
 from widen.events.models import AttendeeType, Booking, BookingStatus, Event
 from widen.events.services import BookingDetails, booking_create
@@ -219,6 +220,7 @@ def test_booking_a_schools_pupils_fills_places_then_the_waiting_list(world: Worl
     event = make_event(world, capacity=4).event
     _book(event, "Pat Parent")
     already = booking_create(
+        actor=system_actor("test"),
         event=event,
         details=BookingDetails(
             name="Sami Schoolman", email="t@example.org", attendee_type=AttendeeType.LEARNER

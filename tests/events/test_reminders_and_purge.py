@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tests.events.test_bookings import _details, _event
+from widen.accounts.capabilities import system_actor
 from widen.audit.models import AuditAction, AuditEvent
 from widen.events.models import Booking, BookingStatus
 from widen.events.services import adjustments_purge, booking_create, reminders_send
@@ -25,15 +26,15 @@ def test_reminders_go_the_day_before_once_to_those_booked() -> None:
     mail.outbox.clear()
 
     two_days_before = event.starts_at - timedelta(days=2)
-    assert reminders_send(now=two_days_before) == 0
+    assert reminders_send(actor=system_actor("test"), now=two_days_before) == 0
 
     day_before = event.starts_at - timedelta(hours=20)
-    assert reminders_send(now=day_before) == 1
+    assert reminders_send(actor=system_actor("test"), now=day_before) == 1
     assert [m.to for m in mail.outbox] == [["asha@example.org"]]
     assert mail.outbox[0].subject == f"Reminder: {event.title} is tomorrow"
     assert Booking.objects.get(pk=booked.booking.pk).reminder_sent_at == day_before
 
-    assert reminders_send(now=day_before + timedelta(hours=1)) == 0
+    assert reminders_send(actor=system_actor("test"), now=day_before + timedelta(hours=1)) == 0
     assert len(mail.outbox) == 1
 
 
@@ -65,11 +66,15 @@ def test_adjustments_are_blanked_after_the_event_and_the_rest_kept() -> None:
     )
     booking_create(event=event, details=_details("Ben Okafor"))
 
-    assert adjustments_purge(now=event.ends_at - timedelta(minutes=1)) == 0
+    assert (
+        adjustments_purge(actor=system_actor("test"), now=event.ends_at - timedelta(minutes=1)) == 0
+    )
     kept = Booking.objects.get(pk=made.booking.pk)
     assert kept.dietary_needs == "Halal"
 
-    assert adjustments_purge(now=event.ends_at + timedelta(hours=1)) == 1
+    assert (
+        adjustments_purge(actor=system_actor("test"), now=event.ends_at + timedelta(hours=1)) == 1
+    )
     purged = Booking.objects.get(pk=made.booking.pk)
     assert (
         purged.access_requirements,
@@ -83,7 +88,7 @@ def test_adjustments_are_blanked_after_the_event_and_the_rest_kept() -> None:
         object_id=str(made.booking.pk), action=AuditAction.UPDATE
     ).exists()
     # Done once per event.
-    assert adjustments_purge(now=event.ends_at + timedelta(days=1)) == 0
+    assert adjustments_purge(actor=system_actor("test"), now=event.ends_at + timedelta(days=1)) == 0
 
 
 def test_purge_adjustments_command_leaves_future_events_alone() -> None:

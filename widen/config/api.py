@@ -12,7 +12,7 @@ from widen.core.exceptions import ApplicationError, NotFound
 from widen.evaluation.api import scales_router, surveys_router
 from widen.evaluation.report_api import evaluation_reports_router
 from widen.events.api import events_router
-from widen.events.checkin_api import checkin_router
+from widen.events.checkin.api import checkin_router
 from widen.learners.api import router as learners_router
 from widen.learners.duplicate_api import router as duplicate_pairs_router
 from widen.organisations.api import router as organisations_router

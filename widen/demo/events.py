@@ -10,6 +10,7 @@ from datetime import datetime, time, timedelta
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from widen.accounts.capabilities import system_actor
 from widen.events.models import AttendeeType, Event, EventKind, PresenterRole
 from widen.events.services import (
     BookingDetails,
@@ -25,6 +26,7 @@ from widen.organisations.models import Organisation, Partnership
 PARENTS_EVENT = "Finding out about university: an evening for parents and carers"
 CONFERENCE = "Our voices: a conference co-created with disabled and care-experienced learners"
 CPD_EVENT = "Supporting care-experienced learners towards higher education: CPD for teachers"
+DEMO = system_actor("the demo partnership's events")
 
 
 def _at(days: int, hour: int, minute: int = 0) -> datetime:
@@ -35,7 +37,7 @@ def _at(days: int, hour: int, minute: int = 0) -> datetime:
 def demo_events_create(*, partnership: Partnership, organiser: Organisation) -> list[Event]:
     """The three demo events, run by `organiser` (QMUL), and their bookings."""
     parents = event_create(
-        actor=None,
+        actor=DEMO,
         partnership=partnership,
         organiser=organiser,
         details=EventDetails(
@@ -54,7 +56,7 @@ def demo_events_create(*, partnership: Partnership, organiser: Organisation) -> 
         ),
     ).event
     conference = event_create(
-        actor=None,
+        actor=DEMO,
         partnership=partnership,
         organiser=organiser,
         details=EventDetails(
@@ -70,8 +72,8 @@ def demo_events_create(*, partnership: Partnership, organiser: Organisation) -> 
             co_created_with="disabled and care-experienced learners",
         ),
     ).event
-    voice = strand_create(actor=None, event=conference, title="Student voice")
-    practice = strand_create(actor=None, event=conference, title="Staff practice")
+    voice = strand_create(actor=DEMO, event=conference, title="Student voice")
+    practice = strand_create(actor=DEMO, event=conference, title="Staff practice")
     for strand, title, hour, presenters in (
         (
             voice,
@@ -99,7 +101,7 @@ def demo_events_create(*, partnership: Partnership, organiser: Organisation) -> 
         ),
     ):
         talk = talk_create(
-            actor=None,
+            actor=DEMO,
             event=conference,
             strand=strand,
             title=title,
@@ -108,9 +110,9 @@ def demo_events_create(*, partnership: Partnership, organiser: Organisation) -> 
             room="Great Hall" if strand == voice else "Room 2.14",
         )
         for name, role, job_title in presenters:
-            presenter_add(actor=None, talk=talk, name=name, role=role, job_title=job_title)
+            presenter_add(actor=DEMO, talk=talk, name=name, role=role, job_title=job_title)
     cpd = event_create(
-        actor=None,
+        actor=DEMO,
         partnership=partnership,
         organiser=organiser,
         details=EventDetails(

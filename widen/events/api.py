@@ -15,6 +15,7 @@ from pydantic import Field
 from widen.core.api_inputs import Moment, YearGroup
 from widen.core.exceptions import NotFound
 from widen.events.models import Booking, Event
+from widen.events.permissions import event_policy
 from widen.events.selectors import (
     adjustments_seen,
     booking_counts,
@@ -29,10 +30,8 @@ from widen.events.services import (
     INVITATION_LINK_PATH,
     EventDetails,
     event_create,
-    may_organise,
 )
 from widen.organisations.api import api_actor
-from widen.organisations.permissions import organisation_policy
 
 events_router = Router(tags=["events"])
 
@@ -124,9 +123,9 @@ def event_list_api(request: HttpRequest) -> Any:
 @events_router.post("", response={201: EventCreatedOut}, operation_id="event_create")
 def event_create_api(request: HttpRequest, body: EventIn) -> Any:
     actor = api_actor(request)
-    partnership = organisation_policy.partnership_visible_to(actor, body.partnership_id)
-    organiser = partnership.members.filter(pk=body.organiser_id).first() if partnership else None
-    if partnership is None or organiser is None or not may_organise(actor, organiser):
+    partnership = event_policy.partnership_for_create(actor, body.partnership_id)
+    organiser = event_policy.organisers_for(actor, partnership).filter(pk=body.organiser_id).first()
+    if organiser is None:
         raise NotFound
     made = event_create(
         actor=actor,

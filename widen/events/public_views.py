@@ -15,7 +15,7 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from django_ratelimit.core import is_ratelimited
 
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.events.forms import BookingForm, CancelForm
-from widen.events.models import Booking, BookingStatus, Event
+from widen.events.models import BookingStatus, Event
 from widen.events.selectors import (
     event_programme,
     invited_event,
@@ -125,20 +125,14 @@ def _event_page(request: HttpRequest, event: Event, *, form_action: str) -> Http
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def public_event_view(request: HttpRequest, event_id: UUID) -> HttpResponse:
-    try:
-        event = public_event(event_id)
-    except NotFound as error:
-        raise Http404 from error
+    event = public_event(event_id)
     return _event_page(request, event, form_action=request.path)
 
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def invitation_view(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        event = invited_event(token)
-    except NotFound as error:
-        raise Http404 from error
+    event = invited_event(token)
     return _event_page(request, event, form_action=request.path)
 
 
@@ -150,18 +144,11 @@ def _url_or_blank(name: str, token: str) -> str:
         return ""
 
 
-def _booking_or_404(token: str) -> Booking:
-    try:
-        return booking_for_link(token)
-    except NotFound as error:
-        raise Http404 from error
-
-
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def booking_view(request: HttpRequest, token: str) -> HttpResponse:
     """The holder's booking: what they booked, their place, and a form to change it."""
-    booking = _booking_or_404(token)
+    booking = booking_for_link(token)
     # Nothing is changed once the event is over (its adjustments are then removed).
     changeable = (
         booking.status != BookingStatus.CANCELLED and booking.event.ends_at > timezone.now()
@@ -223,7 +210,7 @@ def booking_view(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def booking_cancel_view(request: HttpRequest, token: str) -> HttpResponse:
     """Cancel a booking, after a confirm step; a freed place goes to the first waiting."""
-    booking = _booking_or_404(token)
+    booking = booking_for_link(token)
     back = f"{BOOKING_LINK_PATH}{token}/"
     if booking.status == BookingStatus.CANCELLED:
         messages.info(request, "This booking is already cancelled.")

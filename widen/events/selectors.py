@@ -1,9 +1,9 @@
-"""Every read of events and bookings, scoped to the person asking.
+"""Every read of events and bookings, scoped to the person asking by `event_policy`.
 
-Organisers are the admins and outreach officers of a member organisation of the event's
-partnership. An event another partnership runs, or one that is not there, answers the same
-(`NotFound`), as elsewhere in Widen. Bookings' access requirements and adjustments (special
-category data) are for the organising organisation's admins and outreach officers only:
+Organisers hold `events.organise` in a member organisation of the event's partnership; those who
+run an event hold it in the event's organising organisation. An event another partnership runs,
+or one that is not there, answers the same (`NotFound`), as elsewhere in Widen. Bookings' access
+requirements and adjustments (special category data) are for those who run the event only:
 `may_see_adjustments` decides, and `adjustments_seen` writes each view to the access log.
 """
 
@@ -16,76 +16,52 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from widen.accounts.models import Membership
 from widen.audit.services import access_log_record_subjects
 from widen.core.exceptions import NotFound
 from widen.events.models import ADJUSTMENT_FIELDS, Booking, BookingStatus, Event
-from widen.events.services import DELIVERING_ROLES, event_for_invitation
-from widen.learners.permissions import learner_policy
+from widen.events.permissions import MANAGE, ORGANISE, SEE_ADJUSTMENTS, event_policy
+from widen.events.services.organising import event_for_invitation
 from widen.organisations.models import DataCategory
-from widen.organisations.permissions import organisation_policy
 
 BOOKING_SUBJECT = "events.booking"
 
 
 def events_for_user(user: Any) -> QuerySet[Event]:
     """The events of every partnership `user` is a member of."""
-    partnerships = organisation_policy.partnerships_visible_to(user)
-    return Event.objects.filter(partnership__in=partnerships).select_related(
-        "organiser", "partnership", "activity"
-    )
-
-
-def _organising_memberships(user: Any) -> QuerySet[Membership]:
-    if not getattr(user, "is_authenticated", False):
-        return Membership.objects.none()
-    return Membership.objects.filter(user=user, role__in=DELIVERING_ROLES)
+    return event_policy.visible_to(user)
 
 
 def events_for_organiser(user: Any) -> QuerySet[Event]:
-    """The events `user` helps organise: those of partnerships where they deliver."""
-    organising = _organising_memberships(user).values("organisation_id")
-    return events_for_user(user).filter(partnership__members__in=organising).distinct()
+    """The events `user` helps organise: those of partnerships where they run events."""
+    return event_policy.organised_by(user)
 
 
 def event_for_organiser(user: Any, event_id: Any) -> Event:
-    """One event `user` organises; any other, or a missing one, is `NotFound`."""
-    try:
-        event = events_for_organiser(user).filter(pk=event_id).first()
-    except (ValueError, TypeError, ValidationError):
-        event = None
-    if event is None:
-        raise NotFound
-    return event
+    """One event `user` helps organise; any other, or a missing one, is `NotFound`."""
+    return event_policy.get(user, event_id, action=ORGANISE)
 
 
 def event_for_manager(user: Any, event_id: Any) -> Event:
-    """One event `user` runs: its organising organisation's admins and outreach officers change
-    it, its programme and invitation link, and see who booked (names and e-mail addresses).
-    Other members of the partnership see the event and book their own learners onto it; for
-    them, as for anyone else, the event is `NotFound`."""
-    event = event_for_organiser(user, event_id)
-    if not may_manage(user, event):
-        raise NotFound
-    return event
+    """One event `user` runs: those who run it change it, its programme and invitation link,
+    and see who booked (names and e-mail addresses). Other members of the partnership see the
+    event and book their own learners onto it; for them, as for anyone else, it is `NotFound`."""
+    return event_policy.get(user, event_id, action=MANAGE)
 
 
 def may_manage(user: Any, event: Event) -> bool:
-    """Whether `user` runs `event`: an admin or outreach officer of its organising organisation."""
-    return _organising_memberships(user).filter(organisation_id=event.organiser_id).exists()
+    """Whether `user` runs `event`."""
+    return event_policy.may(user, MANAGE, event)
 
 
 def may_see_adjustments(user: Any, event: Event) -> bool:
-    """Those who run the event (`may_manage`), nobody else: they arrange the adjustments."""
-    return may_manage(user, event)
+    """Those who run the event, nobody else: they arrange the adjustments."""
+    return event_policy.may(user, SEE_ADJUSTMENTS, event)
 
 
 def bookings_for_event(user: Any, event: Event) -> QuerySet[Booking]:
-    """The event's bookings, for the organisation running it (none for anyone else)."""
-    if not may_manage(user, event):
-        return Booking.objects.none()
+    """The event's bookings, for those who run it (none for anyone else)."""
     return (
-        Booking.objects.filter(event=event)
+        event_policy.bookings_visible_to(user, event)
         .select_related("learner")
         .order_by("status", "requested_at", "created_at")
     )
@@ -98,9 +74,7 @@ def unnamed_bookings(user: Any, bookings: Iterable[Booking]) -> set[Any]:
     if not learner_ids:
         return set()
     named = set(
-        learner_policy.visible_to(user, needing=DataCategory.IDENTITY)
-        .filter(pk__in=learner_ids)
-        .values_list("pk", flat=True)
+        event_policy.named_learners(user).filter(pk__in=learner_ids).values_list("pk", flat=True)
     )
     return {
         booking.pk
@@ -150,8 +124,8 @@ def public_event(event_id: Any) -> Event:
     """A public event still to start; anything else answers like a missing one."""
     try:
         event = public_events().filter(pk=event_id).first()
-    except (ValueError, TypeError, ValidationError):
-        event = None
+    except (ValueError, TypeError, ValidationError) as error:
+        raise NotFound from error
     if event is None:
         raise NotFound
     return event

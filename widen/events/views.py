@@ -8,12 +8,11 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from widen.accounts.models import Membership
 from widen.accounts.requests import AuthenticatedRequest
 from widen.activities.models import Activity
 from widen.core.academic_years import AcademicYear
@@ -27,6 +26,7 @@ from widen.events.forms import (
     TalkForm,
 )
 from widen.events.models import BookingStatus, Event
+from widen.events.permissions import MANAGE_BOOKINGS, event_policy
 from widen.events.selectors import (
     adjustments_seen,
     booking_counts,
@@ -41,10 +41,9 @@ from widen.events.selectors import (
 )
 from widen.events.services import (
     BOOKING_LINK_PATH,
-    DELIVERING_ROLES,
     INVITATION_LINK_PATH,
     EventDetails,
-    booking_cancel,
+    booking_cancel_by_organiser,
     event_create,
     event_invitation_renew,
     event_update,
@@ -54,41 +53,15 @@ from widen.events.services import (
     talk_create,
 )
 from widen.learners.models import Learner
-from widen.learners.permissions import learner_policy
 from widen.learners.saved_searches import (
     saved_search_get,
     saved_search_learners,
     saved_search_list,
 )
-from widen.organisations.models import DataCategory, Organisation, OrganisationType, Partnership
-from widen.organisations.permissions import organisation_policy
+from widen.organisations.models import Organisation, OrganisationType, Partnership
 
 # The invitation link of an event just created or renewed, shown once on its page.
 INVITATION_SESSION_KEY = "widen_event_invitation"
-
-
-def _event_or_404(request: HttpRequest, event_id: UUID) -> Event:
-    try:
-        return event_for_organiser(request.user, event_id)
-    except NotFound as error:
-        raise Http404 from error
-
-
-def _managed_event_or_404(request: HttpRequest, event_id: UUID) -> Event:
-    """An event the person's own organisation runs; other members of the partnership get 404."""
-    try:
-        return event_for_manager(request.user, event_id)
-    except NotFound as error:
-        raise Http404 from error
-
-
-def _organisers(user: Any, partnership: Partnership) -> Any:
-    """The partnership's members `user` runs events for."""
-    return Organisation.objects.filter(
-        pk__in=Membership.objects.filter(
-            user=user, role__in=DELIVERING_ROLES, organisation__in=partnership.members.all()
-        ).values("organisation_id")
-    ).order_by("name")
 
 
 def _activities(partnership: Partnership) -> Any:
@@ -126,9 +99,8 @@ def _remember_invitation(request: HttpRequest, event: Event, link: str) -> None:
 
 @require_GET
 def event_list_view(request: AuthenticatedRequest) -> HttpResponse:
-    partnerships = list(organisation_policy.partnerships_visible_to(request.user))
     events = events_for_user(request.user).order_by("-starts_at", "title")
-    organising = [p for p in partnerships if _organisers(request.user, p).exists()]
+    organising = list(event_policy.partnerships_organised_by(request.user).order_by("name"))
     return render(
         request,
         "events/event_list.html",
@@ -138,12 +110,8 @@ def event_list_view(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def event_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> HttpResponse:
-    partnership = organisation_policy.partnership_visible_to(request.user, partnership_id)
-    if partnership is None:
-        raise Http404
-    organisers = _organisers(request.user, partnership)
-    if not organisers.exists():
-        raise Http404
+    partnership = event_policy.partnership_for_create(request.user, partnership_id)
+    organisers = event_policy.organisers_for(request.user, partnership)
     form = EventForm(
         request.POST if request.method == "POST" else None,
         organisers=organisers,
@@ -181,7 +149,7 @@ def event_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> Ht
 
 @require_http_methods(["GET", "POST"])
 def event_edit_view(request: AuthenticatedRequest, event_id: UUID) -> HttpResponse:
-    event = _managed_event_or_404(request, event_id)
+    event = event_for_manager(request.user, event_id)
     initial = {
         name: getattr(event, name)
         for name in (
@@ -240,7 +208,7 @@ def event_edit_view(request: AuthenticatedRequest, event_id: UUID) -> HttpRespon
 
 @require_GET
 def event_detail_view(request: AuthenticatedRequest, event_id: UUID) -> HttpResponse:
-    event = _event_or_404(request, event_id)
+    event = event_for_organiser(request.user, event_id)
     invitation = request.session.get(INVITATION_SESSION_KEY)
     invitation_link = ""
     if invitation and invitation.get("event") == str(event.pk):
@@ -278,7 +246,7 @@ def _url_or_blank(name: str, event_id: UUID) -> str:
 @require_POST
 def event_invitation_view(request: AuthenticatedRequest, event_id: UUID) -> HttpResponse:
     """A new invitation link for an invitation-only event; the old one stops working."""
-    event = _managed_event_or_404(request, event_id)
+    event = event_for_manager(request.user, event_id)
     try:
         made = event_invitation_renew(
             actor=request.user, event=event, link_base=INVITATION_LINK_PATH
@@ -294,7 +262,7 @@ def event_invitation_view(request: AuthenticatedRequest, event_id: UUID) -> Http
 @require_http_methods(["GET", "POST"])
 def event_programme_view(request: AuthenticatedRequest, event_id: UUID) -> HttpResponse:
     """The event's strands and talks, with their presenters, and forms to add to them."""
-    event = _managed_event_or_404(request, event_id)
+    event = event_for_manager(request.user, event_id)
     action = request.POST.get("action", "")
     strands = event.strands.all()
     talks = event.talks.all().order_by("starts_at", "title")
@@ -341,19 +309,17 @@ def event_bookings_view(request: AuthenticatedRequest, event_id: UUID) -> HttpRe
     """Everyone booked, waiting and cancelled. Access requirements and adjustments are shown
     only to the organising organisation's admins and outreach officers, and each view of them
     is written to the access log."""
-    event = _managed_event_or_404(request, event_id)
+    event = event_for_manager(request.user, event_id)
     if request.method == "POST":
-        booking_id = _uuid(request.POST.get("booking"))
-        booking = (
-            bookings_for_event(request.user, event).filter(pk=booking_id).first()
-            if booking_id
-            else None
-        )
-        if booking is None:
+        try:
+            booking = event_policy.booking_get(
+                request.user, event, request.POST.get("booking"), action=MANAGE_BOOKINGS
+            )
+        except NotFound:
             messages.error(request, "That booking is not one of this event's.")
         else:
             try:
-                promoted = booking_cancel(booking=booking, by_organiser=True)
+                promoted = booking_cancel_by_organiser(actor=request.user, booking=booking)
             except ApplicationError as error:
                 messages.error(request, error.message)
             else:
@@ -375,9 +341,10 @@ def event_bookings_view(request: AuthenticatedRequest, event_id: UUID) -> HttpRe
             purpose=f"Event bookings: access requirements and adjustments for {event.title}",
         )
     # "Cancel" first asks: the booking named by ?cancel= is shown with a confirm button.
-    cancel_id = _uuid(request.GET.get("cancel"))
+    cancel_id = request.GET.get("cancel")
     confirming = next(
-        (b for b in bookings if b.pk == cancel_id and b.status != BookingStatus.CANCELLED), None
+        (b for b in bookings if str(b.pk) == cancel_id and b.status != BookingStatus.CANCELLED),
+        None,
     )
     groups = [
         (status, label, [b for b in bookings if b.status == status])
@@ -400,15 +367,8 @@ def event_bookings_view(request: AuthenticatedRequest, event_id: UUID) -> HttpRe
     )
 
 
-def _uuid(raw: Any) -> UUID | None:
-    try:
-        return UUID(str(raw))
-    except ValueError:
-        return None
-
-
 def _named(user: Any) -> Any:
-    return learner_policy.visible_to(user, needing=DataCategory.IDENTITY)
+    return event_policy.named_learners(user)
 
 
 def _group_learners(request: AuthenticatedRequest, data: dict[str, Any]) -> list[Learner]:
@@ -433,7 +393,7 @@ def _group_learners(request: AuthenticatedRequest, data: dict[str, Any]) -> list
 def event_group_booking_view(request: AuthenticatedRequest, event_id: UUID) -> HttpResponse:
     """Book a whole group of learners: a school's pupils, or one of the person's saved searches,
     among those they may see by name; the service books only those their organisation holds."""
-    event = _event_or_404(request, event_id)
+    event = event_for_organiser(request.user, event_id)
     schools = Organisation.objects.filter(
         pk__in=_named(request.user).values("school_id"),
         organisation_type=OrganisationType.SCHOOL,

@@ -13,7 +13,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from widen.events.checkin import (
+from widen.events.checkin.services import (
     CheckInOutcome,
     booking_check_in,
     booking_check_in_undo,
@@ -99,7 +99,7 @@ def checkin_create_api(request: HttpRequest, event_id: UUID, booking_id: UUID) -
     """Check a booked person in (a learner's attendance is marked too)."""
     actor = api_actor(request)
     event = event_for_checkin(actor=actor, event_id=event_id)
-    booking = booking_for_organiser(event=event, booking_id=booking_id)
+    booking = booking_for_organiser(actor=actor, event=event, booking_id=booking_id)
     if booking.checked_in_at is not None:
         return _outcome(actor, booking, None)
     return _outcome(actor, booking, booking_check_in(actor=actor, booking=booking))
@@ -114,7 +114,7 @@ def checkin_undo_api(request: HttpRequest, event_id: UUID, booking_id: UUID) -> 
     """Undo a check-in (a learner's attendance is un-marked too)."""
     actor = api_actor(request)
     event = event_for_checkin(actor=actor, event_id=event_id)
-    booking = booking_for_organiser(event=event, booking_id=booking_id)
+    booking = booking_for_organiser(actor=actor, event=event, booking_id=booking_id)
     if booking.checked_in_at is None:
         return _outcome(actor, booking, None)
     return _outcome(actor, booking, booking_check_in_undo(actor=actor, booking=booking))
@@ -127,7 +127,7 @@ def checkin_by_code_api(request: HttpRequest, event_id: UUID, code: str) -> Any:
     """Check in the booking whose QR code carries `code`."""
     actor = api_actor(request)
     event = event_for_checkin(actor=actor, event_id=event_id)
-    booking = booking_for_checkin_code(event=event, code=code)
+    booking = booking_for_checkin_code(actor=actor, event=event, code=code)
     if booking.checked_in_at is not None:
         return _outcome(actor, booking, None)
     return _outcome(actor, booking, booking_check_in(actor=actor, booking=booking))

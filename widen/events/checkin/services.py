@@ -1,7 +1,6 @@
 """Checking people in on the day, and their attendance in learners' activity records.
 
-Only the event's organisers check people in: members of the organising organisation in one of
-the delivering roles (partnership and organisation admins, outreach officers). A booking is
+Only those who run the event check people in (`event_policy`, the action `CHECK_IN`). A booking is
 checked in from the list (search by name) or by the QR code on the holder's booking page. The
 QR code carries a check-in code, not the booking's one-time link token: the code is an HMAC of
 the booking's id under the site's secret key, so it names one booking, cannot be guessed, and
@@ -27,10 +26,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from widen.accounts.models import Membership
 from widen.activities.models import AttendanceStatus, Session
 from widen.activities.services import (
-    DELIVERING_ROLES,
     SessionDetails,
     attendance_mark,
     register_add,
@@ -38,9 +35,8 @@ from widen.activities.services import (
 )
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.events.models import Booking, BookingStatus, Event
+from widen.events.permissions import CHECK_IN, event_policy
 from widen.events.selectors import unnamed_bookings
-from widen.learners.permissions import learner_policy
-from widen.organisations.models import DataCategory
 
 CODE_SALT = "widen.events.checkin"
 CODE_MAC_LENGTH = 20
@@ -48,38 +44,17 @@ NO_ACTIVITY = "Link this event to an activity to record attendance in learners' 
 SEARCH_MAX = 100
 
 
-# Who organises --------------------------------------------------------------------------------
+# Who checks in -------------------------------------------------------------------------------
 
 
-def may_organise(actor: Any, event: Event) -> bool:
-    """Whether `actor` is one of the event's organisers (a delivering role in its organiser)."""
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    return Membership.objects.filter(
-        user=actor, organisation_id=event.organiser_id, role__in=DELIVERING_ROLES
-    ).exists()
+def may_check_in(actor: Any, event: Event) -> bool:
+    """Whether `actor` checks people in at `event` (runs it)."""
+    return event_policy.may(actor, CHECK_IN, event)
 
 
-def event_for_checkin(*, actor: Any, event_id: UUID) -> Event:
-    """An event `actor` organises; a missing event and another's answer the same (NotFound)."""
-    if not getattr(actor, "is_authenticated", False):
-        raise NotFound
-    organising = Membership.objects.filter(user=actor, role__in=DELIVERING_ROLES).values(
-        "organisation_id"
-    )
-    event = (
-        Event.objects.filter(
-            pk=event_id,
-            organiser__in=organising,
-            partnership__members__in=organising,
-        )
-        .select_related("organiser", "partnership", "activity")
-        .distinct()
-        .first()
-    )
-    if event is None:
-        raise NotFound
-    return event
+def event_for_checkin(*, actor: Any, event_id: Any) -> Event:
+    """An event `actor` runs; a missing event and another's answer the same (NotFound)."""
+    return event_policy.get(actor, event_id, action=CHECK_IN)
 
 
 # Reads for the check-in page ------------------------------------------------------------------
@@ -136,16 +111,14 @@ def checkin_search(*, actor: Any, event: Event, search: str = "") -> QuerySet[Bo
     name (that would tell them the name)."""
     bookings = checkin_list(event=event, search=search)
     if search.split():
-        named = learner_policy.visible_to(actor, needing=DataCategory.IDENTITY).values("pk")
+        named = event_policy.named_learners(actor).values("pk")
         bookings = bookings.filter(Q(learner__isnull=True) | Q(learner__in=named))
     return bookings
 
 
-def booking_for_organiser(*, event: Event, booking_id: UUID) -> Booking:
-    booking = Booking.objects.filter(event=event, pk=booking_id).select_related("event").first()
-    if booking is None:
-        raise NotFound
-    return booking
+def booking_for_organiser(*, actor: Any, event: Event, booking_id: Any) -> Booking:
+    """One of `event`'s bookings, for those who check people in at it; otherwise `NotFound`."""
+    return event_policy.booking_get(actor, event, booking_id, action=CHECK_IN)
 
 
 # The code in the QR -------------------------------------------------------------------------
@@ -160,7 +133,7 @@ def checkin_code(booking: Booking) -> str:
     return f"{booking.pk.hex}-{_mac(booking.pk)}"
 
 
-def booking_for_checkin_code(*, event: Event, code: str) -> Booking:
+def booking_for_checkin_code(*, actor: Any, event: Event, code: str) -> Booking:
     """The booking of `event` a check-in code names; a wrong or another event's code: NotFound."""
     if not isinstance(code, str) or len(code) > 80:
         raise NotFound
@@ -171,7 +144,7 @@ def booking_for_checkin_code(*, event: Event, code: str) -> Booking:
         raise NotFound from None
     if not hmac.compare_digest(mac.encode(), _mac(booking_id).encode()):
         raise NotFound
-    return booking_for_organiser(event=event, booking_id=booking_id)
+    return booking_for_organiser(actor=actor, event=event, booking_id=booking_id)
 
 
 # Writes ---------------------------------------------------------------------------------------
@@ -281,8 +254,7 @@ def booking_check_in(
             .get(pk=booking.pk)
         )
         event = locked.event
-        if not may_organise(actor, event):
-            raise ApplicationError("Only the event's organisers may check people in.")
+        event_policy.require(actor, CHECK_IN, event)
         name = shown_name(actor, locked)
         if locked.status == BookingStatus.WAITING:
             raise ApplicationError(
@@ -318,8 +290,7 @@ def booking_check_in_undo(*, actor: Any, booking: Booking) -> CheckInOutcome:
             .get(pk=booking.pk)
         )
         event = locked.event
-        if not may_organise(actor, event):
-            raise ApplicationError("Only the event's organisers may undo a check-in.")
+        event_policy.require(actor, CHECK_IN, event)
         if locked.checked_in_at is None:
             raise ApplicationError(f"{shown_name(actor, locked)} is not checked in.")
         checked_in_at = locked.checked_in_at

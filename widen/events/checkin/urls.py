@@ -3,7 +3,7 @@ and personal agendas. Included under `events/` next to the events app's own page
 
 from django.urls import path
 
-from widen.events import checkin_views as views
+from widen.events.checkin import views
 
 app_name = "checkin"
 

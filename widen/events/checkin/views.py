@@ -15,7 +15,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
 from widen.accounts.requests import AuthenticatedRequest
-from widen.core.exceptions import ApplicationError, NotFound
+from widen.core.exceptions import ApplicationError
 from widen.events.agenda import agenda_choose, programme
 from widen.events.calendars import (
     booking_calendar,
@@ -34,7 +34,7 @@ from widen.events.calendars import (
     public_calendar_event,
 )
 from widen.events.certificates import certificate_pdf, certificate_refusal
-from widen.events.checkin import (
+from widen.events.checkin.services import (
     CheckInOutcome,
     booking_check_in,
     booking_check_in_undo,
@@ -90,18 +90,8 @@ def _over_limit(request: HttpRequest, group: str, rate: str) -> HttpResponse | N
     return None
 
 
-def _organised_event(request: HttpRequest, event_id: UUID) -> Event:
-    try:
-        return event_for_checkin(actor=request.user, event_id=event_id)
-    except NotFound as error:
-        raise Http404 from error
-
-
 def _booking_by_link(token: str) -> Booking:
-    try:
-        booking = booking_for_link(token)
-    except NotFound as error:
-        raise Http404 from error
+    booking = booking_for_link(token)
     return Booking.objects.select_related("event__organiser").get(pk=booking.pk)
 
 
@@ -152,7 +142,7 @@ def _back_to_list(request: HttpRequest, event: Event, booking: Booking | None = 
 
 @require_GET
 def checkin_list_view(request: AuthenticatedRequest, event_id: UUID) -> HttpResponse:
-    event = _organised_event(request, event_id)
+    event = event_for_checkin(actor=request.user, event_id=event_id)
     search = " ".join(str(request.GET.get("q", "")).split())[:SEARCH_MAX]
     bookings = list(
         checkin_search(actor=request.user, event=event, search=search)[: LIST_SHOWN + 1]
@@ -177,11 +167,8 @@ def checkin_list_view(request: AuthenticatedRequest, event_id: UUID) -> HttpResp
 
 @require_POST
 def check_in_view(request: AuthenticatedRequest, event_id: UUID, booking_id: UUID) -> HttpResponse:
-    event = _organised_event(request, event_id)
-    try:
-        booking = booking_for_organiser(event=event, booking_id=booking_id)
-    except NotFound as error:
-        raise Http404 from error
+    event = event_for_checkin(actor=request.user, event_id=event_id)
+    booking = booking_for_organiser(actor=request.user, event=event, booking_id=booking_id)
     try:
         outcome = booking_check_in(actor=request.user, booking=booking)
     except ApplicationError as error:
@@ -195,11 +182,8 @@ def check_in_view(request: AuthenticatedRequest, event_id: UUID, booking_id: UUI
 def check_in_undo_view(
     request: AuthenticatedRequest, event_id: UUID, booking_id: UUID
 ) -> HttpResponse:
-    event = _organised_event(request, event_id)
-    try:
-        booking = booking_for_organiser(event=event, booking_id=booking_id)
-    except NotFound as error:
-        raise Http404 from error
+    event = event_for_checkin(actor=request.user, event_id=event_id)
+    booking = booking_for_organiser(actor=request.user, event=event, booking_id=booking_id)
     try:
         outcome = booking_check_in_undo(actor=request.user, booking=booking)
     except ApplicationError as error:
@@ -214,11 +198,8 @@ def check_in_undo_view(
 @require_http_methods(["GET", "POST"])
 def check_in_scan_view(request: AuthenticatedRequest, event_id: UUID, code: str) -> HttpResponse:
     """What scanning a booking's QR code opens: the booking, and one button to check it in."""
-    event = _organised_event(request, event_id)
-    try:
-        booking = booking_for_checkin_code(event=event, code=code)
-    except NotFound as error:
-        raise Http404 from error
+    event = event_for_checkin(actor=request.user, event_id=event_id)
+    booking = booking_for_checkin_code(actor=request.user, event=event, code=code)
     if request.method == "POST":
         try:
             outcome = booking_check_in(actor=request.user, booking=booking)
@@ -254,11 +235,8 @@ def check_in_scan_view(request: AuthenticatedRequest, event_id: UUID, code: str)
 def organiser_certificate_view(
     request: AuthenticatedRequest, event_id: UUID, booking_id: UUID
 ) -> HttpResponse:
-    event = _organised_event(request, event_id)
-    try:
-        booking = booking_for_organiser(event=event, booking_id=booking_id)
-    except NotFound as error:
-        raise Http404 from error
+    event = event_for_checkin(actor=request.user, event_id=event_id)
+    booking = booking_for_organiser(actor=request.user, event=event, booking_id=booking_id)
     if booking.pk in unnamed_bookings(request.user, [booking]):
         # The certificate names the person: not for organisers who may not see their name.
         return render(
@@ -299,10 +277,7 @@ def _certificate_or_refusal(request: HttpRequest, booking: Booking, *, status: i
 def event_calendar_view(request: HttpRequest, event_id: UUID) -> HttpResponse:
     if limited := _over_limit(request, "event_day.calendar", feed_rate()):
         return limited
-    try:
-        event = public_calendar_event(event_id)
-    except NotFound as error:
-        raise Http404 from error
+    event = public_calendar_event(event_id)
     page = request.build_absolute_uri(reverse("checkin:programme", kwargs={"event_id": event.pk}))
     return _calendar_response(
         event_calendar(event, page_url=page), f"event-{event.pk}.ics", attachment=True
@@ -314,10 +289,7 @@ def event_calendar_view(request: HttpRequest, event_id: UUID) -> HttpResponse:
 def partnership_feed_view(request: HttpRequest, partnership_id: UUID) -> HttpResponse:
     if limited := _over_limit(request, "event_day.calendar", feed_rate()):
         return limited
-    try:
-        partnership, events = partnership_feed_events(partnership_id)
-    except NotFound as error:
-        raise Http404 from error
+    partnership, events = partnership_feed_events(partnership_id)
 
     def page_for(event: Event) -> str:
         return request.build_absolute_uri(
@@ -333,10 +305,7 @@ def partnership_feed_view(request: HttpRequest, partnership_id: UUID) -> HttpRes
 def programme_view(request: HttpRequest, event_id: UUID) -> HttpResponse:
     if limited := _over_limit(request, "event_day.programme", feed_rate()):
         return limited
-    try:
-        event = public_calendar_event(event_id)
-    except NotFound as error:
-        raise Http404 from error
+    event = public_calendar_event(event_id)
     return render(
         request,
         "events/agenda_programme.html",

@@ -13,8 +13,8 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from widen.events.checkin import may_organise
-from widen.events.checkin_views import checkin_qr_uri
+from widen.events.checkin.services import may_check_in
+from widen.events.checkin.views import checkin_qr_uri
 from widen.events.models import Booking, BookingStatus, Event
 
 register = template.Library()
@@ -33,4 +33,4 @@ def checkin_qr(context: dict[str, Any], booking: Booking) -> dict[str, Any]:
 def checkin_allowed(context: dict[str, Any], event: Event) -> bool:
     """`{% checkin_allowed event as can_check_in %}`: whether the person may check people in."""
     request = context.get("request")
-    return may_organise(getattr(request, "user", None), event)
+    return may_check_in(getattr(request, "user", None), event)

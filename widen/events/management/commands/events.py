@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from widen.accounts.capabilities import system_actor
 from widen.core import request_context
 from widen.events.services import adjustments_purge, reminders_send
 
@@ -32,10 +33,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with request_context.bind(source="cli"):
             if options["action"] == "send-reminders":
-                sent = reminders_send()
+                sent = reminders_send(actor=system_actor("daily event reminders"))
                 self.stdout.write(f"Sent {sent:,} reminder{'' if sent == 1 else 's'}.")
             else:
-                purged = adjustments_purge()
+                purged = adjustments_purge(actor=system_actor("removing adjustments after events"))
                 self.stdout.write(
                     f"Blanked access and adjustments on {purged:,} "
                     f"booking{'' if purged == 1 else 's'} for events that have ended."
