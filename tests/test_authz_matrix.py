@@ -57,6 +57,8 @@ from widen.learners.models import (
     ParentCarer,
     SavedSearch,
 )
+from widen.notifications.models import Category, Notification
+from widen.notifications.stop_links import stop_token
 from widen.organisations.models import DataCategory
 from widen.programmes.models import ActivitySubType, Enrolment, Programme, ProgrammeStage
 from widen.targeting.models import RuleSet, RuleSetVersion
@@ -89,6 +91,7 @@ OBJECT_RULES = {
     "register_import",
     "saved_search",
     "api_token",
+    "notification",
     "programme_view",
     "programme_enrol",
     "enrolment_change",
@@ -100,7 +103,7 @@ OBJECT_RULES = {
 }
 # Anyone, signed in or not, reaches these objects (a public event, a partnership's feed) or
 # these pages of a booking by its one-time link.
-PUBLIC_OBJECT_RULES = {"event_public", "booking_holder", "partnership_feed"}
+PUBLIC_OBJECT_RULES = {"event_public", "booking_holder", "partnership_feed", "notification_stop"}
 OBJECT_RULES |= EVENTS_OBJECT_RULES  # the events pages (tests/events/matrix.py)
 OBJECT_RULES |= SURVEY_OBJECT_RULES  # surveys and scales (tests/evaluation/survey_matrix.py)
 OBJECT_RULES |= REPORT_OBJECT_RULES  # evaluation reports (tests/evaluation/report_matrix.py)
@@ -194,6 +197,7 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
             "register_import",
             "saved_search",
             "programme_enrol",
+            "notification_choices",
         }
     ):
         allowed_status = 302  # a saved activity, session or register leads to its page
@@ -226,6 +230,8 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
         # own: a saved search of the person's; otherwise a colleague's or a stranger's.
         "saved_search": cell.relation == "own",
         "api_token": cell.relation == "own",
+        "notification": cell.relation == "own",
+        "notification_choices": True,
         "programme_view": cell.relation in {"own", "partner"},
         "programme_enrol": cell.relation in {"own", "partner"} and cell.role in DELIVERERS,
         # own: a learner the person's organisation holds; partner: another member's learner,
@@ -368,6 +374,14 @@ def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str
         owner = world.users[acting_role if relation == "own" else "staff"]
         token, _ = api_token_create(user=owner, name="Matrix token")
         return {"token_id": token.id}
+    if rule == "notification":
+        owner = world.users[acting_role if relation == "own" else "staff"]
+        notification = Notification.objects.create(
+            user=owner, category=Category.UPDATES, template="matrix/note", subject="Matrix note"
+        )
+        return {"notification_id": notification.id}
+    if rule == "notification_stop":
+        return {"token": stop_token(email="matrix@example.org", category=Category.REMINDERS)}
     if rule in {"programme_view", "programme_enrol"}:
         return {"programme_id": programme_for(world, relation).id}
     if rule == "enrolment_leave":
@@ -565,6 +579,8 @@ def request_body(
             "date_of_birth": birthday,
             "school": str(world.school.id),
         }
+    if name == "api:notification_update_api":
+        return {"read": True}
     if name == "api:learner_update_api":
         return {"preferred_name": f"Edited{_letters(counter)}"}
     if name == "learners:parent_carer_add":

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "widen.organisations",
     "widen.accounts",
     "widen.audit",
+    "widen.notifications",
     "widen.learners",
     "widen.targeting",
     "widen.programmes",
@@ -320,6 +321,9 @@ EMAIL_TIMEOUT = 30
 EMAIL_FILE_PATH = str(Path(env.text("WIDEN_EMAIL_FILE_PATH", str(DATA_DIR / "outbox"))).resolve())
 DEFAULT_FROM_EMAIL = env.text("WIDEN_EMAIL_FROM", "Widen <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people reach Widen at, for links in e-mails sent with no request to take it from
+# (the link that stops optional e-mails to someone without an account).
+SITE_URL = env.text("WIDEN_SITE_URL", "" if PRODUCTION else "http://localhost:8000")
 
 # Public pages (booking an event, a booking's link, answering a survey) limit how often one address
 # may write. Counts are kept in the default cache, shared by every server process and machine;
