@@ -47,6 +47,7 @@ from django.utils import timezone
 from benchmarks.databases import analyse
 from benchmarks.harness import Measurement, SectionRun
 from benchmarks.learner_list import HOST, BenchWorld, _build_partnership
+from widen.accounts.capabilities import system_actor
 from widen.activities.models import Activity, Attendance, AttendanceStatus, Session
 from widen.activities.services import attendance_mark
 from widen.core.academic_years import AcademicYear
@@ -362,6 +363,8 @@ def _request(client: Client, path: str) -> Callable[[], object]:
         response = client.get(path, HTTP_HOST=HOST)
         if response.status_code != HTTPStatus.OK:
             raise RuntimeError(f"{path} answered {response.status_code}.")
+        if response.streaming:  # a download: read to its end, as a browser does
+            return b"".join(response.streaming_content)  # type: ignore[attr-defined]
         return response.content
 
     return request
@@ -455,7 +458,9 @@ def _measure_marking(bench: SectionRun, learners: int) -> None:
         session = sessions[state["turn"] % len(sessions)]
         status = flips["status"]
         keys = list(session.register.order_by("pk").values_list("learner_id", flat=True)[:REGISTER])
-        attendance_mark(actor=None, session=session, marks=dict.fromkeys(keys, status))
+        attendance_mark(
+            actor=system_actor("benchmark"), session=session, marks=dict.fromkeys(keys, status)
+        )
         state["turn"] += 1
         if state["turn"] % len(sessions) == 0:
             flips["status"] = (

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.http.response import HttpResponseBase
 from django.test import Client
 
 from conftest import signed_in_client
@@ -38,6 +39,10 @@ def _pair(world: World, admin: User, make_learner: MakeLearner) -> tuple[Learner
 
 def _rows(content: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def _body(response: HttpResponseBase) -> bytes:
+    return b"".join(response.streaming_content)  # type: ignore[attr-defined]
 
 
 def _check(rows: list[dict[str, str]], first: Learner, second: Learner) -> None:
@@ -76,7 +81,7 @@ def test_the_queue_page_downloads_the_pairs_safely_and_logs_it(
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    _check(_rows(response.content), first, second)
+    _check(_rows(_body(response)), first, second)
     assert _logged(first, second) == {first.pk, second.pk}
 
 
@@ -104,7 +109,7 @@ def test_the_api_gives_the_same_csv(world: World, admin: User, make_learner: Mak
     )
 
     assert response.status_code == 200
-    _check(_rows(response.content), first, second)
+    _check(_rows(_body(response)), first, second)
     assert _logged(first, second) == {first.pk, second.pk}
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
 from widen.activities.models import Activity, Attendance, AttendanceStatus, Session
 from widen.core.links import link_token_new
@@ -32,6 +33,8 @@ BELONGING_ITEMS = (
     ItemSpec("People like me go to university.", code="B2"),
     ItemSpec("I would feel out of place at university.", reverse_scored=True, code="B3"),
 )
+
+SYSTEM = system_actor("tests of evaluation")
 
 
 def officer(world: World) -> Any:
@@ -107,7 +110,7 @@ def event_with_bookings(world: World, activity: Activity | None = None) -> Event
 
 def belonging_scale(world: World | None = None, *, publish: bool = True) -> Scale:
     return scale_create(
-        actor=None,
+        actor=SYSTEM,
         partnership=world.north if world is not None else None,
         name="Sense of belonging",
         items=BELONGING_ITEMS,

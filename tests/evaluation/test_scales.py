@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from conftest import signed_in_client
 from tests.evaluation.support import BELONGING_ITEMS, belonging_scale
+from widen.accounts.capabilities import system_actor
 from widen.core.exceptions import ApplicationError
 from widen.evaluation.models import Scale, ScaleItem, ScaleLockedError, ScaleScoring
 from widen.evaluation.services import (
@@ -22,11 +23,13 @@ from widen.testing.world import World
 
 pytestmark = pytest.mark.django_db
 
+SYSTEM = system_actor("tests of evaluation")
+
 
 def test_a_draft_scale_can_be_reworded_and_reordered(world: World) -> None:
     scale = belonging_scale(world, publish=False)
     scale_draft_update(
-        actor=None,
+        actor=SYSTEM,
         scale=scale,
         items=[BELONGING_ITEMS[1], ItemSpec("I could see myself at university.")],
     )
@@ -55,7 +58,7 @@ def test_a_published_scale_refuses_every_way_of_changing_its_wording(world: Worl
     with pytest.raises(ScaleLockedError):
         ScaleItem.objects.bulk_create([ScaleItem(scale=scale, position=5, text="Another")])
     with pytest.raises(ScaleLockedError):
-        scale_draft_update(actor=None, scale=scale, items=[ItemSpec("Changed")])
+        scale_draft_update(actor=SYSTEM, scale=scale, items=[ItemSpec("Changed")])
 
     scale.scoring = ScaleScoring.SUM
     with pytest.raises(ScaleLockedError):
@@ -88,7 +91,7 @@ def test_a_published_scale_description_can_still_be_improved(world: World) -> No
 def test_a_new_version_changes_the_wording_and_leaves_the_old_one_as_it_was(world: World) -> None:
     scale = belonging_scale(world)
     new = scale_new_version(
-        actor=None,
+        actor=SYSTEM,
         scale=scale,
         items=[*BELONGING_ITEMS, ItemSpec("I know someone who went to university.")],
         publish=True,
@@ -101,17 +104,17 @@ def test_a_new_version_changes_the_wording_and_leaves_the_old_one_as_it_was(worl
 
 def test_publishing_needs_items_and_options_are_checked(world: World) -> None:
     with pytest.raises(ApplicationError, match="at least one item"):
-        scale_create(actor=None, partnership=world.north, name="Empty", items=[])
+        scale_create(actor=SYSTEM, partnership=world.north, name="Empty", items=[])
     with pytest.raises(ApplicationError, match="used twice"):
         scale_create(
-            actor=None,
+            actor=SYSTEM,
             partnership=world.north,
             name="Odd options",
             items=BELONGING_ITEMS,
             response_options=[{"value": 1, "label": "No"}, {"value": 1, "label": "Yes"}],
         )
     draft = belonging_scale(world, publish=False)
-    assert scale_publish(actor=None, scale=draft).is_published
+    assert scale_publish(actor=SYSTEM, scale=draft).is_published
 
 
 def test_scoring_a_mean_flips_reverse_scored_items_and_ignores_gaps(world: World) -> None:
@@ -126,7 +129,7 @@ def test_scoring_a_mean_flips_reverse_scored_items_and_ignores_gaps(world: World
 
 def test_scoring_a_sum_needs_every_item(world: World) -> None:
     scale = scale_create(
-        actor=None,
+        actor=SYSTEM,
         partnership=world.north,
         name="Confidence",
         items=BELONGING_ITEMS,
@@ -171,7 +174,7 @@ def test_bulk_and_moving_writes_cannot_change_a_published_scale(world: World) ->
     published scale, or moving a published scale's items out."""
     scale = belonging_scale(world)
     draft = scale_create(
-        actor=None,
+        actor=SYSTEM,
         partnership=world.north,
         name="Draft belonging",
         items=[ItemSpec("An extra item"), ItemSpec("Another extra item")],

@@ -16,7 +16,8 @@ from tests.evaluation.support import event_with_bookings, open_survey
 from widen.accounts.models import Role
 from widen.core.exceptions import NotFound
 from widen.evaluation.models import SurveyInvitation
-from widen.evaluation.services import invitations_send_for_event, may_manage_survey
+from widen.evaluation.permissions import MANAGE, survey_policy
+from widen.evaluation.services import invitations_send_for_event
 from widen.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def test_only_roles_that_see_names_send_survey_links(
     event = event_with_bookings(world)
     survey = open_survey(world, event=event)
     user = world.users[role]
-    assert may_manage_survey(user, survey)  # every one of these roles runs Alpha's surveys
+    assert survey_policy.may(user, MANAGE, survey)  # every one of these roles runs Alpha's surveys
     client = signed_in_client(user)
     send_url = reverse("evaluation:send", kwargs={"survey_id": survey.pk})
     detail = client.get(reverse("evaluation:survey", kwargs={"survey_id": survey.pk}))

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
 from widen.activities.models import Activity, Session
 from widen.activities.services import (
@@ -38,7 +39,7 @@ def add_session(
     world: World, activity: Activity, day: date, *, hours: str = "2", joint: bool = False
 ) -> Session:
     return session_create(
-        actor=None,
+        actor=system_actor("test"),
         activity=activity,
         details=SessionDetails(
             date=day,
@@ -53,8 +54,12 @@ def add_session(
 
 
 def attend(session: Session, learners: list[Learner], status: str = "attended") -> None:
-    register_add(actor=None, session=session, learners=learners)
-    attendance_mark(actor=None, session=session, marks={learner.pk: status for learner in learners})
+    register_add(actor=system_actor("test"), session=session, learners=learners)
+    attendance_mark(
+        actor=system_actor("test"),
+        session=session,
+        marks={learner.pk: status for learner in learners},
+    )
 
 
 def _letters(number: int) -> str:
@@ -93,7 +98,7 @@ def delivery(world: World) -> Delivery:
         sub_type=sub_type("Subject masterclass"),
     )
     visit = activity_create(
-        actor=None,
+        actor=system_actor("test"),
         partnership=world.north,
         delivered_by=world.beta,
         name="Campus day",

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from conftest import signed_in_client
 from tests.reporting.conftest import Delivery, add_session, attend, pupils
+from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
 from widen.activities.progress import sustained_engagement
 from widen.audit.models import AccessLogEntry
@@ -251,7 +252,7 @@ def test_sustained_engagement_rate_matches_the_programmes_measure(delivery: Deli
         sustained_years=2,
     )
     learners = pupils(world, 8)
-    enrol(actor=None, programme=programme, learners=learners, on=date(2025, 9, 1))
+    enrol(actor=system_actor("test"), programme=programme, learners=learners, on=date(2025, 9, 1))
     first, second, third = delivery.sessions
     attend(first, learners)  # 2 hours, 2025/26
     attend(second, learners[:6])  # 1.5 hours, 2025/26
@@ -275,7 +276,9 @@ def test_sustained_engagement_rate_matches_the_programmes_measure(delivery: Deli
     rows = _rows(client.get(url, {"programme": str(programme.pk), "format": "csv"}))
     assert rows[1] == ["All enrolled learners", "8", "6", "75%"]
     leaver = Enrolment.objects.get(programme=programme, learner=learners[0])
-    enrolment_leave(actor=None, enrolment=leaver, reason="Moved away", on=date(2026, 11, 3))
+    enrolment_leave(
+        actor=system_actor("test"), enrolment=leaver, reason="Moved away", on=date(2026, 11, 3)
+    )
     rows = _rows(client.get(url, {"programme": str(programme.pk), "format": "csv"}))
     assert rows[1] == ["All enrolled learners", "7", "5", "71%"]
 
@@ -298,7 +301,9 @@ def test_a_small_school_on_the_sustained_table_cannot_be_worked_out_from_the_tot
         school = Organisation.objects.create(name=name, organisation_type=OrganisationType.SCHOOL)
         learners = pupils(world, size, prefix=name.split()[0])
         Learner.objects.filter(pk__in=[learner.pk for learner in learners]).update(school=school)
-        enrol(actor=None, programme=programme, learners=learners, on=date(2025, 9, 1))
+        enrol(
+            actor=system_actor("test"), programme=programme, learners=learners, on=date(2025, 9, 1)
+        )
         attend(delivery.sessions[0], learners)
     client = _officer(world)
     url = reverse("reporting:sustained", args=[world.north.pk])
@@ -444,7 +449,9 @@ def test_each_dashboard_page_makes_as_many_queries_with_ten_times_the_attendance
     def grow(count: int, prefix: str) -> None:
         learners = pupils(world, count, prefix=prefix, year_group=9 + count % 4)
         _eligible(rule_set, learners, True)
-        enrol(actor=None, programme=programme, learners=learners, on=date(2025, 9, 1))
+        enrol(
+            actor=system_actor("test"), programme=programme, learners=learners, on=date(2025, 9, 1)
+        )
         for session in delivery.sessions:
             attend(session, learners)
         extra = add_session(world, delivery.visit, date(2026, 11, 1))

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from tests.reporting.conftest import Delivery, add_session, attend, pupils
+from widen.accounts.capabilities import system_actor
 from widen.activities.models import Attendance
 from widen.activities.services import attendance_mark
 from widen.core.academic_years import AcademicYear
@@ -106,7 +107,7 @@ def test_marking_a_register_updates_the_learners_summary_at_once(delivery: Deliv
     assert _count(delivery, Dimension.PARTNER, world.alpha.pk) == (1, Decimal("3.5"), 2)
     assert _count(delivery, Dimension.PARTNER, world.beta.pk) == (1, Decimal(3), 1)
     # Marked absent after all: the hours and the session go again.
-    attendance_mark(actor=None, session=third, marks={learner.pk: "absent"})
+    attendance_mark(actor=system_actor("test"), session=third, marks={learner.pk: "absent"})
     summary = LearnerEngagement.objects.get(learner=learner, partnership=world.north)
     assert (summary.hours, summary.sessions, summary.activities) == (Decimal("3.5"), 2, 1)
     assert _count(delivery, Dimension.PARTNER, world.beta.pk)[0] == 0
@@ -128,7 +129,9 @@ def test_a_joint_session_marked_by_both_partners_counts_once(delivery: Delivery)
     assert joint.joint_partners.filter(pk=world.beta.pk).exists()
     attend(joint, [world.learner_school])
     # Beta's staff mark the same learner again at the joint session.
-    attendance_mark(actor=None, session=joint, marks={world.learner_school.pk: "attended"})
+    attendance_mark(
+        actor=system_actor("test"), session=joint, marks={world.learner_school.pk: "attended"}
+    )
     assert Attendance.objects.filter(session=joint, learner=world.learner_school).count() == 1
     summary = LearnerEngagement.objects.get(learner=world.learner_school)
     assert (summary.hours, summary.sessions) == (Decimal(2), 1)
@@ -143,7 +146,7 @@ def test_a_rebuild_gives_exactly_the_rows_kept_up_to_date(delivery: Delivery) ->
     attend(first, [*year_12, world.learner_alpha, world.learner_beta])
     attend(second, [*year_12[:3], *year_10])
     attend(third, [*year_10[:2], world.learner_alpha])
-    attendance_mark(actor=None, session=second, marks={year_12[0].pk: "absent"})
+    attendance_mark(actor=system_actor("test"), session=second, marks={year_12[0].pk: "absent"})
     extra = add_session(world, delivery.visit, third.date, hours="0.75")
     attend(extra, year_12[4:])
     kept = (_learner_rows(), _activity_rows(), counts_tally())
@@ -218,7 +221,7 @@ def test_counts_by_target_status_follow_registers_and_targeting(delivery: Delive
     # Registers marked since move the kept counts; working them out afresh gives the same.
     attend(second, poorer[:2])
     attend(third, [world.learner_school, poorer[0]])
-    attendance_mark(actor=None, session=first, marks={poorer[2].pk: "absent"})
+    attendance_mark(actor=system_actor("test"), session=first, marks={poorer[2].pk: "absent"})
     kept = _target_counts(rule_set)
     target_counts_forget(rule_set.pk)
     target_counts_current(rule_set)

@@ -62,7 +62,7 @@ def xlsx_download(
         for row in rows:
             cells = []
             for value in row:
-                cell = WriteOnlyCell(sheet, value=_xlsx_text(safe_cell(value)))
+                cell = WriteOnlyCell(sheet, value=xlsx_text(safe_cell(value)))
                 cell.data_type = "s"
                 cells.append(cell)
             sheet.append(cells)
@@ -71,8 +71,9 @@ def xlsx_download(
     return buffer.getvalue()
 
 
-def _xlsx_text(text: str) -> str:
-    # XML cannot hold most control characters; show them rather than fail to write the file.
+def xlsx_text(text: str) -> str:
+    """`text` as an XLSX cell can hold it: XML cannot hold most control characters, so they are
+    shown (as `\\x01`) rather than fail to write the file; at most 32,767 characters."""
     return _XML_ILLEGAL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)[:32767]
 
 

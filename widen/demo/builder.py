@@ -31,6 +31,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 from stdnum.gb import upn as stdnum_upn
 
+from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role, User
 from widen.accounts.services import membership_set, totp_device_create, user_create
 from widen.activities.models import Activity, Attendance
@@ -73,6 +74,7 @@ from widen.targeting.models import RuleSet
 from widen.targeting.rule_sets import eligibility_compute, rule_set_create, rule_set_presets_add
 from widen.targeting.services import area_profiles_compute
 
+DEMO = system_actor("the demo partnership")
 DATA_DIR = Path(__file__).parent / "data"
 SCHOOLS_CSV = DATA_DIR / "schools.csv"
 POSTCODES_CSV = DATA_DIR / "postcodes.csv"
@@ -466,13 +468,13 @@ def _create_rule_sets() -> RuleSet:
     out for every learner. Returns the partnership's own."""
     partnership = Partnership.objects.get(name=PARTNERSHIP_NAME)
     own = rule_set_create(
-        actor=None,
+        actor=DEMO,
         partnership=partnership,
         name=DEMO_RULE_SET_NAME,
         purpose=DEMO_RULE_SET_PURPOSE,
         definition=DEMO_RULE_SET_DEFINITION,
     )
-    presets, _ = rule_set_presets_add(actor=None, partnership=partnership)
+    presets, _ = rule_set_presets_add(actor=DEMO, partnership=partnership)
     for rule_set in (own, *presets):
         eligibility_compute(rule_set)
     return own
@@ -522,7 +524,7 @@ def _create_activities_and_programme(rule_set: RuleSet, *, seed: int) -> None:
     partnership = Partnership.objects.get(name=PARTNERSHIP_NAME)
     kinds = {kind.key: kind for kind in ActivityType.objects.all()}
     programme = programme_create(
-        actor=None,
+        actor=DEMO,
         partnership=partnership,
         name=DEMO_PROGRAMME,
         description="Sustained outreach from Year 9 to Year 13 for the target learners.",
@@ -537,12 +539,12 @@ def _create_activities_and_programme(rule_set: RuleSet, *, seed: int) -> None:
             for year, (hours, required, optional) in DEMO_STAGES.items()
         ],
     )
-    enrol_eligible(actor=None, programme=programme)
+    enrol_eligible(actor=DEMO, programme=programme)
     today = timezone.localdate()
     for name, sub_type_name, deliverer, years, starts, ends, days in DEMO_ACTIVITIES:
         organisation = Organisation.objects.get(name=deliverer)
         activity = activity_create(
-            actor=None,
+            actor=DEMO,
             partnership=partnership,
             delivered_by=organisation,
             name=name,
@@ -564,7 +566,7 @@ def _create_activities_and_programme(rule_set: RuleSet, *, seed: int) -> None:
             ][:DEMO_PUPILS_PER_SESSION]
             for offset in days:
                 session = session_create(
-                    actor=None,
+                    actor=DEMO,
                     activity=activity,
                     details=SessionDetails(
                         date=today + timedelta(days=offset),
@@ -578,9 +580,9 @@ def _create_activities_and_programme(rule_set: RuleSet, *, seed: int) -> None:
                 )
                 if offset > 0 or not pupils:
                     continue
-                register_add(actor=None, session=session, learners=pupils)
+                register_add(actor=DEMO, session=session, learners=pupils)
                 attendance_mark(
-                    actor=None,
+                    actor=DEMO,
                     session=session,
                     marks={
                         learner.pk: "attended" if rng.random() < DEMO_ATTENDANCE_RATE else "absent"

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from widen.core.exceptions import NotFound
+from widen.accounts.requests import api_actor
 from widen.evaluation.models import (
     Question,
     Scale,
@@ -23,6 +23,7 @@ from widen.evaluation.models import (
     Survey,
     SurveyResponse,
 )
+from widen.evaluation.permissions import KEEP, scale_policy
 from widen.evaluation.selectors import (
     response_rates,
     responses_to_read,
@@ -32,8 +33,7 @@ from widen.evaluation.selectors import (
     survey_get_to_manage,
     survey_list,
 )
-from widen.evaluation.services import ItemSpec, may_keep_bank, scale_draft_update
-from widen.organisations.api import api_actor
+from widen.evaluation.services import ItemSpec, scale_draft_update
 
 surveys_router = Router(tags=["evaluation"])
 scales_router = Router(tags=["evaluation"])
@@ -288,9 +288,7 @@ def scale_get_api(request: HttpRequest, scale_id: UUID) -> Any:
 def scale_draft_update_api(request: HttpRequest, scale_id: UUID, body: ScaleDraftIn) -> Any:
     """Change a draft scale's wording. A published scale answers 409: make a new version."""
     actor = api_actor(request)
-    scale = scale_get(actor=actor, scale_id=scale_id)
-    if scale.partnership is None or not may_keep_bank(actor, scale.partnership):
-        raise NotFound
+    scale = scale_policy.get(actor, scale_id, action=KEEP)
     if scale.is_published:
         return Status(409, {"detail": ScaleLockedError(scale.name).message})
     try:

@@ -11,7 +11,7 @@ from uuid import UUID
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,6 +22,7 @@ from widen.accounts.requests import AuthenticatedRequest
 from widen.activities.models import Activity
 from widen.audit.services import access_log_record_subjects
 from widen.core.exceptions import ApplicationError, NotFound
+from widen.evaluation.permissions import may_write_theory
 from widen.evaluation.report import (
     MATCHING_METHODS,
     Subject,
@@ -30,12 +31,11 @@ from widen.evaluation.report import (
     report_subject_get,
 )
 from widen.evaluation.report_pdf import report_pdf
-from widen.evaluation.theory_of_change import (
+from widen.evaluation.services.theory_of_change import (
     TEXT_FIELDS,
     TEXT_MAX,
     TheoryDetails,
     details_from,
-    may_write_theory,
     moat_outcome_choices,
     theory_of_change_for,
     theory_of_change_save,
@@ -44,13 +44,6 @@ from widen.organisations.models import DataCategory
 from widen.programmes.models import Programme
 
 REPORT_SUBJECT = "evaluation.report"
-
-
-def _subject_or_404(request: HttpRequest, kind: SubjectKind, subject_id: UUID) -> Subject:
-    try:
-        return report_subject_get(actor=request.user, kind=kind, subject_id=subject_id)
-    except NotFound as error:
-        raise Http404 from error
 
 
 def _slug(text: str) -> str:
@@ -74,7 +67,7 @@ def _download(content: bytes | str, *, name: str, content_type: str) -> HttpResp
 
 
 def _report(request: AuthenticatedRequest, kind: SubjectKind, subject_id: UUID) -> HttpResponse:
-    subject = _subject_or_404(request, kind, subject_id)
+    subject = report_subject_get(actor=request.user, kind=kind, subject_id=subject_id)
     method = request.GET.get("matching", "exact")
     method = method if method in MATCHING_METHODS else "exact"
     report = evaluation_report(subject, method=method)
@@ -170,7 +163,7 @@ def _theory(
     request: AuthenticatedRequest, target: Activity | Programme, report_url: str
 ) -> HttpResponse:
     if not may_write_theory(request.user, target.partnership):
-        raise Http404
+        raise NotFound
     theory = theory_of_change_for(target)
     form = TheoryOfChangeForm(
         request.POST or None, initial=details_from(theory), outcomes=moat_outcome_choices(target)
@@ -203,13 +196,17 @@ def _theory(
 
 @require_http_methods(["GET", "POST"])
 def activity_theory_view(request: AuthenticatedRequest, activity_id: UUID) -> HttpResponse:
-    subject = _subject_or_404(request, SubjectKind.ACTIVITY, activity_id)
+    subject = report_subject_get(
+        actor=request.user, kind=SubjectKind.ACTIVITY, subject_id=activity_id
+    )
     report_url = reverse("evaluation_reports:activity", kwargs={"activity_id": subject.pk})
     return _theory(request, subject.target, report_url)  # type: ignore[arg-type]
 
 
 @require_http_methods(["GET", "POST"])
 def programme_theory_view(request: AuthenticatedRequest, programme_id: UUID) -> HttpResponse:
-    subject = _subject_or_404(request, SubjectKind.PROGRAMME, programme_id)
+    subject = report_subject_get(
+        actor=request.user, kind=SubjectKind.PROGRAMME, subject_id=programme_id
+    )
     report_url = reverse("evaluation_reports:programme", kwargs={"programme_id": subject.pk})
     return _theory(request, subject.target, report_url)  # type: ignore[arg-type]

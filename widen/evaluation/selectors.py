@@ -2,7 +2,7 @@
 row and one of another partnership's answer the same (NotFound).
 
 Anyone in a partnership sees its surveys and its question bank (they hold no personal data).
-Responses are seen only by those who run the survey (`may_manage_survey`), never by name: a
+Responses are seen only by those who run the survey (`permissions.survey_policy`), never by name: a
 response shows the learner's school and the session or event, not who the learner is.
 """
 
@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 
-from widen.accounts.models import Membership
 from widen.activities.models import AttendanceStatus, Session
-from widen.activities.services import DELIVERING_ROLES
 from widen.core.exceptions import NotFound
 from widen.core.small_numbers import suppressed
 from widen.evaluation.models import (
     Answer,
+    Question,
     QuestionKind,
     Scale,
     ScaleImport,
@@ -28,19 +28,23 @@ from widen.evaluation.models import (
     SurveyInvitation,
     SurveyResponse,
 )
-from widen.evaluation.services import may_manage_survey
+from widen.evaluation.permissions import (
+    MANAGE,
+    answer_policy,
+    delivering_organisations,
+    scale_import_policy,
+    scale_policy,
+    survey_policy,
+)
 from widen.events.models import Event
 from widen.organisations.models import Organisation
-from widen.organisations.permissions import organisation_policy
 
 
 def sessions_to_survey(*, actor: Any, survey: Survey) -> QuerySet[Session]:
     """Sessions whose learners `actor` may send this survey to: sessions of the survey's
     activity (or its one session) that `actor`'s organisation delivers, or delivers jointly,
     each with `learners`, how many on its register were not marked absent."""
-    delivering = Membership.objects.filter(user=actor, role__in=DELIVERING_ROLES).values(
-        "organisation_id"
-    )
+    delivering = delivering_organisations(actor).values("pk")
     sessions = Session.objects.filter(activity__partnership=survey.partnership).filter(
         Q(activity__delivered_by__in=delivering) | Q(joint_partners__in=delivering)
     )
@@ -58,72 +62,49 @@ def sessions_to_survey(*, actor: Any, survey: Survey) -> QuerySet[Session]:
 
 
 def survey_list(*, actor: Any) -> QuerySet[Survey]:
-    partnerships = organisation_policy.partnerships_visible_to(actor)
-    return Survey.objects.filter(partnership__in=partnerships).select_related(
+    return survey_policy.visible_to(actor).select_related(
         "partnership", "organisation", "activity", "session__activity", "event"
     )
 
 
 def survey_get(*, actor: Any, survey_id: UUID | str) -> Survey:
-    try:
-        return survey_list(actor=actor).get(pk=survey_id)
-    except (Survey.DoesNotExist, ValueError, TypeError) as error:
-        raise NotFound from error
+    return survey_policy.get(actor, survey_id)
 
 
 def survey_get_to_manage(*, actor: Any, survey_id: UUID | str) -> Survey:
     """A survey `actor` runs; another's (or a missing one) is NotFound."""
-    survey = survey_get(actor=actor, survey_id=survey_id)
-    if not may_manage_survey(actor, survey):
-        raise NotFound
-    return survey
+    return survey_policy.get(actor, survey_id, action=MANAGE)
+
+
+def survey_question_find(*, survey: Survey, question_id: Any) -> Question | None:
+    """The survey's question with this id, or None (a malformed id included)."""
+    try:
+        return survey.questions.filter(pk=question_id).first()
+    except (ValidationError, ValueError, TypeError):
+        return None
 
 
 def scale_list(*, actor: Any) -> QuerySet[Scale]:
     """The scales Widen ships and those of the partnerships `actor` is in."""
-    partnerships = organisation_policy.partnerships_visible_to(actor)
-    if not getattr(actor, "is_authenticated", False):
-        return Scale.objects.none()
     return (
-        Scale.objects.filter(Q(partnership=None) | Q(partnership__in=partnerships))
+        scale_policy.visible_to(actor)
         .select_related("partnership")
         .annotate(item_count=Count("items"))
     )
 
 
 def scale_get(*, actor: Any, scale_id: UUID | str) -> Scale:
-    try:
-        return scale_list(actor=actor).get(pk=scale_id)
-    except (Scale.DoesNotExist, ValueError, TypeError) as error:
-        raise NotFound from error
+    return scale_policy.get(actor, scale_id)
 
 
 def scale_import_get(*, actor: Any, import_id: UUID | str) -> ScaleImport:
     """A scale spreadsheet `actor` uploaded; another person's, or a missing one, is NotFound."""
-    upload = (
-        ScaleImport.objects.filter(pk=import_id, uploaded_by_id=getattr(actor, "pk", None))
-        .select_related("partnership")
-        .first()
-        if _uuid(import_id)
-        else None
-    )
-    if upload is None:
-        raise NotFound
-    return upload
-
-
-def _uuid(value: Any) -> bool:
-    try:
-        UUID(str(value))
-    except ValueError:
-        return False
-    return True
+    return scale_import_policy.get(actor, import_id)
 
 
 def response_list(*, actor: Any, survey: Survey) -> QuerySet[SurveyResponse]:
     """The survey's responses, for those who run it."""
-    if not may_manage_survey(actor, survey):
-        raise NotFound
+    survey_policy.require(actor, MANAGE, survey)
     return survey.responses.select_related("school", "session__activity", "event").prefetch_related(
         "answers__question__scale_item", "scale_scores__scale"
     )
@@ -149,20 +130,9 @@ def responses_to_read(*, actor: Any, survey: Survey, limit: int) -> list[SurveyR
 
 
 def answer_get_to_publish(*, actor: Any, answer_id: UUID | str) -> Answer:
-    if not _uuid(answer_id):
-        raise NotFound
-    answer = (
-        Answer.objects.filter(pk=answer_id, question__kind=QuestionKind.FREE_TEXT)
-        .select_related("response__survey__partnership", "question")
-        .first()
-    )
-    if answer is None or not may_manage_survey(actor, answer.response.survey):
-        raise NotFound
-    if (
-        not organisation_policy.partnerships_visible_to(actor)
-        .filter(pk=answer.response.survey.partnership_id)
-        .exists()
-    ):
+    """A written answer to a survey `actor` runs; any other (or a missing one) is NotFound."""
+    answer = answer_policy.get(actor, answer_id)
+    if answer.question.kind != QuestionKind.FREE_TEXT:
         raise NotFound
     return answer
 

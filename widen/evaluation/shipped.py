@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 
+from widen.accounts.capabilities import system_actor
 from widen.core.exceptions import ApplicationError
 from widen.evaluation.models import Scale, ScaleScoring, ScaleSource
 from widen.evaluation.services import (
@@ -50,6 +51,7 @@ def _entries(path: Path) -> list[dict[str, Any]]:
 @transaction.atomic
 def shipped_scales_load(*, path: Path = SHIPPED_SCALES, force: bool = False) -> LoadResult:
     result = LoadResult()
+    widen = system_actor("load the scales Widen ships")
     changed: list[str] = []
     for entry in _entries(path):
         items = [
@@ -67,7 +69,7 @@ def shipped_scales_load(*, path: Path = SHIPPED_SCALES, force: bool = False) -> 
         )
         if latest is None:
             scale_create(
-                actor=None,
+                actor=widen,
                 partnership=None,
                 name=entry["name"],
                 key=entry["key"],
@@ -87,7 +89,7 @@ def shipped_scales_load(*, path: Path = SHIPPED_SCALES, force: bool = False) -> 
             changed.append(entry["name"])
         else:
             scale_new_version(
-                actor=None,
+                actor=widen,
                 scale=latest,
                 items=items,
                 name=entry["name"],

@@ -5,7 +5,6 @@ by a one-time link."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
@@ -14,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -46,6 +45,7 @@ from widen.evaluation.models import (
     SurveyInvitation,
     SurveyStatus,
 )
+from widen.evaluation.permissions import KEEP, MANAGE, SEND, scale_policy, survey_policy
 from widen.evaluation.selectors import (
     answer_get_to_publish,
     response_rates,
@@ -57,6 +57,7 @@ from widen.evaluation.selectors import (
     survey_get,
     survey_get_to_manage,
     survey_list,
+    survey_question_find,
 )
 from widen.evaluation.services import (
     SURVEY_LINK_PATH,
@@ -68,8 +69,6 @@ from widen.evaluation.services import (
     invitations_send_for_event,
     invitations_send_for_session,
     may_keep_bank,
-    may_manage_survey,
-    may_send_links,
     question_add,
     question_remove,
     response_submit,
@@ -118,17 +117,10 @@ def _answer_limited(request: HttpRequest, token: str) -> bool:
     return bool(by_address or by_link)
 
 
-def _or_404(load: Callable[[], T]) -> T:
-    try:
-        return load()
-    except NotFound as error:
-        raise Http404 from error
-
-
-def _partnership_or_404(request: HttpRequest, partnership_id: UUID) -> Partnership:
+def _partnership(request: HttpRequest, partnership_id: UUID) -> Partnership:
     partnership = organisation_policy.partnership_visible_to(request.user, partnership_id)
     if partnership is None:
-        raise Http404
+        raise NotFound
     return partnership
 
 
@@ -153,10 +145,10 @@ def survey_list_view(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def survey_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> HttpResponse:
-    partnership = _partnership_or_404(request, partnership_id)
+    partnership = _partnership(request, partnership_id)
     organisations = survey_organisations(request.user, partnership)
     if not organisations.exists():
-        raise Http404
+        raise NotFound
     form = SurveyForm(request.POST or None, partnership=partnership, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -188,7 +180,7 @@ def survey_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> H
 
 @require_GET
 def survey_detail_view(request: AuthenticatedRequest, survey_id: UUID) -> HttpResponse:
-    survey = _or_404(lambda: survey_get(actor=request.user, survey_id=survey_id))
+    survey = survey_get(actor=request.user, survey_id=survey_id)
     questions = survey.questions.select_related("scale", "scale_item")
     return render(
         request,
@@ -197,8 +189,8 @@ def survey_detail_view(request: AuthenticatedRequest, survey_id: UUID) -> HttpRe
             "survey": survey,
             "questions": questions,
             "rates": response_rates(actor=request.user, survey=survey),
-            "manages": may_manage_survey(request.user, survey),
-            "sends": may_send_links(request.user, survey),
+            "manages": survey_policy.may(request.user, MANAGE, survey),
+            "sends": survey_policy.may(request.user, SEND, survey),
             "responses": survey.responses.count(),
         },
     )
@@ -206,7 +198,7 @@ def survey_detail_view(request: AuthenticatedRequest, survey_id: UUID) -> HttpRe
 
 @require_http_methods(["GET", "POST"])
 def survey_questions_view(request: AuthenticatedRequest, survey_id: UUID) -> HttpResponse:
-    survey = _or_404(lambda: survey_get_to_manage(actor=request.user, survey_id=survey_id))
+    survey = survey_get_to_manage(actor=request.user, survey_id=survey_id)
     scales = scale_list(actor=request.user).filter(
         Q(partnership=None) | Q(partnership=survey.partnership), status="published"
     )
@@ -239,8 +231,9 @@ def survey_questions_view(request: AuthenticatedRequest, survey_id: UUID) -> Htt
                 messages.success(request, f"“{scale.name}” added with its items.")
                 return redirect("evaluation:questions", survey_id=survey.pk)
             if action == "remove":
-                question_id = _uuid_or_none(request.POST.get("question"))
-                found = survey.questions.filter(pk=question_id).first() if question_id else None
+                found = survey_question_find(
+                    survey=survey, question_id=request.POST.get("question")
+                )
                 if found is None:
                     raise ApplicationError("That question is not in this survey.")
                 question_remove(actor=request.user, question=found)
@@ -266,16 +259,9 @@ def survey_questions_view(request: AuthenticatedRequest, survey_id: UUID) -> Htt
     )
 
 
-def _uuid_or_none(value: Any) -> UUID | None:
-    try:
-        return UUID(str(value))
-    except ValueError:
-        return None
-
-
 @require_POST
 def survey_status_view(request: AuthenticatedRequest, survey_id: UUID) -> HttpResponse:
-    survey = _or_404(lambda: survey_get_to_manage(actor=request.user, survey_id=survey_id))
+    survey = survey_get_to_manage(actor=request.user, survey_id=survey_id)
     try:
         if request.POST.get("action") == "close":
             survey_close(actor=request.user, survey=survey)
@@ -290,7 +276,7 @@ def survey_status_view(request: AuthenticatedRequest, survey_id: UUID) -> HttpRe
 
 @require_POST
 def survey_after_view(request: AuthenticatedRequest, survey_id: UUID) -> HttpResponse:
-    survey = _or_404(lambda: survey_get_to_manage(actor=request.user, survey_id=survey_id))
+    survey = survey_get_to_manage(actor=request.user, survey_id=survey_id)
     try:
         after = survey_after_make(actor=request.user, survey=survey)
     except ApplicationError as error:
@@ -329,9 +315,8 @@ class GivenLink:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def survey_send_view(request: AuthenticatedRequest, survey_id: UUID) -> HttpResponse:
-    survey = _or_404(lambda: survey_get_to_manage(actor=request.user, survey_id=survey_id))
-    if not may_send_links(request.user, survey):
-        raise Http404  # links go to named people: not for pseudonymised roles
+    # Links go to named people: not for roles that see learners pseudonymised.
+    survey = survey_policy.get(request.user, survey_id, action=SEND)
     sessions, events = _send_targets(request.user, survey)
     given: list[GivenLink] = []
     sent_to = ""
@@ -390,10 +375,8 @@ RESPONSES_SHOWN = 500
 @never_cache
 @require_GET
 def survey_responses_view(request: AuthenticatedRequest, survey_id: UUID) -> HttpResponse:
-    survey = _or_404(lambda: survey_get_to_manage(actor=request.user, survey_id=survey_id))
-    responses = _or_404(
-        lambda: responses_to_read(actor=request.user, survey=survey, limit=RESPONSES_SHOWN)
-    )
+    survey = survey_get_to_manage(actor=request.user, survey_id=survey_id)
+    responses = responses_to_read(actor=request.user, survey=survey, limit=RESPONSES_SHOWN)
     return render(
         request,
         "evaluation/survey_responses.html",
@@ -403,7 +386,7 @@ def survey_responses_view(request: AuthenticatedRequest, survey_id: UUID) -> Htt
 
 @require_POST
 def answer_publish_view(request: AuthenticatedRequest, answer_id: UUID) -> HttpResponse:
-    answer = _or_404(lambda: answer_get_to_publish(actor=request.user, answer_id=answer_id))
+    answer = answer_get_to_publish(actor=request.user, answer_id=answer_id)
     publish = request.POST.get("publish") == "yes"
     try:
         answer_publication_mark(actor=request.user, answer=answer, publish=publish)
@@ -484,10 +467,7 @@ def answer_view(request: HttpRequest, token: str) -> HttpResponse:
     """The public answering page: no sign-in; the link answers once, then says thank you."""
     if request.method == "POST" and _answer_limited(request, token):
         return _limited(request)
-    try:
-        invitation: SurveyInvitation = invitation_for_link(token)
-    except NotFound as error:
-        raise Http404 from error
+    invitation: SurveyInvitation = invitation_for_link(token)
     survey = invitation.survey
     if invitation.answered_at is not None:
         return render(request, "evaluation/answer_thanks.html", {"survey": survey})
@@ -508,7 +488,7 @@ def answer_view(request: HttpRequest, token: str) -> HttpResponse:
             invitation.refresh_from_db()
             if invitation.answered_at is not None:
                 return render(request, "evaluation/answer_thanks.html", {"survey": survey})
-            raise Http404 from None
+            raise
         else:
             return render(request, "evaluation/answer_thanks.html", {"survey": survey})
     context = _answering_context(survey, request.POST if errors else None, errors)
@@ -521,7 +501,7 @@ def answer_view(request: HttpRequest, token: str) -> HttpResponse:
 def fill_in_view(request: AuthenticatedRequest, survey_id: UUID) -> HttpResponse:
     """The survey on a tablet at the event, held by staff: each submission is one anonymous
     response, and the form is then ready for the next person."""
-    survey = _or_404(lambda: survey_get_to_manage(actor=request.user, survey_id=survey_id))
+    survey = survey_get_to_manage(actor=request.user, survey_id=survey_id)
     if survey.status != SurveyStatus.OPEN:
         messages.error(request, "Open the survey before people fill it in.")
         return redirect("evaluation:survey", survey_id=survey.pk)
@@ -537,8 +517,6 @@ def fill_in_view(request: AuthenticatedRequest, survey_id: UUID) -> HttpResponse
             )
         except AnswersInvalidError as error:
             errors = error.errors
-        except NotFound as error:
-            raise Http404 from error
         else:
             messages.success(
                 request, "Thank you: the answers are saved. Ready for the next person."
@@ -563,8 +541,8 @@ def scale_list_view(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_GET
 def scale_detail_view(request: AuthenticatedRequest, scale_id: UUID) -> HttpResponse:
-    scale = _or_404(lambda: scale_get(actor=request.user, scale_id=scale_id))
-    keeps = scale.partnership is not None and may_keep_bank(request.user, scale.partnership)
+    scale = scale_get(actor=request.user, scale_id=scale_id)
+    keeps = scale_policy.may(request.user, KEEP, scale)
     return render(
         request,
         "evaluation/scale_detail.html",
@@ -573,17 +551,14 @@ def scale_detail_view(request: AuthenticatedRequest, scale_id: UUID) -> HttpResp
 
 
 def _scale_to_keep(request: AuthenticatedRequest, scale_id: UUID) -> Scale:
-    scale = _or_404(lambda: scale_get(actor=request.user, scale_id=scale_id))
-    if scale.partnership is None or not may_keep_bank(request.user, scale.partnership):
-        raise Http404
-    return scale
+    return scale_policy.get(request.user, scale_id, action=KEEP)
 
 
 @require_http_methods(["GET", "POST"])
 def scale_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> HttpResponse:
-    partnership = _partnership_or_404(request, partnership_id)
+    partnership = _partnership(request, partnership_id)
     if not may_keep_bank(request.user, partnership):
-        raise Http404
+        raise NotFound
     form = ScaleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -673,9 +648,9 @@ def scale_new_version_view(request: AuthenticatedRequest, scale_id: UUID) -> Htt
 
 @require_http_methods(["GET", "POST"])
 def scale_import_view(request: AuthenticatedRequest, partnership_id: UUID) -> HttpResponse:
-    partnership = _partnership_or_404(request, partnership_id)
+    partnership = _partnership(request, partnership_id)
     if not may_keep_bank(request.user, partnership):
-        raise Http404
+        raise NotFound
     form = ScaleUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["items_file"]
@@ -701,7 +676,7 @@ def scale_import_view(request: AuthenticatedRequest, partnership_id: UUID) -> Ht
 
 @require_GET
 def scale_import_detail_view(request: AuthenticatedRequest, import_id: UUID) -> HttpResponse:
-    upload = _or_404(lambda: scale_import_get(actor=request.user, import_id=import_id))
+    upload = scale_import_get(actor=request.user, import_id=import_id)
     plan = scale_import_plan(upload) if upload.status == ScaleImportStatus.CHECKED else None
     return render(
         request,
@@ -716,9 +691,9 @@ def scale_import_detail_view(request: AuthenticatedRequest, import_id: UUID) -> 
 
 @require_POST
 def scale_import_commit_view(request: AuthenticatedRequest, import_id: UUID) -> HttpResponse:
-    upload = _or_404(lambda: scale_import_get(actor=request.user, import_id=import_id))
+    upload = scale_import_get(actor=request.user, import_id=import_id)
     try:
-        upload = _or_404(lambda: scale_import_commit(actor=request.user, upload=upload))
+        upload = scale_import_commit(actor=request.user, upload=upload)
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("evaluation:scale_import_detail", import_id=upload.pk)

@@ -27,8 +27,8 @@ from widen.accounts.models import Membership, Role, User
 from widen.audit.models import AuditAction
 from widen.audit.services import LearnerView, access_log_record_views, audit_event_record
 from widen.core.bulk import read_frame
+from widen.core.downloads import Column, csv_bytes
 from widen.core.exceptions import ApplicationError, NotFound
-from widen.core.spreadsheets import csv_download
 from widen.learners.duplicates import DEFAULT_THRESHOLD, FIELDS, PAIR_KINDS, probable_duplicates
 from widen.learners.merging import MergeResult, learner_merge
 from widen.learners.models import DuplicateCandidate, DuplicateStatus, Learner
@@ -185,17 +185,23 @@ def _agreement_in_words(reasons: dict[str, Any]) -> str:
     )
 
 
-def duplicate_pairs_export(
-    *, actor: User, partnership: Partnership | None = None, purpose: str
-) -> bytes:
-    """The pairs waiting for `actor`'s decision (in `partnership`, or all), as CSV: both
-    learners' ids, references and names (every pair listed is one `actor` sees by name, see
-    `duplicate_pair_list`), the match probability and what agrees and differs. Every cell goes
-    through `safe_cell`; every learner in it is recorded in the access log, in one insert."""
+@dataclass
+class PairsTable:
+    """The pairs waiting for a decision as a table, and what the access log records of them."""
+
+    columns: list[Column]
+    rows: list[list[object]]
+    views: list[LearnerView]
+
+
+def duplicate_pairs_table(*, actor: User, partnership: Partnership | None = None) -> PairsTable:
+    """The pairs waiting for `actor`'s decision (in `partnership`, or all): both learners' ids,
+    references and names (every pair listed is one `actor` sees by name, see
+    `duplicate_pair_list`), the match probability and what agrees and differs."""
     pairs = duplicate_pair_list(actor=actor)
     if partnership is not None:
         pairs = pairs.filter(partnership=partnership)
-    rows: list[list[object]] = [list(EXPORT_HEADER)]
+    rows: list[list[object]] = []
     seen: dict[UUID, Learner] = {}
     for pair in pairs.iterator(chunk_size=1_000):
         one, two = both_records(pair)
@@ -218,9 +224,10 @@ def duplicate_pairs_export(
                 ),
             ]
         )
-    access_log_record_views(
-        actor=actor,
-        views=(
+    return PairsTable(
+        columns=[Column(heading, identity=heading.endswith(" name")) for heading in EXPORT_HEADER],
+        rows=rows,
+        views=[
             LearnerView(
                 learner_id=learner.pk,
                 data_categories=[DataCategory.IDENTITY],
@@ -228,10 +235,24 @@ def duplicate_pairs_export(
                 data_sharing_agreement_id=None,
             )
             for learner in seen.values()
-        ),
-        purpose=purpose,
+        ],
     )
-    return csv_download(rows)
+
+
+def duplicate_pairs_log(*, actor: User, table: PairsTable, purpose: str) -> int:
+    """Every learner in `table` written to the access log, in one insert."""
+    return access_log_record_views(actor=actor, views=table.views, purpose=purpose)
+
+
+def duplicate_pairs_export(
+    *, actor: User, partnership: Partnership | None = None, purpose: str
+) -> bytes:
+    """`duplicate_pairs_table` as CSV bytes (for the command line), access-logged: the same
+    file the pages and the API download."""
+    table = duplicate_pairs_table(actor=actor, partnership=partnership)
+    duplicate_pairs_log(actor=actor, table=table, purpose=purpose)
+    # A reviewer sees every learner of the pairs listed by name (`duplicate_pair_list`).
+    return csv_bytes(table.columns, table.rows, identities=True)
 
 
 # --- Finding -----------------------------------------------------------------------------------

@@ -6,11 +6,14 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from widen.accounts.models import User
 from widen.accounts.requests import AuthenticatedRequest
+from widen.core.downloads import table_download
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.learners import duplicate_tasks
 from widen.learners.duplicate_reviews import (
@@ -19,7 +22,8 @@ from widen.learners.duplicate_reviews import (
     duplicate_pair_list,
     duplicate_pair_merge,
     duplicate_pair_reject,
-    duplicate_pairs_export,
+    duplicate_pairs_log,
+    duplicate_pairs_table,
     duplicate_population_size,
     duplicates_find,
     may_review_duplicates,
@@ -31,6 +35,21 @@ from widen.learners.duplicates import PAIR_KINDS
 from widen.learners.models import DuplicateCandidate
 
 QUEUE_SIZE = 100
+
+
+def duplicate_pairs_download(*, actor: User, purpose: str) -> HttpResponseBase:
+    """The pairs waiting for `actor`'s decision as a CSV download, every learner in it
+    access-logged (the queue page and the API give the same file)."""
+    table = duplicate_pairs_table(actor=actor)
+    day = timezone.localdate().isoformat()
+    return table_download(
+        file_name=f"duplicate-pairs-{day}",
+        columns=table.columns,
+        rows=table.rows,
+        # A reviewer sees every learner of the pairs listed by name (`duplicate_pair_list`).
+        identities=True,
+        access_log=lambda: duplicate_pairs_log(actor=actor, table=table, purpose=purpose),
+    )
 
 
 def _reviewer_or_404(request: AuthenticatedRequest) -> None:
@@ -73,14 +92,10 @@ def duplicate_queue_view(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def duplicate_export_view(request: AuthenticatedRequest) -> HttpResponse:
+def duplicate_export_view(request: AuthenticatedRequest) -> HttpResponseBase:
     """The pairs waiting for the person's decision, as CSV (access-logged)."""
     _reviewer_or_404(request)
-    content = duplicate_pairs_export(actor=request.user, purpose="duplicate pairs export")
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    day = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="duplicate-pairs-{day}.csv"'
-    return response
+    return duplicate_pairs_download(actor=request.user, purpose="duplicate pairs export")
 
 
 @require_http_methods(["POST"])

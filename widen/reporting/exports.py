@@ -3,9 +3,10 @@
 
 Only learners the person may see. Each learner is named only when the person may see that
 learner's identity; otherwise the row carries the learner's pseudonym alone (the same HMAC
-pseudonym evaluators see). A target flag worked out from special category data is given only to
-those who may see that learner's special category data. Every learner exported is written to the
-access log.
+pseudonym evaluators see), and for someone who sees no learner's identity the identity columns
+are left out of the file (`widen.core.downloads`). A target flag worked out from special
+category data is given only to those who may see that learner's special category data. Every
+learner exported is written to the access log.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from widen.activities.models import Activity
 from widen.audit.services import LearnerView
 from widen.core.academic_years import AcademicYear
+from widen.core.downloads import Column
 from widen.learners.models import Learner
 from widen.learners.permissions import learner_policy
 from widen.learners.selectors import learner_pseudonym
@@ -41,9 +43,18 @@ AREA_COLUMNS = [
 
 @dataclass
 class MonitoringExport:
-    header: list[str]
+    """The export's columns (the identity columns marked, so a download leaves them out for
+    someone who sees no learner's identity), its rows, and what each learner's rows showed."""
+
+    columns: list[Column]
     rows: list[list[Any]]
     views: dict[Any, LearnerView] = field(default_factory=dict)
+    identities: bool = False
+
+    @property
+    def header(self) -> list[str]:
+        """The headings the file holds."""
+        return [column.heading for column in self.columns if self.identities or not column.identity]
 
 
 def _edition_name(edition: DatasetEdition | None) -> str:
@@ -73,7 +84,7 @@ def monitoring_export(*, actor: Any, partnership: Partnership) -> MonitoringExpo
     }
     header = [
         "learner_pseudonym",
-        *(IDENTITY_COLUMNS if names_anyone else []),
+        *IDENTITY_COLUMNS,
         "learner_held_by",
         "school",
         "school_urn",
@@ -93,7 +104,11 @@ def monitoring_export(*, actor: Any, partnership: Partnership) -> MonitoringExpo
             for column in (f"target: {rule_set.name}", f"target: {rule_set.name} (version)")
         ),
     ]
-    export = MonitoringExport(header=header, rows=[])
+    export = MonitoringExport(
+        columns=[Column(name, identity=name in IDENTITY_COLUMNS) for name in header],
+        rows=[],
+        identities=names_anyone,
+    )
     year = AcademicYear.current()
     organisations = dict(Organisation.objects.values_list("pk", "name"))
     urns = dict(Organisation.objects.exclude(urn="").values_list("pk", "urn"))
@@ -170,7 +185,6 @@ def monitoring_export(*, actor: Any, partnership: Partnership) -> MonitoringExpo
                 cells = _learner_cells(
                     learner,
                     access,
-                    names_anyone=names_anyone,
                     identity=[first_name, last_name, born.isoformat(), upn],
                     held_by=organisations.get(holder_id, ""),
                     school=(organisations.get(school_id, ""), urns.get(school_id, "")),
@@ -207,7 +221,6 @@ def _learner_cells(
     learner: Learner,
     access: Any,
     *,
-    names_anyone: bool,
     identity: list[Any],
     held_by: str,
     school: tuple[str, str],
@@ -224,7 +237,7 @@ def _learner_cells(
     categories = {DataCategory.CHARACTERISTICS} | ({DataCategory.IDENTITY} if named else set())
     before = [
         learner_pseudonym(learner.pk),
-        *((identity if named else [NOT_SHOWN] * len(IDENTITY_COLUMNS)) if names_anyone else []),
+        *(identity if named else [NOT_SHOWN] * len(IDENTITY_COLUMNS)),
         held_by,
         *school,
         year_group,

@@ -10,14 +10,14 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from widen.audit.services import access_log_record_views
-from widen.core.exceptions import NotFound
-from widen.core.spreadsheets import csv_download
+from widen.core.downloads import NO_PERSONAL_DATA, table_download
 from widen.organisations.models import Partnership
 from widen.reporting.charts import bar_chart
 from widen.reporting.exports import monitoring_export
@@ -40,17 +40,20 @@ from widen.reporting.summaries import programme_counts_current, target_counts_cu
 from widen.targeting.learner_filters import rule_sets_readable_by
 
 
-def _partnership_or_404(request: HttpRequest, partnership_id: UUID) -> Partnership:
-    try:
-        return reporting_partnership_get(actor=request.user, partnership_id=partnership_id)
-    except NotFound as error:
-        raise Http404 from error
+def _partnership(request: HttpRequest, partnership_id: UUID) -> Partnership:
+    """The partnership, if the person may see its figures (otherwise `NotFound`: 404)."""
+    return reporting_partnership_get(actor=request.user, partnership_id=partnership_id)
 
 
-def _csv(rows: Sequence[Sequence[Any]], name: str) -> HttpResponse:
-    response = HttpResponse(csv_download(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+def _csv(rows: Sequence[Sequence[Any]], name: str) -> HttpResponseBase:
+    """A table of figures (no learner in it) as CSV: the first row is the header."""
+    header, *body = rows
+    return table_download(
+        file_name=name,
+        columns=[str(cell) for cell in header],
+        rows=body,
+        access_log=NO_PERSONAL_DATA,
+    )
 
 
 def _slug(partnership: Partnership) -> str:
@@ -84,8 +87,8 @@ REACH_TABLES = {
 
 
 @require_GET
-def dashboard_view(request: HttpRequest, partnership_id: UUID) -> HttpResponse:
-    partnership = _partnership_or_404(request, partnership_id)
+def dashboard_view(request: HttpRequest, partnership_id: UUID) -> HttpResponseBase:
+    partnership = _partnership(request, partnership_id)
     figures = reach(partnership)
     tables = {
         "schools": figures.schools,
@@ -126,8 +129,8 @@ def dashboard_view(request: HttpRequest, partnership_id: UUID) -> HttpResponse:
 
 
 @require_GET
-def targets_view(request: HttpRequest, partnership_id: UUID) -> HttpResponse:
-    partnership = _partnership_or_404(request, partnership_id)
+def targets_view(request: HttpRequest, partnership_id: UUID) -> HttpResponseBase:
+    partnership = _partnership(request, partnership_id)
     # Counts by a rule set reading special category data only for those who may see it.
     rule_sets = rule_sets_readable_by(request.user, rule_sets_for(partnership))
     rule_set = next(
@@ -174,8 +177,8 @@ def targets_view(request: HttpRequest, partnership_id: UUID) -> HttpResponse:
 
 
 @require_GET
-def sustained_view(request: HttpRequest, partnership_id: UUID) -> HttpResponse:
-    partnership = _partnership_or_404(request, partnership_id)
+def sustained_view(request: HttpRequest, partnership_id: UUID) -> HttpResponseBase:
+    partnership = _partnership(request, partnership_id)
     programmes = programmes_for(partnership)
     programme = next(
         (choice for choice in programmes if str(choice.pk) == request.GET.get("programme")),
@@ -218,13 +221,18 @@ def sustained_view(request: HttpRequest, partnership_id: UUID) -> HttpResponse:
 
 
 @require_GET
-def monitoring_export_view(request: HttpRequest, partnership_id: UUID) -> HttpResponse:
-    partnership = _partnership_or_404(request, partnership_id)
+def monitoring_export_view(request: HttpRequest, partnership_id: UUID) -> HttpResponseBase:
+    partnership = _partnership(request, partnership_id)
     export = monitoring_export(actor=request.user, partnership=partnership)
-    access_log_record_views(
-        actor=request.user,
-        views=export.views.values(),
-        purpose=f"monitoring export: {partnership.name}",
-    )
     day = timezone.localdate().isoformat()
-    return _csv([export.header, *export.rows], f"{_slug(partnership)}-monitoring-{day}")
+    return table_download(
+        file_name=f"{_slug(partnership)}-monitoring-{day}",
+        columns=export.columns,
+        rows=export.rows,
+        identities=export.identities,
+        access_log=lambda: access_log_record_views(
+            actor=request.user,
+            views=export.views.values(),
+            purpose=f"monitoring export: {partnership.name}",
+        ),
+    )

@@ -12,31 +12,17 @@ from typing import Any
 
 from django.db import transaction
 
-from widen.accounts.models import Membership, Role
 from widen.activities.models import Activity
 from widen.audit.models import AuditAction
 from widen.audit.services import audit_event_record
-from widen.core.exceptions import ApplicationError
+from widen.core.exceptions import ApplicationError, NotFound
 from widen.evaluation.models import TheoryOfChange
-from widen.organisations.models import Partnership
+from widen.evaluation.permissions import may_write_theory, theory_organisation_id
+from widen.evaluation.services.common import person_or_none
 from widen.programmes.models import Programme
 
-THEORY_ROLES = (Role.PARTNERSHIP_ADMIN, Role.OUTREACH_OFFICER)
 TEXT_MAX = 5000
 OBJECT_TYPE = "evaluation.theoryofchange"
-
-
-def _memberships(actor: Any, partnership: Partnership) -> Any:
-    if not getattr(actor, "is_authenticated", False):
-        return Membership.objects.none()
-    return Membership.objects.filter(
-        user=actor, role__in=THEORY_ROLES, organisation__in=partnership.members.all()
-    )
-
-
-def may_write_theory(actor: Any, partnership: Partnership) -> bool:
-    """Partnership admins and outreach officers of one of the partnership's members."""
-    return bool(_memberships(actor, partnership).exists())
 
 
 @dataclass(frozen=True)
@@ -75,16 +61,17 @@ def theory_of_change_save(
     *, actor: Any, target: Activity | Programme, details: TheoryDetails
 ) -> TheoryOfChange:
     """Write the activity's or programme's theory of change (the first time, or again)."""
-    membership = _memberships(actor, target.partnership).first()
-    if membership is None:
-        raise ApplicationError("Only partnership admins and outreach officers write these.")
+    if not may_write_theory(actor, target.partnership):
+        raise NotFound
     lookup: dict[str, Any] = (
         {"activity": target} if isinstance(target, Activity) else {"programme": target}
     )
     theory = TheoryOfChange.objects.select_for_update().filter(**lookup).first()
     creating = theory is None
     if theory is None:
-        theory = TheoryOfChange(partnership=target.partnership, created_by=actor, **lookup)
+        theory = TheoryOfChange(
+            partnership=target.partnership, created_by=person_or_none(actor), **lookup
+        )
     changed: list[str] = []
     for name in TEXT_FIELDS:
         value = str(getattr(details, name)).strip()
@@ -106,7 +93,7 @@ def theory_of_change_save(
         object_type=OBJECT_TYPE,
         object_id=theory.pk,
         learner_id=None,
-        organisation_id=membership.organisation_id,
+        organisation_id=theory_organisation_id(actor, target.partnership),
         changed_fields=changed,
     )
     return theory

@@ -1,0 +1,207 @@
+"""One-time survey links: handed out in a session (`invitations_send_for_session`) or
+e-mailed to an event's bookings (`invitations_send_for_event`); each link answers once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from widen.activities.models import AttendanceStatus, Session
+from widen.activities.services import may_take_register
+from widen.core.exceptions import ApplicationError, NotFound
+from widen.core.links import link_lookup, link_token_new
+from widen.evaluation.models import (
+    Survey,
+    SurveyInvitation,
+    SurveyStatus,
+)
+from widen.evaluation.permissions import (
+    SEND,
+    survey_policy,
+)
+from widen.evaluation.services.common import (
+    SURVEY_LINK_PATH,
+    person_or_none,
+)
+from widen.events.models import BookingStatus, Event
+
+INVITATION_RELATIONS = (
+    "survey",
+    "organisation",
+    "learner",
+    "booking",
+    "school",
+    "session",
+    "event",
+    "created_by",
+)
+
+
+@dataclass(frozen=True)
+class LinkGiven:
+    """A new survey link, the only time its token is available."""
+
+    invitation: SurveyInvitation
+    link: str
+    name: str
+
+
+def _survey_link(token: str, link_base: str | None) -> str:
+    return f"{link_base or SURVEY_LINK_PATH}{token}/"
+
+
+def _ready_to_send(actor: Any, survey: Survey) -> Survey:
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    survey_policy.require(actor, SEND, survey)
+    if survey.status != SurveyStatus.OPEN:
+        raise ApplicationError("Open the survey before sending its links.")
+    return survey
+
+
+@transaction.atomic
+def invitations_send_for_session(
+    *,
+    actor: Any,
+    survey: Survey,
+    session: Session,
+    link_base: str | None = None,
+    renew: bool = False,
+) -> list[LinkGiven]:
+    """A link for each learner on the session's register who was not marked absent and has no
+    link to this survey yet. Learners have no e-mail address here: the links are returned once,
+    for the deliverers to hand out in the session. With `renew`, the learners of this session
+    who have a link but have not answered get a new one (their old link stops working), for
+    when the links handed out were lost."""
+    survey = _ready_to_send(actor, survey)
+    if survey.session_id and survey.session_id != session.pk:
+        raise ApplicationError("This survey is for another session.", field="session")
+    if survey.activity_id and session.activity_id != survey.activity_id:
+        raise ApplicationError("This survey is for another activity.", field="session")
+    if session.activity.partnership_id != survey.partnership_id or not may_take_register(
+        actor, session
+    ):
+        raise NotFound  # the register's names are not this person's to see
+    given: list[LinkGiven] = []
+    if renew:
+        unanswered = survey.invitations.filter(
+            session=session, answered_at__isnull=True, learner__isnull=False
+        ).select_related("learner")
+        for invitation in unanswered:
+            token = link_token_new()
+            invitation.token_digest = token.digest
+            invitation.sent_at = timezone.now()
+            invitation.save(update_fields=["token_digest", "sent_at", "updated_at"])
+            name = invitation.learner.display_name if invitation.learner else invitation.name
+            given.append(LinkGiven(invitation, _survey_link(token.token, link_base), name))
+    already = set(
+        survey.invitations.filter(learner__isnull=False).values_list("learner_id", flat=True)
+    )
+    rows = (
+        session.register.exclude(status=AttendanceStatus.ABSENT)
+        .exclude(learner_id__in=already)
+        .select_related("learner")
+    )
+    now = timezone.now()
+    made: list[tuple[SurveyInvitation, str]] = []
+    for row in rows:
+        learner = row.learner
+        token = link_token_new()
+        invitation = SurveyInvitation(
+            survey=survey,
+            organisation_id=learner.organisation_id,
+            learner=learner,
+            name=learner.display_name,
+            school_id=learner.school_id or session.school_id,
+            session=session,
+            token_digest=token.digest,
+            sent_at=now,
+            created_by=person_or_none(actor),
+        )
+        # The relations come from rows just read; uniqueness is the database's to enforce.
+        invitation.full_clean(
+            exclude=[*INVITATION_RELATIONS], validate_unique=False, validate_constraints=False
+        )
+        made.append((invitation, token.token))
+    # One insert for the links and one for their audit events (AuditedQuerySet.bulk_create).
+    SurveyInvitation.objects.bulk_create([invitation for invitation, _ in made], batch_size=500)
+    given.extend(
+        LinkGiven(invitation, _survey_link(token, link_base), invitation.name)
+        for invitation, token in made
+    )
+    return given
+
+
+@transaction.atomic
+def invitations_send_for_event(
+    *, actor: Any, survey: Survey, event: Event, link_base: str | None = None
+) -> list[LinkGiven]:
+    """E-mail a link to everyone with a place at the event (by their booking e-mail) who has no
+    link to this survey yet. Those on the waiting list or cancelled are left out."""
+    survey = _ready_to_send(actor, survey)
+    if survey.event_id and survey.event_id != event.pk:
+        raise ApplicationError("This survey is for another event.", field="event")
+    if event.partnership_id != survey.partnership_id:
+        raise NotFound
+    already = set(
+        survey.invitations.filter(booking__isnull=False).values_list("booking_id", flat=True)
+    )
+    bookings = (
+        event.bookings.filter(status=BookingStatus.BOOKED)
+        .exclude(pk__in=already)
+        .select_related("learner")
+    )
+    given: list[LinkGiven] = []
+    mails: list[tuple[str, str, str]] = []
+    for booking in bookings:
+        token = link_token_new()
+        learner = booking.learner
+        invitation = SurveyInvitation(
+            survey=survey,
+            organisation_id=booking.organisation_id,
+            learner=learner,
+            booking=booking,
+            name=booking.name,
+            email=booking.email,
+            school_id=learner.school_id if learner is not None else None,
+            event=event,
+            token_digest=token.digest,
+            sent_at=timezone.now(),
+            created_by=person_or_none(actor),
+        )
+        try:
+            with transaction.atomic():
+                invitation.save()
+        except IntegrityError:
+            continue  # the learner has a link to this survey already (from a session)
+        link = _survey_link(token.token, link_base)
+        given.append(LinkGiven(invitation, link, booking.name))
+        mails.append((booking.email, booking.name, link))
+    title = survey.title
+
+    def send() -> None:
+        for email, name, link in mails:
+            send_mail(
+                f"Tell us what you thought: {title}",
+                f"Dear {name},\n\nThank you for coming to {event.title}. Please tell us what you "
+                f"thought: it takes a few minutes, and the link works once.\n\n{link}\n",
+                None,
+                [email],
+            )
+
+    transaction.on_commit(send)
+    return given
+
+
+def invitation_for_link(token: str | None) -> SurveyInvitation:
+    """The invitation a link reaches, while its survey is open; a wrong or old link, or one to
+    a survey that is not open, answers like a missing one (`NotFound`)."""
+    invitation: SurveyInvitation = link_lookup(
+        SurveyInvitation.objects.select_related("survey"), token
+    )
+    if invitation.survey.status != SurveyStatus.OPEN:
+        raise NotFound("This link is not valid.")
+    return invitation
