@@ -39,8 +39,8 @@ from widen.evaluation.models import (
     SurveyResponse,
     SurveyTiming,
 )
-from widen.evaluation.report import Subject, SubjectKind, evaluation_report
-from widen.evaluation.report_pdf import report_pdf
+from widen.evaluation.reports import Subject, SubjectKind, evaluation_report
+from widen.evaluation.reports.pdf import report_pdf
 from widen.learners.models import Learner
 from widen.organisations.models import Partnership
 from widen.programmes.models import ActivitySubType

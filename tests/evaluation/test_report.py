@@ -576,7 +576,7 @@ def test_a_comparison_group_surveyed_after_only_is_compared_after_the_activity(
 def test_a_mean_year_group_giving_away_a_few_learners_year_is_not_shown() -> None:
     """Four matched learners in Year 9 and one in Year 10 have a mean year group of 9.2, from
     which anyone can work out that one of them is in Year 10."""
-    from widen.evaluation.report import _share  # noqa: PLC0415
+    from widen.evaluation.reports.report import _share  # noqa: PLC0415
 
     assert _share(9.2, 5, year=True) == "fewer than 5"
     assert _share(9.8, 5, year=True) == "fewer than 5"

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from widen.evaluation.report_pdf import latin1
+from widen.evaluation.reports.pdf import latin1
 
 
 @settings(max_examples=300, deadline=None)

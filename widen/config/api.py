@@ -10,7 +10,7 @@ from widen.accounts.api_auth import ApiTokenAuth
 from widen.activities.api import activities_router, programmes_router, sessions_router
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.evaluation.api import scales_router, surveys_router
-from widen.evaluation.report_api import evaluation_reports_router
+from widen.evaluation.reports.api import evaluation_reports_router
 from widen.events.api import events_router
 from widen.events.checkin.api import checkin_router
 from widen.learners.api import router as learners_router

@@ -24,7 +24,7 @@ urlpatterns = [
     path("activities/", include("widen.activities.urls")),
     path("programmes/", include("widen.programmes.urls")),
     path("reporting/", include("widen.reporting.urls")),
-    path("evaluation/", include("widen.evaluation.report_urls")),
+    path("evaluation/", include("widen.evaluation.reports.urls")),
     path("evaluation/", include("widen.evaluation.urls")),
     path("events/", include("widen.events.urls")),
     path("events/", include("widen.events.checkin.urls")),

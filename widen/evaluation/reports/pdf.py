@@ -16,7 +16,7 @@ from django.utils import timezone
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from widen.evaluation.report import MATCHING_METHODS, NOT_SHOWN, EvaluationReport
+from widen.evaluation.reports import MATCHING_METHODS, NOT_SHOWN, EvaluationReport
 
 PUNCTUATION = str.maketrans(
     {

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from widen.evaluation import report_views
+from widen.evaluation.reports import views as report_views
 
 app_name = "evaluation_reports"
 

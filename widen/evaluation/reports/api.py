@@ -9,14 +9,14 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from widen.evaluation.report import (
+from widen.accounts.requests import api_actor
+from widen.evaluation.reports import (
     MATCHING_METHODS,
     EvaluationReport,
     SubjectKind,
     evaluation_report,
     report_subject_get,
 )
-from widen.organisations.api import api_actor
 
 evaluation_reports_router = Router(tags=["evaluation"])
 

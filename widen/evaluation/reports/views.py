@@ -23,14 +23,14 @@ from widen.activities.models import Activity
 from widen.audit.services import access_log_record_subjects
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.evaluation.permissions import may_write_theory
-from widen.evaluation.report import (
+from widen.evaluation.reports import (
     MATCHING_METHODS,
     Subject,
     SubjectKind,
     evaluation_report,
     report_subject_get,
 )
-from widen.evaluation.report_pdf import report_pdf
+from widen.evaluation.reports.pdf import report_pdf
 from widen.evaluation.services.theory_of_change import (
     TEXT_FIELDS,
     TEXT_MAX,
