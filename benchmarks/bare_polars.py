@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 
 from benchmarks.pupil_files import HEADINGS
-from widen.learners.imports.validation import (
+from widen.learners.imports.cells import (
     DFE_ETHNICITY_CODES,
     NAME_PATTERN,
     NO,

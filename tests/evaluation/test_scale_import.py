@@ -20,7 +20,7 @@ from tests.evaluation.support import officer
 from widen.accounts.models import Role
 from widen.core.exceptions import ApplicationError
 from widen.evaluation.imports import scale_file_check, scale_import_commit, scale_import_start
-from widen.evaluation.models import Scale, ScaleImportStatus, ScaleSource, ScaleStatus
+from widen.evaluation.models import Scale, ScaleImport, ScaleImportStatus, ScaleSource, ScaleStatus
 from widen.evaluation.shipped import SHIPPED_SCALES, shipped_scales_load
 from widen.testing.world import World
 
@@ -114,11 +114,12 @@ def test_xlsx_files_are_read_and_unusable_files_are_refused_clearly(world: World
     workbook.save(buffer)
     upload = _import(world, buffer.getvalue(), "items.xlsx")
     assert upload.problems == []  # type: ignore[attr-defined]
-    refused = _import(world, b"not a zip", "items.xlsx")
-    assert refused.problems
-    assert refused.problems[0]["row"] == 0
-    macro = _import(world, buffer.getvalue(), "items.xlsm")
-    assert "macros" in macro.problems[0]["message"]  # type: ignore[attr-defined]
+    # A file that cannot be read is refused, saying why, and nothing is kept.
+    with pytest.raises(ApplicationError, match="not an Excel workbook"):
+        _import(world, b"not a zip", "items.xlsx")
+    with pytest.raises(ApplicationError, match="macros"):
+        _import(world, buffer.getvalue(), "items.xlsm")
+    assert ScaleImport.objects.count() == 1
 
 
 def test_the_import_pages_check_then_import(world: World) -> None:
@@ -138,7 +139,6 @@ def test_the_import_pages_check_then_import(world: World) -> None:
     assert Scale.objects.count() == 2
     upload_status = Scale.objects.filter(status=ScaleStatus.PUBLISHED).count()
     assert upload_status == 2
-    from widen.evaluation.models import ScaleImport  # noqa: PLC0415
 
     assert ScaleImport.objects.get().status == ScaleImportStatus.COMMITTED
 

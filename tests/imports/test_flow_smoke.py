@@ -25,7 +25,7 @@ def test_flow(world: World) -> None:
         file_name="sims.csv",
         content=content,
     )
-    report = learner_import_check(run)
+    report = learner_import_check(run, actor=run.uploaded_by)
     assert report.rows_to_create == 50
     before = Learner.objects.count()
     learner_import_commit(run=run, actor=actor)

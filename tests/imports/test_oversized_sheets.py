@@ -33,7 +33,7 @@ from widen.core.exceptions import ApplicationError
 from widen.core.spreadsheet_guard import SheetLimits, WorkbookTooBigError, check_workbook
 from widen.core.tabular import TableError, read_table
 from widen.evaluation.imports import scale_import_start
-from widen.evaluation.models import Scale
+from widen.evaluation.models import Scale, ScaleImport
 from widen.learners.imports.services import learner_import_start
 from widen.learners.models import ImportRun, Learner
 from widen.programmes.models import ActivitySubType
@@ -420,10 +420,11 @@ def test_the_register_import_refuses_on_the_page_and_the_command(
 
 
 def test_the_scale_import_refuses_on_the_page_and_the_command(world: World, tmp_path: Path) -> None:
-    upload = scale_import_start(
-        actor=officer(world), partnership=world.north, file_name="items.xlsx", content=KILLER
-    )
-    assert SAYS_FAR in upload.problems[0]["message"]
+    with pytest.raises(ApplicationError, match=SAYS_FAR):
+        scale_import_start(
+            actor=officer(world), partnership=world.north, file_name="items.xlsx", content=KILLER
+        )
+    assert not ScaleImport.objects.exists()
     client = signed_in_client(officer(world))
     page = client.post(
         reverse("evaluation:scale_import", kwargs={"partnership_id": world.north.pk}),

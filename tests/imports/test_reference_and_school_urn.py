@@ -70,7 +70,7 @@ def test_a_list_covering_several_schools_gives_each_pupil_their_school_and_refer
             ["Nowak", "Oliwia", "05/03/2012", valid_upn(316, 12), "NTH-002", "100002"],
         ],
     )
-    report = learner_import_check(run)
+    report = learner_import_check(run, actor=run.uploaded_by)
     assert report.problems == []
     learner_import_commit(run=run, actor=world.users[Role.OUTREACH_OFFICER])
 
@@ -91,7 +91,7 @@ def test_a_urn_the_organisation_does_not_import_for_is_refused_by_row_and_column
             ["Begum", "Amira", "06/03/2012", valid_upn(316, 13), "NTH-003", "12345"],
         ],
     )
-    report = learner_import_check(run)
+    report = learner_import_check(run, actor=run.uploaded_by)
     assert [(problem.row, problem.column) for problem in report.problems] == [
         (3, "School URN"),
         (4, "School URN"),
@@ -108,7 +108,7 @@ def test_a_reference_that_could_be_a_formula_is_refused(world: World) -> None:
     run = start(
         world, [["Okafor", "Chidi", "04/03/2012", valid_upn(316, 11), "=cmd|' /C calc'!A0", ""]]
     )
-    report = learner_import_check(run)
+    report = learner_import_check(run, actor=run.uploaded_by)
     assert [(problem.row, problem.column) for problem in report.problems] == [(2, "Reference")]
 
 

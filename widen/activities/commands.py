@@ -19,12 +19,11 @@ from widen.activities.imports import (
     register_import_check,
     register_import_commit,
     register_import_start,
-    register_imports_purge,
     report_lines,
 )
 from widen.activities.models import Session
 from widen.core import request_context
-from widen.core.exceptions import ApplicationError
+from widen.core.exceptions import ApplicationError, NotFound
 from widen.learners.imports.kinds import ImportKind, register_import_kind
 
 REJECTED_ROWS = 1
@@ -88,6 +87,12 @@ def handle(command: BaseCommand, options: dict[str, Any]) -> None:
                 committed = True
         except ApplicationError as error:
             raise CommandError(error.message, returncode=UNUSABLE) from error
+        except NotFound as error:
+            raise CommandError(
+                f"{actor.username} does not take this session's register: only the session's "
+                "deliverers and its school take its register.",
+                returncode=UNUSABLE,
+            ) from error
     for line in report_lines(report, committed=committed, dry_run=options["dry_run"]):
         command.stdout.write(line)
     if report.column_problems:
@@ -102,7 +107,5 @@ register_import_kind(
         help="Import a session's register (who came, and who did not).",
         add_arguments=add_arguments,
         handle=handle,
-        purge=register_imports_purge,
-        uploads="register uploads never imported",
     )
 )

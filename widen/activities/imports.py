@@ -16,31 +16,42 @@ not see is reported exactly as one who does not exist.
 
 from __future__ import annotations
 
-import hashlib
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 import polars as pl
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from widen.accounts.models import User
+from widen.activities.hooks import attendance_changed
 from widen.activities.models import (
+    Attendance,
     AttendanceStatus,
     RegisterImport,
     RegisterImportStatus,
     Session,
 )
 from widen.activities.services import attendance_mark, may_take_register, register_add
-from widen.core.exceptions import ApplicationError
-from widen.core.names import fold_name
-from widen.core.tabular import Table, TableError, TableLimits, column_letter, read_table
+from widen.core.exceptions import ApplicationError, NotFound
+from widen.core.tabular import Table, TableLimits, column_letter
+from widen.core.uploads import StagedImport
+from widen.learners.imports.cells import cell_checks
 from widen.learners.imports.columns import field_for_heading, heading_key
-from widen.learners.imports.services import rollback_period
-from widen.learners.imports.validation import ROW, Problem, cell_checks
+from widen.learners.imports.matching import (
+    DATE_OF_BIRTH,
+    FIRST_NAME,
+    LAST_NAME,
+    NAMING_FIELDS,
+    SCHOOL_URN,
+    UPN,
+    match_named_rows,
+    one_row_each,
+)
+from widen.learners.imports.validation import ROW, Problem
 from widen.learners.models import Learner
 from widen.learners.permissions import learner_policy
 from widen.organisations.models import DataCategory
@@ -49,13 +60,8 @@ from widen.organisations.models import DataCategory
 REGISTER_MAX_BYTES = 5 * 1024 * 1024
 REGISTER_MAX_ROWS = 5_000
 
-UPN = "upn"
-FIRST_NAME = "first_name"
-LAST_NAME = "last_name"
-DATE_OF_BIRTH = "date_of_birth"
-SCHOOL_URN = "school_urn"
 MARK = "mark"
-LEARNER_FIELDS = (UPN, FIRST_NAME, LAST_NAME, DATE_OF_BIRTH)
+LEARNER_FIELDS = NAMING_FIELDS
 FIELD_LABELS = {
     UPN: "UPN",
     FIRST_NAME: "legal first name",
@@ -120,51 +126,40 @@ def looks_like_register_header(cells: Sequence[str]) -> bool:
 
 # --- Start: read and keep the file -------------------------------------------------------------
 
+REGISTER_UPLOADS = StagedImport(
+    model=RegisterImport, limits=register_limits, looks_like_header=looks_like_register_header
+)
+
 
 def read_register_file(content: bytes, file_name: str, sheet_name: str = "") -> Table:
-    try:
-        return read_table(
-            content,
-            file_name,
-            sheet_name=sheet_name,
-            limits=register_limits(),
-            looks_like_header=looks_like_register_header,
-        )
-    except TableError as error:
-        raise ApplicationError(error.message) from error
+    return REGISTER_UPLOADS.read(content, file_name, sheet_name)
 
 
-def _require_register(actor: User, session: Session) -> None:
+def _require_register(actor: Any, session: Session) -> None:
+    """Only the session's deliverers and its school take its register; anyone else is told the
+    session is not there."""
     if not may_take_register(actor, session):
-        raise ApplicationError("Only the session's deliverers and its school take its register.")
+        raise NotFound
 
 
 @transaction.atomic
 def register_import_start(
-    *, actor: User, session: Session, file_name: str, content: bytes, sheet_name: str = ""
+    *, actor: Any, session: Session, file_name: str, content: bytes, sheet_name: str = ""
 ) -> RegisterImport:
     """Keep an uploaded register for its preview. Raises `ApplicationError` when the file cannot
-    be read at all."""
+    be read at all (nothing is written)."""
     _require_register(actor, session)
     table = read_register_file(content, file_name or "register", sheet_name[:100])
-    upload = RegisterImport(
-        session=session,
-        uploaded_by=actor,
-        file_name=(file_name or "register")[-255:],
-        file_format=table.file_format,
-        file_sha256=hashlib.sha256(content).hexdigest(),
-        file_size=len(content),
-        file_content=content,
-        sheet_name=table.sheet_name,
-        rows_total=len(table.rows),
-    )
-    upload.full_clean()
-    upload.save()
+    upload = RegisterImport(session=session, organisation_id=session.activity.delivered_by_id)
     # An earlier upload for this register, never imported, is replaced by this one.
-    RegisterImport.objects.filter(
-        session=session, uploaded_by=actor, status=RegisterImportStatus.CHECKED
-    ).exclude(pk=upload.pk).update(status=RegisterImportStatus.REPLACED, file_content=None)
-    return upload
+    return REGISTER_UPLOADS.stage(
+        upload,
+        actor=actor,
+        content=content,
+        table=table,
+        file_name=file_name or "register",
+        replaces=Q(session=session),
+    )
 
 
 # --- Check: validate and match -----------------------------------------------------------------
@@ -337,191 +332,15 @@ def _validated(
     return rows, problems
 
 
-def _named(actor: User) -> Any:
-    return learner_policy.visible_to(actor, needing=DataCategory.IDENTITY).select_related("school")
+def _named(actor: Any) -> Any:
+    return learner_policy.visible_to(actor, needing=DataCategory.IDENTITY)
 
 
-def _same_person(learner: Learner, record: dict[str, Any]) -> bool:
-    """Whether the row's names, date of birth and URN (those it gives) fit the learner."""
-    first = fold_name(record[FIRST_NAME])
-    if first and first not in {fold_name(learner.first_name), fold_name(learner.preferred_name)}:
-        return False
-    if record[LAST_NAME] and fold_name(record[LAST_NAME]) != fold_name(learner.last_name):
-        return False
-    if record[DATE_OF_BIRTH] and record[DATE_OF_BIRTH] != learner.date_of_birth:
-        return False
-    return not (record[SCHOOL_URN] and _urn_of(learner) != record[SCHOOL_URN])
-
-
-def _urn_of(learner: Learner) -> str:
-    return learner.school.urn if learner.school_id and learner.school and learner.school.urn else ""
-
-
-def _match(
-    actor: User, rows: list[dict[str, Any]], columns: list[RegisterColumn]
-) -> tuple[list[tuple[int, Learner, str | None]], list[Problem]]:
-    """Each row's learner among those `actor` sees by name. Unknown and not visible answer the
-    same; a row that could be two learners is refused rather than guessed."""
-    heading_of = {column.field: column.heading for column in columns if column.field}
-    problems: list[Problem] = []
-    matched: list[tuple[int, Learner, str | None]] = []
-    upns = {record[UPN] for record in rows if record[UPN]}
-    by_upn: dict[str, list[Learner]] = defaultdict(list)
-    if upns:
-        for learner in _named(actor).filter(upn__in=sorted(upns)):
-            by_upn[learner.upn].append(learner)
-    # Rows without a UPN: only the names and birthdays of everyone born on those days are read,
-    # then the learners whose names fit (a register's rows, not the whole partnership).
-    wanted = {
-        (fold_name(record[FIRST_NAME]), fold_name(record[LAST_NAME]), record[DATE_OF_BIRTH])
-        for record in rows
-        if not record[UPN] and record[FIRST_NAME] and record[LAST_NAME] and record[DATE_OF_BIRTH]
-    }
-    by_name: dict[tuple[str, str, date], list[Learner]] = defaultdict(list)
-    keys_of: dict[Any, list[tuple[str, str, date]]] = defaultdict(list)
-    if wanted:
-        born_on = _named(actor).filter(date_of_birth__in=sorted({key[2] for key in wanted}))
-        for key_id, first, preferred, last, born in born_on.values_list(
-            "pk", "first_name", "preferred_name", "last_name", "date_of_birth"
-        ):
-            for name in {fold_name(first), fold_name(preferred)} - {""}:
-                if (name, fold_name(last), born) in wanted:
-                    keys_of[key_id].append((name, fold_name(last), born))
-    if keys_of:
-        for learner in _named(actor).filter(pk__in=list(keys_of)):
-            for key in keys_of[learner.pk]:
-                by_name[key].append(learner)
-    for record in rows:
-        row = record[ROW]
-        if record[UPN]:
-            candidates = by_upn.get(record[UPN], [])
-            if not candidates:
-                problems.append(
-                    Problem(
-                        row,
-                        heading_of[UPN],
-                        f"No learner you can see by name has the UPN {record[UPN]}: check it, or "
-                        "ask the partner who holds the learner to share them.",
-                    )
-                )
-                continue
-            fitting = [learner for learner in candidates if _same_person(learner, record)]
-            if not fitting:
-                problems.append(
-                    Problem(
-                        row,
-                        "(row)",
-                        f"The learner with the UPN {record[UPN]} has a different name, date of "
-                        "birth or school from this row's: check which is right.",
-                    )
-                )
-                continue
-            if len(fitting) > 1:
-                problems.append(
-                    Problem(
-                        row,
-                        "(row)",
-                        f"{len(fitting)} learners you can see have the UPN {record[UPN]} (the "
-                        "same young person recorded by two partners): add this one from the "
-                        "register page, where you can tell them apart.",
-                    )
-                )
-                continue
-            matched.append((row, fitting[0], record[MARK]))
-            continue
-        if not (record[FIRST_NAME] and record[LAST_NAME] and record[DATE_OF_BIRTH]):
-            problems.append(
-                Problem(
-                    row,
-                    "(row)",
-                    "This row does not say who the learner is: give their UPN, or their legal "
-                    "first name, last name and date of birth.",
-                )
-            )
-            continue
-        key = (fold_name(record[FIRST_NAME]), fold_name(record[LAST_NAME]), record[DATE_OF_BIRTH])
-        candidates = list(
-            {
-                learner.pk: learner
-                for learner in by_name.get(key, [])
-                if not record[SCHOOL_URN] or _urn_of(learner) == record[SCHOOL_URN]
-            }.values()
-        )
-        born = record[DATE_OF_BIRTH].strftime("%d/%m/%Y")
-        if not candidates:
-            urn = record[SCHOOL_URN]
-            at_school = f" at the school with URN {urn}" if urn else ""
-            problems.append(
-                Problem(
-                    row,
-                    "(row)",
-                    f"No learner you can see by name is called {record[FIRST_NAME]} "
-                    f"{record[LAST_NAME]}, born {born}{at_school}: check the spelling and the date "
-                    "of birth, or add the UPN.",
-                )
-            )
-        elif len(candidates) > 1:
-            problems.append(
-                Problem(
-                    row,
-                    "(row)",
-                    f"{len(candidates)} learners you can see are called {record[FIRST_NAME]} "
-                    f"{record[LAST_NAME]}, born {born}: add the UPN or the school URN so Widen "
-                    "knows which one this is.",
-                )
-            )
-        else:
-            matched.append((row, candidates[0], record[MARK]))
-    return matched, problems
-
-
-def _repeated(
-    matched: list[tuple[int, Learner, str | None]],
-) -> tuple[list[tuple[int, Learner, str | None]], list[Problem]]:
-    """Rows that name one learner: a repeat of the same mark keeps the first row; rows giving
-    different marks are all refused."""
-    by_learner: dict[Any, list[tuple[int, Learner, str | None]]] = defaultdict(list)
-    for item in matched:
-        by_learner[item[1].pk].append(item)
-    kept: list[tuple[int, Learner, str | None]] = []
-    problems: list[Problem] = []
-    for items in by_learner.values():
-        if len(items) == 1:
-            kept.append(items[0])
-            continue
-        listed = ", ".join(str(row) for row, _, _ in items)
-        if len({mark for _, _, mark in items}) == 1:
-            kept.append(items[0])
-            problems.extend(
-                Problem(
-                    row,
-                    "(row)",
-                    f"Rows {listed} are the same learner: this row repeats row {items[0][0]}. "
-                    "Remove it.",
-                )
-                for row, _, _ in items[1:]
-            )
-        else:
-            problems.extend(
-                Problem(
-                    row,
-                    "(row)",
-                    f"Rows {listed} are the same learner with different marks: keep the right "
-                    "one and remove the others.",
-                )
-                for row, _, _ in items
-            )
-    kept.sort(key=lambda item: item[0])
-    return kept, problems
-
-
-def register_import_check(upload: RegisterImport, *, actor: User) -> RegisterImportReport:
+def register_import_check(upload: RegisterImport, *, actor: Any) -> RegisterImportReport:
     """Validate every row and match it to the register: the preview. Writes nothing."""
     session = upload.session
     _require_register(actor, session)
-    if not upload.file_content:
-        raise ApplicationError("This upload's file has been deleted: upload the register again.")
-    content = bytes(upload.file_content)
+    content = REGISTER_UPLOADS.file_of(upload)
     table = read_register_file(content, upload.file_name, upload.sheet_name)
     report = RegisterImportReport(upload=upload, rows_total=len(table.rows))
     report.columns, report.column_problems = _columns(table)
@@ -537,13 +356,20 @@ def register_import_check(upload: RegisterImport, *, actor: User) -> RegisterImp
     if report.column_problems:
         return report
     records, problems = _validated(table, report.columns, timezone.localdate())
-    matched, match_problems = _match(actor, records, report.columns)
-    matched, repeat_problems = _repeated(matched)
+    headings = {column.field: column.heading for column in report.columns if column.field}
+    matched, match_problems = match_named_rows(
+        _named(actor),
+        records,
+        headings,
+        value=MARK,
+        tell_apart="add this one from the register page, where you can tell them apart.",
+    )
+    matched, repeat_problems = one_row_each(matched, differing="with different marks")
     problems.extend(match_problems)
     problems.extend(repeat_problems)
     on_register = dict(session.register.values_list("learner_id", "status"))
     room = None if session.capacity is None else max(session.capacity - len(on_register), 0)
-    for row, learner, mark in matched:
+    for row, learner, mark in ((item.row, item.learner, item.value) for item in matched):
         previous = on_register.get(learner.pk)
         if previous is None:
             if room is not None:
@@ -570,21 +396,13 @@ def register_import_check(upload: RegisterImport, *, actor: User) -> RegisterImp
 
 
 def register_import_commit(
-    *, upload: RegisterImport, actor: User, accept_partial: bool = False
+    *, upload: RegisterImport, actor: Any, accept_partial: bool = False
 ) -> RegisterImportReport:
     """Check the file again and write it in one transaction through the register's own services:
     every row, or nothing. With rejected rows nothing is written unless `accept_partial`."""
-    with transaction.atomic():
-        upload = (
-            RegisterImport.objects.select_for_update(of=("self",))
-            .select_related("session__activity", "session__school")
-            .get(pk=upload.pk)
-        )
-        if upload.status != RegisterImportStatus.CHECKED:
-            raise ApplicationError(
-                f"This register cannot be imported: it is {upload.get_status_display().lower()}."
-            )
-        report = register_import_check(upload, actor=actor)
+
+    def write(locked: RegisterImport) -> RegisterImportReport:
+        report = register_import_check(locked, actor=actor)
         if report.column_problems:
             raise ApplicationError(report.column_problems[0])
         if report.problems and not accept_partial:
@@ -594,49 +412,75 @@ def register_import_commit(
                 f"{'have' if count != 1 else 'has'} problems: fix them and upload the file again, "
                 "or choose to import the other rows and leave these out."
             )
-        session = upload.session
+        session = locked.session
         added = report.to_add
         if added:
             register_add(actor=actor, session=session, learners=[row.learner for row in added])
         marks = {row.learner.pk: row.mark for row in report.to_mark if row.mark is not None}
         if marks:
             attendance_mark(actor=actor, session=session, marks=marks)
-        upload.status = RegisterImportStatus.COMMITTED
-        upload.learners_added = len(added)
-        upload.learners_marked = len(marks)
-        upload.rows_unchanged = len(report.unchanged)
-        upload.rows_rejected = len(report.rejected_rows)
-        upload.rows_total = report.rows_total
-        upload.partial = bool(report.problems)
-        upload.committed_at = timezone.now()
-        upload.file_content = None  # the register holds what it said; the file is not kept
-        upload.save(
-            update_fields=[
-                "status",
-                "learners_added",
-                "learners_marked",
-                "rows_unchanged",
-                "rows_rejected",
-                "rows_total",
-                "partial",
-                "committed_at",
-                "file_content",
-                "updated_at",
-            ]
-        )
-        report.upload = upload
+        previous = {row.learner.pk: row.previous for row in report.to_mark}
+        locked.changes = {
+            "added": [str(row.learner.pk) for row in added],
+            "marked": {str(key): previous[key] for key in marks if previous.get(key)},
+        }
+        locked.learners_added = len(added)
+        locked.learners_marked = len(marks)
+        locked.rows_unchanged = len(report.unchanged)
+        locked.rows_rejected = len(report.rejected_rows)
+        locked.rows_total = report.rows_total
+        locked.partial = bool(report.problems)
+        report.upload = locked
+        return report
+
+    report: RegisterImportReport = REGISTER_UPLOADS.commit(
+        upload,
+        actor=actor,
+        write=write,
+        may=lambda locked: may_take_register(actor, locked.session),
+        related=("session__activity", "session__school"),
+    )
     return report
 
 
+# --- Roll back -----------------------------------------------------------------------------------
+
+
+def register_import_roll_back(*, upload: RegisterImport, actor: Any) -> RegisterImport:
+    """Undo an imported register within the roll-back period: take off the learners it put on
+    the register and give back the marks it changed. Refused when any of them has been marked
+    since (the later mark would be lost)."""
+
+    def undo(locked: RegisterImport) -> None:
+        session = locked.session
+        added = [UUID(key) for key in locked.changes.get("added", [])]
+        marked = {UUID(key): status for key, status in locked.changes.get("marked", {}).items()}
+        touched = Attendance.objects.filter(session=session, learner_id__in=[*added, *marked])
+        changed_since = touched.filter(updated_at__gt=locked.committed_at).count()
+        if changed_since:
+            raise ApplicationError(
+                f"{changed_since} of the learners this import put on the register or marked have "
+                "been marked since, so rolling it back would lose those marks. Change the "
+                "register by hand instead."
+            )
+        if marked:
+            attendance_mark(actor=actor, session=session, marks=marked)
+        if added:
+            Attendance.objects.filter(session=session, learner_id__in=added).delete()
+            attendance_changed(added)
+
+    return REGISTER_UPLOADS.roll_back(
+        upload,
+        actor=actor,
+        undo=undo,
+        may=lambda locked: may_take_register(actor, locked.session),
+        related=("session__activity",),
+    )
+
+
 def register_imports_purge() -> int:
-    """Forget the files of uploads never imported, once as old as an import can be rolled back
-    (the learner import's period): the person uploads the register again if they still need it."""
-    cutoff = timezone.now() - rollback_period()
-    return RegisterImport.objects.filter(
-        status=RegisterImportStatus.CHECKED,
-        file_content__isnull=False,
-        created_at__lt=cutoff,
-    ).update(file_content=None)
+    """Forget the files of register uploads once as old as an import can be rolled back."""
+    return REGISTER_UPLOADS.purge()
 
 
 def outcome_summary(report: RegisterImportReport, *, committed: bool) -> str:

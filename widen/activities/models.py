@@ -11,6 +11,7 @@ from django.db import models
 
 from widen.audit.models import AuditedModel
 from widen.core.models import TimestampedModel
+from widen.core.uploads import StagedUpload, UploadStatus
 from widen.learners.models import Learner
 from widen.organisations.models import Organisation, Partnership
 from widen.programmes.models import ActivitySubType
@@ -144,42 +145,21 @@ class Attendance(AuditedModel, TimestampedModel):
         return self.organisation_id
 
 
-class RegisterImportStatus(models.TextChoices):
-    CHECKED = "checked", "Checked, not imported yet"
-    COMMITTED = "committed", "Imported"
-    REPLACED = "replaced", "Replaced by another file"
+# A register upload's statuses are the staged upload's (`widen.core.uploads`).
+RegisterImportStatus = UploadStatus
 
 
-class RegisterImport(TimestampedModel):
+class RegisterImport(StagedUpload):
     """A register uploaded as a spreadsheet for one session: kept between the preview and the
-    person's confirmation, so that what is imported is exactly the file they checked."""
+    person's confirmation, so that what is imported is exactly the file they checked. `changes`
+    holds the learners it put on the register and the marks it changed, to roll it back."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="register_imports")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="register_imports"
-    )
-    file_name = models.CharField(max_length=255)
-    file_format = models.CharField(max_length=10)
-    file_sha256 = models.CharField("File checksum (SHA-256)", max_length=64, db_index=True)
-    file_size = models.PositiveBigIntegerField()
-    # The file, kept until it is imported or replaced (the preview and the commit read the same).
-    file_content = models.BinaryField(null=True, blank=True, editable=False)
-    sheet_name = models.CharField(max_length=100, blank=True)
-    status = models.CharField(
-        max_length=20, choices=RegisterImportStatus.choices, default=RegisterImportStatus.CHECKED
-    )
-    rows_total = models.PositiveIntegerField(default=0)
     learners_added = models.PositiveIntegerField(default=0)
     learners_marked = models.PositiveIntegerField(default=0)
     rows_unchanged = models.PositiveIntegerField(default=0)
-    rows_rejected = models.PositiveIntegerField(default=0)
-    partial = models.BooleanField(
-        default=False, help_text="Imported the valid rows and left out the rejected ones."
-    )
-    committed_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    noun = "register"
 
-    def __str__(self) -> str:
-        return f"{self.file_name} ({self.get_status_display()})"
+    class Meta(StagedUpload.Meta):
+        verbose_name = "register upload"

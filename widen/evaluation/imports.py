@@ -12,20 +12,20 @@ locked).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
 from django.utils.text import slugify
 
 from widen.core.exceptions import ApplicationError, NotFound
-from widen.core.tabular import TableError, TableLimits, read_table
+from widen.core.tabular import Table, TableLimits
+from widen.core.uploads import StagedImport
 from widen.evaluation.models import (
     Scale,
     ScaleImport,
-    ScaleImportStatus,
+    ScaleLockedError,
     ScaleScoring,
     ScaleSource,
     ScaleStatus,
@@ -45,6 +45,7 @@ from widen.organisations.models import Partnership
 
 MAX_BYTES = 2 * 1024 * 1024
 LIMITS = TableLimits(max_bytes=MAX_BYTES, max_rows=5_000, max_columns=20)
+SCALE_UPLOADS = StagedImport(model=ScaleImport, limits=lambda: LIMITS)
 REQUIRED = ("scale", "position", "text")
 OPTIONAL = ("code", "reverse_scored", "scoring", "options", "description")
 YES = {"yes", "y", "true", "1", "reverse", "reversed"}
@@ -92,16 +93,22 @@ def _parse_options(text: str) -> tuple[list[dict[str, Any]] | None, str]:
 
 
 def scale_file_check(content: bytes, file_name: str, partnership: Partnership) -> Checked:
-    """Check every row of the file; nothing is written."""
+    """Check every row of the file; nothing is written. A file that cannot be read at all is one
+    problem, with row 0."""
+    try:
+        table = SCALE_UPLOADS.read(content, file_name)
+    except ApplicationError as error:
+        return Checked([], [{"row": 0, "column": "", "message": error.message}], 0)
+    return scale_table_check(table, partnership)
+
+
+def scale_table_check(table: Table, partnership: Partnership) -> Checked:
+    """Check every row of a file already read; nothing is written."""
     problems: list[dict[str, Any]] = []
 
     def problem(row: int, column: str, message: str) -> None:
         problems.append({"row": row, "column": column, "message": message})
 
-    try:
-        table = read_table(content, file_name, limits=LIMITS)
-    except TableError as error:
-        return Checked([], [{"row": 0, "column": "", "message": error.message}], 0)
     headers = [_header(name) for name in table.headers]
     for column in REQUIRED:
         if column not in headers:
@@ -209,6 +216,7 @@ def _outcome(scale: PlannedScale, partnership: Partnership) -> str:
     return "new version"
 
 
+@transaction.atomic
 def scale_import_start(
     *,
     actor: Any,
@@ -217,25 +225,24 @@ def scale_import_start(
     content: bytes,
     source: str = ScaleSource.TASO_ASQ,
 ) -> ScaleImport:
-    """Keep the uploaded file and its check, for the person to confirm."""
+    """Keep the uploaded file and its check, for the person to confirm. A file that cannot be
+    read at all is refused (`ApplicationError`) and nothing is written."""
     if not may_keep_bank(actor, partnership):
         raise NotFound
     if source not in (ScaleSource.TASO_ASQ, ScaleSource.PARTNERSHIP):
         raise ApplicationError("Choose where the items come from.", field="source")
-    checked = scale_file_check(content, file_name, partnership)
-    upload = ScaleImport.objects.create(
-        partnership=partnership,
-        uploaded_by=actor,
-        file_name=file_name[:255],
-        file_format=file_name.rsplit(".", 1)[-1].lower()[:10] if "." in file_name else "",
-        file_sha256=hashlib.sha256(content).hexdigest(),
-        file_size=len(content),
-        file_content=content if len(content) <= MAX_BYTES else None,
-        source=source,
-        rows_total=checked.rows_total,
-        problems=checked.problems,
+    table = SCALE_UPLOADS.read(content, file_name)
+    checked = scale_table_check(table, partnership)
+    upload = ScaleImport(partnership=partnership, source=source, problems=checked.problems)
+    # An earlier file for this bank, never imported, is replaced by this one.
+    return SCALE_UPLOADS.stage(
+        upload,
+        actor=actor,
+        content=content,
+        table=table,
+        file_name=file_name,
+        replaces=Q(partnership=partnership),
     )
-    return upload
 
 
 def scale_import_plan(upload: ScaleImport) -> Checked:
@@ -243,77 +250,118 @@ def scale_import_plan(upload: ScaleImport) -> Checked:
     return scale_file_check(content, upload.file_name, upload.partnership)
 
 
-@transaction.atomic
 def scale_import_commit(*, actor: Any, upload: ScaleImport) -> ScaleImport:
     """Write the checked file's scales, published (their wording locked), all or nothing."""
-    upload = ScaleImport.objects.select_for_update().get(pk=upload.pk)
-    if upload.uploaded_by_id != getattr(actor, "pk", None):
-        raise NotFound
-    if not may_keep_bank(actor, upload.partnership):
-        raise NotFound
-    if upload.status != ScaleImportStatus.CHECKED:
-        raise ApplicationError("This file has been imported already.")
-    checked = scale_import_plan(upload)
-    if checked.problems:
-        raise ApplicationError(
-            "The file has problems; correct them and upload it again. Nothing was imported."
+
+    def may(locked: ScaleImport) -> bool:
+        return locked.uploaded_by_id == getattr(actor, "pk", None) and may_keep_bank(
+            actor, locked.partnership
         )
-    created = items = 0
-    for planned in checked.scales:
-        ordered = _ordered_items(planned)
-        options = planned.options or agreement_options()
-        scoring = planned.scoring or ScaleScoring.MEAN
-        latest = _latest(upload.partnership, planned.key)
-        if planned.outcome == "unchanged":
-            continue
-        if latest is None:
-            scale_create(
-                actor=actor,
-                partnership=upload.partnership,
-                name=planned.name,
-                key=planned.key,
-                items=ordered,
-                response_options=options,
-                scoring=scoring,
-                description=planned.description,
-                source=upload.source,
-                publish=True,
+
+    def write(locked: ScaleImport) -> ScaleImport:
+        checked = scale_import_plan(locked)
+        if checked.problems:
+            raise ApplicationError(
+                "The file has problems; correct them and upload it again. Nothing was imported."
             )
-        elif planned.outcome == "publish" or latest.status != ScaleStatus.PUBLISHED:
-            scale_draft_update(
-                actor=actor,
-                scale=latest,
-                items=ordered,
-                name=planned.name,
-                response_options=options,
-                scoring=scoring,
-            )
-            scale_publish(actor=actor, scale=latest)
-        else:
-            scale_new_version(
-                actor=actor,
-                scale=latest,
-                items=ordered,
-                name=planned.name,
-                response_options=options,
-                scoring=scoring,
-                publish=True,
-            )
-        created += 1
-        items += len(ordered)
-    upload.status = ScaleImportStatus.COMMITTED
-    upload.committed_at = timezone.now()
-    upload.scales_created = created
-    upload.items_created = items
-    upload.file_content = None
-    upload.save(
-        update_fields=[
-            "status",
-            "committed_at",
-            "scales_created",
-            "items_created",
-            "file_content",
-            "updated_at",
-        ]
+        created: list[str] = []
+        published: list[str] = []
+        items = 0
+        for planned in checked.scales:
+            if planned.outcome == "unchanged":
+                continue
+            scale, was_draft = _write_scale(actor, locked, planned)
+            (published if was_draft else created).append(str(scale.pk))
+            items += len(planned.items)
+        locked.changes = {"created": created, "published": published}
+        locked.scales_created = len(created) + len(published)
+        locked.items_created = items
+        return locked
+
+    done: ScaleImport = SCALE_UPLOADS.commit(upload, actor=actor, write=write, may=may)
+    return done
+
+
+def _write_scale(actor: Any, upload: ScaleImport, planned: PlannedScale) -> tuple[Scale, bool]:
+    """Write one planned scale; say whether it was a draft already held (now published)."""
+    ordered = _ordered_items(planned)
+    options = planned.options or agreement_options()
+    scoring = planned.scoring or ScaleScoring.MEAN
+    latest = _latest(upload.partnership, planned.key)
+    if latest is None:
+        scale = scale_create(
+            actor=actor,
+            partnership=upload.partnership,
+            name=planned.name,
+            key=planned.key,
+            items=ordered,
+            response_options=options,
+            scoring=scoring,
+            description=planned.description,
+            source=upload.source,
+            publish=True,
+        )
+        return scale, False
+    if planned.outcome == "publish" or latest.status != ScaleStatus.PUBLISHED:
+        scale_draft_update(
+            actor=actor,
+            scale=latest,
+            items=ordered,
+            name=planned.name,
+            response_options=options,
+            scoring=scoring,
+        )
+        return scale_publish(actor=actor, scale=latest), True
+    scale = scale_new_version(
+        actor=actor,
+        scale=latest,
+        items=ordered,
+        name=planned.name,
+        response_options=options,
+        scoring=scoring,
+        publish=True,
     )
-    return upload
+    return scale, False
+
+
+def scale_import_roll_back(*, actor: Any, upload: ScaleImport) -> ScaleImport:
+    """Undo an imported file within the roll-back period: remove the scales and versions it
+    created. Refused once a survey asks any of them (answers would lose their questions), and
+    when it published a draft already in the bank (change that one by hand)."""
+
+    def undo(locked: ScaleImport) -> None:
+        if locked.changes.get("published"):
+            names = ", ".join(
+                Scale.objects.filter(pk__in=locked.changes["published"]).values_list(
+                    "name", flat=True
+                )
+            )
+            raise ApplicationError(
+                f"This file published drafts already in the question bank ({names}): rolling it "
+                "back cannot give back the drafts' wording. Make a new version by hand instead."
+            )
+        created = Scale.objects.filter(pk__in=locked.changes.get("created", []))
+        if created.filter(next_versions__isnull=False).exists():
+            raise ApplicationError(
+                "One of the scales this file imported has a newer version since, so it cannot be "
+                "rolled back."
+            )
+        try:
+            created.delete_unasked()
+        except ScaleLockedError as error:
+            raise ApplicationError(
+                "A survey now asks one of the scales this file imported, so rolling it back would "
+                "take the questions from under it. Make a new version of the scale instead."
+            ) from error
+
+    return SCALE_UPLOADS.roll_back(
+        upload,
+        actor=actor,
+        undo=undo,
+        may=lambda locked: may_keep_bank(actor, locked.partnership),
+    )
+
+
+def scale_imports_purge() -> int:
+    """Forget the files of scale uploads once as old as an import can be rolled back."""
+    return SCALE_UPLOADS.purge()

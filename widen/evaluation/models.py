@@ -28,6 +28,7 @@ from widen.activities.models import Activity, Session
 from widen.audit.models import AuditedModel
 from widen.core.exceptions import ApplicationError
 from widen.core.models import TimestampedModel
+from widen.core.uploads import StagedUpload, UploadStatus
 from widen.events.models import Booking, Event
 from widen.learners.models import Learner
 from widen.organisations.models import Organisation, Partnership
@@ -91,6 +92,17 @@ class ScaleQuerySet(models.QuerySet["Scale"]):
         published = self.filter(status=ScaleStatus.PUBLISHED).first()
         if published is not None:
             raise ScaleLockedError(published.name)
+        return super().delete()
+
+    def delete_unasked(self) -> tuple[int, dict[str, int]]:
+        """Delete these scales, published or not, when no survey has asked them (no question and
+        no score holds them): how an import of scale items is rolled back. A scale a survey has
+        asked stays locked."""
+        asked = self.filter(
+            models.Q(questions__isnull=False) | models.Q(scores__isnull=False)
+        ).first()
+        if asked is not None:
+            raise ScaleLockedError(asked.name)
         return super().delete()
 
     def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
@@ -350,46 +362,29 @@ class ScaleItem(TimestampedModel):
         return super().delete(*args, **kwargs)
 
 
-class ScaleImportStatus(models.TextChoices):
-    CHECKED = "checked", "Checked, not imported yet"
-    COMMITTED = "committed", "Imported"
-    REPLACED = "replaced", "Replaced by another file"
+# A scale file's statuses are the staged upload's (`widen.core.uploads`).
+ScaleImportStatus = UploadStatus
 
 
-class ScaleImport(TimestampedModel):
+class ScaleImport(StagedUpload):
     """A spreadsheet of scale items (for example TASO's published ASQ items) uploaded by a
     partnership: kept between the check and the person's confirmation, so that what is imported
-    is exactly the file they checked."""
+    is exactly the file they checked. `changes` holds the scales it created and the drafts it
+    published, to roll it back."""
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="scale_imports"
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scale_imports"
-    )
-    file_name = models.CharField(max_length=255)
-    file_format = models.CharField(max_length=10)
-    file_sha256 = models.CharField("File checksum (SHA-256)", max_length=64, db_index=True)
-    file_size = models.PositiveBigIntegerField()
-    file_content = models.BinaryField(null=True, blank=True, editable=False)
     source = models.CharField(
         max_length=12, choices=ScaleSource.choices, default=ScaleSource.TASO_ASQ
     )
-    status = models.CharField(
-        max_length=12, choices=ScaleImportStatus.choices, default=ScaleImportStatus.CHECKED
-    )
-    rows_total = models.PositiveIntegerField(default=0)
     scales_created = models.PositiveIntegerField(default=0)
     items_created = models.PositiveIntegerField(default=0)
-    # [{"row": 3, "column": "text", "message": "…"}, …]
-    problems = models.JSONField(default=list, blank=True)
-    committed_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    noun = "file"
 
-    def __str__(self) -> str:
-        return f"{self.file_name} ({self.get_status_display()})"
+    class Meta(StagedUpload.Meta):
+        verbose_name = "scale items upload"
 
 
 # --- Surveys ----------------------------------------------------------------------------------

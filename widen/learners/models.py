@@ -15,6 +15,7 @@ from widen.core.academic_years import AcademicYear, age_on
 from widen.core.fields import PostcodeField, UpnField
 from widen.core.identifiers import validate_uln
 from widen.core.models import TimestampedModel
+from widen.core.uploads import StagedUpload, UploadStatus
 from widen.core.validators import name_problem
 from widen.organisations.models import (
     DataCategory,
@@ -297,18 +298,14 @@ class ConsentRecord(AuditedModel, TimestampedModel):
         return self.learner.organisation_id
 
 
-class ImportStatus(models.TextChoices):
-    CHECKED = "checked", "Checked, not imported yet"
-    QUEUED = "queued", "Waiting to import"
-    RUNNING = "running", "Importing"
-    COMMITTED = "committed", "Imported"
-    FAILED = "failed", "Failed: nothing was imported"
-    REPLACED = "replaced", "Replaced by a corrected file"
-    ROLLED_BACK = "rolled_back", "Rolled back"
+# An import's statuses are the staged upload's (`widen.core.uploads`), shared by every import.
+ImportStatus = UploadStatus
 
 
-class ImportRun(TimestampedModel):
-    """One pupil list uploaded to an organisation: who, when, which file, and what it did."""
+class ImportRun(StagedUpload):
+    """One pupil list uploaded to an organisation: who, when, which file, and what it did.
+    `changes` holds the learners created and the previous values of the fields changed on
+    learners already held, so that the import can be rolled back."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="import_runs"
@@ -328,49 +325,15 @@ class ImportRun(TimestampedModel):
         blank=True,
         help_text="Empty when run from the command line on the server.",
     )
-    file_name = models.CharField(max_length=255)
-    file_format = models.CharField(max_length=10)
-    file_sha256 = models.CharField("File checksum (SHA-256)", max_length=64, db_index=True)
-    file_size = models.PositiveBigIntegerField()
-    # The uploaded file, kept until the rollback period ends (then purged by `widen import purge`).
-    file_content = models.BinaryField(null=True, blank=True, editable=False)
-    sheet_name = models.CharField(max_length=100, blank=True)
     column_mapping = models.JSONField(default=dict, blank=True)
-    status = models.CharField(
-        max_length=20, choices=ImportStatus.choices, default=ImportStatus.CHECKED
-    )
-    rows_total = models.PositiveIntegerField(default=0)
     rows_created = models.PositiveIntegerField(default=0)
     rows_updated = models.PositiveIntegerField(default=0)
     rows_unchanged = models.PositiveIntegerField(default=0)
-    rows_rejected = models.PositiveIntegerField(default=0)
     rows_repeated = models.PositiveIntegerField(default=0)
-    partial = models.BooleanField(
-        default=False, help_text="Imported the valid rows and left out the rejected ones."
-    )
-    message = models.TextField(blank=True)
-    committed_at = models.DateTimeField(null=True, blank=True)
-    committed_by = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    rolled_back_at = models.DateTimeField(null=True, blank=True)
-    rolled_back_by = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-    # What the commit did, so that it can be undone: learners created, and the previous values of
-    # the fields it changed on existing learners.
-    changes = models.JSONField(default=dict, blank=True, editable=False)
 
-    class Meta:
-        ordering = ["-created_at"]
+    noun = "pupil list"
+
+    class Meta(StagedUpload.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "file_sha256"],
@@ -378,9 +341,6 @@ class ImportRun(TimestampedModel):
                 name="import_file_committed_once_per_organisation",
             )
         ]
-
-    def __str__(self) -> str:
-        return f"{self.file_name} ({self.get_status_display()})"
 
 
 class ImportColumnMapping(TimestampedModel):

@@ -20,10 +20,6 @@ class ImportKind:
     help: str
     add_arguments: Callable[[CommandParser], None]
     handle: Callable[[BaseCommand, dict[str, Any]], None]
-    # `widen import_purge` also calls this: it forgets the files of uploads no longer needed and
-    # returns how many, which `uploads` names ("register uploads").
-    purge: Callable[[], int] | None = None
-    uploads: str = ""
 
 
 _kinds: dict[str, ImportKind] = {}

@@ -8,11 +8,15 @@ claim, is rejected rather than guessed.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 import polars as pl
+from django.db.models import QuerySet
 
 from widen.core.names import fold_name
 from widen.learners.imports.validation import ROW, Problem, name_key
@@ -184,3 +188,228 @@ def _differs(held: Any, incoming: Any, name: str = "") -> bool:
     if name in NAME_FIELDS:
         return fold_name(str(held)) != fold_name(str(incoming))
     return str(held) != str(incoming)
+
+
+# --- Rows naming learners someone can see (a register; timesheets and awards to come) ---------
+#
+# The pupil list above matches rows to the learners one organisation holds, to create or update
+# them. An import that only names learners (who came to a session) matches each row to one
+# learner the person sees by name, by the same keys: the UPN, or the legal first name (or the
+# preferred name), last name and date of birth folded by `fold_name`, optionally with the school's
+# URN. Unknown and not visible answer the same; a row that could be two learners is refused rather
+# than guessed.
+
+UPN = "upn"
+FIRST_NAME = "first_name"
+LAST_NAME = "last_name"
+DATE_OF_BIRTH = "date_of_birth"
+SCHOOL_URN = "school_urn"
+NAMING_FIELDS = (UPN, FIRST_NAME, LAST_NAME, DATE_OF_BIRTH)
+
+
+@dataclass(frozen=True)
+class NamedRow:
+    """A row matched to one learner, with what else the row says (say, an attendance mark)."""
+
+    row: int
+    learner: Learner
+    value: Any
+
+
+def identity_key(first: str | None, last: str | None, born: date | None) -> tuple[str, str, Any]:
+    """How a learner without a UPN is recognised: names folded as `fold_name` (and `name_key`,
+    the pupil list's key) folds them, and the date of birth."""
+    return (fold_name(first), fold_name(last), born)
+
+
+def _urn_of(learner: Learner) -> str:
+    return learner.school.urn if learner.school_id and learner.school and learner.school.urn else ""
+
+
+def _same_person(learner: Learner, record: Mapping[str, Any]) -> bool:
+    """Whether the row's names, date of birth and URN (those it gives) fit the learner."""
+    first = fold_name(record.get(FIRST_NAME))
+    if first and first not in {fold_name(learner.first_name), fold_name(learner.preferred_name)}:
+        return False
+    if record.get(LAST_NAME) and fold_name(record[LAST_NAME]) != fold_name(learner.last_name):
+        return False
+    if record.get(DATE_OF_BIRTH) and record[DATE_OF_BIRTH] != learner.date_of_birth:
+        return False
+    urn = record.get(SCHOOL_URN)
+    return not (urn and _urn_of(learner) != urn)
+
+
+def _by_upn(learners: QuerySet[Learner], rows: list[dict[str, Any]]) -> dict[str, list[Learner]]:
+    by_upn: dict[str, list[Learner]] = defaultdict(list)
+    upns = {record[UPN] for record in rows if record.get(UPN)}
+    if upns:
+        for learner in learners.filter(upn__in=sorted(upns)):
+            by_upn[learner.upn].append(learner)
+    return by_upn
+
+
+def _by_identity(
+    learners: QuerySet[Learner], rows: list[dict[str, Any]]
+) -> dict[tuple[str, str, Any], list[Learner]]:
+    """Rows without a UPN: only the names and birthdays of everyone born on those days are read,
+    then the learners whose names fit (a file's rows, not the whole partnership)."""
+    wanted = {
+        identity_key(record[FIRST_NAME], record[LAST_NAME], record[DATE_OF_BIRTH])
+        for record in rows
+        if not record.get(UPN)
+        and record.get(FIRST_NAME)
+        and record.get(LAST_NAME)
+        and record.get(DATE_OF_BIRTH)
+    }
+    by_name: dict[tuple[str, str, Any], list[Learner]] = defaultdict(list)
+    keys_of: dict[Any, list[tuple[str, str, Any]]] = defaultdict(list)
+    if wanted:
+        born_on = learners.filter(date_of_birth__in=sorted({key[2] for key in wanted}))
+        for key_id, first, preferred, last, born in born_on.values_list(
+            "pk", "first_name", "preferred_name", "last_name", "date_of_birth"
+        ):
+            for name in {fold_name(first), fold_name(preferred)} - {""}:
+                if (name, fold_name(last), born) in wanted:
+                    keys_of[key_id].append((name, fold_name(last), born))
+    if keys_of:
+        for learner in learners.filter(pk__in=list(keys_of)):
+            for key in keys_of[learner.pk]:
+                by_name[key].append(learner)
+    return by_name
+
+
+def match_named_rows(
+    learners: QuerySet[Learner],
+    rows: list[dict[str, Any]],
+    headings: Mapping[str, str],
+    *,
+    value: str,
+    tell_apart: str,
+) -> tuple[list[NamedRow], list[Problem]]:
+    """Each row's learner among `learners` (those the person sees by name). `headings` names the
+    file's column for each field, for problems; `value` is the row's field carried along;
+    `tell_apart` says where two learners with one UPN can be told apart."""
+    learners = learners.select_related("school")
+    problems: list[Problem] = []
+    matched: list[NamedRow] = []
+    by_upn = _by_upn(learners, rows)
+    by_name = _by_identity(learners, rows)
+    for record in rows:
+        row = record[ROW]
+        if record.get(UPN):
+            upn = record[UPN]
+            candidates = by_upn.get(upn, [])
+            fitting = [learner for learner in candidates if _same_person(learner, record)]
+            if not candidates:
+                problems.append(
+                    Problem(
+                        row,
+                        headings[UPN],
+                        f"No learner you can see by name has the UPN {upn}: check it, or ask the "
+                        "partner who holds the learner to share them.",
+                    )
+                )
+            elif not fitting:
+                problems.append(
+                    Problem(
+                        row,
+                        "(row)",
+                        f"The learner with the UPN {upn} has a different name, date of birth or "
+                        "school from this row's: check which is right.",
+                    )
+                )
+            elif len(fitting) > 1:
+                problems.append(
+                    Problem(
+                        row,
+                        "(row)",
+                        f"{len(fitting)} learners you can see have the UPN {upn} (the same young "
+                        f"person recorded by two partners): {tell_apart}",
+                    )
+                )
+            else:
+                matched.append(NamedRow(row, fitting[0], record.get(value)))
+            continue
+        if not (record.get(FIRST_NAME) and record.get(LAST_NAME) and record.get(DATE_OF_BIRTH)):
+            problems.append(
+                Problem(
+                    row,
+                    "(row)",
+                    "This row does not say who the learner is: give their UPN, or their legal "
+                    "first name, last name and date of birth.",
+                )
+            )
+            continue
+        key = identity_key(record[FIRST_NAME], record[LAST_NAME], record[DATE_OF_BIRTH])
+        urn = record.get(SCHOOL_URN)
+        found = list(
+            {
+                learner.pk: learner
+                for learner in by_name.get(key, [])
+                if not urn or _urn_of(learner) == urn
+            }.values()
+        )
+        born = record[DATE_OF_BIRTH].strftime("%d/%m/%Y")
+        called = f"called {record[FIRST_NAME]} {record[LAST_NAME]}, born {born}"
+        if not found:
+            at_school = f" at the school with URN {urn}" if urn else ""
+            problems.append(
+                Problem(
+                    row,
+                    "(row)",
+                    f"No learner you can see by name is {called}{at_school}: check the spelling "
+                    "and the date of birth, or add the UPN.",
+                )
+            )
+        elif len(found) > 1:
+            problems.append(
+                Problem(
+                    row,
+                    "(row)",
+                    f"{len(found)} learners you can see are {called}: add the UPN or the school "
+                    "URN so Widen knows which one this is.",
+                )
+            )
+        else:
+            matched.append(NamedRow(row, found[0], record.get(value)))
+    return matched, problems
+
+
+def one_row_each(
+    matched: list[NamedRow], *, differing: str
+) -> tuple[list[NamedRow], list[Problem]]:
+    """Rows that name one learner: a repeat saying the same keeps the first row; rows saying
+    different things (`differing`: "with different marks") are all refused."""
+    by_learner: dict[Any, list[NamedRow]] = defaultdict(list)
+    for item in matched:
+        by_learner[item.learner.pk].append(item)
+    kept: list[NamedRow] = []
+    problems: list[Problem] = []
+    for items in by_learner.values():
+        if len(items) == 1:
+            kept.append(items[0])
+            continue
+        listed = ", ".join(str(item.row) for item in items)
+        if len({item.value for item in items}) == 1:
+            kept.append(items[0])
+            problems.extend(
+                Problem(
+                    item.row,
+                    "(row)",
+                    f"Rows {listed} are the same learner: this row repeats row {items[0].row}. "
+                    "Remove it.",
+                )
+                for item in items[1:]
+            )
+        else:
+            problems.extend(
+                Problem(
+                    item.row,
+                    "(row)",
+                    f"Rows {listed} are the same learner {differing}: keep the right one and "
+                    "remove the others.",
+                )
+                for item in items
+            )
+    kept.sort(key=lambda item: item.row)
+    return kept, problems

@@ -6,19 +6,16 @@ from uuid import UUID
 
 from django.db.models import Q, QuerySet
 
-from widen.accounts.models import Membership, User
+from widen.accounts.capabilities import Capability, organisations_granting
+from widen.accounts.models import User
 from widen.core.exceptions import NotFound
 from widen.learners.models import ImportRun
 
 
 def import_run_list(*, actor: User) -> QuerySet[ImportRun]:
-    admin_of = [
-        membership.organisation_id
-        for membership in Membership.objects.filter(user=actor)
-        if membership.capabilities.sees_audit
-    ]
+    admin_of = organisations_granting(actor, Capability.AUDIT_SEE)
     return (
-        ImportRun.objects.filter(Q(uploaded_by=actor) | Q(organisation_id__in=admin_of))
+        ImportRun.objects.filter(Q(uploaded_by=actor) | Q(organisation__in=admin_of))
         .select_related("organisation", "school", "uploaded_by")
         .defer("file_content", "changes")
     )

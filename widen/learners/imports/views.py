@@ -10,11 +10,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from widen.accounts.requests import AuthenticatedRequest
 from widen.core.exceptions import ApplicationError, NotFound
+from widen.learners.imports.commit import learner_import_commit, learner_import_roll_back
 from widen.learners.imports.files import CONTENT_TYPES, failed_rows_file, template_file
 from widen.learners.imports.forms import ColumnMappingForm, PupilListUploadForm
 from widen.learners.imports.report import column_lines, outcome_summary
@@ -22,12 +22,9 @@ from widen.learners.imports.selectors import import_run_get, import_run_list
 from widen.learners.imports.services import (
     ImportReport,
     learner_import_check,
-    learner_import_commit,
     learner_import_map_columns,
-    learner_import_roll_back,
     learner_import_start,
     may_manage_run,
-    rollback_deadline,
     runs_in_background,
 )
 from widen.learners.imports.tasks import learner_import_queue, progress_of
@@ -171,14 +168,8 @@ def import_detail_view(request: AuthenticatedRequest, run_id: UUID) -> HttpRespo
     run = _run_or_404(request, run_id)
     context: dict[str, Any] = {"run": run, "can_manage": may_manage_run(request.user, run)}
     if run.status in (ImportStatus.COMMITTED, ImportStatus.ROLLED_BACK):
-        deadline = rollback_deadline(run)
-        context["rollback_deadline"] = deadline
-        context["can_roll_back"] = (
-            run.status == ImportStatus.COMMITTED
-            and context["can_manage"]
-            and deadline is not None
-            and timezone.now() <= deadline
-        )
+        context["rollback_deadline"] = run.rollback_deadline
+        context["can_roll_back"] = context["can_manage"] and run.may_roll_back
         return render(request, "learners/import_done.html", context)
     if run.status in (ImportStatus.QUEUED, ImportStatus.RUNNING):
         context["progress"] = progress_of(run.pk)

@@ -114,6 +114,9 @@ class Command(BaseCommand):
             except NotFound:
                 self.stderr.write(f"{user.username} does not keep {partnership}'s question bank.")
                 sys.exit(UNUSABLE)
+            except ApplicationError as error:
+                self.stderr.write(f"the file: {error.message}")
+                sys.exit(UNUSABLE)
             plan = scale_import_plan(upload)
             for problem in plan.problems:
                 where = f"row {problem['row']}" if problem["row"] else "the file"

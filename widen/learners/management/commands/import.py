@@ -17,16 +17,17 @@ from uuid import UUID
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
+from widen.accounts.capabilities import system_actor
 from widen.accounts.models import User
 from widen.core import request_context
-from widen.core.exceptions import ApplicationError
+from widen.core.exceptions import ApplicationError, NotFound
 from widen.learners.imports.columns import COLUMNS_BY_FIELD, IGNORE
+from widen.learners.imports.commit import learner_import_commit
 from widen.learners.imports.files import failed_rows_file
 from widen.learners.imports.kinds import import_kinds
 from widen.learners.imports.report import report_lines
 from widen.learners.imports.services import (
     learner_import_check,
-    learner_import_commit,
     learner_import_start,
 )
 from widen.organisations.models import Organisation
@@ -89,7 +90,8 @@ class Command(BaseCommand):
             raise CommandError(f"There is no file at {path}.", returncode=UNUSABLE)
         organisation = _organisation(options["organisation"])
         school = _organisation(options["school"]) if options["school"] else None
-        actor = None
+        # Without --user, Widen itself imports (whoever runs commands on the server may).
+        actor: Any = system_actor("widen import learners")
         if options["user"]:
             actor = User.objects.filter(username=options["user"]).first()
             if actor is None:
@@ -122,6 +124,11 @@ class Command(BaseCommand):
                 report = learner_import_check(run, actor=actor)
             except ApplicationError as error:
                 raise CommandError(error.message, returncode=UNUSABLE) from error
+            except NotFound as error:
+                raise CommandError(
+                    f"{options['user']} may not import learners into {organisation}.",
+                    returncode=UNUSABLE,
+                ) from error
             if options["failed_rows"] and report.problems:
                 # What the name asks for: rows-to-fix.xlsx is a workbook, .csv is CSV.
                 suffix = Path(options["failed_rows"]).suffix.lower().lstrip(".")

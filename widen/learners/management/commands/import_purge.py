@@ -1,4 +1,4 @@
-"""`widen import_purge`: forget uploaded pupil lists once they can no longer be rolled back."""
+"""`widen import_purge`: forget uploaded files once their imports can no longer be rolled back."""
 
 from __future__ import annotations
 
@@ -6,16 +6,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from widen.learners.imports.kinds import import_kinds
-from widen.learners.imports.services import import_runs_purge
+from widen.core.uploads import staged_uploads_purge
 
 
 class Command(BaseCommand):
-    help = "Delete the stored files of imports older than the rollback period (run it daily)."
+    help = (
+        "Delete the stored files of uploads (pupil lists, registers, scale items) older than the "
+        "rollback period; their records stay (run it daily)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        purged = import_runs_purge()
-        self.stdout.write(f"Forgot the files of {purged} imports.")
-        for kind in import_kinds():
-            if kind.purge is not None:
-                self.stdout.write(f"Forgot the files of {kind.purge()} {kind.uploads}.")
+        for kind, purged in staged_uploads_purge().items():
+            self.stdout.write(f"Forgot the files of {purged} {kind}.")
