@@ -24,7 +24,9 @@ from widen.learners.selectors import (
     learner_access_map,
     learner_get,
     learner_list,
+    learner_page_ids,
     learner_pseudonym,
+    learners_by_id,
     list_categories_shown,
     list_view_purpose,
 )
@@ -168,7 +170,10 @@ def learner_list_api(
     )
     actor = api_actor(request)
     learners = learner_list(actor=actor, filters=filters)
-    page = list(learners[offset : offset + limit])
+    # Neither school nor organisation is shown beyond its id: no join for the page's rows.
+    page = learners_by_id(
+        learners.select_related(None), list(learner_page_ids(learners)[offset : offset + limit])
+    )
     access_by_learner = learner_access_map(actor=actor, learners=page)
     learner_views_record(
         actor=actor,
