@@ -86,7 +86,8 @@ def test_lists_and_details_are_scoped_to_the_callers_partnerships(world: World) 
     north = make_event(world).event
     south = make_event(world, organiser=world.gamma, title="Gamma open day").event
     listed = _api(world, Role.SCHOOL_STAFF, "GET", "/events").json()
-    assert [row["id"] for row in listed] == [str(north.pk)]
+    assert listed["count"] == 1
+    assert [row["id"] for row in listed["results"]] == [str(north.pk)]
     assert _api(world, Role.OUTREACH_OFFICER, "GET", f"/events/{south.pk}").status_code == 404
     assert _api(world, Role.SCHOOL_STAFF, "GET", f"/events/{north.pk}").status_code == 404
     booking_create(
@@ -96,3 +97,25 @@ def test_lists_and_details_are_scoped_to_the_callers_partnerships(world: World) 
     detail = _api(world, Role.OUTREACH_OFFICER, "GET", f"/events/{north.pk}").json()
     assert (detail["booked"], detail["waiting"], detail["cancelled"]) == (1, 0, 0)
     assert Client().get("/api/v1/events").status_code == 401
+
+
+def test_the_event_list_comes_a_page_at_a_time(world: World) -> None:
+    made = [make_event(world, title=f"Open day {n}", days=10 + n).event for n in range(3)]
+    first = _api(world, Role.SCHOOL_STAFF, "GET", "/events?limit=2").json()
+    second = _api(world, Role.SCHOOL_STAFF, "GET", "/events?limit=2&offset=2").json()
+    assert first["count"] == second["count"] == 3
+    latest_first = [str(event.pk) for event in reversed(made)]
+    assert [row["id"] for row in first["results"] + second["results"]] == latest_first
+    too_many = _api(world, Role.SCHOOL_STAFF, "GET", "/events?limit=100000")
+    assert too_many.status_code == 422
+
+
+def test_an_event_with_a_field_the_api_does_not_know_is_refused_and_not_made(
+    world: World,
+) -> None:
+    response = _api(
+        world, Role.OUTREACH_OFFICER, "POST", "/events", _body(world, organiser="Beta University")
+    )
+    assert response.status_code == 422
+    assert "organiser" in str(response.json())
+    assert not Event.objects.exists()

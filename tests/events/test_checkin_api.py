@@ -81,3 +81,15 @@ def test_only_the_organisers_reach_it_and_wrong_codes_are_missing(world: World) 
     wrong = checkin_code(asha)[:-3] + "abc"
     assert call(world, "POST", f"/events/{event.pk}/codes/{wrong}").status_code == 404
     assert Booking.objects.get(pk=asha.pk).checked_in_at is None
+
+
+def test_the_door_list_comes_a_page_at_a_time_by_name(world: World) -> None:
+    event = make_event(world, capacity=10)
+    for name in ("Cara Jones", "Asha Patel", "Ben Okafor"):
+        book(event, name)
+    first = call(world, "GET", f"/events/{event.pk}?limit=2").json()
+    rest = call(world, "GET", f"/events/{event.pk}?limit=2&offset=2").json()
+    assert first["count"] == rest["count"] == 3
+    names = [b["name"] for b in first["bookings"] + rest["bookings"]]
+    assert names == ["Asha Patel", "Ben Okafor", "Cara Jones"]
+    assert call(world, "GET", f"/events/{event.pk}?limit=0").status_code == 422

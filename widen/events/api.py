@@ -10,9 +10,9 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
-from widen.core.api_inputs import Moment, YearGroup
+from widen.core.api_inputs import Moment, PageLimit, PageOffset, YearGroup
 from widen.core.exceptions import NotFound
 from widen.events.models import Booking, Event
 from widen.events.permissions import event_policy
@@ -68,6 +68,8 @@ class EventCreatedOut(EventOut):
 
 
 class EventIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     partnership_id: UUID
     organiser_id: UUID
     title: str
@@ -107,6 +109,16 @@ class BookingOut(Schema):
     )
 
 
+class EventPage(Schema):
+    count: int
+    results: list[EventOut]
+
+
+class BookingPage(Schema):
+    count: int
+    results: list[BookingOut]
+
+
 EVENT_FIELDS = tuple(EventOut.model_fields)
 
 
@@ -114,10 +126,15 @@ def _event_out(event: Event) -> dict[str, Any]:
     return {name: getattr(event, name) for name in EVENT_FIELDS}
 
 
-@events_router.get("", response=list[EventOut], operation_id="event_list")
-def event_list_api(request: HttpRequest) -> Any:
-    """The events of every partnership the caller is a member of."""
-    return [_event_out(event) for event in events_for_user(api_actor(request))]
+@events_router.get("", response=EventPage, operation_id="event_list")
+def event_list_api(request: HttpRequest, limit: PageLimit = 50, offset: PageOffset = 0) -> Any:
+    """The events of every partnership the caller is a member of, latest first, a page at a
+    time (`count` is how many there are in all)."""
+    events = events_for_user(api_actor(request)).order_by("-starts_at", "title", "pk")
+    return {
+        "count": events.count(),
+        "results": [_event_out(event) for event in events[offset : offset + limit]],
+    }
 
 
 @events_router.post("", response={201: EventCreatedOut}, operation_id="event_create")
@@ -171,11 +188,16 @@ def _booking_out(booking: Booking, *, adjustments: bool, named: bool) -> dict[st
     return out
 
 
-@events_router.get("/{event_id}/bookings", response=list[BookingOut], operation_id="event_bookings")
-def event_bookings_api(request: HttpRequest, event_id: UUID) -> Any:
+@events_router.get("/{event_id}/bookings", response=BookingPage, operation_id="event_bookings")
+def event_bookings_api(
+    request: HttpRequest, event_id: UUID, limit: PageLimit = 50, offset: PageOffset = 0
+) -> Any:
+    """The event's bookings, a page at a time, for those who run it (anyone else: 404). Reading
+    the access requirements and adjustments on the page is written to the access log."""
     actor = api_actor(request)
     event = event_for_manager(actor, event_id)
-    bookings = list(bookings_for_event(actor, event))
+    every = bookings_for_event(actor, event).order_by("status", "requested_at", "created_at", "pk")
+    bookings = list(every[offset : offset + limit])
     sees = may_see_adjustments(actor, event)
     if sees:
         adjustments_seen(
@@ -185,7 +207,10 @@ def event_bookings_api(request: HttpRequest, event_id: UUID) -> Any:
             purpose=f"Event bookings (API): access requirements and adjustments for {event.title}",
         )
     unnamed = unnamed_bookings(actor, bookings)
-    return [
-        _booking_out(booking, adjustments=sees, named=booking.pk not in unnamed)
-        for booking in bookings
-    ]
+    return {
+        "count": every.count(),
+        "results": [
+            _booking_out(booking, adjustments=sees, named=booking.pk not in unnamed)
+            for booking in bookings
+        ],
+    }

@@ -12,7 +12,9 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from pydantic import Field
 
+from widen.core.api_inputs import PageLimit, PageOffset
 from widen.events.checkin.services import (
     CheckInOutcome,
     booking_check_in,
@@ -29,7 +31,6 @@ from widen.events.models import Booking
 from widen.organisations.api import api_actor
 
 checkin_router = Router(tags=["check-in"])
-LIST_MAX = 2000
 
 
 class CheckInBookingOut(Schema):
@@ -45,6 +46,7 @@ class CheckInListOut(Schema):
     booked: int
     checked_in: int
     waiting: int
+    count: int = Field(description="How many bookings the list (or search) finds in all.")
     bookings: list[CheckInBookingOut]
 
 
@@ -74,20 +76,27 @@ def _outcome(actor: Any, booking: Booking, outcome: CheckInOutcome | None) -> di
 
 
 @checkin_router.get("/events/{event_id}", response=CheckInListOut, operation_id="checkin_list")
-def checkin_list_api(request: HttpRequest, event_id: UUID, q: str = "") -> Any:
-    """Everyone booked (a search `q` also finds those waiting or cancelled), with the counts."""
+def checkin_list_api(
+    request: HttpRequest,
+    event_id: UUID,
+    q: str = "",
+    limit: PageLimit = 50,
+    offset: PageOffset = 0,
+) -> Any:
+    """Everyone booked (a search `q` also finds those waiting or cancelled), by name, a page at
+    a time, with the counts."""
     actor = api_actor(request)
     event = event_for_checkin(actor=actor, event_id=event_id)
     counts = checkin_counts(event=event)
-    bookings = list(
-        checkin_search(actor=actor, event=event, search=" ".join(q.split())[:100])[:LIST_MAX]
-    )
+    found = checkin_search(actor=actor, event=event, search=" ".join(q.split())[:100])
+    bookings = list(found.order_by("name", "requested_at", "pk")[offset : offset + limit])
     names = shown_names(actor, bookings)
     return {
         "event_id": event.pk,
         "booked": counts.booked,
         "checked_in": counts.checked_in,
         "waiting": counts.waiting,
+        "count": found.count(),
         "bookings": [_booking_out(booking, names[booking.pk]) for booking in bookings],
     }
 
