@@ -42,6 +42,12 @@ from tests.events.matrix import (
     event_request_body,
     events_expected_status,
 )
+from tests.payments.matrix import (
+    PAYMENTS_OBJECT_RULES,
+    payments_expected_status,
+    payments_kwargs,
+    payments_request_body,
+)
 from widen.accounts.models import ROLE_CAPABILITIES, Role
 from widen.accounts.services import api_token_create
 from widen.activities.models import Activity, RegisterImport, Session
@@ -107,6 +113,7 @@ PUBLIC_OBJECT_RULES = {"event_public", "booking_holder", "partnership_feed", "no
 OBJECT_RULES |= EVENTS_OBJECT_RULES  # the events pages (tests/events/matrix.py)
 OBJECT_RULES |= SURVEY_OBJECT_RULES  # surveys and scales (tests/evaluation/survey_matrix.py)
 OBJECT_RULES |= REPORT_OBJECT_RULES  # evaluation reports (tests/evaluation/report_matrix.py)
+OBJECT_RULES |= PAYMENTS_OBJECT_RULES  # payees, payments and runs (tests/payments/matrix.py)
 # Who plans activities and takes registers for their organisation.
 DELIVERERS = {Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN, Role.OUTREACH_OFFICER}
 RELATIONS = ("own", "partner", "unrelated")
@@ -168,6 +175,11 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
     if events_status is not None:
         return events_status
     report_status = report_expected_status(entry, cell.method, cell.role, cell.relation, api=api)
+    payments_status = payments_expected_status(
+        entry, cell.name, cell.method, cell.role, cell.relation
+    )
+    if payments_status is not None:
+        return payments_status
     if report_status is not None:
         return report_status
     if cell.method == "POST" and not api and rule in {"event_checkin_scan", "booking_holder"}:
@@ -335,6 +347,9 @@ def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str
     evaluation_kwargs = report_kwargs(world, rule, relation)
     if evaluation_kwargs is not None:
         return evaluation_kwargs
+    payment_kwargs = payments_kwargs(world, rule, acting_role, relation)
+    if payment_kwargs is not None:
+        return payment_kwargs
     if rule == "duplicate_pair":
         return {"pair_id": duplicate_pair_for(world, acting_role, relation).id}
     if rule in {"event_checkin", "event_checkin_booking", "event_checkin_scan"}:
@@ -558,6 +573,9 @@ def request_body(
     report_body = report_request_body(name, counter)
     if report_body is not None:
         return report_body
+    payment_body = payments_request_body(world, name)
+    if payment_body is not None:
+        return payment_body
     if name == "learners:create":
         return {
             "organisation": str(organisation.id),

@@ -17,6 +17,7 @@ from widen.learners.api import router as learners_router
 from widen.learners.duplicate_api import router as duplicate_pairs_router
 from widen.notifications.api import router as notifications_router
 from widen.organisations.api import router as organisations_router
+from widen.payments.api import router as payments_router
 from widen.targeting.api import router as postcodes_router
 from widen.targeting.api import rule_sets_router
 
@@ -44,6 +45,7 @@ api.add_router("/scales", scales_router)
 api.add_router("/evaluation-reports", evaluation_reports_router)
 api.add_router("/events", events_router)
 api.add_router("/check-in", checkin_router)
+api.add_router("/payments", payments_router)
 api.add_router("/notifications", notifications_router)
 
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("events/", include("widen.events.urls")),
     path("events/", include("widen.events.checkin.urls")),
     path("notifications/", include("widen.notifications.urls")),
+    path("payments/", include("widen.payments.urls")),
     path("api/v1/", (_api_patterns, _api_app_name, _api_namespace)),
     path("admin/", admin.site.urls),
 ]

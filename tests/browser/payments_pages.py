@@ -1,0 +1,143 @@
+"""The payments pages, opened as a payee and as finance open them, for the accessibility check
+(`tests/browser/test_accessibility.py` adds them to its PAGES)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.support import REPOSITORY, Browse, Site
+
+FINANCE = "admin"  # the demo's QMUL partnership admin manages its payments
+PAYEE = "outreach"  # the demo's QMUL outreach officer is paid by QMUL too
+_made: dict[str, dict[str, Any]] = {}
+
+
+def payments(site: Site) -> dict[str, Any]:
+    """A payee with a paid run and a draft run (made once per server)."""
+    if site.base_url not in _made:
+        completed = subprocess.run(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "tests.payments.browser_setup",
+                site.people[FINANCE].username,
+                site.people[PAYEE].username,
+            ],
+            cwd=REPOSITORY,
+            env=site.environment,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert completed.returncode == 0, f"payments setup failed:\n{completed.stderr[-3000:]}"
+        _made[site.base_url] = json.loads(completed.stdout)
+    return _made[site.base_url]
+
+
+def _opened(page: Page, path: str, heading: str) -> Page:
+    response = page.goto(path)
+    assert response is not None
+    assert response.status == 200, f"{path} answered {response.status}"
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    return page
+
+
+def my_payments(browse: Browse) -> Page:
+    payments(browse.site)
+    page = _opened(browse.as_person(PAYEE), "/payments/", "My payments")
+    expect(page.get_by_role("cell", name="£1,234.56")).to_be_visible()
+    return page
+
+
+def my_payments_for_someone_paid_by_nobody(browse: Browse) -> Page:
+    return _opened(browse.as_person("partner"), "/payments/", "My payments")
+
+
+def one_payment(browse: Browse) -> Page:
+    made = payments(browse.site)
+    return _opened(
+        browse.as_person(PAYEE), f"/payments/{made['paid_entry_id']}/", "Summer school, 40 hours"
+    )
+
+
+def bank_details(browse: Browse) -> Page:
+    made = payments(browse.site)
+    return _opened(
+        browse.as_person(PAYEE),
+        f"/payments/payees/{made['payee_id']}/bank-details/",
+        f"Bank details for {made['payee_name']}",
+    )
+
+
+def bank_details_with_errors(browse: Browse) -> Page:
+    page = bank_details(browse)
+    page.get_by_label("Name on the account").fill("Sam Student")
+    page.get_by_label("Sort code").fill("12-34")
+    page.get_by_label("Account number").fill("1234567890")
+    page.get_by_role("button", name="Save bank details").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter a sort code of 6 digits")
+    return page
+
+
+def payees(browse: Browse) -> Page:
+    payments(browse.site)
+    return _opened(browse.as_person(FINANCE), "/payments/payees/", "Payees")
+
+
+def payment_runs(browse: Browse) -> Page:
+    payments(browse.site)
+    return _opened(browse.as_person(FINANCE), "/payments/runs/", "Payment runs")
+
+
+def payment_runs_with_an_error(browse: Browse) -> Page:
+    page = payment_runs(browse)
+    page.get_by_role("button", name="Make the run").click()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    return page
+
+
+def paid_run(browse: Browse) -> Page:
+    made = payments(browse.site)
+    page = browse.as_person(FINANCE)
+    page.goto(f"/payments/runs/{made['paid_run_id']}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Payment run")
+    return page
+
+
+def draft_run(browse: Browse) -> Page:
+    made = payments(browse.site)
+    page = browse.as_person(FINANCE)
+    page.goto(f"/payments/runs/{made['draft_run_id']}/")
+    expect(page.get_by_role("button", name="Export the run")).to_be_visible()
+    return page
+
+
+def exported_run_with_an_error(browse: Browse) -> Page:
+    page = draft_run(browse)
+    page.get_by_role("button", name="Export the run").click()
+    page.get_by_label("Date paid").fill("2099-01-01")
+    page.get_by_role("button", name="Mark paid").click()
+    expect(page.get_by_role("alert")).to_contain_text("cannot be in the future")
+    return page
+
+
+PAYMENTS_PAGES: dict[str, Callable[[Browse], Page]] = {
+    "My payments": my_payments,
+    "My payments, paid by nobody": my_payments_for_someone_paid_by_nobody,
+    "One payment": one_payment,
+    "Bank details": bank_details,
+    "Bank details, with errors": bank_details_with_errors,
+    "Payees": payees,
+    "Payment runs": payment_runs,
+    "Payment runs, with an error": payment_runs_with_an_error,
+    "A paid payment run": paid_run,
+    "A draft payment run": draft_run,
+    "An exported payment run, with an error": exported_run_with_an_error,
+}

@@ -1,0 +1,87 @@
+"""The caller's own payments in the JSON API: each amount, what it is for, and when it was paid.
+
+Lists are paginated like every list (`limit`, `offset`; `count` and `results`); a query
+parameter the endpoint does not know is refused (422, naming it) rather than ignored, so a
+misspelt filter never silently returns everything.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from widen.accounts.requests import api_actor
+from widen.core.api_inputs import PageLimit, PageOffset
+from widen.core.exceptions import ApplicationError
+from widen.payments.models import LedgerEntry
+from widen.payments.money import pounds
+from widen.payments.selectors import entry_paid_on, entry_status, my_payment_get, my_payments
+
+router = Router(tags=["payments"])
+
+LIST_PARAMETERS = frozenset({"limit", "offset"})
+
+
+class PaymentOut(Schema):
+    id: UUID
+    amount_pence: int
+    amount: str
+    kind: str
+    description: str
+    paid_by: str
+    recorded_at: datetime
+    status: str
+    paid_on: date | None
+
+
+class PaymentPage(Schema):
+    count: int
+    results: list[PaymentOut]
+
+
+def _serialise(entry: LedgerEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "amount_pence": entry.amount_pence,
+        "amount": pounds(entry.amount_pence),
+        "kind": entry.kind,
+        "description": entry.description,
+        "paid_by": entry.payee.organisation.name,
+        "recorded_at": entry.recorded_at,
+        "status": entry_status(entry),
+        "paid_on": entry_paid_on(entry),
+    }
+
+
+def _refuse_unknown(request: HttpRequest, known: frozenset[str]) -> None:
+    unknown = sorted(set(request.GET) - known)
+    if unknown:
+        raise ApplicationError(
+            f"Unknown parameter {unknown[0]!r}: this list takes only {', '.join(sorted(known))}.",
+            field=unknown[0],
+        )
+
+
+@router.get("/mine", response=PaymentPage, operation_id="my_payment_list")
+def my_payment_list_api(
+    request: HttpRequest, limit: PageLimit = 50, offset: PageOffset = 0
+) -> dict[str, Any]:
+    """The caller's own amounts, newest first."""
+    _refuse_unknown(request, LIST_PARAMETERS)
+    entries = my_payments(actor=api_actor(request))
+    return {
+        "count": entries.count(),
+        "results": [_serialise(entry) for entry in entries[offset : offset + limit]],
+    }
+
+
+@router.get("/mine/{entry_id}", response=PaymentOut, operation_id="my_payment_get")
+def my_payment_get_api(request: HttpRequest, entry_id: UUID) -> dict[str, Any]:
+    """One of the caller's own amounts; anyone else's answers 404, like one that does not
+    exist."""
+    _refuse_unknown(request, frozenset())
+    return _serialise(my_payment_get(actor=api_actor(request), entry_id=entry_id))
