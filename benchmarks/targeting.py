@@ -53,6 +53,7 @@ from django.db.models import Count
 from benchmarks.databases import analyse
 from benchmarks.harness import Measurement, Options, SectionRun, Timing
 from benchmarks.learner_import import metered
+from widen.accounts.capabilities import system_actor
 from widen.audit.models import AuditEvent
 from widen.core import request_context
 from widen.core.academic_years import AcademicYear
@@ -491,7 +492,7 @@ def _rule_set(partnership: Partnership, number: int) -> RuleSet:
     """A new rule set (IMD quintile 1-2 or FSM); number 0 is the one worked out again."""
     with request_context.bind(source="system"):
         return rule_set_create(
-            actor=None,
+            actor=system_actor("benchmark"),
             partnership=partnership,
             name=f"{RULE_SET_NAME} ({number})",
             definition=RULE_SET_DEFINITION,
@@ -589,7 +590,9 @@ def _flags_again(
             if change:
                 with request_context.bind(source="system"):
                     rule_set_update(
-                        actor=None, rule_set=rule_set, definition=definitions[repeat % 2]
+                        actor=system_actor("benchmark"),
+                        rule_set=rule_set,
+                        definition=definitions[repeat % 2],
                     )
                 rule_set.refresh_from_db()
             seconds, run = _seconds(lambda: eligibility_compute(rule_set))

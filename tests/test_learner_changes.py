@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from conftest import signed_in_client
 from tests.events.conftest import make_event
+from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role, User
 from widen.accounts.services import api_token_create
 from widen.events.models import Booking, Event
@@ -101,7 +102,7 @@ def setting(request: Any, world: World) -> tuple[str, Setting]:
         )
     actor, token = _actor(world, relation)
     rule_set = rule_set_create(
-        actor=None,
+        actor=system_actor("test"),
         partnership=world.north,
         name="Free school meals",
         definition={"any": [{"all": [{"criterion": "free_school_meals"}]}]},
@@ -215,10 +216,10 @@ PATHS: dict[str, tuple[Callable[[Setting], Any], int, int]] = {
     "page leave": (page_leave, 302, 302),
     "page re-join": (page_rejoin, 302, 302),
     "page enrol the eligible": (page_enrol_eligible, 302, 302),
-    "API enrol": (api_enrol, 201, 400),
+    "API enrol": (api_enrol, 201, 422),
     "API enrol the eligible": (api_enrol_eligible, 201, 201),
     "API leave": (api_leave, 200, 404),
-    "API re-join": (api_rejoin, 201, 400),
+    "API re-join": (api_rejoin, 201, 422),
     "page group booking": (group_booking, 302, 302),
     "page edit": (learner_edit, 302, 404),
     "API edit": (api_learner_update, 200, 404),

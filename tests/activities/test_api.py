@@ -63,7 +63,7 @@ def test_an_activity_its_session_and_register_through_the_api(world: World) -> N
         f"/activities/{activity['id']}/sessions",
         {"date": "2026-12-02", "starts_at": "13:00", "ends_at": "12:00", "venue": "Hall"},
     )
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert "end after it starts" in refused.content.decode()
     path = f"/sessions/{session.json()['id']}/register"
     learner = str(world.learner_alpha.pk)
@@ -71,7 +71,7 @@ def test_an_activity_its_session_and_register_through_the_api(world: World) -> N
     assert added.json() == [{"learner_id": learner, "status": "attended"}]
     assert Attendance.objects.get(learner=world.learner_alpha).status == "attended"
     wrong = _call(world, "POST", path, {"marks": {learner: "late"}})
-    assert wrong.status_code == 400
+    assert wrong.status_code == 422
 
 
 def test_programme_enrolment_and_progress_through_the_api(world: World) -> None:
@@ -202,7 +202,7 @@ def test_a_badly_designed_programme_is_refused_with_its_reason(
     world: World, changes: dict[str, Any], message: str
 ) -> None:
     refused = _design(world, **changes)
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert message in refused.content.decode()
     assert not Programme.objects.exists()
 
@@ -218,7 +218,7 @@ def test_only_the_partnerships_admins_design_programmes(world: World) -> None:
 def test_a_programme_cannot_use_another_partnerships_rule_set(world: World) -> None:
     foreign = RuleSet.objects.create(partnership=world.south, name="Their rule set")
     refused = _design(world, rule_set_id=str(foreign.pk))
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert "Choose one of the partnership's rule sets." in refused.content.decode()
     assert not Programme.objects.exists()
 
@@ -226,7 +226,7 @@ def test_a_programme_cannot_use_another_partnerships_rule_set(world: World) -> N
 def test_the_same_programme_name_twice_is_refused(world: World) -> None:
     assert _design(world).status_code == 201
     again = _design(world, name="aimhigher learner progression programme")
-    assert again.status_code == 400
+    assert again.status_code == 422
     assert "There is already a programme called" in again.content.decode()
     assert Programme.objects.count() == 1
 
@@ -237,7 +237,7 @@ def test_leaving_and_rejoining_through_the_api_keeps_every_period(world: World) 
     path = f"/programmes/{programme.pk}/enrolments"
     assert _call(world, "POST", path, {"learner_ids": [learner]}).status_code == 201
     refused = _call(world, "POST", f"{path}/{learner}/leave", {"reason": "   "})
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert "Say why the learner is leaving." in refused.content.decode()
     too_early = (timezone.localdate() - timedelta(days=1)).isoformat()
     early = _call(world, "POST", f"{path}/{learner}/leave", {"reason": "x", "left_on": too_early})

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from conftest import signed_in_client
+from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
 from widen.activities.models import Activity
 from widen.activities.services import (
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_partnership_admin_designs_a_programme_stage_by_stage(world: World) -> None:
     rule_set = rule_set_create(
-        actor=None,
+        actor=system_actor("test"),
         partnership=world.north,
         name="Free school meals",
         definition={"any": [{"all": [{"criterion": "free_school_meals"}]}]},
@@ -122,7 +123,7 @@ def test_the_progress_page_lists_who_is_falling_behind_and_why(world: World) -> 
         sub_type=ActivitySubType.objects.get(name="Campus tour", partnership=None),
     )
     session = session_create(
-        actor=None,
+        actor=system_actor("test"),
         activity=activity,
         details=SessionDetails(
             date=AcademicYear.current().starts_on,
@@ -131,8 +132,10 @@ def test_the_progress_page_lists_who_is_falling_behind_and_why(world: World) -> 
             venue="Campus",
         ),
     )
-    register_add(actor=None, session=session, learners=[world.learner_alpha])
-    attendance_mark(actor=None, session=session, marks={world.learner_alpha.pk: "attended"})
+    register_add(actor=system_actor("test"), session=session, learners=[world.learner_alpha])
+    attendance_mark(
+        actor=system_actor("test"), session=session, marks={world.learner_alpha.pk: "attended"}
+    )
     talk = Activity.objects.create(
         partnership=world.north,
         delivered_by=world.alpha,
@@ -140,7 +143,7 @@ def test_the_progress_page_lists_who_is_falling_behind_and_why(world: World) -> 
         sub_type=ActivitySubType.objects.get(name="Student finance talk", partnership=None),
     )
     session_create(
-        actor=None,
+        actor=system_actor("test"),
         activity=talk,
         details=SessionDetails(
             date=timezone.localdate() + timedelta(days=7),

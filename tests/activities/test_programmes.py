@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
 from widen.activities.models import Activity, Session
 from widen.activities.progress import (
@@ -49,7 +50,7 @@ def _types(*keys: str) -> list[ActivityType]:
 
 def _programme(world: World, **changes: object) -> Programme:
     rule_set = rule_set_create(
-        actor=None,
+        actor=system_actor("test"),
         partnership=world.north,
         name="Free school meals",
         definition={"any": [{"all": [{"criterion": "free_school_meals"}]}]},
@@ -72,19 +73,21 @@ def _attend(world: World, kind: str, day: date, hours: tuple[time, time]) -> Ses
     activity = Activity.objects.filter(sub_type__activity_type__key=kind).first()
     if activity is None:
         activity = activity_create(
-            actor=None,
+            actor=system_actor("test"),
             partnership=world.north,
             delivered_by=world.alpha,
             name=f"{kind} activity",
             sub_type=ActivitySubType.objects.filter(activity_type__key=kind).first(),  # type: ignore[arg-type]
         )
     session = session_create(
-        actor=None,
+        actor=system_actor("test"),
         activity=activity,
         details=SessionDetails(date=day, starts_at=hours[0], ends_at=hours[1], venue="Room 1"),
     )
-    register_add(actor=None, session=session, learners=[world.learner_alpha])
-    attendance_mark(actor=None, session=session, marks={world.learner_alpha.pk: "attended"})
+    register_add(actor=system_actor("test"), session=session, learners=[world.learner_alpha])
+    attendance_mark(
+        actor=system_actor("test"), session=session, marks={world.learner_alpha.pk: "attended"}
+    )
     return session
 
 
@@ -135,18 +138,28 @@ def test_a_cohort_is_enrolled_from_the_rule_set_and_leaving_and_rejoining_are_ke
     assert held != candidates
     assert {enrolment.learner for enrolment in enrolled.enrolled} == held
     assert set(enrolment_candidates(programme)) == candidates - held
-    enrol_eligible(actor=None, programme=programme)
+    enrol_eligible(actor=system_actor("test"), programme=programme)
     assert not enrolment_candidates(programme).exists()
-    again = enrol(actor=None, programme=programme, learners=[world.learner_alpha])
+    again = enrol(actor=system_actor("test"), programme=programme, learners=[world.learner_alpha])
     assert again.already_enrolled == [world.learner_alpha]
     with pytest.raises(ApplicationError, match="held by the partnership's members"):
-        enrol(actor=None, programme=programme, learners=[world.learner_gamma])
+        enrol(actor=system_actor("test"), programme=programme, learners=[world.learner_gamma])
     current = Enrolment.objects.get(programme=programme, learner=world.learner_alpha)
     with pytest.raises(ApplicationError, match="Say why"):
-        enrolment_leave(actor=None, enrolment=current, reason="  ")
-    enrolment_leave(actor=None, enrolment=current, reason="Moved school", on=date(YEAR + 1, 1, 10))
+        enrolment_leave(actor=system_actor("test"), enrolment=current, reason="  ")
+    enrolment_leave(
+        actor=system_actor("test"),
+        enrolment=current,
+        reason="Moved school",
+        on=date(YEAR + 1, 1, 10),
+    )
     assert world.learner_alpha in set(enrolment_candidates(programme))
-    enrol(actor=None, programme=programme, learners=[world.learner_alpha], on=date(YEAR + 1, 3, 2))
+    enrol(
+        actor=system_actor("test"),
+        programme=programme,
+        learners=[world.learner_alpha],
+        on=date(YEAR + 1, 3, 2),
+    )
     history = list(
         Enrolment.objects.filter(programme=programme, learner=world.learner_alpha).values_list(
             "joined_on", "left_on", "leaving_reason"
@@ -158,7 +171,7 @@ def test_a_cohort_is_enrolled_from_the_rule_set_and_leaving_and_rejoining_are_ke
 
 def test_progress_says_what_each_learner_lacks_and_moves_as_they_attend(world: World) -> None:
     programme = _programme(world)
-    enrol(actor=None, programme=programme, learners=[world.learner_alpha])
+    enrol(actor=system_actor("test"), programme=programme, learners=[world.learner_alpha])
     learner = world.learner_alpha.pk
     _attend(world, "masterclasses", date(YEAR, 10, 5), (time(13, 0), time(15, 30)))
     october = programme_progress(programme, on=date(YEAR, 10, 20))[learner]
@@ -180,7 +193,7 @@ def test_progress_says_what_each_learner_lacks_and_moves_as_they_attend(world: W
 
 def test_next_sessions_are_of_the_missing_types_the_learner_can_attend(world: World) -> None:
     programme = _programme(world)
-    enrol(actor=None, programme=programme, learners=[world.learner_alpha])
+    enrol(actor=system_actor("test"), programme=programme, learners=[world.learner_alpha])
     learner = world.learner_alpha
     iag = Activity.objects.create(
         partnership=world.north,
@@ -197,7 +210,7 @@ def test_next_sessions_are_of_the_missing_types_the_learner_can_attend(world: Wo
 
     def planned(activity: Activity, day: date, **details: object) -> Session:
         return session_create(
-            actor=None,
+            actor=system_actor("test"),
             activity=activity,
             details=SessionDetails(
                 date=day,
@@ -213,14 +226,14 @@ def test_next_sessions_are_of_the_missing_types_the_learner_can_attend(world: Wo
     planned(iag, date(YEAR + 1, 3, 2), year_groups=[12])  # another year group
     planned(campus, date(YEAR + 1, 3, 3))  # not a missing type
     full = planned(iag, date(YEAR + 1, 3, 4), capacity=1)
-    register_add(actor=None, session=full, learners=[world.learner_beta])
+    register_add(actor=system_actor("test"), session=full, learners=[world.learner_beta])
     open_to_all = planned(iag, date(YEAR + 1, 3, 9))
     day = date(YEAR + 1, 2, 15)
     progress = programme_progress(programme, on=day)
     suggested = next_sessions(programme, progress, on=day)[learner.pk]
     assert [suggestion.session for suggestion in suggested] == [fitting, open_to_all]
     assert suggested[0].activity_type == "Information, advice and guidance"
-    register_add(actor=None, session=fitting, learners=[world.learner_alpha])
+    register_add(actor=system_actor("test"), session=fitting, learners=[world.learner_alpha])
     again = next_sessions(programme, programme_progress(programme, on=day), on=day)
     assert [suggestion.session for suggestion in again[learner.pk]] == [open_to_all]
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import signed_in_client
+from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
 from widen.activities.models import Activity, Attendance, Session
 from widen.activities.services import (
@@ -93,7 +94,7 @@ def _activity(world: World, sub_type: str, delivered_by: Organisation | None = N
 
 def _attended(world: World, learners: list[Learner], sub_type: str, hours: int) -> None:
     session = session_create(
-        actor=None,
+        actor=system_actor("test"),
         activity=_activity(world, sub_type),
         details=SessionDetails(
             date=AcademicYear.current().starts_on,
@@ -102,9 +103,11 @@ def _attended(world: World, learners: list[Learner], sub_type: str, hours: int) 
             venue="Campus",
         ),
     )
-    register_add(actor=None, session=session, learners=learners)
+    register_add(actor=system_actor("test"), session=session, learners=learners)
     attendance_mark(
-        actor=None, session=session, marks={learner.pk: "attended" for learner in learners}
+        actor=system_actor("test"),
+        session=session,
+        marks={learner.pk: "attended" for learner in learners},
     )
 
 
@@ -112,7 +115,7 @@ def _upcoming(
     world: World, sub_type: str, *, capacity: int | None = None, by: Organisation | None = None
 ) -> Session:
     return session_create(
-        actor=None,
+        actor=system_actor("test"),
         activity=_activity(world, sub_type, by),
         details=SessionDetails(
             date=timezone.localdate() + timedelta(days=14),

@@ -11,6 +11,7 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 
 from conftest import signed_in_client
+from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Membership, Role, User
 from widen.activities.models import Activity, Attendance, AttendanceStatus, Session
 from widen.activities.services import (
@@ -99,14 +100,18 @@ def test_a_partnership_adds_its_own_sub_type_that_only_it_can_use(world: World) 
     assert activity.sub_type.activity_type.name == "Information, advice and guidance"
     with pytest.raises(ApplicationError, match="Choose a type of activity"):
         activity_create(
-            actor=None, partnership=world.south, delivered_by=world.gamma, name="X", sub_type=own
+            actor=system_actor("test"),
+            partnership=world.south,
+            delivered_by=world.gamma,
+            name="X",
+            sub_type=own,
         )
 
 
 def test_only_a_members_officers_add_its_activities(world: World) -> None:
     with pytest.raises(ApplicationError, match="not a member of North"):
         activity_create(
-            actor=None,
+            actor=system_actor("test"),
             partnership=world.north,
             delivered_by=world.gamma,
             name="Campus day",
@@ -194,7 +199,7 @@ def test_a_joint_session_counts_its_hours_once_whichever_partner_marks_it(world:
 
 def test_registers_are_taken_by_deliverers_and_the_schools_staff_only(world: World) -> None:
     session = _session(world, _masterclass(world))
-    register_add(actor=None, session=session, learners=[world.learner_school])
+    register_add(actor=system_actor("test"), session=session, learners=[world.learner_school])
     teacher = world.users[Role.SCHOOL_STAFF]
     assert (
         attendance_mark(actor=teacher, session=session, marks={world.learner_school.pk: "attended"})
@@ -227,7 +232,11 @@ def test_the_register_page_shows_and_marks_only_learners_the_person_may_see_by_n
     world: World,
 ) -> None:
     session = _session(world, _masterclass(world))
-    register_add(actor=None, session=session, learners=[world.learner_school, world.learner_gamma])
+    register_add(
+        actor=system_actor("test"),
+        session=session,
+        learners=[world.learner_school, world.learner_gamma],
+    )
     teacher = signed_in_client(world.users[Role.SCHOOL_STAFF])
     url = reverse("activities:register", kwargs={"session_id": session.pk})
     page = teacher.get(url).content.decode()
@@ -248,14 +257,14 @@ def test_the_register_page_shows_and_marks_only_learners_the_person_may_see_by_n
 def test_a_learners_journey_shows_what_every_partner_did(world: World) -> None:
     alpha_session = _session(world, _masterclass(world))
     beta_activity = activity_create(
-        actor=None,
+        actor=system_actor("test"),
         partnership=world.north,
         delivered_by=world.beta,
         name="Beta campus day",
         sub_type=_sub_type("Campus tour"),
     )
     beta_session = session_create(
-        actor=None,
+        actor=system_actor("test"),
         activity=beta_activity,
         details=SessionDetails(
             date=date(2027, 1, 20), starts_at=time(9, 0), ends_at=time(12, 0), venue="Beta"
@@ -263,8 +272,10 @@ def test_a_learners_journey_shows_what_every_partner_did(world: World) -> None:
     )
     learner = world.learner_alpha
     for session in (alpha_session, beta_session):
-        register_add(actor=None, session=session, learners=[learner])
-    attendance_mark(actor=None, session=beta_session, marks={learner.pk: "attended"})
+        register_add(actor=system_actor("test"), session=session, learners=[learner])
+    attendance_mark(
+        actor=system_actor("test"), session=beta_session, marks={learner.pk: "attended"}
+    )
     url = reverse("activities:learner", kwargs={"learner_id": learner.pk})
     page = signed_in_client(world.users[Role.OUTREACH_OFFICER]).get(url).content.decode()
     assert page.index("Beta campus day") < page.index("Year 10 science masterclass")  # newest first

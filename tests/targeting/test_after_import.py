@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.imports.test_importing import sims_csv, start
+from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
 from widen.learners.imports.services import learner_import_commit, learner_import_roll_back
 from widen.learners.models import Learner
@@ -24,7 +25,7 @@ def test_an_import_is_targeted_on_commit_and_its_roll_back_takes_the_results_wit
     world: World, django_capture_on_commit_callbacks: Callable[..., Any]
 ) -> None:
     rule_set = rule_set_create(
-        actor=None,
+        actor=system_actor("test"),
         partnership=world.north,
         name="FSM",
         definition={"any": [{"all": [{"criterion": "free_school_meals"}]}]},

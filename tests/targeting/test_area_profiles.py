@@ -251,7 +251,7 @@ def test_the_api_answers_one_postcode_and_bulk_look_ups_up_to_the_limit(
         content_type="application/json",
         headers=headers,
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "at most 10,000" in response.json()["detail"]
 
 

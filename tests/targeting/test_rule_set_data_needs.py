@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
 from widen.reference.services import dataset_load
 from widen.targeting.rule_sets import eligibility_compute, rule_set_create
@@ -28,7 +29,11 @@ FSM = {"any": [{"all": [{"criterion": "free_school_meals"}]}]}
 
 def page(world: World, client_for: Callable[..., Client], definition: dict, name: str) -> str:
     rule_set = rule_set_create(
-        actor=None, partnership=world.north, name=name, purpose="", definition=definition
+        actor=system_actor("test"),
+        partnership=world.north,
+        name=name,
+        purpose="",
+        definition=definition,
     )
     eligibility_compute(rule_set)
     client = client_for(world.users[Role.OUTREACH_OFFICER])

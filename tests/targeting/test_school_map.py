@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
 from widen.core import request_context
 from widen.learners.models import Learner
@@ -73,7 +74,9 @@ def mapped(world: World, tmp_path: Path) -> World:
                 date_of_birth=world.learner_alpha.date_of_birth,
                 free_school_meals=fsm,
             )
-    rule_set = rule_set_create(actor=None, partnership=world.north, name="FSM", definition=FSM)
+    rule_set = rule_set_create(
+        actor=system_actor("test"), partnership=world.north, name="FSM", definition=FSM
+    )
     eligibility_compute(rule_set)
     return world
 

@@ -13,6 +13,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from widen.activities.models import Activity, Session
+from widen.activities.permissions import PLAN, activity_policy, may_deliver
 from widen.activities.progress import next_sessions, programme_progress
 from widen.activities.selectors import (
     activity_get,
@@ -24,7 +25,6 @@ from widen.activities.services import (
     SessionDetails,
     activity_create,
     attendance_mark,
-    may_deliver,
     register_add,
     session_create,
 )
@@ -35,15 +35,18 @@ from widen.organisations.api import api_actor
 from widen.organisations.models import DataCategory, Organisation
 from widen.organisations.permissions import organisation_policy
 from widen.programmes.models import ActivitySubType, ActivityType, Enrolment, Programme
+from widen.programmes.permissions import (
+    ENROL,
+    enrollable_by,
+    may_design_programmes,
+    programme_policy,
+)
 from widen.programmes.selectors import enrolment_list, programme_get, programme_list
 from widen.programmes.services import (
     StagePlan,
     enrol,
     enrol_eligible,
-    enrollable_by,
     enrolment_leave,
-    may_design_programmes,
-    may_enrol,
     programme_create,
 )
 from widen.targeting.models import RuleSet
@@ -173,9 +176,7 @@ def activity_get_api(request: HttpRequest, activity_id: UUID) -> Any:
 )
 def session_create_api(request: HttpRequest, activity_id: UUID, body: SessionIn) -> Any:
     actor = api_actor(request)
-    activity = _visible_activity(request, activity_id)
-    if not may_deliver(actor, activity.delivered_by):
-        raise NotFound
+    activity = activity_policy.get(actor, activity_id, action=PLAN)
     members = activity.partnership.members.all()
     school = members.filter(pk=body.school_id).first() if body.school_id else None
     if body.school_id and school is None:
@@ -453,9 +454,7 @@ def programme_progress_api(request: HttpRequest, programme_id: UUID) -> Any:
 )
 def enrolment_create_api(request: HttpRequest, programme_id: UUID, body: EnrolIn) -> Any:
     actor = api_actor(request)
-    programme = _visible_programme(request, programme_id)
-    if not may_enrol(actor, programme.partnership):
-        raise NotFound
+    programme = programme_policy.get(actor, programme_id, action=ENROL)
     if body.from_rule_set:
         change = enrol_eligible(actor=actor, programme=programme)
     else:
@@ -497,9 +496,7 @@ def enrolment_leave_api(
     request: HttpRequest, programme_id: UUID, learner_id: UUID, body: LeaveIn
 ) -> Any:
     actor = api_actor(request)
-    programme = _visible_programme(request, programme_id)
-    if not may_enrol(actor, programme.partnership):
-        raise NotFound
+    programme = programme_policy.get(actor, programme_id, action=ENROL)
     current = (
         enrolment_list(actor=actor, programme=programme)
         .filter(learner_id=learner_id, left_on=None)

@@ -5,48 +5,42 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
 
-from widen.accounts.models import Membership, Role
-from widen.activities.models import Activity, Attendance, RegisterImport, Session
-from widen.activities.services import DELIVERING_ROLES, may_take_register
+from widen.activities.models import Activity, Attendance, AttendanceStatus, RegisterImport, Session
+from widen.activities.permissions import (
+    TAKE_REGISTER,
+    activity_policy,
+    may_take_register,
+    organisations_with_deliverers,
+    school_has_register_takers,
+    session_policy,
+)
+from widen.activities.templatetags.hours import hours as hours_text
 from widen.core.academic_years import AcademicYear
 from widen.core.exceptions import NotFound
 from widen.learners.models import Learner
 from widen.learners.permissions import learner_policy
 from widen.organisations.models import DataCategory, Organisation, Partnership
-from widen.organisations.permissions import organisation_policy
+from widen.programmes.models import Enrolment, Programme
 
 
 def activity_list(*, actor: Any) -> QuerySet[Activity]:
     """The activities of every partnership `actor` is in."""
-    partnerships = organisation_policy.partnerships_visible_to(actor)
-    return Activity.objects.filter(partnership__in=partnerships).select_related(
-        "sub_type__activity_type", "delivered_by", "partnership"
-    )
+    return activity_policy.visible_to(actor)
 
 
-def activity_get(*, actor: Any, activity_id: UUID) -> Activity:
-    try:
-        return activity_list(actor=actor).get(pk=activity_id)
-    except (Activity.DoesNotExist, ValueError) as error:
-        raise NotFound from error
+def activity_get(*, actor: Any, activity_id: Any) -> Activity:
+    return activity_policy.get(actor, activity_id)
 
 
-def session_for_register(*, actor: Any, session_id: UUID) -> Session:
+def session_for_register(*, actor: Any, session_id: Any) -> Session:
     """A session whose register `actor` may take (its deliverers, the school's staff)."""
-    partnerships = organisation_policy.partnerships_visible_to(actor)
-    session = (
-        Session.objects.filter(pk=session_id, activity__partnership__in=partnerships)
-        .select_related("activity__delivered_by", "activity__partnership", "school")
-        .first()
-    )
-    if session is None or not may_take_register(actor, session):
-        raise NotFound
-    return session
+    return session_policy.get(actor, session_id, action=TAKE_REGISTER)
 
 
 def register_rows(*, actor: Any, session: Session) -> QuerySet[Attendance]:
@@ -133,16 +127,12 @@ def school_register_reach(
     )
     holders = list(partnership.members.filter(pk__in=holder_ids).order_by("name"))
     takers: list[str] = []
-    if Membership.objects.filter(organisation=school, role=Role.SCHOOL_STAFF).exists():
+    if school_has_register_takers(school):
         takers.append(f"{school.name}'s staff")
     delivering_holders = [
         holder for holder in holders if holder.pk in deliverers and holder.pk != school.pk
     ]
-    staffed = set(
-        Membership.objects.filter(
-            organisation__in=delivering_holders, role__in=DELIVERING_ROLES
-        ).values_list("organisation_id", flat=True)
-    )
+    staffed = organisations_with_deliverers(holder.pk for holder in delivering_holders)
     takers += [holder.name for holder in delivering_holders if holder.pk in staffed]
     return SchoolRegisterReach(
         school=school,
@@ -203,3 +193,111 @@ def register_candidates(
             | Q(preferred_name__icontains=word)
         )
     return found.order_by("last_name", "first_name", "pk")
+
+
+# --- The register page -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterSheet:
+    """A session's register as `actor` takes it: the rows of the learners they see by name (by
+    surname), and how many places are taken by anyone."""
+
+    rows: list[Attendance]
+    learner_ids: frozenset[Any]  # everyone on the register (to tell a repeated add)
+
+    @property
+    def places_taken(self) -> int:
+        return len(self.learner_ids)
+
+
+def register_sheet(*, actor: Any, session: Session) -> RegisterSheet:
+    """Only the learners `actor` may see by name are shown, and marked, by them."""
+    everyone = list(session.register.select_related("learner").order_by("learner__last_name"))
+    scopes = learner_policy.scopes(actor)  # once, for the whole class
+    shown = []
+    for row in everyone:
+        access = learner_policy.access_from_scopes(scopes, row.learner)
+        if access is not None and DataCategory.IDENTITY in access.categories:
+            shown.append(row)
+    return RegisterSheet(shown, frozenset(row.learner_id for row in everyone))
+
+
+def named_learners(*, actor: Any, learner_ids: Iterable[Any]) -> QuerySet[Learner]:
+    """Of these learners, those `actor` may see by name."""
+    return learner_policy.visible_to(actor, needing=DataCategory.IDENTITY).filter(
+        pk__in=list(learner_ids)
+    )
+
+
+def not_on_register(
+    *, actor: Any, session: Session, learners: QuerySet[Learner]
+) -> tuple[QuerySet[Learner], QuerySet[Learner]]:
+    """Of `learners`, those `actor` may see by name (all of them, found) and those of these not
+    on `session`'s register yet (waiting)."""
+    named = learner_policy.visible_to(actor, needing=DataCategory.IDENTITY)
+    found = learners.filter(pk__in=named.values("pk"))
+    return found, found.exclude(pk__in=session.register.values("learner_id"))
+
+
+# --- Progress on a programme -------------------------------------------------------------------
+
+
+def enrolled_learners_named(*, actor: Any, programme: Programme) -> QuerySet[Learner]:
+    """The learners on `programme` now whom `actor` may see by name."""
+    return learner_policy.visible_to(actor, needing=DataCategory.IDENTITY).filter(
+        pk__in=Enrolment.objects.filter(programme=programme, left_on=None).values("learner_id")
+    )
+
+
+# --- A learner's journey -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    day: date
+    what: str
+    detail: str
+    by: str
+
+
+def learner_journey(*, learner: Learner) -> list[TimelineEntry]:
+    """Everything every partner did with a learner, newest first: sessions and programmes.
+    (`learner` as a selector gave it to the person, who sees them by name.)"""
+    entries: list[TimelineEntry] = []
+    for row in learner.attendance.select_related(
+        "session__activity__sub_type__activity_type", "session__activity__delivered_by"
+    ):
+        session = row.session
+        status = AttendanceStatus(row.status).label.lower()
+        credited = (
+            f", {hours_text(session.contact_hours)} hours"
+            if row.status == AttendanceStatus.ATTENDED
+            else ""
+        )
+        entries.append(
+            TimelineEntry(
+                session.date,
+                session.activity.name,
+                f"{session.activity.sub_type.activity_type.name}: {status}{credited}",
+                session.activity.delivered_by.name,
+            )
+        )
+    for enrolment in learner.enrolments.select_related("programme__partnership"):
+        partnership = enrolment.programme.partnership.name
+        entries.append(
+            TimelineEntry(
+                enrolment.joined_on, enrolment.programme.name, "joined the programme", partnership
+            )
+        )
+        if enrolment.left_on:
+            entries.append(
+                TimelineEntry(
+                    enrolment.left_on,
+                    enrolment.programme.name,
+                    f"left the programme: {enrolment.leaving_reason}",
+                    partnership,
+                )
+            )
+    entries.sort(key=lambda entry: entry.day, reverse=True)
+    return entries

@@ -13,9 +13,12 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from widen.accounts.models import Membership, Role, User
+from widen.accounts.capabilities import is_person, is_system, require_actor
+from widen.accounts.models import User
 from widen.activities.hooks import attendance_changed
 from widen.activities.models import Activity, Attendance, AttendanceStatus, Session
+from widen.activities.permissions import DELIVERING_ROLES as DELIVERING_ROLES  # deprecated
+from widen.activities.permissions import marking_organisation, may_deliver, may_take_register
 from widen.core.exceptions import ApplicationError
 from widen.core.validators import link_problem
 from widen.learners.models import Learner
@@ -24,56 +27,7 @@ from widen.organisations.models import DataCategory, Organisation, OrganisationT
 from widen.programmes.models import ActivitySubType
 
 MARK_BATCH = 500
-DELIVERING_ROLES = (Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN, Role.OUTREACH_OFFICER)
 YEAR_GROUPS = range(7, 14)
-
-
-def may_deliver(actor: Any, organisation: Organisation) -> bool:
-    """Whether `actor` plans activities and takes registers for `organisation`."""
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    return Membership.objects.filter(
-        user=actor, organisation=organisation, role__in=DELIVERING_ROLES
-    ).exists()
-
-
-def may_take_register(actor: Any, session: Session) -> bool:
-    """Deliverers of the session (its activity's organisation or a joint partner), and staff of
-    the school it is for."""
-    return session.pk in registers_taken_by(actor, [session])
-
-
-def registers_taken_by(actor: Any, sessions: Iterable[Session]) -> set[Any]:
-    """Of `sessions`, those whose register `actor` may take (see `may_take_register`): two
-    queries, however many sessions (a page shows a "Register" link only for these)."""
-    if not getattr(actor, "is_authenticated", False):
-        return set()
-    sessions = list(sessions)
-    if not sessions:
-        return set()
-    delivers: set[Any] = set()
-    staff_of: set[Any] = set()
-    for organisation_id, role in Membership.objects.filter(user=actor).values_list(
-        "organisation_id", "role"
-    ):
-        if role in DELIVERING_ROLES:
-            delivers.add(organisation_id)
-        elif role == Role.SCHOOL_STAFF:
-            staff_of.add(organisation_id)
-    open_to = {
-        session.pk
-        for session in sessions
-        if session.activity.delivered_by_id in delivers
-        or (session.school_id is not None and session.school_id in staff_of)
-    }
-    rest = [session.pk for session in sessions if session.pk not in open_to]
-    if rest and delivers:
-        open_to |= set(
-            Session.joint_partners.through.objects.filter(
-                session_id__in=rest, organisation_id__in=delivers
-            ).values_list("session_id", flat=True)
-        )
-    return open_to
 
 
 def _members(partnership: Partnership) -> set[UUID]:
@@ -83,18 +37,19 @@ def _members(partnership: Partnership) -> set[UUID]:
 @transaction.atomic
 def activity_create(
     *,
-    actor: User | None,
+    actor: Any,
     partnership: Partnership,
     delivered_by: Organisation,
     name: str,
     sub_type: ActivitySubType,
     description: str = "",
 ) -> Activity:
+    require_actor(actor)
     if delivered_by.pk not in _members(partnership):
         raise ApplicationError(
             f"{delivered_by} is not a member of {partnership}.", field="delivered_by"
         )
-    if actor is not None and not may_deliver(actor, delivered_by):
+    if not may_deliver(actor, delivered_by):
         raise ApplicationError(
             f"Only {delivered_by}'s outreach officers and admins may add its activities."
         )
@@ -109,7 +64,7 @@ def activity_create(
         name=name,
         sub_type=sub_type,
         description=description.strip(),
-        created_by=actor,
+        created_by=actor if is_person(actor) else None,
     )
 
 
@@ -139,8 +94,9 @@ class SessionDetails:
 
 
 @transaction.atomic
-def session_create(*, actor: User | None, activity: Activity, details: SessionDetails) -> Session:
-    if actor is not None and not may_deliver(actor, activity.delivered_by):
+def session_create(*, actor: Any, activity: Activity, details: SessionDetails) -> Session:
+    require_actor(actor)
+    if not may_deliver(actor, activity.delivered_by):
         raise ApplicationError(
             f"Only {activity.delivered_by}'s outreach officers and admins may add sessions."
         )
@@ -200,26 +156,8 @@ class RegisterChange:
     already_on: list[Learner] = field(default_factory=list)
 
 
-def _marking_organisation(actor: User | None, session: Session) -> Organisation | None:
-    if actor is None:
-        return session.activity.delivered_by
-    membership = (
-        Membership.objects.filter(
-            user=actor,
-            organisation__in=[
-                session.activity.delivered_by_id,
-                *session.joint_partners.values_list("pk", flat=True),
-                *([session.school_id] if session.school_id else []),
-            ],
-        )
-        .select_related("organisation")
-        .first()
-    )
-    return membership.organisation if membership else None
-
-
-def _visible(actor: User | None, learners: Iterable[Learner]) -> None:
-    if actor is None:
+def _visible(actor: Any, learners: Iterable[Learner]) -> None:
+    if is_system(actor):
         return
     scopes = learner_policy.scopes(actor)  # once: a register import checks thousands
     for learner in learners:
@@ -231,11 +169,10 @@ def _visible(actor: User | None, learners: Iterable[Learner]) -> None:
 
 
 @transaction.atomic
-def register_add(
-    *, actor: User | None, session: Session, learners: Sequence[Learner]
-) -> RegisterChange:
+def register_add(*, actor: Any, session: Session, learners: Sequence[Learner]) -> RegisterChange:
     """Put learners on a session's register (each once), within its capacity."""
-    if actor is not None and not may_take_register(actor, session):
+    require_actor(actor)
+    if not may_take_register(actor, session):
         raise ApplicationError("Only the session's deliverers and its school take its register.")
     _visible(actor, learners)
     session = Session.objects.select_for_update().get(pk=session.pk)
@@ -250,7 +187,7 @@ def register_add(
             f"The session has room for {room} more learner{'s' if room != 1 else ''} "
             f"(capacity {session.capacity}); {len(wanted)} would be added."
         )
-    marker = _marking_organisation(actor, session)
+    marker = marking_organisation(actor, session)
     # One insert (and one of audit events) for the whole class, not one per learner.
     Attendance.objects.bulk_create(
         [
@@ -295,7 +232,7 @@ def marking_refusal(session: Session, *, now: datetime | None = None) -> str | N
 @transaction.atomic
 def attendance_mark(
     *,
-    actor: User | None,
+    actor: Any,
     session: Session,
     marks: Mapping[UUID, str],
     before_start: bool = False,
@@ -306,8 +243,9 @@ def attendance_mark(
     A person marks attended or absent only once the session has started. `before_start` says
     that a session starting later today has in fact begun (it started early): its marks are
     then kept, each recorded as marked before the planned start. A session on a later day
-    cannot be marked at all. (With no actor, the system records history as it is given.)"""
-    if actor is not None and not may_take_register(actor, session):
+    cannot be marked at all. (The system, `system_actor(...)`, records history as it is given.)"""
+    require_actor(actor)
+    if not may_take_register(actor, session):
         raise ApplicationError("Only the session's deliverers and its school take its register.")
     allowed = {AttendanceStatus.ATTENDED, AttendanceStatus.ABSENT, AttendanceStatus.REGISTERED}
     wrong = [status for status in marks.values() if status not in allowed]
@@ -318,7 +256,7 @@ def attendance_mark(
     if missing:
         raise ApplicationError("Only learners on the register can be marked; add them first.")
     _visible(actor, [on_register[key].learner for key in marks])
-    marker = _marking_organisation(actor, session)
+    marker = marking_organisation(actor, session)
     changed: list[Any] = []
     by_status: dict[str, list[Any]] = {}
     for key, status in marks.items():
@@ -328,7 +266,7 @@ def attendance_mark(
             changed.append(key)
     now = now or timezone.now()
     early = False
-    if actor is not None and set(by_status) - {AttendanceStatus.REGISTERED}:
+    if not is_system(actor) and set(by_status) - {AttendanceStatus.REGISTERED}:
         refusal = marking_refusal(session, now=now)
         if refusal is not None and (not before_start or session.date > timezone.localdate(now)):
             raise ApplicationError(refusal)

@@ -3,35 +3,56 @@ in, or nothing (a missing programme and another partnership's answer the same)."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
-from uuid import UUID
 
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
-from widen.core.exceptions import NotFound
 from widen.learners.models import Learner
 from widen.learners.permissions import learner_policy
 from widen.learners.selectors import MAX_SEARCH_LENGTH, LearnerFilters, learner_list
 from widen.organisations.models import DataCategory
-from widen.organisations.permissions import organisation_policy
 from widen.programmes.models import Enrolment, Programme
-from widen.programmes.services import enrollable_by
+from widen.programmes.permissions import enrollable_by, programme_policy
 
 
 def programme_list(*, actor: Any) -> QuerySet[Programme]:
     """The programmes of every partnership `actor` is in."""
-    partnerships = organisation_policy.partnerships_visible_to(actor)
-    return Programme.objects.filter(partnership__in=partnerships).select_related(
-        "partnership", "rule_set"
-    )
+    return programme_policy.visible_to(actor)
 
 
-def programme_get(*, actor: Any, programme_id: UUID) -> Programme:
+def programme_get(*, actor: Any, programme_id: Any) -> Programme:
     """One programme `actor` may see; NotFound for a missing one and another partnership's."""
+    return programme_policy.get(actor, programme_id)
+
+
+@dataclass(frozen=True)
+class EnrolmentCounts:
+    enrolled: int  # on the programme now
+    left: int  # periods ended by leaving
+
+
+def enrolment_counts(*, programme: Programme) -> EnrolmentCounts:
+    """How many are on the programme now and how many periods ended (counts, never names)."""
+    counts = Enrolment.objects.filter(programme=programme).aggregate(
+        enrolled=Count("pk", filter=Q(left_on=None)), left=Count("pk", filter=~Q(left_on=None))
+    )
+    return EnrolmentCounts(enrolled=counts["enrolled"], left=counts["left"])
+
+
+def enrollable_learner(*, actor: Any, learner_id: Any) -> Learner | None:
+    """The learner, if `actor` may enrol them (a partner's learner, a missing one and a
+    malformed id all answer None)."""
     try:
-        return programme_list(actor=actor).get(pk=programme_id)
-    except (Programme.DoesNotExist, ValueError) as error:
-        raise NotFound from error
+        return enrollable_by(actor).filter(pk=learner_id).first()
+    except (ValueError, ValidationError):
+        return None
+
+
+def current_enrolment(*, programme: Programme, learner: Learner) -> Enrolment | None:
+    """The learner's period on the programme now, if any."""
+    return Enrolment.objects.filter(programme=programme, learner=learner, left_on=None).first()
 
 
 def enrolment_list(*, actor: Any, programme: Programme) -> QuerySet[Enrolment]:

@@ -12,32 +12,21 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from widen.accounts.models import Role, User
-from widen.accounts.selectors import holds_role_in_partnership
+from widen.accounts.capabilities import require_actor
 from widen.core.exceptions import ApplicationError
 from widen.learners.models import Learner
-from widen.learners.permissions import learner_policy
 from widen.organisations.models import Partnership
 from widen.programmes.hooks import enrolments_changed
 from widen.programmes.models import ActivityType, Enrolment, Programme, ProgrammeStage
+from widen.programmes.permissions import (
+    enrollable_by,
+    may_change_enrolments_of,
+    may_design_programmes,
+    may_enrol,
+)
 from widen.targeting.models import LearnerEligibility, RuleSet
 
 PROGRAMME_YEAR_GROUPS = range(9, 14)  # Year 9 to Year 13
-ENROLLING_ROLES = (Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN, Role.OUTREACH_OFFICER)
-
-
-def may_design_programmes(actor: Any, partnership: Partnership) -> bool:
-    return holds_role_in_partnership(actor, partnership, [Role.PARTNERSHIP_ADMIN])
-
-
-def may_enrol(actor: Any, partnership: Partnership) -> bool:
-    return holds_role_in_partnership(actor, partnership, ENROLLING_ROLES)
-
-
-def enrollable_by(actor: User) -> QuerySet[Learner]:
-    """Learners `actor` may enrol, take off and re-join: those held by an organisation in which
-    they enrol (never a partner's learner they see under an agreement)."""
-    return learner_policy.changeable_by(actor, roles=ENROLLING_ROLES)
 
 
 @dataclass
@@ -51,7 +40,7 @@ class StagePlan:
 @transaction.atomic
 def programme_create(
     *,
-    actor: User | None,
+    actor: Any,
     partnership: Partnership,
     name: str,
     stages: Sequence[StagePlan],
@@ -61,7 +50,8 @@ def programme_create(
     sustained_activities: int = 3,
     sustained_years: int = 2,
 ) -> Programme:
-    if actor is not None and not may_design_programmes(actor, partnership):
+    require_actor(actor)
+    if not may_design_programmes(actor, partnership):
         raise ApplicationError("Only the partnership's admins may design programmes.")
     name = " ".join(name.split())[:160]
     if not name:
@@ -143,13 +133,14 @@ class EnrolmentChange:
 @transaction.atomic
 def enrol(
     *,
-    actor: User | None,
+    actor: Any,
     programme: Programme,
     learners: Iterable[Learner],
     on: date | None = None,
 ) -> EnrolmentChange:
     """Enrol learners (each once at a time); a learner who left joins again."""
-    if actor is not None and not may_enrol(actor, programme.partnership):
+    require_actor(actor)
+    if not may_enrol(actor, programme.partnership):
         raise ApplicationError("Only the partnership's officers and admins may enrol learners.")
     chosen = list(dict.fromkeys(learners))
     held = set(
@@ -160,18 +151,17 @@ def enrol(
     outside = [learner for learner in chosen if learner.pk not in held]
     if outside:
         raise ApplicationError("Only learners held by the partnership's members can be enrolled.")
-    if actor is not None:
-        mine = set(
-            enrollable_by(actor)
-            .filter(pk__in=[learner.pk for learner in chosen])
-            .values_list("pk", flat=True)
+    mine = set(
+        enrollable_by(actor)
+        .filter(pk__in=[learner.pk for learner in chosen])
+        .values_list("pk", flat=True)
+    )
+    if any(learner.pk not in mine for learner in chosen):
+        # Seeing a partner's learner under an agreement never allows enrolling them.
+        raise ApplicationError(
+            "You may only enrol learners your organisation holds: "
+            "a partner's learners are enrolled by their own organisation."
         )
-        if any(learner.pk not in mine for learner in chosen):
-            # Seeing a partner's learner under an agreement never allows enrolling them.
-            raise ApplicationError(
-                "You may only enrol learners your organisation holds: "
-                "a partner's learners are enrolled by their own organisation."
-            )
     active = set(
         Enrolment.objects.filter(programme=programme, left_on=None).values_list(
             "learner_id", flat=True
@@ -196,16 +186,14 @@ def enrol(
     return change
 
 
-def enrolment_candidates_for(actor: User | None, programme: Programme) -> QuerySet[Learner]:
+def enrolment_candidates_for(actor: Any, programme: Programme) -> QuerySet[Learner]:
     """The candidates `actor` may enrol: those their organisation holds (everyone, for the
     system)."""
-    candidates = enrolment_candidates(programme)
-    if actor is None:
-        return candidates
-    return candidates.filter(pk__in=enrollable_by(actor).values("pk"))
+    require_actor(actor)
+    return enrolment_candidates(programme).filter(pk__in=enrollable_by(actor).values("pk"))
 
 
-def enrol_eligible(*, actor: User | None, programme: Programme) -> EnrolmentChange:
+def enrol_eligible(*, actor: Any, programme: Programme) -> EnrolmentChange:
     """Enrol every learner the programme's rule set finds eligible whom `actor` may enrol."""
     learners = list(enrolment_candidates_for(actor, programme))
     return enrol(actor=actor, programme=programme, learners=learners)
@@ -213,13 +201,12 @@ def enrol_eligible(*, actor: User | None, programme: Programme) -> EnrolmentChan
 
 @transaction.atomic
 def enrolment_leave(
-    *, actor: User | None, enrolment: Enrolment, reason: str, on: date | None = None
+    *, actor: Any, enrolment: Enrolment, reason: str, on: date | None = None
 ) -> Enrolment:
-    if actor is not None and not may_enrol(actor, enrolment.programme.partnership):
+    require_actor(actor)
+    if not may_enrol(actor, enrolment.programme.partnership):
         raise ApplicationError("Only the partnership's officers and admins may change enrolments.")
-    if actor is not None and not learner_policy.may_change(
-        actor, enrolment.learner, roles=ENROLLING_ROLES
-    ):
+    if not may_change_enrolments_of(actor, enrolment.learner):
         raise ApplicationError(
             "You may only change the enrolments of learners your organisation holds."
         )

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,8 +18,16 @@ from widen.learners.permissions import learner_policy
 from widen.learners.selectors import MAX_SEARCH_LENGTH
 from widen.organisations.permissions import organisation_policy
 from widen.programmes.forms import ProgrammeForm
-from widen.programmes.models import Enrolment, Programme
+from widen.programmes.permissions import (
+    ENROL,
+    may_design_programmes,
+    may_enrol,
+    programme_policy,
+)
 from widen.programmes.selectors import (
+    current_enrolment,
+    enrollable_learner,
+    enrolment_counts,
     enrolment_hidden_count,
     enrolment_list,
     enrolment_search,
@@ -31,22 +39,12 @@ from widen.programmes.services import (
     StagePlan,
     enrol,
     enrol_eligible,
-    enrollable_by,
     enrolment_candidates,
     enrolment_candidates_for,
     enrolment_leave,
-    may_design_programmes,
-    may_enrol,
     programme_create,
 )
 from widen.targeting.learner_filters import rule_set_categories
-
-
-def _programme_or_404(request: AuthenticatedRequest, programme_id: UUID) -> Programme:
-    try:
-        return programme_get(actor=request.user, programme_id=programme_id)
-    except NotFound as error:
-        raise Http404 from error
 
 
 @require_GET
@@ -68,10 +66,8 @@ def programme_list_view(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def programme_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> HttpResponse:
     partnership = organisation_policy.partnership_visible_to(request.user, partnership_id)
-    if partnership is None:
-        raise Http404
-    if not may_design_programmes(request.user, partnership):
-        raise Http404
+    if partnership is None or not may_design_programmes(request.user, partnership):
+        raise NotFound
     form = ProgrammeForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -109,15 +105,14 @@ def programme_create_view(request: AuthenticatedRequest, partnership_id: UUID) -
 
 @require_GET
 def programme_detail_view(request: AuthenticatedRequest, programme_id: UUID) -> HttpResponse:
-    programme = _programme_or_404(request, programme_id)
+    programme = programme_get(actor=request.user, programme_id=programme_id)
     stages = programme.stages.prefetch_related("required_types", "optional_types")
-    enrolled = Enrolment.objects.filter(programme=programme, left_on=None).count()
-    left = Enrolment.objects.filter(programme=programme).exclude(left_on=None).count()
+    counts = enrolment_counts(programme=programme)
     context: dict[str, Any] = {
         "programme": programme,
         "stages": stages,
-        "enrolled": enrolled,
-        "left": left,
+        "enrolled": counts.enrolled,
+        "left": counts.left,
         "may_enrol": may_enrol(request.user, programme.partnership),
     }
     if context["may_enrol"] and programme.rule_set is not None:
@@ -146,9 +141,7 @@ def programme_detail_view(request: AuthenticatedRequest, programme_id: UUID) -> 
 
 @require_POST
 def programme_enrol_view(request: AuthenticatedRequest, programme_id: UUID) -> HttpResponse:
-    programme = _programme_or_404(request, programme_id)
-    if not may_enrol(request.user, programme.partnership):
-        raise Http404
+    programme = programme_policy.get(request.user, programme_id, action=ENROL)
     try:
         change = enrol_eligible(actor=request.user, programme=programme)
     except ApplicationError as error:
@@ -168,7 +161,7 @@ ENROLMENTS_PER_PAGE = 50
 def programme_enrolments_view(request: AuthenticatedRequest, programme_id: UUID) -> HttpResponse:
     """Who is on the programme and who has left (the learners the person sees by name), and,
     for those who enrol, adding a learner by hand, a learner leaving, and re-joining."""
-    programme = _programme_or_404(request, programme_id)
+    programme = programme_get(actor=request.user, programme_id=programme_id)
     enrolling = may_enrol(request.user, programme.partnership)
     search = str(request.GET.get("q", "") or "")[:MAX_SEARCH_LENGTH]
     periods = Paginator(
@@ -197,13 +190,10 @@ def programme_enrolment_change_view(
     request: AuthenticatedRequest, programme_id: UUID
 ) -> HttpResponse:
     """Enrol one learner by hand (or again, after leaving), or record that one has left."""
-    programme = _programme_or_404(request, programme_id)
-    if not may_enrol(request.user, programme.partnership):
-        raise Http404
+    programme = programme_policy.get(request.user, programme_id, action=ENROL)
     action = request.POST.get("action")
-    learner_id = _uuid_or_none(request.POST.get("learner"))
     # A learner seen under an agreement but held by a partner answers like a missing one.
-    learner = enrollable_by(request.user).filter(pk=learner_id).first() if learner_id else None
+    learner = enrollable_learner(actor=request.user, learner_id=request.POST.get("learner", ""))
     if learner is None or action not in {"enrol", "leave"}:
         messages.error(request, "There is no such learner your organisation holds.")
         return redirect("programmes:enrolments", programme_id=programme.pk)
@@ -215,9 +205,7 @@ def programme_enrolment_change_view(
             else:
                 messages.success(request, f"Enrolled {learner.display_name}.")
         else:
-            current = Enrolment.objects.filter(
-                programme=programme, learner=learner, left_on=None
-            ).first()
+            current = current_enrolment(programme=programme, learner=learner)
             if current is None:
                 raise ApplicationError(f"{learner.display_name} is not on the programme now.")
             enrolment_leave(
@@ -229,10 +217,3 @@ def programme_enrolment_change_view(
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("programmes:enrolments", programme_id=programme.pk)
-
-
-def _uuid_or_none(value: object) -> UUID | None:
-    try:
-        return UUID(str(value))
-    except ValueError:
-        return None

@@ -17,12 +17,9 @@ from widen.organisations.permissions import organisation_policy
 from widen.targeting.learner_filters import results_seen_by
 from widen.targeting.lookup import MAX_LOOKUP_POSTCODES, postcodes_look_up
 from widen.targeting.models import RuleSet
-from widen.targeting.rule_sets import (
-    eligibility_compute,
-    may_manage_rule_sets,
-    rule_set_create,
-    rule_set_update,
-)
+from widen.targeting.permissions import MANAGE, may_manage_rule_sets, rule_set_policy
+from widen.targeting.rule_sets import eligibility_compute, rule_set_create, rule_set_update
+from widen.targeting.selectors import rule_set_get, rule_set_list
 
 router = Router(tags=["postcodes"])
 
@@ -139,24 +136,11 @@ def _rule_set_out(rule_set: RuleSet, actor: Any) -> dict[str, Any]:
     }
 
 
-def _visible_rule_set(request: HttpRequest, rule_set_id: UUID) -> RuleSet:
-    partnerships = organisation_policy.partnerships_visible_to(api_actor(request))
-    rule_set = (
-        RuleSet.objects.filter(pk=rule_set_id, partnership__in=partnerships)
-        .select_related("partnership", "agreement")
-        .first()
-    )
-    if rule_set is None:
-        raise NotFound
-    return rule_set
-
-
 @rule_sets_router.get("", response=list[RuleSetOut], operation_id="rule_set_list")
 def rule_set_list_api(request: HttpRequest) -> Any:
-    partnerships = organisation_policy.partnerships_visible_to(api_actor(request))
+    actor = api_actor(request)
     return [
-        _rule_set_out(rule_set, api_actor(request))
-        for rule_set in RuleSet.objects.filter(partnership__in=partnerships).order_by("name")
+        _rule_set_out(rule_set, actor) for rule_set in rule_set_list(actor=actor).order_by("name")
     ]
 
 
@@ -185,7 +169,8 @@ def rule_set_create_api(request: HttpRequest, body: RuleSetIn) -> Any:
 
 @rule_sets_router.get("/{rule_set_id}", response=RuleSetOut, operation_id="rule_set_get")
 def rule_set_get_api(request: HttpRequest, rule_set_id: UUID) -> Any:
-    return _rule_set_out(_visible_rule_set(request, rule_set_id), api_actor(request))
+    actor = api_actor(request)
+    return _rule_set_out(rule_set_get(actor=actor, rule_set_id=rule_set_id), actor)
 
 
 @rule_sets_router.post(
@@ -195,9 +180,7 @@ def rule_set_version_create_api(
     request: HttpRequest, rule_set_id: UUID, body: RuleSetVersionIn
 ) -> Any:
     actor = api_actor(request)
-    rule_set = _visible_rule_set(request, rule_set_id)
-    if not may_manage_rule_sets(actor, rule_set.partnership):
-        raise NotFound
+    rule_set = rule_set_policy.get(actor, rule_set_id, action=MANAGE)
     rule_set_update(
         actor=actor, rule_set=rule_set, definition=body.definition, purpose=body.purpose
     )

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from widen.accounts.capabilities import is_system, require_actor
 from widen.learners.models import Learner
 from widen.learners.permissions import learner_policy
 from widen.organisations.models import DataCategory, Organisation, OrganisationType, Partnership
@@ -79,19 +80,20 @@ def school_targeting(
     rule_set: RuleSet | None,
     *,
     sort: str = "share",
-    actor: Any = None,
+    actor: Any,
 ) -> list[SchoolRow]:
     """Every school with the partnership's learners, then the target schools it does not reach.
 
-    With `actor`, a school's learners and eligible learners count only the learners `actor` may
-    see, with their special category data when the rule set reads it: a count never tells a
-    person about learners they may not see (whether a school is reached counts every learner
-    the partnership holds)."""
+    A school's learners and eligible learners count only the learners `actor` may see, with
+    their special category data when the rule set reads it: a count never tells a person about
+    learners they may not see (whether a school is reached counts every learner the partnership
+    holds; the system counts everyone)."""
+    require_actor(actor)
     members = partnership.members.all()
     held = Learner.objects.filter(organisation__in=members)
     reached_schools = set(held.exclude(school=None).values_list("school_id", flat=True).distinct())
     counted = held
-    if actor is not None:
+    if not is_system(actor):
         special = rule_set is not None and (
             rule_set.versions.filter(uses_special_category=True).exists()
         )

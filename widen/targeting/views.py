@@ -6,8 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -15,25 +14,30 @@ from widen.accounts.requests import AuthenticatedRequest
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.core.spreadsheets import csv_download
 from widen.learners.selectors import learner_get, learner_pseudonym
-from widen.learners.services import learner_views_record
-from widen.organisations.models import DataCategory, Partnership
+from widen.organisations.models import Partnership
 from widen.organisations.permissions import organisation_policy
 from widen.targeting.forms import RuleSetForm
-from widen.targeting.learner_filters import results_seen_by, rule_set_counts_seen_by
+from widen.targeting.learner_filters import rule_set_counts_seen_by
 from widen.targeting.lookup import postcodes_look_up
 from widen.targeting.maps import MEASURES, school_map
-from widen.targeting.models import LearnerAreaProfile, LearnerEligibility, RuleSet
+from widen.targeting.models import RuleSet
 from widen.targeting.needs import rule_set_data_needs
-from widen.targeting.profiles import describe_profile
+from widen.targeting.permissions import MANAGE, may_manage_rule_sets, rule_set_policy
 from widen.targeting.rule_sets import (
     eligibility_compute,
-    may_manage_rule_sets,
     rule_set_create,
     rule_set_presets_add,
     rule_set_preview,
     rule_set_update,
 )
 from widen.targeting.schools import SORTS, school_targeting, school_targeting_table
+from widen.targeting.selectors import (
+    learner_targeting,
+    rule_set_by_school,
+    rule_set_get,
+    rule_set_list,
+    rule_sets_of,
+)
 
 PAGE_LOOKUP_POSTCODES = 100
 
@@ -60,21 +64,12 @@ def postcode_lookup_view(request: HttpRequest) -> HttpResponse:
 # --- Rule sets ---------------------------------------------------------------------------------
 
 
-def _partnership_or_404(request: HttpRequest, partnership_id: UUID) -> Partnership:
+def _managed_partnership(request: HttpRequest, partnership_id: UUID) -> Partnership:
+    """A partnership whose rule sets the person manages; NotFound for any other."""
     partnership = organisation_policy.partnership_visible_to(request.user, partnership_id)
-    if partnership is None:
-        raise Http404
+    if partnership is None or not may_manage_rule_sets(request.user, partnership):
+        raise NotFound
     return partnership
-
-
-def _rule_set_or_404(request: HttpRequest, rule_set_id: UUID) -> RuleSet:
-    partnerships = organisation_policy.partnerships_visible_to(request.user)
-    try:
-        return RuleSet.objects.select_related("partnership", "agreement").get(
-            pk=rule_set_id, partnership__in=partnerships
-        )
-    except RuleSet.DoesNotExist as error:
-        raise Http404 from error
 
 
 @require_GET
@@ -82,14 +77,7 @@ def rule_set_list_view(request: HttpRequest) -> HttpResponse:
     partnerships = list(organisation_policy.partnerships_visible_to(request.user))
     # Counts of the learners the person may see (with their special category data when the
     # rule set reads it), never of others.
-    rule_sets = rule_set_counts_seen_by(
-        request.user,
-        list(
-            RuleSet.objects.filter(partnership__in=partnerships)
-            .select_related("partnership")
-            .order_by("partnership__name", "name")
-        ),
-    )
+    rule_sets = rule_set_counts_seen_by(request.user, list(rule_set_list(actor=request.user)))
     for rule_set in rule_sets:
         # "0 of 5,000" says nothing of why: name the open data the conditions need that is not
         # loaded (its page gives the command that loads it).
@@ -108,14 +96,15 @@ def rule_set_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def rule_set_presets_view(request: AuthenticatedRequest, partnership_id: UUID) -> HttpResponse:
-    partnership = _partnership_or_404(request, partnership_id)
-    if not may_manage_rule_sets(request.user, partnership):
-        raise Http404
-    try:
-        chosen = UUID(request.POST.get("agreement", ""))
-    except ValueError:
-        chosen = None
-    agreement = partnership.agreements.filter(pk=chosen).first() if chosen else None
+    partnership = _managed_partnership(request, partnership_id)
+    agreement = next(
+        (
+            agreement
+            for agreement in partnership.agreements.all()
+            if str(agreement.pk) == request.POST.get("agreement", "").strip().lower()
+        ),
+        None,
+    )
     added, left_out = rule_set_presets_add(
         actor=request.user, partnership=partnership, agreement=agreement
     )
@@ -132,16 +121,8 @@ def rule_set_presets_view(request: AuthenticatedRequest, partnership_id: UUID) -
 
 @require_GET
 def rule_set_detail_view(request: HttpRequest, rule_set_id: UUID) -> HttpResponse:
-    rule_set = _rule_set_or_404(request, rule_set_id)
-    by_school = (
-        results_seen_by(request.user, rule_set)
-        .values("learner__school__name")
-        .annotate(
-            learners=Count("learner"),
-            eligible=Count("learner", filter=Q(eligible=True)),
-        )
-        .order_by("-eligible", "learner__school__name")
-    )
+    rule_set = rule_set_get(actor=request.user, rule_set_id=rule_set_id)
+    by_school = rule_set_by_school(actor=request.user, rule_set=rule_set)
     current = rule_set.current_version
     not_loaded, synthetic = rule_set_data_needs(current.definition if current else {})
     return render(
@@ -194,9 +175,7 @@ def _rule_set_form(
 
 @require_http_methods(["GET", "POST"])
 def rule_set_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> HttpResponse:
-    partnership = _partnership_or_404(request, partnership_id)
-    if not may_manage_rule_sets(request.user, partnership):
-        raise Http404
+    partnership = _managed_partnership(request, partnership_id)
     form, extra = _rule_set_form(request, partnership, {})
     if form.is_bound and form.is_valid():
         try:
@@ -225,9 +204,7 @@ def rule_set_create_view(request: AuthenticatedRequest, partnership_id: UUID) ->
 def rule_set_edit_view(request: AuthenticatedRequest, rule_set_id: UUID) -> HttpResponse:
     """Change the conditions: 'Preview changes' shows the gain and loss by school; 'Save' keeps
     them as a new version and works it out for every learner."""
-    rule_set = _rule_set_or_404(request, rule_set_id)
-    if not may_manage_rule_sets(request.user, rule_set.partnership):
-        raise Http404
+    rule_set = rule_set_policy.get(request.user, rule_set_id, action=MANAGE)
     current = rule_set.current_version
     initial = {
         "name": rule_set.name,
@@ -280,56 +257,8 @@ def rule_set_edit_view(request: AuthenticatedRequest, rule_set_id: UUID) -> Http
 
 @require_GET
 def learner_targeting_view(request: AuthenticatedRequest, learner_id: UUID) -> HttpResponse:
-    try:
-        learner, access = learner_get(actor=request.user, learner_id=learner_id)
-    except NotFound as error:
-        raise Http404 from error
-    profile = LearnerAreaProfile.objects.filter(learner=learner).first()
-    results = list(
-        # Rule set by rule set: the results' key starts with the rule set.
-        LearnerEligibility.objects.filter(
-            rule_set__in=list(RuleSet.objects.values_list("pk", flat=True)), learner=learner
-        )
-        .select_related("rule_set", "version")
-        .order_by("rule_set__name")
-    )
-    # A result worked out from care experience, disability or ethnicity says something about
-    # them: shown only to those who may see that learner's special category data, and logged.
-    shown = [
-        result
-        for result in results
-        if access.sees_special_category or not result.version.uses_special_category
-    ]
-    # A partner's view of the learner's name and home area, and anyone's of eligibility worked
-    # out from special category data, are in the access log.
-    shown_categories = {DataCategory.IDENTITY}
-    if any(result.version.uses_special_category for result in shown):
-        shown_categories.add(DataCategory.SPECIAL_CATEGORY)
-    learner_views_record(
-        actor=request.user,
-        learners=[learner],
-        access_by_learner={learner.id: access},
-        purpose="eligibility viewed",
-        categories_shown=shown_categories,
-    )
-    explanation: list[str] = []
-    if profile is not None:
-        editions = {
-            edition.pk: edition
-            for edition in (
-                profile.postcode_edition,
-                profile.deprivation_edition,
-                profile.idaci_edition,
-                profile.ward_edition,
-                profile.participation_edition,
-            )
-            if edition is not None
-        }
-        values: dict[str, Any] = {
-            field.attname: getattr(profile, field.attname)
-            for field in LearnerAreaProfile._meta.concrete_fields
-        }
-        explanation = describe_profile(values, editions)
+    learner, access = learner_get(actor=request.user, learner_id=learner_id)
+    found = learner_targeting(actor=request.user, learner=learner, access=access)
     return render(
         request,
         "targeting/learner_targeting.html",
@@ -337,10 +266,10 @@ def learner_targeting_view(request: AuthenticatedRequest, learner_id: UUID) -> H
             "learner": learner,
             "access": access,
             "pseudonym": learner_pseudonym(learner.id),
-            "profile": profile,
-            "explanation": explanation,
-            "results": shown,
-            "hidden": len(results) - len(shown),
+            "profile": found.profile,
+            "explanation": found.explanation,
+            "results": found.results,
+            "hidden": found.hidden,
         },
     )
 
@@ -355,11 +284,11 @@ def _chosen_partnership_and_rule_set(
     asked for (else the first). 404 for someone in no partnership."""
     partnerships = list(organisation_policy.partnerships_visible_to(request.user))
     if not partnerships:
-        raise Http404
+        raise NotFound
     chosen = next(
         (p for p in partnerships if str(p.pk) == request.GET.get("partnership")), partnerships[0]
     )
-    rule_sets = list(RuleSet.objects.filter(partnership=chosen).order_by("name"))
+    rule_sets = rule_sets_of(actor=request.user, partnership=chosen)
     rule_set = next(
         (r for r in rule_sets if str(r.pk) == request.GET.get("rule_set")),
         rule_sets[0] if rule_sets else None,
