@@ -1,0 +1,25 @@
+"""What the survey pages share: the partnership a page is for, and the address links start with."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.http import HttpRequest
+
+from widen.core.exceptions import NotFound
+from widen.evaluation.services import (
+    SURVEY_LINK_PATH,
+)
+from widen.organisations.models import Partnership
+from widen.organisations.permissions import organisation_policy
+
+
+def partnership_for(request: HttpRequest, partnership_id: UUID) -> Partnership:
+    partnership = organisation_policy.partnership_visible_to(request.user, partnership_id)
+    if partnership is None:
+        raise NotFound
+    return partnership
+
+
+def link_base(request: HttpRequest) -> str:
+    return request.build_absolute_uri(SURVEY_LINK_PATH)
