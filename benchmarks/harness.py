@@ -114,6 +114,7 @@ class SectionRun:
     unit: str = "learners"
     scale: int | None = None
     baseline_heading: str = "bare query ms"
+    ratio_heading: str = "vs bare"
     # Checks that did not hold (not timings): printed, in the JSON, and the run exits 1.
     failures: list[str] = field(default_factory=list)
 
@@ -231,7 +232,7 @@ def table(run: SectionRun) -> str:
     headers = ["case", "queries", "median ms", "p95 ms", "min ms"]
     baselines = any(measurement.baseline is not None for measurement in run.measurements)
     if baselines:
-        headers += [run.baseline_heading, "vs bare"]
+        headers += [run.baseline_heading, run.ratio_heading]
     reference_scale = run.options.reference_scale
     if not any(measurement.scale == reference_scale for measurement in run.measurements):
         reference_scale = None  # the section measured nothing at the reference scale
@@ -240,6 +241,9 @@ def table(run: SectionRun) -> str:
     throughput = any("rows_per_second" in m.details for m in run.measurements)
     if throughput:
         headers.append("rows/s")
+    answers = any("requests_per_second" in m.details for m in run.measurements)
+    if answers:
+        headers.append("requests/s")
     rows: list[list[str]] = []
     for measurement in run.measurements:
         if measurement.scale != run.full_scale:
@@ -269,6 +273,9 @@ def table(run: SectionRun) -> str:
         if throughput:
             per_second = measurement.details.get("rows_per_second")
             row.append("–" if per_second is None else f"{per_second:,.0f}")
+        if answers:
+            per_second = measurement.details.get("requests_per_second")
+            row.append("–" if per_second is None else f"{per_second:,.1f}")
         rows.append(row)
     widths = [max(len(line[i]) for line in [headers, *rows]) for i in range(len(headers))]
 

@@ -83,6 +83,11 @@ SECTIONS: tuple[Section, ...] = (
         summary="surveys: links to a register of 500, the survey page of 20,000 links, an answer",
         module="benchmarks.surveys",
     ),
+    Section(
+        name="load",
+        summary="50 clients at once on four pages: `widen serve`'s processes beside one process",
+        module="benchmarks.load",
+    ),
 )
 
 

@@ -185,3 +185,32 @@ def test_the_targeting_benchmark_says_why_it_measures_nothing_without_the_real_f
     assert completed.returncode == 0, (completed.stdout + completed.stderr)[-3000:]
     assert "skipped: the real open data is not there" in completed.stdout
     assert "--shared-data" in completed.stdout
+
+
+def test_the_load_benchmark_measures_both_servers_on_every_page(tmp_path: Path) -> None:
+    completed = _bench(
+        "--only",
+        "load",
+        "--learners",
+        "60",
+        "--quick",
+        "--databases",
+        "sqlite",
+        "--results-dir",
+        str(tmp_path),
+    )
+    assert completed.returncode == 0, (completed.stdout + completed.stderr)[-3000:]
+    assert "## load: sqlite" in completed.stdout
+    assert "requests/s" in completed.stdout
+    (results,) = tmp_path.glob("*-load.json")
+    (run,) = json.loads(results.read_text())["runs"]
+    assert run["failures"] == []
+    cases = {case["case"]: case for case in run["cases"]}
+    processes = run["facts"]["processes"]
+    for page in ("learner list page", "learner API list", "dashboard", "public event page"):
+        single, several = cases[f"{page}: one process"], cases[f"{page}: {processes} processes"]
+        assert single["repeats"] > 0
+        assert several["repeats"] > 0
+        assert several["baseline"]["median_ms"] == single["median_ms"]
+        assert several["details"]["requests_per_second"] > 0
+    assert "95th percentile under 150 ms" in run["facts"]["aim"]
