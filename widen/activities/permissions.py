@@ -37,9 +37,6 @@ from widen.organisations.permissions import organisation_policy
 PLAN = "plan"  # add sessions to an activity
 TAKE_REGISTER = "take_register"  # put learners on a session's register and mark it
 
-# Deprecated: ask `may_deliver` or `holds(actor, Capability.ACTIVITIES_DELIVER, ...)` instead.
-DELIVERING_ROLES = tuple(sorted(roles_granting(Capability.ACTIVITIES_DELIVER)))
-
 
 def partnerships_seen_by(actor: Any) -> QuerySet[Partnership]:
     """The partnerships whose activities `actor` sees (every one, for the system)."""

@@ -17,7 +17,6 @@ from widen.accounts.capabilities import is_person, is_system, require_actor
 from widen.accounts.models import User
 from widen.activities.hooks import attendance_changed
 from widen.activities.models import Activity, Attendance, AttendanceStatus, Session
-from widen.activities.permissions import DELIVERING_ROLES as DELIVERING_ROLES  # deprecated
 from widen.activities.permissions import marking_organisation, may_deliver, may_take_register
 from widen.core.exceptions import ApplicationError
 from widen.core.validators import link_problem
