@@ -18,6 +18,7 @@ from widen.activities.progress import next_sessions, programme_progress
 from widen.activities.selectors import (
     activity_get,
     activity_list,
+    enrolled_learners_named,
     register_rows,
     session_for_register,
 )
@@ -32,16 +33,21 @@ from widen.core.api_inputs import CalendarDate, Count, Hours, WallClockTime, Yea
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.learners.permissions import learner_policy
 from widen.organisations.api import api_actor
-from widen.organisations.models import DataCategory, Organisation
+from widen.organisations.models import Organisation
 from widen.organisations.permissions import organisation_policy
-from widen.programmes.models import ActivitySubType, ActivityType, Enrolment, Programme
+from widen.programmes.models import ActivitySubType, ActivityType, Programme
 from widen.programmes.permissions import (
     ENROL,
     enrollable_by,
     may_design_programmes,
     programme_policy,
 )
-from widen.programmes.selectors import enrolment_list, programme_get, programme_list
+from widen.programmes.selectors import (
+    enrolment_counts,
+    enrolment_list,
+    programme_get,
+    programme_list,
+)
 from widen.programmes.services import (
     StagePlan,
     enrol,
@@ -355,7 +361,7 @@ def _programme_out(programme: Programme) -> dict[str, Any]:
             "activities": programme.sustained_activities,
             "academic_years": programme.sustained_years,
         },
-        "enrolled": Enrolment.objects.filter(programme=programme, left_on=None).count(),
+        "enrolled": enrolment_counts(programme=programme).enrolled,
     }
 
 
@@ -423,12 +429,12 @@ def programme_get_api(request: HttpRequest, programme_id: UUID) -> Any:
 )
 def programme_progress_api(request: HttpRequest, programme_id: UUID) -> Any:
     programme = _visible_programme(request, programme_id)
-    named = learner_policy.visible_to(api_actor(request), needing=DataCategory.IDENTITY)
+    named = enrolled_learners_named(actor=api_actor(request), programme=programme)
     held = {
         key: (organisation_id, school_id)
-        for key, organisation_id, school_id in named.filter(
-            pk__in=Enrolment.objects.filter(programme=programme, left_on=None).values("learner_id")
-        ).values_list("pk", "organisation_id", "school_id")
+        for key, organisation_id, school_id in named.values_list(
+            "pk", "organisation_id", "school_id"
+        )
     }
     progress = programme_progress(programme, learner_ids=set(held))
     suggestions = next_sessions(programme, progress)

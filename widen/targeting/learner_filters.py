@@ -16,20 +16,15 @@ from widen.learners.hooks import LearnerListFilter, register_learner_list_filter
 from widen.learners.models import Learner
 from widen.learners.permissions import learner_policy
 from widen.organisations.models import DataCategory
-from widen.organisations.permissions import organisation_policy
 from widen.targeting.models import LearnerEligibility, RuleSet, RuleSetVersion
+from widen.targeting.permissions import rule_set_policy
 
 ELIGIBLE = "eligible"
 NOT_ELIGIBLE = "not_eligible"
 
 
 def _rule_sets(actor: Any) -> list[RuleSet]:
-    partnerships = organisation_policy.partnerships_visible_to(actor)
-    return list(
-        RuleSet.objects.filter(partnership__in=partnerships)
-        .select_related("partnership")
-        .order_by("partnership__name", "name")
-    )
+    return list(rule_set_policy.visible_to(actor).order_by("partnership__name", "name"))
 
 
 def rule_set_counts_seen_by(actor: Any, rule_sets: list[RuleSet]) -> list[RuleSet]:
