@@ -103,15 +103,19 @@ def scale_import_get(*, actor: Any, import_id: UUID | str) -> ScaleImport:
 
 
 def response_list(*, actor: Any, survey: Survey) -> QuerySet[SurveyResponse]:
-    """The survey's responses, for those who run it."""
+    """The survey's responses, latest first, for those who run it."""
     survey_policy.require(actor, MANAGE, survey)
-    return survey.responses.select_related("school", "session__activity", "event").prefetch_related(
-        "answers__question__scale_item", "scale_scores__scale"
+    return (
+        survey.responses.select_related("school", "session__activity", "event")
+        .prefetch_related("answers__question__scale_item", "scale_scores__scale")
+        .order_by("-submitted_at", "pk")
     )
 
 
-def responses_to_read(*, actor: Any, survey: Survey, limit: int) -> list[SurveyResponse]:
-    """The survey's first `limit` responses, each with `place_shown`: whether its school,
+def responses_to_read(
+    *, actor: Any, survey: Survey, limit: int, offset: int = 0
+) -> list[SurveyResponse]:
+    """The survey's `limit` responses from `offset`, each with `place_shown`: whether its school,
     session and event may be shown. They are not when fewer than `SMALL_COUNT` of the survey's
     responses share them, since with a register or a school's roll they could say whose
     answers these are."""
@@ -122,7 +126,7 @@ def responses_to_read(*, actor: Any, survey: Survey, limit: int) -> list[SurveyR
         )
         if suppressed(row["n"])
     }
-    responses = list(response_list(actor=actor, survey=survey)[:limit])
+    responses = list(response_list(actor=actor, survey=survey)[offset : offset + limit])
     for response in responses:
         place = (response.school_id, response.session_id, response.event_id)
         response.place_shown = place not in small  # type: ignore[attr-defined]
