@@ -22,7 +22,7 @@ class SharedDatabaseCache(DatabaseCache):
         connection = connections[database]
         with transaction.atomic(using=database):
             if connection.features.has_select_for_update:
-                table = connection.ops.quote_name(self._table)
+                table = connection.ops.quote_name(self.cache_model_class._meta.db_table)
                 with connection.cursor() as cursor:
                     # Locks the counter's row until this transaction ends (SQLite's write lock,
                     # taken when the transaction begins, does the same there).
