@@ -17,6 +17,7 @@ from playwright.sync_api import FilePayload, Page, expect
 from tests.browser.admin_pages import ADMIN_PAGES
 from tests.browser.checkin_pages import CHECKIN_PAGES
 from tests.browser.events_pages import EVENTS_PAGES
+from tests.browser.notifications_pages import NOTIFICATIONS_PAGES
 from tests.browser.payments_pages import PAYMENTS_PAGES
 from tests.browser.support import Browse, Site, expect_saved, password_step
 from tests.browser.survey_pages import SURVEY_PAGES
@@ -524,6 +525,7 @@ PAGES.update(CHECKIN_PAGES)  # event check-in, programme, agenda, certificate
 PAGES.update(EVENTS_PAGES)  # events: organisers' pages, public pages and booking links
 PAGES.update(SURVEY_PAGES)  # surveys, the question bank and the answering page
 PAGES.update(ADMIN_PAGES)  # the admin site: lists, a row's form, an add form
+PAGES.update(NOTIFICATIONS_PAGES)  # one's own notifications, choices, stopping e-mails
 PAGES.update(PAYMENTS_PAGES)  # "My payments", bank details, payees and payment runs
 
 

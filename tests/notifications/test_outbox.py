@@ -56,6 +56,16 @@ def booking_that_fails(email: str) -> None:
         raise RuntimeError("the booking failed after all")
 
 
+def remind_with_link(link: str) -> None:
+    notify(
+        template="testing/reminder",
+        category=Category.REMINDERS,
+        email="parent@example.org",
+        context={"name": "Pat", "event_title": "Campus day"},
+        link=link,
+    )
+
+
 # --- After commit, and only then --------------------------------------------------------------
 
 
@@ -237,6 +247,10 @@ def test_a_missing_template_or_recipient_fails_the_change_that_sends_it() -> Non
     with pytest.raises(ApplicationError) as refused:
         book(email="not an address")
     assert refused.value.field == "email"
+    with pytest.raises(ValueError, match="a path in Widen"):
+        remind_with_link("javascript:alert(1)")
+    with pytest.raises(ValueError, match="a path in Widen"):
+        remind_with_link("//elsewhere.example/")
     with pytest.raises(Exception, match="testing/nothing"):
         notify(template="testing/nothing", category=Category.UPDATES, email="a@example.org")
 

@@ -91,6 +91,10 @@ def notify(
     category = Category(category)
     if (user is None) == (not email):
         raise ValueError("Notify either a user or an e-mail address, not both or neither.")
+    if link and (not link.startswith("/") or link.startswith("//")):
+        raise ValueError(
+            f"A notification's link is a path in Widen, such as /events/, not {link!r}."
+        )
     if email:
         try:
             validate_email(email)
