@@ -124,7 +124,7 @@ def test_the_api_gives_adjustments_to_the_organiser_and_logs_each(world: World) 
         headers={"Authorization": f"Bearer {world.tokens[Role.ORGANISATION_ADMIN]}"},
     )
     assert response.status_code == 200
-    (row,) = response.json()
+    (row,) = response.json()["results"]
     assert row["adjustments"]["access_requirements"] == CANARY_ACCESS
     assert row["adjustments"]["disabled"] is True
     entry = AccessLogEntry.objects.get()

@@ -82,14 +82,17 @@ def test_no_capacity_means_everyone_gets_a_place() -> None:
     assert {m.booking.status for m in made} == {BookingStatus.BOOKED}
 
 
-def test_cancelling_gives_the_place_to_the_first_waiting_and_emails_them() -> None:
+def test_cancelling_gives_the_place_to_the_first_waiting_and_emails_them(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     event = _event(capacity=1)
     first = booking_create(event=event, details=_details("Asha Patel"))
     second = booking_create(event=event, details=_details("Ben Okafor"))
     third = booking_create(event=event, details=_details("Cara Jones"))
     mail.outbox.clear()
 
-    promoted = booking_cancel(booking=first.booking)
+    with django_capture_on_commit_callbacks(execute=True):
+        promoted = booking_cancel(booking=first.booking)
 
     assert promoted is not None
     assert promoted.pk == second.booking.pk
@@ -120,12 +123,15 @@ def test_cancelling_twice_is_refused_and_changes_nothing() -> None:
     assert list(booked.values_list("name", flat=True)) == ["Ben Okafor"]
 
 
-def test_confirmation_email_carries_the_link_and_says_whether_waiting() -> None:
+def test_confirmation_email_carries_the_link_and_says_whether_waiting(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     event = _event(capacity=1)
-    booked = booking_create(
-        event=event, details=_details("Asha Patel"), link_base="https://widen.example/b/"
-    )
-    waiting = booking_create(event=event, details=_details("Ben Okafor"))
+    with django_capture_on_commit_callbacks(execute=True):
+        booked = booking_create(
+            event=event, details=_details("Asha Patel"), link_base="https://widen.example/b/"
+        )
+        waiting = booking_create(event=event, details=_details("Ben Okafor"))
     assert [m.to for m in mail.outbox] == [["asha@example.org"], ["ben@example.org"]]
     assert booked.link == f"https://widen.example/b/{booked.token}/"
     assert booked.link in mail.outbox[0].body
@@ -157,11 +163,14 @@ def test_wrong_tokens_answer_as_missing(wrong: str) -> None:
     assert Booking.objects.count() == 1
 
 
-def test_a_replaced_link_stops_working_and_the_new_one_is_emailed() -> None:
+def test_a_replaced_link_stops_working_and_the_new_one_is_emailed(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     event = _event()
     made = booking_create(event=event, details=_details("Asha Patel"))
     mail.outbox.clear()
-    new_link = booking_link_renew(booking=made.booking)
+    with django_capture_on_commit_callbacks(execute=True):
+        new_link = booking_link_renew(booking=made.booking)
     with pytest.raises(NotFound, match="This link is not valid."):
         booking_for_link(made.token)
     new_token = new_link.rstrip("/").rsplit("/", 1)[-1]
@@ -221,10 +230,13 @@ def test_a_cancelled_booking_cannot_be_changed() -> None:
     ],
 )
 def test_bad_details_are_refused_naming_the_field(
-    changes: dict[str, Any], field: str, message: str
+    changes: dict[str, Any], field: str, message: str, django_capture_on_commit_callbacks: Any
 ) -> None:
     event = _event()
-    with pytest.raises(ApplicationError, match=message) as caught:
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(ApplicationError, match=message) as caught,
+    ):
         booking_create(event=event, details=replace(_details("Asha Patel"), **changes))
     assert caught.value.field == field
     assert Booking.objects.count() == 0

@@ -233,7 +233,9 @@ def test_a_service_called_without_an_actor_is_a_type_error(world: World) -> None
     assert _snapshot(event) == before
 
 
-def test_no_actor_is_refused_not_waved_through(world: World) -> None:
+def test_no_actor_is_refused_not_waved_through(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
     event = make_event(world).event
     booking = _book(event)
     before = _snapshot(event)
@@ -255,20 +257,25 @@ def test_no_actor_is_refused_not_waved_through(world: World) -> None:
             learner=world.learner_alpha,
         ),
     ):
-        with pytest.raises(NotFound):
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(NotFound):
             call()
     assert _snapshot(event) == before
     assert mail.outbox == []
 
 
-def test_reminders_and_the_retention_rule_are_widens_own_work(world: World) -> None:
+def test_reminders_and_the_retention_rule_are_widens_own_work(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
     event = make_event(world, days=1).event
     _book(event)
     mail.outbox.clear()
     now = event.starts_at - timedelta(hours=12)
-    with pytest.raises(NotFound):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(NotFound):
         reminders_send(actor=world.users[Role.PARTNERSHIP_ADMIN], now=now)
     with pytest.raises(NotFound):
         adjustments_purge(actor=world.users[Role.PARTNERSHIP_ADMIN])
     assert mail.outbox == []
-    assert reminders_send(actor=system_actor("daily event reminders"), now=now) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_send(actor=system_actor("daily event reminders"), now=now) == 1
+    (reminder,) = mail.outbox
+    assert reminder.to == ["asha@example.org"]

@@ -160,7 +160,7 @@ def test_the_programme_page_adds_strands_talks_and_presenters(world: World) -> N
 
 
 def test_the_bookings_list_counts_and_cancelling_promotes_the_first_waiting(
-    world: World,
+    world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     event = make_event(world, capacity=2).event
     asha, ben, cara, dev = (
@@ -175,7 +175,8 @@ def test_the_bookings_list_counts_and_cancelling_promotes_the_first_waiting(
     ben.refresh_from_db()
     assert ben.status == BookingStatus.BOOKED
     mail.outbox.clear()
-    response = officer.post(f"/events/{event.pk}/bookings/", {"booking": str(ben.pk)})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer.post(f"/events/{event.pk}/bookings/", {"booking": str(ben.pk)})
     assert response.status_code == 302
     ben.refresh_from_db()
     cara.refresh_from_db()
@@ -213,7 +214,9 @@ def _pupils(world: World, count: int, *, year_group: int = 10) -> list[Learner]:
     ]
 
 
-def test_booking_a_schools_pupils_fills_places_then_the_waiting_list(world: World) -> None:
+def test_booking_a_schools_pupils_fills_places_then_the_waiting_list(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
     # Alpha's officer books Alpha's records of the school's pupils; the school's and Beta's own
     # records, seen by name under the agreement, are theirs to book.
     _pupils(world, 4)
@@ -229,11 +232,16 @@ def test_booking_a_schools_pupils_fills_places_then_the_waiting_list(world: Worl
     ).booking
     officer = signed_in_client(world.users[Role.OUTREACH_OFFICER])
     mail.outbox.clear()
-    response = officer.post(
-        f"/events/{event.pk}/bookings/group/",
-        {"source": "school", "school": str(world.school.pk), "contact_email": "trips@example.org"},
-        follow=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer.post(
+            f"/events/{event.pk}/bookings/group/",
+            {
+                "source": "school",
+                "school": str(world.school.pk),
+                "contact_email": "trips@example.org",
+            },
+            follow=True,
+        )
     html = response.content.decode()
     # At the school: Amara (Alpha's record), Bea (Beta's), Sami (the school's, already booked)
     # and four pupils (Alpha's records).

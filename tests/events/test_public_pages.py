@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import secrets
 import uuid
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -54,7 +55,9 @@ def test_the_public_list_shows_public_events_only(world: World) -> None:
     assert "Places available." in html
 
 
-def test_a_parent_books_gets_the_link_once_and_by_email(world: World) -> None:
+def test_a_parent_books_gets_the_link_once_and_by_email(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
     event = make_event(world).event
     client = Client()
     page = client.get(f"/events/public/{event.pk}/")
@@ -63,7 +66,8 @@ def test_a_parent_books_gets_the_link_once_and_by_email(world: World) -> None:
     assert '<label for="id_name">Your name' in html
     assert "<legend>Are you attending as a disabled learner?" in html
     mail.outbox.clear()
-    response = client.post(f"/events/public/{event.pk}/", FORM)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/events/public/{event.pk}/", FORM)
     assert response.status_code == 200
     html = response.content.decode()
     assert "Your place is booked" in html
@@ -186,7 +190,9 @@ def test_the_holder_changes_their_name_and_adjustments(world: World) -> None:
     assert "Your booking has been changed." in client.get(response["Location"]).content.decode()
 
 
-def test_cancelling_asks_first_then_frees_the_place_for_the_first_waiting(world: World) -> None:
+def test_cancelling_asks_first_then_frees_the_place_for_the_first_waiting(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
     event = make_event(world, capacity=1).event
     booking, token = _book(event)
     waiting, _ = _book(event, "Cara Jones")
@@ -200,7 +206,8 @@ def test_cancelling_asks_first_then_frees_the_place_for_the_first_waiting(world:
     booking.refresh_from_db()
     assert booking.status == BookingStatus.BOOKED
     mail.outbox.clear()
-    done = client.post(f"/events/booking/{token}/cancel/", {"confirm": "yes"}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(f"/events/booking/{token}/cancel/", {"confirm": "yes"}, follow=True)
     html = done.content.decode()
     assert "Your booking has been cancelled." in html
     assert "This booking is cancelled." in html

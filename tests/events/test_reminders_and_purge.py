@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -19,7 +20,9 @@ from widen.events.services import adjustments_purge, booking_create, reminders_s
 pytestmark = pytest.mark.django_db
 
 
-def test_reminders_go_the_day_before_once_to_those_booked() -> None:
+def test_reminders_go_the_day_before_once_to_those_booked(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     event = _event(capacity=1)
     booked = booking_create(event=event, details=_details("Asha Patel"))
     booking_create(event=event, details=_details("Ben Okafor"))  # waiting: no reminder
@@ -29,16 +32,20 @@ def test_reminders_go_the_day_before_once_to_those_booked() -> None:
     assert reminders_send(actor=system_actor("test"), now=two_days_before) == 0
 
     day_before = event.starts_at - timedelta(hours=20)
-    assert reminders_send(actor=system_actor("test"), now=day_before) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_send(actor=system_actor("test"), now=day_before) == 1
     assert [m.to for m in mail.outbox] == [["asha@example.org"]]
     assert mail.outbox[0].subject == f"Reminder: {event.title} is tomorrow"
     assert Booking.objects.get(pk=booked.booking.pk).reminder_sent_at == day_before
 
-    assert reminders_send(actor=system_actor("test"), now=day_before + timedelta(hours=1)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_send(actor=system_actor("test"), now=day_before + timedelta(hours=1)) == 0
     assert len(mail.outbox) == 1
 
 
-def test_send_reminders_command_reports_what_it_sent() -> None:
+def test_send_reminders_command_reports_what_it_sent(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     event = _event()
     event.starts_at = timezone.now() + timedelta(hours=12)
     event.ends_at = event.starts_at + timedelta(hours=2)
@@ -46,7 +53,8 @@ def test_send_reminders_command_reports_what_it_sent() -> None:
     booking_create(event=event, details=_details("Asha Patel"))
     mail.outbox.clear()
     out = StringIO()
-    call_command("events", "send-reminders", stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("events", "send-reminders", stdout=out)
     assert out.getvalue().strip() == "Sent 1 reminder."
     assert len(mail.outbox) == 1
 

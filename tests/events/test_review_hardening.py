@@ -245,13 +245,16 @@ def test_places_cannot_be_set_below_those_booked_when_there_was_no_limit() -> No
     assert Event.objects.get(pk=event.pk).capacity is None
 
 
-def test_more_places_go_to_those_waiting_in_order_and_they_are_emailed() -> None:
+def test_more_places_go_to_those_waiting_in_order_and_they_are_emailed(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     event = _event(capacity=1)
     booking_create(event=event, details=_details(name="First Parent"))
     second = booking_create(event=event, details=_details(name="Second Parent"))
     third = booking_create(event=event, details=_details(name="Third Parent"))
     mail.outbox.clear()
-    event_update(actor=system_actor("test"), event=event, details=_organiser_details(event, 2))
+    with django_capture_on_commit_callbacks(execute=True):
+        event_update(actor=system_actor("test"), event=event, details=_organiser_details(event, 2))
     statuses = {
         b.name: b.status
         for b in Booking.objects.filter(pk__in=[second.booking.pk, third.booking.pk])
@@ -262,7 +265,10 @@ def test_more_places_go_to_those_waiting_in_order_and_they_are_emailed() -> None
     }
     assert [m.subject for m in mail.outbox] == [f"You have a place at {event.title}"]
     mail.outbox.clear()
-    event_update(actor=system_actor("test"), event=event, details=_organiser_details(event, None))
+    with django_capture_on_commit_callbacks(execute=True):
+        event_update(
+            actor=system_actor("test"), event=event, details=_organiser_details(event, None)
+        )
     assert Booking.objects.get(pk=third.booking.pk).status == BookingStatus.BOOKED
     assert len(mail.outbox) == 1
 
@@ -404,9 +410,14 @@ def test_an_organiser_gets_no_certificate_naming_a_learner_they_may_not_see(
 @pytest.mark.parametrize(
     "name", ["Asha Patel\nBcc: everyone@example.org", "Asha\r\nPatel", "Asha\tPatel", "Asha\x7f"]
 )
-def test_a_name_on_more_than_one_line_is_refused_and_nothing_is_sent(name: str) -> None:
+def test_a_name_on_more_than_one_line_is_refused_and_nothing_is_sent(
+    name: str, django_capture_on_commit_callbacks: Any
+) -> None:
     event = _event()
-    with pytest.raises(ApplicationError, match="one line") as caught:
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(ApplicationError, match="one line") as caught,
+    ):
         booking_create(event=event, details=_details(name=name))
     assert caught.value.field == "name"
     assert Booking.objects.count() == 0
@@ -499,7 +510,7 @@ def test_an_event_moved_later_after_its_purge_has_new_adjustments_purged_again()
 
 
 def test_a_group_booking_leaves_out_a_learner_the_booker_may_not_see(
-    world: World,
+    world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     charity = Organisation.objects.create(name="Delta Futures", organisation_type="charity")
     PartnershipMember.objects.create(partnership=world.north, organisation=charity)
@@ -507,9 +518,10 @@ def test_a_group_booking_leaves_out_a_learner_the_booker_may_not_see(
     event = make_event(world, organiser=charity, partnership=world.north).event
     learner = world.learner_alpha
     assert not learner_policy.visible_to(officer).filter(pk=learner.pk).exists()
-    outcome = group_booking_create(
-        actor=officer, event=event, learners=[learner], contact_email="me@example.org"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = group_booking_create(
+            actor=officer, event=event, learners=[learner], contact_email="me@example.org"
+        )
     assert outcome.left_out == 1
     assert "0 booked" in outcome.summary()
     assert learner.display_name not in outcome.summary()

@@ -17,6 +17,7 @@ from django.db import models
 from widen.activities.models import Activity
 from widen.audit.models import AuditedModel
 from widen.core.models import TimestampedModel
+from widen.core.workflows import Transition, Workflow
 from widen.learners.models import Learner
 from widen.organisations.models import Organisation, Partnership
 
@@ -54,6 +55,24 @@ class BookingStatus(models.TextChoices):
     BOOKED = "booked", "Booked"
     WAITING = "waiting", "On the waiting list"
     CANCELLED = "cancelled", "Cancelled"
+
+
+# How a booking's status moves: a place on the waiting list is given a place when one frees up;
+# a place or a place on the waiting list is cancelled. A new booking starts booked or waiting.
+BOOKING_WORKFLOW = Workflow(
+    "status",
+    [
+        Transition(
+            "give_place", frozenset({BookingStatus.WAITING}), BookingStatus.BOOKED, "Give a place"
+        ),
+        Transition(
+            "cancel",
+            frozenset({BookingStatus.BOOKED, BookingStatus.WAITING}),
+            BookingStatus.CANCELLED,
+            "Cancel",
+        ),
+    ],
+)
 
 
 # The booking fields that are special category data.

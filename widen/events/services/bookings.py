@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -18,10 +19,18 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from widen.accounts.capabilities import system_actor
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.core.links import link_lookup, link_token_new
 from widen.events.agenda import AGENDA_MAX, agenda_clash_refuse
-from widen.events.models import AttendeeType, Booking, BookingStatus, Event, Talk
+from widen.events.models import (
+    BOOKING_WORKFLOW,
+    AttendeeType,
+    Booking,
+    BookingStatus,
+    Event,
+    Talk,
+)
 from widen.events.permissions import MANAGE_BOOKINGS, ORGANISE, event_policy
 from widen.events.services.common import (
     NAME_MAX,
@@ -159,9 +168,9 @@ def booking_create(
         booking.full_clean()
         booking.save()
         booking.agenda.set(agenda)
-    url = booking_link(link.token, link_base)
-    if notify:
-        send_confirmation(booking, url)
+        url = booking_link(link.token, link_base)
+        if notify:
+            send_confirmation(booking, url)
     return BookingMade(booking=booking, token=link.token, link=url)
 
 
@@ -181,9 +190,9 @@ def booking_link_renew(*, booking: Booking, link_base: str | None = None) -> str
         locked = Booking.objects.select_for_update().get(pk=booking.pk)
         locked.token_digest = link.digest
         locked.save(update_fields=["token_digest", "updated_at"])
+        url = booking_link(link.token, link_base)
+        send_confirmation(locked, url)
     booking.token_digest = link.digest
-    url = booking_link(link.token, link_base)
-    send_confirmation(locked, url)
     return url
 
 
@@ -216,21 +225,40 @@ def booking_cancel(*, booking: Booking) -> Booking | None:
     """Cancel a booking through its link (the link is the holder's authority: see
     `booking_for_link`); a freed place goes to the first on the waiting list, who is e-mailed.
     Returns the promoted booking, if any."""
-    return _cancel(booking, by_organiser=False)
+    return _cancel(booking, actor=LINK_HOLDER, by_organiser=False)
 
 
 def booking_cancel_by_organiser(*, actor: Any, booking: Booking) -> Booking | None:
     """Cancel a booking of an event `actor` runs (anyone else: `NotFound`); the booking's holder
     is e-mailed (they did not do it), and a freed place goes to the first on the waiting list."""
     event_policy.require(actor, MANAGE_BOOKINGS, booking.event)
-    return _cancel(booking, by_organiser=True)
+    return _cancel(booking, actor=actor, by_organiser=True)
 
 
-def _cancel(booking: Booking, *, by_organiser: bool) -> Booking | None:
-    """Cancel a booking; a freed place goes to the first on the waiting list, who is e-mailed.
+# Who moved a booking when nobody signed in did: its holder, through their one-time link, or Widen
+# giving a freed place to the first on the waiting list.
+LINK_HOLDER = system_actor("the booking's holder, through their one-time link")
+WAITING_LIST = system_actor("a freed place given to the first on the waiting list")
 
-    Cancelled `by_organiser`, the booking's holder is e-mailed too (they did not do it).
-    Returns the promoted booking, if any.
+
+def give_place(booking: Booking, *, now: datetime) -> Booking:
+    """Give a booking on the waiting list a place (`BOOKING_WORKFLOW`), and e-mail its holder
+    once the transaction commits. Call inside the transaction that freed the place."""
+    promoted = BOOKING_WORKFLOW.apply(
+        booking,
+        "give_place",
+        actor=WAITING_LIST,
+        changes={"promoted_at": now, "updated_at": now},
+    )
+    promoted.event = booking.event
+    send_promotion(promoted)
+    return promoted
+
+
+def _cancel(booking: Booking, *, actor: Any, by_organiser: bool) -> Booking | None:
+    """Cancel a booking (`BOOKING_WORKFLOW`); a freed place goes to the first on the waiting
+    list, who is e-mailed. Cancelled `by_organiser`, the booking's holder is e-mailed too (they
+    did not do it). Returns the promoted booking, if any.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -242,29 +270,25 @@ def _cancel(booking: Booking, *, by_organiser: bool) -> Booking | None:
         if locked.status == BookingStatus.CANCELLED:
             raise ApplicationError("This booking is already cancelled.", field="status")
         freed = locked.status == BookingStatus.BOOKED
-        locked.status = BookingStatus.CANCELLED
-        locked.cancelled_at = now
-        locked.save(update_fields=["status", "cancelled_at", "updated_at"])
+        locked = BOOKING_WORKFLOW.apply(
+            locked, "cancel", actor=actor, changes={"cancelled_at": now, "updated_at": now}
+        )
+        locked.event = event
+        if by_organiser:
+            send_cancelled_by_organiser(locked)
         promoted = None
         if freed and event.starts_at > now:
             booked = event.bookings.filter(status=BookingStatus.BOOKED).count()
             if event.capacity is None or booked < event.capacity:
-                promoted = (
+                waiting = (
                     Booking.objects.select_for_update()
                     .filter(event=event, status=BookingStatus.WAITING)
                     .order_by("requested_at", "created_at")
                     .first()
                 )
-                if promoted is not None:
-                    promoted.status = BookingStatus.BOOKED
-                    promoted.promoted_at = now
-                    promoted.save(update_fields=["status", "promoted_at", "updated_at"])
+                if waiting is not None:
+                    waiting.event = event
+                    promoted = give_place(waiting, now=now)
     booking.status = locked.status
     booking.cancelled_at = locked.cancelled_at
-    if by_organiser:
-        locked.event = event
-        send_cancelled_by_organiser(locked)
-    if promoted is not None:
-        promoted.event = event
-        send_promotion(promoted)
     return promoted

@@ -164,6 +164,6 @@ def group_booking_create(
             else:
                 outcome.waiting.append(booking)
         Booking.objects.bulk_create(rows)
-    if links:
-        send_group_confirmation(event, contact, links)
+        if links:
+            send_group_confirmation(locked, contact, links)
     return outcome

@@ -18,8 +18,8 @@ from widen.core.links import link_lookup, link_token_new
 from widen.core.validators import link_problem
 from widen.events.models import Audience, Booking, BookingStatus, Event, EventKind
 from widen.events.permissions import MANAGE, event_policy
+from widen.events.services.bookings import give_place
 from widen.events.services.common import clean_text
-from widen.events.services.mail import send_promotion
 from widen.organisations.models import Organisation, Partnership
 
 YEAR_GROUPS = range(7, 14)
@@ -210,9 +210,7 @@ def event_update(
         locked.save()
         if changed:
             _audit_event(locked, AuditAction.UPDATE, changed)
-        promoted = _promote_waiting(locked, booked=booked)
-    for booking in promoted:
-        send_promotion(booking)
+        _promote_waiting(locked, booked=booked)
     if link is None:
         return EventMade(event=locked)
     return EventMade(
@@ -224,7 +222,7 @@ def event_update(
 
 def _promote_waiting(event: Event, *, booked: int) -> list[Booking]:
     """Give free places (more places, or no limit) to those waiting, in the order they asked.
-    Call with the event locked; e-mail those returned once the transaction is over."""
+    Call with the event locked: each is e-mailed once the transaction commits."""
     now = timezone.now()
     if event.starts_at <= now:
         return []
@@ -238,12 +236,10 @@ def _promote_waiting(event: Event, *, booked: int) -> list[Booking]:
         if free <= 0:
             return []
         waiting = waiting[:free]
-    promoted = list(waiting)
-    for booking in promoted:
-        booking.status = BookingStatus.BOOKED
-        booking.promoted_at = now
-        booking.save(update_fields=["status", "promoted_at", "updated_at"])
+    promoted = []
+    for booking in waiting:
         booking.event = event
+        promoted.append(give_place(booking, now=now))
     return promoted
 
 

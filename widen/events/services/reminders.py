@@ -31,7 +31,8 @@ def reminders_send(*, actor: Any, now: datetime | None = None) -> int:
     for pk in list(due):
         with transaction.atomic():
             booking = (
-                Booking.objects.select_for_update()
+                Booking.objects.select_for_update(of=("self",))
+                .select_related("event")
                 .filter(pk=pk, status=BookingStatus.BOOKED, reminder_sent_at__isnull=True)
                 .first()
             )
@@ -39,7 +40,8 @@ def reminders_send(*, actor: Any, now: datetime | None = None) -> int:
                 continue
             booking.reminder_sent_at = now
             booking.save(update_fields=["reminder_sent_at", "updated_at"])
-        send_reminder(Booking.objects.select_related("event").get(pk=pk))
+            # Queued in the same transaction: marked as sent exactly when it is put in the outbox.
+            send_reminder(booking)
         sent += 1
     return sent
 
