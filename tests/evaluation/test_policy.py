@@ -14,7 +14,8 @@ from conftest import signed_in_client
 from tests.evaluation.support import SYSTEM, activity_with_register, belonging_scale, open_survey
 from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
-from widen.core.exceptions import NotFound
+from widen.audit.models import StateChange
+from widen.core.exceptions import ApplicationError, NotFound
 from widen.evaluation.models import Scale, Survey, SurveyInvitation, SurveyStatus
 from widen.evaluation.permissions import MANAGE, SEND, survey_policy
 from widen.evaluation.services import (
@@ -120,3 +121,23 @@ def test_a_service_called_without_saying_who_is_acting_refuses(world: World) -> 
     survey.refresh_from_db()
     assert survey.status == SurveyStatus.DRAFT
     assert not Scale.objects.filter(name="Nobody's").exists()
+
+
+def test_opening_and_closing_a_survey_follow_its_workflow_and_say_who_moved_it(
+    world: World,
+) -> None:
+    survey = _draft_survey(world)
+    officer = world.users[Role.OUTREACH_OFFICER]
+    survey_open(actor=officer, survey=survey)
+    with pytest.raises(ApplicationError, match="cannot be opened now"):
+        survey_open(actor=officer, survey=survey)  # already open: from a page left open
+    survey_close(actor=system_actor("close surveys past their date"), survey=survey)
+    with pytest.raises(ApplicationError, match="closed, so it cannot be opened"):
+        survey_open(actor=officer, survey=survey)
+    survey.refresh_from_db()
+    assert survey.status == SurveyStatus.CLOSED
+    moves = list(StateChange.objects.filter(object_id=str(survey.pk)).order_by("occurred_at"))
+    assert [(m.from_state, m.to_state, m.actor_username, m.system_reason) for m in moves[-2:]] == [
+        ("draft", "open", officer.username, ""),
+        ("open", "closed", "", "close surveys past their date"),
+    ]

@@ -25,6 +25,7 @@ from widen.evaluation.models.scales import (
     response_options_problem,
 )
 from widen.evaluation.models.surveys import (
+    SURVEY_WORKFLOW,
     Question,
     QuestionKind,
     Survey,
@@ -36,6 +37,7 @@ from widen.evaluation.models.theory import (
 )
 
 __all__ = [
+    "SURVEY_WORKFLOW",
     "AGREEMENT_OPTIONS",
     "Answer",
     "Question",

@@ -10,6 +10,7 @@ from django.db import models
 
 from widen.activities.models import Activity, Session
 from widen.core.models import TimestampedModel
+from widen.core.workflows import Transition, Workflow
 from widen.evaluation.models.scales import AGREEMENT_OPTIONS, Scale, ScaleItem
 from widen.events.models import Event
 from widen.organisations.models import Organisation, Partnership
@@ -25,6 +26,18 @@ class SurveyStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     OPEN = "open", "Open for answers"
     CLOSED = "closed", "Closed"
+
+
+# How a survey's status moves: a draft (whose questions can still change) is opened for answers,
+# and an open survey is closed (its links stop working); a closed survey never opens again, so
+# every answer was given to the same questions in the same period.
+SURVEY_WORKFLOW = Workflow(
+    "status",
+    [
+        Transition("open", frozenset({SurveyStatus.DRAFT}), SurveyStatus.OPEN, "Open"),
+        Transition("close", frozenset({SurveyStatus.OPEN}), SurveyStatus.CLOSED, "Close"),
+    ],
+)
 
 
 class Survey(TimestampedModel):
@@ -79,6 +92,21 @@ class Survey(TimestampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_draft(self) -> bool:
+        """Its questions can still be changed; it takes no answers yet."""
+        return self.status == SurveyStatus.DRAFT
+
+    @property
+    def is_open(self) -> bool:
+        """It takes answers, by link or filled in at an event."""
+        return self.status == SurveyStatus.OPEN
+
+    @property
+    def is_before_activity(self) -> bool:
+        """Taken before an activity, so a survey for after it can be made to pair with it."""
+        return self.timing == SurveyTiming.PRE
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}

@@ -21,7 +21,6 @@ from widen.evaluation.models import (
     Survey,
     SurveyInvitation,
     SurveyResponse,
-    SurveyStatus,
 )
 from widen.evaluation.permissions import (
     MANAGE,
@@ -171,7 +170,7 @@ def response_submit(
     (a second submission raises `NotFound`, like a used link). At an event: `actor` is the
     signed-in staff member holding the device, and the response is anonymous."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    if survey.status != SurveyStatus.OPEN:
+    if not survey.is_open:
         raise NotFound("This survey is not taking answers.")
     if invitation is not None:
         invitation = SurveyInvitation.objects.select_for_update().get(pk=invitation.pk)

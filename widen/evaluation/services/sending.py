@@ -17,7 +17,6 @@ from widen.core.links import link_lookup, link_token_new
 from widen.evaluation.models import (
     Survey,
     SurveyInvitation,
-    SurveyStatus,
 )
 from widen.evaluation.permissions import (
     SEND,
@@ -57,7 +56,7 @@ def _survey_link(token: str, link_base: str | None) -> str:
 def _ready_to_send(actor: Any, survey: Survey) -> Survey:
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     survey_policy.require(actor, SEND, survey)
-    if survey.status != SurveyStatus.OPEN:
+    if not survey.is_open:
         raise ApplicationError("Open the survey before sending its links.")
     return survey
 
@@ -202,6 +201,6 @@ def invitation_for_link(token: str | None) -> SurveyInvitation:
     invitation: SurveyInvitation = link_lookup(
         SurveyInvitation.objects.select_related("survey"), token
     )
-    if invitation.survey.status != SurveyStatus.OPEN:
+    if not invitation.survey.is_open:
         raise NotFound("This link is not valid.")
     return invitation

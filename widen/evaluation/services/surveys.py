@@ -15,11 +15,11 @@ from django.utils import timezone
 from widen.activities.models import Activity, Session
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.evaluation.models import (
+    SURVEY_WORKFLOW,
     Question,
     QuestionKind,
     Scale,
     Survey,
-    SurveyStatus,
     SurveyTiming,
 )
 from widen.evaluation.permissions import (
@@ -87,7 +87,7 @@ def survey_create(*, actor: Any, partnership: Partnership, details: SurveyDetail
 def _draft_for_editing(actor: Any, survey: Survey) -> Survey:
     locked = Survey.objects.select_for_update().get(pk=survey.pk)
     survey_policy.require(actor, MANAGE, locked)
-    if locked.status != SurveyStatus.DRAFT:
+    if not locked.is_draft:
         raise ApplicationError(
             "Questions can only be changed before the survey is opened, so that every answer "
             "was given to the same questions."
@@ -225,23 +225,29 @@ def survey_after_make(*, actor: Any, survey: Survey) -> Survey:
 
 @transaction.atomic
 def survey_open(*, actor: Any, survey: Survey) -> Survey:
-    survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    survey_policy.require(actor, MANAGE, survey)
-    if not survey.questions.exists():
-        raise ApplicationError("Add at least one question before opening the survey.")
-    if survey.status == SurveyStatus.CLOSED:
-        raise ApplicationError("This survey is closed; it cannot take answers again.")
-    survey.status = SurveyStatus.OPEN
-    survey.opened_at = survey.opened_at or timezone.now()
-    survey.save(update_fields=["status", "opened_at", "updated_at"])
-    return survey
+    """Open a draft survey for answers (`SURVEY_WORKFLOW`): it needs a question, and a closed
+    survey never opens again."""
+    survey = survey_policy.require(actor, MANAGE, Survey.objects.get(pk=survey.pk))
+
+    def has_questions(locked: Survey) -> None:
+        if not locked.questions.exists():
+            raise ApplicationError("Add at least one question before opening the survey.")
+
+    now = timezone.now()
+    return SURVEY_WORKFLOW.apply(
+        survey,
+        "open",
+        actor=actor,
+        changes={"opened_at": survey.opened_at or now, "updated_at": now},
+        before_save=has_questions,
+    )
 
 
 @transaction.atomic
 def survey_close(*, actor: Any, survey: Survey) -> Survey:
-    survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    survey_policy.require(actor, MANAGE, survey)
-    survey.status = SurveyStatus.CLOSED
-    survey.closed_at = timezone.now()
-    survey.save(update_fields=["status", "closed_at", "updated_at"])
-    return survey
+    """Close an open survey (`SURVEY_WORKFLOW`): its links stop working."""
+    survey = survey_policy.require(actor, MANAGE, Survey.objects.get(pk=survey.pk))
+    now = timezone.now()
+    return SURVEY_WORKFLOW.apply(
+        survey, "close", actor=actor, changes={"closed_at": now, "updated_at": now}
+    )

@@ -25,7 +25,6 @@ from widen.evaluation.models import (
     QuestionKind,
     Survey,
     SurveyInvitation,
-    SurveyStatus,
 )
 from widen.evaluation.selectors import (
     survey_get_to_manage,
@@ -164,7 +163,7 @@ def fill_in_view(request: AuthenticatedRequest, survey_id: UUID) -> HttpResponse
     """The survey on a tablet at the event, held by staff: each submission is one anonymous
     response, and the form is then ready for the next person."""
     survey = survey_get_to_manage(actor=request.user, survey_id=survey_id)
-    if survey.status != SurveyStatus.OPEN:
+    if not survey.is_open:
         messages.error(request, "Open the survey before people fill it in.")
         return redirect("evaluation:survey", survey_id=survey.pk)
     errors: dict[str, str] = {}

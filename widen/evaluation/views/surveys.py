@@ -25,7 +25,6 @@ from widen.evaluation.forms import (
 from widen.evaluation.models import (
     QuestionKind,
     Survey,
-    SurveyStatus,
 )
 from widen.evaluation.permissions import MANAGE, SEND, survey_policy
 from widen.evaluation.selectors import (
@@ -184,7 +183,7 @@ def survey_questions_view(request: AuthenticatedRequest, survey_id: UUID) -> Htt
             "questions": survey.questions.select_related("scale", "scale_item"),
             "question_form": question_form,
             "scale_form": scale_form,
-            "editable": survey.status == SurveyStatus.DRAFT,
+            "editable": survey.is_draft,
         },
     )
 
