@@ -149,7 +149,7 @@ class StagedUpload(TimestampedModel):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.file_name} ({self.get_status_display()})"  # type: ignore[attr-defined]
+        return f"{self.file_name} ({self.get_status_display()})"
 
     def may_become(self, status: str) -> bool:
         return status in TRANSITIONS.get(self.status, frozenset())
@@ -162,7 +162,7 @@ class StagedUpload(TimestampedModel):
             raise ApplicationError("Only an import that was committed can be rolled back.")
         if self.status == UploadStatus.COMMITTED:
             raise ApplicationError(f"This {self.noun} has been imported already.")
-        shown = self.get_status_display().lower()  # type: ignore[attr-defined]
+        shown = self.get_status_display().lower()
         raise ApplicationError(f"This {self.noun} cannot be imported: it is {shown}.")
 
     def become(self, status: str) -> None:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from widen.accounts.requests import AuthenticatedRequest
+from widen.core.downloads import NO_PERSONAL_DATA, file_download
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.learners.imports.commit import learner_import_commit, learner_import_roll_back
 from widen.learners.imports.files import CONTENT_TYPES, failed_rows_file, template_file
@@ -45,9 +46,15 @@ def _run_or_404(request: AuthenticatedRequest, run_id: UUID) -> ImportRun:
 
 
 def _download(content: bytes, file_name: str, file_format: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    return response
+    """The template, or the rows of the person's own file that need fixing: formula-safe cells
+    (`widen.learners.imports.files`), the one safe file name and header of every download. They
+    hold only what the uploader's organisation sent, nobody else's learners: no access log."""
+    return file_download(
+        content,
+        file_name=file_name,
+        content_type=CONTENT_TYPES[file_format],
+        access_log=NO_PERSONAL_DATA,
+    )
 
 
 @require_http_methods(["GET", "POST"])
