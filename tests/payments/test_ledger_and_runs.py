@@ -62,8 +62,7 @@ def test_bank_details_are_encrypted_in_the_database(paid: Paid) -> None:
 
 
 def test_bank_details_show_only_their_last_digits(paid: Paid) -> None:
-    assert paid.payee.masked_sort_code == "**-**-84"
-    assert paid.payee.masked_account_number == "****2490"
+    assert paid.payee.bank_account_shown == "sort code ending 84, account ending 2490"
 
 
 @pytest.mark.parametrize("typed", ["12-34-56", "12 34 56", "123456", " 12-34-56 "])

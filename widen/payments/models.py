@@ -24,7 +24,6 @@ from django.db import models
 from widen.audit.models import AppendOnlyError, AuditedModel
 from widen.organisations.models import Organisation
 from widen.payments.crypto import EncryptedTextField
-from widen.payments.validators import masked_account_number, masked_sort_code
 
 
 class Payee(AuditedModel):
@@ -65,12 +64,11 @@ class Payee(AuditedModel):
         return bool(self.sort_code and self.account_number and self.account_name)
 
     @property
-    def masked_sort_code(self) -> str:
-        return masked_sort_code(self.sort_code)
-
-    @property
-    def masked_account_number(self) -> str:
-        return masked_account_number(self.account_number)
+    def bank_account_shown(self) -> str:
+        """How a page shows the account: "sort code ending 84, account ending 2490"."""
+        if not self.has_bank_details:
+            return ""
+        return f"sort code ending {self.sort_code[-2:]}, account ending {self.account_number[-4:]}"
 
 
 class EntryKind(models.TextChoices):

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from widen.accounts.capabilities import is_person, is_system
 from widen.accounts.models import User
@@ -90,6 +91,7 @@ class BankDetails:
     account_number: str
 
 
+@sensitive_variables("account_name", "sort_code", "account_number")
 def bank_details_check(*, account_name: str, sort_code: str, account_number: str) -> BankDetails:
     """The details normalised (sort code 6 digits, account number 8), or `ApplicationError`
     naming the first field that is wrong."""
@@ -100,6 +102,7 @@ def bank_details_check(*, account_name: str, sort_code: str, account_number: str
     )
 
 
+@sensitive_variables("account_name", "sort_code", "account_number", "details", "locked")
 def payee_bank_details_set(
     *, actor: Any, payee: Payee, account_name: str, sort_code: str, account_number: str
 ) -> Payee:

@@ -1,4 +1,4 @@
-"""Checking a UK sort code, account number and account name, and showing them masked.
+"""Checking a UK sort code, account number and account name.
 
 Format checks only. Whether an account number can belong to a sort code is decided by Pay.UK's
 modulus-checking rules, whose weight tables are republished several times a year; neither
@@ -65,17 +65,3 @@ def normalise_account_name(value: str) -> str:
     if not name or len(name) > ACCOUNT_NAME_MAX or not _ACCOUNT_NAME.match(name):
         raise ApplicationError(ACCOUNT_NAME_MESSAGE, field="account_name")
     return name
-
-
-def masked_sort_code(sort_code: str) -> str:
-    """`**-**-56`: the last two digits only."""
-    return f"**-**-{sort_code[-2:]}" if sort_code else ""
-
-
-def masked_account_number(account_number: str) -> str:
-    """`****5678`: the last four digits only."""
-    return f"****{account_number[-4:]}" if account_number else ""
-
-
-def formatted_sort_code(sort_code: str) -> str:
-    return f"{sort_code[0:2]}-{sort_code[2:4]}-{sort_code[4:6]}"

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from widen.accounts.requests import AuthenticatedRequest
@@ -32,11 +33,13 @@ def my_payments_view(request: AuthenticatedRequest) -> HttpResponse:
     entries = selectors.my_payments(actor=request.user)
     page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     rows = [(entry, selectors.entry_status(entry)) for entry in page]
+    payees = selectors.my_payees(actor=request.user)
     return render(
         request,
         "payments/my_payments.html",
         {
-            "payees": selectors.my_payees(actor=request.user),
+            "payees": payees,
+            "several_payers": len(payees) > 1,
             "page": page,
             "rows": rows,
             "may_manage": may_manage_payments(request.user),
@@ -58,11 +61,13 @@ def my_payment_view(request: AuthenticatedRequest, entry_id: UUID) -> HttpRespon
     )
 
 
+@sensitive_post_parameters("account_name", "sort_code", "account_number")
 @require_http_methods(["GET", "POST"])
 def bank_details_view(request: AuthenticatedRequest, payee_id: UUID) -> HttpResponse:
     """The payee (or finance) gives the bank details; the page shows only their last digits."""
     payee = selectors.payee_get(actor=request.user, payee_id=payee_id, action=EDIT_BANK_DETAILS)
     form = BankDetailsForm(request.POST or None)
+    own = payee.user_id == request.user.pk
     if request.method == "POST" and form.is_valid():
         try:
             services.payee_bank_details_set(actor=request.user, payee=payee, **form.cleaned_data)
@@ -70,9 +75,8 @@ def bank_details_view(request: AuthenticatedRequest, payee_id: UUID) -> HttpResp
             _form_error(form, error)
         else:
             messages.success(request, f"Bank details saved for {payee.name}.")
-            own = payee.user_id == request.user.pk
             return redirect("payments:mine" if own else "payments:payees")
-    return render(request, "payments/bank_details.html", {"payee": payee, "form": form})
+    return render(request, "payments/bank_details.html", {"payee": payee, "form": form, "own": own})
 
 
 def _require_finance(request: AuthenticatedRequest) -> None:
