@@ -45,6 +45,8 @@ from widen.evaluation.services import (
     survey_open,
     survey_scale_add,
 )
+from widen.notifications.models import Category, Notification
+from widen.notifications.services import address_preference_set
 from widen.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -427,3 +429,27 @@ def test_a_quote_with_identifying_details_is_not_published_even_with_consent(
     Answer.objects.filter(pk=quote.pk).update(value_text="Amaranth-coloured labs were great.")
     marked = answer_publication_mark(actor=officer(world), answer=quote, publish=True)
     assert marked.published_at is not None
+
+
+def test_survey_link_e_mails_come_from_templates_respect_choices_and_keep_no_link(
+    world: World, django_capture_on_commit_callbacks: pytest.FixtureRequest
+) -> None:
+    """The e-mail is written from its templates (plain text and HTML), goes only to those who
+    have not stopped e-mails about surveys, and its one-time link is not kept once sent."""
+    event = event_with_bookings(world)
+    survey = open_survey(world, event=event, timing=SurveyTiming.STANDALONE)
+    address_preference_set(email="person1@example.org", category=Category.SURVEYS, enabled=False)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        given = invitations_send_for_event(actor=officer(world), survey=survey, event=event)
+    assert len(given) == 2  # both have a link, for the event's team to hand out
+    (sent,) = mail.outbox
+    assert sent.to == ["person0@example.org"]
+    assert sent.subject == "Tell us what you thought: After the campus day"
+    link = next(link.link for link in given if link.invitation.email == "person0@example.org")
+    assert sent.body.startswith("Dear Pat Parent,")
+    assert link in sent.body
+    assert link in sent.alternatives[0][0]  # type: ignore[attr-defined]
+    assert "stop" in sent.body.lower()  # an optional e-mail says how to stop them
+    stored = Notification.objects.get(email="person0@example.org")
+    assert link not in stored.body_text + stored.body_html

@@ -1,12 +1,12 @@
 """One-time survey links: handed out in a session (`invitations_send_for_session`) or
-e-mailed to an event's bookings (`invitations_send_for_event`); each link answers once."""
+e-mailed to an event's bookings (`invitations_send_for_event`, through notifications: the
+`notifications/evaluation/survey_link` templates); each link answers once."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -27,6 +27,8 @@ from widen.evaluation.services.common import (
     person_or_none,
 )
 from widen.events.models import BookingStatus, Event
+from widen.notifications.models import Category
+from widen.notifications.services import notify
 
 INVITATION_RELATIONS = (
     "survey",
@@ -154,7 +156,6 @@ def invitations_send_for_event(
         .select_related("learner")
     )
     given: list[LinkGiven] = []
-    mails: list[tuple[str, str, str]] = []
     for booking in bookings:
         token = link_token_new()
         learner = booking.learner
@@ -178,20 +179,14 @@ def invitations_send_for_event(
             continue  # the learner has a link to this survey already (from a session)
         link = _survey_link(token.token, link_base)
         given.append(LinkGiven(invitation, link, booking.name))
-        mails.append((booking.email, booking.name, link))
-    title = survey.title
-
-    def send() -> None:
-        for email, name, link in mails:
-            send_mail(
-                f"Tell us what you thought: {title}",
-                f"Dear {name},\n\nThank you for coming to {event.title}. Please tell us what you "
-                f"thought: it takes a few minutes, and the link works once.\n\n{link}\n",
-                None,
-                [email],
-            )
-
-    transaction.on_commit(send)
+        # Queued with the links: sent once they are saved, as each person's choices allow.
+        notify(
+            template="evaluation/survey_link",
+            category=Category.SURVEYS,
+            email=booking.email,
+            context={"name": booking.name, "survey": survey, "event": event, "link": link},
+            secret=True,  # the link answers once: its e-mail is wiped once sent
+        )
     return given
 
 
