@@ -2,12 +2,15 @@
 
     python scripts/fuzz_import.py -runs=20000
 
-Every input is read as a CSV and as an XLSX and, when readable, validated. A `TableError` is the
-expected refusal; any other exception is a crash, and atheris stops and reports it.
+Every input is read as a CSV and as an XLSX and, when readable, validated; it is also read as
+each staged upload reads it (a register, a file of scale items). A `TableError` (an
+`ApplicationError` from a staged upload) is the expected refusal; any other exception is a crash,
+and atheris stops and reports it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from datetime import date
@@ -20,8 +23,11 @@ with atheris.instrument_imports(include=["widen"]):
     import django
 
     django.setup()
+    from widen.activities.imports import REGISTER_UPLOADS
     from widen.core.academic_years import AcademicYear
+    from widen.core.exceptions import ApplicationError
     from widen.core.tabular import TableError, TableLimits, read_table
+    from widen.evaluation.imports import SCALE_UPLOADS
     from widen.learners.imports.columns import choose_columns, looks_like_header
     from widen.learners.imports.validation import validate_table
 
@@ -32,6 +38,9 @@ SEED_HEADER = b"Legal Surname,Forename,DOB,Year,UPN,FSM Eligible,Postcode,Gender
 def check_one(data: bytes) -> None:
     for name in ("pupils.csv", "pupils.xlsx"):
         content = SEED_HEADER + data if name.endswith(".csv") and data[:1] == b"!" else data
+        for uploads in (REGISTER_UPLOADS, SCALE_UPLOADS):
+            with contextlib.suppress(ApplicationError):
+                uploads.read(content[: LIMITS.max_bytes], name)
         try:
             table = read_table(content, name, limits=LIMITS, looks_like_header=looks_like_header)
         except TableError:
