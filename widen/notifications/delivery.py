@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from widen.notifications.models import MAX_ATTEMPTS, DeliveryStatus, Notification
+from widen.notifications.stop_links import stop_url
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,12 @@ def _message(notification: Notification) -> EmailMultiAlternatives:
     )
     if notification.body_html:
         message.attach_alternative(notification.body_html, "text/html")
+    if notification.user_id is None and not notification.essential:
+        # Mail programs offer their own "unsubscribe" button from these (RFC 2369, RFC 8058).
+        stop = stop_url(email=notification.email, category=notification.category)
+        if stop:
+            message.extra_headers["List-Unsubscribe"] = f"<{stop}>"
+            message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return message
 
 
