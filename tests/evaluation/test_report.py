@@ -220,6 +220,7 @@ def test_html_export_is_one_self_contained_file_and_is_logged(world: World) -> N
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     assert response["Content-Disposition"].startswith('attachment; filename="campus-visit-day-')
+    assert response["X-Content-Type-Options"] == "nosniff"  # never shown as a page of the site
     html = response.content.decode()
     assert "<link" not in html
     assert "<script" not in html

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from widen.accounts.requests import AuthenticatedRequest
 from widen.activities.models import Activity
 from widen.audit.services import access_log_record_subjects
+from widen.core.downloads import file_download
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.evaluation.permissions import may_write_theory
 from widen.evaluation.reports import (
@@ -60,12 +61,6 @@ def _theory_url(request: HttpRequest, subject: Subject) -> str:
     return reverse("evaluation_reports:programme_theory", kwargs={"programme_id": target.pk})
 
 
-def _download(content: bytes | str, *, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 def _report(request: AuthenticatedRequest, kind: SubjectKind, subject_id: UUID) -> HttpResponse:
     subject = report_subject_get(actor=request.user, kind=kind, subject_id=subject_id)
     method = request.GET.get("matching", "exact")
@@ -73,19 +68,23 @@ def _report(request: AuthenticatedRequest, kind: SubjectKind, subject_id: UUID) 
     report = evaluation_report(subject, method=method)
     wanted = request.GET.get("format", "")
     if wanted in {"html", "pdf"}:
-        access_log_record_subjects(
-            actor=request.user,
-            subject_type=REPORT_SUBJECT,
-            subjects=[(subject.pk, None)],
-            data_categories=[DataCategory.CHARACTERISTICS],
-            purpose=f"evaluation report ({wanted.upper()}): {subject.name}",
-        )
+
+        def log() -> None:
+            access_log_record_subjects(
+                actor=request.user,
+                subject_type=REPORT_SUBJECT,
+                subjects=[(subject.pk, None)],
+                data_categories=[DataCategory.CHARACTERISTICS],
+                purpose=f"evaluation report ({wanted.upper()}): {subject.name}",
+            )
+
         name = f"{_slug(subject.name)}-evaluation-{timezone.localdate().isoformat()}"
         if wanted == "pdf":
-            return _download(
+            return file_download(
                 report_pdf(report, method=method),
-                name=f"{name}.pdf",
+                file_name=f"{name}.pdf",
                 content_type="application/pdf",
+                access_log=log,
             )
         html = render_to_string(
             "evaluation/report_export.html",
@@ -95,7 +94,12 @@ def _report(request: AuthenticatedRequest, kind: SubjectKind, subject_id: UUID) 
                 "method_label": MATCHING_METHODS[method],
             },
         )
-        return _download(html, name=f"{name}.html", content_type="text/html; charset=utf-8")
+        return file_download(
+            html,
+            file_name=f"{name}.html",
+            content_type="text/html; charset=utf-8",
+            access_log=log,
+        )
     return render(
         request,
         "evaluation/report.html",
