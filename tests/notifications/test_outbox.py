@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
+from django_tasks import default_task_backend
 
 from tests.notifications.support import FlakyBackend
 from widen.accounts.models import User
@@ -22,6 +23,7 @@ from widen.notifications.delivery import BACKOFF, outbox_send_due
 from widen.notifications.models import MAX_ATTEMPTS, Category, DeliveryStatus, Notification
 from widen.notifications.services import notify, preference_set
 from widen.notifications.stop_links import stop_url
+from widen.notifications.tasks import notification_deliver_task
 
 HOSTILE = '<script>alert("x")</script> & O\'Brien'
 
@@ -362,3 +364,24 @@ def test_a_user_without_an_email_address_still_has_it_in_their_list(
     assert "Campus day is tomorrow" in notification.body_text
     assert mail.outbox == []
     assert outbox_send_due(now=timezone.now() + timedelta(days=1)).total() == 0
+
+
+@pytest.mark.django_db
+def test_with_a_worker_the_retry_is_queued_for_when_it_is_due(
+    flaky_mail: type[FlakyBackend], settings: Any
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    flaky_mail.failures = 1
+    notification = Notification.objects.create(
+        email="parent@example.org",
+        category=Category.BOOKINGS,
+        template="testing/place_booked",
+        subject="Your place at Campus day",
+        body_text="Dear Pat,\n",
+        next_attempt_at=timezone.now(),
+    )
+    assert notification_deliver_task.call(str(notification.pk)) == "retrying"
+    notification.refresh_from_db()
+    (queued,) = default_task_backend.results  # type: ignore[attr-defined]
+    assert queued.task.run_after == notification.next_attempt_at
+    assert queued.args == [str(notification.pk)]

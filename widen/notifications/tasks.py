@@ -1,4 +1,4 @@
-"""Background work for notifications: e-mail one from the outbox, or all that are due."""
+"""Background work for notifications: e-mail one from the outbox."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import logging
 
 from django_tasks import task
 
-from widen.notifications.delivery import RETRYING, notification_deliver, outbox_send_due
+from widen.notifications.delivery import RETRYING, notification_deliver
 
 logger = logging.getLogger(__name__)
 
@@ -24,9 +24,3 @@ def notification_deliver_task(notification_id: str) -> str:
                 notification_id
             )
     return outcome
-
-
-@task()
-def outbox_send_due_task() -> dict[str, int]:
-    """Every notification that is due (a sweep after an outage)."""
-    return dict(outbox_send_due())
