@@ -220,3 +220,9 @@ def test_the_command_imports_with_the_same_checks(world: World, tmp_path: Path) 
         call_command("evaluation", "import-scales", str(good), *reader)
     assert refused.value.code == 2  # noqa: PLR2004
     assert Scale.objects.count() == 2
+    for partnership in ("not-an-id", "00000000-0000-0000-0000-000000000000"):
+        nowhere = ["--partnership", partnership, "--user", officer(world).username]
+        with pytest.raises(SystemExit) as unknown:
+            call_command("evaluation", "import-scales", str(good), *nowhere)
+        assert unknown.value.code == 2  # noqa: PLR2004
+    assert Scale.objects.count() == 2

@@ -16,8 +16,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from widen.accounts.models import User
@@ -89,10 +89,10 @@ class Command(BaseCommand):
 
     def _import(self, options: dict[str, Any]) -> None:
         user = User.objects.filter(username=options["user"], is_active=True).first()
-        partnership_id = _uuid(options["partnership"])
-        partnership = (
-            Partnership.objects.filter(pk=partnership_id).first() if partnership_id else None
-        )
+        try:
+            partnership = Partnership.objects.filter(pk=options["partnership"]).first()
+        except ValidationError:  # not an id at all
+            partnership = None
         if user is None or partnership is None:
             self.stderr.write("There is no such person or partnership.")
             sys.exit(UNUSABLE)
@@ -135,10 +135,3 @@ class Command(BaseCommand):
             f"Imported {done.scales_created} scale{'' if done.scales_created == 1 else 's'} "
             f"({done.items_created} items), published."
         )
-
-
-def _uuid(value: str) -> str | None:
-    try:
-        return str(UUID(value))
-    except ValueError:
-        return None
