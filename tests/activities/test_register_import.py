@@ -24,6 +24,7 @@ from widen.activities.imports import (
     RegisterImportReport,
     register_import_check,
     register_import_commit,
+    register_import_roll_back,
     register_import_start,
 )
 from widen.activities.models import (
@@ -535,3 +536,47 @@ def test_importing_a_bigger_register_takes_no_more_queries(world: World) -> None
         )
         counts.append(len(queries))
     assert counts[1] == counts[0], counts
+
+
+def test_an_imported_register_is_rolled_back_from_its_page_within_the_period(
+    world: World,
+) -> None:
+    session = _session(world)
+    upns = _give_upns(world)
+    before = _attendance(session)
+    report = _start(
+        world, session, csv_bytes([["UPN", "Attended"], [upns["Amara"], "Y"], [upns["Sami"], "N"]])
+    )
+    register_import_commit(upload=report.upload, actor=_officer(world))
+    assert _attendance(session) == {**before, "Amara": "attended", "Sami": "absent"}
+    client = signed_in_client(_officer(world))
+    detail = reverse("activities:register_import_detail", args=[report.upload.pk])
+    assert "Roll back this import" in client.get(detail).content.decode()
+    page = client.post(
+        reverse("activities:register_import_roll_back", args=[report.upload.pk]), follow=True
+    )
+    text = page.content.decode()
+    assert "Rolled back: 2 learners taken off the register" in text
+    assert "rolled back on" in text
+    assert _attendance(session) == before
+    upload = RegisterImport.objects.get(pk=report.upload.pk)
+    assert upload.status == RegisterImportStatus.ROLLED_BACK
+    assert upload.rolled_back_by == _officer(world)
+    # Once rolled back, it cannot be rolled back again, and the register stays as it is.
+    again = client.post(
+        reverse("activities:register_import_roll_back", args=[report.upload.pk]), follow=True
+    )
+    assert "Only an import that was committed can be rolled back." in again.content.decode()
+
+
+def test_a_register_marked_since_its_import_is_not_rolled_back(world: World) -> None:
+    session = _session(world)
+    upns = _give_upns(world)
+    report = _start(world, session, csv_bytes([["UPN", "Attended"], [upns["Amara"], "Y"]]))
+    register_import_commit(upload=report.upload, actor=_officer(world))
+    Attendance.objects.filter(session=session).update(
+        status=AttendanceStatus.ABSENT, updated_at=timezone.now() + timedelta(seconds=1)
+    )
+    with pytest.raises(ApplicationError, match="marked since"):
+        register_import_roll_back(upload=report.upload, actor=_officer(world))
+    assert _attendance(session) == {"Amara": "absent"}

@@ -25,6 +25,11 @@ urlpatterns = [
         views.register_import_commit_view,
         name="register_import_commit",
     ),
+    path(
+        "register-imports/<uuid:import_id>/roll-back/",
+        views.register_import_roll_back_view,
+        name="register_import_roll_back",
+    ),
     path("learners/<uuid:learner_id>/", views.learner_timeline_view, name="learner"),
     path(
         "programmes/<uuid:programme_id>/progress/",

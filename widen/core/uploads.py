@@ -175,6 +175,18 @@ class StagedUpload(TimestampedModel):
         return self.status in OPEN
 
     @property
+    def is_committed(self) -> bool:
+        return self.status == UploadStatus.COMMITTED
+
+    @property
+    def is_replaced(self) -> bool:
+        return self.status == UploadStatus.REPLACED
+
+    @property
+    def is_rolled_back(self) -> bool:
+        return self.status == UploadStatus.ROLLED_BACK
+
+    @property
     def rollback_deadline(self) -> datetime | None:
         return self.committed_at + rollback_period() if self.committed_at else None
 

@@ -13,6 +13,7 @@ from widen.activities.views.progress import programme_progress_view, progress_ad
 from widen.activities.views.register_imports import (
     register_import_commit_view,
     register_import_detail_view,
+    register_import_roll_back_view,
     register_import_view,
 )
 from widen.activities.views.registers import register_view
@@ -26,6 +27,7 @@ __all__ = [
     "progress_add_view",
     "register_import_commit_view",
     "register_import_detail_view",
+    "register_import_roll_back_view",
     "register_import_view",
     "register_view",
     "session_create_view",

@@ -17,6 +17,7 @@ from widen.activities.imports import (
     REGISTER_MAX_BYTES,
     register_import_check,
     register_import_commit,
+    register_import_roll_back,
     register_import_start,
 )
 from widen.activities.imports import outcome_summary as register_import_summary
@@ -99,3 +100,20 @@ def register_import_commit_view(request: AuthenticatedRequest, import_id: UUID) 
         return redirect("activities:register_import_detail", import_id=upload.pk)
     messages.success(request, "Imported: " + register_import_summary(report, committed=True))
     return redirect("activities:register", session_id=upload.session_id)
+
+
+@require_http_methods(["POST"])
+def register_import_roll_back_view(request: AuthenticatedRequest, import_id: UUID) -> HttpResponse:
+    """Undo an imported register within the roll-back period."""
+    upload = register_import_get(actor=request.user, import_id=import_id)
+    try:
+        done = register_import_roll_back(upload=upload, actor=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"Rolled back: {done.learners_added} learner{'s' if done.learners_added != 1 else ''} "
+            "taken off the register and the marks it changed given back.",
+        )
+    return redirect("activities:register_import_detail", import_id=upload.pk)
