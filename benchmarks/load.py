@@ -88,11 +88,18 @@ def run(bench: SectionRun) -> None:
         ("one process", ["--workers", "1", "--threads", str(SINGLE_PROCESS_THREADS)]),
         (f"{workers} processes", ["--workers", str(workers), "--threads", "4"]),
     ):
-        with _server(arguments) as port:
+        with _server(arguments) as (port, server_pid):
             bench.say(f"{CLIENTS} clients for {seconds} s against {label}")
             warmup = QUICK_WARMUP_SECONDS if bench.options.quick else WARMUP_SECONDS
             _load(port, targets, cookies, warmup)  # templates, connections, caches
+            before = _processor_seconds(server_pid)
             tallies[label] = _load(port, targets, cookies, seconds)
+            used = _processor_seconds(server_pid) - before
+            answers = sum(len(samples) for samples in tallies[label].samples.values())
+            if answers and used > 0:
+                # Processor time the server spent per answer: what the machine's load does not
+                # change much, and what bounds the answers per second its cores can give.
+                bench.facts[f"processor ms per answer, {label}"] = round(1000 * used / answers, 1)
     single, multi = tallies.values()
     multi_label = next(iter(reversed(tallies)))
     for tally in tallies.values():
@@ -169,7 +176,7 @@ def _targets() -> tuple[list[Target], list[str]]:
 
 
 @contextlib.contextmanager
-def _server(arguments: list[str]) -> Iterator[int]:
+def _server(arguments: list[str]) -> Iterator[tuple[int, int]]:
     """`widen serve` on the benchmark's database, until the block ends."""
     from django.db import connections  # noqa: PLC0415
 
@@ -192,7 +199,7 @@ def _server(arguments: list[str]) -> Iterator[int]:
         )
         try:
             _wait_until_serving(process, port)
-            yield port
+            yield port, process.pid
         finally:
             process.terminate()
             try:
@@ -200,6 +207,20 @@ def _server(arguments: list[str]) -> Iterator[int]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def _processor_seconds(pid: int) -> float:
+    """Processor time used so far by the server's processes (0 where /proc cannot tell)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        for process in [str(pid), *children]:
+            fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    except (OSError, IndexError, ValueError):
+        return 0.0
+    return total
 
 
 def _database_url() -> str:
