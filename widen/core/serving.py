@@ -85,7 +85,7 @@ def serve_forever(
         "control_socket_disable": True,  # several servers may run on one machine
     }
 
-    class _Server(BaseApplication):  # type: ignore[misc]
+    class _Server(BaseApplication):
         def load_config(self) -> None:
             for name, value in options.items():
                 self.cfg.set(name, value)
