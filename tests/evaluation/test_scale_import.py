@@ -141,6 +141,16 @@ def test_the_import_pages_check_then_import(world: World) -> None:
     assert upload_status == 2
 
     assert ScaleImport.objects.get().status == ScaleImportStatus.COMMITTED
+    # Within the rollback period, the page undoes it: the scales it added are gone.
+    check = client.get(page["Location"]).content.decode()
+    assert "Roll back this import" in check
+    roll_back_url = page["Location"] + "roll-back/"
+    assert other.post(roll_back_url).status_code == 404
+    done = client.post(roll_back_url, follow=True).content.decode()
+    assert "Rolled back: the scales this file added are gone." in done
+    assert "rolled back on" in done
+    assert not Scale.objects.exists()
+    assert ScaleImport.objects.get().status == ScaleImportStatus.ROLLED_BACK
 
 
 def test_the_shipped_scales_load_once_and_refuse_changed_wording_without_force(

@@ -49,4 +49,9 @@ urlpatterns = [
         views.scale_import_commit_view,
         name="scale_import_commit",
     ),
+    path(
+        "scale-imports/<uuid:import_id>/roll-back/",
+        views.scale_import_roll_back_view,
+        name="scale_import_roll_back",
+    ),
 ]

@@ -20,6 +20,7 @@ from widen.evaluation.imports import (
     MAX_BYTES,
     scale_import_commit,
     scale_import_plan,
+    scale_import_roll_back,
     scale_import_start,
 )
 from widen.evaluation.models import (
@@ -217,3 +218,16 @@ def scale_import_commit_view(request: AuthenticatedRequest, import_id: UUID) -> 
         f"({upload.items_created} items), published: their wording is locked.",
     )
     return redirect("evaluation:scales")
+
+
+@require_POST
+def scale_import_roll_back_view(request: AuthenticatedRequest, import_id: UUID) -> HttpResponse:
+    """Undo an imported file of scale items within the roll-back period."""
+    upload = scale_import_get(actor=request.user, import_id=import_id)
+    try:
+        scale_import_roll_back(actor=request.user, upload=upload)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Rolled back: the scales this file added are gone.")
+    return redirect("evaluation:scale_import_detail", import_id=upload.pk)
