@@ -207,6 +207,11 @@ class LearnerPolicy:
             else (agreement_ids[0] if agreement_ids else None),
         )
 
+    def may_create_any(self, actor: User) -> bool:
+        """Whether `actor` may record new learners in some organisation (`organisations_for_create`
+        is not empty), from the scopes the request has already worked out."""
+        return any(scope.relation == OWN and scope.edits_learners for scope in self.scopes(actor))
+
     def organisations_for_create(self, actor: User) -> QuerySet[Organisation]:
         """Organisations in which `actor` may record new learners."""
         if not actor.is_authenticated or not actor.is_active:

@@ -139,7 +139,7 @@ def learner_list_view(request: AuthenticatedRequest) -> HttpResponse:
         ],
         "academic_year": academic_year,
         "query_string": query.urlencode(),
-        "can_create": learner_policy.organisations_for_create(request.user).exists(),
+        "can_create": learner_policy.may_create_any(request.user),
         "reviews_duplicates": may_review_duplicates(request.user),
         "saved_filters": filters_as_params(filters),
         "saved_searches": [
