@@ -14,7 +14,7 @@ from django.utils import timezone
 from tests.payments.conftest import ACCOUNT_NAME, ACCOUNT_NUMBER, Paid, pay
 from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
-from widen.audit.models import AccessLogEntry, AppendOnlyError, AuditEvent
+from widen.audit.models import AccessLogEntry, AppendOnlyError, AuditEvent, StateChange
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.payments import validators
 from widen.payments.exports import HEADER, payment_run_csv
@@ -382,6 +382,11 @@ def test_a_run_moves_from_draft_to_exported_to_paid(paid: Paid) -> None:
     assert changes.filter(action="create").exists()
     updated = [event.changed_fields for event in changes.filter(action="update")]
     assert any("paid_on" in fields and "status" in fields for fields in updated)
+    moves = StateChange.objects.filter(object_type="payments.paymentrun", object_id=str(run.pk))
+    assert sorted(moves.values_list("from_state", "to_state", "actor_id")) == [
+        ("draft", "exported", paid.finance.pk),
+        ("exported", "paid", paid.finance.pk),
+    ]
 
 
 def test_a_paid_entry_corrected_is_taken_from_the_next_payment(paid: Paid) -> None:

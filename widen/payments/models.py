@@ -9,8 +9,8 @@
   its own area, so every entry is payable. Entries are never changed or deleted, by the model
   or by the database (triggers, migration 0002): a correction is a new reversing entry.
 * A **payment run** gathers the entries not yet paid, payee by payee, into a file for the
-  finance system: draft → exported → paid. An entry belongs to at most one run (a unique key),
-  so it can never be paid twice.
+  finance system: draft → exported → paid (`RUN_WORKFLOW`). An entry belongs to at most one run
+  (a unique key), so it can never be paid twice.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import models
 
 from widen.audit.models import AppendOnlyError, AuditedModel
+from widen.core.workflows import Transition, Workflow
 from widen.organisations.models import Organisation
 from widen.payments.crypto import EncryptedTextField
 
@@ -147,6 +148,15 @@ class RunStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     EXPORTED = "exported", "Exported"
     PAID = "paid", "Paid"
+
+
+RUN_WORKFLOW = Workflow(
+    "status",
+    [
+        Transition("export", frozenset({RunStatus.DRAFT}), RunStatus.EXPORTED, "Export"),
+        Transition("mark_paid", frozenset({RunStatus.EXPORTED}), RunStatus.PAID, "Mark paid"),
+    ],
+)
 
 
 class PaymentRun(AuditedModel):

@@ -23,6 +23,7 @@ from widen.audit.services import access_log_record_subjects, audit_event_record
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.organisations.models import Organisation
 from widen.payments.models import (
+    RUN_WORKFLOW,
     EntryKind,
     LedgerEntry,
     Payee,
@@ -306,17 +307,13 @@ def _people(count: int) -> str:
     return "1 person" if count == 1 else f"{count} people"
 
 
-_VERBS = {"export": "exported", "mark_paid": "marked paid", "discard": "discarded"}
-
-
-def _locked_in(run: PaymentRun, source: str, transition: str) -> PaymentRun:
-    """`run`'s row, locked and read afresh, if it is still in `source`; else a clear refusal
-    (two people acting on one run at once cannot both succeed from a stale page)."""
+def _locked_draft(run: PaymentRun) -> PaymentRun:
+    """`run`'s row, locked and read afresh, if it is still a draft; else a clear refusal."""
     locked = PaymentRun.objects.select_for_update().get(pk=run.pk)
-    if locked.status != source:
+    if locked.status != RunStatus.DRAFT:
         raise ApplicationError(
             f"This payment run is {locked.get_status_display().lower()}, so it cannot be "
-            f"{_VERBS[transition]} now.",
+            "discarded now.",
             field="status",
         )
     return locked
@@ -327,13 +324,15 @@ def payment_run_export(*, actor: Any, run: PaymentRun) -> PaymentRun:
     added to or taken from it any more."""
     _require_actor(actor)
     payment_run_policy.require(actor, MANAGE, run)
-    with transaction.atomic():
-        locked = _locked_in(run, RunStatus.DRAFT, "export")
-        locked.status = RunStatus.EXPORTED
-        locked.exported_at = timezone.now()
-        locked.exported_by = actor if is_person(actor) else None
-        locked.save(update_fields=["status", "exported_at", "exported_by", "updated_at"])
-    return locked
+    return RUN_WORKFLOW.apply(
+        run,
+        "export",
+        actor=actor,
+        changes={
+            "exported_at": timezone.now(),
+            "exported_by": actor if is_person(actor) else None,
+        },
+    )
 
 
 def payment_run_mark_paid(*, actor: Any, run: PaymentRun, paid_on: date) -> PaymentRun:
@@ -343,28 +342,31 @@ def payment_run_mark_paid(*, actor: Any, run: PaymentRun, paid_on: date) -> Paym
     payment_run_policy.require(actor, MANAGE, run)
     if not isinstance(paid_on, date):
         raise ApplicationError("Enter the date the payments were made.", field="paid_on")
-    today = timezone.localdate()
-    if paid_on > today:
+    if paid_on > timezone.localdate():
         raise ApplicationError(
             "The date paid cannot be in the future: mark the run paid once the bank has paid it.",
             field="paid_on",
         )
-    with transaction.atomic():
-        locked = _locked_in(run, RunStatus.EXPORTED, "mark_paid")
+
+    def not_before_made(locked: PaymentRun) -> None:
         made_on = timezone.localdate(locked.created_at)
         if paid_on < made_on:
             raise ApplicationError(
                 f"The date paid cannot be before the run was made ({made_on.day} {made_on:%B %Y}).",
                 field="paid_on",
             )
-        locked.status = RunStatus.PAID
-        locked.paid_on = paid_on
-        locked.marked_paid_at = timezone.now()
-        locked.marked_paid_by = actor if is_person(actor) else None
-        locked.save(
-            update_fields=["status", "paid_on", "marked_paid_at", "marked_paid_by", "updated_at"]
-        )
-    return locked
+
+    return RUN_WORKFLOW.apply(
+        run,
+        "mark_paid",
+        actor=actor,
+        changes={
+            "paid_on": paid_on,
+            "marked_paid_at": timezone.now(),
+            "marked_paid_by": actor if is_person(actor) else None,
+        },
+        before_save=not_before_made,
+    )
 
 
 def payment_run_discard(*, actor: Any, run: PaymentRun) -> None:
@@ -373,7 +375,7 @@ def payment_run_discard(*, actor: Any, run: PaymentRun) -> None:
     _require_actor(actor)
     payment_run_policy.require(actor, MANAGE, run)
     with transaction.atomic():
-        locked = _locked_in(run, RunStatus.DRAFT, "discard")
+        locked = _locked_draft(run)
         locked.items.all().delete()
         locked.delete()
 
