@@ -298,3 +298,21 @@ def test_statuses_change_only_as_declared() -> None:
         upload.become(UploadStatus.COMMITTED)
     upload.become(UploadStatus.ROLLED_BACK)
     assert upload.status == UploadStatus.ROLLED_BACK
+
+
+def test_no_import_is_done_for_nobody(world: World) -> None:
+    """A missing actor is refused like a stranger: only a person or `system_actor` imports."""
+    content = SCALE_ITEMS
+    with pytest.raises(NotFound):
+        learner_import_start(
+            actor=None, organisation=world.alpha, school=None, file_name="p.csv", content=content
+        )
+    with pytest.raises(NotFound):
+        register_import_start(
+            actor=None, session=_session(world), file_name="r.csv", content=content
+        )
+    with pytest.raises(NotFound):
+        scale_import_start(actor=None, partnership=world.north, file_name="s.csv", content=content)
+    assert not ImportRun.objects.exists()
+    assert not RegisterImport.objects.exists()
+    assert not ScaleImport.objects.exists()
