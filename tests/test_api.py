@@ -78,10 +78,12 @@ def test_list_pages_and_limits(world: World) -> None:
 
 
 def test_organisations_are_those_of_the_partnership(world: World) -> None:
-    names = {row["name"] for row in call(world, "read_only", "GET", "/api/v1/organisations").json()}
+    listed = call(world, "read_only", "GET", "/api/v1/organisations").json()
+    names = {row["name"] for row in listed["results"]}
     assert names == {"Alpha University", "Beta University", "Sixth Form School"}
+    assert listed["count"] == 3
     schools = call(world, "read_only", "GET", "/api/v1/organisations?organisation_type=school")
-    assert [row["urn"] for row in schools.json()] == ["100001"]
+    assert [row["urn"] for row in schools.json()["results"]] == ["100001"]
 
 
 def test_learner_list_query_count_does_not_grow_with_rows(
@@ -98,3 +100,37 @@ def test_learner_list_query_count_does_not_grow_with_rows(
         assert (
             call(world, "outreach_officer", "GET", "/api/v1/learners?limit=50").status_code == 200
         )
+
+
+def test_a_field_the_api_does_not_know_is_refused_naming_it(world: World) -> None:
+    response = call(
+        world,
+        "outreach_officer",
+        "POST",
+        "/api/v1/learners",
+        {
+            "organisation_id": str(world.alpha.pk),
+            "first_name": "Nia",
+            "last_name": "Mensah",
+            "date_of_birth": "2011-05-04",
+            "care_experienced_since": "2020-01-01",
+        },
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "care_experienced_since"
+    assert response.json()["detail"][0]["type"] == "extra_forbidden"
+    assert not Learner.objects.filter(first_name="Nia").exists()
+
+
+def test_every_page_of_a_list_has_the_same_shape(world: World) -> None:
+    for path in ("/api/v1/learners", "/api/v1/organisations"):
+        first = call(world, "read_only", "GET", f"{path}?limit=1").json()
+        rest = call(world, "read_only", "GET", f"{path}?limit=1&offset=1").json()
+        beyond = call(world, "read_only", "GET", f"{path}?limit=1&offset=1000").json()
+        assert set(first) == set(rest) == set(beyond) == {"count", "results"}, path
+        assert first["count"] == rest["count"] == beyond["count"], path
+        assert beyond["results"] == []
+    organisations = call(world, "read_only", "GET", "/api/v1/organisations?limit=2").json()
+    assert organisations["count"] == 3
+    assert len(organisations["results"]) == 2

@@ -101,8 +101,13 @@ def content_disposition(file_name: str, *, inline: bool = False) -> str:
     RFC 8187 say: an ASCII `filename` every browser reads, and `filename*` in UTF-8 when the
     name holds any other letter."""
     kind = "inline" if inline else "attachment"
-    ascii_name = unicodedata.normalize("NFKD", file_name).encode("ascii", "ignore").decode("ascii")
-    ascii_name = _UNSAFE_IN_NAME.sub("-", ascii_name).strip(" .-") or "download"
+    ascii_name = "".join(
+        char if char.isascii() else "-"
+        for char in unicodedata.normalize("NFKD", file_name)
+        if not unicodedata.combining(char)
+    )
+    ascii_name = re.sub(r"-{2,}", "-", _UNSAFE_IN_NAME.sub("-", ascii_name)).strip(" .-")
+    ascii_name = ascii_name or "download"
     if "." in file_name and "." not in ascii_name:
         ascii_name += file_name[file_name.rindex(".") :]
     header = f'{kind}; filename="{ascii_name}"'

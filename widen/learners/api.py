@@ -12,10 +12,10 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from pydantic import ConfigDict
 
 from widen.accounts.requests import api_actor
 from widen.core.api_inputs import CalendarDate, PageLimit, PageOffset
+from widen.core.api_pages import InputSchema, Page
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.learners.models import Learner
 from widen.learners.permissions import LearnerAccess, learner_policy
@@ -65,14 +65,11 @@ class LearnerOut(Schema):
     ethnicity: str | None = None
 
 
-class LearnerPage(Schema):
-    count: int
-    results: list[LearnerOut]
+class LearnerPage(Page[LearnerOut]):
+    pass
 
 
-class LearnerFields(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class LearnerFields(InputSchema):
     first_name: str | None = Field(None, max_length=100)
     last_name: str | None = Field(None, max_length=100)
     preferred_name: str | None = Field(None, max_length=100)

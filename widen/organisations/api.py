@@ -6,13 +6,10 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from widen.accounts.requests import api_actor
+from widen.core.api_inputs import PageLimit, PageOffset
+from widen.core.api_pages import DEFAULT_LIMIT, Page, page_of
 from widen.organisations.selectors import organisation_get, organisation_list
-
-
-def api_actor(request: HttpRequest) -> Any:
-    """The person the request's bearer token belongs to (set by the API's authentication)."""
-    return getattr(request, "auth", None)
-
 
 router = Router(tags=["organisations"])
 
@@ -28,11 +25,18 @@ class OrganisationOut(Schema):
     postcode: str
 
 
-@router.get("", response=list[OrganisationOut], operation_id="organisation_list")
-def organisation_list_api(request: HttpRequest, organisation_type: str = "", q: str = "") -> Any:
-    return list(
-        organisation_list(actor=api_actor(request), organisation_type=organisation_type, search=q)
+@router.get("", response=Page[OrganisationOut], operation_id="organisation_list")
+def organisation_list_api(
+    request: HttpRequest,
+    organisation_type: str = "",
+    q: str = "",
+    limit: PageLimit = DEFAULT_LIMIT,
+    offset: PageOffset = 0,
+) -> dict[str, Any]:
+    organisations = organisation_list(
+        actor=api_actor(request), organisation_type=organisation_type, search=q
     )
+    return page_of(organisations, limit=limit, offset=offset).answer()
 
 
 @router.get("/{organisation_id}", response=OrganisationOut, operation_id="organisation_get")

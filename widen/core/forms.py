@@ -1,0 +1,42 @@
+"""Putting what a service refused onto the form the person filled in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from widen.core.exceptions import ApplicationError
+
+
+def add_service_error(
+    form: forms.BaseForm,
+    error: ApplicationError | ValidationError,
+    *,
+    fields: Mapping[str, str] | None = None,
+) -> None:
+    """Show `error` on `form`: beside the field it names when the form has that field (the
+    error summary links to it), otherwise at the top of the form.
+
+    `fields` maps a service's field names to the form's where they differ (say
+    `{"starts_at": "start_time"}`). A Django `ValidationError` with a message per field puts
+    each message on its field the same way.
+    """
+    renamed = dict(fields or {})
+
+    def place(field: str | None, messages: str | Iterable[str]) -> None:
+        name = renamed.get(field, field) if field else None
+        form.add_error(name if name in form.fields else None, messages)  # type: ignore[arg-type]
+
+    if isinstance(error, ApplicationError):
+        place(error.field, error.message)
+        return
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            place(
+                None if field == "__all__" else field,
+                [message for item in errors for message in item.messages],
+            )
+        return
+    place(None, list(error.messages))
