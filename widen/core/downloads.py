@@ -29,7 +29,7 @@ import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import IO, Final
 from urllib.parse import quote
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
@@ -184,7 +184,7 @@ def csv_bytes(
     return b"".join(_csv_chunks(_table_rows(columns, rows, identities)))
 
 
-def _xlsx_file(sheets: list[tuple[str, Iterator[list[str]]]]) -> tempfile.SpooledTemporaryFile:  # type: ignore[type-arg]
+def _xlsx_file(sheets: list[tuple[str, Iterator[list[str]]]]) -> IO[bytes]:
     from openpyxl import Workbook  # noqa: PLC0415
     from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
 
