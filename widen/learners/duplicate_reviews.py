@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from widen.accounts.models import Membership, Role, User
+from widen.accounts.models import User
 from widen.audit.models import AuditAction
 from widen.audit.services import LearnerView, access_log_record_views, audit_event_record
 from widen.core.bulk import read_frame
@@ -32,11 +32,14 @@ from widen.core.exceptions import ApplicationError, NotFound
 from widen.learners.duplicates import DEFAULT_THRESHOLD, FIELDS, PAIR_KINDS, probable_duplicates
 from widen.learners.merging import MergeResult, learner_merge
 from widen.learners.models import DuplicateCandidate, DuplicateStatus, Learner
-from widen.learners.permissions import learner_policy
+from widen.learners.permissions import (
+    duplicate_reviewer_organisation_ids,
+    duplicate_reviewer_roles,
+    learner_policy,
+)
 from widen.learners.services import validation_messages
 from widen.organisations.models import DataCategory, Partnership
 
-REVIEWER_ROLES = (Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN)
 FIELD_LABELS = {
     "first_name": "First name",
     "last_name": "Last name",
@@ -51,18 +54,9 @@ FIELD_LABELS = {
 
 
 def reviewer_organisation_ids(actor: Any) -> set[UUID]:
-    """Organisations in which `actor` is a partnership or organisation admin."""
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
-        return set()
-    return set(
-        Membership.objects.filter(user=actor, role__in=REVIEWER_ROLES).values_list(
-            "organisation_id", flat=True
-        )
-    )
-
-
-def may_review_duplicates(actor: Any) -> bool:
-    return bool(reviewer_organisation_ids(actor))
+    """Organisations in which `actor` reviews duplicates (the policy: partnership and
+    organisation admins)."""
+    return duplicate_reviewer_organisation_ids(actor)
 
 
 def partnerships_to_search(actor: Any) -> QuerySet[Partnership]:
@@ -81,7 +75,7 @@ def duplicate_pair_list(*, actor: User, status: str = DuplicateStatus.PENDING) -
         return DuplicateCandidate.objects.none()
     named = learner_policy.visible_to(actor, needing=DataCategory.IDENTITY).values("pk")
     # Merging changes both records: only learners the admin's organisation holds (the policy).
-    mergeable = learner_policy.changeable_by(actor, roles=REVIEWER_ROLES).values("pk")
+    mergeable = learner_policy.changeable_by(actor, roles=duplicate_reviewer_roles()).values("pk")
     return (
         DuplicateCandidate.objects.filter(
             status=status,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,13 +26,13 @@ from widen.learners.duplicate_reviews import (
     duplicate_pairs_table,
     duplicate_population_size,
     duplicates_find,
-    may_review_duplicates,
     pair_comparison,
     partnerships_to_search,
     suggested_keep,
 )
 from widen.learners.duplicates import PAIR_KINDS
 from widen.learners.models import DuplicateCandidate
+from widen.learners.permissions import may_review_duplicates
 
 QUEUE_SIZE = 100
 
@@ -52,21 +52,20 @@ def duplicate_pairs_download(*, actor: User, purpose: str) -> HttpResponseBase:
     )
 
 
-def _reviewer_or_404(request: AuthenticatedRequest) -> None:
+def _reviewer(request: AuthenticatedRequest) -> None:
+    """Only those who review duplicates; anyone else gets the page that does not exist."""
     if not may_review_duplicates(request.user):
-        raise Http404("No such page.")
+        raise NotFound
 
 
-def _pair_or_404(request: AuthenticatedRequest, pair_id: UUID) -> DuplicateCandidate:
-    try:
-        return duplicate_pair_get(actor=request.user, pair_id=pair_id)
-    except NotFound as error:
-        raise Http404("No such pair.") from error
+def _pair(request: AuthenticatedRequest, pair_id: UUID) -> DuplicateCandidate:
+    """A pair waiting for the person's decision (`NotFound`, a 404, for any other)."""
+    return duplicate_pair_get(actor=request.user, pair_id=pair_id)
 
 
 @require_http_methods(["GET"])
 def duplicate_queue_view(request: AuthenticatedRequest) -> HttpResponse:
-    _reviewer_or_404(request)
+    _reviewer(request)
     pairs = duplicate_pair_list(actor=request.user)
     context = {
         "pairs": [
@@ -94,13 +93,13 @@ def duplicate_queue_view(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def duplicate_export_view(request: AuthenticatedRequest) -> HttpResponseBase:
     """The pairs waiting for the person's decision, as CSV (access-logged)."""
-    _reviewer_or_404(request)
+    _reviewer(request)
     return duplicate_pairs_download(actor=request.user, purpose="duplicate pairs export")
 
 
 @require_http_methods(["POST"])
 def duplicate_find_view(request: AuthenticatedRequest) -> HttpResponse:
-    _reviewer_or_404(request)
+    _reviewer(request)
     partnerships = partnerships_to_search(request.user).order_by("name")
     chosen = request.POST.get("partnership", "")
     if chosen:
@@ -147,7 +146,7 @@ def duplicate_find_view(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def duplicate_pair_view(request: AuthenticatedRequest, pair_id: UUID) -> HttpResponse:
-    pair = _pair_or_404(request, pair_id)
+    pair = _pair(request, pair_id)
     return render(
         request,
         "learners/duplicate_pair.html",
@@ -162,7 +161,7 @@ def duplicate_pair_view(request: AuthenticatedRequest, pair_id: UUID) -> HttpRes
 
 @require_http_methods(["POST"])
 def duplicate_merge_view(request: AuthenticatedRequest, pair_id: UUID) -> HttpResponse:
-    pair = _pair_or_404(request, pair_id)
+    pair = _pair(request, pair_id)
     keep: UUID | None = None
     if request.POST.get("keep"):
         try:
@@ -184,7 +183,7 @@ def duplicate_merge_view(request: AuthenticatedRequest, pair_id: UUID) -> HttpRe
 
 @require_http_methods(["POST"])
 def duplicate_reject_view(request: AuthenticatedRequest, pair_id: UUID) -> HttpResponse:
-    pair = _pair_or_404(request, pair_id)
+    pair = _pair(request, pair_id)
     duplicate_pair_reject(actor=request.user, pair_id=pair.pk)
     messages.success(request, "Marked as two different learners: this pair will not come back.")
     return redirect("learners:duplicates")

@@ -18,10 +18,12 @@ import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
+from typing import Any
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
 
+from widen.accounts.capabilities import Capability, organisation_ids_granting, roles_granting
 from widen.accounts.models import Membership, User
 from widen.core import request_context
 from widen.learners.models import FIELDS_BY_CATEGORY, Learner
@@ -275,3 +277,21 @@ class LearnerPolicy:
 
 
 learner_policy = LearnerPolicy()
+
+
+# --- Reviewing duplicates ----------------------------------------------------------------------
+
+
+def duplicate_reviewer_roles() -> frozenset[str]:
+    """The roles that review probable duplicates (and merge the records of their own
+    organisation's learners)."""
+    return roles_granting(Capability.LEARNERS_REVIEW_DUPLICATES)
+
+
+def duplicate_reviewer_organisation_ids(actor: Any) -> set[UUID]:
+    """Organisations in which `actor` reviews duplicate learners."""
+    return organisation_ids_granting(actor, Capability.LEARNERS_REVIEW_DUPLICATES)
+
+
+def may_review_duplicates(actor: Any) -> bool:
+    return bool(duplicate_reviewer_organisation_ids(actor))
