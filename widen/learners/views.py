@@ -18,11 +18,10 @@ from widen.accounts.requests import AuthenticatedRequest
 from widen.audit.selectors import access_log_for_learner, audit_events_for_learner
 from widen.core.academic_years import AcademicYear
 from widen.core.exceptions import ApplicationError, NotFound
-from widen.learners.duplicate_reviews import may_review_duplicates
 from widen.learners.forms import ConsentRecordForm, LearnerForm, ParentCarerForm
 from widen.learners.hooks import learner_list_filters
 from widen.learners.models import FILTERABLE_CHARACTERISTICS, Learner
-from widen.learners.permissions import LearnerAccess, learner_policy
+from widen.learners.permissions import LearnerAccess, learner_policy, may_review_duplicates
 from widen.learners.saved_searches import (
     filters_as_params,
     saved_search_delete,
