@@ -15,6 +15,7 @@ from django.urls import reverse
 from conftest import signed_in_client
 from tests.events.test_checkin import make_event
 from widen.accounts.models import Role
+from widen.audit.models import AccessLogEntry
 from widen.events.certificates import certificate_pdf
 from widen.events.checkin import booking_check_in
 from widen.events.models import AttendeeType, Booking, Event, EventKind
@@ -83,9 +84,13 @@ def test_organisers_download_it_from_the_check_in_list(world: World) -> None:
         "checkin:organiser_certificate",
         kwargs={"event_id": event.pk, "booking_id": made.booking.pk},
     )
+    assert not AccessLogEntry.objects.filter(subject_id=str(made.booking.pk)).exists()
     response = signed_in_client(world.users[Role.OUTREACH_OFFICER]).get(url)
     assert response.status_code == 200
     assert "Tom Teacher" in pdf_text(response.content)
+    # The organiser's download of a named certificate is written to the access log.
+    (logged,) = AccessLogEntry.objects.filter(subject_id=str(made.booking.pk))
+    assert logged.actor_id == world.users[Role.OUTREACH_OFFICER].pk
     assert signed_in_client(world.users[Role.EVALUATOR]).get(url).status_code == 404
 
 

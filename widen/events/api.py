@@ -10,9 +10,11 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
+from widen.accounts.requests import api_actor
 from widen.core.api_inputs import Moment, PageLimit, PageOffset, YearGroup
+from widen.core.api_pages import DEFAULT_LIMIT, InputSchema, Page, page_of
 from widen.core.exceptions import NotFound
 from widen.events.models import Booking, Event
 from widen.events.permissions import event_policy
@@ -31,7 +33,6 @@ from widen.events.services import (
     EventDetails,
     event_create,
 )
-from widen.organisations.api import api_actor
 
 events_router = Router(tags=["events"])
 
@@ -67,9 +68,7 @@ class EventCreatedOut(EventOut):
     )
 
 
-class EventIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class EventIn(InputSchema):
     partnership_id: UUID
     organiser_id: UUID
     title: str
@@ -109,14 +108,12 @@ class BookingOut(Schema):
     )
 
 
-class EventPage(Schema):
-    count: int
-    results: list[EventOut]
+class EventPage(Page[EventOut]):
+    pass
 
 
-class BookingPage(Schema):
-    count: int
-    results: list[BookingOut]
+class BookingPage(Page[BookingOut]):
+    pass
 
 
 EVENT_FIELDS = tuple(EventOut.model_fields)
@@ -127,14 +124,13 @@ def _event_out(event: Event) -> dict[str, Any]:
 
 
 @events_router.get("", response=EventPage, operation_id="event_list")
-def event_list_api(request: HttpRequest, limit: PageLimit = 50, offset: PageOffset = 0) -> Any:
+def event_list_api(
+    request: HttpRequest, limit: PageLimit = DEFAULT_LIMIT, offset: PageOffset = 0
+) -> Any:
     """The events of every partnership the caller is a member of, latest first, a page at a
     time (`count` is how many there are in all)."""
     events = events_for_user(api_actor(request)).order_by("-starts_at", "title", "pk")
-    return {
-        "count": events.count(),
-        "results": [_event_out(event) for event in events[offset : offset + limit]],
-    }
+    return page_of(events, limit=limit, offset=offset).answer(_event_out)
 
 
 @events_router.post("", response={201: EventCreatedOut}, operation_id="event_create")
@@ -190,14 +186,18 @@ def _booking_out(booking: Booking, *, adjustments: bool, named: bool) -> dict[st
 
 @events_router.get("/{event_id}/bookings", response=BookingPage, operation_id="event_bookings")
 def event_bookings_api(
-    request: HttpRequest, event_id: UUID, limit: PageLimit = 50, offset: PageOffset = 0
+    request: HttpRequest, event_id: UUID, limit: PageLimit = DEFAULT_LIMIT, offset: PageOffset = 0
 ) -> Any:
     """The event's bookings, a page at a time, for those who run it (anyone else: 404). Reading
     the access requirements and adjustments on the page is written to the access log."""
     actor = api_actor(request)
     event = event_for_manager(actor, event_id)
-    every = bookings_for_event(actor, event).order_by("status", "requested_at", "created_at", "pk")
-    bookings = list(every[offset : offset + limit])
+    page = page_of(
+        bookings_for_event(actor, event).order_by("status", "requested_at", "created_at", "pk"),
+        limit=limit,
+        offset=offset,
+    )
+    bookings = page.items
     sees = may_see_adjustments(actor, event)
     if sees:
         adjustments_seen(
@@ -207,10 +207,6 @@ def event_bookings_api(
             purpose=f"Event bookings (API): access requirements and adjustments for {event.title}",
         )
     unnamed = unnamed_bookings(actor, bookings)
-    return {
-        "count": every.count(),
-        "results": [
-            _booking_out(booking, adjustments=sees, named=booking.pk not in unnamed)
-            for booking in bookings
-        ],
-    }
+    return page.answer(
+        lambda booking: _booking_out(booking, adjustments=sees, named=booking.pk not in unnamed)
+    )

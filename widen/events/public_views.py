@@ -9,7 +9,6 @@ left. Bookings and changes are rate-limited per IP address.
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from widen.core.exceptions import ApplicationError, NotFound
+from widen.core.forms import add_service_error
 from widen.events.forms import BookingForm, CancelForm
 from widen.events.models import BookingStatus, Event
 from widen.events.selectors import (
@@ -63,10 +63,6 @@ def rate_limited(request: HttpRequest, what: str) -> HttpResponse:
     return render(request, "events/rate_limited.html", {"what": what}, status=429)
 
 
-def _add_error(form: Any, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 @login_not_required
 @require_GET
 def public_event_list_view(request: HttpRequest) -> HttpResponse:
@@ -101,7 +97,7 @@ def _event_page(request: HttpRequest, event: Event, *, form_action: str) -> Http
                     link_base=request.build_absolute_uri(BOOKING_LINK_PATH),
                 )
             except ApplicationError as error:
-                _add_error(form, error)
+                add_service_error(form, error)
             else:
                 # The link is shown this once (and e-mailed); only its digest is kept.
                 return render(
@@ -185,7 +181,7 @@ def booking_view(request: HttpRequest, token: str) -> HttpResponse:
                     ),
                 )
             except ApplicationError as error:
-                _add_error(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, "Your booking has been changed.")
                 return redirect(request.path)

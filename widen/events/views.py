@@ -17,6 +17,7 @@ from widen.accounts.requests import AuthenticatedRequest
 from widen.activities.models import Activity
 from widen.core.academic_years import AcademicYear
 from widen.core.exceptions import ApplicationError, NotFound
+from widen.core.forms import add_service_error
 from widen.events.forms import (
     CHOICE_FIELDS,
     EventForm,
@@ -86,10 +87,6 @@ def _details(data: dict[str, Any]) -> EventDetails:
     )
 
 
-def _add_error(form: Any, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 def _remember_invitation(request: HttpRequest, event: Event, link: str) -> None:
     request.session[INVITATION_SESSION_KEY] = {
         "event": str(event.pk),
@@ -127,7 +124,7 @@ def event_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> Ht
                 link_base=INVITATION_LINK_PATH,
             )
         except ApplicationError as error:
-            _add_error(form, error)
+            add_service_error(form, error)
         else:
             if made.invitation_link:
                 _remember_invitation(request, made.event, made.invitation_link)
@@ -186,7 +183,7 @@ def event_edit_view(request: AuthenticatedRequest, event_id: UUID) -> HttpRespon
                 link_base=INVITATION_LINK_PATH,
             )
         except ApplicationError as error:
-            _add_error(form, error)
+            add_service_error(form, error)
         else:
             if made.invitation_link:
                 _remember_invitation(request, made.event, made.invitation_link)
@@ -289,7 +286,7 @@ def event_programme_view(request: AuthenticatedRequest, event_id: UUID) -> HttpR
                 return redirect("events:talks", event_id=event.pk)
         except ApplicationError as error:
             form = {"strand": strand_form, "talk": talk_form, "presenter": presenter_form}[action]
-            _add_error(form, error)
+            add_service_error(form, error)
     return render(
         request,
         "events/event_programme.html",
@@ -418,7 +415,7 @@ def event_group_booking_view(request: AuthenticatedRequest, event_id: UUID) -> H
                 link_base=request.build_absolute_uri(BOOKING_LINK_PATH),
             )
         except ApplicationError as error:
-            _add_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, outcome.summary())
             return redirect("events:bookings", event_id=event.pk)

@@ -14,7 +14,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
+from widen.accounts.requests import api_actor
 from widen.core.api_inputs import PageLimit, PageOffset
+from widen.core.api_pages import DEFAULT_LIMIT, page_of
 from widen.events.checkin.services import (
     CheckInOutcome,
     booking_check_in,
@@ -28,7 +30,6 @@ from widen.events.checkin.services import (
     shown_names,
 )
 from widen.events.models import Booking
-from widen.organisations.api import api_actor
 
 checkin_router = Router(tags=["check-in"])
 
@@ -80,7 +81,7 @@ def checkin_list_api(
     request: HttpRequest,
     event_id: UUID,
     q: str = "",
-    limit: PageLimit = 50,
+    limit: PageLimit = DEFAULT_LIMIT,
     offset: PageOffset = 0,
 ) -> Any:
     """Everyone booked (a search `q` also finds those waiting or cancelled), by name, a page at
@@ -89,14 +90,15 @@ def checkin_list_api(
     event = event_for_checkin(actor=actor, event_id=event_id)
     counts = checkin_counts(event=event)
     found = checkin_search(actor=actor, event=event, search=" ".join(q.split())[:100])
-    bookings = list(found.order_by("name", "requested_at", "pk")[offset : offset + limit])
+    page = page_of(found.order_by("name", "requested_at", "pk"), limit=limit, offset=offset)
+    bookings = page.items
     names = shown_names(actor, bookings)
     return {
         "event_id": event.pk,
         "booked": counts.booked,
         "checked_in": counts.checked_in,
         "waiting": counts.waiting,
-        "count": found.count(),
+        "count": page.count,
         "bookings": [_booking_out(booking, names[booking.pk]) for booking in bookings],
     }
 

@@ -24,6 +24,8 @@ from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
 
 from widen.accounts.requests import AuthenticatedRequest
+from widen.audit.services import access_log_record_subjects
+from widen.core.downloads import NO_PERSONAL_DATA, AccessLog, file_download
 from widen.core.exceptions import ApplicationError
 from widen.events.agenda import agenda_choose, programme
 from widen.events.calendars import (
@@ -49,12 +51,14 @@ from widen.events.checkin.services import (
 )
 from widen.events.models import Booking, BookingStatus, Event, EventKind
 from widen.events.selectors import (
+    BOOKING_SUBJECT,
     adjustments_seen,
     has_adjustments,
     may_see_adjustments,
     unnamed_bookings,
 )
 from widen.events.services import booking_for_link
+from widen.organisations.models import DataCategory
 
 # Per connection (IP address). One-time links are 256-bit: the limits are against floods.
 # The settings WIDEN_EVENT_LINK_RATE, WIDEN_EVENT_LINK_WRITE_RATE and WIDEN_EVENT_FEED_RATE
@@ -96,16 +100,20 @@ def _booking_by_link(token: str) -> Booking:
 
 
 def _calendar_response(content: bytes, filename: str, *, attachment: bool) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    kind = "attachment" if attachment else "inline"
-    response["Content-Disposition"] = f'{kind}; filename="{filename}"'
-    return response
+    """A calendar file: a public event, a partnership's feed or the holder's own booking, naming
+    nobody else."""
+    return file_download(
+        content,
+        file_name=filename,
+        content_type="text/calendar; charset=utf-8",
+        access_log=NO_PERSONAL_DATA,
+        inline=not attachment,
+    )
 
 
-def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _holders_own() -> None:
+    """The access log of the holder's own certificate, reached through their one-time link: no
+    one else sees it, so there is no one's access to record."""
 
 
 def checkin_qr_uri(request: HttpRequest, booking: Booking) -> str:
@@ -249,10 +257,23 @@ def organiser_certificate_view(
             },
             status=409,
         )
-    return _certificate_or_refusal(request, booking, status=409)
+
+    def logged() -> None:
+        access_log_record_subjects(
+            actor=request.user,
+            subject_type=BOOKING_SUBJECT,
+            subjects=[(booking.pk, booking.learner_id)],
+            data_categories=[DataCategory.IDENTITY],
+            purpose=f"Check-in: the attendance certificate of a booking for {event.title}",
+            actor_organisation_id=event.organiser_id,
+        )
+
+    return _certificate_or_refusal(request, booking, status=409, access_log=logged)
 
 
-def _certificate_or_refusal(request: HttpRequest, booking: Booking, *, status: int) -> HttpResponse:
+def _certificate_or_refusal(
+    request: HttpRequest, booking: Booking, *, status: int, access_log: AccessLog
+) -> HttpResponse:
     refusal = certificate_refusal(booking)
     if refusal is None:
         try:
@@ -260,7 +281,12 @@ def _certificate_or_refusal(request: HttpRequest, booking: Booking, *, status: i
         except ApplicationError as error:
             refusal = error.message
         else:
-            return _pdf_response(certificate.content, certificate.filename)
+            return file_download(
+                certificate.content,
+                file_name=certificate.filename,
+                content_type="application/pdf",
+                access_log=access_log,
+            )
     return render(
         request,
         "events/checkin_certificate_refused.html",
@@ -334,7 +360,7 @@ def booking_certificate_view(request: HttpRequest, token: str) -> HttpResponse:
     if limited := _over_limit(request, "event_day.booking_link", link_rate()):
         return limited
     booking = _booking_by_link(token)
-    return _certificate_or_refusal(request, booking, status=409)
+    return _certificate_or_refusal(request, booking, status=409, access_log=_holders_own)
 
 
 @login_not_required
