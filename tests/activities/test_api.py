@@ -68,7 +68,7 @@ def test_an_activity_its_session_and_register_through_the_api(world: World) -> N
     path = f"/sessions/{session.json()['id']}/register"
     learner = str(world.learner_alpha.pk)
     added = _call(world, "POST", path, {"add": [learner], "marks": {learner: "attended"}})
-    assert added.json() == [{"learner_id": learner, "status": "attended"}]
+    assert added.json() == {"count": 1, "results": [{"learner_id": learner, "status": "attended"}]}
     assert Attendance.objects.get(learner=world.learner_alpha).status == "attended"
     wrong = _call(world, "POST", path, {"marks": {learner: "late"}})
     assert wrong.status_code == 422
@@ -86,7 +86,7 @@ def test_programme_enrolment_and_progress_through_the_api(world: World) -> None:
     )
     assert enrolled.status_code == 201
     assert enrolled.json()["enrolled"] == [str(world.learner_alpha.pk)]
-    progress = _call(world, "GET", f"/programmes/{programme.pk}/progress").json()
+    progress = _call(world, "GET", f"/programmes/{programme.pk}/progress").json()["results"]
     # No hours yet: behind as soon as the teaching year has begun.
     expected = "on_track" if year_elapsed(timezone.localdate()) == 0 else "behind"
     assert [(row["status"], row["reason"]) for row in progress] == [
@@ -153,7 +153,7 @@ def test_a_partnership_admin_designs_a_programme_through_the_api(world: World) -
     saved = Programme.objects.get(pk=programme["id"])
     assert saved.partnership == world.north
     assert [stage.year_group for stage in saved.stages.all()] == [9, 10]
-    listed = _call(world, "GET", "/programmes", role=Role.OUTREACH_OFFICER).json()
+    listed = _call(world, "GET", "/programmes", role=Role.OUTREACH_OFFICER).json()["results"]
     assert programme["id"] in [row["id"] for row in listed]
 
 
@@ -249,7 +249,7 @@ def test_leaving_and_rejoining_through_the_api_keeps_every_period(world: World) 
     # Leaving twice: there is no current period to end.
     assert _call(world, "POST", f"{path}/{learner}/leave", {"reason": "Again"}).status_code == 404
     assert _call(world, "POST", path, {"learner_ids": [learner]}).status_code == 201
-    periods = _call(world, "GET", path).json()
+    periods = _call(world, "GET", path).json()["results"]
     assert [(row["left_on"], row["leaving_reason"]) for row in periods] == [
         (None, ""),
         (today, "Moved school"),
@@ -258,4 +258,33 @@ def test_leaving_and_rejoining_through_the_api_keeps_every_period(world: World) 
     stranger = str(world.learner_gamma.pk)
     assert _call(world, "POST", f"{path}/{stranger}/leave", {"reason": "x"}).status_code == 404
     # Evaluators see no named periods.
-    assert _call(world, "GET", path, role=Role.EVALUATOR).json() == []
+    assert _call(world, "GET", path, role=Role.EVALUATOR).json() == {"count": 0, "results": []}
+
+
+def test_every_list_comes_a_page_at_a_time_and_an_unknown_field_is_refused(
+    world: World,
+) -> None:
+    for name in ("Aimhigher", "Brighter futures", "Career paths"):
+        Programme.objects.create(partnership=world.north, name=name)
+    first = _call(world, "GET", "/programmes?limit=2").json()
+    rest = _call(world, "GET", "/programmes?limit=2&offset=2").json()
+    assert (first["count"], rest["count"]) == (3, 3)
+    names = [row["name"] for row in first["results"] + rest["results"]]
+    assert names == ["Aimhigher", "Brighter futures", "Career paths"]
+    assert _call(world, "GET", "/programmes?limit=201").status_code == 422
+    sub_type = ActivitySubType.objects.get(name="Subject masterclass", partnership=None)
+    misspelt = _call(
+        world,
+        "POST",
+        "/activities",
+        {
+            "partnership_id": str(world.north.pk),
+            "delivered_by_id": str(world.alpha.pk),
+            "name": "Maths masterclass",
+            "sub_type_id": str(sub_type.pk),
+            "descripton": "Algebra for Year 10",
+        },
+    )
+    assert misspelt.status_code == 422
+    assert "descripton" in misspelt.content.decode()
+    assert _call(world, "GET", "/activities").json() == {"count": 0, "results": []}

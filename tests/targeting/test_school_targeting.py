@@ -104,8 +104,10 @@ def test_the_page_filters_sorts_and_downloads_the_table(
         reverse("targeting:schools"),
         {"rule_set": str(rule_set.pk), "sort": "name", "format": "csv"},
     )
-    assert response["Content-Type"] == "text/csv"
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response["Content-Type"].startswith("text/csv")
+    assert "school-targeting.csv" in response["Content-Disposition"]
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content)))
     assert rows[0][:6] == [
         "School or college",
         "URN",

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from widen.accounts.requests import api_actor
 from widen.activities.models import Activity, Session
 from widen.activities.permissions import PLAN, activity_policy, may_deliver
 from widen.activities.progress import next_sessions, programme_progress
@@ -29,10 +30,18 @@ from widen.activities.services import (
     register_add,
     session_create,
 )
-from widen.core.api_inputs import CalendarDate, Count, Hours, WallClockTime, YearGroup
+from widen.core.api_inputs import (
+    CalendarDate,
+    Count,
+    Hours,
+    PageLimit,
+    PageOffset,
+    WallClockTime,
+    YearGroup,
+)
+from widen.core.api_pages import DEFAULT_LIMIT, InputSchema, Page, page_of
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.learners.permissions import learner_policy
-from widen.organisations.api import api_actor
 from widen.organisations.models import Organisation
 from widen.organisations.permissions import organisation_policy
 from widen.programmes.models import ActivitySubType, ActivityType, Programme
@@ -86,7 +95,7 @@ class ActivityOut(Schema):
     sessions: list[SessionOut]
 
 
-class ActivityIn(Schema):
+class ActivityIn(InputSchema):
     partnership_id: UUID
     delivered_by_id: UUID
     name: str = Field(..., max_length=160)
@@ -94,7 +103,7 @@ class ActivityIn(Schema):
     description: str = ""
 
 
-class SessionIn(Schema):
+class SessionIn(InputSchema):
     date: CalendarDate
     starts_at: WallClockTime
     ends_at: WallClockTime
@@ -112,7 +121,7 @@ class RegisterRowOut(Schema):
     status: str
 
 
-class RegisterIn(Schema):
+class RegisterIn(InputSchema):
     add: list[UUID] = Field(default=[], description="Learners to put on the register.")
     marks: dict[UUID, str] = Field(
         default={}, description="Learner id → attended, absent or registered (not marked)."
@@ -143,12 +152,14 @@ def _visible_activity(request: HttpRequest, activity_id: UUID) -> Activity:
     return activity_get(actor=api_actor(request), activity_id=activity_id)
 
 
-@activities_router.get("", response=list[ActivityOut], operation_id="activity_list")
-def activity_list_api(request: HttpRequest) -> Any:
+@activities_router.get("", response=Page[ActivityOut], operation_id="activity_list")
+def activity_list_api(
+    request: HttpRequest, limit: PageLimit = DEFAULT_LIMIT, offset: PageOffset = 0
+) -> Any:
     activities = (
-        activity_list(actor=api_actor(request)).prefetch_related("sessions").order_by("name")
+        activity_list(actor=api_actor(request)).prefetch_related("sessions").order_by("name", "pk")
     )
-    return [_activity_out(activity) for activity in activities]
+    return page_of(activities, limit=limit, offset=offset).answer(_activity_out)
 
 
 @activities_router.post("", response={201: ActivityOut}, operation_id="activity_create")
@@ -215,26 +226,35 @@ def _session_for_register(request: HttpRequest, session_id: UUID) -> Session:
     return session_for_register(actor=api_actor(request), session_id=session_id)
 
 
-def _register(request: HttpRequest, session: Session) -> list[dict[str, Any]]:
-    return [
-        {"learner_id": learner_id, "status": status}
-        for learner_id, status in register_rows(
-            actor=api_actor(request), session=session
-        ).values_list("learner_id", "status")
-    ]
+def _register(request: HttpRequest, session: Session, limit: int, offset: int) -> dict[str, Any]:
+    rows = (
+        register_rows(actor=api_actor(request), session=session)
+        .order_by("learner__last_name", "learner__first_name", "learner_id")
+        .values("learner_id", "status")
+    )
+    return page_of(rows, limit=limit, offset=offset).answer()
 
 
 @sessions_router.get(
-    "/{session_id}/register", response=list[RegisterRowOut], operation_id="register_get"
+    "/{session_id}/register", response=Page[RegisterRowOut], operation_id="register_get"
 )
-def register_get_api(request: HttpRequest, session_id: UUID) -> Any:
-    return _register(request, _session_for_register(request, session_id))
+def register_get_api(
+    request: HttpRequest, session_id: UUID, limit: PageLimit = DEFAULT_LIMIT, offset: PageOffset = 0
+) -> Any:
+    return _register(request, _session_for_register(request, session_id), limit, offset)
 
 
 @sessions_router.post(
-    "/{session_id}/register", response=list[RegisterRowOut], operation_id="register_update"
+    "/{session_id}/register", response=Page[RegisterRowOut], operation_id="register_update"
 )
-def register_update_api(request: HttpRequest, session_id: UUID, body: RegisterIn) -> Any:
+def register_update_api(
+    request: HttpRequest,
+    session_id: UUID,
+    body: RegisterIn,
+    limit: PageLimit = DEFAULT_LIMIT,
+    offset: PageOffset = 0,
+) -> Any:
+    """Put learners on the register and mark them; answers the register (a page of it)."""
     actor = api_actor(request)
     session = _session_for_register(request, session_id)
     if body.add:
@@ -246,7 +266,7 @@ def register_update_api(request: HttpRequest, session_id: UUID, body: RegisterIn
         attendance_mark(
             actor=actor, session=session, marks=body.marks, before_start=body.started_early
         )
-    return _register(request, session)
+    return _register(request, session, limit, offset)
 
 
 # --- Programmes --------------------------------------------------------------------------------
@@ -276,7 +296,7 @@ class ProgrammeOut(Schema):
     enrolled: int
 
 
-class StageIn(Schema):
+class StageIn(InputSchema):
     year_group: YearGroup = Field(..., description="9 to 13.")
     target_hours: Hours = Field(..., description="Contact hours the stage asks for.")
     required_types: list[str] = Field(
@@ -285,7 +305,7 @@ class StageIn(Schema):
     optional_types: list[str] = Field(default=[], description="Activity type keys it offers.")
 
 
-class ProgrammeIn(Schema):
+class ProgrammeIn(InputSchema):
     partnership_id: UUID
     name: str = Field(..., max_length=160)
     description: str = ""
@@ -311,7 +331,7 @@ class ProgressOut(Schema):
     next_session_ids: list[UUID]
 
 
-class EnrolIn(Schema):
+class EnrolIn(InputSchema):
     learner_ids: list[UUID] = []
     from_rule_set: bool = Field(
         default=False, description="Enrol every eligible learner you can see by name."
@@ -331,7 +351,7 @@ class EnrolmentPeriodOut(Schema):
     leaving_reason: str
 
 
-class LeaveIn(Schema):
+class LeaveIn(InputSchema):
     reason: str = Field(..., max_length=200, description="Why the learner is leaving.")
     left_on: CalendarDate | None = Field(default=None, description="Today when not given.")
 
@@ -375,9 +395,12 @@ def _activity_types(keys: list[str], year_group: int) -> list[ActivityType]:
     return [found[key] for key in dict.fromkeys(keys)]
 
 
-@programmes_router.get("", response=list[ProgrammeOut], operation_id="programme_list")
-def programme_list_api(request: HttpRequest) -> Any:
-    return [_programme_out(programme) for programme in programme_list(actor=api_actor(request))]
+@programmes_router.get("", response=Page[ProgrammeOut], operation_id="programme_list")
+def programme_list_api(
+    request: HttpRequest, limit: PageLimit = DEFAULT_LIMIT, offset: PageOffset = 0
+) -> Any:
+    programmes = programme_list(actor=api_actor(request)).order_by("name", "pk")
+    return page_of(programmes, limit=limit, offset=offset).answer(_programme_out)
 
 
 @programmes_router.post("", response={201: ProgrammeOut}, operation_id="programme_create")
@@ -425,9 +448,14 @@ def programme_get_api(request: HttpRequest, programme_id: UUID) -> Any:
 
 
 @programmes_router.get(
-    "/{programme_id}/progress", response=list[ProgressOut], operation_id="programme_progress"
+    "/{programme_id}/progress", response=Page[ProgressOut], operation_id="programme_progress"
 )
-def programme_progress_api(request: HttpRequest, programme_id: UUID) -> Any:
+def programme_progress_api(
+    request: HttpRequest,
+    programme_id: UUID,
+    limit: PageLimit = DEFAULT_LIMIT,
+    offset: PageOffset = 0,
+) -> Any:
     programme = _visible_programme(request, programme_id)
     named = enrolled_learners_named(actor=api_actor(request), programme=programme)
     held = {
@@ -437,9 +465,14 @@ def programme_progress_api(request: HttpRequest, programme_id: UUID) -> Any:
         )
     }
     progress = programme_progress(programme, learner_ids=set(held))
-    suggestions = next_sessions(programme, progress)
-    return [
-        {
+    page = page_of(
+        sorted(progress.items(), key=lambda item: str(item[0])), limit=limit, offset=offset
+    )
+    suggestions = next_sessions(programme, dict(page.items))  # only for the page's learners
+
+    def answer(item: tuple[Any, Any]) -> dict[str, Any]:
+        key, stage = item
+        return {
             "learner_id": key,
             "organisation_id": held[key][0],
             "school_id": held[key][1],
@@ -449,10 +482,10 @@ def programme_progress_api(request: HttpRequest, programme_id: UUID) -> Any:
             "target_hours": stage.target_hours,
             "missing_types": list(stage.missing_types),
             "reason": stage.reason,
-            "next_session_ids": [item.session.pk for item in suggestions.get(key, [])],
+            "next_session_ids": [found.session.pk for found in suggestions.get(key, [])],
         }
-        for key, stage in sorted(progress.items(), key=lambda item: str(item[0]))
-    ]
+
+    return page.answer(answer)
 
 
 @programmes_router.post(
@@ -482,15 +515,21 @@ def enrolment_create_api(request: HttpRequest, programme_id: UUID, body: EnrolIn
 
 @programmes_router.get(
     "/{programme_id}/enrolments",
-    response=list[EnrolmentPeriodOut],
+    response=Page[EnrolmentPeriodOut],
     operation_id="enrolment_list",
 )
-def enrolment_list_api(request: HttpRequest, programme_id: UUID) -> Any:
+def enrolment_list_api(
+    request: HttpRequest,
+    programme_id: UUID,
+    limit: PageLimit = DEFAULT_LIMIT,
+    offset: PageOffset = 0,
+) -> Any:
     """Every time each learner the caller sees by name has been on the programme: leaving ends
     a period, re-joining (POST to this path again) starts another."""
     actor = api_actor(request)
     programme = _visible_programme(request, programme_id)
-    return list(enrolment_list(actor=actor, programme=programme))
+    periods = enrolment_list(actor=actor, programme=programme)
+    return page_of(periods, limit=limit, offset=offset).answer()
 
 
 @programmes_router.post(

@@ -77,6 +77,7 @@ def enrolment_list(*, actor: Any, programme: Programme) -> QuerySet[Enrolment]:
             "learner__last_name",
             "learner__first_name",
             "joined_on",
+            "pk",  # the same order every time: a page of it is the same page
         )
     )
 

@@ -11,8 +11,10 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from widen.accounts.requests import api_actor
+from widen.core.api_inputs import PageLimit, PageOffset
+from widen.core.api_pages import DEFAULT_LIMIT, InputSchema, Page, page_of
 from widen.core.exceptions import ApplicationError, NotFound
-from widen.organisations.api import api_actor
 from widen.organisations.permissions import organisation_policy
 from widen.targeting.learner_filters import results_seen_by
 from widen.targeting.lookup import MAX_LOOKUP_POSTCODES, postcodes_look_up
@@ -53,7 +55,7 @@ class PostcodeOut(Schema):
     )
 
 
-class LookupIn(Schema):
+class LookupIn(InputSchema):
     postcodes: list[str] = Field(
         ..., description=f"Up to {MAX_LOOKUP_POSTCODES:,} postcodes, in any spacing or case."
     )
@@ -106,7 +108,7 @@ class RuleSetOut(Schema):
     worked_out: int
 
 
-class RuleSetIn(Schema):
+class RuleSetIn(InputSchema):
     partnership_id: UUID
     name: str = Field(..., max_length=120)
     purpose: str = ""
@@ -114,7 +116,7 @@ class RuleSetIn(Schema):
     definition: dict[str, Any]
 
 
-class RuleSetVersionIn(Schema):
+class RuleSetVersionIn(InputSchema):
     definition: dict[str, Any]
     purpose: str | None = None
 
@@ -136,12 +138,13 @@ def _rule_set_out(rule_set: RuleSet, actor: Any) -> dict[str, Any]:
     }
 
 
-@rule_sets_router.get("", response=list[RuleSetOut], operation_id="rule_set_list")
-def rule_set_list_api(request: HttpRequest) -> Any:
+@rule_sets_router.get("", response=Page[RuleSetOut], operation_id="rule_set_list")
+def rule_set_list_api(
+    request: HttpRequest, limit: PageLimit = DEFAULT_LIMIT, offset: PageOffset = 0
+) -> Any:
     actor = api_actor(request)
-    return [
-        _rule_set_out(rule_set, actor) for rule_set in rule_set_list(actor=actor).order_by("name")
-    ]
+    page = page_of(rule_set_list(actor=actor).order_by("name", "pk"), limit=limit, offset=offset)
+    return page.answer(lambda rule_set: _rule_set_out(rule_set, actor))
 
 
 @rule_sets_router.post("", response={201: RuleSetOut}, operation_id="rule_set_create")

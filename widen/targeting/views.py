@@ -7,12 +7,13 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from widen.accounts.requests import AuthenticatedRequest
+from widen.core.downloads import NO_PERSONAL_DATA, table_download
 from widen.core.exceptions import ApplicationError, NotFound
-from widen.core.spreadsheets import csv_download
 from widen.learners.selectors import learner_get, learner_pseudonym
 from widen.organisations.models import Partnership
 from widen.organisations.permissions import organisation_policy
@@ -297,7 +298,7 @@ def _chosen_partnership_and_rule_set(
 
 
 @require_GET
-def school_targeting_view(request: HttpRequest) -> HttpResponse:
+def school_targeting_view(request: HttpRequest) -> HttpResponseBase:
     partnerships, chosen, rule_sets, rule_set = _chosen_partnership_and_rule_set(request)
     sort = request.GET.get("sort", "share")
     sort = sort if sort in SORTS else "share"
@@ -313,11 +314,14 @@ def school_targeting_view(request: HttpRequest) -> HttpResponse:
         and (not phase or row.phase == phase)
     ]
     if request.GET.get("format") == "csv":
-        response = HttpResponse(
-            csv_download(school_targeting_table(rows, rule_set)), content_type="text/csv"
+        header, *body = school_targeting_table(rows, rule_set)
+        # Schools and counts of learners: nobody is named.
+        return table_download(
+            file_name="school-targeting",
+            columns=header,
+            rows=body,
+            access_log=NO_PERSONAL_DATA,
         )
-        response["Content-Disposition"] = 'attachment; filename="school-targeting.csv"'
-        return response
     query = request.GET.copy()
     query["format"] = "csv"
     return render(
