@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from widen.accounts.requests import AuthenticatedRequest
 from widen.core.exceptions import ApplicationError, NotFound
+from widen.core.forms import add_service_error
 from widen.learners.permissions import learner_policy
 from widen.learners.selectors import MAX_SEARCH_LENGTH
 from widen.organisations.permissions import organisation_policy
@@ -94,7 +95,7 @@ def programme_create_view(request: AuthenticatedRequest, partnership_id: UUID) -
                 sustained_years=data["sustained_years"],
             )
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Saved {programme.name}.")
             return redirect("programmes:detail", programme_id=programme.pk)

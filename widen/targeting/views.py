@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from widen.accounts.requests import AuthenticatedRequest
 from widen.core.downloads import NO_PERSONAL_DATA, table_download
 from widen.core.exceptions import ApplicationError, NotFound
+from widen.core.forms import add_service_error
 from widen.learners.selectors import learner_get, learner_pseudonym
 from widen.organisations.models import Partnership
 from widen.organisations.permissions import organisation_policy
@@ -189,7 +190,7 @@ def rule_set_create_view(request: AuthenticatedRequest, partnership_id: UUID) ->
                 definition=form.definition(),
             )
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_service_error(form, error)
         else:
             eligibility_compute(rule_set)
             messages.success(request, f"Saved {rule_set} and worked it out for every learner.")

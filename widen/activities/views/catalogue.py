@@ -26,6 +26,7 @@ from widen.activities.selectors import (
 )
 from widen.activities.services import SessionDetails, activity_create, session_create
 from widen.core.exceptions import ApplicationError, NotFound
+from widen.core.forms import add_service_error
 from widen.organisations.permissions import organisation_policy
 
 
@@ -65,7 +66,7 @@ def activity_create_view(request: AuthenticatedRequest, partnership_id: UUID) ->
                 description=form.cleaned_data["description"],
             )
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Added {activity.name}. Now plan its sessions.")
             return redirect("activities:detail", activity_id=activity.pk)
@@ -120,7 +121,7 @@ def session_create_view(request: AuthenticatedRequest, activity_id: UUID) -> Htt
                 ),
             )
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Added the session on {session.date:%-d %B %Y}.")
             reach = session_register_reach(actor=request.user, session=session)
