@@ -131,9 +131,12 @@ def _ok(operation: dict[str, Any]) -> dict[str, Any]:
 
 
 def _paged_operations() -> set[str]:
-    """Operations answering a page of a list (`{count, results}`)."""
+    """Operations reading a list a page at a time (`{count, results}`; not a look-up posted
+    in bulk, which answers all it was asked)."""
     paged = set()
-    for operation_id, _method, _path, operation in _operations():
+    for operation_id, method, _path, operation in _operations():
+        if method != "get":
+            continue
         answer = _ok(operation).get("content", {})
         schema = answer.get("application/json", {}).get("schema")
         if schema and {"count", "results"} <= _resolve(schema).get("properties", {}).keys():
