@@ -43,7 +43,8 @@ def test_surveys_and_their_response_rates(world: World) -> None:
     links = invitations_send_for_session(actor=officer(world), survey=survey, session=session)
     response_submit(survey=survey, raw_answers=answers_for(survey), invitation=links[0].invitation)
     listed = _get(world, Role.READ_ONLY, "/surveys").json()  # type: ignore[attr-defined]
-    assert [item["id"] for item in listed] == [str(survey.pk)]
+    assert listed["count"] == 1
+    assert [item["id"] for item in listed["results"]] == [str(survey.pk)]
     detail = _get(world, Role.READ_ONLY, f"/surveys/{survey.pk}").json()  # type: ignore[attr-defined]
     assert (detail["links_sent"], detail["links_answered"]) == (2, 1)
     assert detail["rates_by_school"] == [{"label": "Sixth Form School", "sent": 2, "answered": 1}]
@@ -62,7 +63,7 @@ def test_responses_are_for_those_who_run_the_survey_and_carry_no_identity(world:
     for role in (Role.READ_ONLY, Role.SCHOOL_STAFF):
         assert _get(world, role, f"/surveys/{survey.pk}/responses").status_code == 404  # type: ignore[attr-defined]
     answered = _get(world, Role.EVALUATOR, f"/surveys/{survey.pk}/responses")
-    rows = answered.json()  # type: ignore[attr-defined]
+    rows = answered.json()["results"]  # type: ignore[attr-defined]
     assert len(rows) == 1
     assert rows[0]["scores"][0]["score"] == pytest.approx((4 + 5 + 4) / 3)
     text = json.dumps(rows)
@@ -133,7 +134,7 @@ def test_a_response_from_a_small_group_does_not_say_its_school_or_session(world:
     response_submit(survey=survey, raw_answers=answers_for(survey), invitation=links[0].invitation)
     for _ in range(5):  # five filled in at the session share it (no school recorded)
         response_submit(survey=survey, raw_answers=answers_for(survey), actor=officer(world))
-    rows = _get(world, Role.EVALUATOR, f"/surveys/{survey.pk}/responses").json()  # type: ignore[attr-defined]
+    rows = _get(world, Role.EVALUATOR, f"/surveys/{survey.pk}/responses").json()["results"]  # type: ignore[attr-defined]
     by_link = [row for row in rows if row["channel"] == "link"]
     at_session = [row for row in rows if row["channel"] != "link"]
     assert [(row["school_id"], row["session_id"]) for row in by_link] == [(None, None)]
@@ -144,3 +145,38 @@ def test_a_response_from_a_small_group_does_not_say_its_school_or_session(world:
     text = page.content.decode()
     assert text.count("school and session not shown") == 1
     assert world.school.name not in text
+
+
+def test_lists_come_a_page_at_a_time_with_how_many_in_all(world: World) -> None:
+    surveys = [open_survey(world, timing="standalone") for _ in range(3)]
+    newest_first = [str(survey.pk) for survey in reversed(surveys)]
+    first = _get(world, Role.READ_ONLY, "/surveys?limit=2").json()  # type: ignore[attr-defined]
+    second = _get(world, Role.READ_ONLY, "/surveys?limit=2&offset=2").json()  # type: ignore[attr-defined]
+    assert first["count"] == second["count"] == 3
+    assert [row["id"] for row in first["results"] + second["results"]] == newest_first
+    for _ in range(3):
+        response_submit(
+            survey=surveys[0], raw_answers=answers_for(surveys[0]), actor=officer(world)
+        )
+    path = f"/surveys/{surveys[0].pk}/responses?limit=2&offset=2"
+    responses = _get(world, Role.EVALUATOR, path).json()  # type: ignore[attr-defined]
+    assert (responses["count"], len(responses["results"])) == (3, 1)
+    scales = _get(world, Role.READ_ONLY, "/scales?limit=1").json()  # type: ignore[attr-defined]
+    assert (scales["count"], len(scales["results"])) == (3, 1)  # one scale per survey
+    too_many = _get(world, Role.READ_ONLY, "/surveys?limit=201")
+    assert too_many.status_code == 422  # type: ignore[attr-defined]
+
+
+def test_a_scale_change_with_an_unknown_or_broken_field_is_refused_and_changes_nothing(
+    world: World,
+) -> None:
+    draft = belonging_scale(world, publish=False)
+    before = list(draft.items.values_list("text", flat=True))
+    path = f"/scales/{draft.pk}"
+    misspelt = _patch(world, Role.OUTREACH_OFFICER, path, {"items": [{"text": "New"}], "nmae": "X"})
+    assert misspelt.status_code == 422  # type: ignore[attr-defined]
+    assert "nmae" in json.dumps(misspelt.json())  # type: ignore[attr-defined]
+    wordless = _patch(world, Role.OUTREACH_OFFICER, path, {"items": [{"text": "   "}]})
+    assert wordless.status_code == 422  # type: ignore[attr-defined]
+    assert wordless.json() == {"detail": "Item 1 has no words.", "field": "items"}  # type: ignore[attr-defined]
+    assert list(draft.items.values_list("text", flat=True)) == before

@@ -13,9 +13,10 @@ from uuid import UUID
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from widen.accounts.requests import api_actor
+from widen.core.api_inputs import PageLimit, PageOffset
 from widen.evaluation.models import (
     Question,
     Scale,
@@ -134,15 +135,37 @@ class ScaleOut(Schema):
 
 
 class ItemIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     text: str = Field(..., max_length=500)
     reverse_scored: bool = False
     code: str = Field("", max_length=20)
 
 
 class ScaleDraftIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     name: str | None = Field(None, max_length=160)
     scoring: str | None = None
     items: list[ItemIn] = Field(..., max_length=200)
+
+
+class SurveyPage(Schema):
+    count: int
+    results: list[SurveyOut]
+
+
+class ResponsePage(Schema):
+    count: int
+    results: list[ResponseOut]
+
+
+class ScalePage(Schema):
+    count: int
+    results: list[ScaleOut]
+
+
+DEFAULT_LIMIT = 50
 
 
 class ConflictOut(Schema):
@@ -183,10 +206,17 @@ def _survey_out(survey: Survey) -> dict[str, Any]:
     }
 
 
-@surveys_router.get("", response=list[SurveyOut], operation_id="survey_list")
-def survey_list_api(request: HttpRequest) -> Any:
+@surveys_router.get("", response=SurveyPage, operation_id="survey_list")
+def survey_list_api(
+    request: HttpRequest, limit: PageLimit = DEFAULT_LIMIT, offset: PageOffset = 0
+) -> Any:
+    """The surveys of every partnership the caller is in, newest first, a page at a time."""
     surveys = survey_list(actor=api_actor(request)).prefetch_related(_questions())
-    return [_survey_out(survey) for survey in surveys.order_by("-created_at")[:500]]
+    surveys = surveys.order_by("-created_at", "pk")
+    return {
+        "count": surveys.count(),
+        "results": [_survey_out(survey) for survey in surveys[offset : offset + limit]],
+    }
 
 
 @surveys_router.get("/{survey_id}", response=SurveyDetailOut, operation_id="survey_get")
@@ -240,12 +270,22 @@ def _response_out(response: SurveyResponse) -> dict[str, Any]:
 
 
 @surveys_router.get(
-    "/{survey_id}/responses", response=list[ResponseOut], operation_id="survey_response_list"
+    "/{survey_id}/responses", response=ResponsePage, operation_id="survey_response_list"
 )
-def survey_response_list_api(request: HttpRequest, survey_id: UUID) -> Any:
+def survey_response_list_api(
+    request: HttpRequest,
+    survey_id: UUID,
+    limit: PageLimit = DEFAULT_LIMIT,
+    offset: PageOffset = 0,
+) -> Any:
+    """The survey's responses, latest first, a page at a time (for those who run it)."""
     actor = api_actor(request)
     survey = survey_get_to_manage(actor=actor, survey_id=survey_id)
-    return [_response_out(r) for r in responses_to_read(actor=actor, survey=survey, limit=5000)]
+    responses = responses_to_read(actor=actor, survey=survey, limit=limit, offset=offset)
+    return {
+        "count": survey.responses.count(),
+        "results": [_response_out(response) for response in responses],
+    }
 
 
 def _scale_out(scale: Scale) -> dict[str, Any]:
@@ -271,10 +311,17 @@ def _scale_out(scale: Scale) -> dict[str, Any]:
     }
 
 
-@scales_router.get("", response=list[ScaleOut], operation_id="scale_list")
-def scale_list_api(request: HttpRequest) -> Any:
+@scales_router.get("", response=ScalePage, operation_id="scale_list")
+def scale_list_api(
+    request: HttpRequest, limit: PageLimit = DEFAULT_LIMIT, offset: PageOffset = 0
+) -> Any:
+    """The scales Widen ships and those of the caller's partnerships, a page at a time."""
     scales = scale_list(actor=api_actor(request)).prefetch_related("items")
-    return [_scale_out(scale) for scale in scales.order_by("name", "-version")]
+    scales = scales.order_by("name", "-version", "pk")
+    return {
+        "count": scales.count(),
+        "results": [_scale_out(scale) for scale in scales[offset : offset + limit]],
+    }
 
 
 @scales_router.get("/{scale_id}", response=ScaleOut, operation_id="scale_get")
