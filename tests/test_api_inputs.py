@@ -56,7 +56,7 @@ BODY_OPERATIONS = {
     "event_create",
 }
 # Operations reading a number in their query besides a list's page (`limit`, `offset`).
-QUERY_OPERATIONS: set[str] = set()
+QUERY_OPERATIONS = {"register_update"}
 # Lists not yet answered as a page (`widen.core.api_pages.Page`): each leaves this set when its
 # app moves it onto the page; none may join it.
 NOT_YET_PAGED = {
