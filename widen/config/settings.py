@@ -53,7 +53,7 @@ PAYMENTS_ENCRYPTION_KEYS = env.items("WIDEN_PAYMENTS_KEYS", [])
 if PRODUCTION and not PAYMENTS_ENCRYPTION_KEYS:
     raise ImproperlyConfigured(
         "Set WIDEN_PAYMENTS_KEYS to one or more Fernet keys (comma-separated, newest first) to "
-        "encrypt bank details; make one with `python -c \"from cryptography.fernet import "
+        'encrypt bank details; make one with `python -c "from cryptography.fernet import '
         'Fernet; print(Fernet.generate_key().decode())"`.'
     )
 if not PAYMENTS_ENCRYPTION_KEYS:
