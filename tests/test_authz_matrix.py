@@ -261,7 +261,7 @@ def expected_status(entry: dict[str, Any], cell: Cell) -> int:
     }[rule]
     if not allowed and rule == "enrolment_change" and _enrols_partners_learner(cell):
         # The programme is theirs to enrol in: a partner's learner answers like a missing one.
-        return 400 if api else 302
+        return 422 if api else 302
     return allowed_status if allowed else 404
 
 

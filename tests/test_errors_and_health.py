@@ -149,6 +149,13 @@ def test_the_openapi_schema_describes_every_operation(world: World) -> None:
         "evaluation_report_activity",
         "evaluation_report_programme",
         "evaluation_report_event",
+        "notification_list",
+        "notification_get",
+        "notification_update",
+        "notification_preferences",
+        "notification_preferences_update",
+        "my_payment_list",
+        "my_payment_get",
     }
     assert (
         "BearerAuth" in str(schema["components"]["securitySchemes"])

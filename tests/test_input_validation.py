@@ -176,7 +176,7 @@ def test_a_sessions_and_an_events_online_link_must_be_a_web_address(
         f"/api/v1/activities/{activity.pk}/sessions",
         {"date": "2026-12-02", "starts_at": "13:00", "ends_at": "14:00", "online_link": link},
     )
-    assert session.status_code == 400
+    assert session.status_code == 422
     assert session.json() == {"detail": LINK_MESSAGE, "field": "online_link"}
     assert not Session.objects.exists()
     soon = timezone.now() + timedelta(days=30)
@@ -194,7 +194,7 @@ def test_a_sessions_and_an_events_online_link_must_be_a_web_address(
             "online_link": link,
         },
     )
-    assert event.status_code == 400
+    assert event.status_code == 422
     assert event.json() == {"detail": LINK_MESSAGE, "field": "online_link"}
     assert not Event.objects.filter(title="Online taster").exists()
 

@@ -182,7 +182,7 @@ def test_roles_cannot_set_data_their_role_may_not_see(world: World) -> None:
             "care_experienced": True,
         },
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "care_experienced" in response.json()["detail"]
     assert not Learner.objects.filter(last_name="Setter").exists()
 

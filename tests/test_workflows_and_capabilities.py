@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, transaction
 
+from conftest import signed_in_client
 from widen.accounts.capabilities import (
     GRANTS,
     Capability,
@@ -150,8 +151,8 @@ def test_state_changes_are_append_only(world: World) -> None:
 
 
 @pytest.mark.urls("tests.not_found_urls")
-def test_a_page_raising_not_found_answers_the_404_page(client, world: World) -> None:  # type: ignore[no-untyped-def]
-    client.force_login(world.users["outreach_officer"])
+def test_a_page_raising_not_found_answers_the_404_page(world: World) -> None:
+    client = signed_in_client(world.users["outreach_officer"])
     response = client.get("/not-yours/")
     assert response.status_code == 404
     assert b"Page not found" in response.content or b"not found" in response.content.lower()

@@ -99,17 +99,28 @@ class Site:
                     messages.append(message)
         return messages
 
-    def link_in_latest_email(self, address: str, path_part: str) -> str:
-        """The first link containing `path_part` in the newest e-mail to `address`."""
-        messages = self.inbox(address)
-        if not messages:
-            raise AssertionError(f"No e-mail was sent to {address}.")
-        body = messages[-1].get_body(preferencelist=("plain",))
-        text = body.get_content() if body is not None else ""
-        for word in text.split():
-            if path_part in word:
-                return word
-        raise AssertionError(f"The newest e-mail to {address} has no {path_part} link:\n{text}")
+    def link_in_latest_email(self, address: str, path_part: str, *, wait: float = 30.0) -> str:
+        """The first link containing `path_part` in the newest e-mail to `address`.
+
+        E-mails leave through the outbox, sent by the server's background worker a moment after
+        the change commits: wait up to `wait` seconds for one with such a link to arrive."""
+        deadline = time.monotonic() + wait
+        while True:
+            messages = self.inbox(address)
+            text = ""
+            if messages:
+                body = messages[-1].get_body(preferencelist=("plain",))
+                text = body.get_content() if body is not None else ""
+                for word in text.split():
+                    if path_part in word:
+                        return word
+            if time.monotonic() >= deadline:
+                if not messages:
+                    raise AssertionError(f"No e-mail was sent to {address}.")
+                raise AssertionError(
+                    f"The newest e-mail to {address} has no {path_part} link:\n{text}"
+                )
+            time.sleep(0.25)
 
 
 def run_widen(
