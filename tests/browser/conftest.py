@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import socket
 import subprocess
 import sys
@@ -26,12 +25,12 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from tests.browser.support import REPOSITORY, Browse, Person, SignedIn, Site, run_widen
+from tests.databases import fresh_postgres_database as _fresh_postgres_database
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGUMENTS = [
@@ -86,24 +85,6 @@ def _checked(completed: subprocess.CompletedProcess[str], what: str) -> str:
             f"{_tail(completed.stdout)}\n{_tail(completed.stderr)}"
         )
     return completed.stdout
-
-
-@contextmanager
-def _fresh_postgres_database(url: str) -> Iterator[str]:
-    """A new, empty database on the server `url` points at, dropped afterwards."""
-    import psycopg  # noqa: PLC0415
-    from psycopg import sql  # noqa: PLC0415
-
-    name = f"widen_browser_{secrets.token_hex(4)}"
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(url, autocommit=True) as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
 
 
 def _python(arguments: list[str], environment: dict[str, str]) -> str:
