@@ -20,17 +20,14 @@ actor, source "cli"):
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
 
-from django.db import connection
 from django.test.utils import override_settings
 
 from benchmarks import bare_polars
 from benchmarks.harness import Measurement, SectionRun, Timing
+from benchmarks.measure import Aim, metered, per_second, timed
 from benchmarks.pupil_files import FORMATS, file_name, pupil_file
 from widen.accounts.capabilities import system_actor
 from widen.audit.models import AuditEvent
@@ -48,36 +45,18 @@ from widen.organisations.models import Organisation, OrganisationType
 AIM_ROWS = 100_000
 AIM_SECONDS = 10.0
 AIM_DATABASE = "sqlite"
+AIM = Aim(
+    scale=AIM_ROWS,
+    seconds=AIM_SECONDS,
+    description=f"aim {AIM_ROWS:,} rows in under {AIM_SECONDS:.0f} s on SQLite",
+    amount=f"{AIM_ROWS:,} rows",
+    flag="--import-rows",
+)
 SEEDS = {"csv": 1, "xlsx": 2}  # different pupils in each format's school
 PREVIEW_REPEATS = 3
 BASELINE_REPEATS = 5
 
 BENCHMARK = system_actor("the pupil list import benchmark")
-
-
-@dataclass
-class SqlMeter:
-    """Statements sent, and seconds spent inside the database driver's `execute`."""
-
-    statements: int = 0
-    seconds: float = 0.0
-
-    def __call__(
-        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
-    ) -> Any:
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - started
-            self.statements += 1
-
-
-@contextmanager
-def metered() -> Iterator[SqlMeter]:
-    meter = SqlMeter()
-    with connection.execute_wrapper(meter):
-        yield meter
 
 
 @dataclass
@@ -157,16 +136,6 @@ def _preview(school: Organisation, name: str, content: bytes) -> tuple[ImportRun
     return run, learner_import_check(run, actor=BENCHMARK)
 
 
-def _seconds(call: Callable[[], Any]) -> tuple[float, Any]:
-    started = time.perf_counter()
-    result = call()
-    return time.perf_counter() - started, result
-
-
-def _per_second(rows: int, seconds: float) -> float:
-    return round(rows / seconds, 1) if seconds > 0 else 0.0
-
-
 def _measure_format(bench: SectionRun, file_format: str, school: Organisation, rows: int) -> None:
     seed = SEEDS[file_format]
     content = pupil_file(file_format, rows, seed)
@@ -195,7 +164,7 @@ def _measure_format(bench: SectionRun, file_format: str, school: Organisation, r
     for _ in range(min(PREVIEW_REPEATS, bench.options.repeats)):
         forget_read_files()  # each preview reads the upload afresh, as a first upload does
         with metered() as preview_sql:
-            start_seconds, started_run = _seconds(
+            start_seconds, started_run = timed(
                 lambda: learner_import_start(
                     actor=BENCHMARK,
                     organisation=school,
@@ -204,7 +173,7 @@ def _measure_format(bench: SectionRun, file_format: str, school: Organisation, r
                     content=content,
                 )
             )
-            check_seconds, report = _seconds(
+            check_seconds, report = timed(
                 partial(learner_import_check, started_run, actor=BENCHMARK)
             )
         starts.append(start_seconds)
@@ -221,7 +190,7 @@ def _measure_format(bench: SectionRun, file_format: str, school: Organisation, r
             baseline_label=bench_label,
             details={
                 "rows": rows,
-                "rows_per_second": _per_second(rows, preview.median_ms / 1000),
+                "rows_per_second": per_second(rows, preview.median_ms / 1000),
                 "start_seconds": [round(value, 3) for value in starts],
                 "check_seconds": [round(value, 3) for value in checks],
                 "rows_to_create": report.rows_to_create,
@@ -234,15 +203,15 @@ def _measure_format(bench: SectionRun, file_format: str, school: Organisation, r
     learners_before = Learner.objects.count()
     forget_read_files()
     with metered() as end_to_end_sql:
-        start_seconds, started_run = _seconds(
+        start_seconds, started_run = timed(
             lambda: learner_import_start(
                 actor=BENCHMARK, organisation=school, school=None, file_name=name, content=content
             )
         )
-        check_seconds, report = _seconds(lambda: learner_import_check(started_run, actor=BENCHMARK))
+        check_seconds, report = timed(lambda: learner_import_check(started_run, actor=BENCHMARK))
         stamps = Stamps()
         with metered() as commit_sql:
-            commit_seconds, committed = _seconds(
+            commit_seconds, committed = timed(
                 lambda: learner_import_commit(run=started_run, actor=BENCHMARK, progress=stamps)
             )
     total_seconds = start_seconds + check_seconds + commit_seconds
@@ -262,7 +231,7 @@ def _measure_format(bench: SectionRun, file_format: str, school: Organisation, r
             queries=commit_sql.statements,
             details={
                 "rows": rows,
-                "rows_per_second": _per_second(rows, commit_seconds),
+                "rows_per_second": per_second(rows, commit_seconds),
                 "rows_created": created,
                 "rows_updated": committed.run.rows_updated,
                 "stages_seconds": stamps.stages(),
@@ -281,7 +250,7 @@ def _measure_format(bench: SectionRun, file_format: str, school: Organisation, r
             baseline_label=bench_label,
             details={
                 "rows": rows,
-                "rows_per_second": _per_second(rows, total_seconds),
+                "rows_per_second": per_second(rows, total_seconds),
                 "start_seconds": round(start_seconds, 3),
                 "check_seconds": round(check_seconds, 3),
                 "commit_seconds": round(commit_seconds, 3),
@@ -308,10 +277,10 @@ def _reimport(
     audit_before = AuditEvent.objects.count()
     name = file_name(file_format, rows, reordered=True)
     with metered() as sql:
-        preview_seconds, (started_run, report) = _seconds(lambda: _preview(school, name, again))
+        preview_seconds, (started_run, report) = timed(lambda: _preview(school, name, again))
         commit_seconds = 0.0
         if report.rows_to_create or report.rows_to_update:  # as `widen import learners` does
-            commit_seconds, _ = _seconds(
+            commit_seconds, _ = timed(
                 lambda: learner_import_commit(run=started_run, actor=BENCHMARK)
             )
     seconds = preview_seconds + commit_seconds
@@ -340,7 +309,7 @@ def _reimport(
             queries=sql.statements,
             details={
                 "rows": rows,
-                "rows_per_second": _per_second(rows, seconds),
+                "rows_per_second": per_second(rows, seconds),
                 "rows_to_create": report.rows_to_create,
                 "rows_to_update": report.rows_to_update,
                 "rows_unchanged": report.rows_unchanged,
@@ -361,11 +330,4 @@ def _aim(database: str, rows: int, seconds: float) -> str:
     figure = f"{rows:,} rows in {seconds:.1f} s ({rate:,.0f} rows/s)"
     if database != AIM_DATABASE:
         return f"{figure}; the aim ({AIM_ROWS:,} rows in under {AIM_SECONDS:.0f} s) is for SQLite"
-    aim = f"aim {AIM_ROWS:,} rows in under {AIM_SECONDS:.0f} s on SQLite"
-    if rows == AIM_ROWS:
-        return f"{figure}; {aim}: " + ("met" if seconds < AIM_SECONDS else "NOT met")
-    estimate = AIM_ROWS / rate if rate else float("inf")
-    return (
-        f"{figure}; at this rate {AIM_ROWS:,} rows would take about {estimate:.0f} s "
-        f"({aim}: judge it with --import-rows {AIM_ROWS})"
-    )
+    return AIM.verdict(figure, scale=rows, seconds=seconds)
