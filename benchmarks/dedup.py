@@ -51,8 +51,8 @@ from benchmarks.harness import Measurement, SectionRun, Timing
 from benchmarks.learner_list import _build_partnership, _make_user
 from widen.accounts.models import Membership, Role
 from widen.core import request_context
-from widen.learners.duplicate_reviews import duplicates_find
-from widen.learners.duplicates import COLUMNS, probable_duplicates
+from widen.learners.duplicates.finding import COLUMNS, probable_duplicates
+from widen.learners.duplicates.reviews import duplicates_find
 from widen.learners.models import DuplicateCandidate, Learner
 from widen.organisations.models import Partnership
 from widen.testing.pupil_lists import valid_upn

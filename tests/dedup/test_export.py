@@ -18,7 +18,7 @@ from tests.dedup.conftest import MakeLearner
 from widen.accounts.models import Role, User
 from widen.audit.models import AccessLogEntry
 from widen.core import request_context
-from widen.learners.duplicate_reviews import duplicates_find
+from widen.learners.duplicates.reviews import duplicates_find
 from widen.learners.models import Learner
 from widen.testing.world import World
 

@@ -12,12 +12,12 @@ from django.core.management import CommandError, call_command
 
 from tests.dedup.conftest import MakeLearner, pending_pairs
 from widen.accounts.models import Role, User
-from widen.learners.duplicate_reviews import (
+from widen.learners.duplicates.finding import COLUMNS, probable_duplicates
+from widen.learners.duplicates.reviews import (
     duplicate_pair_list,
     duplicate_pair_reject,
     duplicates_find,
 )
-from widen.learners.duplicates import COLUMNS, probable_duplicates
 from widen.learners.models import DuplicateCandidate, DuplicateStatus
 from widen.organisations.models import Organisation
 from widen.testing.pupil_lists import valid_upn

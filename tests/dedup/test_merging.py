@@ -20,7 +20,7 @@ from widen.accounts.models import User
 from widen.activities.models import Activity, Attendance, AttendanceStatus, Session
 from widen.audit.models import AuditAction, AuditEvent
 from widen.events.models import Booking, Event, EventKind
-from widen.learners.duplicate_reviews import duplicate_pair_merge, duplicates_find
+from widen.learners.duplicates.reviews import duplicate_pair_merge, duplicates_find
 from widen.learners.merging import (
     MERGE_RULES,
     MergeRule,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from widen.core.names import are_name_variants, fold_name
-from widen.learners.duplicates import same_first_name
+from widen.learners.duplicates.finding import same_first_name
 
 
 @pytest.mark.parametrize(

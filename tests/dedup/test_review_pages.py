@@ -104,7 +104,7 @@ def test_a_search_over_many_learners_runs_in_the_background(
     monkeypatch: pytest.MonkeyPatch,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    from widen.learners import duplicate_tasks  # noqa: PLC0415
+    from widen.learners.duplicates import tasks as duplicate_tasks  # noqa: PLC0415
 
     monkeypatch.setattr(duplicate_tasks, "BACKGROUND_LEARNERS", 3)
     make_learner("Aisha", "Rahman")

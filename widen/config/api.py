@@ -14,7 +14,7 @@ from widen.evaluation.reports.api import evaluation_reports_router
 from widen.events.api import events_router
 from widen.events.checkin.api import checkin_router
 from widen.learners.api import router as learners_router
-from widen.learners.duplicate_api import router as duplicate_pairs_router
+from widen.learners.duplicates.api import router as duplicate_pairs_router
 from widen.notifications.api import router as notifications_router
 from widen.organisations.api import router as organisations_router
 from widen.payments.api import router as payments_router

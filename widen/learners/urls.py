@@ -1,6 +1,7 @@
 from django.urls import path
 
-from widen.learners import duplicate_views, views
+from widen.learners import views
+from widen.learners.duplicates import views as duplicate_views
 from widen.learners.imports import views as import_views
 
 app_name = "learners"

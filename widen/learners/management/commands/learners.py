@@ -15,12 +15,12 @@ from django.db.models import Q
 from widen.accounts.models import User
 from widen.core import request_context
 from widen.core.exceptions import ApplicationError
-from widen.learners.duplicate_reviews import (
+from widen.learners.duplicates.finding import DEFAULT_THRESHOLD, PAIR_KINDS
+from widen.learners.duplicates.reviews import (
     duplicate_pairs_export,
     duplicates_find,
     partnerships_to_search,
 )
-from widen.learners.duplicates import DEFAULT_THRESHOLD, PAIR_KINDS
 
 
 class Command(BaseCommand):

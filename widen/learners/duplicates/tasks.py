@@ -7,8 +7,8 @@ from django_tasks import task
 
 from widen.accounts.models import User
 from widen.core import request_context
-from widen.learners.duplicate_reviews import duplicates_find, partnerships_to_search
-from widen.learners.duplicates import PAIR_KINDS
+from widen.learners.duplicates.finding import PAIR_KINDS
+from widen.learners.duplicates.reviews import duplicates_find, partnerships_to_search
 
 # A search over more learners than this runs in the background (about 10 to 20 s at 20,000
 # learners on a busy 2-core machine: `make bench BENCH_ARGS="--only dedup"`).

@@ -15,8 +15,9 @@ from widen.accounts.models import User
 from widen.accounts.requests import AuthenticatedRequest
 from widen.core.downloads import table_download
 from widen.core.exceptions import ApplicationError, NotFound
-from widen.learners import duplicate_tasks
-from widen.learners.duplicate_reviews import (
+from widen.learners.duplicates import tasks as duplicate_tasks
+from widen.learners.duplicates.finding import PAIR_KINDS
+from widen.learners.duplicates.reviews import (
     FIELD_LABELS,
     duplicate_pair_get,
     duplicate_pair_list,
@@ -30,7 +31,6 @@ from widen.learners.duplicate_reviews import (
     partnerships_to_search,
     suggested_keep,
 )
-from widen.learners.duplicates import PAIR_KINDS
 from widen.learners.models import DuplicateCandidate
 from widen.learners.permissions import may_review_duplicates
 

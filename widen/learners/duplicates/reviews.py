@@ -29,7 +29,12 @@ from widen.audit.services import LearnerView, access_log_record_views, audit_eve
 from widen.core.bulk import read_frame
 from widen.core.downloads import Column, csv_bytes
 from widen.core.exceptions import ApplicationError, NotFound
-from widen.learners.duplicates import DEFAULT_THRESHOLD, FIELDS, PAIR_KINDS, probable_duplicates
+from widen.learners.duplicates.finding import (
+    DEFAULT_THRESHOLD,
+    FIELDS,
+    PAIR_KINDS,
+    probable_duplicates,
+)
 from widen.learners.merging import MergeResult, learner_merge
 from widen.learners.models import DuplicateCandidate, DuplicateStatus, Learner
 from widen.learners.permissions import (

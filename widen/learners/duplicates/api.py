@@ -8,7 +8,7 @@ from ninja import Router
 
 from widen.accounts.requests import api_actor
 from widen.core.exceptions import NotFound
-from widen.learners.duplicate_views import duplicate_pairs_download
+from widen.learners.duplicates.views import duplicate_pairs_download
 from widen.learners.permissions import may_review_duplicates
 
 router = Router(tags=["duplicate learners"])
