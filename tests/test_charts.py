@@ -30,6 +30,6 @@ def test_chart_text_is_12_px_or_more_on_a_phone_and_nothing_is_cut_off() -> None
         assert bar.value_x + len(bar.value_text) * glyph <= chart.width, bar.value_text
         assert bar.bar_y >= bar.label_y  # the bar is below its label
     assert chart.bars[0].label.endswith("…")
-    svg = render_to_string("reporting/bar_chart.html", {"chart": chart})
+    svg = render_to_string("includes/chart.html", {"chart": chart})
     assert f'viewBox="0 0 {chart.width} {chart.height}"' in svg
     assert f'font-size="{chart.font_size}"' in svg
