@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tests.activities.test_register_import import _give_upns, _session
-from tests.imports.test_importing import sims_csv
+from tests.imports.support import sims_csv
 from tests.imports.test_oversized_sheets import FAR, KILLER, LYING
 from widen.accounts.models import Role
 from widen.activities.imports import (

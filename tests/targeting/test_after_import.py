@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.imports.test_importing import sims_csv, start
+from tests.imports.support import sims_csv, start
 from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
 from widen.learners.imports.services import learner_import_commit, learner_import_roll_back
