@@ -4,11 +4,14 @@ group), with the scores each gave."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from decimal import Decimal
+from html import unescape
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from widen.activities.models import Activity, Attendance, AttendanceStatus, Session
@@ -26,6 +29,7 @@ from widen.evaluation.models import (
     Survey,
     SurveyResponse,
     SurveyTiming,
+    TheoryOfChange,
 )
 from widen.learners.models import Learner
 from widen.organisations.models import Organisation
@@ -181,3 +185,30 @@ def with_pairs(
         answer(evaluated, person, SurveyTiming.POST, after)
         evaluated.others.append(person)
     return evaluated
+
+
+# What the report's tests compare: scores (before, after) of the participants and of the others.
+PARTICIPANTS = [(2, 3), (3, 4), (3, 3), (4, 5), (2, 4), (3, 4)]
+OTHERS = [(2, 2), (3, 3), (3, 4), (4, 4), (2, 2), (3, 3)]
+
+
+def page_text(response: Any) -> str:
+    """A page's words as a person reads them: no markup, entities turned back, spaces folded."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+
+
+def report_url(evaluated: Evaluated) -> str:
+    return reverse("evaluation_reports:activity", kwargs={"activity_id": evaluated.activity.pk})
+
+
+def theory_of(evaluated: Evaluated) -> TheoryOfChange:
+    return TheoryOfChange.objects.create(
+        partnership=evaluated.activity.partnership,
+        activity=evaluated.activity,
+        problem="Few learners in the ward see university as for them.",
+        inputs="Two officers, ambassadors, a coach.",
+        activities="A day on campus.",
+        outcomes="Learners feel university is for people like them.",
+        impacts="More apply.",
+        assumptions="Schools release the learners.",
+    )

@@ -8,8 +8,7 @@ import math
 import pytest
 from django.test import Client
 
-from tests.evaluation.report_world import evaluated_activity, with_pairs
-from tests.evaluation.test_report import OTHERS, PARTICIPANTS
+from tests.evaluation.report_world import OTHERS, PARTICIPANTS, evaluated_activity, with_pairs
 from widen.accounts.models import Role
 from widen.accounts.services import api_token_create
 from widen.testing.world import World, make_user
