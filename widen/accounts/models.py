@@ -141,6 +141,10 @@ class ApiToken(TimestampedModel):
             return "Expired"
         return "Active"
 
+    @property
+    def is_active(self) -> bool:
+        return self.state == "Active"
+
     @classmethod
     def new_key(cls) -> tuple[str, str]:
         raw = cls.PREFIX + secrets.token_urlsafe(32)

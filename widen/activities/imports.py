@@ -188,6 +188,13 @@ class RegisterRow:
     def changes_mark(self) -> bool:
         return self.mark is not None and self.mark != (self.previous or "registered")
 
+    @property
+    def previous_text(self) -> str:
+        """The mark on the register now, in words: "Not marked" for a learner only registered."""
+        if self.previous in (None, AttendanceStatus.REGISTERED):
+            return "Not marked"
+        return str(self.previous).capitalize()
+
 
 @dataclass
 class RegisterImportReport:

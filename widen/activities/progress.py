@@ -67,6 +67,10 @@ class StageProgress:
         return STATUS_LABELS[self.status]
 
     @property
+    def is_complete(self) -> bool:
+        return self.status == COMPLETE
+
+    @property
     def reason(self) -> str:
         if self.status == NO_STAGE:
             return f"Year {self.year_group}: the programme has no stage for this year group"

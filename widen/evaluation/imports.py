@@ -62,7 +62,20 @@ class PlannedScale:
     description: str = ""
     first_row: int = 0
     positions_seen: set[int] = field(default_factory=set)
-    outcome: str = ""  # "new", "new version", "unchanged"
+    outcome: str = ""  # "new", "new version", "publish", "unchanged"
+
+    @property
+    def outcome_text(self) -> str:
+        """What importing does to the scale, in words."""
+        return OUTCOME_TEXT.get(self.outcome, OUTCOME_TEXT["unchanged"])
+
+
+OUTCOME_TEXT = {
+    "new": "Added and published",
+    "new version": "A new version published (the wording differs from the one in the bank)",
+    "publish": "The draft replaced and published",
+    "unchanged": "Already in the bank with this wording: unchanged",
+}
 
 
 @dataclass

@@ -56,6 +56,10 @@ class BookingStatus(models.TextChoices):
     WAITING = "waiting", "On the waiting list"
     CANCELLED = "cancelled", "Cancelled"
 
+    @property
+    def is_cancelled(self) -> bool:
+        return self == BookingStatus.CANCELLED
+
 
 # How a booking's status moves: a place on the waiting list is given a place when one frees up;
 # a place or a place on the waiting list is cancelled. A new booking starts booked or waiting.
@@ -144,6 +148,11 @@ class Event(TimestampedModel):
         """Who the event is for, in words."""
         labels = dict(Audience.choices)
         return [str(labels.get(audience, audience)) for audience in self.audiences]
+
+    @property
+    def is_cpd(self) -> bool:
+        """CPD for teachers: those who attended may download a certificate."""
+        return self.kind == EventKind.CPD
 
 
 class Strand(TimestampedModel):
@@ -252,3 +261,16 @@ class Booking(AuditedModel, TimestampedModel):
 
     def audit_organisation_id(self) -> Any:
         return self.organisation_id
+
+    # What pages show from the booking's status (a template never compares it with a word).
+    @property
+    def is_booked(self) -> bool:
+        return self.status == BookingStatus.BOOKED
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == BookingStatus.WAITING
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == BookingStatus.CANCELLED

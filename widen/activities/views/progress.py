@@ -110,6 +110,10 @@ class ProgressFilter:
             missing=data.get("missing", "")[:40],
         )
 
+    @property
+    def any_status(self) -> bool:
+        return self.status == ALL
+
     def keeps(self) -> pl.Expr:
         """Which rows of `progress_frame` the filter keeps."""
         kept = pl.lit(True)

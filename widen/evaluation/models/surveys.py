@@ -186,6 +186,14 @@ class Question(TimestampedModel):
             return self.scale_item.text
         return self.text
 
+    @property
+    def is_multiple_choice(self) -> bool:
+        return self.kind == QuestionKind.MULTIPLE_CHOICE
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind == QuestionKind.NUMERIC
+
     def options(self) -> list[tuple[str, str]]:
         """The (value, label) pairs a person chooses from, in order."""
         if self.kind == QuestionKind.LIKERT:

@@ -82,6 +82,10 @@ class Subject:
         return self.target.partnership
 
     @property
+    def is_programme(self) -> bool:
+        return self.kind == SubjectKind.PROGRAMME
+
+    @property
     def theory_target(self) -> Activity | Programme | None:
         """What its theory of change belongs to (an event's is its activity's)."""
         if isinstance(self.target, Event):
