@@ -19,7 +19,7 @@ from tests.browser.support import Browse, expect_saved
 from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_keyboard import control, field, focused, skip_to_main, tab_to
 from widen.core.academic_years import AcademicYear
-from widen.demo.builder import read_schools, self_holding_school
+from widen.demo.geography import read_schools, self_holding_school
 from widen.testing.pupil_lists import MIS_HEADINGS, csv_bytes, pupil_rows, table_cells
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]

@@ -36,11 +36,15 @@ def _at(days: int, hour: int, minute: int = 0) -> datetime:
 
 def demo_events_create(*, partnership: Partnership, organiser: Organisation) -> list[Event]:
     """The three demo events, run by `organiser` (QMUL), and their bookings."""
-    parents = event_create(
-        actor=DEMO,
-        partnership=partnership,
-        organiser=organiser,
-        details=EventDetails(
+
+    def create(details: EventDetails) -> Event:
+        """An event made as its organiser makes one on the page."""
+        return event_create(
+            actor=DEMO, partnership=partnership, organiser=organiser, details=details
+        ).event
+
+    parents = create(
+        EventDetails(
             title=PARENTS_EVENT,
             kind=EventKind.PARENTS_CARERS,
             starts_at=_at(21, 18),
@@ -53,13 +57,10 @@ def demo_events_create(*, partnership: Partnership, organiser: Organisation) -> 
             audiences=["parents_carers"],
             year_groups=[10, 11, 12],
             capacity=80,
-        ),
-    ).event
-    conference = event_create(
-        actor=DEMO,
-        partnership=partnership,
-        organiser=organiser,
-        details=EventDetails(
+        )
+    )
+    conference = create(
+        EventDetails(
             title=CONFERENCE,
             kind=EventKind.CONFERENCE,
             starts_at=_at(35, 9, 30),
@@ -70,8 +71,8 @@ def demo_events_create(*, partnership: Partnership, organiser: Organisation) -> 
             year_groups=[11, 12, 13],
             capacity=120,
             co_created_with="disabled and care-experienced learners",
-        ),
-    ).event
+        )
+    )
     voice = strand_create(actor=DEMO, event=conference, title="Student voice")
     practice = strand_create(actor=DEMO, event=conference, title="Staff practice")
     for strand, title, hour, presenters in (
@@ -111,11 +112,8 @@ def demo_events_create(*, partnership: Partnership, organiser: Organisation) -> 
         )
         for name, role, job_title in presenters:
             presenter_add(actor=DEMO, talk=talk, name=name, role=role, job_title=job_title)
-    cpd = event_create(
-        actor=DEMO,
-        partnership=partnership,
-        organiser=organiser,
-        details=EventDetails(
+    cpd = create(
+        EventDetails(
             title=CPD_EVENT,
             kind=EventKind.CPD,
             starts_at=_at(28, 16),
@@ -124,8 +122,8 @@ def demo_events_create(*, partnership: Partnership, organiser: Organisation) -> 
             online_link="https://meet.example.org/widen-cpd",
             audiences=["teachers", "practitioners"],
             capacity=40,
-        ),
-    ).event
+        )
+    )
     # The demo's people are invented (example.org): their confirmation e-mails go nowhere.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         _demo_bookings(parents, conference, cpd)

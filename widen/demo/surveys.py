@@ -6,6 +6,7 @@ quotes their authors agreed to), made through the same services as the pages."""
 from __future__ import annotations
 
 import random
+from functools import partial
 from typing import Any
 
 from widen.accounts.models import User
@@ -121,23 +122,11 @@ def demo_surveys_create(
     )
     if activity is None:
         return []
-    before = _survey(
-        actor=runner,
-        partnership=partnership,
-        organisation=organisation,
-        activity=activity,
-        title=BEFORE_TITLE,
-        timing=SurveyTiming.PRE,
+    survey = partial(
+        _survey, actor=runner, partnership=partnership, organisation=organisation, activity=activity
     )
-    after = _survey(
-        actor=runner,
-        partnership=partnership,
-        organisation=organisation,
-        activity=activity,
-        title=AFTER_TITLE,
-        timing=SurveyTiming.POST,
-        pre_survey=before,
-    )
+    before = survey(title=BEFORE_TITLE, timing=SurveyTiming.PRE)
+    after = survey(title=AFTER_TITLE, timing=SurveyTiming.POST, pre_survey=before)
     levels: dict[Any, float] = {}  # each learner's starting point, before
     for session in activity.sessions.filter(register__isnull=False).distinct():
         for link in invitations_send_for_session(actor=runner, survey=before, session=session):

@@ -79,21 +79,17 @@ def make_user(username: str, organisation: Organisation | None, role: str | None
     return user
 
 
+def _university(name: str, ukprn: str) -> Organisation:
+    return Organisation.objects.create(
+        name=name, organisation_type=OrganisationType.HE_PROVIDER, ukprn=ukprn
+    )
+
+
 def build_world() -> World:
     with request_context.bind(source="test"):
-        alpha = Organisation.objects.create(
-            name="Alpha University",
-            organisation_type=OrganisationType.HE_PROVIDER,
-            ukprn="10000001",
-        )
-        beta = Organisation.objects.create(
-            name="Beta University", organisation_type=OrganisationType.HE_PROVIDER, ukprn="10000002"
-        )
-        gamma = Organisation.objects.create(
-            name="Gamma University",
-            organisation_type=OrganisationType.HE_PROVIDER,
-            ukprn="10000003",
-        )
+        alpha = _university("Alpha University", "10000001")
+        beta = _university("Beta University", "10000002")
+        gamma = _university("Gamma University", "10000003")
         school = Organisation.objects.create(
             name="Sixth Form School",
             organisation_type=OrganisationType.SCHOOL,

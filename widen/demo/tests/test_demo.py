@@ -32,19 +32,17 @@ from widen.audit.models import AuditEvent
 from widen.core.academic_years import age_on
 from widen.core.identifiers import normalise_upn, validate_uln
 from widen.demo import builder
-from widen.demo.builder import (
-    DEMO_PASSWORD,
-    DEMO_PROGRAMME,
-    DEMO_URL,
-    DEMO_USERNAMES,
+from widen.demo.builder import DEMO_URL
+from widen.demo.geography import (
     IOD2019_CSV,
-    PARTNERSHIP_NAME,
     POSTCODES_CSV,
     SCHOOLS_CSV,
     not_reached_yet,
     read_schools,
-    totp_key_for,
 )
+from widen.demo.partnership import PARTNERSHIP_NAME
+from widen.demo.programme import DEMO_PROGRAMME
+from widen.demo.users import DEMO_PASSWORD, DEMO_USERNAMES, totp_key_for
 from widen.learners.models import ConsentRecord, Learner, ParentCarer
 from widen.learners.permissions import learner_policy
 from widen.organisations.models import (
@@ -343,7 +341,7 @@ def test_the_demo_runs_a_progression_programme_with_registers_taken(output: str)
 def test_the_demo_holds_duplicates_to_find_and_twins_never_offered(output: str) -> None:
     """The partnership admin's "Look for duplicates now" finds the child recorded again after
     moving house and the one with a misspelt surname, and sets the planted twins aside."""
-    from widen.learners.duplicate_reviews import duplicates_find  # noqa: PLC0415
+    from widen.learners.duplicates.reviews import duplicates_find  # noqa: PLC0415
     from widen.learners.models import DuplicateCandidate  # noqa: PLC0415
 
     admin = User.objects.get(username="partnership.admin")
