@@ -26,6 +26,7 @@ from widen.organisations.models import DataCategory, Organisation, Partnership
 from widen.programmes.models import ActivityType
 from widen.reference.models import DatasetEdition
 from widen.reporting.models import LearnerActivityEngagement
+from widen.reporting.permissions import EXPORT_MONITORING, reporting_policy
 from widen.targeting.models import LearnerAreaProfile, LearnerEligibility, RuleSet, RuleSetVersion
 
 IDENTITY_COLUMNS = ["first_name", "last_name", "date_of_birth", "upn"]
@@ -70,7 +71,9 @@ def _flag(value: Any) -> str:
 
 
 def monitoring_export(*, actor: Any, partnership: Partnership) -> MonitoringExport:
-    """The export's header and rows, and for the access log what was seen of each learner."""
+    """The export's header and rows, and for the access log what was seen of each learner
+    (`NotFound` for a partnership whose figures `actor` does not see)."""
+    reporting_policy.require(actor, EXPORT_MONITORING, partnership)
     scopes = learner_policy.scopes(actor)
     names_anyone = any(DataCategory.IDENTITY in scope.categories for scope in scopes)
     visible = learner_policy.visible_to(actor)

@@ -10,17 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
 
 from django.db.models import Q, QuerySet
 
 from widen.core.academic_years import AcademicYear
-from widen.core.exceptions import NotFound
 from widen.core.small_numbers import SMALL_COUNT as SMALL_COUNT  # the dashboard shows it
 from widen.core.small_numbers import SUPPRESSED as SUPPRESSED
 from widen.core.small_numbers import complementary_suppression, count_text, suppressed
 from widen.organisations.models import Organisation, OrganisationType, Partnership
-from widen.organisations.permissions import organisation_policy
 from widen.programmes.models import ActivityType, Programme
 from widen.reference.models import Dataset, Establishment
 from widen.reference.services import current_edition
@@ -31,6 +28,7 @@ from widen.reporting.models import (
     TargetCount,
     TargetDimension,
 )
+from widen.reporting.permissions import reporting_policy
 from widen.targeting.models import RuleSet
 from widen.targeting.schools import TARGET_PHASES, percentage_fsm_by_urn
 
@@ -79,15 +77,8 @@ REACH_HEADINGS = ["", "Learners engaged", "Contact hours", "Sessions attended"]
 
 
 def reporting_partnerships(*, actor: Any) -> QuerySet[Partnership]:
-    return organisation_policy.partnerships_visible_to(actor).order_by("name")
-
-
-def reporting_partnership_get(*, actor: Any, partnership_id: UUID) -> Partnership:
-    """A partnership the person belongs to; NotFound for any other, and for none."""
-    partnership = organisation_policy.partnership_visible_to(actor, partnership_id)
-    if partnership is None:
-        raise NotFound
-    return partnership
+    """The partnerships whose figures `actor` sees (the reporting policy's answer), by name."""
+    return reporting_policy.visible_to(actor).order_by("name")
 
 
 @dataclass
@@ -184,10 +175,6 @@ def _protected(rows: list[ReachRow], *, by_size: bool = False) -> tuple[list[Rea
 
 
 # --- Target learners ---------------------------------------------------------------------------
-
-
-def rule_sets_for(partnership: Partnership) -> list[RuleSet]:
-    return list(RuleSet.objects.filter(partnership=partnership).order_by("name"))
 
 
 @dataclass
@@ -359,10 +346,6 @@ def targets(partnership: Partnership, rule_set: RuleSet) -> Targets:
 
 
 # --- Sustained engagement ----------------------------------------------------------------------
-
-
-def programmes_for(partnership: Partnership) -> list[Programme]:
-    return list(Programme.objects.filter(partnership=partnership).order_by("name"))
 
 
 @dataclass(frozen=True)

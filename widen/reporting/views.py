@@ -6,10 +6,11 @@ Every figure comes from the summaries (`widen.reporting.models`): no page adds u
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
 from uuid import UUID
 
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -21,6 +22,7 @@ from widen.core.downloads import NO_PERSONAL_DATA, table_download
 from widen.organisations.models import Partnership
 from widen.reporting.charts import bar_chart
 from widen.reporting.exports import monitoring_export
+from widen.reporting.permissions import EXPORT_MONITORING, reporting_policy
 from widen.reporting.selectors import (
     COLD_SPOT_HEADINGS,
     REACH_HEADINGS,
@@ -28,31 +30,53 @@ from widen.reporting.selectors import (
     SUSTAINED_HEADINGS,
     TARGET_HEADINGS,
     ReachRow,
-    programmes_for,
     reach,
-    reporting_partnership_get,
     reporting_partnerships,
-    rule_sets_for,
     sustained,
     targets,
 )
 from widen.reporting.summaries import programme_counts_current, target_counts_current
-from widen.targeting.learner_filters import rule_sets_readable_by
+
+T = TypeVar("T", bound=Model)
 
 
 def _partnership(request: HttpRequest, partnership_id: UUID) -> Partnership:
     """The partnership, if the person may see its figures (otherwise `NotFound`: 404)."""
-    return reporting_partnership_get(actor=request.user, partnership_id=partnership_id)
+    return reporting_policy.get(request.user, partnership_id)
 
 
-def _csv(rows: Sequence[Sequence[Any]], name: str) -> HttpResponseBase:
-    """A table of figures (no learner in it) as CSV: the first row is the header."""
-    header, *body = rows
+def _csv(
+    partnership: Partnership, table: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]
+) -> HttpResponseBase:
+    """A table of figures (no learner in it) as CSV, named after the partnership and `table`."""
     return table_download(
-        file_name=name,
+        file_name=f"{_slug(partnership)}-{table}",
         columns=[str(cell) for cell in header],
-        rows=body,
+        rows=rows,
         access_log=NO_PERSONAL_DATA,
+    )
+
+
+def _chosen(request: HttpRequest, parameter: str, choices: Sequence[T]) -> T | None:
+    """The choice the query names by its id (`parameter`), or else the first; None for none."""
+    wanted = request.GET.get(parameter)
+    return next(
+        (choice for choice in choices if str(choice.pk) == wanted),
+        choices[0] if choices else None,
+    )
+
+
+PAGES = {"reach": "dashboard", "targets": "targets", "sustained": "sustained"}
+
+
+def _page(
+    request: HttpRequest, partnership: Partnership, tab: str, context: dict[str, Any]
+) -> HttpResponse:
+    """One of the partnership's dashboard pages (`tab`: which of them)."""
+    return render(
+        request,
+        f"reporting/{PAGES[tab]}.html",
+        {"partnership": partnership, "small_count": SMALL_COUNT, "tab": tab, **context},
     )
 
 
@@ -100,8 +124,10 @@ def dashboard_view(request: HttpRequest, partnership_id: UUID) -> HttpResponseBa
     if request.GET.get("format") == "csv" and chosen in tables:
         heading = REACH_TABLES[chosen][0]
         return _csv(
-            [[heading, *REACH_HEADINGS[1:]], *(row.cells() for row in tables[chosen])],
-            f"{_slug(partnership)}-{chosen}",
+            partnership,
+            chosen,
+            [heading, *REACH_HEADINGS[1:]],
+            (row.cells() for row in tables[chosen]),
         )
     sections = [
         {
@@ -115,28 +141,15 @@ def dashboard_view(request: HttpRequest, partnership_id: UUID) -> HttpResponseBa
         }
         for slug, rows in tables.items()
     ]
-    return render(
-        request,
-        "reporting/dashboard.html",
-        {
-            "partnership": partnership,
-            "total": figures.total,
-            "sections": sections,
-            "small_count": SMALL_COUNT,
-            "tab": "reach",
-        },
-    )
+    return _page(request, partnership, "reach", {"total": figures.total, "sections": sections})
 
 
 @require_GET
 def targets_view(request: HttpRequest, partnership_id: UUID) -> HttpResponseBase:
     partnership = _partnership(request, partnership_id)
     # Counts by a rule set reading special category data only for those who may see it.
-    rule_sets = rule_sets_readable_by(request.user, rule_sets_for(partnership))
-    rule_set = next(
-        (choice for choice in rule_sets if str(choice.pk) == request.GET.get("rule_set")),
-        rule_sets[0] if rule_sets else None,
-    )
+    rule_sets = reporting_policy.rule_sets(request.user, partnership)
+    rule_set = _chosen(request, "rule_set", rule_sets)
     figures = None
     if rule_set is not None:
         # Worked out again here if targeting has changed the rule set's results since.
@@ -145,13 +158,17 @@ def targets_view(request: HttpRequest, partnership_id: UUID) -> HttpResponseBase
     if request.GET.get("format") == "csv" and figures is not None:
         if request.GET.get("table") == "cold-spots":
             return _csv(
-                [COLD_SPOT_HEADINGS, *(spot.cells() for spot in figures.cold_spots)],
-                f"{_slug(partnership)}-cold-spots",
+                partnership,
+                "cold-spots",
+                COLD_SPOT_HEADINGS,
+                (spot.cells() for spot in figures.cold_spots),
             )
         if request.GET.get("table") == "target-status":
             return _csv(
-                [TARGET_HEADINGS, *(row.cells() for row in figures.by_status)],
-                f"{_slug(partnership)}-target-status",
+                partnership,
+                "target-status",
+                TARGET_HEADINGS,
+                (row.cells() for row in figures.by_status),
             )
     chart = None
     if figures is not None:
@@ -161,29 +178,19 @@ def targets_view(request: HttpRequest, partnership_id: UUID) -> HttpResponseBase
             figures.by_status,
             "Learners engaged by target status",
         )
-    return render(
+    return _page(
         request,
-        "reporting/targets.html",
-        {
-            "partnership": partnership,
-            "rule_sets": rule_sets,
-            "rule_set": rule_set,
-            "figures": figures,
-            "chart": chart,
-            "small_count": SMALL_COUNT,
-            "tab": "targets",
-        },
+        partnership,
+        "targets",
+        {"rule_sets": rule_sets, "rule_set": rule_set, "figures": figures, "chart": chart},
     )
 
 
 @require_GET
 def sustained_view(request: HttpRequest, partnership_id: UUID) -> HttpResponseBase:
     partnership = _partnership(request, partnership_id)
-    programmes = programmes_for(partnership)
-    programme = next(
-        (choice for choice in programmes if str(choice.pk) == request.GET.get("programme")),
-        programmes[0] if programmes else None,
-    )
+    programmes = reporting_policy.programmes(request.user, partnership)
+    programme = _chosen(request, "programme", programmes)
     figures = None
     if programme is not None:
         # Worked out again here if enrolments have changed since.
@@ -191,8 +198,10 @@ def sustained_view(request: HttpRequest, partnership_id: UUID) -> HttpResponseBa
         figures = sustained(programme)
     if request.GET.get("format") == "csv" and figures is not None:
         return _csv(
-            [SUSTAINED_HEADINGS, figures.total.cells(), *(row.cells() for row in figures.schools)],
-            f"{_slug(partnership)}-sustained-engagement",
+            partnership,
+            "sustained-engagement",
+            SUSTAINED_HEADINGS,
+            [figures.total.cells(), *(row.cells() for row in figures.schools)],
         )
     chart = None
     if figures is not None:
@@ -205,24 +214,17 @@ def sustained_view(request: HttpRequest, partnership_id: UUID) -> HttpResponseBa
             ],
             table_name="Sustained engagement by school",
         )
-    return render(
+    return _page(
         request,
-        "reporting/sustained.html",
-        {
-            "partnership": partnership,
-            "programmes": programmes,
-            "programme": programme,
-            "figures": figures,
-            "chart": chart,
-            "small_count": SMALL_COUNT,
-            "tab": "sustained",
-        },
+        partnership,
+        "sustained",
+        {"programmes": programmes, "programme": programme, "figures": figures, "chart": chart},
     )
 
 
 @require_GET
 def monitoring_export_view(request: HttpRequest, partnership_id: UUID) -> HttpResponseBase:
-    partnership = _partnership(request, partnership_id)
+    partnership = reporting_policy.get(request.user, partnership_id, action=EXPORT_MONITORING)
     export = monitoring_export(actor=request.user, partnership=partnership)
     day = timezone.localdate().isoformat()
     return table_download(
