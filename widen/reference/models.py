@@ -59,11 +59,30 @@ class DatasetEdition(models.Model):
         return f"{label} (synthetic)" if self.synthetic else label
 
 
-class PostcodeArea(models.Model):
-    """A postcode's census geography, from the ONS postcode directory (live and terminated)."""
+class EditionRow(models.Model):
+    """A row of one loaded file: it goes with its edition, and nothing else changes it."""
 
     edition = models.ForeignKey(DatasetEdition, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class PostcodeRow(EditionRow):
+    """A row of a file with one row per postcode."""
+
     postcode = models.CharField(max_length=8)  # one space before the last three characters
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.postcode
+
+
+class PostcodeArea(PostcodeRow):
+    """A postcode's census geography, from the ONS postcode directory (live and terminated)."""
+
     country = models.CharField(max_length=1, blank=True)  # E, W, S, N (from the area codes)
     oa = models.CharField("Output Area (2011)", max_length=10, blank=True)
     lsoa = models.CharField("LSOA (2011) or Data Zone", max_length=10, blank=True)
@@ -75,29 +94,21 @@ class PostcodeArea(models.Model):
     easting = models.IntegerField(null=True, blank=True)
     northing = models.IntegerField(null=True, blank=True)
 
-    def __str__(self) -> str:
-        return self.postcode
-
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["edition", "postcode"], name="postcode_area_once")
         ]
 
 
-class PostcodeWard(models.Model):
+class PostcodeWard(PostcodeRow):
     """A live GB postcode's ward, district and grid reference, from OS Code-Point Open."""
 
-    edition = models.ForeignKey(DatasetEdition, on_delete=models.CASCADE, related_name="+")
-    postcode = models.CharField(max_length=8)
     ward = models.CharField(max_length=10, blank=True)
     district = models.CharField(max_length=10, blank=True)
     country = models.CharField(max_length=10, blank=True)
     easting = models.IntegerField(null=True, blank=True)
     northing = models.IntegerField(null=True, blank=True)
     positional_quality = models.PositiveSmallIntegerField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return self.postcode
 
     class Meta:
         constraints = [
@@ -112,10 +123,9 @@ class Measure(models.TextChoices):
     SIMD = "simd", "SIMD 2020v2 (Scotland)"
 
 
-class AreaDeprivation(models.Model):
+class AreaDeprivation(EditionRow):
     """An area's rank and decile on one nation's index (rank 1 and decile 1: most deprived)."""
 
-    edition = models.ForeignKey(DatasetEdition, on_delete=models.CASCADE, related_name="+")
     area = models.CharField(max_length=10)  # LSOA 2011 (England, Wales) or Data Zone 2011
     measure = models.CharField(max_length=10, choices=Measure.choices)
     rank = models.PositiveIntegerField()
@@ -135,11 +145,9 @@ class AreaDeprivation(models.Model):
         ]
 
 
-class PostcodeParticipation(models.Model):
+class PostcodeParticipation(PostcodeRow):
     """A postcode's OfS area measures: POLAR4, TUNDRA, Adult HE, GAPS, Uni Connect target ward."""
 
-    edition = models.ForeignKey(DatasetEdition, on_delete=models.CASCADE, related_name="+")
-    postcode = models.CharField(max_length=8)
     polar4_quintile = models.PositiveSmallIntegerField(null=True, blank=True)
     polar3_quintile = models.PositiveSmallIntegerField(null=True, blank=True)
     tundra_msoa_quintile = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -156,9 +164,6 @@ class PostcodeParticipation(models.Model):
     ward = models.CharField(max_length=10, blank=True)
     country = models.CharField(max_length=30, blank=True)
 
-    def __str__(self) -> str:
-        return self.postcode
-
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -167,10 +172,9 @@ class PostcodeParticipation(models.Model):
         ]
 
 
-class Establishment(models.Model):
+class Establishment(EditionRow):
     """A school, college or other establishment as GIAS records it."""
 
-    edition = models.ForeignKey(DatasetEdition, on_delete=models.CASCADE, related_name="+")
     urn = models.CharField("URN", max_length=6)
     name = models.CharField(max_length=200)
     establishment_type = models.CharField(max_length=100, blank=True)

@@ -21,6 +21,8 @@ from scratch, and gives the same rows):
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 from widen.activities.models import Activity
@@ -30,42 +32,52 @@ from widen.programmes.models import ActivityType, Programme
 from widen.targeting.models import RuleSet
 
 
-class LearnerActivityEngagement(models.Model):
-    """What one learner attended of one activity (each session once, whoever marked it)."""
+def _copied(model: type[models.Model], **options: Any) -> models.ForeignKey[Any, Any]:
+    """A value copied into a summary when it was worked out (so that the dashboard and the export
+    need no join), kept without a constraint or an index of its own."""
+    return models.ForeignKey(
+        model,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+        **options,
+    )
 
-    # Derived from the learner's attendance: an import's rollback or a merge may remove it and
-    # work it out again.
+
+class Engagement(models.Model):
+    """What the two per-learner summaries share: whose, in which partnership, how much and when.
+
+    Derived from the learner's attendance: an import's rollback or a merge may remove it and work
+    it out again."""
+
     recomputed_from_learner = True
 
-    pk = models.CompositePrimaryKey("learner", "activity")
     learner = models.ForeignKey(
         Learner, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
-    activity = models.ForeignKey(
-        Activity, on_delete=models.CASCADE, related_name="+", db_constraint=False
-    )
-    # Copied from the activity so that the dashboard and the export need no join.
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="+", db_constraint=False
-    )
-    activity_type = models.ForeignKey(
-        ActivityType,
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    delivered_by = models.ForeignKey(
-        Organisation,
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
     )
     hours = models.DecimalField(max_digits=9, decimal_places=2)
     sessions = models.PositiveIntegerField()
     first_attended = models.DateField()
     last_attended = models.DateField()
+
+    class Meta:
+        abstract = True
+
+
+class LearnerActivityEngagement(Engagement):
+    """What one learner attended of one activity (each session once, whoever marked it)."""
+
+    pk = models.CompositePrimaryKey("learner", "activity")
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    # Copied from the activity.
+    activity_type = _copied(ActivityType)
+    delivered_by = _copied(Organisation)
 
     class Meta:
         verbose_name = "learner's engagement with an activity"
@@ -75,42 +87,17 @@ class LearnerActivityEngagement(models.Model):
         return f"{self.learner_id} at {self.activity_id}: {self.hours} hours"
 
 
-class LearnerEngagement(models.Model):
+class LearnerEngagement(Engagement):
     """Everything one learner attended of one partnership's activities."""
 
-    recomputed_from_learner = True
-
     pk = models.CompositePrimaryKey("learner", "partnership")
-    learner = models.ForeignKey(
-        Learner, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="+", db_constraint=False
-    )
     # The learner's holder, school and birth cohort (the academic year their school year began
     # in: Year = this academic year - cohort - 5) when their attendance last changed.
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    school = models.ForeignKey(
-        Organisation,
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        null=True,
-        db_index=False,
-        db_constraint=False,
-    )
+    organisation = _copied(Organisation)
+    school = _copied(Organisation, null=True)
     birth_cohort = models.PositiveSmallIntegerField()
-    hours = models.DecimalField(max_digits=9, decimal_places=2)
-    sessions = models.PositiveIntegerField()
     activities = models.PositiveIntegerField()
     academic_years = models.PositiveSmallIntegerField()
-    first_attended = models.DateField()
-    last_attended = models.DateField()
 
     class Meta:
         verbose_name = "learner's engagement"
@@ -128,17 +115,29 @@ class Dimension(models.TextChoices):
     PARTNER = "partner", "Delivering partner"
 
 
-class ReachCount(models.Model):
+class Tallied(models.Model):
+    """Learners, hours and sessions counted for one key of one dimension."""
+
+    dimension: str
+    key = models.CharField(max_length=40, blank=True)
+    learners = models.IntegerField(default=0)
+    hours = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    sessions = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.dimension} {self.key}: {self.learners} learners"
+
+
+class ReachCount(Tallied):
     """Learners engaged, hours and sessions attended for one partnership, in total (dimension
     "all") or for one school, birth cohort, activity type or delivering partner (the key: its
     id, the cohort's year, or "" for learners with no school recorded)."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
     dimension = models.CharField(max_length=10, choices=Dimension.choices)
-    key = models.CharField(max_length=40, blank=True)
-    learners = models.IntegerField(default=0)
-    hours = models.DecimalField(max_digits=12, decimal_places=2, default=0)
-    sessions = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -146,9 +145,6 @@ class ReachCount(models.Model):
                 fields=["partnership", "dimension", "key"], name="reach_count_once"
             )
         ]
-
-    def __str__(self) -> str:
-        return f"{self.dimension} {self.key}: {self.learners} learners"
 
 
 class TargetDimension(models.TextChoices):
@@ -158,17 +154,13 @@ class TargetDimension(models.TextChoices):
     ELIGIBLE_ENGAGED = "eligible_engaged", "Learners the rule set is for and engaged, by school"
 
 
-class TargetCount(models.Model):
+class TargetCount(Tallied):
     """For one rule set of a partnership: learners engaged by target status, and by school the
     learners it is for and how many of them are engaged. The row of dimension "current" says
     the counts match the rule set's results; without it they are worked out again."""
 
     rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="+")
     dimension = models.CharField(max_length=20, choices=TargetDimension.choices)
-    key = models.CharField(max_length=40, blank=True)
-    learners = models.IntegerField(default=0)
-    hours = models.DecimalField(max_digits=12, decimal_places=2, default=0)
-    sessions = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -176,9 +168,6 @@ class TargetCount(models.Model):
                 fields=["rule_set", "dimension", "key"], name="target_count_once"
             )
         ]
-
-    def __str__(self) -> str:
-        return f"{self.dimension} {self.key}: {self.learners} learners"
 
 
 class ProgrammeCount(models.Model):

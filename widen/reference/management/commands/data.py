@@ -122,29 +122,25 @@ class Command(BaseCommand):
     def _fetch_one(
         self, dataset: str, url: str, directory: Path, options: dict[str, Any]
     ) -> LoadResult:
-        try:
+        def fetch(address: str) -> LoadResult:
             return dataset_fetch(
                 dataset,
-                url,
+                address,
                 directory=directory,
                 edition=options["edition"],
                 loaded_by="cli",
                 progress=self._progress,
             )
+
+        try:
+            return fetch(url)
         except DatasetError as error:
             # GIAS publishes each day's file during the day: yesterday's is the latest until then.
             if dataset != "gias" or options["url"] or " answered 404 " not in error.message:
                 raise
             yesterday = timezone.localdate() - timedelta(days=1)
             (earlier,) = official_urls(dataset, mirror=options["mirror"], today=yesterday)
-            return dataset_fetch(
-                dataset,
-                earlier,
-                directory=directory,
-                edition=options["edition"],
-                loaded_by="cli",
-                progress=self._progress,
-            )
+            return fetch(earlier)
 
     def _progress(self, percent: int, message: str) -> None:
         if sys.stderr.isatty():
