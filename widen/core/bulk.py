@@ -91,12 +91,7 @@ def insert_rows(
     count = 0
     batch: list[list[Any]] = []
     with connection.cursor() as cursor:
-        for row in rows:
-            if len(row) != len(fields):
-                raise ValueError(f"A row has {len(row)} values for {len(fields)} columns.")
-            values = list(row)
-            for index, convert in conversions:
-                values[index] = convert(values[index])
+        for values in _converted(rows, fields, conversions):
             batch.append(values)
             if len(batch) >= BATCH:
                 cursor.executemany(sql, batch)
@@ -106,6 +101,21 @@ def insert_rows(
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def _converted(
+    rows: Iterable[Sequence[Any]],
+    fields: Sequence[models.Field[Any, Any]],
+    conversions: Sequence[tuple[int, Callable[[Any], Any]]],
+) -> Iterator[list[Any]]:
+    """Each row as the list of values to store: one value a field, those named converted."""
+    for row in rows:
+        if len(row) != len(fields):
+            raise ValueError(f"A row has {len(row)} values for {len(fields)} columns.")
+        values = list(row)
+        for index, convert in conversions:
+            values[index] = convert(values[index])
+        yield values
 
 
 def _copy_rows(
@@ -126,12 +136,7 @@ def _copy_rows(
         connection.cursor() as cursor,
         cursor.cursor.copy(sql) as copy,
     ):
-        for row in rows:
-            if len(row) != len(fields):
-                raise ValueError(f"A row has {len(row)} values for {len(fields)} columns.")
-            values = list(row)
-            for index, convert in conversions:
-                values[index] = convert(values[index])
+        for values in _converted(rows, fields, conversions):
             copy.write_row(values)
             count += 1
     return count

@@ -36,7 +36,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from widen.core.exceptions import ApplicationError, NotFound
-from widen.core.models import TimestampedModel
+from widen.core.models import TimestampedModel, done_by
 from widen.core.tabular import Table, TableError, TableLimits, read_table
 
 
@@ -96,12 +96,8 @@ class StagedUpload(TimestampedModel):
         blank=True,
         help_text="The organisation the file was imported for.",
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
+    uploaded_by = done_by(
         on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
         help_text="Empty when Widen itself imported it (a command run on the server).",
     )
     file_name = models.CharField(max_length=255)
@@ -125,21 +121,9 @@ class StagedUpload(TimestampedModel):
     # What the commit did, so that it can be undone (each import says what it keeps).
     changes = models.JSONField(default=dict, blank=True, editable=False)
     committed_at = models.DateTimeField(null=True, blank=True)
-    committed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    committed_by = done_by(on_delete=models.PROTECT)
     rolled_back_at = models.DateTimeField(null=True, blank=True)
-    rolled_back_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
+    rolled_back_by = done_by(on_delete=models.PROTECT)
 
     # What a person calls one of these files ("pupil list", "register").
     noun: ClassVar[str] = "file"
