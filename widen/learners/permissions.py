@@ -23,14 +23,32 @@ from uuid import UUID
 
 from django.db.models import Q, QuerySet
 
-from widen.accounts.capabilities import Capability, organisation_ids_granting, roles_granting
+from widen.accounts.capabilities import (
+    Capability,
+    capabilities_of_role,
+    organisation_ids_granting,
+    organisations_granting,
+)
 from widen.accounts.models import Membership, User
 from widen.core import request_context
-from widen.learners.models import FIELDS_BY_CATEGORY, Learner
-from widen.organisations.models import DataCategory, DataSharingAgreement, Organisation
+from widen.core.policy import VIEW, Policy
+from widen.learners.models import (
+    FIELDS_BY_CATEGORY,
+    DuplicateCandidate,
+    DuplicateStatus,
+    Learner,
+)
+from widen.organisations.models import (
+    DataCategory,
+    DataSharingAgreement,
+    Organisation,
+    Partnership,
+)
 
 OWN = "own"
 PARTNER = "partner"
+CHANGE = "change"
+DECIDE = "decide"
 
 
 @dataclass(frozen=True)
@@ -41,10 +59,19 @@ class LearnerScope:
     actor_organisation_id: UUID
     organisation_ids: frozenset[UUID]  # learners held by these organisations
     categories: frozenset[str]
-    edits_learners: bool
-    sees_audit: bool
+    # What the person's role grants over these learners (the registry's capabilities); nothing
+    # through an agreement: another partner's records are read, never changed.
+    capabilities: frozenset[Capability] = frozenset()
     data_sharing_agreement_id: UUID | None = None
     role: str = ""  # the person's role in `actor_organisation_id`
+
+    @property
+    def edits_learners(self) -> bool:
+        return Capability.LEARNERS_EDIT in self.capabilities
+
+    @property
+    def sees_audit(self) -> bool:
+        return Capability.AUDIT_SEE in self.capabilities
 
     def query(self) -> Q:
         return Q(organisation_id__in=self.organisation_ids)
@@ -73,18 +100,23 @@ class LearnerAccess:
         return DataCategory.SPECIAL_CATEGORY in self.categories
 
     def visible_fields(self) -> tuple[str, ...]:
-        return tuple(
-            name
-            for category in DataCategory.values
-            if category in self.categories
-            for name in FIELDS_BY_CATEGORY[category]
-        )
+        return fields_of(self.categories)
 
     def editable_fields(self) -> tuple[str, ...]:
         return self.visible_fields() if self.can_edit else ()
 
 
 _SCOPES_CACHE = "_widen_learner_scopes"
+
+
+def fields_of(categories: frozenset[str]) -> tuple[str, ...]:
+    """The learner fields of `categories`, in the order of `DataCategory`."""
+    return tuple(
+        name
+        for category in DataCategory.values
+        if category in categories
+        for name in FIELDS_BY_CATEGORY[category]
+    )
 
 
 def categories_needed(needing: str | Iterable[str] | None) -> frozenset[str]:
@@ -96,7 +128,14 @@ def categories_needed(needing: str | Iterable[str] | None) -> frozenset[str]:
     return frozenset(needing)
 
 
-class LearnerPolicy:
+class LearnerPolicy(Policy[Learner]):
+    """Learners: `visible_to` (seen, by category), `CHANGE` (their records), and `get`."""
+
+    actions = frozenset({VIEW, CHANGE})
+
+    def _may(self, actor: Any, action: str, obj: Learner) -> bool:
+        return self.may_change(actor, obj)
+
     def scopes(self, actor: User) -> list[LearnerScope]:
         """Every route by which `actor` sees learners, worked out afresh for each request."""
         request_id = request_context.current().request_id
@@ -125,16 +164,17 @@ class LearnerPolicy:
         )
         scopes: list[LearnerScope] = []
         for membership in memberships:
-            capabilities = membership.capabilities
+            # Which categories of a learner's data the role reads (`RoleCapabilities`); what it
+            # may do with them, from the capability registry.
+            categories = membership.capabilities.categories
             organisation: Organisation = membership.organisation
             scopes.append(
                 LearnerScope(
                     relation=OWN,
                     actor_organisation_id=organisation.id,
                     organisation_ids=frozenset({organisation.id}),
-                    categories=capabilities.categories,
-                    edits_learners=capabilities.edits_learners,
-                    sees_audit=capabilities.sees_audit,
+                    categories=categories,
+                    capabilities=capabilities_of_role(membership.role),
                     role=membership.role,
                 )
             )
@@ -142,17 +182,15 @@ class LearnerPolicy:
                 party_ids = {party.id for party in agreement.parties.all()}
                 if organisation.id not in party_ids:
                     continue
-                categories = capabilities.categories & agreement.categories
+                shared = categories & agreement.categories
                 others = frozenset(party_ids - {organisation.id})
-                if categories and others:
+                if shared and others:
                     scopes.append(
                         LearnerScope(
                             relation=PARTNER,
                             actor_organisation_id=organisation.id,
                             organisation_ids=others,
-                            categories=categories,
-                            edits_learners=False,
-                            sees_audit=False,
+                            categories=shared,
                             data_sharing_agreement_id=agreement.id,
                             role=membership.role,
                         )
@@ -216,32 +254,21 @@ class LearnerPolicy:
 
     def organisations_for_create(self, actor: User) -> QuerySet[Organisation]:
         """Organisations in which `actor` may record new learners."""
-        if not actor.is_authenticated or not actor.is_active:
-            return Organisation.objects.none()
-        roles = [
-            membership.role
-            for membership in Membership.objects.filter(user=actor)
-            if membership.capabilities.edits_learners
-        ]
-        return Organisation.objects.filter(
-            memberships__user=actor, memberships__role__in=roles
-        ).distinct()
+        return organisations_granting(actor, Capability.LEARNERS_EDIT)
 
     def creatable_fields(self, actor: User, organisation: Organisation) -> tuple[str, ...]:
         membership = Membership.objects.filter(user=actor, organisation=organisation).first()
-        if membership is None or not membership.capabilities.edits_learners:
+        if membership is None or Capability.LEARNERS_EDIT not in capabilities_of_role(
+            membership.role
+        ):
             return ()
-        categories = membership.capabilities.categories
-        return tuple(
-            name
-            for category in DataCategory.values
-            if category in categories
-            for name in FIELDS_BY_CATEGORY[category]
-        )
+        return fields_of(membership.capabilities.categories)
 
     # --- Changing learners: only those the person's organisation holds -----------------------
 
-    def _changing_scopes(self, actor: User, roles: Iterable[str] | None) -> list[LearnerScope]:
+    def _changing_scopes(
+        self, actor: User, roles: Iterable[str] | None, capability: Capability | None
+    ) -> list[LearnerScope]:
         wanted = None if roles is None else {str(role) for role in roles}
         return [
             scope
@@ -249,14 +276,19 @@ class LearnerPolicy:
             if scope.relation == OWN
             and scope.edits_learners
             and scope.categories
+            and (capability is None or capability in scope.capabilities)
             and (wanted is None or scope.role in wanted)
         ]
 
     def changeable_by(
-        self, actor: User, *, roles: Iterable[str] | None = None
+        self,
+        actor: User,
+        *,
+        capability: Capability | None = None,
+        roles: Iterable[str] | None = None,
     ) -> QuerySet[Learner]:
         """Learners `actor` may change: held by an organisation in which `actor` has a role that
-        edits learners (one of `roles`, if given).
+        edits learners (and grants `capability`, if given; `roles` is the older way of saying it).
 
         Seeing a learner under a data-sharing agreement never allows changing their records:
         editing them, their parents and carers and consents, merging them, enrolling them in a
@@ -264,28 +296,28 @@ class LearnerPolicy:
         for the organisation that holds them. (Putting a learner on the register of a session
         one delivers, and marking it, is the register's rule: see `may_take_register`.)
         """
-        scopes = self._changing_scopes(actor, roles)
+        scopes = self._changing_scopes(actor, roles, capability)
         if not scopes:
             return Learner.objects.none()
         return Learner.objects.filter(reduce(operator.or_, (scope.query() for scope in scopes)))
 
     def may_change(
-        self, actor: User, learner: Learner, *, roles: Iterable[str] | None = None
+        self,
+        actor: User,
+        learner: Learner,
+        *,
+        capability: Capability | None = None,
+        roles: Iterable[str] | None = None,
     ) -> bool:
         """Whether `actor` may change `learner`'s records (see `changeable_by`)."""
-        return any(scope.includes(learner) for scope in self._changing_scopes(actor, roles))
+        scopes = self._changing_scopes(actor, roles, capability)
+        return any(scope.includes(learner) for scope in scopes)
 
 
 learner_policy = LearnerPolicy()
 
 
 # --- Reviewing duplicates ----------------------------------------------------------------------
-
-
-def duplicate_reviewer_roles() -> frozenset[str]:
-    """The roles that review probable duplicates (and merge the records of their own
-    organisation's learners)."""
-    return roles_granting(Capability.LEARNERS_REVIEW_DUPLICATES)
 
 
 def duplicate_reviewer_organisation_ids(actor: Any) -> set[UUID]:
@@ -295,3 +327,56 @@ def duplicate_reviewer_organisation_ids(actor: Any) -> set[UUID]:
 
 def may_review_duplicates(actor: Any) -> bool:
     return bool(duplicate_reviewer_organisation_ids(actor))
+
+
+class DuplicateSearchPolicy(Policy[Partnership]):
+    """The partnerships a person searches for duplicates: those with a member organisation in
+    which they review duplicates (partnership and organisation admins)."""
+
+    def visible_to(self, actor: Any) -> QuerySet[Partnership]:
+        return Partnership.objects.filter(
+            pk__in=Partnership.objects.filter(
+                members__in=organisations_granting(actor, Capability.LEARNERS_REVIEW_DUPLICATES)
+            ).values("pk")
+        )
+
+
+class DuplicatePairPolicy(Policy[DuplicateCandidate]):
+    """The pairs of probable duplicates a person reviews: found in a partnership they search,
+    both learners seen by name and held by an organisation in which they review duplicates
+    (merging changes both records). `DECIDE`: the pair is still waiting for a decision."""
+
+    actions = frozenset({VIEW, DECIDE})
+
+    def visible_to(self, actor: Any) -> QuerySet[DuplicateCandidate]:
+        if not may_review_duplicates(actor):
+            return DuplicateCandidate.objects.none()
+        named = learner_policy.visible_to(actor, needing=DataCategory.IDENTITY).values("pk")
+        mergeable = learner_policy.changeable_by(
+            actor, capability=Capability.LEARNERS_REVIEW_DUPLICATES
+        ).values("pk")
+        return (
+            DuplicateCandidate.objects.filter(
+                partnership__in=duplicate_search_policy.visible_to(actor),
+                learner_one__in=named,
+                learner_two__in=named,
+            )
+            .filter(learner_one__in=mergeable, learner_two__in=mergeable)
+            .select_related(
+                "partnership",
+                "learner_one__school",
+                "learner_one__organisation",
+                "learner_two__school",
+                "learner_two__organisation",
+            )
+        )
+
+    def _may(self, actor: Any, action: str, obj: DuplicateCandidate) -> bool:
+        return (
+            obj.status == DuplicateStatus.PENDING
+            and self.visible_to(actor).filter(pk=obj.pk).exists()
+        )
+
+
+duplicate_search_policy = DuplicateSearchPolicy()
+duplicate_pair_policy = DuplicatePairPolicy()

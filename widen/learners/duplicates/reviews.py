@@ -38,8 +38,9 @@ from widen.learners.duplicates.finding import (
 from widen.learners.merging import MergeResult, learner_merge
 from widen.learners.models import DuplicateCandidate, DuplicateStatus, Learner
 from widen.learners.permissions import (
-    duplicate_reviewer_organisation_ids,
-    duplicate_reviewer_roles,
+    DECIDE,
+    duplicate_pair_policy,
+    duplicate_search_policy,
     learner_policy,
 )
 from widen.learners.services import validation_messages
@@ -55,57 +56,28 @@ FIELD_LABELS = {
 }
 
 
-# --- Who may do what ---------------------------------------------------------------------------
-
-
-def reviewer_organisation_ids(actor: Any) -> set[UUID]:
-    """Organisations in which `actor` reviews duplicates (the policy: partnership and
-    organisation admins)."""
-    return duplicate_reviewer_organisation_ids(actor)
+# --- Reads (who may see and decide which pair: the learners policy) ----------------------------
 
 
 def partnerships_to_search(actor: Any) -> QuerySet[Partnership]:
-    """Partnerships with a member organisation `actor` administers."""
-    return Partnership.objects.filter(members__in=list(reviewer_organisation_ids(actor))).distinct()
-
-
-# --- Reads -------------------------------------------------------------------------------------
+    """Partnerships with a member organisation in which `actor` reviews duplicates."""
+    return duplicate_search_policy.visible_to(actor)
 
 
 def duplicate_pair_list(*, actor: User, status: str = DuplicateStatus.PENDING) -> QuerySet[Any]:
     """Pairs `actor` may decide: both records held by organisations they administer, and both
     seen by name."""
-    administered = reviewer_organisation_ids(actor)
-    if not administered:
-        return DuplicateCandidate.objects.none()
-    named = learner_policy.visible_to(actor, needing=DataCategory.IDENTITY).values("pk")
-    # Merging changes both records: only learners the admin's organisation holds (the policy).
-    mergeable = learner_policy.changeable_by(actor, roles=duplicate_reviewer_roles()).values("pk")
     return (
-        DuplicateCandidate.objects.filter(
-            status=status,
-            partnership__in=partnerships_to_search(actor),
-            learner_one__in=named,
-            learner_two__in=named,
-        )
-        .filter(learner_one__in=mergeable, learner_two__in=mergeable)
-        .select_related(
-            "partnership",
-            "learner_one__school",
-            "learner_one__organisation",
-            "learner_two__school",
-            "learner_two__organisation",
-        )
+        duplicate_pair_policy.visible_to(actor)
+        .filter(status=status)
         .order_by("-match_probability", "created_at", "id")
     )
 
 
-def duplicate_pair_get(*, actor: User, pair_id: UUID) -> DuplicateCandidate:
-    """A pair waiting for `actor`'s decision. Missing, decided and not-yours answer the same."""
-    try:
-        return duplicate_pair_list(actor=actor).get(pk=pair_id)
-    except (DuplicateCandidate.DoesNotExist, ValueError) as error:
-        raise NotFound from error
+def duplicate_pair_get(*, actor: User, pair_id: Any) -> DuplicateCandidate:
+    """A pair waiting for `actor`'s decision. Malformed, missing, decided and not-yours answer
+    the same (`NotFound`)."""
+    return duplicate_pair_policy.get(actor, pair_id, action=DECIDE)
 
 
 def both_records(pair: DuplicateCandidate) -> tuple[Learner, Learner]:
@@ -438,11 +410,13 @@ def duplicate_pair_reject(*, actor: User, pair_id: UUID) -> DuplicateCandidate:
 
 
 @transaction.atomic
-def duplicate_pair_merge(*, actor: User, pair_id: UUID, keep: UUID | None = None) -> MergeResult:
-    """The same learner: merge the two records into the one chosen (`keep`)."""
+def duplicate_pair_merge(*, actor: User, pair_id: Any, keep: Any = None) -> MergeResult:
+    """The same learner: merge the two records into the one chosen (`keep`, a learner's id;
+    `suggested_keep` when none is given). A `keep` that is malformed or not a learner `actor`
+    sees is `NotFound`, like the pair."""
     pair = duplicate_pair_get(actor=actor, pair_id=pair_id)
     one, two = both_records(pair)
-    kept_id = keep or suggested_keep(pair)
+    kept_id = learner_policy.get(actor, keep).pk if keep else suggested_keep(pair)
     if kept_id not in (one.pk, two.pk):
         raise ApplicationError("Choose one of the two records to keep.", field="keep")
     kept, removed = (one, two) if kept_id == one.pk else (two, one)

@@ -32,7 +32,7 @@ from widen.learners.duplicates.reviews import (
     suggested_keep,
 )
 from widen.learners.models import DuplicateCandidate
-from widen.learners.permissions import may_review_duplicates
+from widen.learners.permissions import duplicate_search_policy, may_review_duplicates
 
 QUEUE_SIZE = 100
 
@@ -100,13 +100,12 @@ def duplicate_export_view(request: AuthenticatedRequest) -> HttpResponseBase:
 @require_http_methods(["POST"])
 def duplicate_find_view(request: AuthenticatedRequest) -> HttpResponse:
     _reviewer(request)
-    partnerships = partnerships_to_search(request.user).order_by("name")
     chosen = request.POST.get("partnership", "")
-    if chosen:
-        try:
-            partnerships = partnerships.filter(pk=UUID(chosen))
-        except ValueError:
-            partnerships = partnerships.none()
+    partnerships = (
+        [duplicate_search_policy.get(request.user, chosen)]
+        if chosen
+        else partnerships_to_search(request.user).order_by("name")
+    )
     for partnership in partnerships:
         learners = duplicate_population_size(actor=request.user, partnership=partnership)
         if learners > duplicate_tasks.BACKGROUND_LEARNERS:
@@ -162,14 +161,10 @@ def duplicate_pair_view(request: AuthenticatedRequest, pair_id: UUID) -> HttpRes
 @require_http_methods(["POST"])
 def duplicate_merge_view(request: AuthenticatedRequest, pair_id: UUID) -> HttpResponse:
     pair = _pair(request, pair_id)
-    keep: UUID | None = None
-    if request.POST.get("keep"):
-        try:
-            keep = UUID(request.POST["keep"])
-        except ValueError:
-            keep = None
     try:
-        result = duplicate_pair_merge(actor=request.user, pair_id=pair.pk, keep=keep)
+        result = duplicate_pair_merge(
+            actor=request.user, pair_id=pair.pk, keep=request.POST.get("keep")
+        )
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("learners:duplicate_pair", pair_id=pair.pk)
