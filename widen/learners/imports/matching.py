@@ -11,19 +11,27 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 from uuid import UUID
 
 import polars as pl
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from widen.core.names import fold_name
-from widen.learners.imports.validation import ROW, Problem, name_key
+from widen.learners.imports.validation import ROW, Problem
+from widen.learners.matching import (
+    DATE_OF_BIRTH,
+    FIRST_NAME,
+    LAST_NAME,
+    LEARNER,
+    UPN,
+    identity_matches,
+    learners_frame,
+    upn_matches,
+)
 from widen.learners.models import Learner
 from widen.organisations.models import Organisation
 
-LEARNER = "_learner_id"
 NAME_FIELDS = frozenset({"first_name", "last_name", "preferred_name"})
 ID_BATCH = 2000
 
@@ -44,54 +52,20 @@ class ImportPlan:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _held_learners(organisation: Organisation) -> pl.DataFrame:
-    rows = Learner.objects.filter(organisation=organisation).values_list(
-        "id", "upn", "first_name", "last_name", "date_of_birth", "home_postcode"
-    )
-    return pl.DataFrame(
-        [(str(learner_id), *rest) for learner_id, *rest in rows],
-        schema={
-            LEARNER: pl.String,
-            "held_upn": pl.String,
-            "first_name": pl.String,
-            "last_name": pl.String,
-            "date_of_birth": pl.Date,
-            "home_postcode": pl.String,
-        },
-        orient="row",
-    ).with_columns(pl.col("home_postcode").replace("", None))
-
-
 def plan_import(
     clean: pl.DataFrame, fields: list[str], organisation: Organisation, school_id: Any
 ) -> ImportPlan:
     """Split the clean rows into learners to create, to update and already up to date."""
     problems: list[Problem] = []
-    held = _held_learners(organisation)
-    has_postcode = "home_postcode" in fields
-    keyed = clean.with_columns(name_key(has_postcode).alias("_name_key"))
-    held_keyed = held.with_columns(name_key(True).alias("_name_key"))
-    if not has_postcode:
-        # Without a postcode column the name key is the name and date of birth alone.
-        held_keyed = held_keyed.with_columns(
-            name_key(False).alias("_name_key"),
-        )
-
+    held = learners_frame(Learner.objects.filter(organisation=organisation))
     by_upn = pl.DataFrame(schema={ROW: pl.Int64, LEARNER: pl.String})
     if "upn" in fields:
-        by_upn = (
-            keyed.filter(pl.col("upn").is_not_null())
-            .join(
-                held.filter(pl.col("held_upn") != "").select(LEARNER, "held_upn"),
-                left_on="upn",
-                right_on="held_upn",
-            )
-            .select(ROW, LEARNER)
-        )
-    unmatched = keyed.filter(~pl.col(ROW).is_in(by_upn[ROW].to_list()))
-    name_matches = unmatched.join(
-        held_keyed.select(LEARNER, "_name_key", "held_upn"), on="_name_key"
-    )
+        by_upn = upn_matches(clean, held, row=ROW)
+    unmatched = clean.filter(~pl.col(ROW).is_in(by_upn[ROW].to_list()))
+    # Without a postcode column the identity is the name and date of birth alone.
+    name_matches = identity_matches(
+        unmatched, held, row=ROW, postcode="home_postcode" in fields
+    ).join(held.select(LEARNER, pl.col(UPN).alias("held_upn")), on=LEARNER, how="left")
     ambiguous = name_matches.filter(pl.len().over(ROW) > 1)[ROW].unique().to_list()
     for row in sorted(ambiguous):
         problems.append(
@@ -104,7 +78,9 @@ def plan_import(
         )
     name_matches = name_matches.filter(~pl.col(ROW).is_in(ambiguous))
     if "upn" in fields:
-        conflicting = name_matches.filter(pl.col("upn").is_not_null() & (pl.col("held_upn") != ""))
+        conflicting = name_matches.join(unmatched.select(ROW, UPN), on=ROW, how="left").filter(
+            pl.col(UPN).is_not_null() & pl.col("held_upn").is_not_null()
+        )
         for row, held_upn in conflicting.select(ROW, "held_upn").iter_rows():
             problems.append(
                 Problem(
@@ -199,10 +175,6 @@ def _differs(held: Any, incoming: Any, name: str = "") -> bool:
 # URN. Unknown and not visible answer the same; a row that could be two learners is refused rather
 # than guessed.
 
-UPN = "upn"
-FIRST_NAME = "first_name"
-LAST_NAME = "last_name"
-DATE_OF_BIRTH = "date_of_birth"
 SCHOOL_URN = "school_urn"
 NAMING_FIELDS = (UPN, FIRST_NAME, LAST_NAME, DATE_OF_BIRTH)
 
@@ -214,12 +186,6 @@ class NamedRow:
     row: int
     learner: Learner
     value: Any
-
-
-def identity_key(first: str | None, last: str | None, born: date | None) -> tuple[str, str, Any]:
-    """How a learner without a UPN is recognised: names folded as `fold_name` (and `name_key`,
-    the pupil list's key) folds them, and the date of birth."""
-    return (fold_name(first), fold_name(last), born)
 
 
 def _urn_of(learner: Learner) -> str:
@@ -239,43 +205,48 @@ def _same_person(learner: Learner, record: Mapping[str, Any]) -> bool:
     return not (urn and _urn_of(learner) != urn)
 
 
-def _by_upn(learners: QuerySet[Learner], rows: list[dict[str, Any]]) -> dict[str, list[Learner]]:
-    by_upn: dict[str, list[Learner]] = defaultdict(list)
-    upns = {record[UPN] for record in rows if record.get(UPN)}
-    if upns:
-        for learner in learners.filter(upn__in=sorted(upns)):
-            by_upn[learner.upn].append(learner)
-    return by_upn
-
-
-def _by_identity(
+def _candidates(
     learners: QuerySet[Learner], rows: list[dict[str, Any]]
-) -> dict[tuple[str, str, Any], list[Learner]]:
-    """Rows without a UPN: only the names and birthdays of everyone born on those days are read,
-    then the learners whose names fit (a file's rows, not the whole partnership)."""
-    wanted = {
-        identity_key(record[FIRST_NAME], record[LAST_NAME], record[DATE_OF_BIRTH])
-        for record in rows
-        if not record.get(UPN)
-        and record.get(FIRST_NAME)
-        and record.get(LAST_NAME)
-        and record.get(DATE_OF_BIRTH)
-    }
-    by_name: dict[tuple[str, str, Any], list[Learner]] = defaultdict(list)
-    keys_of: dict[Any, list[tuple[str, str, Any]]] = defaultdict(list)
-    if wanted:
-        born_on = learners.filter(date_of_birth__in=sorted({key[2] for key in wanted}))
-        for key_id, first, preferred, last, born in born_on.values_list(
-            "pk", "first_name", "preferred_name", "last_name", "date_of_birth"
-        ):
-            for name in {fold_name(first), fold_name(preferred)} - {""}:
-                if (name, fold_name(last), born) in wanted:
-                    keys_of[key_id].append((name, fold_name(last), born))
-    if keys_of:
-        for learner in learners.filter(pk__in=list(keys_of)):
-            for key in keys_of[learner.pk]:
-                by_name[key].append(learner)
-    return by_name
+) -> tuple[dict[int, list[Learner]], dict[int, list[Learner]]]:
+    """Each row's learners by UPN, and (rows without a UPN) by identity, its first name the
+    legal or the preferred one. Only the learners with those UPNs or born on those days are
+    read (a file's rows, not the whole partnership)."""
+    frame = pl.DataFrame(
+        [
+            {
+                ROW: record[ROW],
+                UPN: record.get(UPN) or None,
+                FIRST_NAME: None if record.get(UPN) else record.get(FIRST_NAME),
+                LAST_NAME: record.get(LAST_NAME),
+                DATE_OF_BIRTH: record.get(DATE_OF_BIRTH),
+            }
+            for record in rows
+        ],
+        schema={
+            ROW: pl.Int64,
+            UPN: pl.String,
+            FIRST_NAME: pl.String,
+            LAST_NAME: pl.String,
+            DATE_OF_BIRTH: pl.Date,
+        },
+    )
+    upns = sorted(set(frame[UPN].drop_nulls().to_list()))
+    born = sorted(set(frame.filter(pl.col(FIRST_NAME).is_not_null())[DATE_OF_BIRTH].drop_nulls()))
+    if not upns and not born:
+        return {}, {}
+    known = learners_frame(learners, Q(upn__in=upns) | Q(date_of_birth__in=born))
+    by_upn = upn_matches(frame, known, row=ROW)
+    by_identity = identity_matches(frame, known, row=ROW, preferred_names=True)
+    wanted = set(by_upn[LEARNER].to_list()) | set(by_identity[LEARNER].to_list())
+    objects = {str(learner.pk): learner for learner in learners.filter(pk__in=sorted(wanted))}
+
+    def grouped(matches: pl.DataFrame) -> dict[int, list[Learner]]:
+        of_row: dict[int, list[Learner]] = defaultdict(list)
+        for row, learner_id in matches.iter_rows():
+            of_row[row].append(objects[learner_id])
+        return of_row
+
+    return grouped(by_upn), grouped(by_identity)
 
 
 def match_named_rows(
@@ -292,13 +263,12 @@ def match_named_rows(
     learners = learners.select_related("school")
     problems: list[Problem] = []
     matched: list[NamedRow] = []
-    by_upn = _by_upn(learners, rows)
-    by_name = _by_identity(learners, rows)
+    by_upn, by_identity = _candidates(learners, rows)
     for record in rows:
         row = record[ROW]
         if record.get(UPN):
             upn = record[UPN]
-            candidates = by_upn.get(upn, [])
+            candidates = by_upn.get(row, [])
             fitting = [learner for learner in candidates if _same_person(learner, record)]
             if not candidates:
                 problems.append(
@@ -340,15 +310,10 @@ def match_named_rows(
                 )
             )
             continue
-        key = identity_key(record[FIRST_NAME], record[LAST_NAME], record[DATE_OF_BIRTH])
         urn = record.get(SCHOOL_URN)
-        found = list(
-            {
-                learner.pk: learner
-                for learner in by_name.get(key, [])
-                if not urn or _urn_of(learner) == urn
-            }.values()
-        )
+        found = [
+            learner for learner in by_identity.get(row, []) if not urn or _urn_of(learner) == urn
+        ]
         born = record[DATE_OF_BIRTH].strftime("%d/%m/%Y")
         called = f"called {record[FIRST_NAME]} {record[LAST_NAME]}, born {born}"
         if not found:

@@ -19,6 +19,7 @@ from widen.core.names import folded
 from widen.core.tabular import Table
 from widen.learners.imports.cells import CONTROL_CHARACTERS, SCHOOL_URN, column_checks
 from widen.learners.imports.columns import COLUMNS_BY_FIELD, IGNORE, ColumnChoice
+from widen.learners.matching import identity_key_expr
 
 ROW = "_row"
 CONTENT = "_content"
@@ -183,17 +184,6 @@ def _listed(labels: list[str]) -> str:
     return ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
-def name_key(frame_has_postcode: bool) -> pl.Expr:
-    """Same legal name, date of birth and postcode: how a learner without a UPN is recognised."""
-    parts = [
-        folded(pl.col("first_name")),
-        folded(pl.col("last_name")),
-        pl.col("date_of_birth").cast(pl.String),
-    ]
-    parts.append(pl.col("home_postcode").fill_null("") if frame_has_postcode else pl.lit(""))
-    return pl.concat_str(parts, separator="|")
-
-
 def _in_file_duplicates(
     valid: pl.DataFrame, fields: list[str]
 ) -> tuple[pl.DataFrame, dict[int, int], list[Problem]]:
@@ -213,7 +203,9 @@ def _in_file_duplicates(
     keyed = valid.with_columns(
         pl.struct(compared).hash().alias(CONTENT),
         (
-            name_key("home_postcode" in fields) if has_name_key else pl.lit(None, dtype=pl.String)
+            identity_key_expr(postcode="home_postcode" in fields)
+            if has_name_key
+            else pl.lit(None, dtype=pl.String)
         ).alias("_name_key"),
         (pl.col("upn") if has_upn else pl.lit(None, dtype=pl.String)).alias("_upn_key"),
     )
