@@ -11,6 +11,7 @@ Rules:
   theory_programme  as theory_activity, for a programme (own and partner: the person's
                     partnership's; unrelated: a stranger partnership's)
 The activity and programme reports use the existing activity_view and programme_view rules.
+What each cell expects, and the capability each rule needs, is decided in tests/authz/rules.py.
 """
 
 from __future__ import annotations
@@ -20,29 +21,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from widen.accounts.models import Role
-from widen.activities.models import Activity
+from tests.authz.objects import activity_for
 from widen.events.models import Event, EventKind
-from widen.programmes.models import ActivitySubType, Programme, ProgrammeStage
+from widen.programmes.models import Programme, ProgrammeStage
 from widen.testing.world import World
-
-REPORT_OBJECT_RULES = {"event_report", "theory_activity", "theory_programme"}
-THEORY_WRITERS = {Role.PARTNERSHIP_ADMIN, Role.OUTREACH_OFFICER}
-
-
-def _activity(world: World, relation: str) -> Activity:
-    partnership, deliverer = {
-        "own": (world.north, world.alpha),
-        "partner": (world.north, world.beta),
-        "unrelated": (world.south, world.gamma),
-    }[relation]
-    activity, _ = Activity.objects.get_or_create(
-        partnership=partnership,
-        delivered_by=deliverer,
-        name="Matrix evaluated activity",
-        defaults={"sub_type": ActivitySubType.objects.filter(partnership=None).first()},
-    )
-    return activity
 
 
 def _programme(world: World, relation: str) -> Programme:
@@ -81,27 +63,11 @@ def report_kwargs(world: World, rule: str, relation: str) -> dict[str, Any] | No
     if rule == "event_report":
         return {"event_id": _event(world, relation).pk}
     if rule == "theory_activity":
-        return {"activity_id": _activity(world, relation).pk}
+        activity = activity_for(world, relation, name="Matrix evaluated activity")
+        return {"activity_id": activity.pk}
     if rule == "theory_programme":
         return {"programme_id": _programme(world, relation).pk}
     return None
-
-
-def report_expected_status(
-    entry: dict[str, Any], method: str, role: str, relation: str, *, api: bool = False
-) -> int | None:
-    """The status a cell of one of these rules gets (None: not one of them)."""
-    rule = entry["rule"]
-    if rule not in REPORT_OBJECT_RULES:
-        return None
-    if role == "anonymous":
-        return 401 if api else 302
-    ours = relation in {"own", "partner"}
-    if rule == "event_report":
-        return int(entry.get("allowed", 200)) if ours else 404
-    if not (ours and role in THEORY_WRITERS):
-        return 404
-    return 302 if method == "POST" else int(entry.get("allowed", 200))
 
 
 def report_request_body(name: str, counter: int) -> dict[str, Any] | None:

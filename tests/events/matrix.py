@@ -1,6 +1,7 @@
 """The events pages' and endpoints' cells of the authorisation matrix (tests/authz_matrix.yaml).
 
-Rules (the names differ from the check-in pages' rules, which are decided in the main test):
+Rules (what each cell expects, and the capability each rule needs, is decided in
+tests/authz/rules.py; the check-in pages' rules find their objects in tests/authz/objects.py):
   event_organise    an event of one of the person's partnerships, for those who deliver
                     (own: run by the person's organisation; partner: run by another member;
                     unrelated: a stranger partnership's)
@@ -23,7 +24,6 @@ from typing import Any
 from django.utils import timezone
 
 from widen.accounts.capabilities import system_actor
-from widen.accounts.models import Role
 from widen.events.models import Event, EventKind
 from widen.events.services import (
     BookingDetails,
@@ -35,11 +35,6 @@ from widen.events.services import (
     event_invitation_renew,
 )
 from widen.testing.world import World
-
-# Rules whose pages anyone may reach, signed in or not, given the right object.
-LINK_RULES = {"public_event_page", "invitation_link", "booking_link"}
-EVENTS_OBJECT_RULES = {"event_organise", "event_manage", *LINK_RULES}
-DELIVERERS = {Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN, Role.OUTREACH_OFFICER}
 
 
 def _event(world: World, relation: str, *, is_public: bool = True, started: bool = False) -> Any:
@@ -100,27 +95,6 @@ def event_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str,
             booking_link_renew(booking=booking_for_link(token))
         return {"token": token}
     return None
-
-
-def events_expected_status(
-    entry: dict[str, Any], name: str, method: str, role: str, relation: str
-) -> int | None:
-    """The status a cell of an events rule gets (None: not an events rule)."""
-    rule = entry["rule"]
-    if rule in LINK_RULES:
-        # Public pages: a refused form or a form page answers 200; the wrong object, 404.
-        return entry.get("allowed", 200) if relation == "own" else 404
-    if rule not in {"event_organise", "event_manage"}:
-        return None
-    api = name.startswith("api:")
-    if role == "anonymous":
-        return 401 if api else 302
-    relations = {"own"} if rule == "event_manage" else {"own", "partner"}
-    if not (relation in relations and role in DELIVERERS):
-        return 404
-    if method == "POST" and not api:
-        return 302  # a saved change leads back to the event's page
-    return int(entry.get("allowed", 200))
 
 
 def event_request_body(world: World, name: str, counter: int) -> dict[str, Any] | None:

@@ -14,13 +14,14 @@ Rules:
                     member's run (partner) or a stranger partnership's (unrelated) is not theirs
   payment_run_file  as payment_run, for an exported run's file
 Refusals answer 404, as for a thing that does not exist; the API's anonymous caller gets 401.
+What each cell expects, and the capability each rule needs, is decided in tests/authz/rules.py.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from widen.accounts.capabilities import Capability, roles_granting, system_actor
+from widen.accounts.capabilities import system_actor
 from widen.accounts.models import User
 from widen.organisations.models import Organisation
 from widen.payments.models import EntryKind, LedgerEntry, Payee, PaymentRun
@@ -33,9 +34,6 @@ from widen.payments.services import (
 )
 from widen.testing.world import World, make_user
 
-PAYMENTS_OBJECT_RULES = {"payment_own", "payee_bank", "payment_run", "payment_run_file"}
-PAYMENTS_RULES = PAYMENTS_OBJECT_RULES | {"payments_finance"}
-FINANCE = roles_granting(Capability.PAYMENTS_MANAGE)
 SYSTEM = system_actor("authorisation matrix")
 
 
@@ -93,30 +91,6 @@ def payments_kwargs(world: World, rule: str, role: str, relation: str) -> dict[s
     if rule == "payments_finance":
         return {}
     return None
-
-
-def payments_expected_status(
-    entry: dict[str, Any], name: str, method: str, role: str, relation: str
-) -> int | None:
-    """The status a cell of a payments rule gets (None: not a payments rule)."""
-    rule = entry["rule"]
-    if rule not in PAYMENTS_RULES:
-        return None
-    api = name.startswith("api:")
-    if role == "anonymous":
-        return 401 if api else 302
-    allowed = {
-        "payment_own": relation == "own",
-        "payee_bank": relation == "own" or (relation == "partner" and role in FINANCE),
-        "payments_finance": role in FINANCE,
-        "payment_run": relation == "own" and role in FINANCE,
-        "payment_run_file": relation == "own" and role in FINANCE,
-    }[rule]
-    if not allowed:
-        return 404
-    if method == "POST" and not api:
-        return 302  # saved bank details, a new run, an exported run: each leads on
-    return int(entry.get("allowed", 200))
 
 
 def payments_request_body(world: World, name: str) -> dict[str, Any] | None:
