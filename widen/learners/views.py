@@ -109,8 +109,6 @@ def learner_list_view(request: AuthenticatedRequest) -> HttpResponse:
         for name, category in FILTERABLE_CHARACTERISTICS.items()
         if category != DataCategory.SPECIAL_CATEGORY or sees_special
     ]
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "page": page,
         "rows": [
@@ -137,7 +135,6 @@ def learner_list_view(request: AuthenticatedRequest) -> HttpResponse:
             for list_filter in learner_list_filters()
         ],
         "academic_year": academic_year,
-        "query_string": query.urlencode(),
         "can_create": learner_policy.may_create_any(request.user),
         "reviews_duplicates": may_review_duplicates(request.user),
         "saved_filters": filters_as_params(filters),

@@ -237,7 +237,6 @@ def programme_progress_view(request: AuthenticatedRequest, programme_id: UUID) -
             "listed": listed,
             "page": page,
             "matching": chosen.height,
-            "page_query": wanted.query(),
             "sessions_offered": sorted(
                 (session for key, session in offered.items() if key in open_registers),
                 key=lambda session: (session.date, session.starts_at, session.activity.name),
