@@ -28,6 +28,20 @@ from widen.evaluation.analysis import (
 T_975 = {4: 2.776445, 9: 2.262157, 19: 2.093024, 29: 2.045230}
 
 
+def _scores_by_group(rows: list[tuple[str, bool, str, float]]) -> pl.DataFrame:
+    """Answers as (learner, took part, "pre" or "post", score) rows."""
+    return pl.DataFrame(
+        rows,
+        schema={
+            "learner_id": pl.String,
+            "treated": pl.Boolean,
+            "phase": pl.String,
+            "score": pl.Float64,
+        },
+        orient="row",
+    )
+
+
 def _answers(pairs: dict[str, tuple[float | None, float | None]]) -> pl.DataFrame:
     rows = []
     for learner, (before, after) in pairs.items():
@@ -262,16 +276,7 @@ def _panel(
             learner = f"{'p' if treated else 'c'}{i}"
             rows.append((learner, treated, "pre", before))
             rows.append((learner, treated, "post", after))
-    return pl.DataFrame(
-        rows,
-        schema={
-            "learner_id": pl.String,
-            "treated": pl.Boolean,
-            "phase": pl.String,
-            "score": pl.Float64,
-        },
-        orient="row",
-    )
+    return _scores_by_group(rows)
 
 
 def test_difference_in_differences_is_the_change_minus_the_comparison_groups_change() -> None:
@@ -334,16 +339,7 @@ def test_group_difference_after_matches_welchs_formula_by_numpy() -> None:
     rows = [(f"p{i}", True, "post", s) for i, s in enumerate(participants)]
     rows += [(f"c{i}", False, "post", s) for i, s in enumerate(others)]
     rows += [("p0", True, "pre", 1.0)]  # answers before are not used
-    frame = pl.DataFrame(
-        rows,
-        schema={
-            "learner_id": pl.String,
-            "treated": pl.Boolean,
-            "phase": pl.String,
-            "score": pl.Float64,
-        },
-        orient="row",
-    )
+    frame = _scores_by_group(rows)
     result = group_difference(frame)
     v1, v2 = participants.var(ddof=1) / 6, others.var(ddof=1) / 7
     se = math.sqrt(v1 + v2)
@@ -430,16 +426,7 @@ def test_difference_in_differences_of_one_sided_answers_is_refused() -> None:
     rows += [(f"q{i}", True, "post", 4.0 + i) for i in range(6)]
     rows += [(f"c{i}", False, "pre", 3.0) for i in range(6)]
     rows += [(f"d{i}", False, "post", 3.0 + i) for i in range(6)]
-    frame = pl.DataFrame(
-        rows,
-        schema={
-            "learner_id": pl.String,
-            "treated": pl.Boolean,
-            "phase": pl.String,
-            "score": pl.Float64,
-        },
-        orient="row",
-    )
+    frame = _scores_by_group(rows)
     with pytest.raises(AnalysisError, match="before and after"):
         difference_in_differences(frame)
 
