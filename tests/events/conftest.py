@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
-from widen.events.models import Event, EventKind
-from widen.events.services import EventDetails, EventMade, event_create
+from widen.events.models import AttendeeType, Event, EventKind
+from widen.events.services import (
+    BookingDetails,
+    BookingMade,
+    EventDetails,
+    EventMade,
+    booking_create,
+    event_create,
+)
+from widen.learners.models import Learner
 from widen.organisations.models import Organisation, Partnership
 from widen.testing.world import World
 
@@ -45,6 +54,29 @@ def make_event(
             capacity=capacity,
             is_public=is_public,
         ),
+    )
+
+
+def booked(
+    event: Event,
+    name: str,
+    *,
+    actor: Any = None,
+    learner: Learner | None = None,
+    **details: Any,
+) -> BookingMade:
+    """`name` booked on `event` (e-mail from their first name): a parent or carer, or with
+    `learner` that learner's place, booked by `actor`; any further `details` of the booking."""
+    return booking_create(
+        actor=actor,
+        event=event,
+        details=BookingDetails(
+            name=name,
+            email=f"{name.split()[0].lower()}@example.org",
+            attendee_type=AttendeeType.LEARNER if learner else AttendeeType.PARENT_CARER,
+            **details,
+        ),
+        learner=learner,
     )
 
 

@@ -11,17 +11,14 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from tests.events.conftest import make_event
+from tests.events.conftest import booked, make_event
 from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
 from widen.audit.models import StateChange
-from widen.events.models import BOOKING_WORKFLOW, AttendeeType, Booking, BookingStatus, Event
+from widen.events.models import BOOKING_WORKFLOW, Booking, BookingStatus
 from widen.events.services import (
-    BookingDetails,
-    BookingMade,
     booking_cancel,
     booking_cancel_by_organiser,
-    booking_create,
     reminders_send,
 )
 from widen.notifications.models import Notification
@@ -30,24 +27,13 @@ from widen.testing.world import World
 pytestmark = pytest.mark.django_db
 
 
-def _book(event: Event, name: str) -> BookingMade:
-    return booking_create(
-        event=event,
-        details=BookingDetails(
-            name=name,
-            email=f"{name.split()[0].lower()}@example.org",
-            attendee_type=AttendeeType.PARENT_CARER,
-        ),
-    )
-
-
 def test_a_confirmation_is_queued_once_the_booking_commits_and_its_link_wiped_once_sent(
     world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     event = make_event(world).event
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        made = _book(event, "Asha Patel")
+        made = booked(event, "Asha Patel")
     (sent,) = mail.outbox
     assert sent.subject == f"Your place at {event.title}"
     assert made.link in sent.body
@@ -65,7 +51,7 @@ def test_a_booking_rolled_back_sends_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         try:
             with transaction.atomic():
-                _book(event, "Asha Patel")
+                booked(event, "Asha Patel")
                 raise RuntimeError("the page failed after booking")
         except RuntimeError:
             pass
@@ -79,7 +65,7 @@ def test_a_reminder_may_be_stopped_but_a_confirmation_may_not(
 ) -> None:
     event = make_event(world, days=1).event
     with django_capture_on_commit_callbacks(execute=True):
-        _book(event, "Asha Patel")
+        booked(event, "Asha Patel")
     confirmation = mail.outbox[-1]
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -94,8 +80,8 @@ def test_cancelling_and_giving_a_place_are_recorded_with_who_moved_the_booking(
     world: World,
 ) -> None:
     event = make_event(world, capacity=1).event
-    first = _book(event, "Asha Patel").booking
-    second = _book(event, "Ben Okafor").booking
+    first = booked(event, "Asha Patel").booking
+    second = booked(event, "Ben Okafor").booking
     officer = world.users[Role.OUTREACH_OFFICER]
     booking_cancel_by_organiser(actor=officer, booking=first)
     cancelled = StateChange.objects.get(object_id=str(first.pk))
@@ -119,7 +105,7 @@ def test_cancelling_and_giving_a_place_are_recorded_with_who_moved_the_booking(
 
 def test_a_holder_cancelling_through_their_link_is_recorded_as_such(world: World) -> None:
     event = make_event(world).event
-    booking = _book(event, "Asha Patel").booking
+    booking = booked(event, "Asha Patel").booking
     booking_cancel(booking=booking)
     change = StateChange.objects.get(object_id=str(booking.pk))
     assert change.to_state == BookingStatus.CANCELLED
@@ -128,7 +114,7 @@ def test_a_holder_cancelling_through_their_link_is_recorded_as_such(world: World
 
 def test_a_cancelled_booking_offers_no_further_move(world: World) -> None:
     event = make_event(world).event
-    booking = _book(event, "Asha Patel").booking
+    booking = booked(event, "Asha Patel").booking
     assert [t.name for t in BOOKING_WORKFLOW.allowed(booking)] == ["cancel"]
     booking_cancel(booking=booking)
     booking.refresh_from_db()

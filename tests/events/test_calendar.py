@@ -12,9 +12,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.events.conftest import booked
 from tests.events.test_checkin import make_event
 from widen.events.models import AttendeeType, Booking, Event, EventKind, Talk
-from widen.events.services import BookingDetails, booking_cancel, booking_create
+from widen.events.services import booking_cancel
 from widen.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -100,15 +101,7 @@ def test_a_bookings_file_has_its_agenda_and_follows_cancellation(world: World) -
         starts_at=event.starts_at,
         ends_at=event.starts_at + timedelta(minutes=45),
     )
-    made = booking_create(
-        event=event,
-        details=BookingDetails(
-            name="Asha Patel",
-            email="asha@example.org",
-            attendee_type=AttendeeType.PARENT_CARER,
-            talk_ids=[talk.pk],
-        ),
-    )
+    made = booked(event, "Asha Patel", talk_ids=[talk.pk])
     url = reverse("checkin:booking_calendar", kwargs={"token": made.token})
     calendar = parse(Client().get(url))
     entries = {str(entry["SUMMARY"]): entry for entry in vevents(calendar)}

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from tests.events.conftest import booked
 from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Membership, Role, User
 from widen.activities.models import Activity, Attendance, AttendanceStatus, Session
@@ -66,14 +67,7 @@ def make_activity(world: World) -> Activity:
 
 
 def book(event: Event, name: str, *, learner: Learner | None = None) -> Booking:
-    details = BookingDetails(
-        name=name,
-        email=f"{name.split()[0].lower()}@example.org",
-        attendee_type=AttendeeType.LEARNER if learner else AttendeeType.PARENT_CARER,
-    )
-    return booking_create(
-        actor=system_actor("test"), event=event, details=details, learner=learner
-    ).booking
+    return booked(event, name, actor=system_actor("test"), learner=learner).booking
 
 
 def officer(world: World) -> User:

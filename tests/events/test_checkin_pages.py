@@ -15,13 +15,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import signed_in_client
+from tests.events.conftest import booked
 from tests.events.test_checkin import book, make_activity, make_event
 from widen.accounts.models import Role
 from widen.activities.models import Attendance, AttendanceStatus
 from widen.audit.models import AccessLogEntry
 from widen.events.checkin import checkin_code
 from widen.events.checkin import views as checkin_views
-from widen.events.models import AttendeeType, Booking
+from widen.events.models import AttendeeType, Booking, Event
 from widen.events.services import BookingDetails, booking_create
 from widen.testing.world import World
 
@@ -37,6 +38,15 @@ def _fresh_rate_limits() -> Iterator[None]:
 
 def organiser(world: World) -> Client:
     return signed_in_client(world.users[Role.OUTREACH_OFFICER])
+
+
+def check_in_url(event: Event, booking: Booking) -> str:
+    return reverse("checkin:check_in", kwargs={"event_id": event.pk, "booking_id": booking.pk})
+
+
+def checked_in_page(world: World, event: Event, booking: Booking) -> str:
+    """The page the organiser lands on after the check-in button."""
+    return organiser(world).post(check_in_url(event, booking), follow=True).content.decode()
 
 
 def test_the_list_counts_searches_and_checks_in_with_one_button(world: World) -> None:
@@ -90,14 +100,7 @@ def test_the_list_counts_searches_and_checks_in_with_one_button(world: World) ->
 def test_a_learners_check_in_on_the_page_says_their_journey_has_it(world: World) -> None:
     event = make_event(world, activity=make_activity(world))
     booking = book(event, "Sami Schoolman", learner=world.learner_school)
-    page = (
-        organiser(world)
-        .post(
-            reverse("checkin:check_in", kwargs={"event_id": event.pk, "booking_id": booking.pk}),
-            follow=True,
-        )
-        .content.decode()
-    )
+    page = checked_in_page(world, event, booking)
     assert "Their attendance is recorded in their learner journey." in page
     assert Attendance.objects.get(learner=world.learner_school).status == AttendanceStatus.ATTENDED
 
@@ -105,14 +108,7 @@ def test_a_learners_check_in_on_the_page_says_their_journey_has_it(world: World)
 def test_without_an_activity_the_page_asks_for_one(world: World) -> None:
     event = make_event(world)
     booking = book(event, "Sami Schoolman", learner=world.learner_school)
-    page = (
-        organiser(world)
-        .post(
-            reverse("checkin:check_in", kwargs={"event_id": event.pk, "booking_id": booking.pk}),
-            follow=True,
-        )
-        .content.decode()
-    )
+    page = checked_in_page(world, event, booking)
     assert "Sami Schoolman is checked in." in page
     assert "Link this event to an activity to record attendance in learners&#x27; journeys." in page
 
@@ -156,9 +152,7 @@ def test_other_organisations_staff_get_404_and_change_nothing(world: World) -> N
     booking = book(event, "Asha Patel")
     client = organiser(world)  # Alpha's officer: a partner of Beta, not the organiser
     assert client.get(reverse("checkin:list", kwargs={"event_id": event.pk})).status_code == 404
-    response = client.post(
-        reverse("checkin:check_in", kwargs={"event_id": event.pk, "booking_id": booking.pk})
-    )
+    response = client.post(check_in_url(event, booking))
     assert response.status_code == 404
     assert Booking.objects.get(pk=booking.pk).checked_in_at is None
 
@@ -167,9 +161,7 @@ def test_a_booking_of_another_event_is_not_reached_through_this_one(world: World
     event = make_event(world)
     other = make_event(world, title="Another event")
     booking = book(other, "Asha Patel")
-    response = organiser(world).post(
-        reverse("checkin:check_in", kwargs={"event_id": event.pk, "booking_id": booking.pk})
-    )
+    response = organiser(world).post(check_in_url(event, booking))
     assert response.status_code == 404
     assert Booking.objects.get(pk=booking.pk).checked_in_at is None
 
@@ -177,12 +169,7 @@ def test_a_booking_of_another_event_is_not_reached_through_this_one(world: World
 @override_settings(WIDEN_EVENT_FEED_RATE="3/m")
 def test_public_and_link_pages_are_rate_limited_per_connection(world: World) -> None:
     event = make_event(world)
-    made = booking_create(
-        event=event,
-        details=BookingDetails(
-            name="Asha Patel", email="asha@example.org", attendee_type=AttendeeType.PARENT_CARER
-        ),
-    )
+    made = booked(event, "Asha Patel")
     feed = reverse("checkin:partnership_feed", kwargs={"partnership_id": world.north.pk})
     calendar = reverse("checkin:event_calendar", kwargs={"event_id": event.pk})
     client = Client()
@@ -266,15 +253,11 @@ def test_the_qr_codes_page_shows_access_requirements_to_organisers_and_logs_it(
     world: World,
 ) -> None:
     event = make_event(world)
-    made = booking_create(
-        event=event,
-        details=BookingDetails(
-            name="Asha Patel",
-            email="asha@example.org",
-            attendee_type=AttendeeType.PARENT_CARER,
-            access_requirements="Step-free access to the hall",
-            dietary_needs="Vegan",
-        ),
+    made = booked(
+        event,
+        "Asha Patel",
+        access_requirements="Step-free access to the hall",
+        dietary_needs="Vegan",
     )
     plain = book(event, "Ben Okafor")
     scan = reverse(

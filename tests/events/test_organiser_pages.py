@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from conftest import signed_in_client
-from tests.events.conftest import make_event
+from tests.events.conftest import booked, make_event
 from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
 from widen.events.models import AttendeeType, Booking, BookingStatus, Event
@@ -42,14 +42,7 @@ def _event_form(**changes: str) -> dict[str, str]:
 
 
 def _book(event: Event, name: str) -> Booking:
-    return booking_create(
-        event=event,
-        details=BookingDetails(
-            name=name,
-            email=f"{name.split()[0].lower()}@example.org",
-            attendee_type=AttendeeType.PARENT_CARER,
-        ),
-    ).booking
+    return booked(event, name).booking
 
 
 def test_an_officer_adds_an_invitation_only_event_and_sees_its_link_once(world: World) -> None:

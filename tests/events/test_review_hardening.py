@@ -17,13 +17,14 @@ from django.utils import timezone
 from conftest import signed_in_client
 from tests.events.conftest import make_event
 from widen.accounts.capabilities import system_actor
-from widen.accounts.models import Role
+from widen.accounts.models import Role, User
 from widen.accounts.services import api_token_create
 from widen.core.exceptions import ApplicationError
 from widen.events.checkin import checkin_code
 from widen.events.models import AttendeeType, Booking, BookingStatus, Event, EventKind, Talk
 from widen.events.services import (
     BookingDetails,
+    BookingMade,
     EventDetails,
     adjustments_purge,
     booking_change,
@@ -282,13 +283,15 @@ def test_zero_places_puts_everyone_on_the_waiting_list() -> None:
 # Check-in never names a learner the organiser may not see by name ----------------------------
 
 
-def test_check_in_does_not_name_a_learner_the_organiser_may_not_see(
-    world: World, fresh_limits: Any
-) -> None:
+def _alpha_learner_at_a_charitys_event(
+    world: World, kind: str = EventKind.PARENTS_CARERS
+) -> tuple[User, Event, BookingMade]:
+    """Alpha's learner booked on an event a charity of the partnership runs: the charity's
+    officer organises it but may not see Alpha's learners by name."""
     charity = Organisation.objects.create(name="Delta Futures", organisation_type="charity")
     PartnershipMember.objects.create(partnership=world.north, organisation=charity)
     officer = make_user("officer.delta", charity, Role.OUTREACH_OFFICER)
-    event = make_event(world, organiser=charity, partnership=world.north).event
+    event = make_event(world, organiser=charity, partnership=world.north, kind=kind).event
     learner = world.learner_alpha
     made = booking_create(
         actor=system_actor("test"),
@@ -300,6 +303,14 @@ def test_check_in_does_not_name_a_learner_the_organiser_may_not_see(
         ),
         learner=learner,
     )
+    return officer, event, made
+
+
+def test_check_in_does_not_name_a_learner_the_organiser_may_not_see(
+    world: World, fresh_limits: Any
+) -> None:
+    officer, event, made = _alpha_learner_at_a_charitys_event(world)
+    learner = world.learner_alpha
     booking_create(event=event, details=_details(name="Sam Smith"))
     client = signed_in_client(officer)
     listing = client.get(reverse("checkin:list", kwargs={"event_id": event.pk})).content.decode()
@@ -374,21 +385,8 @@ def test_the_api_reads_a_time_without_a_time_zone_as_uk_time(world: World) -> No
 def test_an_organiser_gets_no_certificate_naming_a_learner_they_may_not_see(
     world: World,
 ) -> None:
-    charity = Organisation.objects.create(name="Delta Futures", organisation_type="charity")
-    PartnershipMember.objects.create(partnership=world.north, organisation=charity)
-    officer = make_user("officer.delta", charity, Role.OUTREACH_OFFICER)
-    event = make_event(world, organiser=charity, partnership=world.north, kind=EventKind.CPD).event
+    officer, event, made = _alpha_learner_at_a_charitys_event(world, kind=EventKind.CPD)
     learner = world.learner_alpha
-    made = booking_create(
-        actor=system_actor("test"),
-        event=event,
-        details=BookingDetails(
-            name=f"{learner.first_name} {learner.last_name}",
-            email="trips@alpha.example.org",
-            attendee_type=AttendeeType.LEARNER,
-        ),
-        learner=learner,
-    )
     Booking.objects.filter(pk=made.booking.pk).update(checked_in_at=timezone.now())
     response = signed_in_client(officer).get(
         reverse(
