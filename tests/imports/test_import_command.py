@@ -10,13 +10,7 @@ from openpyxl import load_workbook
 from tests.imports.support import run_command, sims_csv
 from widen.audit.models import AuditEvent
 from widen.learners.models import ImportColumnMapping, Learner
-from widen.testing.pupil_lists import (
-    MIS_HEADINGS,
-    csv_bytes,
-    pupil_rows,
-    table_cells,
-    xlsx_bytes,
-)
+from widen.testing.pupil_lists import MIS_HEADINGS, csv_bytes, pupil_rows, table_cells, xlsx_bytes
 from widen.testing.world import World
 
 pytestmark = pytest.mark.django_db

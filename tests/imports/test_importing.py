@@ -21,13 +21,7 @@ from widen.learners.imports.services import (
     learner_import_start,
 )
 from widen.learners.models import ImportRun, ImportStatus, Learner
-from widen.testing.pupil_lists import (
-    MIS_HEADINGS,
-    csv_bytes,
-    pupil_rows,
-    table_cells,
-    xlsx_bytes,
-)
+from widen.testing.pupil_lists import MIS_HEADINGS, csv_bytes, pupil_rows, table_cells, xlsx_bytes
 from widen.testing.world import World
 
 pytestmark = pytest.mark.django_db
