@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
+from widen.learners.forms import ConsentRecordForm
 from widen.learners.imports.selectors import import_run_list
 from widen.learners.models import (
     CHARACTERISTIC_FIELDS,
@@ -145,15 +146,7 @@ class ParentCarerAdmin(ScopedLearnerAdmin):
 class ConsentRecordAdmin(ScopedLearnerAdmin):
     learner_path = "learner"
     list_display = ("learner", "lawful_basis", "given_by", "recorded_on")
-    fields = (
-        "lawful_basis",
-        "special_category_condition",
-        "given_by",
-        "given_by_name",
-        "recorded_on",
-        "privacy_notice_version",
-        "withdrawn_on",
-    )
+    fields = (*ConsentRecordForm.Meta.fields, "withdrawn_on")
 
 
 @admin.register(ImportRun)

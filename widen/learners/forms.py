@@ -8,19 +8,20 @@ from django import forms
 from django.db.models import QuerySet
 
 from widen.core.fields import DatePickerInput
-from widen.learners.models import ConsentGivenBy, ConsentRecord, Learner, ParentCarer
+from widen.learners.models import (
+    CHARACTERISTIC_FIELDS,
+    FILTERABLE_CHARACTERISTICS,
+    IDENTITY_FIELDS,
+    SPECIAL_CATEGORY_FIELDS,
+    ConsentGivenBy,
+    ConsentRecord,
+    Learner,
+    ParentCarer,
+)
 from widen.organisations.models import Organisation
 
 YES_NO_UNKNOWN = [("", "Not known"), ("true", "Yes"), ("false", "No")]
-BOOLEAN_FIELDS = {
-    "free_school_meals",
-    "ever_6_free_school_meals",
-    "young_carer",
-    "estranged",
-    "first_in_family",
-    "care_experienced",
-    "disability",
-}
+BOOLEAN_FIELDS = set(FILTERABLE_CHARACTERISTICS)  # the yes/no facts
 
 
 def _to_boolean(value: str) -> bool | None:
@@ -30,26 +31,7 @@ def _to_boolean(value: str) -> bool | None:
 class LearnerForm(forms.ModelForm):
     class Meta:
         model = Learner
-        fields = (
-            "first_name",
-            "last_name",
-            "preferred_name",
-            "date_of_birth",
-            "home_postcode",
-            "upn",
-            "uln",
-            "reference",
-            "school",
-            "sex",
-            "free_school_meals",
-            "ever_6_free_school_meals",
-            "young_carer",
-            "estranged",
-            "first_in_family",
-            "care_experienced",
-            "disability",
-            "ethnicity",
-        )
+        fields = (*IDENTITY_FIELDS, "school", *CHARACTERISTIC_FIELDS, *SPECIAL_CATEGORY_FIELDS)
         widgets = {"date_of_birth": DatePickerInput()}
 
     def __init__(

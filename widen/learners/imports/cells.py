@@ -331,10 +331,13 @@ def column_checks(column: ImportColumn, cell: pl.Expr, today: date) -> tuple[pl.
     raise ValueError(f"Unknown column kind {column.kind}")
 
 
-def cell_checks(field: str, cell: pl.Expr, *, today: date) -> tuple[pl.Expr, pl.Expr]:
+def cell_checks(
+    field: str, cell: pl.Expr, *, today: date, required: bool = False
+) -> tuple[pl.Expr, pl.Expr]:
     """The typed value of a stripped cell of a learner `field` and the reason it is wrong (null
-    when it is fine): the pupil list's rules, for other imports that name learners (registers).
-    Empty cells are not refused here; control characters and over-long values are."""
+    when it is fine): the pupil list's rules, for every import that names learners. Control
+    characters and over-long values are refused; an empty cell only with `required` (a pupil
+    list) and when every learner has the field."""
     column = COLUMNS_BY_FIELD[field]
     typed, reason = column_checks(column, cell, today)
     general = (
@@ -349,4 +352,8 @@ def cell_checks(field: str, cell: pl.Expr, *, today: date) -> tuple[pl.Expr, pl.
             )
         )
     )
+    if required:
+        general = general.when(cell.is_null() & pl.lit(column.required)).then(
+            pl.lit(f"is empty: every learner needs a {column.label.lower()}.")
+        )
     return typed, pl.coalesce(general, reason)

@@ -410,21 +410,18 @@ def learner_import_check(run: ImportRun, *, actor: Any) -> ImportReport:
 def _record_counts(run: ImportRun, report: ImportReport) -> None:
     if run.status not in (ImportStatus.CHECKED, ImportStatus.QUEUED, ImportStatus.RUNNING):
         return
-    run.rows_total = report.rows_total
-    run.rows_created = report.rows_to_create
-    run.rows_updated = report.rows_to_update
-    run.rows_unchanged = report.rows_unchanged
-    run.rows_rejected = len(report.rejected_rows)
-    run.rows_repeated = len(report.duplicates)
+    counts = {
+        "rows_total": report.rows_total,
+        "rows_created": report.rows_to_create,
+        "rows_updated": report.rows_to_update,
+        "rows_unchanged": report.rows_unchanged,
+        "rows_rejected": len(report.rejected_rows),
+        "rows_repeated": len(report.duplicates),
+    }
+    for name, count in counts.items():
+        setattr(run, name, count)
     if run.pk and not transaction.get_connection().in_atomic_block:
-        ImportRun.objects.filter(pk=run.pk).update(
-            rows_total=run.rows_total,
-            rows_created=run.rows_created,
-            rows_updated=run.rows_updated,
-            rows_unchanged=run.rows_unchanged,
-            rows_rejected=run.rows_rejected,
-            rows_repeated=run.rows_repeated,
-        )
+        ImportRun.objects.filter(pk=run.pk).update(**counts)
 
 
 def describe_row_problems(report: ImportReport) -> dict[int, str]:

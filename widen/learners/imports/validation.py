@@ -17,7 +17,7 @@ import polars as pl
 from widen.core.academic_years import AcademicYear
 from widen.core.names import folded
 from widen.core.tabular import Table
-from widen.learners.imports.cells import CONTROL_CHARACTERS, SCHOOL_URN, column_checks
+from widen.learners.imports.cells import SCHOOL_URN, cell_checks
 from widen.learners.imports.columns import COLUMNS_BY_FIELD, IGNORE, ColumnChoice
 from widen.learners.matching import identity_key_expr
 
@@ -81,25 +81,9 @@ def validate_table(
     typed_columns: list[pl.Expr] = []
     reason_columns: list[pl.Expr] = []
     for field in fields:
-        column = COLUMNS_BY_FIELD[field]
-        cell = pl.col(field)
-        typed, reason = column_checks(column, cell, today)
-        general = (
-            pl.when(cell.str.contains(CONTROL_CHARACTERS))
-            .then(pl.lit("holds a control character (such as NUL) that cannot be stored."))
-            .when(cell.str.len_chars() > column.max_length)
-            .then(
-                pl.format(
-                    "is {} characters long; at most {} fit.",
-                    cell.str.len_chars(),
-                    pl.lit(column.max_length),
-                )
-            )
-            .when(cell.is_null() & pl.lit(column.required))
-            .then(pl.lit(f"is empty: every learner needs a {column.label.lower()}."))
-        )
+        typed, reason = cell_checks(field, pl.col(field), today=today, required=True)
         typed_columns.append(typed.alias(field))
-        reason_columns.append(pl.coalesce(general, reason).alias(f"{field}__reason"))
+        reason_columns.append(reason.alias(f"{field}__reason"))
     checked = cleaned.select(pl.col(ROW), *typed_columns, *reason_columns)
 
     if "year_group" in fields and "date_of_birth" in fields:
