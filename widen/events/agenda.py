@@ -76,19 +76,26 @@ def agenda_clash_refuse(talks: Iterable[Talk], *, field: str = "talks") -> None:
         )
 
 
-def agenda_choose(*, booking: Booking, talk_ids: Iterable[UUID | str]) -> list[Talk]:
-    """Set the booking's personal agenda to these talks. Two that overlap are refused, naming
-    both, and nothing is saved."""
+def talk_ids_clean(talk_ids: Iterable[UUID | str], *, field: str) -> set[UUID]:
+    """The talks chosen, as ids: one that is not an id, or more than AGENDA_MAX, is refused on
+    `field`."""
     wanted: set[UUID] = set()
     for talk_id in talk_ids:
         try:
             wanted.add(talk_id if isinstance(talk_id, UUID) else UUID(str(talk_id)))
         except ValueError:
             raise ApplicationError(
-                "Choose talks from this event's programme.", field="talks"
+                "Choose talks from this event's programme.", field=field
             ) from None
         if len(wanted) > AGENDA_MAX:
-            raise ApplicationError("Choose fewer talks.", field="talks")
+            raise ApplicationError("Choose fewer talks.", field=field)
+    return wanted
+
+
+def agenda_choose(*, booking: Booking, talk_ids: Iterable[UUID | str]) -> list[Talk]:
+    """Set the booking's personal agenda to these talks. Two that overlap are refused, naming
+    both, and nothing is saved."""
+    wanted = talk_ids_clean(talk_ids, field="talks")
     with transaction.atomic():
         locked = (
             Booking.objects.select_for_update(of=("self",))

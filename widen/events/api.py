@@ -15,6 +15,7 @@ from pydantic import Field
 from widen.accounts.requests import api_actor
 from widen.core.api_inputs import Moment, PageLimit, PageOffset, YearGroup
 from widen.core.api_pages import DEFAULT_LIMIT, InputSchema, Page, page_of
+from widen.core.details import details_given
 from widen.core.exceptions import NotFound
 from widen.events.models import Booking, Event
 from widen.events.permissions import event_policy
@@ -144,20 +145,7 @@ def event_create_api(request: HttpRequest, body: EventIn) -> Any:
         actor=actor,
         partnership=partnership,
         organiser=organiser,
-        details=EventDetails(
-            title=body.title,
-            kind=body.kind,
-            starts_at=body.starts_at,
-            ends_at=body.ends_at,
-            description=body.description,
-            venue=body.venue,
-            online_link=body.online_link,
-            audiences=body.audiences,
-            year_groups=body.year_groups,
-            capacity=body.capacity,
-            is_public=body.is_public,
-            co_created_with=body.co_created_with,
-        ),
+        details=details_given(EventDetails, body),
         link_base=request.build_absolute_uri(INVITATION_LINK_PATH),
     )
     return Status(201, {**_event_out(made.event), "invitation_link": made.invitation_link})

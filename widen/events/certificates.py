@@ -17,6 +17,7 @@ from django.utils import timezone
 from fpdf import FPDF
 
 from widen.core.exceptions import ApplicationError
+from widen.core.latin1 import TYPOGRAPHIC_PUNCTUATION
 from widen.events.models import Booking, BookingStatus, EventKind
 
 NAME_MAX = 160
@@ -28,22 +29,7 @@ NOT_CHECKED_IN = (
 )
 
 
-# Punctuation that word processors put in names and titles, as Latin-1 has it.
-PUNCTUATION = str.maketrans(
-    {
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2015": "-",
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2026": "...",
-    }
-)
+PUNCTUATION = str.maketrans(TYPOGRAPHIC_PUNCTUATION)
 
 
 def printable(text: str, *, maximum: int) -> str:

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 
 from widen.activities.models import Activity
 from widen.audit.models import AuditedModel
-from widen.core.models import TimestampedModel
+from widen.core.models import TimestampedModel, done_by
 from widen.core.workflows import Transition, Workflow
 from widen.learners.models import Learner
 from widen.organisations.models import Organisation, Partnership
@@ -128,13 +127,7 @@ class Event(TimestampedModel):
         related_name="events",
         help_text="The activity whose session records attendance.",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = done_by()
     adjustments_purged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -222,13 +215,7 @@ class Booking(AuditedModel, TimestampedModel):
         related_name="event_bookings",
         help_text="For a group booking by staff: the learner's record.",
     )
-    booked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    booked_by = done_by()
     status = models.CharField(
         max_length=10, choices=BookingStatus.choices, default=BookingStatus.BOOKED, db_index=True
     )

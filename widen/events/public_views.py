@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
+from widen.core.details import details_given
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.core.forms import add_service_error
 from widen.events.forms import BookingForm, CancelForm
@@ -84,16 +85,7 @@ def _event_page(request: HttpRequest, event: Event, *, form_action: str) -> Http
             try:
                 made = booking_create(
                     event=event,
-                    details=BookingDetails(
-                        name=data["name"],
-                        email=data["email"],
-                        attendee_type=data["attendee_type"],
-                        access_requirements=data["access_requirements"],
-                        reasonable_adjustments=data["reasonable_adjustments"],
-                        dietary_needs=data["dietary_needs"],
-                        care_experienced=data["care_experienced"],
-                        disabled=data["disabled"],
-                    ),
+                    details=details_given(BookingDetails, data),
                     link_base=request.build_absolute_uri(BOOKING_LINK_PATH),
                 )
             except ApplicationError as error:
@@ -168,15 +160,11 @@ def booking_view(request: HttpRequest, token: str) -> HttpResponse:
             try:
                 booking_change(
                     booking=booking,
-                    details=BookingDetails(
-                        name=data["name"],
+                    details=details_given(
+                        BookingDetails,
+                        data,
                         email=booking.email,
                         attendee_type=booking.attendee_type,
-                        access_requirements=data["access_requirements"],
-                        reasonable_adjustments=data["reasonable_adjustments"],
-                        dietary_needs=data["dietary_needs"],
-                        care_experienced=data["care_experienced"],
-                        disabled=data["disabled"],
                         talk_ids=list(booking.agenda.values_list("pk", flat=True)),
                     ),
                 )

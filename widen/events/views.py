@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from widen.accounts.requests import AuthenticatedRequest
 from widen.activities.models import Activity
 from widen.core.academic_years import AcademicYear
+from widen.core.details import details_given
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.core.forms import add_service_error
 from widen.events.forms import (
@@ -44,6 +45,7 @@ from widen.events.services import (
     BOOKING_LINK_PATH,
     INVITATION_LINK_PATH,
     EventDetails,
+    EventMade,
     booking_cancel_by_organiser,
     event_create,
     event_invitation_renew,
@@ -69,29 +71,19 @@ def _activities(partnership: Partnership) -> Any:
     return Activity.objects.filter(partnership=partnership).order_by("name")
 
 
-def _details(data: dict[str, Any]) -> EventDetails:
-    return EventDetails(
-        title=data["title"],
-        kind=data["kind"],
-        starts_at=data["starts_at"],
-        ends_at=data["ends_at"],
-        description=data["description"],
-        venue=data["venue"],
-        online_link=data["online_link"],
-        audiences=data["audiences"],
-        year_groups=data["year_groups"],
-        capacity=data["capacity"],
-        is_public=data["is_public"],
-        co_created_with=data["co_created_with"],
-        activity=data["activity"],
-    )
-
-
 def _remember_invitation(request: HttpRequest, event: Event, link: str) -> None:
     request.session[INVITATION_SESSION_KEY] = {
         "event": str(event.pk),
         "link": request.build_absolute_uri(link),
     }
+
+
+def _saved(request: HttpRequest, made: EventMade, said: str) -> HttpResponse:
+    """After an event is saved: keep a new invitation link to show once, say so, show the event."""
+    if made.invitation_link:
+        _remember_invitation(request, made.event, made.invitation_link)
+    messages.success(request, said)
+    return redirect("events:detail", event_id=made.event.pk)
 
 
 @require_GET
@@ -120,16 +112,13 @@ def event_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> Ht
                 actor=request.user,
                 partnership=partnership,
                 organiser=form.cleaned_data["organiser"],
-                details=_details(form.cleaned_data),
+                details=details_given(EventDetails, form.cleaned_data),
                 link_base=INVITATION_LINK_PATH,
             )
         except ApplicationError as error:
             add_service_error(form, error)
         else:
-            if made.invitation_link:
-                _remember_invitation(request, made.event, made.invitation_link)
-            messages.success(request, f"Added {made.event.title}.")
-            return redirect("events:detail", event_id=made.event.pk)
+            return _saved(request, made, f"Added {made.event.title}.")
     return render(
         request,
         "events/event_form.html",
@@ -179,16 +168,13 @@ def event_edit_view(request: AuthenticatedRequest, event_id: UUID) -> HttpRespon
             made = event_update(
                 actor=request.user,
                 event=event,
-                details=_details(form.cleaned_data),
+                details=details_given(EventDetails, form.cleaned_data),
                 link_base=INVITATION_LINK_PATH,
             )
         except ApplicationError as error:
             add_service_error(form, error)
         else:
-            if made.invitation_link:
-                _remember_invitation(request, made.event, made.invitation_link)
-            messages.success(request, f"Saved the changes to {made.event.title}.")
-            return redirect("events:detail", event_id=event.pk)
+            return _saved(request, made, f"Saved the changes to {made.event.title}.")
     return render(
         request,
         "events/event_form.html",

@@ -76,6 +76,13 @@ def _outcome(actor: Any, booking: Booking, outcome: CheckInOutcome | None) -> di
     }
 
 
+def _checked_in(actor: Any, booking: Booking) -> dict[str, Any]:
+    """Check the booking in; one already checked in is answered as it is, unchanged."""
+    if booking.checked_in_at is not None:
+        return _outcome(actor, booking, None)
+    return _outcome(actor, booking, booking_check_in(actor=actor, booking=booking))
+
+
 @checkin_router.get("/events/{event_id}", response=CheckInListOut, operation_id="checkin_list")
 def checkin_list_api(
     request: HttpRequest,
@@ -111,9 +118,7 @@ def checkin_create_api(request: HttpRequest, event_id: UUID, booking_id: UUID) -
     actor = api_actor(request)
     event = event_for_checkin(actor=actor, event_id=event_id)
     booking = booking_for_organiser(actor=actor, event=event, booking_id=booking_id)
-    if booking.checked_in_at is not None:
-        return _outcome(actor, booking, None)
-    return _outcome(actor, booking, booking_check_in(actor=actor, booking=booking))
+    return _checked_in(actor, booking)
 
 
 @checkin_router.post(
@@ -139,6 +144,4 @@ def checkin_by_code_api(request: HttpRequest, event_id: UUID, code: str) -> Any:
     actor = api_actor(request)
     event = event_for_checkin(actor=actor, event_id=event_id)
     booking = booking_for_checkin_code(actor=actor, event=event, code=code)
-    if booking.checked_in_at is not None:
-        return _outcome(actor, booking, None)
-    return _outcome(actor, booking, booking_check_in(actor=actor, booking=booking))
+    return _checked_in(actor, booking)

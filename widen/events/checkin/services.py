@@ -239,22 +239,29 @@ def _mark(
     return CheckInOutcome(booking=booking, session=session, attendance_recorded=True)
 
 
+def _locked_for_check_in(actor: Any, booking: Booking) -> Booking:
+    """The booking, locked, once the actor may check people in at its event (inside a
+    transaction)."""
+    # The event first, as cancelling does: one check-in at a time per event, so two
+    # learners checked in together find (or make) the same session for the day.
+    Event.objects.select_for_update().filter(pk=booking.event_id).first()
+    locked = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("event__activity", "event__organiser", "learner")
+        .get(pk=booking.pk)
+    )
+    event_policy.require(actor, CHECK_IN, locked.event)
+    return locked
+
+
 def booking_check_in(
     *, actor: Any, booking: Booking, now: datetime | None = None
 ) -> CheckInOutcome:
     """Check a booked person in; their learner record's attendance is marked as attended."""
     now = now or timezone.now()
     with transaction.atomic():
-        # The event first, as cancelling does: one check-in at a time per event, so two
-        # learners checked in together find (or make) the same session for the day.
-        Event.objects.select_for_update().filter(pk=booking.event_id).first()
-        locked = (
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("event__activity", "event__organiser", "learner")
-            .get(pk=booking.pk)
-        )
+        locked = _locked_for_check_in(actor, booking)
         event = locked.event
-        event_policy.require(actor, CHECK_IN, event)
         name = shown_name(actor, locked)
         if locked.status == BookingStatus.WAITING:
             raise ApplicationError(
@@ -281,16 +288,8 @@ def booking_check_in(
 def booking_check_in_undo(*, actor: Any, booking: Booking) -> CheckInOutcome:
     """Undo a check-in made by mistake; the learner's attendance is un-marked the same way."""
     with transaction.atomic():
-        # The event first, as cancelling does: one check-in at a time per event, so two
-        # learners checked in together find (or make) the same session for the day.
-        Event.objects.select_for_update().filter(pk=booking.event_id).first()
-        locked = (
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("event__activity", "event__organiser", "learner")
-            .get(pk=booking.pk)
-        )
+        locked = _locked_for_check_in(actor, booking)
         event = locked.event
-        event_policy.require(actor, CHECK_IN, event)
         if locked.checked_in_at is None:
             raise ApplicationError(f"{shown_name(actor, locked)} is not checked in.")
         checked_in_at = locked.checked_in_at

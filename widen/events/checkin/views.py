@@ -7,6 +7,8 @@ booking's one-time link answer a wrong link with 404 too, and are rate-limited b
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -80,6 +82,8 @@ def feed_rate() -> str:
     return str(getattr(settings, "WIDEN_EVENT_FEED_RATE", FEED_RATE))
 
 
+View = Callable[..., HttpResponse]
+
 SEARCH_MAX = 100
 LIST_SHOWN = 500  # a door list longer than this is searched, not scrolled
 
@@ -92,6 +96,22 @@ def _over_limit(request: HttpRequest, group: str, rate: str) -> HttpResponse | N
     if is_ratelimited(request, group=group, key="ip", rate=rate, method=ALL, increment=True):
         return render(request, "events/checkin_rate_limited.html", status=429)
     return None
+
+
+def _limited(group: str, rate: Callable[[], str]) -> Callable[[View], View]:
+    """A view that answers 429 once this connection has made more than `rate()` of the group's
+    requests (the rate is read on each request, so settings can change it)."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def limited_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if refused := _over_limit(request, group, rate()):
+                return refused
+            return view(request, *args, **kwargs)
+
+        return limited_view
+
+    return decorate
 
 
 def _booking_by_link(token: str) -> Booking:
@@ -135,6 +155,24 @@ def _tell(request: HttpRequest, outcome: CheckInOutcome, done: str) -> None:
         messages.info(request, "Their attendance is recorded in their learner journey.")
 
 
+def _organisers_booking(
+    request: AuthenticatedRequest, event_id: UUID, booking_id: UUID
+) -> tuple[Event, Booking]:
+    """The event the person checks people in at, and one of its bookings (404 when not theirs)."""
+    event = event_for_checkin(actor=request.user, event_id=event_id)
+    return event, booking_for_organiser(actor=request.user, event=event, booking_id=booking_id)
+
+
+def _check_in(request: AuthenticatedRequest, booking: Booking) -> None:
+    """Check the booking in and say how it went (or why it was refused) in a message."""
+    try:
+        outcome = booking_check_in(actor=request.user, booking=booking)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        _tell(request, outcome, f"{shown_name(request.user, booking)} is checked in.")
+
+
 def _back_to_list(request: HttpRequest, event: Event, booking: Booking | None = None) -> Any:
     search = str(request.POST.get("q", ""))[:SEARCH_MAX]
     url = reverse("checkin:list", kwargs={"event_id": event.pk})
@@ -175,14 +213,8 @@ def checkin_list_view(request: AuthenticatedRequest, event_id: UUID) -> HttpResp
 
 @require_POST
 def check_in_view(request: AuthenticatedRequest, event_id: UUID, booking_id: UUID) -> HttpResponse:
-    event = event_for_checkin(actor=request.user, event_id=event_id)
-    booking = booking_for_organiser(actor=request.user, event=event, booking_id=booking_id)
-    try:
-        outcome = booking_check_in(actor=request.user, booking=booking)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        _tell(request, outcome, f"{shown_name(request.user, booking)} is checked in.")
+    event, booking = _organisers_booking(request, event_id, booking_id)
+    _check_in(request, booking)
     return _back_to_list(request, event, booking)
 
 
@@ -190,8 +222,7 @@ def check_in_view(request: AuthenticatedRequest, event_id: UUID, booking_id: UUI
 def check_in_undo_view(
     request: AuthenticatedRequest, event_id: UUID, booking_id: UUID
 ) -> HttpResponse:
-    event = event_for_checkin(actor=request.user, event_id=event_id)
-    booking = booking_for_organiser(actor=request.user, event=event, booking_id=booking_id)
+    event, booking = _organisers_booking(request, event_id, booking_id)
     try:
         outcome = booking_check_in_undo(actor=request.user, booking=booking)
     except ApplicationError as error:
@@ -209,12 +240,7 @@ def check_in_scan_view(request: AuthenticatedRequest, event_id: UUID, code: str)
     event = event_for_checkin(actor=request.user, event_id=event_id)
     booking = booking_for_checkin_code(actor=request.user, event=event, code=code)
     if request.method == "POST":
-        try:
-            outcome = booking_check_in(actor=request.user, booking=booking)
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            _tell(request, outcome, f"{shown_name(request.user, booking)} is checked in.")
+        _check_in(request, booking)
         return redirect("checkin:scan", event_id=event.pk, code=code)
     # At the door the organisers need the person's access requirements and adjustments
     # (special category data): shown to those who may see them, and each view logged.
@@ -243,8 +269,7 @@ def check_in_scan_view(request: AuthenticatedRequest, event_id: UUID, code: str)
 def organiser_certificate_view(
     request: AuthenticatedRequest, event_id: UUID, booking_id: UUID
 ) -> HttpResponse:
-    event = event_for_checkin(actor=request.user, event_id=event_id)
-    booking = booking_for_organiser(actor=request.user, event=event, booking_id=booking_id)
+    event, booking = _organisers_booking(request, event_id, booking_id)
     if booking.pk in unnamed_bookings(request.user, [booking]):
         # The certificate names the person: not for organisers who may not see their name.
         return render(
@@ -300,9 +325,8 @@ def _certificate_or_refusal(
 
 @login_not_required
 @require_GET
+@_limited("event_day.calendar", feed_rate)
 def event_calendar_view(request: HttpRequest, event_id: UUID) -> HttpResponse:
-    if limited := _over_limit(request, "event_day.calendar", feed_rate()):
-        return limited
     event = public_calendar_event(event_id)
     page = request.build_absolute_uri(reverse("checkin:programme", kwargs={"event_id": event.pk}))
     return _calendar_response(
@@ -312,9 +336,8 @@ def event_calendar_view(request: HttpRequest, event_id: UUID) -> HttpResponse:
 
 @login_not_required
 @require_GET
+@_limited("event_day.calendar", feed_rate)
 def partnership_feed_view(request: HttpRequest, partnership_id: UUID) -> HttpResponse:
-    if limited := _over_limit(request, "event_day.calendar", feed_rate()):
-        return limited
     partnership, events = partnership_feed_events(partnership_id)
 
     def page_for(event: Event) -> str:
@@ -328,9 +351,8 @@ def partnership_feed_view(request: HttpRequest, partnership_id: UUID) -> HttpRes
 
 @login_not_required
 @require_GET
+@_limited("event_day.programme", feed_rate)
 def programme_view(request: HttpRequest, event_id: UUID) -> HttpResponse:
-    if limited := _over_limit(request, "event_day.programme", feed_rate()):
-        return limited
     event = public_calendar_event(event_id)
     return render(
         request,
@@ -344,9 +366,8 @@ def programme_view(request: HttpRequest, event_id: UUID) -> HttpResponse:
 
 @login_not_required
 @require_GET
+@_limited("event_day.booking_link", link_rate)
 def booking_calendar_view(request: HttpRequest, token: str) -> HttpResponse:
-    if limited := _over_limit(request, "event_day.booking_link", link_rate()):
-        return limited
     booking = _booking_by_link(token)
     agenda = request.build_absolute_uri(reverse("checkin:agenda", kwargs={"token": token}))
     return _calendar_response(
@@ -356,20 +377,18 @@ def booking_calendar_view(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_not_required
 @require_GET
+@_limited("event_day.booking_link", link_rate)
 def booking_certificate_view(request: HttpRequest, token: str) -> HttpResponse:
-    if limited := _over_limit(request, "event_day.booking_link", link_rate()):
-        return limited
     booking = _booking_by_link(token)
     return _certificate_or_refusal(request, booking, status=409, access_log=_holders_own)
 
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
+@_limited("event_day.booking_link", link_rate)
 def agenda_view(request: HttpRequest, token: str) -> HttpResponse:
     """The holder's page for the day: their agenda (with the clash check), their check-in QR
     code, their calendar file and, at a CPD event, their certificate."""
-    if limited := _over_limit(request, "event_day.booking_link", link_rate()):
-        return limited
     booking = _booking_by_link(token)
     event = booking.event
     error = ""

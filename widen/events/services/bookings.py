@@ -22,7 +22,7 @@ from django.utils import timezone
 from widen.accounts.capabilities import system_actor
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.core.links import link_lookup, link_token_new
-from widen.events.agenda import AGENDA_MAX, agenda_clash_refuse
+from widen.events.agenda import agenda_clash_refuse, talk_ids_clean
 from widen.events.models import (
     BOOKING_WORKFLOW,
     AttendeeType,
@@ -104,16 +104,7 @@ def booking_details_clean(event: Event, details: BookingDetails) -> dict[str, An
         cleaned[field_name] = clean_text(
             getattr(details, field_name), field_name, label, maximum=TEXT_MAX, required=False
         )
-    talk_ids: set[UUID] = set()
-    for talk_id in details.talk_ids:
-        try:
-            talk_ids.add(talk_id if isinstance(talk_id, UUID) else UUID(str(talk_id)))
-        except ValueError:
-            raise ApplicationError(
-                "Choose talks from this event's programme.", field="agenda"
-            ) from None
-        if len(talk_ids) > AGENDA_MAX:
-            raise ApplicationError("Choose fewer talks.", field="agenda")
+    talk_ids = talk_ids_clean(details.talk_ids, field="agenda")
     talks = list(Talk.objects.filter(event=event, pk__in=talk_ids)) if talk_ids else []
     if len(talks) != len(talk_ids):
         raise ApplicationError("Choose talks from this event's programme.", field="agenda")

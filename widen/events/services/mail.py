@@ -16,47 +16,46 @@ from widen.notifications.models import Category
 from widen.notifications.services import notify
 
 
-def _context(booking: Booking, **more: Any) -> dict[str, Any]:
+def _to_holder(
+    booking: Booking,
+    template: str,
+    *,
+    category: Category = Category.BOOKINGS,
+    secret: bool = False,
+    **context: Any,
+) -> None:
+    """An e-mail to the booking's holder, with their name, the event and when it is."""
     event = booking.event
-    return {"name": booking.name, "event": event, "when": event_when(event), **more}
+    notify(
+        template=template,
+        category=category,
+        email=booking.email,
+        context={"name": booking.name, "event": event, "when": event_when(event), **context},
+        secret=secret,
+    )
 
 
 def send_confirmation(booking: Booking, link: str) -> None:
     booked = booking.status == BookingStatus.BOOKED
-    notify(
-        template="events/booking_confirmed" if booked else "events/booking_waiting",
-        category=Category.BOOKINGS,
-        email=booking.email,
-        context=_context(booking, link=link),
-        secret=True,
-    )
+    template = "events/booking_confirmed" if booked else "events/booking_waiting"
+    _to_holder(booking, template, link=link, secret=True)
 
 
 def send_promotion(booking: Booking) -> None:
-    notify(
-        template="events/place_given",
-        category=Category.BOOKINGS,
-        email=booking.email,
-        context=_context(booking),
-    )
+    _to_holder(booking, "events/place_given")
 
 
 def send_cancelled_by_organiser(booking: Booking) -> None:
-    notify(
-        template="events/booking_cancelled",
-        category=Category.BOOKINGS,
-        email=booking.email,
-        context=_context(booking),
-    )
+    _to_holder(booking, "events/booking_cancelled")
 
 
 def send_reminder(booking: Booking) -> None:
     event = booking.event
-    notify(
-        template="events/reminder",
+    _to_holder(
+        booking,
+        "events/reminder",
         category=Category.REMINDERS,
-        email=booking.email,
-        context=_context(booking, where=event.venue or event.online_link),
+        where=event.venue or event.online_link,
     )
 
 

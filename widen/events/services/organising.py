@@ -14,7 +14,7 @@ from widen.activities.models import Activity
 from widen.audit.models import AuditAction
 from widen.audit.services import audit_event_record
 from widen.core.exceptions import ApplicationError
-from widen.core.links import link_lookup, link_token_new
+from widen.core.links import LinkToken, link_lookup, link_token_new
 from widen.core.validators import link_problem
 from widen.events.models import Audience, Booking, BookingStatus, Event, EventKind
 from widen.events.permissions import MANAGE, event_policy
@@ -58,6 +58,17 @@ class EventMade:
 
 def _invitation_link(token: str, link_base: str | None) -> str:
     return f"{link_base or INVITATION_LINK_PATH}{token}/"
+
+
+def _made(event: Event, link: LinkToken | None, link_base: str | None) -> EventMade:
+    """The event saved, with its new invitation link when one was made (shown this once)."""
+    if link is None:
+        return EventMade(event=event)
+    return EventMade(
+        event=event,
+        invitation_token=link.token,
+        invitation_link=_invitation_link(link.token, link_base),
+    )
 
 
 def _event_clean(partnership: Partnership, details: EventDetails) -> dict[str, Any]:
@@ -166,13 +177,7 @@ def event_create(
         event.full_clean()
         event.save()
         _audit_event(event, AuditAction.CREATE, [name for name, v in cleaned.items() if v])
-    if link is None:
-        return EventMade(event=event)
-    return EventMade(
-        event=event,
-        invitation_token=link.token,
-        invitation_link=_invitation_link(link.token, link_base),
-    )
+    return _made(event, link, link_base)
 
 
 def event_update(
@@ -211,13 +216,7 @@ def event_update(
         if changed:
             _audit_event(locked, AuditAction.UPDATE, changed)
         _promote_waiting(locked, booked=booked)
-    if link is None:
-        return EventMade(event=locked)
-    return EventMade(
-        event=locked,
-        invitation_token=link.token,
-        invitation_link=_invitation_link(link.token, link_base),
-    )
+    return _made(locked, link, link_base)
 
 
 def _promote_waiting(event: Event, *, booked: int) -> list[Booking]:

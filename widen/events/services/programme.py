@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from widen.audit.models import AuditAction
@@ -17,24 +18,36 @@ from widen.events.services.common import NAME_MAX, TEXT_MAX, clean_text
 from widen.events.services.organising import TITLE_MAX
 
 
+def _description(value: Any) -> str:
+    return clean_text(value, "description", "Description", maximum=TEXT_MAX, required=False)
+
+
+def _added(item: Model, *, event: Event, object_type: str, changed_fields: list[str]) -> None:
+    """Check and store a new part of the event's programme, and audit its creation."""
+    item.full_clean()
+    item.save()
+    audit_event_record(
+        action=AuditAction.CREATE,
+        object_type=object_type,
+        object_id=item.pk,
+        learner_id=None,
+        organisation_id=event.organiser_id,
+        changed_fields=changed_fields,
+    )
+
+
 def strand_create(*, actor: Any, event: Event, title: str, description: str = "") -> Strand:
     event_policy.require(actor, MANAGE, event)
     with transaction.atomic():
         strand = Strand(
             event=event,
             title=clean_text(title, "title", "Title", maximum=TITLE_MAX, required=True),
-            description=clean_text(
-                description, "description", "Description", maximum=TEXT_MAX, required=False
-            ),
+            description=_description(description),
         )
-        strand.full_clean()
-        strand.save()
-        audit_event_record(
-            action=AuditAction.CREATE,
+        _added(
+            strand,
+            event=event,
             object_type="events.strand",
-            object_id=strand.pk,
-            learner_id=None,
-            organisation_id=event.organiser_id,
             changed_fields=["title", "description"],
         )
     return strand
@@ -70,21 +83,15 @@ def talk_create(
             event=event,
             strand=strand,
             title=clean_text(title, "title", "Title", maximum=TITLE_MAX, required=True),
-            description=clean_text(
-                description, "description", "Description", maximum=TEXT_MAX, required=False
-            ),
+            description=_description(description),
             starts_at=starts_at,
             ends_at=ends_at,
             room=clean_text(room, "room", "Room", maximum=120, required=False),
         )
-        talk.full_clean()
-        talk.save()
-        audit_event_record(
-            action=AuditAction.CREATE,
+        _added(
+            talk,
+            event=event,
             object_type="events.talk",
-            object_id=talk.pk,
-            learner_id=None,
-            organisation_id=event.organiser_id,
             changed_fields=["title", "starts_at", "ends_at", "strand_id", "room"],
         )
     return talk
@@ -107,14 +114,10 @@ def presenter_add(
                 job_title, "job_title", "Role or course", maximum=160, required=False
             ),
         )
-        presenter.full_clean()
-        presenter.save()
-        audit_event_record(
-            action=AuditAction.CREATE,
+        _added(
+            presenter,
+            event=event,
             object_type="events.presenter",
-            object_id=presenter.pk,
-            learner_id=None,
-            organisation_id=event.organiser_id,
             changed_fields=["name", "role", "job_title"],
         )
     return presenter
