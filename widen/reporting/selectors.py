@@ -29,6 +29,7 @@ from widen.reporting.models import (
     TargetDimension,
 )
 from widen.reporting.permissions import reporting_policy
+from widen.reporting.summaries import programme_counts_current, target_counts_current
 from widen.targeting.models import RuleSet
 from widen.targeting.schools import TARGET_PHASES, percentage_fsm_by_urn
 
@@ -248,7 +249,9 @@ def targets(partnership: Partnership, rule_set: RuleSet) -> Targets:
     """Learners engaged by whether `rule_set` is for them, and the target schools not reached:
     schools with learners it is for and none of them engaged, then likely target schools in the
     same local authorities (GIAS: secondary, all-through or 16 plus, state-funded, open) with no
-    learners engaged at all. From the kept counts (`target_counts_current` first)."""
+    learners engaged at all. From the kept counts, worked out again first if targeting has
+    changed the rule set's results since."""
+    target_counts_current(rule_set)
     counts = list(
         TargetCount.objects.filter(rule_set=rule_set).values_list(
             "dimension", "key", "learners", "hours", "sessions"
@@ -389,7 +392,8 @@ class Sustained:
 def sustained(programme: Programme) -> Sustained:
     """How many learners enrolled now meet the programme's sustained-engagement measure (at least
     N hours across at least M activities over at least Y academic years), by school. From the
-    kept counts (`programme_counts_current` first)."""
+    kept counts, worked out again first if enrolments have changed since."""
+    programme_counts_current(programme)
     counts = list(
         ProgrammeCount.objects.filter(programme=programme)
         .exclude(key=ProgrammeCount.CURRENT)

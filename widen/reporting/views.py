@@ -35,7 +35,6 @@ from widen.reporting.selectors import (
     sustained,
     targets,
 )
-from widen.reporting.summaries import programme_counts_current, target_counts_current
 
 T = TypeVar("T", bound=Model)
 
@@ -150,11 +149,7 @@ def targets_view(request: HttpRequest, partnership_id: UUID) -> HttpResponseBase
     # Counts by a rule set reading special category data only for those who may see it.
     rule_sets = reporting_policy.rule_sets(request.user, partnership)
     rule_set = _chosen(request, "rule_set", rule_sets)
-    figures = None
-    if rule_set is not None:
-        # Worked out again here if targeting has changed the rule set's results since.
-        target_counts_current(rule_set)
-        figures = targets(partnership, rule_set)
+    figures = None if rule_set is None else targets(partnership, rule_set)
     if request.GET.get("format") == "csv" and figures is not None:
         if request.GET.get("table") == "cold-spots":
             return _csv(
@@ -170,14 +165,12 @@ def targets_view(request: HttpRequest, partnership_id: UUID) -> HttpResponseBase
                 TARGET_HEADINGS,
                 (row.cells() for row in figures.by_status),
             )
-    chart = None
-    if figures is not None:
-        chart = _reach_chart(
-            "chart-target-status",
-            f"Learners engaged by target status ({rule_set})",
-            figures.by_status,
-            "Learners engaged by target status",
-        )
+    chart = figures and _reach_chart(
+        "chart-target-status",
+        f"Learners engaged by target status ({rule_set})",
+        figures.by_status,
+        "Learners engaged by target status",
+    )
     return _page(
         request,
         partnership,
@@ -191,11 +184,7 @@ def sustained_view(request: HttpRequest, partnership_id: UUID) -> HttpResponseBa
     partnership = _partnership(request, partnership_id)
     programmes = reporting_policy.programmes(request.user, partnership)
     programme = _chosen(request, "programme", programmes)
-    figures = None
-    if programme is not None:
-        # Worked out again here if enrolments have changed since.
-        programme_counts_current(programme)
-        figures = sustained(programme)
+    figures = None if programme is None else sustained(programme)
     if request.GET.get("format") == "csv" and figures is not None:
         return _csv(
             partnership,
@@ -203,17 +192,15 @@ def sustained_view(request: HttpRequest, partnership_id: UUID) -> HttpResponseBa
             SUSTAINED_HEADINGS,
             [figures.total.cells(), *(row.cells() for row in figures.schools)],
         )
-    chart = None
-    if figures is not None:
-        chart = bar_chart(
-            "chart-sustained",
-            f"Sustained engagement rate by school ({programme})",
-            [
-                (row.label, None if row.rate is None else row.rate * 100, row.rate_text)
-                for row in figures.schools
-            ],
-            table_name="Sustained engagement by school",
-        )
+    chart = figures and bar_chart(
+        "chart-sustained",
+        f"Sustained engagement rate by school ({programme})",
+        [
+            (row.label, None if row.rate is None else row.rate * 100, row.rate_text)
+            for row in figures.schools
+        ],
+        table_name="Sustained engagement by school",
+    )
     return _page(
         request,
         partnership,

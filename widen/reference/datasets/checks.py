@@ -89,6 +89,11 @@ def postcodes_once(frame: pl.DataFrame, checks: Checks) -> None:
     duplicates(frame.filter(pl.col("_postcode").is_not_null()), checks, ["_postcode"], "postcode")
 
 
+def clipped(**lengths: int) -> dict[str, pl.Expr]:
+    """Each named column cut to its model field's length, in the order given."""
+    return {column: pl.col(column).str.slice(0, length) for column, length in lengths.items()}
+
+
 def uk_postcode(column: str) -> pl.Expr:
     squeezed = pl.col(column).str.replace_all(r"\s+", "").str.to_uppercase()
     return (

@@ -6,6 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from widen.reference.datasets.checks import (
+    clipped,
     integer,
     postcode_keyed,
     postcodes_once,
@@ -187,11 +188,13 @@ def build_ofs(source: SourceTable) -> tuple[pl.DataFrame, list[str]]:
         **{column: integer(column) for column in OFS_QUINTILES},
         uni_connect_target_ward=flag.is_in(["1", "1*", "Y"]),
         target_ward_flag=flag,
-        reason_removed_polar=pl.col("reason_removed_polar").str.slice(0, 100),
-        reason_removed_tundra=pl.col("reason_removed_tundra").str.slice(0, 100),
-        msoa=pl.col("msoa").str.slice(0, 10),
-        lsoa=pl.col("lsoa").str.slice(0, 10),
-        ward=pl.col("ward").str.slice(0, 10),
-        country=pl.col("country").str.slice(0, 30),
+        **clipped(
+            reason_removed_polar=100,
+            reason_removed_tundra=100,
+            msoa=10,
+            lsoa=10,
+            ward=10,
+            country=30,
+        ),
     )
     return rows, checks.warnings

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import polars as pl
 
-from widen.reference.datasets.checks import Checks, duplicates, integer, uk_postcode, with_rows
+from widen.reference.datasets.checks import (
+    Checks,
+    clipped,
+    duplicates,
+    integer,
+    uk_postcode,
+    with_rows,
+)
 from widen.reference.reading import Layout, SourceTable
 
 # --- DfE GIAS ----------------------------------------------------------------------------------
@@ -86,13 +93,15 @@ def build_gias(source: SourceTable) -> tuple[pl.DataFrame, list[str]]:
     kind = pl.col("establishment_type").str.to_lowercase()
     rows = frame.select(
         urn=pl.col("urn"),
-        name=pl.col("name").str.slice(0, 200),
-        establishment_type=pl.col("establishment_type").str.slice(0, 100),
-        type_group=pl.col("type_group").str.slice(0, 100),
-        phase=pl.col("phase").str.slice(0, 60),
-        status=pl.col("status").str.slice(0, 60),
-        local_authority_code=pl.col("local_authority_code").str.slice(0, 10),
-        local_authority=pl.col("local_authority").str.slice(0, 100),
+        **clipped(
+            name=200,
+            establishment_type=100,
+            type_group=100,
+            phase=60,
+            status=60,
+            local_authority_code=10,
+            local_authority=100,
+        ),
         postcode=pl.col("_postcode").fill_null(""),
         percentage_fsm=fsm_value.round(1),
         number_of_pupils=integer("number_of_pupils"),

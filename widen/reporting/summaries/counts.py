@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, QuerySet, Sum, Value
+from django.db.models import Count, F, Model, Sum, Value
 
 from widen.reporting.models import (
     Dimension,
@@ -189,24 +189,35 @@ def counts_from_tables() -> list[ReachCount]:
     ]
 
 
-def counts_made_current(
-    *,
-    holder: QuerySet[Any],
-    counts: QuerySet[Any],
-    current: QuerySet[Any],
-    make: Callable[[], list[Any]],
-) -> None:
-    """Counts forgotten when what they count changed (a rule set's results, a programme's
-    enrolments), worked out again with `make` the next time they are shown: unless the row
-    saying they are `current` is there, they are replaced. The `holder` (the rule set, the
-    programme) is locked meanwhile, so a register marked at the same time waits, and moves the
-    counts after."""
-    with transaction.atomic():
-        list(holder.select_for_update().values_list("pk"))
-        if current.exists():
-            return
-        counts.delete()
-        counts.model.objects.bulk_create(make(), batch_size=1000)
+@dataclass(frozen=True)
+class KeptCounts:
+    """Counts of one holder (a rule set, a programme) forgotten when what they count changes
+    (its results, its enrolments) and worked out again the next time they are shown. The row
+    that says they are current (`current`: its fields) is made with them."""
+
+    model: type[Model]
+    owner: str  # the holder's field on `model`
+    current: dict[str, str]
+
+    def forget(self, holder_id: Any) -> None:
+        self.model._default_manager.filter(**{f"{self.owner}_id": holder_id}).delete()
+
+    def make_current(self, holder: Model, make: Callable[[], list[Any]]) -> None:
+        """Unless the counts are current, replace them with those `make` works out. The holder
+        is locked meanwhile, so a register marked at the same time waits, and moves the counts
+        after."""
+        counts = self.model._default_manager.filter(**{self.owner: holder})
+        with transaction.atomic():
+            list(
+                type(holder)
+                ._default_manager.select_for_update()
+                .filter(pk=holder.pk)
+                .values_list("pk")
+            )
+            if counts.filter(**self.current).exists():
+                return
+            counts.delete()
+            self.model._default_manager.bulk_create(make(), batch_size=1000)
 
 
 def counts_tally() -> Counter[tuple[Any, ...]]:

@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 
 from widen.programmes.models import Enrolment, Programme
 from widen.reporting.models import LearnerEngagement, ProgrammeCount
-from widen.reporting.summaries.counts import Snapshot, counts_made_current, key_text
+from widen.reporting.summaries.counts import KeptCounts, Snapshot, key_text
 
 
 def _sustained(programme: Any, row: tuple[Any, ...] | None) -> bool:
@@ -69,22 +69,19 @@ def programme_counts_apply(learner_ids: Sequence[Any], before: Snapshot, after: 
         )
 
 
+PROGRAMME_COUNTS = KeptCounts(ProgrammeCount, "programme", {"key": ProgrammeCount.CURRENT})
+
+
 def programme_counts_forget(programme_id: Any) -> None:
     """Who is enrolled changed (programmes' hook): the counts are worked out again when next
     shown."""
-    ProgrammeCount.objects.filter(programme_id=programme_id).delete()
+    PROGRAMME_COUNTS.forget(programme_id)
 
 
 def programme_counts_current(programme: Programme) -> None:
     """Make sure the programme's counts match its enrolments and the summaries: if they were
     forgotten, work them out again (one GROUP BY over its enrolments)."""
-    counts = ProgrammeCount.objects.filter(programme=programme)
-    counts_made_current(
-        holder=Programme.objects.filter(pk=programme.pk),
-        counts=counts,
-        current=counts.filter(key=ProgrammeCount.CURRENT),
-        make=lambda: _programme_counts(programme),
-    )
+    PROGRAMME_COUNTS.make_current(programme, lambda: _programme_counts(programme))
 
 
 def _programme_counts(programme: Programme) -> list[ProgrammeCount]:

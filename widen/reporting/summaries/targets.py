@@ -10,10 +10,10 @@ from django.db.models import Count, OuterRef, Subquery, Sum
 
 from widen.reporting.models import LearnerEngagement, TargetCount, TargetDimension
 from widen.reporting.summaries.counts import (
+    KeptCounts,
     Snapshot,
     Tally,
     counts_apply,
-    counts_made_current,
     key_text,
 )
 from widen.targeting.models import LearnerEligibility, RuleSet
@@ -76,22 +76,19 @@ def target_counts_apply(learner_ids: Sequence[Any], before: Snapshot, after: Sna
     )
 
 
+TARGET_COUNTS = KeptCounts(TargetCount, "rule_set", {"dimension": TargetDimension.CURRENT})
+
+
 def target_counts_forget(rule_set_id: Any) -> None:
     """The rule set's results changed (targeting's hook): its counts are worked out again the
     next time they are shown."""
-    TargetCount.objects.filter(rule_set_id=rule_set_id).delete()
+    TARGET_COUNTS.forget(rule_set_id)
 
 
 def target_counts_current(rule_set: RuleSet) -> None:
     """Make sure the rule set's counts match its results and the summaries: if they were
     forgotten, work them out again (two GROUP BYs over its results)."""
-    counts = TargetCount.objects.filter(rule_set=rule_set)
-    counts_made_current(
-        holder=RuleSet.objects.filter(pk=rule_set.pk),
-        counts=counts,
-        current=counts.filter(dimension=TargetDimension.CURRENT),
-        make=lambda: _target_counts(rule_set),
-    )
+    TARGET_COUNTS.make_current(rule_set, lambda: _target_counts(rule_set))
 
 
 def _target_counts(rule_set: RuleSet) -> list[TargetCount]:
