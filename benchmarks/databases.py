@@ -16,6 +16,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import dj_database_url
 
@@ -141,3 +142,17 @@ def analyse(*, sqlite: bool = False) -> str:
             cursor.execute("ANALYZE")
         return "ANALYZE after each bulk load"
     return "none (as Django leaves SQLite)"
+
+
+def connection_url(vendor: str, settings: Mapping[str, Any], *, name: str | None = None) -> str:
+    """The URL another process (a `widen` command, a server) reaches a database with: the one
+    `settings` (Django's connection settings) name, or database `name` on the same server."""
+    name = str(settings["NAME"]) if name is None else name
+    if vendor == SQLITE:
+        return f"sqlite:///{Path(name).resolve()}"
+    user = quote(str(settings.get("USER") or ""), safe="")
+    password = settings.get("PASSWORD")
+    credentials = f"{user}:{quote(str(password), safe='')}" if password else user
+    host = settings.get("HOST") or "localhost"
+    port = f":{settings['PORT']}" if settings.get("PORT") else ""
+    return f"postgres://{credentials}{'@' if credentials else ''}{host}{port}/{name}"

@@ -34,12 +34,11 @@ recall at least 0.95 on every mix) is met is printed.
 from __future__ import annotations
 
 import random
-import time
 import unicodedata
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from itertools import combinations
 from typing import Any
 
@@ -48,7 +47,8 @@ from faker import Faker
 
 from benchmarks.databases import analyse
 from benchmarks.harness import Measurement, SectionRun, Timing
-from benchmarks.learner_list import _build_partnership, _make_user
+from benchmarks.measure import timed
+from benchmarks.world import build_partnership, make_user
 from widen.accounts.models import Membership, Role
 from widen.core import request_context
 from widen.learners.duplicates.finding import COLUMNS, probable_duplicates
@@ -376,14 +376,6 @@ def heat_helper_pairs(frame: pl.DataFrame) -> set[Pair]:
     return {frozenset(pair) for group in groups for pair in combinations(group.split(", "), 2)}
 
 
-def _timed(
-    finder: Callable[[pl.DataFrame], set[Pair]], frame: pl.DataFrame
-) -> tuple[set[Pair], float]:
-    started = time.perf_counter()
-    result = finder(frame)
-    return result, time.perf_counter() - started
-
-
 # The aim (issue 14): on every mix, at least this precision and recall, no twins, and faster
 # than heat-helper on the same records.
 AIM_PRECISION = 0.99
@@ -417,7 +409,7 @@ def run(bench: SectionRun) -> None:
         ):
             case = f"{finder_name}, {mix.name} mix"
             bench.say(f"{case} on {population.frame.height:,} records")
-            proposed, seconds = _timed(finder, population.frame)
+            seconds, proposed = timed(partial(finder, population.frame))
             seconds_by_finder[finder_name] = seconds
             scores = score(proposed, population)
             bench.facts[f"{label}, {mix.name} mix"] = scores.line(seconds, twins)
@@ -472,9 +464,9 @@ def _recall_by_change(proposed: set[Pair], population: Population) -> dict[str, 
 def _in_the_database(bench: SectionRun, population: Population) -> None:
     """Seed the records as learners of two universities and time the whole search."""
     with bench.stopwatch("seed the learners (bulk)"):
-        world = _build_partnership()
+        world = build_partnership()
         partnership = Partnership.objects.get()
-        admin = _make_user("dedup.bench", world.alpha, Role.ORGANISATION_ADMIN)
+        admin = make_user("dedup.bench", world.alpha, Role.ORGANISATION_ADMIN)
         Membership.objects.create(user=admin, organisation=world.beta, role=Role.ORGANISATION_ADMIN)
         schools = {f"school-{number:02d}": school.pk for number, school in enumerate(world.schools)}
         holders = {"alpha": world.alpha.pk, "beta": world.beta.pk}
@@ -495,10 +487,8 @@ def _in_the_database(bench: SectionRun, population: Population) -> None:
             Learner.objects.bulk_insert(rows)
         bench.facts["planner_statistics"] = analyse(sqlite=bench.options.analyse_sqlite)
     bench.say("widen: find and store (database)")
-    started = time.perf_counter()
     with request_context.bind(actor=admin, source="system"):
-        summary = duplicates_find(actor=admin, partnership=partnership)
-    seconds = time.perf_counter() - started
+        seconds, summary = timed(partial(duplicates_find, actor=admin, partnership=partnership))
     stored = {
         frozenset((str(one), str(two)))
         for one, two in DuplicateCandidate.objects.values_list("learner_one_key", "learner_two_key")

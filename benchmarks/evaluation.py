@@ -25,7 +25,7 @@ from uuid import UUID
 from django.utils import timezone
 
 from benchmarks.harness import Measurement, SectionRun
-from benchmarks.learner_list import SEED, _add_learners, _build_partnership
+from benchmarks.world import SEED, add_learners, build_partnership
 from widen.activities.models import Activity, Attendance, AttendanceStatus, Session
 from widen.core import request_context
 from widen.evaluation.models import (
@@ -58,10 +58,10 @@ def run(bench: SectionRun) -> None:
     if reference is not None and reference < respondents:
         scales.insert(0, reference)
     with bench.stopwatch("seed partnership and people"):
-        world = _build_partnership()
+        world = build_partnership()
     bench.say(f"seeding {respondents:,} learners")
     with bench.stopwatch(f"seed {respondents:,} learners (with audit rows)"):
-        _add_learners(world, rng, respondents)
+        add_learners(world, rng, respondents)
     learners: list[tuple[UUID, UUID]] = list(
         Learner.objects.order_by("pk").values_list("pk", "organisation_id")
     )

@@ -21,12 +21,12 @@ from datetime import timedelta
 from itertools import count
 
 from django.core import mail
-from django.db.models import QuerySet
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from benchmarks.harness import Measurement, SectionRun
-from benchmarks.learner_list import SEED, _add_learners, _build_partnership
+from benchmarks.harness import SectionRun
+from benchmarks.seeding import unaudited
+from benchmarks.world import SEED, add_learners, build_partnership
 from widen.audit.models import AccessLogEntry
 from widen.core import request_context
 from widen.core.links import link_token_new
@@ -91,9 +91,9 @@ def run(bench: SectionRun) -> None:
     mail.outbox = []  # the e-mails sent go to this list, not anywhere
     rng = random.Random(SEED)
     with bench.stopwatch("seed partnership and people"):
-        world = _build_partnership()
+        world = build_partnership()
     with bench.stopwatch(f"seed {bench.options.learners:,} learners (with audit rows)"):
-        _add_learners(world, rng, bench.options.learners)
+        add_learners(world, rng, bench.options.learners)
     officer = world.users["officer"]
     client = world.clients["officer"]
     with request_context.bind(actor=officer, source="cli"):
@@ -122,16 +122,13 @@ def run(bench: SectionRun) -> None:
             bench.failures.append(
                 f"the bookings page logged {logged} views of adjustments, not {BOOKINGS // 10}"
             )
-        bench.record(
-            Measurement(
-                case=f"bookings page: {BOOKINGS:,} bookings, {BOOKINGS // 10:,} adjustments logged",
-                scale=bench.full_scale,
-                timing=bench.time(bookings_page, repeats=REPEATS),
-                queries=bench.count_queries(bookings_page),
-                baseline=bench.time(bare_read, repeats=REPEATS),
-                baseline_label=f"ORM read of the {BOOKINGS:,} bookings",
-                details={"bookings": BOOKINGS, "access_log_rows_per_view": logged},
-            )
+        bench.compare(
+            f"bookings page: {BOOKINGS:,} bookings, {BOOKINGS // 10:,} adjustments logged",
+            bookings_page,
+            baseline=bare_read,
+            baseline_label=f"ORM read of the {BOOKINGS:,} bookings",
+            repeats=REPEATS,
+            details={"bookings": BOOKINGS, "access_log_rows_per_view": logged},
         )
 
         def public_booking() -> object:
@@ -147,8 +144,7 @@ def run(bench: SectionRun) -> None:
             )
 
         def bare_booking() -> object:
-            plain: QuerySet[Booking] = QuerySet(model=Booking)
-            return plain.create(
+            return unaudited(Booking).create(
                 event=page_event,
                 organisation_id=page_event.organiser_id,
                 name="Pat Parent",
@@ -158,15 +154,12 @@ def run(bench: SectionRun) -> None:
                 token_digest=link_token_new().digest,
             )
 
-        bench.record(
-            Measurement(
-                case=f"public booking onto an event with {BOOKINGS:,} bookings",
-                scale=bench.full_scale,
-                timing=bench.time(public_booking, repeats=REPEATS * 4),
-                queries=bench.count_queries(public_booking),
-                baseline=bench.time(bare_booking, repeats=REPEATS * 4),
-                baseline_label="insert of one booking row, unaudited",
-            )
+        bench.compare(
+            f"public booking onto an event with {BOOKINGS:,} bookings",
+            public_booking,
+            baseline=bare_booking,
+            baseline_label="insert of one booking row, unaudited",
+            repeats=REPEATS * 4,
         )
     bench.facts["row_counts"] = {
         "learners": Learner.objects.count(),
@@ -194,8 +187,7 @@ def _group(bench: SectionRun, world: object, officer: object, named: list[Learne
     def bare_insert() -> object:
         event = _event(world, officer, capacity=GROUP_PLACES)
         now = timezone.now()
-        plain: QuerySet[Booking] = QuerySet(model=Booking)
-        return plain.bulk_create(
+        return unaudited(Booking).bulk_create(
             [
                 Booking(
                     event=event,
@@ -212,14 +204,12 @@ def _group(bench: SectionRun, world: object, officer: object, named: list[Learne
             batch_size=500,
         )
 
-    bench.record(
-        Measurement(
-            case=f"group booking: {size:,} learners onto {GROUP_PLACES} places",
-            scale=bench.full_scale,
-            timing=bench.time(group, repeats=REPEATS, warmup=1),
-            queries=bench.count_queries(group),
-            baseline=bench.time(bare_insert, repeats=REPEATS, warmup=1),
-            baseline_label=f"bulk insert of {size:,} booking rows, unaudited",
-            details={"learners": size, "places": GROUP_PLACES},
-        )
+    bench.compare(
+        f"group booking: {size:,} learners onto {GROUP_PLACES} places",
+        group,
+        baseline=bare_insert,
+        baseline_label=f"bulk insert of {size:,} booking rows, unaudited",
+        repeats=REPEATS,
+        warmup=1,
+        details={"learners": size, "places": GROUP_PLACES},
     )

@@ -152,6 +152,31 @@ class SectionRun:
     def record(self, measurement: Measurement) -> None:
         self.measurements.append(measurement)
 
+    def compare(
+        self,
+        case: str,
+        call: Callable[[], object],
+        *,
+        baseline: Callable[[], object],
+        baseline_label: str,
+        repeats: int | None = None,
+        warmup: int | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> Measurement:
+        """Time `call`, count its queries, time `baseline` the same way; record the case at the
+        section's full scale."""
+        measurement = Measurement(
+            case=case,
+            scale=self.full_scale,
+            timing=self.time(call, repeats=repeats, warmup=warmup),
+            queries=self.count_queries(call),
+            baseline=self.time(baseline, repeats=repeats, warmup=warmup),
+            baseline_label=baseline_label,
+            details=details or {},
+        )
+        self.record(measurement)
+        return measurement
+
     def say(self, message: str) -> None:
         """Progress for the person waiting, on standard error so the table stays clean."""
         print(f"  [{self.database.label}] {message}", file=sys.stderr, flush=True)

@@ -29,6 +29,7 @@ from benchmarks import bare_polars
 from benchmarks.harness import Measurement, SectionRun, Timing
 from benchmarks.measure import Aim, metered, per_second, timed
 from benchmarks.pupil_files import FORMATS, file_name, pupil_file
+from benchmarks.seeding import school
 from widen.accounts.capabilities import system_actor
 from widen.audit.models import AuditEvent
 from widen.core import request_context
@@ -40,7 +41,7 @@ from widen.learners.imports.services import (
     learner_import_start,
 )
 from widen.learners.models import ImportRun, Learner
-from widen.organisations.models import Organisation, OrganisationType
+from widen.organisations.models import Organisation
 
 AIM_ROWS = 100_000
 AIM_SECONDS = 10.0
@@ -118,15 +119,7 @@ def run(bench: SectionRun) -> None:
 
 
 def _school(number: int) -> Organisation:
-    with request_context.bind(source="system"):
-        return Organisation.objects.create(
-            name=f"Import Bench School {number + 1}",
-            organisation_type=OrganisationType.SCHOOL,
-            urn=f"{190_001 + number}",
-            phase="Secondary",
-            local_authority="Newham",
-            postcode="E15 1AA",
-        )
+    return school(f"Import Bench School {number + 1}", f"{190_001 + number}")
 
 
 def _preview(school: Organisation, name: str, content: bytes) -> tuple[ImportRun, ImportReport]:

@@ -18,66 +18,36 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import date, timedelta
-from http import HTTPStatus
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from faker.providers.person.en_GB import Provider as BritishNames
-from stdnum.gb import upn as stdnum_upn
 
 from benchmarks.databases import analyse
 from benchmarks.harness import Measurement, SectionRun
-from widen.accounts.models import Membership, Role, User
-from widen.accounts.services import api_token_create
-from widen.audit.models import AccessLogEntry, AuditEvent
-from widen.core import request_context
-from widen.core.academic_years import AcademicYear
-from widen.learners.models import Ethnicity, Learner, Sex
-from widen.learners.permissions import learner_policy
-from widen.learners.selectors import YEAR_GROUPS, LearnerFilters, learner_list
-from widen.organisations.models import (
-    DataSharingAgreement,
-    LawfulBasis,
-    Organisation,
-    OrganisationType,
-    Partnership,
-    PartnershipMember,
+from benchmarks.world import (
+    HOST,
+    LAST_NAMES,
+    SEED,
+    BenchWorld,
+    add_learners,
+    build_partnership,
+    page_request,
 )
+from widen.accounts.models import User
+from widen.audit.models import AccessLogEntry, AuditEvent
+from widen.learners.models import Learner
+from widen.learners.permissions import learner_policy
+from widen.learners.selectors import LearnerFilters, learner_list
+from widen.organisations.models import Organisation
 
 PAGE_SIZE = 50  # as the list page shows
 DEEP_PAGE = 1000
-BATCH_SIZE = 5000
-SCHOOLS = 20
-SEED = 20_240_901
-HOST = "localhost"  # one of the development ALLOWED_HOSTS
 
-LAST_NAMES: tuple[str, ...] = tuple(BritishNames.last_names)
-FIRST_NAMES: tuple[str, ...] = tuple(BritishNames.first_names_female) + tuple(
-    BritishNames.first_names_male
-)
 SEARCH_SURNAME = "Harper" if "Harper" in LAST_NAMES else LAST_NAMES[0]
-# Newham's local authority number, so the generated UPNs pass the check-letter validation.
-UPN_LOCAL_AUTHORITY = "316"
-ETHNICITIES: tuple[str, ...] = tuple(Ethnicity.values)
-
-
-@dataclass
-class BenchWorld:
-    alpha: Organisation
-    beta: Organisation
-    charity: Organisation
-    schools: list[Organisation]
-    users: dict[str, User] = field(default_factory=dict)
-    tokens: dict[str, str] = field(default_factory=dict)
-    clients: dict[str, Client] = field(default_factory=dict)
-    learners: int = 0
 
 
 @dataclass(frozen=True)
@@ -101,14 +71,14 @@ class Case:
 def run(bench: SectionRun) -> None:
     rng = random.Random(SEED)
     with bench.stopwatch("seed partnership and people"):
-        world = _build_partnership()
+        world = build_partnership()
     scales = [bench.options.learners]
     if bench.options.reference_scale is not None:
         scales.insert(0, bench.options.reference_scale)
     for scale in scales:
         bench.say(f"seeding up to {scale:,} learners")
         with bench.stopwatch(f"seed up to {scale:,} learners (with audit rows)"):
-            _add_learners(world, rng, scale - world.learners)
+            add_learners(world, rng, scale - world.learners)
             bench.facts["planner_statistics"] = analyse(sqlite=bench.options.analyse_sqlite)
         with bench.stopwatch(f"measure at {scale:,} learners"):
             for case in _cases(world, scale):
@@ -122,133 +92,6 @@ def run(bench: SectionRun) -> None:
         "access_log_entries": AccessLogEntry.objects.count(),
     }
     bench.facts["search_surname"] = SEARCH_SURNAME
-
-
-def _build_partnership() -> BenchWorld:
-    with request_context.bind(source="system"):
-        alpha = Organisation.objects.create(
-            name="Alpha University",
-            organisation_type=OrganisationType.HE_PROVIDER,
-            ukprn="10000001",
-        )
-        beta = Organisation.objects.create(
-            name="Beta University", organisation_type=OrganisationType.HE_PROVIDER, ukprn="10000002"
-        )
-        charity = Organisation.objects.create(
-            name="Gamma Futures Trust", organisation_type=OrganisationType.CHARITY
-        )
-        schools = [
-            Organisation.objects.create(
-                name=f"School {number:02d}",
-                organisation_type=OrganisationType.SCHOOL,
-                urn=f"{100_001 + number}",
-                phase="Secondary",
-                local_authority="Newham",
-                postcode="E15 1AA",
-            )
-            for number in range(SCHOOLS)
-        ]
-        partnership = Partnership.objects.create(name="Bench Uni Connect", lead_organisation=alpha)
-        for organisation in (alpha, beta, charity, *schools):
-            PartnershipMember.objects.create(partnership=partnership, organisation=organisation)
-        agreement = DataSharingAgreement.objects.create(
-            partnership=partnership,
-            title="Alpha and Beta outreach agreement",
-            shares_identity=True,
-            shares_characteristics=True,
-            shares_special_category=False,
-            purpose="Outreach delivery",
-            lawful_basis=LawfulBasis.PUBLIC_TASK,
-            starts_on=date(2020, 9, 1),
-        )
-        agreement.parties.set([alpha, beta])
-        world = BenchWorld(alpha=alpha, beta=beta, charity=charity, schools=schools)
-        for key, organisation, role in (
-            ("officer", alpha, Role.OUTREACH_OFFICER),
-            ("partner", beta, Role.OUTREACH_OFFICER),
-            ("evaluator", alpha, Role.EVALUATOR),
-            ("school", schools[0], Role.SCHOOL_STAFF),
-        ):
-            user = _make_user(f"{key}.bench", organisation, role)
-            world.users[key] = user
-            world.tokens[key] = api_token_create(user=user, name="benchmark")[1]
-            world.clients[key] = _signed_in_client(user)
-    return world
-
-
-def _make_user(username: str, organisation: Organisation, role: str) -> User:
-    user = User(username=username, first_name=username.split(".")[0].capitalize())
-    user.set_unusable_password()
-    user.save()
-    Membership.objects.create(user=user, organisation=organisation, role=role)
-    TOTPDevice.objects.create(user=user, name="benchmark", confirmed=True)
-    return user
-
-
-def _signed_in_client(user: User) -> Client:
-    """A client whose session has passed both the password step and MFA."""
-    client = Client(HTTP_HOST=HOST)
-    client.force_login(user)
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
-def _add_learners(world: BenchWorld, rng: random.Random, count: int) -> None:
-    """Add `count` learners in batches (each batch also writes its audit rows)."""
-    generated = _generate(world, rng, start=world.learners, count=count)
-    with request_context.bind(source="system"):
-        while batch := [learner for _, learner in zip(range(BATCH_SIZE), generated, strict=False)]:
-            Learner.objects.bulk_create(batch, batch_size=BATCH_SIZE)
-            world.learners += len(batch)
-
-
-def _generate(
-    world: BenchWorld, rng: random.Random, *, start: int, count: int
-) -> Iterator[Learner]:
-    year = AcademicYear.current()
-    cohorts = [year.birth_dates_for(group)[0] for group in YEAR_GROUPS]
-    for index in range(start, start + count):
-        draw = rng.random()
-        holder = world.alpha if draw < 0.7 else world.beta if draw < 0.9 else world.charity
-        cohort_start = rng.choice(cohorts)
-        yield Learner(
-            organisation=holder,
-            school=rng.choice(world.schools) if rng.random() < 0.9 else None,
-            first_name=rng.choice(FIRST_NAMES),
-            last_name=rng.choice(LAST_NAMES),
-            preferred_name=rng.choice(FIRST_NAMES) if rng.random() < 0.05 else "",
-            date_of_birth=cohort_start + timedelta(days=rng.randrange(365)),
-            home_postcode="E15 4LZ",
-            upn=_upn(index),
-            sex=rng.choice((Sex.FEMALE, Sex.MALE)),
-            free_school_meals=_fact(rng, 0.25),
-            ever_6_free_school_meals=_fact(rng, 0.35),
-            young_carer=_fact(rng, 0.05),
-            estranged=_fact(rng, 0.01),
-            first_in_family=_fact(rng, 0.45),
-            care_experienced=_fact(rng, 0.03),
-            disability=_fact(rng, 0.12),
-            ethnicity=rng.choice(ETHNICITIES),
-        )
-
-
-def _fact(rng: random.Random, share_true: float) -> bool | None:
-    draw = rng.random()
-    if draw < 0.1:
-        return None
-    return draw < 0.1 + share_true * 0.9
-
-
-def _upn(index: int) -> str:
-    """A valid, unique UPN: LA number, establishment number, issue year, serial."""
-    body = (
-        f"{UPN_LOCAL_AUTHORITY}{2000 + index // 100_000:04d}"
-        f"{index // 1000 % 100:02d}{index % 1000:03d}"
-    )
-    return stdnum_upn.calc_check_digit(body) + body
 
 
 def _cases(world: BenchWorld, scale: int) -> list[Case]:
@@ -360,17 +203,8 @@ def _request(world: BenchWorld, case: Case) -> Callable[[], object]:
     if case.api:
         client = Client(HTTP_HOST=HOST)
         headers = {"Authorization": f"Bearer {world.tokens[case.user]}"}
-    else:
-        client = world.clients[case.user]
-        headers = {}
-
-    def request() -> object:
-        response = client.get(case.path, headers=headers)
-        if response.status_code != HTTPStatus.OK:
-            raise RuntimeError(f"{case.name}: {case.path} answered {response.status_code}.")
-        return response.content
-
-    return request
+        return page_request(client, case.path, headers=headers, name=case.name)
+    return page_request(world.clients[case.user], case.path, name=case.name)
 
 
 def _baseline(world: BenchWorld, case: Case) -> Callable[[], object] | None:

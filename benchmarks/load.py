@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks.databases import connection_url
 from benchmarks.harness import Measurement, SectionRun, Timing
 from widen.core.serving import default_workers
 
@@ -178,13 +179,13 @@ def _targets() -> tuple[list[Target], list[str]]:
 @contextlib.contextmanager
 def _server(arguments: list[str]) -> Iterator[tuple[int, int]]:
     """`widen serve` on the benchmark's database, until the block ends."""
-    from django.db import connections  # noqa: PLC0415
+    from django.db import connection, connections  # noqa: PLC0415
 
     port = _free_port()
     environment = {
         key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"
     }
-    environment["DATABASE_URL"] = _database_url()
+    environment["DATABASE_URL"] = connection_url(connection.vendor, connection.settings_dict)
     connections.close_all()  # SQLite: let the server's processes write
     with tempfile.TemporaryDirectory(prefix="widen-load-") as data_dir:
         environment["WIDEN_DATA_DIR"] = data_dir
@@ -221,21 +222,6 @@ def _processor_seconds(pid: int) -> float:
     except (OSError, IndexError, ValueError):
         return 0.0
     return total
-
-
-def _database_url() -> str:
-    from django.db import connection  # noqa: PLC0415
-
-    settings = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
-    user = settings.get("USER") or ""
-    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
-    credentials = f"{user}{password}@" if user else ""
-    return (
-        f"postgres://{credentials}{settings.get('HOST') or 'localhost'}:"
-        f"{settings.get('PORT') or 5432}/{settings['NAME']}"
-    )
 
 
 def _free_port() -> int:

@@ -25,28 +25,23 @@ database per learner and activity type (what any page showing their status must 
 from __future__ import annotations
 
 import random
-import uuid
-from collections.abc import Callable
 from datetime import date, time, timedelta
 from decimal import Decimal
 from functools import partial
-from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlencode
 
 import polars as pl
-from django.db import models, transaction
 from django.db.models import Sum
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from benchmarks.databases import analyse
 from benchmarks.harness import Measurement, SectionRun
-from benchmarks.learner_list import HOST, BenchWorld, _build_partnership
-from widen.activities.models import Activity, Attendance, AttendanceStatus, Session
+from benchmarks.seeding import insert_frame, random_hex
+from benchmarks.world import BenchWorld, build_partnership, make_activities, page_request
+from widen.activities.models import Attendance, AttendanceStatus, Session
 from widen.core.academic_years import AcademicYear
-from widen.core.bulk import staged_rows
 from widen.learners.models import Learner
 from widen.organisations.models import Partnership
 from widen.programmes.models import ActivitySubType, ActivityType, Enrolment, Programme
@@ -65,7 +60,7 @@ def run(bench: SectionRun) -> None:
     bench.unit = "enrolled learners (each programme)"
     rng = random.Random(SEED)
     with bench.stopwatch("seed partnership, programmes and sessions"):
-        world = _build_partnership()
+        world = build_partnership()
         partnership = Partnership.objects.get()
         populations = _populations(world, partnership, rng)
     client = world.clients["officer"]
@@ -87,7 +82,7 @@ def run(bench: SectionRun) -> None:
                     "activities:progress", kwargs={"programme_id": population.programme.pk}
                 )
                 path = f"{path}?{urlencode(query)}" if query else path
-                request = _request(client, path)
+                request = page_request(client, path)
                 bench.record(
                     Measurement(
                         case=f"{population.name}: {name}",
@@ -159,11 +154,11 @@ class Population:
         now = timezone.now()
         stamps = {"created_at": now, "updated_at": now}
         year = AcademicYear.current()
-        ids = [_hex(rng) for _ in range(count)]
+        ids = [random_hex(rng) for _ in range(count)]
         holders = [self._holder(rng) for _ in range(count)]
         cohorts = [year.birth_dates_for(rng.choice(self.year_groups))[0] for _ in range(count)]
         first = self.count
-        _insert(
+        insert_frame(
             Learner,
             pl.DataFrame(
                 {
@@ -182,10 +177,14 @@ class Population:
             ),
             stamps,
         )
-        _insert(
+        insert_frame(
             Enrolment,
             pl.DataFrame(
-                {"id": [_hex(rng) for _ in ids], "learner_id": ids, "organisation_id": holders}
+                {
+                    "id": [random_hex(rng) for _ in ids],
+                    "learner_id": ids,
+                    "organisation_id": holders,
+                }
             ),
             {**stamps, "programme_id": self.programme.pk, "joined_on": year.starts_on},
         )
@@ -206,11 +205,11 @@ class Population:
                     AttendanceStatus.ATTENDED if rng.random() < 0.85 else AttendanceStatus.ABSENT,  # noqa: PLR2004
                 )
         if rows:
-            _insert(
+            insert_frame(
                 Attendance,
                 pl.DataFrame(
                     {
-                        "id": [_hex(rng) for _ in rows],
+                        "id": [random_hex(rng) for _ in rows],
                         "learner_id": [key[0] for key in rows],
                         "session_id": [key[1] for key in rows],
                         "organisation_id": [value[0] for value in rows.values()],
@@ -241,16 +240,7 @@ def _populations(
     sub_types = list(
         ActivitySubType.objects.filter(partnership=None).select_related("activity_type")
     )
-    deliverers = [world.alpha, world.beta, world.charity]
-    activities = [
-        Activity.objects.create(
-            partnership=partnership,
-            delivered_by=deliverers[index % len(deliverers)],
-            name=f"Activity {index + 1:02d}",
-            sub_type=sub_types[index * 5 % len(sub_types)],
-        )
-        for index in range(ACTIVITIES)
-    ]
+    activities = make_activities(world, partnership, sub_types, count=ACTIVITIES, stride=5)
     year = AcademicYear.current()
     today = timezone.localdate()
     first_day = date(year.start_year - 1, 9, 1)
@@ -261,7 +251,7 @@ def _populations(
     session_rows: list[dict[str, Any]] = []
     for index in range(4_000):
         activity = activities[index % ACTIVITIES]
-        session_id = _hex(rng)
+        session_id = random_hex(rng)
         past.setdefault(activity.sub_type.activity_type_id, []).append(session_id)
         session_rows.append(
             {
@@ -279,7 +269,7 @@ def _populations(
         groups = sorted(rng.sample(range(9, 14), rng.randint(1, 3)))
         session_rows.append(
             {
-                "id": _hex(rng),
+                "id": random_hex(rng),
                 "activity_id": activity.pk.hex,
                 "date": (today + timedelta(days=rng.randint(1, 90))).isoformat(),
                 "contact_hours": 1.0,
@@ -288,7 +278,7 @@ def _populations(
                 "capacity": rng.choice((None, 30, 60)),
             }
         )
-    _insert(
+    insert_frame(
         Session,
         pl.DataFrame(session_rows, schema_overrides={"capacity": pl.Int64, "school_id": pl.Utf8}),
         {
@@ -359,42 +349,7 @@ def _populations(
 # --- Seeding helpers ---------------------------------------------------------------------------
 
 
-def _hex(rng: random.Random) -> str:
-    return uuid.UUID(int=rng.getrandbits(128), version=4).hex
-
-
-def _insert(model: type[models.Model], frame: pl.DataFrame, constants: dict[str, Any]) -> None:
-    """Insert `frame` with `constants`, and every other column that may not be null its default
-    (or blank text), so that a new field with one does not break the seeding."""
-    given = {*frame.columns, *constants}
-    defaults: dict[str, Any] = {}
-    for field in model._meta.concrete_fields:
-        if field.attname in given or field.primary_key or field.null:
-            continue
-        if field.has_default():
-            value = field.get_default()
-            if isinstance(value, str | bool | int | float):
-                defaults[field.attname] = value
-        elif field.blank and isinstance(field, models.CharField | models.TextField):
-            defaults[field.attname] = ""
-    with (
-        staged_rows(model, frame, constants={**defaults, **constants}) as staged,
-        transaction.atomic(),
-    ):
-        staged.insert()
-
-
 # --- Requests and the baseline -----------------------------------------------------------------
-
-
-def _request(client: Client, path: str) -> Callable[[], object]:
-    def request() -> object:
-        response = client.get(path, HTTP_HOST=HOST)
-        if response.status_code != HTTPStatus.OK:
-            raise RuntimeError(f"{path} answered {response.status_code}.")
-        return response.content
-
-    return request
 
 
 def _bare(programme: Programme) -> object:

@@ -21,10 +21,9 @@ from datetime import date, time
 from functools import partial
 from itertools import count
 
-from django.db.models import QuerySet
-
 from benchmarks.harness import Measurement, SectionRun
-from benchmarks.learner_list import SEED, BenchWorld, _add_learners, _build_partnership
+from benchmarks.seeding import unaudited
+from benchmarks.world import SEED, BenchWorld, add_learners, build_partnership
 from widen.accounts.models import User
 from widen.activities.imports import (
     register_import_check,
@@ -48,10 +47,10 @@ _session_numbers = count(1)
 def run(bench: SectionRun) -> None:
     rng = random.Random(SEED)
     with bench.stopwatch("seed partnership and people"):
-        world = _build_partnership()
+        world = build_partnership()
     bench.say(f"seeding {bench.options.learners:,} learners")
     with bench.stopwatch(f"seed {bench.options.learners:,} learners (with audit rows)"):
-        _add_learners(world, rng, bench.options.learners)
+        add_learners(world, rng, bench.options.learners)
     officer = world.users["officer"]
     with request_context.bind(actor=officer, source="cli"):
         activity = activity_create(
@@ -170,19 +169,16 @@ def _measure(
             )
             for pupil in pupils
         ]
-        plain: QuerySet[Attendance] = QuerySet(model=Attendance)
-        return plain.bulk_create(rows, batch_size=1000)
+        return unaudited(Attendance).bulk_create(rows, batch_size=1000)
 
-    bench.record(
-        Measurement(
-            case=f"commit: {size:,} rows by UPN, added and marked",
-            scale=bench.full_scale,
-            timing=bench.time(commit, repeats=COMMIT_REPEATS, warmup=1),
-            queries=bench.count_queries(commit),
-            baseline=bench.time(bare_insert, repeats=COMMIT_REPEATS, warmup=1),
-            baseline_label=f"bulk insert of {size:,} attendance rows, unaudited",
-            details={"rows": size},
-        )
+    bench.compare(
+        f"commit: {size:,} rows by UPN, added and marked",
+        commit,
+        baseline=bare_insert,
+        baseline_label=f"bulk insert of {size:,} attendance rows, unaudited",
+        repeats=COMMIT_REPEATS,
+        warmup=1,
+        details={"rows": size},
     )
 
     # The same file again, into the session it was imported into: nothing to change.

@@ -31,27 +31,24 @@ the baseline's.
 from __future__ import annotations
 
 import random
-import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
-from http import HTTPStatus
 from typing import Any
 
 import polars as pl
-from django.db import transaction
 from django.db.models import Count, Sum
 from django.test import Client
 from django.utils import timezone
 
 from benchmarks.databases import analyse
 from benchmarks.harness import Measurement, SectionRun
-from benchmarks.learner_list import HOST, BenchWorld, _build_partnership
+from benchmarks.seeding import insert_frame, random_hex
+from benchmarks.world import BenchWorld, build_partnership, make_activities, page_request
 from widen.accounts.capabilities import system_actor
-from widen.activities.models import Activity, Attendance, AttendanceStatus, Session
+from widen.activities.models import Attendance, AttendanceStatus, Session
 from widen.activities.services import attendance_mark
 from widen.core.academic_years import AcademicYear
-from widen.core.bulk import staged_rows
 from widen.learners.models import Learner
 from widen.learners.selectors import YEAR_GROUPS
 from widen.organisations.models import Partnership
@@ -92,7 +89,7 @@ def run(bench: SectionRun) -> None:
     learners = bench.options.learners
     bench.unit = "learners"
     with bench.stopwatch("seed partnership and people"):
-        world = _build_partnership()
+        world = build_partnership()
         partnership = Partnership.objects.get()
     rng = random.Random(SEED)
     with bench.stopwatch(f"seed {learners:,} learners, {learners * 10:,} attendance (bulk)"):
@@ -131,7 +128,7 @@ def run(bench: SectionRun) -> None:
     _measure_recounts(bench, learners, seeded)
     for name, path, baseline, label in cases:
         bench.say(name)
-        request = _request(client, path)
+        request = page_request(client, path)
         request()  # the first view after targeting or enrolment works the counts out (above)
         timing = bench.time(request)
         queries = bench.count_queries(request)
@@ -157,7 +154,7 @@ def run(bench: SectionRun) -> None:
     _check_totals(bench, partnership)
     bench.say("monitoring export")
     export_path = f"/reporting/partnerships/{partnership.pk}/monitoring-export/"
-    export = _request(client, export_path)
+    export = page_request(client, export_path)
     bench.record(
         Measurement(
             case="export: monitoring CSV (every learner)",
@@ -183,10 +180,6 @@ def run(bench: SectionRun) -> None:
 # --- Seeding -----------------------------------------------------------------------------------
 
 
-def _hex(rng: random.Random) -> str:
-    return uuid.UUID(int=rng.getrandbits(128), version=4).hex
-
-
 def _seed(
     world: BenchWorld, partnership: Partnership, rng: random.Random, count: int
 ) -> dict[str, Any]:
@@ -196,7 +189,7 @@ def _seed(
     holders = [world.alpha.pk.hex, world.beta.pk.hex, world.charity.pk.hex]
     year = AcademicYear.current()
     cohorts = [year.birth_dates_for(group)[0] for group in YEAR_GROUPS]
-    learner_ids = [_hex(rng) for _ in range(count)]
+    learner_ids = [random_hex(rng) for _ in range(count)]
     learner_holder = [
         holders[0] if draw < 0.7 else holders[1] if draw < 0.9 else holders[2]  # noqa: PLR2004
         for draw in (rng.random() for _ in range(count))
@@ -227,22 +220,13 @@ def _seed(
             "ethnicity",
         )
     )
-    _insert(Learner, learners, stamps)
+    insert_frame(Learner, learners, stamps)
     sub_types = list(ActivitySubType.objects.filter(partnership=None).order_by("pk"))
-    deliverers = [world.alpha, world.beta, world.charity]
-    activities = [
-        Activity.objects.create(
-            partnership=partnership,
-            delivered_by=deliverers[index % len(deliverers)],
-            name=f"Activity {index + 1:02d}",
-            sub_type=sub_types[index * 7 % len(sub_types)],
-        )
-        for index in range(ACTIVITIES)
-    ]
+    activities = make_activities(world, partnership, sub_types, count=ACTIVITIES, stride=7)
     session_count = max(
         SESSIONS_PER_LEARNER + 1, count * SESSIONS_PER_LEARNER // LEARNERS_PER_SESSION
     )
-    session_ids = [_hex(rng) for _ in range(session_count)]
+    session_ids = [random_hex(rng) for _ in range(session_count)]
     sessions = pl.DataFrame(
         {
             "id": session_ids,
@@ -267,7 +251,7 @@ def _seed(
         pl.lit("[]").alias("year_groups"),
         pl.lit("").alias("student_ambassadors"),
     )
-    _insert(Session, sessions, stamps)
+    insert_frame(Session, sessions, stamps)
     # Learner i is on sessions (7i + 6701k) mod S for k < 10: ten different sessions each.
     step = 6_701 if session_count > 6_701 * SESSIONS_PER_LEARNER else 1
     attendance = (
@@ -300,9 +284,9 @@ def _seed(
         .unique(subset=["learner", "session"])
     )
     attendance = attendance.with_columns(
-        pl.Series("id", [_hex(rng) for _ in range(attendance.height)])
+        pl.Series("id", [random_hex(rng) for _ in range(attendance.height)])
     ).select("id", "learner_id", "organisation_id", "session_id", "status")
-    _insert(Attendance, attendance, stamps)
+    insert_frame(Attendance, attendance, stamps)
     # A rule set and a programme, as targeting and enrolment would leave them.
     rule_set = RuleSet.objects.create(partnership=partnership, name="Bench target learners")
     version = RuleSetVersion.objects.create(
@@ -312,7 +296,7 @@ def _seed(
         description="FSM",
     )
     eligible = [rng.random() < ELIGIBLE_SHARE for _ in range(count)]
-    _insert(
+    insert_frame(
         LearnerEligibility,
         pl.DataFrame(
             {
@@ -332,11 +316,11 @@ def _seed(
         sustained_years=2,
     )
     chosen = [index for index in range(count) if rng.random() < ENROLLED_SHARE]
-    _insert(
+    insert_frame(
         Enrolment,
         pl.DataFrame(
             {
-                "id": [_hex(rng) for _ in chosen],
+                "id": [random_hex(rng) for _ in chosen],
                 "learner_id": [learner_ids[index] for index in chosen],
                 "organisation_id": [learner_holder[index] for index in chosen],
             }
@@ -346,28 +330,11 @@ def _seed(
     return {"rule_set": rule_set.pk, "programme": programme.pk}
 
 
-def _insert(model: Any, frame: pl.DataFrame, constants: dict[str, Any]) -> None:
-    with staged_rows(model, frame, constants=constants) as staged, transaction.atomic():
-        staged.insert()
-
-
 # --- Requests and baselines --------------------------------------------------------------------
 
 
 def _client(world: BenchWorld) -> Client:
     return world.clients["officer"]
-
-
-def _request(client: Client, path: str) -> Callable[[], object]:
-    def request() -> object:
-        response = client.get(path, HTTP_HOST=HOST)
-        if response.status_code != HTTPStatus.OK:
-            raise RuntimeError(f"{path} answered {response.status_code}.")
-        if response.streaming:  # a download: read to its end, as a browser does
-            return b"".join(response.streaming_content)  # type: ignore[attr-defined]
-        return response.content
-
-    return request
 
 
 def _attended(partnership: Partnership) -> Any:

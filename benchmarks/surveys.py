@@ -22,11 +22,12 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from benchmarks.harness import Measurement, SectionRun
-from benchmarks.learner_list import SEED, _add_learners, _build_partnership
+from benchmarks.harness import SectionRun
+from benchmarks.seeding import unaudited
+from benchmarks.world import SEED, add_learners, build_partnership
 from widen.activities.models import Activity, Attendance, AttendanceStatus, Session
 from widen.core import request_context
 from widen.core.links import link_token_new
@@ -136,9 +137,9 @@ def _answers(survey: Any) -> dict[str, Any]:
 def run(bench: SectionRun) -> None:
     rng = random.Random(SEED)
     with bench.stopwatch("seed partnership and people"):
-        world = _build_partnership()
+        world = build_partnership()
     with bench.stopwatch(f"seed {bench.options.learners:,} learners (with audit rows)"):
-        _add_learners(world, rng, bench.options.learners)
+        add_learners(world, rng, bench.options.learners)
     officer = world.users["officer"]
     client = world.clients["officer"]
     with request_context.bind(actor=officer, source="cli"):
@@ -184,8 +185,7 @@ def _send(
 
     def bare_insert() -> object:
         survey = _survey(world, officer, activity)
-        plain: QuerySet[SurveyInvitation] = QuerySet(model=SurveyInvitation)
-        return plain.bulk_create(
+        return unaudited(SurveyInvitation).bulk_create(
             [
                 SurveyInvitation(
                     survey=survey,
@@ -199,15 +199,13 @@ def _send(
             batch_size=500,
         )
 
-    bench.record(
-        Measurement(
-            case=f"send links: a register of {len(group):,} learners",
-            scale=bench.full_scale,
-            timing=bench.time(send, repeats=REPEATS, warmup=1),
-            queries=bench.count_queries(send),
-            baseline=bench.time(bare_insert, repeats=REPEATS, warmup=1),
-            baseline_label=f"bulk insert of {len(group):,} link rows, unaudited",
-        )
+    bench.compare(
+        f"send links: a register of {len(group):,} learners",
+        send,
+        baseline=bare_insert,
+        baseline_label=f"bulk insert of {len(group):,} link rows, unaudited",
+        repeats=REPEATS,
+        warmup=1,
     )
 
 
@@ -222,8 +220,7 @@ def _page(
     survey = _survey(world, officer, activity)
     sessions = [_session(activity, day) for day in range(1, SESSIONS + 1)]
     now = timezone.now()
-    plain: QuerySet[SurveyInvitation] = QuerySet(model=SurveyInvitation)
-    plain.bulk_create(
+    unaudited(SurveyInvitation).bulk_create(
         [
             SurveyInvitation(
                 survey=survey,
@@ -253,15 +250,12 @@ def _page(
             .annotate(sent=Count("pk"), answered=Count("pk", filter=Q(answered_at__isnull=False)))
         )
 
-    bench.record(
-        Measurement(
-            case=f"survey page: {links:,} links in {SESSIONS} sessions, rates by session, school",
-            scale=bench.full_scale,
-            timing=bench.time(page, repeats=REPEATS),
-            queries=bench.count_queries(page),
-            baseline=bench.time(bare_group_by, repeats=REPEATS),
-            baseline_label="one GROUP BY of the links by session",
-        )
+    bench.compare(
+        f"survey page: {links:,} links in {SESSIONS} sessions, rates by session, school",
+        page,
+        baseline=bare_group_by,
+        baseline_label="one GROUP BY of the links by session",
+        repeats=REPEATS,
     )
 
 
@@ -287,8 +281,7 @@ def _answer(
         return response_submit(survey=survey, raw_answers=answers, invitation=next(links))
 
     def bare_response() -> object:
-        plain: QuerySet[SurveyResponse] = QuerySet(model=SurveyResponse)
-        return plain.create(
+        return unaudited(SurveyResponse).create(
             survey=survey,
             organisation_id=world.alpha.pk,
             timing=survey.timing,
@@ -296,13 +289,10 @@ def _answer(
             submitted_at=timezone.now(),
         )
 
-    bench.record(
-        Measurement(
-            case="answer by link: 10 questions and a 4-item scale, scored and audited",
-            scale=bench.full_scale,
-            timing=bench.time(answer, repeats=REPEATS * 4),
-            queries=bench.count_queries(answer),
-            baseline=bench.time(bare_response, repeats=REPEATS * 4),
-            baseline_label="insert of one response row, unaudited",
-        )
+    bench.compare(
+        "answer by link: 10 questions and a 4-item scale, scored and audited",
+        answer,
+        baseline=bare_response,
+        baseline_label="insert of one response row, unaudited",
+        repeats=REPEATS * 4,
     )

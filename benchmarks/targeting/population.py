@@ -10,13 +10,13 @@ from pathlib import Path
 
 import polars as pl
 
+from benchmarks.seeding import university
 from widen.core import request_context
 from widen.core.academic_years import AcademicYear
 from widen.learners.models import Learner
 from widen.learners.selectors import YEAR_GROUPS
 from widen.organisations.models import (
     Organisation,
-    OrganisationType,
     Partnership,
     PartnershipMember,
 )
@@ -41,11 +41,7 @@ class Seeded:
 
 def bench_partnership() -> tuple[Organisation, Partnership]:
     with request_context.bind(source="system"):
-        organisation = Organisation.objects.create(
-            name="Targeting Bench University",
-            organisation_type=OrganisationType.HE_PROVIDER,
-            ukprn="10000091",
-        )
+        organisation = university("Targeting Bench University", "10000091")
         partnership = Partnership.objects.create(
             name="Targeting Bench Uni Connect", lead_organisation=organisation
         )
