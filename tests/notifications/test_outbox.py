@@ -13,17 +13,20 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import default_task_backend
 
+from conftest import signed_in_client
 from tests.notifications.support import FlakyBackend
-from widen.accounts.models import User
+from widen.accounts.models import Role, User
 from widen.core.exceptions import ApplicationError
 from widen.notifications.delivery import BACKOFF, outbox_send_due
 from widen.notifications.models import MAX_ATTEMPTS, Category, DeliveryStatus, Notification
 from widen.notifications.services import notify, preference_set
 from widen.notifications.stop_links import stop_url
 from widen.notifications.tasks import notification_deliver_task
+from widen.testing.world import World
 
 HOSTILE = '<script>alert("x")</script> & O\'Brien'
 
@@ -394,3 +397,60 @@ def test_with_a_worker_the_retry_is_queued_for_when_it_is_due(
     (queued,) = default_task_backend.results  # type: ignore[attr-defined]
     assert queued.task.run_after == notification.next_attempt_at
     assert queued.args == [str(notification.pk)]
+
+
+@pytest.mark.django_db
+def test_a_failed_one_time_link_or_address_message_is_forgotten_after_the_keeping_period(
+    settings: Any, world: World
+) -> None:
+    settings.WIDEN_NOTIFICATION_FAILED_DAYS = 30
+    user = world.users[Role.OUTREACH_OFFICER]
+
+    def failed(days_ago: int, **recipient: Any) -> Notification:
+        notification = Notification.objects.create(
+            category=Category.ACCOUNT,
+            template="testing/place_booked",
+            subject="Your link",
+            body_text="Your link: https://widen.example/s/secret-token/",
+            body_html="<p>https://widen.example/s/secret-token/</p>",
+            status=DeliveryStatus.FAILED,
+            attempts=MAX_ATTEMPTS,
+            last_error="SMTPServerDisconnected: gone",
+            **recipient,
+        )
+        Notification.objects.filter(pk=notification.pk).update(
+            created_at=timezone.now() - timedelta(days=days_ago)
+        )
+        return notification
+
+    to_an_address = failed(31, email="parent@example.org")
+    secret_link = failed(31, user=user, email="una@example.org", secret=True)
+    in_the_list = failed(31, user=user, email="una@example.org")
+    recent_secret = failed(29, user=user, email="una@example.org", secret=True)
+
+    out = StringIO()
+    call_command("notifications", "forget", stdout=out)
+    assert "Gave up 2 failed notifications and forgot what they said." in out.getvalue()
+    for forgotten in (to_an_address, secret_link):
+        forgotten.refresh_from_db()
+        assert forgotten.status == DeliveryStatus.GIVEN_UP
+        assert (forgotten.body_text, forgotten.body_html) == ("", "")
+        assert forgotten.attempts == MAX_ATTEMPTS  # what was attempted stays
+        assert "SMTPServerDisconnected" in forgotten.last_error
+    for kept in (in_the_list, recent_secret):
+        kept.refresh_from_db()
+        assert kept.status == DeliveryStatus.FAILED
+        assert "secret-token" in kept.body_text
+
+    # A forgotten one is never sent again with its message gone; the kept ones still are.
+    mail.outbox.clear()
+    retried = StringIO()
+    call_command("notifications", "retry", stdout=retried)
+    assert "Sent 2 notifications." in retried.getvalue(), retried.getvalue()
+    assert len(mail.outbox) == 2
+    assert all("secret-token" in message.body for message in mail.outbox)
+    # Its owner is told why it is not there, not that it was e-mailed.
+    page = signed_in_client(user).get(reverse("notifications:detail", args=[secret_link.pk]))
+    assert page.status_code == 200
+    assert "could not be e-mailed" in page.content.decode()
+    assert "secret-token" not in page.content.decode()

@@ -344,6 +344,10 @@ WIDEN_IMPORT_BACKGROUND_ROWS = env.integer("WIDEN_IMPORT_BACKGROUND_ROWS", 10_00
 WIDEN_IMPORT_ROLLBACK_DAYS = env.integer("WIDEN_IMPORT_ROLLBACK_DAYS", 14)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# A notification that failed every attempt keeps a one-time link or a message to an address
+# without an account only this long; then `widen notifications forget` wipes it.
+WIDEN_NOTIFICATION_FAILED_DAYS = env.integer("WIDEN_NOTIFICATION_FAILED_DAYS", 30)
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True

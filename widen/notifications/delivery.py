@@ -5,6 +5,11 @@ worker and `widen notifications send`) never send it twice at once. A failed att
 its error and waits (1 minute, then 5, 30, 120) before the next; after `attempt_limit` attempts
 the notification is marked failed until `widen notifications retry` queues it again. A claim
 left by a worker that stopped mid-send is taken again after `CLAIM_TIMEOUT`.
+
+A failed notification whose body Widen would not have kept once e-mailed (a one-time link or
+code, or a message to an address without an account) is not kept for ever either:
+`outbox_forget_failed` wipes its body after `WIDEN_NOTIFICATION_FAILED_DAYS` and gives it up, so
+it is never retried with the body gone.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
 from django.utils import timezone
@@ -138,3 +144,18 @@ def outbox_retry_failed(*, now: datetime | None = None) -> int:
         next_attempt_at=now,
         attempt_limit=F("attempts") + MAX_ATTEMPTS,
     )
+
+
+def _body_not_kept_once_sent() -> Q:
+    """Notifications whose body nothing in Widen shows after it is e-mailed."""
+    return Q(secret=True) | Q(user__isnull=True)
+
+
+def outbox_forget_failed(*, now: datetime | None = None) -> int:
+    """Give up the failed notifications older than the keeping period whose body only the
+    e-mail was for, wiping the body; how many. What was attempted and the last error stay."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.WIDEN_NOTIFICATION_FAILED_DAYS)
+    return Notification.objects.filter(
+        _body_not_kept_once_sent(), status=DeliveryStatus.FAILED, created_at__lt=cutoff
+    ).update(status=DeliveryStatus.GIVEN_UP, body_text="", body_html="", next_attempt_at=None)

@@ -47,6 +47,7 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", "Sent"
     FAILED = "failed", "Could not be sent"
     NO_ADDRESS = "no_address", "Not e-mailed: no e-mail address"
+    GIVEN_UP = "given_up", "Not sent: given up, and the message forgotten"
 
 
 class Notification(models.Model):
@@ -107,6 +108,10 @@ class Notification(models.Model):
     @property
     def has_failed(self) -> bool:
         return self.status == DeliveryStatus.FAILED
+
+    @property
+    def is_given_up(self) -> bool:
+        return self.status == DeliveryStatus.GIVEN_UP
 
     @property
     def essential(self) -> bool:

@@ -3,6 +3,8 @@
 send   e-mail every notification that is due now (for a deployment without a background
        worker, run it every few minutes; with a worker it only catches up)
 retry  queue every notification that failed all its attempts for another round, and send them
+forget give up the failed ones older than WIDEN_NOTIFICATION_FAILED_DAYS whose body only the
+       e-mail was for (a one-time link, a message to an address without an account), wiping it
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from widen.notifications.delivery import (
     FAILED,
     RETRYING,
     SENT,
+    outbox_forget_failed,
     outbox_retry_failed,
     outbox_send_due,
 )
@@ -27,7 +30,7 @@ def _plural(count: int, word: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Notifications: send the outbox now; retry the ones that failed."
+    help = "Notifications: send the outbox now; retry the ones that failed; forget old failures."
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -38,9 +41,20 @@ class Command(BaseCommand):
         actions.add_parser(
             "retry", help="queue every failed notification for another round, and send them"
         )
+        actions.add_parser(
+            "forget",
+            help="wipe and give up failed ones past the keeping period that only e-mail could show",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with request_context.bind(source="cli"):
+            if options["action"] == "forget":
+                forgotten = outbox_forget_failed()
+                self.stdout.write(
+                    f"Gave up {_plural(forgotten, 'failed notification')} and forgot what "
+                    "they said."
+                )
+                return
             if options["action"] == "retry":
                 queued = outbox_retry_failed()
                 self.stdout.write(f"Queued {_plural(queued, 'failed notification')} again.")
