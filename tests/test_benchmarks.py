@@ -10,6 +10,9 @@ import sys
 from pathlib import Path
 
 import polars as pl
+import pytest
+
+pytestmark = pytest.mark.own_sqlite
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.test_benchmarks import _bench
+
+pytestmark = pytest.mark.own_sqlite
 
 
 def test_a_tiny_register_benchmark_previews_commits_and_re_imports_without_change(

@@ -9,6 +9,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from benchmarks.dedup import CHANGES, MIXES, score, synthetic_population
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -28,6 +30,7 @@ def test_the_synthetic_population_plants_duplicates_and_twins() -> None:
     assert everything_twice.precision < 1
 
 
+@pytest.mark.own_sqlite
 def test_a_tiny_dedup_benchmark_compares_widen_with_heat_helper(tmp_path: Path) -> None:
     environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     completed = subprocess.run(  # noqa: S603
