@@ -17,11 +17,10 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from tests.targeting.support import DATA, IOD2019, ONS_LOOKUP, home_postcode_changed
 from widen.accounts.models import Role
 from widen.core import request_context
 from widen.learners.models import Learner
-from widen.learners.permissions import learner_policy
-from widen.learners.services import learner_update
 from widen.reference.services import dataset_load
 from widen.targeting.lookup import MAX_LOOKUP_POSTCODES, postcodes_look_up
 from widen.targeting.models import LearnerAreaProfile, ProfileStatus
@@ -29,10 +28,6 @@ from widen.targeting.services import area_profiles_compute
 from widen.testing.world import World
 
 pytestmark = pytest.mark.django_db
-
-
-DATA = Path(__file__).parent / "data"
-ONS_LOOKUP = DATA / "PCD_OA_LSOA_MSOA_LAD_MAY22_UK_LU_extract.csv"
 
 
 def _write(directory: Path, name: str, text: str) -> Path:
@@ -45,9 +40,7 @@ def _write(directory: Path, name: str, text: str) -> Path:
 def open_data(tmp_path: Path) -> dict[str, Any]:
     return {
         "postcodes": dataset_load("postcodes", ONS_LOOKUP).edition,
-        "iod2019": dataset_load(
-            "iod2019", DATA / "File_3_-_IoD2019_Supplementary_Indices_extract.csv"
-        ).edition,
+        "iod2019": dataset_load("iod2019", IOD2019).edition,
         "wimd2019": dataset_load("wimd2019", DATA / "wimd2019_ranks_extract.csv").edition,
         "simd2020": dataset_load("simd2020", DATA / "simd2020v2_ranks_extract.csv").edition,
     }
@@ -162,15 +155,8 @@ def test_a_postcode_edit_updates_the_profile_after_it_is_saved(
 ) -> None:
     area_profiles_compute()
     learner = world.learner_alpha
-    access = learner_policy.access(world.users[Role.OUTREACH_OFFICER], learner)
-    assert access is not None
     with django_capture_on_commit_callbacks(execute=True):
-        learner_update(
-            learner=learner,
-            access=access,
-            changes={"home_postcode": "CF10 1AA"},
-            acting_user=world.users[Role.OUTREACH_OFFICER],
-        )
+        home_postcode_changed(world.users[Role.OUTREACH_OFFICER], learner, "CF10 1AA")
     profile = LearnerAreaProfile.objects.get(learner=learner)
     assert (profile.postcode, profile.nation, profile.wimd_decile) == ("CF10 1AA", "W", 6)
 

@@ -20,11 +20,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
+from tests.targeting.support import english_areas_loaded
 from widen.accounts.models import Role
 from widen.core import request_context
 from widen.core.bulk import staged_rows
 from widen.learners.models import Learner
-from widen.reference.services import dataset_load
 from widen.targeting.models import LearnerAreaProfile, LearnerEligibility
 from widen.targeting.rule_sets import eligibility_compute, rule_set_create
 from widen.targeting.services import area_profiles_compute
@@ -35,7 +35,6 @@ pytestmark = pytest.mark.django_db
 ON_SQLITE = connection.vendor == "sqlite"
 committing = pytest.mark.django_db(transaction=ON_SQLITE)
 AUDIT_TRIGGERS = importlib.import_module("widen.audit.migrations.0002_append_only_triggers")
-DATA = Path(__file__).parent / "data"
 DEFINITION = {
     "any": [
         {"all": [{"criterion": "imd_quintile", "values": [1, 2, 3]}]},
@@ -90,8 +89,7 @@ def emptied_afterwards() -> Iterator[None]:
 
 @pytest.fixture
 def profiled(world: World) -> World:
-    dataset_load("postcodes", DATA / "PCD_OA_LSOA_MSOA_LAD_MAY22_UK_LU_extract.csv")
-    dataset_load("iod2019", DATA / "File_3_-_IoD2019_Supplementary_Indices_extract.csv")
+    english_areas_loaded()
     with request_context.bind(source="test"):
         for number, postcode in enumerate(("CF10 1AA", "E15 1AA", "ZZ99 9ZZ", "")):
             Learner.objects.create(

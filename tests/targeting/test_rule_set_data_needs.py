@@ -4,12 +4,12 @@ exact command that loads it; one worked out with synthetic values says they are 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.targeting.support import DATA, IOD2019, english_areas_loaded
 from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
 from widen.reference.services import dataset_load
@@ -17,7 +17,6 @@ from widen.targeting.rule_sets import eligibility_compute, rule_set_create
 from widen.testing.world import World
 
 pytestmark = pytest.mark.django_db
-DATA = Path(__file__).parent / "data"
 POLAR4_OR_IMD = {
     "any": [
         {"all": [{"criterion": "polar4_quintile", "values": [1, 2]}]},
@@ -45,7 +44,7 @@ def page(world: World, client_for: Callable[..., Client], definition: dict, name
 def test_names_each_unloaded_dataset_with_the_command_that_loads_it(
     world: World, client_for: Callable[..., Client]
 ) -> None:
-    dataset_load("iod2019", DATA / "File_3_-_IoD2019_Supplementary_Indices_extract.csv")
+    dataset_load("iod2019", IOD2019)
     html = page(world, client_for, POLAR4_OR_IMD, "POLAR4 or IMD")
     assert "OfS postcode look-up (POLAR4, TUNDRA, Uni Connect target wards) is not loaded" in html
     assert "no learner can meet POLAR4 quintile" in html
@@ -77,8 +76,7 @@ def test_a_rule_set_on_recorded_facts_alone_needs_no_open_data(
 def test_synthetic_values_are_said_to_be_invented(
     world: World, client_for: Callable[..., Client]
 ) -> None:
-    dataset_load("postcodes", DATA / "PCD_OA_LSOA_MSOA_LAD_MAY22_UK_LU_extract.csv")
-    dataset_load("iod2019", DATA / "File_3_-_IoD2019_Supplementary_Indices_extract.csv")
+    english_areas_loaded()
     dataset_load("ofs", DATA / "synthetic_ofs_postcode_lookup.csv", edition="Test", synthetic=True)
     html = page(world, client_for, POLAR4_OR_IMD, "POLAR4 or IMD")
     assert "is not loaded" not in html

@@ -6,7 +6,6 @@ import io
 import json
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,13 +13,13 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
+from tests.targeting.support import english_areas_loaded, home_postcode_changed
 from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
 from widen.core import request_context
 from widen.core.exceptions import ApplicationError
 from widen.learners.models import Learner
 from widen.learners.permissions import learner_policy
-from widen.learners.services import learner_update
 from widen.organisations.models import (
     DataSharingAgreement,
     LawfulBasis,
@@ -28,9 +27,8 @@ from widen.organisations.models import (
     PartnershipMember,
     SpecialCategoryCondition,
 )
-from widen.reference.services import dataset_load
 from widen.targeting.criteria import CRITERIA, evaluate, parse_definition
-from widen.targeting.models import LearnerEligibility
+from widen.targeting.models import LearnerEligibility, RuleSet
 from widen.targeting.rule_sets import (
     PRESETS,
     SPECIAL_CATEGORY_REFUSAL,
@@ -46,7 +44,6 @@ from widen.targeting.services import area_profiles_compute
 from widen.testing.world import World
 
 pytestmark = pytest.mark.django_db
-DATA = Path(__file__).parent / "data"
 IMD_Q1_TO_3 = {"any": [{"all": [{"criterion": "imd_quintile", "values": [1, 2, 3]}]}]}
 FSM_NOT_IMD_Q1 = {
     "any": [
@@ -62,8 +59,7 @@ FSM_NOT_IMD_Q1 = {
 
 @pytest.fixture
 def profiled(world: World) -> World:
-    dataset_load("postcodes", DATA / "PCD_OA_LSOA_MSOA_LAD_MAY22_UK_LU_extract.csv")
-    dataset_load("iod2019", DATA / "File_3_-_IoD2019_Supplementary_Indices_extract.csv")
+    english_areas_loaded()
     with request_context.bind(source="test"):
         Learner.objects.create(
             organisation=world.alpha,
@@ -98,13 +94,18 @@ def _admin(world: World):  # type: ignore[no-untyped-def]
     return world.users[Role.PARTNERSHIP_ADMIN]
 
 
-def test_each_learner_gets_a_result_that_says_why(profiled: World) -> None:
-    rule_set = rule_set_create(
-        actor=_admin(profiled),
-        partnership=profiled.north,
+def _deprived_areas(world: World) -> RuleSet:
+    """The partnership admin's rule set "Deprived areas": IMD quintiles 1 to 3."""
+    return rule_set_create(
+        actor=_admin(world),
+        partnership=world.north,
         name="Deprived areas",
         definition=IMD_Q1_TO_3,
     )
+
+
+def test_each_learner_gets_a_result_that_says_why(profiled: World) -> None:
+    rule_set = _deprived_areas(profiled)
     run = eligibility_compute(rule_set)
     held = Learner.objects.filter(organisation__in=profiled.north.members.all()).count()
     assert (run.learners, run.eligible) == (held, held - 1)
@@ -134,12 +135,7 @@ def test_not_and_and_explain_what_is_missing(profiled: World) -> None:
 
 
 def test_a_change_is_previewed_by_school_then_saved_as_a_new_version(profiled: World) -> None:
-    rule_set = rule_set_create(
-        actor=_admin(profiled),
-        partnership=profiled.north,
-        name="Deprived areas",
-        definition=IMD_Q1_TO_3,
-    )
+    rule_set = _deprived_areas(profiled)
     eligibility_compute(rule_set)
     narrower = {"any": [{"all": [{"criterion": "imd_quintile", "values": [1, 2]}]}]}
     preview = rule_set_preview(rule_set, narrower, actor=system_actor("test"))
@@ -160,12 +156,7 @@ def test_a_change_is_previewed_by_school_then_saved_as_a_new_version(profiled: W
 
 
 def test_a_preview_counts_only_the_learners_the_person_may_see(profiled: World) -> None:
-    rule_set = rule_set_create(
-        actor=_admin(profiled),
-        partnership=profiled.north,
-        name="Deprived areas",
-        definition=IMD_Q1_TO_3,
-    )
+    rule_set = _deprived_areas(profiled)
     eligibility_compute(rule_set)
     narrower = {"any": [{"all": [{"criterion": "imd_quintile", "values": [1, 2]}]}]}
     # A member outside the data-sharing agreement: nobody else sees its learners.
@@ -308,24 +299,12 @@ def test_widen_targeting_run_works_out_each_rule_set(profiled: World) -> None:
 def test_a_postcode_edit_changes_the_learners_eligibility(
     profiled: World, django_capture_on_commit_callbacks: Callable[..., Any]
 ) -> None:
-    rule_set = rule_set_create(
-        actor=_admin(profiled),
-        partnership=profiled.north,
-        name="Deprived areas",
-        definition=IMD_Q1_TO_3,
-    )
+    rule_set = _deprived_areas(profiled)
     eligibility_compute(rule_set)
     learner = profiled.learner_alpha
     officer = profiled.users[Role.OUTREACH_OFFICER]
-    access = learner_policy.access(officer, learner)
-    assert access is not None
     with django_capture_on_commit_callbacks(execute=True):
-        learner_update(
-            learner=learner,
-            access=access,
-            changes={"home_postcode": "CF10 1AA"},
-            acting_user=officer,
-        )
+        home_postcode_changed(officer, learner, "CF10 1AA")
     result = LearnerEligibility.objects.get(learner=learner, rule_set=rule_set)
     assert (result.eligible, result.explanation) == (False, "not eligible: IMD not known")
 
@@ -398,12 +377,7 @@ def test_each_criterion_reads_only_its_columns_and_decides_as_with_every_column(
 def test_working_a_rule_set_out_again_rewrites_only_the_results_that_changed(
     profiled: World,
 ) -> None:
-    rule_set = rule_set_create(
-        actor=_admin(profiled),
-        partnership=profiled.north,
-        name="Deprived areas",
-        definition=IMD_Q1_TO_3,
-    )
+    rule_set = _deprived_areas(profiled)
     first = eligibility_compute(rule_set)
     assert first.written == first.learners == 4
     before = dict(
