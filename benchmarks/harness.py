@@ -23,6 +23,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks.measure import per_second
+
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 
@@ -151,6 +153,31 @@ class SectionRun:
 
     def record(self, measurement: Measurement) -> None:
         self.measurements.append(measurement)
+
+    def record_rows(
+        self,
+        case: str,
+        rows: int,
+        seconds: float,
+        *,
+        queries: int | None = None,
+        baseline: Timing | None = None,
+        baseline_label: str = "",
+        details: dict[str, Any] | None = None,
+    ) -> Measurement:
+        """Record one timed run over `rows` rows, at scale `rows`, with the rows and the rows per
+        second in its details before `details`."""
+        measurement = Measurement(
+            case=case,
+            scale=rows,
+            timing=Timing((seconds * 1000,)),
+            queries=queries,
+            baseline=baseline,
+            baseline_label=baseline_label,
+            details={"rows": rows, "rows_per_second": per_second(rows, seconds), **(details or {})},
+        )
+        self.record(measurement)
+        return measurement
 
     def compare(
         self,

@@ -216,39 +216,31 @@ def _measure_format(bench: SectionRun, file_format: str, school: Organisation, r
         )
     if Learner.objects.count() - learners_before != created:
         bench.failures.append(f"{file_format}: the learner count does not match rows_created")
-    bench.record(
-        Measurement(
-            case=f"{file_format}: commit",
-            scale=rows,
-            timing=Timing((commit_seconds * 1000,)),
-            queries=commit_sql.statements,
-            details={
-                "rows": rows,
-                "rows_per_second": per_second(rows, commit_seconds),
-                "rows_created": created,
-                "rows_updated": committed.run.rows_updated,
-                "stages_seconds": stamps.stages(),
-                "seconds_in_database_driver": round(commit_sql.seconds, 3),
-                "seconds_in_python": round(commit_seconds - commit_sql.seconds, 3),
-            },
-        )
+    bench.record_rows(
+        f"{file_format}: commit",
+        rows,
+        commit_seconds,
+        queries=commit_sql.statements,
+        details={
+            "rows_created": created,
+            "rows_updated": committed.run.rows_updated,
+            "stages_seconds": stamps.stages(),
+            "seconds_in_database_driver": round(commit_sql.seconds, 3),
+            "seconds_in_python": round(commit_seconds - commit_sql.seconds, 3),
+        },
     )
-    bench.record(
-        Measurement(
-            case=f"{file_format}: end to end",
-            scale=rows,
-            timing=Timing((total_seconds * 1000,)),
-            queries=end_to_end_sql.statements,
-            baseline=baseline,
-            baseline_label=bench_label,
-            details={
-                "rows": rows,
-                "rows_per_second": per_second(rows, total_seconds),
-                "start_seconds": round(start_seconds, 3),
-                "check_seconds": round(check_seconds, 3),
-                "commit_seconds": round(commit_seconds, 3),
-            },
-        )
+    bench.record_rows(
+        f"{file_format}: end to end",
+        rows,
+        total_seconds,
+        queries=end_to_end_sql.statements,
+        baseline=baseline,
+        baseline_label=bench_label,
+        details={
+            "start_seconds": round(start_seconds, 3),
+            "check_seconds": round(check_seconds, 3),
+            "commit_seconds": round(commit_seconds, 3),
+        },
     )
     bench.facts[f"end_to_end_{file_format}"] = _aim(bench.database.label, rows, total_seconds)
     commit_stages = ", ".join(
@@ -294,26 +286,22 @@ def _reimport(
     bench.facts[f"reimport_{file_format}"] = summary
     if not unchanged or report.rows_unchanged != rows:
         bench.failures.append(f"{file_format}: re-importing the same pupils: {summary}")
-    bench.record(
-        Measurement(
-            case=f"{file_format}: re-import, same rows reversed",
-            scale=rows,
-            timing=Timing((seconds * 1000,)),
-            queries=sql.statements,
-            details={
-                "rows": rows,
-                "rows_per_second": per_second(rows, seconds),
-                "rows_to_create": report.rows_to_create,
-                "rows_to_update": report.rows_to_update,
-                "rows_unchanged": report.rows_unchanged,
-                "rows_rejected": len(report.rejected_rows),
-                "committed": commit_seconds > 0,
-                "learners_before": learners_before,
-                "learners_after": learners_after,
-                "audit_events_before": audit_before,
-                "audit_events_after": audit_after,
-            },
-        )
+    bench.record_rows(
+        f"{file_format}: re-import, same rows reversed",
+        rows,
+        seconds,
+        queries=sql.statements,
+        details={
+            "rows_to_create": report.rows_to_create,
+            "rows_to_update": report.rows_to_update,
+            "rows_unchanged": report.rows_unchanged,
+            "rows_rejected": len(report.rejected_rows),
+            "committed": commit_seconds > 0,
+            "learners_before": learners_before,
+            "learners_after": learners_after,
+            "audit_events_before": audit_before,
+            "audit_events_after": audit_after,
+        },
     )
 
 

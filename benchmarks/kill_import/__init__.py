@@ -36,7 +36,7 @@ from typing import Any
 from django.db import connections
 
 from benchmarks import seeding
-from benchmarks.harness import Measurement, SectionRun, Timing
+from benchmarks.harness import SectionRun
 from benchmarks.kill_import.command import CliOutcome, command_environment, run_cli
 from benchmarks.kill_import.database import BenchDatabase, fingerprint, sound
 from benchmarks.kill_import.faults import COMMIT_END_FAULTS, COMMIT_END_FROM, kill_faults
@@ -153,22 +153,16 @@ def _trial(
 
 
 def _record_cli(bench: SectionRun, case: str, outcome: CliOutcome, rows: int) -> None:
-    commit_starts = outcome.seconds_at(5)
-    commit_ends = outcome.seconds_at(100)
-    bench.record(
-        Measurement(
-            case=case,
-            scale=rows,
-            timing=Timing((outcome.seconds * 1000,)),
-            details={
-                "rows": rows,
-                "rows_per_second": round(rows / outcome.seconds, 1),
-                "seconds_to_commit_start": commit_starts,
-                "seconds_to_commit_end": commit_ends,
-                "exit_status": outcome.returncode,
-                "report": outcome.stdout.strip().splitlines(),
-            },
-        )
+    bench.record_rows(
+        case,
+        rows,
+        outcome.seconds,
+        details={
+            "seconds_to_commit_start": outcome.seconds_at(5),
+            "seconds_to_commit_end": outcome.seconds_at(100),
+            "exit_status": outcome.returncode,
+            "report": outcome.stdout.strip().splitlines(),
+        },
     )
 
 
