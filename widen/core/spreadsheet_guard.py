@@ -235,6 +235,27 @@ def _element_pattern(names: bytes) -> re.Pattern[bytes]:
     )
 
 
+def _part_text(
+    content: bytes, entry: zipfile.ZipInfo, limits: SheetLimits, budget: _Budget
+) -> Iterator[bytes]:
+    """One zip part's markup as UTF-8, within its limits, in pieces that never split a tag."""
+    return _tags(
+        _utf8(_part_chunks(content, entry, limits, budget), entry.filename), entry.filename
+    )
+
+
+def _elements(
+    pattern: re.Pattern[bytes], text: bytes, entry: zipfile.ZipInfo
+) -> Iterator[tuple[bytes, bytes, bytes, bytes]]:
+    """Each of `pattern`'s elements in `text` as (closing, name, attributes, empty); a malformed
+    tag means the part is damaged."""
+    for match in pattern.finditer(text):
+        if match.group("bad") is not None:
+            raise _damaged(entry.filename)
+        closing, name, attributes, empty = match.group(1, 2, 3, 4)
+        yield closing, name, attributes, empty
+
+
 _XLSX_ELEMENTS = _element_pattern(rb"c|row|dimension|sheetData|si")
 _ATTRIBUTE = re.compile(rb"([^\s=]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _REFERENCE = re.compile(rb"([A-Za-z]{1,4})([0-9]{1,10})")
@@ -332,9 +353,7 @@ def _check_xml_part(
     label = _sheet_label(sheet)
     cells = strings = far_row = far_column = 0
     seen_letters: set[bytes] = set()
-    for text in _tags(
-        _utf8(_part_chunks(content, entry, limits, budget), entry.filename), entry.filename
-    ):
+    for text in _part_text(content, entry, limits, budget):
         declared = text.count(b"<dimension")
         dimensions = _DIMENSION.findall(text) if declared else []
         if len(dimensions) != declared or _PREFIXED.search(text):
@@ -397,13 +416,8 @@ def _check_xml_part_exactly(
     row = 0  # the current row, counted from 0 as the reader does; cells without `r` are in it
     column = 0  # the last column used in the current row, from 1
     last_row = last_column = cells = strings = 0
-    for text in _tags(
-        _utf8(_part_chunks(content, entry, limits, budget), entry.filename), entry.filename
-    ):
-        for match in _XLSX_ELEMENTS.finditer(text):
-            closing, name, attributes, empty = match.group(1, 2, 3, 4)
-            if match.group("bad") is not None:
-                raise _damaged(entry.filename)
+    for text in _part_text(content, entry, limits, budget):
+        for closing, name, attributes, empty in _elements(_XLSX_ELEMENTS, text, entry):
             if closing:
                 if name == b"row" and in_data:
                     row += 1
@@ -484,13 +498,8 @@ def _check_ods(
     """Every table of an OpenDocument spreadsheet, repeated rows and columns expanded as a
     reader expands them: up to the last cell that holds something."""
     stack: list[_OdsTable] = []
-    for text in _tags(
-        _utf8(_part_chunks(content, entry, limits, budget), entry.filename), entry.filename
-    ):
-        for match in _ODS_ELEMENTS.finditer(text):
-            closing, name, attributes, empty = match.group(1, 2, 3, 4)
-            if match.group("bad") is not None:
-                raise _damaged(entry.filename)
+    for text in _part_text(content, entry, limits, budget):
+        for closing, name, attributes, empty in _elements(_ODS_ELEMENTS, text, entry):
             try:
                 values = {} if closing else _attributes(attributes)
                 if name == b"table":
