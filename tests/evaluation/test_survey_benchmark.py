@@ -4,40 +4,25 @@ and sending a register's links stays a handful of statements, not several per le
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-REPOSITORY = Path(__file__).resolve().parents[2]
+from tests.test_benchmarks import _bench
 
 
 def test_a_tiny_surveys_benchmark_measures_each_case(tmp_path: Path) -> None:
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-    completed = subprocess.run(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "benchmarks",
-            "--only",
-            "surveys",
-            "--learners",
-            "1200",
-            "--repeats",
-            "1",
-            "--warmup",
-            "0",
-            "--databases",
-            "sqlite",
-            "--results-dir",
-            str(tmp_path),
-        ],
-        cwd=REPOSITORY,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    completed = _bench(
+        "--only",
+        "surveys",
+        "--learners",
+        "1200",
+        "--repeats",
+        "1",
+        "--warmup",
+        "0",
+        "--databases",
+        "sqlite",
+        "--results-dir",
+        str(tmp_path),
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     (results,) = tmp_path.glob("*-surveys.json")
