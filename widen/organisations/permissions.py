@@ -7,10 +7,12 @@ partnership sees that partnership, its members and its agreements, and nothing o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
 
+from widen.core.exceptions import NotFound
 from widen.organisations.models import DataSharingAgreement, Organisation, Partnership
 
 
@@ -29,6 +31,27 @@ class OrganisationPolicy:
     def partnership_visible_to(self, actor: Any, partnership_id: Any) -> Partnership | None:
         """The partnership, if `actor` sees it (else None: the same as one that is not there)."""
         return self.partnerships_visible_to(actor).filter(pk=partnership_id).first()
+
+    def partnership_for(
+        self,
+        actor: Any,
+        partnership_id: Any,
+        *,
+        may: Callable[[Any, Partnership], bool] | None = None,
+    ) -> Partnership:
+        """The partnership, if `actor` sees it and, given `may`, `may(actor, partnership)`
+        holds; else `NotFound`, the same as one that is not there."""
+        partnership = self.partnership_visible_to(actor, partnership_id)
+        if partnership is None or (may is not None and not may(actor, partnership)):
+            raise NotFound
+        return partnership
+
+    def partnerships_where(
+        self, actor: Any, may: Callable[[Any, Partnership], bool]
+    ) -> list[Partnership]:
+        """The partnerships `actor` sees in which `may(actor, partnership)` holds (say, those
+        a list page offers to add to)."""
+        return [p for p in self.partnerships_visible_to(actor) if may(actor, p)]
 
     def visible_to(self, actor: Any) -> QuerySet[Organisation]:
         if not _signed_in(actor):
