@@ -40,6 +40,7 @@ from widen.core.api_inputs import (
     YearGroup,
 )
 from widen.core.api_pages import DEFAULT_LIMIT, InputSchema, Page, page_of
+from widen.core.details import details_given
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.learners.permissions import learner_policy
 from widen.organisations.models import Organisation
@@ -206,18 +207,7 @@ def session_create_api(request: HttpRequest, activity_id: UUID, body: SessionIn)
     session = session_create(
         actor=actor,
         activity=activity,
-        details=SessionDetails(
-            date=body.date,
-            starts_at=body.starts_at,
-            ends_at=body.ends_at,
-            contact_hours=body.contact_hours,
-            venue=body.venue,
-            online_link=body.online_link,
-            year_groups=body.year_groups,
-            school=school,
-            capacity=body.capacity,
-            joint_partners=partners,
-        ),
+        details=details_given(SessionDetails, body, school=school, joint_partners=partners),
     )
     return Status(201, session)
 
@@ -408,9 +398,9 @@ def programme_create_api(request: HttpRequest, body: ProgrammeIn) -> Any:
     """Design a programme: a stage per year group with its required and optional activity types
     and target hours (the partnership's admins only)."""
     actor = api_actor(request)
-    partnership = organisation_policy.partnership_visible_to(actor, body.partnership_id)
-    if partnership is None or not may_design_programmes(actor, partnership):
-        raise NotFound
+    partnership = organisation_policy.partnership_for(
+        actor, body.partnership_id, may=may_design_programmes
+    )
     rule_set = None
     if body.rule_set_id is not None:
         rule_set = RuleSet.objects.filter(pk=body.rule_set_id, partnership=partnership).first()

@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from widen.audit.models import AuditedModel
-from widen.core.models import TimestampedModel
+from widen.core.models import TimestampedModel, done_by
 from widen.core.uploads import StagedUpload, UploadStatus
 from widen.learners.models import Learner
 from widen.organisations.models import Organisation, Partnership
@@ -31,13 +31,7 @@ class Activity(TimestampedModel):
         ActivitySubType, on_delete=models.PROTECT, related_name="activities"
     )
     description = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = done_by()
 
     class Meta:
         ordering = ["name"]

@@ -58,6 +58,11 @@ def delivering_organisations(actor: Any, partnership: Partnership) -> QuerySet[O
     return organisations_granting(actor, Capability.ACTIVITIES_DELIVER).filter(pk__in=members)
 
 
+def plans_in(actor: Any, partnership: Partnership) -> bool:
+    """Whether `actor` plans activities for any member of `partnership`."""
+    return delivering_organisations(actor, partnership).exists()
+
+
 def organisations_with_deliverers(organisations: Iterable[Any]) -> set[Any]:
     """Of `organisations` (ids), those with at least one person who delivers for them."""
     return set(

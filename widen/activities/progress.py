@@ -489,6 +489,26 @@ class Engagement:
     sustained: bool
 
 
+def _attendance_totals(programme: Programme, learners: Any, *, year: Any) -> Any:
+    """For each of `learners` (ids, or a query of them) who attended the partnership's sessions:
+    (learner id, hours, activities, distinct `year` values), added up by the database."""
+    return (
+        Attendance.objects.filter(
+            learner_id__in=learners,
+            status=AttendanceStatus.ATTENDED,
+            session__activity__partnership=programme.partnership,
+        )
+        .order_by()
+        .values("learner_id")
+        .annotate(
+            hours=Sum("session__contact_hours", output_field=FloatField()),
+            activities=Count("session__activity_id", distinct=True),
+            years=Count(year, distinct=True),
+        )
+        .values_list("learner_id", "hours", "activities", "years")
+    )
+
+
 def sustained_engagement(
     programme: Programme, learner_ids: Iterable[Any] | None = None
 ) -> dict[Any, Engagement]:
@@ -504,21 +524,7 @@ def sustained_engagement(
     else:
         keys = list(learner_ids)
         chosen = keys
-    rows = (
-        Attendance.objects.filter(
-            learner_id__in=chosen,
-            status=AttendanceStatus.ATTENDED,
-            session__activity__partnership=programme.partnership,
-        )
-        .order_by()
-        .values("learner_id")
-        .annotate(
-            hours=Sum("session__contact_hours", output_field=FloatField()),
-            activities=Count("session__activity_id", distinct=True),
-            years=Count(_cohort("session__date"), distinct=True),
-        )
-        .values_list("learner_id", "hours", "activities", "years")
-    )
+    rows = _attendance_totals(programme, chosen, year=_cohort("session__date"))
     totals = {key: (hours or 0.0, activities, years) for key, hours, activities, years in rows}
     engagement: dict[Any, Engagement] = {}
     for key in keys:
@@ -545,19 +551,11 @@ def engagement_frame(programme: Programme) -> pl.DataFrame:
         {"learner_id": pl.String},
     )
     totals = read_rows(
-        Attendance.objects.filter(
-            learner_id__in=enrolled.values("learner_id"),
-            status=AttendanceStatus.ATTENDED,
-            session__activity__partnership=programme.partnership,
-        )
-        .order_by()
-        .values("learner_id")
-        .annotate(
-            hours=Sum("session__contact_hours", output_field=FloatField()),
-            activities=Count("session__activity_id", distinct=True),
-            years=Count(_academic_year(programme, "session__date"), distinct=True),
-        )
-        .values_list("learner_id", "hours", "activities", "years"),
+        _attendance_totals(
+            programme,
+            enrolled.values("learner_id"),
+            year=_academic_year(programme, "session__date"),
+        ),
         {
             "learner_id": pl.String,
             "hours": pl.Float64,

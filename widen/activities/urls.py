@@ -1,6 +1,7 @@
 from django.urls import path
 
 from widen.activities import views
+from widen.core.upload_urls import staged_upload_paths
 
 app_name = "activities"
 
@@ -15,20 +16,12 @@ urlpatterns = [
         views.register_import_view,
         name="register_import",
     ),
-    path(
-        "register-imports/<uuid:import_id>/",
-        views.register_import_detail_view,
-        name="register_import_detail",
-    ),
-    path(
-        "register-imports/<uuid:import_id>/import/",
-        views.register_import_commit_view,
-        name="register_import_commit",
-    ),
-    path(
-        "register-imports/<uuid:import_id>/roll-back/",
-        views.register_import_roll_back_view,
-        name="register_import_roll_back",
+    *staged_upload_paths(
+        "register-imports",
+        "register_import",
+        detail=views.register_import_detail_view,
+        commit=views.register_import_commit_view,
+        roll_back=views.register_import_roll_back_view,
     ),
     path("learners/<uuid:learner_id>/", views.learner_timeline_view, name="learner"),
     path(

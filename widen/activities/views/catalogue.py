@@ -16,6 +16,7 @@ from widen.activities.permissions import (
     activity_policy,
     delivering_organisations,
     may_deliver,
+    plans_in,
     registers_taken_by,
 )
 from widen.activities.selectors import (
@@ -25,6 +26,7 @@ from widen.activities.selectors import (
     session_register_reach,
 )
 from widen.activities.services import SessionDetails, activity_create, session_create
+from widen.core.details import details_given
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.core.forms import add_service_error
 from widen.organisations.permissions import organisation_policy
@@ -32,13 +34,8 @@ from widen.organisations.permissions import organisation_policy
 
 @require_GET
 def activity_list_view(request: AuthenticatedRequest) -> HttpResponse:
-    partnerships = list(organisation_policy.partnerships_visible_to(request.user))
     activities = activity_list(actor=request.user).order_by("partnership__name", "name")
-    planning = [
-        partnership
-        for partnership in partnerships
-        if delivering_organisations(request.user, partnership).exists()
-    ]
+    planning = organisation_policy.partnerships_where(request.user, plans_in)
     return render(
         request,
         "activities/activity_list.html",
@@ -48,9 +45,7 @@ def activity_list_view(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def activity_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> HttpResponse:
-    partnership = organisation_policy.partnership_visible_to(request.user, partnership_id)
-    if partnership is None:
-        raise NotFound
+    partnership = organisation_policy.partnership_for(request.user, partnership_id)
     deliverers = delivering_organisations(request.user, partnership)
     if not deliverers.exists():
         raise NotFound
@@ -106,18 +101,8 @@ def session_create_view(request: AuthenticatedRequest, activity_id: UUID) -> Htt
             session = session_create(
                 actor=request.user,
                 activity=activity,
-                details=SessionDetails(
-                    date=data["date"],
-                    starts_at=data["starts_at"],
-                    ends_at=data["ends_at"],
-                    contact_hours=data["contact_hours"],
-                    venue=data["venue"],
-                    online_link=data["online_link"],
-                    year_groups=data["year_groups"],
-                    school=data["school"],
-                    capacity=data["capacity"],
-                    joint_partners=list(data["joint_partners"]),
-                    student_ambassadors=data["student_ambassadors"],
+                details=details_given(
+                    SessionDetails, data, joint_partners=list(data["joint_partners"])
                 ),
             )
         except ApplicationError as error:
