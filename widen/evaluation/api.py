@@ -13,10 +13,11 @@ from uuid import UUID
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from widen.accounts.requests import api_actor
 from widen.core.api_inputs import PageLimit, PageOffset
+from widen.core.api_pages import DEFAULT_LIMIT, InputSchema, Page, page_of
 from widen.evaluation.models import (
     Question,
     Scale,
@@ -134,38 +135,16 @@ class ScaleOut(Schema):
     items: list[ItemOut]
 
 
-class ItemIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class ItemIn(InputSchema):
     text: str = Field(..., max_length=500)
     reverse_scored: bool = False
     code: str = Field("", max_length=20)
 
 
-class ScaleDraftIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class ScaleDraftIn(InputSchema):
     name: str | None = Field(None, max_length=160)
     scoring: str | None = None
     items: list[ItemIn] = Field(..., max_length=200)
-
-
-class SurveyPage(Schema):
-    count: int
-    results: list[SurveyOut]
-
-
-class ResponsePage(Schema):
-    count: int
-    results: list[ResponseOut]
-
-
-class ScalePage(Schema):
-    count: int
-    results: list[ScaleOut]
-
-
-DEFAULT_LIMIT = 50
 
 
 class ConflictOut(Schema):
@@ -206,17 +185,14 @@ def _survey_out(survey: Survey) -> dict[str, Any]:
     }
 
 
-@surveys_router.get("", response=SurveyPage, operation_id="survey_list")
+@surveys_router.get("", response=Page[SurveyOut], operation_id="survey_list")
 def survey_list_api(
     request: HttpRequest, limit: PageLimit = DEFAULT_LIMIT, offset: PageOffset = 0
 ) -> Any:
     """The surveys of every partnership the caller is in, newest first, a page at a time."""
     surveys = survey_list(actor=api_actor(request)).prefetch_related(_questions())
     surveys = surveys.order_by("-created_at", "pk")
-    return {
-        "count": surveys.count(),
-        "results": [_survey_out(survey) for survey in surveys[offset : offset + limit]],
-    }
+    return page_of(surveys, limit=limit, offset=offset).answer(_survey_out)
 
 
 @surveys_router.get("/{survey_id}", response=SurveyDetailOut, operation_id="survey_get")
@@ -270,7 +246,7 @@ def _response_out(response: SurveyResponse) -> dict[str, Any]:
 
 
 @surveys_router.get(
-    "/{survey_id}/responses", response=ResponsePage, operation_id="survey_response_list"
+    "/{survey_id}/responses", response=Page[ResponseOut], operation_id="survey_response_list"
 )
 def survey_response_list_api(
     request: HttpRequest,
@@ -311,17 +287,14 @@ def _scale_out(scale: Scale) -> dict[str, Any]:
     }
 
 
-@scales_router.get("", response=ScalePage, operation_id="scale_list")
+@scales_router.get("", response=Page[ScaleOut], operation_id="scale_list")
 def scale_list_api(
     request: HttpRequest, limit: PageLimit = DEFAULT_LIMIT, offset: PageOffset = 0
 ) -> Any:
     """The scales Widen ships and those of the caller's partnerships, a page at a time."""
     scales = scale_list(actor=api_actor(request)).prefetch_related("items")
     scales = scales.order_by("name", "-version", "pk")
-    return {
-        "count": scales.count(),
-        "results": [_scale_out(scale) for scale in scales[offset : offset + limit]],
-    }
+    return page_of(scales, limit=limit, offset=offset).answer(_scale_out)
 
 
 @scales_router.get("/{scale_id}", response=ScaleOut, operation_id="scale_get")

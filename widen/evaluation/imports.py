@@ -315,26 +315,16 @@ def _write_scale(actor: Any, upload: ScaleImport, planned: PlannedScale) -> tupl
             publish=True,
         )
         return scale, False
+    wording: dict[str, Any] = {
+        "items": ordered,
+        "name": planned.name,
+        "response_options": options,
+        "scoring": scoring,
+    }
     if planned.outcome == "publish" or latest.status != ScaleStatus.PUBLISHED:
-        scale_draft_update(
-            actor=actor,
-            scale=latest,
-            items=ordered,
-            name=planned.name,
-            response_options=options,
-            scoring=scoring,
-        )
+        scale_draft_update(actor=actor, scale=latest, **wording)
         return scale_publish(actor=actor, scale=latest), True
-    scale = scale_new_version(
-        actor=actor,
-        scale=latest,
-        items=ordered,
-        name=planned.name,
-        response_options=options,
-        scoring=scoring,
-        publish=True,
-    )
-    return scale, False
+    return scale_new_version(actor=actor, scale=latest, publish=True, **wording), False
 
 
 def scale_import_roll_back(*, actor: Any, upload: ScaleImport) -> ScaleImport:

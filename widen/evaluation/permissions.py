@@ -47,6 +47,11 @@ def _partnerships_seen(actor: Any) -> QuerySet[Partnership]:
     return organisation_policy.partnerships_visible_to(actor)
 
 
+def runs_surveys_in(actor: Any, partnership: Partnership) -> bool:
+    """Whether `actor` runs surveys for any member of `partnership`."""
+    return survey_organisations(actor, partnership).exists()
+
+
 def survey_organisations(actor: Any, partnership: Partnership) -> QuerySet[Organisation]:
     """The partnership's members for which `actor` runs surveys."""
     if is_system(actor):

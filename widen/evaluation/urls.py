@@ -1,5 +1,6 @@
 from django.urls import path
 
+from widen.core.upload_urls import staged_upload_paths
 from widen.evaluation import views
 
 app_name = "evaluation"
@@ -39,19 +40,11 @@ urlpatterns = [
         views.scale_new_version_view,
         name="scale_new_version",
     ),
-    path(
-        "scale-imports/<uuid:import_id>/",
-        views.scale_import_detail_view,
-        name="scale_import_detail",
-    ),
-    path(
-        "scale-imports/<uuid:import_id>/import/",
-        views.scale_import_commit_view,
-        name="scale_import_commit",
-    ),
-    path(
-        "scale-imports/<uuid:import_id>/roll-back/",
-        views.scale_import_roll_back_view,
-        name="scale_import_roll_back",
+    *staged_upload_paths(
+        "scale-imports",
+        "scale_import",
+        detail=views.scale_import_detail_view,
+        commit=views.scale_import_commit_view,
+        roll_back=views.scale_import_roll_back_view,
     ),
 ]

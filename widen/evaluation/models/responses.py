@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 
 from widen.activities.models import Activity, Session
 from widen.audit.models import AuditedModel
-from widen.core.models import TimestampedModel
+from widen.core.models import TimestampedModel, done_by
 from widen.evaluation.models.scales import Scale
 from widen.evaluation.models.surveys import Question, Survey, SurveyTiming
 from widen.events.models import Booking, Event
@@ -61,13 +60,7 @@ class SurveyInvitation(AuditedModel, TimestampedModel):
     token_digest = models.CharField(max_length=64, unique=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = done_by()
 
     class Meta:
         ordering = ["created_at"]
@@ -164,13 +157,7 @@ class Answer(AuditedModel, TimestampedModel):
     value_number = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     value_text = models.TextField(blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    published_by = done_by()
 
     class Meta:
         ordering = ["response", "question__position"]

@@ -10,12 +10,11 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from widen.core.exceptions import ApplicationError
-from widen.core.models import TimestampedModel
+from widen.core.models import TimestampedModel, done_by
 from widen.core.uploads import StagedUpload, UploadStatus
 from widen.organisations.models import Partnership
 
@@ -142,13 +141,7 @@ class Scale(TimestampedModel):
     previous_version = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="next_versions"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = done_by()
 
     objects = ScaleQuerySet.as_manager()
 

@@ -4,12 +4,11 @@ after an activity pair up; its `Question`s are asked in order."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from widen.activities.models import Activity, Session
-from widen.core.models import TimestampedModel
+from widen.core.models import TimestampedModel, done_by
 from widen.core.workflows import Transition, Workflow
 from widen.evaluation.models.scales import AGREEMENT_OPTIONS, Scale, ScaleItem
 from widen.events.models import Event
@@ -79,13 +78,7 @@ class Survey(TimestampedModel):
         default=True,
         help_text="Ask whether written answers may be quoted (without the person's name).",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = done_by()
 
     class Meta:
         ordering = ["-created_at", "title"]

@@ -3,12 +3,11 @@ the MOAT outcomes of its activity types."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from widen.activities.models import Activity
-from widen.core.models import TimestampedModel
+from widen.core.models import TimestampedModel, done_by
 from widen.organisations.models import Partnership
 from widen.programmes.models import Programme
 
@@ -41,13 +40,7 @@ class TheoryOfChange(TimestampedModel):
     assumptions = models.TextField(help_text="What must hold true for each step to lead on.")
     # The MOAT intended outcomes (of the activity types involved) this theory aims at.
     moat_outcomes = models.JSONField(default=list, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = done_by()
 
     class Meta:
         ordering = ["-updated_at"]

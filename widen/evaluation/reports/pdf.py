@@ -16,22 +16,13 @@ from django.utils import timezone
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
+from widen.core.latin1 import TYPOGRAPHIC_PUNCTUATION
 from widen.evaluation.reports import MATCHING_METHODS, NOT_SHOWN, EvaluationReport
 
 PUNCTUATION = str.maketrans(
     {
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2015": "-",
+        **TYPOGRAPHIC_PUNCTUATION,
         "\u2212": "-",
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2026": "...",
         "\u2264": "<=",
         "\u2265": ">=",
         "\u2192": "->",

@@ -23,6 +23,7 @@ from widen.activities.models import Activity
 from widen.audit.services import access_log_record_subjects
 from widen.core.downloads import file_download
 from widen.core.exceptions import ApplicationError, NotFound
+from widen.core.forms import add_service_error
 from widen.evaluation.permissions import may_write_theory
 from widen.evaluation.reports import (
     MATCHING_METHODS,
@@ -183,11 +184,8 @@ def _theory(
                     moat_outcomes=tuple(data["moat_outcomes"]),
                 ),
             )
-        except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+        except (ApplicationError, ValidationError) as error:
+            add_service_error(form, error)
         else:
             messages.success(request, f"Saved the theory of change for {target}.")
             return redirect(report_url)

@@ -69,6 +69,20 @@ def _items_check(items: Sequence[ItemSpec]) -> list[ItemSpec]:
     return cleaned
 
 
+def _items_write(scale: Scale, items: Sequence[ItemSpec]) -> None:
+    """Store `items` as the scale's items, numbered from 1 in the order given."""
+    ScaleItem.objects.bulk_create(
+        ScaleItem(
+            scale=scale,
+            position=position,
+            text=item.text,
+            reverse_scored=item.reverse_scored,
+            code=item.code,
+        )
+        for position, item in enumerate(items, start=1)
+    )
+
+
 @transaction.atomic
 def scale_create(
     *,
@@ -102,16 +116,7 @@ def scale_create(
     )
     full_clean(scale)
     scale.save()
-    ScaleItem.objects.bulk_create(
-        ScaleItem(
-            scale=scale,
-            position=position,
-            text=item.text,
-            reverse_scored=item.reverse_scored,
-            code=item.code,
-        )
-        for position, item in enumerate(cleaned, start=1)
-    )
+    _items_write(scale, cleaned)
     if publish:
         scale = scale_publish(actor=actor, scale=scale)
     return scale
@@ -142,16 +147,7 @@ def scale_draft_update(
     full_clean(scale)
     scale.save()
     scale.items.all().delete()
-    ScaleItem.objects.bulk_create(
-        ScaleItem(
-            scale=scale,
-            position=position,
-            text=item.text,
-            reverse_scored=item.reverse_scored,
-            code=item.code,
-        )
-        for position, item in enumerate(cleaned, start=1)
-    )
+    _items_write(scale, cleaned)
     return scale
 
 
@@ -209,16 +205,7 @@ def scale_new_version(
     )
     full_clean(new)
     new.save()
-    ScaleItem.objects.bulk_create(
-        ScaleItem(
-            scale=new,
-            position=position,
-            text=item.text,
-            reverse_scored=item.reverse_scored,
-            code=item.code,
-        )
-        for position, item in enumerate(_items_check(items or copied), start=1)
-    )
+    _items_write(new, _items_check(items or copied))
     if publish:
         new = scale_publish(actor=actor, scale=new)
     return new

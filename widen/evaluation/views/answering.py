@@ -121,6 +121,21 @@ def _limited(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluation/too_many.html", status=429)
 
 
+def _submit(survey: Survey, request: HttpRequest, **given_by: Any) -> dict[str, str]:
+    """Save the answers posted as one response (`given_by`: the invitation, or the staff
+    member at the event): the problems by question, none when it is saved."""
+    try:
+        response_submit(
+            survey=survey,
+            raw_answers=_raw_answers(list(survey.questions.all()), request.POST),
+            publication_consent=request.POST.get("publication_consent") == "yes",
+            **given_by,
+        )
+    except AnswersInvalidError as error:
+        return error.errors
+    return {}
+
+
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -134,23 +149,15 @@ def answer_view(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "evaluation/answer_thanks.html", {"survey": survey})
     errors: dict[str, str] = {}
     if request.method == "POST":
-        questions = list(survey.questions.all())
         try:
-            response_submit(
-                survey=survey,
-                raw_answers=_raw_answers(questions, request.POST),
-                invitation=invitation,
-                publication_consent=request.POST.get("publication_consent") == "yes",
-            )
-        except AnswersInvalidError as error:
-            errors = error.errors
+            errors = _submit(survey, request, invitation=invitation)
         except NotFound:
             # Answered a moment ago (another tab), or the survey has just closed.
             invitation.refresh_from_db()
             if invitation.answered_at is not None:
                 return render(request, "evaluation/answer_thanks.html", {"survey": survey})
             raise
-        else:
+        if not errors:
             return render(request, "evaluation/answer_thanks.html", {"survey": survey})
     context = _answering_context(survey, request.POST if errors else None, errors)
     context["action"] = request.path
@@ -168,17 +175,8 @@ def fill_in_view(request: AuthenticatedRequest, survey_id: UUID) -> HttpResponse
         return redirect("evaluation:survey", survey_id=survey.pk)
     errors: dict[str, str] = {}
     if request.method == "POST":
-        questions = list(survey.questions.all())
-        try:
-            response_submit(
-                survey=survey,
-                raw_answers=_raw_answers(questions, request.POST),
-                actor=request.user,
-                publication_consent=request.POST.get("publication_consent") == "yes",
-            )
-        except AnswersInvalidError as error:
-            errors = error.errors
-        else:
+        errors = _submit(survey, request, actor=request.user)
+        if not errors:
             messages.success(
                 request, "Thank you: the answers are saved. Ready for the next person."
             )

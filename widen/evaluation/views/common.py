@@ -6,7 +6,6 @@ from uuid import UUID
 
 from django.http import HttpRequest
 
-from widen.core.exceptions import NotFound
 from widen.evaluation.services import (
     SURVEY_LINK_PATH,
 )
@@ -15,10 +14,7 @@ from widen.organisations.permissions import organisation_policy
 
 
 def partnership_for(request: HttpRequest, partnership_id: UUID) -> Partnership:
-    partnership = organisation_policy.partnership_visible_to(request.user, partnership_id)
-    if partnership is None:
-        raise NotFound
-    return partnership
+    return organisation_policy.partnership_for(request.user, partnership_id)
 
 
 def link_base(request: HttpRequest) -> str:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from widen.accounts.requests import AuthenticatedRequest
 from widen.core.exceptions import ApplicationError, NotFound
+from widen.core.forms import add_service_error
 from widen.evaluation.forms import (
     ScaleForm,
     ScaleUploadForm,
@@ -49,8 +50,7 @@ from widen.organisations.permissions import organisation_policy
 @require_GET
 def scale_list_view(request: AuthenticatedRequest) -> HttpResponse:
     scales = scale_list(actor=request.user).order_by("name", "-version")
-    partnerships = list(organisation_policy.partnerships_visible_to(request.user))
-    keeping = [p for p in partnerships if may_keep_bank(request.user, p)]
+    keeping = organisation_policy.partnerships_where(request.user, may_keep_bank)
     return render(request, "evaluation/scale_list.html", {"scales": scales, "keeping": keeping})
 
 
@@ -87,7 +87,7 @@ def scale_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> Ht
                 response_options=form.cleaned_data["options"],
             )
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_service_error(form, error)
         else:
             messages.success(request, f"“{scale.name}” saved as a draft. Check it, then publish.")
             return redirect("evaluation:scale", scale_id=scale.pk)
@@ -128,7 +128,7 @@ def scale_edit_view(request: AuthenticatedRequest, scale_id: UUID) -> HttpRespon
                 scoring=form.cleaned_data["scoring"],
             )
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_service_error(form, error)
         else:
             messages.success(request, "Draft saved.")
             return redirect("evaluation:scale", scale_id=scale.pk)

@@ -16,7 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from widen.accounts.requests import AuthenticatedRequest
 from widen.activities.models import Session
+from widen.core.details import details_given
 from widen.core.exceptions import ApplicationError, NotFound
+from widen.core.forms import add_service_error
 from widen.evaluation.forms import (
     QuestionForm,
     SurveyForm,
@@ -26,7 +28,7 @@ from widen.evaluation.models import (
     QuestionKind,
     Survey,
 )
-from widen.evaluation.permissions import MANAGE, SEND, survey_policy
+from widen.evaluation.permissions import MANAGE, SEND, runs_surveys_in, survey_policy
 from widen.evaluation.selectors import (
     answer_get_to_publish,
     response_rates,
@@ -63,8 +65,7 @@ from widen.organisations.permissions import organisation_policy
 @require_GET
 def survey_list_view(request: AuthenticatedRequest) -> HttpResponse:
     surveys = survey_list(actor=request.user).order_by("partnership__name", "-created_at")
-    partnerships = list(organisation_policy.partnerships_visible_to(request.user))
-    running = [p for p in partnerships if survey_organisations(request.user, p).exists()]
+    running = organisation_policy.partnerships_where(request.user, runs_surveys_in)
     return render(
         request,
         "evaluation/survey_list.html",
@@ -85,20 +86,10 @@ def survey_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> H
             survey = survey_create(
                 actor=request.user,
                 partnership=partnership,
-                details=SurveyDetails(
-                    organisation=data["organisation"],
-                    title=data["title"],
-                    introduction=data["introduction"],
-                    timing=data["timing"],
-                    activity=data["activity"],
-                    session=data["session"],
-                    event=data["event"],
-                    pre_survey=data["pre_survey"],
-                    asks_publication_consent=data["asks_publication_consent"],
-                ),
+                details=details_given(SurveyDetails, data),
             )
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Survey “{survey.title}” added. Now add its questions.")
             return redirect("evaluation:questions", survey_id=survey.pk)
@@ -142,11 +133,9 @@ def survey_questions_view(request: AuthenticatedRequest, survey_id: UUID) -> Htt
                 question_add(
                     actor=request.user,
                     survey=survey,
-                    details=QuestionDetails(
-                        kind=data["kind"],
-                        text=data["text"],
-                        help_text=data["help_text"],
-                        required=data["required"],
+                    details=details_given(
+                        QuestionDetails,
+                        data,
                         choices=question_form.choice_list(),
                         min_value=low,
                         max_value=high,
