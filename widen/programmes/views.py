@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from widen.accounts.requests import AuthenticatedRequest
-from widen.core.exceptions import ApplicationError, NotFound
+from widen.core.exceptions import ApplicationError
 from widen.core.forms import add_service_error
 from widen.learners.permissions import learner_policy
 from widen.learners.selectors import MAX_SEARCH_LENGTH
@@ -50,13 +50,8 @@ from widen.targeting.learner_filters import rule_set_categories
 
 @require_GET
 def programme_list_view(request: AuthenticatedRequest) -> HttpResponse:
-    partnerships = list(organisation_policy.partnerships_visible_to(request.user))
     programmes = programme_list(actor=request.user)
-    designing = [
-        partnership
-        for partnership in partnerships
-        if may_design_programmes(request.user, partnership)
-    ]
+    designing = organisation_policy.partnerships_where(request.user, may_design_programmes)
     return render(
         request,
         "programmes/programme_list.html",
@@ -66,9 +61,9 @@ def programme_list_view(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def programme_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> HttpResponse:
-    partnership = organisation_policy.partnership_visible_to(request.user, partnership_id)
-    if partnership is None or not may_design_programmes(request.user, partnership):
-        raise NotFound
+    partnership = organisation_policy.partnership_for(
+        request.user, partnership_id, may=may_design_programmes
+    )
     form = ProgrammeForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

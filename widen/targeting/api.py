@@ -14,45 +14,16 @@ from pydantic import Field
 from widen.accounts.requests import api_actor
 from widen.core.api_inputs import PageLimit, PageOffset
 from widen.core.api_pages import DEFAULT_LIMIT, InputSchema, Page, page_of
-from widen.core.exceptions import ApplicationError, NotFound
+from widen.core.exceptions import ApplicationError
 from widen.organisations.permissions import organisation_policy
 from widen.targeting.learner_filters import results_seen_by
-from widen.targeting.lookup import MAX_LOOKUP_POSTCODES, postcodes_look_up
+from widen.targeting.lookup import MAX_LOOKUP_POSTCODES, PostcodeAnswer, postcodes_look_up
 from widen.targeting.models import RuleSet
 from widen.targeting.permissions import MANAGE, may_manage_rule_sets, rule_set_policy
 from widen.targeting.rule_sets import eligibility_compute, rule_set_create, rule_set_update
 from widen.targeting.selectors import rule_set_get, rule_set_list
 
 router = Router(tags=["postcodes"])
-
-
-class PostcodeOut(Schema):
-    query: str
-    postcode: str
-    status: str
-    status_label: str
-    reason: str
-    nation: str
-    terminated: str
-    lsoa: str
-    msoa: str
-    ward: str
-    imd_decile: int | None
-    imd_quintile: int | None
-    idaci_decile: int | None
-    idaci_quintile: int | None
-    wimd_decile: int | None
-    simd_decile: int | None
-    polar4_quintile: int | None
-    tundra_msoa_quintile: int | None
-    tundra_lsoa_quintile: int | None
-    uni_connect_target_ward: bool | None
-    explanation: list[str]
-    editions: dict[str, str]
-    not_loaded: list[str]
-    suggestion: str = Field(
-        "", description="The postcode probably meant (O/0 or I/1 swapped), when it is loaded."
-    )
 
 
 class LookupIn(InputSchema):
@@ -63,7 +34,7 @@ class LookupIn(InputSchema):
 
 class LookupOut(Schema):
     count: int
-    results: list[PostcodeOut]
+    results: list[PostcodeAnswer]
 
 
 @router.post("/lookup", response=LookupOut, operation_id="postcode_lookup")
@@ -78,7 +49,7 @@ def postcode_lookup_api(request: HttpRequest, body: LookupIn) -> Any:
     return {"count": len(answers), "results": [answer.as_dict() for answer in answers]}
 
 
-@router.get("/{postcode}", response=PostcodeOut, operation_id="postcode_get")
+@router.get("/{postcode}", response=PostcodeAnswer, operation_id="postcode_get")
 def postcode_get_api(request: HttpRequest, postcode: str) -> Any:
     (answer,) = postcodes_look_up([postcode])
     return answer.as_dict()
@@ -150,9 +121,9 @@ def rule_set_list_api(
 @rule_sets_router.post("", response={201: RuleSetOut}, operation_id="rule_set_create")
 def rule_set_create_api(request: HttpRequest, body: RuleSetIn) -> Any:
     actor = api_actor(request)
-    partnership = organisation_policy.partnership_visible_to(actor, body.partnership_id)
-    if partnership is None or not may_manage_rule_sets(actor, partnership):
-        raise NotFound
+    partnership = organisation_policy.partnership_for(
+        actor, body.partnership_id, may=may_manage_rule_sets
+    )
     agreement = (
         partnership.agreements.filter(pk=body.agreement_id).first() if body.agreement_id else None
     )

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 import polars as pl
+from pydantic import Field
 
 from widen.reference.datasets import MONTH_NAMES, PSEUDO_AREA_CODE, REFERENCE_POSTCODE
 from widen.reference.models import DatasetEdition, PostcodeArea
@@ -33,6 +34,8 @@ NATIONS = {
 
 @dataclass
 class PostcodeAnswer:
+    """What a postcode look-up answers, in the API too (its fields are the API's)."""
+
     query: str
     postcode: str
     status: str
@@ -57,7 +60,10 @@ class PostcodeAnswer:
     editions: dict[str, str] = field(default_factory=dict)
     not_loaded: list[str] = field(default_factory=list)
     # The postcode meant, when one with O/0 or I/1 swapped is in the directory ("SW1A 0AA").
-    suggestion: str = ""
+    suggestion: Annotated[
+        str,
+        Field(description="The postcode probably meant (O/0 or I/1 swapped), when it is loaded."),
+    ] = ""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models.functions import Now
 
-from widen.core.models import TimestampedModel
+from widen.core.models import TimestampedModel, done_by
 from widen.learners.models import Learner
 from widen.organisations.models import DataSharingAgreement, Partnership
 from widen.reference.models import DatasetEdition
@@ -17,6 +19,21 @@ class ProfileStatus(models.TextChoices):
     NOT_FOUND = "not_found", "Not in the postcode directory"
     NO_POSTCODE = "no_postcode", "No home postcode recorded"
     NOT_LOADED = "not_loaded", "Postcode directory not loaded"
+
+
+def _edition_used() -> models.ForeignKey[Any, Any]:
+    """The dataset edition a profile's figures came from."""
+    return models.ForeignKey(
+        DatasetEdition,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        # Written a million at a time and looked up by learner: no index, and no database
+        # constraint to check for every row (Django keeps PROTECT; editions are never changed).
+        db_index=False,
+        db_constraint=False,
+    )
 
 
 class LearnerAreaProfile(models.Model):
@@ -62,61 +79,11 @@ class LearnerAreaProfile(models.Model):
         "TUNDRA (LSOA) quintile", null=True, blank=True
     )
     uni_connect_target_ward = models.BooleanField(null=True, blank=True)
-    postcode_edition = models.ForeignKey(
-        DatasetEdition,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        # Written a million at a time and looked up by learner: no index, and no database
-        # constraint to check for every row (Django keeps PROTECT; editions are never changed).
-        db_index=False,
-        db_constraint=False,
-    )
-    deprivation_edition = models.ForeignKey(
-        DatasetEdition,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        # Written a million at a time and looked up by learner: no index, and no database
-        # constraint to check for every row (Django keeps PROTECT; editions are never changed).
-        db_index=False,
-        db_constraint=False,
-    )
-    idaci_edition = models.ForeignKey(
-        DatasetEdition,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        # Written a million at a time and looked up by learner: no index, and no database
-        # constraint to check for every row (Django keeps PROTECT; editions are never changed).
-        db_index=False,
-        db_constraint=False,
-    )
-    ward_edition = models.ForeignKey(
-        DatasetEdition,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        # Written a million at a time and looked up by learner: no index, and no database
-        # constraint to check for every row (Django keeps PROTECT; editions are never changed).
-        db_index=False,
-        db_constraint=False,
-    )
-    participation_edition = models.ForeignKey(
-        DatasetEdition,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        # Written a million at a time and looked up by learner: no index, and no database
-        # constraint to check for every row (Django keeps PROTECT; editions are never changed).
-        db_index=False,
-        db_constraint=False,
-    )
+    postcode_edition = _edition_used()
+    deprivation_edition = _edition_used()
+    idaci_edition = _edition_used()
+    ward_edition = _edition_used()
+    participation_edition = _edition_used()
     # Filled in by the database (the time of the transaction that wrote it): a million rows
     # need not each carry, and the database parse, the same timestamp.
     computed_at = models.DateTimeField(db_default=Now())
@@ -166,9 +133,7 @@ class RuleSetVersion(models.Model):
     description = models.TextField(blank=True)  # the definition in words, as saved
     uses_special_category = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = done_by()
 
     class Meta:
         ordering = ["rule_set", "-number"]

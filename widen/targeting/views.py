@@ -68,10 +68,9 @@ def postcode_lookup_view(request: HttpRequest) -> HttpResponse:
 
 def _managed_partnership(request: HttpRequest, partnership_id: UUID) -> Partnership:
     """A partnership whose rule sets the person manages; NotFound for any other."""
-    partnership = organisation_policy.partnership_visible_to(request.user, partnership_id)
-    if partnership is None or not may_manage_rule_sets(request.user, partnership):
-        raise NotFound
-    return partnership
+    return organisation_policy.partnership_for(
+        request.user, partnership_id, may=may_manage_rule_sets
+    )
 
 
 @require_GET

@@ -13,21 +13,13 @@ from django.db.models.functions import Cast
 
 from widen.core.academic_years import AcademicYear
 from widen.core.bulk import read_frame
-from widen.learners.models import Learner
+from widen.learners.models import FILTERABLE_CHARACTERISTICS, Learner
 from widen.organisations.models import Organisation, Partnership
 from widen.reference.models import DatasetEdition, Establishment
 from widen.targeting.criteria import parse_definition
 from widen.targeting.models import LearnerAreaProfile
 
-BOOLEAN_FACTS = (
-    "free_school_meals",
-    "ever_6_free_school_meals",
-    "young_carer",
-    "estranged",
-    "first_in_family",
-    "care_experienced",
-    "disability",
-)
+BOOLEAN_FACTS = tuple(FILTERABLE_CHARACTERISTICS)  # the learner's yes/no facts
 FACT_COLUMNS = (*BOOLEAN_FACTS, "ethnicity")
 PROFILE_COLUMNS = tuple(
     (name, name)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from widen.core.exceptions import ApplicationError
+from widen.core.management.progress import ShowsProgress
 from widen.reference.models import DatasetEdition
 from widen.targeting.models import RuleSet
 from widen.targeting.profiles import ProfileEditions
@@ -15,7 +15,7 @@ from widen.targeting.rule_sets import eligibility_compute
 from widen.targeting.services import area_profiles_compute
 
 
-class Command(BaseCommand):
+class Command(ShowsProgress):
     help = "Work out targeting again for every learner: area profiles, then rule set results."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -57,7 +57,7 @@ class Command(BaseCommand):
                 returncode=2,
             )
         editions = ProfileEditions.current().pinned(pinned)
-        run = area_profiles_compute(editions=editions, progress=self._progress)
+        run = area_profiles_compute(editions=editions, progress=self.progress)
         for line in run.summary_lines():
             self.stdout.write(line)
         seconds = sum(run.seconds.values())
@@ -76,11 +76,3 @@ class Command(BaseCommand):
             self.stdout.write(f"{rule_set.partnership}: {result.summary()}")
         if failed:
             raise CommandError(f"{failed} rule set(s) could not be worked out.", returncode=1)
-
-    def _progress(self, percent: int, message: str) -> None:
-        if sys.stderr.isatty():
-            self.stderr.write(f"\r{percent:3d}% {message:<60}", ending="")
-            if percent == 100:
-                self.stderr.write("")
-        else:
-            self.stderr.write(f"{percent:3d}% {message}")
