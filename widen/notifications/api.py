@@ -8,10 +8,10 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from pydantic import ConfigDict
 
 from widen.accounts.requests import api_actor
 from widen.core.api_inputs import PageLimit, PageOffset
+from widen.core.api_pages import InputSchema, Page, page_of
 from widen.notifications.models import Notification
 from widen.notifications.selectors import notification_get, notification_list
 from widen.notifications.services import (
@@ -35,21 +35,12 @@ class NotificationOut(Schema):
     emailed_at: datetime | None
 
 
-class NotificationPage(Schema):
-    count: int
-    results: list[NotificationOut]
-
-
-class NotificationChange(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class NotificationChange(InputSchema):
     read: bool
 
 
-class PreferencesIn(Schema):
+class PreferencesIn(InputSchema):
     """The optional categories to turn on (true) or off (false); others stay as they are."""
-
-    model_config = ConfigDict(extra="forbid")
 
     reminders: bool | None = None
     surveys: bool | None = None
@@ -76,14 +67,13 @@ def _serialise(notification: Notification) -> dict[str, Any]:
     }
 
 
-@router.get("", response=NotificationPage, operation_id="notification_list")
+@router.get("", response=Page[NotificationOut], operation_id="notification_list")
 def notification_list_api(
     request: HttpRequest, unread: bool = False, limit: PageLimit = 50, offset: PageOffset = 0
 ) -> dict[str, Any]:
     """The caller's own notifications, newest first (`unread=true`: only those not read)."""
     notifications = notification_list(actor=api_actor(request), unread_only=unread)
-    page = list(notifications[offset : offset + limit])
-    return {"count": notifications.count(), "results": [_serialise(n) for n in page]}
+    return page_of(notifications, limit=limit, offset=offset).answer(_serialise)
 
 
 @router.get("/preferences", response=PreferencesOut, operation_id="notification_preferences")

@@ -16,6 +16,7 @@ from ninja import Router, Schema
 
 from widen.accounts.requests import api_actor
 from widen.core.api_inputs import PageLimit, PageOffset
+from widen.core.api_pages import Page, page_of
 from widen.core.exceptions import ApplicationError
 from widen.payments.models import LedgerEntry
 from widen.payments.money import pounds
@@ -36,11 +37,6 @@ class PaymentOut(Schema):
     recorded_at: datetime
     status: str
     paid_on: date | None
-
-
-class PaymentPage(Schema):
-    count: int
-    results: list[PaymentOut]
 
 
 def _serialise(entry: LedgerEntry) -> dict[str, Any]:
@@ -66,17 +62,14 @@ def _refuse_unknown(request: HttpRequest, known: frozenset[str]) -> None:
         )
 
 
-@router.get("/mine", response=PaymentPage, operation_id="my_payment_list")
+@router.get("/mine", response=Page[PaymentOut], operation_id="my_payment_list")
 def my_payment_list_api(
     request: HttpRequest, limit: PageLimit = 50, offset: PageOffset = 0
 ) -> dict[str, Any]:
     """The caller's own amounts, newest first."""
     _refuse_unknown(request, LIST_PARAMETERS)
     entries = my_payments(actor=api_actor(request))
-    return {
-        "count": entries.count(),
-        "results": [_serialise(entry) for entry in entries[offset : offset + limit]],
-    }
+    return page_of(entries, limit=limit, offset=offset).answer(_serialise)
 
 
 @router.get("/mine/{entry_id}", response=PaymentOut, operation_id="my_payment_get")

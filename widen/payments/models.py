@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import models
 
 from widen.audit.models import AppendOnlyError, AuditedModel
+from widen.core.models import done_by
 from widen.core.workflows import Transition, Workflow
 from widen.organisations.models import Organisation
 from widen.payments.crypto import EncryptedTextField
@@ -168,31 +169,13 @@ class PaymentRun(AuditedModel):
     status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.DRAFT)
     total_pence = models.BigIntegerField(default=0)
     payee_count = models.PositiveIntegerField(default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = done_by()
     created_at = models.DateTimeField(auto_now_add=True)
     exported_at = models.DateTimeField(null=True, blank=True)
-    exported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    exported_by = done_by()
     paid_on = models.DateField(null=True, blank=True)
     marked_paid_at = models.DateTimeField(null=True, blank=True)
-    marked_paid_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    marked_paid_by = done_by()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from widen.accounts.requests import AuthenticatedRequest
 from widen.core.exceptions import ApplicationError, NotFound
+from widen.core.forms import add_service_error
 from widen.payments import selectors, services
 from widen.payments.exports import payment_run_csv, payment_run_file_name
 from widen.payments.forms import BankDetailsForm, MarkPaidForm, RunCreateForm
@@ -20,11 +21,6 @@ from widen.payments.money import pounds
 from widen.payments.permissions import EDIT_BANK_DETAILS, may_manage_payments
 
 ENTRIES_PER_PAGE = 50
-
-
-def _form_error(form: object, error: ApplicationError) -> None:
-    fields = getattr(form, "fields", {})
-    form.add_error(error.field if error.field in fields else None, error.message)  # type: ignore[attr-defined]
 
 
 @require_http_methods(["GET"])
@@ -72,7 +68,7 @@ def bank_details_view(request: AuthenticatedRequest, payee_id: UUID) -> HttpResp
         try:
             services.payee_bank_details_set(actor=request.user, payee=payee, **form.cleaned_data)
         except ApplicationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"Bank details saved for {payee.name}.")
             return redirect("payments:mine" if own else "payments:payees")
@@ -109,7 +105,7 @@ def runs_view(request: AuthenticatedRequest) -> HttpResponse:
                 actor=request.user, organisation=form.cleaned_data["organisation"]
             )
         except ApplicationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             message = (
                 f"Payment run {made.run.number} made: {pounds(made.run.total_pence)} to "
@@ -159,7 +155,7 @@ def run_view(request: AuthenticatedRequest, run_id: UUID) -> HttpResponse:
                 problem = "Choose what to do with the payment run."
         except ApplicationError as error:
             if action == "mark_paid":
-                _form_error(paid_form, error)
+                add_service_error(paid_form, error)
             else:
                 problem = error.message
         run.refresh_from_db()
