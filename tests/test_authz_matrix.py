@@ -101,10 +101,14 @@ def test_what_a_cell_expects_follows_the_grants(monkeypatch: pytest.MonkeyPatch)
             entry = MATRIX[name]
             rule = RULES[entry["rule"]]
             for relation, needed in rule.needs.items():
-                if needed and not rule.sends_people_on:
-                    status = expected_status(entry, Cell(name, "GET", role, relation))
-                    where = f"{name} ({relation}) for {role} holding {set(capabilities)}"
-                    assert (status != 404) == bool(needed & capabilities), where
+                if not needed or rule.sends_people_on:
+                    continue
+                holds = bool(needed & capabilities) and rule.also <= capabilities
+                where = f"{name} ({relation}) for {role} holding {set(capabilities)}"
+                assert rule.allows(role, relation) == holds, where
+                status = expected_status(entry, Cell(name, "GET", role, relation))
+                if not holds and not rule.refuses_on_form(role, relation):
+                    assert status == 404, where
         monkeypatch.undo()
 
 

@@ -30,13 +30,15 @@ C = Capability
 @dataclass(frozen=True)
 class Rule:
     needs: Mapping[str, frozenset[Capability]]
+    # Capabilities needed as well, every one (changing a learner's records needs learners.edit).
+    also: frozenset[Capability] = NONE
     # Someone signed out is judged by `needs` too (public pages, one-time links), rather than
     # sent to sign in.
     signed_out: bool = False
     # A signed-in person is sent on (302): the sign-in and MFA pages, Django's admin.
     sends_people_on: bool = False
-    # Relations in which a holder is refused as a broken rule (the API's 422, the page's message
-    # on leading back), not as a missing object.
+    # Relations in which a holder who is not allowed is refused as a broken rule (the API's 422,
+    # the page's message on leading back), not as a missing object.
     refused_on_form: Mapping[str, frozenset[Capability]] = field(default_factory=dict)
 
     @property
@@ -44,16 +46,14 @@ class Rule:
         return (NO_OBJECT,) if NO_OBJECT in self.needs else RELATIONS
 
     def capabilities(self) -> set[Capability]:
-        return {
-            cap
-            for needed in (*self.needs.values(), *self.refused_on_form.values())
-            for cap in needed
-        }
+        named = (*self.needs.values(), *self.refused_on_form.values(), self.also)
+        return {capability for needed in named for capability in needed}
 
     def allows(self, role: str, relation: str) -> bool:
         if role == ANONYMOUS and not self.signed_out:
             return False
-        return _holds_one(role, self.needs.get(relation))
+        holds_all = all(role_grants(role, capability) for capability in self.also)
+        return holds_all and _holds_one(role, self.needs.get(relation))
 
     def refuses_on_form(self, role: str, relation: str) -> bool:
         return _holds_one(role, self.refused_on_form.get(relation))
@@ -80,9 +80,14 @@ def seen(*capabilities: Capability) -> Rule:
     return Rule({"own": frozenset(capabilities), "partner": frozenset(capabilities)})
 
 
-def own(*capabilities: Capability) -> Rule:
+def own(*capabilities: Capability, also: frozenset[Capability] = NONE) -> Rule:
     """An object of the person's own (organisation, upload, account), for holders."""
-    return Rule({"own": frozenset(capabilities)})
+    return Rule({"own": frozenset(capabilities)}, also=also)
+
+
+# Changing a learner's records (enrolling them, merging them) is for their own organisation's
+# people who edit learners, and who hold the capability of the change.
+EDITS = frozenset({C.LEARNERS_EDIT})
 
 
 # A rule's own organisation runs the survey; a partnership's managers run its partners' too.
@@ -158,14 +163,19 @@ RULES: dict[str, Rule] = {
     "learner_edit": own(C.LEARNERS_EDIT),
     "import_run": own(C.LEARNERS_EDIT),
     "learner_audit": own(C.AUDIT_SEE),
-    "duplicate_pair": own(C.LEARNERS_REVIEW_DUPLICATES),
+    "duplicate_pair": own(C.LEARNERS_REVIEW_DUPLICATES, also=EDITS),
     "activity_deliver": own(C.ACTIVITIES_DELIVER),
     "register": own(C.ACTIVITIES_DELIVER, C.ACTIVITIES_TAKE_SCHOOL_REGISTER),
     "register_import": own(C.ACTIVITIES_DELIVER, C.ACTIVITIES_TAKE_SCHOOL_REGISTER),
-    "enrolment_leave": own(C.PROGRAMMES_ENROL),
+    "enrolment_leave": own(C.PROGRAMMES_ENROL, also=EDITS),
+    # The programme is theirs to enrol on: a learner they may not change answers like a missing
+    # one.
     "enrolment_change": Rule(
         {"own": frozenset({C.PROGRAMMES_ENROL})},
-        refused_on_form={"partner": frozenset({C.PROGRAMMES_ENROL})},
+        also=EDITS,
+        refused_on_form={
+            relation: frozenset({C.PROGRAMMES_ENROL}) for relation in ("own", "partner")
+        },
     ),
     "event_manage": own(C.EVENTS_ORGANISE),
     "event_checkin": own(C.EVENTS_ORGANISE),
