@@ -127,8 +127,8 @@ def request_body(
     if name == "activities:register":
         return {"action": "add", "learner": str(world.learner_school.id)}
     if name == "activities:register_import":
-        content = f"UPN,Attended\r\n{world.learner_school.upn or 'A801200000013'},Y\r\n"
-        return {"register": SimpleUploadedFile("register.csv", content.encode())}
+        register = f"UPN,Attended\r\n{world.learner_school.upn or 'A801200000013'},Y\r\n"
+        return {"register": SimpleUploadedFile("register.csv", register.encode())}
     if name == "api:postcode_lookup_api":
         return {"postcodes": ["E1 6AN", "not a postcode"]}
     if name == "accounts:login":
