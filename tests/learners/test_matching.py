@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from widen.core.names import fold_name, folded
+from widen.learners.duplicates.finding import probable_duplicates
 from widen.learners.matching import (
     DATE_OF_BIRTH,
     FIRST_NAME,
@@ -126,3 +127,29 @@ def test_a_postcode_is_part_of_the_identity_only_when_asked() -> None:
 
     assert identity_matches(rows, learners, row=ROW).rows() == [(1, "a")]
     assert identity_matches(rows, learners, row=ROW, postcode=True).rows() == []
+
+
+def test_the_duplicate_search_folds_names_as_the_imports_match_them() -> None:
+    """Two records an import would take for one learner are, to the duplicate search, one
+    learner written twice with the same details."""
+    learners = _learners(("a", "", "Siân", "", "O’Brien"))
+    rows = _rows((1, "", "SIAN", "o'brien"))
+    assert identity_matches(rows, learners, row=ROW).rows() == [(1, "a")]
+
+    frame = pl.DataFrame(
+        {
+            "learner_id": ["a", "b", "c"],
+            "first_name": ["Siân", "SIAN", "Priya"],
+            "last_name": ["O’Brien", "o'brien", "Raman"],
+            "date_of_birth": [BORN, BORN, date(2011, 9, 1)],
+            "postcode": ["E15 1DA", "E15 1DA", "E6 2JJ"],
+            "school_id": [None, None, None],
+            "upn": [None, None, None],
+        },
+        schema_overrides={"school_id": pl.String, "upn": pl.String},
+    )
+    pairs = probable_duplicates(frame).pairs
+
+    assert pairs.select("learner_one", "learner_two", "kind", "first_name", "last_name").rows() == [
+        ("a", "b", "same_details", "same", "same")
+    ]

@@ -21,14 +21,11 @@ from widen.learners.models import Learner
 from widen.learners.permissions import LearnerAccess, learner_policy
 from widen.learners.selectors import (
     LearnerFilters,
-    learner_access_map,
     learner_get,
     learner_list,
+    learner_list_page,
     learner_page_ids,
     learner_pseudonym,
-    learners_by_id,
-    list_categories_shown,
-    list_view_purpose,
 )
 from widen.learners.services import (
     learner_create,
@@ -168,16 +165,12 @@ def learner_list_api(
     actor = api_actor(request)
     learners = learner_list(actor=actor, filters=filters)
     # Neither school nor organisation is shown beyond its id: no join for the page's rows.
-    page = learners_by_id(
-        learners.select_related(None), list(learner_page_ids(learners)[offset : offset + limit])
-    )
-    access_by_learner = learner_access_map(actor=actor, learners=page)
-    learner_views_record(
+    page, access_by_learner = learner_list_page(
         actor=actor,
-        learners=page,
-        access_by_learner=access_by_learner,
-        purpose=list_view_purpose("API learner list", filters),
-        categories_shown=list_categories_shown(actor=actor, filters=filters),
+        learners=learners.select_related(None),
+        ids=list(learner_page_ids(learners)[offset : offset + limit]),
+        filters=filters,
+        what="API learner list",
     )
     return {
         "count": learners.count(),

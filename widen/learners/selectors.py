@@ -20,6 +20,7 @@ from widen.core.identifiers import normalise_upn
 from widen.learners.hooks import learner_list_filter, learner_list_filters
 from widen.learners.models import FILTERABLE_CHARACTERISTICS, Learner
 from widen.learners.permissions import LearnerAccess, learner_policy
+from widen.learners.services import learner_views_record
 from widen.organisations.models import DataCategory
 
 MAX_SEARCH_LENGTH = 100
@@ -162,6 +163,30 @@ def learners_by_id(learners: QuerySet[Learner], ids: list[UUID]) -> list[Learner
     `learner_page_ids`); fetched through `learners` itself, so through the same scope."""
     found = {learner.id: learner for learner in learners.filter(id__in=ids).order_by()}
     return [found[learner_id] for learner_id in ids if learner_id in found]
+
+
+def learner_list_page(
+    *,
+    actor: User,
+    learners: QuerySet[Learner],
+    ids: list[UUID],
+    filters: LearnerFilters,
+    what: str,
+) -> tuple[list[Learner], dict[UUID, LearnerAccess]]:
+    """One page of the learner list `what` (the page, the API): the learners `ids` names, in
+    that order, and what `actor` may see of each. The page is written to the access log in one
+    insert: names shown to a partner, and a special category fact a filter discloses about every
+    row shown."""
+    rows = learners_by_id(learners, ids)
+    access_by_learner = learner_access_map(actor=actor, learners=rows)
+    learner_views_record(
+        actor=actor,
+        learners=rows,
+        access_by_learner=access_by_learner,
+        purpose=list_view_purpose(what, filters),
+        categories_shown=list_categories_shown(actor=actor, filters=filters),
+    )
+    return rows, access_by_learner
 
 
 def _in_name_order(actor: User, learners: QuerySet[Learner]) -> QuerySet[Learner]:

@@ -18,6 +18,7 @@ from widen.accounts.requests import AuthenticatedRequest
 from widen.audit.selectors import access_log_for_learner, audit_events_for_learner
 from widen.core.academic_years import AcademicYear
 from widen.core.exceptions import ApplicationError, NotFound
+from widen.core.forms import add_service_error
 from widen.learners.forms import ConsentRecordForm, LearnerForm, ParentCarerForm
 from widen.learners.hooks import learner_list_filters
 from widen.learners.models import FILTERABLE_CHARACTERISTICS, Learner
@@ -32,14 +33,11 @@ from widen.learners.saved_searches import (
 from widen.learners.selectors import (
     YEAR_GROUPS,
     LearnerFilters,
-    learner_access_map,
     learner_get,
     learner_list,
+    learner_list_page,
     learner_page_ids,
     learner_pseudonym,
-    learners_by_id,
-    list_categories_shown,
-    list_view_purpose,
 )
 from widen.learners.services import (
     consent_record_add,
@@ -92,16 +90,12 @@ def learner_list_view(request: AuthenticatedRequest) -> HttpResponse:
     academic_year = AcademicYear.current()
     learners = learner_list(actor=request.user, filters=filters, academic_year=academic_year)
     page = Paginator(learner_page_ids(learners), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = learners_by_id(learners.only(*LIST_COLUMNS), list(page.object_list))
-    access_by_learner = learner_access_map(actor=request.user, learners=rows)
-    # Names shown to a partner, and a special category fact a filter discloses about every row
-    # shown, are logged: one insert for the page.
-    learner_views_record(
+    rows, access_by_learner = learner_list_page(
         actor=request.user,
-        learners=rows,
-        access_by_learner=access_by_learner,
-        purpose=list_view_purpose("learner list", filters),
-        categories_shown=list_categories_shown(actor=request.user, filters=filters),
+        learners=learners.only(*LIST_COLUMNS),
+        ids=list(page.object_list),
+        filters=filters,
+        what="learner list",
     )
     sees_special = learner_policy.may_see_any(request.user, needing=DataCategory.SPECIAL_CATEGORY)
     characteristic_choices = [
@@ -268,10 +262,8 @@ def learner_create_view(request: AuthenticatedRequest) -> HttpResponse:
                 allowed_fields=allowed,
                 acting_user=request.user,
             )
-        except ValidationError as error:
-            _add_errors(form, error)
-        except ApplicationError as error:
-            form.add_error(None, error.message)
+        except (ValidationError, ApplicationError) as error:
+            add_service_error(form, error)
         else:
             messages.success(request, f"{learner.display_name} has been added.")
             return redirect("learners:detail", learner_id=learner.id)
@@ -283,18 +275,6 @@ def _uuid_or_none(raw: Any) -> UUID | None:
         return UUID(str(raw))
     except ValueError:
         return None
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for field_error in field_errors:
-                for message in field_error.messages:
-                    form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 @require_http_methods(["GET", "POST"])
@@ -318,10 +298,8 @@ def learner_edit_view(request: AuthenticatedRequest, learner_id: UUID) -> HttpRe
                 school=form.cleaned_data.get("school"),
                 acting_user=request.user,
             )
-        except ValidationError as error:
-            _add_errors(form, error)
-        except ApplicationError as error:
-            form.add_error(None, error.message)
+        except (ValidationError, ApplicationError) as error:
+            add_service_error(form, error)
         else:
             messages.success(request, "Your changes have been saved.")
             return redirect("learners:detail", learner_id=learner_id)
@@ -369,7 +347,7 @@ def consent_add_view(request: AuthenticatedRequest, learner_id: UUID) -> HttpRes
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "The lawful basis has been recorded.")
             return redirect("learners:detail", learner_id=learner_id)
