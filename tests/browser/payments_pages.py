@@ -3,73 +3,49 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections.abc import Callable
 from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import REPOSITORY, Browse, Site
+from tests.browser.support import Browse, Site, made_once, opened, refused
 
 FINANCE = "admin"  # the demo's QMUL partnership admin manages its payments
 PAYEE = "outreach"  # the demo's QMUL outreach officer is paid by QMUL too
-_made: dict[str, dict[str, Any]] = {}
 
 
 def payments(site: Site) -> dict[str, Any]:
     """A payee with a paid run and a draft run (made once per server)."""
-    if site.base_url not in _made:
-        completed = subprocess.run(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "tests.payments.browser_setup",
-                site.people[FINANCE].username,
-                site.people[PAYEE].username,
-            ],
-            cwd=REPOSITORY,
-            env=site.environment,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert completed.returncode == 0, f"payments setup failed:\n{completed.stderr[-3000:]}"
-        _made[site.base_url] = json.loads(completed.stdout)
-    return _made[site.base_url]
-
-
-def _opened(page: Page, path: str, heading: str) -> Page:
-    response = page.goto(path)
-    assert response is not None
-    assert response.status == 200, f"{path} answered {response.status}"
-    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
-    return page
+    made: dict[str, Any] = made_once(
+        site,
+        "tests.payments.browser_setup",
+        site.people[FINANCE].username,
+        site.people[PAYEE].username,
+    )
+    return made
 
 
 def my_payments(browse: Browse) -> Page:
     payments(browse.site)
-    page = _opened(browse.as_person(PAYEE), "/payments/", "My payments")
+    page = opened(browse.as_person(PAYEE), "/payments/", "My payments")
     expect(page.get_by_role("cell", name="£1,234.56")).to_be_visible()
     return page
 
 
 def my_payments_for_someone_paid_by_nobody(browse: Browse) -> Page:
-    return _opened(browse.as_person("partner"), "/payments/", "My payments")
+    return opened(browse.as_person("partner"), "/payments/", "My payments")
 
 
 def one_payment(browse: Browse) -> Page:
     made = payments(browse.site)
-    return _opened(
+    return opened(
         browse.as_person(PAYEE), f"/payments/{made['paid_entry_id']}/", "Summer school, 40 hours"
     )
 
 
 def bank_details(browse: Browse) -> Page:
     made = payments(browse.site)
-    return _opened(
+    return opened(
         browse.as_person(PAYEE),
         f"/payments/payees/{made['payee_id']}/bank-details/",
         f"Bank details for {made['payee_name']}",
@@ -81,26 +57,22 @@ def bank_details_with_errors(browse: Browse) -> Page:
     page.get_by_label("Name on the account").fill("Sam Student")
     page.get_by_label("Sort code").fill("12-34")
     page.get_by_label("Account number").fill("1234567890")
-    page.get_by_role("button", name="Save bank details").click()
-    expect(page.get_by_role("alert")).to_contain_text("Enter a sort code of 6 digits")
-    return page
+    return refused(page, "Save bank details", "Enter a sort code of 6 digits")
 
 
 def payees(browse: Browse) -> Page:
     payments(browse.site)
-    return _opened(browse.as_person(FINANCE), "/payments/payees/", "Payees")
+    return opened(browse.as_person(FINANCE), "/payments/payees/", "Payees")
 
 
 def payment_runs(browse: Browse) -> Page:
     payments(browse.site)
-    return _opened(browse.as_person(FINANCE), "/payments/runs/", "Payment runs")
+    return opened(browse.as_person(FINANCE), "/payments/runs/", "Payment runs")
 
 
 def payment_runs_with_an_error(browse: Browse) -> Page:
     page = payment_runs(browse)
-    page.get_by_role("button", name="Make the run").click()
-    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
-    return page
+    return refused(page, "Make the run")
 
 
 def paid_run(browse: Browse) -> Page:
@@ -123,9 +95,7 @@ def exported_run_with_an_error(browse: Browse) -> Page:
     page = draft_run(browse)
     page.get_by_role("button", name="Export the run").click()
     page.get_by_label("Date paid").fill("2099-01-01")
-    page.get_by_role("button", name="Mark paid").click()
-    expect(page.get_by_role("alert")).to_contain_text("cannot be in the future")
-    return page
+    return refused(page, "Mark paid", "cannot be in the future")
 
 
 PAYMENTS_PAGES: dict[str, Callable[[Browse], Page]] = {

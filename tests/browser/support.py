@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 import threading
@@ -123,20 +125,58 @@ class Site:
             time.sleep(0.25)
 
 
-def run_widen(
-    arguments: list[str], environment: dict[str, str], *, stdin: str | None = None
+def run_module(
+    module: str,
+    arguments: list[str],
+    environment: dict[str, str],
+    *,
+    stdin: str | None = None,
+    timeout: int = 600,
 ) -> subprocess.CompletedProcess[str]:
-    completed = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "widen.cli", *arguments],
+    """`python -m module arguments` in the repository, against the database `environment` names."""
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-m", module, *arguments],
         cwd=REPOSITORY,
         env=environment,
         input=stdin,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=timeout,
         check=False,
     )
-    return completed
+
+
+def run_widen(
+    arguments: list[str], environment: dict[str, str], *, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    return run_module("widen.cli", arguments, environment, stdin=stdin)
+
+
+def module_json(site: Site, module: str, *arguments: str) -> Any:
+    """What a setup or facts module prints (JSON) when run against the site's database."""
+    completed = run_module(module, list(arguments), site.environment, timeout=300)
+    assert completed.returncode == 0, f"{module} failed:\n{completed.stderr[-3000:]}"
+    return json.loads(completed.stdout)
+
+
+_made_once: dict[tuple[str, ...], Any] = {}
+
+
+def made_once(site: Site, module: str, *arguments: str) -> Any:
+    """What a setup module made for this server: run the first time it is asked, then remembered."""
+    key = (site.base_url, module, *arguments)
+    if key not in _made_once:
+        _made_once[key] = module_json(site, module, *arguments)
+    return _made_once[key]
+
+
+def opened(page: Page, path: str, heading: str, status: int = 200) -> Page:
+    """`path` opened: it answers `status` and its main heading reads `heading`."""
+    response = page.goto(path)
+    assert response is not None
+    assert response.status == status, f"{path} answered {response.status}, not {status}"
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    return page
 
 
 @dataclass
@@ -193,6 +233,23 @@ def expect_saved(page: Page, message: str) -> None:
     if problem.count():
         raise AssertionError(f"saving was refused on {page.url}:\n{problem.inner_text()}")
     expect(notice).to_contain_text(message)
+
+
+def activity_added(page: Page, name: str, kind: str) -> None:
+    """An activity called `name` added from the activities page, of the kind labelled `kind`."""
+    page.goto("/activities/")
+    page.get_by_role("link", name=re.compile(r"^Add an activity to ")).first.click()
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Type of activity").select_option(label=kind)
+    page.get_by_role("button", name="Add activity").click()
+    expect_saved(page, f"Added {name}")
+
+
+def refused(page: Page, button: str, message: str = "There is a problem") -> Page:
+    """The form sent with `button` comes back refused: its error summary says `message`."""
+    page.get_by_role("button", name=button).click()
+    expect(page.get_by_role("alert")).to_contain_text(message)
+    return page
 
 
 def sign_in(page: Page, person: Person) -> None:

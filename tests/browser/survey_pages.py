@@ -4,39 +4,25 @@ test answers."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from playwright.sync_api import FilePayload, Page, expect
 
-from tests.browser.support import REPOSITORY, Browse, Site
+from tests.browser.support import Browse, Site, made_once, opened, refused
 
 RUNNER = "outreach"  # the demo's QMUL outreach officer runs the survey
 PHONE = {"width": 375, "height": 740}
-_surveys: dict[str, dict[str, Any]] = {}
 _used: dict[str, set[str]] = {}
 
 
 def survey_facts(site: Site) -> dict[str, Any]:
     """An open survey with links sent and one answer, and a draft (made once per server)."""
-    if site.base_url not in _surveys:
-        username = site.people[RUNNER].username
-        completed = subprocess.run(  # noqa: S603
-            [sys.executable, "-m", "tests.browser.survey_setup", username, site.base_url],
-            cwd=REPOSITORY,
-            env=site.environment,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert completed.returncode == 0, f"survey_setup failed:\n{completed.stderr[-3000:]}"
-        _surveys[site.base_url] = json.loads(completed.stdout)
-    return _surveys[site.base_url]
+    facts: dict[str, Any] = made_once(
+        site, "tests.browser.survey_setup", site.people[RUNNER].username, site.base_url
+    )
+    return facts
 
 
 def unused_link(site: Site) -> str:
@@ -49,40 +35,30 @@ def unused_link(site: Site) -> str:
     return link
 
 
-def _opened(page: Page, path: str, heading: str, status: int = 200) -> Page:
-    response = page.goto(path)
-    assert response is not None
-    assert response.status == status, f"{path} answered {response.status}, not {status}"
-    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
-    return page
-
-
 def _runner(browse: Browse) -> Page:
     return browse.as_person(RUNNER)
 
 
 def surveys(browse: Browse) -> Page:
     survey_facts(browse.site)
-    return _opened(_runner(browse), "/evaluation/surveys/", "Surveys")
+    return opened(_runner(browse), "/evaluation/surveys/", "Surveys")
 
 
 def add_a_survey_with_an_error(browse: Browse) -> Page:
     facts = survey_facts(browse.site)
     page = _runner(browse)
     page.goto(f"/evaluation/partnerships/{facts['partnership_id']}/surveys/new/")
-    page.get_by_role("button", name="Add survey").click()
-    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
-    return page
+    return refused(page, "Add survey")
 
 
 def survey(browse: Browse) -> Page:
     facts = survey_facts(browse.site)
-    return _opened(_runner(browse), f"/evaluation/surveys/{facts['survey_id']}/", facts["title"])
+    return opened(_runner(browse), f"/evaluation/surveys/{facts['survey_id']}/", facts["title"])
 
 
 def survey_questions(browse: Browse) -> Page:
     facts = survey_facts(browse.site)
-    return _opened(
+    return opened(
         _runner(browse),
         f"/evaluation/surveys/{facts['draft_id']}/questions/",
         f"Questions: {facts['draft_title']}",
@@ -100,7 +76,7 @@ def survey_questions_with_an_error(browse: Browse) -> Page:
 
 def send_links(browse: Browse) -> Page:
     facts = survey_facts(browse.site)
-    return _opened(
+    return opened(
         _runner(browse),
         f"/evaluation/surveys/{facts['survey_id']}/send/",
         f"Send links: {facts['title']}",
@@ -109,7 +85,7 @@ def send_links(browse: Browse) -> Page:
 
 def responses(browse: Browse) -> Page:
     facts = survey_facts(browse.site)
-    page = _opened(
+    page = opened(
         _runner(browse),
         f"/evaluation/surveys/{facts['survey_id']}/responses/",
         f"Responses: {facts['title']}",
@@ -120,17 +96,15 @@ def responses(browse: Browse) -> Page:
 
 def fill_in_at_the_event_with_errors(browse: Browse) -> Page:
     facts = survey_facts(browse.site)
-    page = _opened(
+    page = opened(
         _runner(browse), f"/evaluation/surveys/{facts['survey_id']}/fill-in/", facts["title"]
     )
-    page.get_by_role("button", name="Send my answers").click()
-    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
-    return page
+    return refused(page, "Send my answers")
 
 
 def question_bank(browse: Browse) -> Page:
     survey_facts(browse.site)
-    return _opened(_runner(browse), "/evaluation/scales/", "Question bank")
+    return opened(_runner(browse), "/evaluation/scales/", "Question bank")
 
 
 def scale(browse: Browse) -> Page:
@@ -145,9 +119,7 @@ def write_a_scale_with_an_error(browse: Browse) -> Page:
     facts = survey_facts(browse.site)
     page = _runner(browse)
     page.goto(f"/evaluation/partnerships/{facts['partnership_id']}/scales/new/")
-    page.get_by_role("button", name="Save the draft").click()
-    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
-    return page
+    return refused(page, "Save the draft")
 
 
 def import_scale_items_with_problems(browse: Browse) -> Page:
@@ -161,23 +133,19 @@ def import_scale_items_with_problems(browse: Browse) -> Page:
             buffer=b"scale,position,text\r\nBelonging,1,\r\nBelonging,1,Twice\r\n",
         )
     )
-    page.get_by_role("button", name="Check the file").click()
-    expect(page.get_by_role("alert")).to_contain_text("nothing has been imported")
-    return page
+    return refused(page, "Check the file", "nothing has been imported")
 
 
 def answer_on_a_phone(browse: Browse) -> Page:
     facts = survey_facts(browse.site)
     page = browse.anonymous()
     page.set_viewport_size(PHONE)
-    return _opened(page, facts["links"][0], facts["title"])
+    return opened(page, facts["links"][0], facts["title"])
 
 
 def answer_with_errors(browse: Browse) -> Page:
     page = answer_on_a_phone(browse)
-    page.get_by_role("button", name="Send my answers").click()
-    expect(page.get_by_role("alert")).to_contain_text("please answer this question")
-    return page
+    return refused(page, "Send my answers", "please answer this question")
 
 
 def answer_thanks(browse: Browse) -> Page:
@@ -194,7 +162,7 @@ def answer_thanks(browse: Browse) -> Page:
 
 
 def answer_link_not_found(browse: Browse) -> Page:
-    return _opened(
+    return opened(
         browse.anonymous(),
         f"/evaluation/answer/{uuid.uuid4().hex}/",
         "Page not found",

@@ -19,7 +19,7 @@ from tests.browser.checkin_pages import CHECKIN_PAGES
 from tests.browser.events_pages import EVENTS_PAGES
 from tests.browser.notifications_pages import NOTIFICATIONS_PAGES
 from tests.browser.payments_pages import PAYMENTS_PAGES
-from tests.browser.support import Browse, Site, expect_saved, password_step
+from tests.browser.support import Browse, Site, expect_saved, opened, password_step, refused
 from tests.browser.survey_pages import SURVEY_PAGES
 from tests.browser.test_phones import (
     assert_error_summary_focused,
@@ -42,29 +42,15 @@ BROKEN_REFERENCES = """() => [...document.querySelectorAll("[aria-describedby], 
       .map((id) => `${element.tagName.toLowerCase()}#${element.id} ${attribute}="${id}"`)))"""
 
 
-def _opened(page: Page, path: str, heading: str, status: int = 200) -> Page:
-    response = page.goto(path)
-    assert response is not None
-    assert response.status == status, f"{path} answered {response.status}, not {status}"
-    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
-    return page
-
-
-def _error_shown(page: Page) -> Page:
-    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
-    return page
-
-
 def sign_in_page(browse: Browse) -> Page:
-    return _opened(browse.anonymous(), "/accounts/login/", "Sign in to Widen")
+    return opened(browse.anonymous(), "/accounts/login/", "Sign in to Widen")
 
 
 def sign_in_page_with_an_error(browse: Browse) -> Page:
     page = sign_in_page(browse)
     page.get_by_label("Username").fill("nobody.at.all")
     page.get_by_label("Password").fill("not the right password")
-    page.get_by_role("button", name="Sign in").click()
-    return _error_shown(page)
+    return refused(page, "Sign in")
 
 
 def mfa_code_page(browse: Browse) -> Page:
@@ -77,8 +63,7 @@ def mfa_code_page(browse: Browse) -> Page:
 def mfa_code_page_with_an_error(browse: Browse) -> Page:
     page = mfa_code_page(browse)
     page.get_by_label("6-digit code").fill("12345")
-    page.get_by_role("button", name="Continue").click()
-    return _error_shown(page)
+    return refused(page, "Continue")
 
 
 _newcomers: dict[str, str] = {}
@@ -106,8 +91,7 @@ def mfa_set_up_page(browse: Browse) -> Page:
 def mfa_set_up_page_with_an_error(browse: Browse) -> Page:
     page = mfa_set_up_page(browse)
     page.get_by_label("6-digit code").fill("12345")
-    page.get_by_role("button", name="Finish set-up").click()
-    return _error_shown(page)
+    return refused(page, "Finish set-up")
 
 
 def too_many_attempts_page(browse: Browse) -> Page:
@@ -127,13 +111,13 @@ def _admin(browse: Browse) -> tuple[Page, Any]:
 
 
 def learner_list(browse: Browse) -> Page:
-    return _opened(browse.as_person("admin"), "/learners/", "Learners")
+    return opened(browse.as_person("admin"), "/learners/", "Learners")
 
 
 def learner_list_filtered(browse: Browse) -> Page:
     page, admin = _admin(browse)
     learner = admin.learner("editable")
-    return _opened(
+    return opened(
         page,
         f"/learners/?q={learner.last_name}&year_group=10&characteristic=free_school_meals",
         "Learners",
@@ -141,13 +125,13 @@ def learner_list_filtered(browse: Browse) -> Page:
 
 
 def learner_list_with_no_matches(browse: Browse) -> Page:
-    page = _opened(browse.as_person("admin"), "/learners/?q=Nobody+Matches+This", "Learners")
+    page = opened(browse.as_person("admin"), "/learners/?q=Nobody+Matches+This", "Learners")
     expect(page.get_by_text("No learners match these filters.")).to_be_visible()
     return page
 
 
 def learner_list_by_eligibility_and_engagement(browse: Browse) -> Page:
-    page = _opened(browse.as_person("outreach"), "/learners/", "Learners")
+    page = opened(browse.as_person("outreach"), "/learners/", "Learners")
     page.get_by_label("Rule set eligibility").select_option(index=1)
     page.get_by_label("Engagement").select_option("not_engaged")
     page.get_by_role("button", name="Find learners").click()
@@ -156,18 +140,18 @@ def learner_list_by_eligibility_and_engagement(browse: Browse) -> Page:
 
 
 def learner_list_pseudonymised(browse: Browse) -> Page:
-    return _opened(browse.as_person("evaluator"), "/learners/", "Learners")
+    return opened(browse.as_person("evaluator"), "/learners/", "Learners")
 
 
 def learner_detail(browse: Browse) -> Page:
     page, admin = _admin(browse)
     learner = admin.learner("editable")
-    return _opened(page, learner.url, learner.name)
+    return opened(page, learner.url, learner.name)
 
 
 def learner_detail_shared_by_a_partner(browse: Browse) -> Page:
     learner = browse.site.people["partner"].learner("shared")
-    page = _opened(browse.as_person("partner"), learner.url, learner.name)
+    page = opened(browse.as_person("partner"), learner.url, learner.name)
     expect(page.get_by_text("you see it under a data-sharing agreement")).to_be_visible()
     expect(page.get_by_role("heading", name="Special category data")).to_have_count(0)
     return page
@@ -191,53 +175,51 @@ def learner_detail_with_a_message(browse: Browse) -> Page:
 
 
 def add_a_learner(browse: Browse) -> Page:
-    return _opened(browse.as_person("admin"), "/learners/new/", "Add a learner")
+    return opened(browse.as_person("admin"), "/learners/new/", "Add a learner")
 
 
 def add_a_learner_with_errors(browse: Browse) -> Page:
     page = add_a_learner(browse)
-    page.get_by_role("button", name="Add learner").click()
-    return _error_shown(page)
+    return refused(page, "Add learner")
 
 
 def edit_learner(browse: Browse) -> Page:
     page, admin = _admin(browse)
     learner = admin.learner("editable")
-    return _opened(page, f"{learner.url}edit/", f"Edit {learner.name}")
+    return opened(page, f"{learner.url}edit/", f"Edit {learner.name}")
 
 
 def edit_learner_with_an_error(browse: Browse) -> Page:
     page = edit_learner(browse)
     page.get_by_label("Legal first name").fill("")
-    page.get_by_role("button", name="Save changes").click()
-    return _error_shown(page)
+    return refused(page, "Save changes")
 
 
 def add_a_parent_or_carer(browse: Browse) -> Page:
     page, admin = _admin(browse)
     learner = admin.learner("editable")
-    return _opened(page, f"{learner.url}parents-carers/new/", "Add a parent or carer")
+    return opened(page, f"{learner.url}parents-carers/new/", "Add a parent or carer")
 
 
 def record_the_lawful_basis(browse: Browse) -> Page:
     page, admin = _admin(browse)
     learner = admin.learner("editable")
-    return _opened(page, f"{learner.url}consents/new/", "Record the lawful basis or consent")
+    return opened(page, f"{learner.url}consents/new/", "Record the lawful basis or consent")
 
 
 def who_changed_or_viewed(browse: Browse) -> Page:
     page, admin = _admin(browse)
     learner = admin.learner("editable")
-    return _opened(page, f"{learner.url}access/", f"Who changed or viewed {learner.name}")
+    return opened(page, f"{learner.url}access/", f"Who changed or viewed {learner.name}")
 
 
 def organisations(browse: Browse) -> Page:
-    return _opened(browse.as_person("admin"), "/organisations/", "Partnership and organisations")
+    return opened(browse.as_person("admin"), "/organisations/", "Partnership and organisations")
 
 
 def organisation(browse: Browse) -> Page:
     page, admin = _admin(browse)
-    return _opened(page, f"/organisations/{admin.organisation_id}/", admin.organisation)
+    return opened(page, f"/organisations/{admin.organisation_id}/", admin.organisation)
 
 
 def partnerships(browse: Browse) -> Page:
@@ -259,11 +241,11 @@ def partnership(browse: Browse) -> Page:
 
 
 def admin_site(browse: Browse) -> Page:
-    return _opened(browse.as_person("superuser"), "/admin/", "Site administration")
+    return opened(browse.as_person("superuser"), "/admin/", "Site administration")
 
 
 def admin_learners(browse: Browse) -> Page:
-    return _opened(
+    return opened(
         browse.as_person("superuser"), "/admin/learners/learner/", "Select learner to change"
     )
 
@@ -295,13 +277,12 @@ def _pupil_list(
 
 
 def import_a_pupil_list(browse: Browse) -> Page:
-    return _opened(browse.as_person("admin"), "/learners/import/", "Import a pupil list")
+    return opened(browse.as_person("admin"), "/learners/import/", "Import a pupil list")
 
 
 def import_a_pupil_list_with_an_error(browse: Browse) -> Page:
     page = import_a_pupil_list(browse)
-    page.get_by_role("button", name="Upload and check").click()
-    return _error_shown(page)
+    return refused(page, "Upload and check")
 
 
 def _checking(browse: Browse, pupils: FilePayload) -> Page:
@@ -335,11 +316,11 @@ def import_done(browse: Browse) -> Page:
 
 
 def all_imports(browse: Browse) -> Page:
-    return _opened(browse.as_person("admin"), "/learners/imports/", "Imports")
+    return opened(browse.as_person("admin"), "/learners/imports/", "Imports")
 
 
 def look_up_postcodes(browse: Browse) -> Page:
-    return _opened(browse.as_person("outreach"), "/targeting/postcodes/", "Look up postcodes")
+    return opened(browse.as_person("outreach"), "/targeting/postcodes/", "Look up postcodes")
 
 
 def look_up_postcodes_with_answers(browse: Browse) -> Page:
@@ -356,22 +337,21 @@ def look_up_postcodes_with_answers(browse: Browse) -> Page:
 
 
 def rule_sets(browse: Browse) -> Page:
-    return _opened(browse.as_person("admin"), "/targeting/rule-sets/", "Eligibility rule sets")
+    return opened(browse.as_person("admin"), "/targeting/rule-sets/", "Eligibility rule sets")
 
 
 def new_rule_set_with_an_error(browse: Browse) -> Page:
     page = rule_sets(browse)
     page.get_by_role("link", name="Define a new rule set").first.click()
-    page.get_by_role("button", name="Save").click()
-    return _error_shown(page)
+    return refused(page, "Save")
 
 
 def school_targeting(browse: Browse) -> Page:
-    return _opened(browse.as_person("admin"), "/targeting/schools/", "School targeting")
+    return opened(browse.as_person("admin"), "/targeting/schools/", "School targeting")
 
 
 def school_map(browse: Browse) -> Page:
-    return _opened(
+    return opened(
         browse.as_person("outreach"),
         "/targeting/schools/map/?measure=reach",
         "Map of schools: East London Uni Connect",
@@ -379,25 +359,23 @@ def school_map(browse: Browse) -> Page:
 
 
 def activities(browse: Browse) -> Page:
-    return _opened(browse.as_person("outreach"), "/activities/", "Activities")
+    return opened(browse.as_person("outreach"), "/activities/", "Activities")
 
 
 def add_an_activity_with_an_error(browse: Browse) -> Page:
     page = activities(browse)
     page.get_by_role("link", name=re.compile(r"^Add an activity to ")).first.click()
-    page.get_by_role("button", name="Add activity").click()
-    return _error_shown(page)
+    return refused(page, "Add activity")
 
 
 def programmes(browse: Browse) -> Page:
-    return _opened(browse.as_person("admin"), "/programmes/", "Programmes")
+    return opened(browse.as_person("admin"), "/programmes/", "Programmes")
 
 
 def design_a_programme_with_an_error(browse: Browse) -> Page:
     page = programmes(browse)
     page.get_by_role("link", name=re.compile(r"^Design a programme for ")).first.click()
-    page.get_by_role("button", name="Save programme").click()
-    return _error_shown(page)
+    return refused(page, "Save programme")
 
 
 def programme(browse: Browse) -> Page:
@@ -437,7 +415,7 @@ def programme_enrolments(browse: Browse) -> Page:
 
 def learner_journey(browse: Browse) -> Page:
     learner = browse.site.people["outreach"].learner("editable")
-    return _opened(
+    return opened(
         browse.as_person("outreach"),
         f"/activities/learners/{learner.id}/",
         f"Journey: {learner.name}",
@@ -445,7 +423,7 @@ def learner_journey(browse: Browse) -> Page:
 
 
 def api_tokens_with_a_new_token(browse: Browse) -> Page:
-    page = _opened(browse.as_person("admin"), "/accounts/api-tokens/", "API tokens")
+    page = opened(browse.as_person("admin"), "/accounts/api-tokens/", "API tokens")
     page.get_by_label("Name").fill("School MIS sync")
     page.get_by_label("Read only: anything else answers 403").check()
     page.get_by_label("30 days").check()
@@ -455,13 +433,12 @@ def api_tokens_with_a_new_token(browse: Browse) -> Page:
 
 
 def api_tokens_with_an_error(browse: Browse) -> Page:
-    page = _opened(browse.as_person("admin"), "/accounts/api-tokens/", "API tokens")
-    page.get_by_role("button", name="Make the token").click()
-    return _error_shown(page)
+    page = opened(browse.as_person("admin"), "/accounts/api-tokens/", "API tokens")
+    return refused(page, "Make the token")
 
 
 def page_not_found(browse: Browse) -> Page:
-    return _opened(
+    return opened(
         browse.as_person("admin"), f"/learners/{uuid.uuid4()}/", "Page not found", status=404
     )
 

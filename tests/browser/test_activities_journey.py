@@ -4,10 +4,7 @@ learner who was behind move to on track."""
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 from datetime import date, datetime, timedelta
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
@@ -16,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import REPOSITORY, Browse, Learner, expect_saved
+from tests.browser.support import Browse, Learner, activity_added, expect_saved, module_json
 from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_keyboard import control, focused, skip_to_main, tab_to
 from widen.activities.progress import year_elapsed
@@ -28,16 +25,9 @@ DEMO_PROGRAMME = "Learner Progression Programme"
 
 def _behind(browse: Browse, username: str) -> dict[str, Any] | None:
     """A learner `username`'s organisation holds who is behind on the demo programme today."""
-    completed = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "tests.browser.facts", "behind", username, DEMO_PROGRAMME],
-        cwd=REPOSITORY,
-        env=browse.site.environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
+    facts: dict[str, Any] | None = module_json(
+        browse.site, "tests.browser.facts", "behind", username, DEMO_PROGRAMME
     )
-    facts: dict[str, Any] | None = json.loads(completed.stdout)
     return facts
 
 
@@ -97,14 +87,11 @@ def test_an_officer_plans_sessions_takes_the_register_on_a_phone_and_sees_progre
     row = _progress_row(page, "behind", learner)
     expect(row).to_contain_text(f"Year {year}: no IAG yet, {_hours(hours)} of {_hours(target)}")
 
-    page.goto("/activities/")
-    page.get_by_role("link", name=re.compile(r"^Add an activity to ")).first.click()
-    page.get_by_label("Name").fill("Student finance talk (journey)")
-    page.get_by_label("Type of activity").select_option(
-        label="Information, advice and guidance: Student finance talk"
+    activity_added(
+        page,
+        "Student finance talk (journey)",
+        "Information, advice and guidance: Student finance talk",
     )
-    page.get_by_role("button", name="Add activity").click()
-    expect_saved(page, "Added Student finance talk (journey)")
     _plan_session(page, learner.school, today, "09:00", ends)
     _plan_session(page, learner.school, today + timedelta(days=14), "09:00", "10:00")
     expect(page.locator("table tbody tr")).to_have_count(2)

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import Browse
+from tests.browser.support import Browse, refused
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -113,9 +113,7 @@ def plan_a_session(browse: Browse) -> Page:
 
 def plan_a_session_with_errors(browse: Browse) -> Page:
     page = plan_a_session(browse)
-    page.get_by_role("button", name="Add session").click()
-    expect(page.get_by_role("alert")).to_contain_text("Enter the session's date")
-    return page
+    return refused(page, "Add session", "Enter the session's date")
 
 
 def a_register(browse: Browse) -> Page:

@@ -4,10 +4,7 @@ cannot be used, and importing the other rows marks the learners, all checked wit
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import FilePayload, expect
 
-from tests.browser.support import REPOSITORY, Browse, expect_saved
+from tests.browser.support import Browse, activity_added, expect_saved, module_json
 from tests.browser.test_accessibility import assert_accessible
 from widen.testing.pupil_lists import csv_bytes
 
@@ -23,16 +20,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 def _register_rows(browse: Browse, username: str, count: int) -> dict[str, Any]:
-    completed = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "tests.browser.facts", "register-rows", username, str(count)],
-        cwd=REPOSITORY,
-        env=browse.site.environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
+    facts: dict[str, Any] = module_json(
+        browse.site, "tests.browser.facts", "register-rows", username, str(count)
     )
-    facts: dict[str, Any] = json.loads(completed.stdout)
     return facts
 
 
@@ -57,14 +47,11 @@ def test_a_register_is_filled_from_a_saved_search_and_marked_from_a_spreadsheet(
 
     # A session earlier this term, for no one school (its register is filled in afterwards).
     day = datetime.now(ZoneInfo("Europe/London")).date() - timedelta(days=3)
-    page.goto("/activities/")
-    page.get_by_role("link", name=re.compile(r"^Add an activity to ")).first.click()
-    page.get_by_label("Name").fill("Higher education talk (register import)")
-    page.get_by_label("Type of activity").select_option(
-        label="Information, advice and guidance: Higher education information talk"
+    activity_added(
+        page,
+        "Higher education talk (register import)",
+        "Information, advice and guidance: Higher education information talk",
     )
-    page.get_by_role("button", name="Add activity").click()
-    expect_saved(page, "Added Higher education talk (register import)")
     page.get_by_role("link", name="Plan a session").click()
     page.get_by_label("Date").fill(day.isoformat())
     page.get_by_label("Starts").fill("14:00")

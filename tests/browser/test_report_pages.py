@@ -3,40 +3,27 @@ keyboard alone."""
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import REPOSITORY, Browse, Site
+from tests.browser.support import Browse, Site, made_once
 from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_keyboard import choose, control, field, focused, skip_to_main, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 WRITER = "outreach"  # the demo's QMUL outreach officer writes theories of change
-_activities: dict[str, dict[str, Any]] = {}
 
 
 def evaluated_activity(site: Site) -> dict[str, Any]:
     """An activity with answers before and after and a comparison group (once per server)."""
-    if site.base_url not in _activities:
-        completed = subprocess.run(  # noqa: S603
-            [sys.executable, "-m", "tests.browser.report_setup", site.people[WRITER].username],
-            cwd=REPOSITORY,
-            env=site.environment,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert completed.returncode == 0, f"report_setup failed:\n{completed.stderr[-3000:]}"
-        _activities[site.base_url] = json.loads(completed.stdout)
-    return _activities[site.base_url]
+    activity: dict[str, Any] = made_once(
+        site, "tests.browser.report_setup", site.people[WRITER].username
+    )
+    return activity
 
 
 def _report(page: Page, activity: dict[str, Any], query: str = "") -> Page:

@@ -7,15 +7,12 @@ learner in quintile 2 reads "not eligible" with the reason and the new version.
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.support import REPOSITORY, Browse, expect_saved
+from tests.browser.support import Browse, expect_saved, module_json
 from tests.browser.test_accessibility import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -23,23 +20,9 @@ RULE_SET = "Deprived areas (journey)"
 
 
 def _learner_in_quintile(browse: Browse, quintile: int) -> dict[str, str]:
-    completed = subprocess.run(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "tests.browser.facts",
-            "in-imd-quintile",
-            "partnership.admin",
-            str(quintile),
-        ],
-        cwd=REPOSITORY,
-        env=browse.site.environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
+    facts: dict[str, str] = module_json(
+        browse.site, "tests.browser.facts", "in-imd-quintile", "partnership.admin", str(quintile)
     )
-    facts: dict[str, str] = json.loads(completed.stdout)
     return facts
 
 
