@@ -9,7 +9,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -62,10 +62,8 @@ LIST_COLUMNS = (
 
 
 def _get_or_404(request: AuthenticatedRequest, learner_id: UUID) -> tuple[Learner, LearnerAccess]:
-    try:
-        return learner_get(actor=request.user, learner_id=learner_id)
-    except NotFound as error:
-        raise Http404("No such learner.") from error
+    """The learner and what the person may do with them; `NotFound` (404) for any other."""
+    return learner_get(actor=request.user, learner_id=learner_id)
 
 
 def _schools_for(request: AuthenticatedRequest) -> Any:
@@ -161,10 +159,7 @@ def saved_search_create_view(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_http_methods(["POST"])
 def saved_search_delete_view(request: AuthenticatedRequest, search_id: UUID) -> HttpResponse:
-    try:
-        search = saved_search_get(actor=request.user, search_id=search_id)
-    except NotFound as error:
-        raise Http404("No such saved search.") from error
+    search = saved_search_get(actor=request.user, search_id=search_id)
     saved_search_delete(actor=request.user, search=search)
     messages.success(request, f"Removed the saved search \u2018{search.name}\u2019.")
     return redirect("learners:list")
@@ -245,7 +240,7 @@ def learner_create_view(request: AuthenticatedRequest) -> HttpResponse:
         chosen = organisations.filter(id=chosen_id).first()
     default = organisations.first()
     if default is None:
-        raise Http404("You cannot add learners.")
+        raise NotFound
     allowed = learner_policy.creatable_fields(request.user, chosen or default)
     form = LearnerForm(
         request.POST or None,
@@ -281,7 +276,7 @@ def _uuid_or_none(raw: Any) -> UUID | None:
 def learner_edit_view(request: AuthenticatedRequest, learner_id: UUID) -> HttpResponse:
     learner, access = _get_or_404(request, learner_id)
     if not access.can_edit:
-        raise Http404("No such learner.")
+        raise NotFound
     form = LearnerForm(
         request.POST or None,
         instance=learner,
@@ -313,7 +308,7 @@ def learner_edit_view(request: AuthenticatedRequest, learner_id: UUID) -> HttpRe
 def parent_carer_add_view(request: AuthenticatedRequest, learner_id: UUID) -> HttpResponse:
     learner, access = _get_or_404(request, learner_id)
     if not access.can_edit:
-        raise Http404("No such learner.")
+        raise NotFound
     form = ParentCarerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         parent_carer_add(
@@ -335,7 +330,7 @@ def parent_carer_add_view(request: AuthenticatedRequest, learner_id: UUID) -> Ht
 def consent_add_view(request: AuthenticatedRequest, learner_id: UUID) -> HttpResponse:
     learner, access = _get_or_404(request, learner_id)
     if not access.can_edit:
-        raise Http404("No such learner.")
+        raise NotFound
     form = ConsentRecordForm(request.POST or None, instance=None)
     form.instance.learner = learner
     if request.method == "POST" and form.is_valid():
@@ -362,7 +357,7 @@ def consent_add_view(request: AuthenticatedRequest, learner_id: UUID) -> HttpRes
 def learner_access_view(request: AuthenticatedRequest, learner_id: UUID) -> HttpResponse:
     learner, access = _get_or_404(request, learner_id)
     if not access.can_see_audit:
-        raise Http404("No such learner.")
+        raise NotFound
     context = {
         "learner": learner,
         "changes": audit_events_for_learner(learner_id=learner.id)[:200],

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -39,10 +39,7 @@ PREVIEW_ROWS = 20
 
 
 def _run_or_404(request: AuthenticatedRequest, run_id: UUID) -> ImportRun:
-    try:
-        return import_run_get(actor=request.user, run_id=run_id)
-    except NotFound as error:
-        raise Http404("No such import.") from error
+    return import_run_get(actor=request.user, run_id=run_id)
 
 
 def _download(content: bytes, file_name: str, file_format: str) -> HttpResponse:
@@ -61,7 +58,7 @@ def _download(content: bytes, file_name: str, file_format: str) -> HttpResponse:
 def import_start_view(request: AuthenticatedRequest) -> HttpResponse:
     organisations = learner_policy.organisations_for_create(request.user)
     if not organisations.exists():
-        raise Http404("You cannot import learners.")
+        raise NotFound
     form = PupilListUploadForm(
         request.POST or None,
         request.FILES or None,
@@ -107,7 +104,7 @@ def _max_bytes() -> int:
 @require_http_methods(["GET"])
 def import_template_view(request: AuthenticatedRequest, file_format: str) -> HttpResponse:
     if file_format not in CONTENT_TYPES:
-        raise Http404("No such template.")
+        raise NotFound
     content, file_name = template_file(file_format)
     return _download(content, file_name, file_format)
 
@@ -184,7 +181,7 @@ def import_detail_view(request: AuthenticatedRequest, run_id: UUID) -> HttpRespo
     if run.status != ImportStatus.CHECKED or not run.file_content:
         return render(request, "learners/import_done.html", context)
     if run.uploaded_by_id != request.user.pk:
-        raise Http404("No such import.")
+        raise NotFound
     try:
         report = learner_import_check(run, actor=request.user)
     except ApplicationError as error:
@@ -224,7 +221,7 @@ def import_detail_view(request: AuthenticatedRequest, run_id: UUID) -> HttpRespo
 def import_commit_view(request: AuthenticatedRequest, run_id: UUID) -> HttpResponse:
     run = _run_or_404(request, run_id)
     if run.uploaded_by_id != request.user.pk:
-        raise Http404("No such import.")
+        raise NotFound
     accept_partial = request.POST.get("accept_partial") == "yes"
     try:
         if runs_in_background(run):
@@ -258,11 +255,11 @@ def import_progress_view(request: AuthenticatedRequest, run_id: UUID) -> JsonRes
 def import_failed_rows_view(request: AuthenticatedRequest, run_id: UUID) -> HttpResponse:
     run = _run_or_404(request, run_id)
     if not may_manage_run(request.user, run) or not run.file_content:
-        raise Http404("No such file.")
+        raise NotFound
     try:
         report = learner_import_check(run, actor=request.user)
     except ApplicationError as error:
-        raise Http404(error.message) from error
+        raise NotFound from error
     content, file_name = failed_rows_file(run, report)
     return _download(content, file_name, run.file_format)
 
