@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from django.test import Client
 
+from conftest import api_call
 from widen.audit.models import AuditEvent
 from widen.learners.models import Learner
 from widen.testing.world import World, year_group_birthday
@@ -16,12 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def call(world: World, role: str, method: str, path: str, body: Any = None) -> Any:
-    headers = {"Authorization": f"Bearer {world.tokens[role]}"}
-    if body is None:
-        return Client().generic(method, path, headers=headers)
-    return Client().generic(
-        method, path, json.dumps(body), content_type="application/json", headers=headers
-    )
+    return api_call(world.tokens[role], method, path, body)
 
 
 def test_create_read_update_and_list_a_learner(world: World) -> None:

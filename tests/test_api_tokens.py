@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import signed_in_client
+from conftest import api_call, signed_in_client
 from widen.accounts.models import ApiToken, Role
 from widen.accounts.services import api_token_create
 from widen.learners.models import Learner
@@ -22,24 +20,15 @@ from widen.testing.world import World, year_group_birthday
 pytestmark = pytest.mark.django_db
 
 
-def _api(token: str, method: str, path: str, body: object = None) -> object:
-    headers = {"Authorization": f"Bearer {token}"}
-    if body is None:
-        return Client().generic(method, path, headers=headers)
-    return Client().generic(
-        method, path, json.dumps(body), content_type="application/json", headers=headers
-    )
-
-
 def test_a_new_token_expires_after_90_days_unless_told_otherwise(world: World) -> None:
     user = world.users[Role.OUTREACH_OFFICER]
     token, raw = api_token_create(user=user, name="MIS sync")
     assert token.expires_at is not None
     assert abs(token.expires_at - (timezone.now() + timedelta(days=90))) < timedelta(minutes=1)
-    assert _api(raw, "GET", "/api/v1/learners").status_code == 200  # type: ignore[attr-defined]
+    assert api_call(raw, "GET", "/api/v1/learners").status_code == 200
     # The 90 days pass.
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    assert _api(raw, "GET", "/api/v1/learners").status_code == 401  # type: ignore[attr-defined]
+    assert api_call(raw, "GET", "/api/v1/learners").status_code == 401
     short, _ = api_token_create(user=user, name="Trial", expires_in_days=1)
     assert short.expires_at is not None
     assert short.expires_at - short.created_at < timedelta(days=1, minutes=1)
@@ -50,7 +39,7 @@ def test_a_read_only_token_reads_and_may_change_nothing(world: World) -> None:
         user=world.users[Role.OUTREACH_OFFICER], name="Dashboard", read_only=True
     )
     learner = world.learner_alpha
-    assert _api(raw, "GET", f"/api/v1/learners/{learner.pk}").status_code == 200  # type: ignore[attr-defined]
+    assert api_call(raw, "GET", f"/api/v1/learners/{learner.pk}").status_code == 200
     before = Learner.objects.count(), Learner.objects.filter(pk=learner.pk).values().get()
     body = {
         "organisation_id": str(world.alpha.id),
@@ -64,12 +53,12 @@ def test_a_read_only_token_reads_and_may_change_nothing(world: World) -> None:
         ("PUT", f"/api/v1/learners/{learner.pk}", {"preferred_name": "X"}),
         ("DELETE", f"/api/v1/learners/{learner.pk}", None),
     ]:
-        response = _api(raw, method, path, payload)
+        response = api_call(raw, method, path, payload)
         if method in ("PUT", "DELETE"):  # no such operation on a learner: refused either way
-            assert response.status_code in (403, 405), method  # type: ignore[attr-defined]
+            assert response.status_code in (403, 405), method
             continue
-        assert response.status_code == 403, (method, response.status_code)  # type: ignore[attr-defined]
-        assert "may only read" in response.content.decode()  # type: ignore[attr-defined]
+        assert response.status_code == 403, (method, response.status_code)
+        assert "may only read" in response.content.decode()
     assert (Learner.objects.count(), Learner.objects.filter(pk=learner.pk).values().get()) == before
 
 
@@ -95,14 +84,14 @@ def test_the_tokens_page_makes_one_shows_it_once_and_revokes_it(world: World) ->
     assert token.expires_at.strftime("%-d %b %Y") in body
     # Shown once: the list afterwards does not give it again.
     assert raw.group() not in client.get(reverse("accounts:api_tokens")).content.decode()
-    assert _api(raw.group(), "GET", "/api/v1/learners").status_code == 200  # type: ignore[attr-defined]
+    assert api_call(raw.group(), "GET", "/api/v1/learners").status_code == 200
     token.refresh_from_db()
     assert token.last_used_at is not None
     listed = client.get(reverse("accounts:api_tokens")).content.decode()
     assert timezone.localtime(token.last_used_at).strftime("%-d %b %Y %H:%M") in listed
     revoked = client.post(reverse("accounts:api_token_revoke", args=[token.pk]))
     assert revoked.status_code == 302
-    assert _api(raw.group(), "GET", "/api/v1/learners").status_code == 401  # type: ignore[attr-defined]
+    assert api_call(raw.group(), "GET", "/api/v1/learners").status_code == 401
     assert "Revoked" in client.get(reverse("accounts:api_tokens")).content.decode()
 
 
@@ -126,7 +115,7 @@ def test_nobody_sees_or_revokes_another_persons_token(world: World) -> None:
     assert response.status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
-    assert _api(raw, "GET", "/api/v1/learners").status_code == 200  # type: ignore[attr-defined]
+    assert api_call(raw, "GET", "/api/v1/learners").status_code == 200
 
 
 def test_the_command_makes_read_only_tokens_with_an_expiry(world: World) -> None:
@@ -150,7 +139,7 @@ def test_the_command_makes_read_only_tokens_with_an_expiry(world: World) -> None
     assert token.expires_at is not None
     assert token.expires_at.date() == (timezone.now() + timedelta(days=7)).date()
     assert "Read only" in err.getvalue()
-    assert _api(raw, "POST", "/api/v1/learners", {}).status_code == 403  # type: ignore[attr-defined]
+    assert api_call(raw, "POST", "/api/v1/learners", {}).status_code == 403
     listing = StringIO()
     call_command("token", "list", user.username, stdout=listing)
     assert "Nightly report  active  read only  expires" in listing.getvalue()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from unittest import mock
 
@@ -10,7 +9,7 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
-from conftest import signed_in_client
+from conftest import api_call, signed_in_client
 from widen.learners.models import Learner
 from widen.testing.world import World
 
@@ -56,35 +55,19 @@ def test_a_crash_in_a_page_shows_a_generic_page_and_saves_nothing(world: World) 
 
 
 def test_api_errors_are_json_with_specific_fields(world: World) -> None:
-    headers = {"Authorization": f"Bearer {world.tokens['outreach_officer']}"}
-    response = Client().post(
-        "/api/v1/learners",
-        json.dumps(
-            {
-                "organisation_id": str(world.alpha.id),
-                "first_name": "A",
-                "last_name": "B",
-                "date_of_birth": "2011-13-45",
-            }
-        ),
-        content_type="application/json",
-        headers=headers,
+    token = world.tokens["outreach_officer"]
+    headers = {"Authorization": f"Bearer {token}"}
+    learner = {"organisation_id": str(world.alpha.id), "first_name": "A", "last_name": "B"}
+    response = api_call(
+        token, "POST", "/api/v1/learners", {**learner, "date_of_birth": "2011-13-45"}
     )
     assert response.status_code == 422
     assert "date_of_birth" in str(response.json())
-    response = Client().post(
+    response = api_call(
+        token,
+        "POST",
         "/api/v1/learners",
-        json.dumps(
-            {
-                "organisation_id": str(world.alpha.id),
-                "first_name": "A",
-                "last_name": "B",
-                "date_of_birth": "2011-10-01",
-                "home_postcode": "XX",
-            }
-        ),
-        content_type="application/json",
-        headers=headers,
+        {**learner, "date_of_birth": "2011-10-01", "home_postcode": "XX"},
     )
     assert response.status_code == 422
     assert response.json()["errors"]["home_postcode"][0].startswith("Enter a full UK postcode")

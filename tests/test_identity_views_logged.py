@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import signed_in_client
+from conftest import api_call, signed_in_client
 from widen.accounts.models import Role
 from widen.audit.models import AccessLogEntry
 from widen.learners.models import Learner
@@ -33,8 +33,7 @@ def _page(path: Callable[[Learner], str]) -> Callable[[World, str, Learner], int
 
 def _api(path: Callable[[Learner], str]) -> Callable[[World, str, Learner], int]:
     def view(world: World, role: str, learner: Learner) -> int:
-        headers = {"Authorization": f"Bearer {world.tokens[role]}"}
-        return Client().get(path(learner), headers=headers).status_code
+        return int(api_call(world.tokens[role], "GET", path(learner)).status_code)
 
     return view
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from axes.models import AccessAttempt
@@ -134,18 +135,27 @@ def test_completing_mfa_gives_the_session_a_new_key(world: World) -> None:
     assert attacker.get("/learners/").status_code == 302
 
 
-def test_setting_up_mfa_gives_the_session_a_new_key(world: World) -> None:
-    user = User.objects.create(username="fixation.starter")
+def _newcomer_signed_in(username: str) -> tuple[User, Client]:
+    """A new person with no authenticator app yet, past the password step."""
+    user = User.objects.create(username=username)
     user.set_password(PASSWORD)
     user.save()
     client = Client()
     sign_in(client, user.username)
+    return user, client
+
+
+def _confirm_new_device(client: Client, user: User) -> Any:
+    """The code of the authenticator app being set up, entered on the set-up page."""
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    return client.post(reverse("accounts:mfa_setup"), {"otp_token": f"{totp(device.bin_key):06d}"})
+
+
+def test_setting_up_mfa_gives_the_session_a_new_key(world: World) -> None:
+    user, client = _newcomer_signed_in("fixation.starter")
     client.get(reverse("accounts:mfa_setup"))
     key_before = client.session.session_key
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
-    response = client.post(
-        reverse("accounts:mfa_setup"), {"otp_token": f"{totp(device.bin_key):06d}"}
-    )
+    response = _confirm_new_device(client, user)
     assert response.status_code == 302
     assert client.session.session_key != key_before
     assert not Session.objects.filter(session_key=key_before).exists()
@@ -173,19 +183,13 @@ def test_mfa_next_parameter_cannot_leave_the_site(world: World) -> None:
 
 
 def test_a_person_without_a_device_must_set_one_up_before_anything(world: World) -> None:
-    user = User.objects.create(username="new.starter")
-    user.set_password(PASSWORD)
-    user.save()
-    client = Client()
-    sign_in(client, user.username)
+    user, client = _newcomer_signed_in("new.starter")
     response = client.get("/learners/", follow=True)
     assert response.redirect_chain[-1][0] == reverse("accounts:mfa_setup")
     body = response.content.decode()
     assert "Set up your authenticator app" in body
     assert 'src="data:image/svg+xml' in body
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
-    code = f"{totp(device.bin_key):06d}"
-    response = client.post(reverse("accounts:mfa_setup"), {"otp_token": code})
+    response = _confirm_new_device(client, user)
     assert response.status_code == 302
     assert TOTPDevice.objects.get(user=user).confirmed
     assert client.get("/organisations/").status_code == 200

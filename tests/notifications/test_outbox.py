@@ -124,15 +124,22 @@ def test_an_inner_rolled_back_step_drops_only_its_own_notification(
 # --- Retries ----------------------------------------------------------------------------------
 
 
+def book_while_mail_fails(
+    failures: int, flaky_mail: type[FlakyBackend], capture_on_commit: Any
+) -> Notification:
+    """A booking made while the mail server fails its next `failures` sends; its notification."""
+    flaky_mail.failures = failures
+    mail.outbox.clear()
+    with capture_on_commit(execute=True):
+        book()
+    return Notification.objects.get()
+
+
 @pytest.mark.django_db
 def test_a_failed_send_is_retried_later_and_then_sent(
     flaky_mail: type[FlakyBackend], django_capture_on_commit_callbacks: Any
 ) -> None:
-    flaky_mail.failures = 2
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        book()
-    notification = Notification.objects.get()
+    notification = book_while_mail_fails(2, flaky_mail, django_capture_on_commit_callbacks)
     assert notification.status == DeliveryStatus.QUEUED
     assert notification.attempts == 1
     assert notification.last_error == "SMTPServerDisconnected: Connection unexpectedly closed"
@@ -164,15 +171,14 @@ def test_a_failed_send_is_retried_later_and_then_sent(
 def test_after_every_attempt_fails_it_waits_for_the_retry_command(
     flaky_mail: type[FlakyBackend], django_capture_on_commit_callbacks: Any
 ) -> None:
-    flaky_mail.failures = MAX_ATTEMPTS
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        book()
+    notification = book_while_mail_fails(
+        MAX_ATTEMPTS, flaky_mail, django_capture_on_commit_callbacks
+    )
     later = timezone.now()
     for _ in range(MAX_ATTEMPTS - 1):
         later += timedelta(days=1)
         outbox_send_due(now=later)
-    notification = Notification.objects.get()
+    notification.refresh_from_db()
     assert notification.status == DeliveryStatus.FAILED
     assert notification.attempts == MAX_ATTEMPTS
     assert notification.next_attempt_at is None
@@ -194,10 +200,7 @@ def test_after_every_attempt_fails_it_waits_for_the_retry_command(
 def test_the_send_command_sends_what_is_due_without_a_worker(
     flaky_mail: type[FlakyBackend], django_capture_on_commit_callbacks: Any
 ) -> None:
-    flaky_mail.failures = 1
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        book()
+    book_while_mail_fails(1, flaky_mail, django_capture_on_commit_callbacks)
     Notification.objects.update(next_attempt_at=timezone.now() - timedelta(seconds=1))
     out = StringIO()
     call_command("notifications", "send", stdout=out)

@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from conftest import signed_in_client
+from conftest import api_call, signed_in_client
 from widen.accounts.models import Role, User
 from widen.notifications.models import Category, DeliveryStatus, Notification, Preference
 from widen.testing.world import World
@@ -32,12 +30,7 @@ def note(user: User, subject: str, **fields: Any) -> Notification:
 
 
 def api(world: World, role: str, method: str, path: str, body: Any = None) -> Any:
-    headers = {"Authorization": f"Bearer {world.tokens[role]}"}
-    if body is None:
-        return Client().generic(method, path, headers=headers)
-    return Client().generic(
-        method, path, json.dumps(body), content_type="application/json", headers=headers
-    )
+    return api_call(world.tokens[role], method, path, body)
 
 
 def test_the_page_lists_only_ones_own_and_marks_one_read_when_opened(world: World) -> None:
