@@ -16,12 +16,21 @@ PRODUCTION_ENVIRONMENT = {
 }
 
 
-def run_with_production_settings(code: str, tmp_path: object) -> subprocess.CompletedProcess[str]:
+def run_with_production_settings(
+    code: str, tmp_path: object, **changes: str | None
+) -> subprocess.CompletedProcess[str]:
+    """`code` run in a fresh process with the production settings; `changes` set a variable of the
+    environment, or take it away where `None`."""
     environment = {
         **{key: value for key, value in os.environ.items() if key != "DATABASE_URL"},
         **PRODUCTION_ENVIRONMENT,
         "WIDEN_DATA_DIR": str(tmp_path),
     }
+    for key, value in changes.items():
+        if value is None:
+            environment.pop(key, None)
+        else:
+            environment[key] = value
     return subprocess.run(  # noqa: S603
         [sys.executable, "-c", textwrap.dedent(code)],
         env=environment,
@@ -44,18 +53,22 @@ def test_deploy_check_passes_with_production_settings(tmp_path: object) -> None:
     assert "no issues" in result.stdout
 
 
-def test_production_refuses_to_start_without_a_secret_key(tmp_path: object) -> None:
+def refusal_to_start(tmp_path: object, **changes: str | None) -> str:
+    """What production says on refusing to start with the environment so changed."""
     result = run_with_production_settings(
         """
-        import os
-        os.environ["SECRET_KEY"] = "short"
         from widen.cli import main
         main(["check"])
         """,
         tmp_path,
+        **changes,
     )
     assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+    return result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path: object) -> None:
+    assert "SECRET_KEY" in refusal_to_start(tmp_path, SECRET_KEY="short")
 
 
 def test_production_cookies_are_host_prefixed_secure_and_httponly(tmp_path: object) -> None:

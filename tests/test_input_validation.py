@@ -3,7 +3,6 @@ and the API and pages refuse the same links, with the same message; nothing is w
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -14,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import signed_in_client
+from conftest import api_call, signed_in_client
 from widen.accounts.models import Role
 from widen.activities.models import Activity, Session
 from widen.core.validators import LINK_MESSAGE, NAME_RULE
@@ -48,13 +47,18 @@ BAD_LINKS = [
 
 
 def _api(world: World, method: str, path: str, body: Any, role: str = Role.OUTREACH_OFFICER) -> Any:
-    return Client().generic(
-        method,
-        path,
-        json.dumps(body),
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {world.tokens[role]}"},
-    )
+    return api_call(world.tokens[role], method, path, body)
+
+
+def _add_learner_named(world: World, first_name: str) -> Any:
+    """A learner added through the API with the given first name."""
+    body = {
+        "organisation_id": str(world.alpha.id),
+        "first_name": first_name,
+        "last_name": "Mensah",
+        "date_of_birth": year_group_birthday(10).isoformat(),
+    }
+    return _api(world, "POST", "/api/v1/learners", body)
 
 
 def _learner_state() -> list[dict[str, Any]]:
@@ -92,17 +96,7 @@ def test_every_entry_point_refuses_the_same_names_with_the_same_message(
         assert response.status_code == 200, (url, response.status_code)
         assert expected in response.content.decode().replace("&#x27;", "'"), url
     # The API: adding and changing.
-    created = _api(
-        world,
-        "POST",
-        "/api/v1/learners",
-        {
-            "organisation_id": str(world.alpha.id),
-            "first_name": name,
-            "last_name": "Mensah",
-            "date_of_birth": year_group_birthday(10).isoformat(),
-        },
-    )
+    created = _add_learner_named(world, name)
     assert created.status_code == 422
     assert created.json()["errors"]["first_name"] == [f"'{name}' {expected}"]
     changed = _api(
@@ -142,17 +136,7 @@ def test_every_entry_point_refuses_the_same_names_with_the_same_message(
 
 def test_ordinary_names_pass_everywhere(world: World) -> None:
     for name in ["Siân", "O'Brien", "O’Brien", "Smith-Jones", "St. John", "Nguyễn", "José"]:
-        created = _api(
-            world,
-            "POST",
-            "/api/v1/learners",
-            {
-                "organisation_id": str(world.alpha.id),
-                "first_name": name,
-                "last_name": "Mensah",
-                "date_of_birth": year_group_birthday(10).isoformat(),
-            },
-        )
+        created = _add_learner_named(world, name)
         assert created.status_code == 201, (name, created.content)
 
 

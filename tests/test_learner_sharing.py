@@ -6,16 +6,14 @@ agreement allows".
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
-from conftest import signed_in_client
+from conftest import api_call, signed_in_client
 from widen.accounts.models import Role
 from widen.audit.models import AccessLogEntry
 from widen.learners.models import (
@@ -31,17 +29,11 @@ ALWAYS = {"id", "pseudonym", "organisation_id", "year_group"}
 
 
 def api_get(world: World, role: str, path: str) -> Any:
-    return Client().get(path, headers={"Authorization": f"Bearer {world.tokens[role]}"})
+    return api_call(world.tokens[role], "GET", path)
 
 
 def api_send(world: World, role: str, method: str, path: str, body: dict[str, Any]) -> Any:
-    return Client().generic(
-        method,
-        path,
-        json.dumps(body),
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {world.tokens[role]}"},
-    )
+    return api_call(world.tokens[role], method, path, body)
 
 
 def keys_for(world: World, role: str, learner: Learner) -> set[str]:

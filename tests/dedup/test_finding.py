@@ -108,15 +108,13 @@ def test_the_twin_rule_is_what_keeps_twins_apart() -> None:
     """Splink alone scores twins as the same child: the explicit rule after scoring removes
     them, and keeps the same child whose first name was shortened."""
     born = date(2011, 4, 9)
-    frame = pl.DataFrame(
+    frame = _frame(
         [
             ("1", "Hassan", "Begum", born, "E15 3AB", "s", None),
             ("2", "Hussain", "Begum", born, "E15 3AB", "s", None),
             ("3", "Jessica", "Moore", born, "E7 0AA", "s", None),
             ("4", "Jess", "Moore", born, "E7 0AA", "s", None),
-        ],
-        schema=list(COLUMNS),
-        orient="row",
+        ]
     )
 
     search = probable_duplicates(frame)
@@ -131,7 +129,7 @@ def test_the_same_upn_outweighs_a_first_name_that_differs() -> None:
     a UPN, two first names people are given (Karen, Karin) are twins, and a misspelling that
     is no one's name (Ktren) is the same child."""
     born = date(2010, 2, 23)
-    frame = pl.DataFrame(
+    frame = _frame(
         [
             ("1", "Jeffrey", "Connolly", born, "E6 2SQ", "s", UPN),
             ("2", "Jeflrey", "Connolly", born, "E6 2SQ", "s", UPN),
@@ -139,9 +137,7 @@ def test_the_same_upn_outweighs_a_first_name_that_differs() -> None:
             ("4", "Karin", "Hodgson", born, "W4 4NB", "s", None),
             ("5", "Sharon", "Whitely", born, "W5 5NB", "s", None),
             ("6", "Shraon", "Whitely", born, "W5 5NB", "s", None),
-        ],
-        schema=list(COLUMNS),
-        orient="row",
+        ]
     )
 
     search = probable_duplicates(frame)
@@ -252,15 +248,13 @@ def test_twins_are_never_proposed_whatever_else_differs(twist: str) -> None:
 
 
 def test_a_date_of_birth_mistyped_is_found_and_said_how() -> None:
-    frame = pl.DataFrame(
+    frame = _frame(
         [
             ("1", "Trevor", "Longbottom", date(2013, 8, 5), "E6 3AA", "s", None),
             ("2", "Trevor", "Longbottom", date(2013, 5, 8), "E6 3AA", "s", None),
             ("3", "Maryam", "Abubakar", date(2012, 3, 4), "E7 9AA", "s", None),
             ("4", "Maryam", "Abubakar", date(2012, 3, 17), "E7 9AA", "s", None),
-        ],
-        schema=list(COLUMNS),
-        orient="row",
+        ]
     )
 
     search = probable_duplicates(frame)
@@ -276,7 +270,7 @@ def test_tiny_populations_do_not_crash(size: int) -> None:
         (str(i), first, last, date(2011, 1, 1) + timedelta(days=400 * i), postcode, None, None)
         for i, (first, last, postcode) in enumerate(people[:size])
     ]
-    frame = pl.DataFrame(rows, schema=list(COLUMNS), orient="row")
+    frame = _frame(rows)
 
     search = probable_duplicates(frame)
 

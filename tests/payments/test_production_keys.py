@@ -2,35 +2,20 @@
 
 from __future__ import annotations
 
-from tests.test_deploy_settings import run_with_production_settings
+import pytest
+
+from tests.test_deploy_settings import refusal_to_start, run_with_production_settings
 
 
-def test_production_refuses_to_start_without_a_payments_key(tmp_path: object) -> None:
-    result = run_with_production_settings(
-        """
-        import os
-        del os.environ["WIDEN_PAYMENTS_KEYS"]
-        from widen.cli import main
-        main(["check"])
-        """,
-        tmp_path,
-    )
-    assert result.returncode != 0
-    assert "Set WIDEN_PAYMENTS_KEYS" in result.stderr
-
-
-def test_production_refuses_a_key_that_is_not_a_fernet_key(tmp_path: object) -> None:
-    result = run_with_production_settings(
-        """
-        import os
-        os.environ["WIDEN_PAYMENTS_KEYS"] = "not-a-key"
-        from widen.cli import main
-        main(["check"])
-        """,
-        tmp_path,
-    )
-    assert result.returncode != 0
-    assert "must be a Fernet key" in result.stderr
+@pytest.mark.parametrize(
+    ("keys", "message"),
+    [(None, "Set WIDEN_PAYMENTS_KEYS"), ("not-a-key", "must be a Fernet key")],
+    ids=["no key", "not a Fernet key"],
+)
+def test_production_refuses_to_start_without_a_usable_payments_key(
+    tmp_path: object, keys: str | None, message: str
+) -> None:
+    assert message in refusal_to_start(tmp_path, WIDEN_PAYMENTS_KEYS=keys)
 
 
 def test_production_starts_with_a_payments_key(tmp_path: object) -> None:
