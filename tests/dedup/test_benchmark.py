@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from benchmarks.dedup import CHANGES, MIXES, score, synthetic_population
-
-REPOSITORY = Path(__file__).resolve().parents[2]
+from tests.test_benchmarks import _bench
 
 
 def test_the_synthetic_population_plants_duplicates_and_twins() -> None:
@@ -32,27 +28,15 @@ def test_the_synthetic_population_plants_duplicates_and_twins() -> None:
 
 @pytest.mark.own_sqlite
 def test_a_tiny_dedup_benchmark_compares_widen_with_heat_helper(tmp_path: Path) -> None:
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-    completed = subprocess.run(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "benchmarks",
-            "--only",
-            "dedup",
-            "--dedup-learners",
-            "400",
-            "--databases",
-            "sqlite",
-            "--results-dir",
-            str(tmp_path),
-        ],
-        cwd=REPOSITORY,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+    completed = _bench(
+        "--only",
+        "dedup",
+        "--dedup-learners",
+        "400",
+        "--databases",
+        "sqlite",
+        "--results-dir",
+        str(tmp_path),
     )
 
     assert completed.returncode == 0, (completed.stdout + completed.stderr)[-3000:]

@@ -45,6 +45,21 @@ from widen.testing.world import World
 pytestmark = pytest.mark.django_db
 
 
+def _pair(
+    world: World, one: Learner, two: Learner, probability: float, **fields: Any
+) -> DuplicateCandidate:
+    """A pair of records of the North partnership proposed as one learner."""
+    return DuplicateCandidate.objects.create(
+        partnership=world.north,
+        learner_one=one,
+        learner_two=two,
+        learner_one_key=one.pk,
+        learner_two_key=two.pk,
+        match_probability=probability,
+        **fields,
+    )
+
+
 # --- The tripwire ------------------------------------------------------------------------------
 
 
@@ -233,23 +248,8 @@ def test_merging_moves_every_related_record(
     assert LearnerEngagement.objects.filter(learner_id=removed.pk).exists()
     assert LearnerActivityEngagement.objects.filter(learner_id=removed.pk).exists()
     # A pair judged "not the same learner" with someone else, and one still waiting.
-    rejected = DuplicateCandidate.objects.create(
-        partnership=world.north,
-        learner_one=removed,
-        learner_two=third,
-        learner_one_key=removed.pk,
-        learner_two_key=third.pk,
-        match_probability=0.95,
-        status=DuplicateStatus.REJECTED,
-    )
-    DuplicateCandidate.objects.create(
-        partnership=world.north,
-        learner_one=third,
-        learner_two=removed,
-        learner_one_key=third.pk,
-        learner_two_key=removed.pk,
-        match_probability=0.92,
-    )
+    rejected = _pair(world, removed, third, 0.95, status=DuplicateStatus.REJECTED)
+    _pair(world, third, removed, 0.92)
     # Every table that points at learners has a row for the removed record in this test.
     covered = set(theirs) | {
         "learners.DuplicateCandidate.learner_one",
@@ -414,14 +414,8 @@ def test_a_merge_the_kept_record_cannot_pass_says_why_and_changes_nothing(
     # A record written before today's checks existed: a date of birth in the future.
     kept = make_learner("Noor", "Haddad", born=date(2099, 1, 1))
     removed = make_learner("Noor", "Haddad", born=date(2099, 1, 1), postcode="E15 1DB")
-    pair = DuplicateCandidate.objects.create(
-        partnership=world.north,
-        learner_one=min(kept, removed, key=lambda learner: str(learner.pk)),
-        learner_two=max(kept, removed, key=lambda learner: str(learner.pk)),
-        learner_one_key=min(str(kept.pk), str(removed.pk)),
-        learner_two_key=max(str(kept.pk), str(removed.pk)),
-        match_probability=0.99,
-    )
+    first, second = sorted((kept, removed), key=lambda learner: str(learner.pk))
+    pair = _pair(world, first, second, 0.99)
 
     with pytest.raises(ApplicationError, match="date of birth: The date of birth must be"):
         duplicate_pair_merge(actor=admin, pair_id=pair.pk, keep=kept.pk)

@@ -20,6 +20,7 @@ from widen.activities.services import (
 )
 from widen.learners.models import Learner
 from widen.programmes.models import ActivitySubType
+from widen.targeting.models import RuleSet, RuleSetVersion
 from widen.testing.world import World, year_group_birthday
 
 
@@ -60,6 +61,18 @@ def attend(session: Session, learners: list[Learner], status: str = "attended") 
         session=session,
         marks={learner.pk: status for learner in learners},
     )
+
+
+def fsm_rule_set(world: World, *, name: str = "Uni Connect target learner") -> RuleSet:
+    """A rule set of the North partnership for learners with free school meals."""
+    rule_set = RuleSet.objects.create(partnership=world.north, name=name)
+    RuleSetVersion.objects.create(
+        rule_set=rule_set,
+        number=1,
+        definition={"any": [{"all": [{"criterion": "free_school_meals"}]}]},
+        description="FSM",
+    )
+    return rule_set
 
 
 def _letters(number: int) -> str:

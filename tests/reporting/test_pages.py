@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import signed_in_client
-from tests.reporting.conftest import Delivery, add_session, attend, pupils
+from tests.reporting.conftest import Delivery, add_session, attend, fsm_rule_set, pupils
 from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
 from widen.activities.progress import sustained_engagement
@@ -48,18 +48,6 @@ def _officer(world: World) -> Client:
     return signed_in_client(world.users[Role.OUTREACH_OFFICER])
 
 
-def _rule_set(world: World, *, special: bool = False) -> RuleSet:
-    rule_set = RuleSet.objects.create(partnership=world.north, name="Uni Connect target learner")
-    RuleSetVersion.objects.create(
-        rule_set=rule_set,
-        number=1,
-        definition={"any": [{"all": [{"criterion": "free_school_meals"}]}]},
-        description="FSM",
-        uses_special_category=special,
-    )
-    return rule_set
-
-
 def _eligible(rule_set: RuleSet, learners: list[Learner], eligible: bool) -> None:
     version = rule_set.versions.get()
     LearnerEligibility.objects.bulk_create(
@@ -73,6 +61,17 @@ def _eligible(rule_set: RuleSet, learners: list[Learner], eligible: bool) -> Non
         for learner in learners
     )
     eligibility_changed(rule_set.pk)  # as targeting does when it writes results
+
+
+def _engaged_by_target_status(delivery: Delivery, *, eligible: int, not_eligible: int) -> RuleSet:
+    """A rule set, and so many learners eligible under it and not, all at the first session."""
+    rule_set = fsm_rule_set(delivery.world)
+    targets = pupils(delivery.world, eligible, prefix="Target")
+    others = pupils(delivery.world, not_eligible, prefix="Other")
+    _eligible(rule_set, targets, True)
+    _eligible(rule_set, others, False)
+    attend(delivery.sessions[0], [*targets, *others])
+    return rule_set
 
 
 def test_the_dashboard_shows_reach_by_school_year_type_and_partner(delivery: Delivery) -> None:
@@ -131,12 +130,7 @@ def test_each_table_downloads_as_formula_safe_csv_with_small_counts_suppressed(
 
 def test_target_learners_and_cold_spots(delivery: Delivery) -> None:
     world = delivery.world
-    rule_set = _rule_set(world)
-    eligible = pupils(world, 6, prefix="Target")
-    others = pupils(world, 5, prefix="Other")
-    _eligible(rule_set, eligible, True)
-    _eligible(rule_set, others, False)
-    attend(delivery.sessions[0], [*eligible, *others])
+    rule_set = _engaged_by_target_status(delivery, eligible=6, not_eligible=5)
     client = _officer(world)
     url = reverse("reporting:targets", args=[world.north.pk])
     response = client.get(url, {"rule_set": str(rule_set.pk)})
@@ -180,12 +174,7 @@ def test_a_small_target_status_cannot_be_worked_out_from_the_learners_engaged(
     """The three target-status rows add up to the learners engaged on the reach page: with 3
     not eligible, the eligible row is withheld too, so subtracting gives nothing away."""
     world = delivery.world
-    rule_set = _rule_set(world)
-    eligible = pupils(world, 9, prefix="Target")
-    others = pupils(world, 3, prefix="Other")
-    _eligible(rule_set, eligible, True)
-    _eligible(rule_set, others, False)
-    attend(delivery.sessions[0], [*eligible, *others])
+    rule_set = _engaged_by_target_status(delivery, eligible=9, not_eligible=3)
     client = _officer(world)
     url = reverse("reporting:targets", args=[world.north.pk])
     status = _rows(
@@ -204,7 +193,7 @@ def test_cold_spots_list_likely_target_schools_from_gias_with_no_learners_engage
     delivery: Delivery,
 ) -> None:
     world = delivery.world
-    _rule_set(world)  # the page lists cold spots for a rule set
+    fsm_rule_set(world)  # the page lists cold spots for a rule set
     attend(delivery.sessions[0], [world.learner_alpha])
     gias = _edition(Dataset.GIAS, "25 November 2026")
 
@@ -242,15 +231,21 @@ def test_cold_spots_list_likely_target_schools_from_gias_with_no_learners_engage
     ]
 
 
-def test_sustained_engagement_rate_matches_the_programmes_measure(delivery: Delivery) -> None:
-    world = delivery.world
-    programme = Programme.objects.create(
+def _sustained_after(world: World, *, hours: int, activities: int, years: int) -> Programme:
+    """A programme whose learners are engaged sustainably after so many hours, activities and
+    academic years."""
+    return Programme.objects.create(
         partnership=world.north,
         name="Learner Progression Programme",
-        sustained_hours=Decimal(5),
-        sustained_activities=2,
-        sustained_years=2,
+        sustained_hours=Decimal(hours),
+        sustained_activities=activities,
+        sustained_years=years,
     )
+
+
+def test_sustained_engagement_rate_matches_the_programmes_measure(delivery: Delivery) -> None:
+    world = delivery.world
+    programme = _sustained_after(world, hours=5, activities=2, years=2)
     learners = pupils(world, 8)
     enrol(actor=system_actor("test"), programme=programme, learners=learners, on=date(2025, 9, 1))
     first, second, third = delivery.sessions
@@ -289,13 +284,7 @@ def test_a_small_school_on_the_sustained_table_cannot_be_worked_out_from_the_tot
     """Enrolled and sustained each add up to the total: a school with 2 enrolled is hidden with
     the next smallest school, so subtracting the schools shown from the total pins neither."""
     world = delivery.world
-    programme = Programme.objects.create(
-        partnership=world.north,
-        name="Learner Progression Programme",
-        sustained_hours=Decimal(1),
-        sustained_activities=1,
-        sustained_years=1,
-    )
+    programme = _sustained_after(world, hours=1, activities=1, years=1)
     sizes = {"Bigley Academy": 9, "Middleton School": 6, "Smallwood School": 2}
     for name, size in sizes.items():
         school = Organisation.objects.create(name=name, organisation_type=OrganisationType.SCHOOL)
@@ -353,7 +342,7 @@ def test_the_monitoring_export_names_learners_only_for_those_who_may_see_them(
         imd_decile=1,
         deprivation_edition=deprivation,
     )
-    plain = _rule_set(world)
+    plain = fsm_rule_set(world)
     _eligible(plain, [learner], True)
     special = RuleSet.objects.create(partnership=world.north, name="Care experienced")
     RuleSetVersion.objects.create(
@@ -440,7 +429,7 @@ def test_each_dashboard_page_makes_as_many_queries_with_ten_times_the_attendance
     delivery: Delivery, page: str
 ) -> None:
     world = delivery.world
-    rule_set = _rule_set(world)
+    rule_set = fsm_rule_set(world)
     programme = Programme.objects.create(partnership=world.north, name="LPP")
     client = _officer(world)
     url = reverse(f"reporting:{page}", args=[world.north.pk])

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from tests.reporting.conftest import Delivery, add_session, attend, pupils
+from tests.reporting.conftest import Delivery, add_session, attend, fsm_rule_set, pupils
 from widen.accounts.capabilities import system_actor
 from widen.activities.models import Attendance
 from widen.activities.services import attendance_mark
@@ -30,7 +30,6 @@ from widen.reporting.summaries import (
     target_counts_current,
     target_counts_forget,
 )
-from widen.targeting.models import RuleSet, RuleSetVersion
 from widen.targeting.rule_sets import eligibility_compute
 
 pytestmark = pytest.mark.django_db
@@ -203,13 +202,7 @@ def _target_counts(rule_set: Any) -> set[tuple[Any, ...]]:
 def test_counts_by_target_status_follow_registers_and_targeting(delivery: Delivery) -> None:
     world = delivery.world
     first, second, third = delivery.sessions
-    rule_set = RuleSet.objects.create(partnership=world.north, name="Free school meals")
-    RuleSetVersion.objects.create(
-        rule_set=rule_set,
-        number=1,
-        definition={"any": [{"all": [{"criterion": "free_school_meals"}]}]},
-        description="FSM",
-    )
+    rule_set = fsm_rule_set(world, name="Free school meals")
     poorer = pupils(world, 3, prefix="Fsm")
     Learner.objects.filter(pk__in=[learner.pk for learner in poorer]).update(free_school_meals=True)
     attend(first, [*poorer, world.learner_alpha])
