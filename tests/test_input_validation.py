@@ -14,13 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import api_call, signed_in_client
+from tests.test_api_inputs import _activity
 from widen.accounts.models import Role
-from widen.activities.models import Activity, Session
+from widen.activities.models import Session
 from widen.core.validators import LINK_MESSAGE, NAME_RULE
 from widen.events.models import Event
 from widen.learners.imports.services import learner_import_check
 from widen.learners.models import ImportRun, Learner
-from widen.programmes.models import ActivitySubType
 from widen.testing.pupil_lists import MIS_HEADINGS, csv_bytes, pupil_rows, table_cells
 from widen.testing.world import World, year_group_birthday
 
@@ -138,15 +138,6 @@ def test_ordinary_names_pass_everywhere(world: World) -> None:
     for name in ["Siân", "O'Brien", "O’Brien", "Smith-Jones", "St. John", "Nguyễn", "José"]:
         created = _add_learner_named(world, name)
         assert created.status_code == 201, (name, created.content)
-
-
-def _activity(world: World) -> Activity:
-    return Activity.objects.create(
-        partnership=world.north,
-        delivered_by=world.alpha,
-        name="Maths masterclass",
-        sub_type=ActivitySubType.objects.get(name="Subject masterclass", partnership=None),
-    )
 
 
 @pytest.mark.parametrize("link", BAD_LINKS)
