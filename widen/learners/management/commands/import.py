@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db.models import Q
 
 from widen.accounts.capabilities import system_actor
 from widen.accounts.models import User
 from widen.core import request_context
 from widen.core.exceptions import ApplicationError, NotFound
+from widen.core.management.progress import ShowsProgress
 from widen.learners.imports.columns import COLUMNS_BY_FIELD, IGNORE
 from widen.learners.imports.commit import learner_import_commit
 from widen.learners.imports.files import failed_rows_file
@@ -47,7 +48,7 @@ def _organisation(reference: str) -> Organisation:
     return organisation
 
 
-class Command(BaseCommand):
+class Command(ShowsProgress):
     help = "Import learners from a school's pupil list (CSV or XLSX)."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -150,7 +151,7 @@ class Command(BaseCommand):
                         run=run,
                         actor=actor,
                         accept_partial=options["accept_partial"],
-                        progress=self._progress,
+                        progress=self.progress,
                     )
                     committed = True
                 except ApplicationError as error:
@@ -168,6 +169,3 @@ class Command(BaseCommand):
             sys.exit(UNUSABLE)
         if report.problems:
             sys.exit(REJECTED_ROWS)
-
-    def _progress(self, percent: int, message: str) -> None:
-        self.stderr.write(f"{percent:3d}% {message}")

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
+from widen.core.management.progress import ShowsProgress
 from widen.reference.datasets import SPECS
 from widen.reference.models import DatasetEdition
 from widen.reference.reading import DatasetError
@@ -27,7 +27,7 @@ from widen.reference.services import (
 UNUSABLE = 2
 
 
-class Command(BaseCommand):
+class Command(ShowsProgress):
     help = (
         "Load official open data (postcodes, deprivation, POLAR4/TUNDRA, GIAS), fetch the "
         "official editions, and list what is loaded."
@@ -83,7 +83,7 @@ class Command(BaseCommand):
                 edition=options["edition"],
                 synthetic=options["synthetic"],
                 loaded_by="cli",
-                progress=self._progress,
+                progress=self.progress,
             )
         except DatasetError as error:
             raise CommandError(str(error), returncode=UNUSABLE) from error
@@ -129,7 +129,7 @@ class Command(BaseCommand):
                 directory=directory,
                 edition=options["edition"],
                 loaded_by="cli",
-                progress=self._progress,
+                progress=self.progress,
             )
 
         try:
@@ -141,14 +141,6 @@ class Command(BaseCommand):
             yesterday = timezone.localdate() - timedelta(days=1)
             (earlier,) = official_urls(dataset, mirror=options["mirror"], today=yesterday)
             return fetch(earlier)
-
-    def _progress(self, percent: int, message: str) -> None:
-        if sys.stderr.isatty():
-            self.stderr.write(f"\r{percent:3d}% {message:<60}", ending="")
-            if percent == 100:
-                self.stderr.write("")
-        else:
-            self.stderr.write(f"{percent:3d}% {message}")
 
     def _list(self) -> None:
         editions = DatasetEdition.objects.order_by("dataset", "-loaded_at")
