@@ -21,6 +21,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import api_call
 from widen.accounts.models import Role
 from widen.activities.models import Activity, Session
 from widen.config.api import api
@@ -313,13 +314,7 @@ def _spoil(body: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str,
 
 
 def _send(world: World, role: str, method: str, path: str, body: Any) -> Any:
-    return Client().generic(
-        method,
-        path,
-        json.dumps(body),
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {world.tokens[role]}"},
-    )
+    return api_call(world.tokens[role], method, path, body)
 
 
 def _names(response: Any, field: str) -> bool:

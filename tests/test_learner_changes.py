@@ -13,7 +13,6 @@ nothing about the learner.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,7 +24,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import signed_in_client
+from conftest import api_call, signed_in_client
 from tests.events.conftest import make_event
 from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role, User
@@ -56,14 +55,7 @@ class Setting:
         return signed_in_client(self.actor)
 
     def api(self, method: str, path: str, body: Any = None) -> Any:
-        headers = {"Authorization": f"Bearer {self.token}"}
-        return Client().generic(
-            method,
-            f"/api/v1{path}",
-            json.dumps(body or {}),
-            content_type="application/json",
-            headers=headers,
-        )
+        return api_call(self.token, method, f"/api/v1{path}", body or {})
 
     def enrol_now(self) -> Enrolment:
         return Enrolment.objects.create(
