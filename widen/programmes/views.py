@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from widen.accounts.requests import AuthenticatedRequest
 from widen.core.exceptions import ApplicationError
-from widen.core.forms import add_service_error
+from widen.core.form_pages import form_page
 from widen.learners.permissions import learner_policy
 from widen.learners.selectors import MAX_SEARCH_LENGTH
 from widen.organisations.permissions import organisation_policy
@@ -65,8 +65,8 @@ def programme_create_view(request: AuthenticatedRequest, partnership_id: UUID) -
         request.user, partnership_id, may=may_design_programmes
     )
     form = ProgrammeForm(request.POST or None, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def save(data: dict[str, Any]) -> HttpResponse:
         stages = [
             StagePlan(
                 year_group=year,
@@ -77,25 +77,22 @@ def programme_create_view(request: AuthenticatedRequest, partnership_id: UUID) -
             for year in PROGRAMME_YEAR_GROUPS
             if data[f"year_{year}_hours"] is not None
         ]
-        try:
-            programme = programme_create(
-                actor=request.user,
-                partnership=partnership,
-                name=data["name"],
-                description=data["description"],
-                rule_set=data["rule_set"],
-                stages=stages,
-                sustained_hours=data["sustained_hours"],
-                sustained_activities=data["sustained_activities"],
-                sustained_years=data["sustained_years"],
-            )
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Saved {programme.name}.")
-            return redirect("programmes:detail", programme_id=programme.pk)
-    return render(
-        request, "programmes/programme_form.html", {"form": form, "partnership": partnership}
+        programme = programme_create(
+            actor=request.user,
+            partnership=partnership,
+            name=data["name"],
+            description=data["description"],
+            rule_set=data["rule_set"],
+            stages=stages,
+            sustained_hours=data["sustained_hours"],
+            sustained_activities=data["sustained_activities"],
+            sustained_years=data["sustained_years"],
+        )
+        messages.success(request, f"Saved {programme.name}.")
+        return redirect("programmes:detail", programme_id=programme.pk)
+
+    return form_page(
+        request, form, save, "programmes/programme_form.html", {"partnership": partnership}
     )
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from widen.accounts.requests import AuthenticatedRequest
 from widen.core.downloads import NO_PERSONAL_DATA, table_download
 from widen.core.exceptions import ApplicationError, NotFound
-from widen.core.forms import add_service_error
+from widen.core.form_pages import form_page
 from widen.learners.selectors import learner_get, learner_pseudonym
 from widen.organisations.models import Partnership
 from widen.organisations.permissions import organisation_policy
@@ -178,27 +178,22 @@ def _rule_set_form(
 def rule_set_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> HttpResponse:
     partnership = _managed_partnership(request, partnership_id)
     form, extra = _rule_set_form(request, partnership, {})
-    if form.is_bound and form.is_valid():
-        try:
-            rule_set = rule_set_create(
-                actor=request.user,
-                partnership=partnership,
-                name=form.cleaned_data["name"],
-                purpose=form.cleaned_data["purpose"],
-                agreement=form.cleaned_data["agreement"],
-                definition=form.definition(),
-            )
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            eligibility_compute(rule_set)
-            messages.success(request, f"Saved {rule_set} and worked it out for every learner.")
-            return redirect("targeting:rule_set", rule_set_id=rule_set.pk)
-    return render(
-        request,
-        "targeting/rule_set_form.html",
-        {"form": form, "partnership": partnership, "rule_set": None, **extra},
-    )
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        rule_set = rule_set_create(
+            actor=request.user,
+            partnership=partnership,
+            name=data["name"],
+            purpose=data["purpose"],
+            agreement=data["agreement"],
+            definition=form.definition(),
+        )
+        eligibility_compute(rule_set)
+        messages.success(request, f"Saved {rule_set} and worked it out for every learner.")
+        return redirect("targeting:rule_set", rule_set_id=rule_set.pk)
+
+    context = {"partnership": partnership, "rule_set": None, **extra}
+    return form_page(request, form, save, "targeting/rule_set_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])

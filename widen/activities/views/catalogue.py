@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -27,8 +28,8 @@ from widen.activities.selectors import (
 )
 from widen.activities.services import SessionDetails, activity_create, session_create
 from widen.core.details import details_given
-from widen.core.exceptions import ApplicationError, NotFound
-from widen.core.forms import add_service_error
+from widen.core.exceptions import NotFound
+from widen.core.form_pages import form_page
 from widen.organisations.permissions import organisation_policy
 
 
@@ -50,23 +51,21 @@ def activity_create_view(request: AuthenticatedRequest, partnership_id: UUID) ->
     if not deliverers.exists():
         raise NotFound
     form = ActivityForm(request.POST or None, partnership=partnership, deliverers=deliverers)
-    if request.method == "POST" and form.is_valid():
-        try:
-            activity = activity_create(
-                actor=request.user,
-                partnership=partnership,
-                delivered_by=form.cleaned_data["delivered_by"],
-                name=form.cleaned_data["name"],
-                sub_type=form.cleaned_data["sub_type"],
-                description=form.cleaned_data["description"],
-            )
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Added {activity.name}. Now plan its sessions.")
-            return redirect("activities:detail", activity_id=activity.pk)
-    return render(
-        request, "activities/activity_form.html", {"form": form, "partnership": partnership}
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        activity = activity_create(
+            actor=request.user,
+            partnership=partnership,
+            delivered_by=data["delivered_by"],
+            name=data["name"],
+            sub_type=data["sub_type"],
+            description=data["description"],
+        )
+        messages.success(request, f"Added {activity.name}. Now plan its sessions.")
+        return redirect("activities:detail", activity_id=activity.pk)
+
+    return form_page(
+        request, form, save, "activities/activity_form.html", {"partnership": partnership}
     )
 
 
@@ -95,22 +94,19 @@ def session_create_view(request: AuthenticatedRequest, activity_id: UUID) -> Htt
         partnership=activity.partnership,
         schools_seen=lambda schools: schools_with_pupils_seen(actor=request.user, schools=schools),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            session = session_create(
-                actor=request.user,
-                activity=activity,
-                details=details_given(
-                    SessionDetails, data, joint_partners=list(data["joint_partners"])
-                ),
-            )
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Added the session on {session.date:%-d %B %Y}.")
-            reach = session_register_reach(actor=request.user, session=session)
-            if reach is not None and reach.note:
-                messages.warning(request, reach.note)
-            return redirect("activities:detail", activity_id=activity.pk)
-    return render(request, "activities/session_form.html", {"form": form, "activity": activity})
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        session = session_create(
+            actor=request.user,
+            activity=activity,
+            details=details_given(
+                SessionDetails, data, joint_partners=list(data["joint_partners"])
+            ),
+        )
+        messages.success(request, f"Added the session on {session.date:%-d %B %Y}.")
+        reach = session_register_reach(actor=request.user, session=session)
+        if reach is not None and reach.note:
+            messages.warning(request, reach.note)
+        return redirect("activities:detail", activity_id=activity.pk)
+
+    return form_page(request, form, save, "activities/session_form.html", {"activity": activity})

@@ -3,6 +3,7 @@ scale items from a spreadsheet."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from widen.accounts.requests import AuthenticatedRequest
 from widen.core.exceptions import ApplicationError, NotFound
-from widen.core.forms import add_service_error
+from widen.core.form_pages import form_page
 from widen.evaluation.forms import (
     ScaleForm,
     ScaleUploadForm,
@@ -75,27 +76,22 @@ def scale_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> Ht
     if not may_keep_bank(request.user, partnership):
         raise NotFound
     form = ScaleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            scale = scale_create(
-                actor=request.user,
-                partnership=partnership,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
-                scoring=form.cleaned_data["scoring"],
-                items=form.item_specs(),
-                response_options=form.cleaned_data["options"],
-            )
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"“{scale.name}” saved as a draft. Check it, then publish.")
-            return redirect("evaluation:scale", scale_id=scale.pk)
-    return render(
-        request,
-        "evaluation/scale_form.html",
-        {"form": form, "partnership": partnership, "scale": None},
-    )
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        scale = scale_create(
+            actor=request.user,
+            partnership=partnership,
+            name=data["name"],
+            description=data["description"],
+            scoring=data["scoring"],
+            items=form.item_specs(),
+            response_options=data["options"],
+        )
+        messages.success(request, f"“{scale.name}” saved as a draft. Check it, then publish.")
+        return redirect("evaluation:scale", scale_id=scale.pk)
+
+    context = {"partnership": partnership, "scale": None}
+    return form_page(request, form, save, "evaluation/scale_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -117,26 +113,21 @@ def scale_edit_view(request: AuthenticatedRequest, scale_id: UUID) -> HttpRespon
         "options": "\n".join(f"{o['value']}={o['label']}" for o in scale.response_options),
     }
     form = ScaleForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            scale_draft_update(
-                actor=request.user,
-                scale=scale,
-                items=form.item_specs(),
-                name=form.cleaned_data["name"],
-                response_options=form.cleaned_data["options"],
-                scoring=form.cleaned_data["scoring"],
-            )
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "Draft saved.")
-            return redirect("evaluation:scale", scale_id=scale.pk)
-    return render(
-        request,
-        "evaluation/scale_form.html",
-        {"form": form, "partnership": scale.partnership, "scale": scale},
-    )
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        scale_draft_update(
+            actor=request.user,
+            scale=scale,
+            items=form.item_specs(),
+            name=data["name"],
+            response_options=data["options"],
+            scoring=data["scoring"],
+        )
+        messages.success(request, "Draft saved.")
+        return redirect("evaluation:scale", scale_id=scale.pk)
+
+    context = {"partnership": scale.partnership, "scale": scale}
+    return form_page(request, form, save, "evaluation/scale_form.html", context)
 
 
 @require_POST

@@ -18,7 +18,7 @@ from widen.accounts.requests import AuthenticatedRequest
 from widen.activities.models import Session
 from widen.core.details import details_given
 from widen.core.exceptions import ApplicationError, NotFound
-from widen.core.forms import add_service_error
+from widen.core.form_pages import form_page
 from widen.evaluation.forms import (
     QuestionForm,
     SurveyForm,
@@ -80,21 +80,16 @@ def survey_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> H
     if not organisations.exists():
         raise NotFound
     form = SurveyForm(request.POST or None, partnership=partnership, organisations=organisations)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            survey = survey_create(
-                actor=request.user,
-                partnership=partnership,
-                details=details_given(SurveyDetails, data),
-            )
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, f"Survey “{survey.title}” added. Now add its questions.")
-            return redirect("evaluation:questions", survey_id=survey.pk)
-    return render(
-        request, "evaluation/survey_form.html", {"form": form, "partnership": partnership}
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        survey = survey_create(
+            actor=request.user, partnership=partnership, details=details_given(SurveyDetails, data)
+        )
+        messages.success(request, f"Survey “{survey.title}” added. Now add its questions.")
+        return redirect("evaluation:questions", survey_id=survey.pk)
+
+    return form_page(
+        request, form, save, "evaluation/survey_form.html", {"partnership": partnership}
     )
 
 
