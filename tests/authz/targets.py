@@ -65,7 +65,7 @@ def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str
     if rule in {"event_public", "booking_holder", "partnership_feed"}:
         return public_event_kwargs(world, rule)
     if rule == "import_run":
-        return {"run_id": import_run_for(world, acting_role, relation).id}
+        return {"import_id": import_run_for(world, acting_role, relation).id}
     if rule in {"learner_view", "learner_edit", "learner_audit"}:
         return {"learner_id": world.learner(role=acting_role, relation=relation).id}
     if rule == "organisation":

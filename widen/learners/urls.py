@@ -1,5 +1,6 @@
 from django.urls import path
 
+from widen.core.upload_urls import staged_upload_paths
 from widen.learners import views
 from widen.learners.duplicates import views as duplicate_views
 from widen.learners.imports import views as import_views
@@ -45,21 +46,21 @@ urlpatterns = [
         name="import_template",
     ),
     path("imports/", import_views.import_list_view, name="import_list"),
-    path("imports/<uuid:run_id>/", import_views.import_detail_view, name="import_detail"),
-    path("imports/<uuid:run_id>/import/", import_views.import_commit_view, name="import_commit"),
+    *staged_upload_paths(
+        "imports",
+        "import",
+        detail=import_views.import_detail_view,
+        commit=import_views.import_commit_view,
+        roll_back=import_views.import_roll_back_view,
+    ),
     path(
-        "imports/<uuid:run_id>/progress/",
+        "imports/<uuid:import_id>/progress/",
         import_views.import_progress_view,
         name="import_progress",
     ),
     path(
-        "imports/<uuid:run_id>/rows-to-fix/",
+        "imports/<uuid:import_id>/rows-to-fix/",
         import_views.import_failed_rows_view,
         name="import_failed_rows",
-    ),
-    path(
-        "imports/<uuid:run_id>/roll-back/",
-        import_views.import_roll_back_view,
-        name="import_roll_back",
     ),
 ]

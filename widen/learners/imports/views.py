@@ -38,8 +38,8 @@ PROBLEMS_SHOWN = 200
 PREVIEW_ROWS = 20
 
 
-def _run_or_404(request: AuthenticatedRequest, run_id: UUID) -> ImportRun:
-    return import_run_get(actor=request.user, run_id=run_id)
+def _run_or_404(request: AuthenticatedRequest, import_id: UUID) -> ImportRun:
+    return import_run_get(actor=request.user, run_id=import_id)
 
 
 def _download(content: bytes, file_name: str, file_format: str) -> HttpResponse:
@@ -87,7 +87,7 @@ def import_start_view(request: AuthenticatedRequest) -> HttpResponse:
                 error.field if error.field in form.fields else "pupil_list", error.message
             )
         else:
-            return redirect("learners:import_detail", run_id=run.id)
+            return redirect("learners:import_detail", import_id=run.id)
     return render(
         request,
         "learners/import_start.html",
@@ -168,8 +168,8 @@ def _report_context(report: ImportReport) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
-def import_detail_view(request: AuthenticatedRequest, run_id: UUID) -> HttpResponse:
-    run = _run_or_404(request, run_id)
+def import_detail_view(request: AuthenticatedRequest, import_id: UUID) -> HttpResponse:
+    run = _run_or_404(request, import_id)
     context: dict[str, Any] = {"run": run, "can_manage": may_manage_run(request.user, run)}
     if run.status in (ImportStatus.COMMITTED, ImportStatus.ROLLED_BACK):
         context["rollback_deadline"] = run.rollback_deadline
@@ -209,7 +209,7 @@ def import_detail_view(request: AuthenticatedRequest, run_id: UUID) -> HttpRespo
                 + (f" for {run.school.name}" if run.school else "")
                 + ": they will be used for this school's next list too.",
             )
-            return redirect("learners:import_detail", run_id=run.id)
+            return redirect("learners:import_detail", import_id=run.id)
     context.update(_report_context(report))
     context["mapping_form"] = mapping_form
     context["mapping_rows"] = list(zip(lines, mapping_form, strict=True))
@@ -218,8 +218,8 @@ def import_detail_view(request: AuthenticatedRequest, run_id: UUID) -> HttpRespo
 
 
 @require_http_methods(["POST"])
-def import_commit_view(request: AuthenticatedRequest, run_id: UUID) -> HttpResponse:
-    run = _run_or_404(request, run_id)
+def import_commit_view(request: AuthenticatedRequest, import_id: UUID) -> HttpResponse:
+    run = _run_or_404(request, import_id)
     if run.uploaded_by_id != request.user.pk:
         raise NotFound
     accept_partial = request.POST.get("accept_partial") == "yes"
@@ -233,12 +233,12 @@ def import_commit_view(request: AuthenticatedRequest, run_id: UUID) -> HttpRespo
             messages.success(request, "Imported: " + outcome_summary(report, committed=True))
     except ApplicationError as error:
         messages.error(request, error.message)
-    return redirect("learners:import_detail", run_id=run.id)
+    return redirect("learners:import_detail", import_id=run.id)
 
 
 @require_http_methods(["GET"])
-def import_progress_view(request: AuthenticatedRequest, run_id: UUID) -> JsonResponse:
-    run = _run_or_404(request, run_id)
+def import_progress_view(request: AuthenticatedRequest, import_id: UUID) -> JsonResponse:
+    run = _run_or_404(request, import_id)
     progress = progress_of(run.pk)
     return JsonResponse(
         {
@@ -246,14 +246,14 @@ def import_progress_view(request: AuthenticatedRequest, run_id: UUID) -> JsonRes
             "status_label": run.get_status_display(),
             "percent": 100 if run.status == ImportStatus.COMMITTED else progress["percent"],
             "message": run.message or progress["message"],
-            "url": reverse("learners:import_detail", kwargs={"run_id": run.id}),
+            "url": reverse("learners:import_detail", kwargs={"import_id": run.id}),
         }
     )
 
 
 @require_http_methods(["GET"])
-def import_failed_rows_view(request: AuthenticatedRequest, run_id: UUID) -> HttpResponse:
-    run = _run_or_404(request, run_id)
+def import_failed_rows_view(request: AuthenticatedRequest, import_id: UUID) -> HttpResponse:
+    run = _run_or_404(request, import_id)
     if not may_manage_run(request.user, run) or not run.file_content:
         raise NotFound
     try:
@@ -265,8 +265,8 @@ def import_failed_rows_view(request: AuthenticatedRequest, run_id: UUID) -> Http
 
 
 @require_http_methods(["POST"])
-def import_roll_back_view(request: AuthenticatedRequest, run_id: UUID) -> HttpResponse:
-    run = _run_or_404(request, run_id)
+def import_roll_back_view(request: AuthenticatedRequest, import_id: UUID) -> HttpResponse:
+    run = _run_or_404(request, import_id)
     try:
         learner_import_roll_back(run=run, actor=request.user)
     except ApplicationError as error:
@@ -277,4 +277,4 @@ def import_roll_back_view(request: AuthenticatedRequest, run_id: UUID) -> HttpRe
             f"Rolled back: {run.rows_created:,} learners removed and {run.rows_updated:,} "
             "restored as they were.",
         )
-    return redirect("learners:import_detail", run_id=run.id)
+    return redirect("learners:import_detail", import_id=run.id)
