@@ -75,7 +75,6 @@ def _managed_partnership(request: HttpRequest, partnership_id: UUID) -> Partners
 
 @require_GET
 def rule_set_list_view(request: HttpRequest) -> HttpResponse:
-    partnerships = list(organisation_policy.partnerships_visible_to(request.user))
     # Counts of the learners the person may see (with their special category data when the
     # rule set reads it), never of others.
     rule_sets = rule_set_counts_seen_by(request.user, list(rule_set_list(actor=request.user)))
@@ -90,7 +89,7 @@ def rule_set_list_view(request: HttpRequest) -> HttpResponse:
         "targeting/rule_set_list.html",
         {
             "rule_sets": rule_sets,
-            "managed": [p for p in partnerships if may_manage_rule_sets(request.user, p)],
+            "managed": organisation_policy.partnerships_where(request.user, may_manage_rule_sets),
         },
     )
 

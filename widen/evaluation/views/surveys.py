@@ -19,6 +19,7 @@ from widen.activities.models import Session
 from widen.core.details import details_given
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.core.form_pages import form_page
+from widen.core.forms import add_service_error
 from widen.evaluation.forms import (
     QuestionForm,
     SurveyForm,
@@ -153,10 +154,8 @@ def survey_questions_view(request: AuthenticatedRequest, survey_id: UUID) -> Htt
                 messages.success(request, "Question removed.")
                 return redirect("evaluation:questions", survey_id=survey.pk)
         except ApplicationError as error:
-            target = question_form if action == "question" else scale_form
             if action in ("question", "scale"):
-                name = error.field if error.field in target.fields else None
-                target.add_error(name, error.message)
+                add_service_error(question_form if action == "question" else scale_form, error)
             else:
                 messages.error(request, error.message)
     return render(
