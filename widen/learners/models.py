@@ -14,7 +14,7 @@ from widen.audit.models import AuditedModel
 from widen.core.academic_years import AcademicYear, age_on
 from widen.core.fields import PostcodeField, UpnField
 from widen.core.identifiers import validate_uln
-from widen.core.models import TimestampedModel
+from widen.core.models import TimestampedModel, done_by
 from widen.core.uploads import StagedUpload, UploadStatus
 from widen.core.validators import name_problem
 from widen.organisations.models import (
@@ -434,9 +434,7 @@ class DuplicateCandidate(TimestampedModel):
     status = models.CharField(
         max_length=10, choices=DuplicateStatus.choices, default=DuplicateStatus.PENDING
     )
-    decided_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    decided_by = done_by(on_delete=models.PROTECT)
     decided_at = models.DateTimeField(null=True, blank=True)
     kept_learner_key = models.UUIDField(null=True, blank=True)
 
