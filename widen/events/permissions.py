@@ -30,7 +30,6 @@ from widen.accounts.capabilities import (
     is_person,
     is_system,
     organisations_granting,
-    roles_granting,
 )
 from widen.core.exceptions import NotFound
 from widen.core.policy import VIEW, Policy
@@ -161,7 +160,7 @@ class EventPolicy(Policy[Event]):
             return Learner.objects.all()
         if not is_person(actor):
             return Learner.objects.none()
-        return learner_policy.changeable_by(actor, roles=roles_granting(Capability.EVENTS_ORGANISE))
+        return learner_policy.changeable_by(actor, capability=Capability.EVENTS_ORGANISE)
 
     def named_learners(self, actor: Any) -> QuerySet[Learner]:
         """The learners `actor` may see by name."""

@@ -21,6 +21,7 @@ from functools import reduce
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from widen.accounts.capabilities import (
@@ -31,6 +32,7 @@ from widen.accounts.capabilities import (
 )
 from widen.accounts.models import Membership, User
 from widen.core import request_context
+from widen.core.exceptions import NotFound
 from widen.core.policy import VIEW, Policy
 from widen.learners.models import (
     FIELDS_BY_CATEGORY,
@@ -63,7 +65,6 @@ class LearnerScope:
     # through an agreement: another partner's records are read, never changed.
     capabilities: frozenset[Capability] = frozenset()
     data_sharing_agreement_id: UUID | None = None
-    role: str = ""  # the person's role in `actor_organisation_id`
 
     @property
     def edits_learners(self) -> bool:
@@ -175,7 +176,6 @@ class LearnerPolicy(Policy[Learner]):
                     organisation_ids=frozenset({organisation.id}),
                     categories=categories,
                     capabilities=capabilities_of_role(membership.role),
-                    role=membership.role,
                 )
             )
             for agreement in agreements:
@@ -192,7 +192,6 @@ class LearnerPolicy(Policy[Learner]):
                             organisation_ids=others,
                             categories=shared,
                             data_sharing_agreement_id=agreement.id,
-                            role=membership.role,
                         )
                     )
         return scopes
@@ -256,6 +255,17 @@ class LearnerPolicy(Policy[Learner]):
         """Organisations in which `actor` may record new learners."""
         return organisations_granting(actor, Capability.LEARNERS_EDIT)
 
+    def organisation_for_create(self, actor: User, organisation_id: Any) -> Organisation:
+        """The organisation with id `organisation_id` in which `actor` may record new learners,
+        or `NotFound`: a malformed id, an unknown one and another's organisation answer alike."""
+        try:
+            organisation = self.organisations_for_create(actor).filter(pk=organisation_id).first()
+        except (ValueError, TypeError, ValidationError) as error:
+            raise NotFound from error
+        if organisation is None:
+            raise NotFound
+        return organisation
+
     def creatable_fields(self, actor: User, organisation: Organisation) -> tuple[str, ...]:
         membership = Membership.objects.filter(user=actor, organisation=organisation).first()
         if membership is None or Capability.LEARNERS_EDIT not in capabilities_of_role(
@@ -266,10 +276,7 @@ class LearnerPolicy(Policy[Learner]):
 
     # --- Changing learners: only those the person's organisation holds -----------------------
 
-    def _changing_scopes(
-        self, actor: User, roles: Iterable[str] | None, capability: Capability | None
-    ) -> list[LearnerScope]:
-        wanted = None if roles is None else {str(role) for role in roles}
+    def _changing_scopes(self, actor: User, capability: Capability | None) -> list[LearnerScope]:
         return [
             scope
             for scope in self.scopes(actor)
@@ -277,18 +284,14 @@ class LearnerPolicy(Policy[Learner]):
             and scope.edits_learners
             and scope.categories
             and (capability is None or capability in scope.capabilities)
-            and (wanted is None or scope.role in wanted)
         ]
 
     def changeable_by(
-        self,
-        actor: User,
-        *,
-        capability: Capability | None = None,
-        roles: Iterable[str] | None = None,
+        self, actor: User, *, capability: Capability | None = None
     ) -> QuerySet[Learner]:
         """Learners `actor` may change: held by an organisation in which `actor` has a role that
-        edits learners (and grants `capability`, if given; `roles` is the older way of saying it).
+        edits learners (and grants `capability`, if given: `events.organise` to book them onto
+        events, `programmes.enrol` to enrol them).
 
         Seeing a learner under a data-sharing agreement never allows changing their records:
         editing them, their parents and carers and consents, merging them, enrolling them in a
@@ -296,21 +299,16 @@ class LearnerPolicy(Policy[Learner]):
         for the organisation that holds them. (Putting a learner on the register of a session
         one delivers, and marking it, is the register's rule: see `may_take_register`.)
         """
-        scopes = self._changing_scopes(actor, roles, capability)
+        scopes = self._changing_scopes(actor, capability)
         if not scopes:
             return Learner.objects.none()
         return Learner.objects.filter(reduce(operator.or_, (scope.query() for scope in scopes)))
 
     def may_change(
-        self,
-        actor: User,
-        learner: Learner,
-        *,
-        capability: Capability | None = None,
-        roles: Iterable[str] | None = None,
+        self, actor: User, learner: Learner, *, capability: Capability | None = None
     ) -> bool:
         """Whether `actor` may change `learner`'s records (see `changeable_by`)."""
-        scopes = self._changing_scopes(actor, roles, capability)
+        scopes = self._changing_scopes(actor, capability)
         return any(scope.includes(learner) for scope in scopes)
 
 

@@ -16,12 +16,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from widen.accounts.capabilities import (
-    Capability,
-    holds_in_partnership,
-    is_system,
-    roles_granting,
-)
+from widen.accounts.capabilities import Capability, holds_in_partnership, is_system
 from widen.core.policy import VIEW, Policy
 from widen.learners.models import Learner
 from widen.learners.permissions import learner_policy
@@ -46,7 +41,7 @@ def enrollable_by(actor: Any) -> QuerySet[Learner]:
     system)."""
     if is_system(actor):
         return Learner.objects.all()
-    return learner_policy.changeable_by(actor, roles=roles_granting(Capability.PROGRAMMES_ENROL))
+    return learner_policy.changeable_by(actor, capability=Capability.PROGRAMMES_ENROL)
 
 
 def may_change_enrolments_of(actor: Any, learner: Learner) -> bool:
