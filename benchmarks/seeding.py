@@ -15,7 +15,8 @@ from django.db.models import QuerySet
 
 from widen.core import request_context
 from widen.core.bulk import staged_rows
-from widen.organisations.models import Organisation, OrganisationType
+from widen.organisations.models import Organisation
+from widen.testing import builders
 
 M = TypeVar("M", bound=models.Model)
 
@@ -23,21 +24,12 @@ M = TypeVar("M", bound=models.Model)
 def school(name: str, urn: str) -> Organisation:
     """A secondary school in Newham, as every section's schools are."""
     with request_context.bind(source="system"):
-        return Organisation.objects.create(
-            name=name,
-            organisation_type=OrganisationType.SCHOOL,
-            urn=urn,
-            phase="Secondary",
-            local_authority="Newham",
-            postcode="E15 1AA",
-        )
+        return builders.school(name, urn)
 
 
 def university(name: str, ukprn: str) -> Organisation:
     with request_context.bind(source="system"):
-        return Organisation.objects.create(
-            name=name, organisation_type=OrganisationType.HE_PROVIDER, ukprn=ukprn
-        )
+        return builders.university(name, ukprn)
 
 
 def unaudited(model: type[M]) -> QuerySet[M]:

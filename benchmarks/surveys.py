@@ -42,16 +42,13 @@ from widen.evaluation.services import (
     QuestionDetails,
     SurveyDetails,
     invitations_send_for_session,
-    question_add,
     response_submit,
-    survey_create,
-    survey_open,
-    survey_scale_add,
 )
 from widen.evaluation.shipped import shipped_scales_load
 from widen.learners.models import Learner
 from widen.organisations.models import Partnership
 from widen.programmes.models import ActivitySubType
+from widen.testing.builders import open_survey
 
 REGISTER = 500
 LINKS = 20_000
@@ -72,7 +69,10 @@ def _session(activity: Activity, day: int) -> Session:
 
 
 def _survey(world: Any, officer: Any, activity: Activity) -> Any:
-    survey = survey_create(
+    """An open survey of 10 questions (four statements, three single choices, a multiple
+    choice, a number and free text) and the shipped belonging scale."""
+    choices = ["Yes", "No", "Not sure"]
+    return open_survey(
         actor=officer,
         partnership=Partnership.objects.get(name="Bench Uni Connect"),
         details=SurveyDetails(
@@ -81,41 +81,25 @@ def _survey(world: Any, officer: Any, activity: Activity) -> Any:
             timing=SurveyTiming.POST,
             activity=activity,
         ),
-    )
-    for number in range(4):
-        question_add(
-            actor=officer,
-            survey=survey,
-            details=QuestionDetails(kind="likert", text=f"Statement {number}", required=True),
-        )
-    for number in range(3):
-        question_add(
-            actor=officer,
-            survey=survey,
-            details=QuestionDetails(
-                kind="single_choice", text=f"Choice {number}", choices=["Yes", "No", "Not sure"]
+        questions=(
+            *(
+                QuestionDetails(kind="likert", text=f"Statement {number}", required=True)
+                for number in range(4)
             ),
-        )
-    question_add(
-        actor=officer,
-        survey=survey,
-        details=QuestionDetails(
-            kind="multiple_choice", text="Which parts?", choices=["Tour", "Talk", "Lunch"]
+            *(
+                QuestionDetails(kind="single_choice", text=f"Choice {number}", choices=choices)
+                for number in range(3)
+            ),
+            QuestionDetails(
+                kind="multiple_choice", text="Which parts?", choices=["Tour", "Talk", "Lunch"]
+            ),
+            QuestionDetails(
+                kind="numeric", text="How many?", min_value=Decimal(0), max_value=Decimal(20)
+            ),
+            QuestionDetails(kind="free_text", text="Anything?"),
         ),
+        scale=Scale.objects.get(partnership=None, key="widen-belonging", version=1),
     )
-    question_add(
-        actor=officer,
-        survey=survey,
-        details=QuestionDetails(
-            kind="numeric", text="How many?", min_value=Decimal(0), max_value=Decimal(20)
-        ),
-    )
-    question_add(
-        actor=officer, survey=survey, details=QuestionDetails(kind="free_text", text="Anything?")
-    )
-    scale = Scale.objects.get(partnership=None, key="widen-belonging", version=1)
-    survey_scale_add(actor=officer, survey=survey, scale=scale)
-    return survey_open(actor=officer, survey=survey)
 
 
 def _answers(survey: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from http import HTTPStatus
 
 from django.test import Client
@@ -22,21 +22,15 @@ from faker.providers.person.en_GB import Provider as BritishNames
 from stdnum.gb import upn as stdnum_upn
 
 from benchmarks.seeding import school, university
-from widen.accounts.models import Membership, Role, User
+from widen.accounts.models import Role, User
 from widen.accounts.services import api_token_create
 from widen.activities.models import Activity, ActivitySubType
 from widen.core import request_context
 from widen.core.academic_years import AcademicYear
 from widen.learners.models import Ethnicity, Learner, Sex
 from widen.learners.selectors import YEAR_GROUPS
-from widen.organisations.models import (
-    DataSharingAgreement,
-    LawfulBasis,
-    Organisation,
-    OrganisationType,
-    Partnership,
-    PartnershipMember,
-)
+from widen.organisations.models import Organisation, OrganisationType, Partnership
+from widen.testing.builders import agreement_between, partnership_with_members, person
 
 BATCH_SIZE = 5000
 SCHOOLS = 20
@@ -73,20 +67,16 @@ def build_partnership() -> BenchWorld:
         schools = [
             school(f"School {number:02d}", f"{100_001 + number}") for number in range(SCHOOLS)
         ]
-        partnership = Partnership.objects.create(name="Bench Uni Connect", lead_organisation=alpha)
-        for organisation in (alpha, beta, charity, *schools):
-            PartnershipMember.objects.create(partnership=partnership, organisation=organisation)
-        agreement = DataSharingAgreement.objects.create(
-            partnership=partnership,
-            title="Alpha and Beta outreach agreement",
-            shares_identity=True,
-            shares_characteristics=True,
-            shares_special_category=False,
-            purpose="Outreach delivery",
-            lawful_basis=LawfulBasis.PUBLIC_TASK,
-            starts_on=date(2020, 9, 1),
+        partnership = partnership_with_members(
+            "Bench Uni Connect", lead=alpha, members=(alpha, beta, charity, *schools)
         )
-        agreement.parties.set([alpha, beta])
+        agreement_between(
+            partnership,
+            [alpha, beta],
+            title="Alpha and Beta outreach agreement",
+            purpose="Outreach delivery",
+            special_category=False,
+        )
         world = BenchWorld(alpha=alpha, beta=beta, charity=charity, schools=schools)
         for key, organisation, role in (
             ("officer", alpha, Role.OUTREACH_OFFICER),
@@ -102,12 +92,8 @@ def build_partnership() -> BenchWorld:
 
 
 def make_user(username: str, organisation: Organisation, role: str) -> User:
-    user = User(username=username, first_name=username.split(".")[0].capitalize())
-    user.set_unusable_password()
-    user.save()
-    Membership.objects.create(user=user, organisation=organisation, role=role)
-    TOTPDevice.objects.create(user=user, name="benchmark", confirmed=True)
-    return user
+    """A person without a password (the benchmark signs them in), a member in `role`."""
+    return person(username, organisation, role, password=None, device_name="benchmark")
 
 
 def signed_in_client(user: User) -> Client:

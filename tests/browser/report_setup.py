@@ -12,8 +12,7 @@ from __future__ import annotations
 import json
 import secrets
 import sys
-from datetime import date, time, timedelta
-from decimal import Decimal
+from datetime import timedelta
 from typing import Any
 
 
@@ -21,33 +20,28 @@ def make(username: str) -> dict[str, Any]:
     from django.utils import timezone  # noqa: PLC0415
 
     from widen.accounts.models import Membership  # noqa: PLC0415
-    from widen.activities.models import (  # noqa: PLC0415
-        Activity,
-        Attendance,
-        AttendanceStatus,
-        Session,
-    )
+    from widen.activities.models import Attendance, AttendanceStatus  # noqa: PLC0415
     from widen.core import request_context  # noqa: PLC0415
     from widen.evaluation.models import (  # noqa: PLC0415
         Answer,
         Question,
         QuestionKind,
         ResponseChannel,
-        Scale,
-        ScaleItem,
         ScaleScore,
-        ScaleSource,
-        ScaleStatus,
-        Survey,
         SurveyResponse,
         SurveyTiming,
     )
     from widen.learners.models import Learner  # noqa: PLC0415
-    from widen.programmes.models import ActivitySubType  # noqa: PLC0415
+    from widen.testing.builders import (  # noqa: PLC0415
+        activity_with_session,
+        published_scale,
+        surveys_before_and_after,
+    )
 
     membership = Membership.objects.select_related("organisation").get(user__username=username)
     organisation = membership.organisation
     partnership = organisation.partnerships.first()
+    assert partnership is not None, f"{username}'s organisation is in no partnership"
     suffix = secrets.token_hex(2)
     name = f"Campus taster day {suffix}"
     learners = list(
@@ -64,38 +58,16 @@ def make(username: str) -> dict[str, Any]:
                 ever_6_free_school_meals=participant.ever_6_free_school_meals,
             )
             other.school = participant.school
-        activity = Activity.objects.create(
-            partnership=partnership,
-            delivered_by=organisation,
-            name=name,
-            sub_type=ActivitySubType.objects.filter(partnership=None).first(),
-        )
-        session = Session.objects.create(
-            activity=activity,
-            date=date(2026, 10, 1),
-            starts_at=time(10, 0),
-            ends_at=time(13, 0),
-            contact_hours=Decimal(3),
-        )
-        scale = Scale.objects.create(
-            partnership=partnership,
+        activity, session = activity_with_session(partnership, organisation, name, hours=3)
+        scale = published_scale(
+            partnership,
             key=f"confidence-{suffix}",
             name=f"Confidence about university {suffix}",
-            source=ScaleSource.PARTNERSHIP,
-            response_options=[{"value": v, "label": str(v)} for v in range(1, 6)],
         )
-        ScaleItem.objects.create(scale=scale, position=1, text="I could see myself at university.")
-        Scale.objects.filter(pk=scale.pk).update(status=ScaleStatus.PUBLISHED)
-        surveys = {
-            timing: Survey.objects.create(
-                partnership=partnership,
-                organisation=organisation,
-                title=f"{name}: {timing}",
-                timing=timing,
-                activity=activity,
-            )
-            for timing in (SurveyTiming.PRE, SurveyTiming.POST)
-        }
+        pre, post = surveys_before_and_after(
+            activity, titles=(f"{name}: pre", f"{name}: post"), linked=False
+        )
+        surveys = {SurveyTiming.PRE: pre, SurveyTiming.POST: post}
         feedback = Question.objects.create(
             survey=surveys[SurveyTiming.POST],
             position=1,

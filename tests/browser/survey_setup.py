@@ -28,19 +28,18 @@ def make(username: str, base_url: str) -> dict[str, Any]:
         QuestionDetails,
         SurveyDetails,
         invitations_send_for_session,
-        question_add,
         response_submit,
         survey_create,
-        survey_open,
-        survey_scale_add,
     )
     from widen.evaluation.shipped import shipped_scales_load  # noqa: PLC0415
+    from widen.testing.builders import open_survey  # noqa: PLC0415
 
     membership = Membership.objects.select_related("organisation", "user").get(
         user__username=username
     )
     user, organisation = membership.user, membership.organisation
     partnership = organisation.partnerships.first()
+    assert partnership is not None, f"{username}'s organisation is in no partnership"
     suffix = secrets.token_hex(2)
     with request_context.bind(source="cli", actor=user):
         shipped_scales_load()
@@ -55,7 +54,7 @@ def make(username: str, base_url: str) -> dict[str, Any]:
             .first()
         )
         assert session is not None, "the demo has no session with a register"
-        survey = survey_create(
+        survey = open_survey(
             actor=user,
             partnership=partnership,
             details=SurveyDetails(
@@ -65,35 +64,35 @@ def make(username: str, base_url: str) -> dict[str, Any]:
                 timing="post",
                 session=session,
             ),
+            questions=(
+                QuestionDetails(
+                    kind="single_choice",
+                    text="Had you been to a university before?",
+                    choices=["Yes", "No", "Not sure"],
+                    required=True,
+                ),
+                QuestionDetails(
+                    kind="multiple_choice",
+                    text="Which parts did you enjoy?",
+                    choices=["The campus tour", "The taster lecture", "Meeting students"],
+                ),
+                QuestionDetails(
+                    kind="likert",
+                    text="The day helped me understand university life.",
+                    required=True,
+                ),
+                QuestionDetails(
+                    kind="numeric",
+                    text="How many universities would you now consider?",
+                    min_value=Decimal(0),
+                    max_value=Decimal(20),
+                ),
+                QuestionDetails(
+                    kind="free_text", text="What would you tell a friend about the day?"
+                ),
+            ),
+            scale=scale,
         )
-        for details in (
-            QuestionDetails(
-                kind="single_choice",
-                text="Had you been to a university before?",
-                choices=["Yes", "No", "Not sure"],
-                required=True,
-            ),
-            QuestionDetails(
-                kind="multiple_choice",
-                text="Which parts did you enjoy?",
-                choices=["The campus tour", "The taster lecture", "Meeting students"],
-            ),
-            QuestionDetails(
-                kind="likert",
-                text="The day helped me understand university life.",
-                required=True,
-            ),
-            QuestionDetails(
-                kind="numeric",
-                text="How many universities would you now consider?",
-                min_value=Decimal(0),
-                max_value=Decimal(20),
-            ),
-            QuestionDetails(kind="free_text", text="What would you tell a friend about the day?"),
-        ):
-            question_add(actor=user, survey=survey, details=details)
-        survey_scale_add(actor=user, survey=survey, scale=scale)
-        survey_open(actor=user, survey=survey)
         given = invitations_send_for_session(
             actor=user,
             survey=survey,

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
-from decimal import Decimal
+from datetime import timedelta
 from html import unescape
 from typing import Any
 
@@ -22,10 +21,7 @@ from widen.evaluation.models import (
     QuestionKind,
     ResponseChannel,
     Scale,
-    ScaleItem,
     ScaleScore,
-    ScaleSource,
-    ScaleStatus,
     Survey,
     SurveyResponse,
     SurveyTiming,
@@ -33,7 +29,11 @@ from widen.evaluation.models import (
 )
 from widen.learners.models import Learner
 from widen.organisations.models import Organisation
-from widen.programmes.models import ActivitySubType
+from widen.testing.builders import (
+    activity_with_session,
+    published_scale,
+    surveys_before_and_after,
+)
 from widen.testing.world import World, year_group_birthday
 
 
@@ -50,51 +50,14 @@ class Evaluated:
 
 
 def scale_for(world: World, name: str = "Confidence about university", *, key: str = "") -> Scale:
-    scale = Scale.objects.create(
-        partnership=world.north,
-        key=key or name.lower().replace(" ", "-"),
-        name=name,
-        source=ScaleSource.PARTNERSHIP,
-        response_options=[{"value": v, "label": str(v)} for v in range(1, 6)],
-    )
-    ScaleItem.objects.create(scale=scale, position=1, text="I could see myself at university.")
-    Scale.objects.filter(pk=scale.pk).update(
-        status=ScaleStatus.PUBLISHED, published_at=timezone.now()
-    )
-    scale.refresh_from_db()
-    return scale
+    return published_scale(world.north, key=key or name.lower().replace(" ", "-"), name=name)
 
 
 def evaluated_activity(world: World, *, name: str = "Campus visit day") -> Evaluated:
-    sub_type = ActivitySubType.objects.filter(partnership=None).select_related("activity_type")
-    activity = Activity.objects.create(
-        partnership=world.north,
-        delivered_by=world.alpha,
-        name=name,
-        sub_type=sub_type.first(),  # type: ignore[misc]
-    )
-    session = Session.objects.create(
-        activity=activity,
-        date=date(2026, 10, 1),
-        starts_at=time(10, 0),
-        ends_at=time(12, 0),
-        contact_hours=Decimal(2),
-    )
+    activity, session = activity_with_session(world.north, world.alpha, name)
     scale = scale_for(world, key=f"confidence-{name.lower().replace(' ', '-')}")
-    pre = Survey.objects.create(
-        partnership=world.north,
-        organisation=world.alpha,
-        title=f"{name}: before",
-        timing=SurveyTiming.PRE,
-        activity=activity,
-    )
-    post = Survey.objects.create(
-        partnership=world.north,
-        organisation=world.alpha,
-        title=f"{name}: after",
-        timing=SurveyTiming.POST,
-        activity=activity,
-        pre_survey=pre,
+    pre, post = surveys_before_and_after(
+        activity, titles=(f"{name}: before", f"{name}: after"), linked=True
     )
     feedback = Question.objects.create(
         survey=post, position=1, kind=QuestionKind.FREE_TEXT, text="What did you think?"

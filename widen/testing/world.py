@@ -12,21 +12,18 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
-from django_otp.plugins.otp_totp.models import TOTPDevice
-
-from widen.accounts.models import Membership, Role, User
+from widen.accounts.models import Role, User
 from widen.accounts.services import api_token_create
 from widen.core import request_context
 from widen.core.academic_years import AcademicYear
 from widen.learners.models import Learner
-from widen.organisations.models import (
-    DataSharingAgreement,
-    LawfulBasis,
-    Organisation,
-    OrganisationType,
-    Partnership,
-    PartnershipMember,
-    SpecialCategoryCondition,
+from widen.organisations.models import DataSharingAgreement, Organisation, Partnership
+from widen.testing.builders import (
+    agreement_between,
+    partnership_with_members,
+    person,
+    school,
+    university,
 )
 
 PASSWORD = "a-long-test-password-for-everyone"  # noqa: S105
@@ -70,56 +67,37 @@ def year_group_birthday(year_group: int) -> date:
 
 
 def make_user(username: str, organisation: Organisation | None, role: str | None) -> User:
-    user = User(username=username, first_name=username.split(".")[0].capitalize())
-    user.set_password(PASSWORD)
-    user.save()
-    if organisation is not None and role is not None:
-        Membership.objects.create(user=user, organisation=organisation, role=role)
-    TOTPDevice.objects.create(user=user, name="test", confirmed=True, key=totp_key_for(username))
-    return user
-
-
-def _university(name: str, ukprn: str) -> Organisation:
-    return Organisation.objects.create(
-        name=name, organisation_type=OrganisationType.HE_PROVIDER, ukprn=ukprn
+    """A person who signs in with `PASSWORD` and the code `totp_key_for(username)` gives."""
+    return person(
+        username,
+        organisation,
+        role,
+        password=PASSWORD,
+        device_name="test",
+        device_key=totp_key_for(username),
     )
 
 
 def build_world() -> World:
     with request_context.bind(source="test"):
-        alpha = _university("Alpha University", "10000001")
-        beta = _university("Beta University", "10000002")
-        gamma = _university("Gamma University", "10000003")
-        school = Organisation.objects.create(
-            name="Sixth Form School",
-            organisation_type=OrganisationType.SCHOOL,
-            urn="100001",
-            phase="Secondary",
-            local_authority="Newham",
-            postcode="E15 1AA",
-        )
-        north = Partnership.objects.create(name="North", lead_organisation=alpha)
-        south = Partnership.objects.create(name="South", lead_organisation=gamma)
-        for organisation in (alpha, beta, school):
-            PartnershipMember.objects.create(partnership=north, organisation=organisation)
-        PartnershipMember.objects.create(partnership=south, organisation=gamma)
-        agreement = DataSharingAgreement.objects.create(
-            partnership=north,
+        alpha = university("Alpha University", "10000001")
+        beta = university("Beta University", "10000002")
+        gamma = university("Gamma University", "10000003")
+        sixth_form = school("Sixth Form School", "100001")
+        north = partnership_with_members("North", lead=alpha, members=(alpha, beta, sixth_form))
+        south = partnership_with_members("South", lead=gamma, members=(gamma,))
+        agreement = agreement_between(
+            north,
+            [alpha, beta, sixth_form],
             title="North outreach agreement",
-            shares_identity=True,
-            shares_characteristics=True,
-            shares_special_category=True,
             purpose="Outreach delivery and evaluation",
-            lawful_basis=LawfulBasis.PUBLIC_TASK,
-            special_category_condition=SpecialCategoryCondition.SUBSTANTIAL_PUBLIC_INTEREST_EQUALITY,
-            starts_on=date(2020, 9, 1),
+            special_category=True,
         )
-        agreement.parties.set([alpha, beta, school])
 
         def learner(holder: Organisation, first: str, last: str) -> Learner:
             return Learner.objects.create(
                 organisation=holder,
-                school=school,
+                school=sixth_form,
                 first_name=first,
                 last_name=last,
                 date_of_birth=year_group_birthday(10),
@@ -134,12 +112,12 @@ def build_world() -> World:
             alpha=alpha,
             beta=beta,
             gamma=gamma,
-            school=school,
+            school=sixth_form,
             north=north,
             south=south,
             agreement=agreement,
             learner_alpha=learner(alpha, "Amara", "Alphason"),
-            learner_school=learner(school, "Sami", "Schoolman"),
+            learner_school=learner(sixth_form, "Sami", "Schoolman"),
             learner_beta=learner(beta, "Bea", "Betterton"),
             learner_gamma=learner(gamma, "Gus", "Gammage"),
         )
