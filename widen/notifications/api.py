@@ -34,6 +34,14 @@ class NotificationOut(Schema):
     read_at: datetime | None
     emailed_at: datetime | None
 
+    @staticmethod
+    def resolve_read(notification: Notification) -> bool:
+        return notification.read_at is not None
+
+    @staticmethod
+    def resolve_emailed_at(notification: Notification) -> datetime | None:
+        return notification.sent_at
+
 
 class NotificationChange(InputSchema):
     read: bool
@@ -53,27 +61,13 @@ class PreferencesOut(Schema):
     updates: bool
 
 
-def _serialise(notification: Notification) -> dict[str, Any]:
-    return {
-        "id": notification.id,
-        "category": notification.category,
-        "subject": notification.subject,
-        "body_text": notification.body_text,
-        "link": notification.link,
-        "created_at": notification.created_at,
-        "read": notification.read_at is not None,
-        "read_at": notification.read_at,
-        "emailed_at": notification.sent_at,
-    }
-
-
 @router.get("", response=Page[NotificationOut], operation_id="notification_list")
 def notification_list_api(
     request: HttpRequest, unread: bool = False, limit: PageLimit = 50, offset: PageOffset = 0
 ) -> dict[str, Any]:
     """The caller's own notifications, newest first (`unread=true`: only those not read)."""
     notifications = notification_list(actor=api_actor(request), unread_only=unread)
-    return page_of(notifications, limit=limit, offset=offset).answer(_serialise)
+    return page_of(notifications, limit=limit, offset=offset).answer()
 
 
 @router.get("/preferences", response=PreferencesOut, operation_id="notification_preferences")
@@ -94,16 +88,16 @@ def notification_preferences_update_api(
 
 
 @router.get("/{notification_id}", response=NotificationOut, operation_id="notification_get")
-def notification_get_api(request: HttpRequest, notification_id: UUID) -> dict[str, Any]:
-    return _serialise(notification_get(actor=api_actor(request), notification_id=notification_id))
+def notification_get_api(request: HttpRequest, notification_id: UUID) -> Notification:
+    return notification_get(actor=api_actor(request), notification_id=notification_id)
 
 
 @router.patch("/{notification_id}", response=NotificationOut, operation_id="notification_update")
 def notification_update_api(
     request: HttpRequest, notification_id: UUID, payload: NotificationChange
-) -> dict[str, Any]:
+) -> Notification:
     """Mark one of the caller's notifications read (or unread again)."""
     actor = api_actor(request)
     notification = notification_get(actor=actor, notification_id=notification_id)
     notification = notification_mark_read(actor=actor, notification=notification, read=payload.read)
-    return _serialise(notification)
+    return notification
