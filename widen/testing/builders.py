@@ -194,19 +194,13 @@ def surveys_before_and_after(
     """Draft surveys of `activity` by its deliverer, one before it and one after (which names
     the one before as its pair when `linked`)."""
     before, after = titles
-    pre = Survey.objects.create(
-        partnership=activity.partnership,
-        organisation=activity.delivered_by,
-        title=before,
-        timing=SurveyTiming.PRE,
-        activity=activity,
-    )
+    made_by = {
+        "partnership": activity.partnership,
+        "organisation": activity.delivered_by,
+        "activity": activity,
+    }
+    pre = Survey.objects.create(title=before, timing=SurveyTiming.PRE, **made_by)
     post = Survey.objects.create(
-        partnership=activity.partnership,
-        organisation=activity.delivered_by,
-        title=after,
-        timing=SurveyTiming.POST,
-        activity=activity,
-        pre_survey=pre if linked else None,
+        title=after, timing=SurveyTiming.POST, pre_survey=pre if linked else None, **made_by
     )
     return pre, post
