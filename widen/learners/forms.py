@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from widen.core.fields import DatePickerInput
@@ -26,6 +27,19 @@ BOOLEAN_FIELDS = set(FILTERABLE_CHARACTERISTICS)  # the yes/no facts
 
 def _to_boolean(value: str) -> bool | None:
     return {"true": True, "false": False}.get(value)
+
+
+class _ListChoiceField(forms.ModelChoiceField):
+    """A choice from a list: any value not on it, a malformed one included, is refused with the
+    field's own "invalid_choice" message (never Django's "is not a valid UUID")."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from error
 
 
 class LearnerForm(forms.ModelForm):
@@ -63,11 +77,15 @@ class LearnerForm(forms.ModelForm):
                 else "",
             )
         if organisations is not None:
-            self.fields["organisation"] = forms.ModelChoiceField(
+            self.fields["organisation"] = _ListChoiceField(
                 queryset=organisations,
                 label="Held by",
                 help_text="The organisation recording this learner.",
                 initial=organisations.first() if organisations.count() == 1 else None,
+                error_messages={
+                    "required": "Choose the organisation that holds this learner.",
+                    "invalid_choice": "Choose one of the organisations you may add learners to.",
+                },
             )
             self.order_fields(["organisation"])
         for field in self.fields.values():

@@ -233,14 +233,21 @@ def _display_value(learner: Learner, name: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 def learner_create_view(request: AuthenticatedRequest) -> HttpResponse:
+    """Add a learner, held by one of the organisations the policy lets the person add learners
+    to. A choice it refuses (malformed, unknown, another's) is refused on the "Held by" field,
+    as a missing choice is, and the form is shown again with the first organisation's fields."""
     organisations = learner_policy.organisations_for_create(request.user)
-    chosen: Organisation | None = None
-    chosen_id = _uuid_or_none(request.POST.get("organisation"))
-    if request.method == "POST" and chosen_id is not None:
-        chosen = organisations.filter(id=chosen_id).first()
     default = organisations.first()
     if default is None:
         raise NotFound
+    chosen: Organisation | None = None
+    if request.method == "POST":
+        try:
+            chosen = learner_policy.organisation_for_create(
+                request.user, request.POST.get("organisation")
+            )
+        except NotFound:
+            chosen = None  # the form's list (the same organisations) says so on the field
     allowed = learner_policy.creatable_fields(request.user, chosen or default)
     form = LearnerForm(
         request.POST or None,
@@ -248,10 +255,10 @@ def learner_create_view(request: AuthenticatedRequest) -> HttpResponse:
         schools=_schools_for(request),
         organisations=organisations,
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and chosen is not None:
         try:
             learner = learner_create(
-                organisation=form.cleaned_data["organisation"],
+                organisation=chosen,
                 school=form.cleaned_data.get("school"),
                 details=form.learner_details(),
                 allowed_fields=allowed,
@@ -263,13 +270,6 @@ def learner_create_view(request: AuthenticatedRequest) -> HttpResponse:
             messages.success(request, f"{learner.display_name} has been added.")
             return redirect("learners:detail", learner_id=learner.id)
     return render(request, "learners/learner_form.html", {"form": form, "creating": True})
-
-
-def _uuid_or_none(raw: Any) -> UUID | None:
-    try:
-        return UUID(str(raw))
-    except ValueError:
-        return None
 
 
 @require_http_methods(["GET", "POST"])
