@@ -20,7 +20,6 @@ from widen.core.api_inputs import PageLimit, PageOffset
 from widen.core.api_pages import DEFAULT_LIMIT, InputSchema, Page, page_of
 from widen.evaluation.models import (
     Question,
-    Scale,
     ScaleLockedError,
     Survey,
     SurveyResponse,
@@ -264,29 +263,6 @@ def survey_response_list_api(
     }
 
 
-def _scale_out(scale: Scale) -> dict[str, Any]:
-    return {
-        "id": scale.pk,
-        "partnership_id": scale.partnership_id,
-        "key": scale.key,
-        "name": scale.name,
-        "version": scale.version,
-        "status": scale.status,
-        "source": scale.source,
-        "scoring": scale.scoring,
-        "response_options": scale.response_options,
-        "items": [
-            {
-                "position": item.position,
-                "code": item.code,
-                "text": item.text,
-                "reverse_scored": item.reverse_scored,
-            }
-            for item in scale.items.all()
-        ],
-    }
-
-
 @scales_router.get("", response=Page[ScaleOut], operation_id="scale_list")
 def scale_list_api(
     request: HttpRequest, limit: PageLimit = DEFAULT_LIMIT, offset: PageOffset = 0
@@ -294,12 +270,12 @@ def scale_list_api(
     """The scales Widen ships and those of the caller's partnerships, a page at a time."""
     scales = scale_list(actor=api_actor(request)).prefetch_related("items")
     scales = scales.order_by("name", "-version", "pk")
-    return page_of(scales, limit=limit, offset=offset).answer(_scale_out)
+    return page_of(scales, limit=limit, offset=offset).answer()
 
 
 @scales_router.get("/{scale_id}", response=ScaleOut, operation_id="scale_get")
 def scale_get_api(request: HttpRequest, scale_id: UUID) -> Any:
-    return _scale_out(scale_get(actor=api_actor(request), scale_id=scale_id))
+    return scale_get(actor=api_actor(request), scale_id=scale_id)
 
 
 @scales_router.patch(
@@ -321,4 +297,4 @@ def scale_draft_update_api(request: HttpRequest, scale_id: UUID, body: ScaleDraf
         )
     except ScaleLockedError as error:
         return Status(409, {"detail": error.message})
-    return _scale_out(updated)
+    return updated
