@@ -15,6 +15,7 @@ from widen.accounts.models import Role
 from widen.core.exceptions import NotFound
 from widen.learners.models import Learner
 from widen.learners.permissions import learner_policy
+from widen.learners.services import learner_create
 from widen.testing.world import World, year_group_birthday
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +99,27 @@ def test_the_policy_finds_only_an_organisation_they_may_add_learners_to(world: W
     reader = world.users[Role.READ_ONLY]  # sees Alpha's learners, adds none
     with pytest.raises(NotFound):
         learner_policy.organisation_for_create(reader, world.alpha.id)
+
+
+def test_the_service_itself_refuses_an_organisation_they_may_not_add_to(world: World) -> None:
+    """Whoever calls it (a page, the API, a future import), recording a learner in an
+    organisation the person may not add learners to is refused and saves nothing."""
+    details = {
+        "first_name": "Nia",
+        "last_name": "Newcomer",
+        "date_of_birth": year_group_birthday(10),
+    }
+    cases = [
+        (world.users[Role.OUTREACH_OFFICER], world.beta),  # a partner's organisation
+        (world.users[Role.READ_ONLY], world.alpha),  # sees Alpha's learners, adds none
+    ]
+    for person, organisation in cases:
+        with pytest.raises(NotFound):
+            learner_create(
+                organisation=organisation,
+                school=None,
+                details=details,
+                allowed_fields=details.keys(),
+                acting_user=person,
+            )
+    assert not Learner.objects.filter(last_name="Newcomer").exists()

@@ -48,8 +48,10 @@ def learner_create(
     """Record a new learner held by `organisation`.
 
     `allowed_fields` are the fields the acting person's role may set (the view asks the policy);
-    anything else in `details` is refused rather than silently dropped.
+    anything else in `details` is refused rather than silently dropped. An organisation in which
+    the acting person may not record learners is `NotFound`, whoever calls.
     """
+    learner_policy.organisation_for_create(acting_user, organisation.pk)
     _reject_unlisted(details, allowed_fields)
     missing = [name for name in REQUIRED_FOR_CREATE if not details.get(name)]
     if missing:
