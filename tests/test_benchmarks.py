@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -30,26 +31,26 @@ def _bench(*arguments: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_a_tiny_benchmark_run_measures_every_case_against_its_baselines(tmp_path: Path) -> None:
+def tiny_run(section: str, results: Path, *options: str) -> tuple[str, dict[str, Any]]:
+    """Run one section on SQLite with `options`, writing into `results`: what it printed, and
+    its results document (one run, which recorded no failures)."""
     completed = _bench(
-        "--only",
-        "learners",
-        "--learners",
-        "1500",
-        "--repeats",
-        "2",
-        "--warmup",
-        "0",
-        "--databases",
-        "sqlite",
-        "--results-dir",
-        str(tmp_path),
+        "--only", section, *options, "--databases", "sqlite", "--results-dir", str(results)
     )
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    assert "## learners: sqlite" in completed.stdout
-    assert "page: list" in completed.stdout
-    (results,) = tmp_path.glob("*-learners.json")
-    document = json.loads(results.read_text())
+    assert completed.returncode == 0, (completed.stdout + completed.stderr)[-3000:]
+    assert f"## {section}: sqlite" in completed.stdout
+    (written,) = results.glob(f"*-{section}.json")
+    document = json.loads(written.read_text())
+    (run,) = document["runs"]
+    assert run["failures"] == []
+    return completed.stdout, document
+
+
+def test_a_tiny_benchmark_run_measures_every_case_against_its_baselines(tmp_path: Path) -> None:
+    printed, document = tiny_run(
+        "learners", tmp_path, "--learners", "1500", "--repeats", "2", "--warmup", "0"
+    )
+    assert "page: list" in printed
     assert document["options"]["learners"] == 1500
     (run,) = document["runs"]
     assert run["database"]["vendor"] == "sqlite"
@@ -69,28 +70,12 @@ def test_a_tiny_import_benchmark_imports_both_formats_and_re_imports_without_cha
     tmp_path: Path,
 ) -> None:
     """The import section at 300 rows (the kill section is for `make bench` only, not CI)."""
-    completed = _bench(
-        "--only",
-        "import",
-        "--import-rows",
-        "300",
-        "--repeats",
-        "1",
-        "--warmup",
-        "0",
-        "--databases",
-        "sqlite",
-        "--results-dir",
-        str(tmp_path),
+    printed, document = tiny_run(
+        "import", tmp_path, "--import-rows", "300", "--repeats", "1", "--warmup", "0"
     )
-    assert completed.returncode == 0, (completed.stdout + completed.stderr)[-3000:]
-    assert "## import: sqlite" in completed.stdout
-    assert "csv: end to end" in completed.stdout
-    (results,) = tmp_path.glob("*-import.json")
-    document = json.loads(results.read_text())
+    assert "csv: end to end" in printed
     assert document["options"]["import_rows"] == 300
     (run,) = document["runs"]
-    assert run["failures"] == []
     cases = {case["case"]: case for case in run["cases"]}
     for file_format in ("csv", "xlsx"):
         preview = cases[f"{file_format}: read + validate + match"]
@@ -128,10 +113,9 @@ def test_a_tiny_targeting_benchmark_classifies_every_learner_as_the_raw_join_doe
 ) -> None:
     """The targeting section on the test samples of the real files, 1,500 learners."""
     shared = _shared_data_sample(tmp_path / "shared")
-    results = tmp_path / "results"
-    completed = _bench(
-        "--only",
+    _, document = tiny_run(
         "targeting",
+        tmp_path / "results",
         "--targeting-learners",
         "1500",
         "--shared-data",
@@ -140,16 +124,8 @@ def test_a_tiny_targeting_benchmark_classifies_every_learner_as_the_raw_join_doe
         "1",
         "--warmup",
         "0",
-        "--databases",
-        "sqlite",
-        "--results-dir",
-        str(results),
     )
-    assert completed.returncode == 0, (completed.stdout + completed.stderr)[-3000:]
-    assert "## targeting: sqlite" in completed.stdout
-    (written,) = results.glob("*-targeting.json")
-    (run,) = json.loads(written.read_text())["runs"]
-    assert run["failures"] == []
+    (run,) = document["runs"]
     cases = {case["case"]: case for case in run["cases"]}
     assert set(cases) == {
         "classify (join)",
@@ -191,23 +167,9 @@ def test_the_targeting_benchmark_says_why_it_measures_nothing_without_the_real_f
 
 
 def test_the_load_benchmark_measures_both_servers_on_every_page(tmp_path: Path) -> None:
-    completed = _bench(
-        "--only",
-        "load",
-        "--learners",
-        "60",
-        "--quick",
-        "--databases",
-        "sqlite",
-        "--results-dir",
-        str(tmp_path),
-    )
-    assert completed.returncode == 0, (completed.stdout + completed.stderr)[-3000:]
-    assert "## load: sqlite" in completed.stdout
-    assert "requests/s" in completed.stdout
-    (results,) = tmp_path.glob("*-load.json")
-    (run,) = json.loads(results.read_text())["runs"]
-    assert run["failures"] == []
+    printed, document = tiny_run("load", tmp_path, "--learners", "60", "--quick")
+    assert "requests/s" in printed
+    (run,) = document["runs"]
     cases = {case["case"]: case for case in run["cases"]}
     processes = run["facts"]["processes"]
     for page in ("learner list page", "learner API list", "dashboard", "public event page"):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from tests.test_benchmarks import _bench
+from tests.test_benchmarks import tiny_run
 
 pytestmark = pytest.mark.own_sqlite
 
@@ -15,25 +14,10 @@ pytestmark = pytest.mark.own_sqlite
 def test_a_tiny_register_benchmark_previews_commits_and_re_imports_without_change(
     tmp_path: Path,
 ) -> None:
-    completed = _bench(
-        "--only",
-        "registers",
-        "--learners",
-        "2500",
-        "--repeats",
-        "1",
-        "--warmup",
-        "0",
-        "--databases",
-        "sqlite",
-        "--results-dir",
-        str(tmp_path),
+    _, document = tiny_run(
+        "registers", tmp_path, "--learners", "2500", "--repeats", "1", "--warmup", "0"
     )
-    assert completed.returncode == 0, (completed.stdout + completed.stderr)[-3000:]
-    assert "## registers: sqlite" in completed.stdout
-    (results,) = tmp_path.glob("*-registers.json")
-    (run,) = json.loads(results.read_text())["runs"]
-    assert run["failures"] == []
+    (run,) = document["runs"]
     cases = {case["case"]: case for case in run["cases"]}
     for size in ("300", "2,000"):
         for by in ("UPN", "name and date of birth"):

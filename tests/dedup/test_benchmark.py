@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from benchmarks.dedup import CHANGES, MIXES, score, synthetic_population
-from tests.test_benchmarks import _bench
+from tests.test_benchmarks import tiny_run
 
 
 def test_the_synthetic_population_plants_duplicates_and_twins() -> None:
@@ -28,26 +27,12 @@ def test_the_synthetic_population_plants_duplicates_and_twins() -> None:
 
 @pytest.mark.own_sqlite
 def test_a_tiny_dedup_benchmark_compares_widen_with_heat_helper(tmp_path: Path) -> None:
-    completed = _bench(
-        "--only",
-        "dedup",
-        "--dedup-learners",
-        "400",
-        "--databases",
-        "sqlite",
-        "--results-dir",
-        str(tmp_path),
-    )
-
-    assert completed.returncode == 0, (completed.stdout + completed.stderr)[-3000:]
-    assert "## dedup: sqlite" in completed.stdout
+    printed, document = tiny_run("dedup", tmp_path, "--dedup-learners", "400")
     for mix in MIXES:
-        assert f"heat-helper (find duplicates), {mix.name} mix: precision" in completed.stdout
-        assert f"Widen (Splink on DuckDB), {mix.name} mix: precision" in completed.stdout
-        assert f"Side by side, {mix.name} mix: Widen" in completed.stdout
-    (written,) = tmp_path.glob("*-dedup.json")
-    (run,) = json.loads(written.read_text())["runs"]
-    assert run["failures"] == []
+        assert f"heat-helper (find duplicates), {mix.name} mix: precision" in printed
+        assert f"Widen (Splink on DuckDB), {mix.name} mix: precision" in printed
+        assert f"Side by side, {mix.name} mix: Widen" in printed
+    (run,) = document["runs"]
     cases = {case["case"]: case for case in run["cases"]}
     assert set(cases) == {
         *(f"widen: probable_duplicates (Splink), {mix.name} mix" for mix in MIXES),

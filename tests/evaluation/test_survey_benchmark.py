@@ -3,30 +3,19 @@ and sending a register's links stays a handful of statements, not several per le
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from tests.test_benchmarks import _bench
+import pytest
+
+from tests.test_benchmarks import tiny_run
 
 
+@pytest.mark.own_sqlite
 def test_a_tiny_surveys_benchmark_measures_each_case(tmp_path: Path) -> None:
-    completed = _bench(
-        "--only",
-        "surveys",
-        "--learners",
-        "1200",
-        "--repeats",
-        "1",
-        "--warmup",
-        "0",
-        "--databases",
-        "sqlite",
-        "--results-dir",
-        str(tmp_path),
+    _, document = tiny_run(
+        "surveys", tmp_path, "--learners", "1200", "--repeats", "1", "--warmup", "0"
     )
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    (results,) = tmp_path.glob("*-surveys.json")
-    (run,) = json.loads(results.read_text())["runs"]
+    (run,) = document["runs"]
     cases = {case["case"].split(":")[0]: case for case in run["cases"] if case["scale"] == 1200}
     assert set(cases) == {"send links", "survey page", "answer by link"}
     for case in cases.values():
