@@ -20,7 +20,6 @@ from typing import Any
 def make(username: str) -> dict[str, Any]:
     from django.utils import timezone  # noqa: PLC0415
 
-    from widen.accounts.models import Membership  # noqa: PLC0415
     from widen.activities.models import Activity  # noqa: PLC0415
     from widen.core import request_context  # noqa: PLC0415
     from widen.events.checkin import checkin_code  # noqa: PLC0415
@@ -36,15 +35,12 @@ def make(username: str) -> dict[str, Any]:
     from widen.events.services import BookingDetails, booking_create  # noqa: PLC0415
     from widen.learners.permissions import learner_policy  # noqa: PLC0415
     from widen.organisations.models import DataCategory  # noqa: PLC0415
+    from widen.testing.builders import member_where  # noqa: PLC0415
 
-    membership = Membership.objects.select_related("organisation", "user").get(
-        user__username=username
-    )
-    organisation = membership.organisation
-    partnership = organisation.partnerships.first()
+    user, organisation, partnership = member_where(username)
     activity = Activity.objects.filter(delivered_by=organisation, partnership=partnership).first()
     learner = (
-        learner_policy.visible_to(membership.user, needing=DataCategory.IDENTITY)
+        learner_policy.visible_to(user, needing=DataCategory.IDENTITY)
         .filter(organisation=organisation)
         .order_by("last_name", "first_name")
         .first()
@@ -131,7 +127,7 @@ def make(username: str) -> dict[str, Any]:
                     email="group.booking@example.org",
                     attendee_type=AttendeeType.LEARNER,
                 ),
-                actor=membership.user,
+                actor=user,
                 learner=learner,
             )
             learner_booking = {"name": learner.display_name, "id": str(made.booking.pk)}

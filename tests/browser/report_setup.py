@@ -19,7 +19,6 @@ from typing import Any
 def make(username: str) -> dict[str, Any]:
     from django.utils import timezone  # noqa: PLC0415
 
-    from widen.accounts.models import Membership  # noqa: PLC0415
     from widen.activities.models import Attendance, AttendanceStatus  # noqa: PLC0415
     from widen.core import request_context  # noqa: PLC0415
     from widen.evaluation.models import (  # noqa: PLC0415
@@ -34,14 +33,12 @@ def make(username: str) -> dict[str, Any]:
     from widen.learners.models import Learner  # noqa: PLC0415
     from widen.testing.builders import (  # noqa: PLC0415
         activity_with_session,
+        member_where,
         published_scale,
         surveys_before_and_after,
     )
 
-    membership = Membership.objects.select_related("organisation").get(user__username=username)
-    organisation = membership.organisation
-    partnership = organisation.partnerships.first()
-    assert partnership is not None, f"{username}'s organisation is in no partnership"
+    _, organisation, partnership = member_where(username)
     suffix = secrets.token_hex(2)
     name = f"Campus taster day {suffix}"
     learners = list(

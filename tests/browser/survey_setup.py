@@ -20,7 +20,6 @@ from typing import Any
 def make(username: str, base_url: str) -> dict[str, Any]:
     from django.db.models import Count, Q  # noqa: PLC0415
 
-    from widen.accounts.models import Membership  # noqa: PLC0415
     from widen.activities.models import AttendanceStatus, Session  # noqa: PLC0415
     from widen.core import request_context  # noqa: PLC0415
     from widen.evaluation.models import Scale  # noqa: PLC0415
@@ -32,14 +31,9 @@ def make(username: str, base_url: str) -> dict[str, Any]:
         survey_create,
     )
     from widen.evaluation.shipped import shipped_scales_load  # noqa: PLC0415
-    from widen.testing.builders import open_survey  # noqa: PLC0415
+    from widen.testing.builders import member_where, open_survey  # noqa: PLC0415
 
-    membership = Membership.objects.select_related("organisation", "user").get(
-        user__username=username
-    )
-    user, organisation = membership.user, membership.organisation
-    partnership = organisation.partnerships.first()
-    assert partnership is not None, f"{username}'s organisation is in no partnership"
+    user, organisation, partnership = member_where(username)
     suffix = secrets.token_hex(2)
     with request_context.bind(source="cli", actor=user):
         shipped_scales_load()

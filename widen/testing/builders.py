@@ -128,6 +128,18 @@ def person(
     return user
 
 
+def member_where(username: str) -> tuple[User, Organisation, Partnership]:
+    """The user called `username`, the organisation they are a member of and its (first)
+    partnership: where a set-up script makes what it makes."""
+    membership = Membership.objects.select_related("organisation", "user").get(
+        user__username=username
+    )
+    partnership = membership.organisation.partnerships.first()
+    if partnership is None:
+        raise LookupError(f"{username}'s organisation is in no partnership.")
+    return membership.user, membership.organisation, partnership
+
+
 def published_scale(
     partnership: Partnership,
     *,
