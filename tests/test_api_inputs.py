@@ -8,6 +8,7 @@ field of these kinds must be added to the table below, or the completeness test 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import uuid
@@ -65,8 +66,14 @@ NOT_YET_PAGED = {
 }
 
 
+@functools.cache
+def _schema() -> dict[str, Any]:
+    """The API's OpenAPI document, made once: it does not change while the tests run."""
+    return dict(api.get_openapi_schema())
+
+
 def _components() -> dict[str, Any]:
-    return api.get_openapi_schema()["components"]["schemas"]
+    return dict(_schema()["components"]["schemas"])
 
 
 def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
@@ -99,7 +106,7 @@ def _fields(schema: dict[str, Any], path: tuple[str | int, ...]) -> Iterator[tup
 
 
 def _operations() -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-    for path, operations in api.get_openapi_schema()["paths"].items():
+    for path, operations in _schema()["paths"].items():
         for method, operation in operations.items():
             yield operation["operationId"], method, path, operation
 
