@@ -23,7 +23,10 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("learners", "0006_staged_upload_ledger"),
-        ("django_tasks_database", "0021_conditional_partial_index_ordering"),
+        (
+            "django_tasks_database",
+            "0019_rename_django_task_new_ordering_idx_tasks_db_new_ordering_idx_and_more",
+        ),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]
