@@ -151,18 +151,22 @@ def importable_fields(actor: Any, organisation: Organisation) -> set[str]:
     return set(learner_policy.creatable_fields(actor, organisation))
 
 
-def may_import(actor: Any, organisation: Organisation) -> bool:
-    if is_system(actor):
-        return True
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return False
-    return learner_policy.organisations_for_create(actor).filter(pk=organisation.pk).exists()
-
-
 def require_import(actor: Any, organisation: Organisation) -> None:
-    """Refuse, as not found, anyone who may not import learners into `organisation`."""
-    if not may_import(actor, organisation):
+    """Refuse, as not found, anyone who may not import learners into `organisation`: the
+    learner policy's own choice of the organisation new learners may be recorded in."""
+    if is_system(actor):
+        return
+    if actor is None or not getattr(actor, "is_authenticated", False):
         raise NotFound
+    learner_policy.organisation_for_create(actor, organisation.pk)
+
+
+def may_import(actor: Any, organisation: Organisation) -> bool:
+    try:
+        require_import(actor, organisation)
+    except NotFound:
+        return False
+    return True
 
 
 def may_manage_run(actor: Any, run: ImportRun) -> bool:
