@@ -96,6 +96,33 @@ def test_learner_list_query_count_does_not_grow_with_rows(
         )
 
 
+@pytest.mark.parametrize("holder", ["beta", "gamma", "unknown"])
+def test_a_learner_cannot_be_added_to_an_organisation_not_theirs_to_add_to(
+    world: World, holder: str
+) -> None:
+    """A partner's organisation, another partnership's and an unknown one answer alike: 404."""
+    organisation_id = (
+        "00000000-0000-4000-8000-000000000001"
+        if holder == "unknown"
+        else str(getattr(world, holder).pk)
+    )
+    response = call(
+        world,
+        "outreach_officer",
+        "POST",
+        "/api/v1/learners",
+        {
+            "organisation_id": organisation_id,
+            "first_name": "Ama",
+            "last_name": "Owusu",
+            "date_of_birth": year_group_birthday(10).isoformat(),
+        },
+    )
+
+    assert response.status_code == 404
+    assert not Learner.objects.filter(first_name="Ama").exists()
+
+
 def test_a_field_the_api_does_not_know_is_refused_naming_it(world: World) -> None:
     response = call(
         world,

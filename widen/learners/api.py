@@ -197,13 +197,9 @@ def learner_get_api(request: HttpRequest, learner_id: UUID) -> dict[str, Any]:
 
 @router.post("", response={201: LearnerOut}, exclude_unset=True, operation_id="learner_create")
 def learner_create_api(request: HttpRequest, payload: LearnerCreateIn) -> Status:
-    organisation = (
-        learner_policy.organisations_for_create(api_actor(request))
-        .filter(id=payload.organisation_id)
-        .first()
+    organisation = learner_policy.organisation_for_create(
+        api_actor(request), payload.organisation_id
     )
-    if organisation is None:
-        raise NotFound
     values = payload.model_dump(exclude_unset=True, exclude={"organisation_id", "school_id"})
     learner = learner_create(
         organisation=organisation,
