@@ -1,13 +1,28 @@
-"""Putting what a service refused onto the form the person filled in."""
+"""Form pieces every app shares: a choice from a list that refuses anything else plainly, and
+putting what a service refused onto the form the person filled in."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from widen.core.exceptions import ApplicationError
+
+
+class ListChoiceField(forms.ModelChoiceField):
+    """A choice from a list: any value not on it, a malformed one included, is refused with the
+    field's own "invalid_choice" message (never Django's "'x' is not a valid UUID")."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from error
 
 
 def add_service_error(

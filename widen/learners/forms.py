@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from widen.core.fields import DatePickerInput
+from widen.core.forms import ListChoiceField
 from widen.learners.models import (
     CHARACTERISTIC_FIELDS,
     FILTERABLE_CHARACTERISTICS,
@@ -29,24 +29,13 @@ def _to_boolean(value: str) -> bool | None:
     return {"true": True, "false": False}.get(value)
 
 
-class _ListChoiceField(forms.ModelChoiceField):
-    """A choice from a list: any value not on it, a malformed one included, is refused with the
-    field's own "invalid_choice" message (never Django's "is not a valid UUID")."""
-
-    def to_python(self, value: Any) -> Any:
-        try:
-            return super().to_python(value)
-        except ValidationError as error:
-            raise ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            ) from error
-
-
 class LearnerForm(forms.ModelForm):
     class Meta:
         model = Learner
         fields = (*IDENTITY_FIELDS, "school", *CHARACTERISTIC_FIELDS, *SPECIAL_CATEGORY_FIELDS)
         widgets = {"date_of_birth": DatePickerInput()}
+        field_classes = {"school": ListChoiceField}
+        error_messages = {"school": {"invalid_choice": "Choose a school from the list."}}
 
     def __init__(
         self,
@@ -77,7 +66,7 @@ class LearnerForm(forms.ModelForm):
                 else "",
             )
         if organisations is not None:
-            self.fields["organisation"] = _ListChoiceField(
+            self.fields["organisation"] = ListChoiceField(
                 queryset=organisations,
                 label="Held by",
                 help_text="The organisation recording this learner.",

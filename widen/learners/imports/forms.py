@@ -7,22 +7,25 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from widen.core.forms import ListChoiceField
 from widen.learners.imports.columns import IGNORE, IMPORT_COLUMNS
 from widen.organisations.models import Organisation
 
 
 class PupilListUploadForm(forms.Form):
-    organisation = forms.ModelChoiceField(
+    organisation = ListChoiceField(
         queryset=Organisation.objects.none(),
         label="Import into",
         help_text="The organisation that will hold these learners' records.",
         empty_label=None,
+        error_messages={"invalid_choice": "Choose an organisation from the list."},
     )
-    school = forms.ModelChoiceField(
+    school = ListChoiceField(
         queryset=Organisation.objects.none(),
         required=False,
         label="Pupils' school or college",
         help_text="The school that sent the list. Its column choices are remembered.",
+        error_messages={"invalid_choice": "Choose a school from the list."},
     )
     pupil_list = forms.FileField(
         label="Pupil list",
