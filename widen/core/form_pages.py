@@ -16,14 +16,23 @@ field, or where the page goes once saved.
 
 `save` runs only when the form was sent and is valid; an `ApplicationError` it raises is shown on
 the field it names (`add_service_error`) and the form is shown again, with what was typed.
+
+A button that runs one service and goes back to a page says how it went in a message:
+
+    done = carried_out(request, lambda: thing_publish(actor=request.user, thing=thing),
+                       lambda thing: f"{thing.name} is published.")
+    if done is Refused.REFUSED:
+        return redirect("things:detail", thing_id=thing.pk)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -46,3 +55,27 @@ def form_page(
         except ApplicationError as error:
             add_service_error(form, error)
     return render(request, template, {"form": form, **(context or {})})
+
+
+T = TypeVar("T")
+
+
+class Refused(Enum):
+    """What `carried_out` answers when the service refused."""
+
+    REFUSED = "refused"
+
+
+def carried_out(
+    request: HttpRequest, call: Callable[[], T], success: str | Callable[[T], str]
+) -> T | Refused:
+    """Run the service `call`. Its refusal (`ApplicationError`) is shown as an error message and
+    answers `Refused.REFUSED`; otherwise `success` (the message, or a function making it from
+    what the service answered) is shown and what the service answered is returned."""
+    try:
+        result = call()
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return Refused.REFUSED
+    messages.success(request, success if isinstance(success, str) else success(result))
+    return result

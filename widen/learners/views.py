@@ -18,6 +18,7 @@ from widen.accounts.requests import AuthenticatedRequest
 from widen.audit.selectors import access_log_for_learner, audit_events_for_learner
 from widen.core.academic_years import AcademicYear
 from widen.core.exceptions import ApplicationError, NotFound
+from widen.core.form_pages import carried_out
 from widen.core.forms import add_service_error
 from widen.learners.forms import ConsentRecordForm, LearnerForm, ParentCarerForm
 from widen.learners.hooks import learner_list_filters
@@ -141,18 +142,16 @@ def learner_list_view(request: AuthenticatedRequest) -> HttpResponse:
 def saved_search_create_view(request: AuthenticatedRequest) -> HttpResponse:
     """Save the learner list's current filters under a name (for filling a register)."""
     params = filters_as_params(LearnerFilters.from_params(request.POST))
-    try:
-        search = saved_search_save(
+    carried_out(
+        request,
+        lambda: saved_search_save(
             actor=request.user, name=request.POST.get("name", ""), params=request.POST
-        )
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
+        ),
+        lambda search: (
             f"Saved the search ‘{search.name}’. On a session's register you can add "
-            "everyone it finds.",
-        )
+            "everyone it finds."
+        ),
+    )
     query = urlencode(params)
     return redirect(reverse("learners:list") + (f"?{query}" if query else ""))
 

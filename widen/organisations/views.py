@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from widen.core.exceptions import NotFound
 from widen.organisations.models import OrganisationType
 from widen.organisations.selectors import (
     agreements_of,
@@ -45,10 +44,7 @@ def organisation_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def organisation_detail_view(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
-    try:
-        organisation = organisation_get(actor=request.user, organisation_id=organisation_id)
-    except NotFound as error:
-        raise Http404("No such organisation.") from error
+    organisation = organisation_get(actor=request.user, organisation_id=organisation_id)
     return render(
         request,
         "organisations/organisation_detail.html",
@@ -69,10 +65,7 @@ def partnership_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def partnership_detail_view(request: HttpRequest, partnership_id: UUID) -> HttpResponse:
-    try:
-        partnership = partnership_get(actor=request.user, partnership_id=partnership_id)
-    except NotFound as error:
-        raise Http404("No such partnership.") from error
+    partnership = partnership_get(actor=request.user, partnership_id=partnership_id)
     members = list(partnership_members(actor=request.user, partnership=partnership))
     by_type = [
         (label, [member for member in members if member.organisation_type == value])

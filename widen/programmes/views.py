@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from widen.accounts.requests import AuthenticatedRequest
 from widen.core.exceptions import ApplicationError
-from widen.core.form_pages import form_page
+from widen.core.form_pages import carried_out, form_page
 from widen.learners.permissions import learner_policy
 from widen.learners.selectors import MAX_SEARCH_LENGTH
 from widen.organisations.permissions import organisation_policy
@@ -135,15 +135,14 @@ def programme_detail_view(request: AuthenticatedRequest, programme_id: UUID) -> 
 @require_POST
 def programme_enrol_view(request: AuthenticatedRequest, programme_id: UUID) -> HttpResponse:
     programme = programme_policy.get(request.user, programme_id, action=ENROL)
-    try:
-        change = enrol_eligible(actor=request.user, programme=programme)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        count = len(change.enrolled)
-        messages.success(
-            request, f"Enrolled {count} learner{'s' if count != 1 else ''} from the rule set."
-        )
+    carried_out(
+        request,
+        lambda: enrol_eligible(actor=request.user, programme=programme),
+        lambda change: (
+            f"Enrolled {len(change.enrolled)} learner{'s' if len(change.enrolled) != 1 else ''} "
+            "from the rule set."
+        ),
+    )
     return redirect("programmes:detail", programme_id=programme.pk)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -24,6 +23,7 @@ from widen.activities.imports import outcome_summary as register_import_summary
 from widen.activities.models import RegisterImportStatus
 from widen.activities.selectors import register_import_get, session_for_register
 from widen.core.exceptions import ApplicationError
+from widen.core.form_pages import Refused, carried_out
 
 
 @require_http_methods(["GET", "POST"])
@@ -89,16 +89,17 @@ def register_import_detail_view(request: AuthenticatedRequest, import_id: UUID) 
 @require_http_methods(["POST"])
 def register_import_commit_view(request: AuthenticatedRequest, import_id: UUID) -> HttpResponse:
     upload = register_import_get(actor=request.user, import_id=import_id)
-    try:
-        report = register_import_commit(
+    report = carried_out(
+        request,
+        lambda: register_import_commit(
             upload=upload,
             actor=request.user,
             accept_partial=request.POST.get("accept_partial") == "yes",
-        )
-    except ApplicationError as error:
-        messages.error(request, error.message)
+        ),
+        lambda report: "Imported: " + register_import_summary(report, committed=True),
+    )
+    if report is Refused.REFUSED:
         return redirect("activities:register_import_detail", import_id=upload.pk)
-    messages.success(request, "Imported: " + register_import_summary(report, committed=True))
     return redirect("activities:register", session_id=upload.session_id)
 
 
@@ -106,14 +107,12 @@ def register_import_commit_view(request: AuthenticatedRequest, import_id: UUID) 
 def register_import_roll_back_view(request: AuthenticatedRequest, import_id: UUID) -> HttpResponse:
     """Undo an imported register within the roll-back period."""
     upload = register_import_get(actor=request.user, import_id=import_id)
-    try:
-        done = register_import_roll_back(upload=upload, actor=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
+    carried_out(
+        request,
+        lambda: register_import_roll_back(upload=upload, actor=request.user),
+        lambda done: (
             f"Rolled back: {done.learners_added} learner{'s' if done.learners_added != 1 else ''} "
-            "taken off the register and the marks it changed given back.",
-        )
+            "taken off the register and the marks it changed given back."
+        ),
+    )
     return redirect("activities:register_import_detail", import_id=upload.pk)

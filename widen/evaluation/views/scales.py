@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from widen.accounts.requests import AuthenticatedRequest
 from widen.core.exceptions import ApplicationError, NotFound
-from widen.core.form_pages import form_page
+from widen.core.form_pages import Refused, carried_out, form_page
 from widen.evaluation.forms import (
     ScaleForm,
     ScaleUploadForm,
@@ -133,12 +133,11 @@ def scale_edit_view(request: AuthenticatedRequest, scale_id: UUID) -> HttpRespon
 @require_POST
 def scale_publish_view(request: AuthenticatedRequest, scale_id: UUID) -> HttpResponse:
     scale = _scale_to_keep(request, scale_id)
-    try:
-        scale_publish(actor=request.user, scale=scale)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"“{scale.name}” is published: its wording is now locked.")
+    carried_out(
+        request,
+        lambda: scale_publish(actor=request.user, scale=scale),
+        f"“{scale.name}” is published: its wording is now locked.",
+    )
     return redirect("evaluation:scale", scale_id=scale.pk)
 
 
@@ -198,16 +197,16 @@ def scale_import_detail_view(request: AuthenticatedRequest, import_id: UUID) -> 
 @require_POST
 def scale_import_commit_view(request: AuthenticatedRequest, import_id: UUID) -> HttpResponse:
     upload = scale_import_get(actor=request.user, import_id=import_id)
-    try:
-        upload = scale_import_commit(actor=request.user, upload=upload)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return redirect("evaluation:scale_import_detail", import_id=upload.pk)
-    messages.success(
+    done = carried_out(
         request,
-        f"Imported {upload.scales_created} scale{'' if upload.scales_created == 1 else 's'} "
-        f"({upload.items_created} items), published: their wording is locked.",
+        lambda: scale_import_commit(actor=request.user, upload=upload),
+        lambda done: (
+            f"Imported {done.scales_created} scale{'' if done.scales_created == 1 else 's'} "
+            f"({done.items_created} items), published: their wording is locked."
+        ),
     )
+    if done is Refused.REFUSED:
+        return redirect("evaluation:scale_import_detail", import_id=upload.pk)
     return redirect("evaluation:scales")
 
 
@@ -215,10 +214,9 @@ def scale_import_commit_view(request: AuthenticatedRequest, import_id: UUID) -> 
 def scale_import_roll_back_view(request: AuthenticatedRequest, import_id: UUID) -> HttpResponse:
     """Undo an imported file of scale items within the roll-back period."""
     upload = scale_import_get(actor=request.user, import_id=import_id)
-    try:
-        scale_import_roll_back(actor=request.user, upload=upload)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Rolled back: the scales this file added are gone.")
+    carried_out(
+        request,
+        lambda: scale_import_roll_back(actor=request.user, upload=upload),
+        "Rolled back: the scales this file added are gone.",
+    )
     return redirect("evaluation:scale_import_detail", import_id=upload.pk)

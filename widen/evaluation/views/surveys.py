@@ -18,7 +18,7 @@ from widen.accounts.requests import AuthenticatedRequest
 from widen.activities.models import Session
 from widen.core.details import details_given
 from widen.core.exceptions import ApplicationError, NotFound
-from widen.core.form_pages import form_page
+from widen.core.form_pages import Refused, carried_out, form_page
 from widen.core.forms import add_service_error
 from widen.evaluation.forms import (
     QuestionForm,
@@ -189,16 +189,16 @@ def survey_status_view(request: AuthenticatedRequest, survey_id: UUID) -> HttpRe
 @require_POST
 def survey_after_view(request: AuthenticatedRequest, survey_id: UUID) -> HttpResponse:
     survey = survey_get_to_manage(actor=request.user, survey_id=survey_id)
-    try:
-        after = survey_after_make(actor=request.user, survey=survey)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return redirect("evaluation:survey", survey_id=survey.pk)
-    messages.success(
+    after = carried_out(
         request,
-        f"“{after.title}” drafted with the same questions and scales. Change the title or add "
-        "questions, then open it after the activity.",
+        lambda: survey_after_make(actor=request.user, survey=survey),
+        lambda after: (
+            f"“{after.title}” drafted with the same questions and scales. Change the title or "
+            "add questions, then open it after the activity."
+        ),
     )
+    if after is Refused.REFUSED:
+        return redirect("evaluation:survey", survey_id=survey.pk)
     return redirect("evaluation:questions", survey_id=after.pk)
 
 
@@ -300,15 +300,11 @@ def survey_responses_view(request: AuthenticatedRequest, survey_id: UUID) -> Htt
 def answer_publish_view(request: AuthenticatedRequest, answer_id: UUID) -> HttpResponse:
     answer = answer_get_to_publish(actor=request.user, answer_id=answer_id)
     publish = request.POST.get("publish") == "yes"
-    try:
-        answer_publication_mark(actor=request.user, answer=answer, publish=publish)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            "The answer is marked for publication."
-            if publish
-            else "The answer is no longer marked for publication.",
-        )
+    carried_out(
+        request,
+        lambda: answer_publication_mark(actor=request.user, answer=answer, publish=publish),
+        "The answer is marked for publication."
+        if publish
+        else "The answer is no longer marked for publication.",
+    )
     return redirect("evaluation:responses", survey_id=answer.response.survey_id)

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods
 from widen.accounts.models import User
 from widen.accounts.requests import AuthenticatedRequest
 from widen.core.downloads import table_download
-from widen.core.exceptions import ApplicationError, NotFound
+from widen.core.exceptions import NotFound
+from widen.core.form_pages import Refused, carried_out
 from widen.learners.duplicates import tasks as duplicate_tasks
 from widen.learners.duplicates.finding import PAIR_KINDS
 from widen.learners.duplicates.reviews import (
@@ -161,18 +162,18 @@ def duplicate_pair_view(request: AuthenticatedRequest, pair_id: UUID) -> HttpRes
 @require_http_methods(["POST"])
 def duplicate_merge_view(request: AuthenticatedRequest, pair_id: UUID) -> HttpResponse:
     pair = _pair(request, pair_id)
-    try:
-        result = duplicate_pair_merge(
-            actor=request.user, pair_id=pair.pk, keep=request.POST.get("keep")
-        )
-    except ApplicationError as error:
-        messages.error(request, error.message)
-        return redirect("learners:duplicate_pair", pair_id=pair.pk)
-    messages.success(
+    result = carried_out(
         request,
-        f"Merged: {result.kept.display_name}'s records are now one learner, held by "
-        f"{result.kept.organisation.name}.",
+        lambda: duplicate_pair_merge(
+            actor=request.user, pair_id=pair.pk, keep=request.POST.get("keep")
+        ),
+        lambda result: (
+            f"Merged: {result.kept.display_name}'s records are now one learner, held by "
+            f"{result.kept.organisation.name}."
+        ),
     )
+    if result is Refused.REFUSED:
+        return redirect("learners:duplicate_pair", pair_id=pair.pk)
     return redirect("learners:duplicates")
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from widen.accounts.requests import AuthenticatedRequest
 from widen.core.downloads import NO_PERSONAL_DATA, file_download
 from widen.core.exceptions import ApplicationError, NotFound
+from widen.core.form_pages import carried_out
 from widen.learners.imports.commit import learner_import_commit, learner_import_roll_back
 from widen.learners.imports.files import CONTENT_TYPES, failed_rows_file, template_file
 from widen.learners.imports.forms import ColumnMappingForm, PupilListUploadForm
@@ -267,14 +268,12 @@ def import_failed_rows_view(request: AuthenticatedRequest, import_id: UUID) -> H
 @require_http_methods(["POST"])
 def import_roll_back_view(request: AuthenticatedRequest, import_id: UUID) -> HttpResponse:
     run = _run_or_404(request, import_id)
-    try:
-        learner_import_roll_back(run=run, actor=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
+    carried_out(
+        request,
+        lambda: learner_import_roll_back(run=run, actor=request.user),
+        lambda _: (
             f"Rolled back: {run.rows_created:,} learners removed and {run.rows_updated:,} "
-            "restored as they were.",
-        )
+            "restored as they were."
+        ),
+    )
     return redirect("learners:import_detail", import_id=run.id)
