@@ -45,7 +45,7 @@ from widen.core.exceptions import ApplicationError, NotFound
 from widen.learners.permissions import learner_policy
 from widen.organisations.models import Organisation
 from widen.organisations.permissions import organisation_policy
-from widen.programmes.models import ActivitySubType, ActivityType, Programme
+from widen.programmes.models import ActivitySubType, ActivityType, Programme, ProgrammeStage
 from widen.programmes.permissions import (
     ENROL,
     enrollable_by,
@@ -59,6 +59,7 @@ from widen.programmes.selectors import (
     programme_list,
 )
 from widen.programmes.services import (
+    EnrolmentChange,
     StagePlan,
     enrol,
     enrol_eligible,
@@ -94,6 +95,14 @@ class ActivityOut(Schema):
     sub_type: str
     description: str
     sessions: list[SessionOut]
+
+    @staticmethod
+    def resolve_activity_type(activity: Activity) -> str:
+        return activity.sub_type.activity_type.name
+
+    @staticmethod
+    def resolve_sub_type(activity: Activity) -> str:
+        return activity.sub_type.name
 
 
 class ActivityIn(InputSchema):
@@ -136,19 +145,6 @@ class RegisterIn(InputSchema):
     )
 
 
-def _activity_out(activity: Activity) -> dict[str, Any]:
-    return {
-        "id": activity.pk,
-        "partnership_id": activity.partnership_id,
-        "delivered_by_id": activity.delivered_by_id,
-        "name": activity.name,
-        "activity_type": activity.sub_type.activity_type.name,
-        "sub_type": activity.sub_type.name,
-        "description": activity.description,
-        "sessions": list(activity.sessions.all()),
-    }
-
-
 def _visible_activity(request: HttpRequest, activity_id: UUID) -> Activity:
     return activity_get(actor=api_actor(request), activity_id=activity_id)
 
@@ -160,7 +156,7 @@ def activity_list_api(
     activities = (
         activity_list(actor=api_actor(request)).prefetch_related("sessions").order_by("name", "pk")
     )
-    return page_of(activities, limit=limit, offset=offset).answer(_activity_out)
+    return page_of(activities, limit=limit, offset=offset).answer()
 
 
 @activities_router.post("", response={201: ActivityOut}, operation_id="activity_create")
@@ -181,12 +177,12 @@ def activity_create_api(request: HttpRequest, body: ActivityIn) -> Any:
         sub_type=sub_type,
         description=body.description,
     )
-    return Status(201, _activity_out(activity))
+    return Status(201, activity)
 
 
 @activities_router.get("/{activity_id}", response=ActivityOut, operation_id="activity_get")
 def activity_get_api(request: HttpRequest, activity_id: UUID) -> Any:
-    return _activity_out(_visible_activity(request, activity_id))
+    return _visible_activity(request, activity_id)
 
 
 @activities_router.post(
@@ -268,11 +264,33 @@ class StageOut(Schema):
     required_types: list[str]
     optional_types: list[str]
 
+    @staticmethod
+    def resolve_required_types(stage: ProgrammeStage) -> list[str]:
+        return [kind.key for kind in stage.required_types.all()]
+
+    @staticmethod
+    def resolve_optional_types(stage: ProgrammeStage) -> list[str]:
+        return [kind.key for kind in stage.optional_types.all()]
+
 
 class SustainedOut(Schema):
+    """What counts as sustained engagement with the programme."""
+
     hours: Decimal
     activities: int
     academic_years: int
+
+    @staticmethod
+    def resolve_hours(programme: Programme) -> Decimal:
+        return programme.sustained_hours
+
+    @staticmethod
+    def resolve_activities(programme: Programme) -> int:
+        return programme.sustained_activities
+
+    @staticmethod
+    def resolve_academic_years(programme: Programme) -> int:
+        return programme.sustained_years
 
 
 class ProgrammeOut(Schema):
@@ -284,6 +302,18 @@ class ProgrammeOut(Schema):
     stages: list[StageOut]
     sustained_engagement: SustainedOut
     enrolled: int
+
+    @staticmethod
+    def resolve_stages(programme: Programme) -> list[ProgrammeStage]:
+        return list(programme.stages.prefetch_related("required_types", "optional_types"))
+
+    @staticmethod
+    def resolve_sustained_engagement(programme: Programme) -> Programme:
+        return programme
+
+    @staticmethod
+    def resolve_enrolled(programme: Programme) -> int:
+        return enrolment_counts(programme=programme).enrolled
 
 
 class StageIn(InputSchema):
@@ -332,6 +362,14 @@ class EnrolmentOut(Schema):
     enrolled: list[UUID]
     already_enrolled: list[UUID]
 
+    @staticmethod
+    def resolve_enrolled(change: EnrolmentChange) -> list[UUID]:
+        return [enrolment.learner_id for enrolment in change.enrolled]
+
+    @staticmethod
+    def resolve_already_enrolled(change: EnrolmentChange) -> list[UUID]:
+        return [learner.pk for learner in change.already_enrolled]
+
 
 class EnrolmentPeriodOut(Schema):
     learner_id: UUID
@@ -350,31 +388,6 @@ def _visible_programme(request: HttpRequest, programme_id: UUID) -> Programme:
     return programme_get(actor=api_actor(request), programme_id=programme_id)
 
 
-def _programme_out(programme: Programme) -> dict[str, Any]:
-    return {
-        "id": programme.pk,
-        "partnership_id": programme.partnership_id,
-        "name": programme.name,
-        "description": programme.description,
-        "rule_set_id": programme.rule_set_id,
-        "stages": [
-            {
-                "year_group": stage.year_group,
-                "target_hours": stage.target_hours,
-                "required_types": [kind.key for kind in stage.required_types.all()],
-                "optional_types": [kind.key for kind in stage.optional_types.all()],
-            }
-            for stage in programme.stages.prefetch_related("required_types", "optional_types")
-        ],
-        "sustained_engagement": {
-            "hours": programme.sustained_hours,
-            "activities": programme.sustained_activities,
-            "academic_years": programme.sustained_years,
-        },
-        "enrolled": enrolment_counts(programme=programme).enrolled,
-    }
-
-
 def _activity_types(keys: list[str], year_group: int) -> list[ActivityType]:
     found = {kind.key: kind for kind in ActivityType.objects.filter(key__in=keys)}
     unknown = sorted(set(keys) - set(found))
@@ -390,7 +403,7 @@ def programme_list_api(
     request: HttpRequest, limit: PageLimit = DEFAULT_LIMIT, offset: PageOffset = 0
 ) -> Any:
     programmes = programme_list(actor=api_actor(request)).order_by("name", "pk")
-    return page_of(programmes, limit=limit, offset=offset).answer(_programme_out)
+    return page_of(programmes, limit=limit, offset=offset).answer()
 
 
 @programmes_router.post("", response={201: ProgrammeOut}, operation_id="programme_create")
@@ -429,12 +442,12 @@ def programme_create_api(request: HttpRequest, body: ProgrammeIn) -> Any:
         sustained_years=body.sustained_years,
     )
     programme.refresh_from_db()  # hours as stored (two decimal places), as a later GET shows them
-    return Status(201, _programme_out(programme))
+    return Status(201, programme)
 
 
 @programmes_router.get("/{programme_id}", response=ProgrammeOut, operation_id="programme_get")
 def programme_get_api(request: HttpRequest, programme_id: UUID) -> Any:
-    return _programme_out(_visible_programme(request, programme_id))
+    return _visible_programme(request, programme_id)
 
 
 @programmes_router.get(
@@ -494,13 +507,7 @@ def enrolment_create_api(request: HttpRequest, programme_id: UUID, body: EnrolIn
                 "There is no such learner your organisation holds.", field="learner_ids"
             )
         change = enrol(actor=actor, programme=programme, learners=learners)
-    return Status(
-        201,
-        {
-            "enrolled": [enrolment.learner_id for enrolment in change.enrolled],
-            "already_enrolled": [learner.pk for learner in change.already_enrolled],
-        },
-    )
+    return Status(201, change)
 
 
 @programmes_router.get(

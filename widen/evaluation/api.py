@@ -17,15 +17,18 @@ from pydantic import Field
 
 from widen.accounts.requests import api_actor
 from widen.core.api_inputs import PageLimit, PageOffset
+from widen.core.api_outputs import with_values
 from widen.core.api_pages import DEFAULT_LIMIT, InputSchema, Page, page_of
 from widen.evaluation.models import (
+    Answer,
     Question,
     ScaleLockedError,
-    Survey,
+    ScaleScore,
     SurveyResponse,
 )
 from widen.evaluation.permissions import KEEP, scale_policy
 from widen.evaluation.selectors import (
+    RateRow,
     response_rates,
     responses_to_read,
     scale_get,
@@ -56,6 +59,14 @@ class QuestionOut(Schema):
     max_value: Decimal | None
     scale_id: UUID | None
 
+    @staticmethod
+    def resolve_text(question: Question) -> str:
+        return question.wording
+
+    @staticmethod
+    def resolve_options(question: Question) -> list[dict[str, str]]:
+        return [{"value": value, "label": label} for value, label in question.options()]
+
 
 class RateOut(Schema):
     label: str
@@ -78,10 +89,28 @@ class SurveyOut(Schema):
 
 
 class SurveyDetailOut(SurveyOut):
+    """A survey with its response rates (read with `with_values(survey, rates=...)`)."""
+
     links_sent: int
     links_answered: int
     rates_by_place: list[RateOut]
     rates_by_school: list[RateOut]
+
+    @staticmethod
+    def resolve_links_sent(survey: Any) -> int:
+        return int(survey.rates.total.sent)
+
+    @staticmethod
+    def resolve_links_answered(survey: Any) -> int:
+        return int(survey.rates.total.answered)
+
+    @staticmethod
+    def resolve_rates_by_place(survey: Any) -> list[RateRow]:
+        return list(survey.rates.by_place)
+
+    @staticmethod
+    def resolve_rates_by_school(survey: Any) -> list[RateRow]:
+        return list(survey.rates.by_school)
 
 
 class ScoreOut(Schema):
@@ -91,6 +120,10 @@ class ScoreOut(Schema):
     items_answered: int
     items_total: int
 
+    @staticmethod
+    def resolve_scale(score: ScaleScore) -> str:
+        return score.scale.name
+
 
 class AnswerOut(Schema):
     question_id: UUID
@@ -98,6 +131,22 @@ class AnswerOut(Schema):
     number: Decimal | None
     text: str
     published: bool
+
+    @staticmethod
+    def resolve_choices(answer: Answer) -> list[str]:
+        return list(answer.value_choices)
+
+    @staticmethod
+    def resolve_number(answer: Answer) -> Decimal | None:
+        return answer.value_number
+
+    @staticmethod
+    def resolve_text(answer: Answer) -> str:
+        return answer.value_text
+
+    @staticmethod
+    def resolve_published(answer: Answer) -> bool:
+        return answer.published_at is not None
 
 
 class ResponseOut(Schema):
@@ -112,6 +161,23 @@ class ResponseOut(Schema):
     publication_consent: bool
     scores: list[ScoreOut]
     answers: list[AnswerOut]
+
+    # The place is not shown where fewer than 5 responses share it (see `responses_to_read`).
+    @staticmethod
+    def resolve_school_id(response: Any) -> UUID | None:
+        return response.school_id if response.place_shown else None
+
+    @staticmethod
+    def resolve_session_id(response: Any) -> UUID | None:
+        return response.session_id if response.place_shown else None
+
+    @staticmethod
+    def resolve_event_id(response: Any) -> UUID | None:
+        return response.event_id if response.place_shown else None
+
+    @staticmethod
+    def resolve_scores(response: SurveyResponse) -> list[ScaleScore]:
+        return list(response.scale_scores.all())
 
 
 class ItemOut(Schema):
@@ -154,36 +220,6 @@ def _questions() -> Prefetch[Any]:
     return Prefetch("questions", queryset=Question.objects.select_related("scale", "scale_item"))
 
 
-def _question_out(question: Question) -> dict[str, Any]:
-    return {
-        "id": question.pk,
-        "position": question.position,
-        "kind": question.kind,
-        "text": question.wording,
-        "required": question.required,
-        "options": [{"value": v, "label": label} for v, label in question.options()],
-        "min_value": question.min_value,
-        "max_value": question.max_value,
-        "scale_id": question.scale_id,
-    }
-
-
-def _survey_out(survey: Survey) -> dict[str, Any]:
-    return {
-        "id": survey.pk,
-        "partnership_id": survey.partnership_id,
-        "organisation_id": survey.organisation_id,
-        "title": survey.title,
-        "timing": survey.timing,
-        "status": survey.status,
-        "activity_id": survey.activity_id,
-        "session_id": survey.session_id,
-        "event_id": survey.event_id,
-        "pre_survey_id": survey.pre_survey_id,
-        "questions": [_question_out(q) for q in survey.questions.all()],
-    }
-
-
 @surveys_router.get("", response=Page[SurveyOut], operation_id="survey_list")
 def survey_list_api(
     request: HttpRequest, limit: PageLimit = DEFAULT_LIMIT, offset: PageOffset = 0
@@ -191,7 +227,7 @@ def survey_list_api(
     """The surveys of every partnership the caller is in, newest first, a page at a time."""
     surveys = survey_list(actor=api_actor(request)).prefetch_related(_questions())
     surveys = surveys.order_by("-created_at", "pk")
-    return page_of(surveys, limit=limit, offset=offset).answer(_survey_out)
+    return page_of(surveys, limit=limit, offset=offset).answer()
 
 
 @surveys_router.get("/{survey_id}", response=SurveyDetailOut, operation_id="survey_get")
@@ -199,49 +235,7 @@ def survey_get_api(request: HttpRequest, survey_id: UUID) -> Any:
     actor = api_actor(request)
     survey = survey_get(actor=actor, survey_id=survey_id)
     prefetch_related_objects([survey], _questions())
-    rates = response_rates(actor=actor, survey=survey)
-    return {
-        **_survey_out(survey),
-        "links_sent": rates.total.sent,
-        "links_answered": rates.total.answered,
-        "rates_by_place": [vars(row) for row in rates.by_place],
-        "rates_by_school": [vars(row) for row in rates.by_school],
-    }
-
-
-def _response_out(response: SurveyResponse) -> dict[str, Any]:
-    return {
-        "id": response.pk,
-        "submitted_at": response.submitted_at,
-        "channel": response.channel,
-        "timing": response.timing,
-        # Not shown where fewer than 5 responses share them (see `responses_to_read`).
-        "school_id": response.school_id if response.place_shown else None,  # type: ignore[attr-defined]
-        "session_id": response.session_id if response.place_shown else None,  # type: ignore[attr-defined]
-        "event_id": response.event_id if response.place_shown else None,  # type: ignore[attr-defined]
-        "activity_id": response.activity_id,
-        "publication_consent": response.publication_consent,
-        "scores": [
-            {
-                "scale_id": score.scale_id,
-                "scale": score.scale.name,
-                "score": score.score,
-                "items_answered": score.items_answered,
-                "items_total": score.items_total,
-            }
-            for score in response.scale_scores.all()
-        ],
-        "answers": [
-            {
-                "question_id": answer.question_id,
-                "choices": answer.value_choices,
-                "number": answer.value_number,
-                "text": answer.value_text,
-                "published": answer.published_at is not None,
-            }
-            for answer in response.answers.all()
-        ],
-    }
+    return with_values(survey, rates=response_rates(actor=actor, survey=survey))
 
 
 @surveys_router.get(
@@ -259,7 +253,7 @@ def survey_response_list_api(
     responses = responses_to_read(actor=actor, survey=survey, limit=limit, offset=offset)
     return {
         "count": survey.responses.count(),
-        "results": [_response_out(response) for response in responses],
+        "results": list(responses),
     }
 
 

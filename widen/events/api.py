@@ -14,10 +14,10 @@ from pydantic import Field
 
 from widen.accounts.requests import api_actor
 from widen.core.api_inputs import Moment, PageLimit, PageOffset, YearGroup
+from widen.core.api_outputs import with_values
 from widen.core.api_pages import DEFAULT_LIMIT, InputSchema, Page, page_of
 from widen.core.details import details_given
 from widen.core.exceptions import NotFound
-from widen.events.models import Booking, Event
 from widen.events.permissions import event_policy
 from widen.events.selectors import (
     adjustments_seen,
@@ -58,12 +58,16 @@ class EventOut(Schema):
 
 
 class EventDetailOut(EventOut):
+    """An event with its booking counts (read with `with_values(event, **counts)`)."""
+
     booked: int
     waiting: int
     cancelled: int
 
 
 class EventCreatedOut(EventOut):
+    """A new event (read with `with_values(event, invitation_link=...)`)."""
+
     invitation_link: str = Field(
         "", description="For an invitation-only event: its invitation link, given only now."
     )
@@ -108,6 +112,19 @@ class BookingOut(Schema):
         None, description="Only for the organising organisation's admins and outreach officers."
     )
 
+    # Read with `with_values(booking, named=..., adjustments_shown=...)`.
+    @staticmethod
+    def resolve_name(booking: Any) -> str | None:
+        return booking.name if booking.named else None
+
+    @staticmethod
+    def resolve_email(booking: Any) -> str | None:
+        return booking.email if booking.named else None
+
+    @staticmethod
+    def resolve_adjustments(booking: Any) -> Any:
+        return booking if booking.adjustments_shown else None
+
 
 class EventPage(Page[EventOut]):
     pass
@@ -117,13 +134,6 @@ class BookingPage(Page[BookingOut]):
     pass
 
 
-EVENT_FIELDS = tuple(EventOut.model_fields)
-
-
-def _event_out(event: Event) -> dict[str, Any]:
-    return {name: getattr(event, name) for name in EVENT_FIELDS}
-
-
 @events_router.get("", response=EventPage, operation_id="event_list")
 def event_list_api(
     request: HttpRequest, limit: PageLimit = DEFAULT_LIMIT, offset: PageOffset = 0
@@ -131,7 +141,7 @@ def event_list_api(
     """The events of every partnership the caller is a member of, latest first, a page at a
     time (`count` is how many there are in all)."""
     events = events_for_user(api_actor(request)).order_by("-starts_at", "title", "pk")
-    return page_of(events, limit=limit, offset=offset).answer(_event_out)
+    return page_of(events, limit=limit, offset=offset).answer()
 
 
 @events_router.post("", response={201: EventCreatedOut}, operation_id="event_create")
@@ -148,28 +158,13 @@ def event_create_api(request: HttpRequest, body: EventIn) -> Any:
         details=details_given(EventDetails, body),
         link_base=request.build_absolute_uri(INVITATION_LINK_PATH),
     )
-    return Status(201, {**_event_out(made.event), "invitation_link": made.invitation_link})
+    return Status(201, with_values(made.event, invitation_link=made.invitation_link))
 
 
 @events_router.get("/{event_id}", response=EventDetailOut, operation_id="event_get")
 def event_get_api(request: HttpRequest, event_id: UUID) -> Any:
     event = event_for_organiser(api_actor(request), event_id)
-    counts = booking_counts(event)
-    return {**_event_out(event), **counts}
-
-
-def _booking_out(booking: Booking, *, adjustments: bool, named: bool) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        name: getattr(booking, name) for name in BookingOut.model_fields if name != "adjustments"
-    }
-    if not named:
-        out["name"] = out["email"] = None
-    out["adjustments"] = (
-        {name: getattr(booking, name) for name in AdjustmentsOut.model_fields}
-        if adjustments
-        else None
-    )
-    return out
+    return with_values(event, **booking_counts(event))
 
 
 @events_router.get("/{event_id}/bookings", response=BookingPage, operation_id="event_bookings")
@@ -196,5 +191,7 @@ def event_bookings_api(
         )
     unnamed = unnamed_bookings(actor, bookings)
     return page.answer(
-        lambda booking: _booking_out(booking, adjustments=sees, named=booking.pk not in unnamed)
+        lambda booking: with_values(
+            booking, named=booking.pk not in unnamed, adjustments_shown=sees
+        )
     )
