@@ -3,12 +3,9 @@ access log, lists included, so `widen who_accessed` can scope a breach (issue 14
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -16,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import api_call, signed_in_client
+from tests.test_audit import who_accessed
 from widen.accounts.models import Role
 from widen.audit.models import AccessLogEntry
 from widen.learners.models import Learner
@@ -158,19 +156,14 @@ def test_who_accessed_returns_partners_identity_views(world: World) -> None:
     for view in VIEWS.values():
         view(world, Role.OUTREACH_OFFICER, world.learner_beta)
     ends = timezone.now()
-    out = StringIO()
-    call_command(
-        "who_accessed",
+    rows = who_accessed(
         "--learners",
         str(world.learner_beta.id),
         "--from",
         starts.isoformat(),
         "--to",
         ends.isoformat(),
-        stdout=out,
-        stderr=StringIO(),
     )
-    rows = list(csv.DictReader(StringIO(out.getvalue())))
     assert len(rows) == len(VIEWS)
     assert {row["actor"] for row in rows} == {"outreach_officer.alpha"}
     assert {row["data_sharing_agreement_id"] for row in rows} == {str(world.agreement.id)}

@@ -4,7 +4,6 @@ booking as its subject, and once purged after the event there is nothing left to
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import timedelta
 from io import StringIO
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from conftest import signed_in_client
 from tests.events.conftest import make_event
+from tests.test_audit import who_accessed
 from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
 from widen.audit.models import AccessLogEntry
@@ -165,30 +165,19 @@ def test_who_accessed_traces_a_bookings_views_and_changes(world: World) -> None:
     starts = timezone.now()
     signed_in_client(world.users[Role.OUTREACH_OFFICER]).get(f"/events/{event.pk}/bookings/")
     ends = timezone.now()
-    out = StringIO()
-    call_command(
-        "who_accessed",
-        "--bookings",
-        str(booking.pk),
-        "--from",
-        starts.isoformat(),
-        "--to",
-        ends.isoformat(),
-        stdout=out,
-        stderr=StringIO(),
+    rows = who_accessed(
+        "--bookings", str(booking.pk), "--from", starts.isoformat(), "--to", ends.isoformat()
     )
-    rows = list(csv.DictReader(StringIO(out.getvalue())))
     assert [(row["what"], row["actor"], row["subject"]) for row in rows] == [
         ("viewed", "outreach_officer.alpha", f"{BOOKING_SUBJECT} {booking.pk}")
     ]
-    assert str(other.pk) not in out.getvalue()
+    assert str(other.pk) not in str(rows)
     # The booking's creation is in the audit trail too, over the whole day.
     today = timezone.localdate().isoformat()
-    out = StringIO()
-    call_command(
-        "who_accessed", "--bookings", str(booking.pk), "--from", today, "--to", today, stdout=out
-    )
-    whats = [row["what"] for row in csv.DictReader(StringIO(out.getvalue()))]
+    whats = [
+        row["what"]
+        for row in who_accessed("--bookings", str(booking.pk), "--from", today, "--to", today)
+    ]
     assert whats == ["create events.booking", "viewed"]
 
 
