@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from pathlib import Path
 
@@ -58,18 +58,16 @@ class SchoolRow:
         return pupils / YEARS_TAUGHT.get(self.phase, 7)
 
 
+# The columns of `data/schools.csv` read as they stand: the school's text fields.
+SCHOOL_TEXT_COLUMNS = tuple(column.name for column in fields(SchoolRow) if column.type == "str")
+
+
 def read_schools() -> list[SchoolRow]:
     """The schools and colleges in `data/schools.csv`, in file order (by URN)."""
     with SCHOOLS_CSV.open(newline="", encoding="utf-8") as handle:
         return [
             SchoolRow(
-                urn=row["urn"],
-                name=row["name"],
-                establishment_type=row["establishment_type"],
-                phase=row["phase"],
-                la_code=row["la_code"],
-                la_name=row["la_name"],
-                postcode=row["postcode"],
+                **{column: row[column] for column in SCHOOL_TEXT_COLUMNS},
                 percentage_fsm=Decimal(row["percentage_fsm"]) if row["percentage_fsm"] else None,
                 number_of_pupils=int(row["number_of_pupils"]) if row["number_of_pupils"] else None,
             )

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from widen.accounts.capabilities import require_actor
 from widen.core.exceptions import ApplicationError
+from widen.core.unique_names import unique_name
 from widen.learners.models import Learner
 from widen.organisations.models import Partnership
 from widen.programmes.hooks import enrolments_changed
@@ -53,11 +54,12 @@ def programme_create(
     require_actor(actor)
     if not may_design_programmes(actor, partnership):
         raise ApplicationError("Only the partnership's admins may design programmes.")
-    name = " ".join(name.split())[:160]
-    if not name:
-        raise ApplicationError("Give the programme a name.", field="name")
-    if Programme.objects.filter(partnership=partnership, name__iexact=name).exists():
-        raise ApplicationError(f"There is already a programme called '{name}'.", field="name")
+    name = unique_name(
+        name,
+        taken=Programme.objects.filter(partnership=partnership),
+        max_length=160,
+        noun="programme",
+    )
     if rule_set is not None and rule_set.partnership_id != partnership.pk:
         raise ApplicationError("Choose one of the partnership's rule sets.", field="rule_set")
     if not stages:

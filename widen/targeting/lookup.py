@@ -13,7 +13,12 @@ from pydantic import Field
 from widen.reference.datasets import MONTH_NAMES, PSEUDO_AREA_CODE, REFERENCE_POSTCODE
 from widen.reference.models import DatasetEdition, PostcodeArea
 from widen.targeting.models import ProfileStatus
-from widen.targeting.profiles import ProfileEditions, area_profiles, describe_profile
+from widen.targeting.profiles import (
+    BAND_COLUMNS,
+    ProfileEditions,
+    area_profiles,
+    describe_profile,
+)
 
 MAX_LOOKUP_POSTCODES = 10_000
 # Postcodes not found are tried again with the letters and digits people mix up (O and 0, I and 1)
@@ -190,16 +195,7 @@ def _answer(
         lsoa=lsoa,
         msoa=msoa,
         ward=ward,
-        imd_decile=row["imd_decile"],
-        imd_quintile=row["imd_quintile"],
-        idaci_decile=row["idaci_decile"],
-        idaci_quintile=row["idaci_quintile"],
-        wimd_decile=row["wimd_decile"],
-        simd_decile=row["simd_decile"],
-        polar4_quintile=row["polar4_quintile"],
-        tundra_msoa_quintile=row["tundra_msoa_quintile"],
-        tundra_lsoa_quintile=row["tundra_lsoa_quintile"],
-        uni_connect_target_ward=row["uni_connect_target_ward"],
+        **{column: row[column] for column in BAND_COLUMNS},
         explanation=describe_profile(row, editions),
         editions=used,
         not_loaded=not_loaded if row["postcode"] else [],

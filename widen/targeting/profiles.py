@@ -98,6 +98,13 @@ def _measure(edition: DatasetEdition | None, measure: str, prefix: str) -> pl.La
     )
 
 
+def _not_loaded(frame: pl.LazyFrame, kinds: dict[str, Any], **more: Any) -> pl.LazyFrame:
+    """`frame` with the columns a dataset that is not loaded would have given, all empty."""
+    return frame.with_columns(
+        pl.lit(None, kind).alias(name) for name, kind in (kinds | more).items()
+    )
+
+
 def area_profiles(learners: pl.DataFrame, editions: ProfileEditions) -> pl.DataFrame:
     """One row per learner (columns `learner_id`, `postcode`) with the profile's model columns."""
     frame = learners.lazy().select(
@@ -127,13 +134,10 @@ def area_profiles(learners: pl.DataFrame, editions: ProfileEditions) -> pl.DataF
         )
         frame = frame.join(directory, on=POSTCODE, how="left")
     else:
-        frame = frame.with_columns(
-            nation=pl.lit(None, pl.Utf8),
-            lsoa=pl.lit(None, pl.Utf8),
-            msoa=pl.lit(None, pl.Utf8),
-            ward=pl.lit(None, pl.Utf8),
-            terminated=pl.lit(None, pl.Utf8),
-            _found=pl.lit(None, pl.Boolean),
+        frame = _not_loaded(
+            frame,
+            dict.fromkeys(("nation", "lsoa", "msoa", "ward", "terminated"), pl.Utf8),
+            _found=pl.Boolean,
         )
     frame = frame.with_columns(_directory_ward=pl.col("ward"))
     has_ward = pl.col("_directory_ward").fill_null("") != ""
@@ -161,9 +165,8 @@ def area_profiles(learners: pl.DataFrame, editions: ProfileEditions) -> pl.DataF
     ):
         measures = _measure(edition, measure, prefix)
         if measures is None:
-            frame = frame.with_columns(
-                pl.lit(None, pl.Int64).alias(f"{prefix}_rank"),
-                pl.lit(None, pl.Int64).alias(f"{prefix}_decile"),
+            frame = _not_loaded(
+                frame, dict.fromkeys((f"{prefix}_rank", f"{prefix}_decile"), pl.Int64)
             )
         else:
             frame = frame.join(measures, on="lsoa", how="left")
@@ -178,12 +181,13 @@ def area_profiles(learners: pl.DataFrame, editions: ProfileEditions) -> pl.DataF
         )
         frame = frame.join(participation, on=POSTCODE, how="left")
     else:
-        frame = frame.with_columns(
-            polar4_quintile=pl.lit(None, pl.Int64),
-            tundra_msoa_quintile=pl.lit(None, pl.Int64),
-            tundra_lsoa_quintile=pl.lit(None, pl.Int64),
-            uni_connect_target_ward=pl.lit(None, pl.Boolean),
-            _in_participation=pl.lit(None, pl.Boolean),
+        frame = _not_loaded(
+            frame,
+            dict.fromkeys(
+                ("polar4_quintile", "tundra_msoa_quintile", "tundra_lsoa_quintile"), pl.Int64
+            ),
+            uni_connect_target_ward=pl.Boolean,
+            _in_participation=pl.Boolean,
         )
     found = pl.col("_found").fill_null(False)
     status = (
@@ -237,16 +241,8 @@ def area_profiles(learners: pl.DataFrame, editions: ProfileEditions) -> pl.DataF
     ).collect()
 
 
-PROFILE_COLUMNS: Sequence[str] = (
-    LEARNER,
-    POSTCODE,
-    "status",
-    "nation",
-    "terminated",
-    "lsoa",
-    "msoa",
-    "ward",
-    "imd_rank",
+# The bands a profile places the learner's area in (the ones a rule set's criteria read).
+BAND_COLUMNS: Sequence[str] = (
     "imd_decile",
     "imd_quintile",
     "idaci_decile",
@@ -257,6 +253,19 @@ PROFILE_COLUMNS: Sequence[str] = (
     "tundra_msoa_quintile",
     "tundra_lsoa_quintile",
     "uni_connect_target_ward",
+)
+
+PROFILE_COLUMNS: Sequence[str] = (
+    LEARNER,
+    POSTCODE,
+    "status",
+    "nation",
+    "terminated",
+    "lsoa",
+    "msoa",
+    "ward",
+    "imd_rank",
+    *BAND_COLUMNS,
     "postcode_edition_id",
     "deprivation_edition_id",
     "idaci_edition_id",

@@ -18,6 +18,7 @@ from widen.organisations.models import Organisation, Partnership
 from widen.reference.models import DatasetEdition, Establishment
 from widen.targeting.criteria import parse_definition
 from widen.targeting.models import LearnerAreaProfile
+from widen.targeting.profiles import BAND_COLUMNS
 
 BOOLEAN_FACTS = tuple(FILTERABLE_CHARACTERISTICS)  # the learner's yes/no facts
 FACT_COLUMNS = (*BOOLEAN_FACTS, "ethnicity")
@@ -25,16 +26,7 @@ PROFILE_COLUMNS = tuple(
     (name, name)
     for name in (
         "lsoa",
-        "imd_decile",
-        "imd_quintile",
-        "idaci_decile",
-        "idaci_quintile",
-        "wimd_decile",
-        "simd_decile",
-        "polar4_quintile",
-        "tundra_lsoa_quintile",
-        "tundra_msoa_quintile",
-        "uni_connect_target_ward",
+        *BAND_COLUMNS,
         "deprivation_edition_id",
         "idaci_edition_id",
         "participation_edition_id",

@@ -10,6 +10,7 @@ from django.db.models import Max
 
 from widen.accounts.capabilities import is_person, require_actor
 from widen.core.exceptions import ApplicationError
+from widen.core.unique_names import unique_name
 from widen.organisations.models import DataSharingAgreement, Partnership
 from widen.targeting.criteria import describe_definition
 from widen.targeting.models import RuleSet, RuleSetVersion
@@ -32,11 +33,12 @@ def rule_set_create(
     require_actor(actor)
     if not may_manage_rule_sets(actor, partnership):
         raise ApplicationError("Only the partnership's admins may define rule sets.")
-    name = " ".join(name.split())[:120]
-    if not name:
-        raise ApplicationError("Give the rule set a name.", field="name")
-    if RuleSet.objects.filter(partnership=partnership, name__iexact=name).exists():
-        raise ApplicationError(f"There is already a rule set called '{name}'.", field="name")
+    name = unique_name(
+        name,
+        taken=RuleSet.objects.filter(partnership=partnership),
+        max_length=120,
+        noun="rule set",
+    )
     special = check_lawful(partnership, definition, purpose, agreement)
     rule_set = RuleSet.objects.create(
         partnership=partnership, name=name, purpose=purpose, agreement=agreement, preset=preset
