@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -131,12 +130,6 @@ class Attendance(AuditedModel, TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.learner_id} at {self.session_id}: {self.status}"
-
-    def audit_learner_id(self) -> Any:
-        return self.learner_id
-
-    def audit_organisation_id(self) -> Any:
-        return self.organisation_id
 
 
 # A register upload's statuses are the staged upload's (`widen.core.uploads`).

@@ -326,10 +326,18 @@ class AuditedModel(models.Model):
         abstract = True
 
     def audit_learner_id(self) -> Any:
-        raise NotImplementedError
+        """The id of the learner the record is about: by default the `audit_attnames` one."""
+        return self._audit_attribute(0)
 
     def audit_organisation_id(self) -> Any:
-        raise NotImplementedError
+        """The id of the organisation holding the record: by default the `audit_attnames` one."""
+        return self._audit_attribute(1)
+
+    def _audit_attribute(self, which: int) -> Any:
+        attname = self.audit_attnames[which]
+        if not attname:
+            raise NotImplementedError(f"{type(self).__name__} names no audit_attnames")
+        return getattr(self, attname)
 
     def audit_field_names(self) -> list[str]:
         return [

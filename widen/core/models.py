@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, overload
 
 from django.conf import settings
 from django.db import models
@@ -29,3 +29,24 @@ def done_by(*, on_delete: Any = models.SET_NULL, **options: Any) -> models.Forei
         related_name="+",
         **options,
     )
+
+
+class StatusIs:
+    """A yes/no read of a record's status, for pages and code alike (a template never compares
+    the status with a word): `is_paid = StatusIs(RunStatus.PAID)`, or several values
+    `has_file = StatusIs(RunStatus.EXPORTED, RunStatus.PAID)`."""
+
+    def __init__(self, *values: str, doc: str = "") -> None:
+        self.values = frozenset(values)
+        self.__doc__ = doc or f"Its status is {' or '.join(sorted(values))}."
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> StatusIs: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type) -> bool: ...
+
+    def __get__(self, instance: Any, owner: type) -> StatusIs | bool:
+        if instance is None:
+            return self
+        return instance.status in self.values

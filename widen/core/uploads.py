@@ -36,7 +36,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from widen.core.exceptions import ApplicationError, NotFound
-from widen.core.models import TimestampedModel, done_by
+from widen.core.models import StatusIs, TimestampedModel, done_by
 from widen.core.tabular import Table, TableError, TableLimits, read_table
 
 
@@ -154,21 +154,10 @@ class StagedUpload(TimestampedModel):
         self.require_may_become(status)
         self.status = status
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN
-
-    @property
-    def is_committed(self) -> bool:
-        return self.status == UploadStatus.COMMITTED
-
-    @property
-    def is_replaced(self) -> bool:
-        return self.status == UploadStatus.REPLACED
-
-    @property
-    def is_rolled_back(self) -> bool:
-        return self.status == UploadStatus.ROLLED_BACK
+    is_open = StatusIs(*OPEN)
+    is_committed = StatusIs(UploadStatus.COMMITTED)
+    is_replaced = StatusIs(UploadStatus.REPLACED)
+    is_rolled_back = StatusIs(UploadStatus.ROLLED_BACK)
 
     @property
     def rollback_deadline(self) -> datetime | None:

@@ -9,13 +9,11 @@ event.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 
 from widen.activities.models import Activity
 from widen.audit.models import AuditedModel
-from widen.core.models import TimestampedModel, done_by
+from widen.core.models import StatusIs, TimestampedModel, done_by
 from widen.core.workflows import Transition, Workflow
 from widen.learners.models import Learner
 from widen.organisations.models import Organisation, Partnership
@@ -243,21 +241,7 @@ class Booking(AuditedModel, TimestampedModel):
     def __str__(self) -> str:
         return f"{self.name} at {self.event_id}: {self.status}"
 
-    def audit_learner_id(self) -> Any:
-        return self.learner_id
-
-    def audit_organisation_id(self) -> Any:
-        return self.organisation_id
-
     # What pages show from the booking's status (a template never compares it with a word).
-    @property
-    def is_booked(self) -> bool:
-        return self.status == BookingStatus.BOOKED
-
-    @property
-    def is_waiting(self) -> bool:
-        return self.status == BookingStatus.WAITING
-
-    @property
-    def is_cancelled(self) -> bool:
-        return self.status == BookingStatus.CANCELLED
+    is_booked = StatusIs(BookingStatus.BOOKED)
+    is_waiting = StatusIs(BookingStatus.WAITING)
+    is_cancelled = StatusIs(BookingStatus.CANCELLED)

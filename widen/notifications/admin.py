@@ -4,11 +4,9 @@ nothing is changed here: `widen notifications retry` queues failed ones again.""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from widen.core.admin import NoWritesAdmin
 from widen.notifications.models import Notification
 
 SHOWN = (
@@ -29,18 +27,9 @@ SHOWN = (
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(NoWritesAdmin):
     list_display = ("subject", "user", "email", "category", "status", "attempts", "created_at")
     list_filter = ("status", "category")
     search_fields = ("email", "user__username")
     fields = SHOWN
     readonly_fields = SHOWN
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from widen.core.models import StatusIs
+
 MAX_ATTEMPTS = 5
 
 
@@ -101,17 +103,9 @@ class Notification(models.Model):
     def is_read(self) -> bool:
         return self.read_at is not None
 
-    @property
-    def is_sent(self) -> bool:
-        return self.status == DeliveryStatus.SENT
-
-    @property
-    def has_failed(self) -> bool:
-        return self.status == DeliveryStatus.FAILED
-
-    @property
-    def is_given_up(self) -> bool:
-        return self.status == DeliveryStatus.GIVEN_UP
+    is_sent = StatusIs(DeliveryStatus.SENT)
+    has_failed = StatusIs(DeliveryStatus.FAILED)
+    is_given_up = StatusIs(DeliveryStatus.GIVEN_UP)
 
     @property
     def essential(self) -> bool:

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import models
 
 from widen.audit.models import AppendOnlyError, AuditedModel
-from widen.core.models import done_by
+from widen.core.models import StatusIs, done_by
 from widen.core.workflows import Transition, Workflow
 from widen.organisations.models import Organisation
 from widen.payments.crypto import EncryptedTextField
@@ -200,21 +200,10 @@ class PaymentRun(AuditedModel):
         """The reference on each payee's bank statement (Bacs allows 18 characters)."""
         return f"WIDEN PAY {self.number:04d}"
 
-    @property
-    def is_draft(self) -> bool:
-        return self.status == RunStatus.DRAFT
-
-    @property
-    def is_exported(self) -> bool:
-        return self.status == RunStatus.EXPORTED
-
-    @property
-    def is_paid(self) -> bool:
-        return self.status == RunStatus.PAID
-
-    @property
-    def has_file(self) -> bool:
-        return self.status in {RunStatus.EXPORTED, RunStatus.PAID}
+    is_draft = StatusIs(RunStatus.DRAFT)
+    is_exported = StatusIs(RunStatus.EXPORTED)
+    is_paid = StatusIs(RunStatus.PAID)
+    has_file = StatusIs(RunStatus.EXPORTED, RunStatus.PAID)
 
 
 class PaymentRunItem(AuditedModel):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.db import models
 
@@ -139,9 +138,3 @@ class Enrolment(AuditedModel, TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.learner_id} on {self.programme_id} from {self.joined_on}"
-
-    def audit_learner_id(self) -> Any:
-        return self.learner_id
-
-    def audit_organisation_id(self) -> Any:
-        return self.organisation_id

@@ -7,11 +7,12 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from widen.core.admin import NoWritesAdmin
 from widen.reference.models import DatasetEdition
 
 
 @admin.register(DatasetEdition)
-class DatasetEditionAdmin(admin.ModelAdmin):
+class DatasetEditionAdmin(NoWritesAdmin):
     list_display = (
         "dataset",
         "edition",
@@ -25,15 +26,6 @@ class DatasetEditionAdmin(admin.ModelAdmin):
     search_fields = ("edition", "file_name", "file_sha256", "title")
     ordering = ("dataset", "-loaded_at")
     readonly_fields = [field.name for field in DatasetEdition._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_active and request.user.is_staff)

@@ -145,6 +145,18 @@ class RuleSetVersion(models.Model):
         return f"{self.rule_set}, version {self.number}"
 
 
+def _kept_by_cascade(to: type[models.Model], *, related_name: str) -> models.ForeignKey[Any, Any]:
+    """A reference with no index of its own and no database constraint: Django's cascade keeps
+    it consistent (see `LearnerEligibility`)."""
+    return models.ForeignKey(
+        to,
+        on_delete=models.CASCADE,
+        related_name=related_name,
+        db_index=False,
+        db_constraint=False,
+    )
+
+
 class LearnerEligibility(models.Model):
     """Whether a learner meets a rule set (at the version computed) and why, in words."""
 
@@ -156,27 +168,9 @@ class LearnerEligibility(models.Model):
     # cascade keeps them consistent (learners, rule sets and versions are only ever removed
     # through the ORM).
     pk = models.CompositePrimaryKey("rule_set", "learner")
-    rule_set = models.ForeignKey(
-        RuleSet,
-        on_delete=models.CASCADE,
-        related_name="results",
-        db_index=False,
-        db_constraint=False,
-    )
-    learner = models.ForeignKey(
-        Learner,
-        on_delete=models.CASCADE,
-        related_name="eligibility",
-        db_index=False,
-        db_constraint=False,
-    )
-    version = models.ForeignKey(
-        RuleSetVersion,
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    rule_set = _kept_by_cascade(RuleSet, related_name="results")
+    learner = _kept_by_cascade(Learner, related_name="eligibility")
+    version = _kept_by_cascade(RuleSetVersion, related_name="+")
     eligible = models.BooleanField()
     explanation = models.TextField()
     # Filled in by the database (the time of the transaction that wrote it): a million rows

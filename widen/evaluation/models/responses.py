@@ -80,12 +80,6 @@ class SurveyInvitation(AuditedModel, TimestampedModel):
     def __str__(self) -> str:
         return f"Invitation to {self.survey_id}"
 
-    def audit_learner_id(self) -> Any:
-        return self.learner_id
-
-    def audit_organisation_id(self) -> Any:
-        return self.organisation_id
-
 
 class ResponseChannel(models.TextChoices):
     LINK = "link", "By one-time link"
@@ -139,12 +133,6 @@ class SurveyResponse(AuditedModel, TimestampedModel):
 
     def __str__(self) -> str:
         return f"Response to {self.survey_id} at {self.submitted_at:%Y-%m-%d %H:%M}"
-
-    def audit_learner_id(self) -> Any:
-        return self.learner_id
-
-    def audit_organisation_id(self) -> Any:
-        return self.organisation_id
 
 
 class Answer(AuditedModel, TimestampedModel):

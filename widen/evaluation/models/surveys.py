@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from widen.activities.models import Activity, Session
-from widen.core.models import TimestampedModel, done_by
+from widen.core.models import StatusIs, TimestampedModel, done_by
 from widen.core.workflows import Transition, Workflow
 from widen.evaluation.models.scales import AGREEMENT_OPTIONS, Scale, ScaleItem
 from widen.events.models import Event
@@ -86,15 +86,10 @@ class Survey(TimestampedModel):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def is_draft(self) -> bool:
-        """Its questions can still be changed; it takes no answers yet."""
-        return self.status == SurveyStatus.DRAFT
-
-    @property
-    def is_open(self) -> bool:
-        """It takes answers, by link or filled in at an event."""
-        return self.status == SurveyStatus.OPEN
+    is_draft = StatusIs(
+        SurveyStatus.DRAFT, doc="Its questions can still be changed; it takes no answers yet."
+    )
+    is_open = StatusIs(SurveyStatus.OPEN, doc="It takes answers, by link or filled in at an event.")
 
     @property
     def is_before_activity(self) -> bool:
