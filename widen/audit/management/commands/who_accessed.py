@@ -94,53 +94,49 @@ class Command(BaseCommand):
         ends_at = _moment(options["ends"], end=True)
         if ends_at < starts_at:
             raise CommandError("--to is before --from.")
-        rows: list[tuple[datetime, list[object]]] = []
-        for view in access_log_between(
-            learner_ids=learner_ids,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            subjects=[(BOOKING_SUBJECT, str(booking_id)) for booking_id in booking_ids],
-        ):
-            rows.append(
-                (
-                    view.occurred_at,
-                    [
-                        "viewed",
-                        view.learner_id,
-                        view.actor_username,
-                        view.actor_organisation_id,
-                        " ".join(view.data_categories),
-                        view.data_sharing_agreement_id,
-                        view.purpose,
-                        view.source,
-                        view.request_id,
-                        f"{view.subject_type} {view.subject_id or view.learner_id}",
-                    ],
-                )
+        booked = [(BOOKING_SUBJECT, str(booking_id)) for booking_id in booking_ids]
+        views = access_log_between(
+            learner_ids=learner_ids, starts_at=starts_at, ends_at=ends_at, subjects=booked
+        )
+        changes = audit_events_between(
+            learner_ids=learner_ids, starts_at=starts_at, ends_at=ends_at, objects=booked
+        )
+        rows: list[tuple[datetime, list[object]]] = [
+            (
+                view.occurred_at,
+                [
+                    "viewed",
+                    view.learner_id,
+                    view.actor_username,
+                    view.actor_organisation_id,
+                    " ".join(view.data_categories),
+                    view.data_sharing_agreement_id,
+                    view.purpose,
+                    view.source,
+                    view.request_id,
+                    f"{view.subject_type} {view.subject_id or view.learner_id}",
+                ],
             )
-        for change in audit_events_between(
-            learner_ids=learner_ids,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            objects=[(BOOKING_SUBJECT, str(booking_id)) for booking_id in booking_ids],
-        ):
-            rows.append(
-                (
-                    change.occurred_at,
-                    [
-                        f"{change.action} {change.object_type}",
-                        change.learner_id,
-                        change.actor_username,
-                        change.organisation_id,
-                        " ".join(change.changed_fields),
-                        None,
-                        "",
-                        change.source,
-                        change.request_id,
-                        f"{change.object_type} {change.object_id}",
-                    ],
-                )
+            for view in views
+        ]
+        rows += [
+            (
+                change.occurred_at,
+                [
+                    f"{change.action} {change.object_type}",
+                    change.learner_id,
+                    change.actor_username,
+                    change.organisation_id,
+                    " ".join(change.changed_fields),
+                    None,
+                    "",
+                    change.source,
+                    change.request_id,
+                    f"{change.object_type} {change.object_id}",
+                ],
             )
+            for change in changes
+        ]
         rows.sort(key=lambda row: row[0])
         table = StringIO()
         writer = csv.writer(table, lineterminator="\r\n")  # RFC 4180: a CR in a cell is quoted
