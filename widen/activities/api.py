@@ -39,6 +39,7 @@ from widen.core.api_inputs import (
     WallClockTime,
     YearGroup,
 )
+from widen.core.api_outputs import read_from
 from widen.core.api_pages import DEFAULT_LIMIT, InputSchema, Page, page_of
 from widen.core.details import details_given
 from widen.core.exceptions import ApplicationError, NotFound
@@ -96,13 +97,8 @@ class ActivityOut(Schema):
     description: str
     sessions: list[SessionOut]
 
-    @staticmethod
-    def resolve_activity_type(activity: Activity) -> str:
-        return activity.sub_type.activity_type.name
-
-    @staticmethod
-    def resolve_sub_type(activity: Activity) -> str:
-        return activity.sub_type.name
+    resolve_activity_type = read_from("sub_type.activity_type.name")
+    resolve_sub_type = read_from("sub_type.name")
 
 
 class ActivityIn(InputSchema):
@@ -280,17 +276,10 @@ class SustainedOut(Schema):
     activities: int
     academic_years: int
 
-    @staticmethod
-    def resolve_hours(programme: Programme) -> Decimal:
-        return programme.sustained_hours
-
-    @staticmethod
-    def resolve_activities(programme: Programme) -> int:
-        return programme.sustained_activities
-
-    @staticmethod
-    def resolve_academic_years(programme: Programme) -> int:
-        return programme.sustained_years
+    # Read from the programme.
+    resolve_hours = read_from("sustained_hours")
+    resolve_activities = read_from("sustained_activities")
+    resolve_academic_years = read_from("sustained_years")
 
 
 class ProgrammeOut(Schema):

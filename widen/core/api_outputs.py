@@ -1,7 +1,11 @@
 """Answers of the JSON API read from the objects themselves: an output schema names each field,
 and a field the object does not hold under that name has a resolver on the schema (ninja's
 `resolve_<field>`), so the OpenAPI document describes every answer and no endpoint builds one by
-hand.
+hand. A field held under another name or further in needs no function of its own:
+
+    resolve_text = read_from("wording")                  # question.wording
+    resolve_scale = read_from("scale.name")              # score.scale.name
+    resolve_email = shown_if("named", "email")           # booking.email, or None
 
 An answer that says more than its object holds (a detail's counts, a link made only now) reads
 the object with those further values beside it:
@@ -11,6 +15,7 @@ the object with those further values beside it:
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 
@@ -28,3 +33,16 @@ class _WithValues:
 def with_values(obj: Any, **values: Any) -> Any:
     """`obj` to read an answer from, with `values` standing for the fields it does not hold."""
     return _WithValues(obj, values)
+
+
+def read_from(path: str) -> Any:
+    """A resolver giving the object's attribute at `path` (dotted for one further in)."""
+    read = attrgetter(path)
+    return staticmethod(lambda obj: read(obj))
+
+
+def shown_if(condition: str, path: str) -> Any:
+    """A resolver giving the object's attribute at `path` where its `condition` attribute is
+    true, and None (not shown to this caller) where it is not."""
+    read = attrgetter(path)
+    return staticmethod(lambda obj: read(obj) if getattr(obj, condition) else None)

@@ -17,18 +17,15 @@ from pydantic import Field
 
 from widen.accounts.requests import api_actor
 from widen.core.api_inputs import PageLimit, PageOffset
-from widen.core.api_outputs import with_values
+from widen.core.api_outputs import read_from, shown_if, with_values
 from widen.core.api_pages import DEFAULT_LIMIT, InputSchema, Page, page_of
 from widen.evaluation.models import (
     Answer,
     Question,
     ScaleLockedError,
-    ScaleScore,
-    SurveyResponse,
 )
 from widen.evaluation.permissions import KEEP, scale_policy
 from widen.evaluation.selectors import (
-    RateRow,
     response_rates,
     responses_to_read,
     scale_get,
@@ -59,9 +56,7 @@ class QuestionOut(Schema):
     max_value: Decimal | None
     scale_id: UUID | None
 
-    @staticmethod
-    def resolve_text(question: Question) -> str:
-        return question.wording
+    resolve_text = read_from("wording")
 
     @staticmethod
     def resolve_options(question: Question) -> list[dict[str, str]]:
@@ -96,21 +91,10 @@ class SurveyDetailOut(SurveyOut):
     rates_by_place: list[RateOut]
     rates_by_school: list[RateOut]
 
-    @staticmethod
-    def resolve_links_sent(survey: Any) -> int:
-        return int(survey.rates.total.sent)
-
-    @staticmethod
-    def resolve_links_answered(survey: Any) -> int:
-        return int(survey.rates.total.answered)
-
-    @staticmethod
-    def resolve_rates_by_place(survey: Any) -> list[RateRow]:
-        return list(survey.rates.by_place)
-
-    @staticmethod
-    def resolve_rates_by_school(survey: Any) -> list[RateRow]:
-        return list(survey.rates.by_school)
+    resolve_links_sent = read_from("rates.total.sent")
+    resolve_links_answered = read_from("rates.total.answered")
+    resolve_rates_by_place = read_from("rates.by_place")
+    resolve_rates_by_school = read_from("rates.by_school")
 
 
 class ScoreOut(Schema):
@@ -120,9 +104,7 @@ class ScoreOut(Schema):
     items_answered: int
     items_total: int
 
-    @staticmethod
-    def resolve_scale(score: ScaleScore) -> str:
-        return score.scale.name
+    resolve_scale = read_from("scale.name")
 
 
 class AnswerOut(Schema):
@@ -132,17 +114,9 @@ class AnswerOut(Schema):
     text: str
     published: bool
 
-    @staticmethod
-    def resolve_choices(answer: Answer) -> list[str]:
-        return list(answer.value_choices)
-
-    @staticmethod
-    def resolve_number(answer: Answer) -> Decimal | None:
-        return answer.value_number
-
-    @staticmethod
-    def resolve_text(answer: Answer) -> str:
-        return answer.value_text
+    resolve_choices = read_from("value_choices")
+    resolve_number = read_from("value_number")
+    resolve_text = read_from("value_text")
 
     @staticmethod
     def resolve_published(answer: Answer) -> bool:
@@ -163,21 +137,10 @@ class ResponseOut(Schema):
     answers: list[AnswerOut]
 
     # The place is not shown where fewer than 5 responses share it (see `responses_to_read`).
-    @staticmethod
-    def resolve_school_id(response: Any) -> UUID | None:
-        return response.school_id if response.place_shown else None
-
-    @staticmethod
-    def resolve_session_id(response: Any) -> UUID | None:
-        return response.session_id if response.place_shown else None
-
-    @staticmethod
-    def resolve_event_id(response: Any) -> UUID | None:
-        return response.event_id if response.place_shown else None
-
-    @staticmethod
-    def resolve_scores(response: SurveyResponse) -> list[ScaleScore]:
-        return list(response.scale_scores.all())
+    resolve_school_id = shown_if("place_shown", "school_id")
+    resolve_session_id = shown_if("place_shown", "session_id")
+    resolve_event_id = shown_if("place_shown", "event_id")
+    resolve_scores = read_from("scale_scores")
 
 
 class ItemOut(Schema):

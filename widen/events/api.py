@@ -14,7 +14,7 @@ from pydantic import Field
 
 from widen.accounts.requests import api_actor
 from widen.core.api_inputs import Moment, PageLimit, PageOffset, YearGroup
-from widen.core.api_outputs import with_values
+from widen.core.api_outputs import shown_if, with_values
 from widen.core.api_pages import DEFAULT_LIMIT, InputSchema, Page, page_of
 from widen.core.details import details_given
 from widen.core.exceptions import NotFound
@@ -113,13 +113,8 @@ class BookingOut(Schema):
     )
 
     # Read with `with_values(booking, named=..., adjustments_shown=...)`.
-    @staticmethod
-    def resolve_name(booking: Any) -> str | None:
-        return booking.name if booking.named else None
-
-    @staticmethod
-    def resolve_email(booking: Any) -> str | None:
-        return booking.email if booking.named else None
+    resolve_name = shown_if("named", "name")
+    resolve_email = shown_if("named", "email")
 
     @staticmethod
     def resolve_adjustments(booking: Any) -> Any:

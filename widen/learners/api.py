@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from django.db.models import CharField, TextField
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
@@ -94,16 +95,9 @@ class LearnerCreateIn(LearnerFields):
     date_of_birth: CalendarDate
 
 
+# Kept as "" (not NULL) when given as null.
 _TEXT_FIELDS = {
-    "first_name",
-    "last_name",
-    "preferred_name",
-    "home_postcode",
-    "upn",
-    "uln",
-    "reference",
-    "sex",
-    "ethnicity",
+    field.name for field in Learner._meta.get_fields() if isinstance(field, (CharField, TextField))
 }
 
 

@@ -4,15 +4,18 @@ its count reads "fewer than 5"."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 
 from widen.accounts.requests import api_actor
+from widen.core.api_outputs import read_from, shown_if
 from widen.evaluation.reports import (
     MATCHING_METHODS,
     EvaluationReport,
+    ScaleResult,
     SubjectKind,
     evaluation_report,
     report_subject_get,
@@ -28,6 +31,9 @@ class EvidenceOut(Schema):
 
 
 class PairedOut(Schema):
+    """A scale's paired before-and-after figures (read from its result: the figures only where
+    enough learners are paired to show them)."""
+
     learners_paired: str
     mean_before: float | None
     mean_after: float | None
@@ -42,10 +48,40 @@ class PairedOut(Schema):
     ci_high: float | None
     left_out: dict[str, str]
 
+    resolve_learners_paired = read_from("n_paired_text")
+    resolve_mean_before = shown_if("shown", "paired.mean_before")
+    resolve_mean_after = shown_if("shown", "paired.mean_after")
+    resolve_mean_change = shown_if("shown", "paired.mean_change")
+    resolve_sd_change = shown_if("shown", "paired.sd_change")
+    resolve_t_statistic = shown_if("shown", "paired.t_statistic")
+    resolve_degrees_of_freedom = shown_if("shown", "paired.degrees_of_freedom")
+    resolve_p_value = shown_if("shown", "paired.p_value")
+    resolve_effect_size = shown_if("shown", "paired.effect_size")
+    resolve_effect_size_name = read_from("paired.effect_size_name")
+    resolve_ci_low = shown_if("shown", "paired.ci_low")
+    resolve_ci_high = shown_if("shown", "paired.ci_high")
 
-class DifferenceInDifferencesOut(Schema):
+    @staticmethod
+    def resolve_left_out(result: ScaleResult) -> dict[str, str]:
+        return dict(result.dropped)
+
+
+class GroupsOut(Schema):
+    """How many participants and others a comparison of the two groups stands on."""
+
     participants: str
     others: str
+
+    @staticmethod
+    def resolve_participants(groups: Any) -> str:
+        return f"{groups.participants:,}"
+
+    @staticmethod
+    def resolve_others(groups: Any) -> str:
+        return f"{groups.others:,}"
+
+
+class DifferenceInDifferencesOut(GroupsOut):
     estimate: float
     standard_error: float
     ci_low: float
@@ -53,9 +89,7 @@ class DifferenceInDifferencesOut(Schema):
     p_value: float
 
 
-class AfterOnlyOut(Schema):
-    participants: str
-    others: str
+class AfterOnlyOut(GroupsOut):
     mean_participants: float
     mean_others: float
     difference: float
@@ -73,6 +107,15 @@ class ScaleResultOut(Schema):
     participants_against_others_after: AfterOnlyOut | None
     evidence: EvidenceOut
 
+    resolve_scale = read_from("scale_name")
+    resolve_difference_in_differences = read_from("did")
+    resolve_difference_in_differences_note = read_from("did_note")
+    resolve_participants_against_others_after = read_from("after_only")
+
+    @staticmethod
+    def resolve_paired(result: ScaleResult) -> ScaleResult:
+        return result  # PairedOut reads the result: its figures, and whether they are shown
+
 
 class ComparisonOut(Schema):
     method: str
@@ -81,6 +124,16 @@ class ComparisonOut(Schema):
     participants_unmatched: str
     balanced: bool | None
     note: str
+
+    resolve_learners_who_did_not_take_part = read_from("respondents_text")
+    resolve_participants_matched = read_from("matched_text")
+    resolve_participants_unmatched = read_from("unmatched_text")
+
+    @staticmethod
+    def resolve_balanced(comparison: Any) -> bool | None:
+        if comparison.matching and comparison.shown:
+            return bool(comparison.matching.balanced)
+        return None
 
 
 class ReportOut(Schema):
@@ -94,96 +147,28 @@ class ReportOut(Schema):
     theory_of_change: bool
     quotes: list[str]
 
+    resolve_id = read_from("subject.pk")
+    resolve_name = read_from("subject.name")
+    resolve_participants_answered = read_from("participants_answered_text")
+    resolve_scales = read_from("results")
 
-def _out(report: EvaluationReport) -> ReportOut:
-    scales = []
-    for result in report.results:
-        paired = result.paired
-        shown = result.shown
-        did = result.did
-        scales.append(
-            ScaleResultOut(
-                scale_id=UUID(result.scale_id),
-                scale=result.scale_name,
-                paired=PairedOut(
-                    learners_paired=result.n_paired_text,
-                    mean_before=paired.mean_before if shown else None,
-                    mean_after=paired.mean_after if shown else None,
-                    mean_change=paired.mean_change if shown else None,
-                    sd_change=paired.sd_change if shown else None,
-                    t_statistic=paired.t_statistic if shown else None,
-                    degrees_of_freedom=paired.degrees_of_freedom if shown else None,
-                    p_value=paired.p_value if shown else None,
-                    effect_size=paired.effect_size if shown else None,
-                    effect_size_name=paired.effect_size_name,
-                    ci_low=paired.ci_low if shown else None,
-                    ci_high=paired.ci_high if shown else None,
-                    left_out=dict(result.dropped),
-                ),
-                difference_in_differences=None
-                if did is None
-                else DifferenceInDifferencesOut(
-                    participants=f"{did.participants:,}",
-                    others=f"{did.others:,}",
-                    estimate=did.estimate,
-                    standard_error=did.standard_error,
-                    ci_low=did.ci_low,
-                    ci_high=did.ci_high,
-                    p_value=did.p_value,
-                ),
-                difference_in_differences_note=result.did_note,
-                participants_against_others_after=None
-                if result.after_only is None
-                else AfterOnlyOut(
-                    participants=f"{result.after_only.participants:,}",
-                    others=f"{result.after_only.others:,}",
-                    mean_participants=result.after_only.mean_participants,
-                    mean_others=result.after_only.mean_others,
-                    difference=result.after_only.difference,
-                    ci_low=result.after_only.ci_low,
-                    ci_high=result.after_only.ci_high,
-                    p_value=result.after_only.p_value,
-                ),
-                evidence=EvidenceOut(
-                    type=result.evidence.type,
-                    label=result.evidence.label,
-                    reasons=list(result.evidence.reasons),
-                ),
-            )
-        )
-    comparison = report.comparison
-    return ReportOut(
-        kind=str(report.subject.kind),
-        id=report.subject.pk,
-        name=report.subject.name,
-        participants_answered=report.participants_answered_text,
-        evidence=EvidenceOut(
-            type=report.evidence.type,
-            label=report.evidence.label,
-            reasons=list(report.evidence.reasons),
-        ),
-        scales=scales,
-        comparison=None
-        if comparison is None
-        else ComparisonOut(
-            method=comparison.method,
-            learners_who_did_not_take_part=comparison.respondents_text,
-            participants_matched=comparison.matched_text,
-            participants_unmatched=comparison.unmatched_text,
-            balanced=comparison.matching.balanced
-            if comparison.matching and comparison.shown
-            else None,
-            note=comparison.note,
-        ),
-        theory_of_change=report.theory is not None,
-        quotes=[quote.text for quote in report.quotes],
-    )
+    @staticmethod
+    def resolve_kind(report: EvaluationReport) -> str:
+        return str(report.subject.kind)
+
+    @staticmethod
+    def resolve_theory_of_change(report: EvaluationReport) -> bool:
+        return report.theory is not None
+
+    @staticmethod
+    def resolve_quotes(report: EvaluationReport) -> list[str]:
+        return [quote.text for quote in report.quotes]
 
 
 def _report(request: HttpRequest, kind: SubjectKind, subject_id: UUID, matching: str) -> ReportOut:
     subject = report_subject_get(actor=api_actor(request), kind=kind, subject_id=subject_id)
     method = matching if matching in MATCHING_METHODS else "exact"
-    return _out(evaluation_report(subject, method=method))
+    return ReportOut.from_orm(evaluation_report(subject, method=method))
 
 
 @evaluation_reports_router.get(

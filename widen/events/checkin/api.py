@@ -16,6 +16,7 @@ from pydantic import Field
 
 from widen.accounts.requests import api_actor
 from widen.core.api_inputs import PageLimit, PageOffset
+from widen.core.api_outputs import read_from, with_values
 from widen.core.api_pages import DEFAULT_LIMIT, page_of
 from widen.events.checkin.services import (
     CheckInOutcome,
@@ -35,11 +36,16 @@ checkin_router = Router(tags=["check-in"])
 
 
 class CheckInBookingOut(Schema):
+    """A booking read with `with_values(booking, shown_name=...)`: a learner the caller may not
+    see by name is given as "A learner booked by another organisation"."""
+
     id: UUID
     name: str
     attendee_type: str
     status: str
     checked_in_at: datetime | None
+
+    resolve_name = read_from("shown_name")
 
 
 class CheckInListOut(Schema):
@@ -58,22 +64,26 @@ class CheckInOut(Schema):
     note: str
 
 
-def _booking_out(booking: Booking, shown: str) -> dict[str, Any]:
-    """A learner the caller may not see by name is given as "A learner booked by another
-    organisation"."""
-    out = {name: getattr(booking, name) for name in CheckInBookingOut.model_fields}
-    out["name"] = shown
-    return out
-
-
 def _outcome(actor: Any, booking: Booking, outcome: CheckInOutcome | None) -> dict[str, Any]:
     booking.refresh_from_db(fields=["status", "checked_in_at", "updated_at"])
     return {
-        "booking": _booking_out(booking, shown_name(actor, booking)),
+        "booking": with_values(booking, shown_name=shown_name(actor, booking)),
         "changed": outcome is not None,
         "attendance_recorded": bool(outcome and outcome.attendance_recorded),
         "note": outcome.attendance_note if outcome else "",
     }
+
+
+def _organised_booking(
+    request: HttpRequest, event_id: UUID, *, booking_id: UUID | None = None, code: str | None = None
+) -> tuple[Any, Booking]:
+    """The caller and the booking of the event they check in: by its id, or by the code its QR
+    code carries (404 for anyone but the event's organisers, and for a missing one)."""
+    actor = api_actor(request)
+    event = event_for_checkin(actor=actor, event_id=event_id)
+    if code is not None:
+        return actor, booking_for_checkin_code(actor=actor, event=event, code=code)
+    return actor, booking_for_organiser(actor=actor, event=event, booking_id=booking_id)
 
 
 def _checked_in(actor: Any, booking: Booking) -> dict[str, Any]:
@@ -106,7 +116,7 @@ def checkin_list_api(
         "checked_in": counts.checked_in,
         "waiting": counts.waiting,
         "count": page.count,
-        "bookings": [_booking_out(booking, names[booking.pk]) for booking in bookings],
+        "bookings": [with_values(booking, shown_name=names[booking.pk]) for booking in bookings],
     }
 
 
@@ -115,10 +125,7 @@ def checkin_list_api(
 )
 def checkin_create_api(request: HttpRequest, event_id: UUID, booking_id: UUID) -> Any:
     """Check a booked person in (a learner's attendance is marked too)."""
-    actor = api_actor(request)
-    event = event_for_checkin(actor=actor, event_id=event_id)
-    booking = booking_for_organiser(actor=actor, event=event, booking_id=booking_id)
-    return _checked_in(actor, booking)
+    return _checked_in(*_organised_booking(request, event_id, booking_id=booking_id))
 
 
 @checkin_router.post(
@@ -128,9 +135,7 @@ def checkin_create_api(request: HttpRequest, event_id: UUID, booking_id: UUID) -
 )
 def checkin_undo_api(request: HttpRequest, event_id: UUID, booking_id: UUID) -> Any:
     """Undo a check-in (a learner's attendance is un-marked too)."""
-    actor = api_actor(request)
-    event = event_for_checkin(actor=actor, event_id=event_id)
-    booking = booking_for_organiser(actor=actor, event=event, booking_id=booking_id)
+    actor, booking = _organised_booking(request, event_id, booking_id=booking_id)
     if booking.checked_in_at is None:
         return _outcome(actor, booking, None)
     return _outcome(actor, booking, booking_check_in_undo(actor=actor, booking=booking))
@@ -141,7 +146,4 @@ def checkin_undo_api(request: HttpRequest, event_id: UUID, booking_id: UUID) -> 
 )
 def checkin_by_code_api(request: HttpRequest, event_id: UUID, code: str) -> Any:
     """Check in the booking whose QR code carries `code`."""
-    actor = api_actor(request)
-    event = event_for_checkin(actor=actor, event_id=event_id)
-    booking = booking_for_checkin_code(actor=actor, event=event, code=code)
-    return _checked_in(actor, booking)
+    return _checked_in(*_organised_booking(request, event_id, code=code))
