@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class AuditConfig(AppConfig):
@@ -10,3 +11,6 @@ class AuditConfig(AppConfig):
         from widen.audit import (  # noqa: PLC0415 - connects the receivers once apps are ready
             receivers,  # noqa: F401
         )
+
+        # Every app's `personal_data.py` puts its models in the register of personal data.
+        autodiscover_modules("personal_data")

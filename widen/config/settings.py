@@ -73,6 +73,28 @@ for _payments_key in PAYMENTS_ENCRYPTION_KEYS:
             "base64, 44 characters), as `Fernet.generate_key()` makes."
         )
 
+# Keys that encrypt `widen backup` files (Fernet keys, newest first, kept outside the database and
+# away from the backups themselves). The first encrypts; every key decrypts, so old backups still
+# restore after a new key is put first. Development and tests derive one from SECRET_KEY;
+# production has none unless set, and `widen backup` and `widen restore` then refuse to run.
+BACKUP_ENCRYPTION_KEYS = env.items("WIDEN_BACKUP_KEYS", [])
+if not BACKUP_ENCRYPTION_KEYS and not PRODUCTION:
+    BACKUP_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(
+            hashlib.sha256(b"widen-backups-development:" + SECRET_KEY.encode()).digest()
+        ).decode()
+    ]
+for _backup_key in BACKUP_ENCRYPTION_KEYS:
+    try:
+        _backup_key_length = len(base64.urlsafe_b64decode(_backup_key.encode()))
+    except (ValueError, TypeError):
+        _backup_key_length = 0
+    if _backup_key_length != 32:  # a Fernet key is 32 bytes
+        raise ImproperlyConfigured(
+            "Each key in WIDEN_BACKUP_KEYS must be a Fernet key (32 bytes in URL-safe "
+            "base64, 44 characters), as `Fernet.generate_key()` makes."
+        )
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -102,6 +124,7 @@ INSTALLED_APPS = [
     "widen.evaluation",
     "widen.payments",
     "widen.reporting",
+    "widen.rights",
     "widen.demo",
 ]
 
@@ -342,6 +365,9 @@ WIDEN_IMPORT_MAX_BYTES = env.integer("WIDEN_IMPORT_MAX_MEGABYTES", 40) * 1024 * 
 WIDEN_IMPORT_MAX_ROWS = env.integer("WIDEN_IMPORT_MAX_ROWS", 250_000)
 WIDEN_IMPORT_BACKGROUND_ROWS = env.integer("WIDEN_IMPORT_BACKGROUND_ROWS", 10_000)
 WIDEN_IMPORT_ROLLBACK_DAYS = env.integer("WIDEN_IMPORT_ROLLBACK_DAYS", 14)
+# Retention (widen.rights): a learner's record is anonymised this many years after they leave
+# Year 13, unless their consent to tracking covers longer.
+WIDEN_LEARNER_YEARS_AFTER_YEAR_13 = env.integer("WIDEN_LEARNER_YEARS_AFTER_YEAR_13", 3)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # A notification that failed every attempt keeps a one-time link or a message to an address

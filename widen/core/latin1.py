@@ -16,3 +16,11 @@ TYPOGRAPHIC_PUNCTUATION = {
     "\u201d": '"',
     "\u2026": "...",
 }
+
+_PUNCTUATION = str.maketrans(TYPOGRAPHIC_PUNCTUATION)
+
+
+def latin1(text: str) -> str:
+    """`text` as the built-in fonts can print it: typographic punctuation made plain, and any other
+    character outside Latin-1 shown as '?'."""
+    return text.translate(_PUNCTUATION).encode("latin-1", "replace").decode("latin-1")

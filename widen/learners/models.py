@@ -160,6 +160,14 @@ class Learner(AuditedModel, TimestampedModel):
     disability = models.BooleanField("Disabled", null=True, blank=True)
     ethnicity = models.CharField(max_length=40, choices=Ethnicity.choices, blank=True)
 
+    # Data rights (widen.rights): a record anonymised by erasure or retention keeps only what no
+    # longer identifies anyone; a restricted record is left out of every processing path until
+    # the restriction is lifted; an objection keeps the learner out of equality monitoring.
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
+    restricted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    restriction_reason = models.CharField(max_length=300, blank=True, editable=False)
+    objects_to_equality_monitoring = models.BooleanField(default=False, editable=False)
+
     class Meta:
         ordering = ["last_name", "first_name", "id"]
         indexes = [
@@ -262,6 +270,13 @@ class ConsentRecord(AuditedModel, TimestampedModel):
     recorded_on = models.DateField()
     privacy_notice_version = models.CharField(max_length=40)
     withdrawn_on = models.DateField(null=True, blank=True)
+    tracks_until = models.DateField(
+        "Consent to tracking until",
+        null=True,
+        blank=True,
+        help_text="Keep and follow the learner's record until this date (for example to see "
+        "whether they reach university), even after the usual retention period.",
+    )
 
     class Meta:
         ordering = ["-recorded_on"]

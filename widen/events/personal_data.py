@@ -1,0 +1,68 @@
+"""Event bookings and speakers in the register (see `widen.audit.registry`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from widen.audit.registry import (
+    Action,
+    Category,
+    Erasure,
+    KeptWhileParent,
+    LawfulBasis,
+    Retention,
+    Subject,
+    declare,
+    declare_attribution,
+    declare_not_personal,
+)
+from widen.events.models import ADJUSTMENT_FIELDS, Booking, Event, Presenter, Strand, Talk
+
+ADJUSTMENTS_BLANK: dict[str, Any] = {
+    name: (False if name in ("care_experienced", "disabled") else "") for name in ADJUSTMENT_FIELDS
+}
+
+
+def adjustments_past_event(rows: models.QuerySet[Any], today: date) -> models.QuerySet[Any]:
+    """Bookings for events that have ended still holding access requirements or adjustments."""
+    return rows.filter(event__ends_at__lte=timezone.now()).exclude(**ADJUSTMENTS_BLANK)
+
+
+declare(
+    model=Booking,
+    subjects={Subject.LEARNER: "learner", Subject.EMAIL: "email", Subject.USER: "booked_by"},
+    categories=frozenset(
+        {Category.IDENTITY, Category.CONTACT, Category.PARTICIPATION, Category.SPECIAL_CATEGORY}
+    ),
+    lawful_basis=LawfulBasis.PUBLIC_TASK,
+    retention=KeptWhileParent("as long as the event's record"),
+    also=(
+        Retention(
+            "access requirements, adjustments, dietary needs and attending as a "
+            "care-experienced or disabled learner: until the event ends",
+            Action.ANONYMISE,
+            adjustments_past_event,
+            anonymised=ADJUSTMENTS_BLANK,
+        ),
+    ),
+    erasure=Erasure.ANONYMISE,
+    anonymised={"name": "Erased", "email": "", **ADJUSTMENTS_BLANK},
+    not_exported=frozenset({"token_digest"}),
+    title="Event bookings",
+)
+declare(
+    model=Presenter,
+    subjects={Subject.NAME: "name"},
+    categories=frozenset({Category.IDENTITY}),
+    lawful_basis=LawfulBasis.LEGITIMATE_INTERESTS,
+    retention=KeptWhileParent("as long as the event's agenda"),
+    erasure=Erasure.DELETE,
+    title="Speaking at events",
+)
+declare_attribution(Event, "created_by", title="Events you created")
+declare_not_personal(Strand, "a strand of an event's agenda")
+declare_not_personal(Talk, "a talk on an event's agenda")

@@ -1,0 +1,92 @@
+"""Erase a person everywhere, in one transaction.
+
+Each model in the register says what erasure does to the person's rows: delete them, anonymise
+them (the fields named take their anonymised values; rows kept for statistics keep only what no
+longer identifies anyone), or keep them (they name the person only through a record that is
+itself anonymised, or they are append-only logs of ids). Every row erased leaves a tombstone —
+which kind of record, which id, when, by whom, under which request — never the values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models, transaction
+
+from widen.audit.registry import Erasure, PersonalData, register
+from widen.rights.models import ErasureTombstone, RightsRequest
+from widen.rights.people import Person
+from widen.rights.sharing import SharedWith, shared_with
+
+
+@dataclass
+class ErasureReport:
+    deleted: dict[str, int] = field(default_factory=dict)
+    anonymised: dict[str, int] = field(default_factory=dict)
+    to_tell: list[SharedWith] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return sum(self.deleted.values()) + sum(self.anonymised.values())
+
+
+def anonymise_rows(
+    rows: models.QuerySet[Any], values: Mapping[str, Any]
+) -> list[tuple[Any, list[str]]]:
+    """Give each row the anonymised values (a callable value is worked out from the row); saved
+    through the model, so the audit records which fields changed. Returns (id, fields) pairs."""
+    done: list[tuple[Any, list[str]]] = []
+    for row in rows.order_by("pk"):
+        for name, value in values.items():
+            setattr(row, name, value(row) if callable(value) else value)
+        row.save(update_fields=list(values))
+        done.append((row.pk, sorted(values)))
+    return done
+
+
+def _erase_entry(
+    entry: PersonalData, person: Person, *, request: RightsRequest | None, actor: Any
+) -> tuple[str, int]:
+    rows = person.rows_in(entry)
+    if entry.erasure is Erasure.KEEP:
+        return "kept", 0
+    if entry.erasure is Erasure.DELETE:
+        ids = list(rows.values_list("pk", flat=True))
+        if ids:
+            entry.model._default_manager.filter(pk__in=ids).delete()
+        tombstones: list[tuple[Any, list[str]]] = [(pk, []) for pk in ids]
+        action = "deleted"
+    else:
+        tombstones = anonymise_rows(rows, entry.anonymised)
+        action = "anonymised"
+    ErasureTombstone.objects.bulk_create(
+        ErasureTombstone(
+            request=request,
+            object_type=entry.label,
+            object_id=str(pk),
+            action=action,
+            fields=fields,
+            done_by=actor if getattr(actor, "pk", None) else None,
+        )
+        for pk, fields in tombstones
+    )
+    return action, len(tombstones)
+
+
+def person_erase(*, person: Person, request: RightsRequest | None, actor: Any) -> ErasureReport:
+    """Erase `person` from every registered model (the caller has checked who may)."""
+    report = ErasureReport(to_tell=shared_with(person))
+    # Rows pointing at a record go before the record itself (a booking before its learner).
+    entries = sorted(register, key=lambda entry: entry.label in _PARENTS)
+    with transaction.atomic():
+        for entry in entries:
+            action, count = _erase_entry(entry, person, request=request, actor=actor)
+            if count:
+                getattr(report, action)[entry.label] = count
+    return report
+
+
+# Records other rows point at: erased last.
+_PARENTS = frozenset({"learners.learner", "accounts.user"})

@@ -1,0 +1,32 @@
+"""A person whose data is asked about, as the records that are theirs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+from widen.audit.registry import PersonalData
+
+
+@dataclass(frozen=True)
+class Person:
+    """The learner records, accounts and e-mail addresses found to be one person's."""
+
+    learner_ids: tuple[Any, ...] = ()
+    user_ids: tuple[Any, ...] = ()
+    emails: tuple[str, ...] = field(default=())
+    names: tuple[str, ...] = field(default=())
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.learner_ids or self.user_ids or self.emails or self.names)
+
+    def rows_in(self, entry: PersonalData) -> models.QuerySet[Any]:
+        return entry.rows_of(
+            learner_ids=list(self.learner_ids),
+            user_ids=list(self.user_ids),
+            emails=list(self.emails),
+            names=list(self.names),
+        )
