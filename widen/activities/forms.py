@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from widen.activities.services import YEAR_GROUPS
+from widen.core.forms import sheet_field, spreadsheet_field
 from widen.organisations.models import Organisation, OrganisationType, Partnership
 from widen.programmes.models import ActivitySubType
 
@@ -58,6 +59,18 @@ class SchoolChoiceField(forms.ModelChoiceField[Organisation]):
         return obj.name
 
 
+def _session_time(when: str, *, example: str) -> forms.TimeField:
+    """The time the session starts or ends (`when`), with the browser's time picker."""
+    return forms.TimeField(
+        label=when.capitalize(),
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        error_messages={
+            "required": f"Enter the time the session {when}",
+            "invalid": f"Enter the time the session {when}, e.g. {example}",
+        },
+    )
+
+
 class SessionForm(forms.Form):
     date = forms.DateField(
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -66,22 +79,8 @@ class SessionForm(forms.Form):
             "invalid": "Enter the session's date as day, month and year",
         },
     )
-    starts_at = forms.TimeField(
-        label="Starts",
-        widget=forms.TimeInput(attrs={"type": "time"}),
-        error_messages={
-            "required": "Enter the time the session starts",
-            "invalid": "Enter the time the session starts, e.g. 09:30",
-        },
-    )
-    ends_at = forms.TimeField(
-        label="Ends",
-        widget=forms.TimeInput(attrs={"type": "time"}),
-        error_messages={
-            "required": "Enter the time the session ends",
-            "invalid": "Enter the time the session ends, e.g. 15:00",
-        },
-    )
+    starts_at = _session_time("starts", example="09:30")
+    ends_at = _session_time("ends", example="15:00")
     contact_hours = forms.DecimalField(
         required=False,
         max_digits=4,
@@ -145,18 +144,12 @@ class SessionForm(forms.Form):
 
 
 class RegisterUploadForm(forms.Form):
-    register = forms.FileField(
+    register = spreadsheet_field(
         label="Register",
         help_text=(
             "A .csv or .xlsx file with a row per learner: their UPN, or their legal first name, "
             "last name and date of birth (and the school's URN if you like), and an attendance "
             "column saying attended or absent (Y or N), or empty to put them on unmarked."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
-    sheet = forms.CharField(
-        required=False,
-        max_length=100,
-        label="Sheet (Excel only)",
-        help_text="Leave empty to use the first sheet that looks like a register.",
-    )
+    sheet = sheet_field(looks_like="looks like a register")

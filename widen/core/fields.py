@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -20,34 +21,37 @@ class TypedIdentifierFormField(forms.CharField):
         super().__init__(max_length=TYPED_LENGTH, **kwargs)
 
 
-class PostcodeField(models.CharField):
+class _NormalisedIdentifierField(models.CharField):
+    """An identifier stored as `normalise` makes it, typed in any spacing or case; blank
+    allowed."""
+
+    default_max_length: int
+    normalise: Callable[[str], str]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", self.default_max_length)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        return type(self).normalise(value) if value else value
+
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
+        return super().formfield(form_class=TypedIdentifierFormField, **kwargs)
+
+
+class PostcodeField(_NormalisedIdentifierField):
     """A UK postcode stored in the single-space published form ('E1 6AN'); blank allowed."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 8)
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value: Any) -> Any:
-        value = super().to_python(value)
-        return normalise_postcode(value) if value else value
-
-    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
-        return super().formfield(form_class=TypedIdentifierFormField, **kwargs)
+    default_max_length = 8
+    normalise = staticmethod(normalise_postcode)
 
 
-class UpnField(models.CharField):
+class UpnField(_NormalisedIdentifierField):
     """A Unique Pupil Number, upper-cased, check letter validated; blank allowed."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 13)
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value: Any) -> Any:
-        value = super().to_python(value)
-        return normalise_upn(value) if value else value
-
-    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
-        return super().formfield(form_class=TypedIdentifierFormField, **kwargs)
+    default_max_length = 13
+    normalise = staticmethod(normalise_upn)
 
 
 class DatePickerInput(forms.DateInput):

@@ -1,5 +1,6 @@
-"""Form pieces every app shares: a choice from a list that refuses anything else plainly, and
-putting what a service refused onto the form the person filled in."""
+"""Form pieces every app shares: a choice from a list that refuses anything else plainly, a
+spreadsheet to upload and the sheet to read, and putting what a service refused onto the form
+the person filled in."""
 
 from __future__ import annotations
 
@@ -23,6 +24,26 @@ class ListChoiceField(forms.ModelChoiceField):
             raise ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice"
             ) from error
+
+
+def spreadsheet_field(*, label: str, help_text: str) -> forms.FileField:
+    """A .csv or .xlsx file to upload (the file picker offers only those)."""
+    return forms.FileField(
+        label=label,
+        help_text=help_text,
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+
+def sheet_field(*, looks_like: str) -> forms.CharField:
+    """Which sheet of an Excel workbook to read; empty for the first one that `looks_like` what
+    the import wants."""
+    return forms.CharField(
+        required=False,
+        max_length=100,
+        label="Sheet (Excel only)",
+        help_text=f"Leave empty to use the first sheet that {looks_like}.",
+    )
 
 
 def add_service_error(

@@ -21,6 +21,19 @@ from widen.events.services import NAME_MAX, TEXT_MAX, TITLE_MAX, YEAR_GROUPS
 from widen.organisations.models import Organisation
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _yes_or_no(question: str) -> forms.TypedChoiceField:
+    """A yes-or-no question answered with radio buttons, "no" until answered otherwise."""
+    return forms.TypedChoiceField(
+        label=question,
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        initial="no",
+    )
+
+
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 CHOICE_FIELDS = ("audiences", "year_groups", "is_public", "care_experienced", "disabled")
@@ -240,20 +253,8 @@ class BookingForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    care_experienced = forms.TypedChoiceField(
-        label="Are you attending as a care-experienced learner?",
-        choices=YES_NO,
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        initial="no",
-    )
-    disabled = forms.TypedChoiceField(
-        label="Are you attending as a disabled learner?",
-        choices=YES_NO,
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        initial="no",
-    )
+    care_experienced = _yes_or_no("Are you attending as a care-experienced learner?")
+    disabled = _yes_or_no("Are you attending as a disabled learner?")
 
     def __init__(self, *args: Any, changing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

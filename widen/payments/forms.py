@@ -20,27 +20,38 @@ def _checked(value: str, check: Callable[[str], str]) -> str:
         raise forms.ValidationError(error.message) from error
 
 
+def _bank_detail(
+    label: str, help_text: str, missing: str, *, max_length: int = 20, **attrs: str
+) -> forms.CharField:
+    """A bank detail as typed: the browser never remembers or offers it (autocomplete off)."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        help_text=help_text,
+        error_messages={"required": missing},
+        widget=forms.TextInput(attrs={"autocomplete": "off", **attrs}),
+    )
+
+
 class BankDetailsForm(forms.Form):
-    account_name = forms.CharField(
-        label="Name on the account",
+    account_name = _bank_detail(
+        "Name on the account",
+        "As your bank shows it, for example 'A J Smith'.",
+        "Enter the name on the account.",
         max_length=100,
-        help_text="As your bank shows it, for example 'A J Smith'.",
-        error_messages={"required": "Enter the name on the account."},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        spellcheck="false",
     )
-    sort_code = forms.CharField(
-        label="Sort code",
-        max_length=20,
-        help_text="6 digits, for example 12-34-56.",
-        error_messages={"required": "Enter the sort code."},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    sort_code = _bank_detail(
+        "Sort code",
+        "6 digits, for example 12-34-56.",
+        "Enter the sort code.",
+        inputmode="numeric",
     )
-    account_number = forms.CharField(
-        label="Account number",
-        max_length=20,
-        help_text="8 digits. A 6 or 7 digit number is kept with 0s in front, as banks do.",
-        error_messages={"required": "Enter the account number."},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    account_number = _bank_detail(
+        "Account number",
+        "8 digits. A 6 or 7 digit number is kept with 0s in front, as banks do.",
+        "Enter the account number.",
+        inputmode="numeric",
     )
 
     def clean_account_name(self) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from widen.core.forms import ListChoiceField
+from widen.core.forms import ListChoiceField, sheet_field, spreadsheet_field
 from widen.learners.imports.columns import IGNORE, IMPORT_COLUMNS
 from widen.organisations.models import Organisation
 
@@ -27,17 +27,11 @@ class PupilListUploadForm(forms.Form):
         help_text="The school that sent the list. Its column choices are remembered.",
         error_messages={"invalid_choice": "Choose a school from the list."},
     )
-    pupil_list = forms.FileField(
+    pupil_list = spreadsheet_field(
         label="Pupil list",
         help_text="A .csv or .xlsx file as your school's MIS exports it, or Widen's template.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
-    sheet = forms.CharField(
-        required=False,
-        max_length=100,
-        label="Sheet (Excel only)",
-        help_text="Leave empty to use the first sheet that has pupils on it.",
-    )
+    sheet = sheet_field(looks_like="has pupils on it")
 
     def __init__(
         self,
