@@ -16,6 +16,7 @@ from ninja import Router, Schema
 
 from widen.accounts.requests import api_actor
 from widen.core.api_inputs import PageLimit, PageOffset
+from widen.core.api_outputs import read_from
 from widen.core.api_pages import Page, page_of
 from widen.core.exceptions import ApplicationError
 from widen.payments.models import LedgerEntry
@@ -38,19 +39,19 @@ class PaymentOut(Schema):
     status: str
     paid_on: date | None
 
+    resolve_paid_by = read_from("payee.organisation.name")
 
-def _serialise(entry: LedgerEntry) -> dict[str, Any]:
-    return {
-        "id": entry.id,
-        "amount_pence": entry.amount_pence,
-        "amount": pounds(entry.amount_pence),
-        "kind": entry.kind,
-        "description": entry.description,
-        "paid_by": entry.payee.organisation.name,
-        "recorded_at": entry.recorded_at,
-        "status": entry_status(entry),
-        "paid_on": entry_paid_on(entry),
-    }
+    @staticmethod
+    def resolve_amount(entry: LedgerEntry) -> str:
+        return pounds(entry.amount_pence)
+
+    @staticmethod
+    def resolve_status(entry: LedgerEntry) -> str:
+        return entry_status(entry)
+
+    @staticmethod
+    def resolve_paid_on(entry: LedgerEntry) -> date | None:
+        return entry_paid_on(entry)
 
 
 def _refuse_unknown(request: HttpRequest, known: frozenset[str]) -> None:
@@ -69,12 +70,12 @@ def my_payment_list_api(
     """The caller's own amounts, newest first."""
     _refuse_unknown(request, LIST_PARAMETERS)
     entries = my_payments(actor=api_actor(request))
-    return page_of(entries, limit=limit, offset=offset).answer(_serialise)
+    return page_of(entries, limit=limit, offset=offset).answer()
 
 
 @router.get("/mine/{entry_id}", response=PaymentOut, operation_id="my_payment_get")
-def my_payment_get_api(request: HttpRequest, entry_id: UUID) -> dict[str, Any]:
+def my_payment_get_api(request: HttpRequest, entry_id: UUID) -> LedgerEntry:
     """One of the caller's own amounts; anyone else's answers 404, like one that does not
     exist."""
     _refuse_unknown(request, frozenset())
-    return _serialise(my_payment_get(actor=api_actor(request), entry_id=entry_id))
+    return my_payment_get(actor=api_actor(request), entry_id=entry_id)

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from widen.accounts.requests import api_actor
 from widen.core.api_inputs import PageLimit, PageOffset
+from widen.core.api_outputs import with_values
 from widen.core.api_pages import DEFAULT_LIMIT, InputSchema, Page, page_of
 from widen.core.exceptions import ApplicationError
 from widen.organisations.permissions import organisation_policy
@@ -69,6 +70,8 @@ class RuleSetVersionOut(Schema):
 
 
 class RuleSetOut(Schema):
+    """A rule set read with `_with_counts`."""
+
     id: UUID
     partnership_id: UUID
     name: str
@@ -92,21 +95,13 @@ class RuleSetVersionIn(InputSchema):
     purpose: str | None = None
 
 
-def _rule_set_out(rule_set: RuleSet, actor: Any) -> dict[str, Any]:
-    # Counts of the learners the caller may see (with their special category data when the
-    # rule set reads it), never of others.
-    results = results_seen_by(actor, rule_set).aggregate(
+def _with_counts(rule_set: RuleSet, actor: Any) -> Any:
+    """The rule set with counts of the learners the caller may see (with their special category
+    data when the rule set reads it), never of others."""
+    counts = results_seen_by(actor, rule_set).aggregate(
         eligible=Count("learner", filter=Q(eligible=True)), worked_out=Count("learner")
     )
-    return {
-        "id": rule_set.pk,
-        "partnership_id": rule_set.partnership_id,
-        "name": rule_set.name,
-        "purpose": rule_set.purpose,
-        "agreement_id": rule_set.agreement_id,
-        "current_version": rule_set.current_version,
-        **results,
-    }
+    return with_values(rule_set, **counts)
 
 
 @rule_sets_router.get("", response=Page[RuleSetOut], operation_id="rule_set_list")
@@ -115,7 +110,7 @@ def rule_set_list_api(
 ) -> Any:
     actor = api_actor(request)
     page = page_of(rule_set_list(actor=actor).order_by("name", "pk"), limit=limit, offset=offset)
-    return page.answer(lambda rule_set: _rule_set_out(rule_set, actor))
+    return page.answer(lambda rule_set: _with_counts(rule_set, actor))
 
 
 @rule_sets_router.post("", response={201: RuleSetOut}, operation_id="rule_set_create")
@@ -138,13 +133,13 @@ def rule_set_create_api(request: HttpRequest, body: RuleSetIn) -> Any:
         definition=body.definition,
     )
     eligibility_compute(rule_set)
-    return Status(201, _rule_set_out(rule_set, actor))
+    return Status(201, _with_counts(rule_set, actor))
 
 
 @rule_sets_router.get("/{rule_set_id}", response=RuleSetOut, operation_id="rule_set_get")
 def rule_set_get_api(request: HttpRequest, rule_set_id: UUID) -> Any:
     actor = api_actor(request)
-    return _rule_set_out(rule_set_get(actor=actor, rule_set_id=rule_set_id), actor)
+    return _with_counts(rule_set_get(actor=actor, rule_set_id=rule_set_id), actor)
 
 
 @rule_sets_router.post(
@@ -159,4 +154,4 @@ def rule_set_version_create_api(
         actor=actor, rule_set=rule_set, definition=body.definition, purpose=body.purpose
     )
     eligibility_compute(rule_set)
-    return Status(201, _rule_set_out(rule_set, actor))
+    return Status(201, _with_counts(rule_set, actor))
