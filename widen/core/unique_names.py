@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from widen.core.exceptions import ApplicationError
 
 
-def unique_name(name: str, *, taken: QuerySet[Any], max_length: int, noun: str) -> str:
+def unique_name(name: str, taken: QuerySet[Any], noun: str, max_length: int) -> str:
     """`name` with its runs of white space made one space and cut to `max_length`; refused on
     the name field when that leaves nothing, or when `taken` already holds it (letter case
     aside)."""

@@ -54,12 +54,7 @@ def programme_create(
     require_actor(actor)
     if not may_design_programmes(actor, partnership):
         raise ApplicationError("Only the partnership's admins may design programmes.")
-    name = unique_name(
-        name,
-        taken=Programme.objects.filter(partnership=partnership),
-        max_length=160,
-        noun="programme",
-    )
+    name = unique_name(name, Programme.objects.filter(partnership=partnership), "programme", 160)
     if rule_set is not None and rule_set.partnership_id != partnership.pk:
         raise ApplicationError("Choose one of the partnership's rule sets.", field="rule_set")
     if not stages:

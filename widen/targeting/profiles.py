@@ -256,15 +256,7 @@ BAND_COLUMNS: Sequence[str] = (
 )
 
 PROFILE_COLUMNS: Sequence[str] = (
-    LEARNER,
-    POSTCODE,
-    "status",
-    "nation",
-    "terminated",
-    "lsoa",
-    "msoa",
-    "ward",
-    "imd_rank",
+    *(LEARNER, POSTCODE, "status", "nation", "terminated", "lsoa", "msoa", "ward", "imd_rank"),
     *BAND_COLUMNS,
     "postcode_edition_id",
     "deprivation_edition_id",
@@ -282,24 +274,15 @@ def describe_profile(values: dict[str, Any], editions: dict[int, DatasetEdition]
         return str(edition.edition) if edition else "edition not recorded"
 
     lines = []
-    if values.get("imd_decile"):
-        lines.append(
-            f"IMD decile {values['imd_decile']} (LSOA {values['lsoa']}, "
-            f"{named(values.get('deprivation_edition_id'))})"
-        )
-    if values.get("idaci_decile"):
-        lines.append(
-            f"IDACI decile {values['idaci_decile']} (LSOA {values['lsoa']}, "
-            f"{named(values.get('idaci_edition_id'))})"
-        )
-    if values.get("wimd_decile"):
-        lines.append(
-            f"WIMD decile {values['wimd_decile']} (Wales; LSOA {values['lsoa']}, "
-            f"{named(values.get('deprivation_edition_id'))})"
-        )
-    if values.get("simd_decile"):
-        lines.append(
-            f"SIMD decile {values['simd_decile']} (Scotland; Data Zone {values['lsoa']}, "
-            f"{named(values.get('deprivation_edition_id'))})"
-        )
+    for measure, where, edition in (
+        ("IMD", "LSOA", "deprivation"),
+        ("IDACI", "LSOA", "idaci"),
+        ("WIMD", "Wales; LSOA", "deprivation"),
+        ("SIMD", "Scotland; Data Zone", "deprivation"),
+    ):
+        if decile := values.get(f"{measure.lower()}_decile"):
+            lines.append(
+                f"{measure} decile {decile} ({where} {values['lsoa']}, "
+                f"{named(values.get(f'{edition}_edition_id'))})"
+            )
     return lines

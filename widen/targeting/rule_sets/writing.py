@@ -33,12 +33,7 @@ def rule_set_create(
     require_actor(actor)
     if not may_manage_rule_sets(actor, partnership):
         raise ApplicationError("Only the partnership's admins may define rule sets.")
-    name = unique_name(
-        name,
-        taken=RuleSet.objects.filter(partnership=partnership),
-        max_length=120,
-        noun="rule set",
-    )
+    name = unique_name(name, RuleSet.objects.filter(partnership=partnership), "rule set", 120)
     special = check_lawful(partnership, definition, purpose, agreement)
     rule_set = RuleSet.objects.create(
         partnership=partnership, name=name, purpose=purpose, agreement=agreement, preset=preset
