@@ -51,6 +51,13 @@ class LinkGiven:
     name: str
 
 
+def _given_to(survey: Survey, through: str) -> set[Any]:
+    """The learners (`through="learner"`) or bookings (`"booking"`) `survey` has already given
+    a link to."""
+    given = survey.invitations.filter(**{f"{through}__isnull": False})
+    return set(given.values_list(f"{through}_id", flat=True))
+
+
 def _survey_link(token: str, link_base: str | None) -> str:
     return f"{link_base or SURVEY_LINK_PATH}{token}/"
 
@@ -98,9 +105,7 @@ def invitations_send_for_session(
             invitation.save(update_fields=["token_digest", "sent_at", "updated_at"])
             name = invitation.learner.display_name if invitation.learner else invitation.name
             given.append(LinkGiven(invitation, _survey_link(token.token, link_base), name))
-    already = set(
-        survey.invitations.filter(learner__isnull=False).values_list("learner_id", flat=True)
-    )
+    already = _given_to(survey, "learner")
     rows = (
         session.register.exclude(status=AttendanceStatus.ABSENT)
         .exclude(learner_id__in=already)
@@ -147,9 +152,7 @@ def invitations_send_for_event(
         raise ApplicationError("This survey is for another event.", field="event")
     if event.partnership_id != survey.partnership_id:
         raise NotFound
-    already = set(
-        survey.invitations.filter(booking__isnull=False).values_list("booking_id", flat=True)
-    )
+    already = _given_to(survey, "booking")
     bookings = (
         event.bookings.filter(status=BookingStatus.BOOKED)
         .exclude(pk__in=already)
