@@ -12,6 +12,7 @@ from django.utils.html import escape
 from conftest import signed_in_client
 from widen.accounts.models import Role
 from widen.audit.models import AuditEvent
+from widen.learners.models import Learner
 from widen.programmes.models import ActivityType, Enrolment, Programme
 from widen.testing.world import World
 
@@ -23,6 +24,16 @@ def _programme(world: World) -> Programme:
     stage = programme.stages.create(year_group=10, target_hours=Decimal("6"))
     stage.required_types.set([ActivityType.objects.get(key="iag")])
     return programme
+
+
+def _enrol_directly(programme: Programme, learner: Learner) -> Enrolment:
+    """`learner` enrolled by the organisation that holds them the day `programme` was made."""
+    return Enrolment.objects.create(
+        programme=programme,
+        learner=learner,
+        organisation=learner.organisation,
+        joined_on=programme.created_at.date(),
+    )
 
 
 def test_an_officer_enrols_by_hand_records_leaving_and_rejoining(world: World) -> None:
@@ -75,12 +86,7 @@ def test_nobody_enrols_or_removes_a_learner_their_organisation_does_not_hold(
     world: World,
 ) -> None:
     programme = _programme(world)
-    Enrolment.objects.create(
-        programme=programme,
-        learner=world.learner_beta,
-        organisation=world.beta,
-        joined_on=programme.created_at.date(),
-    )
+    _enrol_directly(programme, world.learner_beta)
     change_url = reverse("programmes:enrolment_change", kwargs={"programme_id": programme.pk})
     officer = signed_in_client(world.users[Role.OUTREACH_OFFICER])
     stranger = officer.post(
@@ -107,12 +113,7 @@ def test_nobody_enrols_or_removes_a_learner_their_organisation_does_not_hold(
 
 def test_an_evaluator_sees_how_many_are_enrolled_but_no_names(world: World) -> None:
     programme = _programme(world)
-    Enrolment.objects.create(
-        programme=programme,
-        learner=world.learner_alpha,
-        organisation=world.alpha,
-        joined_on=programme.created_at.date(),
-    )
+    _enrol_directly(programme, world.learner_alpha)
     evaluator = signed_in_client(world.users[Role.EVALUATOR])
     page = evaluator.get(
         reverse("programmes:enrolments", kwargs={"programme_id": programme.pk})

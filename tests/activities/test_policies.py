@@ -5,16 +5,14 @@ everything, and a service asked to act for nobody refuses."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, time
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from conftest import signed_in_client
+from conftest import api_call, signed_in_client
 from widen.accounts.capabilities import GRANTS, Capability, system_actor
 from widen.accounts.models import Role, User
 from widen.accounts.services import api_token_create
@@ -38,6 +36,7 @@ from widen.organisations.models import Organisation, OrganisationType, Partnersh
 from widen.programmes.models import ActivitySubType, Enrolment, Programme
 from widen.programmes.permissions import ENROL, programme_policy
 from widen.programmes.services import StagePlan, enrol, enrolment_leave, programme_create
+from widen.testing.delivery import north_activity, planned_session
 from widen.testing.world import World, make_user
 
 pytestmark = pytest.mark.django_db
@@ -47,26 +46,17 @@ SESSION_IN = {"date": "2026-12-02", "starts_at": "13:00", "ends_at": "14:30", "v
 
 
 def _activity(world: World) -> Activity:
-    return activity_create(
-        actor=SYSTEM,
-        partnership=world.north,
-        delivered_by=world.alpha,
-        name="Campus day",
-        sub_type=ActivitySubType.objects.get(name="Campus tour", partnership=None),
-    )
+    return north_activity(world, "Campus day", sub_type="Campus tour")
 
 
 def _session(world: World, activity: Activity, school: Organisation | None = None) -> Session:
-    return session_create(
-        actor=SYSTEM,
-        activity=activity,
-        details=SessionDetails(
-            date=date(2026, 11, 20),
-            starts_at=time(10, 0),
-            ends_at=time(12, 0),
-            venue="Great Hall",
-            school=school if school is not None else world.school,
-        ),
+    return planned_session(
+        activity,
+        day=date(2026, 11, 20),
+        starts_at=time(10, 0),
+        ends_at=time(12, 0),
+        venue="Great Hall",
+        school=school if school is not None else world.school,
     )
 
 
@@ -82,12 +72,7 @@ def _written() -> tuple[int, ...]:
 
 def _api(user: User, method: str, path: str, body: Any = None) -> Any:
     token = api_token_create(user=user, name="policy test")[1]
-    headers = {"Authorization": f"Bearer {token}"}
-    if method == "GET":
-        return Client().get(f"/api/v1{path}", headers=headers)
-    return Client().post(
-        f"/api/v1{path}", json.dumps(body), content_type="application/json", headers=headers
-    )
+    return api_call(token, method, f"/api/v1{path}", body)
 
 
 @pytest.mark.parametrize("role", list(Role.values))

@@ -20,11 +20,8 @@ from widen.activities.progress import (
     sustained_engagement,
 )
 from widen.activities.services import (
-    SessionDetails,
     activity_create,
-    attendance_mark,
     register_add,
-    session_create,
 )
 from widen.core.academic_years import AcademicYear
 from widen.core.exceptions import ApplicationError
@@ -38,6 +35,7 @@ from widen.programmes.services import (
     programme_create,
 )
 from widen.targeting.rule_sets import eligibility_compute, rule_set_create
+from widen.testing.delivery import attend, planned_session
 from widen.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -79,15 +77,10 @@ def _attend(world: World, kind: str, day: date, hours: tuple[time, time]) -> Ses
             name=f"{kind} activity",
             sub_type=ActivitySubType.objects.filter(activity_type__key=kind).first(),  # type: ignore[arg-type]
         )
-    session = session_create(
-        actor=system_actor("test"),
-        activity=activity,
-        details=SessionDetails(date=day, starts_at=hours[0], ends_at=hours[1], venue="Room 1"),
+    session = planned_session(
+        activity, day=day, starts_at=hours[0], ends_at=hours[1], venue="Room 1"
     )
-    register_add(actor=system_actor("test"), session=session, learners=[world.learner_alpha])
-    attendance_mark(
-        actor=system_actor("test"), session=session, marks={world.learner_alpha.pk: "attended"}
-    )
+    attend(session, [world.learner_alpha])
     return session
 
 
@@ -209,16 +202,8 @@ def test_next_sessions_are_of_the_missing_types_the_learner_can_attend(world: Wo
     )
 
     def planned(activity: Activity, day: date, **details: object) -> Session:
-        return session_create(
-            actor=system_actor("test"),
-            activity=activity,
-            details=SessionDetails(
-                date=day,
-                starts_at=time(10, 0),
-                ends_at=time(11, 0),
-                venue="Hall",
-                **details,  # type: ignore[arg-type]
-            ),
+        return planned_session(
+            activity, day=day, starts_at=time(10, 0), ends_at=time(11, 0), venue="Hall", **details
         )
 
     fitting = planned(iag, date(YEAR + 1, 3, 1), year_groups=[10, 11], school=world.school)

@@ -5,7 +5,7 @@ goes through the register's own services (audit and contact hours) all at once, 
 from __future__ import annotations
 
 import io
-from datetime import date, time, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -35,12 +35,12 @@ from widen.activities.models import (
     Session,
 )
 from widen.activities.selectors import register_import_get
-from widen.activities.services import SessionDetails, activity_create, contact_hours, session_create
+from widen.activities.services import contact_hours
 from widen.audit.models import AuditEvent
 from widen.core import request_context
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.learners.models import Learner
-from widen.programmes.models import ActivitySubType
+from widen.testing.delivery import student_finance_talk
 from widen.testing.pupil_lists import csv_bytes, valid_upn
 from widen.testing.world import World, make_user, year_group_birthday
 
@@ -54,24 +54,11 @@ def _officer(world: World) -> User:
 
 
 def _session(world: World, *, capacity: int | None = None, school: bool = True) -> Session:
-    activity = activity_create(
+    return student_finance_talk(
+        world,
         actor=_officer(world),
-        partnership=world.north,
-        delivered_by=world.alpha,
-        name="Year 10 student finance talk",
-        sub_type=ActivitySubType.objects.get(name="Student finance talk", partnership=None),
-    )
-    return session_create(
-        actor=_officer(world),
-        activity=activity,
-        details=SessionDetails(
-            date=date(2026, 11, 20),
-            starts_at=time(9, 0),
-            ends_at=time(11, 30),
-            venue="Sports hall",
-            school=world.school if school else None,
-            capacity=capacity,
-        ),
+        school=world.school if school else None,
+        capacity=capacity,
     )
 
 

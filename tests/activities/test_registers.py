@@ -27,6 +27,7 @@ from widen.core import request_context
 from widen.core.exceptions import ApplicationError
 from widen.learners.models import Learner
 from widen.programmes.models import ActivitySubType, ActivityType
+from widen.testing.delivery import attend, north_activity, planned_session
 from widen.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -256,26 +257,17 @@ def test_the_register_page_shows_and_marks_only_learners_the_person_may_see_by_n
 
 def test_a_learners_journey_shows_what_every_partner_did(world: World) -> None:
     alpha_session = _session(world, _masterclass(world))
-    beta_activity = activity_create(
-        actor=system_actor("test"),
-        partnership=world.north,
-        delivered_by=world.beta,
-        name="Beta campus day",
-        sub_type=_sub_type("Campus tour"),
-    )
-    beta_session = session_create(
-        actor=system_actor("test"),
-        activity=beta_activity,
-        details=SessionDetails(
-            date=date(2027, 1, 20), starts_at=time(9, 0), ends_at=time(12, 0), venue="Beta"
-        ),
+    beta_activity = north_activity(world, "Beta campus day", sub_type="Campus tour", by=world.beta)
+    beta_session = planned_session(
+        beta_activity,
+        day=date(2027, 1, 20),
+        starts_at=time(9, 0),
+        ends_at=time(12, 0),
+        venue="Beta",
     )
     learner = world.learner_alpha
-    for session in (alpha_session, beta_session):
-        register_add(actor=system_actor("test"), session=session, learners=[learner])
-    attendance_mark(
-        actor=system_actor("test"), session=beta_session, marks={learner.pk: "attended"}
-    )
+    register_add(actor=system_actor("test"), session=alpha_session, learners=[learner])
+    attend(beta_session, [learner])
     url = reverse("activities:learner", kwargs={"learner_id": learner.pk})
     page = signed_in_client(world.users[Role.OUTREACH_OFFICER]).get(url).content.decode()
     assert page.index("Beta campus day") < page.index("Year 10 science masterclass")  # newest first

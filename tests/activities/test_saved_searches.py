@@ -12,7 +12,6 @@ from django.urls import reverse
 from conftest import signed_in_client
 from widen.accounts.models import Role, User
 from widen.activities.models import Session
-from widen.activities.services import SessionDetails, activity_create, session_create
 from widen.core import request_context
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.learners.models import Learner, SavedSearch
@@ -23,7 +22,7 @@ from widen.learners.saved_searches import (
     saved_search_save,
 )
 from widen.organisations.models import Organisation, OrganisationType, PartnershipMember
-from widen.programmes.models import ActivitySubType
+from widen.testing.delivery import alpha_pupil, north_activity, planned_session
 from widen.testing.world import World, year_group_birthday
 
 pytestmark = pytest.mark.django_db
@@ -34,37 +33,22 @@ def _officer(world: World) -> User:
 
 
 def _session(world: World, *, capacity: int | None = None) -> Session:
-    activity = activity_create(
+    activity = north_activity(world, "Campus day", sub_type="Campus tour", actor=_officer(world))
+    return planned_session(
+        activity,
+        day=date(2026, 12, 10),
+        starts_at=time(9, 30),
+        ends_at=time(12, 30),
         actor=_officer(world),
-        partnership=world.north,
-        delivered_by=world.alpha,
-        name="Campus day",
-        sub_type=ActivitySubType.objects.get(name="Campus tour", partnership=None),
-    )
-    return session_create(
-        actor=_officer(world),
-        activity=activity,
-        details=SessionDetails(
-            date=date(2026, 12, 10),
-            starts_at=time(9, 30),
-            ends_at=time(12, 30),
-            venue="Main campus",
-            capacity=capacity,
-        ),
+        venue="Main campus",
+        capacity=capacity,
     )
 
 
 def _pupil(
     world: World, first: str, *, year: int = 10, school: Organisation | None = None
 ) -> Learner:
-    with request_context.bind(source="test"):
-        return Learner.objects.create(
-            organisation=world.alpha,
-            school=school or world.school,
-            first_name=first,
-            last_name="Pupil",
-            date_of_birth=year_group_birthday(year),
-        )
+    return alpha_pupil(world, first, last_name="Pupil", year=year, school=school)
 
 
 def test_only_allowlisted_filters_are_kept_and_each_person_sees_only_their_own(

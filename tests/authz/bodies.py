@@ -14,18 +14,14 @@ from tests.events.matrix import event_request_body
 from tests.payments.matrix import payments_request_body
 from widen.accounts.models import Role
 from widen.programmes.models import ActivitySubType
-from widen.testing.pupil_lists import MIS_HEADINGS, csv_bytes, pupil_rows, table_cells
+from widen.testing.pupil_lists import (
+    MIS_HEADINGS,
+    csv_bytes,
+    in_letters,
+    pupil_rows,
+    table_cells,
+)
 from widen.testing.world import World, year_group_birthday
-
-
-def _letters(number: int) -> str:
-    """A number written in letters (names may hold no digits): 0 → "a", 27 → "bb"."""
-    letters = ""
-    while True:
-        number, digit = divmod(number, 26)
-        letters = "abcdefghijklmnopqrstuvwxyz"[digit] + letters
-        if number == 0:
-            return letters
 
 
 def request_body(
@@ -51,20 +47,20 @@ def request_body(
         return {
             field: str(organisation.id),
             "first_name": "Nia",
-            "last_name": f"Newcomer{_letters(counter)}",
+            "last_name": f"Newcomer{in_letters(counter)}",
             "date_of_birth": birthday,
         }
     if name == "learners:edit":
         return {
             "first_name": "Edited",
-            "last_name": f"Person{_letters(counter)}",
+            "last_name": f"Person{in_letters(counter)}",
             "date_of_birth": birthday,
             "school": str(world.school.id),
         }
     if name == "api:notification_update_api":
         return {"read": True}
     if name == "api:learner_update_api":
-        return {"preferred_name": f"Edited{_letters(counter)}"}
+        return {"preferred_name": f"Edited{in_letters(counter)}"}
     if name == "learners:parent_carer_add":
         return {"name": f"Pat Parent{counter}", "relationship": "mother"}
     if name == "learners:consent_add":

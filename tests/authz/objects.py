@@ -18,7 +18,8 @@ from widen.events.models import AttendeeType, Booking, Event, EventKind
 from widen.events.services import BookingDetails, booking_create
 from widen.learners.models import DuplicateCandidate, ImportRun, Learner
 from widen.programmes.models import ActivitySubType, Programme, ProgrammeStage
-from widen.targeting.models import RuleSet, RuleSetVersion
+from widen.targeting.models import RuleSet
+from widen.testing.delivery import free_school_meals_version
 from widen.testing.pupil_lists import MIS_HEADINGS, csv_bytes, pupil_rows, table_cells
 from widen.testing.world import World, year_group_birthday
 
@@ -202,10 +203,5 @@ def rule_set_for(world: World, relation: str) -> RuleSet:
         partnership=partnership, name="Matrix rule set"
     )
     if created:
-        RuleSetVersion.objects.create(
-            rule_set=rule_set,
-            number=1,
-            definition={"any": [{"all": [{"criterion": "free_school_meals"}]}]},
-            description="FSM",
-        )
+        free_school_meals_version(rule_set)
     return rule_set

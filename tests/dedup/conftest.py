@@ -11,8 +11,8 @@ import pytest
 from widen.accounts.models import Membership, Role, User
 from widen.core import request_context
 from widen.learners.models import Learner
-from widen.organisations.models import Organisation, OrganisationType, PartnershipMember
-from widen.testing.world import World, make_user, year_group_birthday
+from widen.organisations.models import Organisation
+from widen.testing.world import World, make_user, riverside_academy, year_group_birthday
 
 MakeLearner = Callable[..., Learner]
 
@@ -46,16 +46,7 @@ def make_learner(world: World) -> MakeLearner:
 @pytest.fixture
 def second_school(world: World) -> Organisation:
     """Another school in the partnership: a child who moved school is recorded by both."""
-    school = Organisation.objects.create(
-        name="Riverside Academy",
-        organisation_type=OrganisationType.SCHOOL,
-        urn="100002",
-        phase="Secondary",
-        local_authority="Newham",
-        postcode="E13 9AA",
-    )
-    PartnershipMember.objects.create(partnership=world.north, organisation=school)
-    return school
+    return riverside_academy(world)
 
 
 @pytest.fixture

@@ -34,7 +34,8 @@ from widen.testing.builders import (
     published_scale,
     surveys_before_and_after,
 )
-from widen.testing.world import World, year_group_birthday
+from widen.testing.delivery import alpha_pupil
+from widen.testing.world import World
 
 
 @dataclass
@@ -68,15 +69,7 @@ def evaluated_activity(world: World, *, name: str = "Campus visit day") -> Evalu
 def learner(
     world: World, name: str, *, school: Organisation | None = None, fsm: bool = True
 ) -> Learner:
-    with request_context.bind(source="test"):
-        return Learner.objects.create(
-            organisation=world.alpha,
-            school=school or world.school,
-            first_name=name,
-            last_name="Learner",
-            date_of_birth=year_group_birthday(10),
-            free_school_meals=fsm,
-        )
+    return alpha_pupil(world, name, last_name="Learner", school=school, free_school_meals=fsm)
 
 
 def answer(

@@ -3,7 +3,7 @@ with bookings, a published scale and an open survey in the North partnership of 
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +25,7 @@ from widen.evaluation.services import (
     survey_scale_add,
 )
 from widen.events.models import Booking, BookingStatus, Event, EventKind
-from widen.programmes.models import ActivitySubType
+from widen.testing.builders import activity_with_session
 from widen.testing.world import World
 
 BELONGING_ITEMS = (
@@ -41,21 +41,24 @@ def officer(world: World) -> Any:
     return world.users[Role.OUTREACH_OFFICER]
 
 
+def alpha_survey(world: World, *, title: str, timing: str, **links: Any) -> Survey:
+    """A draft survey Alpha's outreach officer makes in North; `links` name what it follows
+    (activity, session or event) and the survey before it (pre_survey)."""
+    return survey_create(
+        actor=officer(world),
+        partnership=world.north,
+        details=SurveyDetails(organisation=world.alpha, title=title, timing=timing, **links),
+    )
+
+
 def activity_with_register(world: World, *, learners: int = 0) -> Session:
     """A session of Alpha's activity for the school, with Alpha's and the school's learners on
     its register (attended), and the learner of Beta marked absent."""
-    activity = Activity.objects.create(
-        partnership=world.north,
-        delivered_by=world.alpha,
-        name="Campus day",
-        sub_type=ActivitySubType.objects.filter(partnership=None).first(),
-    )
-    session = Session.objects.create(
-        activity=activity,
-        date=date(2026, 11, 2),
-        starts_at=time(10, 0),
-        ends_at=time(12, 0),
-        contact_hours=Decimal(2),
+    _, session = activity_with_session(
+        world.north,
+        world.alpha,
+        "Campus day",
+        day=date(2026, 11, 2),
         venue="Great Hall",
         school=world.school,
     )
@@ -128,16 +131,8 @@ def open_survey(
 ) -> Survey:
     """An open survey with one question of each kind (and the belonging scale)."""
     actor = officer(world)
-    survey = survey_create(
-        actor=actor,
-        partnership=world.north,
-        details=SurveyDetails(
-            organisation=world.alpha,
-            title="After the campus day",
-            timing=timing,
-            session=session,
-            event=event,
-        ),
+    survey = alpha_survey(
+        world, title="After the campus day", timing=timing, session=session, event=event
     )
     question_add(
         actor=actor,

@@ -6,32 +6,30 @@ from __future__ import annotations
 
 import re
 from datetime import date, time
-from decimal import Decimal
 from html import unescape
 
 import pytest
 from django.urls import reverse
 
 from conftest import signed_in_client
+from tests.evaluation.support import alpha_survey
 from widen.accounts.models import Role
-from widen.activities.models import Activity, Attendance, AttendanceStatus, Session
+from widen.activities.models import Attendance, AttendanceStatus
 from widen.core import request_context
 from widen.evaluation.models import QuestionKind, SurveyTiming
 from widen.evaluation.services import (
     ItemSpec,
     QuestionDetails,
-    SurveyDetails,
     answer_publication_mark,
     invitations_send_for_session,
     question_add,
     response_submit,
     scale_create,
-    survey_create,
     survey_open,
     survey_scale_add,
 )
 from widen.learners.models import Learner
-from widen.programmes.models import ActivitySubType
+from widen.testing.builders import activity_with_session
 from widen.testing.world import World, year_group_birthday
 
 pytestmark = pytest.mark.django_db
@@ -53,18 +51,14 @@ def test_answers_given_by_link_reach_the_report(world: World) -> None:
             ],
             publish=True,
         )
-        activity = Activity.objects.create(
-            partnership=world.north,
-            delivered_by=world.alpha,
-            name="Summer school",
-            sub_type=ActivitySubType.objects.filter(partnership=None).first(),  # type: ignore[misc]
-        )
-        session = Session.objects.create(
-            activity=activity,
-            date=date(2026, 7, 20),
+        activity, session = activity_with_session(
+            world.north,
+            world.alpha,
+            "Summer school",
+            hours=6,
+            day=date(2026, 7, 20),
             starts_at=time(9, 0),
             ends_at=time(16, 0),
-            contact_hours=Decimal(6),
         )
         learners = [
             Learner.objects.create(
@@ -83,26 +77,15 @@ def test_answers_given_by_link_reach_the_report(world: World) -> None:
                 organisation=world.alpha,
                 status=AttendanceStatus.ATTENDED,
             )
-        before = survey_create(
-            actor=officer,
-            partnership=world.north,
-            details=SurveyDetails(
-                organisation=world.alpha,
-                title="Summer school: before",
-                timing=SurveyTiming.PRE,
-                activity=activity,
-            ),
+        before = alpha_survey(
+            world, title="Summer school: before", timing=SurveyTiming.PRE, activity=activity
         )
-        after = survey_create(
-            actor=officer,
-            partnership=world.north,
-            details=SurveyDetails(
-                organisation=world.alpha,
-                title="Summer school: after",
-                timing=SurveyTiming.POST,
-                activity=activity,
-                pre_survey=before,
-            ),
+        after = alpha_survey(
+            world,
+            title="Summer school: after",
+            timing=SurveyTiming.POST,
+            activity=activity,
+            pre_survey=before,
         )
         items = {
             survey.pk: survey_scale_add(actor=officer, survey=survey, scale=scale)

@@ -4,6 +4,7 @@ activity answers like a missing one; the activity, programme and event pages lin
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -30,6 +31,20 @@ from widen.testing.world import World, make_user
 pytestmark = pytest.mark.django_db
 
 
+def _conference(world: World, title: str, *, days_away: int, **fields: Any) -> Event:
+    """Alpha's two-hour conference in North, starting `days_away` days from now."""
+    starts = timezone.now() + timedelta(days=days_away)
+    return Event.objects.create(
+        partnership=world.north,
+        organiser=world.alpha,
+        title=title,
+        kind=EventKind.CONFERENCE,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        **fields,
+    )
+
+
 def test_another_partnerships_activity_answers_like_a_missing_one(world: World) -> None:
     evaluated = with_pairs(world, evaluated_activity(world), PARTICIPANTS)
     stranger = signed_in_client(make_user("officer.gamma", world.gamma, Role.OUTREACH_OFFICER))
@@ -40,16 +55,8 @@ def test_another_partnerships_activity_answers_like_a_missing_one(world: World) 
 
 def test_event_report_counts_checked_in_learners_as_participants(world: World) -> None:
     evaluated = evaluated_activity(world)
-    starts = timezone.now() - timedelta(days=2)
-    event = Event.objects.create(
-        partnership=world.north,
-        organiser=world.alpha,
-        title="Parents' evening",
-        kind=EventKind.CONFERENCE,
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
-        activity=evaluated.activity,
-    )
+    event = _conference(world, "Parents' evening", days_away=-2, activity=evaluated.activity)
+    starts = event.starts_at
     for index, (before, after) in enumerate(PARTICIPANTS):
         person = learner(world, f"Booked{index}")
         Booking.objects.create(
@@ -112,15 +119,7 @@ def test_the_activity_and_programme_pages_link_to_their_reports(world: World) ->
 
 
 def test_the_event_page_links_to_its_report(world: World) -> None:
-    starts = timezone.now() + timedelta(days=5)
-    event = Event.objects.create(
-        partnership=world.north,
-        organiser=world.alpha,
-        title="Open evening",
-        kind=EventKind.CONFERENCE,
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
-    )
+    event = _conference(world, "Open evening", days_away=5)
     page = signed_in_client(world.users[Role.OUTREACH_OFFICER]).get(
         reverse("events:detail", kwargs={"event_id": event.pk})
     )

@@ -10,6 +10,7 @@ from django.core import mail
 
 from tests.evaluation.support import (
     activity_with_register,
+    alpha_survey,
     answers_for,
     belonging_scale,
     event_with_bookings,
@@ -299,16 +300,8 @@ def test_closing_stops_answers(world: World) -> None:
 def test_answers_before_and_after_an_activity_pair_up_per_learner(world: World) -> None:
     session = activity_with_register(world)
     before = open_survey(world, session=session, timing=SurveyTiming.PRE)
-    after = survey_create(
-        actor=officer(world),
-        partnership=world.north,
-        details=SurveyDetails(
-            organisation=world.alpha,
-            title="After",
-            timing=SurveyTiming.POST,
-            session=session,
-            pre_survey=before,
-        ),
+    after = alpha_survey(
+        world, title="After", timing=SurveyTiming.POST, session=session, pre_survey=before
     )
     survey_scale_add(
         actor=officer(world),

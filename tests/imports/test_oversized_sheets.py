@@ -27,8 +27,7 @@ from conftest import signed_in_client
 from tests.evaluation.support import officer
 from widen.accounts.models import Role
 from widen.activities.imports import register_import_start
-from widen.activities.models import RegisterImport
-from widen.activities.services import SessionDetails, activity_create, session_create
+from widen.activities.models import RegisterImport, Session
 from widen.core.exceptions import ApplicationError
 from widen.core.spreadsheet_guard import SheetLimits, WorkbookTooBigError, check_workbook
 from widen.core.tabular import TableError, read_table
@@ -36,10 +35,10 @@ from widen.evaluation.imports import scale_import_start
 from widen.evaluation.models import Scale, ScaleImport
 from widen.learners.imports.services import learner_import_start
 from widen.learners.models import ImportRun, Learner
-from widen.programmes.models import ActivitySubType
 from widen.reference.models import DatasetEdition
 from widen.reference.reading import DatasetError
 from widen.reference.services import dataset_load
+from widen.testing.delivery import student_finance_talk
 from widen.testing.pupil_lists import MIS_HEADINGS, pupil_rows, xlsx_bytes
 from widen.testing.world import World
 
@@ -371,28 +370,8 @@ def test_widen_import_learners_exits_2_saying_why(world: World, tmp_path: Path) 
     assert Learner.objects.count() == held
 
 
-def _session(world: World) -> Any:
-    actor = world.users[Role.OUTREACH_OFFICER]
-    activity = activity_create(
-        actor=actor,
-        partnership=world.north,
-        delivered_by=world.alpha,
-        name="Year 10 student finance talk",
-        sub_type=ActivitySubType.objects.get(name="Student finance talk", partnership=None),
-    )
-    from datetime import date, time  # noqa: PLC0415
-
-    return session_create(
-        actor=actor,
-        activity=activity,
-        details=SessionDetails(
-            date=date(2026, 11, 20),
-            starts_at=time(9, 0),
-            ends_at=time(11, 30),
-            venue="Sports hall",
-            school=world.school,
-        ),
-    )
+def _session(world: World) -> Session:
+    return student_finance_talk(world, actor=world.users[Role.OUTREACH_OFFICER])
 
 
 def test_the_register_import_refuses_on_the_page_and_the_command(

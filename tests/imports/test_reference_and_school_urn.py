@@ -15,9 +15,10 @@ from widen.learners.imports.services import (
     learner_import_start,
 )
 from widen.learners.models import ImportRun, Learner
-from widen.organisations.models import Organisation, OrganisationType, PartnershipMember
+from widen.organisations.models import Organisation
+from widen.testing.builders import school
 from widen.testing.pupil_lists import csv_bytes, valid_upn
-from widen.testing.world import World
+from widen.testing.world import World, riverside_academy
 
 pytestmark = pytest.mark.django_db
 HEADINGS = ["Surname", "Forename", "DOB", "UPN", "Reference", "School URN"]
@@ -25,29 +26,14 @@ HEADINGS = ["Surname", "Forename", "DOB", "UPN", "Reference", "School URN"]
 
 @pytest.fixture
 def riverside(world: World) -> Organisation:
-    school = Organisation.objects.create(
-        name="Riverside Academy",
-        organisation_type=OrganisationType.SCHOOL,
-        urn="100002",
-        phase="Secondary",
-        local_authority="Newham",
-        postcode="E13 9AA",
-    )
-    PartnershipMember.objects.create(partnership=world.north, organisation=school)
-    return school
+    """Another school in the partnership the importer imports pupils for."""
+    return riverside_academy(world)
 
 
 @pytest.fixture
 def elsewhere() -> Organisation:
     """A school in no partnership of the importer's."""
-    return Organisation.objects.create(
-        name="Faraway High",
-        organisation_type=OrganisationType.SCHOOL,
-        urn="199999",
-        phase="Secondary",
-        local_authority="Cumbria",
-        postcode="CA1 1AA",
-    )
+    return school("Faraway High", "199999", local_authority="Cumbria", postcode="CA1 1AA")
 
 
 def start(world: World, rows: list[list[str]]) -> ImportRun:

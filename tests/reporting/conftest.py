@@ -8,20 +8,18 @@ from decimal import Decimal
 
 import pytest
 
-from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
 from widen.activities.models import Activity, Session
-from widen.activities.services import (
-    SessionDetails,
-    activity_create,
-    attendance_mark,
-    register_add,
-    session_create,
-)
 from widen.learners.models import Learner
-from widen.programmes.models import ActivitySubType
-from widen.targeting.models import RuleSet, RuleSetVersion
-from widen.testing.world import World, year_group_birthday
+from widen.targeting.models import RuleSet
+from widen.testing.delivery import (
+    alpha_pupil,
+    free_school_meals_version,
+    north_activity,
+    planned_session,
+)
+from widen.testing.pupil_lists import in_letters
+from widen.testing.world import World
 
 
 @dataclass
@@ -32,70 +30,33 @@ class Delivery:
     sessions: list[Session]
 
 
-def sub_type(name: str) -> ActivitySubType:
-    return ActivitySubType.objects.get(name=name, partnership=None)
-
-
 def add_session(
     world: World, activity: Activity, day: date, *, hours: str = "2", joint: bool = False
 ) -> Session:
-    return session_create(
-        actor=system_actor("test"),
-        activity=activity,
-        details=SessionDetails(
-            date=day,
-            starts_at=time(10, 0),
-            ends_at=time(14, 0),
-            contact_hours=Decimal(hours),
-            venue="Main hall",
-            school=world.school,
-            joint_partners=[world.beta] if joint else [],
-        ),
-    )
-
-
-def attend(session: Session, learners: list[Learner], status: str = "attended") -> None:
-    register_add(actor=system_actor("test"), session=session, learners=learners)
-    attendance_mark(
-        actor=system_actor("test"),
-        session=session,
-        marks={learner.pk: status for learner in learners},
+    return planned_session(
+        activity,
+        day=day,
+        starts_at=time(10, 0),
+        ends_at=time(14, 0),
+        contact_hours=Decimal(hours),
+        venue="Main hall",
+        school=world.school,
+        joint_partners=[world.beta] if joint else [],
     )
 
 
 def fsm_rule_set(world: World, *, name: str = "Uni Connect target learner") -> RuleSet:
     """A rule set of the North partnership for learners with free school meals."""
     rule_set = RuleSet.objects.create(partnership=world.north, name=name)
-    RuleSetVersion.objects.create(
-        rule_set=rule_set,
-        number=1,
-        definition={"any": [{"all": [{"criterion": "free_school_meals"}]}]},
-        description="FSM",
-    )
+    free_school_meals_version(rule_set)
     return rule_set
-
-
-def _letters(number: int) -> str:
-    """0 → "a", 25 → "z", 26 → "ba": a different name for each number, in letters only."""
-    text = ""
-    while True:
-        number, digit = divmod(number, 26)
-        text = "abcdefghijklmnopqrstuvwxyz"[digit] + text
-        if number == 0:
-            return text
 
 
 def pupils(
     world: World, count: int, *, year_group: int = 10, prefix: str = "Pupil"
 ) -> list[Learner]:
     return [
-        Learner.objects.create(
-            organisation=world.alpha,
-            school=world.school,
-            first_name=f"{prefix}{_letters(number)}",  # a name holds no digits
-            last_name="Learner",
-            date_of_birth=year_group_birthday(year_group),
-        )
+        alpha_pupil(world, f"{prefix}{in_letters(number)}", last_name="Learner", year=year_group)
         for number in range(count)
     ]
 
@@ -103,20 +64,13 @@ def pupils(
 @pytest.fixture
 def delivery(world: World) -> Delivery:
     """Alpha's masterclass (two sessions, one joint with Beta) and Beta's campus visit."""
-    masterclass = activity_create(
+    masterclass = north_activity(
+        world,
+        "Science masterclass",
+        sub_type="Subject masterclass",
         actor=world.users[Role.OUTREACH_OFFICER],
-        partnership=world.north,
-        delivered_by=world.alpha,
-        name="Science masterclass",
-        sub_type=sub_type("Subject masterclass"),
     )
-    visit = activity_create(
-        actor=system_actor("test"),
-        partnership=world.north,
-        delivered_by=world.beta,
-        name="Campus day",
-        sub_type=sub_type("Campus tour"),
-    )
+    visit = north_activity(world, "Campus day", sub_type="Campus tour", by=world.beta)
     sessions = [
         add_session(world, masterclass, date(2025, 10, 1), hours="2", joint=True),
         add_session(world, masterclass, date(2026, 3, 1), hours="1.5"),

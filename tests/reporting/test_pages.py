@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import signed_in_client
-from tests.reporting.conftest import Delivery, add_session, attend, fsm_rule_set, pupils
+from tests.reporting.conftest import Delivery, add_session, fsm_rule_set, pupils
 from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
 from widen.activities.progress import sustained_engagement
@@ -34,6 +34,7 @@ from widen.targeting.models import (
     RuleSet,
     RuleSetVersion,
 )
+from widen.testing.delivery import attend
 from widen.testing.world import World
 
 pytestmark = pytest.mark.django_db

@@ -12,13 +12,13 @@ import pytest
 from django.urls import reverse
 
 from conftest import signed_in_client
-from tests.reporting.conftest import Delivery, _letters, attend
+from tests.reporting.conftest import Delivery
 from widen.accounts.models import Role
 from widen.core.small_numbers import SMALL_COUNT, complementary_suppression
-from widen.learners.models import Learner
 from widen.organisations.models import Organisation, OrganisationType
 from widen.reporting.selectors import reach
-from widen.testing.world import year_group_birthday
+from widen.testing.delivery import alpha_pupil, attend
+from widen.testing.pupil_lists import in_letters
 
 pytestmark = pytest.mark.django_db
 
@@ -49,12 +49,8 @@ def _schools(delivery: Delivery, sizes: dict[str, int]) -> None:
     for name, size in sizes.items():
         school = Organisation.objects.create(name=name, organisation_type=OrganisationType.SCHOOL)
         learners = [
-            Learner.objects.create(
-                organisation=world.alpha,
-                school=school,
-                first_name=f"Pupil{_letters(number)}",
-                last_name=name.split()[0],
-                date_of_birth=year_group_birthday(10),
+            alpha_pupil(
+                world, f"Pupil{in_letters(number)}", last_name=name.split()[0], school=school
             )
             for number in range(size)
         ]

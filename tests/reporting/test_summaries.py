@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from tests.reporting.conftest import Delivery, add_session, attend, fsm_rule_set, pupils
+from tests.reporting.conftest import Delivery, add_session, fsm_rule_set, pupils
 from widen.accounts.capabilities import system_actor
 from widen.activities.models import Attendance
 from widen.activities.services import attendance_mark
@@ -30,43 +30,19 @@ from widen.reporting.summaries import (
     target_counts_current,
     target_counts_forget,
 )
+from widen.reporting.summaries.rows import ACTIVITY_COLUMNS, LEARNER_COLUMNS
 from widen.targeting.rule_sets import eligibility_compute
+from widen.testing.delivery import attend
 
 pytestmark = pytest.mark.django_db
 
 
 def _learner_rows() -> set[tuple[Any, ...]]:
-    return set(
-        LearnerEngagement.objects.values_list(
-            "learner_id",
-            "partnership_id",
-            "organisation_id",
-            "school_id",
-            "birth_cohort",
-            "hours",
-            "sessions",
-            "activities",
-            "academic_years",
-            "first_attended",
-            "last_attended",
-        )
-    )
+    return set(LearnerEngagement.objects.values_list(*LEARNER_COLUMNS))
 
 
 def _activity_rows() -> set[tuple[Any, ...]]:
-    return set(
-        LearnerActivityEngagement.objects.values_list(
-            "learner_id",
-            "activity_id",
-            "partnership_id",
-            "activity_type_id",
-            "delivered_by_id",
-            "hours",
-            "sessions",
-            "first_attended",
-            "last_attended",
-        )
-    )
+    return set(LearnerActivityEngagement.objects.values_list(*ACTIVITY_COLUMNS))
 
 
 def _count(delivery: Delivery, dimension: str, key: Any = "") -> tuple[int, Decimal, int]:

@@ -5,14 +5,12 @@ asked to act for nobody refuses."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from conftest import signed_in_client
+from conftest import api_call, signed_in_client
 from widen.accounts.capabilities import GRANTS, Capability, system_actor
 from widen.accounts.models import Role, User
 from widen.accounts.services import api_token_create
@@ -41,12 +39,7 @@ def _written() -> tuple[int, int]:
 
 def _api(user: User, method: str, path: str, body: Any = None) -> Any:
     token = api_token_create(user=user, name="policy test")[1]
-    headers = {"Authorization": f"Bearer {token}"}
-    if method == "GET":
-        return Client().get(f"/api/v1{path}", headers=headers)
-    return Client().post(
-        f"/api/v1{path}", json.dumps(body), content_type="application/json", headers=headers
-    )
+    return api_call(token, method, f"/api/v1{path}", body)
 
 
 @pytest.mark.parametrize("role", list(Role.values))

@@ -51,15 +51,17 @@ def university(name: str, ukprn: str) -> Organisation:
     )
 
 
-def school(name: str, urn: str) -> Organisation:
-    """A secondary school in Newham."""
+def school(
+    name: str, urn: str, *, local_authority: str = "Newham", postcode: str = "E15 1AA"
+) -> Organisation:
+    """A secondary school (in Newham unless told otherwise)."""
     return Organisation.objects.create(
         name=name,
         organisation_type=OrganisationType.SCHOOL,
         urn=urn,
         phase="Secondary",
-        local_authority="Newham",
-        postcode="E15 1AA",
+        local_authority=local_authority,
+        postcode=postcode,
     )
 
 
@@ -180,10 +182,20 @@ def open_survey(
 
 
 def activity_with_session(
-    partnership: Partnership, organisation: Organisation, name: str, *, hours: int = 2
+    partnership: Partnership,
+    organisation: Organisation,
+    name: str,
+    *,
+    hours: int = 2,
+    day: date = date(2026, 10, 1),
+    starts_at: time = time(10, 0),
+    ends_at: time | None = None,
+    **session_fields: Any,
 ) -> tuple[Activity, Session]:
-    """An activity `organisation` delivers (of the first shipped sub-type) and its one session,
-    on 1 October 2026 from 10 o'clock for `hours` hours."""
+    """An activity `organisation` delivers (of the first shipped sub-type) and its one session
+    of `hours` contact hours, on `day` (1 October 2026 unless given) from `starts_at` (10
+    o'clock unless given) until `ends_at` (`hours` later unless given); `session_fields` set
+    the rest (venue, school)."""
     sub_type = ActivitySubType.objects.filter(partnership=None).first()
     if sub_type is None:
         raise LookupError("The shipped activity types are not loaded.")
@@ -192,10 +204,11 @@ def activity_with_session(
     )
     session = Session.objects.create(
         activity=activity,
-        date=date(2026, 10, 1),
-        starts_at=time(10, 0),
-        ends_at=time(10 + hours, 0),
+        date=day,
+        starts_at=starts_at,
+        ends_at=ends_at or time(starts_at.hour + hours, starts_at.minute),
         contact_hours=Decimal(hours),
+        **session_fields,
     )
     return activity, session
 

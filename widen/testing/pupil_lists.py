@@ -137,6 +137,17 @@ POSTCODE_SECTORS = ("E6 3", "E6 5", "E7 9", "E12 6", "E13 0", "E15 4", "E16 1", 
 POSTCODE_UNITS = ("AA", "AB", "BD", "DE", "FG", "HJ", "LN", "PQ", "RS", "TU", "WX", "YZ", "SQ")
 
 
+def in_letters(number: int) -> str:
+    """A number written in letters, for a name (names may hold no digits): 0 → "a", 25 → "z",
+    26 → "ba", a different name for each number."""
+    letters = ""
+    while True:
+        number, digit = divmod(number, 26)
+        letters = "abcdefghijklmnopqrstuvwxyz"[digit] + letters
+        if number == 0:
+            return letters
+
+
 def valid_upn(local_authority: int, serial: int) -> str:
     body = f"{local_authority:03d}{serial % 10**8:08d}0"
     return stdnum_upn.calc_check_digit(body) + body

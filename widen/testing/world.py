@@ -17,7 +17,12 @@ from widen.accounts.services import api_token_create
 from widen.core import request_context
 from widen.core.academic_years import AcademicYear
 from widen.learners.models import Learner
-from widen.organisations.models import DataSharingAgreement, Organisation, Partnership
+from widen.organisations.models import (
+    DataSharingAgreement,
+    Organisation,
+    Partnership,
+    PartnershipMember,
+)
 from widen.testing.builders import (
     agreement_between,
     partnership_with_members,
@@ -64,6 +69,13 @@ class World:
 def year_group_birthday(year_group: int) -> date:
     first, _ = AcademicYear.current().birth_dates_for(year_group)
     return first.replace(month=11, day=15)
+
+
+def riverside_academy(world: World) -> Organisation:
+    """A second secondary school in Newham (URN 100002), a member of North."""
+    riverside = school("Riverside Academy", "100002", postcode="E13 9AA")
+    PartnershipMember.objects.create(partnership=world.north, organisation=riverside)
+    return riverside
 
 
 def make_user(username: str, organisation: Organisation | None, role: str | None) -> User:
