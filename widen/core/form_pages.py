@@ -14,8 +14,9 @@ field, or where the page goes once saved.
             request, form, save, "things/thing_form.html", {"partnership": partnership}
         )
 
-`save` runs only when the form was sent and is valid; an `ApplicationError` it raises is shown on
-the field it names (`add_service_error`) and the form is shown again, with what was typed.
+`save` runs only when the form was sent and is valid; an `ApplicationError` (or a Django
+`ValidationError`) it raises is shown on the field it names (`add_service_error`) and the form is
+shown again, with what was typed.
 
 A button that runs one service and goes back to a page says how it went in a message:
 
@@ -33,6 +34,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -52,7 +54,7 @@ def form_page(
     if form.is_bound and form.is_valid():
         try:
             return save(form.cleaned_data)
-        except ApplicationError as error:
+        except (ApplicationError, ValidationError) as error:
             add_service_error(form, error)
     return render(request, template, {"form": form, **(context or {})})
 

@@ -4,6 +4,7 @@ booking a whole group of learners."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -18,6 +19,7 @@ from widen.activities.models import Activity
 from widen.core.academic_years import AcademicYear
 from widen.core.details import details_given
 from widen.core.exceptions import ApplicationError, NotFound
+from widen.core.form_pages import Refused, carried_out, form_page
 from widen.core.forms import add_service_error
 from widen.events.forms import (
     CHOICE_FIELDS,
@@ -86,6 +88,30 @@ def _saved(request: HttpRequest, made: EventMade, said: str) -> HttpResponse:
     return redirect("events:detail", event_id=made.event.pk)
 
 
+def _event_form_page(
+    request: HttpRequest,
+    form: EventForm,
+    save_event: Callable[..., EventMade],
+    said: str,
+    **context: Any,
+) -> HttpResponse:
+    """The form adding or changing an event. `save_event` is given the form's data and the
+    service's common arguments (`actor`, `details`, `link_base`); `said` is the message once
+    saved, where {title} stands for the event's title."""
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        made = save_event(
+            data,
+            actor=request.user,
+            details=details_given(EventDetails, data),
+            link_base=INVITATION_LINK_PATH,
+        )
+        return _saved(request, made, said.format(title=made.event.title))
+
+    context["choice_fields"] = CHOICE_FIELDS
+    return form_page(request, form, save, "events/event_form.html", context)
+
+
 @require_GET
 def event_list_view(request: AuthenticatedRequest) -> HttpResponse:
     events = events_for_user(request.user).order_by("-starts_at", "title")
@@ -106,30 +132,17 @@ def event_create_view(request: AuthenticatedRequest, partnership_id: UUID) -> Ht
         organisers=organisers,
         activities=_activities(partnership),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            made = event_create(
-                actor=request.user,
-                partnership=partnership,
-                organiser=form.cleaned_data["organiser"],
-                details=details_given(EventDetails, form.cleaned_data),
-                link_base=INVITATION_LINK_PATH,
-            )
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            return _saved(request, made, f"Added {made.event.title}.")
-    return render(
+    return _event_form_page(
         request,
-        "events/event_form.html",
-        {
-            "form": form,
-            "partnership": partnership,
-            "choice_fields": CHOICE_FIELDS,
-            "title": f"Add an event to {partnership.name}",
-            "button": "Add event",
-            "back": reverse("events:list"),
-        },
+        form,
+        lambda data, **given: event_create(
+            partnership=partnership, organiser=data["organiser"], **given
+        ),
+        "Added {title}.",
+        partnership=partnership,
+        title=f"Add an event to {partnership.name}",
+        button="Add event",
+        back=reverse("events:list"),
     )
 
 
@@ -163,29 +176,15 @@ def event_edit_view(request: AuthenticatedRequest, event_id: UUID) -> HttpRespon
         activities=_activities(event.partnership),
     )
     del form.fields["organiser"]
-    if request.method == "POST" and form.is_valid():
-        try:
-            made = event_update(
-                actor=request.user,
-                event=event,
-                details=details_given(EventDetails, form.cleaned_data),
-                link_base=INVITATION_LINK_PATH,
-            )
-        except ApplicationError as error:
-            add_service_error(form, error)
-        else:
-            return _saved(request, made, f"Saved the changes to {made.event.title}.")
-    return render(
+    return _event_form_page(
         request,
-        "events/event_form.html",
-        {
-            "form": form,
-            "event": event,
-            "choice_fields": CHOICE_FIELDS,
-            "title": f"Change {event.title}",
-            "button": "Save changes",
-            "back": reverse("events:detail", kwargs={"event_id": event.pk}),
-        },
+        form,
+        lambda data, **given: event_update(event=event, **given),
+        "Saved the changes to {title}.",
+        event=event,
+        title=f"Change {event.title}",
+        button="Save changes",
+        back=reverse("events:detail", kwargs={"event_id": event.pk}),
     )
 
 
@@ -230,15 +229,15 @@ def _url_or_blank(name: str, event_id: UUID) -> str:
 def event_invitation_view(request: AuthenticatedRequest, event_id: UUID) -> HttpResponse:
     """A new invitation link for an invitation-only event; the old one stops working."""
     event = event_for_manager(request.user, event_id)
-    try:
-        made = event_invitation_renew(
+    made = carried_out(
+        request,
+        lambda: event_invitation_renew(
             actor=request.user, event=event, link_base=INVITATION_LINK_PATH
-        )
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
+        ),
+        "Made a new invitation link: the old one no longer works.",
+    )
+    if made is not Refused.REFUSED:
         _remember_invitation(request, made.event, made.invitation_link)
-        messages.success(request, "Made a new invitation link: the old one no longer works.")
     return redirect("events:detail", event_id=event.pk)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -18,7 +20,7 @@ from widen.accounts.requests import AuthenticatedRequest
 from widen.audit.selectors import access_log_for_learner, audit_events_for_learner
 from widen.core.academic_years import AcademicYear
 from widen.core.exceptions import ApplicationError, NotFound
-from widen.core.form_pages import carried_out
+from widen.core.form_pages import carried_out, form_page
 from widen.core.forms import add_service_error
 from widen.learners.forms import ConsentRecordForm, LearnerForm, ParentCarerForm
 from widen.learners.hooks import learner_list_filters
@@ -303,25 +305,39 @@ def learner_edit_view(request: AuthenticatedRequest, learner_id: UUID) -> HttpRe
     )
 
 
+def _related_page(
+    request: AuthenticatedRequest,
+    learner: Learner,
+    form: forms.BaseForm,
+    title: str,
+    add: Callable[[dict[str, Any]], object],
+    said: str,
+) -> HttpResponse:
+    """A form adding something to a learner's record (a parent or carer, a lawful basis)."""
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        add(data)
+        messages.success(request, said)
+        return redirect("learners:detail", learner_id=learner.pk)
+
+    context = {"learner": learner, "title": title}
+    return form_page(request, form, save, "learners/related_form.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 def parent_carer_add_view(request: AuthenticatedRequest, learner_id: UUID) -> HttpResponse:
     learner, access = _get_or_404(request, learner_id)
     if not access.can_edit:
         raise NotFound
-    form = ParentCarerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        parent_carer_add(
-            learner=learner,
-            access=access,
-            details=form.cleaned_data,
-            acting_user=request.user,
-        )
-        messages.success(request, "The parent or carer has been added.")
-        return redirect("learners:detail", learner_id=learner_id)
-    return render(
+    return _related_page(
         request,
-        "learners/related_form.html",
-        {"form": form, "learner": learner, "title": "Add a parent or carer"},
+        learner,
+        ParentCarerForm(request.POST or None),
+        "Add a parent or carer",
+        lambda data: parent_carer_add(
+            learner=learner, access=access, details=data, acting_user=request.user
+        ),
+        "The parent or carer has been added.",
     )
 
 
@@ -332,23 +348,15 @@ def consent_add_view(request: AuthenticatedRequest, learner_id: UUID) -> HttpRes
         raise NotFound
     form = ConsentRecordForm(request.POST or None, instance=None)
     form.instance.learner = learner
-    if request.method == "POST" and form.is_valid():
-        try:
-            consent_record_add(
-                learner=learner,
-                access=access,
-                acting_user=request.user,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, "The lawful basis has been recorded.")
-            return redirect("learners:detail", learner_id=learner_id)
-    return render(
+    return _related_page(
         request,
-        "learners/related_form.html",
-        {"form": form, "learner": learner, "title": "Record the lawful basis or consent"},
+        learner,
+        form,
+        "Record the lawful basis or consent",
+        lambda data: consent_record_add(
+            learner=learner, access=access, acting_user=request.user, **data
+        ),
+        "The lawful basis has been recorded.",
     )
 
 

@@ -164,9 +164,11 @@ class TheoryOfChangeForm(forms.Form):
         self.fields["moat_outcomes"].choices = [(item, item) for item in outcomes]  # type: ignore[attr-defined]
 
 
-def _theory(
-    request: AuthenticatedRequest, target: Activity | Programme, report_url: str
-) -> HttpResponse:
+def _theory(request: AuthenticatedRequest, kind: SubjectKind, subject_id: UUID) -> HttpResponse:
+    """The theory of change page of an activity or a programme, back to its report once saved."""
+    subject = report_subject_get(actor=request.user, kind=kind, subject_id=subject_id)
+    target: Activity | Programme = subject.target  # type: ignore[assignment]
+    report_url = reverse(f"evaluation_reports:{kind}", kwargs={f"{kind}_id": subject.pk})
     if not may_write_theory(request.user, target.partnership):
         raise NotFound
     theory = theory_of_change_for(target)
@@ -198,17 +200,9 @@ def _theory(
 
 @require_http_methods(["GET", "POST"])
 def activity_theory_view(request: AuthenticatedRequest, activity_id: UUID) -> HttpResponse:
-    subject = report_subject_get(
-        actor=request.user, kind=SubjectKind.ACTIVITY, subject_id=activity_id
-    )
-    report_url = reverse("evaluation_reports:activity", kwargs={"activity_id": subject.pk})
-    return _theory(request, subject.target, report_url)  # type: ignore[arg-type]
+    return _theory(request, SubjectKind.ACTIVITY, activity_id)
 
 
 @require_http_methods(["GET", "POST"])
 def programme_theory_view(request: AuthenticatedRequest, programme_id: UUID) -> HttpResponse:
-    subject = report_subject_get(
-        actor=request.user, kind=SubjectKind.PROGRAMME, subject_id=programme_id
-    )
-    report_url = reverse("evaluation_reports:programme", kwargs={"programme_id": subject.pk})
-    return _theory(request, subject.target, report_url)  # type: ignore[arg-type]
+    return _theory(request, SubjectKind.PROGRAMME, programme_id)

@@ -70,16 +70,14 @@ LINK_WRITE_RATE = "30/m"
 FEED_RATE = "240/m"
 
 
-def link_rate() -> str:
-    return str(getattr(settings, "WIDEN_EVENT_LINK_RATE", LINK_RATE))
+def _rate(setting: str, default: str) -> Callable[[], str]:
+    """The rate `setting` gives, read when a request comes, or else `default`."""
+    return lambda: str(getattr(settings, setting, default))
 
 
-def link_write_rate() -> str:
-    return str(getattr(settings, "WIDEN_EVENT_LINK_WRITE_RATE", LINK_WRITE_RATE))
-
-
-def feed_rate() -> str:
-    return str(getattr(settings, "WIDEN_EVENT_FEED_RATE", FEED_RATE))
+link_rate = _rate("WIDEN_EVENT_LINK_RATE", LINK_RATE)
+link_write_rate = _rate("WIDEN_EVENT_LINK_WRITE_RATE", LINK_WRITE_RATE)
+feed_rate = _rate("WIDEN_EVENT_FEED_RATE", FEED_RATE)
 
 
 View = Callable[..., HttpResponse]

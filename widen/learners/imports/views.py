@@ -271,9 +271,7 @@ def import_roll_back_view(request: AuthenticatedRequest, import_id: UUID) -> Htt
     carried_out(
         request,
         lambda: learner_import_roll_back(run=run, actor=request.user),
-        lambda _: (
-            f"Rolled back: {run.rows_created:,} learners removed and {run.rows_updated:,} "
-            "restored as they were."
-        ),
+        f"Rolled back: {run.rows_created:,} learners removed and {run.rows_updated:,} "
+        "restored as they were.",
     )
     return redirect("learners:import_detail", import_id=run.id)
