@@ -313,11 +313,16 @@ class AuditedQuerySet(models.QuerySet[Any]):
         return count
 
 
+# In `audit_attnames`, for a record about no learner (a payee, a payment run).
+NO_LEARNER = "-"
+
+
 class AuditedModel(models.Model):
     """A personal-data model: every write to it leaves an `AuditEvent`."""
 
     audit_excluded_fields: ClassVar[frozenset[str]] = frozenset({"created_at", "updated_at"})
-    # The attnames holding the learner's and the organisation's ids, for `bulk_insert`.
+    # The attnames holding the learner's and the organisation's ids, for `bulk_insert` and the
+    # audit trail; a record about no learner names the organisation's only (NO_LEARNER, "...").
     audit_attnames: ClassVar[tuple[str, str]] = ("", "")
 
     objects = AuditedQuerySet.as_manager()
@@ -335,6 +340,8 @@ class AuditedModel(models.Model):
 
     def _audit_attribute(self, which: int) -> Any:
         attname = self.audit_attnames[which]
+        if attname == NO_LEARNER and which == 0:
+            return None
         if not attname:
             raise NotImplementedError(f"{type(self).__name__} names no audit_attnames")
         return getattr(self, attname)

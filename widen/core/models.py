@@ -31,6 +31,16 @@ def done_by(*, on_delete: Any = models.SET_NULL, **options: Any) -> models.Forei
     )
 
 
+def once_when_set(*fields: str, when_set: str, name: str) -> models.UniqueConstraint:
+    """At most one row with the same `fields`, counting only the rows whose `when_set` field
+    holds something (a row without it is never a clash)."""
+    return models.UniqueConstraint(
+        fields=list(fields),
+        condition=models.Q(**{f"{when_set}__isnull": False}),
+        name=name,
+    )
+
+
 class StatusIs:
     """A yes/no read of a record's status, for pages and code alike (a template never compares
     the status with a word): `is_paid = StatusIs(RunStatus.PAID)`, or several values

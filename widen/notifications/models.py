@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from widen.core.models import StatusIs
+from widen.core.models import StatusIs, once_when_set
 
 MAX_ATTEMPTS = 5
 
@@ -131,10 +131,8 @@ class Preference(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "category"],
-                condition=Q(user__isnull=False),
-                name="preference_one_per_user_category",
+            once_when_set(
+                "user", "category", when_set="user", name="preference_one_per_user_category"
             ),
             models.UniqueConstraint(
                 fields=["email", "category"],

@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from widen.audit.models import AppendOnlyError, AuditedModel
+from widen.audit.models import NO_LEARNER, AppendOnlyError, AuditedModel
 from widen.core.models import StatusIs, done_by
 from widen.core.workflows import Transition, Workflow
 from widen.organisations.models import Organisation
@@ -29,6 +29,8 @@ from widen.payments.crypto import EncryptedTextField
 
 
 class Payee(AuditedModel):
+    audit_attnames = (NO_LEARNER, "organisation_id")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="payees")
     user = models.ForeignKey(
@@ -54,12 +56,6 @@ class Payee(AuditedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def audit_learner_id(self) -> Any:
-        return None
-
-    def audit_organisation_id(self) -> Any:
-        return self.organisation_id
 
     @property
     def has_bank_details(self) -> bool:
@@ -161,6 +157,8 @@ RUN_WORKFLOW = Workflow(
 
 
 class PaymentRun(AuditedModel):
+    audit_attnames = (NO_LEARNER, "organisation_id")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="payment_runs"
@@ -188,12 +186,6 @@ class PaymentRun(AuditedModel):
 
     def __str__(self) -> str:
         return f"Payment run {self.number}"
-
-    def audit_learner_id(self) -> Any:
-        return None
-
-    def audit_organisation_id(self) -> Any:
-        return self.organisation_id
 
     @property
     def reference(self) -> str:

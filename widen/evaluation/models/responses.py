@@ -10,7 +10,7 @@ from django.db import models
 
 from widen.activities.models import Activity, Session
 from widen.audit.models import AuditedModel
-from widen.core.models import TimestampedModel, done_by
+from widen.core.models import TimestampedModel, done_by, once_when_set
 from widen.evaluation.models.scales import Scale
 from widen.evaluation.models.surveys import Question, Survey, SurveyTiming
 from widen.events.models import Booking, Event
@@ -65,15 +65,11 @@ class SurveyInvitation(AuditedModel, TimestampedModel):
     class Meta:
         ordering = ["created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["survey", "learner"],
-                condition=models.Q(learner__isnull=False),
-                name="survey_invitation_per_learner_once",
+            once_when_set(
+                "survey", "learner", when_set="learner", name="survey_invitation_per_learner_once"
             ),
-            models.UniqueConstraint(
-                fields=["survey", "booking"],
-                condition=models.Q(booking__isnull=False),
-                name="survey_invitation_per_booking_once",
+            once_when_set(
+                "survey", "booking", when_set="booking", name="survey_invitation_per_booking_once"
             ),
         ]
 

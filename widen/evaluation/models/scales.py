@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from widen.core.exceptions import ApplicationError
-from widen.core.models import TimestampedModel, done_by
+from widen.core.models import StatusIs, TimestampedModel, done_by
 from widen.core.uploads import StagedUpload, UploadStatus
 from widen.organisations.models import Partnership
 
@@ -161,9 +161,7 @@ class Scale(TimestampedModel):
     def __str__(self) -> str:
         return f"{self.name} (version {self.version})"
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == ScaleStatus.PUBLISHED
+    is_published = StatusIs(ScaleStatus.PUBLISHED)
 
     def option_values(self) -> list[int]:
         return [int(option["value"]) for option in self.response_options]

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from widen.activities.models import Activity, Session
-from widen.core.models import StatusIs, TimestampedModel, done_by
+from widen.core.models import StatusIs, TimestampedModel, done_by, once_when_set
 from widen.core.workflows import Transition, Workflow
 from widen.evaluation.models.scales import AGREEMENT_OPTIONS, Scale, ScaleItem
 from widen.events.models import Event
@@ -158,10 +158,8 @@ class Question(TimestampedModel):
         ordering = ["survey", "position"]
         constraints = [
             models.UniqueConstraint(fields=["survey", "position"], name="question_position_once"),
-            models.UniqueConstraint(
-                fields=["survey", "scale_item"],
-                condition=models.Q(scale_item__isnull=False),
-                name="scale_item_once_per_survey",
+            once_when_set(
+                "survey", "scale_item", when_set="scale_item", name="scale_item_once_per_survey"
             ),
         ]
 
