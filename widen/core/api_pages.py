@@ -7,7 +7,7 @@ A list endpoint takes `limit` (1 to 200, 50 by default) and `offset` (0 to 1,000
     @router.get("", response=Page[ThingOut], operation_id="thing_list")
     def thing_list_api(request, limit: PageLimit = DEFAULT_LIMIT, offset: PageOffset = 0):
         page = page_of(thing_list(actor=api_actor(request)), limit=limit, offset=offset)
-        return page.answer()                 # or page.answer(serialise) for dicts
+        return page.answer()  # the rows, read through ThingOut (see widen/core/api_outputs.py)
 
 `page.items` is the page's rows (say, to write the access log for exactly those); `page.count`
 counts the whole list with one query.

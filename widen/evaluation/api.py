@@ -83,9 +83,8 @@ class SurveyOut(Schema):
     questions: list[QuestionOut]
 
 
+# Read with `with_values(survey, rates=...)`.
 class SurveyDetailOut(SurveyOut):
-    """A survey with its response rates (read with `with_values(survey, rates=...)`)."""
-
     links_sent: int
     links_answered: int
     rates_by_place: list[RateOut]

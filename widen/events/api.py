@@ -57,17 +57,15 @@ class EventOut(Schema):
     activity_id: UUID | None
 
 
+# Read with `with_values(event, **counts)`.
 class EventDetailOut(EventOut):
-    """An event with its booking counts (read with `with_values(event, **counts)`)."""
-
     booked: int
     waiting: int
     cancelled: int
 
 
+# Read with `with_values(event, invitation_link=...)`.
 class EventCreatedOut(EventOut):
-    """A new event (read with `with_values(event, invitation_link=...)`)."""
-
     invitation_link: str = Field(
         "", description="For an invitation-only event: its invitation link, given only now."
     )

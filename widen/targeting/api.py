@@ -69,9 +69,8 @@ class RuleSetVersionOut(Schema):
     created_at: datetime
 
 
+# Read with `_with_counts`.
 class RuleSetOut(Schema):
-    """A rule set read with `_with_counts`."""
-
     id: UUID
     partnership_id: UUID
     name: str

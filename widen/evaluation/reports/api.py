@@ -31,8 +31,8 @@ class EvidenceOut(Schema):
 
 
 class PairedOut(Schema):
-    """A scale's paired before-and-after figures (read from its result: the figures only where
-    enough learners are paired to show them)."""
+    """A scale's paired before-and-after figures: null where too few learners are paired to
+    show them."""
 
     learners_paired: str
     mean_before: float | None

@@ -35,10 +35,9 @@ from widen.events.models import Booking
 checkin_router = Router(tags=["check-in"])
 
 
+# Read with `with_values(booking, shown_name=...)`: a learner the caller may not see by name is
+# given as "A learner booked by another organisation".
 class CheckInBookingOut(Schema):
-    """A booking read with `with_values(booking, shown_name=...)`: a learner the caller may not
-    see by name is given as "A learner booked by another organisation"."""
-
     id: UUID
     name: str
     attendee_type: str
