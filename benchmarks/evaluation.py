@@ -111,11 +111,7 @@ def run(bench: SectionRun) -> None:
         )
     bench.unit = "learners who answered"
     bench.scale = respondents
-    bench.facts["row_counts"] = {
-        "learners": Learner.objects.count(),
-        "responses": SurveyResponse.objects.count(),
-        "scale_scores": ScaleScore.objects.count(),
-    }
+    bench.count_rows(learners=Learner, responses=SurveyResponse, scale_scores=ScaleScore)
 
 
 def _bare(activity: Activity) -> int:

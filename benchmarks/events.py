@@ -161,11 +161,7 @@ def run(bench: SectionRun) -> None:
             baseline_label="insert of one booking row, unaudited",
             repeats=REPEATS * 4,
         )
-    bench.facts["row_counts"] = {
-        "learners": Learner.objects.count(),
-        "bookings": Booking.objects.count(),
-        "access_log": AccessLogEntry.objects.count(),
-    }
+    bench.count_rows(learners=Learner, bookings=Booking, access_log=AccessLogEntry)
     bench.unit = "learners"
 
 

@@ -124,6 +124,10 @@ class SectionRun:
     def full_scale(self) -> int:
         return self.options.learners if self.scale is None else self.scale
 
+    def count_rows(self, **models: Any) -> None:
+        """Record, as a fact, how many rows each model's table holds (`learners=Learner`)."""
+        self.facts["row_counts"] = {name: model.objects.count() for name, model in models.items()}
+
     def time(
         self,
         call: Callable[[], object],

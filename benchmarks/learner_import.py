@@ -46,13 +46,7 @@ from widen.organisations.models import Organisation
 AIM_ROWS = 100_000
 AIM_SECONDS = 10.0
 AIM_DATABASE = "sqlite"
-AIM = Aim(
-    scale=AIM_ROWS,
-    seconds=AIM_SECONDS,
-    description=f"aim {AIM_ROWS:,} rows in under {AIM_SECONDS:.0f} s on SQLite",
-    amount=f"{AIM_ROWS:,} rows",
-    flag="--import-rows",
-)
+AIM = Aim.on("SQLite", scale=AIM_ROWS, seconds=AIM_SECONDS, unit="rows", flag="--import-rows")
 SEEDS = {"csv": 1, "xlsx": 2}  # different pupils in each format's school
 PREVIEW_REPEATS = 3
 BASELINE_REPEATS = 5
@@ -111,11 +105,7 @@ def run(bench: SectionRun) -> None:
             school = _school(number)
             with bench.stopwatch(f"{file_format}: measure"):
                 _measure_format(bench, file_format, school, rows)
-    bench.facts["row_counts"] = {
-        "learners": Learner.objects.count(),
-        "audit_events": AuditEvent.objects.count(),
-        "import_runs": ImportRun.objects.count(),
-    }
+    bench.count_rows(learners=Learner, audit_events=AuditEvent, import_runs=ImportRun)
 
 
 def _school(number: int) -> Organisation:

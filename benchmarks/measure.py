@@ -68,6 +68,13 @@ class Aim:
     amount: str
     flag: str  # the option that runs at the aim's scale, e.g. "--import-rows"
 
+    @classmethod
+    def on(cls, database: str, *, scale: int, seconds: float, flag: str, unit: str = "") -> Aim:
+        """`scale` things (`unit`, say "rows") in under `seconds` on `database`."""
+        amount = f"{scale:,} {unit}".strip()
+        description = f"aim {amount} in under {seconds:.0f} s on {database}"
+        return cls(scale, seconds, description, amount, flag)
+
     def verdict(self, figure: str, *, scale: int, seconds: float) -> str:
         """`figure`, then whether it meets the aim, or what the aim's scale would take."""
         if scale == self.scale:

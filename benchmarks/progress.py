@@ -98,12 +98,9 @@ def run(bench: SectionRun) -> None:
                         details={"path": path, "enrolled": scale},
                     )
                 )
-    bench.facts["row_counts"] = {
-        "learners": Learner.objects.count(),
-        "enrolments": Enrolment.objects.count(),
-        "sessions": Session.objects.count(),
-        "attendance": Attendance.objects.count(),
-    }
+    bench.count_rows(
+        learners=Learner, enrolments=Enrolment, sessions=Session, attendance=Attendance
+    )
 
 
 # --- Populations -------------------------------------------------------------------------------

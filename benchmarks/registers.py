@@ -74,11 +74,7 @@ def run(bench: SectionRun) -> None:
             pupils = named[:size]
             bench.say(f"register of {size:,} learners")
             _measure(bench, world, activity, officer, pupils)
-    bench.facts["row_counts"] = {
-        "learners": Learner.objects.count(),
-        "attendance": Attendance.objects.count(),
-        "register_imports": RegisterImport.objects.count(),
-    }
+    bench.count_rows(learners=Learner, attendance=Attendance, register_imports=RegisterImport)
     bench.unit = "learners"
 
 

@@ -138,11 +138,7 @@ def run(bench: SectionRun) -> None:
         _send(bench, world, officer, activity, learners[:REGISTER])
         _page(bench, world, officer, client, activity, learners)
         _answer(bench, world, officer, activity, learners)
-    bench.facts["row_counts"] = {
-        "learners": Learner.objects.count(),
-        "survey_links": SurveyInvitation.objects.count(),
-        "responses": SurveyResponse.objects.count(),
-    }
+    bench.count_rows(learners=Learner, survey_links=SurveyInvitation, responses=SurveyResponse)
     bench.unit = "learners"
 
 

@@ -324,11 +324,5 @@ def _aim(database: str, learners: int, seconds: float, breakdown: str) -> str:
     limit = AIM_SECONDS.get(database)
     if limit is None:
         return f"{figure}; no aim for {database}"
-    aim = Aim(
-        scale=AIM_LEARNERS,
-        seconds=limit,
-        description=f"aim {AIM_LEARNERS:,} in under {limit:.0f} s on {database}",
-        amount=f"{AIM_LEARNERS:,}",
-        flag="--targeting-learners",
-    )
+    aim = Aim.on(database, scale=AIM_LEARNERS, seconds=limit, flag="--targeting-learners")
     return aim.verdict(figure, scale=learners, seconds=seconds)
