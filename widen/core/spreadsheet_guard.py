@@ -38,12 +38,16 @@ EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_COLUMNS = 16_384
 
 
-class WorkbookTooBigError(Exception):
-    """The workbook is too big (or too odd) to read safely; the message says why."""
+class FileRefusedError(Exception):
+    """A file that cannot be read as a whole; `message` says why, in the person's words."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class WorkbookTooBigError(FileRefusedError):
+    """The workbook is too big (or too odd) to read safely; the message says why."""
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import PurePath
 
-from widen.core.spreadsheet_guard import SheetLimits, WorkbookTooBigError, check_workbook
+from widen.core.spreadsheet_guard import (
+    FileRefusedError,
+    SheetLimits,
+    WorkbookTooBigError,
+    check_workbook,
+)
 
 CSV_EXTENSIONS = (".csv", ".txt")
 XLSX_EXTENSIONS = (".xlsx",)
@@ -33,12 +38,8 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 HEADER_SEARCH_ROWS = 10
 
 
-class TableError(Exception):
+class TableError(FileRefusedError):
     """The file as a whole cannot be read; the message says why and what to do."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
