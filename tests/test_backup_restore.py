@@ -43,8 +43,9 @@ from widen.learners.models import Learner
 from widen.testing.delivery import alpha_pupil
 from widen.testing.world import build_world
 
-# The tests' own transactions stay on the test database; the drill's databases are its own.
-pytestmark = pytest.mark.django_db
+# The tests' own transactions stay on the test database; the drill's databases are its own. One
+# test worker runs them all, so the drill's source and backup are made once.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("backups")]
 
 CANARY_FIRST = "Zephyrine"
 CANARY_LAST = "Quillfeather-Canary"
