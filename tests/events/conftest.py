@@ -24,6 +24,23 @@ from widen.organisations.models import Organisation, Partnership
 from widen.testing.world import World
 
 
+def event_details(**changes: object) -> EventDetails:
+    """Details of an evening event a month ahead; `changes` replace any of them."""
+    starts = (timezone.now() + timedelta(days=30)).replace(microsecond=0)
+    values: dict[str, object] = {
+        "title": "Degree apprenticeships: an evening for parents and carers",
+        "kind": EventKind.ALTERNATIVE_PATHWAYS,
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=2),
+        "venue": "Alpha University, Library Hall",
+        "audiences": ["parents_carers", "learners"],
+        "year_groups": [11, 12],
+        "capacity": 40,
+    }
+    values.update(changes)
+    return EventDetails(**values)  # type: ignore[arg-type]
+
+
 def make_event(
     world: World,
     *,
@@ -54,6 +71,28 @@ def make_event(
             capacity=capacity,
             is_public=is_public,
         ),
+    )
+
+
+def standalone_event(
+    *, title: str, kind: str, hours: int, capacity: int | None, days: int = 7
+) -> Event:
+    """An event of the University of Cumbria, alone in its own partnership, outside the world."""
+    university = Organisation.objects.create(
+        name="University of Cumbria", organisation_type="he_provider"
+    )
+    partnership = Partnership.objects.create(name="Cumbria Widening", lead_organisation=university)
+    partnership.members.add(university)
+    starts = timezone.now() + timedelta(days=days)
+    return Event.objects.create(
+        partnership=partnership,
+        organiser=university,
+        title=title,
+        kind=kind,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=hours),
+        venue="Fusehill Street campus",
+        capacity=capacity,
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from tests.events.conftest import standalone_event
 from widen.audit.models import AuditAction, AuditEvent
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.events.models import (
@@ -28,24 +29,15 @@ from widen.events.services import (
     booking_for_link,
     booking_link_renew,
 )
-from widen.organisations.models import Organisation, Partnership
 
 pytestmark = pytest.mark.django_db
 
 
 def _event(capacity: int | None = 2) -> Event:
-    university = Organisation.objects.create(
-        name="University of Cumbria", organisation_type="he_provider"
-    )
-    partnership = Partnership.objects.create(name="Cumbria Widening", lead_organisation=university)
-    return Event.objects.create(
-        partnership=partnership,
-        organiser=university,
+    return standalone_event(
         title="Finding out about university: evening for parents and carers",
         kind=EventKind.PARENTS_CARERS,
-        starts_at=timezone.now() + timedelta(days=7),
-        ends_at=timezone.now() + timedelta(days=7, hours=2),
-        venue="Fusehill Street campus",
+        hours=2,
         capacity=capacity,
     )
 

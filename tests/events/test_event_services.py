@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.events.conftest import make_event
+from tests.events.conftest import event_details, make_event
 from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
 from widen.audit.models import AuditAction, AuditEvent
@@ -23,7 +23,6 @@ from widen.events.selectors import (
     public_events,
 )
 from widen.events.services import (
-    EventDetails,
     event_create,
     event_invitation_renew,
     event_update,
@@ -36,26 +35,10 @@ from widen.testing.world import World
 pytestmark = pytest.mark.django_db
 
 
-def _details(**changes: object) -> EventDetails:
-    starts = (timezone.now() + timedelta(days=30)).replace(microsecond=0)
-    values: dict[str, object] = {
-        "title": "Degree apprenticeships: an evening for parents and carers",
-        "kind": EventKind.ALTERNATIVE_PATHWAYS,
-        "starts_at": starts,
-        "ends_at": starts + timedelta(hours=2),
-        "venue": "Alpha University, Library Hall",
-        "audiences": ["parents_carers", "learners"],
-        "year_groups": [11, 12],
-        "capacity": 40,
-    }
-    values.update(changes)
-    return EventDetails(**values)  # type: ignore[arg-type]
-
-
 def test_an_outreach_officer_creates_a_public_event_and_it_is_audited(world: World) -> None:
     officer = world.users[Role.OUTREACH_OFFICER]
     made = event_create(
-        actor=officer, partnership=world.north, organiser=world.alpha, details=_details()
+        actor=officer, partnership=world.north, organiser=world.alpha, details=event_details()
     )
     event = Event.objects.get(pk=made.event.pk)
     assert event.is_public
@@ -77,7 +60,7 @@ def test_an_invitation_only_event_gives_its_link_once_and_keeps_only_the_digest(
         actor=world.users[Role.OUTREACH_OFFICER],
         partnership=world.north,
         organiser=world.alpha,
-        details=_details(is_public=False),
+        details=event_details(is_public=False),
         link_base="/events/invitation/",
     )
     assert made.invitation_token
@@ -97,7 +80,7 @@ def test_a_new_invitation_link_stops_the_old_one(world: World) -> None:
         actor=system_actor("test"),
         partnership=world.north,
         organiser=world.alpha,
-        details=_details(is_public=False),
+        details=event_details(is_public=False),
     )
     renewed = event_invitation_renew(actor=world.users[Role.OUTREACH_OFFICER], event=made.event)
     assert renewed.invitation_token != made.invitation_token
@@ -114,13 +97,15 @@ def test_making_an_event_public_ends_its_invitation_link(world: World) -> None:
         actor=system_actor("test"),
         partnership=world.north,
         organiser=world.alpha,
-        details=_details(is_public=False),
+        details=event_details(is_public=False),
     )
-    event_update(actor=system_actor("test"), event=made.event, details=_details(is_public=True))
+    event_update(
+        actor=system_actor("test"), event=made.event, details=event_details(is_public=True)
+    )
     with pytest.raises(NotFound):
         invited_event(made.invitation_token)
     again = event_update(
-        actor=system_actor("test"), event=made.event, details=_details(is_public=False)
+        actor=system_actor("test"), event=made.event, details=event_details(is_public=False)
     )
     assert again.invitation_token
     assert invited_event(again.invitation_token) == made.event
@@ -143,7 +128,7 @@ def test_making_an_event_public_ends_its_invitation_link(world: World) -> None:
 def test_bad_event_details_are_refused_clearly(
     world: World, changes: dict[str, object], field: str, message: str
 ) -> None:
-    details = _details()
+    details = event_details()
     if changes.get("ends_at", 1) is None:
         changes = {"ends_at": details.starts_at}
     with pytest.raises(ApplicationError, match=message) as refused:
@@ -162,7 +147,7 @@ def test_capacity_zero_is_allowed_and_everyone_waits(world: World) -> None:
         actor=system_actor("test"),
         partnership=world.north,
         organiser=world.alpha,
-        details=_details(capacity=0),
+        details=event_details(capacity=0),
     )
     assert made.event.capacity == 0
 
@@ -174,7 +159,7 @@ def test_only_those_who_deliver_may_create_events(world: World, role: str) -> No
             actor=world.users[role],
             partnership=world.north,
             organiser=world.organisation_of(role),
-            details=_details(),
+            details=event_details(),
         )
     assert not Event.objects.exists()
 
@@ -187,14 +172,14 @@ def test_an_organiser_cannot_create_for_an_organisation_they_do_not_work_for(
             actor=world.users[Role.OUTREACH_OFFICER],
             partnership=world.north,
             organiser=world.beta,
-            details=_details(),
+            details=event_details(),
         )
     with pytest.raises(ApplicationError, match="not a member"):
         event_create(
             actor=system_actor("test"),
             partnership=world.north,
             organiser=world.gamma,
-            details=_details(),
+            details=event_details(),
         )
 
 
@@ -211,7 +196,7 @@ def test_places_cannot_drop_below_those_already_booked(world: World) -> None:
         event_update(
             actor=system_actor("test"),
             event=event,
-            details=_details(
+            details=event_details(
                 capacity=2, starts_at=event.starts_at, ends_at=event.ends_at, is_public=True
             ),
         )
@@ -308,7 +293,7 @@ def test_only_the_organisation_running_an_event_changes_it(world: World) -> None
     title = event.title
     # Not theirs to run: refused as if it were not there.
     with pytest.raises(NotFound):
-        event_update(actor=officer, event=event, details=_details(title="Taken over"))
+        event_update(actor=officer, event=event, details=event_details(title="Taken over"))
     with pytest.raises(NotFound):
         event_invitation_renew(actor=officer, event=event)
     with pytest.raises(NotFound):

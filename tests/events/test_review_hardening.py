@@ -14,8 +14,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import signed_in_client
-from tests.events.conftest import make_event
+from conftest import api_call, signed_in_client
+from tests.events.conftest import make_event, standalone_event
 from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role, User
 from widen.accounts.services import api_token_create
@@ -33,28 +33,15 @@ from widen.events.services import (
     group_booking_create,
 )
 from widen.learners.permissions import learner_policy
-from widen.organisations.models import Organisation, Partnership, PartnershipMember
+from widen.organisations.models import Organisation, PartnershipMember
 from widen.testing.world import World, make_user
 
 pytestmark = pytest.mark.django_db
 
 
 def _event(capacity: int | None = 5) -> Event:
-    university = Organisation.objects.create(
-        name="University of Cumbria", organisation_type="he_provider"
-    )
-    partnership = Partnership.objects.create(name="Cumbria Widening", lead_organisation=university)
-    partnership.members.add(university)
-    starts = timezone.now() + timedelta(days=7)
-    return Event.objects.create(
-        partnership=partnership,
-        organiser=university,
-        title="Co-created conference",
-        kind=EventKind.CONFERENCE,
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=6),
-        venue="Fusehill Street campus",
-        capacity=capacity,
+    return standalone_event(
+        title="Co-created conference", kind=EventKind.CONFERENCE, hours=6, capacity=capacity
     )
 
 
@@ -359,22 +346,28 @@ def test_check_in_does_not_name_a_learner_the_organiser_may_not_see(
 # Times without a time zone -------------------------------------------------------------------
 
 
-def test_the_api_reads_a_time_without_a_time_zone_as_uk_time(world: World) -> None:
-    token = world.tokens[Role.OUTREACH_OFFICER]
-    body = {
-        "partnership_id": str(world.north.pk),
-        "organiser_id": str(world.alpha.pk),
-        "title": "Summer school taster",
-        "kind": "campus",
-        "starts_at": "2027-07-01T10:00:00",  # British Summer Time: 09:00 UTC
-        "ends_at": "2027-07-01T12:00:00+00:00",
-        "venue": "Docklands campus",
-    }
-    response = Client().post(
+def _event_added_through_the_api(world: World, **body: Any) -> Any:
+    """Alpha's outreach officer adds a campus event through the API; `body` says when, and more."""
+    return api_call(
+        world.tokens[Role.OUTREACH_OFFICER],
+        "POST",
         "/api/v1/events",
-        body,
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {token}"},
+        {
+            "partnership_id": str(world.north.pk),
+            "organiser_id": str(world.alpha.pk),
+            "title": "Summer school taster",
+            "kind": "campus",
+            "venue": "Docklands campus",
+            **body,
+        },
+    )
+
+
+def test_the_api_reads_a_time_without_a_time_zone_as_uk_time(world: World) -> None:
+    response = _event_added_through_the_api(
+        world,
+        starts_at="2027-07-01T10:00:00",  # British Summer Time: 09:00 UTC
+        ends_at="2027-07-01T12:00:00+00:00",
     )
     assert response.status_code == 201
     event = Event.objects.get(pk=response.json()["id"])
@@ -426,21 +419,11 @@ def test_a_name_on_more_than_one_line_is_refused_and_nothing_is_sent(
 def test_the_api_refuses_more_places_than_can_be_kept_naming_the_field(
     world: World, capacity: int
 ) -> None:
-    body = {
-        "partnership_id": str(world.north.pk),
-        "organiser_id": str(world.alpha.pk),
-        "title": "Summer school taster",
-        "kind": "campus",
-        "starts_at": (timezone.now() + timedelta(days=30)).isoformat(),
-        "ends_at": (timezone.now() + timedelta(days=30, hours=2)).isoformat(),
-        "venue": "Docklands campus",
-        "capacity": capacity,
-    }
-    response = Client().post(
-        "/api/v1/events",
-        body,
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {world.tokens[Role.OUTREACH_OFFICER]}"},
+    response = _event_added_through_the_api(
+        world,
+        starts_at=(timezone.now() + timedelta(days=30)).isoformat(),
+        ends_at=(timezone.now() + timedelta(days=30, hours=2)).isoformat(),
+        capacity=capacity,
     )
     assert response.status_code == 422
     assert response.json()["field"] == "capacity"

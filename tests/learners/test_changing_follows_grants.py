@@ -5,6 +5,8 @@ of roles kept anywhere else."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from widen.accounts import capabilities
@@ -46,24 +48,26 @@ def test_an_outreach_officer_books_and_enrols_the_learners_their_organisation_ho
         assert not enrollable_by(officer).filter(pk=learner.pk).exists()
 
 
-def test_a_role_the_registry_stops_granting_organise_no_longer_books_but_still_enrols(
-    world: World, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("taken", "lost", "kept"),
+    [
+        (Capability.EVENTS_ORGANISE, _books, _enrols),
+        (Capability.PROGRAMMES_ENROL, _enrols, _books),
+    ],
+    ids=["organise: no longer books, still enrols", "enrol: no longer enrols, still books"],
+)
+def test_a_role_the_registry_stops_granting_a_capability_loses_only_what_it_gave(
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+    taken: Capability,
+    lost: Callable[[World, str], bool],
+    kept: Callable[[World, str], bool],
 ) -> None:
-    _without(monkeypatch, Role.OUTREACH_OFFICER, Capability.EVENTS_ORGANISE)
+    _without(monkeypatch, Role.OUTREACH_OFFICER, taken)
 
-    assert not _books(world, Role.OUTREACH_OFFICER)
-    assert _enrols(world, Role.OUTREACH_OFFICER)
-    assert _books(world, Role.ORGANISATION_ADMIN)  # other roles keep what they were granted
-
-
-def test_a_role_the_registry_stops_granting_enrol_no_longer_enrols_but_still_books(
-    world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _without(monkeypatch, Role.OUTREACH_OFFICER, Capability.PROGRAMMES_ENROL)
-
-    assert not _enrols(world, Role.OUTREACH_OFFICER)
-    assert _books(world, Role.OUTREACH_OFFICER)
-    assert _enrols(world, Role.ORGANISATION_ADMIN)
+    assert not lost(world, Role.OUTREACH_OFFICER)
+    assert kept(world, Role.OUTREACH_OFFICER)
+    assert lost(world, Role.ORGANISATION_ADMIN)  # other roles keep what they were granted
 
 
 def test_a_role_granted_organise_books_only_if_it_also_edits_learners(

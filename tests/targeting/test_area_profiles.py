@@ -7,7 +7,6 @@ look-up there is synthetic: real postcodes, invented quintiles.
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from conftest import api_call
 from tests.targeting.support import DATA, IOD2019, ONS_LOOKUP, home_postcode_changed
 from widen.accounts.models import Role
 from widen.core import request_context
@@ -210,20 +210,14 @@ def test_the_look_up_page_answers_several_postcodes_at_once(
 def test_the_api_answers_one_postcode_and_bulk_look_ups_up_to_the_limit(
     world: World, open_data: dict[str, Any]
 ) -> None:
-    headers = {"Authorization": f"Bearer {world.tokens[Role.OUTREACH_OFFICER]}"}
-    client = Client()
-    response = client.get("/api/v1/postcodes/CF10%201AA", headers=headers)
+    token = world.tokens[Role.OUTREACH_OFFICER]
+    response = api_call(token, "GET", "/api/v1/postcodes/CF10%201AA")
     assert response.status_code == 200
     assert response.json()["wimd_decile"] == 6
     assert response.json()["editions"]["deprivation"].endswith("WIMD 2019")
 
     body = {"postcodes": ["E15 4LZ", "EH1 1YZ", "bad"] * 3_000}
-    response = client.post(
-        "/api/v1/postcodes/lookup",
-        json.dumps(body),
-        content_type="application/json",
-        headers=headers,
-    )
+    response = api_call(token, "POST", "/api/v1/postcodes/lookup", body)
     assert response.status_code == 200
     results = response.json()["results"]
     assert len(results) == 9_000
@@ -231,12 +225,7 @@ def test_the_api_answers_one_postcode_and_bulk_look_ups_up_to_the_limit(
     assert results[2]["status"] == "invalid"
 
     body = {"postcodes": ["E15 4LZ"] * (MAX_LOOKUP_POSTCODES + 1)}
-    response = client.post(
-        "/api/v1/postcodes/lookup",
-        json.dumps(body),
-        content_type="application/json",
-        headers=headers,
-    )
+    response = api_call(token, "POST", "/api/v1/postcodes/lookup", body)
     assert response.status_code == 422
     assert "at most 10,000" in response.json()["detail"]
 
