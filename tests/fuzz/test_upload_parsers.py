@@ -21,7 +21,7 @@ from tests.fuzz.conftest import scaled
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "fuzz_import.py"
 # target: (runs, longest input). Cells are cheap (one value each); whole files cost more.
 RUNS = {
-    "cells": (40_000, 256),
+    "cells": (50_000, 256),
     "tables": (4_000, 4096),
     "pupil_lists": (2_000, 4096),
 }

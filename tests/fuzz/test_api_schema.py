@@ -1,0 +1,93 @@
+"""The whole JSON API under generated bad input (SECURITY 15, "bad inputs tried").
+
+Schemathesis reads the API's own OpenAPI document at /api/v1/openapi.json and, for every
+operation, generates requests that fit it and requests that break it (wrong types, missing and
+extra fields, values out of range, malformed ids and dates), sent to the application in this
+process as two partner systems would: a partnership admin of "North" and one of "South", each
+with a bearer token. No answer may be a server error, and each answer must be one the schema
+documents (status and body). Bounded by examples per operation; run once per CI run, in the
+SQLite pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from tests.fuzz.conftest import scaled
+from widen.accounts.models import Role
+from widen.accounts.services import api_token_create
+from widen.testing.world import World, make_user
+
+pytestmark = [pytest.mark.own_sqlite, pytest.mark.django_db]
+
+EXAMPLES_PER_OPERATION = 12
+# Never a server error; and every answer is the one the schema documents for it.
+CHECKS = [not_a_server_error, response_schema_conformance]
+
+
+@pytest.fixture
+def api_schema(world: World) -> Iterator[Any]:
+    """The API's schema, read from the application itself; its requests are served in this
+    process, inside the test's transaction (as Django's test client serves them)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def identities(world: World) -> dict[str, str]:
+    """Two partner systems, each a partnership admin's token, of two partnerships."""
+    south_admin = make_user("partnership_admin.gamma", world.gamma, Role.PARTNERSHIP_ADMIN)
+    return {
+        "North": world.tokens[Role.PARTNERSHIP_ADMIN],
+        "South": api_token_create(user=south_admin, name="fuzz")[1],
+    }
+
+
+def _cases(operation: Any) -> st.SearchStrategy[Any]:
+    """Requests that fit the operation's schema, and requests that break it."""
+    return st.one_of(
+        operation.as_strategy(GenerationMode.POSITIVE),
+        operation.as_strategy(GenerationMode.NEGATIVE),
+    )
+
+
+def test_no_request_to_the_api_is_a_server_error(
+    api_schema: Any, identities: dict[str, str], record_property: Any
+) -> None:
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    assert len(operations) > 40  # the whole API: every router's operations
+
+    for operation in operations:
+
+        @settings(
+            max_examples=scaled(EXAMPLES_PER_OPERATION),
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=_cases(operation))
+        def sent_by_both(case: Any) -> None:
+            for token in identities.values():
+                response = case.call(headers={"Authorization": f"Bearer {token}"})
+                record_property("bad_inputs_tried", 1)
+                case.validate_response(response, checks=CHECKS)
+
+        sent_by_both()
