@@ -30,6 +30,7 @@ from django.db.utils import load_backend
 from django.test import override_settings
 
 from tests.databases import fresh_postgres_database
+from tests.test_deploy_settings import refusal_to_start
 from widen.core.backups import (
     POSTGRESQL,
     Database,
@@ -253,3 +254,19 @@ def test_a_backup_is_never_written_over_an_existing_file(drill: Drill) -> None:
     with pytest.raises(CommandError, match="already exists"):
         call_command("backup", str(drill.backup), database_url=drill.source_url)
     assert drill.backup.read_bytes() == before
+
+
+def test_without_a_key_backup_refuses_and_says_how_to_make_one(tmp_path: Path) -> None:
+    with override_settings(BACKUP_ENCRYPTION_KEYS=[]), pytest.raises(CommandError) as refusal:
+        call_command("backup", str(tmp_path / "unkeyed.widen"))
+    assert "Set WIDEN_BACKUP_KEYS" in str(refusal.value)
+    assert "Fernet.generate_key()" in str(refusal.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_widen_refuses_to_start_with_a_backup_key_that_is_not_a_fernet_key(
+    tmp_path: Path,
+) -> None:
+    assert "WIDEN_BACKUP_KEYS must be a Fernet key" in refusal_to_start(
+        tmp_path, WIDEN_BACKUP_KEYS="not-a-key"
+    )

@@ -223,7 +223,7 @@ def _encoded(value: Any) -> bytes:
     if isinstance(value, UUID):
         return b"u" + str(value).encode()
     if isinstance(value, dict | list):
-        return b"j" + json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
+        return b"j" + json.dumps(value, sort_keys=True, separators=(",", ":"), default=str).encode()
     return b"r" + str(value).encode()
 
 
@@ -397,9 +397,9 @@ def _postgres_snapshot(database: Database) -> Iterator[Any]:
 
 
 def _postgres_environment(database: Database) -> dict[str, str]:
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("PG")} | {
-        "PGDATABASE": database.name
-    }
+    # What Django's own connection reads from the environment (libpq's PG… variables, a
+    # ~/.pgpass) stays; what the settings give is put over it.
+    environment = {**os.environ, "PGDATABASE": database.name}
     for key, value in (
         ("PGUSER", database.user),
         ("PGPASSWORD", database.password),
@@ -695,6 +695,10 @@ def _existing_tables(database: Database) -> list[str]:
 
 
 def _refuse_unless_empty(database: Database, backup_path: Path) -> None:
+    if database.engine == SQLITE and not database.name.startswith("file:"):
+        folder = Path(database.name).resolve().parent
+        if not folder.is_dir():
+            raise BackupError(f"The folder {folder} does not exist. Nothing was changed.")
     tables = _existing_tables(database)
     if not tables:
         return
