@@ -40,6 +40,7 @@ class Capability(StrEnum):
     SURVEYS_MANAGE_PARTNERSHIP = "evaluation.manage_partnership_surveys"
     THEORY_OF_CHANGE_EDIT = "evaluation.edit_theory_of_change"
     PAYMENTS_MANAGE = "payments.manage"
+    RIGHTS_HANDLE = "rights.handle_requests"
 
 
 _DELIVERY = {
@@ -72,6 +73,7 @@ GRANTS: dict[str, frozenset[Capability]] = {
             Capability.LEARNERS_REVIEW_DUPLICATES,
             Capability.AUDIT_SEE,
             Capability.PAYMENTS_MANAGE,
+            Capability.RIGHTS_HANDLE,
         }
     ),
     Role.OUTREACH_OFFICER: frozenset(
@@ -81,6 +83,7 @@ GRANTS: dict[str, frozenset[Capability]] = {
         {Capability.LEARNERS_EDIT, Capability.ACTIVITIES_TAKE_SCHOOL_REGISTER}
     ),
     Role.EVALUATOR: frozenset({Capability.SURVEYS_RUN}),
+    Role.DATA_PROTECTION_OFFICER: frozenset({Capability.AUDIT_SEE, Capability.RIGHTS_HANDLE}),
     Role.READ_ONLY: frozenset(),
 }
 

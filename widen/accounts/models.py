@@ -31,6 +31,7 @@ class Role(models.TextChoices):
     OUTREACH_OFFICER = "outreach_officer", "Outreach officer"
     SCHOOL_STAFF = "school_staff", "School staff"
     EVALUATOR = "evaluator", "Evaluator"
+    DATA_PROTECTION_OFFICER = "data_protection_officer", "Data-protection officer"
     READ_ONLY = "read_only", "Read-only"
 
 
@@ -63,6 +64,9 @@ ROLE_CAPABILITIES: dict[str, RoleCapabilities] = {
     Role.EVALUATOR: RoleCapabilities(
         frozenset({DataCategory.CHARACTERISTICS, DataCategory.SPECIAL_CATEGORY})
     ),
+    # Answers requests about people's data: sees everything held, changes learners only
+    # through those requests (erasure, restriction).
+    Role.DATA_PROTECTION_OFFICER: RoleCapabilities(_ALL, sees_audit=True),
     Role.READ_ONLY: RoleCapabilities(_NOT_SPECIAL),
 }
 

@@ -110,6 +110,9 @@ class PersonalData:
     not_exported: frozenset[str] = frozenset()
     # What the person would call these rows in an export ("Event bookings").
     title: str = ""
+    # The path to the organisation that holds a row: a request to one organisation finds rows
+    # by e-mail address or name only among that organisation's own (None: never by address).
+    organisation_path: str | None = None
     # Restricting processing of this kind of record is honoured by these processing paths.
     purpose: str = ""
 
@@ -148,8 +151,10 @@ class PersonalData:
         user_ids: list[Any],
         emails: list[str],
         names: list[str] | None = None,
+        organisation_id: Any = None,
     ) -> models.QuerySet[Any]:
-        """Every row of this model that is the data of the person so identified."""
+        """Every row of this model that is the data of the person so identified. With
+        `organisation_id`, rows found by e-mail address or name are only that organisation's."""
         condition = models.Q(pk__in=[])
         wanted: dict[Subject, list[Any]] = {
             Subject.LEARNER: learner_ids,
@@ -161,8 +166,15 @@ class PersonalData:
             values = wanted[subject]
             for path in (paths,) if isinstance(paths, str) else paths:
                 if subject in (Subject.EMAIL, Subject.NAME):
+                    if organisation_id is not None and self.organisation_path is None:
+                        continue
+                    held = (
+                        models.Q(**{self.organisation_path: organisation_id})
+                        if organisation_id is not None and self.organisation_path
+                        else models.Q()
+                    )
                     for value in values:
-                        condition |= models.Q(**{f"{path}__iexact": value})
+                        condition |= models.Q(**{f"{path}__iexact": value}) & held
                 elif values:
                     condition |= models.Q(**{f"{path}__in": values})
         return self.model._default_manager.filter(condition)

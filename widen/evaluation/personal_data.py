@@ -41,6 +41,7 @@ declare(
     anonymised={"name": "", "email": ""},
     not_exported=frozenset({"token_digest"}),
     title="Survey invitations",
+    organisation_path="organisation",
 )
 declare(
     model=SurveyResponse,
@@ -53,6 +54,7 @@ declare(
     retention=WITH_THE_SURVEY,
     erasure=Erasure.KEEP,
     title="Surveys answered",
+    organisation_path="organisation",
 )
 declare(
     model=Answer,
@@ -68,6 +70,7 @@ declare(
     erasure=Erasure.ANONYMISE,
     anonymised={"value_text": ""},
     title="Your answers",
+    organisation_path="response__organisation",
 )
 declare(
     model=ScaleScore,
@@ -80,6 +83,7 @@ declare(
     retention=WITH_THE_SURVEY,
     erasure=Erasure.KEEP,
     title="Your scale scores",
+    organisation_path="response__organisation",
 )
 declare_staged_upload(ScaleImport, title="Scales uploaded")
 declare_attribution(Scale, "created_by", title="Scales you made")

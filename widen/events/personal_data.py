@@ -53,6 +53,7 @@ declare(
     anonymised={"name": "Erased", "email": "", **ADJUSTMENTS_BLANK},
     not_exported=frozenset({"token_digest"}),
     title="Event bookings",
+    organisation_path="organisation",
 )
 declare(
     model=Presenter,
@@ -62,6 +63,7 @@ declare(
     retention=KeptWhileParent("as long as the event's agenda"),
     erasure=Erasure.DELETE,
     title="Speaking at events",
+    organisation_path="talk__event__organiser",
 )
 declare_attribution(Event, "created_by", title="Events you created")
 declare_not_personal(Strand, "a strand of an event's agenda")

@@ -104,6 +104,7 @@ declare(
     retention=WITH_THE_LEARNER,
     erasure=Erasure.DELETE,
     title="Parents and carers",
+    organisation_path="learner__organisation",
 )
 
 declare(

@@ -18,6 +18,9 @@ class Person:
     user_ids: tuple[Any, ...] = ()
     emails: tuple[str, ...] = field(default=())
     names: tuple[str, ...] = field(default=())
+    # The organisation answering: rows found by address or name are only its own (None: the
+    # system looking everywhere, `widen sar`).
+    organisation_id: Any = None
 
     @property
     def is_empty(self) -> bool:
@@ -29,4 +32,5 @@ class Person:
             user_ids=list(self.user_ids),
             emails=list(self.emails),
             names=list(self.names),
+            organisation_id=self.organisation_id,
         )

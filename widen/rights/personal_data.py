@@ -34,5 +34,6 @@ declare(
     # Kept after an erasure: it is the record that the erasure was asked for and done.
     erasure=Erasure.KEEP,
     title="Your requests about your data",
+    organisation_path="organisation",
 )
 declare_attribution(ErasureTombstone, "done_by", title="Erasures you carried out")
