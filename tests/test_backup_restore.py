@@ -10,6 +10,7 @@ that source is backed up, and the backup is restored into new, empty databases.
 from __future__ import annotations
 
 import copy
+import json
 import os
 import secrets
 import sqlite3
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
@@ -31,6 +32,7 @@ from django.test import override_settings
 
 from tests.databases import fresh_postgres_database
 from tests.test_deploy_settings import refusal_to_start
+from widen.core import backups
 from widen.core.backups import (
     POSTGRESQL,
     Database,
@@ -247,6 +249,47 @@ def test_the_check_after_a_restore_names_each_table_that_differs(
         )
         problems = compare(read_manifest(drill.backup), table_summaries(target))
         assert problems == [f"{table}: the same number of rows, but their contents differ"]
+
+
+def _with_manifest_changed(backup: Path, changed: Path, change: Any) -> None:
+    """A copy of `backup`, under the same key, whose manifest `change` has altered: a backup that
+    does not hold what it says."""
+    keys = settings.BACKUP_ENCRYPTION_KEYS
+    fernet = MultiFernet([Fernet(key.encode()) for key in keys])
+    with backup.open("rb") as source, changed.open("wb") as out:
+        reader = backups._FrameReader(source, backup)
+        out.write(backups.MAGIC + backups.key_fingerprint(keys[0]) + reader.backup_id)
+        writer = backups._FrameWriter(out, fernet, reader.backup_id)
+        kind, payload = reader.read()
+        manifest = json.loads(payload)
+        change(manifest)
+        writer.write(kind, json.dumps(manifest).encode())
+        while True:
+            kind, payload = reader.read()
+            if kind == b"E":
+                payload = json.dumps({**json.loads(payload), "frames": writer.frames + 1}).encode()
+            writer.write(kind, payload)
+            if kind == b"E":
+                break
+
+
+def test_a_restore_that_does_not_match_its_manifest_fails_its_check(
+    drill: Drill, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = Learner._meta.db_table
+
+    def one_learner_more(manifest: dict[str, Any]) -> None:
+        manifest["tables"][table]["rows"] += 1
+
+    changed = tmp_path / "changed.widen"
+    _with_manifest_changed(drill.backup, changed, one_learner_more)
+    with _empty_database(tmp_path) as url:
+        with pytest.raises(CommandError, match="Check failed: 1 table differs"):
+            call_command("restore", str(changed), database_url=url)
+        said = capsys.readouterr().err
+        assert (
+            f"{table}: {len(drill.learners)} rows, the backup had {len(drill.learners) + 1}" in said
+        )
 
 
 def test_a_backup_is_never_written_over_an_existing_file(drill: Drill) -> None:

@@ -42,8 +42,8 @@ class Command(BaseCommand):
             for problem in result.problems:
                 self.stderr.write(f"  {problem}")
             raise CommandError(
-                f"Check failed: {plural(len(result.problems), 'table')} differ from the backup "
-                "(listed "
+                f"Check failed: {plural(len(result.problems), 'table')} "
+                f"{'differs' if len(result.problems) == 1 else 'differ'} from the backup (listed "
                 f"above), after {result.seconds:.1f} seconds. Do not use this database; restore "
                 "again from another backup."
             )
