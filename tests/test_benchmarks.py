@@ -6,12 +6,13 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
+
+from tests.browser.support import run_module
 
 pytestmark = pytest.mark.own_sqlite
 
@@ -20,15 +21,7 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 
 def _bench(*arguments: str) -> subprocess.CompletedProcess[str]:
     environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "benchmarks", *arguments],
-        cwd=REPOSITORY,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_module("benchmarks", list(arguments), environment, timeout=300)
 
 
 def tiny_run(section: str, results: Path, *options: str) -> tuple[str, dict[str, Any]]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from tests.browser.support import run_module
 from widen.core.serving import port_taken_message
 from widen.organisations.models import Partnership
 
@@ -50,14 +50,8 @@ def test_serve_on_a_busy_port_exits_with_the_message_and_no_traceback(
 ) -> None:
     environment = {**os.environ, "WIDEN_DATA_DIR": str(tmp_path)}
     environment.pop("DATABASE_URL", None)
-    finished = subprocess.run(  # noqa: S603 - our own command
-        [sys.executable, "-m", "widen.cli", "serve", "--port", str(busy_port), "--no-worker"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    finished = run_module(
+        "widen.cli", ["serve", "--port", str(busy_port), "--no-worker"], environment, timeout=120
     )
     assert finished.returncode == 1
     assert f"Port {busy_port} on 127.0.0.1 is already in use" in finished.stderr

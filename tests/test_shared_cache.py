@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.support import run_module
 from tests.databases import fresh_postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,15 +85,7 @@ def shared(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
 def _widen(
     environment: dict[str, str], *arguments: str, timeout: int = 120
 ) -> subprocess.CompletedProcess[str]:
-    finished = subprocess.run(  # noqa: S603 - our own command
-        [sys.executable, "-m", "widen.cli", *arguments],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    finished = run_module("widen.cli", list(arguments), environment, timeout=timeout)
     assert finished.returncode == 0, finished.stderr[-3000:]
     return finished
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import Browse
+from tests.browser.support import Browse, opened
 
 # A list page, and whether to open its first row too.
 ADMIN_LISTS = {
@@ -25,30 +25,28 @@ ADMIN_LISTS = {
 
 
 def _list(path: str, heading: str) -> Callable[[Browse], Page]:
-    def opened(browse: Browse) -> Page:
-        page = browse.as_person("superuser")
-        page.goto(path)
-        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
-        return page
+    def open_list(browse: Browse) -> Page:
+        return opened(browse.as_person("superuser"), path, heading)
 
-    return opened
+    return open_list
 
 
 def _first_row(path: str, heading: str) -> Callable[[Browse], Page]:
-    def opened(browse: Browse) -> Page:
+    def open_first_row(browse: Browse) -> Page:
         page = _list(path, heading)(browse)
         page.locator("#result_list tbody tr th a").first.click()
         expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^(Change|View) "))
         return page
 
-    return opened
+    return open_first_row
 
 
 def admin_add_agreement(browse: Browse) -> Page:
-    page = browse.as_person("superuser")
-    page.goto("/admin/organisations/datasharingagreement/add/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Add data-sharing agreement")
-    return page
+    return opened(
+        browse.as_person("superuser"),
+        "/admin/organisations/datasharingagreement/add/",
+        "Add data-sharing agreement",
+    )
 
 
 ADMIN_PAGES: dict[str, Callable[[Browse], Page]] = {

@@ -8,26 +8,19 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import Browse, Site, made_once, opened, refused
+from tests.browser.support import Browse, Site, made_for, opener, refused
 
 ORGANISER = "outreach"  # the demo's QMUL outreach officer organises the event
 
 
 def checkin_event(site: Site) -> dict[str, Any]:
     """A CPD conference starting within the hour, with bookings (made once per server)."""
-    facts: dict[str, Any] = made_once(
-        site, "tests.browser.checkin_setup", site.people[ORGANISER].username
-    )
-    return facts
+    return made_for(site, "tests.browser.checkin_setup", ORGANISER)
 
 
-def check_in_list(browse: Browse) -> Page:
-    event = checkin_event(browse.site)
-    return opened(
-        browse.as_person(ORGANISER),
-        f"/events/{event['event_id']}/check-in/",
-        f"Check-in: {event['title']}",
-    )
+check_in_list = opener(
+    checkin_event, "/events/{event_id}/check-in/", "Check-in: {title}", person=ORGANISER
+)
 
 
 def check_in_list_searched_and_checked_in(browse: Browse) -> Page:
@@ -42,34 +35,24 @@ def check_in_list_searched_and_checked_in(browse: Browse) -> Page:
 
 
 def check_in_from_the_qr_code(browse: Browse) -> Page:
-    event = checkin_event(browse.site)
-    person = event["bookings"][1]
-    page = opened(
-        browse.as_person(ORGANISER),
-        f"/events/{event['event_id']}/check-in/scan/{person['code']}/",
-        f"Check in {person['name']}",
-    )
+    page = opener(
+        checkin_event,
+        "/events/{event_id}/check-in/scan/{bookings[1][code]}/",
+        "Check in {bookings[1][name]}",
+        person=ORGANISER,
+    )(browse)
     expect(page.get_by_text("Step-free access")).to_be_visible()
     return page
 
 
-def programme(browse: Browse) -> Page:
-    event = checkin_event(browse.site)
-    return opened(
-        browse.anonymous(),
-        f"/events/{event['event_id']}/programme/",
-        f"Programme: {event['title']}",
-    )
+programme = opener(checkin_event, "/events/{event_id}/programme/", "Programme: {title}")
 
 
 def booking_day_page(browse: Browse) -> Page:
-    event = checkin_event(browse.site)
-    person = event["bookings"][0]
-    page = opened(
-        browse.anonymous(),
-        f"/events/booking/{person['token']}/agenda/",
-        f"Your day: {event['title']}",
-    )
+    person = checkin_event(browse.site)["bookings"][0]
+    page = opener(
+        checkin_event, "/events/booking/{bookings[0][token]}/agenda/", "Your day: {title}"
+    )(browse)
     expect(
         page.get_by_role("img", name=f"QR code for checking in {person['name']}")
     ).to_be_visible()
@@ -84,15 +67,12 @@ def booking_day_page_with_a_clash(browse: Browse) -> Page:
     return refused(page, "Save my agenda", "are on at the same time")
 
 
-def certificate_not_yet(browse: Browse) -> Page:
-    event = checkin_event(browse.site)
-    person = event["bookings"][0]
-    return opened(
-        browse.anonymous(),
-        f"/events/booking/{person['token']}/certificate.pdf",
-        "No certificate yet",
-        status=409,
-    )
+certificate_not_yet = opener(
+    checkin_event,
+    "/events/booking/{bookings[0][token]}/certificate.pdf",
+    "No certificate yet",
+    status=409,
+)
 
 
 CHECKIN_PAGES: dict[str, Callable[[Browse], Page]] = {

@@ -29,7 +29,15 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from tests.browser.support import REPOSITORY, Browse, Person, SignedIn, Site, run_widen
+from tests.browser.support import (
+    REPOSITORY,
+    Browse,
+    Person,
+    SignedIn,
+    Site,
+    run_module,
+    run_widen,
+)
 from tests.databases import fresh_postgres_database as _fresh_postgres_database
 
 CHROMIUM = "/usr/bin/chromium"
@@ -87,23 +95,13 @@ def _checked(completed: subprocess.CompletedProcess[str], what: str) -> str:
     return completed.stdout
 
 
-def _python(arguments: list[str], environment: dict[str, str]) -> str:
-    completed = subprocess.run(  # noqa: S603
-        [sys.executable, *arguments],
-        cwd=REPOSITORY,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    return _checked(completed, " ".join(arguments))
-
-
 def _read_people(
     environment: dict[str, str], cast: dict[str, str], password: str
 ) -> dict[str, Person]:
-    output = _python(["-m", "tests.browser.facts", "read", json.dumps(cast)], environment)
+    output = _checked(
+        run_module("tests.browser.facts", ["read", json.dumps(cast)], environment),
+        "python -m tests.browser.facts read",
+    )
     facts: dict[str, Any] = json.loads(output)
     return {name: Person.from_facts(person, password) for name, person in facts["people"].items()}
 

@@ -106,9 +106,9 @@ def public_event(browse: Browse) -> Page:
 
 
 def public_event_with_errors(browse: Browse) -> Page:
-    page = public_event(browse)
-    page.get_by_label("Your e-mail address").fill("not an address")
-    return refused(page, "Book a place")
+    return refused(
+        public_event(browse), "Book a place", filled={"Your e-mail address": "not an address"}
+    )
 
 
 def _book(browse: Browse, name: str) -> Page:

@@ -8,17 +8,14 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import Browse, Site, made_once, opened
+from tests.browser.support import Browse, Site, made_for, opened, opener
 
 PERSON = "outreach"
 
 
 def notifications(site: Site) -> dict[str, Any]:
     """Three notifications for PERSON (made once per server)."""
-    made: dict[str, Any] = made_once(
-        site, "tests.notifications.browser_setup", site.people[PERSON].username
-    )
-    return made
+    return made_for(site, "tests.notifications.browser_setup", PERSON)
 
 
 def notification_list(browse: Browse) -> Page:
@@ -28,11 +25,9 @@ def notification_list(browse: Browse) -> Page:
     return page
 
 
-def one_notification(browse: Browse) -> Page:
-    made = notifications(browse.site)
-    return opened(
-        browse.as_person(PERSON), f"/notifications/{made['notification_id']}/", made["subject"]
-    )
+one_notification = opener(
+    notifications, "/notifications/{notification_id}/", "{subject}", person=PERSON
+)
 
 
 def notification_choices(browse: Browse) -> Page:

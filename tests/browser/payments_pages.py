@@ -8,7 +8,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import Browse, Site, made_once, opened, refused
+from tests.browser.support import Browse, Site, made_for, opened, opener, refused
 
 FINANCE = "admin"  # the demo's QMUL partnership admin manages its payments
 PAYEE = "outreach"  # the demo's QMUL outreach officer is paid by QMUL too
@@ -16,13 +16,7 @@ PAYEE = "outreach"  # the demo's QMUL outreach officer is paid by QMUL too
 
 def payments(site: Site) -> dict[str, Any]:
     """A payee with a paid run and a draft run (made once per server)."""
-    made: dict[str, Any] = made_once(
-        site,
-        "tests.payments.browser_setup",
-        site.people[FINANCE].username,
-        site.people[PAYEE].username,
-    )
-    return made
+    return made_for(site, "tests.payments.browser_setup", FINANCE, PAYEE)
 
 
 def my_payments(browse: Browse) -> Page:
@@ -36,38 +30,32 @@ def my_payments_for_someone_paid_by_nobody(browse: Browse) -> Page:
     return opened(browse.as_person("partner"), "/payments/", "My payments")
 
 
-def one_payment(browse: Browse) -> Page:
-    made = payments(browse.site)
-    return opened(
-        browse.as_person(PAYEE), f"/payments/{made['paid_entry_id']}/", "Summer school, 40 hours"
-    )
-
-
-def bank_details(browse: Browse) -> Page:
-    made = payments(browse.site)
-    return opened(
-        browse.as_person(PAYEE),
-        f"/payments/payees/{made['payee_id']}/bank-details/",
-        f"Bank details for {made['payee_name']}",
-    )
+one_payment = opener(
+    payments, "/payments/{paid_entry_id}/", "Summer school, 40 hours", person=PAYEE
+)
+bank_details = opener(
+    payments,
+    "/payments/payees/{payee_id}/bank-details/",
+    "Bank details for {payee_name}",
+    person=PAYEE,
+)
 
 
 def bank_details_with_errors(browse: Browse) -> Page:
-    page = bank_details(browse)
-    page.get_by_label("Name on the account").fill("Sam Student")
-    page.get_by_label("Sort code").fill("12-34")
-    page.get_by_label("Account number").fill("1234567890")
-    return refused(page, "Save bank details", "Enter a sort code of 6 digits")
+    return refused(
+        bank_details(browse),
+        "Save bank details",
+        "Enter a sort code of 6 digits",
+        filled={
+            "Name on the account": "Sam Student",
+            "Sort code": "12-34",
+            "Account number": "1234567890",
+        },
+    )
 
 
-def payees(browse: Browse) -> Page:
-    payments(browse.site)
-    return opened(browse.as_person(FINANCE), "/payments/payees/", "Payees")
-
-
-def payment_runs(browse: Browse) -> Page:
-    payments(browse.site)
-    return opened(browse.as_person(FINANCE), "/payments/runs/", "Payment runs")
+payees = opener(payments, "/payments/payees/", "Payees", person=FINANCE)
+payment_runs = opener(payments, "/payments/runs/", "Payment runs", person=FINANCE)
 
 
 def payment_runs_with_an_error(browse: Browse) -> Page:

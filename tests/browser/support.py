@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -170,6 +171,14 @@ def made_once(site: Site, module: str, *arguments: str) -> Any:
     return _made_once[key]
 
 
+def made_for(site: Site, module: str, *people: str, then: tuple[str, ...] = ()) -> dict[str, Any]:
+    """What setup `module` made (once per server) for these of the cast, given their usernames
+    and then any further arguments `then`."""
+    usernames = [site.people[person].username for person in people]
+    made: dict[str, Any] = made_once(site, module, *usernames, *then)
+    return made
+
+
 def opened(page: Page, path: str, heading: str, status: int = 200) -> Page:
     """`path` opened: it answers `status` and its main heading reads `heading`."""
     response = page.goto(path)
@@ -177,6 +186,25 @@ def opened(page: Page, path: str, heading: str, status: int = 200) -> Page:
     assert response.status == status, f"{path} answered {response.status}, not {status}"
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     return page
+
+
+def opener(
+    made: Callable[[Site], dict[str, Any]],
+    path: str,
+    heading: str,
+    *,
+    person: str | None = None,
+    status: int = 200,
+) -> Callable[[Browse], Page]:
+    """What opens a page about what `made` made for the server: `path` and `heading` are filled
+    in from it (`str.format` fields), and the page is opened as `person`, or signed out."""
+
+    def open_page(browse: Browse) -> Page:
+        facts = made(browse.site)
+        page = browse.as_person(person) if person else browse.anonymous()
+        return opened(page, path.format_map(facts), heading.format_map(facts), status)
+
+    return open_page
 
 
 @dataclass
@@ -245,8 +273,30 @@ def activity_added(page: Page, name: str, kind: str) -> None:
     expect_saved(page, f"Added {name}")
 
 
-def refused(page: Page, button: str, message: str = "There is a problem") -> Page:
-    """The form sent with `button` comes back refused: its error summary says `message`."""
+def followed(page: Page, link: str | re.Pattern[str], heading: str) -> Page:
+    """The link named `link` followed: the main heading of the page it opens holds `heading`."""
+    page.get_by_role("link", name=link).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+    return page
+
+
+def first_link_followed(page: Page, starting: str) -> Page:
+    """The first link whose name starts with `starting` followed."""
+    page.get_by_role("link", name=re.compile(f"^{re.escape(starting)}")).first.click()
+    return page
+
+
+def refused(
+    page: Page,
+    button: str,
+    message: str = "There is a problem",
+    *,
+    filled: Mapping[str, str] | None = None,
+) -> Page:
+    """The form, its boxes labelled as in `filled` filled in, sent with `button`, comes back
+    refused: its error summary says `message`."""
+    for label, value in (filled or {}).items():
+        page.get_by_label(label).fill(value)
     page.get_by_role("button", name=button).click()
     expect(page.get_by_role("alert")).to_contain_text(message)
     return page

@@ -10,7 +10,7 @@ from typing import Any
 
 from playwright.sync_api import FilePayload, Page, expect
 
-from tests.browser.support import Browse, Site, made_once, opened, refused
+from tests.browser.support import Browse, Site, made_for, opened, opener, refused
 
 RUNNER = "outreach"  # the demo's QMUL outreach officer runs the survey
 PHONE = {"width": 375, "height": 740}
@@ -19,10 +19,7 @@ _used: dict[str, set[str]] = {}
 
 def survey_facts(site: Site) -> dict[str, Any]:
     """An open survey with links sent and one answer, and a draft (made once per server)."""
-    facts: dict[str, Any] = made_once(
-        site, "tests.browser.survey_setup", site.people[RUNNER].username, site.base_url
-    )
-    return facts
+    return made_for(site, "tests.browser.survey_setup", RUNNER, then=(site.base_url,))
 
 
 def unused_link(site: Site) -> str:
@@ -39,9 +36,7 @@ def _runner(browse: Browse) -> Page:
     return browse.as_person(RUNNER)
 
 
-def surveys(browse: Browse) -> Page:
-    survey_facts(browse.site)
-    return opened(_runner(browse), "/evaluation/surveys/", "Surveys")
+surveys = opener(survey_facts, "/evaluation/surveys/", "Surveys", person=RUNNER)
 
 
 def add_a_survey_with_an_error(browse: Browse) -> Page:
@@ -51,18 +46,13 @@ def add_a_survey_with_an_error(browse: Browse) -> Page:
     return refused(page, "Add survey")
 
 
-def survey(browse: Browse) -> Page:
-    facts = survey_facts(browse.site)
-    return opened(_runner(browse), f"/evaluation/surveys/{facts['survey_id']}/", facts["title"])
-
-
-def survey_questions(browse: Browse) -> Page:
-    facts = survey_facts(browse.site)
-    return opened(
-        _runner(browse),
-        f"/evaluation/surveys/{facts['draft_id']}/questions/",
-        f"Questions: {facts['draft_title']}",
-    )
+survey = opener(survey_facts, "/evaluation/surveys/{survey_id}/", "{title}", person=RUNNER)
+survey_questions = opener(
+    survey_facts,
+    "/evaluation/surveys/{draft_id}/questions/",
+    "Questions: {draft_title}",
+    person=RUNNER,
+)
 
 
 def survey_questions_with_an_error(browse: Browse) -> Page:
@@ -74,37 +64,30 @@ def survey_questions_with_an_error(browse: Browse) -> Page:
     return page
 
 
-def send_links(browse: Browse) -> Page:
-    facts = survey_facts(browse.site)
-    return opened(
-        _runner(browse),
-        f"/evaluation/surveys/{facts['survey_id']}/send/",
-        f"Send links: {facts['title']}",
-    )
+send_links = opener(
+    survey_facts, "/evaluation/surveys/{survey_id}/send/", "Send links: {title}", person=RUNNER
+)
 
 
 def responses(browse: Browse) -> Page:
-    facts = survey_facts(browse.site)
-    page = opened(
-        _runner(browse),
-        f"/evaluation/surveys/{facts['survey_id']}/responses/",
-        f"Responses: {facts['title']}",
-    )
+    page = opener(
+        survey_facts,
+        "/evaluation/surveys/{survey_id}/responses/",
+        "Responses: {title}",
+        person=RUNNER,
+    )(browse)
     expect(page.get_by_role("button", name="Mark for publication").first).to_be_visible()
     return page
 
 
 def fill_in_at_the_event_with_errors(browse: Browse) -> Page:
-    facts = survey_facts(browse.site)
-    page = opened(
-        _runner(browse), f"/evaluation/surveys/{facts['survey_id']}/fill-in/", facts["title"]
-    )
+    page = opener(
+        survey_facts, "/evaluation/surveys/{survey_id}/fill-in/", "{title}", person=RUNNER
+    )(browse)
     return refused(page, "Send my answers")
 
 
-def question_bank(browse: Browse) -> Page:
-    survey_facts(browse.site)
-    return opened(_runner(browse), "/evaluation/scales/", "Question bank")
+question_bank = opener(survey_facts, "/evaluation/scales/", "Question bank", person=RUNNER)
 
 
 def scale(browse: Browse) -> Page:
@@ -163,10 +146,7 @@ def answer_thanks(browse: Browse) -> Page:
 
 def answer_link_not_found(browse: Browse) -> Page:
     return opened(
-        browse.anonymous(),
-        f"/evaluation/answer/{uuid.uuid4().hex}/",
-        "Page not found",
-        status=404,
+        browse.anonymous(), f"/evaluation/answer/{uuid.uuid4().hex}/", "Page not found", status=404
     )
 
 

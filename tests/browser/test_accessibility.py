@@ -19,7 +19,16 @@ from tests.browser.checkin_pages import CHECKIN_PAGES
 from tests.browser.events_pages import EVENTS_PAGES
 from tests.browser.notifications_pages import NOTIFICATIONS_PAGES
 from tests.browser.payments_pages import PAYMENTS_PAGES
-from tests.browser.support import Browse, Site, expect_saved, opened, password_step, refused
+from tests.browser.support import (
+    Browse,
+    Site,
+    expect_saved,
+    first_link_followed,
+    followed,
+    opened,
+    password_step,
+    refused,
+)
 from tests.browser.survey_pages import SURVEY_PAGES
 from tests.browser.test_phones import (
     assert_error_summary_focused,
@@ -47,10 +56,11 @@ def sign_in_page(browse: Browse) -> Page:
 
 
 def sign_in_page_with_an_error(browse: Browse) -> Page:
-    page = sign_in_page(browse)
-    page.get_by_label("Username").fill("nobody.at.all")
-    page.get_by_label("Password").fill("not the right password")
-    return refused(page, "Sign in")
+    return refused(
+        sign_in_page(browse),
+        "Sign in",
+        filled={"Username": "nobody.at.all", "Password": "not the right password"},
+    )
 
 
 def mfa_code_page(browse: Browse) -> Page:
@@ -61,9 +71,7 @@ def mfa_code_page(browse: Browse) -> Page:
 
 
 def mfa_code_page_with_an_error(browse: Browse) -> Page:
-    page = mfa_code_page(browse)
-    page.get_by_label("6-digit code").fill("12345")
-    return refused(page, "Continue")
+    return refused(mfa_code_page(browse), "Continue", filled={"6-digit code": "12345"})
 
 
 _newcomers: dict[str, str] = {}
@@ -89,9 +97,7 @@ def mfa_set_up_page(browse: Browse) -> Page:
 
 
 def mfa_set_up_page_with_an_error(browse: Browse) -> Page:
-    page = mfa_set_up_page(browse)
-    page.get_by_label("6-digit code").fill("12345")
-    return refused(page, "Finish set-up")
+    return refused(mfa_set_up_page(browse), "Finish set-up", filled={"6-digit code": "12345"})
 
 
 def too_many_attempts_page(browse: Browse) -> Page:
@@ -363,9 +369,7 @@ def activities(browse: Browse) -> Page:
 
 
 def add_an_activity_with_an_error(browse: Browse) -> Page:
-    page = activities(browse)
-    page.get_by_role("link", name=re.compile(r"^Add an activity to ")).first.click()
-    return refused(page, "Add activity")
+    return refused(first_link_followed(activities(browse), "Add an activity to "), "Add activity")
 
 
 def programmes(browse: Browse) -> Page:
@@ -373,15 +377,13 @@ def programmes(browse: Browse) -> Page:
 
 
 def design_a_programme_with_an_error(browse: Browse) -> Page:
-    page = programmes(browse)
-    page.get_by_role("link", name=re.compile(r"^Design a programme for ")).first.click()
+    page = first_link_followed(programmes(browse), "Design a programme for ")
     return refused(page, "Save programme")
 
 
 def programme(browse: Browse) -> Page:
     """Designed through the form: a Year 10 stage of 6 hours with IAG required."""
-    page = programmes(browse)
-    page.get_by_role("link", name=re.compile(r"^Design a programme for ")).first.click()
+    page = first_link_followed(programmes(browse), "Design a programme for ")
     page.get_by_label("Name").fill(f"Progression programme {uuid.uuid4().hex[:6]}")
     page.get_by_label("Year 10: target hours").fill("6")
     page.get_by_role("group", name="Year 10").get_by_role(
@@ -393,17 +395,12 @@ def programme(browse: Browse) -> Page:
 
 
 def programme_progress(browse: Browse) -> Page:
-    page = programme(browse)
-    page.get_by_role("link", name="Progress and who is falling behind").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Progress on")
-    return page
+    return followed(programme(browse), "Progress and who is falling behind", "Progress on")
 
 
 def programme_enrolments(browse: Browse) -> Page:
     """A learner found by name, enrolled by hand, and shown with the form to record leaving."""
-    page = programme(browse)
-    page.get_by_role("link", name=re.compile(r"^Enrolments")).click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Enrolments:")
+    page = followed(programme(browse), re.compile(r"^Enrolments"), "Enrolments:")
     learner = browse.site.people["admin"].learner("editable")
     page.get_by_label("Name or UPN").fill(learner.last_name)
     page.get_by_role("button", name="Find").click()

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import Browse, refused
+from tests.browser.support import Browse, followed, opened, refused
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -105,10 +105,7 @@ def _an_activity_to_plan(browse: Browse) -> Page:
 
 
 def plan_a_session(browse: Browse) -> Page:
-    page = _an_activity_to_plan(browse)
-    page.get_by_role("link", name="Plan a session").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Plan a session of")
-    return page
+    return followed(_an_activity_to_plan(browse), "Plan a session", "Plan a session of")
 
 
 def plan_a_session_with_errors(browse: Browse) -> Page:
@@ -130,10 +127,7 @@ def a_register(browse: Browse) -> Page:
 
 
 def duplicate_learners(browse: Browse) -> Page:
-    page = browse.as_person("admin")
-    page.goto("/learners/duplicates/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Duplicate learners")
-    return page
+    return opened(browse.as_person("admin"), "/learners/duplicates/", "Duplicate learners")
 
 
 # Pages of the daily loop the accessibility list reaches only through their journeys.

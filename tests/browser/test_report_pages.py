@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import Browse, Site, made_once
+from tests.browser.support import Browse, Site, made_for, opened
 from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_keyboard import choose, control, field, focused, skip_to_main, tab_to
 
@@ -20,20 +20,15 @@ WRITER = "outreach"  # the demo's QMUL outreach officer writes theories of chang
 
 def evaluated_activity(site: Site) -> dict[str, Any]:
     """An activity with answers before and after and a comparison group (once per server)."""
-    activity: dict[str, Any] = made_once(
-        site, "tests.browser.report_setup", site.people[WRITER].username
-    )
-    return activity
+    return made_for(site, "tests.browser.report_setup", WRITER)
 
 
 def _report(page: Page, activity: dict[str, Any], query: str = "") -> Page:
-    response = page.goto(f"/evaluation/activities/{activity['activity_id']}/report/{query}")
-    assert response is not None
-    assert response.status == 200
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        f"Evaluation report: {activity['name']}"
+    return opened(
+        page,
+        f"/evaluation/activities/{activity['activity_id']}/report/{query}",
+        f"Evaluation report: {activity['name']}",
     )
-    return page
 
 
 def test_the_report_and_theory_of_change_pages_have_no_serious_accessibility_problems(
