@@ -45,33 +45,53 @@ if PRODUCTION and len(PSEUDONYM_KEY) < 32:
         "Set WIDEN_PSEUDONYM_KEY to a random value of at least 32 characters."
     )
 
-# Keys that encrypt payees' bank details at rest (Fernet keys, kept outside the database). The
-# first encrypts; every key decrypts, so a new key can be put first and `widen
-# rotate_payment_keys` re-encrypts under it before the old one is dropped. Development and tests
-# derive one from SECRET_KEY; production refuses to start without its own.
-PAYMENTS_ENCRYPTION_KEYS = env.items("WIDEN_PAYMENTS_KEYS", [])
-if PRODUCTION and not PAYMENTS_ENCRYPTION_KEYS:
+# Keys that encrypt the most sensitive fields at rest (`widen.core.crypto`: bank details, event
+# access requirements and adjustments, casework notes). Fernet keys, newest first, kept outside
+# the database: the first encrypts; every key decrypts, so a new key can be put first and `widen
+# keys rotate` re-encrypts under it before the old one is dropped. The keys of the older
+# WIDEN_PAYMENTS_KEYS still read (after these). Development and tests derive one from
+# SECRET_KEY; production refuses to start without its own.
+FIELD_ENCRYPTION_KEYS = list(
+    dict.fromkeys([*env.items("WIDEN_FIELD_KEYS", []), *env.items("WIDEN_PAYMENTS_KEYS", [])])
+)
+if PRODUCTION and not FIELD_ENCRYPTION_KEYS:
     raise ImproperlyConfigured(
-        "Set WIDEN_PAYMENTS_KEYS to one or more Fernet keys (comma-separated, newest first) to "
-        'encrypt bank details; make one with `python -c "from cryptography.fernet import '
-        'Fernet; print(Fernet.generate_key().decode())"`.'
+        "Set WIDEN_FIELD_KEYS to one or more Fernet keys (comma-separated, newest first) to "
+        "encrypt bank details, access requirements and adjustments (a deployment that set "
+        'WIDEN_PAYMENTS_KEYS may keep it); make one with `python -c "from cryptography.fernet '
+        'import Fernet; print(Fernet.generate_key().decode())"`.'
     )
-if not PAYMENTS_ENCRYPTION_KEYS:
-    PAYMENTS_ENCRYPTION_KEYS = [
+if not FIELD_ENCRYPTION_KEYS:
+    FIELD_ENCRYPTION_KEYS = [
+        # The derivation bank details used before every sensitive field shared these keys.
         base64.urlsafe_b64encode(
             hashlib.sha256(b"widen-payments-development:" + SECRET_KEY.encode()).digest()
         ).decode()
     ]
-for _payments_key in PAYMENTS_ENCRYPTION_KEYS:
+for _field_key in FIELD_ENCRYPTION_KEYS:
     try:
-        _payments_key_length = len(base64.urlsafe_b64decode(_payments_key.encode()))
+        _field_key_length = len(base64.urlsafe_b64decode(_field_key.encode()))
     except (ValueError, TypeError):
-        _payments_key_length = 0
-    if _payments_key_length != 32:  # a Fernet key is 32 bytes
+        _field_key_length = 0
+    if _field_key_length != 32:  # a Fernet key is 32 bytes
         raise ImproperlyConfigured(
-            "Each key in WIDEN_PAYMENTS_KEYS must be a Fernet key (32 bytes in URL-safe "
-            "base64, 44 characters), as `Fernet.generate_key()` makes."
+            "Each key in WIDEN_FIELD_KEYS (and WIDEN_PAYMENTS_KEYS) must be a Fernet key (32 "
+            "bytes in URL-safe base64, 44 characters), as `Fernet.generate_key()` makes."
         )
+
+# The key of blind indexes (`widen.core.crypto.BlindIndex`): a keyed HMAC stored beside an
+# encrypted field that must be looked up. Kept apart from the encryption keys. Development and
+# tests derive one; in production a blind index refuses to work until it is set.
+BLIND_INDEX_KEY = env.text(
+    "WIDEN_BLIND_INDEX_KEY",
+    ""
+    if PRODUCTION
+    else hashlib.sha256(b"widen-blind-index-development:" + SECRET_KEY.encode()).hexdigest(),
+)
+if BLIND_INDEX_KEY and len(BLIND_INDEX_KEY) < 32:
+    raise ImproperlyConfigured(
+        "Set WIDEN_BLIND_INDEX_KEY to a random value of at least 32 characters."
+    )
 
 # Keys that encrypt `widen backup` files (Fernet keys, newest first, kept outside the database and
 # away from the backups themselves). The first encrypts; every key decrypts, so old backups still
@@ -368,11 +388,22 @@ WIDEN_IMPORT_ROLLBACK_DAYS = env.integer("WIDEN_IMPORT_ROLLBACK_DAYS", 14)
 # Retention (widen.rights): a learner's record is anonymised this many years after they leave
 # Year 13, unless their consent to tracking covers longer.
 WIDEN_LEARNER_YEARS_AFTER_YEAR_13 = env.integer("WIDEN_LEARNER_YEARS_AFTER_YEAR_13", 3)
+# How long the access log (who viewed whose data) is kept before retention deletes it.
+WIDEN_ACCESS_LOG_YEARS = env.integer("WIDEN_ACCESS_LOG_YEARS", 6)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # A notification that failed every attempt keeps a one-time link or a message to an address
 # without an account only this long; then `widen notifications forget` wipes it.
 WIDEN_NOTIFICATION_FAILED_DAYS = env.integer("WIDEN_NOTIFICATION_FAILED_DAYS", 30)
+
+# Watching for misuse (`widen watch run`, hourly; widen.audit.watching). The data-protection
+# officers are alerted when one account, in one clock hour, reads the identities of more learners
+# than both the floor and the multiple times its usual busy hour (the 95th percentile of its
+# active hours over the baseline days), or downloads this many exports.
+WIDEN_WATCH_IDENTITY_FLOOR = env.integer("WIDEN_WATCH_IDENTITY_FLOOR", 200)
+WIDEN_WATCH_IDENTITY_MULTIPLE = env.integer("WIDEN_WATCH_IDENTITY_MULTIPLE", 3)
+WIDEN_WATCH_BASELINE_DAYS = env.integer("WIDEN_WATCH_BASELINE_DAYS", 30)
+WIDEN_WATCH_EXPORTS_PER_HOUR = env.integer("WIDEN_WATCH_EXPORTS_PER_HOUR", 10)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from widen.audit.registry import Action, Retention, register
+from widen.audit.retention import append_only_rows_delete, is_append_only
 from widen.rights.erasing import anonymise_rows
 
 
@@ -40,6 +41,8 @@ def retention_run(*, today: date | None = None) -> list[RetentionDone]:
 
 
 def _apply(rule: Retention, due: Any, *, anonymised: Any) -> int:
+    if rule.action is Action.DELETE and is_append_only(due.model):
+        return append_only_rows_delete(due, why=rule.description)
     if rule.action is Action.DELETE:
         ids = list(due.values_list("pk", flat=True))
         if ids:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from widen.audit.models import AccessLogEntry, AuditEvent, StateChange
 from widen.audit.registry import (
+    Action,
     Category,
     Erasure,
     KeptWhileParent,
     LawfulBasis,
+    Retention,
     Subject,
     declare,
+    older_than,
 )
 
 declare(
@@ -26,7 +31,14 @@ declare(
     subjects={Subject.LEARNER: "learner_id", Subject.USER: "actor_id"},
     categories=frozenset({Category.ACCOUNT}),
     lawful_basis=LawfulBasis.LEGAL_OBLIGATION,
-    retention=KeptWhileParent("append-only: kept as the record of who viewed what"),
+    retention=Retention(
+        "the record of who viewed what: kept the set number of years "
+        "(WIDEN_ACCESS_LOG_YEARS), then deleted",
+        Action.DELETE,
+        lambda rows, today: older_than("occurred_at", years=settings.WIDEN_ACCESS_LOG_YEARS)(
+            rows, today
+        ),
+    ),
     erasure=Erasure.KEEP,
     title="Who viewed your records",
 )
