@@ -433,7 +433,7 @@ def postgres_tool(name: str) -> str:
     )
 
 
-def _run_tool(command: list[str], environment: dict[str, str], what: str) -> None:
+def _run_tool(command: list[str], environment: dict[str, str], what: str, then: str) -> None:
     with tempfile.TemporaryFile() as errors:
         finished = subprocess.run(  # noqa: S603 - a fixed program, arguments not from users
             command, env=environment, stdout=subprocess.DEVNULL, stderr=errors, check=False
@@ -441,7 +441,9 @@ def _run_tool(command: list[str], environment: dict[str, str], what: str) -> Non
         if finished.returncode != 0:
             errors.seek(0)
             said = errors.read().decode(errors="replace").strip()
-            raise BackupError(f"{what} failed: {said or f'exit status {finished.returncode}'}")
+            raise BackupError(
+                f"{what} failed: {said or f'exit status {finished.returncode}'}. {then}"
+            )
 
 
 # Writing a backup
@@ -783,4 +785,5 @@ def _restore_postgres(copy: Path, database: Database) -> None:
         ],
         _postgres_environment(database),
         "pg_restore",
+        "It restores in one transaction, so nothing was restored.",
     )
