@@ -160,11 +160,11 @@ def test_nobody_else_changes_a_payees_bank_details(paid: Paid) -> None:
 def test_keys_can_be_rotated(paid: Paid) -> None:
     from cryptography.fernet import Fernet  # noqa: PLC0415
 
-    old_keys = list(__import__("django.conf").conf.settings.PAYMENTS_ENCRYPTION_KEYS)
+    old_keys = list(__import__("django.conf").conf.settings.FIELD_ENCRYPTION_KEYS)
     new_key = Fernet.generate_key().decode()
-    with override_settings(PAYMENTS_ENCRYPTION_KEYS=[new_key, *old_keys]):
+    with override_settings(FIELD_ENCRYPTION_KEYS=[new_key, *old_keys]):
         assert payees_reencrypt(actor=system_actor("tests")) == 2
-    with override_settings(PAYMENTS_ENCRYPTION_KEYS=[new_key]):
+    with override_settings(FIELD_ENCRYPTION_KEYS=[new_key]):
         assert Payee.objects.get(pk=paid.payee.pk).account_number == ACCOUNT_NUMBER
 
 

@@ -9,7 +9,7 @@ from tests.test_deploy_settings import refusal_to_start, run_with_production_set
 
 @pytest.mark.parametrize(
     ("keys", "message"),
-    [(None, "Set WIDEN_PAYMENTS_KEYS"), ("not-a-key", "must be a Fernet key")],
+    [(None, "Set WIDEN_FIELD_KEYS"), ("not-a-key", "must be a Fernet key")],
     ids=["no key", "not a Fernet key"],
 )
 def test_production_refuses_to_start_without_a_usable_payments_key(
@@ -24,7 +24,7 @@ def test_production_starts_with_a_payments_key(tmp_path: object) -> None:
         import django
         django.setup()
         from django.conf import settings
-        print(len(settings.PAYMENTS_ENCRYPTION_KEYS))
+        print(len(settings.FIELD_ENCRYPTION_KEYS))
         """,
         tmp_path,
     )

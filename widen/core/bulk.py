@@ -31,6 +31,8 @@ BATCH = 5_000
 def _converter(field: models.Field[Any, Any], connection: Any) -> Callable[[Any], Any] | None:
     target = field.target_field if isinstance(field, models.ForeignKey) else field
     kind = target.get_internal_type()
+    if getattr(field, "encrypted_at_rest", False):  # widen.core.crypto.EncryptedTextField
+        return lambda value: field.get_db_prep_save(value, connection)
     if kind == "UUIDField" and not connection.features.has_native_uuid_field:
         return _repeats_remembered(
             lambda value: value if value is None or isinstance(value, str) else value.hex

@@ -4,7 +4,7 @@ A `Booking` is reached by its holder through a one-time link (see `widen.core.li
 SHA-256 of the token is stored. Its access requirements, reasonable adjustments, dietary needs and
 whether the person attends as a care-experienced or disabled learner are special category data:
 seen only by the organising organisation's admins and outreach officers, and blanked after the
-event.
+event. The free text of the three is encrypted at rest (`widen.core.crypto`).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from django.db import models
 
 from widen.activities.models import Activity
 from widen.audit.models import AuditedModel
+from widen.core.crypto import EncryptedTextField
 from widen.core.models import StatusIs, TimestampedModel, done_by
 from widen.core.workflows import Transition, Workflow
 from widen.learners.models import Learner
@@ -224,10 +225,10 @@ class Booking(AuditedModel, TimestampedModel):
     checked_in_at = models.DateTimeField(null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     token_digest = models.CharField(max_length=64, unique=True)
-    # Special category data (ADJUSTMENT_FIELDS).
-    access_requirements = models.TextField(blank=True)
-    reasonable_adjustments = models.TextField(blank=True)
-    dietary_needs = models.TextField(blank=True)
+    # Special category data (ADJUSTMENT_FIELDS); the free text is encrypted at rest.
+    access_requirements = EncryptedTextField(blank=True)
+    reasonable_adjustments = EncryptedTextField(blank=True)
+    dietary_needs = EncryptedTextField(blank=True)
     care_experienced = models.BooleanField(
         default=False, help_text="Attending as a care-experienced learner."
     )

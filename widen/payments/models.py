@@ -22,10 +22,10 @@ from django.conf import settings
 from django.db import models
 
 from widen.audit.models import NO_LEARNER, AppendOnlyError, AuditedModel
+from widen.core.crypto import EncryptedTextField
 from widen.core.models import StatusIs, done_by
 from widen.core.workflows import Transition, Workflow
 from widen.organisations.models import Organisation
-from widen.payments.crypto import EncryptedTextField
 
 
 class Payee(AuditedModel):

@@ -405,7 +405,7 @@ def payment_run_file_opened(*, actor: Any, run: PaymentRun) -> None:
 
 def payees_reencrypt(*, actor: Any) -> int:
     """Encrypt every payee's bank details again under the first key of
-    `WIDEN_PAYMENTS_KEYS` (after a new key is put first), so the old key can be dropped.
+    `WIDEN_FIELD_KEYS` (after a new key is put first), so the old key can be dropped.
     Widen's own work only: `actor` is a system actor. Returns how many payees were done."""
     _require_actor(actor)
     if not is_system(actor):

@@ -12,7 +12,8 @@ from widen.payments.services import payees_reencrypt
 
 class Command(BaseCommand):
     help = (
-        "Encrypt every payee's bank details again under the first key in WIDEN_PAYMENTS_KEYS. "
+        "Encrypt every payee's bank details again under the first key in WIDEN_FIELD_KEYS "
+        "(`widen keys rotate` does every encrypted field). "
         "Put a new key first (keeping the old one after it), run this, then drop the old key."
     )
 

@@ -1,0 +1,271 @@
+"""Sensitive fields encrypted at rest, with keys kept outside the database and the repository.
+
+`EncryptedTextField` stores a Fernet token (AES-128-CBC with an HMAC-SHA256, from the maintained
+`cryptography` library) in its column and gives the plain text back to Python. Every field that
+holds the most sensitive free text or financial details uses it: payees' bank details, event
+bookings' access requirements, reasonable adjustments and dietary needs, and (when they come)
+casework notes. A new sensitive field only has to be declared with it: `widen keys rotate`, the
+encryption tests and the scorecard find every such field by its class.
+
+The keys are `settings.FIELD_ENCRYPTION_KEYS` (from `WIDEN_FIELD_KEYS`, newest first; the keys of
+the older `WIDEN_PAYMENTS_KEYS` still read). The first encrypts and every key decrypts
+(`MultiFernet`), so a deployment rotates by putting a new key first, running `widen keys rotate`
+(which encrypts every value again under it, in batches) and then dropping the old key. A value
+that no key opens stops with `UnreadableEncryptedValue`, naming the field, never with a blank.
+
+An empty value is stored empty (there is nothing to hide), so "has this booking any adjustments?"
+(`exclude(access_requirements="")`) still works in the database. Nothing else can be searched or
+compared in the database (each encryption of the same value differs). A lookup that must find a
+row by an encrypted value uses a keyed `BlindIndex` kept beside it, never the plain text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models, transaction
+
+KEYS_VARIABLE = "WIDEN_FIELD_KEYS"
+BLIND_INDEX_VARIABLE = "WIDEN_BLIND_INDEX_KEY"
+ROTATION_BATCH = 500
+
+
+class UnreadableEncryptedValue(ImproperlyConfigured):  # noqa: N818 - reads as the condition
+    """A stored value that none of the configured keys decrypts (its key has been removed)."""
+
+
+@lru_cache(maxsize=4)
+def _fernet_for(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(key.encode()) for key in keys])
+
+
+def fernet() -> MultiFernet:
+    keys = tuple(settings.FIELD_ENCRYPTION_KEYS)
+    if not keys:
+        raise ImproperlyConfigured(f"{KEYS_VARIABLE} holds no key.")
+    return _fernet_for(keys)
+
+
+def encrypt(text: str) -> str:
+    return fernet().encrypt(text.encode()).decode("ascii")
+
+
+def decrypt(token: str, *, what: str = "A value encrypted at rest") -> str:
+    try:
+        return fernet().decrypt(token.encode("ascii")).decode()
+    except (InvalidToken, UnicodeEncodeError) as error:
+        raise UnreadableEncryptedValue(
+            f"{what} cannot be decrypted with the keys in {KEYS_VARIABLE}: the key it was "
+            "encrypted with is missing. Put that key back (after the newest) and run "
+            "`widen keys rotate` before removing it."
+        ) from error
+
+
+def rotate(token: str) -> str:
+    """`token` re-encrypted under the first key."""
+    return fernet().rotate(token.encode("ascii")).decode("ascii")
+
+
+class EncryptedTextField(models.TextField):
+    """Text kept encrypted in its column; empty stays empty (nothing to hide)."""
+
+    description = "Text encrypted at rest"
+    # Read by code that writes columns itself (`widen.core.bulk`): encrypt before inserting.
+    encrypted_at_rest = True
+
+    def _what(self) -> str:
+        model = getattr(self, "model", None)
+        if model is None:
+            return "A value encrypted at rest"
+        return f"{model._meta.label}.{self.name}"
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> str:
+        if value is None or value == "":
+            return ""
+        return decrypt(value, what=self._what())
+
+    def to_python(self, value: Any) -> str:
+        return "" if value is None else str(value)
+
+    def get_prep_value(self, value: Any) -> str:
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return ""
+        return encrypt(str(value))
+
+
+# --- Finding and rotating every encrypted field ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class EncryptedColumns:
+    """One model's encrypted fields."""
+
+    model: type[models.Model]
+    fields: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label
+
+
+def encrypted_fields() -> list[EncryptedColumns]:
+    """Every installed model with an `EncryptedTextField`, found by the field's class."""
+    found = []
+    for model in apps.get_models():
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        names = tuple(
+            field.name
+            for field in model._meta.concrete_fields
+            if isinstance(field, EncryptedTextField)
+        )
+        if names:
+            found.append(EncryptedColumns(model, names))
+    return sorted(found, key=lambda columns: columns.label)
+
+
+def _batches(columns: EncryptedColumns, size: int) -> Iterator[list[models.Model]]:
+    """The rows holding at least one encrypted value, `size` at a time, in key order (a second
+    pass after a stop starts again cleanly: every row is readable under the old keys)."""
+    model = columns.model
+    holding = model._default_manager.exclude(**dict.fromkeys(columns.fields, ""))
+    last: Any = None
+    while True:
+        rows = holding.order_by("pk")
+        if last is not None:
+            rows = rows.filter(pk__gt=last)
+        batch = list(rows[:size])
+        if not batch:
+            return
+        last = batch[-1].pk
+        yield batch
+
+
+def encrypted_fields_rotate(
+    *, batch_size: int = ROTATION_BATCH
+) -> dict[str, tuple[int, tuple[str, ...]]]:
+    """Encrypt every encrypted value of every model again under the first key of
+    `WIDEN_FIELD_KEYS`, `batch_size` rows per transaction, while the older keys still read.
+
+    Work for whoever holds the keys on the server (`widen keys rotate`), like `widen backup`:
+    nothing a page reaches. Returns, by model label, how many rows were encrypted again and
+    which fields. Values do not change, so each row's audit event names the fields rewritten
+    and nothing else. Stopped part-way, it can simply be run again.
+    """
+    done: dict[str, tuple[int, tuple[str, ...]]] = {}
+    for columns in encrypted_fields():
+        count = 0
+        for batch in _batches(columns, batch_size):
+            with transaction.atomic():
+                # Reading decrypted with whichever key fits; writing encrypts with the first.
+                count += columns.model._default_manager.bulk_update(batch, columns.fields)
+        done[columns.label] = (count, columns.fields)
+    return done
+
+
+# --- Encrypting columns that held plain text (data migrations) -------------------------------
+
+
+def _rewrite_columns(
+    schema_editor: Any,
+    table: str,
+    columns: tuple[str, ...],
+    change: Callable[[str], str | None],
+    pk_column: str = "id",
+) -> int:
+    connection = schema_editor.connection
+    quote = connection.ops.quote_name
+    rewritten = 0
+    with connection.cursor() as cursor:
+        for column in columns:
+            cursor.execute(
+                f"SELECT {quote(pk_column)}, {quote(column)} FROM {quote(table)} "  # noqa: S608 - names from the migration
+                f"WHERE {quote(column)} <> ''"
+            )
+            updates = []
+            for pk, value in cursor.fetchall():
+                changed = change(value)
+                if changed is not None:
+                    updates.append((changed, pk))
+            cursor.executemany(
+                f"UPDATE {quote(table)} SET {quote(column)} = %s WHERE {quote(pk_column)} = %s",  # noqa: S608
+                updates,
+            )
+            rewritten += len(updates)
+    return rewritten
+
+
+def _is_token(value: str) -> bool:
+    try:
+        fernet().decrypt(value.encode("ascii"))
+    except (InvalidToken, UnicodeEncodeError):
+        return False
+    return True
+
+
+def columns_encrypt(
+    schema_editor: Any, table: str, columns: tuple[str, ...], pk_column: str = "id"
+) -> int:
+    """Encrypt, in place, the plain text left in `columns` of `table` (from before the field
+    was encrypted); values already encrypted are left alone. Returns the values encrypted."""
+    return _rewrite_columns(
+        schema_editor,
+        table,
+        columns,
+        lambda value: None if _is_token(value) else encrypt(value),
+        pk_column,
+    )
+
+
+def columns_decrypt(
+    schema_editor: Any, table: str, columns: tuple[str, ...], pk_column: str = "id"
+) -> int:
+    """The reverse of `columns_encrypt`, for a migration run backwards."""
+    return _rewrite_columns(
+        schema_editor,
+        table,
+        columns,
+        lambda value: decrypt(value, what=f"A value in {table}") if _is_token(value) else None,
+        pk_column,
+    )
+
+
+# --- Keyed blind indexes ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BlindIndex:
+    """A keyed HMAC-SHA256 of a normalised value, stored beside an encrypted field so a row can
+    be found by the value without the database ever holding it.
+
+    The key (`settings.BLIND_INDEX_KEY`, from `WIDEN_BLIND_INDEX_KEY`) is not an encryption key,
+    so a copy of the database alone cannot test guesses against the index. `purpose` keeps each
+    index's digests apart (the same account number gives different digests in two indexes).
+    An empty value has an empty index, like its field.
+    """
+
+    purpose: str
+    normalise: Callable[[str], str] = str.strip
+
+    def of(self, value: str) -> str:
+        value = self.normalise(value or "")
+        if not value:
+            return ""
+        key = settings.BLIND_INDEX_KEY
+        if not key:
+            raise ImproperlyConfigured(
+                f"Set {BLIND_INDEX_VARIABLE} to a random value of at least 32 characters, kept "
+                "apart from the encryption keys."
+            )
+        message = self.purpose.encode() + b"\x00" + value.encode()
+        return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
