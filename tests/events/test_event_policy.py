@@ -94,13 +94,18 @@ def _outsider(world: World, role: str) -> User:
     return _gamma_officer(world) if role == "gamma" else world.users[role]
 
 
+def _booked_event(world: World) -> tuple[Event, Booking, tuple[Any, ...]]:
+    """An event of Alpha's with one booking, and how they stand before anyone tries anything."""
+    event = make_event(world).event
+    booking = _book(event)
+    return event, booking, _snapshot(event)
+
+
 @pytest.mark.parametrize("role", [*NOT_ORGANISING, "gamma"])
 def test_those_who_do_not_organise_the_event_meet_not_found_on_every_organiser_page(
     world: World, role: str
 ) -> None:
-    event = make_event(world).event
-    booking = _book(event)
-    before = _snapshot(event)
+    event, booking, before = _booked_event(world)
     client = signed_in_client(_outsider(world, role))
     for method, path in _organiser_pages(event, booking):
         response = client.get(path) if method == "GET" else client.post(path, {"booking": ""})
@@ -134,9 +139,7 @@ def _create_body(event: Event) -> dict[str, Any]:
 
 @pytest.mark.parametrize("role", [*NOT_ORGANISING, "gamma"])
 def test_the_api_answers_not_found_to_those_who_do_not_organise(world: World, role: str) -> None:
-    event = make_event(world).event
-    booking = _book(event)
-    before = _snapshot(event)
+    event, booking, before = _booked_event(world)
     token = api_token_create(user=_outsider(world, role), name="test")[1]
     client = Client(headers={"Authorization": f"Bearer {token}"})
     for method, path in _api_paths(event, booking):
@@ -214,9 +217,7 @@ def test_a_service_called_without_an_actor_is_a_type_error(world: World) -> None
 def test_no_actor_is_refused_not_waved_through(
     world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
-    event = make_event(world).event
-    booking = _book(event)
-    before = _snapshot(event)
+    event, booking, before = _booked_event(world)
     mail.outbox.clear()
     for call in (
         lambda: event_update(actor=None, event=event, details=event_details(title="Taken over")),
