@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from widen.accounts.models import ROLE_CAPABILITIES, Membership, Role
+from widen.accounts.models import ROLE_CAPABILITIES, Membership, Role, User
 from widen.organisations.models import Organisation, Partnership
 
 
@@ -213,6 +213,25 @@ def member_organisation_ids(actor: Any) -> set[Any]:
     if not is_person(actor):
         return set()
     return set(Membership.objects.filter(user=actor).values_list("organisation_id", flat=True))
+
+
+def people_holding(capability: Capability, organisations: Iterable[Any]) -> QuerySet[User]:
+    """The active people holding `capability` in any of `organisations` (organisations or ids):
+    whom to tell of something only they may act on."""
+    ids = [getattr(organisation, "pk", organisation) for organisation in organisations]
+    return User.objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.filter(
+            organisation_id__in=ids, role__in=sorted(roles_granting(capability))
+        ).values("user_id"),
+    )
+
+
+def account_organisation_ids(account_id: Any) -> set[Any]:
+    """Every organisation the account (by id, active or not) holds any role in."""
+    return set(
+        Membership.objects.filter(user_id=account_id).values_list("organisation_id", flat=True)
+    )
 
 
 def partnerships_of(actor: Any) -> QuerySet[Partnership]:

@@ -102,6 +102,8 @@ class AccessLogEntry(AppendOnlyModel):
     data_categories = models.JSONField(default=list)
     data_sharing_agreement_id = models.UUIDField(null=True, blank=True)
     purpose = models.CharField(max_length=200)
+    # Written while a file was downloaded (`widen.core.downloads`): an export, not a page view.
+    exported = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-occurred_at"]
@@ -137,6 +139,39 @@ class StateChange(AppendOnlyModel):
     def __str__(self) -> str:
         who = self.actor_username or "system"
         return f"{who} {self.transition} {self.object_type} {self.object_id}"
+
+
+class WatchKind(models.TextChoices):
+    """What `widen watch run` looks for in the access log (`widen.audit.watching`)."""
+
+    IDENTITIES = "identities", "Read far more learners' identities than usual"
+    EXPORTS = "exports", "Exported repeatedly"
+
+
+class WatchAlert(models.Model):
+    """One unusual hour of one account, once alerted: the same hour is never alerted twice."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    account_id = models.UUIDField(db_index=True)
+    account_username = models.CharField(max_length=150, blank=True)
+    kind = models.CharField(max_length=20, choices=WatchKind.choices)
+    hour_starts_at = models.DateTimeField()
+    count = models.PositiveIntegerField()
+    threshold = models.PositiveIntegerField()
+    organisation_ids = models.JSONField(default=list)
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-hour_starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account_id", "kind", "hour_starts_at"], name="one_watch_alert_per_hour"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_username} {self.kind} {self.hour_starts_at:%Y-%m-%d %H:%M}"
 
 
 AUDIT_EVENT_COLUMNS = (

@@ -37,6 +37,7 @@ def access_log_record_views(*, actor: Any, views: Iterable[LearnerView], purpose
             data_categories=sorted(set(view.data_categories)),
             data_sharing_agreement_id=view.data_sharing_agreement_id,
             purpose=purpose[:200],
+            exported=context.exporting,
         )
         for view in views
     ]
@@ -96,6 +97,7 @@ def access_log_record_subjects(
             data_categories=categories,
             data_sharing_agreement_id=data_sharing_agreement_id,
             purpose=purpose[:200],
+            exported=context.exporting,
         )
         for subject_id, learner_id in subjects
     ]

@@ -9,7 +9,9 @@ A table download (`table_download`)
   the role;
 * is **access-logged**: `access_log` is required. It is a function the download calls once,
   before the first byte is sent and inside the request's transaction (a download that cannot
-  be logged is not sent), or `NO_PERSONAL_DATA` for a table of counts that names nobody;
+  be logged is not sent), or `NO_PERSONAL_DATA` for a table of counts that names nobody. While
+  it runs, `request_context.current().exporting` is true, so the entries it writes are marked
+  as an export (repeated exports are watched for: `widen watch run`);
 * **streams**: CSV is written a chunk of rows at a time, XLSX through a temporary file, so a
   large export never sits in memory as one string;
 * carries a **safe file name** in a `Content-Disposition` built as RFC 6266 says: an ASCII
@@ -34,6 +36,7 @@ from urllib.parse import quote
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 
+from widen.core import request_context
 from widen.core.spreadsheets import safe_cell, xlsx_text
 
 CSV: Final = "csv"
@@ -273,4 +276,5 @@ def _record(access_log: AccessLog) -> None:
         return
     if not callable(access_log):
         raise TypeError("access_log is a function that writes the access log, or NO_PERSONAL_DATA.")
-    access_log()
+    with request_context.bind(exporting=True):  # the entries say they were for a download
+        access_log()

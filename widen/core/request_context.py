@@ -19,6 +19,7 @@ class RequestContext:
     actor: Any = None  # the acting accounts.User, or None for the system
     organisation_id: Any = None
     source: str = "system"  # web, api, admin, cli, system
+    exporting: bool = False  # a file is being downloaded: the access log marks what it names
 
 
 _current: ContextVar[RequestContext] = ContextVar("widen_request_context", default=RequestContext())  # noqa: B039 - frozen dataclass

@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from widen.audit.selectors import access_log_between, audit_events_between
+from widen.audit.selectors import who_accessed
 from widen.core.spreadsheets import safe_cell
 
 COLUMNS = (
@@ -95,59 +95,31 @@ class Command(BaseCommand):
         if ends_at < starts_at:
             raise CommandError("--to is before --from.")
         booked = [(BOOKING_SUBJECT, str(booking_id)) for booking_id in booking_ids]
-        views = access_log_between(
+        records = who_accessed(
             learner_ids=learner_ids, starts_at=starts_at, ends_at=ends_at, subjects=booked
         )
-        changes = audit_events_between(
-            learner_ids=learner_ids, starts_at=starts_at, ends_at=ends_at, objects=booked
-        )
-        rows: list[tuple[datetime, list[object]]] = [
-            (
-                view.occurred_at,
-                [
-                    "viewed",
-                    view.learner_id,
-                    view.actor_username,
-                    view.actor_organisation_id,
-                    " ".join(view.data_categories),
-                    view.data_sharing_agreement_id,
-                    view.purpose,
-                    view.source,
-                    view.request_id,
-                    f"{view.subject_type} {view.subject_id or view.learner_id}",
-                ],
-            )
-            for view in views
-        ]
-        rows += [
-            (
-                change.occurred_at,
-                [
-                    f"{change.action} {change.object_type}",
-                    change.learner_id,
-                    change.actor_username,
-                    change.organisation_id,
-                    " ".join(change.changed_fields),
-                    None,
-                    "",
-                    change.source,
-                    change.request_id,
-                    f"{change.object_type} {change.object_id}",
-                ],
-            )
-            for change in changes
-        ]
-        rows.sort(key=lambda row: row[0])
         table = StringIO()
         writer = csv.writer(table, lineterminator="\r\n")  # RFC 4180: a CR in a cell is quoted
         writer.writerow(COLUMNS)
-        for occurred_at, cells in rows:
+        for record in records:
+            cells = [
+                record.what,
+                record.learner_id,
+                record.actor,
+                record.organisation_id,
+                " ".join(record.details),
+                record.data_sharing_agreement_id,
+                record.purpose,
+                record.source,
+                record.request_id,
+                record.subject,
+            ]
             writer.writerow(
-                [occurred_at.astimezone(UTC).isoformat(timespec="seconds")]
+                [record.occurred_at.astimezone(UTC).isoformat(timespec="seconds")]
                 + [safe_cell(cell) for cell in cells]
             )
         self.stdout.write(table.getvalue(), ending="")
         self.stderr.write(
-            f"{len(rows)} views and changes of {len(learner_ids)} learners"
+            f"{len(records)} views and changes of {len(learner_ids)} learners"
             f" and {len(booking_ids)} bookings."
         )
