@@ -73,13 +73,21 @@ class Retention:
 
     `past_period(queryset, today)` narrows `queryset` to the rows whose period has ended (and
     that retention has not already dealt with: running it twice changes nothing the second time).
+    A rule its app already carries out itself (blanking bookings' adjustments once the event is
+    over, which also closes the event to new ones) names that service as `carried_out_by(today)`,
+    returning how many rows it changed.
     """
 
     description: str
     action: Action
-    past_period: Callable[[models.QuerySet[Any], date], models.QuerySet[Any]]
+    past_period: Callable[[models.QuerySet[Any], date], models.QuerySet[Any]] | None = None
     # Anonymising: the value each field takes, when it differs from what erasure does.
     anonymised: Mapping[str, Any] = field(default_factory=dict)
+    carried_out_by: Callable[[date], int] | None = None
+
+    def __post_init__(self) -> None:
+        if (self.past_period is None) == (self.carried_out_by is None):
+            raise ValueError(f"{self.description}: give past_period or carried_out_by, not both.")
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db import models
-from django.utils import timezone
-
+from widen.accounts.capabilities import system_actor
 from widen.audit.registry import (
     Action,
     Category,
@@ -27,9 +25,11 @@ ADJUSTMENTS_BLANK: dict[str, Any] = {
 }
 
 
-def adjustments_past_event(rows: models.QuerySet[Any], today: date) -> models.QuerySet[Any]:
-    """Bookings for events that have ended still holding access requirements or adjustments."""
-    return rows.filter(event__ends_at__lte=timezone.now()).exclude(**ADJUSTMENTS_BLANK)
+def adjustments_blanked(today: date) -> int:
+    """The events app's own rule: adjustments go once the event is over (and it takes no more)."""
+    from widen.events.services import adjustments_purge  # noqa: PLC0415 - services load later
+
+    return adjustments_purge(actor=system_actor("retention: adjustments after the event"))
 
 
 declare(
@@ -45,8 +45,7 @@ declare(
             "access requirements, adjustments, dietary needs and attending as a "
             "care-experienced or disabled learner: until the event ends",
             Action.ANONYMISE,
-            adjustments_past_event,
-            anonymised=ADJUSTMENTS_BLANK,
+            carried_out_by=adjustments_blanked,
         ),
     ),
     erasure=Erasure.ANONYMISE,
