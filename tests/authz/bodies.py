@@ -12,6 +12,7 @@ from tests.evaluation.report_matrix import report_request_body
 from tests.evaluation.survey_matrix import survey_request_body
 from tests.events.matrix import event_request_body
 from tests.payments.matrix import payments_request_body
+from tests.rights.matrix import rights_request_body
 from widen.accounts.models import Role
 from widen.programmes.models import ActivitySubType
 from widen.testing.pupil_lists import (
@@ -42,6 +43,9 @@ def request_body(
     payment_body = payments_request_body(world, name)
     if payment_body is not None:
         return payment_body
+    rights_body = rights_request_body(world, name, counter)
+    if rights_body is not None:
+        return rights_body
     if name in {"learners:create", "api:learner_create_api"}:
         field = "organisation_id" if name.startswith("api:") else "organisation"
         return {

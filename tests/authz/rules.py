@@ -120,6 +120,7 @@ RULES: dict[str, Rule] = {
     "import_upload": person(C.LEARNERS_EDIT),
     "duplicate_review": person(C.LEARNERS_REVIEW_DUPLICATES),
     "payments_finance": person(C.PAYMENTS_MANAGE),
+    "rights_handle": person(C.RIGHTS_HANDLE),
     "activity_planner": person(C.ACTIVITIES_DELIVER),
     "event_planner": person(C.EVENTS_ORGANISE),
     "rule_set_planner": person(C.TARGETING_MANAGE),
@@ -184,6 +185,7 @@ RULES: dict[str, Rule] = {
     "scale_upload": own(C.SURVEYS_RUN),
     "payment_run": own(C.PAYMENTS_MANAGE),
     "payment_run_file": own(C.PAYMENTS_MANAGE),
+    "rights_request": own(C.RIGHTS_HANDLE),
     "payee_bank": Rule({"own": NONE, "partner": frozenset({C.PAYMENTS_MANAGE})}),
 }
 

@@ -24,6 +24,7 @@ from tests.evaluation.report_matrix import report_kwargs
 from tests.evaluation.survey_matrix import survey_kwargs
 from tests.events.matrix import event_kwargs
 from tests.payments.matrix import payments_kwargs
+from tests.rights.matrix import rights_kwargs
 from widen.accounts.models import Role
 from widen.accounts.services import api_token_create
 from widen.events.checkin import checkin_code
@@ -58,6 +59,9 @@ def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str
     payment_kwargs = payments_kwargs(world, rule, acting_role, relation)
     if payment_kwargs is not None:
         return payment_kwargs
+    data_rights_kwargs = rights_kwargs(world, rule, acting_role, relation)
+    if data_rights_kwargs is not None:
+        return data_rights_kwargs
     if rule == "duplicate_pair":
         return {"pair_id": duplicate_pair_for(world, acting_role, relation).id}
     if rule in {"event_checkin", "event_checkin_booking", "event_checkin_scan"}:

@@ -107,6 +107,11 @@ def as_html(export: Export) -> str:
     return render_to_string("rights/export.html", {"export": export})
 
 
+def _line(pdf: Any, width: float, height: float, text: str) -> None:
+    """One paragraph, the next starting on a new line at the left margin."""
+    pdf.multi_cell(width, height, text, new_x="LMARGIN", new_y="NEXT")
+
+
 def as_pdf(export: Export) -> bytes:
     from fpdf import FPDF  # noqa: PLC0415 - only the PDF needs it
 
@@ -114,15 +119,16 @@ def as_pdf(export: Export) -> bytes:
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(0, 9, latin1(f"Your data held in Widen: {export.person_name}".strip(": ")))
+    _line(pdf, 0, 9, latin1(f"Your data held in Widen: {export.person_name}".strip(": ")))
     pdf.set_font("Helvetica", "", 10)
-    pdf.multi_cell(0, 6, latin1(f"Made {export.made_at}. {export.row_count} records."))
+    _line(pdf, 0, 6, latin1(f"Made {export.made_at}. {export.row_count} records."))
     for section in export.sections:
         pdf.ln(3)
         pdf.set_font("Helvetica", "B", 13)
-        pdf.multi_cell(0, 7, latin1(section.heading))
+        _line(pdf, 0, 7, latin1(section.heading))
         pdf.set_font("Helvetica", "I", 9)
-        pdf.multi_cell(
+        _line(
+            pdf,
             0,
             5,
             latin1(
@@ -132,16 +138,16 @@ def as_pdf(export: Export) -> bytes:
         )
         for number, row in enumerate(section.rows, start=1):
             pdf.set_font("Helvetica", "B", 10)
-            pdf.multi_cell(0, 6, latin1(f"{section.heading} {number}"))
+            _line(pdf, 0, 6, latin1(f"{section.heading} {number}"))
             pdf.set_font("Helvetica", "", 9)
             for name, value in row.items():
                 if value:
-                    pdf.multi_cell(0, 5, latin1(f"{name}: {value}"))
+                    _line(pdf, 0, 5, latin1(f"{name}: {value}"))
     if export.shared_with:
         pdf.ln(3)
         pdf.set_font("Helvetica", "B", 13)
-        pdf.multi_cell(0, 7, "Who your records were shared with")
+        _line(pdf, 0, 7, "Who your records were shared with")
         pdf.set_font("Helvetica", "", 9)
         for sharing in export.shared_with:
-            pdf.multi_cell(0, 5, latin1(f"{sharing.organisation}: {sharing.how}"))
+            _line(pdf, 0, 5, latin1(f"{sharing.organisation}: {sharing.how}"))
     return bytes(pdf.output())
