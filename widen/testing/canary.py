@@ -126,7 +126,14 @@ def seed_canary_person(
             reference=f"{tag}-REF",
             free_school_meals=True,
         )
-        values["learners.learner"] = (first_name, last_name, f"{tag}y", postcode, upn)
+        values["learners.learner"] = (
+            first_name,
+            last_name,
+            f"{tag}y",
+            postcode,
+            upn,
+            f"{tag}-REF",
+        )
         ParentCarer.objects.create(
             learner=learner, name=carer_name, relationship="Aunt", email=carer_email
         )
