@@ -24,6 +24,7 @@ from django.test import override_settings
 from tests.events.conftest import make_event
 from tests.test_deploy_settings import run_with_production_settings
 from widen.accounts.models import Role
+from widen.audit.models import AuditEvent
 from widen.core.crypto import (
     BlindIndex,
     EncryptedColumns,
@@ -176,6 +177,16 @@ def test_a_blank_value_stays_blank_so_bookings_without_adjustments_are_found(
 
 
 def test_rotation_reencrypts_every_row_and_the_old_key_can_then_go(seeded: Seeded) -> None:
+    first = Booking.objects.get(pk=seeded.rows["events.Booking"].pk)
+    second = booking_create(
+        event=first.event,
+        details=BookingDetails(
+            name="Lee Learner",
+            email="lee@example.org",
+            attendee_type=AttendeeType.PARENT_CARER,
+            dietary_needs="CANARY nut allergy 7Q3Z",
+        ),
+    ).booking
     old_keys = list(settings.FIELD_ENCRYPTION_KEYS)
     new_key = Fernet.generate_key().decode()
     before = {
@@ -192,9 +203,20 @@ def test_rotation_reencrypts_every_row_and_the_old_key_can_then_go(seeded: Seede
     assert "payments.Payee (account_name, sort_code, account_number): 1 row encrypted again" in (
         report
     )
-    assert "events.Booking (access_requirements, reasonable_adjustments, dietary_needs): 1 row" in (
-        report
+    # Two bookings hold adjustments, one row a batch: both done.
+    assert (
+        "events.Booking (access_requirements, reasonable_adjustments, dietary_needs): 2 rows"
+        in (report)
     )
+    # Each row rewritten leaves an audit event naming the fields, never their values.
+    rewritten = AuditEvent.objects.filter(
+        object_type="events.booking", object_id=str(second.pk), action="update", source="cli"
+    ).get()
+    assert set(rewritten.changed_fields) == {
+        "access_requirements",
+        "reasonable_adjustments",
+        "dietary_needs",
+    }
     # Every stored token changed, and the new key alone opens each one.
     newest = Fernet(new_key.encode())
     for columns in encrypted_fields():
@@ -206,6 +228,7 @@ def test_rotation_reencrypts_every_row_and_the_old_key_can_then_go(seeded: Seede
     # The old key removed: every row still reads.
     with override_settings(FIELD_ENCRYPTION_KEYS=[new_key]):
         assert _read_back(seeded) == seeded.canaries
+        assert Booking.objects.get(pk=second.pk).dietary_needs == "CANARY nut allergy 7Q3Z"
 
 
 def test_a_value_whose_key_is_gone_fails_clearly_and_rotation_changes_nothing(
