@@ -46,8 +46,9 @@ test: lint mypy imports
 	$(BIN)/python -m widen.config.check_migrations
 	$(MAKE) --no-print-directory pytest
 
+# The bad-input campaign of every CI run (tests/fuzz), FUZZ_SCALE times longer.
 fuzz: $(INSTALLED)
-	$(BIN)/python scripts/fuzz_import.py -runs=$${FUZZ_RUNS:-100000}
+	WIDEN_FUZZ_SCALE=$${FUZZ_SCALE:-10} $(BIN)/python -m pytest -p no:xdist -q tests/fuzz
 
 bench: $(INSTALLED)
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
