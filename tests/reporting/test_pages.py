@@ -142,7 +142,7 @@ def test_target_learners_and_cold_spots(delivery: Delivery) -> None:
     assert status[1:] == [
         ["Eligible", "6", "12", "6"],
         ["Not eligible", "5", "10", "5"],
-        ["Not worked out yet", "0", "0", "0"],
+        ["Not worked out yet or not monitored", "0", "0", "0"],
     ]
     assert "(coverage: 100%)" in page
     assert "No cold spots" in page
@@ -184,7 +184,7 @@ def test_a_small_target_status_cannot_be_worked_out_from_the_learners_engaged(
     assert status[1:] == [
         ["Eligible", "not shown", "not shown", "not shown"],
         ["Not eligible", "fewer than 5", "not shown", "not shown"],
-        ["Not worked out yet", "0", "0", "0"],
+        ["Not worked out yet or not monitored", "0", "0", "0"],
     ]
     page = client.get(url, {"rule_set": str(rule_set.pk)}).content.decode()
     assert "<dt>Of them, engaged</dt><dd>not shown (coverage: not shown)</dd>" in page

@@ -57,7 +57,7 @@ from widen.events.services import (
     strand_create,
     talk_create,
 )
-from widen.learners.models import Learner
+from widen.learners.models import Learner, identifiable_condition
 from widen.learners.saved_searches import (
     saved_search_get,
     saved_search_learners,
@@ -354,7 +354,9 @@ def _named(user: Any) -> Any:
 
 
 def _group_learners(request: AuthenticatedRequest, data: dict[str, Any]) -> list[Learner]:
-    named = _named(request.user)
+    # An anonymised record is never offered; a restricted learner's is, and the booking names
+    # them as not booked, and why.
+    named = _named(request.user).filter(identifiable_condition())
     if data["source"] == "school":
         found = named.filter(school=data["school"])
         if data.get("year_group"):

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from widen.audit.models import AuditedModel
+from widen.audit.models import AuditedModel, AuditedQuerySet
 from widen.core.academic_years import AcademicYear, age_on
 from widen.core.fields import PostcodeField, UpnField
 from widen.core.identifiers import validate_uln
@@ -116,6 +116,50 @@ FILTERABLE_CHARACTERISTICS: dict[str, str] = {
 
 EARLIEST_DATE_OF_BIRTH = date(1900, 1, 1)
 
+# Data rights, in one place for every processing path (README, "Restriction and objection"):
+#   identifiable  not anonymised: learner lists, searches, pickers, targeting, duplicate finding;
+#   processable   identifiable and not restricted: everything done to or with a learner
+#                 (targeting, enrolment, bookings, survey links, exports of individuals,
+#                 duplicate finding);
+#   in equality monitoring  processable and not objecting: breakdowns of learners by the groups
+#                 a rule set is for (the targets report, target flags in exports).
+# Statistics of what happened (learners reached, attendance, hours) count everyone.
+PROCESSING_RESTRICTED = "Processing restricted"
+NOT_IN_EQUALITY_MONITORING = "Left out of equality monitoring"
+
+
+def _prefixed(via: str, **conditions: Any) -> Q:
+    prefix = f"{via}__" if via else ""
+    return Q(**{f"{prefix}{name}": value for name, value in conditions.items()})
+
+
+def identifiable_condition(via: str = "") -> Q:
+    """Learners (through the relation `via`, say "learner") not anonymised."""
+    return _prefixed(via, anonymised_at__isnull=True)
+
+
+def processable_condition(via: str = "") -> Q:
+    """Learners (through `via`) neither anonymised nor restricted: the ones to process."""
+    return _prefixed(via, anonymised_at__isnull=True, restricted_at__isnull=True)
+
+
+def equality_monitoring_condition(via: str = "") -> Q:
+    """Processable learners (through `via`) who have not objected to equality monitoring."""
+    return processable_condition(via) & _prefixed(via, objects_to_equality_monitoring=False)
+
+
+class LearnerQuerySet(AuditedQuerySet):
+    """Learners, with the data-rights conditions every processing path calls."""
+
+    def identifiable(self) -> LearnerQuerySet:
+        return self.filter(identifiable_condition())
+
+    def processable(self) -> LearnerQuerySet:
+        return self.filter(processable_condition())
+
+    def in_equality_monitoring(self) -> LearnerQuerySet:
+        return self.filter(equality_monitoring_condition())
+
 
 class Learner(AuditedModel, TimestampedModel):
     """A young person a partnership works with. Held by one organisation (its controller)."""
@@ -168,6 +212,8 @@ class Learner(AuditedModel, TimestampedModel):
     restriction_reason = models.CharField(max_length=300, blank=True, editable=False)
     objects_to_equality_monitoring = models.BooleanField(default=False, editable=False)
 
+    objects = LearnerQuerySet.as_manager()  # type: ignore[misc]  # a narrower manager
+
     class Meta:
         ordering = ["last_name", "first_name", "id"]
         indexes = [
@@ -190,6 +236,22 @@ class Learner(AuditedModel, TimestampedModel):
     @property
     def display_name(self) -> str:
         return f"{self.preferred_name or self.first_name} {self.last_name}"
+
+    @property
+    def processing_restricted(self) -> bool:
+        return self.restricted_at is not None
+
+    @property
+    def processable(self) -> bool:
+        return self.restricted_at is None and self.anonymised_at is None
+
+    @property
+    def data_rights_notes(self) -> list[str]:
+        """What a page says about this record's data rights ("Processing restricted")."""
+        notes = [PROCESSING_RESTRICTED] if self.processing_restricted else []
+        if self.objects_to_equality_monitoring:
+            notes.append(NOT_IN_EQUALITY_MONITORING)
+        return notes
 
     def year_group(self, academic_year: AcademicYear | None = None) -> int:
         return (academic_year or AcademicYear.current()).year_group_of(self.date_of_birth)

@@ -132,7 +132,10 @@ def learner_list(
     needing = filter_categories(actor=actor, filters=filters)
     if needing is None:
         return Learner.objects.none()
-    learners = Learner.objects.filter(learner_policy.visible_query(actor, needing=needing))
+    # An anonymised record identifies nobody: it is in the figures, never in a list or search.
+    learners = Learner.objects.identifiable().filter(
+        learner_policy.visible_query(actor, needing=needing)
+    )
     if filters.search:
         learners = learners.filter(_search_condition(filters.search))
     if filters.school_id:

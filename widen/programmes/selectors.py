@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
-from widen.learners.models import Learner
+from widen.learners.models import Learner, processable_condition
 from widen.learners.permissions import learner_policy
 from widen.learners.selectors import MAX_SEARCH_LENGTH, LearnerFilters, learner_list
 from widen.organisations.models import DataCategory
@@ -105,6 +105,7 @@ def enrolment_search(*, actor: Any, programme: Programme, search: str) -> list[L
     enrolled = Enrolment.objects.filter(programme=programme, left_on=None).values("learner_id")
     return list(
         learner_list(actor=actor, filters=LearnerFilters(search=search))
+        .filter(processable_condition())
         .filter(organisation__in=programme.partnership.members.all())
         .filter(pk__in=enrollable_by(actor).values("pk"))
         .exclude(pk__in=enrolled)[:MAX_ENROLMENT_SEARCH_RESULTS]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from widen.accounts.capabilities import require_actor
 from widen.core.exceptions import ApplicationError
 from widen.core.unique_names import unique_name
-from widen.learners.models import Learner
+from widen.learners.models import Learner, processable_condition
 from widen.organisations.models import Partnership
 from widen.programmes.hooks import enrolments_changed
 from widen.programmes.models import ActivityType, Enrolment, Programme, ProgrammeStage
@@ -118,7 +118,10 @@ def enrolment_candidates(programme: Programme) -> QuerySet[Learner]:
         "learner_id"
     )
     enrolled = Enrolment.objects.filter(programme=programme, left_on=None).values("learner_id")
-    return _held(programme).filter(pk__in=eligible).exclude(pk__in=enrolled)
+    # A restricted (or anonymised) learner is not offered until the restriction is lifted.
+    return (
+        _held(programme).filter(processable_condition(), pk__in=eligible).exclude(pk__in=enrolled)
+    )
 
 
 @dataclass
@@ -158,6 +161,12 @@ def enrol(
         raise ApplicationError(
             "You may only enrol learners your organisation holds: "
             "a partner's learners are enrolled by their own organisation."
+        )
+    restricted = [learner for learner in chosen if not learner.processable]
+    if restricted:
+        raise ApplicationError(
+            f"{restricted[0].display_name}: processing of this learner's record is restricted, "
+            "so they cannot be enrolled until the restriction is lifted."
         )
     active = set(
         Enrolment.objects.filter(programme=programme, left_on=None).values_list(

@@ -23,6 +23,9 @@ class ReportingConfig(AppConfig):
         register_eligibility_changed(target_counts_forget)
         # Enrolments changed: the programme's sustained-engagement counts are worked out again.
         register_enrolments_changed(programme_counts_forget)
+        # A learner's restriction, anonymisation or objection changes the counts by target status.
+        from widen.reporting import receivers  # noqa: F401, PLC0415
+
         self._register_merge_rules()
 
     @staticmethod

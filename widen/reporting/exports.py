@@ -19,7 +19,7 @@ from widen.activities.models import Activity
 from widen.audit.services import LearnerView
 from widen.core.academic_years import AcademicYear
 from widen.core.downloads import Column
-from widen.learners.models import Learner
+from widen.learners.models import Learner, processable_condition
 from widen.learners.permissions import learner_policy
 from widen.learners.selectors import learner_pseudonym
 from widen.organisations.models import DataCategory, Organisation, Partnership
@@ -31,6 +31,7 @@ from widen.targeting.models import LearnerAreaProfile, LearnerEligibility, RuleS
 
 IDENTITY_COLUMNS = ["first_name", "last_name", "date_of_birth", "upn"]
 NOT_SHOWN = "not shown"
+NOT_MONITORED = "not monitored"
 BATCH = 2_000
 
 AREA_COLUMNS = [
@@ -76,7 +77,8 @@ def monitoring_export(*, actor: Any, partnership: Partnership) -> MonitoringExpo
     reporting_policy.require(actor, EXPORT_MONITORING, partnership)
     scopes = learner_policy.scopes(actor)
     names_anyone = any(DataCategory.IDENTITY in scope.categories for scope in scopes)
-    visible = learner_policy.visible_to(actor)
+    # An export of individuals: a restricted or anonymised learner is left out of it.
+    visible = learner_policy.visible_to(actor).filter(processable_condition())
     rule_sets = list(RuleSet.objects.filter(partnership=partnership).order_by("name"))
     editions = {edition.pk: edition for edition in DatasetEdition.objects.all()}
     versions = {
@@ -142,6 +144,7 @@ def monitoring_export(*, actor: Any, partnership: Partnership) -> MonitoringExpo
             "learner__last_name",
             "learner__date_of_birth",
             "learner__upn",
+            "learner__objects_to_equality_monitoring",
         )
     )
     for chunk in _chunks(engagement):
@@ -173,6 +176,7 @@ def monitoring_export(*, actor: Any, partnership: Partnership) -> MonitoringExpo
                 last_name,
                 born,
                 upn,
+                objects,
             ) = row
             cells = learner_cells.get(learner_id)
             if cells is None:
@@ -199,6 +203,7 @@ def monitoring_export(*, actor: Any, partnership: Partnership) -> MonitoringExpo
                     ],
                     versions=versions,
                     export=export,
+                    monitored=not objects,
                 )
                 learner_cells[learner_id] = cells
             before, after = cells
@@ -233,6 +238,7 @@ def _learner_cells(
     targets: list[tuple[tuple[bool, Any] | None, RuleSet]],
     versions: dict[Any, RuleSetVersion],
     export: MonitoringExport,
+    monitored: bool = True,
 ) -> tuple[list[Any], list[Any]]:
     """The cells of a learner's rows before and after the activity's, worked out once per
     learner, and what the access log records of them."""
@@ -256,7 +262,10 @@ def _learner_cells(
         ]
     for result, _rule_set in targets:
         version = versions.get(result[1]) if result else None
-        if result is None or version is None:
+        if not monitored:
+            # The learner objected to equality monitoring: the target groups are not said.
+            after += [NOT_MONITORED, ""]
+        elif result is None or version is None:
             after += ["not worked out", ""]
         elif version.uses_special_category and not access.sees_special_category:
             after += [NOT_SHOWN, version.number]

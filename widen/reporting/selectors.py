@@ -234,7 +234,11 @@ class ColdSpot:
 
 
 TARGET_HEADINGS = ["Target status", "Learners engaged", "Contact hours", "Sessions attended"]
-STATUS_LABELS = {True: "Eligible", False: "Not eligible", None: "Not worked out yet"}
+STATUS_LABELS = {
+    True: "Eligible",
+    False: "Not eligible",
+    None: "Not worked out yet or not monitored",
+}
 COLD_SPOT_HEADINGS = [
     "School or college",
     "URN",

@@ -13,7 +13,7 @@ from uuid import UUID
 from django.db.models import Count, Q, QuerySet
 
 from widen.learners.hooks import LearnerListFilter, register_learner_list_filter
-from widen.learners.models import Learner
+from widen.learners.models import Learner, processable_condition
 from widen.learners.permissions import learner_policy
 from widen.organisations.models import DataCategory
 from widen.targeting.models import LearnerEligibility, RuleSet, RuleSetVersion
@@ -58,7 +58,7 @@ def rule_set_categories(rule_set: RuleSet) -> frozenset[str]:
 def results_seen_by(actor: Any, rule_set: RuleSet) -> QuerySet[LearnerEligibility]:
     """The rule set's stored results for the learners `actor` may see, with their special
     category data when the rule set reads it: what its counts may count for that person."""
-    seen = Learner.objects.filter(
+    seen = Learner.objects.processable().filter(
         learner_policy.visible_query(actor, needing=rule_set_categories(rule_set))
     )
     return LearnerEligibility.objects.filter(rule_set=rule_set, learner__in=seen.values("pk"))
@@ -115,11 +115,12 @@ def eligibility_condition(actor: Any, value: str) -> Q:
     if parsed is None:
         return Q(pk__in=[])
     rule_set_id, eligible = parsed
-    # Learners without a stored result (not worked out yet) are neither.
+    # Learners without a stored result (not worked out yet) are neither; a restricted learner's
+    # stored result is not used until the restriction is lifted.
     return Q(
-        pk__in=LearnerEligibility.objects.filter(rule_set_id=rule_set_id, eligible=eligible).values(
-            "learner_id"
-        )
+        pk__in=LearnerEligibility.objects.filter(
+            processable_condition("learner"), rule_set_id=rule_set_id, eligible=eligible
+        ).values("learner_id")
     )
 
 

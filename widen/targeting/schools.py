@@ -92,12 +92,13 @@ def school_targeting(
     members = partnership.members.all()
     held = Learner.objects.filter(organisation__in=members)
     reached_schools = set(held.exclude(school=None).values_list("school_id", flat=True).distinct())
-    counted = held
+    # Counting learners towards targeting processes them: restricted and anonymised ones are not.
+    counted = held.processable()
     if not is_system(actor):
         special = rule_set is not None and (
             rule_set.versions.filter(uses_special_category=True).exists()
         )
-        counted = held.filter(
+        counted = counted.filter(
             learner_policy.visible_query(
                 actor, needing=DataCategory.SPECIAL_CATEGORY if special else None
             )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from widen.activities.models import AttendanceStatus, Session
@@ -27,6 +28,7 @@ from widen.evaluation.services.common import (
     person_or_none,
 )
 from widen.events.models import BookingStatus, Event
+from widen.learners.models import processable_condition
 from widen.notifications.models import Category
 from widen.notifications.services import notify
 
@@ -96,7 +98,10 @@ def invitations_send_for_session(
     given: list[LinkGiven] = []
     if renew:
         unanswered = survey.invitations.filter(
-            session=session, answered_at__isnull=True, learner__isnull=False
+            processable_condition("learner"),
+            session=session,
+            answered_at__isnull=True,
+            learner__isnull=False,
         ).select_related("learner")
         for invitation in unanswered:
             token = link_token_new()
@@ -106,8 +111,10 @@ def invitations_send_for_session(
             name = invitation.learner.display_name if invitation.learner else invitation.name
             given.append(LinkGiven(invitation, _survey_link(token.token, link_base), name))
     already = _given_to(survey, "learner")
+    # A restricted (or anonymised) learner is not invited until the restriction is lifted.
     rows = (
         session.register.exclude(status=AttendanceStatus.ABSENT)
+        .filter(processable_condition("learner"))
         .exclude(learner_id__in=already)
         .select_related("learner")
     )
@@ -155,6 +162,7 @@ def invitations_send_for_event(
     already = _given_to(survey, "booking")
     bookings = (
         event.bookings.filter(status=BookingStatus.BOOKED)
+        .filter(Q(learner__isnull=True) | processable_condition("learner"))
         .exclude(pk__in=already)
         .select_related("learner")
     )
@@ -197,8 +205,11 @@ def invitation_for_link(token: str | None) -> SurveyInvitation:
     """The invitation a link reaches, while its survey is open; a wrong or old link, or one to
     a survey that is not open, answers like a missing one (`NotFound`)."""
     invitation: SurveyInvitation = link_lookup(
-        SurveyInvitation.objects.select_related("survey"), token
+        SurveyInvitation.objects.select_related("survey", "learner"), token
     )
     if not invitation.survey.is_open:
+        raise NotFound("This link is not valid.")
+    if invitation.learner is not None and not invitation.learner.processable:
+        # Answers are not collected from a learner whose processing is restricted.
         raise NotFound("This link is not valid.")
     return invitation

@@ -114,6 +114,12 @@ def booking_details_clean(event: Event, details: BookingDetails) -> dict[str, An
     return cleaned
 
 
+RESTRICTED_NOT_BOOKED = (
+    "{name}: processing of this learner's record is restricted, so they cannot be booked onto "
+    "events until the restriction is lifted."
+)
+
+
 def booking_create(
     *,
     event: Event,
@@ -136,6 +142,8 @@ def booking_create(
         and event_policy.may(actor, ORGANISE, event)
     ):
         raise NotFound
+    if learner is not None and not learner.processable:
+        raise ApplicationError(RESTRICTED_NOT_BOOKED.format(name=learner.display_name))
     now = timezone.now()
     cleaned = booking_details_clean(event, details)
     agenda = cleaned.pop("agenda")

@@ -102,6 +102,13 @@ def group_booking_create(
         chosen = list(learners)
         learners = [learner for learner in chosen if learner.pk in held]
         outcome.left_out = len(chosen) - len(learners)
+        # A restricted learner is named and not booked (their record is the booker's own).
+        outcome.refused.extend(
+            (learner, "processing of their record is restricted")
+            for learner in learners
+            if not learner.processable
+        )
+        learners = [learner for learner in learners if learner.processable]
     links: list[tuple[Booking, str]] = []
     now = timezone.now()
     with transaction.atomic():

@@ -36,7 +36,12 @@ from widen.learners.duplicates.finding import (
     probable_duplicates,
 )
 from widen.learners.merging import MergeResult, learner_merge
-from widen.learners.models import DuplicateCandidate, DuplicateStatus, Learner
+from widen.learners.models import (
+    DuplicateCandidate,
+    DuplicateStatus,
+    Learner,
+    processable_condition,
+)
 from widen.learners.permissions import (
     DECIDE,
     duplicate_pair_policy,
@@ -67,11 +72,13 @@ def partnerships_to_search(actor: Any) -> QuerySet[Partnership]:
 def duplicate_pair_list(*, actor: User, status: str = DuplicateStatus.PENDING) -> QuerySet[Any]:
     """Pairs `actor` may decide: both records held by organisations they administer, and both
     seen by name."""
-    return (
-        duplicate_pair_policy.visible_to(actor)
-        .filter(status=status)
-        .order_by("-match_probability", "created_at", "id")
-    )
+    pairs = duplicate_pair_policy.visible_to(actor).filter(status=status)
+    if status == DuplicateStatus.PENDING:
+        # A pair with a restricted or anonymised learner waits until that is lifted.
+        pairs = pairs.filter(
+            processable_condition("learner_one"), processable_condition("learner_two")
+        )
+    return pairs.order_by("-match_probability", "created_at", "id")
 
 
 def duplicate_pair_get(*, actor: User, pair_id: Any) -> DuplicateCandidate:
@@ -230,8 +237,9 @@ def duplicate_pairs_export(
 
 
 def _population(actor: User, partnership: Partnership) -> QuerySet[Learner]:
+    """Restricted and anonymised learners are never compared (nor proposed as a pair)."""
     return learner_policy.visible_to(actor, needing=DataCategory.IDENTITY).filter(
-        organisation__in=partnership.members.all()
+        processable_condition(), organisation__in=partnership.members.all()
     )
 
 
@@ -416,6 +424,11 @@ def duplicate_pair_merge(*, actor: User, pair_id: Any, keep: Any = None) -> Merg
     sees is `NotFound`, like the pair."""
     pair = duplicate_pair_get(actor=actor, pair_id=pair_id)
     one, two = both_records(pair)
+    if not (one.processable and two.processable):
+        raise ApplicationError(
+            "Processing of one of these records is restricted: they cannot be merged until the "
+            "restriction is lifted."
+        )
     kept_id = learner_policy.get(actor, keep).pk if keep else suggested_keep(pair)
     if kept_id not in (one.pk, two.pk):
         raise ApplicationError("Choose one of the two records to keep.", field="keep")

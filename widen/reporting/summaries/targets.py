@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Subquery, Sum
 
+from widen.learners.models import equality_monitoring_condition
 from widen.reporting.models import LearnerEngagement, TargetCount, TargetDimension
 from widen.reporting.summaries.counts import (
     KeptCounts,
@@ -65,7 +66,9 @@ def target_counts_apply(learner_ids: Sequence[Any], before: Snapshot, after: Sna
     results = {
         (rule_set, learner): eligible
         for rule_set, learner, eligible in LearnerEligibility.objects.filter(
-            rule_set_id__in=list(current), learner_id__in=learner_ids
+            equality_monitoring_condition("learner"),
+            rule_set_id__in=list(current),
+            learner_id__in=learner_ids,
         ).values_list("rule_set_id", "learner_id", "eligible")
     }
     counts_apply(
@@ -96,8 +99,12 @@ def _target_counts(rule_set: RuleSet) -> list[TargetCount]:
         return TargetCount(rule_set=rule_set, dimension=dimension, key=key, **tally.fields())
 
     counted = [TargetCount(rule_set=rule_set, dimension=TargetDimension.CURRENT)]
+    # An equality breakdown: only learners in equality monitoring (not objecting, not restricted)
+    # are counted by target status; the others count with those not worked out, so the learners
+    # engaged add up to the same total as the reach page.
+    monitored = LearnerEligibility.objects.filter(equality_monitoring_condition("learner"))
     eligible_by_school = (
-        LearnerEligibility.objects.filter(rule_set=rule_set, eligible=True)
+        monitored.filter(rule_set=rule_set, eligible=True)
         .order_by()
         .values_list("learner__school_id")
         .annotate(engaged=Count("learner_id"))
@@ -107,9 +114,9 @@ def _target_counts(rule_set: RuleSet) -> list[TargetCount]:
         for school, learners in eligible_by_school
     )
     status = Subquery(
-        LearnerEligibility.objects.filter(
-            rule_set=rule_set, learner_id=OuterRef("learner_id")
-        ).values("eligible")[:1]
+        monitored.filter(rule_set=rule_set, learner_id=OuterRef("learner_id")).values("eligible")[
+            :1
+        ]
     )
     engaged = (
         LearnerEngagement.objects.filter(partnership_id=rule_set.partnership_id)

@@ -104,7 +104,8 @@ def partnership_learner_frame(
         return columns is None or name in columns
 
     members = list(partnership.members.values_list("pk", flat=True))
-    learners = Learner.objects.filter(organisation__in=members)
+    # A restricted or anonymised learner is not worked out (working out again drops their result).
+    learners = Learner.objects.processable().filter(organisation__in=members)
     if learner_ids is not None:
         learners = learners.filter(pk__in=list(learner_ids))
     if within is not None:
