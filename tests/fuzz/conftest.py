@@ -24,9 +24,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(once)
 
 
+SCALE = max(1, int(os.environ.get("WIDEN_FUZZ_SCALE", "1")))
+# A CI run tries the same inputs every time (a failure is reproducible, never flaky); a longer
+# campaign (`make fuzz`) draws new ones each time it runs.
+FIXED_INPUTS = SCALE == 1
+
+
 def scaled(size: int) -> int:
     """`size` times WIDEN_FUZZ_SCALE (1 unless set: the size every CI run tries)."""
-    return size * max(1, int(os.environ.get("WIDEN_FUZZ_SCALE", "1")))
+    return size * SCALE
 
 
 class ServerErrors:

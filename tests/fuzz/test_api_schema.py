@@ -25,7 +25,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from tests.fuzz.conftest import ServerErrors, counting_server_errors, scaled
+from tests.fuzz.conftest import FIXED_INPUTS, ServerErrors, counting_server_errors, scaled
 from widen.accounts.models import Role
 from widen.accounts.services import api_token_create
 from widen.testing.world import World, make_user
@@ -87,7 +87,7 @@ def _send_by_both(
     @settings(
         max_examples=scaled(EXAMPLES_PER_OPERATION),
         deadline=None,
-        derandomize=True,
+        derandomize=FIXED_INPUTS,
         database=None,
         suppress_health_check=list(HealthCheck),
     )

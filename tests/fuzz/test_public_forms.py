@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from tests.evaluation.support import activity_with_register, officer, open_survey
 from tests.events.conftest import make_event
-from tests.fuzz.conftest import counting_server_errors, scaled
+from tests.fuzz.conftest import FIXED_INPUTS, counting_server_errors, scaled
 from tests.fuzz.hostile import EXTRA_FIELDS, POSTED, TEXT, TOKENS
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.evaluation.services import invitations_send_for_session
@@ -47,7 +47,7 @@ def _fuzz(examples: int) -> settings:
     return settings(
         max_examples=scaled(examples),
         deadline=None,
-        derandomize=True,
+        derandomize=FIXED_INPUTS,
         database=None,
         suppress_health_check=list(HealthCheck),
     )
