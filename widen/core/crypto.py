@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -134,23 +134,6 @@ def encrypted_fields() -> list[EncryptedColumns]:
     return sorted(found, key=lambda columns: columns.label)
 
 
-def _batches(columns: EncryptedColumns, size: int) -> Iterator[list[models.Model]]:
-    """The rows holding at least one encrypted value, `size` at a time, in key order (a second
-    pass after a stop starts again cleanly: every row is readable under the old keys)."""
-    model = columns.model
-    holding = model._default_manager.exclude(**dict.fromkeys(columns.fields, ""))
-    last: Any = None
-    while True:
-        rows = holding.order_by("pk")
-        if last is not None:
-            rows = rows.filter(pk__gt=last)
-        batch = list(rows[:size])
-        if not batch:
-            return
-        last = batch[-1].pk
-        yield batch
-
-
 def encrypted_fields_rotate(
     *, batch_size: int = ROTATION_BATCH
 ) -> dict[str, tuple[int, tuple[str, ...]]]:
@@ -164,13 +147,27 @@ def encrypted_fields_rotate(
     """
     done: dict[str, tuple[int, tuple[str, ...]]] = {}
     for columns in encrypted_fields():
-        count = 0
-        for batch in _batches(columns, batch_size):
-            with transaction.atomic():
-                # Reading decrypted with whichever key fits; writing encrypts with the first.
-                count += columns.model._default_manager.bulk_update(batch, columns.fields)
-        done[columns.label] = (count, columns.fields)
+        done[columns.label] = (_rotate_model(columns, batch_size), columns.fields)
     return done
+
+
+def _rotate_model(columns: EncryptedColumns, batch_size: int) -> int:
+    """The rows of one model holding an encrypted value, `batch_size` at a time in key order,
+    each batch locked, read and written in one transaction (an edit made meanwhile is never
+    written over with the value read before it)."""
+    manager = columns.model._default_manager
+    holding = manager.exclude(**dict.fromkeys(columns.fields, "")).order_by("pk")
+    count = 0
+    last: Any = None
+    while True:
+        with transaction.atomic():
+            rows = holding if last is None else holding.filter(pk__gt=last)
+            # Reading decrypts with whichever key fits; writing encrypts with the first.
+            batch = list(rows.select_for_update()[:batch_size])
+            if not batch:
+                return count
+            count += manager.bulk_update(batch, columns.fields)
+        last = batch[-1].pk
 
 
 # --- Encrypting columns that held plain text (data migrations) -------------------------------
