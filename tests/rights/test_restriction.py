@@ -25,11 +25,13 @@ from conftest import api_call, signed_in_client
 from tests.dedup.conftest import MakeLearner, make_learner  # noqa: F401
 from tests.evaluation.support import activity_with_register
 from tests.evaluation.support import open_survey as survey_for
-from tests.events.conftest import make_event
+from tests.events.conftest import booked, make_event
 from tests.reporting.conftest import Delivery, delivery, fsm_rule_set, pupils  # noqa: F401
 from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
+from widen.core.exceptions import ApplicationError
 from widen.evaluation.services import invitations_send_for_session
+from widen.events.services import reminders_send
 from widen.learners.models import Learner
 from widen.programmes.models import Enrolment, Programme
 from widen.rights.models import RequestKind, RightsRequest
@@ -208,6 +210,36 @@ def test_booking_a_restricted_learner_is_refused_with_the_reason(
     lifted(request)
     client.post(f"/events/{event.pk}/bookings/group/", form)
     assert event.bookings.filter(learner=world.learner_alpha).exists()
+
+
+def test_booking_one_restricted_learner_is_refused_and_changes_nothing(world: World) -> None:
+    event = make_event(world, capacity=None).event
+    request = restricted([world.learner_alpha])
+    with pytest.raises(ApplicationError) as refused:
+        booked(event, "Amara Alphason", actor=SYSTEM, learner=world.learner_alpha)
+    assert "Amara Alphason: processing of this learner's record is restricted" in str(refused.value)
+    assert not event.bookings.exists()
+    lifted(request)
+    booked(event, "Amara Alphason", actor=SYSTEM, learner=world.learner_alpha)
+    assert event.bookings.filter(learner=world.learner_alpha).exists()
+
+
+def test_a_restricted_learner_is_not_sent_a_reminder(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    event = make_event(world, days=1, capacity=None).event
+    booked(event, "Amara Alphason", actor=SYSTEM, learner=world.learner_alpha)
+    request = restricted([world.learner_alpha])
+    mail.outbox.clear()
+    tomorrow = event.starts_at - timedelta(hours=12)
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_send(actor=SYSTEM, now=tomorrow)
+    assert mail.outbox == []
+    lifted(request)
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_send(actor=SYSTEM, now=tomorrow)
+    (reminder,) = mail.outbox
+    assert reminder.to == ["amara@example.org"]
 
 
 # --- Surveys -------------------------------------------------------------------------------------

@@ -162,7 +162,12 @@ def enrol(
             "You may only enrol learners your organisation holds: "
             "a partner's learners are enrolled by their own organisation."
         )
-    restricted = [learner for learner in chosen if not learner.processable]
+    processable = set(
+        Learner.objects.filter(
+            processable_condition(), pk__in=[learner.pk for learner in chosen]
+        ).values_list("pk", flat=True)
+    )
+    restricted = [learner for learner in chosen if learner.pk not in processable]
     if restricted:
         raise ApplicationError(
             f"{restricted[0].display_name}: processing of this learner's record is restricted, "

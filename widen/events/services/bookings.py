@@ -43,7 +43,7 @@ from widen.events.services.mail import (
     send_confirmation,
     send_promotion,
 )
-from widen.learners.models import Learner
+from widen.learners.models import Learner, processable_condition
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,10 @@ def booking_create(
         and event_policy.may(actor, ORGANISE, event)
     ):
         raise NotFound
-    if learner is not None and not learner.processable:
+    if (
+        learner is not None
+        and not Learner.objects.filter(processable_condition(), pk=learner.pk).exists()
+    ):
         raise ApplicationError(RESTRICTED_NOT_BOOKED.format(name=learner.display_name))
     now = timezone.now()
     cleaned = booking_details_clean(event, details)

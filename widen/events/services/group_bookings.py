@@ -19,7 +19,7 @@ from widen.events.permissions import ORGANISE, event_policy
 from widen.events.services.bookings import BookingDetails, booking_details_clean
 from widen.events.services.common import booking_link, clean_text
 from widen.events.services.mail import send_group_confirmation
-from widen.learners.models import Learner
+from widen.learners.models import Learner, processable_condition
 
 
 @dataclass
@@ -103,12 +103,17 @@ def group_booking_create(
         learners = [learner for learner in chosen if learner.pk in held]
         outcome.left_out = len(chosen) - len(learners)
         # A restricted learner is named and not booked (their record is the booker's own).
+        processable = set(
+            Learner.objects.filter(
+                processable_condition(), pk__in=[learner.pk for learner in learners]
+            ).values_list("pk", flat=True)
+        )
         outcome.refused.extend(
             (learner, "processing of their record is restricted")
             for learner in learners
-            if not learner.processable
+            if learner.pk not in processable
         )
-        learners = [learner for learner in learners if learner.processable]
+        learners = [learner for learner in learners if learner.pk in processable]
     links: list[tuple[Booking, str]] = []
     now = timezone.now()
     with transaction.atomic():

@@ -7,11 +7,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from widen.events.models import ADJUSTMENT_FIELDS, Booking, BookingStatus, Event
 from widen.events.permissions import event_policy
 from widen.events.services.mail import send_reminder
+from widen.learners.models import processable_condition
 
 REMINDER_AHEAD = timedelta(days=1)
 
@@ -21,7 +23,9 @@ def reminders_send(*, actor: Any, now: datetime | None = None) -> int:
     Widen's own work: `actor` is a system actor (anyone else: `NotFound`)."""
     event_policy.require_system(actor)
     now = now or timezone.now()
+    # A learner whose processing is restricted is not e-mailed about their booking.
     due = Booking.objects.filter(
+        Q(learner__isnull=True) | processable_condition("learner"),
         status=BookingStatus.BOOKED,
         reminder_sent_at__isnull=True,
         event__starts_at__gt=now,
