@@ -30,6 +30,7 @@ urlpatterns = [
     path("events/", include("widen.events.checkin.urls")),
     path("notifications/", include("widen.notifications.urls")),
     path("payments/", include("widen.payments.urls")),
+    path("rights/who-accessed/", include("widen.rights.who_accessed.urls")),
     path("rights/", include("widen.rights.urls")),
     path("api/v1/", (_api_patterns, _api_app_name, _api_namespace)),
     path("admin/", admin.site.urls),
