@@ -3,6 +3,10 @@
 Each rule narrows its model to the rows past their period that it has not dealt with yet, then
 deletes or anonymises them; run twice, the second run changes nothing. The report says, rule by
 rule, what was done.
+
+A learner record past its period is not only anonymised itself: everything that is that learner's
+(their parents' and carers' details, bookings, survey invitations and written answers, where they
+live) gets what erasure does to it, as if they had asked, leaving a tombstone for each row.
 """
 
 from __future__ import annotations
@@ -14,9 +18,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from widen.audit.registry import Action, Retention, register
+from widen.audit.registry import Action, PersonalData, Retention, register
 from widen.audit.retention import append_only_rows_delete, is_append_only
-from widen.rights.erasing import anonymise_rows
+from widen.rights.erasing import anonymise_rows, person_erase
+from widen.rights.people import Person
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,10 @@ def retention_run(*, today: date | None = None) -> list[RetentionDone]:
                 else:
                     assert rule.past_period is not None
                     due = rule.past_period(entry.model._default_manager.all(), today)
-                    count = _apply(rule, due, anonymised=entry.anonymised)
+                    if _ends_the_person(entry, rule):
+                        count = _people_erase(due)
+                    else:
+                        count = _apply(rule, due, anonymised=entry.anonymised)
             done.append(RetentionDone(entry.label, rule.description, str(rule.action), count))
     return done
 
@@ -53,3 +61,19 @@ def _apply(rule: Retention, due: Any, *, anonymised: Any) -> int:
             due.model._default_manager.filter(pk__in=ids).delete()
         return len(ids)
     return len(anonymise_rows(due, rule.anonymised or anonymised))
+
+
+def _ends_the_person(entry: PersonalData, rule: Retention) -> bool:
+    """A rule that anonymises learner records the way erasure does ends what is held about them."""
+    return (
+        entry.label == "learners.learner"
+        and rule.action is Action.ANONYMISE
+        and not rule.anonymised
+    )
+
+
+def _people_erase(due: Any) -> int:
+    ids = tuple(due.values_list("pk", flat=True))
+    if ids:
+        person_erase(person=Person(learner_ids=ids), request=None, actor=None)
+    return len(ids)
