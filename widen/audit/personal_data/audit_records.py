@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from widen.audit.models import AccessLogEntry, AuditEvent, StateChange
+from widen.audit.models import AccessLogEntry, AuditEvent, StateChange, WatchAlert
 from widen.audit.registry import (
     Action,
     Category,
@@ -50,4 +50,20 @@ declare(
     retention=KeptWhileParent("append-only: kept as the record of who moved what"),
     erasure=Erasure.KEEP,
     title="Steps you took in workflows",
+)
+declare(
+    model=WatchAlert,
+    subjects={Subject.USER: "account_id"},
+    categories=frozenset({Category.ACCOUNT}),
+    lawful_basis=LawfulBasis.LEGITIMATE_INTERESTS,
+    retention=Retention(
+        "an hour of unusual access the data-protection officers were told of: kept as long as "
+        "the access log it was found in (WIDEN_ACCESS_LOG_YEARS), then deleted",
+        Action.DELETE,
+        lambda rows, today: older_than("hour_starts_at", years=settings.WIDEN_ACCESS_LOG_YEARS)(
+            rows, today
+        ),
+    ),
+    erasure=Erasure.KEEP,
+    title="Unusual access by your account that was looked into",
 )
