@@ -120,6 +120,8 @@ def test_recording_a_request_defaults_to_the_one_organisation_and_shows_the_due_
     client = dpo(world)
     form = client.get("/rights/new/").content.decode()
     assert 'type="hidden" name="organisation"' in form
+    # The day it arrived starts as today, in the form a date box reads.
+    assert f'value="{timezone.localdate().isoformat()}"' in form
     assert "Alpha" in form
     response = client.post(
         "/rights/new/",

@@ -25,7 +25,7 @@ def _date(label: str, *, required: bool = True, help_text: str = DATE_HINT) -> f
             "required": f"Enter {label.lower()}.",
             "invalid": f"Enter {label.lower()} as year-month-day, for example 2026-11-27.",
         },
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
 

@@ -404,11 +404,13 @@ def request_export_view(
         messages.error(request, error.message)
         return redirect("rights:detail", request_id=rights_request.pk)
     extension, content_type, inline = EXPORT_FORMATS[file_format]
-    content: str | bytes = {
-        "html": exporting.as_html,
-        "json": exporting.as_json,
-        "pdf": exporting.as_pdf,
-    }[file_format](export)
+    content: str | bytes
+    if file_format == "pdf":
+        content = exporting.as_pdf(export)
+    elif file_format == "json":
+        content = exporting.as_json(export)
+    else:
+        content = exporting.as_html(export)
     return file_download(
         content,
         file_name=f"Data held about {rights_request.person_name} {export.made_at[:10]}.{extension}",
@@ -444,7 +446,8 @@ def _erasure_steps(rights_request: RightsRequest) -> list[Step]:
             action, why = "Deleted", ""
         elif entry.erasure is Erasure.ANONYMISE:
             fields = ", ".join(
-                str(entry.model._meta.get_field(name).verbose_name) for name in entry.anonymised
+                str(getattr(entry.model._meta.get_field(name), "verbose_name", name))
+                for name in entry.anonymised
             )
             action, why = "Anonymised", f"These fields lose their values: {fields}."
         else:
