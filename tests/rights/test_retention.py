@@ -172,11 +172,12 @@ def test_uploaded_files_go_after_the_roll_back_period(canary: Canary) -> None:
         rows = model._default_manager.filter(uploaded_by=canary.user)
         rows.update(committed_at=now - roll_back - timedelta(days=1), **held)
         # A second upload, committed inside the period, and one never committed, made long ago.
-        recent = rows.get()
+        original = rows.get().pk
+        recent = model._default_manager.get(pk=original)
         recent.pk = None
         recent.committed_at = now - roll_back + timedelta(days=1)
         recent.save()
-        never = model._default_manager.get(pk=rows.order_by("created_at").first().pk)
+        never = model._default_manager.get(pk=original)
         never.pk = None
         never.committed_at = None
         never.save()
@@ -193,6 +194,7 @@ def test_uploaded_files_go_after_the_roll_back_period(canary: Canary) -> None:
         cleared = rows.filter(file_content=None, problems=[], changes={})
         assert cleared.count() == 2, label
         kept = rows.exclude(pk__in=cleared.values("pk")).get()
+        assert kept.file_content is not None
         assert bytes(kept.file_content) == held["file_content"]
         assert kept.problems == held["problems"]
         # The record of the upload stays: who uploaded which file, and when.

@@ -22,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from widen.accounts.models import Membership, Role, User
 from widen.accounts.services import api_token_create
 from widen.activities.models import Attendance, RegisterImport
-from widen.audit.models import AccessLogEntry, StateChange
+from widen.audit.models import AccessLogEntry, StateChange, WatchAlert, WatchKind
 from widen.core import request_context
 from widen.evaluation.models import (
     Answer,
@@ -398,6 +398,16 @@ def seed_canary_person(
             purpose="viewed the learner's record",
         )
         values["audit.accesslogentry"] = ()
+        WatchAlert.objects.create(
+            account_id=user.pk,
+            account_username=username,
+            kind=WatchKind.EXPORTS,
+            hour_starts_at=now.replace(minute=0, second=0, microsecond=0),
+            count=12,
+            threshold=3,
+            organisation_ids=[str(world.alpha.pk)],
+        )
+        values["audit.watchalert"] = (username,)
 
         for sign_in_model in (AccessAttempt, AccessFailureLog, AccessLog):
             sign_in_model.objects.create(

@@ -64,6 +64,9 @@ declare(
             rows, today
         ),
     ),
-    erasure=Erasure.KEEP,
+    # The alert stays as the record that it was looked into; the account it names by id is
+    # itself anonymised, and the username it copied goes.
+    erasure=Erasure.ANONYMISE,
+    anonymised={"account_username": ""},
     title="Unusual access by your account that was looked into",
 )
