@@ -9,6 +9,7 @@ which kind of record, which id, when, by whom, under which request — never the
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,21 @@ def anonymise_rows(
     return done
 
 
+def tombstone_object_id(pk: Any) -> str:
+    """How a tombstone names a row: its id, or a composite key's parts (an eligibility result's
+    rule set and learner) each as its 32 hex digits, one after the other, so that two ids fit the
+    column on every database."""
+    if not isinstance(pk, tuple):
+        return str(pk)
+    parts = []
+    for part in pk:
+        try:
+            parts.append(uuid.UUID(str(part)).hex)
+        except ValueError:
+            return "/".join(str(part) for part in pk)
+    return "".join(parts)
+
+
 def _erase_entry(
     entry: PersonalData, person: Person, *, request: RightsRequest | None, actor: Any
 ) -> tuple[str, int]:
@@ -65,7 +81,7 @@ def _erase_entry(
         ErasureTombstone(
             request=request,
             object_type=entry.label,
-            object_id=str(pk),
+            object_id=tombstone_object_id(pk),
             action=action,
             fields=fields,
             done_by=actor if getattr(actor, "pk", None) else None,
