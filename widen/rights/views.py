@@ -453,8 +453,8 @@ def _erasure_steps(rights_request: RightsRequest) -> list[Step]:
         else:
             action = "Kept"
             why = (
-                "It names the person only through a record that is itself anonymised, or it is "
-                f"a log of ids. Kept: {entry.retention.description}."
+                f"{entry.retention.description.capitalize()}; it names the person only by ids, "
+                "which mean nothing once their own records are erased."
             )
         steps.append(Step(entry.heading, count, action, why))
     return steps
