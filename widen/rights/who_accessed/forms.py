@@ -86,7 +86,9 @@ class WhoAccessedForm(forms.Form):
             else []
         )
         self.found = found
-        self.fields["learner"].choices = [
+        learner_field = self.fields["learner"]
+        assert isinstance(learner_field, forms.MultipleChoiceField)
+        learner_field.choices = [
             (str(learner.pk), learner_label(learner)) for learner in chosen + found
         ]
         self.searched = bool(search)
@@ -96,7 +98,7 @@ class WhoAccessedForm(forms.Form):
             self.fields["ends"].initial = today
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         starts: date | None = data.get("starts")
         ends: date | None = data.get("ends")
         if starts and ends:

@@ -20,7 +20,7 @@ from widen.core.exceptions import NotFound
 from widen.learners.models import Learner
 from widen.organisations.models import DataCategory
 from widen.rights.permissions import may_handle_requests, rights_organisations
-from widen.rights.who_accessed.forms import WhoAccessedForm, learner_label
+from widen.rights.who_accessed.forms import WhoAccessedForm
 
 COLUMNS = (
     Column("When (UTC)"),
@@ -48,9 +48,27 @@ def _window(form: WhoAccessedForm) -> tuple[datetime, datetime]:
     return starts, ends
 
 
+def _model(record: AccessRecord) -> Any:
+    """The model a change was made to, or None when it is no longer known."""
+    kind = record.what.partition(" ")[2]
+    try:
+        return apps.get_model(kind)
+    except (LookupError, ValueError):
+        return None
+
+
+def _field_label(model: Any, attname: str) -> str:
+    for model_field in model._meta.concrete_fields if model is not None else ():
+        if model_field.attname == attname:
+            return str(model_field.verbose_name)
+    return attname
+
+
 def _details(record: AccessRecord) -> str:
+    """The data categories seen, or the fields changed, in words."""
     if record.is_change:
-        return ", ".join(record.details)
+        model = _model(record)
+        return ", ".join(_field_label(model, attname) for attname in record.details)
     return ", ".join(CATEGORY_LABELS.get(value, value) for value in record.details)
 
 
@@ -60,11 +78,8 @@ def _what(record: AccessRecord) -> str:
         return record.kind_label
     action, _, kind = record.what.partition(" ")
     done = AuditAction(action).label if action in AuditAction.values else action
-    try:
-        noun = str(apps.get_model(kind)._meta.verbose_name)
-    except (LookupError, ValueError):
-        noun = kind
-    return f"{done} {noun}"
+    model = _model(record)
+    return f"{done} {model._meta.verbose_name if model is not None else kind}"
 
 
 @require_GET
@@ -87,7 +102,7 @@ def who_accessed_view(request: AuthenticatedRequest) -> HttpResponseBase:
                 "id": "id_q",
                 "message": "Find the learners first: search by name or UPN, then tick them.",
             }
-    names = {learner.pk: learner_label(learner) for learner in learners}
+    names = {learner.pk: f"{learner.first_name} {learner.last_name}" for learner in learners}
     organisations = organisation_names(record.organisation_id for record in records or [])
     rows = [
         [
