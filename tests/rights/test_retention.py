@@ -202,6 +202,35 @@ def test_uploaded_files_go_after_the_roll_back_period(canary: Canary) -> None:
         assert all(row.file_name for row in rows)
 
 
+def test_a_run_as_of_a_later_day_clears_the_uploads_then_past_their_period(
+    canary: Canary,
+) -> None:
+    ImportRun.objects.filter(uploaded_by=canary.user).update(
+        committed_at=timezone.now(), problems=[{"row": 2, "message": "Quillonina"}]
+    )
+    committed = timezone.localdate()
+    roll_back = timedelta(days=settings.WIDEN_IMPORT_ROLLBACK_DAYS)
+
+    assert "learners.importrun" not in run_twice(committed + roll_back)
+    assert ImportRun.objects.get(uploaded_by=canary.user).problems
+
+    assert run_twice(committed + roll_back + timedelta(days=2))["learners.importrun"] == 1
+    assert ImportRun.objects.get(uploaded_by=canary.user).problems == []
+
+
+def test_a_run_as_of_the_day_after_the_event_blanks_its_adjustments(canary: Canary) -> None:
+    booking = Booking.objects.get(learner=canary.learner)
+    ends_on = timezone.localdate(booking.event.ends_at)
+
+    assert "events.booking" not in run_twice(ends_on)
+    booking.refresh_from_db()
+    assert booking.access_requirements == canary.values["events.booking"][2]
+
+    assert run_twice(ends_on + timedelta(days=1))["events.booking"] == 1
+    booking.refresh_from_db()
+    assert booking.access_requirements == ""
+
+
 def test_event_adjustments_go_once_the_event_is_over(world: World, canary: Canary) -> None:
     booking = Booking.objects.get(learner=canary.learner)
     requirements = booking.access_requirements

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
@@ -279,6 +279,14 @@ def older_than(
     return past
 
 
+def as_of(today: date) -> datetime:
+    """The moment a rule run as of `today` compares times with: now, or the start of `today`
+    when retention is run as of another day."""
+    if today == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(today, time.min))
+
+
 def _is_time(rows: models.QuerySet[Any], field_name: str) -> bool:
     return isinstance(rows.model._meta.get_field(field_name), models.DateTimeField)
 
@@ -309,7 +317,7 @@ def declare_staged_upload(model: type[models.Model], *, title: str) -> PersonalD
     from widen.core.uploads import rollback_period  # noqa: PLC0415
 
     def past_roll_back(rows: models.QuerySet[Any], today: date) -> models.QuerySet[Any]:
-        cutoff = timezone.now() - rollback_period()
+        cutoff = as_of(today) - rollback_period()
         old = models.Q(committed_at__lt=cutoff) | models.Q(
             committed_at__isnull=True, created_at__lt=cutoff
         )

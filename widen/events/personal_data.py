@@ -14,6 +14,7 @@ from widen.audit.registry import (
     LawfulBasis,
     Retention,
     Subject,
+    as_of,
     declare,
     declare_attribution,
     declare_not_personal,
@@ -29,7 +30,9 @@ def adjustments_blanked(today: date) -> int:
     """The events app's own rule: adjustments go once the event is over (and it takes no more)."""
     from widen.events.services import adjustments_purge  # noqa: PLC0415 - services load later
 
-    return adjustments_purge(actor=system_actor("retention: adjustments after the event"))
+    return adjustments_purge(
+        actor=system_actor("retention: adjustments after the event"), now=as_of(today)
+    )
 
 
 declare(
