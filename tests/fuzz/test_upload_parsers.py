@@ -15,8 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.fuzz.conftest import FIXED_INPUTS, scaled
+from tests.fuzz.hostile import TEXT
+from widen.core.tabular import Table
+from widen.evaluation.imports import scale_table_check
+from widen.testing.world import World
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "fuzz_import.py"
 # target: (runs, longest input). Cells are cheap (one value each); whole files cost more.
@@ -71,3 +77,49 @@ def test_an_unknown_target_is_refused(tmp_path: Path) -> None:
     )
     assert result.returncode != 0
     assert "Unknown target 'spreadsheets'" in result.stderr
+
+
+SCALE_HEADINGS = ["scale", "position", "text", "code", "reverse_scored", "scoring", "options"]
+CELL = st.one_of(
+    TEXT,
+    st.sampled_from(["1", "2", "12", "0", "-1", "²", "١", "1.0", "yes", "no", "mean", "sum"]),
+    st.sampled_from(["1=Strongly disagree|2=Agree", "1=a|1=b", "x=y", "|||", "1="]),
+)
+
+
+@pytest.mark.django_db
+def test_a_file_of_scale_items_is_refused_only_row_by_row(
+    world: World, record_property: Any
+) -> None:
+    """A file of scale items, once read, is checked row by row: whatever its cells hold, the
+    check answers with problems by row and column (it needs the partnership's bank, so it runs
+    here rather than under atheris)."""
+
+    @settings(
+        max_examples=scaled(300),
+        deadline=None,
+        derandomize=FIXED_INPUTS,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(
+        headers=st.one_of(
+            st.just(SCALE_HEADINGS),
+            st.lists(st.one_of(st.sampled_from(SCALE_HEADINGS), TEXT), max_size=8),
+        ),
+        data=st.data(),
+    )
+    def checked(headers: list[str], data: st.DataObject) -> None:
+        rows = data.draw(st.lists(st.lists(CELL, min_size=len(headers), max_size=len(headers))))
+        record_property("bad_inputs_tried", 1)
+        table = Table(
+            headers=headers,
+            rows=rows,
+            row_numbers=list(range(2, len(rows) + 2)),
+            file_format="csv",
+        )
+        result = scale_table_check(table, world.north)
+        assert all(problem["message"] for problem in result.problems)
+        assert result.rows_total == len(rows)
+
+    checked()

@@ -150,7 +150,8 @@ def scale_table_check(table: Table, partnership: Partnership) -> Checked:
             PlannedScale(name=name, key=slugify(name)[:60] or "scale", first_row=row_number),
         )
         position_text = row.get("position", "").strip()
-        position = int(position_text) if position_text.isdigit() else 0
+        # Only 0-9: "²" is a digit to isdigit() but not a number to int().
+        position = int(position_text) if position_text.isascii() and position_text.isdigit() else 0
         if not 1 <= position <= 200:
             problem(row_number, "position", "Give the item's place as a whole number from 1.")
         elif position in scale.positions_seen:

@@ -47,7 +47,8 @@ class LearnerFilters:
         except (ValueError, TypeError, AttributeError):
             school_id = None
         raw_year = str(params.get("year_group", "") or "")
-        year_group = int(raw_year) if raw_year.isdigit() and int(raw_year) in YEAR_GROUPS else None
+        digits = raw_year.isascii() and raw_year.isdigit()  # "²" is a digit, but no number
+        year_group = int(raw_year) if digits and int(raw_year) in YEAR_GROUPS else None
         characteristic = str(params.get("characteristic", "") or "")
         if characteristic not in FILTERABLE_CHARACTERISTICS:
             characteristic = ""

@@ -106,7 +106,9 @@ class ProgressFilter:
         return cls(
             status=status,
             school=data.get("school", "")[:40],
-            year=int(year) if year.isdigit() and int(year) in YEAR_GROUPS else None,
+            year=int(year)
+            if year.isascii() and year.isdigit() and int(year) in YEAR_GROUPS
+            else None,
             missing=data.get("missing", "")[:40],
         )
 
@@ -124,7 +126,9 @@ class ProgressFilter:
         if self.year is not None:
             kept &= pl.col("year_group") == self.year
         if self.missing:
-            digits = self.missing.isdigit() and len(self.missing) < 19  # noqa: PLR2004
+            digits = (
+                self.missing.isascii() and self.missing.isdigit() and len(self.missing) < 19  # noqa: PLR2004
+            )
             if digits and str(int(self.missing)) == self.missing:
                 kept &= pl.col("missing").list.contains(int(self.missing))
             else:

@@ -55,7 +55,7 @@ class CandidateFilter:
 
     @classmethod
     def read(cls, data: Any, session: Session) -> CandidateFilter:
-        years = tuple(sorted({int(value) for value in data.getlist("year") if value.isdigit()}))
+        years = tuple(sorted({int(v) for v in data.getlist("year") if v.isascii() and v.isdigit()}))
         chosen = data.get("filtered") == "1"
         if not chosen:
             years = tuple(session.year_groups)
