@@ -106,8 +106,14 @@ def test_a_restricted_record_stays_readable_and_is_marked_until_lifted(world: Wo
     listed = client.get("/learners/", {"q": "Alphason"}).content.decode()
     assert "Amara Alphason" in listed
     assert "Processing restricted" in listed
+    token = world.tokens[Role.OUTREACH_OFFICER]
+    answer = api_call(token, "GET", f"/api/v1/learners/{world.learner_alpha.pk}").json()
+    assert answer["processing_restricted"] is True
+    assert answer["last_name"] == "Alphason"
     lifted(request)
     assert "Processing restricted" not in client.get(detail).content.decode()
+    answer = api_call(token, "GET", f"/api/v1/learners/{world.learner_alpha.pk}").json()
+    assert "processing_restricted" not in answer
 
 
 # --- Targeting ---------------------------------------------------------------------------------

@@ -61,6 +61,12 @@ class LearnerOut(Schema):
     care_experienced: bool | None = None
     disability: bool | None = None
     ethnicity: str | None = None
+    processing_restricted: bool | None = Field(
+        None,
+        description="True while processing of the learner's record is restricted (a data-rights "
+        "request): left out of targeting, enrolment, bookings, surveys, exports and duplicate "
+        "finding until lifted. Absent otherwise.",
+    )
 
 
 class LearnerPage(Page[LearnerOut]):
@@ -112,6 +118,8 @@ def _serialise(learner: Learner, access: LearnerAccess) -> dict[str, Any]:
         shown["school_id"] = learner.school_id
     for name in access.visible_fields():
         shown[name] = getattr(learner, name)
+    if learner.processing_restricted:
+        shown["processing_restricted"] = True
     return shown
 
 
