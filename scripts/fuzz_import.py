@@ -9,7 +9,9 @@ Targets (each input is run against one target, chosen by `--target`; `pupil_list
 - `pupil_lists`: the input read as a CSV and as an XLSX pupil list and, when readable, every row
   validated (dates, UPNs, ULNs, postcodes, names, choices), as an upload is checked.
 - `tables`: the input read as each upload reads its file: a pupil list, a register, a file of
-  scale items, as CSV and as XLSX (the workbook guard first), and its header's columns chosen.
+  scale items, as CSV and as XLSX (the workbook guard first), its header's columns chosen, and a
+  register's rows checked. (A file of scale items is checked row by row in
+  tests/fuzz/test_upload_parsers.py, as the check needs the database.)
 - `cells`: the input read as one cell or heading of an upload: the identifier checks (postcode,
   UPN, ULN, URN, UKPRN), the name and web-link checks, each upload's heading recognition, a scale
   item's answer options, the CSV decoding and delimiter detection.
@@ -118,9 +120,15 @@ def check_pupil_list(data: bytes) -> None:
 def check_tables(data: bytes) -> None:
     for name in ("upload.csv", "upload.xlsx"):
         content = _content(data, name)
-        for uploads in (register_imports.REGISTER_UPLOADS, scale_imports.SCALE_UPLOADS):
-            with contextlib.suppress(ApplicationError):
-                uploads.read(content[: LIMITS.max_bytes], name)
+        with contextlib.suppress(ApplicationError):
+            scale_imports.SCALE_UPLOADS.read(content[: LIMITS.max_bytes], name)
+        try:
+            register = register_imports.REGISTER_UPLOADS.read(content[: LIMITS.max_bytes], name)
+        except ApplicationError:
+            pass
+        else:  # a register's columns found and every row checked, as its preview does
+            found, _ = register_imports._columns(register)
+            register_imports._validated(register, found, date(2026, 11, 22))
         with contextlib.suppress(TableError):
             table = read_table(
                 content, name, limits=LIMITS, looks_like_header=columns.looks_like_header
