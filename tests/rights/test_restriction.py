@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -126,12 +127,20 @@ def test_a_restricted_learner_is_not_on_a_rule_sets_eligible_list(world: World) 
     def eligible() -> str:
         return client.get("/learners/", {"eligibility": f"{rule_set.pk}:eligible"}).content.decode()
 
+    def counted() -> str:
+        page = client.get(reverse("targeting:rule_sets")).content.decode()
+        found = re.search(r">FSM</a></td><td>[^<]*</td><td>(\d+ of \d+)", page)
+        return found.group(1) if found else page
+
     assert "Amara Alphason" in eligible()
+    assert counted() == "3 of 3"
     request = restricted([world.learner_alpha])
     assert "Amara Alphason" not in eligible()
     assert "Sami Schoolman" in eligible()
+    assert counted() == "2 of 2"
     lifted(request)
     assert "Amara Alphason" in eligible()
+    assert counted() == "3 of 3"
 
 
 def test_a_restricted_learner_is_not_counted_in_school_targeting(world: World) -> None:
