@@ -29,6 +29,7 @@ from widen.core.crypto import (
     BlindIndex,
     EncryptedColumns,
     UnreadableEncryptedValue,
+    UnsearchableEncryptedValue,
     columns_decrypt,
     columns_encrypt,
     encrypted_fields,
@@ -36,6 +37,7 @@ from widen.core.crypto import (
 from widen.events.models import AttendeeType, Booking
 from widen.events.personal_data import ADJUSTMENTS_BLANK
 from widen.events.services import BookingDetails, booking_create
+from widen.payments.models import Payee
 from widen.payments.services import payee_bank_details_set, payee_create
 from widen.testing.world import World, make_user
 
@@ -174,6 +176,21 @@ def test_a_blank_value_stays_blank_so_bookings_without_adjustments_are_found(
     holding = Booking.objects.exclude(**ADJUSTMENTS_BLANK).values_list("pk", flat=True)
     assert set(holding) == {seeded.rows["events.Booking"].pk}
     assert Booking.objects.get(pk=plain.pk).access_requirements == ""
+
+
+def test_searching_an_encrypted_value_is_refused_rather_than_finding_nothing(
+    seeded: Seeded,
+) -> None:
+    """A token never equals its plain text, so a query comparing one would silently find no
+    row: it is refused, naming the field; asking whether the field is empty still works."""
+    with pytest.raises(UnsearchableEncryptedValue, match=r"payments\.Payee\.account_number"):
+        Payee.objects.filter(account_number="73917359")
+    with pytest.raises(UnsearchableEncryptedValue, match="BlindIndex"):
+        Booking.objects.filter(dietary_needs__icontains="coeliac")
+    with pytest.raises(UnsearchableEncryptedValue):
+        Booking.objects.filter(access_requirements__in=["ramp"])
+    assert Booking.objects.exclude(dietary_needs="").count() == 1
+    assert Booking.objects.filter(dietary_needs__isnull=True).count() == 0
 
 
 def test_rotation_reencrypts_every_row_and_the_old_key_can_then_go(seeded: Seeded) -> None:

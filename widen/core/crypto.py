@@ -15,8 +15,10 @@ that no key opens stops with `UnreadableEncryptedValue`, naming the field, never
 
 An empty value is stored empty (there is nothing to hide), so "has this booking any adjustments?"
 (`exclude(access_requirements="")`) still works in the database. Nothing else can be searched or
-compared in the database (each encryption of the same value differs). A lookup that must find a
-row by an encrypted value uses a keyed `BlindIndex` kept beside it, never the plain text.
+compared in the database (each encryption of the same value differs), and a query that tries
+(`filter(account_number=...)`, `icontains`, `in`...) is refused with `UnsearchableEncryptedValue`
+rather than silently finding nothing. A lookup that must find a row by an encrypted value uses a
+keyed `BlindIndex` kept beside it, never the plain text.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
+from django.db.models import Lookup
+from django.db.models.lookups import Exact
 
 KEYS_VARIABLE = "WIDEN_FIELD_KEYS"
 BLIND_INDEX_VARIABLE = "WIDEN_BLIND_INDEX_KEY"
@@ -75,8 +79,42 @@ def rotate(token: str) -> str:
     return fernet().rotate(token.encode("ascii")).decode("ascii")
 
 
+class UnsearchableEncryptedValue(TypeError):  # noqa: N818 - reads as the condition
+    """A query compared an encrypted column with a value: it would silently match nothing."""
+
+
+class _EmptyOrNothing(Exact):
+    """`field=""` (has it a value?) is answered by the database; `field="something"` would
+    compare with a token and silently find nothing, so it is refused."""
+
+    def get_prep_lookup(self) -> Any:
+        if self.rhs not in ("", None) and not hasattr(self.rhs, "resolve_expression"):
+            raise UnsearchableEncryptedValue(_unsearchable(self.lhs, "="))
+        return super().get_prep_lookup()
+
+
+def _unsearchable(lhs: Any, how: str) -> str:
+    field = getattr(lhs, "target", None) or getattr(lhs, "output_field", None)
+    name = getattr(field, "_what", lambda: "An encrypted field")()
+    return (
+        f"{name} is encrypted at rest and cannot be searched ({how} a value): only whether it "
+        "is empty can be asked. Look it up through a BlindIndex stored beside it."
+    )
+
+
+def _refused(lookup_name: str) -> type[Lookup[Any]]:
+    class Refused(Lookup[Any]):
+        def get_prep_lookup(self) -> Any:
+            raise UnsearchableEncryptedValue(_unsearchable(self.lhs, lookup_name))
+
+    Refused.lookup_name = lookup_name
+    return Refused
+
+
 class EncryptedTextField(models.TextField):
-    """Text kept encrypted in its column; empty stays empty (nothing to hide)."""
+    """Text kept encrypted in its column; empty stays empty (nothing to hide). Only "is it
+    empty?" can be asked of it in a query; any other comparison is refused, never silently
+    empty."""
 
     description = "Text encrypted at rest"
     # Read by code that writes columns itself (`widen.core.bulk`): encrypt before inserting.
@@ -101,6 +139,27 @@ class EncryptedTextField(models.TextField):
         if value is None or value == "":
             return ""
         return encrypt(str(value))
+
+
+EncryptedTextField.register_lookup(_EmptyOrNothing)
+for _lookup in (
+    "iexact",
+    "contains",
+    "icontains",
+    "startswith",
+    "istartswith",
+    "endswith",
+    "iendswith",
+    "in",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "range",
+    "regex",
+    "iregex",
+):
+    EncryptedTextField.register_lookup(_refused(_lookup))
 
 
 # --- Finding and rotating every encrypted field ---------------------------------------------
