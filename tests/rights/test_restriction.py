@@ -24,14 +24,16 @@ from django.utils import timezone
 
 from conftest import api_call, signed_in_client
 from tests.dedup.conftest import MakeLearner, make_learner  # noqa: F401
-from tests.evaluation.support import activity_with_register
+from tests.evaluation.support import activity_with_register, event_with_bookings
 from tests.evaluation.support import open_survey as survey_for
 from tests.events.conftest import booked, make_event
 from tests.reporting.conftest import Delivery, delivery, fsm_rule_set, pupils  # noqa: F401
 from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
 from widen.core.exceptions import ApplicationError
+from widen.core.links import link_token_new
 from widen.evaluation.services import invitations_send_for_session
+from widen.events.models import Booking, BookingStatus
 from widen.events.services import reminders_send
 from widen.learners.models import Learner
 from widen.programmes.models import Enrolment, Programme
@@ -272,6 +274,37 @@ def test_a_restricted_learner_is_not_given_a_survey_link(world: World) -> None:
     lifted(request)
     again = client.post(send, {"target": f"session:{session.pk}"}).content.decode()
     assert "Amara Alphason" in again
+
+
+def test_a_restricted_learners_booking_is_not_e_mailed_a_survey_link(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    event = event_with_bookings(world)
+    Booking.objects.create(
+        event=event,
+        organisation=world.alpha,
+        learner=world.learner_alpha,
+        name="Amara Alphason",
+        email="amara@example.org",
+        attendee_type="learner",
+        status=BookingStatus.BOOKED,
+        requested_at=timezone.now() - timedelta(days=3),
+        token_digest=link_token_new().digest,
+    )
+    survey = survey_for(world, event=event)
+    client = officer(world)
+    send = reverse("evaluation:send", kwargs={"survey_id": survey.pk})
+    request = restricted([world.learner_alpha])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(send, {"target": f"event:{event.pk}"})
+    sent_to = {message.to[0] for message in mail.outbox}
+    assert "person0@example.org" in sent_to
+    assert "amara@example.org" not in sent_to
+    lifted(request)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(send, {"target": f"event:{event.pk}"})
+    assert "amara@example.org" in {message.to[0] for message in mail.outbox}
 
 
 def test_a_link_given_before_the_restriction_stops_working_until_it_is_lifted(
