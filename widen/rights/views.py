@@ -321,6 +321,7 @@ def request_detail_view(request: AuthenticatedRequest, request_id: UUID) -> Http
             "named_users": rights_request.users.all(),
             "may_restrict": rights_request.kind in RESTRICTING,
             "is_erasure": rights_request.kind == RequestKind.ERASURE,
+            "is_objection": rights_request.kind == RequestKind.OBJECTION,
             "request_problem": problem,
             "page_errors": bool(problem),
         },
