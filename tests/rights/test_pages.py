@@ -3,7 +3,10 @@ admin, roles that do not handle requests, and someone looking at another organis
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -290,6 +293,12 @@ def test_the_exports_hold_the_persons_records_and_are_access_logged(world: World
     as_html = client.get(f"{url}export.html")
     assert "inline" in as_html["Content-Disposition"]
     assert "Alphason" in as_html.content.decode()
+    # The export carries its own style, which the page's security policy lets apply, alone.
+    style = re.search(r"<style>(.*?)</style>", as_html.content.decode(), re.DOTALL)
+    assert style is not None
+    digest = base64.b64encode(hashlib.sha256(style.group(1).encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in as_html["Content-Security-Policy"]
+    assert "unsafe-inline" not in as_html["Content-Security-Policy"]
     as_pdf = client.get(f"{url}export.pdf")
     assert as_pdf.content.startswith(b"%PDF")
     assert AccessLogEntry.objects.count() == logged + 3

@@ -5,12 +5,17 @@ everyone else, and another organisation's request, gets the page that does not e
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from csp.decorators import csp_update
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -391,6 +396,21 @@ EXPORT_FORMATS = {
 }
 
 
+def _style_source(template: str) -> str:
+    """The CSP source allowing exactly the `<style>` of `template` (the export is one file the
+    person can keep, so it carries its own style; viewed in Widen, only that style may apply)."""
+    text = (Path(__file__).resolve().parents[1] / "templates" / template).read_text()
+    style = re.search(r"<style>(.*?)</style>", text, re.DOTALL)
+    if style is None:
+        return "'none'"
+    digest = base64.b64encode(hashlib.sha256(style.group(1).encode()).digest()).decode()
+    return f"'sha256-{digest}'"
+
+
+EXPORT_STYLE = _style_source("rights/export.html")
+
+
+@csp_update({"style-src": [EXPORT_STYLE]})
 @require_http_methods(["GET"])
 def request_export_view(
     request: AuthenticatedRequest, request_id: UUID, file_format: str
