@@ -12,8 +12,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.db import connection, models
 
+from tests.rights.test_canary_export import NOT_THROUGH_A_REQUEST, request_naming
 from widen.accounts.models import Role
 from widen.audit.models import AccessLogEntry, AuditEvent, StateChange
 from widen.audit.registry import Erasure, register
@@ -21,7 +23,8 @@ from widen.learners.models import Learner
 from widen.payments.models import Payee
 from widen.rights import erasing
 from widen.rights.erasing import person_erase, tombstone_object_id
-from widen.rights.models import ErasureTombstone, RightsRequest
+from widen.rights.models import ErasureTombstone, RequestKind, RightsRequest
+from widen.rights.services import rights_request_erase, rights_request_identity
 from widen.testing.canary import Canary, seed_canary_person
 from widen.testing.world import World
 
@@ -32,6 +35,9 @@ ALLOWED: dict[tuple[str, str], str] = {
         "done, kept six years after it is answered"
     ),
     (RightsRequest._meta.db_table, "person_email"): "as person_name: how to answer the requester",
+    (RightsRequest._meta.db_table, "emails"): (
+        "as person_name: the addresses the request named, the evidence of what was erased"
+    ),
     **{
         (model._meta.db_table, "actor_username"): (
             "the append-only audit names the account that did something (the person's own "
@@ -208,3 +214,31 @@ def test_a_failure_part_way_leaves_everything_as_it_was(
         _erase(world, canary)
 
     assert snapshot() == held
+
+
+@pytest.mark.django_db
+def test_erasing_through_a_request_to_the_organisation_leaves_nothing(
+    world: World, canaries: tuple[Canary, Canary]
+) -> None:
+    canary, other = canaries
+    officer = world.users[Role.DATA_PROTECTION_OFFICER]
+    request = request_naming(world, canary, kind=RequestKind.ERASURE)
+    rights_request_identity(
+        actor=officer,
+        request=request,
+        asked_on=None,
+        confirmed_on=request.received_on,
+        evidence="Passport seen",
+    )
+    others = rows_of(other)
+
+    rights_request_erase(actor=officer, request=request)
+
+    skipped = {apps.get_model(label)._meta.db_table for label in NOT_THROUGH_A_REQUEST}
+    left = {
+        (table, column, value)
+        for table, column, value in scan(searchable(canary))
+        if (table, column) not in ALLOWED and table not in skipped
+    }
+    assert left == set(), f"Erasure left the person's values in: {sorted(left)}"
+    assert rows_of(other) == others

@@ -160,9 +160,12 @@ class PersonalData:
         emails: list[str],
         names: list[str] | None = None,
         organisation_id: Any = None,
+        account_emails: list[str] | None = None,
     ) -> models.QuerySet[Any]:
         """Every row of this model that is the data of the person so identified. With
-        `organisation_id`, rows found by e-mail address or name are only that organisation's."""
+        `organisation_id`, rows found by e-mail address or name are only that organisation's,
+        except those found by the address or username of an account named in `user_ids`
+        (`account_emails`): they are that account's wherever they are (its sign-in records)."""
         condition = models.Q(pk__in=[])
         wanted: dict[Subject, list[Any]] = {
             Subject.LEARNER: learner_ids,
@@ -173,6 +176,9 @@ class PersonalData:
         for subject, paths in self.subjects.items():
             values = wanted[subject]
             for path in (paths,) if isinstance(paths, str) else paths:
+                if subject is Subject.EMAIL:
+                    for value in account_emails or []:
+                        condition |= models.Q(**{f"{path}__iexact": value})
                 if subject in (Subject.EMAIL, Subject.NAME):
                     if organisation_id is not None and self.organisation_path is None:
                         continue

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db import models
 
+from widen.accounts.models import User
 from widen.audit.registry import PersonalData
 
 
@@ -26,6 +28,12 @@ class Person:
     def is_empty(self) -> bool:
         return not (self.learner_ids or self.user_ids or self.emails or self.names)
 
+    @cached_property
+    def account_emails(self) -> list[str]:
+        """The addresses and usernames of the accounts named, as they were when first asked."""
+        pairs = User.objects.filter(pk__in=self.user_ids).values_list("username", "email")
+        return sorted({value for pair in pairs for value in pair if value})
+
     def rows_in(self, entry: PersonalData) -> models.QuerySet[Any]:
         return entry.rows_of(
             learner_ids=list(self.learner_ids),
@@ -33,4 +41,5 @@ class Person:
             emails=list(self.emails),
             names=list(self.names),
             organisation_id=self.organisation_id,
+            account_emails=self.account_emails if self.user_ids else [],
         )
