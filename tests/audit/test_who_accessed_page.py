@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -122,3 +123,15 @@ def test_the_csv_holds_the_answer_and_its_download_is_access_logged(world: World
     assert logged.learner_id == world.learner_alpha.pk
     assert logged.exported
     assert logged.purpose.startswith("who accessed")
+
+
+def test_the_days_start_filled_in_as_the_date_boxes_read_them(world: World) -> None:
+    client = signed_in_client(world.users[Role.DATA_PROTECTION_OFFICER])
+    page = client.get(PAGE).content.decode()
+    month_ago = (timezone.localdate() - timedelta(days=30)).isoformat()
+    assert f'value="{month_ago}"' in page
+    assert f'value="{today()}"' in page
+    assert "There is a problem" not in page
+
+    page = client.get(PAGE, {"q": "Amara"}).content.decode()
+    assert "Enter the first day to search from." in page

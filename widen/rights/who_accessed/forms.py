@@ -57,14 +57,20 @@ class WhoAccessedForm(forms.Form):
     )
     starts = forms.DateField(
         label="From",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter a date, such as 1 November 2026, for the start."},
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the first day to search from.",
+            "invalid": "Enter the first day as year-month-day, for example 2026-11-01.",
+        },
     )
     ends = forms.DateField(
         label="To",
         help_text="The whole of this day is included.",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter a date, such as 30 November 2026, for the end."},
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the last day to search to.",
+            "invalid": "Enter the last day as year-month-day, for example 2026-11-30.",
+        },
     )
 
     def __init__(self, *args: Any, learners: QuerySet[Learner], **kwargs: Any) -> None:
