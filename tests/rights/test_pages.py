@@ -238,7 +238,8 @@ def test_finding_the_persons_records_and_adding_them(world: World) -> None:
     found = client.get(url, {"name": "amara alpha"}).content.decode()
     assert f'value="{world.learner_alpha.pk}"' in found
     assert str(world.learner_beta.pk) not in found  # another organisation's learner
-    by_birthday = client.get(url, {"date_of_birth": world.learner_alpha.date_of_birth}).content
+    born = world.learner_alpha.date_of_birth.isoformat()
+    by_birthday = client.get(url, {"date_of_birth": born}).content
     assert str(world.learner_alpha.pk) in by_birthday.decode()
     nothing = client.get(url, {}).content.decode()
     assert 'name="learners"' not in nothing

@@ -410,7 +410,7 @@ def _style_source(template: str) -> str:
 EXPORT_STYLE = _style_source("rights/export.html")
 
 
-@csp_update({"style-src": [EXPORT_STYLE]})
+@csp_update({"style-src": [EXPORT_STYLE]})  # type: ignore[arg-type]  # typed for one-argument views
 @require_http_methods(["GET"])
 def request_export_view(
     request: AuthenticatedRequest, request_id: UUID, file_format: str
