@@ -29,17 +29,34 @@ class Person:
         return not (self.learner_ids or self.user_ids or self.emails or self.names)
 
     @cached_property
+    def _accounts(self) -> list[tuple[str, str, str, str]]:
+        """The accounts named, as they were when first asked (erasure changes them last)."""
+        if not self.user_ids:
+            return []
+        return list(
+            User.objects.filter(pk__in=self.user_ids).values_list(
+                "username", "email", "first_name", "last_name"
+            )
+        )
+
+    @property
     def account_emails(self) -> list[str]:
-        """The addresses and usernames of the accounts named, as they were when first asked."""
-        pairs = User.objects.filter(pk__in=self.user_ids).values_list("username", "email")
-        return sorted({value for pair in pairs for value in pair if value})
+        """The addresses and usernames of the accounts named."""
+        return sorted({value for account in self._accounts for value in account[:2] if value})
+
+    @property
+    def account_names(self) -> list[str]:
+        """The full names of the accounts named: the names they are known by (a speaker on an
+        event's agenda), found like any name given, among the answering organisation's own."""
+        full = {f"{first} {last}".strip() for _, _, first, last in self._accounts}
+        return sorted(name for name in full if name)
 
     def rows_in(self, entry: PersonalData) -> models.QuerySet[Any]:
         return entry.rows_of(
             learner_ids=list(self.learner_ids),
             user_ids=list(self.user_ids),
             emails=list(self.emails),
-            names=list(self.names),
+            names=sorted(set(self.names) | set(self.account_names)),
             organisation_id=self.organisation_id,
-            account_emails=self.account_emails if self.user_ids else [],
+            account_emails=self.account_emails,
         )
