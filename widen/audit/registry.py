@@ -121,6 +121,11 @@ class PersonalData:
     # The path to the organisation that holds a row: a request to one organisation finds rows
     # by e-mail address or name only among that organisation's own (None: never by address).
     organisation_path: str | None = None
+    # A JSON field naming learners by id (what an upload changed, kept to undo it): erasing one
+    # of them clears such rows as retention would (`clears`), since undoing the upload would
+    # otherwise put the erased details back.
+    mentions_learners_in: str | None = None
+    clears: Mapping[str, Any] = field(default_factory=dict)
     # Restricting processing of this kind of record is honoured by these processing paths.
     purpose: str = ""
 
@@ -348,4 +353,6 @@ def declare_staged_upload(model: type[models.Model], *, title: str) -> PersonalD
         erasure=Erasure.KEEP,
         not_exported=frozenset({"file_content", "changes", "file_sha256"}),
         title=title,
+        mentions_learners_in="changes",
+        clears=cleared,
     )

@@ -77,6 +77,18 @@ def _erase_entry(
     else:
         tombstones = anonymise_rows(rows, entry.anonymised)
         action = "anonymised"
+    _bury(entry, tombstones, action=action, request=request, actor=actor)
+    return action, len(tombstones)
+
+
+def _bury(
+    entry: PersonalData,
+    tombstones: list[tuple[Any, list[str]]],
+    *,
+    action: str,
+    request: RightsRequest | None,
+    actor: Any,
+) -> None:
     ErasureTombstone.objects.bulk_create(
         ErasureTombstone(
             request=request,
@@ -88,7 +100,22 @@ def _erase_entry(
         )
         for pk, fields in tombstones
     )
-    return action, len(tombstones)
+
+
+def _clear_mentions(
+    entry: PersonalData, person: Person, *, request: RightsRequest | None, actor: Any
+) -> int:
+    """Rows that name an erased learner in `entry.mentions_learners_in` (an upload kept to be
+    undone) lose what they hold of people; undoing them is no longer possible."""
+    if not (entry.mentions_learners_in and person.learner_ids):
+        return 0
+    field_name = entry.mentions_learners_in
+    naming = models.Q(pk__in=[])
+    for learner_id in person.learner_ids:
+        naming |= models.Q(**{f"{field_name}__icontains": str(learner_id)})
+    cleared = anonymise_rows(entry.model._default_manager.filter(naming), entry.clears)
+    _bury(entry, cleared, action="anonymised", request=request, actor=actor)
+    return len(cleared)
 
 
 def person_erase(*, person: Person, request: RightsRequest | None, actor: Any) -> ErasureReport:
@@ -101,6 +128,9 @@ def person_erase(*, person: Person, request: RightsRequest | None, actor: Any) -
             action, count = _erase_entry(entry, person, request=request, actor=actor)
             if count:
                 getattr(report, action)[entry.label] = count
+            cleared = _clear_mentions(entry, person, request=request, actor=actor)
+            if cleared:
+                report.anonymised[entry.label] = report.anonymised.get(entry.label, 0) + cleared
     return report
 
 
