@@ -3,28 +3,8 @@
 from __future__ import annotations
 
 from widen.activities.models import Activity, Attendance, RegisterImport
-from widen.audit.registry import (
-    Category,
-    Erasure,
-    KeptWhileParent,
-    LawfulBasis,
-    Subject,
-    declare,
-    declare_attribution,
-    declare_staged_upload,
-)
+from widen.audit import registry
 
-declare(
-    model=Attendance,
-    subjects={Subject.LEARNER: "learner"},
-    categories=frozenset({Category.PARTICIPATION}),
-    lawful_basis=LawfulBasis.PUBLIC_TASK,
-    retention=KeptWhileParent(
-        "as long as the learner's record (kept for the partnership's statistics once the "
-        "learner is anonymised)"
-    ),
-    erasure=Erasure.KEEP,
-    title="Sessions attended",
-)
-declare_staged_upload(RegisterImport, title="Registers uploaded")
-declare_attribution(Activity, "created_by", title="Activities you created")
+registry.declare_about_learner(Attendance, title="Sessions attended")
+registry.declare_staged_upload(RegisterImport, title="Registers uploaded")
+registry.declare_attribution(Activity, "created_by", title="Activities you created")

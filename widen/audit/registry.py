@@ -302,6 +302,60 @@ def _is_time(rows: models.QuerySet[Any], field_name: str) -> bool:
     return isinstance(rows.model._meta.get_field(field_name), models.DateTimeField)
 
 
+KEPT_WITH_THE_LEARNER = KeptWhileParent(
+    "as long as the learner's record (kept for the partnership's statistics once the learner is "
+    "anonymised)"
+)
+WORKED_OUT_AGAIN = KeptWhileParent("worked out again from the learner's record whenever it changes")
+
+
+def declare_about_learner(
+    model: type[models.Model],
+    *,
+    title: str,
+    kept: KeptWhileParent = KEPT_WITH_THE_LEARNER,
+    category: Category = Category.PARTICIPATION,
+    anonymised: Mapping[str, Any] | None = None,
+    erasure: Erasure | None = None,
+) -> PersonalData:
+    """A row about one learner reached through its `learner` field (an attendance, an enrolment,
+    an area profile), held for the partnership's public task: erasure keeps it (the learner is
+    anonymised), or anonymises the fields given, or does what `erasure` says."""
+    chosen = erasure or (Erasure.ANONYMISE if anonymised else Erasure.KEEP)
+    return declare(
+        model=model,
+        subjects={Subject.LEARNER: "learner"},
+        categories=frozenset({category}),
+        lawful_basis=LawfulBasis.PUBLIC_TASK,
+        retention=kept,
+        erasure=chosen,
+        anonymised=anonymised or {},
+        title=title,
+    )
+
+
+def declare_about_account(
+    model: type[models.Model],
+    *,
+    title: str,
+    erasure: Erasure = Erasure.DELETE,
+    not_exported: frozenset[str] = frozenset(),
+    kept: str = "as long as the account",
+) -> PersonalData:
+    """A row of one account holder's reached through its `user` field (a membership, a token, a
+    second factor), held in the legitimate interest of running the service."""
+    return declare(
+        model=model,
+        subjects={Subject.USER: "user"},
+        categories=frozenset({Category.ACCOUNT}),
+        lawful_basis=LawfulBasis.LEGITIMATE_INTERESTS,
+        retention=KeptWhileParent(kept),
+        erasure=erasure,
+        not_exported=not_exported,
+        title=title,
+    )
+
+
 def declare_attribution(model: type[models.Model], *paths: str, title: str) -> PersonalData:
     """A record that names the account that made or changed it (an activity's creator): kept as
     long as the record; erasing the person anonymises the account it points at."""

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from widen.audit.registry import (
-    Category,
-    Erasure,
-    KeptWhileParent,
-    LawfulBasis,
-    Subject,
-    declare,
-)
+from widen.audit import registry
 from widen.reporting.models import LearnerActivityEngagement, LearnerEngagement
 
-for summary, title in (
-    (LearnerEngagement, "Your participation, summed up"),
-    (LearnerActivityEngagement, "Your participation in each activity, summed up"),
-):
-    declare(
-        model=summary,
-        subjects={Subject.LEARNER: "learner"},
-        categories=frozenset({Category.PARTICIPATION}),
-        lawful_basis=LawfulBasis.PUBLIC_TASK,
-        retention=KeptWhileParent("worked out again from attendance whenever it changes"),
-        erasure=Erasure.KEEP,
-        title=title,
-    )
+SUMMED_UP = registry.KeptWhileParent("worked out again from attendance whenever it changes")
+
+registry.declare_about_learner(
+    LearnerEngagement, title="Your participation, summed up", kept=SUMMED_UP
+)
+registry.declare_about_learner(
+    LearnerActivityEngagement,
+    title="Your participation in each activity, summed up",
+    kept=SUMMED_UP,
+)

@@ -2,38 +2,22 @@
 
 from __future__ import annotations
 
-from widen.audit.registry import (
-    Category,
-    Erasure,
-    KeptWhileParent,
-    LawfulBasis,
-    Subject,
-    declare,
-    declare_attribution,
-    declare_not_personal,
-)
+from widen.audit import registry
 from widen.targeting.models import LearnerAreaProfile, LearnerEligibility, RuleSet, RuleSetVersion
 
-WORKED_OUT = KeptWhileParent("worked out again from the learner's record whenever it changes")
-
-declare(
-    model=LearnerAreaProfile,
-    subjects={Subject.LEARNER: "learner"},
-    categories=frozenset({Category.CHARACTERISTICS}),
-    lawful_basis=LawfulBasis.PUBLIC_TASK,
-    retention=WORKED_OUT,
-    erasure=Erasure.ANONYMISE,
-    anonymised={"postcode": "", "lsoa": "", "msoa": "", "ward": ""},
+registry.declare_about_learner(
+    LearnerAreaProfile,
     title="Where you live, as area measures",
+    kept=registry.WORKED_OUT_AGAIN,
+    category=registry.Category.CHARACTERISTICS,
+    anonymised={"postcode": "", "lsoa": "", "msoa": "", "ward": ""},
 )
-declare(
-    model=LearnerEligibility,
-    subjects={Subject.LEARNER: "learner"},
-    categories=frozenset({Category.CHARACTERISTICS}),
-    lawful_basis=LawfulBasis.PUBLIC_TASK,
-    retention=WORKED_OUT,
-    erasure=Erasure.DELETE,
+registry.declare_about_learner(
+    LearnerEligibility,
     title="Eligibility for programmes",
+    kept=registry.WORKED_OUT_AGAIN,
+    category=registry.Category.CHARACTERISTICS,
+    erasure=registry.Erasure.DELETE,
 )
-declare_attribution(RuleSetVersion, "created_by", title="Targeting rules you wrote")
-declare_not_personal(RuleSet, "a rule set's name")
+registry.declare_attribution(RuleSetVersion, "created_by", title="Targeting rules you wrote")
+registry.declare_not_personal(RuleSet, "a rule set's name")

@@ -19,11 +19,11 @@ from widen.audit.registry import (
     Retention,
     Subject,
     declare,
+    declare_about_account,
     declare_not_personal,
     older_than,
 )
 
-WITH_THE_ACCOUNT = KeptWhileParent("as long as the account")
 SIGN_IN_RECORDS_DAYS = 90
 
 declare(
@@ -45,43 +45,15 @@ declare(
     not_exported=frozenset({"password"}),
     title="Your account",
 )
-declare(
-    model=Membership,
-    subjects={Subject.USER: "user"},
-    categories=frozenset({Category.ACCOUNT}),
-    lawful_basis=LawfulBasis.LEGITIMATE_INTERESTS,
-    retention=WITH_THE_ACCOUNT,
-    erasure=Erasure.DELETE,
-    title="Your roles in organisations",
-)
-declare(
-    model=ApiToken,
-    subjects={Subject.USER: "user"},
-    categories=frozenset({Category.ACCOUNT}),
-    lawful_basis=LawfulBasis.LEGITIMATE_INTERESTS,
-    retention=WITH_THE_ACCOUNT,
-    erasure=Erasure.DELETE,
-    not_exported=frozenset({"key_hash"}),
-    title="Your API tokens",
-)
-declare(
-    model=TOTPDevice,
-    subjects={Subject.USER: "user"},
-    categories=frozenset({Category.ACCOUNT}),
-    lawful_basis=LawfulBasis.LEGITIMATE_INTERESTS,
-    retention=WITH_THE_ACCOUNT,
-    erasure=Erasure.DELETE,
-    not_exported=frozenset({"key", "step", "t0", "digits", "tolerance", "drift", "last_t"}),
+declare_about_account(Membership, title="Your roles in organisations")
+declare_about_account(ApiToken, title="Your API tokens", not_exported=frozenset({"key_hash"}))
+declare_about_account(
+    TOTPDevice,
     title="Your authenticator apps",
+    not_exported=frozenset({"key", "step", "t0", "digits", "tolerance", "drift", "last_t"}),
 )
-declare(
-    model=LogEntry,
-    subjects={Subject.USER: "user"},
-    categories=frozenset({Category.ACCOUNT}),
-    lawful_basis=LawfulBasis.LEGITIMATE_INTERESTS,
-    retention=WITH_THE_ACCOUNT,
-    erasure=Erasure.KEEP,
-    title="Changes you made in the administration pages",
+declare_about_account(
+    LogEntry, title="Changes you made in the administration pages", erasure=Erasure.KEEP
 )
 for sign_in_model, title, when in (
     (AccessAttempt, "Failed sign-in attempts", "attempt_time"),
