@@ -2,16 +2,7 @@
 
 from __future__ import annotations
 
-from widen.audit.registry import (
-    Category,
-    Erasure,
-    KeptWhileParent,
-    LawfulBasis,
-    Subject,
-    declare,
-    declare_attribution,
-    declare_staged_upload,
-)
+from widen.audit import registry
 from widen.evaluation.models import (
     Answer,
     Scale,
@@ -23,69 +14,75 @@ from widen.evaluation.models import (
     TheoryOfChange,
 )
 
-WITH_THE_SURVEY = KeptWhileParent(
+WITH_THE_SURVEY = registry.KeptWhileParent(
     "as long as the survey's results (kept for evaluation once the person is anonymised)"
 )
 
-declare(
+registry.declare(
     model=SurveyInvitation,
     subjects={
-        Subject.LEARNER: "learner",
-        Subject.EMAIL: ("email", "booking__email"),
-        Subject.USER: "created_by",
+        registry.Subject.LEARNER: "learner",
+        registry.Subject.EMAIL: ("email", "booking__email"),
+        registry.Subject.USER: "created_by",
     },
-    categories=frozenset({Category.IDENTITY, Category.CONTACT}),
-    lawful_basis=LawfulBasis.PUBLIC_TASK,
+    categories=frozenset({registry.Category.IDENTITY, registry.Category.CONTACT}),
+    lawful_basis=registry.LawfulBasis.PUBLIC_TASK,
     retention=WITH_THE_SURVEY,
-    erasure=Erasure.ANONYMISE,
+    erasure=registry.Erasure.ANONYMISE,
     anonymised={"name": "", "email": ""},
     not_exported=frozenset({"token_digest"}),
     title="Survey invitations",
     organisation_path="organisation",
 )
-declare(
+registry.declare(
     model=SurveyResponse,
     subjects={
-        Subject.LEARNER: "learner",
-        Subject.EMAIL: ("invitation__email", "invitation__booking__email"),
+        registry.Subject.LEARNER: "learner",
+        registry.Subject.EMAIL: ("invitation__email", "invitation__booking__email"),
     },
-    categories=frozenset({Category.PARTICIPATION}),
-    lawful_basis=LawfulBasis.PUBLIC_TASK,
+    categories=frozenset({registry.Category.PARTICIPATION}),
+    lawful_basis=registry.LawfulBasis.PUBLIC_TASK,
     retention=WITH_THE_SURVEY,
-    erasure=Erasure.KEEP,
+    erasure=registry.Erasure.KEEP,
     title="Surveys answered",
     organisation_path="organisation",
 )
-declare(
+registry.declare(
     model=Answer,
     subjects={
-        Subject.LEARNER: "response__learner",
-        Subject.EMAIL: ("response__invitation__email", "response__invitation__booking__email"),
-        Subject.USER: "published_by",
+        registry.Subject.LEARNER: "response__learner",
+        registry.Subject.EMAIL: (
+            "response__invitation__email",
+            "response__invitation__booking__email",
+        ),
+        registry.Subject.USER: "published_by",
     },
-    categories=frozenset({Category.PARTICIPATION}),
-    lawful_basis=LawfulBasis.PUBLIC_TASK,
+    categories=frozenset({registry.Category.PARTICIPATION}),
+    lawful_basis=registry.LawfulBasis.PUBLIC_TASK,
     retention=WITH_THE_SURVEY,
     # Written answers may name the person; choices and numbers stay for the evaluation.
-    erasure=Erasure.ANONYMISE,
+    erasure=registry.Erasure.ANONYMISE,
     anonymised={"value_text": ""},
     title="Your answers",
     organisation_path="response__organisation",
 )
-declare(
+registry.declare(
     model=ScaleScore,
     subjects={
-        Subject.LEARNER: "response__learner",
-        Subject.EMAIL: ("response__invitation__email", "response__invitation__booking__email"),
+        registry.Subject.LEARNER: "response__learner",
+        registry.Subject.EMAIL: (
+            "response__invitation__email",
+            "response__invitation__booking__email",
+        ),
     },
-    categories=frozenset({Category.PARTICIPATION}),
-    lawful_basis=LawfulBasis.PUBLIC_TASK,
+    categories=frozenset({registry.Category.PARTICIPATION}),
+    lawful_basis=registry.LawfulBasis.PUBLIC_TASK,
     retention=WITH_THE_SURVEY,
-    erasure=Erasure.KEEP,
+    erasure=registry.Erasure.KEEP,
     title="Your scale scores",
     organisation_path="response__organisation",
 )
-declare_staged_upload(ScaleImport, title="Scales uploaded")
-declare_attribution(Scale, "created_by", title="Scales you made")
-declare_attribution(Survey, "created_by", title="Surveys you made")
-declare_attribution(TheoryOfChange, "created_by", title="Theories of change you wrote")
+registry.declare_staged_upload(ScaleImport, title="Scales uploaded")
+registry.declare_attribution(Scale, "created_by", title="Scales you made")
+registry.declare_attribution(Survey, "created_by", title="Surveys you made")
+registry.declare_attribution(TheoryOfChange, "created_by", title="Theories of change you wrote")

@@ -6,19 +6,7 @@ from datetime import date
 from typing import Any
 
 from widen.accounts.capabilities import system_actor
-from widen.audit.registry import (
-    Action,
-    Category,
-    Erasure,
-    KeptWhileParent,
-    LawfulBasis,
-    Retention,
-    Subject,
-    as_of,
-    declare,
-    declare_attribution,
-    declare_not_personal,
-)
+from widen.audit import registry
 from widen.events.models import ADJUSTMENT_FIELDS, Booking, Event, Presenter, Strand, Talk
 
 ADJUSTMENTS_BLANK: dict[str, Any] = {
@@ -31,42 +19,51 @@ def adjustments_blanked(today: date) -> int:
     from widen.events.services import adjustments_purge  # noqa: PLC0415 - services load later
 
     return adjustments_purge(
-        actor=system_actor("retention: adjustments after the event"), now=as_of(today)
+        actor=system_actor("retention: adjustments after the event"), now=registry.as_of(today)
     )
 
 
-declare(
+registry.declare(
     model=Booking,
-    subjects={Subject.LEARNER: "learner", Subject.EMAIL: "email", Subject.USER: "booked_by"},
+    subjects={
+        registry.Subject.LEARNER: "learner",
+        registry.Subject.EMAIL: "email",
+        registry.Subject.USER: "booked_by",
+    },
     categories=frozenset(
-        {Category.IDENTITY, Category.CONTACT, Category.PARTICIPATION, Category.SPECIAL_CATEGORY}
+        {
+            registry.Category.IDENTITY,
+            registry.Category.CONTACT,
+            registry.Category.PARTICIPATION,
+            registry.Category.SPECIAL_CATEGORY,
+        }
     ),
-    lawful_basis=LawfulBasis.PUBLIC_TASK,
-    retention=KeptWhileParent("as long as the event's record"),
+    lawful_basis=registry.LawfulBasis.PUBLIC_TASK,
+    retention=registry.KeptWhileParent("as long as the event's record"),
     also=(
-        Retention(
+        registry.Retention(
             "access requirements, adjustments, dietary needs and attending as a "
             "care-experienced or disabled learner: until the event ends",
-            Action.ANONYMISE,
+            registry.Action.ANONYMISE,
             carried_out_by=adjustments_blanked,
         ),
     ),
-    erasure=Erasure.ANONYMISE,
+    erasure=registry.Erasure.ANONYMISE,
     anonymised={"name": "Erased", "email": "", **ADJUSTMENTS_BLANK},
     not_exported=frozenset({"token_digest"}),
     title="Event bookings",
     organisation_path="organisation",
 )
-declare(
+registry.declare(
     model=Presenter,
-    subjects={Subject.NAME: "name"},
-    categories=frozenset({Category.IDENTITY}),
-    lawful_basis=LawfulBasis.LEGITIMATE_INTERESTS,
-    retention=KeptWhileParent("as long as the event's agenda"),
-    erasure=Erasure.DELETE,
+    subjects={registry.Subject.NAME: "name"},
+    categories=frozenset({registry.Category.IDENTITY}),
+    lawful_basis=registry.LawfulBasis.LEGITIMATE_INTERESTS,
+    retention=registry.KeptWhileParent("as long as the event's agenda"),
+    erasure=registry.Erasure.DELETE,
     title="Speaking at events",
     organisation_path="talk__event__organiser",
 )
-declare_attribution(Event, "created_by", title="Events you created")
-declare_not_personal(Strand, "a strand of an event's agenda")
-declare_not_personal(Talk, "a talk on an event's agenda")
+registry.declare_attribution(Event, "created_by", title="Events you created")
+registry.declare_not_personal(Strand, "a strand of an event's agenda")
+registry.declare_not_personal(Talk, "a talk on an event's agenda")

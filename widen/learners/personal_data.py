@@ -9,18 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from widen.audit.registry import (
-    Action,
-    Category,
-    Erasure,
-    KeptWhileParent,
-    LawfulBasis,
-    Retention,
-    Subject,
-    declare,
-    declare_not_personal,
-    declare_staged_upload,
-)
+from widen.audit import registry
 from widen.learners.models import (
     ConsentRecord,
     DuplicateCandidate,
@@ -31,7 +20,7 @@ from widen.learners.models import (
     SavedSearch,
 )
 
-WITH_THE_LEARNER = KeptWhileParent("as long as the learner's record")
+WITH_THE_LEARNER = registry.KeptWhileParent("as long as the learner's record")
 
 
 def cohort_start(learner: Learner) -> date:
@@ -79,69 +68,75 @@ LEARNER_ANONYMISED: dict[str, Any] = {
     "anonymised_at": lambda learner: timezone.now(),
 }
 
-declare(
+registry.declare(
     model=Learner,
-    subjects={Subject.LEARNER: "pk"},
-    categories=frozenset({Category.IDENTITY, Category.CHARACTERISTICS, Category.SPECIAL_CATEGORY}),
-    lawful_basis=LawfulBasis.PUBLIC_TASK,
-    retention=Retention(
+    subjects={registry.Subject.LEARNER: "pk"},
+    categories=frozenset(
+        {
+            registry.Category.IDENTITY,
+            registry.Category.CHARACTERISTICS,
+            registry.Category.SPECIAL_CATEGORY,
+        }
+    ),
+    lawful_basis=registry.LawfulBasis.PUBLIC_TASK,
+    retention=registry.Retention(
         "until the set number of years after the learner leaves Year 13 "
         "(WIDEN_LEARNER_YEARS_AFTER_YEAR_13), or longer while their consent to tracking covers "
         "it; then anonymised (school, cohort and free-school-meal flags stay for statistics)",
-        Action.ANONYMISE,
+        registry.Action.ANONYMISE,
         learners_past_period,
     ),
-    erasure=Erasure.ANONYMISE,
+    erasure=registry.Erasure.ANONYMISE,
     anonymised=LEARNER_ANONYMISED,
     title="Learner records",
 )
 
-declare(
+registry.declare(
     model=ParentCarer,
-    subjects={Subject.LEARNER: "learner", Subject.EMAIL: "email"},
-    categories=frozenset({Category.IDENTITY, Category.CONTACT}),
-    lawful_basis=LawfulBasis.PUBLIC_TASK,
+    subjects={registry.Subject.LEARNER: "learner", registry.Subject.EMAIL: "email"},
+    categories=frozenset({registry.Category.IDENTITY, registry.Category.CONTACT}),
+    lawful_basis=registry.LawfulBasis.PUBLIC_TASK,
     retention=WITH_THE_LEARNER,
-    erasure=Erasure.DELETE,
+    erasure=registry.Erasure.DELETE,
     title="Parents and carers",
     organisation_path="learner__organisation",
 )
 
-declare(
+registry.declare(
     model=ConsentRecord,
-    subjects={Subject.LEARNER: "learner"},
-    categories=frozenset({Category.IDENTITY}),
-    lawful_basis=LawfulBasis.LEGAL_OBLIGATION,
+    subjects={registry.Subject.LEARNER: "learner"},
+    categories=frozenset({registry.Category.IDENTITY}),
+    lawful_basis=registry.LawfulBasis.LEGAL_OBLIGATION,
     retention=WITH_THE_LEARNER,
-    erasure=Erasure.ANONYMISE,
+    erasure=registry.Erasure.ANONYMISE,
     anonymised={"given_by_name": ""},
     title="Consent and lawful basis",
 )
 
-declare(
+registry.declare(
     model=DuplicateCandidate,
     subjects={
-        Subject.LEARNER: ("learner_one_key", "learner_two_key"),
-        Subject.USER: "decided_by",
+        registry.Subject.LEARNER: ("learner_one_key", "learner_two_key"),
+        registry.Subject.USER: "decided_by",
     },
-    categories=frozenset({Category.IDENTITY}),
-    lawful_basis=LawfulBasis.PUBLIC_TASK,
+    categories=frozenset({registry.Category.IDENTITY}),
+    lawful_basis=registry.LawfulBasis.PUBLIC_TASK,
     retention=WITH_THE_LEARNER,
-    erasure=Erasure.DELETE,
+    erasure=registry.Erasure.DELETE,
     title="Possible duplicate records",
 )
 
-declare(
+registry.declare(
     model=SavedSearch,
-    subjects={Subject.USER: "owner"},
-    categories=frozenset({Category.ACCOUNT}),
-    lawful_basis=LawfulBasis.LEGITIMATE_INTERESTS,
-    retention=KeptWhileParent("until its owner deletes it or their account goes"),
-    erasure=Erasure.DELETE,
+    subjects={registry.Subject.USER: "owner"},
+    categories=frozenset({registry.Category.ACCOUNT}),
+    lawful_basis=registry.LawfulBasis.LEGITIMATE_INTERESTS,
+    retention=registry.KeptWhileParent("until its owner deletes it or their account goes"),
+    erasure=registry.Erasure.DELETE,
     title="Saved searches",
 )
 
-declare_staged_upload(ImportRun, title="Pupil lists uploaded")
-declare_not_personal(
+registry.declare_staged_upload(ImportRun, title="Pupil lists uploaded")
+registry.declare_not_personal(
     ImportColumnMapping, "a saved mapping of column headings; its name names the mapping"
 )

@@ -2,41 +2,31 @@
 
 from __future__ import annotations
 
-from widen.audit.registry import (
-    Action,
-    Category,
-    Erasure,
-    KeptWhileParent,
-    LawfulBasis,
-    Retention,
-    Subject,
-    declare,
-    older_than,
-)
+from widen.audit import registry
 from widen.notifications.models import Notification, Preference
 
 NOTIFICATIONS_KEPT_DAYS = 365
 
-declare(
+registry.declare(
     model=Notification,
-    subjects={Subject.USER: "user", Subject.EMAIL: "email"},
-    categories=frozenset({Category.CONTACT}),
-    lawful_basis=LawfulBasis.LEGITIMATE_INTERESTS,
-    retention=Retention(
+    subjects={registry.Subject.USER: "user", registry.Subject.EMAIL: "email"},
+    categories=frozenset({registry.Category.CONTACT}),
+    lawful_basis=registry.LawfulBasis.LEGITIMATE_INTERESTS,
+    retention=registry.Retention(
         f"{NOTIFICATIONS_KEPT_DAYS} days after it was made",
-        Action.DELETE,
-        older_than("created_at", days=NOTIFICATIONS_KEPT_DAYS),
+        registry.Action.DELETE,
+        registry.older_than("created_at", days=NOTIFICATIONS_KEPT_DAYS),
     ),
-    erasure=Erasure.DELETE,
+    erasure=registry.Erasure.DELETE,
     not_exported=frozenset({"secret", "body_html"}),
     title="Messages sent to you",
 )
-declare(
+registry.declare(
     model=Preference,
-    subjects={Subject.USER: "user", Subject.EMAIL: "email"},
-    categories=frozenset({Category.CONTACT}),
-    lawful_basis=LawfulBasis.LEGITIMATE_INTERESTS,
-    retention=KeptWhileParent("until you change it or your account goes"),
-    erasure=Erasure.DELETE,
+    subjects={registry.Subject.USER: "user", registry.Subject.EMAIL: "email"},
+    categories=frozenset({registry.Category.CONTACT}),
+    lawful_basis=registry.LawfulBasis.LEGITIMATE_INTERESTS,
+    retention=registry.KeptWhileParent("until you change it or your account goes"),
+    erasure=registry.Erasure.DELETE,
     title="Your notification preferences",
 )

@@ -5,40 +5,32 @@ payee's bank details but keeps their name and the amounts paid to them."""
 
 from __future__ import annotations
 
-from widen.audit.registry import (
-    Category,
-    Erasure,
-    KeptWhileParent,
-    LawfulBasis,
-    Subject,
-    declare,
-    declare_attribution,
-)
+from widen.audit import registry
 from widen.payments.models import LedgerEntry, Payee, PaymentRun
 
-SIX_YEARS = KeptWhileParent(
+SIX_YEARS = registry.KeptWhileParent(
     "six years after the end of the tax year of the last payment (HMRC record keeping)"
 )
 
-declare(
+registry.declare(
     model=Payee,
-    subjects={Subject.USER: "user"},
-    categories=frozenset({Category.IDENTITY, Category.FINANCIAL}),
-    lawful_basis=LawfulBasis.CONTRACT,
+    subjects={registry.Subject.USER: "user"},
+    categories=frozenset({registry.Category.IDENTITY, registry.Category.FINANCIAL}),
+    lawful_basis=registry.LawfulBasis.CONTRACT,
     retention=SIX_YEARS,
-    erasure=Erasure.ANONYMISE,
+    erasure=registry.Erasure.ANONYMISE,
     anonymised={"account_name": "", "sort_code": "", "account_number": ""},
     title="Payment details",
 )
-declare(
+registry.declare(
     model=LedgerEntry,
-    subjects={Subject.USER: ("payee__user", "recorded_by_id")},
-    categories=frozenset({Category.FINANCIAL}),
-    lawful_basis=LawfulBasis.LEGAL_OBLIGATION,
+    subjects={registry.Subject.USER: ("payee__user", "recorded_by_id")},
+    categories=frozenset({registry.Category.FINANCIAL}),
+    lawful_basis=registry.LawfulBasis.LEGAL_OBLIGATION,
     retention=SIX_YEARS,
-    erasure=Erasure.KEEP,
+    erasure=registry.Erasure.KEEP,
     title="Amounts owed and paid",
 )
-declare_attribution(
+registry.declare_attribution(
     PaymentRun, "created_by", "exported_by", "marked_paid_by", title="Payment runs you handled"
 )

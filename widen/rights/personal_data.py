@@ -7,17 +7,7 @@ from typing import Any
 
 from django.db import models
 
-from widen.audit.registry import (
-    Action,
-    Category,
-    Erasure,
-    LawfulBasis,
-    Retention,
-    Subject,
-    declare,
-    declare_attribution,
-    older_than,
-)
+from widen.audit import registry
 from widen.rights.models import ErasureTombstone, RightsRequest
 
 REQUESTS_KEPT_YEARS = 6
@@ -35,7 +25,7 @@ REQUEST_ANONYMISED: dict[str, Any] = {
 
 
 def _answered_long_ago(rows: models.QuerySet[Any], today: date) -> models.QuerySet[Any]:
-    return older_than("closed_at", years=REQUESTS_KEPT_YEARS)(rows, today)
+    return registry.older_than("closed_at", years=REQUESTS_KEPT_YEARS)(rows, today)
 
 
 def requests_past_period(rows: models.QuerySet[Any], today: date) -> models.QuerySet[Any]:
@@ -47,32 +37,32 @@ def erasure_requests_past_period(rows: models.QuerySet[Any], today: date) -> mod
     return rows.filter(pk__in=held.values("pk")).exclude(person_name=NAME_REMOVED)
 
 
-declare(
+registry.declare(
     model=RightsRequest,
     subjects={
-        Subject.LEARNER: "learners",
-        Subject.USER: ("users", "recorded_by", "closed_by"),
-        Subject.EMAIL: "person_email",
+        registry.Subject.LEARNER: "learners",
+        registry.Subject.USER: ("users", "recorded_by", "closed_by"),
+        registry.Subject.EMAIL: "person_email",
     },
-    categories=frozenset({Category.IDENTITY, Category.CONTACT}),
-    lawful_basis=LawfulBasis.LEGAL_OBLIGATION,
-    retention=Retention(
+    categories=frozenset({registry.Category.IDENTITY, registry.Category.CONTACT}),
+    lawful_basis=registry.LawfulBasis.LEGAL_OBLIGATION,
+    retention=registry.Retention(
         f"{REQUESTS_KEPT_YEARS} years after it was answered: the evidence of how it was handled",
-        Action.DELETE,
+        registry.Action.DELETE,
         requests_past_period,
     ),
     also=(
-        Retention(
+        registry.Retention(
             f"an erasure's request: {REQUESTS_KEPT_YEARS} years after it was answered, only what "
             "was asked and when stays, with the tombstones of what was erased",
-            Action.ANONYMISE,
+            registry.Action.ANONYMISE,
             erasure_requests_past_period,
             anonymised=REQUEST_ANONYMISED,
         ),
     ),
     # Kept after an erasure: it is the record that the erasure was asked for and done.
-    erasure=Erasure.KEEP,
+    erasure=registry.Erasure.KEEP,
     title="Your requests about your data",
     organisation_path="organisation",
 )
-declare_attribution(ErasureTombstone, "done_by", title="Erasures you carried out")
+registry.declare_attribution(ErasureTombstone, "done_by", title="Erasures you carried out")

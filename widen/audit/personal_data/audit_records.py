@@ -4,69 +4,59 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from widen.audit import registry
 from widen.audit.models import AccessLogEntry, AuditEvent, StateChange, WatchAlert
-from widen.audit.registry import (
-    Action,
-    Category,
-    Erasure,
-    KeptWhileParent,
-    LawfulBasis,
-    Retention,
-    Subject,
-    declare,
-    older_than,
-)
 
-declare(
+registry.declare(
     model=AuditEvent,
-    subjects={Subject.LEARNER: "learner_id", Subject.USER: "actor_id"},
-    categories=frozenset({Category.ACCOUNT}),
-    lawful_basis=LawfulBasis.LEGAL_OBLIGATION,
-    retention=KeptWhileParent("append-only: kept as the record of who changed what"),
-    erasure=Erasure.KEEP,
+    subjects={registry.Subject.LEARNER: "learner_id", registry.Subject.USER: "actor_id"},
+    categories=frozenset({registry.Category.ACCOUNT}),
+    lawful_basis=registry.LawfulBasis.LEGAL_OBLIGATION,
+    retention=registry.KeptWhileParent("append-only: kept as the record of who changed what"),
+    erasure=registry.Erasure.KEEP,
     title="Who changed your records",
 )
-declare(
+registry.declare(
     model=AccessLogEntry,
-    subjects={Subject.LEARNER: "learner_id", Subject.USER: "actor_id"},
-    categories=frozenset({Category.ACCOUNT}),
-    lawful_basis=LawfulBasis.LEGAL_OBLIGATION,
-    retention=Retention(
+    subjects={registry.Subject.LEARNER: "learner_id", registry.Subject.USER: "actor_id"},
+    categories=frozenset({registry.Category.ACCOUNT}),
+    lawful_basis=registry.LawfulBasis.LEGAL_OBLIGATION,
+    retention=registry.Retention(
         "the record of who viewed what: kept the set number of years "
         "(WIDEN_ACCESS_LOG_YEARS), then deleted",
-        Action.DELETE,
-        lambda rows, today: older_than("occurred_at", years=settings.WIDEN_ACCESS_LOG_YEARS)(
-            rows, today
-        ),
+        registry.Action.DELETE,
+        lambda rows, today: registry.older_than(
+            "occurred_at", years=settings.WIDEN_ACCESS_LOG_YEARS
+        )(rows, today),
     ),
-    erasure=Erasure.KEEP,
+    erasure=registry.Erasure.KEEP,
     title="Who viewed your records",
 )
-declare(
+registry.declare(
     model=StateChange,
-    subjects={Subject.USER: "actor_id"},
-    categories=frozenset({Category.ACCOUNT}),
-    lawful_basis=LawfulBasis.LEGITIMATE_INTERESTS,
-    retention=KeptWhileParent("append-only: kept as the record of who moved what"),
-    erasure=Erasure.KEEP,
+    subjects={registry.Subject.USER: "actor_id"},
+    categories=frozenset({registry.Category.ACCOUNT}),
+    lawful_basis=registry.LawfulBasis.LEGITIMATE_INTERESTS,
+    retention=registry.KeptWhileParent("append-only: kept as the record of who moved what"),
+    erasure=registry.Erasure.KEEP,
     title="Steps you took in workflows",
 )
-declare(
+registry.declare(
     model=WatchAlert,
-    subjects={Subject.USER: "account_id"},
-    categories=frozenset({Category.ACCOUNT}),
-    lawful_basis=LawfulBasis.LEGITIMATE_INTERESTS,
-    retention=Retention(
+    subjects={registry.Subject.USER: "account_id"},
+    categories=frozenset({registry.Category.ACCOUNT}),
+    lawful_basis=registry.LawfulBasis.LEGITIMATE_INTERESTS,
+    retention=registry.Retention(
         "an hour of unusual access the data-protection officers were told of: kept as long as "
         "the access log it was found in (WIDEN_ACCESS_LOG_YEARS), then deleted",
-        Action.DELETE,
-        lambda rows, today: older_than("hour_starts_at", years=settings.WIDEN_ACCESS_LOG_YEARS)(
-            rows, today
-        ),
+        registry.Action.DELETE,
+        lambda rows, today: registry.older_than(
+            "hour_starts_at", years=settings.WIDEN_ACCESS_LOG_YEARS
+        )(rows, today),
     ),
     # The alert stays as the record that it was looked into; the account it names by id is
     # itself anonymised, and the username it copied goes.
-    erasure=Erasure.ANONYMISE,
+    erasure=registry.Erasure.ANONYMISE,
     anonymised={"account_username": ""},
     title="Unusual access by your account that was looked into",
 )
