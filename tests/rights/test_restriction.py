@@ -44,7 +44,9 @@ from widen.rights.services import (
     rights_request_record,
     rights_request_restrict,
 )
+from widen.targeting.models import LearnerAreaProfile
 from widen.targeting.rule_sets import eligibility_compute, rule_set_create
+from widen.targeting.services import area_profiles_compute
 from widen.testing.delivery import alpha_pupil, attend
 from widen.testing.world import World
 
@@ -494,3 +496,21 @@ def test_an_anonymised_learner_still_counts_in_the_partnerships_reach(
     after = rows_of(client.get(url, {"format": "csv", "table": "year-groups"}))
     assert after == before
     assert year_10[0].first_name not in client.get("/learners/").content.decode()
+
+
+def test_a_restricted_learner_has_no_area_profile_until_it_is_lifted(world: World) -> None:
+    learner = world.learner_alpha
+
+    def profiled() -> bool:
+        return LearnerAreaProfile.objects.filter(learner=learner).exists()
+
+    area_profiles_compute()
+    assert profiled()
+    request = restricted([learner])
+    area_profiles_compute()
+    assert not profiled()
+    area_profiles_compute([learner.pk])
+    assert not profiled()
+    lifted(request)
+    area_profiles_compute([learner.pk])
+    assert profiled()

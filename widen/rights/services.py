@@ -16,6 +16,7 @@ from widen.accounts.capabilities import is_person
 from widen.audit.services import access_log_record
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.learners.models import Learner
+from widen.learners.signals import learners_changed
 from widen.organisations.models import DataCategory, Organisation
 from widen.rights.deadlines import MOST_EXTRA_MONTHS
 from widen.rights.erasing import ErasureReport, person_erase
@@ -222,14 +223,17 @@ def rights_request_restrict(*, actor: Any, request: RightsRequest, lift: bool = 
         }
     else:
         raise ApplicationError("Only a restriction or objection request restricts.", field="kind")
-    changed = 0
+    changed: list[Any] = []
     with transaction.atomic():
         for learner in learners.select_for_update():
             for name, value in changes.items():
                 setattr(learner, name, value)
             learner.save(update_fields=[*changes, "updated_at"])
-            changed += 1
-    return changed
+            changed.append(learner.pk)
+        # What is worked out about them (area profiles, rule set results) goes while restricted
+        # and comes back when lifted.
+        learners_changed.send(sender=Learner, learner_ids=changed)
+    return len(changed)
 
 
 def rights_request_close(

@@ -65,14 +65,19 @@ class ProfileRun:
 
 
 def _learner_postcodes(learner_ids: Sequence[Any] | None) -> pl.DataFrame:
-    """Learner ids (as the database writes them) and home postcodes, without model instances."""
+    """Learner ids (as the database writes them) and home postcodes, without model instances:
+    the learners to process (not anonymised, not restricted), so a restricted learner has no
+    area profile until the restriction is lifted."""
     table = connection.ops.quote_name(Learner._meta.db_table)
     id_column = "CAST(id AS TEXT)" if connection.vendor == "postgresql" else "id"
     schema = {"learner_id": pl.Utf8, "postcode": pl.Utf8}
     chunks: list[pl.DataFrame] = []
     with connection.cursor() as cursor:
         if learner_ids is None:
-            everyone = f"SELECT {id_column}, home_postcode FROM {table}"  # noqa: S608
+            everyone = (
+                f"SELECT {id_column}, home_postcode FROM {table} "  # noqa: S608
+                "WHERE anonymised_at IS NULL AND restricted_at IS NULL"
+            )
             copied = read_frame(everyone, [], schema)
             if copied is not None:
                 return copied
@@ -83,7 +88,11 @@ def _learner_postcodes(learner_ids: Sequence[Any] | None) -> pl.DataFrame:
             keys = list(learner_ids)
             for start in range(0, len(keys), DELETE_BATCH):
                 part = keys[start : start + DELETE_BATCH]
-                rows = Learner.objects.filter(pk__in=part).values_list("id", "home_postcode")
+                rows = (
+                    Learner.objects.processable()
+                    .filter(pk__in=part)
+                    .values_list("id", "home_postcode")
+                )
                 chunks.append(
                     pl.DataFrame(
                         [(_db_key(key), postcode) for key, postcode in rows],
