@@ -21,7 +21,8 @@ from widen.audit.services import access_log_record
 from widen.audit.watching import percentile
 from widen.core import request_context
 from widen.core.downloads import table_download
-from widen.notifications.models import Notification
+from widen.notifications.models import OPTIONAL_CATEGORIES, Category, Notification
+from widen.notifications.services import preference_set
 from widen.organisations.models import DataCategory
 from widen.testing.world import World, make_user
 
@@ -156,6 +157,24 @@ def test_a_spike_alerts_the_officers_of_the_accounts_organisation_once(
 
     assert "0 unusual hours" in run()  # the next run, in the same hour
     assert len(told(officers["alpha_officer"])) == 1
+
+
+def test_an_officer_cannot_switch_the_alerts_off(
+    world: World, officers: dict[str, User], run: Any
+) -> None:
+    """Every optional kind of notification switched off, the alert still comes."""
+    officer = world.users[Role.OUTREACH_OFFICER]
+    listener = officers["alpha_officer"]
+    for category in OPTIONAL_CATEGORIES:
+        preference_set(actor=listener, category=category, enabled=False)
+    usual_weeks(officer, per_hour=100)
+    views(officer, learners=400, at=THIS_HOUR)
+
+    run()
+
+    (notification,) = told(listener)
+    assert notification.category == Category.DATA_PROTECTION
+    assert Category.DATA_PROTECTION not in OPTIONAL_CATEGORIES
 
 
 def test_a_spike_in_the_hour_before_is_alerted_by_a_late_run(

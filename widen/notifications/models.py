@@ -31,13 +31,15 @@ class Category(models.TextChoices):
     REMINDERS = "reminders", "Reminders before events"
     SURVEYS = "surveys", "Requests for feedback"
     UPDATES = "updates", "Updates about your work in Widen"
+    DATA_PROTECTION = "data_protection", "Data protection: unusual access to learners' records"
 
     @property
     def essential(self) -> bool:
         return self in ESSENTIAL_CATEGORIES
 
 
-ESSENTIAL_CATEGORIES = frozenset({Category.ACCOUNT, Category.BOOKINGS})
+# Data-protection alerts cannot be switched off: the officers must hear of possible misuse.
+ESSENTIAL_CATEGORIES = frozenset({Category.ACCOUNT, Category.BOOKINGS, Category.DATA_PROTECTION})
 OPTIONAL_CATEGORIES = tuple(
     category for category in Category if category not in ESSENTIAL_CATEGORIES
 )

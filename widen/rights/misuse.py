@@ -76,7 +76,7 @@ def _alert(hour: UnusualHour, rule: WatchRule) -> Alerted | None:
     for officer in officers:
         notify(
             template=TEMPLATE,
-            category=Category.UPDATES,
+            category=Category.DATA_PROTECTION,
             user=officer,
             link=link,
             context={
