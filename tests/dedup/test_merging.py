@@ -39,6 +39,7 @@ from widen.learners.models import (
 from widen.programmes.models import ActivitySubType, Enrolment, Programme
 from widen.reporting.models import LearnerActivityEngagement, LearnerEngagement
 from widen.reporting.summaries import counts_tally, summaries_rebuild, summaries_refresh
+from widen.rights.models import RequestKind, RightsRequest
 from widen.targeting.models import LearnerAreaProfile, LearnerEligibility, RuleSet, RuleSetVersion
 from widen.testing.world import World
 
@@ -250,12 +251,25 @@ def test_merging_moves_every_related_record(
     # A pair judged "not the same learner" with someone else, and one still waiting.
     rejected = _pair(world, removed, third, 0.95, status=DuplicateStatus.REJECTED)
     _pair(world, third, removed, 0.92)
+    # Requests about the person's data: one naming the removed record, one naming both.
+    about_removed, about_both = (
+        RightsRequest.objects.create(
+            organisation=world.alpha,
+            kind=RequestKind.ACCESS,
+            person_name="Removed Child",
+            received_on=date(2026, 10, 1),
+        )
+        for _ in range(2)
+    )
+    about_removed.learners.add(removed)
+    about_both.learners.add(kept, removed)
     # Every table that points at learners has a row for the removed record in this test.
     covered = set(theirs) | {
         "learners.DuplicateCandidate.learner_one",
         "learners.DuplicateCandidate.learner_two",
         "reporting.LearnerEngagement.learner",
         "reporting.LearnerActivityEngagement.learner",
+        "rights.RightsRequest_learners.learner",
     }
     assert covered == {relation_key(relation) for relation in relations_to_learner()}
 
@@ -313,6 +327,9 @@ def test_merging_moves_every_related_record(
     rejected.refresh_from_db()
     assert rejected.learner_one is None  # history kept by key
     assert rejected.learner_one_key == removed.pk
+    # Each request names the kept record, once.
+    assert list(about_removed.learners.all()) == [kept]
+    assert list(about_both.learners.all()) == [kept]
 
 
 def test_the_merge_is_audited(world: World, make_learner: MakeLearner, admin: User) -> None:

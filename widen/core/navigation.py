@@ -103,8 +103,12 @@ def menu_for(request: HttpRequest, entries: Iterable[NavEntry] | None = None) ->
     """The journeys and pages `request.user` may open, in journey order, empty groups left out."""
     person = getattr(request, "user", None)
     groups: dict[Journey, NavGroup] = {}
+    # Pages opened by the same right ask it once.
+    decided: dict[Any, bool] = {}
     for entry in registered() if entries is None else entries:
-        if not entry.may_open(person):
+        if entry.may_open not in decided:
+            decided[entry.may_open] = bool(entry.may_open(person))
+        if not decided[entry.may_open]:
             continue
         group = groups.setdefault(entry.journey, NavGroup(entry.journey))
         group.links.append(

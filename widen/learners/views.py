@@ -61,6 +61,9 @@ LIST_COLUMNS = (
     "date_of_birth",
     "organisation__name",
     "school__name",
+    # What the list says of the record's data rights (`Learner.data_rights_notes`).
+    "restricted_at",
+    "objects_to_equality_monitoring",
 )
 
 

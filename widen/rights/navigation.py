@@ -1,4 +1,5 @@
-"""Requests about people's data in the main navigation, for those who handle them."""
+"""Requests about people's data, and who accessed learners' records, in the main navigation, for
+those who handle requests about people's data."""
 
 from typing import Any
 
@@ -18,5 +19,15 @@ register(
         ("rights",),
         may_open=_handles_requests,
         order=170,
+    )
+)
+register(
+    NavEntry(
+        "Who accessed learners' records",
+        "who_accessed:search",
+        Journey.ADMINISTRATION,
+        ("who_accessed",),
+        may_open=_handles_requests,
+        order=175,
     )
 )
