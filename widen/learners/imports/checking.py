@@ -34,7 +34,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from widen.accounts.capabilities import Capability, holds, is_system
+from widen.accounts.capabilities import is_system
 from widen.core.academic_years import AcademicYear
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.core.tabular import Table, TableLimits, column_letter
@@ -48,6 +48,7 @@ from widen.learners.imports.columns import (
     looks_like_header,
 )
 from widen.learners.imports.matching import ImportPlan, plan_import
+from widen.learners.imports.selectors import import_admin_organisations
 from widen.learners.imports.validation import ROW, Problem, validate_table
 from widen.learners.models import (
     ImportColumnMapping,
@@ -170,14 +171,15 @@ def may_import(actor: Any, organisation: Organisation) -> bool:
 
 
 def may_manage_run(actor: Any, run: ImportRun) -> bool:
-    """The person who uploaded it, or an admin of its organisation (one who sees its audit)."""
+    """The person who uploaded it, or an admin of its organisation: one who sees its audit and
+    changes its learners (a data-protection officer sees the audit but changes no learner)."""
     if is_system(actor):
         return True
     if actor is None or not getattr(actor, "is_authenticated", False):
         return False
     if run.uploaded_by_id is not None and run.uploaded_by_id == actor.pk:
         return True
-    return holds(actor, Capability.AUDIT_SEE, run.organisation_id)
+    return import_admin_organisations(actor).filter(pk=run.organisation_id).exists()
 
 
 # --- Start: read the file ---------------------------------------------------------------------

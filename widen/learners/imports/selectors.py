@@ -10,10 +10,19 @@ from widen.accounts.capabilities import Capability, organisations_granting
 from widen.accounts.models import User
 from widen.core.exceptions import NotFound
 from widen.learners.models import ImportRun
+from widen.organisations.models import Organisation
+
+
+def import_admin_organisations(actor: User) -> QuerySet[Organisation]:
+    """Where `actor` manages every upload of pupil lists: sees the audit and changes learners
+    (an organisation's admins; not a data-protection officer, who only sees the audit)."""
+    return organisations_granting(actor, Capability.AUDIT_SEE).filter(
+        pk__in=organisations_granting(actor, Capability.LEARNERS_EDIT)
+    )
 
 
 def import_run_list(*, actor: User) -> QuerySet[ImportRun]:
-    admin_of = organisations_granting(actor, Capability.AUDIT_SEE)
+    admin_of = import_admin_organisations(actor)
     return (
         ImportRun.objects.filter(Q(uploaded_by=actor) | Q(organisation__in=admin_of))
         .select_related("organisation", "school", "uploaded_by")
