@@ -20,7 +20,6 @@ from tests.browser.events_pages import EVENTS_PAGES
 from tests.browser.notifications_pages import NOTIFICATIONS_PAGES
 from tests.browser.payments_pages import PAYMENTS_PAGES
 from tests.browser.rights_pages import RIGHTS_PAGES
-from tests.browser.who_accessed_pages import WHO_ACCESSED_PAGES
 from tests.browser.support import (
     Browse,
     Site,
@@ -37,6 +36,7 @@ from tests.browser.test_phones import (
     assert_fits_a_phone,
     is_refused_form,
 )
+from tests.browser.who_accessed_pages import WHO_ACCESSED_PAGES
 from widen.core.academic_years import AcademicYear
 from widen.testing.pupil_lists import MIS_HEADINGS, csv_bytes, pupil_rows, table_cells
 
