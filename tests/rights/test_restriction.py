@@ -30,6 +30,13 @@ from tests.events.conftest import booked, make_event
 from tests.reporting.conftest import Delivery, delivery, fsm_rule_set, pupils  # noqa: F401
 from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
+from widen.activities.imports import (
+    RESTRICTED_NOT_ADDED,
+    register_import_check,
+    register_import_commit,
+    register_import_start,
+)
+from widen.activities.services import register_add
 from widen.core.exceptions import ApplicationError
 from widen.core.links import link_token_new
 from widen.evaluation.services import invitations_send_for_session
@@ -47,7 +54,8 @@ from widen.rights.services import (
 from widen.targeting.models import LearnerAreaProfile
 from widen.targeting.rule_sets import eligibility_compute, rule_set_create
 from widen.targeting.services import area_profiles_compute
-from widen.testing.delivery import alpha_pupil, attend
+from widen.testing.delivery import alpha_pupil, attend, student_finance_talk
+from widen.testing.pupil_lists import csv_bytes
 from widen.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -514,3 +522,51 @@ def test_a_restricted_learner_has_no_area_profile_until_it_is_lifted(world: Worl
     lifted(request)
     area_profiles_compute([learner.pk])
     assert profiled()
+
+
+# --- Registers -----------------------------------------------------------------------------------
+
+
+def test_a_restricted_learner_is_not_put_on_a_register_nor_offered_for_one(world: World) -> None:
+    session = student_finance_talk(world, actor=SYSTEM, school=world.school)
+    request = restricted([world.learner_school])
+    client = signed_in_client(world.users[Role.OUTREACH_OFFICER])
+    url = reverse("activities:register", args=[session.pk])
+    page = client.get(url, {"filtered": "1"}).content.decode()
+    assert "Amara Alphason" in page  # a pupil of the same school is offered
+    assert "Sami Schoolman" not in page  # the restricted one is not
+    with pytest.raises(ApplicationError) as refused:
+        register_add(actor=SYSTEM, session=session, learners=[world.learner_school])
+    assert str(refused.value) == (
+        "Sami Schoolman: processing of this learner's record is restricted, so they cannot be put "
+        "on a register until the restriction is lifted."
+    )
+    assert not session.register.exists()
+    lifted(request)
+    register_add(actor=SYSTEM, session=session, learners=[world.learner_school])
+    assert session.register.filter(learner=world.learner_school).exists()
+
+
+def test_a_register_file_naming_a_restricted_learner_shows_the_row_and_adds_the_rest(
+    world: World,
+) -> None:
+    session = student_finance_talk(world, actor=SYSTEM, school=world.school)
+    restricted([world.learner_school])
+    officer_user = world.users[Role.OUTREACH_OFFICER]
+    rows = [["Legal Forename", "Legal Surname", "DOB", "Attended"]]
+    for learner in (world.learner_alpha, world.learner_school):
+        rows.append(
+            [learner.first_name, learner.last_name, f"{learner.date_of_birth:%d/%m/%Y}", "Y"]
+        )
+    upload = register_import_start(
+        actor=officer_user, session=session, file_name="register.csv", content=csv_bytes(rows)
+    )
+    report = register_import_check(upload, actor=officer_user)
+    assert [(problem.row, problem.reason) for problem in report.problems] == [
+        (3, RESTRICTED_NOT_ADDED)
+    ]
+    with pytest.raises(ApplicationError, match="1 row of the register has problems"):
+        register_import_commit(upload=upload, actor=officer_user)
+    assert not session.register.exists()
+    register_import_commit(upload=upload, actor=officer_user, accept_partial=True)
+    assert list(session.register.values_list("learner__first_name", flat=True)) == ["Amara"]

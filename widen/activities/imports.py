@@ -339,6 +339,12 @@ def _validated(
     return rows, problems
 
 
+RESTRICTED_NOT_ADDED = (
+    "Processing of this learner's record is restricted, so they cannot be put on the register "
+    "until the restriction is lifted."
+)
+
+
 def _named(actor: Any) -> Any:
     return learner_policy.visible_to(actor, needing=DataCategory.IDENTITY)
 
@@ -378,6 +384,9 @@ def register_import_check(upload: RegisterImport, *, actor: Any) -> RegisterImpo
     room = None if session.capacity is None else max(session.capacity - len(on_register), 0)
     for row, learner, mark in ((item.row, item.learner, item.value) for item in matched):
         previous = on_register.get(learner.pk)
+        if previous is None and not learner.processable:
+            problems.append(Problem(row, "(row)", RESTRICTED_NOT_ADDED))
+            continue
         if previous is None:
             if room is not None:
                 if room == 0:

@@ -23,7 +23,7 @@ from widen.activities.permissions import (
 from widen.activities.templatetags.hours import hours as hours_text
 from widen.core.academic_years import AcademicYear
 from widen.core.exceptions import NotFound
-from widen.learners.models import Learner
+from widen.learners.models import Learner, processable_condition
 from widen.learners.permissions import learner_policy
 from widen.organisations.models import DataCategory, Organisation, Partnership
 from widen.programmes.models import Enrolment, Programme
@@ -169,14 +169,15 @@ def register_candidates(
     search: str = "",
     academic_year: AcademicYear | None = None,
 ) -> QuerySet[Learner]:
-    """Pupils of the session's school whom `actor` sees by name and who are not on its register,
-    in these year groups (all, if none) and whose names hold every word of `search`."""
+    """Pupils of the session's school whom `actor` sees by name and who are not on its register
+    (nor restricted: see `register_add`), in these year groups (all, if none) and whose names
+    hold every word of `search`."""
     if session.school_id is None:
         return Learner.objects.none()
     year = academic_year or AcademicYear.current()
     found = (
         learner_policy.visible_to(actor, needing=DataCategory.IDENTITY)
-        .filter(school_id=session.school_id)
+        .filter(processable_condition(), school_id=session.school_id)
         .exclude(pk__in=session.register.values("learner_id"))
     )
     groups = sorted(set(year_groups))

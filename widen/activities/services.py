@@ -20,7 +20,7 @@ from widen.activities.models import Activity, Attendance, AttendanceStatus, Sess
 from widen.activities.permissions import marking_organisation, may_deliver, may_take_register
 from widen.core.exceptions import ApplicationError
 from widen.core.validators import link_problem
-from widen.learners.models import Learner
+from widen.learners.models import Learner, processable_condition
 from widen.learners.permissions import learner_policy
 from widen.organisations.models import DataCategory, Organisation, OrganisationType, Partnership
 from widen.programmes.models import ActivitySubType
@@ -167,6 +167,29 @@ def _visible(actor: Any, learners: Iterable[Learner]) -> None:
             )
 
 
+RESTRICTED_NOT_REGISTERED = (
+    "{names}: processing of {whose} record is restricted, so they cannot be put on a register "
+    "until the restriction is lifted."
+)
+
+
+def _processable(learners: Sequence[Learner]) -> None:
+    """Refuse learners whose processing is restricted (or who were anonymised), by name."""
+    ids = {learner.pk for learner in learners}
+    held = set(
+        Learner.objects.filter(processable_condition(), pk__in=ids).values_list("pk", flat=True)
+    )
+    refused = [learner for learner in dict.fromkeys(learners) if learner.pk not in held]
+    if refused:
+        one = len(refused) == 1
+        raise ApplicationError(
+            RESTRICTED_NOT_REGISTERED.format(
+                names=", ".join(learner.display_name for learner in refused),
+                whose="this learner's" if one else "these learners'",
+            )
+        )
+
+
 @transaction.atomic
 def register_add(*, actor: Any, session: Session, learners: Sequence[Learner]) -> RegisterChange:
     """Put learners on a session's register (each once), within its capacity."""
@@ -174,6 +197,7 @@ def register_add(*, actor: Any, session: Session, learners: Sequence[Learner]) -
     if not may_take_register(actor, session):
         raise ApplicationError("Only the session's deliverers and its school take its register.")
     _visible(actor, learners)
+    _processable(learners)
     session = Session.objects.select_for_update().get(pk=session.pk)
     held = set(session.register.values_list("learner_id", flat=True))
     change = RegisterChange()
