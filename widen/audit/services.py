@@ -27,7 +27,7 @@ def access_log_record_views(*, actor: Any, views: Iterable[LearnerView], purpose
     entries = [
         AccessLogEntry(
             actor_id=actor.pk,
-            actor_username=actor.username,
+            actor_username=getattr(actor, "username", "") or str(actor),
             actor_organisation_id=view.actor_organisation_id,
             source=context.source,
             request_id=context.request_id,
@@ -87,7 +87,7 @@ def access_log_record_subjects(
     entries = [
         AccessLogEntry(
             actor_id=actor.pk,
-            actor_username=actor.username,
+            actor_username=getattr(actor, "username", "") or str(actor),
             actor_organisation_id=actor_organisation_id,
             source=context.source,
             request_id=context.request_id,

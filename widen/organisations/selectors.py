@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from widen.core.exceptions import NotFound
 from widen.organisations.models import (
@@ -17,6 +18,18 @@ from widen.organisations.models import (
 from widen.organisations.permissions import organisation_policy
 
 MAX_SEARCH_LENGTH = 100
+
+
+def organisation_by_reference(reference: str) -> Organisation | None:
+    """The organisation a command names by its id, URN, UKPRN or exact name (for `widen …`
+    commands, run by the people who run Widen: not scoped to anyone)."""
+    reference = reference.strip()
+    if not reference:
+        return None
+    query = Q(urn=reference) | Q(ukprn=reference) | Q(name=reference)
+    with contextlib.suppress(ValueError):
+        query |= Q(pk=UUID(reference))
+    return Organisation.objects.filter(query).order_by("name").first()
 
 
 def organisation_list(

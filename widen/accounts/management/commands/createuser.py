@@ -20,7 +20,7 @@ from widen.accounts.models import Role
 from widen.accounts.services import membership_set, user_create
 from widen.core import request_context
 from widen.core.exceptions import ApplicationError
-from widen.organisations.models import Organisation
+from widen.organisations.selectors import organisation_by_reference
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="")
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
-        parser.add_argument("--organisation", help="Organisation UKPRN, URN or exact name.")
+        parser.add_argument("--organisation", help="Organisation id, UKPRN, URN or exact name.")
         parser.add_argument("--role", choices=Role.values)
         parser.add_argument("--staff", action="store_true", help="May open the admin site.")
         parser.add_argument("--superuser", action="store_true")
@@ -50,11 +50,7 @@ class Command(BaseCommand):
         organisation = None
         if options["organisation"]:
             key = options["organisation"]
-            organisation = (
-                Organisation.objects.filter(ukprn=key).first()
-                or Organisation.objects.filter(urn=key).first()
-                or Organisation.objects.filter(name=key).first()
-            )
+            organisation = organisation_by_reference(key)
             if organisation is None:
                 raise CommandError(f"No organisation has the UKPRN, URN or name {key!r}.")
         password = _password(options)

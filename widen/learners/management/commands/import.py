@@ -8,14 +8,11 @@ its columns cannot be used at all. `--failed-rows` writes CSV or XLSX as its nam
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
 from django.core.management.base import CommandError, CommandParser
-from django.db.models import Q
 
 from widen.accounts.capabilities import system_actor
 from widen.accounts.models import User
@@ -32,19 +29,18 @@ from widen.learners.imports.services import (
     learner_import_start,
 )
 from widen.organisations.models import Organisation
+from widen.organisations.selectors import organisation_by_reference
 
 REJECTED_ROWS = 1
 UNUSABLE = 2
 
 
 def _organisation(reference: str) -> Organisation:
-    """An organisation by its id, URN or UKPRN."""
-    query = Q(urn=reference) | Q(ukprn=reference)
-    with contextlib.suppress(ValueError):
-        query |= Q(pk=UUID(reference))
-    organisation = Organisation.objects.filter(query).first() if reference else None
+    organisation = organisation_by_reference(reference)
     if organisation is None:
-        raise CommandError(f"No organisation has the id, URN or UKPRN {reference!r}.", returncode=2)
+        raise CommandError(
+            f"No organisation has the id, URN, UKPRN or name {reference!r}.", returncode=2
+        )
     return organisation
 
 
