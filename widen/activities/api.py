@@ -3,7 +3,7 @@ services and rules as the pages; learners are named only to those who may see th
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -39,7 +39,7 @@ from widen.core.api_inputs import (
     WallClockTime,
     YearGroup,
 )
-from widen.core.api_outputs import read_from
+from widen.core.api_outputs import LocalTime, read_from
 from widen.core.api_pages import DEFAULT_LIMIT, InputSchema, Page, page_of
 from widen.core.details import details_given
 from widen.core.exceptions import ApplicationError, NotFound
@@ -77,8 +77,8 @@ programmes_router = Router(tags=["programmes"])
 class SessionOut(Schema):
     id: UUID
     date: date
-    starts_at: time
-    ends_at: time
+    starts_at: LocalTime
+    ends_at: LocalTime
     contact_hours: Decimal
     venue: str
     online_link: str

@@ -15,8 +15,25 @@ the object with those further values beside it:
 
 from __future__ import annotations
 
+from datetime import time
 from operator import attrgetter
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import WithJsonSchema
+
+# A time of day in the UK, as a session's times are held: "10:00:00", with no offset. (JSON
+# Schema's "time" format requires one, so the schema says what the answer holds instead.)
+LocalTime = Annotated[
+    time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$",
+            "description": "A time of day in the UK (Europe/London), as HH:MM:SS.",
+            "example": "10:00:00",
+        }
+    ),
+]
 
 
 class _WithValues:
