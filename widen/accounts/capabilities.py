@@ -41,6 +41,7 @@ class Capability(StrEnum):
     THEORY_OF_CHANGE_EDIT = "evaluation.edit_theory_of_change"
     PAYMENTS_MANAGE = "payments.manage"
     RIGHTS_HANDLE = "rights.handle_requests"
+    STUDENTS_MANAGE = "students.manage"
 
 
 _DELIVERY = {
@@ -64,6 +65,7 @@ GRANTS: dict[str, frozenset[Capability]] = {
             Capability.SURVEYS_MANAGE_PARTNERSHIP,
             Capability.THEORY_OF_CHANGE_EDIT,
             Capability.PAYMENTS_MANAGE,
+            Capability.STUDENTS_MANAGE,
         }
     ),
     Role.ORGANISATION_ADMIN: frozenset(
@@ -74,10 +76,16 @@ GRANTS: dict[str, frozenset[Capability]] = {
             Capability.AUDIT_SEE,
             Capability.PAYMENTS_MANAGE,
             Capability.RIGHTS_HANDLE,
+            Capability.STUDENTS_MANAGE,
         }
     ),
     Role.OUTREACH_OFFICER: frozenset(
-        _DELIVERY | {Capability.LEARNERS_EDIT, Capability.THEORY_OF_CHANGE_EDIT}
+        _DELIVERY
+        | {
+            Capability.LEARNERS_EDIT,
+            Capability.THEORY_OF_CHANGE_EDIT,
+            Capability.STUDENTS_MANAGE,
+        }
     ),
     Role.SCHOOL_STAFF: frozenset(
         {Capability.LEARNERS_EDIT, Capability.ACTIVITIES_TAKE_SCHOOL_REGISTER}

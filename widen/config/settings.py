@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "widen.learners",
     "widen.targeting",
     "widen.programmes",
+    "widen.students",
     "widen.activities",
     "widen.events",
     "widen.evaluation",
@@ -388,6 +389,8 @@ WIDEN_IMPORT_ROLLBACK_DAYS = env.integer("WIDEN_IMPORT_ROLLBACK_DAYS", 14)
 # Retention (widen.rights): a learner's record is anonymised this many years after they leave
 # Year 13, unless their consent to tracking covers longer.
 WIDEN_LEARNER_YEARS_AFTER_YEAR_13 = env.integer("WIDEN_LEARNER_YEARS_AFTER_YEAR_13", 3)
+# A student's record is anonymised this many years after they withdrew, completed or graduated.
+WIDEN_STUDENT_YEARS_AFTER_LEAVING = env.integer("WIDEN_STUDENT_YEARS_AFTER_LEAVING", 6)
 # How long the access log (who viewed whose data) is kept before retention deletes it.
 WIDEN_ACCESS_LOG_YEARS = env.integer("WIDEN_ACCESS_LOG_YEARS", 6)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

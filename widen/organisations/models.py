@@ -152,7 +152,8 @@ class DataSharingAgreementQuerySet(models.QuerySet["DataSharingAgreement"]):
 class DataSharingAgreement(TimestampedModel):
     """Signed terms under which members of a partnership share learners' personal data.
 
-    Every party may see the learners held by every other party, limited to the categories named.
+    Every party may see the learners held by every other party, limited to the categories named;
+    and, when it covers students, the students they hold, in the same categories.
     """
 
     partnership = models.ForeignKey(
@@ -163,6 +164,12 @@ class DataSharingAgreement(TimestampedModel):
     shares_identity = models.BooleanField("Identity and contact", default=True)
     shares_characteristics = models.BooleanField("Characteristics", default=False)
     shares_special_category = models.BooleanField("Special category", default=False)
+    covers_students = models.BooleanField(
+        "Also covers students",
+        default=False,
+        help_text="Whether the parties also share the records of their students (held by HE "
+        "providers), in the same categories. Learners' records are always covered.",
+    )
     purpose = models.TextField()
     lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices)
     special_category_condition = models.CharField(

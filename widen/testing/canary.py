@@ -49,6 +49,7 @@ from widen.programmes.models import Enrolment, Programme
 from widen.reporting.models import LearnerActivityEngagement, LearnerEngagement
 from widen.rights.models import ErasureTombstone, RequestKind, RightsRequest
 from widen.rights.people import Person
+from widen.students.models import Declaration, Student, StudentStatus, StudentStatusChange
 from widen.targeting.models import (
     LearnerAreaProfile,
     LearnerEligibility,
@@ -345,6 +346,35 @@ def seed_canary_person(
             computed_at=now,
         )
         values["targeting.learnereligibility"] = (f"{first_name} gets free school meals",)
+
+        student = Student.objects.create(
+            organisation=world.alpha,
+            student_number=f"S{serial}",
+            first_name=first_name,
+            last_name=last_name,
+            preferred_name=f"{tag}y",
+            email=email,
+            phone=f"07700 9{serial:05d}",
+            home_postcode=postcode,
+            course=f"BSc {tag} Studies",
+            care_experienced=True,
+            linked_learner=learner,
+        )
+        values["students.student"] = (first_name, last_name, f"{tag}y", email, postcode)
+        StudentStatusChange.objects.create(
+            student=student,
+            status=StudentStatus.ENROLLED,
+            changed_on=now.date(),
+            source="test",
+        )
+        values["students.studentstatuschange"] = ()
+        Declaration.objects.create(
+            student=student,
+            characteristic="care_experienced",
+            value="yes",
+            source=f"declared to {tag} adviser",
+        )
+        values["students.declaration"] = (f"declared to {tag} adviser",)
 
         payee = Payee.objects.create(
             organisation=world.alpha,
