@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -18,6 +19,7 @@ from widen.audit.models import NO_LEARNER, AuditedModel
 from widen.core.fields import PostcodeField
 from widen.core.identifiers import validate_uln
 from widen.core.models import TimestampedModel, done_by
+from widen.core.uploads import StagedUpload
 from widen.learners.models import Ethnicity, Sex
 from widen.organisations.models import DataCategory
 
@@ -143,6 +145,14 @@ class Student(AuditedModel, TimestampedModel):
         related_name="students",
     )
 
+    # The student's own account, once they have signed in (students sign in with a link).
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="student_record",
+    )
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     audit_attnames = (NO_LEARNER, "organisation_id")
@@ -243,6 +253,57 @@ class TermDates(TimestampedModel):
 
     def includes(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+
+class StudentImport(StagedUpload):
+    """A file of students from the provider's student record system (SITS- or HESA-style
+    headings), kept between the preview and the person's confirmation. `changes` holds what the
+    commit did (students added, fields changed), to roll it back."""
+
+    students_added = models.PositiveIntegerField(default=0)
+    students_updated = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+
+    noun = "student list"
+
+    class Meta(StagedUpload.Meta):
+        verbose_name = "student list upload"
+
+
+class LinkStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Not the same person"
+
+
+class LearnerLink(TimestampedModel):
+    """A proposed (then confirmed or rejected) match between a student and a learner record of
+    their outreach past: how it was found (the ULN, or the duplicate finder's linkage and its
+    score), and who decided. Only a confirmed link sets `Student.linked_learner`."""
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="learner_links")
+    learner = models.ForeignKey(
+        "learners.Learner", on_delete=models.CASCADE, related_name="student_links"
+    )
+    found_by = models.CharField(max_length=20, help_text='"uln" or "linkage".')
+    score = models.FloatField(null=True, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=10, choices=LinkStatus.choices, default=LinkStatus.PROPOSED
+    )
+    decided_by = done_by()
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["student", "-score"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "learner"], name="learner_link_once_per_pair"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} ~ {self.learner_id} ({self.status})"
 
 
 def in_term_time(organisation: Any, day: date) -> bool:

@@ -17,7 +17,9 @@ from django.utils import timezone
 from widen.audit import registry
 from widen.students.models import (
     Declaration,
+    LearnerLink,
     Student,
+    StudentImport,
     StudentStatus,
     StudentStatusChange,
     TermDates,
@@ -52,12 +54,17 @@ STUDENT_ANONYMISED: dict[str, Any] = {
     "young_adult_carer": None,
     "disabled": None,
     "linked_learner": None,
+    "user": None,
     "anonymised_at": lambda student: timezone.now(),
 }
 
 registry.declare(
     model=Student,
-    subjects={registry.Subject.EMAIL: "email", registry.Subject.LEARNER: "linked_learner"},
+    subjects={
+        registry.Subject.EMAIL: "email",
+        registry.Subject.LEARNER: "linked_learner",
+        registry.Subject.USER: "user",
+    },
     categories=frozenset(
         {
             registry.Category.IDENTITY,
@@ -107,4 +114,16 @@ registry.declare(
     organisation_path="student__organisation",
 )
 
+registry.declare(
+    model=LearnerLink,
+    subjects={registry.Subject.LEARNER: "learner", registry.Subject.EMAIL: "student__email"},
+    categories=frozenset({registry.Category.IDENTITY}),
+    lawful_basis=registry.LawfulBasis.PUBLIC_TASK,
+    retention=WITH_THE_STUDENT,
+    erasure=registry.Erasure.DELETE,
+    title="Your student record matched to your record from outreach",
+    organisation_path="student__organisation",
+)
+
+registry.declare_staged_upload(StudentImport, title="Student lists uploaded")
 registry.declare_not_personal(TermDates, "a provider's term dates")

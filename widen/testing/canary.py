@@ -49,7 +49,14 @@ from widen.programmes.models import Enrolment, Programme
 from widen.reporting.models import LearnerActivityEngagement, LearnerEngagement
 from widen.rights.models import ErasureTombstone, RequestKind, RightsRequest
 from widen.rights.people import Person
-from widen.students.models import Declaration, Student, StudentStatus, StudentStatusChange
+from widen.students.models import (
+    Declaration,
+    LearnerLink,
+    Student,
+    StudentImport,
+    StudentStatus,
+    StudentStatusChange,
+)
 from widen.targeting.models import (
     LearnerAreaProfile,
     LearnerEligibility,
@@ -359,6 +366,7 @@ def seed_canary_person(
             course=f"BSc {tag} Studies",
             care_experienced=True,
             linked_learner=learner,
+            user=user,
         )
         values["students.student"] = (first_name, last_name, f"{tag}y", email, postcode)
         StudentStatusChange.objects.create(
@@ -375,6 +383,17 @@ def seed_canary_person(
             source=f"declared to {tag} adviser",
         )
         values["students.declaration"] = (f"declared to {tag} adviser",)
+        StudentImport.objects.create(
+            organisation=world.alpha,
+            uploaded_by=user,
+            file_name=f"students-{suffix}.csv",
+            file_format="csv",
+            file_sha256="0" * 64,
+            file_size=10,
+        )
+        values["students.studentimport"] = ()
+        LearnerLink.objects.create(student=student, learner=learner, found_by="uln")
+        values["students.learnerlink"] = ()
 
         payee = Payee.objects.create(
             organisation=world.alpha,
