@@ -4,8 +4,9 @@ The National Living Wage (21 and over, since April 2024; 23 and over before) and
 Minimum Wage rates (18 to 20, under 18) change each 1 April. (The apprentice rate is not here:
 it applies to an apprentice's apprenticeship, never to paid partnership work beside it.) A
 role's hourly rate below the rate for a student's age band in force on the day of the work is
-refused: see `pay_problem`. Rates are from GOV.UK, "National Minimum Wage and National Living Wage rates";
-add a year's row when the government announces it (each autumn, for the next April).
+refused: see `pay_problem`. Rates are from GOV.UK, "National Minimum Wage and National Living
+Wage rates"; add a year's row when the government announces it (each autumn, for the next
+April).
 """
 
 from __future__ import annotations
