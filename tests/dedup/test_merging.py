@@ -40,6 +40,7 @@ from widen.programmes.models import ActivitySubType, Enrolment, Programme
 from widen.reporting.models import LearnerActivityEngagement, LearnerEngagement
 from widen.reporting.summaries import counts_tally, summaries_rebuild, summaries_refresh
 from widen.rights.models import RequestKind, RightsRequest
+from widen.students.models import LearnerLink, LinkStatus, Student
 from widen.targeting.models import LearnerAreaProfile, LearnerEligibility, RuleSet, RuleSetVersion
 from widen.testing.world import World
 
@@ -263,8 +264,26 @@ def test_merging_moves_every_related_record(
     )
     about_removed.learners.add(removed)
     about_both.learners.add(kept, removed)
+    # A student at Alpha linked to the removed record, and one proposed as both records.
+    linked = Student.objects.create(
+        organisation=world.alpha,
+        student_number="S-REMOVED",
+        first_name="Removed",
+        last_name="Child",
+        linked_learner=removed,
+    )
+    proposed_as_both = Student.objects.create(
+        organisation=world.alpha, student_number="S-BOTH", first_name="Both", last_name="Child"
+    )
+    LearnerLink.objects.create(student=linked, learner=removed, found_by="uln")
+    kept_decision = LearnerLink.objects.create(
+        student=proposed_as_both, learner=kept, found_by="linkage", status=LinkStatus.REJECTED
+    )
+    LearnerLink.objects.create(student=proposed_as_both, learner=removed, found_by="linkage")
     # Every table that points at learners has a row for the removed record in this test.
     covered = set(theirs) | {
+        "students.Student.linked_learner",
+        "students.LearnerLink.learner",
         "learners.DuplicateCandidate.learner_one",
         "learners.DuplicateCandidate.learner_two",
         "reporting.LearnerEngagement.learner",
@@ -315,6 +334,14 @@ def test_merging_moves_every_related_record(
         model = relation.related_model
         assert isinstance(model, type)
         assert not model._default_manager.filter(**{relation.field.name: removed.pk}).exists()
+    # The student is linked to the kept record; a student proposed as both keeps one match, the
+    # kept record's, with its decision.
+    linked.refresh_from_db()
+    assert linked.linked_learner == kept
+    assert LearnerLink.objects.get(student=linked).learner == kept
+    assert list(LearnerLink.objects.filter(student=proposed_as_both)) == [kept_decision]
+    kept_decision.refresh_from_db()
+    assert kept_decision.status == LinkStatus.REJECTED
     # The rejection carries over to the kept learner; the waiting pair is dropped.
     assert (
         DuplicateCandidate.objects.filter(
