@@ -32,7 +32,6 @@ from django.test import override_settings
 
 from tests.databases import fresh_postgres_database
 from tests.test_deploy_settings import refusal_to_start
-from widen.core import backups
 from widen.core.backups import (
     POSTGRESQL,
     Database,
@@ -42,6 +41,7 @@ from widen.core.backups import (
     restore_database,
     table_summaries,
 )
+from widen.core.backups.frames import MAGIC, FrameReader, FrameWriter, key_fingerprint
 from widen.learners.models import Learner
 from widen.testing.delivery import alpha_pupil
 from widen.testing.world import build_world
@@ -257,9 +257,9 @@ def _with_manifest_changed(backup: Path, changed: Path, change: Any) -> None:
     keys = settings.BACKUP_ENCRYPTION_KEYS
     fernet = MultiFernet([Fernet(key.encode()) for key in keys])
     with backup.open("rb") as source, changed.open("wb") as out:
-        reader = backups._FrameReader(source, backup)
-        out.write(backups.MAGIC + backups.key_fingerprint(keys[0]) + reader.backup_id)
-        writer = backups._FrameWriter(out, fernet, reader.backup_id)
+        reader = FrameReader(source, backup)
+        out.write(MAGIC + key_fingerprint(keys[0]) + reader.backup_id)
+        writer = FrameWriter(out, fernet, reader.backup_id)
         kind, payload = reader.read()
         manifest = json.loads(payload)
         change(manifest)
