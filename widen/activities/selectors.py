@@ -27,6 +27,7 @@ from widen.learners.models import Learner, processable_condition
 from widen.learners.permissions import learner_policy
 from widen.organisations.models import DataCategory, Organisation, Partnership
 from widen.programmes.models import Enrolment, Programme
+from widen.students.linking.services import learner_he_starts
 
 
 def activity_list(*, actor: Any) -> QuerySet[Activity]:
@@ -263,7 +264,8 @@ class TimelineEntry:
 
 
 def learner_journey(*, learner: Learner) -> list[TimelineEntry]:
-    """Everything every partner did with a learner, newest first: sessions and programmes.
+    """Everything every partner did with a learner, newest first: sessions, programmes, and where
+    they went on to study.
     (`learner` as a selector gave it to the person, who sees them by name.)"""
     entries: list[TimelineEntry] = []
     for row in learner.attendance.select_related(
@@ -300,5 +302,9 @@ def learner_journey(*, learner: Learner) -> list[TimelineEntry]:
                     partnership,
                 )
             )
+    # Where they went on to study (a student record a person confirmed is theirs): the provider
+    # and the month, nothing else of the student record.
+    for start in learner_he_starts(learner=learner):
+        entries.append(TimelineEntry(start.day, "Higher education", start.text, start.provider))
     entries.sort(key=lambda entry: entry.day, reverse=True)
     return entries
