@@ -12,6 +12,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from widen.accounts.sign_in_links import link_session_complete
+
 SESSION_STARTED_KEY = "widen_session_started_at"
 
 # Paths a password-only session may reach: finishing MFA, signing out, health and static files.
@@ -45,7 +47,12 @@ class SessionLifetimeMiddleware:
 
 
 class MfaRequiredMiddleware:
-    """A password alone reaches nothing but the MFA pages."""
+    """A password alone reaches nothing but the MFA pages.
+
+    Someone without a staff role who signed in by a one-time link
+    (`widen.accounts.sign_in_links`) and has set up no second factor is complete as they are: the
+    link proved their address. Once they set one up, the next sign-in by link asks for it.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -59,6 +66,9 @@ class MfaRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         verified = getattr(user, "is_verified", lambda: False)()
+        if user.is_authenticated and not verified and link_session_complete(request):
+            user.is_verified = lambda: True  # type: ignore[union-attr]
+            verified = True
         if user.is_authenticated and not verified and not self._exempt(request.path):
             target = reverse("accounts:mfa_verify")
             return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")

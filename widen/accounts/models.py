@@ -153,3 +153,41 @@ class ApiToken(TimestampedModel):
     def new_key(cls) -> tuple[str, str]:
         raw = cls.PREFIX + secrets.token_urlsafe(32)
         return raw, _hash_token(raw)
+
+
+class SignInLink(TimestampedModel):
+    """A one-time link e-mailed to someone without a staff role, signing them in once.
+
+    Only the token's SHA-256 is kept (`widen.core.links`); the address it was asked for is kept
+    so the account it signs in can be found again when it is opened. A staff role's account
+    never signs in by link: it keeps its password and authenticator app.
+    """
+
+    LIFETIME_MINUTES = 15
+
+    token_digest = models.CharField(max_length=64, unique=True)
+    email = models.EmailField(help_text="The address the link was asked for and sent to.")
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sign_in_links",
+        help_text="The account the link signed in, once it was used.",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Sign-in link for {self.email} ({self.state})"
+
+    @property
+    def state(self) -> str:
+        if self.used_at is not None:
+            return "Used"
+        if self.expires_at <= timezone.now():
+            return "Expired"
+        return "Active"

@@ -22,6 +22,7 @@ from widen.accounts.forms import ApiTokenForm, OtpForm, SignInForm
 from widen.accounts.models import ApiToken
 from widen.accounts.requests import AuthenticatedRequest
 from widen.accounts.services import api_token_create, api_token_revoke, totp_device_create
+from widen.accounts.sign_in_links import link_session_complete
 from widen.core.exceptions import ApplicationError
 
 
@@ -84,7 +85,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             device.save(update_fields=["confirmed"])
             _complete_mfa(request, device)
             messages.success(request, "Your authenticator app is set up.")
-            return redirect("/")
+            return redirect(_next_url(request))
         form.add_error(
             "otp_token", "That code is not right. Check the time on your phone and try again."
         )
@@ -96,6 +97,9 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             "form": form,
             "qr_code_data_uri": qr_code.svg_data_uri(scale=4),
             "secret": _base32_secret(device),
+            "next": _next_url(request),
+            # Someone signed in by link, with no staff role, may choose not to.
+            "optional": link_session_complete(request),
         },
     )
 

@@ -9,7 +9,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from widen.accounts.models import ApiToken, Membership, User
+from widen.accounts.models import ApiToken, Membership, SignInLink, User
 from widen.audit import registry
 
 SIGN_IN_RECORDS_DAYS = 90
@@ -69,5 +69,19 @@ for sign_in_model, title, when in (
         ),
         title=title,
     )
+registry.declare(
+    model=SignInLink,
+    subjects={registry.Subject.USER: "user", registry.Subject.EMAIL: "email"},
+    categories=frozenset({registry.Category.CONTACT, registry.Category.ACCOUNT}),
+    lawful_basis=registry.LawfulBasis.LEGITIMATE_INTERESTS,
+    retention=registry.Retention(
+        f"{SIGN_IN_RECORDS_DAYS} days, to see how an account was signed in to",
+        registry.Action.DELETE,
+        registry.older_than("created_at", days=SIGN_IN_RECORDS_DAYS),
+    ),
+    erasure=registry.Erasure.DELETE,
+    not_exported=frozenset({"token_digest"}),
+    title="Sign-in links sent to you",
+)
 registry.declare_not_personal(Group, "a group of permissions")
 registry.declare_not_personal(Permission, "a permission's name")
