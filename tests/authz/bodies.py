@@ -13,6 +13,7 @@ from tests.evaluation.survey_matrix import survey_request_body
 from tests.events.matrix import event_request_body
 from tests.payments.matrix import payments_request_body
 from tests.rights.matrix import rights_request_body
+from tests.students.records_matrix import student_records_body
 from widen.accounts.models import Role
 from widen.programmes.models import ActivitySubType
 from widen.testing.pupil_lists import (
@@ -46,6 +47,9 @@ def request_body(
     rights_body = rights_request_body(world, name, counter)
     if rights_body is not None:
         return rights_body
+    records_body = student_records_body(world, name, counter, relation)
+    if records_body is not None:
+        return records_body
     if name in {"learners:create", "api:learner_create_api"}:
         field = "organisation_id" if name.startswith("api:") else "organisation"
         return {

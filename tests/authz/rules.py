@@ -187,6 +187,14 @@ RULES: dict[str, Rule] = {
     "payment_run_file": own(C.PAYMENTS_MANAGE),
     "rights_request": own(C.RIGHTS_HANDLE),
     "payee_bank": Rule({"own": NONE, "partner": frozenset({C.PAYMENTS_MANAGE})}),
+    # Student records (tests/students/records_matrix.py): seen by their provider's people and
+    # partners under an agreement covering students; changed by the provider's managers only.
+    "student_create": person(C.STUDENTS_MANAGE),
+    "student_view": seen(),
+    "student_change": own(C.STUDENTS_MANAGE),
+    "provider_terms": seen(),
+    "provider_terms_manage": own(C.STUDENTS_MANAGE),
+    "term_manage": own(C.STUDENTS_MANAGE),
 }
 
 # Capabilities no page or endpoint asks for yet, and why. Once code asks for one, a rule must

@@ -18,6 +18,7 @@ from widen.learners.duplicates.api import router as duplicate_pairs_router
 from widen.notifications.api import router as notifications_router
 from widen.organisations.api import router as organisations_router
 from widen.payments.api import router as payments_router
+from widen.students.api import router as students_router
 from widen.targeting.api import router as postcodes_router
 from widen.targeting.api import rule_sets_router
 
@@ -47,6 +48,7 @@ api.add_router("/events", events_router)
 api.add_router("/check-in", checkin_router)
 api.add_router("/payments", payments_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/students", students_router)
 
 
 @api.exception_handler(NotFound)
