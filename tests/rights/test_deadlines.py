@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from widen.rights.deadlines import answer_due, is_working_day
+from widen.core.working_days import is_working_day
+from widen.rights.deadlines import answer_due
 
 
 @pytest.mark.parametrize(

@@ -10,29 +10,14 @@ further months.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from functools import cache
+from datetime import date
 
-import holidays
 from dateutil.relativedelta import relativedelta
+
+from widen.core.working_days import next_working_day
 
 MONTHS_TO_ANSWER = 1
 MOST_EXTRA_MONTHS = 2
-
-
-@cache
-def _bank_holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
-
-
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _bank_holidays(day.year)
-
-
-def next_working_day(day: date) -> date:
-    while not is_working_day(day):
-        day += timedelta(days=1)
-    return day
 
 
 def answer_due(
