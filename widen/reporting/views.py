@@ -23,6 +23,7 @@ from widen.organisations.models import Partnership
 from widen.reporting.charts import bar_chart
 from widen.reporting.exports import monitoring_export
 from widen.reporting.permissions import EXPORT_MONITORING, reporting_policy
+from widen.reporting.progression import PROGRESSION_HEADINGS, progression
 from widen.reporting.selectors import (
     COLD_SPOT_HEADINGS,
     REACH_HEADINGS,
@@ -65,7 +66,12 @@ def _chosen(request: HttpRequest, parameter: str, choices: Sequence[T]) -> T | N
     )
 
 
-PAGES = {"reach": "dashboard", "targets": "targets", "sustained": "sustained"}
+PAGES = {
+    "reach": "dashboard",
+    "targets": "targets",
+    "sustained": "sustained",
+    "progression": "progression",
+}
 
 
 def _page(
@@ -207,6 +213,23 @@ def sustained_view(request: HttpRequest, partnership_id: UUID) -> HttpResponseBa
         "sustained",
         {"programmes": programmes, "programme": programme, "figures": figures, "chart": chart},
     )
+
+
+@require_GET
+def progression_view(request: HttpRequest, partnership_id: UUID) -> HttpResponseBase:
+    """Progression to higher education of engaged learners beside similar learners who were
+    not engaged (counts only, small numbers suppressed)."""
+    partnership = _partnership(request, partnership_id)
+    figures = progression(partnership)
+    rows = [figures.engaged, figures.similar]
+    if request.GET.get("format") == "csv":
+        return _csv(
+            partnership,
+            "progression",
+            PROGRESSION_HEADINGS,
+            (row.cells() for row in rows),
+        )
+    return _page(request, partnership, "progression", {"figures": figures, "rows": rows})
 
 
 @require_GET

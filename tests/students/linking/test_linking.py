@@ -4,9 +4,12 @@ decisions (a confirmed link shows on the learner's journey; a rejected one never
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 
 from conftest import signed_in_client
@@ -252,8 +255,22 @@ def test_the_propose_button_proposes(world: World) -> None:
 
     response = client.post(reverse("student_links:propose"), follow=True)
 
-    assert (
-        "1 new proposals" in response.content.decode()
-        or "1 new proposal" in response.content.decode()
-    )
+    assert "1 new proposal (" in response.content.decode()
     assert str(world.learner_beta.pk) in links_of(one)
+
+
+def test_the_command_proposes_among_the_learners_the_provider_may_see(world: World) -> None:
+    bea = student(world, "Bea", "Betterton")
+    gus = student(world, "Gus", "Gammage")
+    out = io.StringIO()
+
+    call_command("students", "link", "--organisation", "Alpha University", stdout=out)
+
+    assert set(links_of(bea)) == {str(world.learner_beta.pk)}
+    assert links_of(gus) == {}
+    assert "1 new proposal (0 by ULN, 1 by names, date of birth and postcode)" in out.getvalue()
+
+
+def test_the_command_names_an_organisation_it_does_not_know(world: World) -> None:
+    with pytest.raises(CommandError, match="No organisation has the id, UKPRN or name"):
+        call_command("students", "link", "--organisation", "Nowhere College")

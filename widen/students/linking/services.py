@@ -119,6 +119,21 @@ class ProposeSummary:
     def proposed(self) -> int:
         return self.proposed_by_uln + self.proposed_by_linkage
 
+    def text(self, *, seen_by: str) -> str:
+        """What was done, in words (the page's message, the command's output)."""
+
+        def plural(count: int, noun: str) -> str:
+            return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+        return (
+            f"{self.provider.name}: compared {plural(self.students_compared, 'student')} not "
+            f"yet linked with {plural(self.learners_compared, 'learner record')} {seen_by} by "
+            f"name; {plural(self.proposed, 'new proposal')} ({self.proposed_by_uln:,} by ULN, "
+            f"{self.proposed_by_linkage:,} by names, date of birth and postcode), "
+            f"{self.already_known:,} found before; "
+            f"{plural(self.twins_set_aside, 'pair')} that look like twins left out."
+        )
+
 
 def _frame(rows: list[tuple[Any, ...]], prefix: str) -> pl.DataFrame:
     return pl.DataFrame(

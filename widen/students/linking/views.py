@@ -134,14 +134,7 @@ def link_propose_view(request: AuthenticatedRequest) -> HttpResponse:
             raise NotFound
     for provider in providers:
         summary = learner_links_propose(actor=request.user, provider=provider)
-        messages.success(
-            request,
-            f"{provider.name}: compared {summary.students_compared:,} students not yet linked "
-            f"with {summary.learners_compared:,} learner records you may see by name; "
-            f"{summary.proposed:,} new proposals ({summary.proposed_by_uln:,} by ULN, "
-            f"{summary.proposed_by_linkage:,} by names, date of birth and postcode), "
-            f"{summary.already_known:,} found before.",
-        )
+        messages.success(request, summary.text(seen_by="you may see"))
     return redirect("student_links:list")
 
 
