@@ -25,6 +25,7 @@ from tests.evaluation.survey_matrix import survey_kwargs
 from tests.events.matrix import event_kwargs
 from tests.payments.matrix import payments_kwargs
 from tests.rights.matrix import rights_kwargs
+from tests.students.linking.matrix import link_kwargs
 from tests.students.records_matrix import student_records_kwargs
 from widen.accounts.models import Role
 from widen.accounts.services import api_token_create
@@ -66,6 +67,9 @@ def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str
     records_kwargs = student_records_kwargs(world, rule, relation)
     if records_kwargs is not None:
         return records_kwargs
+    student_link_kwargs = link_kwargs(world, rule, acting_role, relation)
+    if student_link_kwargs is not None:
+        return student_link_kwargs
     if rule == "duplicate_pair":
         return {"pair_id": duplicate_pair_for(world, acting_role, relation).id}
     if rule in {"event_checkin", "event_checkin_booking", "event_checkin_scan"}:
