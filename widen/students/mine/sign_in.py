@@ -8,11 +8,9 @@ it makes their account (named after the address, with no password) and links the
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
@@ -31,8 +29,6 @@ from widen.notifications.models import Category
 from widen.notifications.services import notify
 from widen.students.mine.selectors import students_at_address
 from widen.students.models import Student
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -66,16 +62,16 @@ def link_holder_for(email: str) -> LinkHolder | None:
     return None
 
 
-def sign_in_link_request(*, email: str) -> bool:
+def sign_in_link_request(*, email: str, site_url: str) -> bool:
     """E-mail a sign-in link to `email` if it belongs to someone who may have one; whether one
-    was sent (never shown to the person asking)."""
+    was sent (never shown to the person asking). `site_url` is where Widen is reached, as the
+    request asking came (its host checked against ALLOWED_HOSTS)."""
     holder = link_holder_for(email)
     if holder is None:
         return False
     with transaction.atomic():
         link, token = sign_in_link_create(email=email)
-        base = str(getattr(settings, "SITE_URL", "") or "").rstrip("/")
-        url = base + reverse("my_student:sign_in_link", kwargs={"token": token})
+        url = site_url.rstrip("/") + reverse("my_student:sign_in_link", kwargs={"token": token})
         notify(
             template="students/sign_in_link",
             category=Category.ACCOUNT,

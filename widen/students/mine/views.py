@@ -91,7 +91,7 @@ def sign_in_view(request: HttpRequest) -> HttpResponse:
             return _too_many(request)
         email = form.cleaned_data["email"]
         if not _limited_by_address(request, email):
-            sign_in_link_request(email=email)
+            sign_in_link_request(email=email, site_url=request.build_absolute_uri("/"))
         return render(request, "students/mine/link_sent.html", {"email": email})
     return render(request, "students/mine/sign_in.html", {"form": form})
 
