@@ -59,14 +59,23 @@ def api_call(token: str, method: str, path: str, body: Any = None, **extra: Any)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked `own_sqlite` make SQLite databases of their own whatever DATABASE_URL says
-    (the benchmark smoke runs): the PostgreSQL pass would only repeat them, so it skips them."""
+    """What the PostgreSQL pass does not repeat of the SQLite pass:
+
+    * tests marked `own_sqlite` make SQLite databases of their own whatever DATABASE_URL says
+      (the benchmark smoke runs);
+    * the browser journeys and page checks (tests/browser): Chromium drives the same pages on
+      either database, and every query those pages make is also run on PostgreSQL by the page
+      and API tests (Django's test client) of each app.
+    """
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         return
     repeat = pytest.mark.skip(reason="runs on SQLite of its own: already run in the SQLite pass")
+    in_the_browser = pytest.mark.skip(reason="a browser journey: run in the SQLite pass")
     for item in items:
         if item.get_closest_marker("own_sqlite"):
             item.add_marker(repeat)
+        elif item.nodeid.startswith("tests/browser/"):
+            item.add_marker(in_the_browser)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
