@@ -67,7 +67,7 @@ class MfaRequiredMiddleware:
         user = request.user
         verified = getattr(user, "is_verified", lambda: False)()
         if user.is_authenticated and not verified and link_session_complete(request):
-            user.is_verified = lambda: True  # type: ignore[union-attr]
+            user.is_verified = lambda: True  # type: ignore[attr-defined]
             verified = True
         if user.is_authenticated and not verified and not self._exempt(request.path):
             target = reverse("accounts:mfa_verify")

@@ -147,6 +147,11 @@ def _value_text(name: str, raw: str) -> str:
     )
 
 
+def _label(name: str) -> str:
+    model_field = Student._meta.get_field(name)
+    return str(getattr(model_field, "verbose_name", name)).capitalize()
+
+
 def _who(user: Any, me: Any) -> str:
     if user is None:
         return "Your university or college"
@@ -158,7 +163,7 @@ def _who(user: Any, me: Any) -> str:
 def _declared(student: Student, me: Any) -> list[DeclaredItem]:
     return [
         DeclaredItem(
-            label=str(Student._meta.get_field(item.characteristic).verbose_name).capitalize(),
+            label=_label(item.characteristic),
             value=_value_text(item.characteristic, item.value),
             recorded_by=_who(item.recorded_by, me),
             recorded_at=item.created_at,
