@@ -25,6 +25,7 @@ from tests.students.mine.support import (
 )
 from widen.accounts.models import Membership, Role, SignInLink, User
 from widen.audit.models import AuditEvent
+from widen.notifications.models import Category, Notification
 from widen.students.models import Student, StudentStatus
 from widen.testing.world import World
 
@@ -56,6 +57,11 @@ def test_the_page_answers_alike_for_a_known_and_an_unknown_address_and_mails_onl
     assert links_sent_to("nobody@example.org") == []
     (message,) = mail.outbox
     assert "15 minutes" in message.body
+    # Sent as an account e-mail nobody can switch off, its body wiped once sent.
+    notification = Notification.objects.get(email=ADDRESS)
+    assert notification.category == Category.ACCOUNT
+    assert notification.secret
+    assert notification.body_text == ""
     # Only the token's digest is kept.
     token = links_sent_to(ADDRESS)[0].rstrip("/").rsplit("/", 1)[1]
     assert not SignInLink.objects.filter(token_digest=token).exists()
