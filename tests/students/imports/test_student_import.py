@@ -249,13 +249,13 @@ def test_bad_cells_are_reported_by_row_and_column_with_why(world: World) -> None
     assert problems_of(report) == [
         (2, "Student number", "Rows 2 and 6 have the same student number: keep the right row "
          "and remove the others."),
-        (3, "Date of birth", "'31/02/2005': 31 February 2005 is not a date. Check the day."),
         (3, "First name", "'=HYPERLINK(\"x\")' is not a name: a name starts with a letter and "
          "holds only letters, spaces, hyphens, apostrophes and full stops."),
-        (4, "E-mail", "'jo@' is not an e-mail address, like name@example.ac.uk."),
-        (4, "Home postcode", "'NOT A PC' is not a full UK postcode, like E1 6AN."),
+        (3, "Date of birth", "'31/02/2005': 31 February 2005 is not a date. Check the day."),
         (4, "ULN", "This ULN's last digit does not match its check digit: check it for a "
          "typing mistake."),
+        (4, "Home postcode", "'NOT A PC' is not a full UK postcode, like E1 6AN."),
+        (4, "E-mail", "'jo@' is not an e-mail address, like name@example.ac.uk."),
         (5, "Level", "'doctorate' is not a level of study: write foundation, undergraduate, "
          "postgraduate or degree apprenticeship."),
         (5, "Year of study", "'0' is not a year of study: write a number from 1 to 10."),

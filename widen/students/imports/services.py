@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 import polars as pl
@@ -275,7 +275,7 @@ class StudentImportReport:
         """'Status: Enrolled → Interrupted', one per changed field, in the person's words."""
         lines = []
         for name, (now, becomes) in row.changes.items():
-            label = Student._meta.get_field(name).verbose_name
+            label = _model_field(name).verbose_name
             if not self.shows(name):
                 lines.append(f"{str(label).capitalize()}: changes (special category data)")
                 continue
@@ -285,6 +285,10 @@ class StudentImportReport:
         return lines
 
 
+def _model_field(name: str) -> models.Field[Any, Any]:
+    return cast("models.Field[Any, Any]", Student._meta.get_field(name))
+
+
 def _shown(name: str, value: Any) -> str:
     if value is None or value == "":
         return "none"
@@ -292,8 +296,7 @@ def _shown(name: str, value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    model_field = Student._meta.get_field(name)
-    choices = dict(getattr(model_field, "choices", None) or ())
+    choices = dict(_model_field(name).choices or ())
     return str(choices.get(value, value))
 
 
@@ -340,9 +343,9 @@ def _checks(column: StudentColumn, cell: pl.Expr, today: date) -> tuple[pl.Expr,
     """The typed value of a cell and the reason it is wrong (null when it is fine)."""
     kind = column.kind
     if kind in ("reference", "name", "postcode", "uln"):
-        return _learner_checks(column, kind, cell, today)  # type: ignore[no-any-return]
+        return _learner_checks(column, kind, cell, today)
     if kind == "birth_date":
-        return _learner_checks(column, "date", cell, today)  # type: ignore[no-any-return]
+        return _learner_checks(column, "date", cell, today)
     if kind == "date":
         parsed, reason = _learner_checks(column, "date", cell, today)
         # Any date may be in the future (an expected end); only unreadable ones are refused.
@@ -417,7 +420,7 @@ def _validated(
     for name in names:
         spec = COLUMNS_BY_FIELD[name]
         cell = pl.col(name)
-        value, reason = _checks(spec, cell, today)
+        typed_cell, reason = _checks(spec, cell, today)
         general = (
             pl.when(cell.str.contains(CONTROL_CHARACTERS))
             .then(pl.lit("holds a control character (such as NUL) that cannot be stored."))
@@ -434,7 +437,7 @@ def _validated(
             general = general.when(cell.is_null()).then(
                 pl.lit("is empty: every row needs the student's number.")
             )
-        typed.append(value.alias(name))
+        typed.append(typed_cell.alias(name))
         reasons.append(pl.coalesce(general, reason).alias(f"{name}__reason"))
     checked = frame.select(pl.col(ROW), *typed, *reasons)
     heading_of = {column.field: column.heading for _, column in used}
@@ -447,7 +450,7 @@ def _validated(
         )
     reason_names = [f"{name}__reason" for name in names]
     clean = checked.filter(pl.all_horizontal(pl.col(reason_names).is_null()))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for record in clean.select(ROW, *names).iter_rows(named=True):
         values: dict[str, Any] = {ROW: record[ROW]}
         for name in names:
@@ -471,7 +474,7 @@ def _duplicate_numbers(table: Table, columns: list[UsedColumn]) -> list[Problem]
         number = cells[at].strip()
         if number:
             rows_of.setdefault(number.casefold(), []).append(row)
-    problems = []
+    problems: list[Problem] = []
     for rows in rows_of.values():
         if len(rows) > 1:
             listed = ", ".join(str(row) for row in rows[:-1]) + f" and {rows[-1]}"
@@ -586,7 +589,9 @@ def student_import_check(upload: StudentImport, *, actor: Any) -> StudentImportR
                 is_new=student is None,
             )
         )
-    problems.sort(key=lambda problem: (problem.row, problem.column))
+    # By row, then by column as the file has them (a problem with the whole row last).
+    position = {column.heading: index for index, column in enumerate(report.columns)}
+    problems.sort(key=lambda problem: (problem.row, position.get(problem.column, len(position))))
     report.problems = problems
     seen = [row.student for row in report.rows if row.student is not None]
     if seen and is_person(actor):
@@ -611,7 +616,7 @@ def _json(value: Any) -> Any:
 def _from_json(name: str, value: Any) -> Any:
     if value is None:
         return None
-    return Student._meta.get_field(name).to_python(value)
+    return _model_field(name).to_python(value)
 
 
 def student_import_commit(
@@ -650,8 +655,8 @@ def student_import_commit(
         touched: set[str] = set()
         now = timezone.now()
         for row in updated:
+            assert row.student is not None
             student = row.student
-            assert student is not None
             before = {name: _json(old) for name, (old, _) in row.changes.items()}
             if "status" in row.changes:
                 before["status_since"] = _json(student.status_since)
