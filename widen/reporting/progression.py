@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Exists, OuterRef
 
@@ -123,9 +124,9 @@ def progression(partnership: Partnership) -> Progression:
             "objects_to_equality_monitoring",
         )
     )
-    engaged_groups: set[tuple[object, ...]] = set()
+    engaged_groups: set[tuple[Any, int, str, str]] = set()
     tally: Counter[str] = Counter()
-    candidates: list[tuple[tuple[object, ...], bool]] = []
+    candidates: list[tuple[tuple[Any, int, str, str], bool]] = []
     for school, born, fsm, ever_6, first, is_engaged, progressed, restricted, objects in rows:
         group = (school, _cohort(born), _answer(fsm, ever_6), _answer(first))
         if is_engaged:
@@ -134,10 +135,10 @@ def progression(partnership: Partnership) -> Progression:
             tally["engaged_progressed"] += bool(progressed)
         elif restricted is None and not objects:
             candidates.append((group, bool(progressed)))
-    for group, progressed in candidates:
-        if group in engaged_groups:
+    for candidate, started_course in candidates:
+        if candidate in engaged_groups:
             tally["similar"] += 1
-            tally["similar_progressed"] += progressed
+            tally["similar_progressed"] += started_course
     providers = sorted(
         set(
             Student.objects.filter(

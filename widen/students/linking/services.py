@@ -81,6 +81,7 @@ def linkable_learners(actor: Any, provider: Organisation) -> QuerySet[Learner]:
     anonymised nor restricted. For Widen itself (a command), those the provider's own people
     could see by name: the provider's own records, and those of the other parties to an
     agreement in force that shares identity with it."""
+    learners: QuerySet[Learner]
     if is_system(actor):
         agreements = DataSharingAgreement.objects.in_force().filter(
             parties=provider, shares_identity=True

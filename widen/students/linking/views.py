@@ -70,14 +70,16 @@ def _log(request: AuthenticatedRequest, links: list[LearnerLink]) -> None:
     students = {link.student.pk: link.student for link in links}
     learners = {link.learner.pk: link.learner for link in links}
     for student in students.values():
-        access = student_policy.access(request.user, student)
+        student_access = student_policy.access(request.user, student)
         access_log_record_subjects(
             actor=request.user,
             subject_type=STUDENT_SUBJECT,
             subjects=[(student.pk, None)],
             data_categories=[DataCategory.IDENTITY],
             purpose="Linking students to learner records: proposals reviewed",
-            actor_organisation_id=access.actor_organisation_id if access else None,
+            actor_organisation_id=(
+                student_access.actor_organisation_id if student_access else None
+            ),
         )
     views = []
     for learner in learners.values():
