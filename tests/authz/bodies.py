@@ -13,6 +13,7 @@ from tests.evaluation.survey_matrix import survey_request_body
 from tests.events.matrix import event_request_body
 from tests.payments.matrix import payments_request_body
 from tests.rights.matrix import rights_request_body
+from tests.students.imports.matrix import student_import_body
 from tests.students.records_matrix import student_records_body
 from widen.accounts.models import Role
 from widen.programmes.models import ActivitySubType
@@ -47,6 +48,9 @@ def request_body(
     rights_body = rights_request_body(world, name, counter)
     if rights_body is not None:
         return rights_body
+    import_body = student_import_body(world, name)
+    if import_body is not None:
+        return import_body
     records_body = student_records_body(world, name, counter, relation)
     if records_body is not None:
         return records_body

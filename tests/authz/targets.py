@@ -25,6 +25,7 @@ from tests.evaluation.survey_matrix import survey_kwargs
 from tests.events.matrix import event_kwargs
 from tests.payments.matrix import payments_kwargs
 from tests.rights.matrix import rights_kwargs
+from tests.students.imports.matrix import student_import_kwargs
 from tests.students.linking.matrix import link_kwargs
 from tests.students.records_matrix import student_records_kwargs
 from widen.accounts.models import Role
@@ -67,6 +68,9 @@ def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str
     records_kwargs = student_records_kwargs(world, rule, relation)
     if records_kwargs is not None:
         return records_kwargs
+    imports_kwargs = student_import_kwargs(world, rule, acting_role, relation)
+    if imports_kwargs is not None:
+        return imports_kwargs
     student_link_kwargs = link_kwargs(world, rule, acting_role, relation)
     if student_link_kwargs is not None:
         return student_link_kwargs

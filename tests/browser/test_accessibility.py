@@ -20,6 +20,7 @@ from tests.browser.events_pages import EVENTS_PAGES
 from tests.browser.notifications_pages import NOTIFICATIONS_PAGES
 from tests.browser.payments_pages import PAYMENTS_PAGES
 from tests.browser.rights_pages import RIGHTS_PAGES
+from tests.browser.student_import_pages import STUDENT_IMPORT_PAGES
 from tests.browser.support import (
     Browse,
     Site,
@@ -505,6 +506,7 @@ PAGES.update(NOTIFICATIONS_PAGES)  # one's own notifications, choices, stopping 
 PAGES.update(PAYMENTS_PAGES)  # "My payments", bank details, payees and payment runs
 PAGES.update(RIGHTS_PAGES)  # requests about people's data: list, recording, a request, erasing
 PAGES.update(WHO_ACCESSED_PAGES)  # who accessed learners' records: the search and its answer
+PAGES.update(STUDENT_IMPORT_PAGES)  # importing students: upload, check, imported
 
 
 def _describe(violation: dict[str, Any]) -> str:
