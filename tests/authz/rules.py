@@ -199,6 +199,8 @@ RULES: dict[str, Rule] = {
     "provider_terms": seen(),
     "provider_terms_manage": own(C.STUDENTS_MANAGE),
     "term_manage": own(C.STUDENTS_MANAGE),
+    # A student's own record: no staff role holds one (tests/students/mine/matrix.py).
+    "student_own": Rule({}),
 }
 
 # Capabilities no page or endpoint asks for yet, and why. Once code asks for one, a rule must

@@ -27,6 +27,7 @@ from tests.payments.matrix import payments_kwargs
 from tests.rights.matrix import rights_kwargs
 from tests.students.imports.matrix import student_import_kwargs
 from tests.students.linking.matrix import link_kwargs
+from tests.students.mine.matrix import my_student_kwargs
 from tests.students.records_matrix import student_records_kwargs
 from widen.accounts.models import Role
 from widen.accounts.services import api_token_create
@@ -65,6 +66,9 @@ def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str
     data_rights_kwargs = rights_kwargs(world, rule, acting_role, relation)
     if data_rights_kwargs is not None:
         return data_rights_kwargs
+    students_own_kwargs = my_student_kwargs(world, rule, relation)
+    if students_own_kwargs is not None:
+        return students_own_kwargs
     records_kwargs = student_records_kwargs(world, rule, relation)
     if records_kwargs is not None:
         return records_kwargs
