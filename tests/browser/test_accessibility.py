@@ -21,6 +21,7 @@ from tests.browser.notifications_pages import NOTIFICATIONS_PAGES
 from tests.browser.payments_pages import PAYMENTS_PAGES
 from tests.browser.rights_pages import RIGHTS_PAGES
 from tests.browser.student_import_pages import STUDENT_IMPORT_PAGES
+from tests.browser.student_link_pages import STUDENT_LINK_PAGES
 from tests.browser.support import (
     Browse,
     Site,
@@ -507,6 +508,7 @@ PAGES.update(PAYMENTS_PAGES)  # "My payments", bank details, payees and payment 
 PAGES.update(RIGHTS_PAGES)  # requests about people's data: list, recording, a request, erasing
 PAGES.update(WHO_ACCESSED_PAGES)  # who accessed learners' records: the search and its answer
 PAGES.update(STUDENT_IMPORT_PAGES)  # importing students: upload, check, imported
+PAGES.update(STUDENT_LINK_PAGES)  # students' outreach past: proposals; progression to HE
 
 
 def _describe(violation: dict[str, Any]) -> str:
