@@ -69,6 +69,11 @@ def test_the_same_uln_is_proposed_first_whatever_the_names(world: World) -> None
 
     link = links_of(one)[str(world.learner_beta.pk)]
     assert (link.found_by, link.score, link.status) == ("uln", 1.0, LinkStatus.PROPOSED)
+    # What else agrees, for the person deciding: here, only the ULN.
+    reasons = {reason["field"]: reason["agreement"] for reason in link.reasons}
+    assert reasons["uln"] == "same"
+    assert reasons["first_name"] == "different"
+    assert reasons["date_of_birth"] == "different"
     assert summary.proposed_by_uln == 1
 
 

@@ -32,6 +32,7 @@ from widen.accounts.capabilities import is_system, require_actor
 from widen.audit.models import AuditAction
 from widen.audit.services import audit_event_record
 from widen.core.exceptions import NotFound
+from widen.core.names import fold_name
 from widen.learners.duplicates.finding import (
     DEFAULT_THRESHOLD,
     FIELDS,
@@ -152,6 +153,36 @@ def _frame(rows: list[tuple[Any, ...]], prefix: str) -> pl.DataFrame:
     )
 
 
+def _plain_reasons(student: tuple[Any, ...], learner: tuple[Any, ...]) -> list[dict[str, str]]:
+    """For a pair found by its ULN, whether the rest agrees, so that a reviewer sees a ULN
+    typed against the wrong person: names as `fold_name` writes them, the date of birth, the
+    home postcode (same, different, or missing)."""
+
+    def agreement(one: Any, two: Any) -> str:
+        if not one or not two:
+            return "missing"
+        return "same" if one == two else "different"
+
+    return [
+        {
+            "field": "first_name",
+            "agreement": agreement(fold_name(student[1]), fold_name(learner[1])),
+        },
+        {
+            "field": "last_name",
+            "agreement": agreement(fold_name(student[2]), fold_name(learner[2])),
+        },
+        {"field": "date_of_birth", "agreement": agreement(student[3], learner[3])},
+        {
+            "field": "postcode",
+            "agreement": agreement(
+                str(student[4] or "").replace(" ", "").upper(),
+                str(learner[4] or "").replace(" ", "").upper(),
+            ),
+        },
+    ]
+
+
 def learner_links_propose(
     *, actor: Any, provider: Organisation | Any, threshold: float = DEFAULT_THRESHOLD
 ) -> ProposeSummary:
@@ -194,6 +225,8 @@ def learner_links_propose(
     for learner_id, uln in learner_uln.items():
         by_uln[uln].append(learner_id)
     student_uln = {row[0]: row[5] for row in students if row[5]}
+    student_by_id = {row[0]: row for row in students}
+    learner_by_id = {row[0]: row for row in learner_rows}
     for student_id, uln in student_uln.items():
         for learner_id in by_uln.get(uln, []):
             found[(student_id, learner_id)] = LearnerLink(
@@ -201,7 +234,10 @@ def learner_links_propose(
                 learner_id=learner_id,
                 found_by=ULN,
                 score=1.0,
-                reasons=[{"field": "uln", "agreement": "same"}],
+                reasons=[
+                    {"field": "uln", "agreement": "same"},
+                    *_plain_reasons(student_by_id[student_id], learner_by_id[learner_id]),
+                ],
             )
 
     # Then the duplicate finder's linkage: students and learners searched together, only the
