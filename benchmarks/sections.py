@@ -59,6 +59,11 @@ SECTIONS: tuple[Section, ...] = (
         module="benchmarks.registers",
     ),
     Section(
+        name="students",
+        summary="student list import of 2,000 and 20,000 rows: commit with history, re-import",
+        module="benchmarks.student_import",
+    ),
+    Section(
         name="progress",
         summary="who is falling behind: the programme progress page at 50,000 enrolled learners",
         module="benchmarks.progress",
