@@ -22,6 +22,7 @@ from tests.browser.payments_pages import PAYMENTS_PAGES
 from tests.browser.rights_pages import RIGHTS_PAGES
 from tests.browser.student_import_pages import STUDENT_IMPORT_PAGES
 from tests.browser.student_link_pages import STUDENT_LINK_PAGES
+from tests.browser.student_records_pages import STUDENT_RECORDS_PAGES
 from tests.browser.support import (
     Browse,
     Site,
@@ -507,6 +508,7 @@ PAGES.update(NOTIFICATIONS_PAGES)  # one's own notifications, choices, stopping 
 PAGES.update(PAYMENTS_PAGES)  # "My payments", bank details, payees and payment runs
 PAGES.update(RIGHTS_PAGES)  # requests about people's data: list, recording, a request, erasing
 PAGES.update(WHO_ACCESSED_PAGES)  # who accessed learners' records: the search and its answer
+PAGES.update(STUDENT_RECORDS_PAGES)  # students for staff: list, a student, status, term dates
 PAGES.update(STUDENT_IMPORT_PAGES)  # importing students: upload, check, imported
 PAGES.update(STUDENT_LINK_PAGES)  # students' outreach past: proposals; progression to HE
 

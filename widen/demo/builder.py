@@ -37,6 +37,7 @@ from widen.demo.partnership import (
     demo_partnership_create,
 )
 from widen.demo.programme import demo_programme_create, demo_rule_sets_create
+from widen.demo.students import demo_students_create, demo_students_delete
 from widen.demo.surveys import demo_surveys_create
 from widen.demo.users import DEMO_USERNAMES, DemoLogin, demo_logins, demo_users, demo_users_create
 from widen.evaluation.models import Survey, SurveyInvitation, SurveyResponse
@@ -226,6 +227,9 @@ def demo_build(
             runner=User.objects.get(username="outreach.officer"),
             seed=seed,
         )
+        demo_students_create(
+            providers=Partnership.objects.get(name=PARTNERSHIP_NAME).members.order_by("name")
+        )
         return DemoResult(
             built=True, counts=demo_counts(), logins=demo_logins(), open_data=open_data
         )
@@ -253,6 +257,7 @@ def demo_delete() -> None:
             Event.objects.filter(partnership=partnership).delete()
             Activity.objects.filter(partnership=partnership).delete()
             Programme.objects.filter(partnership=partnership).delete()
+        demo_students_delete(organisation_ids=organisation_ids)
         learners.delete()
         demo_users().delete()
         if partnership is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -54,6 +55,7 @@ class StudentForm(forms.ModelForm):
                 del self.fields[name]
         for name in list(self.fields):
             model_field = Student._meta.get_field(name)
+            assert isinstance(model_field, models.Field)
             if model_field.get_internal_type() != "BooleanField":
                 continue
             initial = getattr(self.instance, name, None)
@@ -70,7 +72,7 @@ class StudentForm(forms.ModelForm):
                 else "",
             )
         if "year_of_study" in self.fields:
-            self.fields["year_of_study"].widget.attrs.update({"min": 1, "max": 7})
+            self.fields["year_of_study"].widget.attrs.update({"min": 1, "max": 10})
         if organisations is not None:
             self.fields["organisation"] = ListChoiceField(
                 queryset=organisations,

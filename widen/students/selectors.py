@@ -28,19 +28,19 @@ from widen.students.models import (
 from widen.students.permissions import StudentAccess, student_policy
 
 MAX_SEARCH_LENGTH = 100
-MAX_YEAR_OF_STUDY = 7
+MAX_YEAR_OF_STUDY = 10
 SUBJECT_TYPE = "students.student"
 # The yes/no characteristics a list may be filtered on, and the category each is of.
 FILTERABLE_CHARACTERISTICS: dict[str, str] = {
     **{
         name: DataCategory.CHARACTERISTICS
         for name in CHARACTERISTIC_FIELDS
-        if Student._meta.get_field(name).get_internal_type() == "BooleanField"
+        if Student._meta.get_field(name).get_internal_type() == "BooleanField"  # type: ignore[union-attr]
     },
     **{
         name: DataCategory.SPECIAL_CATEGORY
         for name in SPECIAL_CATEGORY_FIELDS
-        if Student._meta.get_field(name).get_internal_type() == "BooleanField"
+        if Student._meta.get_field(name).get_internal_type() == "BooleanField"  # type: ignore[union-attr]
     },
 }
 
@@ -82,7 +82,7 @@ class StudentFilters:
     def categories_read(self) -> frozenset[str]:
         """The categories of a student's data the filters read: a student is considered only
         when one route shows the person all of them."""
-        needed = set()
+        needed: set[str] = set()
         if self.search:
             needed.add(DataCategory.IDENTITY)
         if self.characteristic:
@@ -115,7 +115,7 @@ def characteristic_choices(actor: Any) -> list[tuple[str, str]]:
 
 
 def _label(name: str) -> str:
-    label = str(Student._meta.get_field(name).verbose_name)
+    label = str(Student._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
     return label[:1].upper() + label[1:]
 
 

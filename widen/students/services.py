@@ -52,7 +52,7 @@ ACADEMIC_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 
 
 def _label(name: str) -> str:
-    label = str(Student._meta.get_field(name).verbose_name)
+    label = str(Student._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
     return label[:1].upper() + label[1:]
 
 

@@ -52,7 +52,7 @@ from widen.students.services import (
 from widen.targeting.lookup import postcodes_look_up
 
 PAGE_SIZE = 50
-YEARS_OF_STUDY = range(1, 8)
+YEARS_OF_STUDY = range(1, 11)
 
 
 def _sees_students(request: AuthenticatedRequest) -> None:
@@ -63,7 +63,7 @@ def _sees_students(request: AuthenticatedRequest) -> None:
 
 
 def field_label(name: str) -> str:
-    label = str(Student._meta.get_field(name).verbose_name)
+    label = str(Student._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
     return label[:1].upper() + label[1:]
 
 
@@ -214,7 +214,8 @@ def student_create_view(request: AuthenticatedRequest) -> HttpResponse:
     default = organisations.first()
     if default is None:
         raise NotFound
-    chosen = organisations.filter(pk=_uuid(request.POST.get("organisation"))).first()
+    picked = _uuid(request.POST.get("organisation"))
+    chosen = organisations.filter(pk=picked).first() if picked else None
     allowed = settable_fields(request.user, chosen or default)
     form = StudentForm(request.POST or None, allowed_fields=allowed, organisations=organisations)
 

@@ -1,0 +1,26 @@
+"""The demo's universities have students, some with a status history, and term dates."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from widen.organisations.models import OrganisationType
+from widen.students.models import Declaration, Student, StudentStatusChange, TermDates
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_universities_have_students_and_terms() -> None:
+    call_command("demo", learners=300, stdout=StringIO())
+    students = Student.objects.select_related("organisation")
+    assert students.count() == 8 * 6
+    assert {s.organisation.organisation_type for s in students} == {OrganisationType.HE_PROVIDER}
+    moved = StudentStatusChange.objects.exclude(previous_status="")
+    assert moved.filter(previous_status="enrolled", status="interrupted").count() == 8
+    assert Declaration.objects.filter(characteristic="care_experienced", value="yes").count() == 8
+    assert TermDates.objects.count() == 8 * 3
+    call_command("demo", learners=300, reset=True, stdout=StringIO())
+    assert Student.objects.count() == 8 * 6
