@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,7 @@ from widen.audit.models import AccessLogEntry, AuditEvent
 from widen.core import request_context
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.core.spreadsheets import safe_cell
+from widen.students.imports import services
 from widen.students.imports.services import (
     StudentImportReport,
     student_import_check,
@@ -178,9 +180,11 @@ def test_importing_the_same_file_again_changes_nothing(world: World) -> None:
     ]
     same = check(world, xlsx_file(plain), name="other.xlsx")
     assert (len(same.to_add), len(same.to_update), len(same.unchanged)) == (0, 0, 2)
-    with pytest.raises(ApplicationError):
-        with request_context.bind(actor=_officer(world), source="test"):
-            student_import_commit(upload=again.upload, actor=_officer(world))
+    with (
+        pytest.raises(ApplicationError, match="Nothing to import"),
+        request_context.bind(actor=_officer(world), source="test"),
+    ):
+        student_import_commit(upload=again.upload, actor=_officer(world))
     assert AuditEvent.objects.count() == events
     assert StudentStatusChange.objects.count() == 2
 
@@ -303,6 +307,30 @@ def test_unreadable_files_are_refused_and_nothing_is_kept(world: World) -> None:
     assert report.to_add[0].values["first_name"] == "Zoë"
 
 
+def test_files_past_the_limits_are_refused_with_what_to_do(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "STUDENT_IMPORT_MAX_ROWS", 2)
+    rows = [*SITS_ROWS, ["S1003", "Ann", "Lee", "", "", "", ""]]
+    with pytest.raises(ApplicationError) as refused:
+        check(world, csv_file(rows))
+    assert refused.value.message == (
+        "The file has more than 2 rows; split it into files of at most 2 rows."
+    )
+    monkeypatch.setattr(services, "STUDENT_IMPORT_MAX_BYTES", 1024 * 1024)
+    with pytest.raises(ApplicationError, match="files of up to 1 MB are accepted"):
+        check(world, csv_file(SITS_ROWS) + b"x" * (1024 * 1024))
+    assert StudentImport.objects.count() == 0
+    page = signed_in_client(_officer(world)).post(
+        reverse("student_imports:upload"),
+        {
+            "organisation": str(world.alpha.pk),
+            "student_list": SimpleUploadedFile("big.csv", b"x" * (1024 * 1024 + 1)),
+        },
+    )
+    assert "student lists of up to 1 MB are accepted" in page.content.decode()
+
+
 def test_a_partial_import_leaves_out_the_rejected_rows(world: World) -> None:
     with pytest.raises(ApplicationError, match="Nothing to import"):
         commit(world, csv_file(BAD_ROWS), accept_partial=True)
@@ -330,9 +358,11 @@ def test_roll_back_removes_added_students_and_restores_changed_ones(world: World
     assert not Student.objects.filter(student_number="S2000").exists()
     assert StudentStatusChange.objects.filter(source="import of change.csv").count() == 0
     assert StudentImport.objects.get(pk=done.upload.pk).status == "rolled_back"
-    with pytest.raises(ApplicationError, match="Only an import that was committed"):
-        with request_context.bind(actor=_officer(world), source="test"):
-            student_import_roll_back(upload=done.upload, actor=_officer(world))
+    with (
+        pytest.raises(ApplicationError, match="Only an import that was committed"),
+        request_context.bind(actor=_officer(world), source="test"),
+    ):
+        student_import_roll_back(upload=done.upload, actor=_officer(world))
 
 
 def test_roll_back_is_refused_after_the_period_or_when_records_changed_since(
@@ -378,8 +408,6 @@ def test_pages_upload_preview_commit_and_list(world: World) -> None:
     client = signed_in_client(_officer(world))
     page = client.get(reverse("student_imports:upload"))
     assert page.status_code == 200
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     response = client.post(
         reverse("student_imports:upload"),
         {

@@ -64,6 +64,8 @@ STUDENT_IMPORT_MAX_ROWS = 100_000
 EMAIL_PATTERN = r"^[^@\s<>\"',;]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9\-]+)+$"
 PHONE_PATTERN = r"^\+?[0-9][0-9 ()\-]{5,28}$"
 MAX_YEAR_OF_STUDY = 10
+# Rows looked up, or removed, per query (databases limit the parameters of one query).
+CHUNK = 5_000
 # The stored fields an import writes (the rest of a record is never touched by one).
 IMPORTED_FIELDS = (
     "first_name",
@@ -524,11 +526,12 @@ def student_import_check(upload: StudentImport, *, actor: Any) -> StudentImportR
         stored_field(column.field): column.heading for column in report.columns if column.field
     }
     records = [record for record in records if record[ROW] not in duplicated]
+    numbers = [record["student_number"] for record in records]
     existing = {
         student.student_number.casefold(): student
+        for start in range(0, len(numbers), CHUNK)
         for student in Student.objects.filter(
-            organisation=organisation,
-            student_number__in=[record["student_number"] for record in records],
+            organisation=organisation, student_number__in=numbers[start : start + CHUNK]
         )
     }
     for record in records:
@@ -740,21 +743,29 @@ def student_import_roll_back(*, upload: StudentImport, actor: Any) -> StudentImp
     def undo(locked: StudentImport) -> None:
         added = [UUID(key) for key in locked.changes.get("added", [])]
         updated: dict[str, dict[str, Any]] = locked.changes.get("updated", {})
-        touched = Student.objects.filter(pk__in=[*added, *(UUID(key) for key in updated)])
-        changed_since = touched.filter(updated_at__gt=locked.committed_at).count()
+        touched_ids = [*added, *(UUID(key) for key in updated)]
+        changed_since = sum(
+            Student.objects.filter(
+                pk__in=touched_ids[start : start + CHUNK], updated_at__gt=locked.committed_at
+            ).count()
+            for start in range(0, len(touched_ids), CHUNK)
+        )
         if changed_since:
             raise ApplicationError(
                 f"{changed_since} of the students this import added or changed "
                 f"{'has' if changed_since == 1 else 'have'} been changed since, so rolling it "
                 "back would lose those changes. Correct the records by hand instead."
             )
-        StudentStatusChange.objects.filter(
-            pk__in=[UUID(key) for key in locked.changes.get("status_changes", [])]
-        ).delete()
-        Declaration.objects.filter(
-            pk__in=[UUID(key) for key in locked.changes.get("declarations", [])]
-        ).delete()
-        students = {str(student.pk): student for student in touched.filter(pk__in=list(updated))}
+        for model, key in ((StudentStatusChange, "status_changes"), (Declaration, "declarations")):
+            ids = [UUID(value) for value in locked.changes.get(key, [])]
+            for start in range(0, len(ids), CHUNK):
+                model.objects.filter(pk__in=ids[start : start + CHUNK]).delete()
+        updated_ids = [UUID(key) for key in updated]
+        students = {
+            str(student.pk): student
+            for start in range(0, len(updated_ids), CHUNK)
+            for student in Student.objects.filter(pk__in=updated_ids[start : start + CHUNK])
+        }
         names: set[str] = set()
         for key, before in updated.items():
             student = students[key]
@@ -763,8 +774,8 @@ def student_import_roll_back(*, upload: StudentImport, actor: Any) -> StudentImp
                 names.add(name)
         if students:
             Student.objects.bulk_update(list(students.values()), sorted(names))
-        if added:
-            Student.objects.filter(pk__in=added).delete()
+        for start in range(0, len(added), CHUNK):
+            Student.objects.filter(pk__in=added[start : start + CHUNK]).delete()
 
     return STUDENT_UPLOADS.roll_back(
         upload,

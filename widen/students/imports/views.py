@@ -12,16 +12,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from widen.accounts.requests import AuthenticatedRequest
 from widen.core.exceptions import ApplicationError, NotFound
-from widen.core.form_pages import Refused, carried_out
+from widen.core.form_pages import carried_out
 from widen.core.uploads import UploadStatus
 from widen.students.imports.forms import StudentListUploadForm
 from widen.students.imports.services import (
-    STUDENT_IMPORT_MAX_BYTES,
     outcome_summary,
     providers_for_import,
     student_import_check,
     student_import_commit,
     student_import_get,
+    student_import_limits,
     student_import_roll_back,
     student_import_start,
 )
@@ -45,10 +45,11 @@ def student_import_view(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["student_list"]
         try:
-            if upload.size > STUDENT_IMPORT_MAX_BYTES:
+            max_bytes = student_import_limits().max_bytes
+            if upload.size > max_bytes:
                 raise ApplicationError(
                     f"The file is {upload.size / 1_048_576:.1f} MB; student lists of up to "
-                    f"{STUDENT_IMPORT_MAX_BYTES // 1_048_576} MB are accepted."
+                    f"{max_bytes // 1_048_576} MB are accepted."
                 )
             started = student_import_start(
                 actor=request.user,
@@ -123,7 +124,7 @@ def student_import_commit_view(request: AuthenticatedRequest, import_id: UUID) -
 def student_import_roll_back_view(request: AuthenticatedRequest, import_id: UUID) -> HttpResponse:
     """Undo an import within the roll-back period."""
     upload = student_import_get(actor=request.user, import_id=import_id)
-    done = carried_out(
+    carried_out(
         request,
         lambda: student_import_roll_back(upload=upload, actor=request.user),
         lambda done: (
@@ -131,6 +132,4 @@ def student_import_roll_back_view(request: AuthenticatedRequest, import_id: UUID
             f"removed and {done.students_updated} given back what they had before."
         ),
     )
-    if done is Refused.REFUSED:
-        return redirect("student_imports:upload_detail", import_id=upload.pk)
     return redirect("student_imports:upload_detail", import_id=upload.pk)
