@@ -135,6 +135,8 @@ def test_a_hesa_style_xlsx_maps_coded_values_to_the_record(world: World) -> None
         ["H1", "Priya", "Shah", "2004-09-01", "1000000000", "M1 1AE", "10", "103", "55", "01",
          "31", "2"],
         ["H2", "Leo", "Ward", "2003-01-15", "", "M1 1AE", "11", "160", "95", "03", "01", "1"],
+        # Codes Excel holds as numbers, their leading zeros lost.
+        ["H3", "Ama", "Owusu", "2004-02-02", "", "", 10, 120, 0, 3, 31, 1],
     ]  # fmt: skip
     report = check(world, xlsx_file(rows), name="hesa.xlsx")
     assert not report.problems, problems_of(report)
@@ -154,6 +156,13 @@ def test_a_hesa_style_xlsx_maps_coded_values_to_the_record(world: World) -> None
         False,
         False,
         StudyMode.FULL_TIME,
+    )
+    ama = Student.objects.get(student_number="H3")
+    assert (ama.ethnicity, ama.disabled, ama.care_experienced, ama.mode) == (
+        "black_african",
+        False,
+        False,
+        StudyMode.PART_TIME,
     )
     declared = dict(
         Declaration.objects.filter(student=priya).values_list("characteristic", "value")

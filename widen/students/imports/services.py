@@ -384,7 +384,13 @@ def _checks(column: StudentColumn, cell: pl.Expr, today: date) -> tuple[pl.Expr,
         return cell, pl.lit(None, dtype=pl.String)
     codes, hint = _PLAIN_CODES[kind]
     folded = cell.str.to_lowercase().str.replace_all(r"\s+", " ")
-    parsed = folded.replace_strict(codes, default=None, return_dtype=pl.String)
+    # A code a spreadsheet stored as a number has lost its leading zero ("01" read as 1).
+    parsed = pl.coalesce(
+        folded.replace_strict(codes, default=None, return_dtype=pl.String),
+        pl.when(folded.str.contains(r"^[0-9]$"))
+        .then(folded.str.zfill(2))
+        .replace_strict(codes, default=None, return_dtype=pl.String),
+    )
     return parsed, pl.when(cell.is_not_null() & parsed.is_null()).then(
         pl.format("'{}' " + hint, _value(cell))
     )
