@@ -50,6 +50,7 @@ from widen.students.services import (
     term_dates_save,
 )
 from widen.targeting.lookup import postcodes_look_up
+from widen.targeting.models import ProfileStatus
 
 PAGE_SIZE = 50
 YEARS_OF_STUDY = range(1, 11)
@@ -176,6 +177,7 @@ def student_detail_view(request: AuthenticatedRequest, student_id: UUID) -> Http
             for name in FIELDS_BY_CATEGORY[category]
         ]
 
+    area = _area_measures(student, access)
     context = {
         "student": student,
         "access": access,
@@ -200,7 +202,9 @@ def student_detail_view(request: AuthenticatedRequest, student_id: UUID) -> Http
             }
             for declaration in student_declarations(student=student, access=access)
         ],
-        "area": _area_measures(student, access),
+        "area": area,
+        "area_measured": area is not None
+        and area.status in {ProfileStatus.FOUND, ProfileStatus.TERMINATED},
         "linked_learner": student.linked_learner
         if student.linked_learner_id and DataCategory.IDENTITY in access.categories
         else None,
