@@ -464,11 +464,19 @@ def test_special_category_changes_are_hidden_from_whom_the_category_is_not_shown
     assert report.change_text(report.to_update[0]) == ["Ethnicity: changes (special category data)"]
 
 
-def test_the_preview_of_existing_students_is_in_the_access_log(world: World) -> None:
+def test_the_preview_of_students_updated_is_in_the_access_log(world: World) -> None:
     commit(world, csv_file(SITS_ROWS))
-    before = AccessLogEntry.objects.filter(subject_type="students.student").count()
-    check(world, csv_file(SITS_ROWS))
-    assert AccessLogEntry.objects.filter(subject_type="students.student").count() == before + 2
+    logged = AccessLogEntry.objects.filter(subject_type="students.student")
+    before = set(logged.values_list("pk", flat=True))
+    check(world, csv_file(SITS_ROWS))  # nothing changes: only counted, no record shown
+    assert set(logged.values_list("pk", flat=True)) == before
+    changed = [SITS_ROWS[0], [*SITS_ROWS[1][:-1], "W"], SITS_ROWS[2]]
+    check(world, csv_file(changed))
+    amira = Student.objects.get(student_number="S1001")
+    new = logged.exclude(pk__in=before)
+    assert list(new.values_list("subject_id", "purpose")) == [
+        (str(amira.pk), "checking the student list students.csv")
+    ]
 
 
 def test_a_course_that_looks_like_a_formula_is_kept_and_neutralised_on_export(

@@ -500,7 +500,7 @@ def _duplicate_numbers(table: Table, columns: list[UsedColumn]) -> list[Problem]
 
 def student_import_check(upload: StudentImport, *, actor: Any) -> StudentImportReport:
     """Check every row and compare it with the provider's students: the preview. Writes nothing
-    but the access log (the preview shows existing students' records)."""
+    but the access log (the preview shows what changes of the students it would update)."""
     organisation = upload.organisation
     if organisation is None:
         raise NotFound
@@ -602,7 +602,8 @@ def student_import_check(upload: StudentImport, *, actor: Any) -> StudentImportR
     position = {column.heading: index for index, column in enumerate(report.columns)}
     problems.sort(key=lambda problem: (problem.row, position.get(problem.column, len(position))))
     report.problems = problems
-    seen = [row.student for row in report.rows if row.student is not None]
+    # The preview shows what changes of the students it updates; of the others only a count.
+    seen = [row.student for row in report.to_update if row.student is not None]
     if seen and is_person(actor):
         access_log_record_subjects(
             actor=actor,
