@@ -13,7 +13,7 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -23,12 +23,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import api_call
+from tests.students.records import make_student
 from widen.accounts.models import Role
 from widen.activities.models import Activity, Session
 from widen.config.api import api
 from widen.events.models import Event
 from widen.learners.models import Learner
 from widen.programmes.models import ActivitySubType, Enrolment, Programme
+from widen.students.models import Student
 from widen.testing.world import World, year_group_birthday
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +58,7 @@ BODY_OPERATIONS = {
     "programme_create",
     "enrolment_leave",
     "event_create",
+    "student_status_change",
 }
 # Operations reading a number in their query besides a list's page (`limit`, `offset`).
 QUERY_OPERATIONS = {"register_update"}
@@ -296,6 +299,16 @@ def _case(
             "capacity": 40,
         }
         return "POST", "/api/v1/events", body, Role.OUTREACH_OFFICER, Event.objects.count
+    if operation_id == "student_status_change":
+        student = make_student(world.alpha, "INPUTS1", status_since=date(2025, 9, 22))
+        body = {"status": "interrupted", "changed_on": timezone.localdate().isoformat()}
+        return (
+            "POST",
+            f"/api/v1/students/{student.pk}/status",
+            body,
+            Role.OUTREACH_OFFICER,
+            lambda: Student.objects.filter(pk=student.pk).values("status", "status_since").get(),
+        )
     raise AssertionError(f"No valid body for {operation_id}: add one.")
 
 

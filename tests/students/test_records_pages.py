@@ -15,6 +15,7 @@ from tests.targeting.support import english_areas_loaded
 from widen.accounts.models import Role
 from widen.audit.models import AccessLogEntry
 from widen.students.models import Declaration, Student
+from widen.students.selectors import student_pseudonym
 from widen.students.services import student_status_change
 from widen.targeting.lookup import postcodes_look_up
 from widen.testing.world import World, make_user
@@ -138,6 +139,17 @@ def test_special_category_data_only_with_that_category(world: World) -> None:
     evaluator = client(world, Role.EVALUATOR).get(f"/students/{student.id}/").content.decode()
     assert "Kerry" not in evaluator
     assert "You see this student pseudonymised" in evaluator
+
+
+def test_someone_who_reads_no_identity_sees_students_under_a_pseudonym(world: World) -> None:
+    student = make_student(world.alpha, "ZQ81", "Kerry", "Adams", care_experienced=True)
+    evaluator = client(world, Role.EVALUATOR)
+    page = evaluator.get("/students/").content.decode()
+    assert "Kerry" not in page
+    assert "ZQ81" not in page
+    assert f"Student {student_pseudonym(student.id)}" in page
+    # A search by name reads names: it finds nobody for them.
+    assert "No students match" in evaluator.get("/students/", {"q": "Kerry"}).content.decode()
 
 
 def test_a_partner_under_an_agreement_covering_students_reads_only(world: World) -> None:

@@ -12,6 +12,7 @@ from uuid import UUID
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
+from widen.accounts.capabilities import is_system
 from widen.audit.services import access_log_record_subjects
 from widen.core.exceptions import NotFound
 from widen.organisations.models import DataCategory, Organisation
@@ -144,7 +145,19 @@ def student_list(*, actor: Any, filters: StudentFilters | None = None) -> QueryS
         students = students.filter(organisation_id=filters.provider_id)
     if filters.characteristic:
         students = students.filter(**{filters.characteristic: True})
-    return students.select_related("organisation").order_by("last_name", "first_name", "id")
+    return students.select_related("organisation").order_by(*_order(actor))
+
+
+def _order(actor: Any) -> tuple[str, ...]:
+    """By name where `actor` sees every student's name; otherwise in an order that says nothing
+    of names (those seen under a pseudonym are never sorted by the names they hide)."""
+    if is_system(actor) or all(
+        DataCategory.IDENTITY in scope.categories
+        for scope in student_policy.scopes(actor)
+        if scope.categories
+    ):
+        return ("last_name", "first_name", "id")
+    return ("id",)
 
 
 def _word(word: str, name: str, *, exact: bool = False) -> Q:
