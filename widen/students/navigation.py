@@ -2,11 +2,20 @@
 
 from typing import Any
 
+from widen.accounts.capabilities import is_person
 from widen.core.navigation import Journey, NavEntry, register
+from widen.learners.permissions import OWN, learner_policy
 from widen.students.permissions import student_policy
 
 
 def may_see_students(person: Any) -> bool:
+    """Whether `person` sees students by some route (the policy's scopes). A route of their own
+    organisation is one (read from the scopes the request has already worked out); only someone
+    with none asks which agreements cover students."""
+    if not is_person(person):
+        return False
+    if any(scope.relation == OWN and scope.categories for scope in learner_policy.scopes(person)):
+        return True
     return any(scope.categories for scope in student_policy.scopes(person))
 
 
@@ -18,39 +27,5 @@ register(
         ("students",),
         may_open=may_see_students,
         order=10,
-    )
-)
-
-
-def may_link_students(person: Any) -> bool:
-    """Those who change a provider's students link them to learner records."""
-    return student_policy.may_manage_any(person)
-
-
-register(
-    NavEntry(
-        "Students' outreach past",
-        "student_links:list",
-        Journey.SUPPORT,
-        ("student_links",),
-        may_open=may_link_students,
-        order=20,
-    )
-)
-
-
-def may_import_students(person: Any) -> bool:
-    """Those who change a provider's students import them from its student record system."""
-    return student_policy.may_manage_any(person)
-
-
-register(
-    NavEntry(
-        "Import students",
-        "student_imports:upload",
-        Journey.SUPPORT,
-        ("student_imports",),
-        may_open=may_import_students,
-        order=30,
     )
 )

@@ -24,6 +24,7 @@ from widen.students.models import (
     StudentStatus,
     StudyLevel,
 )
+from widen.students.navigation import may_see_students
 from widen.students.permissions import StudentAccess, student_policy
 from widen.students.selectors import (
     StudentFilters,
@@ -59,7 +60,7 @@ YEARS_OF_STUDY = range(1, 11)
 def _sees_students(request: AuthenticatedRequest) -> None:
     """Staff pages of students are for people who may see students by some route; anyone else
     (a student signed in, say) is answered as if the page did not exist."""
-    if not any(scope.categories for scope in student_policy.scopes(request.user)):
+    if not may_see_students(request.user):
         raise NotFound
 
 
