@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from conftest import signed_in_client
@@ -80,6 +82,25 @@ def test_the_list_pages_like_the_learners_list(world: World) -> None:
     second = officer.get("/students/", {"page": "2"}).content.decode()
     assert "Pager050" in second
     assert "Pager049" not in second
+
+
+def test_the_list_asks_the_same_number_of_queries_for_a_page_of_any_length(
+    world: World,
+) -> None:
+    covering_students(world)  # the officer sees Beta's students by a partner's route too
+
+    def queries() -> int:
+        officer = client(world, Role.OUTREACH_OFFICER)
+        with CaptureQueriesContext(connection) as captured:
+            assert officer.get("/students/").status_code == 200
+        return len(captured)
+
+    make_student(world.alpha, "Q0")
+    make_student(world.beta, "Q1")
+    few = queries()
+    for number in range(2, 40):
+        make_student(world.alpha if number % 2 else world.beta, f"Q{number}")
+    assert queries() == few
 
 
 def test_the_detail_shows_history_declarations_and_who_recorded_them(world: World) -> None:

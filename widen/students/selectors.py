@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from widen.accounts.capabilities import is_system
 from widen.audit.services import access_log_record_subjects
 from widen.core.exceptions import NotFound
+from widen.learners.permissions import LearnerScope
 from widen.organisations.models import DataCategory, Organisation
 from widen.students.models import (
     CHARACTERISTIC_FIELDS,
@@ -26,7 +27,7 @@ from widen.students.models import (
     StudyLevel,
     TermDates,
 )
-from widen.students.permissions import StudentAccess, student_policy
+from widen.students.permissions import StudentAccess, StudentPolicy, student_policy
 
 MAX_SEARCH_LENGTH = 100
 MAX_YEAR_OF_STUDY = 10
@@ -164,11 +165,23 @@ def _word(word: str, name: str, *, exact: bool = False) -> Q:
     return Q(**{f"{name}__{'iexact' if exact else 'icontains'}": word})
 
 
+class _RoutesWorkedOutOnce(StudentPolicy):
+    """The student policy deciding for a page of students with the routes it worked out once."""
+
+    def __init__(self, routes: list[LearnerScope]) -> None:
+        self._routes = routes
+
+    def scopes(self, actor: Any) -> list[LearnerScope]:
+        return list(self._routes)
+
+
 def student_access_map(*, actor: Any, students: list[Student]) -> dict[UUID, StudentAccess]:
-    """What `actor` may see of each student of a page."""
+    """What `actor` may see of each student of a page (the routes worked out once, however many
+    students)."""
+    policy = _RoutesWorkedOutOnce(student_policy.scopes(actor))
     result = {}
     for student in students:
-        access = student_policy.access(actor, student)
+        access = policy.access(actor, student)
         if access is not None:
             result[student.id] = access
     return result
