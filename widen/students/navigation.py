@@ -31,8 +31,9 @@ register(
 )
 
 
-def may_link_students(person: Any) -> bool:
-    """Those who change a provider's students link them to learner records."""
+def may_manage_students(person: Any) -> bool:
+    """Those who change a provider's students link them to learner records and import them from
+    its student record system (one right: the menu asks it once for both pages)."""
     return student_policy.may_manage_any(person)
 
 
@@ -42,15 +43,10 @@ register(
         "student_links:list",
         Journey.SUPPORT,
         ("student_links",),
-        may_open=may_link_students,
+        may_open=may_manage_students,
         order=20,
     )
 )
-
-
-def may_import_students(person: Any) -> bool:
-    """Those who change a provider's students import them from its student record system."""
-    return student_policy.may_manage_any(person)
 
 
 register(
@@ -59,7 +55,7 @@ register(
         "student_imports:upload",
         Journey.SUPPORT,
         ("student_imports",),
-        may_open=may_import_students,
+        may_open=may_manage_students,
         order=30,
     )
 )
