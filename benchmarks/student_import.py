@@ -1,7 +1,8 @@
 """Importing students from a provider's student record system export, at a provider's size.
 
 Alpha University's outreach officer (who manages its students) imports SITS-style CSV exports of
-2,000 and 20,000 students (500 and 2,000 with --quick) through the services the upload page and `widen students import` use:
+2,000 and 20,000 students (500 and 2,000 with --quick) through the services the upload page and
+`widen students import` use:
 
 * `commit`: upload, check and import a file of new students (each with its audit event, its first
   status in the history and its declarations, in one transaction), beside the bare baseline of
