@@ -19,7 +19,7 @@ from django.contrib.admin.models import ADDITION, LogEntry
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from widen.accounts.models import Membership, Role, User
+from widen.accounts.models import Membership, Role, SignInLink, User
 from widen.accounts.services import api_token_create
 from widen.activities.models import Attendance, RegisterImport
 from widen.audit.models import AccessLogEntry, StateChange, WatchAlert, WatchKind
@@ -121,6 +121,13 @@ def seed_canary_person(
         values["otp_totp.totpdevice"] = (f"{tag} phone",)
         api_token_create(user=user, name=f"{tag} token")
         values["accounts.apitoken"] = (f"{tag} token",)
+        SignInLink.objects.create(
+            token_digest=hashlib.sha256(f"{tag} link".encode()).hexdigest(),
+            email=email,
+            expires_at=now,
+            user=user,
+        )
+        values["accounts.signinlink"] = (email,)
 
         learner = Learner.objects.create(
             organisation=world.alpha,
