@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
+from freezegun import freeze_time
 
 from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role
@@ -125,3 +128,11 @@ def event(world: World) -> Event:
 
 
 ORGANISERS = (Role.PARTNERSHIP_ADMIN, Role.ORGANISATION_ADMIN, Role.OUTREACH_OFFICER)
+
+
+@pytest.fixture
+def school_morning() -> Iterator[None]:
+    """Nine on a school morning (London), the clock running from there: an event that starts in
+    an hour ends the same day, whatever the hour the suite itself runs."""
+    with freeze_time(datetime(2026, 6, 10, 9, 0, tzinfo=ZoneInfo("Europe/London")), tick=True):
+        yield

@@ -3,7 +3,6 @@ the learner's activity record through the activities app's own services."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -11,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
-from freezegun import freeze_time
 
 from tests.events.conftest import booked
 from widen.accounts.capabilities import system_actor
@@ -38,16 +36,9 @@ from widen.programmes.models import ActivitySubType
 from widen.reporting.models import LearnerEngagement
 from widen.testing.world import World
 
-pytestmark = pytest.mark.django_db
+# At nine on a school morning, an event starting in an hour ends the same day.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("school_morning")]
 LONDON = ZoneInfo("Europe/London")
-
-
-@pytest.fixture(autouse=True)
-def a_morning() -> Iterator[None]:
-    """The tests run at nine on a school morning: an event starting in an hour ends the same day,
-    whatever the hour the suite itself runs."""
-    with freeze_time(datetime(2026, 6, 10, 9, 0, tzinfo=LONDON), tick=True):
-        yield
 
 
 def make_event(world: World, *, activity: Activity | None = None, **changes: Any) -> Event:

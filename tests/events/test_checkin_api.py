@@ -15,7 +15,8 @@ from widen.events.checkin import checkin_code
 from widen.events.models import Booking
 from widen.testing.world import World
 
-pytestmark = pytest.mark.django_db
+# Events start in an hour: at nine on a school morning, they end the same day.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("school_morning")]
 
 
 def call(world: World, method: str, path: str, role: str = Role.OUTREACH_OFFICER) -> Any:

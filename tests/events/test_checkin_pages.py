@@ -26,7 +26,8 @@ from widen.events.models import AttendeeType, Booking, Event
 from widen.events.services import BookingDetails, booking_create
 from widen.testing.world import World
 
-pytestmark = pytest.mark.django_db
+# Events start in an hour: at nine on a school morning, they end the same day.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("school_morning")]
 
 
 @pytest.fixture(autouse=True)
