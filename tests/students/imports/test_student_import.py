@@ -25,7 +25,7 @@ from widen.audit.models import AccessLogEntry, AuditEvent
 from widen.core import request_context
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.core.spreadsheets import safe_cell
-from widen.students.imports import services
+from widen.students.imports import checking
 from widen.students.imports.services import (
     StudentImportReport,
     student_import_check,
@@ -319,14 +319,14 @@ def test_unreadable_files_are_refused_and_nothing_is_kept(world: World) -> None:
 def test_files_past_the_limits_are_refused_with_what_to_do(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(services, "STUDENT_IMPORT_MAX_ROWS", 2)
+    monkeypatch.setattr(checking, "STUDENT_IMPORT_MAX_ROWS", 2)
     rows = [*SITS_ROWS, ["S1003", "Ann", "Lee", "", "", "", ""]]
     with pytest.raises(ApplicationError) as refused:
         check(world, csv_file(rows))
     assert refused.value.message == (
         "The file has more than 2 rows; split it into files of at most 2 rows."
     )
-    monkeypatch.setattr(services, "STUDENT_IMPORT_MAX_BYTES", 1024 * 1024)
+    monkeypatch.setattr(checking, "STUDENT_IMPORT_MAX_BYTES", 1024 * 1024)
     with pytest.raises(ApplicationError, match="files of up to 1 MB are accepted"):
         check(world, csv_file(SITS_ROWS) + b"x" * (1024 * 1024))
     assert StudentImport.objects.count() == 0

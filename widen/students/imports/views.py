@@ -14,14 +14,16 @@ from widen.accounts.requests import AuthenticatedRequest
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.core.form_pages import carried_out
 from widen.core.uploads import UploadStatus
+from widen.students.imports.checking import (
+    providers_for_import,
+    student_import_check,
+    student_import_get,
+    student_import_limits,
+)
 from widen.students.imports.forms import StudentListUploadForm
 from widen.students.imports.services import (
     outcome_summary,
-    providers_for_import,
-    student_import_check,
     student_import_commit,
-    student_import_get,
-    student_import_limits,
     student_import_roll_back,
     student_import_start,
 )
