@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "widen.events",
     "widen.evaluation",
     "widen.payments",
+    "widen.partners",
     "widen.reporting",
     "widen.rights",
     "widen.demo",
