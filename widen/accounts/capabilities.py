@@ -42,6 +42,7 @@ class Capability(StrEnum):
     PAYMENTS_MANAGE = "payments.manage"
     RIGHTS_HANDLE = "rights.handle_requests"
     STUDENTS_MANAGE = "students.manage"
+    PARTNERS_COORDINATE = "partners.coordinate"
 
 
 _DELIVERY = {
@@ -66,6 +67,7 @@ GRANTS: dict[str, frozenset[Capability]] = {
             Capability.THEORY_OF_CHANGE_EDIT,
             Capability.PAYMENTS_MANAGE,
             Capability.STUDENTS_MANAGE,
+            Capability.PARTNERS_COORDINATE,
         }
     ),
     Role.ORGANISATION_ADMIN: frozenset(
@@ -77,6 +79,7 @@ GRANTS: dict[str, frozenset[Capability]] = {
             Capability.PAYMENTS_MANAGE,
             Capability.RIGHTS_HANDLE,
             Capability.STUDENTS_MANAGE,
+            Capability.PARTNERS_COORDINATE,
         }
     ),
     Role.OUTREACH_OFFICER: frozenset(
@@ -85,6 +88,7 @@ GRANTS: dict[str, frozenset[Capability]] = {
             Capability.LEARNERS_EDIT,
             Capability.THEORY_OF_CHANGE_EDIT,
             Capability.STUDENTS_MANAGE,
+            Capability.PARTNERS_COORDINATE,
         }
     ),
     Role.SCHOOL_STAFF: frozenset(

@@ -34,6 +34,7 @@ urlpatterns = [
     path("students/links/", include("widen.students.linking.urls")),
     path("students/", include("widen.students.urls")),
     path("my/", include("widen.students.mine.urls")),
+    path("partners/", include("widen.partners.urls")),
     path("rights/who-accessed/", include("widen.rights.who_accessed.urls")),
     path("rights/", include("widen.rights.urls")),
     path("api/v1/", (_api_patterns, _api_app_name, _api_namespace)),
