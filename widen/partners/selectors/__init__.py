@@ -1,0 +1,1 @@
+"""Every read in the student partners' scheme, scoped by `widen.partners.permissions`."""

@@ -1,0 +1,1 @@
+"""Every write in the student partners' scheme that has a rule, one module per area."""
