@@ -11,6 +11,7 @@ from tests.authz.rules import ANONYMOUS
 from tests.evaluation.report_matrix import report_request_body
 from tests.evaluation.survey_matrix import survey_request_body
 from tests.events.matrix import event_request_body
+from tests.partners.matrix import partners_body
 from tests.payments.matrix import payments_request_body
 from tests.rights.matrix import rights_request_body
 from tests.students.imports.matrix import student_import_body
@@ -54,6 +55,9 @@ def request_body(
     records_body = student_records_body(world, name, counter, relation)
     if records_body is not None:
         return records_body
+    partner_body = partners_body(world, name, counter, relation)
+    if partner_body is not None:
+        return partner_body
     if name in {"learners:create", "api:learner_create_api"}:
         field = "organisation_id" if name.startswith("api:") else "organisation"
         return {

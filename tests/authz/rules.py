@@ -207,6 +207,7 @@ RULES: dict[str, Rule] = {
 # name it and it leaves this list (tests/test_authz_matrix.py checks both).
 NOT_ASKED_FOR: dict[Capability, str] = {
     C.PARTNERSHIP_MANAGE: "granted to partnership admins, but no page or endpoint asks for it",
+    C.PARTNERS_COORDINATE: "the student partners' pages are being built",
 }
 
 
@@ -233,3 +234,13 @@ def expected_status(entry: dict[str, Any], cell: _CellLike) -> int:
     if rule.refuses_on_form(cell.role, cell.relation):
         return 422 if api else 302
     return 404
+
+
+def _with_partners_rules() -> None:
+    """The student partners' rules, one module per area (tests/partners/matrix/)."""
+    from tests.partners.matrix import partners_rules  # noqa: PLC0415
+
+    RULES.update(partners_rules())
+
+
+_with_partners_rules()

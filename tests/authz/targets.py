@@ -23,6 +23,7 @@ from tests.authz.rules import ANONYMOUS
 from tests.evaluation.report_matrix import report_kwargs
 from tests.evaluation.survey_matrix import survey_kwargs
 from tests.events.matrix import event_kwargs
+from tests.partners.matrix import partners_kwargs
 from tests.payments.matrix import payments_kwargs
 from tests.rights.matrix import rights_kwargs
 from tests.students.imports.matrix import student_import_kwargs
@@ -78,6 +79,9 @@ def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str
     student_link_kwargs = link_kwargs(world, rule, acting_role, relation)
     if student_link_kwargs is not None:
         return student_link_kwargs
+    partner_kwargs = partners_kwargs(world, rule, acting_role, relation)
+    if partner_kwargs is not None:
+        return partner_kwargs
     if rule == "duplicate_pair":
         return {"pair_id": duplicate_pair_for(world, acting_role, relation).id}
     if rule in {"event_checkin", "event_checkin_booking", "event_checkin_scan"}:
