@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from widen.config.api import api
+from widen.config.home import home_view
 from widen.core import views as core_views
 
 admin.site.site_header = "Widen administration"
@@ -15,7 +15,7 @@ for _pattern in _api_patterns:
     _pattern.callback = login_not_required(_pattern.callback)  # type: ignore[type-var]
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="learners:list"), name="home"),
+    path("", home_view, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("widen.accounts.urls")),
     path("organisations/", include("widen.organisations.urls")),

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
+from widen.partners.views import work
+
 app_name = "partners"
 
 urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns += work.urlpatterns
