@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import RequestFactory
 from django.urls import resolve
@@ -62,3 +64,21 @@ def test_a_person_sees_only_pages_they_may_open_and_no_empty_journey(world: Worl
     staff = _request("/learners/", world.users["school_staff"])
     assert [g.journey for g in menu_for(officer, entries)] == [Journey.IDENTIFY, Journey.SUPPORT]  # type: ignore[arg-type]
     assert [g.journey for g in menu_for(staff, entries)] == [Journey.IDENTIFY]  # type: ignore[arg-type]
+
+
+def test_a_student_without_a_role_sees_only_their_own_pages(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A student signed in by link is not offered the staff pages (learners, schools, events
+    to organise): only their own record."""
+    from tests.students.mine.support import signed_in_by_link, student_at  # noqa: PLC0415
+
+    student_at(world.alpha, "N1", "nav.student@students.example.ac.uk")
+    client = signed_in_by_link(
+        "nav.student@students.example.ac.uk", django_capture_on_commit_callbacks
+    )
+    page = client.get("/my/").content.decode()
+    menu = page[page.index("<nav") : page.index("</nav>")]
+    assert "My record" in menu
+    assert "Learners" not in menu
+    assert "Schools" not in menu

@@ -32,6 +32,19 @@ def signed_in(person: Any) -> bool:
     return bool(getattr(person, "is_authenticated", False))
 
 
+def works_somewhere(person: Any) -> bool:
+    """Whether `person` holds a role in some organisation: staff, who see the staff pages. A
+    student or mentor with no role sees only their own pages. Asked once per request."""
+    if not signed_in(person):
+        return False
+    known = getattr(person, "_widen_works_somewhere", None)
+    if known is None:
+        memberships = getattr(person, "memberships", None)
+        known = bool(memberships is not None and memberships.exists())
+        person._widen_works_somewhere = known
+    return bool(known)
+
+
 @dataclass(frozen=True)
 class NavEntry:
     label: str
@@ -41,7 +54,8 @@ class NavEntry:
     # ("targeting:schools"), or URLs whose names start alike ("targeting:rule_set*"). The entry's
     # own URL always counts.
     current_when: tuple[str, ...] = ()
-    may_open: Callable[[Any], bool] = signed_in
+    # By default a page for staff (people with a role in an organisation).
+    may_open: Callable[[Any], bool] = works_somewhere
     order: int = 100
 
 

@@ -3,8 +3,9 @@
 from typing import Any
 
 from widen.accounts.capabilities import is_person
-from widen.core.navigation import Journey, NavEntry, register
+from widen.core.navigation import Journey, NavEntry, register, works_somewhere
 from widen.learners.permissions import OWN, learner_policy
+from widen.students.mine.selectors import my_students
 from widen.students.permissions import student_policy
 
 
@@ -57,5 +58,22 @@ register(
         ("student_imports",),
         may_open=may_manage_students,
         order=30,
+    )
+)
+
+
+def has_own_record(person: Any) -> bool:
+    """A student without a staff role, whose own records Widen holds."""
+    return not works_somewhere(person) and my_students(actor=person).exists()
+
+
+register(
+    NavEntry(
+        "My record",
+        "my_student:record",
+        Journey.SUPPORT,
+        ("my_student",),
+        may_open=has_own_record,
+        order=5,
     )
 )
