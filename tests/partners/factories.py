@@ -147,3 +147,20 @@ def signed_in_partner(partner: Partner, capture: Any) -> Client:
     """A client signed in as the partner's student, by a link e-mailed to their address
     (`capture` is pytest-django's `django_capture_on_commit_callbacks`)."""
     return signed_in_by_link(partner.student.email, capture)
+
+
+def partner_account(partner: Partner) -> User:
+    """The partner's own account (as if they had signed in by link once): the actor of the
+    services a student calls."""
+    from widen.accounts.sign_in_links import link_account_create  # noqa: PLC0415
+
+    student = partner.student
+    if student.user is not None:
+        return student.user
+    with request_context.bind(source="test"):
+        user = link_account_create(
+            email=student.email, first_name=student.first_name, last_name=student.last_name
+        )
+        student.user = user
+        student.save(update_fields=["user"])
+    return user

@@ -40,6 +40,7 @@ from widen.payments.permissions import (
     payment_run_policy,
 )
 from widen.payments.selectors import open_balances
+from widen.payments.signals import run_marked_paid
 from widen.payments.validators import (
     normalise_account_name,
     normalise_account_number,
@@ -337,7 +338,8 @@ def payment_run_export(*, actor: Any, run: PaymentRun) -> PaymentRun:
 
 def payment_run_mark_paid(*, actor: Any, run: PaymentRun, paid_on: date) -> PaymentRun:
     """Exported → paid, on the date the bank paid it (not in the future, not before the run
-    was made). Each payee then sees their entries paid on that date."""
+    was made). Each payee then sees their entries paid on that date, and `run_marked_paid` tells
+    the areas whose records the run pays."""
     _require_actor(actor)
     payment_run_policy.require(actor, MANAGE, run)
     if not isinstance(paid_on, date):
@@ -356,17 +358,21 @@ def payment_run_mark_paid(*, actor: Any, run: PaymentRun, paid_on: date) -> Paym
                 field="paid_on",
             )
 
-    return RUN_WORKFLOW.apply(
-        run,
-        "mark_paid",
-        actor=actor,
-        changes={
-            "paid_on": paid_on,
-            "marked_paid_at": timezone.now(),
-            "marked_paid_by": actor if is_person(actor) else None,
-        },
-        before_save=not_before_made,
-    )
+    with transaction.atomic():
+        paid = RUN_WORKFLOW.apply(
+            run,
+            "mark_paid",
+            actor=actor,
+            changes={
+                "paid_on": paid_on,
+                "marked_paid_at": timezone.now(),
+                "marked_paid_by": actor if is_person(actor) else None,
+            },
+            before_save=not_before_made,
+        )
+        # The areas whose records the run pays mark them paid in the same transaction.
+        run_marked_paid.send(sender=PaymentRun, run=paid)
+    return paid
 
 
 def payment_run_discard(*, actor: Any, run: PaymentRun) -> None:
