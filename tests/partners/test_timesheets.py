@@ -1,0 +1,424 @@
+"""Hours and pay: a coordinator's pay periods; the timesheet drafted from the shifts a partner
+worked; the partner confirming or correcting it with a note; the coordinator approving it (never
+below the minimum wage for the student's age on the day) or querying it back; what a student
+will be paid and when. A student sees their own timesheets only; a coordinator their own
+provider's."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+import pytest
+
+from tests.partners.factories import make_partner, make_role, make_shift, signed_in_partner
+from widen.accounts.models import Role as StaffRole
+from widen.core import request_context
+from widen.core.exceptions import ApplicationError, NotFound
+from widen.notifications.models import Notification
+from widen.partners.models import (
+    AssignmentStatus,
+    Partner,
+    PayPeriod,
+    Shift,
+    ShiftAssignment,
+    Timesheet,
+    TimesheetLine,
+    TimesheetStatus,
+)
+from widen.partners.models import Role as PartnerRole
+from widen.partners.services.timesheets import (
+    pay_period_create,
+    timesheet_approve,
+    timesheet_confirm,
+    timesheet_line_add,
+    timesheet_line_correct,
+    timesheet_query,
+    timesheets_draft,
+)
+from widen.testing.world import World, make_user
+
+pytestmark = [pytest.mark.django_db]
+
+NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
+PAY_DAY = date(2026, 12, 18)
+
+
+def coordinator(world: World) -> Any:
+    return world.users[StaffRole.OUTREACH_OFFICER]
+
+
+def november(world: World, provider: Any = None) -> PayPeriod:
+    return pay_period_create(
+        actor=coordinator(world),
+        organisation=provider or world.alpha,
+        starts_on=NOVEMBER[0],
+        ends_on=NOVEMBER[1],
+        pay_date=PAY_DAY,
+    )
+
+
+def worked(
+    shift: Shift, partner: Partner, minutes: int | None = None, status: str = "worked"
+) -> ShiftAssignment:
+    with request_context.bind(source="test"):
+        return ShiftAssignment.objects.create(
+            shift=shift, partner=partner, status=status, worked_minutes=minutes
+        )
+
+
+def student_user(partner: Partner, capture: Any) -> Any:
+    """The partner's own account, made when they first sign in by a link."""
+    signed_in_partner(partner, capture)
+    partner.student.refresh_from_db()
+    return partner.student.user
+
+
+def draft(world: World, period: PayPeriod, capture: Any) -> Any:
+    with capture(execute=True):
+        return timesheets_draft(actor=coordinator(world), pay_period=period)
+
+
+def lines_of(partner: Partner) -> list[tuple[date, str, int, int]]:
+    return [
+        (line.worked_on, line.description, line.minutes, line.hourly_rate_pence)
+        for line in TimesheetLine.objects.filter(timesheet__partner=partner).order_by("worked_on")
+    ]
+
+
+@pytest.fixture
+def ambassador(world: World) -> PartnerRole:
+    return make_role(world.alpha, coordinator(world), hourly_rate_pence=1400)
+
+
+# --- Pay periods ---------------------------------------------------------------------------
+
+
+def test_a_coordinator_sets_up_pay_periods_that_never_overlap(world: World) -> None:
+    november(world)
+    with pytest.raises(ApplicationError, match="overlap the pay period from 1 November 2026"):
+        pay_period_create(
+            actor=coordinator(world),
+            organisation=world.alpha,
+            starts_on=date(2026, 11, 20),
+            ends_on=date(2026, 12, 19),
+            pay_date=date(2027, 1, 15),
+        )
+    with pytest.raises(ApplicationError, match="pay date cannot be before") as refused:
+        pay_period_create(
+            actor=coordinator(world),
+            organisation=world.alpha,
+            starts_on=date(2026, 12, 1),
+            ends_on=date(2026, 12, 31),
+            pay_date=date(2026, 12, 20),
+        )
+    assert refused.value.field == "pay_date"
+    december = pay_period_create(
+        actor=coordinator(world),
+        organisation=world.alpha,
+        starts_on=date(2026, 12, 1),
+        ends_on=date(2026, 12, 31),
+        pay_date=date(2027, 1, 15),
+    )
+    assert december.pay_date == date(2027, 1, 15)
+    # Another provider's periods are its own: the same dates are fine there.
+    beta_coordinator = make_user("coordinator.beta", world.beta, StaffRole.OUTREACH_OFFICER)
+    pay_period_create(
+        actor=beta_coordinator,
+        organisation=world.beta,
+        starts_on=NOVEMBER[0],
+        ends_on=NOVEMBER[1],
+        pay_date=PAY_DAY,
+    )
+    assert PayPeriod.objects.count() == 3
+
+
+def test_only_the_providers_coordinators_set_its_pay_periods(world: World) -> None:
+    with pytest.raises(NotFound):
+        pay_period_create(
+            actor=coordinator(world),
+            organisation=world.beta,
+            starts_on=NOVEMBER[0],
+            ends_on=NOVEMBER[1],
+            pay_date=PAY_DAY,
+        )
+    with pytest.raises(NotFound):
+        pay_period_create(
+            actor=world.users[StaffRole.READ_ONLY],
+            organisation=world.alpha,
+            starts_on=NOVEMBER[0],
+            ends_on=NOVEMBER[1],
+            pay_date=PAY_DAY,
+        )
+    assert not PayPeriod.objects.exists()
+
+
+# --- Drafting ------------------------------------------------------------------------------
+
+
+def test_a_timesheet_is_drafted_from_the_shifts_worked_in_the_period_only(
+    world: World, ambassador: PartnerRole, django_capture_on_commit_callbacks: Any
+) -> None:
+    partner = make_partner(world.alpha, "T1", roles=(ambassador,))
+    period = november(world)
+    worked(make_shift(ambassador, date(2026, 11, 3), title="Campus tour"), partner, minutes=150)
+    worked(
+        make_shift(ambassador, date(2026, 11, 30), time(18), hours=2, title="Late event"), partner
+    )
+    worked(make_shift(ambassador, date(2026, 11, 5), title="Booked only"), partner, status="booked")
+    worked(make_shift(ambassador, date(2026, 11, 6), title="Dropped"), partner, status="dropped")
+    worked(
+        make_shift(ambassador, date(2026, 11, 7), title="Called off"),
+        partner,
+        status=AssignmentStatus.NOT_WORKED,
+    )
+    worked(make_shift(ambassador, date(2026, 10, 31), title="October"), partner, minutes=60)
+    worked(make_shift(ambassador, date(2026, 12, 1), title="December"), partner, minutes=60)
+
+    drafted = draft(world, period, django_capture_on_commit_callbacks)
+
+    assert (drafted.timesheets_started, drafted.lines_added, drafted.partners_told) == (1, 2, 1)
+    # The minutes recorded as worked, or the shift's length when none were recorded.
+    assert lines_of(partner) == [
+        (date(2026, 11, 3), "Campus tour", 150, 1400),
+        (date(2026, 11, 30), "Late event", 120, 1400),
+    ]
+    timesheet = Timesheet.objects.get(partner=partner, pay_period=period)
+    assert timesheet.status == TimesheetStatus.DRAFT
+    assert (timesheet.total_minutes, timesheet.total_pence) == (270, 6300)
+    told = Notification.objects.get(template="partners/timesheet_drafted")
+    assert told.email == partner.student.email
+    assert "ready to confirm" in told.subject
+
+
+def test_drafting_again_adds_new_worked_shifts_and_never_a_line_twice(
+    world: World, ambassador: PartnerRole, django_capture_on_commit_callbacks: Any
+) -> None:
+    partner = make_partner(world.alpha, "T2", roles=(ambassador,))
+    period = november(world)
+    worked(make_shift(ambassador, date(2026, 11, 3), title="Campus tour"), partner)
+    draft(world, period, django_capture_on_commit_callbacks)
+
+    again = draft(world, period, django_capture_on_commit_callbacks)
+    assert (again.timesheets_started, again.lines_added, again.partners_told) == (0, 0, 0)
+    assert len(lines_of(partner)) == 1
+
+    # A rise in the role's rate applies to shifts drafted after it, not to lines drafted before.
+    PartnerRole.objects.filter(pk=ambassador.pk).update(hourly_rate_pence=1500)
+    worked(make_shift(ambassador, date(2026, 11, 10), title="Open day"), partner)
+    later = draft(world, period, django_capture_on_commit_callbacks)
+
+    assert later.lines_added == 1
+    assert lines_of(partner) == [
+        (date(2026, 11, 3), "Campus tour", 180, 1400),
+        (date(2026, 11, 10), "Open day", 180, 1500),
+    ]
+    timesheet = Timesheet.objects.get(partner=partner)
+    assert (timesheet.total_minutes, timesheet.total_pence) == (360, 4200 + 4500)
+    assert Timesheet.objects.filter(partner=partner).count() == 1
+
+
+def test_an_approved_timesheet_is_never_changed_by_drafting(
+    world: World, ambassador: PartnerRole, django_capture_on_commit_callbacks: Any
+) -> None:
+    partner = make_partner(world.alpha, "T3", roles=(ambassador,))
+    period = november(world)
+    worked(make_shift(ambassador, date(2026, 11, 3)), partner)
+    draft(world, period, django_capture_on_commit_callbacks)
+    timesheet = Timesheet.objects.get(partner=partner)
+    user = student_user(partner, django_capture_on_commit_callbacks)
+    timesheet_confirm(actor=user, timesheet=timesheet)
+    timesheet_approve(actor=coordinator(world), timesheet=timesheet)
+    worked(make_shift(ambassador, date(2026, 11, 12), title="After approval"), partner)
+
+    drafted = draft(world, period, django_capture_on_commit_callbacks)
+
+    assert (drafted.lines_added, drafted.shifts_waiting) == (0, 1)
+    timesheet.refresh_from_db()
+    assert timesheet.status == TimesheetStatus.APPROVED
+    assert [line[1] for line in lines_of(partner)] == ["Campus tour"]
+
+
+def test_drafting_is_for_the_providers_coordinators_only(
+    world: World, ambassador: PartnerRole
+) -> None:
+    period = november(world)
+    beta_coordinator = make_user("coordinator.beta", world.beta, StaffRole.OUTREACH_OFFICER)
+    with pytest.raises(NotFound):
+        timesheets_draft(actor=beta_coordinator, pay_period=period)
+
+
+# --- The partner: confirm, correct, add -------------------------------------------------
+
+
+@pytest.fixture
+def drafted(
+    world: World, ambassador: PartnerRole, django_capture_on_commit_callbacks: Any
+) -> Timesheet:
+    partner = make_partner(world.alpha, "T4", first_name="Aisha", roles=(ambassador,))
+    period = november(world)
+    worked(make_shift(ambassador, date(2026, 11, 3), title="Campus tour"), partner)
+    draft(world, period, django_capture_on_commit_callbacks)
+    return Timesheet.objects.get(partner=partner)
+
+
+def test_correcting_a_line_needs_a_note_and_keeps_the_totals_right(
+    drafted: Timesheet, django_capture_on_commit_callbacks: Any
+) -> None:
+    user = student_user(drafted.partner, django_capture_on_commit_callbacks)
+    line = drafted.lines.get()
+
+    with pytest.raises(ApplicationError, match="Say what was different") as refused:
+        timesheet_line_correct(actor=user, line=line, minutes=240, note="  ")
+    assert refused.value.field == "note"
+    line.refresh_from_db()
+    assert line.minutes == 180
+
+    timesheet_line_correct(actor=user, line=line, minutes=240, note="The tour ran an hour late.")
+    line.refresh_from_db()
+    drafted.refresh_from_db()
+    assert (line.minutes, line.drafted_minutes, line.corrected) == (240, 180, True)
+    assert line.correction_note == "The tour ran an hour late."
+    assert (drafted.total_minutes, drafted.total_pence) == (240, 5600)
+
+    # Putting the drafted time back needs no note, and clears it.
+    timesheet_line_correct(actor=user, line=line, minutes=180, note="")
+    line.refresh_from_db()
+    assert (line.minutes, line.correction_note) == (180, "")
+
+
+def test_a_partner_adds_work_not_on_a_shift_with_a_note_then_confirms(
+    drafted: Timesheet, ambassador: PartnerRole, django_capture_on_commit_callbacks: Any
+) -> None:
+    user = student_user(drafted.partner, django_capture_on_commit_callbacks)
+    add = {
+        "actor": user,
+        "timesheet": drafted,
+        "role": ambassador,
+        "worked_on": date(2026, 11, 4),
+        "description": "Preparing the tour route",
+        "minutes": 45,
+    }
+    with pytest.raises(ApplicationError, match="Add a note"):
+        timesheet_line_add(**add, note="")
+    with pytest.raises(ApplicationError, match="a day in this pay period") as refused:
+        timesheet_line_add(**{**add, "worked_on": date(2026, 12, 2)}, note="Asked by Jo")
+    assert refused.value.field == "worked_on"
+    other_role = make_role(drafted.pay_period.organisation, ambassador.coordinator, title="Other")
+    with pytest.raises(ApplicationError, match="one of your roles"):
+        timesheet_line_add(**{**add, "role": other_role}, note="Asked by Jo")
+
+    line = timesheet_line_add(**add, note="Asked by Jo in the outreach team")
+
+    assert line.description == "Student ambassador: Preparing the tour route"
+    assert (line.minutes, line.hourly_rate_pence, line.assignment_id) == (45, 1400, None)
+    drafted.refresh_from_db()
+    assert (drafted.total_minutes, drafted.total_pence) == (225, 4200 + 1050)
+
+    timesheet_confirm(actor=user, timesheet=drafted, note="All done")
+    drafted.refresh_from_db()
+    assert drafted.status == TimesheetStatus.CONFIRMED
+    assert drafted.partner_note == "All done"
+    assert drafted.confirmed_at is not None
+    # Confirmed: waiting for the coordinator, no longer the partner's to change.
+    with pytest.raises(ApplicationError, match="confirmed, waiting for approval"):
+        timesheet_line_correct(actor=user, line=line, minutes=60, note="Longer")
+    line.refresh_from_db()
+    assert line.minutes == 45
+
+
+def test_a_partner_cannot_touch_another_partners_timesheet(
+    world: World,
+    drafted: Timesheet,
+    ambassador: PartnerRole,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    other = make_partner(world.alpha, "T5", roles=(ambassador,))
+    intruder = student_user(other, django_capture_on_commit_callbacks)
+    with pytest.raises(NotFound):
+        timesheet_line_correct(actor=intruder, line=drafted.lines.get(), minutes=1, note="x")
+    with pytest.raises(NotFound):
+        timesheet_confirm(actor=intruder, timesheet=drafted)
+    drafted.refresh_from_db()
+    assert drafted.status == TimesheetStatus.DRAFT
+
+
+# --- The coordinator: approve or query ------------------------------------------------------
+
+
+def confirmed(world: World, partner: Partner, period: PayPeriod, capture: Any) -> Timesheet:
+    draft(world, period, capture)
+    timesheet = Timesheet.objects.get(partner=partner, pay_period=period)
+    return timesheet_confirm(actor=student_user(partner, capture), timesheet=timesheet)
+
+
+def test_approval_refuses_a_line_below_the_minimum_wage_for_the_students_age_that_day(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    cheap = make_role(world.alpha, coordinator(world), title="Note taker", hourly_rate_pence=1100)
+    # Turns 21 on 15 November 2026: £11.00 meets the 18 to 20 rate (£10.85) until then only.
+    partner = make_partner(world.alpha, "T6", date_of_birth=date(2005, 11, 15), roles=(cheap,))
+    period = november(world)
+    worked(make_shift(cheap, date(2026, 11, 14), title="Before the birthday"), partner)
+    worked(make_shift(cheap, date(2026, 11, 16), title="After the birthday"), partner)
+    timesheet = confirmed(world, partner, period, django_capture_on_commit_callbacks)
+
+    with pytest.raises(ApplicationError) as refused:
+        timesheet_approve(actor=coordinator(world), timesheet=timesheet)
+
+    assert str(refused.value.message) == (
+        "After the birthday on 16 November 2026: £11.00 an hour is below the National Living "
+        "Wage (21 and over), £12.71 an hour for someone aged 21 on 16 November 2026. Correct "
+        "the role's rate (or query the timesheet) before approving it."
+    )
+    timesheet.refresh_from_db()
+    assert (timesheet.status, timesheet.approved_at, timesheet.approved_by) == (
+        TimesheetStatus.CONFIRMED,
+        None,
+        None,
+    )
+
+
+def test_a_coordinator_approves_a_lawful_timesheet(
+    world: World, ambassador: PartnerRole, django_capture_on_commit_callbacks: Any
+) -> None:
+    partner = make_partner(world.alpha, "T7", date_of_birth=date(2007, 1, 1), roles=(ambassador,))
+    period = november(world)
+    worked(make_shift(ambassador, date(2026, 11, 3)), partner)
+    timesheet = confirmed(world, partner, period, django_capture_on_commit_callbacks)
+
+    approved = timesheet_approve(actor=coordinator(world), timesheet=timesheet)
+
+    assert approved.status == TimesheetStatus.APPROVED
+    assert approved.approved_by == coordinator(world)
+    assert approved.approved_at is not None
+    beta_coordinator = make_user("coordinator.beta", world.beta, StaffRole.OUTREACH_OFFICER)
+    with pytest.raises(NotFound):  # approved once; and never another provider's
+        timesheet_approve(actor=beta_coordinator, timesheet=approved)
+
+
+def test_a_query_needs_a_note_tells_the_partner_and_lets_them_confirm_again(
+    world: World, ambassador: PartnerRole, django_capture_on_commit_callbacks: Any
+) -> None:
+    partner = make_partner(world.alpha, "T8", roles=(ambassador,))
+    period = november(world)
+    worked(make_shift(ambassador, date(2026, 11, 3)), partner)
+    timesheet = confirmed(world, partner, period, django_capture_on_commit_callbacks)
+
+    with pytest.raises(ApplicationError, match="Say what the partner should check"):
+        timesheet_query(actor=coordinator(world), timesheet=timesheet, note="")
+    with django_capture_on_commit_callbacks(execute=True):
+        queried = timesheet_query(
+            actor=coordinator(world), timesheet=timesheet, note="Was the tour 3 hours?"
+        )
+
+    assert (queried.status, queried.query_note) == (
+        TimesheetStatus.QUERIED,
+        "Was the tour 3 hours?",
+    )
+    told = Notification.objects.get(template="partners/timesheet_queried")
+    assert "Was the tour 3 hours?" in told.body_text
+    again = timesheet_confirm(
+        actor=student_user(partner, django_capture_on_commit_callbacks), timesheet=queried
+    )
+    assert again.status == TimesheetStatus.CONFIRMED
