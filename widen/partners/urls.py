@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from widen.partners.views import work
+from widen.partners.views import barriers, plans, work
 
 app_name = "partners"
 
 urlpatterns: list[URLPattern | URLResolver] = []
 urlpatterns += work.urlpatterns
+urlpatterns += plans.urlpatterns
+urlpatterns += barriers.urlpatterns
