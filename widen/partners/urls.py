@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
+from widen.partners.views import claims
 from widen.partners.views import barriers, plans, work
 
 app_name = "partners"
@@ -12,3 +13,4 @@ urlpatterns: list[URLPattern | URLResolver] = []
 urlpatterns += work.urlpatterns
 urlpatterns += plans.urlpatterns
 urlpatterns += barriers.urlpatterns
+urlpatterns += claims.urlpatterns

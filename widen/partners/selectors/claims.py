@@ -85,6 +85,21 @@ def receipt_line_get(*, actor: Any, line_id: Any) -> ExpenseLine:
     return line
 
 
+def my_line_get(*, actor: Any, line_id: Any) -> ExpenseLine:
+    """A cost on a claim of the actor's own that they may still change; else `NotFound`."""
+    try:
+        line = (
+            ExpenseLine.objects.filter(pk=line_id, claim__partner__in=my_partners(actor))
+            .select_related("claim")
+            .first()
+        )
+    except (ValueError, TypeError) as error:
+        raise NotFound from error
+    if line is None or not line.claim.partner_may_change:
+        raise NotFound
+    return line
+
+
 @dataclass(frozen=True)
 class Owed:
     """What a claim means for the partner's money, in their words."""

@@ -456,7 +456,7 @@ def claims_overdue_alert(*, actor: Any, today: date | None = None) -> int:
         if waited <= days:
             continue
         coordinator = claim_coordinator(claim)
-        if coordinator is not None and coordinator.email:
+        if coordinator is not None:
             notify(
                 template="partners/claim_overdue",
                 category=Category.UPDATES,
