@@ -422,3 +422,148 @@ def test_a_query_needs_a_note_tells_the_partner_and_lets_them_confirm_again(
         actor=student_user(partner, django_capture_on_commit_callbacks), timesheet=queried
     )
     assert again.status == TimesheetStatus.CONFIRMED
+
+
+# --- The pages -----------------------------------------------------------------------------
+
+
+def test_a_student_confirms_and_corrects_their_timesheet_on_its_page(
+    drafted: Timesheet, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = signed_in_partner(drafted.partner, django_capture_on_commit_callbacks)
+    url = f"/partners/timesheets/{drafted.pk}/"
+    line = drafted.lines.get()
+
+    page = client.get(url).content.decode()
+    assert "Campus tour" in page
+    assert "3 hours" in page
+    assert "£42.00" in page
+    assert "Confirm my timesheet" in page
+
+    refused = client.post(f"{url}lines/{line.pk}/", {"minutes": "200", "note": ""})
+    assert refused.status_code == 200
+    assert "Say what was different" in refused.content.decode()
+    line.refresh_from_db()
+    assert line.minutes == 180
+
+    saved = client.post(f"{url}lines/{line.pk}/", {"minutes": "200", "note": "Stayed late"})
+    assert saved["Location"] == url
+    confirmed = client.post(url, {"note": ""})
+    assert confirmed["Location"] == url
+    drafted.refresh_from_db()
+    assert (drafted.status, drafted.total_minutes) == (TimesheetStatus.CONFIRMED, 200)
+    page = client.get(url).content.decode()
+    assert "Confirm my timesheet" not in page
+    assert "Confirmed, waiting for approval" in page
+
+    pay = client.get("/partners/pay/").content.decode()
+    assert "£46.67 on 18 December 2026, once approved" in pay
+
+
+def test_a_student_never_sees_another_students_timesheet(
+    world: World,
+    drafted: Timesheet,
+    ambassador: PartnerRole,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    other = make_partner(world.alpha, "T9", first_name="Ben", roles=(ambassador,))
+    client = signed_in_partner(other, django_capture_on_commit_callbacks)
+    line = drafted.lines.get()
+
+    assert client.get(f"/partners/timesheets/{drafted.pk}/").status_code == 404
+    assert client.post(f"/partners/timesheets/{drafted.pk}/", {}).status_code == 404
+    assert (
+        client.post(
+            f"/partners/timesheets/{drafted.pk}/lines/{line.pk}/", {"minutes": "1", "note": "x"}
+        ).status_code
+        == 404
+    )
+    mine = client.get("/partners/timesheets/")
+    assert mine.status_code == 200
+    assert "You have no timesheets yet" in mine.content.decode()
+    drafted.refresh_from_db()
+    assert drafted.status == TimesheetStatus.DRAFT
+
+
+def test_staff_have_no_timesheets_of_their_own(world: World, client_for: Any) -> None:
+    client = client_for(coordinator(world))
+    assert client.get("/partners/timesheets/").status_code == 404
+    assert client.get("/partners/pay/").status_code == 404
+
+
+def test_a_coordinator_drafts_approves_and_queries_from_the_approvals_queue(
+    world: World,
+    ambassador: PartnerRole,
+    client_for: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    aisha = make_partner(world.alpha, "T10", first_name="Aisha", last_name="Khan")
+    aisha.roles.set([ambassador])
+    ben = make_partner(world.alpha, "T11", first_name="Ben", last_name="Adams")
+    ben.roles.set([ambassador])
+    period = november(world)
+    worked(make_shift(ambassador, date(2026, 11, 3)), aisha)
+    worked(make_shift(ambassador, date(2026, 11, 4)), ben)
+    client = client_for(coordinator(world))
+    url = f"/partners/pay-periods/{period.pk}/"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        drafted_now = client.post(url, {"action": "draft"}, follow=True)
+    assert "2 worked shifts added to timesheets; 2 partners told" in drafted_now.content.decode()
+    for partner in (aisha, ben):
+        sheet = Timesheet.objects.get(partner=partner)
+        timesheet_confirm(
+            actor=student_user(partner, django_capture_on_commit_callbacks), timesheet=sheet
+        )
+    page = client.get(url).content.decode()
+    assert "2 timesheets to approve" in page
+
+    aisha_sheet = Timesheet.objects.get(partner=aisha)
+    review = f"/partners/pay-periods/timesheets/{aisha_sheet.pk}/"
+    approved = client.post(review, {"action": "approve"}, follow=True)
+    assert "approved for payroll" in approved.content.decode()
+    ben_sheet = Timesheet.objects.get(partner=ben)
+    review_ben = f"/partners/pay-periods/timesheets/{ben_sheet.pk}/"
+    no_note = client.post(review_ben, {"action": "query", "note": ""})
+    assert "Say what the student should check or change." in no_note.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(review_ben, {"action": "query", "note": "Which school?"})
+    aisha_sheet.refresh_from_db()
+    ben_sheet.refresh_from_db()
+    assert aisha_sheet.status == TimesheetStatus.APPROVED
+    assert (ben_sheet.status, ben_sheet.query_note) == (TimesheetStatus.QUERIED, "Which school?")
+
+
+def test_a_coordinator_adds_a_pay_period_and_is_told_of_an_overlap(
+    world: World, client_for: Any
+) -> None:
+    client = client_for(coordinator(world))
+    november(world)
+    body = {
+        "organisation": str(world.alpha.pk),
+        "starts_on": "2026-11-15",
+        "ends_on": "2026-12-14",
+        "pay_date": "2026-12-31",
+    }
+    refused = client.post("/partners/pay-periods/new/", body)
+    assert refused.status_code == 200
+    assert "These dates overlap the pay period" in refused.content.decode()
+    added = client.post(
+        "/partners/pay-periods/new/",
+        {**body, "starts_on": "2026-12-01", "ends_on": "2026-12-31", "pay_date": "2027-01-15"},
+    )
+    assert added.status_code == 302
+    periods = client.get("/partners/pay-periods/").content.decode()
+    assert "1 Dec to 31 Dec 2026" in periods
+
+
+def test_another_providers_coordinator_gets_404_for_a_timesheet(
+    world: World, drafted: Timesheet, client_for: Any
+) -> None:
+    beta_coordinator = make_user("coordinator.beta", world.beta, StaffRole.OUTREACH_OFFICER)
+    client = client_for(beta_coordinator)
+    review = f"/partners/pay-periods/timesheets/{drafted.pk}/"
+    assert client.get(review).status_code == 404
+    assert client.post(review, {"action": "approve"}).status_code == 404
+    assert client.get(f"/partners/pay-periods/{drafted.pay_period_id}/").status_code == 404
+    assert "Alpha" not in client.get("/partners/pay-periods/").content.decode()
