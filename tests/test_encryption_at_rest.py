@@ -8,6 +8,8 @@ it is declared with `EncryptedTextField` (and a row of its model is seeded below
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time
+from decimal import Decimal
 from io import StringIO
 from types import SimpleNamespace
 from typing import Any
@@ -22,6 +24,7 @@ from django.db import connection, models
 from django.test import override_settings
 
 from tests.events.conftest import make_event
+from tests.partners.factories import make_partner, partner_account
 from tests.test_deploy_settings import run_with_production_settings
 from widen.accounts.models import Role
 from widen.audit.models import AuditEvent
@@ -37,6 +40,8 @@ from widen.core.crypto import (
 from widen.events.models import AttendeeType, Booking
 from widen.events.personal_data import ADJUSTMENTS_BLANK
 from widen.events.services import BookingDetails, booking_create
+from widen.partners.models import FlexibilityPlan, WorkMode
+from widen.partners.services.plans import Window, plan_update
 from widen.payments.models import Payee
 from widen.payments.services import payee_bank_details_set, payee_create
 from widen.testing.world import World, make_user
@@ -47,6 +52,8 @@ pytestmark = pytest.mark.django_db
 REQUIRED = {
     "payments.Payee": {"account_name", "sort_code", "account_number"},
     "events.Booking": {"access_requirements", "reasonable_adjustments", "dietary_needs"},
+    # Why a student partner's plan is as it is: theirs alone unless they share it.
+    "partners.FlexibilityPlan": {"reasons"},
 }
 
 
@@ -74,8 +81,9 @@ def _raw(columns: EncryptedColumns, name: str) -> list[str]:
 
 @pytest.fixture
 def seeded(world: World) -> Seeded:
-    """A payee and a booking written through their services, with a canary in every encrypted
-    field (the canaries for fields a service does not take are written with `update`)."""
+    """A payee, a booking and a student partner's plan written through their services, with a
+    canary in every encrypted field (the canaries for fields a service does not take are written
+    with `update`)."""
     finance = world.users[Role.ORGANISATION_ADMIN]
     student = make_user("sam.student", None, None)
     payee = payee_create(actor=finance, organisation=world.alpha, user=student)
@@ -98,7 +106,22 @@ def seeded(world: World) -> Seeded:
             disabled=True,
         ),
     ).booking
-    rows: dict[str, models.Model] = {"payments.Payee": payee, "events.Booking": booking}
+    partner = make_partner(world.alpha, "S7301")
+    plan_update(
+        actor=partner_account(partner),
+        partner=partner,
+        windows=[Window(0, time(12), time(18))],
+        max_weekly_hours=Decimal(10),
+        modes=[WorkMode.ONLINE],
+        what_helps="No early starts on Mondays",
+        reasons="CANARY I take my mother to hospital on Monday mornings 7Q3Z",
+        share_reasons=False,
+    )
+    rows: dict[str, models.Model] = {
+        "payments.Payee": payee,
+        "events.Booking": booking,
+        "partners.FlexibilityPlan": FlexibilityPlan.objects.get(partner=partner),
+    }
     canaries: dict[tuple[str, str], str] = {}
     for columns in encrypted_fields():
         row = rows.get(columns.label)

@@ -5,11 +5,15 @@ account, and the learner record it was linked to. Their applications and plan ar
 and go when they are erased; what they were paid and repaid (timesheets, claims, the shifts
 behind them) is kept six years after the tax year, as HMRC requires, and their onboarding
 checks as long as the Home Office requires (the student's record is anonymised around them).
+Erasure leaves those records without the notes written by or to the student, or the name their
+receipt's file came with, and the partner no longer active; a barrier they raised stays in the
+register as if raised anonymously.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import PurePosixPath
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -52,6 +56,13 @@ def _partner_subjects(prefix: str) -> dict[registry.Subject, str]:
     }
 
 
+def _receipt_renamed(line: ExpenseLine) -> str:
+    if not line.receipt_name:
+        return ""
+    ending = PurePosixPath(line.receipt_name.replace("\\", "/")).suffix.lower()
+    return f"receipt{ending}" if ending[1:].isalnum() and len(ending) <= 6 else "receipt"
+
+
 def applications_past_period(rows: models.QuerySet[Any], today: date) -> models.QuerySet[Any]:
     """Applications not offered (declined, withdrawn, or a draft never sent) a year on."""
     cutoff = today - relativedelta(years=1)
@@ -71,7 +82,9 @@ registry.declare(
     categories=frozenset({registry.Category.IDENTITY}),
     lawful_basis=registry.LawfulBasis.CONTRACT,
     retention=registry.KeptWhileParent("as long as the student's record"),
-    erasure=registry.Erasure.KEEP,
+    # Kept for the pay and claims that point at it, but never offered work again.
+    erasure=registry.Erasure.ANONYMISE,
+    anonymised={"is_active": False},
     title="Your work as a student partner",
     organisation_path="organisation",
 )
@@ -98,7 +111,9 @@ registry.declare(
     retention=registry.KeptWhileParent(
         "while they work and two years after (Home Office right-to-work record keeping)"
     ),
-    erasure=registry.Erasure.KEEP,
+    # The check (which, when, until when, who checked) stays; a note may hold a share code.
+    erasure=registry.Erasure.ANONYMISE,
+    anonymised={"note": ""},
     title="Your onboarding checks",
     organisation_path="partner__organisation",
 )
@@ -149,7 +164,9 @@ registry.declare(
     categories=frozenset({registry.Category.FINANCIAL}),
     lawful_basis=registry.LawfulBasis.LEGAL_OBLIGATION,
     retention=SIX_YEARS,
-    erasure=registry.Erasure.KEEP,
+    # The hours and pay stay; the notes are the student's and the coordinator's own words.
+    erasure=registry.Erasure.ANONYMISE,
+    anonymised={"partner_note": "", "query_note": ""},
     title="Your timesheets",
     organisation_path="pay_period__organisation",
 )
@@ -159,7 +176,8 @@ registry.declare(
     categories=frozenset({registry.Category.FINANCIAL}),
     lawful_basis=registry.LawfulBasis.LEGAL_OBLIGATION,
     retention=SIX_YEARS,
-    erasure=registry.Erasure.KEEP,
+    erasure=registry.Erasure.ANONYMISE,
+    anonymised={"correction_note": ""},
     title="Hours on your timesheets",
     organisation_path="timesheet__pay_period__organisation",
 )
@@ -169,7 +187,9 @@ registry.declare(
     categories=frozenset({registry.Category.FINANCIAL}),
     lawful_basis=registry.LawfulBasis.LEGAL_OBLIGATION,
     retention=SIX_YEARS,
-    erasure=registry.Erasure.KEEP,
+    # What was spent, on what and when stays; a query is written to the student.
+    erasure=registry.Erasure.ANONYMISE,
+    anonymised={"query_note": ""},
     title="Your expense claims and advances",
     organisation_path="organisation",
 )
@@ -179,17 +199,19 @@ registry.declare(
     categories=frozenset({registry.Category.FINANCIAL}),
     lawful_basis=registry.LawfulBasis.LEGAL_OBLIGATION,
     retention=SIX_YEARS,
-    erasure=registry.Erasure.KEEP,
+    # The receipt stays as the evidence of the expense; the name the file came with may name
+    # the student (their phone's photo), so it becomes "receipt" with the file's own ending.
+    erasure=registry.Erasure.ANONYMISE,
+    anonymised={"receipt_name": _receipt_renamed},
     not_exported=frozenset({"receipt_content"}),
     title="What you claimed, line by line",
     organisation_path="claim__organisation",
 )
 registry.declare(
     model=Barrier,
-    subjects={
-        **_partner_subjects("raised_by__"),
-        registry.Subject.USER: ("raised_by__student__user", "owner"),
-    },
+    # Only the student who raised it: the owner is a member of staff named as the one acting
+    # on it (erasing an owner must not unlink the student, nor export the student's name).
+    subjects=_partner_subjects("raised_by__"),
     categories=frozenset({registry.Category.PARTICIPATION}),
     lawful_basis=registry.LawfulBasis.LEGITIMATE_INTERESTS,
     retention=registry.KeptWhileParent("as long as the register of barriers"),

@@ -121,8 +121,7 @@ def _clear_mentions(
 def person_erase(*, person: Person, request: RightsRequest | None, actor: Any) -> ErasureReport:
     """Erase `person` from every registered model (the caller has checked who may)."""
     report = ErasureReport(to_tell=shared_with(person))
-    # Rows pointing at a record go before the record itself (a booking before its learner).
-    entries = sorted(register, key=lambda entry: entry.label in _PARENTS)
+    entries = erasure_order(list(register))
     with transaction.atomic():
         for entry in entries:
             action, count = _erase_entry(entry, person, request=request, actor=actor)
@@ -136,3 +135,39 @@ def person_erase(*, person: Person, request: RightsRequest | None, actor: Any) -
 
 # Records other rows point at: erased last.
 _PARENTS = frozenset({"learners.learner", "accounts.user"})
+
+
+def _deleted_with(entry: PersonalData, deleting: frozenset[str]) -> frozenset[str]:
+    """The models among `deleting` whose rows take `entry`'s rows with them when deleted."""
+    parents = set()
+    for model_field in entry.model._meta.concrete_fields:
+        relation = model_field.remote_field
+        if relation is None or relation.on_delete is not models.CASCADE:
+            continue
+        label = relation.model._meta.label_lower
+        if label in deleting and label != entry.label:
+            parents.add(label)
+    return frozenset(parents)
+
+
+def erasure_order(entries: list[PersonalData]) -> list[PersonalData]:
+    """Rows pointing at a record go before the record itself: a booking before its learner,
+    and a row deleted with its parent (a plan's weekly patterns) before the parent is deleted,
+    so that each row is found, and leaves its own tombstone."""
+    remaining = sorted(entries, key=lambda entry: entry.label in _PARENTS)
+    deleting = frozenset(entry.label for entry in entries if entry.erasure is Erasure.DELETE)
+    waits_for = {entry.label: _deleted_with(entry, deleting) for entry in remaining}
+    ordered: list[PersonalData] = []
+    while remaining:
+        pending = {entry.label for entry in remaining}
+        ready = next(
+            (
+                entry
+                for entry in remaining
+                if not any(entry.label in waits_for[other] for other in pending)
+            ),
+            remaining[0],
+        )
+        ordered.append(ready)
+        remaining.remove(ready)
+    return ordered
