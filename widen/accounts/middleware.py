@@ -16,12 +16,16 @@ from widen.accounts.sign_in_links import link_session_complete
 
 SESSION_STARTED_KEY = "widen_session_started_at"
 
-# Paths a password-only session may reach: finishing MFA, signing out, health and static files.
+# Paths a password-only session may reach: finishing MFA (with a code, or a passkey and its
+# script's translations), signing out, health and static files. Adding a passkey is not among them.
 MFA_EXEMPT_URL_NAMES = (
     "accounts:mfa_verify",
     "accounts:mfa_setup",
     "accounts:logout",
     "accounts:login",
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:js-i18n-catalog",
 )
 MFA_EXEMPT_PREFIXES = ("/static/", "/healthz", "/api/")
 

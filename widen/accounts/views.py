@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from widen.accounts.forms import ApiTokenForm, OtpForm, SignInForm
 from widen.accounts.models import ApiToken
+from widen.accounts.passkeys import has_passkey
 from widen.accounts.requests import AuthenticatedRequest
 from widen.accounts.services import api_token_create, api_token_revoke, totp_device_create
 from widen.accounts.sign_in_links import link_session_complete
@@ -53,7 +54,8 @@ def _next_url(request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "POST"])
 def mfa_verify(request: HttpRequest) -> HttpResponse:
-    """Second step of signing in: a code from the person's authenticator app."""
+    """Second step of signing in: the person's passkey, or a code from their authenticator
+    app."""
     if not user_has_device(request.user, confirmed=True):
         return redirect("accounts:mfa_setup")
     if request.user.is_verified():  # type: ignore[union-attr]
@@ -67,7 +69,17 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         form.add_error(
             "otp_token", "That code is not right, or has already been used. Try the next one."
         )
-    return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request)})
+    # A passkey, if the person has one, is offered first; the code form only to those with an app.
+    return render(
+        request,
+        "accounts/mfa_verify.html",
+        {
+            "form": form,
+            "next": _next_url(request),
+            "has_passkey": has_passkey(request.user),
+            "has_totp": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

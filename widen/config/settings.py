@@ -17,6 +17,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from widen.config import environment as env
+from widen.config.passkeys import passkeys_domain, passkeys_origins
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env.text("WIDEN_DATA_DIR", "var")).resolve()
@@ -126,6 +127,7 @@ INSTALLED_APPS = [
     "django.forms",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     "axes",
     "csp",
     "django_tasks",
@@ -235,6 +237,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # A passkey signs in someone without a staff role (widen.accounts.passkeys refuses staff).
+    "django_otp_webauthn.backends.WebAuthnBackend",
 ]
 
 LOGIN_URL = "accounts:login"
@@ -369,6 +373,20 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address people reach Widen at, for links in e-mails sent with no request to take it from
 # (the link that stops optional e-mails to someone without an account).
 SITE_URL = env.text("WIDEN_SITE_URL", "" if PRODUCTION else "http://localhost:8000")
+
+# Passkeys (WebAuthn, widen.accounts.passkeys): the relying party is the host Widen is reached
+# at, WIDEN_PASSKEY_DOMAIN if set, else WIDEN_SITE_URL's host, else the first of ALLOWED_HOSTS
+# that is a name (a passkey is bound to it: changing it makes people add their passkeys again).
+# Pages on that host, and on any name in ALLOWED_HOSTS inside it, may use passkeys over HTTPS (in
+# development, also http://localhost on any port).
+OTP_WEBAUTHN_RP_NAME = env.text("WIDEN_PASSKEY_NAME", "Widen")
+OTP_WEBAUTHN_RP_ID = env.text("WIDEN_PASSKEY_DOMAIN", "") or passkeys_domain(
+    site_url=SITE_URL, allowed_hosts=ALLOWED_HOSTS
+)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = passkeys_origins(
+    domain=OTP_WEBAUTHN_RP_ID, site_url=SITE_URL, allowed_hosts=ALLOWED_HOSTS
+)
+OTP_WEBAUTHN_HELPER_CLASS = "widen.accounts.passkeys.PasskeyHelper"
 
 # Public pages (booking an event, a booking's link, answering a survey) limit how often one address
 # may write. Counts are kept in the default cache, shared by every server process and machine;

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", home_view, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("widen.accounts.urls")),
+    path("accounts/passkeys/", include("widen.accounts.passkeys")),
     path("organisations/", include("widen.organisations.urls")),
     path("learners/", include("widen.learners.urls")),
     path("targeting/", include("widen.targeting.urls")),

@@ -18,6 +18,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential, WebAuthnUserHandle
 
 from widen.accounts.models import Membership, Role, SignInLink, User
 from widen.accounts.services import api_token_create
@@ -119,6 +120,16 @@ def seed_canary_person(
         values["accounts.membership"] = ()
         TOTPDevice.objects.create(user=user, name=f"{tag} phone", confirmed=True)
         values["otp_totp.totpdevice"] = (f"{tag} phone",)
+        WebAuthnCredential.objects.create(
+            user=user,
+            name=f"{tag} passkey",
+            confirmed=True,
+            credential_id=hashlib.sha256(f"{tag} passkey".encode()).digest(),
+            public_key=hashlib.sha256(f"{tag} public key".encode()).digest(),
+        )
+        values["django_otp_webauthn.webauthncredential"] = (f"{tag} passkey",)
+        WebAuthnUserHandle.get_handle_for_user(user)
+        values["django_otp_webauthn.webauthnuserhandle"] = ()
         api_token_create(user=user, name=f"{tag} token")
         values["accounts.apitoken"] = (f"{tag} token",)
         SignInLink.objects.create(

@@ -1,6 +1,6 @@
 """Account holders' personal data in the register (see `widen.audit.registry`): the accounts,
-their memberships and tokens, their second factors, and the sign-in records kept against guessing
-passwords."""
+their memberships and tokens, their second factors (authenticator apps and passkeys), and the
+sign-in records kept against guessing passwords."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential, WebAuthnUserHandle
 
 from widen.accounts.models import ApiToken, Membership, SignInLink, User
 from widen.audit import registry
@@ -43,6 +44,17 @@ registry.declare_about_account(
     TOTPDevice,
     title="Your authenticator apps",
     not_exported=frozenset({"key", "step", "t0", "digits", "tolerance", "drift", "last_t"}),
+)
+registry.declare_about_account(
+    WebAuthnCredential,
+    title="Your passkeys",
+    # The passkey's public key and identifiers prove nothing about the person to anyone else.
+    not_exported=frozenset({"credential_id", "credential_id_sha256", "public_key"}),
+)
+registry.declare_about_account(
+    WebAuthnUserHandle,
+    title="The identifier your passkeys know your account by",
+    not_exported=frozenset({"handle_hex"}),
 )
 registry.declare_about_account(
     LogEntry, title="Changes you made in the administration pages", erasure=registry.Erasure.KEEP

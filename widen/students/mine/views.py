@@ -19,10 +19,12 @@ from django.views.decorators.http import require_http_methods
 from django_otp import user_has_device
 from django_ratelimit.core import is_ratelimited
 
+from widen.accounts.passkeys import has_passkey
 from widen.accounts.requests import AuthenticatedRequest
 from widen.accounts.sign_in_links import (
     LINK_SESSION_KEY,
     LinkNotUsableError,
+    has_staff_role,
     link_sign_in,
     sign_in_link_find,
 )
@@ -201,10 +203,17 @@ def my_record_view(request: AuthenticatedRequest) -> HttpResponse:
     offer_second_factor = bool(request.session.get(LINK_SESSION_KEY)) and not user_has_device(
         request.user, confirmed=True
     )
+    passkey = has_passkey(request.user)
     return render(
         request,
         "students/mine/record.html",
-        {"records": records, "offer_second_factor": offer_second_factor},
+        {
+            "records": records,
+            "offer_second_factor": offer_second_factor,
+            # Someone without a staff role may add a passkey: a second factor and a way back in.
+            "offer_passkey": not passkey and not has_staff_role(request.user),
+            "has_passkey": passkey,
+        },
     )
 
 
