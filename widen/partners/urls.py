@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from widen.partners.views import claims
+from widen.partners.views import claims, timesheets
 from widen.partners.views import barriers, plans, work
 
 app_name = "partners"
 
 urlpatterns: list[URLPattern | URLResolver] = []
 urlpatterns += work.urlpatterns
+urlpatterns += timesheets.urlpatterns
 urlpatterns += plans.urlpatterns
 urlpatterns += barriers.urlpatterns
 urlpatterns += claims.urlpatterns
