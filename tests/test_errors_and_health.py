@@ -143,6 +143,7 @@ def test_the_openapi_schema_describes_every_operation(world: World) -> None:
         "student_get",
         "student_status_change",
         "term_dates_list",
+        "partner_days_out_of_pocket",
     }
     assert (
         "BearerAuth" in str(schema["components"]["securitySchemes"])

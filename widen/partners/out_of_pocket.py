@@ -17,7 +17,6 @@ counted: nobody has asked for the money yet.
 
 from __future__ import annotations
 
-import math
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
@@ -44,7 +43,8 @@ def percentile_95(days: list[int]) -> int | None:
     if not days:
         return None
     ordered = sorted(days)
-    return ordered[math.ceil(0.95 * len(ordered)) - 1]
+    rank = -(-95 * len(ordered) // 100)  # ceil(0.95 n), in whole numbers
+    return ordered[rank - 1]
 
 
 @dataclass(frozen=True)
