@@ -207,7 +207,6 @@ RULES: dict[str, Rule] = {
 # name it and it leaves this list (tests/test_authz_matrix.py checks both).
 NOT_ASKED_FOR: dict[Capability, str] = {
     C.PARTNERSHIP_MANAGE: "granted to partnership admins, but no page or endpoint asks for it",
-    C.PARTNERS_COORDINATE: "the student partners' pages are being built",
 }
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from widen.partners.views import claims, timesheets
-from widen.partners.views import barriers, plans, work
+from widen.partners.views import barriers, claims, plans, roles, timesheets, work
 
 app_name = "partners"
 
@@ -15,3 +14,4 @@ urlpatterns += timesheets.urlpatterns
 urlpatterns += plans.urlpatterns
 urlpatterns += barriers.urlpatterns
 urlpatterns += claims.urlpatterns
+urlpatterns += roles.urlpatterns
