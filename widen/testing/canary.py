@@ -65,6 +65,7 @@ from widen.targeting.models import (
     RuleSetVersion,
 )
 from widen.testing.builders import activity_with_session, published_scale
+from widen.testing.canary_partners import seed_canary_partner
 from widen.testing.pupil_lists import valid_upn
 from widen.testing.world import World, year_group_birthday
 
@@ -487,6 +488,12 @@ def seed_canary_person(
                 **({"failures_since_start": 1} if sign_in_model is AccessAttempt else {}),
             )
             values[sign_in_model._meta.label_lower] = (username,)
+
+    values.update(
+        seed_canary_partner(
+            world, tag=tag, serial=serial, suffix=suffix, student=student, user=user, payee=payee
+        )
+    )
 
     # What the person did themselves: the audit names them as the actor.
     with request_context.bind(source="test", actor=user):
