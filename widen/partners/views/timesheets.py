@@ -260,10 +260,7 @@ def timesheet_review_view(request: AuthenticatedRequest, timesheet_id: UUID) -> 
     back = redirect("partners:timesheet_review", timesheet_id=timesheet.pk)
     if request.method == "POST":
         action = request.POST.get("action", "")
-        if not TIMESHEET_WORKFLOW.can(timesheet, action or "approve") or action not in {
-            "approve",
-            "query",
-        }:
+        if action not in {"approve", "query"} or not TIMESHEET_WORKFLOW.can(timesheet, action):
             messages.error(
                 request,
                 f"This timesheet is {timesheet.get_status_display().lower()}: only a confirmed "
