@@ -51,6 +51,7 @@ EDIT = "edit"  # the owner changing their own (an application's draft, a plan, a
 DECIDE = "decide"  # a coordinator deciding (an application, a claim)
 CLAIM = "claim"  # a partner taking an open shift offered to them
 DROP = "drop"  # a partner dropping (or swapping) a shift booked by them
+TAKE_OVER = "take_over"  # a partner taking over a shift a colleague asked them to swap
 CONFIRM = "confirm"  # a partner confirming or correcting their own timesheet
 APPROVE = "approve"  # a coordinator approving a timesheet
 
@@ -213,7 +214,7 @@ class ShiftPolicy(Policy[Shift]):
 
 
 class AssignmentPolicy(Policy[ShiftAssignment]):
-    actions = frozenset({VIEW, DROP, MANAGE})
+    actions = frozenset({VIEW, DROP, TAKE_OVER, MANAGE})
 
     def visible_to(self, actor: Any) -> QuerySet[ShiftAssignment]:
         if is_system(actor):
@@ -229,6 +230,12 @@ class AssignmentPolicy(Policy[ShiftAssignment]):
     def _may(self, actor: Any, action: str, obj: ShiftAssignment) -> bool:
         if action == DROP:
             return obj.is_booked and my_partners(actor).filter(pk=obj.partner_id).exists()
+        if action == TAKE_OVER:
+            return (
+                obj.is_booked
+                and obj.swap_offered_to_id is not None
+                and my_partners(actor).filter(pk=obj.swap_offered_to_id).exists()
+            )
         if action == MANAGE:
             return may_coordinate(actor, obj.shift.organisation)
         return False
