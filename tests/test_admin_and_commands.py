@@ -150,9 +150,10 @@ def test_learner_list_page_query_count_does_not_grow(
             date_of_birth=year_group_birthday(11),
         )
     client = signed_in_client(world.users["outreach_officer"])
-    # 24, however many learners: one counts the person's unread notifications for the header,
+    # 25, however many learners: one counts the person's unread notifications for the header,
     # one asks whether they handle requests about people's data (two pages in the menu), one
     # whether they manage an HE provider's students (two pages: imports and links), one whether
-    # they hold a role anywhere (staff pages; a student sees only their own).
-    with django_assert_max_num_queries(24):
+    # they hold a role anywhere (staff pages; a student sees only their own), one whether they
+    # coordinate student partners (five pages).
+    with django_assert_max_num_queries(25):
         assert client.get("/learners/").status_code == 200

@@ -114,3 +114,33 @@ def test_a_booked_shift_of_another_partner_never_shows(
         ShiftAssignment.objects.create(shift=shift, partner=other, status=AssignmentStatus.BOOKED)
     client = signed_in_partner(partner, django_capture_on_commit_callbacks)
     assert "Ben&#x27;s own shift" not in client.get("/partners/my-work/").content.decode()
+
+
+def _menu(page: str) -> str:
+    return page[page.index("<nav") : page.index("</nav>")]
+
+
+def test_the_menu_offers_a_partner_their_own_pages_and_a_coordinator_the_scheme(
+    world: World, client_for: Any, django_capture_on_commit_callbacks: Any, at_nine: Any
+) -> None:
+    partner = make_partner(world.alpha, "W5")
+    student_menu = _menu(
+        signed_in_partner(partner, django_capture_on_commit_callbacks)
+        .get("/partners/my-work/")
+        .content.decode()
+    )
+    for label in ("My work", "My plan", "My pay", "My expenses", "Paid roles"):
+        assert label in student_menu
+    assert "Days out of pocket" not in student_menu
+    assert "Learners" not in student_menu
+
+    officer_menu = _menu(
+        client_for(world.users["outreach_officer"]).get("/partners/my-work/").content.decode()
+    )
+    assert "Student partners" in officer_menu
+    assert "Days out of pocket" in officer_menu
+    assert "My plan" not in officer_menu
+    school_menu = _menu(
+        client_for(world.users["school_staff"]).get("/partners/my-work/").content.decode()
+    )
+    assert "Student partners" not in school_menu
