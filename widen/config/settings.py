@@ -132,6 +132,12 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    # A provider's own single sign-on for its students (widen.students.mine.single_sign_on):
+    # only allauth's OpenID Connect flow is routed; staff sign in with Widen's own pages.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "widen.core",
     "widen.reference",
     "widen.organisations",
@@ -166,6 +172,7 @@ MIDDLEWARE = [
     "widen.accounts.middleware.MfaRequiredMiddleware",
     "widen.audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "widen.core.middleware.NoStoreMiddleware",
@@ -240,6 +247,16 @@ AUTHENTICATION_BACKENDS = [
     # A passkey signs in someone without a staff role (widen.accounts.passkeys refuses staff).
     "django_otp_webauthn.backends.WebAuthnBackend",
 ]
+
+# Students' single sign-on through their provider (OpenID Connect apps, one per HE provider, kept
+# as allauth's SocialApp: widen.students.mine.single_sign_on). allauth signs in nobody itself: the
+# adapter finds the student's account or refuses, and no access token is kept.
+SOCIALACCOUNT_ADAPTER = "widen.students.mine.single_sign_on_views.StudentSignOnAdapter"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
+ACCOUNT_EMAIL_NOTIFICATIONS = False
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

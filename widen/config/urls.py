@@ -35,6 +35,7 @@ urlpatterns = [
     path("students/links/", include("widen.students.linking.urls")),
     path("students/", include("widen.students.urls")),
     path("my/", include("widen.students.mine.urls")),
+    path("my/", include("widen.students.mine.single_sign_on_urls")),
     path("partners/", include("widen.partners.urls")),
     path("rights/who-accessed/", include("widen.rights.who_accessed.urls")),
     path("rights/", include("widen.rights.urls")),

@@ -4,6 +4,8 @@ sign-in records kept against guessing passwords."""
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
@@ -94,6 +96,34 @@ registry.declare(
     erasure=registry.Erasure.DELETE,
     not_exported=frozenset({"token_digest"}),
     title="Sign-in links sent to you",
+)
+# Signing in through a student's own university or college (OpenID Connect, django-allauth):
+# the provider's identifier for the person and what its ID token said, kept with the account.
+registry.declare_about_account(
+    SocialAccount,
+    title="Your sign-ins through your university or college",
+)
+registry.declare(
+    model=SocialToken,
+    subjects={registry.Subject.USER: "account__user"},
+    categories=frozenset({registry.Category.ACCOUNT}),
+    lawful_basis=registry.LawfulBasis.LEGITIMATE_INTERESTS,
+    retention=registry.KeptWhileParent("as long as the account (none is kept by default)"),
+    erasure=registry.Erasure.DELETE,
+    not_exported=frozenset({"token", "token_secret"}),
+    title="Tokens from your university or college",
+)
+registry.declare(
+    model=EmailAddress,
+    subjects={registry.Subject.USER: "user", registry.Subject.EMAIL: "email"},
+    categories=frozenset({registry.Category.CONTACT, registry.Category.ACCOUNT}),
+    lawful_basis=registry.LawfulBasis.LEGITIMATE_INTERESTS,
+    retention=registry.KeptWhileParent("as long as the account"),
+    erasure=registry.Erasure.DELETE,
+    title="Your e-mail addresses for signing in",
+)
+registry.declare_not_personal(
+    SocialApp, "a provider's single sign-on settings (its name is the organisation's)"
 )
 registry.declare_not_personal(Group, "a group of permissions")
 registry.declare_not_personal(Permission, "a permission's name")

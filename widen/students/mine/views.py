@@ -36,6 +36,7 @@ from widen.students.mine.forms import MyDetailsForm, SignInLinkForm
 from widen.students.mine.selectors import my_student_get, my_students
 from widen.students.mine.services import STUDENT_CORRECTS, my_details_update
 from widen.students.mine.sign_in import sign_in_by_link, sign_in_link_request
+from widen.students.mine.single_sign_on import origin_of, sign_on_choices
 from widen.students.models import DECLARED_FIELDS, Student
 
 # Asking for links: per address (someone filling another's inbox) and per client address (someone
@@ -95,7 +96,15 @@ def sign_in_view(request: HttpRequest) -> HttpResponse:
         if not _limited_by_address(request, email):
             sign_in_link_request(email=email, site_url=request.build_absolute_uri("/"))
         return render(request, "students/mine/link_sent.html", {"email": email})
-    return render(request, "students/mine/sign_in.html", {"form": form})
+    providers = sign_on_choices()
+    response = render(
+        request, "students/mine/sign_in.html", {"form": form, "sign_on_choices": providers}
+    )
+    # A provider's button leaves for its own sign-in page (the form's redirect goes there).
+    origins = sorted({origin_of(choice.server_url) for choice in providers} - {""})
+    if origins:
+        response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]
+    return response
 
 
 def _unusable(request: HttpRequest, reason: str, status: int) -> HttpResponse:
