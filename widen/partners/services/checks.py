@@ -133,7 +133,7 @@ def check_expiry_warn(
                 partner.student,
                 template="partners/check_expiring",
                 context={**context, "for_student": True},
-                link=reverse("partners:my_applications"),
+                link=reverse("partners:my_work"),
             )
             people += 1
             for coordinator in _coordinators(partner):
