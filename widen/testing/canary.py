@@ -14,6 +14,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount, SocialToken
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.utils import timezone
@@ -140,6 +142,18 @@ def seed_canary_person(
             user=user,
         )
         values["accounts.signinlink"] = (email,)
+        # Signed in once through their university's own single sign-on (OpenID Connect).
+        social = SocialAccount.objects.create(
+            user=user,
+            provider=f"ukprn-{serial:08d}",
+            uid=f"{lower}-oidc-subject",
+            extra_data={"id_token": {"email": email, "email_verified": True}},
+        )
+        values["socialaccount.socialaccount"] = (f"{lower}-oidc-subject",)
+        SocialToken.objects.create(account=social, token=f"{tag} access token")
+        values["socialaccount.socialtoken"] = ()
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        values["account.emailaddress"] = (email,)
 
         learner = Learner.objects.create(
             organisation=world.alpha,
