@@ -345,6 +345,7 @@ def _second_person(reason: str) -> str:
     for they, you in (
         ("They are", "You are"),
         ("They have", "You have"),
+        ("they are", "you are"),
         ("They do", "You do"),
         ("Their plan", "Your plan"),
         ("their plan", "your plan"),
