@@ -89,6 +89,11 @@ SECTIONS: tuple[Section, ...] = (
         module="benchmarks.surveys",
     ),
     Section(
+        name="partner-payments",
+        summary="a payment run of 20,000 student partners' expense claims: build, mark paid",
+        module="benchmarks.partner_payments",
+    ),
+    Section(
         name="load",
         summary="50 clients at once on four pages: `widen serve`'s processes beside one process",
         module="benchmarks.load",
