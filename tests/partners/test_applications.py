@@ -8,7 +8,9 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
@@ -309,3 +311,25 @@ def test_declining_needs_a_note_which_the_student_reads(
     sam.refresh_from_db()
     told = Notification.objects.get(user=sam.user, template="partners/application_declined")
     assert "All places are filled this term." in told.body_text
+
+
+def test_the_queue_asks_as_many_queries_for_many_applications_as_for_one(
+    world: World, role: Role
+) -> None:
+    client = signed_in_client(coordinator(world))
+
+    def queries_with(count: int) -> int:
+        for number in range(Application.objects.count(), count):
+            student = student_at(world.alpha, f"Q{number}", f"q{number}@example.ac.uk")
+            Application.objects.create(
+                role=role,
+                student=student,
+                status=ApplicationStatus.SUBMITTED,
+                decide_by=timezone.localdate(),
+                **ANSWERS,
+            )
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("partners:applications")).status_code == 200
+        return len(queries)
+
+    assert queries_with(1) == queries_with(4)
