@@ -338,3 +338,26 @@ def test_a_saved_change_asks_for_open_shifts_to_be_offered_again(
     assert [item.pk for item in offered_to] == [partner.pk, partner.pk]
     assert changed is False
     assert unchanged == []
+
+
+def test_a_new_partner_without_a_plan_sets_one_and_is_told_until_then(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    partner = make_partner(world.alpha, "P11")
+    partner.plan.delete()
+    partner = Partner.objects.get(pk=partner.pk)
+    client, _ = student_of(partner, django_capture_on_commit_callbacks)
+
+    before = client.get(reverse("partners:my_plan")).content.decode()
+    response = client.post(
+        reverse("partners:my_plan_edit", args=[partner.pk]), week_without_monday_mornings()
+    )
+
+    assert "You have not set your plan yet" in before
+    assert response.status_code == 302
+    assert windows_of(partner) == [
+        (0, time(13), time(18)),
+        (2, time(9), time(12)),
+        (2, time(14), time(17)),
+    ]
+    assert Partner.objects.get(pk=partner.pk).plan.what_helps == HELPS

@@ -54,7 +54,7 @@ class PlanShown:
 
     @property
     def is_set(self) -> bool:
-        return self.plan.pk is not None
+        return not self.plan._state.adding
 
     @property
     def max_weekly_hours(self) -> str:
@@ -70,7 +70,8 @@ class PlanShown:
 
 
 def _shown(partner: Partner, plan: FlexibilityPlan, *, sees_reasons: bool) -> PlanShown:
-    patterns = list(plan.patterns.all()) if plan.pk else []
+    saved = not plan._state.adding
+    patterns = list(plan.patterns.all()) if saved else []
     today = timezone.localdate()
     return PlanShown(
         partner=partner,
@@ -79,7 +80,7 @@ def _shown(partner: Partner, plan: FlexibilityPlan, *, sees_reasons: bool) -> Pl
             Day(name, [pattern for pattern in patterns if pattern.weekday == number])
             for number, name in WEEKDAYS
         ],
-        changes=list(plan.changes.filter(date__gte=today)) if plan.pk else [],
+        changes=list(plan.changes.filter(date__gte=today)) if saved else [],
         reasons=plan.reasons if sees_reasons else "",
         sees_reasons=sees_reasons,
     )
@@ -135,9 +136,10 @@ def partner_plan_get(*, actor: Any, partner_id: Any) -> PlanShown:
     provider; anyone else, the student included, `NotFound`)."""
     partner = partner_policy.get(actor, partner_id, action=MANAGE)
     plan = plan_of(partner)
-    if plan.pk is not None:
+    saved = not plan._state.adding
+    if saved:
         plan_policy.require(actor, VIEW, plan)
-    return _shown(partner, plan, sees_reasons=plan.pk is not None and _shares(actor, plan))
+    return _shown(partner, plan, sees_reasons=saved and _shares(actor, plan))
 
 
 def _shares(actor: Any, plan: FlexibilityPlan) -> bool:

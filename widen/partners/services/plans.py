@@ -140,7 +140,7 @@ def plan_update(
         "reasons": reasons.strip(),
         "share_reasons": bool(share_reasons),
     }
-    changed = plan.pk is None
+    changed = plan._state.adding
     if changed:
         for name, value in values.items():
             setattr(plan, name, value)
@@ -180,7 +180,7 @@ def plan_update(
 
 def _saved_plan(actor: Any, partner: Partner) -> FlexibilityPlan:
     plan = plan_policy.require(actor, EDIT, plan_of(partner))
-    if plan.pk is None:
+    if plan._state.adding:
         plan.modes = list(WorkMode.values)
         plan.save()
     return plan

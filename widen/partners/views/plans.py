@@ -106,7 +106,7 @@ def my_plan_edit_view(request: AuthenticatedRequest, partner_id: UUID) -> HttpRe
         form = PlanForm(
             initial={
                 "max_weekly_hours": hours_initial(plan.max_weekly_minutes),
-                "modes": plan.modes if plan.pk else [],
+                "modes": [] if plan._state.adding else plan.modes,
                 "what_helps": plan.what_helps,
                 "reasons": plan.reasons,
                 "share_reasons": plan.share_reasons,
@@ -119,13 +119,15 @@ def my_plan_edit_view(request: AuthenticatedRequest, partner_id: UUID) -> HttpRe
                 for pattern in day.windows
             ]
         )
+    problems = _rows_problems(rows) if rows.is_bound else []
     return render(
         request,
         "partners/plans/plan_form.html",
         {
             "form": form,
             "rows": rows,
-            "row_problems": _rows_problems(rows) if rows.is_bound else [],
+            "row_problems": problems,
+            "page_errors": bool(problems),
             "partner": partner,
             "cancel": reverse("partners:my_plan"),
         },
