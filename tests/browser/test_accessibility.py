@@ -19,6 +19,7 @@ from tests.browser.checkin_pages import CHECKIN_PAGES
 from tests.browser.events_pages import EVENTS_PAGES
 from tests.browser.notifications_pages import NOTIFICATIONS_PAGES
 from tests.browser.partner_plan_pages import PARTNER_PLAN_PAGES
+from tests.browser.partner_roles_pages import PARTNER_ROLES_PAGES
 from tests.browser.payments_pages import PAYMENTS_PAGES
 from tests.browser.rights_pages import RIGHTS_PAGES
 from tests.browser.student_import_pages import STUDENT_IMPORT_PAGES
@@ -512,6 +513,7 @@ PAGES.update(WHO_ACCESSED_PAGES)  # who accessed learners' records: the search a
 PAGES.update(STUDENT_RECORDS_PAGES)  # students for staff: list, a student, status, term dates
 PAGES.update(STUDENT_IMPORT_PAGES)  # importing students: upload, check, imported
 PAGES.update(STUDENT_LINK_PAGES)  # students' outreach past: proposals; progression to HE
+PAGES.update(PARTNER_ROLES_PAGES)  # student partners' roles, applications and checks
 PAGES.update(PARTNER_PLAN_PAGES)  # student partners' plans and the barriers register
 
 
