@@ -16,6 +16,7 @@ from playwright.sync_api import FilePayload, Page, expect
 
 from tests.browser.admin_pages import ADMIN_PAGES
 from tests.browser.checkin_pages import CHECKIN_PAGES
+from tests.browser.claim_pages import CLAIM_PAGES
 from tests.browser.events_pages import EVENTS_PAGES
 from tests.browser.notifications_pages import NOTIFICATIONS_PAGES
 from tests.browser.partner_plan_pages import PARTNER_PLAN_PAGES
@@ -41,6 +42,7 @@ from tests.browser.test_phones import (
     assert_fits_a_phone,
     is_refused_form,
 )
+from tests.browser.timesheet_pages import TIMESHEET_PAGES
 from tests.browser.who_accessed_pages import WHO_ACCESSED_PAGES
 from widen.core.academic_years import AcademicYear
 from widen.testing.pupil_lists import MIS_HEADINGS, csv_bytes, pupil_rows, table_cells
@@ -515,6 +517,8 @@ PAGES.update(STUDENT_IMPORT_PAGES)  # importing students: upload, check, importe
 PAGES.update(STUDENT_LINK_PAGES)  # students' outreach past: proposals; progression to HE
 PAGES.update(PARTNER_ROLES_PAGES)  # student partners' roles, applications and checks
 PAGES.update(PARTNER_PLAN_PAGES)  # student partners' plans and the barriers register
+PAGES.update(TIMESHEET_PAGES)  # student partners' hours and pay; pay periods, approvals
+PAGES.update(CLAIM_PAGES)  # student partners' claims and advances; the queue, days out of pocket
 
 
 def _describe(violation: dict[str, Any]) -> str:
