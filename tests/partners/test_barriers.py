@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from freezegun import freeze_time
 
@@ -279,3 +281,38 @@ def test_a_barrier_needs_a_title_and_what_makes_it_hard(
     with pytest.raises(ApplicationError, match="Give a title"):
         barrier_raise(actor=user, partner=partner, title="  ", description=HARD, anonymous=True)
     assert not Barrier.objects.exists()
+
+
+def test_the_register_asks_as_many_queries_for_many_barriers_as_for_one(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    partner = make_partner(world.alpha, "B9")
+    student, _ = student_of(partner, django_capture_on_commit_callbacks)
+    staff = signed_in_client(coordinator(world))
+
+    def queries_with(count: int) -> tuple[int, int]:
+        for number in range(Barrier.objects.count(), count):
+            barrier = barrier_record(
+                actor=coordinator(world),
+                organisation=world.alpha,
+                title=f"Barrier {number}",
+                description=HARD,
+            )
+            for _ in range(2):
+                mitigation_add(
+                    actor=coordinator(world),
+                    barrier=barrier,
+                    description="Later starts",
+                    owner=coordinator(world),
+                )
+        counted = []
+        for client, url in (
+            (staff, reverse("partners:barriers", args=[world.alpha.pk])),
+            (student, reverse("partners:my_barriers")),
+        ):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counted.append(len(queries))
+        return counted[0], counted[1]
+
+    assert queries_with(1) == queries_with(4)
