@@ -20,6 +20,7 @@ from tests.partners.factories import make_partner, signed_in_partner
 from widen.accounts.models import Role as StaffRole
 from widen.audit.models import AccessLogEntry, AuditEvent
 from widen.core.exceptions import ApplicationError, NotFound
+from widen.notifications.models import Notification
 from widen.partners.models import Barrier, BarrierSource, BarrierStatus, Mitigation, Partner
 from widen.partners.services.barriers import (
     barrier_raise,
@@ -79,7 +80,8 @@ def test_an_anonymous_barrier_cannot_be_traced_to_its_student_in_any_table(
     partner = make_partner(world.alpha, "B1", first_name="Amara")
     client, user = student_of(partner, django_capture_on_commit_callbacks)
 
-    response = raise_one(client, partner, anonymous=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = raise_one(client, partner, anonymous=True)
 
     assert response.status_code == 302
     barrier = Barrier.objects.get(title=TITLE)
@@ -99,6 +101,9 @@ def test_an_anonymous_barrier_cannot_be_traced_to_its_student_in_any_table(
     # And the student's own audit and access rows name no barrier.
     assert not AuditEvent.objects.filter(actor_id=user.pk, object_type="partners.barrier")
     assert not AccessLogEntry.objects.filter(actor_id=user.pk, subject_type="partners.barrier")
+    told = Notification.objects.get(user=coordinator(world), template="partners/barrier_raised")
+    assert "They raised it anonymously" in told.body_text
+    assert "Amara" not in told.body_text
     staff_page = signed_in_client(coordinator(world)).get(
         reverse("partners:barrier", args=[barrier.pk])
     )

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from widen.accounts.capabilities import (
@@ -24,6 +25,8 @@ from widen.accounts.capabilities import (
 from widen.accounts.models import User
 from widen.core import request_context
 from widen.core.exceptions import ApplicationError, NotFound
+from widen.notifications.models import Category
+from widen.notifications.services import notify
 from widen.organisations.models import Organisation
 from widen.partners.models import (
     Barrier,
@@ -78,7 +81,24 @@ def barrier_raise(
             barrier.save()
     else:
         barrier.save()
+    _tell_coordinators(barrier, anonymous=anonymous)
     return barrier
+
+
+def _tell_coordinators(barrier: Barrier, *, anonymous: bool) -> None:
+    """The provider's coordinators hear of a barrier raised (never who raised it)."""
+    for coordinator in barrier_owners(barrier.organisation_id):
+        notify(
+            template="partners/barrier_raised",
+            category=Category.UPDATES,
+            user=coordinator,
+            context={
+                "title": barrier.title,
+                "provider": barrier.organisation.name,
+                "anonymous": anonymous,
+            },
+            link=reverse("partners:barrier", args=[barrier.pk]),
+        )
 
 
 @transaction.atomic
