@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from tests.students.mine.oidc_provider import OidcProvider, query_of, running_provider
 from tests.students.mine.support import student_at
-from widen.accounts.models import Role, User
+from widen.accounts.models import Membership, Role, User
 from widen.organisations.models import Organisation
 from widen.students.mine.single_sign_on import provider_id_for, provider_sign_on_configure
 from widen.students.models import Student
@@ -196,3 +196,19 @@ def test_an_id_token_not_signed_by_the_provider_s_published_key_signs_nobody_in(
     assert _signed_out(client)
     sam.refresh_from_db()
     assert sam.user is None
+
+
+def test_a_student_who_gains_a_staff_role_no_longer_signs_in_through_the_provider(
+    world: World, provider: OidcProvider
+) -> None:
+    student_at(world.alpha, "S1", SAM)
+    password = provider.person("sokafor", email=SAM)
+    _, first = _sign_in_through(provider, world.alpha, "sokafor", password)
+    assert first["Location"] == reverse("my_student:record")
+    account = User.objects.get(email__iexact=SAM)
+    Membership.objects.create(user=account, organisation=world.alpha, role=Role.READ_ONLY)
+
+    client, answer = _sign_in_through(provider, world.alpha, "sokafor", password)
+    assert answer.status_code == 403
+    assert REFUSED in answer.content.decode()
+    assert _signed_out(client)
