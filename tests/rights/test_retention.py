@@ -24,10 +24,12 @@ from widen.evaluation.models import ScaleImport
 from widen.events.models import Booking, Event
 from widen.learners.models import ConsentRecord, ImportRun, Learner
 from widen.notifications.models import Notification
+from widen.partners.models import FlexibilityPlan, Partner
 from widen.payments.models import Payee
 from widen.rights.erasing import person_erase
 from widen.rights.models import ErasureTombstone, RequestStatus, RightsRequest
 from widen.rights.retention import RetentionDone, retention_run
+from widen.students.models import LearnerLink, Student
 from widen.testing.canary import Canary, seed_canary_person
 from widen.testing.world import World, year_group_birthday
 
@@ -326,3 +328,25 @@ def test_an_answered_erasure_request_keeps_only_what_was_asked_and_when(
     assert not scan({canary.full_name}) - {
         found for found in scan({canary.full_name}) if found[0] == Payee._meta.db_table
     }
+
+
+def test_a_learner_past_their_period_leaves_the_student_they_became_at_their_university(
+    world: World, canary: Canary
+) -> None:
+    """The learner record is the partnership's; the student record it was linked to is the
+    university's, kept for its own period: retention cuts the link, and the student's record,
+    plan and paid work stay."""
+    student = Student.objects.get(linked_learner=canary.learner)
+    period_ends = left_year_13(canary.learner) + relativedelta(
+        years=settings.WIDEN_LEARNER_YEARS_AFTER_YEAR_13
+    )
+
+    run_twice(period_ends + timedelta(days=1))
+
+    student.refresh_from_db()
+    assert student.linked_learner_id is None
+    assert student.anonymised_at is None
+    assert student.first_name == canary.values["students.student"][0]
+    assert FlexibilityPlan.objects.filter(partner__student=student).exists()
+    assert Partner.objects.get(student=student).is_active
+    assert not LearnerLink.objects.filter(learner=canary.learner).exists()

@@ -6,7 +6,9 @@ rule, what was done.
 
 A learner record past its period is not only anonymised itself: everything that is that learner's
 (their parents' and carers' details, bookings, survey invitations and written answers, where they
-live) gets what erasure does to it, as if they had asked, leaving a tombstone for each row.
+live) gets what erasure does to it, as if they had asked, leaving a tombstone for each row. A
+student record linked to it is not the partnership's but the HE provider's, kept for its own
+period: the link goes (the learner's side of it), and the student's record and work stay.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from widen.audit.registry import Action, PersonalData, Retention, register
 from widen.audit.retention import append_only_rows_delete, is_append_only
 from widen.rights.erasing import anonymise_rows, person_erase
 from widen.rights.people import Person
+from widen.students.models import Student
 
 
 @dataclass(frozen=True)
@@ -75,5 +78,6 @@ def _ends_the_person(entry: PersonalData, rule: Retention) -> bool:
 def _people_erase(due: Any) -> int:
     ids = tuple(due.values_list("pk", flat=True))
     if ids:
+        Student.objects.filter(linked_learner_id__in=ids).update(linked_learner=None)
         person_erase(person=Person(learner_ids=ids), request=None, actor=None)
     return len(ids)
