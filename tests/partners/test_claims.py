@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -350,3 +351,59 @@ def test_a_student_sees_their_own_claim_and_receipt_never_anothers(
     assert refused.status_code == 404
     listing = client.get(reverse("partners:my_claims")).content.decode()
     assert str(theirs.pk) not in listing
+
+
+def test_a_student_makes_a_claim_from_their_phone_with_a_receipt_photo(
+    partner: Partner, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = signed_in_partner(partner, django_capture_on_commit_callbacks)
+    form = client.get(reverse("partners:claim_new")).content.decode()
+    assert "Make a claim" in form
+    started = client.post(reverse("partners:claim_new"), {"purpose": "Bus to the open day"})
+    claim = ExpenseClaim.objects.get(partner=partner)
+    assert started.url == reverse("partners:claim", args=[claim.pk])
+    page = client.get(started.url).content.decode()
+    assert 'accept="image/*,application/pdf"' in page
+    cost = {
+        "category": "public_transport",
+        "spent_on": (timezone.localdate() - timedelta(days=1)).isoformat(),
+        "description": "Return bus fare",
+        "amount": "4.50",
+    }
+    photo = SimpleUploadedFile("IMG_2041.HEIC", JPEG, content_type="image/heic")
+    added = client.post(
+        reverse("partners:claim_line_add", args=[claim.pk]), {**cost, "receipt": photo}
+    )
+    assert added.status_code == 302
+    line = claim.lines.get()
+    assert (line.receipt_type, line.amount_pence) == ("image/jpeg", 450)
+    program = SimpleUploadedFile("ticket.jpg", b"MZ\x90\x00" + b"\x00" * 64)
+    refused = client.post(
+        reverse("partners:claim_line_add", args=[claim.pk]), {**cost, "receipt": program}
+    )
+    assert refused.status_code == 200
+    assert "Line 2: ticket.jpg is not a photo" in refused.content.decode()
+    assert claim.lines.count() == 1
+    client.post(reverse("partners:claim_submit", args=[claim.pk]))
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.SUBMITTED
+    mine = client.get(reverse("partners:my_claims")).content.decode()
+    assert "Bus to the open day" in mine
+    assert "Should reach your bank" in mine
+
+
+def test_the_queue_shows_claims_to_decide_first_oldest_first(
+    partner: Partner, coordinator: Any
+) -> None:
+    newer, older, approved = _bus_claim(partner), _bus_claim(partner), _bus_claim(partner)
+    now = timezone.now()
+    ExpenseClaim.objects.filter(pk=newer.pk).update(submitted_at=now - timedelta(days=1))
+    ExpenseClaim.objects.filter(pk=older.pk).update(submitted_at=now - timedelta(days=8))
+    ExpenseClaim.objects.filter(pk=approved.pk).update(submitted_at=now - timedelta(days=20))
+    with request_context.bind(source="test"):
+        claim_approve(actor=coordinator, claim=approved)
+    from widen.partners.selectors.claims import claims_queue  # noqa: PLC0415
+
+    assert [item.claim for item in claims_queue(actor=coordinator)] == [older, newer, approved]
+    page = signed_in_client(coordinator).get(reverse("partners:claims_queue"))
+    assert page.status_code == 200

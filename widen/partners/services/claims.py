@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Min, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from widen.accounts.capabilities import is_person, require_actor, system_actor
@@ -387,7 +388,7 @@ def claim_query(*, actor: Any, claim: ExpenseClaim, note: str) -> ExpenseClaim:
                 category=Category.UPDATES,
                 user=user,
                 context={"claim": queried, "note": note},
-                link=f"/partners/claims/{queried.pk}/",
+                link=reverse("partners:claim", kwargs={"claim_id": queried.pk}),
             )
     return queried
 
@@ -462,7 +463,7 @@ def claims_overdue_alert(*, actor: Any, today: date | None = None) -> int:
                 category=Category.UPDATES,
                 user=coordinator,
                 context={"claim": claim, "waited": waited, "promised": days},
-                link=f"/partners/claims/{claim.pk}/",
+                link=reverse("partners:claim", kwargs={"claim_id": claim.pk}),
             )
         alerted.append(claim.pk)
     if alerted:

@@ -42,9 +42,15 @@ class _PartnerAndShift(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = partners  # type: ignore[attr-defined]
         self.fields["shift"].queryset = shifts  # type: ignore[attr-defined]
-        if partners.count() == 1:
-            self.fields["partner"].initial = partners.first()
+        self.only_partner = partners.first() if partners.count() == 1 else None
+        if self.only_partner is not None:
+            # Nothing to choose: the field is left out of the page.
+            self.fields["partner"].required = False
             self.fields["partner"].widget = forms.HiddenInput()
+
+    def clean_partner(self) -> Partner | None:
+        chosen: Partner | None = self.cleaned_data.get("partner")
+        return chosen or self.only_partner
 
 
 class ClaimForm(_PartnerAndShift):
