@@ -361,8 +361,8 @@ def test_a_student_makes_a_claim_from_their_phone_with_a_receipt_photo(
     assert "Make a claim" in form
     started = client.post(reverse("partners:claim_new"), {"purpose": "Bus to the open day"})
     claim = ExpenseClaim.objects.get(partner=partner)
-    assert started.url == reverse("partners:claim", args=[claim.pk])
-    page = client.get(started.url).content.decode()
+    assert started["Location"] == reverse("partners:claim", args=[claim.pk])
+    page = client.get(started["Location"]).content.decode()
     assert 'accept="image/*,application/pdf"' in page
     cost = {
         "category": "public_transport",
