@@ -52,9 +52,9 @@ NEEDED_TO_SEND = {
 ANSWER_MAX = 2000
 
 
-def notify_student(student: Student, *, template: str, context: dict[str, Any], link: str) -> None:
+def notify_student(student: Student, *, template: str, context: dict[str, Any], link: str) -> bool:
     """Tell a student something: in Widen and by e-mail when their record is linked to an
-    account, otherwise by e-mail to their record's address (if it has one)."""
+    account, otherwise by e-mail to their record's address; whether there was a way to."""
     if student.user_id is not None and student.user is not None:
         notify(
             template=template,
@@ -63,8 +63,11 @@ def notify_student(student: Student, *, template: str, context: dict[str, Any], 
             context=context,
             link=link,
         )
-    elif student.email:
+        return True
+    if student.email:
         notify(template=template, category=Category.UPDATES, email=student.email, context=context)
+        return True
+    return False
 
 
 def _clean_answers(answers: dict[str, str]) -> dict[str, str]:

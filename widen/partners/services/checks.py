@@ -129,13 +129,12 @@ def check_expiry_warn(
             ).update(expiry_warned_at=timezone.now())
             if not claimed:  # another run warned of it meanwhile
                 continue
-            notify_student(
+            people += notify_student(
                 partner.student,
                 template="partners/check_expiring",
                 context={**context, "for_student": True},
                 link=reverse("partners:my_work"),
             )
-            people += 1
             for coordinator in _coordinators(partner):
                 notify(
                     template="partners/check_expiring",
