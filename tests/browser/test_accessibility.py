@@ -16,6 +16,7 @@ from playwright.sync_api import FilePayload, Page, expect
 
 from tests.browser.admin_pages import ADMIN_PAGES
 from tests.browser.checkin_pages import CHECKIN_PAGES
+from tests.browser.claim_pages import CLAIM_PAGES
 from tests.browser.events_pages import EVENTS_PAGES
 from tests.browser.notifications_pages import NOTIFICATIONS_PAGES
 from tests.browser.partner_plan_pages import PARTNER_PLAN_PAGES
@@ -517,6 +518,7 @@ PAGES.update(STUDENT_LINK_PAGES)  # students' outreach past: proposals; progress
 PAGES.update(PARTNER_ROLES_PAGES)  # student partners' roles, applications and checks
 PAGES.update(PARTNER_PLAN_PAGES)  # student partners' plans and the barriers register
 PAGES.update(TIMESHEET_PAGES)  # student partners' hours and pay; pay periods, approvals
+PAGES.update(CLAIM_PAGES)  # student partners' claims and advances; the queue, days out of pocket
 
 
 def _describe(violation: dict[str, Any]) -> str:
