@@ -24,6 +24,7 @@ from tests.partners.factories import (
 )
 from widen.accounts.capabilities import system_actor
 from widen.accounts.models import Role as StaffRole
+from widen.audit.models import StateChange
 from widen.core import request_context
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.notifications.models import Notification
@@ -177,6 +178,10 @@ def test_a_paid_run_marks_the_claim_paid_with_its_days_out_of_pocket(
     _pay_every_entry(world, partner, today)
     claim.refresh_from_db()
     assert (claim.status, claim.paid_on, claim.days_out_of_pocket) == (ClaimStatus.PAID, today, 6)
+    # The claim's history says when and by which run it was paid.
+    moved = StateChange.objects.get(object_id=str(claim.pk), transition="mark_paid")
+    assert (moved.from_state, moved.to_state) == ("approved", "paid")
+    assert moved.reason.startswith("Paid in payment run ")
 
 
 def test_a_query_tells_the_partner_and_they_may_send_it_again(

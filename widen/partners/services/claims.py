@@ -28,6 +28,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from widen.accounts.capabilities import is_person, require_actor, system_actor
+from widen.audit.models import StateChange
+from widen.core import request_context
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.core.working_days import working_days_between
 from widen.events.models import Event
@@ -398,13 +400,44 @@ def claim_query(*, actor: Any, claim: ExpenseClaim, note: str) -> ExpenseClaim:
 
 def claims_paid_by_run(run: PaymentRun) -> int:
     """Mark paid, on the run's date, every approved claim whose ledger entry the run pays: in
-    bulk (the same few queries whatever the run's size; the audited update records an event
-    for each claim). Returns how many."""
-    return int(
-        ExpenseClaim.objects.filter(
+    bulk (the same few statements whatever the run's size: the audited update records an event
+    for each claim, and each claim's move to paid is written to the workflow's history in
+    batches). Returns how many."""
+    ids = [
+        str(pk)
+        for pk in ExpenseClaim.objects.filter(
             status=ClaimStatus.APPROVED, ledger_entry__run_item__run=run
-        ).update(status=ClaimStatus.PAID, paid_on=run.paid_on, updated_at=timezone.now())
+        ).values_list("pk", flat=True)
+    ]
+    if not ids:
+        return 0
+    done = ExpenseClaim.objects.filter(pk__in=ids, status=ClaimStatus.APPROVED).update(
+        status=ClaimStatus.PAID, paid_on=run.paid_on, updated_at=timezone.now()
     )
+    context = request_context.current()
+    person = run.marked_paid_by
+    transition = CLAIM_WORKFLOW.transition("mark_paid")
+    StateChange.objects.bulk_create(
+        [
+            StateChange(
+                actor_id=getattr(person, "pk", None),
+                actor_username=getattr(person, "username", "") or "",
+                system_reason="" if person is not None else f"payment run {run.number} paid",
+                source=context.source,
+                request_id=context.request_id,
+                object_type=ExpenseClaim._meta.label_lower,
+                object_id=claim_id,
+                field_name=CLAIM_WORKFLOW.field_name,
+                transition=transition.name,
+                from_state=str(ClaimStatus.APPROVED),
+                to_state=transition.target,
+                reason=f"Paid in payment run {run.number}",
+            )
+            for claim_id in ids
+        ],
+        batch_size=1000,
+    )
+    return int(done)
 
 
 def on_run_marked_paid(sender: Any, run: PaymentRun, **kwargs: Any) -> None:
