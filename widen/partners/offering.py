@@ -30,12 +30,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
 
-from widen.partners.hours import VISA_WEEKLY_MINUTES, Span, hours_problem
+from widen.core.academic_years import age_on
+from widen.partners.hours import VISA_WEEKLY_MINUTES, Span, hours_problem, week_start
 from widen.partners.models import CheckKind, Partner, Shift, WorkMode
 from widen.partners.offering_facts import (
     UK,
@@ -206,7 +207,8 @@ class _Index:
         ]
         self.changed_on: dict[date, set[Any]] = defaultdict(set)
         self.capped: set[Any] = set()
-        self.booked: set[Any] = set()
+        # The partners with a booking on each day (UK time): only they can clash that day.
+        self.booked_on: dict[date, set[Any]] = defaultdict(set)
         for pk, partner in facts.partners.items():
             if not partner.is_active:
                 continue
@@ -220,8 +222,14 @@ class _Index:
                 self.changed_on[day].add(pk)
             if partner.student_visa or partner.max_weekly_minutes is not None:
                 self.capped.add(pk)
-            if partner.bookings:
-                self.booked.add(pk)
+            for booked in partner.bookings:
+                for day, _, _ in day_pieces(booked.starts_at, booked.ends_at):
+                    self.booked_on[day].add(pk)
+        # Per provider, the Mondays of its term-time weeks.
+        self.term_mondays: dict[Any, frozenset[date]] = {
+            organisation_id: frozenset(week_start(day) for day in days)
+            for organisation_id, days in facts.term_days.items()
+        }
         self._free: dict[tuple[int, int, int], set[Any]] = {}
         self._checked: dict[tuple[str, date], set[Any]] = {}
 
@@ -264,18 +272,13 @@ def _candidates(shift: ShiftFacts, index: _Index) -> set[Any]:
     return found
 
 
-def _within_caps(shift: ShiftFacts, partner: PartnerFacts, facts: Facts) -> bool:
+def _within_caps(shift: ShiftFacts, partner: PartnerFacts, term_mondays: frozenset[date]) -> bool:
     """`hours_problem` is None, worked out from the partner's minutes per week."""
-    term_days = facts.term_days.get(partner.organisation_id, frozenset())
     for monday, extra in shift.minutes_by_week.items():
         total = partner.minutes_by_week.get(monday, 0) + extra
         if partner.max_weekly_minutes is not None and total > partner.max_weekly_minutes:
             return False
-        if (
-            partner.student_visa
-            and total > VISA_WEEKLY_MINUTES
-            and any(monday + timedelta(days=offset) in term_days for offset in range(7))
-        ):
+        if partner.student_visa and total > VISA_WEEKLY_MINUTES and monday in term_mondays:
             return False
     return True
 
@@ -289,7 +292,7 @@ def eligible_pairs(
     the numbers; no per-pair query. The same rules as `offer_problem`."""
     facts = facts_load(shifts=shifts, partners=partners, bookings_excluding=())
     index = _Index(facts)
-    pay_ok: dict[tuple[date | None, date, int], bool] = {}
+    pay_ok: dict[tuple[int | None, date, int], bool] = {}
     result: dict[Any, list[Any]] = {}
     for shift in facts.shifts:
         found = _candidates(shift, index)
@@ -297,17 +300,27 @@ def eligible_pairs(
             kept = set()
             for pk in found:
                 partner = facts.partners[pk]
-                key = (partner.date_of_birth, shift.day, shift.hourly_rate_pence)
+                born = partner.date_of_birth
+                # The minimum depends on the age on the day only.
+                key = (
+                    None if born is None else age_on(born, shift.day),
+                    shift.day,
+                    shift.hourly_rate_pence,
+                )
                 if key not in pay_ok:
                     pay_ok[key] = _pay_problem(shift, partner) is None
                 if pay_ok[key]:
                     kept.add(pk)
             found = kept
-        for pk in found & index.booked:
+        clashing: set[Any] = set()
+        for day, _, _ in day_pieces(shift.starts_at, shift.ends_at):
+            clashing |= index.booked_on.get(day, set())
+        for pk in found & clashing:
             if _overlap_problem(shift, facts.partners[pk]) is not None:
                 found.discard(pk)
+        term_mondays = index.term_mondays.get(shift.organisation_id, frozenset())
         for pk in found & index.capped:
-            if not _within_caps(shift, facts.partners[pk], facts):
+            if not _within_caps(shift, facts.partners[pk], term_mondays):
                 found.discard(pk)
         result[shift.id] = list(found)
     return result

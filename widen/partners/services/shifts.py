@@ -250,7 +250,7 @@ def shift_offer_open_places(
     load everything, one to write the offers (`widen.partners.offering.eligible_pairs`)."""
     require_actor(actor)
     providers = shifts.order_by().values("organisation")
-    open_shifts = shifts_with_open_places(shifts).select_related("role")
+    open_shifts = shifts_with_open_places(shifts).select_related("role", "organisation")
     by_id = {shift.pk: shift for shift in open_shifts}
     for shift in by_id.values():
         shift_policy.require(actor, MANAGE, shift)
