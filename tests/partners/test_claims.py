@@ -36,6 +36,7 @@ from widen.partners.models import (
     Role,
     ShiftAssignment,
 )
+from widen.partners.services.claim_alerts import claims_overdue_alert
 from widen.partners.services.claims import (
     advance_request,
     claim_approve,
@@ -43,7 +44,6 @@ from widen.partners.services.claims import (
     claim_line_add,
     claim_query,
     claim_submit,
-    claims_overdue_alert,
     owed_back_pence,
 )
 from widen.payments.models import EntryKind, LedgerEntry, Payee

@@ -21,7 +21,8 @@ from widen.partners.permissions import (
     my_partners,
     shift_policy,
 )
-from widen.partners.services.claims import owed_back_pence, working_days_waiting
+from widen.partners.services.claim_alerts import working_days_waiting
+from widen.partners.services.claims import owed_back_pence
 
 
 def _related(claims: QuerySet[ExpenseClaim]) -> QuerySet[ExpenseClaim]:

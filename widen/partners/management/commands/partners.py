@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from widen.accounts.capabilities import system_actor
 from widen.core import request_context
 from widen.partners.management import check_expiry
-from widen.partners.services.claims import claims_overdue_alert
+from widen.partners.services.claim_alerts import claims_overdue_alert
 
 
 class Command(BaseCommand):
