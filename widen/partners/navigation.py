@@ -24,7 +24,7 @@ register(
         "My work",
         "partners:my_work",
         Journey.SUPPORT,
-        ("partners:my_work",),
+        ("partners:my_work", "partners:my_open_shifts", "partners:my_shift*", "partners:my_swap*"),
         may_open=_works_as_partner,
         order=1,
     ),
@@ -75,6 +75,14 @@ register(
         ("partners:partner*", "partners:barrier*", "partners:mitigation*"),
         may_open=_coordinates,
         order=40,
+    ),
+    NavEntry(
+        "Shift rota",
+        "partners:rota",
+        Journey.SUPPORT,
+        ("partners:rota", "partners:shift", "partners:shift_*"),
+        may_open=_coordinates,
+        order=42,
     ),
     NavEntry(
         "Partner roles and applications",

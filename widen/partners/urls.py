@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from widen.partners.views import barriers, claims, plans, roles, timesheets, work
+from widen.partners.views import barriers, claims, plans, roles, shifts, timesheets, work
 
 app_name = "partners"
 
@@ -15,3 +15,4 @@ urlpatterns += plans.urlpatterns
 urlpatterns += barriers.urlpatterns
 urlpatterns += claims.urlpatterns
 urlpatterns += roles.urlpatterns
+urlpatterns += shifts.urlpatterns
