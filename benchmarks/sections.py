@@ -94,6 +94,11 @@ SECTIONS: tuple[Section, ...] = (
         module="benchmarks.partner_payments",
     ),
     Section(
+        name="partner-offering",
+        summary="offering 2,000 open shifts to 5,000 student partners within every plan and cap",
+        module="benchmarks.partner_offering",
+    ),
+    Section(
         name="load",
         summary="50 clients at once on four pages: `widen serve`'s processes beside one process",
         module="benchmarks.load",
