@@ -27,6 +27,11 @@ from widen.core.academic_years import AcademicYear
 from widen.demo.events import demo_events_create
 from widen.demo.geography import IOD2019_CSV, POSTCODES_CSV, SCHOOLS_CSV, read_schools
 from widen.demo.learners import demo_duplicates_plant, demo_learners_create
+from widen.demo.partners import (
+    demo_partner_sign_ins,
+    demo_partners_create,
+    demo_partners_delete,
+)
 from widen.demo.partnership import (
     CHARITIES,
     HE_PROVIDERS,
@@ -37,7 +42,7 @@ from widen.demo.partnership import (
     demo_partnership_create,
 )
 from widen.demo.programme import demo_programme_create, demo_rule_sets_create
-from widen.demo.students import demo_students_create, demo_students_delete
+from widen.demo.students import demo_students_create, demo_students_delete, demo_students_link
 from widen.demo.surveys import demo_surveys_create
 from widen.demo.users import DEMO_USERNAMES, DemoLogin, demo_logins, demo_users, demo_users_create
 from widen.evaluation.models import Survey, SurveyInvitation, SurveyResponse
@@ -227,8 +232,14 @@ def demo_build(
             runner=User.objects.get(username="outreach.officer"),
             seed=seed,
         )
-        demo_students_create(
-            providers=Partnership.objects.get(name=PARTNERSHIP_NAME).members.order_by("name")
+        partnership = Partnership.objects.get(name=PARTNERSHIP_NAME)
+        demo_students_create(providers=partnership.members.order_by("name"))
+        qmul = Organisation.objects.get(name=QMUL)
+        demo_students_link(provider=qmul)
+        demo_partners_create(
+            provider=qmul,
+            coordinator=User.objects.get(username="outreach.officer"),
+            partnership=partnership,
         )
         return DemoResult(
             built=True, counts=demo_counts(), logins=demo_logins(), open_data=open_data
@@ -257,6 +268,7 @@ def demo_delete() -> None:
             Event.objects.filter(partnership=partnership).delete()
             Activity.objects.filter(partnership=partnership).delete()
             Programme.objects.filter(partnership=partnership).delete()
+        demo_partners_delete(organisation_ids=organisation_ids)
         demo_students_delete(organisation_ids=organisation_ids)
         learners.delete()
         demo_users().delete()
@@ -353,8 +365,27 @@ def demo_report(
         "",
         "To pass MFA, add the user's TOTP secret to an authenticator app, or get the current "
         "code with `oathtool --totp -b SECRET`.",
+        *_student_partner_lines(port),
     ]
     return [line.rstrip() for line in lines]
+
+
+def _student_partner_lines(port: int) -> list[str]:
+    """How a demo student partner signs in: a link e-mailed to their address, which Widen in
+    development prints where it runs (its e-mail goes to the console)."""
+    partners = demo_partner_sign_ins(QMUL)
+    if not partners:
+        return []
+    name, email = partners[0]
+    return [
+        "",
+        f"Student partners at {QMUL} sign in with a link e-mailed to them, no password: "
+        + "; ".join(f"{who} <{address}>" for who, address in partners)
+        + ".",
+        f"To be {name}, enter {email} at http://127.0.0.1:{port}/my/sign-in/ and open the link "
+        "in the e-mail that `widen serve` prints in its terminal (development e-mail goes to the "
+        'console), then choose "My work".',
+    ]
 
 
 def _check_nothing_in_the_way() -> None:

@@ -117,9 +117,10 @@ def _create_agreements(
         shares_identity=True,
         shares_characteristics=True,
         shares_special_category=False,
+        covers_students=True,
         purpose=(
             "To follow the progression of learners who took part in outreach into further and "
-            "higher education."
+            "higher education, and of the students they become."
         ),
         lawful_basis=LawfulBasis.PUBLIC_TASK,
         starts_on=starts_on,
@@ -166,9 +167,10 @@ def agreement_describe(agreement: DataSharingAgreement) -> str:
     categories = ", ".join(shared[:-1]) + " and " + shared[-1] if len(shared) > 1 else shared[0]
     parties = "; ".join(sorted(party.name for party in agreement.parties.all()))
     until = f" to {_long_date(agreement.ends_on)}" if agreement.ends_on else ""
+    whose = "learners' and students'" if agreement.covers_students else "learners'"
     return (
-        f"{agreement.title} (from {_long_date(agreement.starts_on)}{until}): shares {categories} "
-        f"between {parties}"
+        f"{agreement.title} (from {_long_date(agreement.starts_on)}{until}): shares {whose} "
+        f"{categories} between {parties}"
     )
 
 

@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from widen.accounts.capabilities import system_actor
 from widen.core.academic_years import AcademicYear
-from widen.learners.models import Learner
+from widen.learners.models import Learner, processable_condition
 from widen.organisations.models import Organisation, OrganisationType
-from widen.students.models import Student, StudentStatus
+from widen.students.linking.services import learner_link_confirm, learner_links_propose
+from widen.students.models import LearnerLink, LinkStatus, Student, StudentStatus
 from widen.students.services import (
     student_changes_apply,
     student_create,
@@ -70,6 +71,14 @@ STUDENTS: tuple[tuple[str, str, str, int, dict[str, Any], tuple[str, ...]], ...]
 )
 
 
+def student_email(first: str, last: str, provider: Organisation) -> str:
+    """A student's address at their university (each university its own, so that one link
+    signs in one student): "amina.rahman@qmul.students.example.ac.uk"."""
+    words = provider.name.replace(",", " ").split()
+    initials = "".join(word[0] for word in words if word not in {"of", "and"}).lower()
+    return f"{first.lower()}.{last.lower()}@{initials}.students.example.ac.uk"
+
+
 def _terms(year: AcademicYear) -> list[tuple[str, date, date]]:
     """Autumn, spring and summer terms of `year`, each starting on a Monday."""
 
@@ -121,7 +130,7 @@ def demo_students_create(*, providers: Iterable[Organisation]) -> int:
                     "student_number": f"{index + 1:02d}{number + 1:05d}",
                     "first_name": first,
                     "last_name": last,
-                    "email": f"{first.lower()}.{last.lower()}@students.example.ac.uk",
+                    "email": student_email(first, last, provider),
                     "home_postcode": postcodes[number] if number < len(postcodes) else "",
                     "course": "BSc Computer Science" if number % 2 else "BA History",
                     "level": level,
@@ -149,6 +158,60 @@ def demo_students_create(*, providers: Iterable[Organisation]) -> int:
                 )
             made += 1
         students_save_changed(actor=DEMO, applied=applied)
+    return made
+
+
+# How many of a university's students were its outreach learners, linked to their records.
+LINKED_PER_PROVIDER = 2
+
+
+def demo_students_link(*, provider: Organisation) -> list[Student]:
+    """A few of `provider`'s learners in Year 13 who went on to study there: a student record
+    for each (their names, date of birth, postcode and ULN), proposed and confirmed as the
+    staff's page does, so their learner journey says "Enrolled at …"."""
+    year = AcademicYear.current()
+    today = timezone.localdate()
+    # Year 13 this year: born from September 18 years before the year starts, to August.
+    oldest, youngest = date(year.start_year - 18, 9, 1), date(year.start_year - 17, 8, 31)
+    learners = list(
+        Learner.objects.filter(
+            processable_condition(), organisation=provider, date_of_birth__range=(oldest, youngest)
+        )
+        .exclude(uln="")
+        .exclude(home_postcode="")
+        .order_by("last_name", "first_name", "date_of_birth")[:LINKED_PER_PROVIDER]
+    )
+    started = min(date(year.start_year, 9, 22), today)
+    made: list[Student] = []
+    for number, learner in enumerate(learners, start=1):
+        made.append(
+            student_create(
+                actor=DEMO,
+                organisation=provider,
+                details={
+                    "student_number": f"L{number:06d}",
+                    "first_name": learner.first_name,
+                    "last_name": learner.last_name,
+                    "date_of_birth": learner.date_of_birth,
+                    "uln": learner.uln,
+                    "email": student_email(learner.first_name, learner.last_name, provider),
+                    "home_postcode": learner.home_postcode,
+                    "course": "BSc Biomedical Science" if number % 2 else "BA English",
+                    "level": "undergraduate",
+                    "mode": "full_time",
+                    "year_of_study": 1,
+                    "starts_on": started,
+                    "expected_end_on": date(started.year + 3, 6, 30),
+                },
+                status=StudentStatus.ENROLLED,
+                status_since=started,
+                source=SOURCE,
+            )
+        )
+    learner_links_propose(actor=DEMO, provider=provider)
+    for student, learner in zip(made, learners, strict=True):
+        link = LearnerLink.objects.get(student=student, learner=learner, status=LinkStatus.PROPOSED)
+        learner_link_confirm(actor=DEMO, link_id=link.pk)
     return made
 
 
