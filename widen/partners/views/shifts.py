@@ -37,7 +37,7 @@ from widen.partners.models import (
     ShiftAllocation,
     ShiftAssignment,
 )
-from widen.partners.permissions import may_coordinate
+from widen.partners.permissions import is_partner, may_coordinate
 from widen.partners.selectors import shift_pages as pages
 from widen.partners.selectors.roles import roles_coordinated
 from widen.partners.selectors.shifts import shift_bookings, shift_candidates, shifts_open_to_me
@@ -299,6 +299,8 @@ def shift_record_view(request: AuthenticatedRequest, assignment_id: UUID) -> Htt
 @require_http_methods(["GET"])
 def open_shifts_view(request: AuthenticatedRequest) -> HttpResponse:
     """Open shifts offered to the signed-in partner, each with a way to claim it."""
+    if not is_partner(request.user):
+        raise NotFound
     return render(
         request,
         "partners/shifts/open_shifts.html",
