@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from widen.demo.partners import STAFF_CONFERENCE
+from widen.demo.partner_work import STAFF_CONFERENCE
 from widen.events.models import Event, PresenterRole
 from widen.learners.models import Learner
 from widen.organisations.models import DataSharingAgreement
