@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet
@@ -207,8 +207,8 @@ class _Index:
         ]
         self.changed_on: dict[date, set[Any]] = defaultdict(set)
         self.capped: set[Any] = set()
-        # The partners with a booking on each day (UK time): only they can clash that day.
-        self.booked_on: dict[date, set[Any]] = defaultdict(set)
+        # Per day (UK time), the partners booked that day with their bookings' times.
+        self.busy: dict[date, dict[Any, list[tuple[datetime, datetime]]]] = defaultdict(dict)
         for pk, partner in facts.partners.items():
             if not partner.is_active:
                 continue
@@ -224,7 +224,7 @@ class _Index:
                 self.capped.add(pk)
             for booked in partner.bookings:
                 for day, _, _ in day_pieces(booked.starts_at, booked.ends_at):
-                    self.booked_on[day].add(pk)
+                    self.busy[day].setdefault(pk, []).append((booked.starts_at, booked.ends_at))
         # Per provider, the Mondays of its term-time weeks.
         self.term_mondays: dict[Any, frozenset[date]] = {
             organisation_id: frozenset(week_start(day) for day in days)
@@ -232,6 +232,19 @@ class _Index:
         }
         self._free: dict[tuple[int, int, int], set[Any]] = {}
         self._checked: dict[tuple[str, date], set[Any]] = {}
+        # Per check kind: partners whose check is in date on every shift's day, and the rest.
+        days = [shift.day for shift in facts.shifts] or [date.today()]  # noqa: DTZ011
+        first, last = min(days), max(days)
+        self.always: dict[str, set[Any]] = defaultdict(set)
+        self.sometimes: dict[str, list[Any]] = defaultdict(list)
+        for pk, partner in facts.partners.items():
+            for kind, held in partner.checks.items():
+                if any(done <= first and (ends is None or last < ends) for done, ends in held):
+                    self.always[kind].add(pk)
+                else:
+                    self.sometimes[kind].append(pk)
+        self._rooms: dict[tuple[date, int], set[Any]] = {}
+        self._underpaid: dict[tuple[date, int], set[Any]] = {}
 
     def free(self, weekday: int, start: int, end: int) -> set[Any]:
         """Partners whose regular windows on `weekday` cover `start` to `end` (minutes)."""
@@ -248,12 +261,45 @@ class _Index:
         """Partners with a check of `kind` in date on `day`."""
         key = (kind, day)
         if key not in self._checked:
-            self._checked[key] = {
-                pk
-                for pk, partner in self.facts.partners.items()
-                if partner.check_in_date(kind, day)
+            partners = self.facts.partners
+            self._checked[key] = self.always[kind] | {
+                pk for pk in self.sometimes[kind] if partners[pk].check_in_date(kind, day)
             }
         return self._checked[key]
+
+    def over_cap(self, monday: date, extra: int, term_mondays: frozenset[date]) -> set[Any]:
+        """Capped partners for whom `extra` minutes more in the week of `monday` would pass
+        their own weekly maximum or (in a term-time week) a Student visa's 20 hours."""
+        key = (monday, extra)
+        if key not in self._rooms:
+            term = monday in term_mondays
+            over: set[Any] = set()
+            for pk in self.capped:
+                partner = self.facts.partners[pk]
+                total = partner.minutes_by_week.get(monday, 0) + extra
+                most = partner.max_weekly_minutes
+                if (most is not None and total > most) or (
+                    partner.student_visa and term and total > VISA_WEEKLY_MINUTES
+                ):
+                    over.add(pk)
+            self._rooms[key] = over
+        return self._rooms[key]
+
+    def underpaid(self, shift: ShiftFacts) -> set[Any]:
+        """Partners whose legal minimum on the shift's day is above its rate."""
+        key = (shift.day, shift.hourly_rate_pence)
+        if key not in self._underpaid:
+            by_age: dict[int | None, bool] = {}
+            under: set[Any] = set()
+            for pk, partner in self.facts.partners.items():
+                born = partner.date_of_birth
+                age = None if born is None else age_on(born, shift.day)
+                if age not in by_age:
+                    by_age[age] = _pay_problem(shift, partner) is not None
+                if by_age[age]:
+                    under.add(pk)
+            self._underpaid[key] = under
+        return self._underpaid[key]
 
 
 def _candidates(shift: ShiftFacts, index: _Index) -> set[Any]:
@@ -272,17 +318,6 @@ def _candidates(shift: ShiftFacts, index: _Index) -> set[Any]:
     return found
 
 
-def _within_caps(shift: ShiftFacts, partner: PartnerFacts, term_mondays: frozenset[date]) -> bool:
-    """`hours_problem` is None, worked out from the partner's minutes per week."""
-    for monday, extra in shift.minutes_by_week.items():
-        total = partner.minutes_by_week.get(monday, 0) + extra
-        if partner.max_weekly_minutes is not None and total > partner.max_weekly_minutes:
-            return False
-        if partner.student_visa and total > VISA_WEEKLY_MINUTES and monday in term_mondays:
-            return False
-    return True
-
-
 def eligible_pairs(
     shifts: Sequence[Shift] | QuerySet[Shift], partners: QuerySet[Partner]
 ) -> dict[Any, list[Any]]:
@@ -292,35 +327,20 @@ def eligible_pairs(
     the numbers; no per-pair query. The same rules as `offer_problem`."""
     facts = facts_load(shifts=shifts, partners=partners, bookings_excluding=())
     index = _Index(facts)
-    pay_ok: dict[tuple[int | None, date, int], bool] = {}
     result: dict[Any, list[Any]] = {}
     for shift in facts.shifts:
         found = _candidates(shift, index)
         if not shift.rate_meets_every_band:
-            kept = set()
-            for pk in found:
-                partner = facts.partners[pk]
-                born = partner.date_of_birth
-                # The minimum depends on the age on the day only.
-                key = (
-                    None if born is None else age_on(born, shift.day),
-                    shift.day,
-                    shift.hourly_rate_pence,
-                )
-                if key not in pay_ok:
-                    pay_ok[key] = _pay_problem(shift, partner) is None
-                if pay_ok[key]:
-                    kept.add(pk)
-            found = kept
-        clashing: set[Any] = set()
+            found -= index.underpaid(shift)
         for day, _, _ in day_pieces(shift.starts_at, shift.ends_at):
-            clashing |= index.booked_on.get(day, set())
-        for pk in found & clashing:
-            if _overlap_problem(shift, facts.partners[pk]) is not None:
-                found.discard(pk)
+            busy = index.busy.get(day, {})
+            for pk in found & busy.keys():
+                if any(
+                    starts < shift.ends_at and shift.starts_at < ends for starts, ends in busy[pk]
+                ):
+                    found.discard(pk)
         term_mondays = index.term_mondays.get(shift.organisation_id, frozenset())
-        for pk in found & index.capped:
-            if not _within_caps(shift, facts.partners[pk], term_mondays):
-                found.discard(pk)
+        for monday, extra in shift.minutes_by_week.items():
+            found -= index.over_cap(monday, extra, term_mondays)
         result[shift.id] = list(found)
     return result
