@@ -7,8 +7,9 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
+from widen.accounts.models import User
 from widen.demo.partner_work import STAFF_CONFERENCE
 from widen.events.models import Event, PresenterRole
 from widen.learners.models import Learner
@@ -28,6 +29,7 @@ from widen.partners.models import (
     Timesheet,
     TimesheetStatus,
 )
+from widen.partners.services.claims import claim_approve
 from widen.students.linking.services import learner_he_starts
 from widen.students.models import Student
 
@@ -114,3 +116,13 @@ def test_the_demo_has_student_partners_at_work_and_still_resets() -> None:
     rebuilt = run_demo(reset=True)
     assert rebuilt.startswith("Built the")
     assert (Partner.objects.count(), ExpenseClaim.objects.count(), linked.count()) == counts
+
+    # Once a claim is approved for real its ledger entry stays for ever: --reset says why it
+    # cannot delete the demo, and deletes nothing.
+    submitted = ExpenseClaim.objects.filter(status=ClaimStatus.SUBMITTED, kind=ClaimKind.EXPENSES)[
+        0
+    ]
+    claim_approve(actor=User.objects.get(username="outreach.officer"), claim=submitted)
+    with pytest.raises(CommandError, match="payments ledger"):
+        run_demo(reset=True)
+    assert Partner.objects.count() == counts[0]

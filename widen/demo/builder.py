@@ -268,7 +268,14 @@ def demo_delete() -> None:
             Event.objects.filter(partnership=partnership).delete()
             Activity.objects.filter(partnership=partnership).delete()
             Programme.objects.filter(partnership=partnership).delete()
-        demo_partners_delete(organisation_ids=organisation_ids)
+        try:
+            demo_partners_delete(organisation_ids=organisation_ids)
+        except ProtectedError as error:
+            raise DemoError(
+                "Money owed to the demo's student partners is in the payments ledger (a claim "
+                "was approved), and the ledger keeps every entry, so the demo cannot be "
+                "deleted: build it again in an empty database."
+            ) from error
         demo_students_delete(organisation_ids=organisation_ids)
         learners.delete()
         demo_users().delete()
