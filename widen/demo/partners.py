@@ -66,7 +66,6 @@ from widen.partners.services.timesheets import (
 from widen.students.models import Student
 
 
-
 def _student(provider: Organisation, first: str, last: str) -> Student:
     return Student.objects.get(organisation=provider, first_name=first, last_name=last)
 
@@ -112,7 +111,8 @@ def demo_partners_create(
 ) -> None:
     """The student partners of `provider` (the demo's first university), coordinated by
     `coordinator` (who holds `partners.coordinate` there)."""
-    # The demo's people are invented: the messages the services send them go nowhere.
+    # The demo's people are invented: a message sent at once goes nowhere (those queued for
+    # Widen's worker are sent as any are: in development, printed where Widen runs).
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         _create(provider=provider, coordinator=coordinator, partnership=partnership)
 
