@@ -390,8 +390,8 @@ def _student_partner_lines(port: int) -> list[str]:
         + "; ".join(f"{who} <{address}>" for who, address in partners)
         + ".",
         f"To be {name}, enter {email} at http://127.0.0.1:{port}/my/sign-in/ and open the link "
-        "in the e-mail that `widen serve` prints in its terminal (development e-mail goes to the "
-        'console), then choose "My work".',
+        "in the e-mail printed in the terminal where Widen runs (in development its e-mail goes "
+        'to the console), then choose "My work".',
     ]
 
 
