@@ -84,7 +84,7 @@ def test_a_student_claims_an_open_shift_first_come_and_sees_it_in_my_work(
     aisha_token, ben_token = token_of(aisha), token_of(ben)
     shift = offered(coordinator, make_shift(role, MONDAY, title="Open day tour"))
 
-    [listed] = call(aisha_token, "GET", "/shifts/open").json()
+    [listed] = call(aisha_token, "GET", "/shifts/open").json()["results"]
     assert (listed["id"], listed["title"]) == (str(shift.pk), "Open day tour")
 
     claimed = call(aisha_token, "POST", f"/shifts/{shift.pk}/claim")
@@ -95,18 +95,20 @@ def test_a_student_claims_an_open_shift_first_come_and_sees_it_in_my_work(
     full = call(ben_token, "POST", f"/shifts/{shift.pk}/claim")
     assert full.status_code == 422
     assert "every place on this shift has been taken" in full.json()["detail"]
-    assert call(ben_token, "GET", "/shifts/open").json() == []
+    assert call(ben_token, "GET", "/shifts/open").json()["results"] == []
 
-    [work] = call(aisha_token, "GET", "/my-work").json()
+    [work] = call(aisha_token, "GET", "/my-work").json()["results"]
     assert [one["id"] for one in work["booked"]] == [booking_id]
     assert work["organisation_id"] == str(world.alpha.pk)
-    assert [one["id"] for one in call(aisha_token, "GET", "/bookings").json()] == [booking_id]
+    assert [one["id"] for one in call(aisha_token, "GET", "/bookings").json()["results"]] == [
+        booking_id
+    ]
     # Another student's booking is not there for Ben: neither to see nor to drop.
-    assert call(ben_token, "GET", "/bookings").json() == []
+    assert call(ben_token, "GET", "/bookings").json()["results"] == []
     assert call(ben_token, "POST", f"/bookings/{booking_id}/drop").status_code == 404
     assert call(ben_token, "GET", f"/bookings/{booking_id}/colleagues").status_code == 404
     # A staff member is no partner: no work of their own, no claiming.
-    assert call(coordinator_token(world), "GET", "/my-work").json() == []
+    assert call(coordinator_token(world), "GET", "/my-work").json()["results"] == []
     assert call(coordinator_token(world), "POST", f"/shifts/{shift.pk}/claim").status_code == 404
 
 
@@ -122,9 +124,11 @@ def test_a_dropped_shift_is_open_again_and_a_colleague_takes_it(
     dropped = call(aisha_token, "POST", f"/bookings/{booking_id}/drop")
     assert dropped.status_code == 200, dropped.content
     assert dropped.json()["status"] == AssignmentStatus.DROPPED
-    assert [one["id"] for one in call(ben_token, "GET", "/shifts/open").json()] == [str(shift.pk)]
+    assert [one["id"] for one in call(ben_token, "GET", "/shifts/open").json()["results"]] == [
+        str(shift.pk)
+    ]
     assert call(ben_token, "POST", f"/shifts/{shift.pk}/claim").status_code == 201
-    assert call(aisha_token, "GET", "/bookings").json() == []
+    assert call(aisha_token, "GET", "/bookings").json()["results"] == []
 
 
 def test_a_student_asks_a_colleague_to_swap_who_takes_it_over(
@@ -136,12 +140,12 @@ def test_a_student_asks_a_colleague_to_swap_who_takes_it_over(
     shift = make_shift(role, MONDAY)
     booking = shift_allocate(actor=coordinator, shift=shift, partner=aisha)
 
-    colleagues = call(aisha_token, "GET", f"/bookings/{booking.pk}/colleagues").json()
+    colleagues = call(aisha_token, "GET", f"/bookings/{booking.pk}/colleagues").json()["results"]
     assert [one["partner_id"] for one in colleagues] == [str(ben.pk)]
     asked = call(aisha_token, "POST", f"/bookings/{booking.pk}/swap", {"colleague_id": str(ben.pk)})
     assert asked.status_code == 200, asked.content
     assert asked.json()["swap_offered_to"] == "Ben Ode"
-    [waiting] = call(ben_token, "GET", "/swaps").json()
+    [waiting] = call(ben_token, "GET", "/swaps").json()["results"]
     assert (waiting["id"], waiting["asked_by"]) == (str(booking.pk), "Aisha Khan")
     # Only Ben may take it over; Aisha cannot accept her own request.
     assert call(aisha_token, "POST", f"/swaps/{booking.pk}/accept").status_code == 404
@@ -149,7 +153,7 @@ def test_a_student_asks_a_colleague_to_swap_who_takes_it_over(
     taken = call(ben_token, "POST", f"/swaps/{booking.pk}/accept")
     assert taken.status_code == 200, taken.content
     assert taken.json()["shift"]["id"] == str(shift.pk)
-    assert call(aisha_token, "GET", "/bookings").json() == []
+    assert call(aisha_token, "GET", "/bookings").json()["results"] == []
     assert ShiftAssignment.objects.get(pk=taken.json()["id"]).partner == ben
 
 
@@ -188,12 +192,16 @@ def test_a_coordinator_creates_a_shift_sees_the_week_and_records_it_worked(
     assert created.status_code == 201, created.content
     shift_id = created.json()["id"]
     # Offered at once to the partner it fits.
-    assert [one["id"] for one in call(token_of(aisha), "GET", "/shifts/open").json()] == [shift_id]
+    assert [
+        one["id"] for one in call(token_of(aisha), "GET", "/shifts/open").json()["results"]
+    ] == [shift_id]
 
     allocated = call(token, "POST", f"/shifts/{shift_id}/allocate", {"partner_id": str(aisha.pk)})
     assert allocated.status_code == 201, allocated.content
     assert allocated.json()["name"] == "Aisha Khan"
-    week = call(token, "GET", f"/rota?week={(MONDAY + timedelta(days=2)).isoformat()}").json()
+    week = call(token, "GET", f"/rota?week={(MONDAY + timedelta(days=2)).isoformat()}").json()[
+        "results"
+    ]
     assert [day["day"] for day in week][0] == MONDAY.isoformat()
     [on_monday] = week[0]["shifts"]
     assert [one["name"] for one in on_monday["booked"]] == ["Aisha Khan"]
@@ -227,7 +235,9 @@ def test_another_provider_and_students_get_404_for_a_coordinators_shifts(
         body = {"partner_id": str(aisha.pk)}
         assert call(token, "POST", f"/shifts/{shift.pk}/allocate", body).status_code == 404
     assert call(student, "GET", "/rota").status_code == 404
-    assert call(beta, "GET", f"/rota?week={MONDAY.isoformat()}").json()[0]["shifts"] == []
+    assert (
+        call(beta, "GET", f"/rota?week={MONDAY.isoformat()}").json()["results"][0]["shifts"] == []
+    )
     assert Shift.objects.get(pk=shift.pk).cancelled_at is None
 
 

@@ -21,8 +21,8 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from widen.accounts.requests import api_actor
-from widen.core.api_inputs import CalendarDate, Moment
-from widen.core.api_pages import InputSchema
+from widen.core.api_inputs import CalendarDate, Moment, PageLimit, PageOffset
+from widen.core.api_pages import InputSchema, Page, page_of
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.partners.hours import week_start
 from widen.partners.models import Shift, ShiftAssignment
@@ -41,7 +41,7 @@ from widen.partners.services import shift_swaps, shifts
 router = Router(tags=["partners"])
 
 
-class ShiftOut(Schema):
+class PartnerShiftOut(Schema):
     id: UUID
     organisation_id: UUID
     role_id: UUID
@@ -59,42 +59,42 @@ class ShiftOut(Schema):
     cancelled: bool
 
 
-class BookingOut(Schema):
+class PartnerBookingOut(Schema):
     id: UUID = Field(description="The booking (the partner's place on the shift).")
     status: str
-    shift: ShiftOut
+    shift: PartnerShiftOut
     swap_offered_to: str | None = Field(
         None, description="The colleague asked to take the shift over, while they may."
     )
 
 
-class SwapAskedOut(Schema):
+class PartnerSwapAskedOut(Schema):
     id: UUID = Field(description="The booking a colleague asked you to take over.")
-    shift: ShiftOut
+    shift: PartnerShiftOut
     asked_by: str
 
 
-class ColleagueOut(Schema):
+class PartnerColleagueOut(Schema):
     partner_id: UUID
     name: str
 
 
-class BookedOut(Schema):
+class PartnerBookedOut(Schema):
     booking_id: UUID
     partner_id: UUID
     name: str
 
 
-class RotaShiftOut(ShiftOut):
-    booked: list[BookedOut]
+class PartnerRotaShiftOut(PartnerShiftOut):
+    booked: list[PartnerBookedOut]
 
 
-class RotaDayOut(Schema):
+class PartnerRotaDayOut(Schema):
     day: date
-    shifts: list[RotaShiftOut]
+    shifts: list[PartnerRotaShiftOut]
 
 
-class ShiftIn(InputSchema):
+class PartnerShiftIn(InputSchema):
     role_id: UUID
     title: str = Field(max_length=200)
     starts_at: Moment
@@ -107,15 +107,15 @@ class ShiftIn(InputSchema):
     costs_covered: bool = False
 
 
-class SwapIn(InputSchema):
+class PartnerSwapIn(InputSchema):
     colleague_id: UUID
 
 
-class AllocateIn(InputSchema):
+class PartnerAllocateIn(InputSchema):
     partner_id: UUID
 
 
-class WorkedIn(InputSchema):
+class PartnerWorkedIn(InputSchema):
     minutes: int | None = Field(None, ge=1, le=24 * 60)
 
 
@@ -167,27 +167,60 @@ def _coordinator(request: HttpRequest) -> Any:
 # --- A student partner's own -----------------------------------------------------------------
 
 
-@router.get("/shifts/open", response=list[ShiftOut], operation_id="partner_open_shifts")
-def partner_open_shifts_api(request: HttpRequest) -> list[dict[str, Any]]:
+class PartnerShiftPage(Page[PartnerShiftOut]):
+    pass
+
+
+class PartnerBookingPage(Page[PartnerBookingOut]):
+    pass
+
+
+class PartnerSwapAskedPage(Page[PartnerSwapAskedOut]):
+    pass
+
+
+class PartnerColleaguePage(Page[PartnerColleagueOut]):
+    pass
+
+
+class PartnerBookedPage(Page[PartnerBookedOut]):
+    pass
+
+
+class PartnerRotaPage(Page[PartnerRotaDayOut]):
+    pass
+
+
+@router.get("/shifts/open", response=PartnerShiftPage, operation_id="partner_open_shifts")
+def partner_open_shifts_api(
+    request: HttpRequest, limit: PageLimit = 50, offset: PageOffset = 0
+) -> dict[str, Any]:
     """Shifts offered to me (they fit my plan, checks and hour caps) with a place open now."""
-    return [shift_out(shift) for shift in shifts_open_to_me(actor=api_actor(request))]
+    shifts_open = shifts_open_to_me(actor=api_actor(request))
+    return page_of(shifts_open, limit=limit, offset=offset).answer(shift_out)
 
 
-@router.get("/bookings", response=list[BookingOut], operation_id="partner_my_bookings")
-def partner_my_bookings_api(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("/bookings", response=PartnerBookingPage, operation_id="partner_my_bookings")
+def partner_my_bookings_api(
+    request: HttpRequest, limit: PageLimit = 50, offset: PageOffset = 0
+) -> dict[str, Any]:
     """My shifts still to come or under way."""
-    return [booking_out(one) for one in my_bookings(actor=api_actor(request))]
+    mine = my_bookings(actor=api_actor(request))
+    return page_of(mine, limit=limit, offset=offset).answer(booking_out)
 
 
-@router.get("/swaps", response=list[SwapAskedOut], operation_id="partner_swaps_asked")
-def partner_swaps_asked_api(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("/swaps", response=PartnerSwapAskedPage, operation_id="partner_swaps_asked")
+def partner_swaps_asked_api(
+    request: HttpRequest, limit: PageLimit = 50, offset: PageOffset = 0
+) -> dict[str, Any]:
     """Shifts colleagues asked me to take over."""
-    return [_swap_asked_out(one) for one in swaps_asked_of_me(actor=api_actor(request))]
+    asked = swaps_asked_of_me(actor=api_actor(request))
+    return page_of(asked, limit=limit, offset=offset).answer(_swap_asked_out)
 
 
 @router.post(
     "/shifts/{shift_id}/claim",
-    response={201: BookingOut},
+    response={201: PartnerBookingOut},
     operation_id="partner_shift_claim",
 )
 def partner_shift_claim_api(request: HttpRequest, shift_id: UUID) -> Status:
@@ -199,7 +232,9 @@ def partner_shift_claim_api(request: HttpRequest, shift_id: UUID) -> Status:
     return Status(201, booking_out(pages.my_booking_get(actor=actor, assignment_id=booking.pk)))
 
 
-@router.post("/bookings/{booking_id}/drop", response=BookingOut, operation_id="partner_shift_drop")
+@router.post(
+    "/bookings/{booking_id}/drop", response=PartnerBookingOut, operation_id="partner_shift_drop"
+)
 def partner_shift_drop_api(request: HttpRequest, booking_id: UUID) -> dict[str, Any]:
     """Drop one of my shifts: no reason asked, nothing counted against me; the place is offered
     again and the coordinator told."""
@@ -211,20 +246,25 @@ def partner_shift_drop_api(request: HttpRequest, booking_id: UUID) -> dict[str, 
 
 @router.get(
     "/bookings/{booking_id}/colleagues",
-    response=list[ColleagueOut],
+    response=PartnerColleaguePage,
     operation_id="partner_swap_colleagues",
 )
-def partner_swap_colleagues_api(request: HttpRequest, booking_id: UUID) -> list[dict[str, Any]]:
+def partner_swap_colleagues_api(
+    request: HttpRequest, booking_id: UUID, limit: PageLimit = 50, offset: PageOffset = 0
+) -> dict[str, Any]:
     """The colleagues who could take one of my shifts over now."""
     booking = pages.my_booking_get(actor=api_actor(request), assignment_id=booking_id)
-    return [
-        {"partner_id": one.pk, "name": one.student.display_name}
-        for one in pages.swap_colleagues(assignment=booking)
-    ]
+    return page_of(pages.swap_colleagues(assignment=booking), limit=limit, offset=offset).answer(
+        lambda one: {"partner_id": one.pk, "name": one.student.display_name}
+    )
 
 
-@router.post("/bookings/{booking_id}/swap", response=BookingOut, operation_id="partner_swap_offer")
-def partner_swap_offer_api(request: HttpRequest, booking_id: UUID, data: SwapIn) -> dict[str, Any]:
+@router.post(
+    "/bookings/{booking_id}/swap", response=PartnerBookingOut, operation_id="partner_swap_offer"
+)
+def partner_swap_offer_api(
+    request: HttpRequest, booking_id: UUID, data: PartnerSwapIn
+) -> dict[str, Any]:
     """Ask a colleague to take one of my shifts over; it stays mine until they accept."""
     actor = api_actor(request)
     booking = pages.my_booking_get(actor=actor, assignment_id=booking_id)
@@ -240,7 +280,7 @@ def partner_swap_offer_api(request: HttpRequest, booking_id: UUID, data: SwapIn)
 
 @router.post(
     "/bookings/{booking_id}/swap/cancel",
-    response=BookingOut,
+    response=PartnerBookingOut,
     operation_id="partner_swap_cancel",
 )
 def partner_swap_cancel_api(request: HttpRequest, booking_id: UUID) -> dict[str, Any]:
@@ -251,7 +291,9 @@ def partner_swap_cancel_api(request: HttpRequest, booking_id: UUID) -> dict[str,
     return booking_out(pages.my_booking_get(actor=actor, assignment_id=booking_id))
 
 
-@router.post("/swaps/{booking_id}/accept", response=BookingOut, operation_id="partner_swap_accept")
+@router.post(
+    "/swaps/{booking_id}/accept", response=PartnerBookingOut, operation_id="partner_swap_accept"
+)
 def partner_swap_accept_api(request: HttpRequest, booking_id: UUID) -> dict[str, Any]:
     """Take over a shift a colleague asked me to: it becomes my booking."""
     actor = api_actor(request)
@@ -263,13 +305,18 @@ def partner_swap_accept_api(request: HttpRequest, booking_id: UUID) -> dict[str,
 # --- A coordinator's --------------------------------------------------------------------------
 
 
-@router.get("/rota", response=list[RotaDayOut], operation_id="partner_rota")
-def partner_rota_api(request: HttpRequest, week: CalendarDate | None = None) -> list[Any]:
+@router.get("/rota", response=PartnerRotaPage, operation_id="partner_rota")
+def partner_rota_api(
+    request: HttpRequest,
+    week: CalendarDate | None = None,
+    limit: PageLimit = 50,
+    offset: PageOffset = 0,
+) -> dict[str, Any]:
     """The week's shifts of my providers (the week holding `week`, this week unless given), each
     with who is booked."""
     actor = _coordinator(request)
     monday = week_start(week or timezone.localdate())
-    return [
+    days = [
         {
             "day": day.day,
             "shifts": [
@@ -289,10 +336,11 @@ def partner_rota_api(request: HttpRequest, week: CalendarDate | None = None) -> 
         }
         for day in pages.rota_week(actor=actor, monday=monday)
     ]
+    return page_of(days, limit=limit, offset=offset).answer()
 
 
-@router.post("/shifts", response={201: ShiftOut}, operation_id="partner_shift_create")
-def partner_shift_create_api(request: HttpRequest, data: ShiftIn) -> Status:
+@router.post("/shifts", response={201: PartnerShiftOut}, operation_id="partner_shift_create")
+def partner_shift_create_api(request: HttpRequest, data: PartnerShiftIn) -> Status:
     """A new shift in one of my provider's roles; a first-come shift is offered at once to the
     partners it fits."""
     actor = _coordinator(request)
@@ -309,7 +357,9 @@ def partner_shift_create_api(request: HttpRequest, data: ShiftIn) -> Status:
     return Status(201, shift_out(pages.managed_shift_get(actor=actor, shift_id=shift.pk)))
 
 
-@router.post("/shifts/{shift_id}/cancel", response=ShiftOut, operation_id="partner_shift_cancel")
+@router.post(
+    "/shifts/{shift_id}/cancel", response=PartnerShiftOut, operation_id="partner_shift_cancel"
+)
 def partner_shift_cancel_api(request: HttpRequest, shift_id: UUID) -> dict[str, Any]:
     """Cancel one of my provider's shifts; those booked are told."""
     actor = _coordinator(request)
@@ -320,10 +370,12 @@ def partner_shift_cancel_api(request: HttpRequest, shift_id: UUID) -> dict[str, 
 
 @router.post(
     "/shifts/{shift_id}/allocate",
-    response={201: BookedOut},
+    response={201: PartnerBookedOut},
     operation_id="partner_shift_allocate",
 )
-def partner_shift_allocate_api(request: HttpRequest, shift_id: UUID, data: AllocateIn) -> Status:
+def partner_shift_allocate_api(
+    request: HttpRequest, shift_id: UUID, data: PartnerAllocateIn
+) -> Status:
     """Give a place to a partner of the provider holding the shift's role; refused (422, with
     the reason) when they are not eligible."""
     actor = _coordinator(request)
@@ -346,28 +398,30 @@ def partner_shift_allocate_api(request: HttpRequest, shift_id: UUID, data: Alloc
     return Status(201, {"booking_id": booking.pk, "partner_id": booking.partner_id, "name": name})
 
 
-@router.get("/shifts/{shift_id}/booked", response=list[BookedOut], operation_id="partner_booked")
-def partner_shift_booked_api(request: HttpRequest, shift_id: UUID) -> list[dict[str, Any]]:
+@router.get("/shifts/{shift_id}/booked", response=PartnerBookedPage, operation_id="partner_booked")
+def partner_shift_booked_api(
+    request: HttpRequest, shift_id: UUID, limit: PageLimit = 50, offset: PageOffset = 0
+) -> dict[str, Any]:
     """Who is booked on one of my provider's shifts."""
     actor = _coordinator(request)
     shift = pages.managed_shift_get(actor=actor, shift_id=shift_id)
-    return [
-        {
+    booked = shift_bookings(actor=actor, shift=shift)
+    return page_of(booked, limit=limit, offset=offset).answer(
+        lambda one: {
             "booking_id": one.pk,
             "partner_id": one.partner_id,
             "name": one.partner.student.display_name,
         }
-        for one in shift_bookings(actor=actor, shift=shift)
-    ]
+    )
 
 
 @router.post(
     "/bookings/{booking_id}/worked",
-    response=BookedOut,
+    response=PartnerBookedOut,
     operation_id="partner_shift_worked",
 )
 def partner_shift_worked_api(
-    request: HttpRequest, booking_id: UUID, data: WorkedIn
+    request: HttpRequest, booking_id: UUID, data: PartnerWorkedIn
 ) -> dict[str, Any]:
     """Record that a partner booked on one of my provider's shifts worked it (`minutes`, the
     shift's length unless given): their timesheet is drafted from it."""

@@ -13,13 +13,21 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from widen.accounts.requests import api_actor
+from widen.core.api_inputs import PageLimit, PageOffset
+from widen.core.api_pages import Page, page_of
 from widen.partners.selectors.work import PartnerWork, my_work
-from widen.partners.shifts_api import BookingOut, ShiftOut, SwapAskedOut, booking_out, shift_out
+from widen.partners.shifts_api import (
+    PartnerBookingOut,
+    PartnerShiftOut,
+    PartnerSwapAskedOut,
+    booking_out,
+    shift_out,
+)
 
 router = Router(tags=["partners"])
 
 
-class TimesheetSummaryOut(Schema):
+class PartnerTimesheetSummaryOut(Schema):
     id: UUID
     status: str
     period_starts_on: date
@@ -29,7 +37,7 @@ class TimesheetSummaryOut(Schema):
     total_pence: int
 
 
-class OwedOut(Schema):
+class PartnerOwedOut(Schema):
     claim_id: UUID
     kind: str
     purpose: str
@@ -42,12 +50,12 @@ class PartnerWorkOut(Schema):
     partner_id: UUID
     organisation_id: UUID
     organisation: str
-    open_shifts: list[ShiftOut]
-    booked: list[BookingOut]
-    swaps_asked_of_me: list[SwapAskedOut]
+    open_shifts: list[PartnerShiftOut]
+    booked: list[PartnerBookingOut]
+    swaps_asked_of_me: list[PartnerSwapAskedOut]
     minutes_worked_this_month: int
-    timesheets: list[TimesheetSummaryOut]
-    owed: list[OwedOut]
+    timesheets: list[PartnerTimesheetSummaryOut]
+    owed: list[PartnerOwedOut]
     pay_due_pence: int
 
 
@@ -94,7 +102,14 @@ def _work_out(work: PartnerWork) -> dict[str, Any]:
     }
 
 
-@router.get("", response=list[PartnerWorkOut], operation_id="partner_my_work")
-def partner_my_work_api(request: HttpRequest) -> list[dict[str, Any]]:
+class PartnerWorkPage(Page[PartnerWorkOut]):
+    pass
+
+
+@router.get("", response=PartnerWorkPage, operation_id="partner_my_work")
+def partner_my_work_api(
+    request: HttpRequest, limit: PageLimit = 50, offset: PageOffset = 0
+) -> dict[str, Any]:
     """My work, one entry per provider I am a partner of."""
-    return [_work_out(work) for work in my_work(actor=api_actor(request))]
+    work = my_work(actor=api_actor(request))
+    return page_of(work, limit=limit, offset=offset).answer(_work_out)
