@@ -13,6 +13,10 @@ Rules:
   api_booking_keep      recording a booking on a shift as worked: as api_shift_keep
   api_shift_offered     claiming a place on a shift offered to me: no staff role is offered
                         shifts (404); a student's own access is proved in tests/partners/test_api.py
+  api_timesheet_decide  approving or querying a confirmed timesheet (a fresh one each cell): own
+                        (Alpha University's partner's) for its coordinators; others as missing
+  (reused from tests/partners/matrix/timesheets.py: timesheet_own, timesheet_line_own,
+  pay_period_keep, timesheet_approve for reading one to approve)
   api_booking_own       one of my bookings (dropping it, the colleagues who could take it, asking
                         one to swap, calling the swap off, taking over one asked of me): staff 404
 Refusals answer 404, as for a thing that does not exist.
@@ -20,7 +24,7 @@ Refusals answer 404, as for a thing that does not exist.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -29,7 +33,17 @@ from tests.authz.rules import C, Rule, own, person
 from tests.partners.factories import UK, make_partner, make_role, make_shift
 from widen.core import request_context
 from widen.organisations.models import Organisation
-from widen.partners.models import AssignmentSource, Partner, Role, Shift, ShiftAssignment
+from widen.partners.models import (
+    AssignmentSource,
+    Partner,
+    PayPeriod,
+    Role,
+    Shift,
+    ShiftAssignment,
+    Timesheet,
+    TimesheetLine,
+    TimesheetStatus,
+)
 from widen.testing.world import World
 
 RULES = {
@@ -38,6 +52,7 @@ RULES = {
     "api_booking_keep": own(C.PARTNERS_COORDINATE),
     "api_shift_offered": Rule({}),
     "api_booking_own": Rule({}),
+    "api_timesheet_decide": own(C.PARTNERS_COORDINATE),
 }
 
 
@@ -88,7 +103,43 @@ def _booking(world: World, relation: str, *, started: bool) -> ShiftAssignment:
         )
 
 
+def _confirmed_timesheet(world: World, relation: str) -> Timesheet:
+    """A fresh confirmed timesheet (approving one changes it) of a new partner of the relation's
+    provider, in its November pay period."""
+    role, _ = _role_and_partner(world, relation)
+    count = world.__dict__.get("matrix_api_sheets", 0) + 1
+    world.__dict__["matrix_api_sheets"] = count
+    partner = make_partner(role.organisation, f"MAPI-T{count}", roles=(role,))
+    periods: dict[str, PayPeriod] = world.__dict__.setdefault("matrix_api_periods", {})
+    with request_context.bind(source="test"):
+        if relation not in periods:
+            periods[relation] = PayPeriod.objects.create(
+                organisation=role.organisation,
+                starts_on=date(2026, 10, 1),
+                ends_on=date(2026, 10, 31),
+                pay_date=date(2026, 11, 18),
+            )
+        sheet = Timesheet.objects.create(
+            partner=partner,
+            pay_period=periods[relation],
+            status=TimesheetStatus.CONFIRMED,
+            total_minutes=60,
+            total_pence=1400,
+        )
+        TimesheetLine.objects.create(
+            timesheet=sheet,
+            worked_on=date(2026, 10, 6),
+            description="Campus tour",
+            drafted_minutes=60,
+            minutes=60,
+            hourly_rate_pence=1400,
+        )
+    return sheet
+
+
 def kwargs(world: World, rule: str, role: str, relation: str) -> dict[str, Any]:
+    if rule == "api_timesheet_decide":
+        return {"timesheet_id": _confirmed_timesheet(world, relation).pk}
     if rule == "api_shifts_keep":
         return {}
     if rule in {"api_shift_keep", "api_shift_offered"}:
@@ -116,4 +167,12 @@ def body(world: World, name: str, counter: int, relation: str) -> dict[str, Any]
         return {"colleague_id": str(partner.pk)}
     if name == "api:partner_shift_worked_api":
         return {"minutes": 45}
+    if name == "api:partner_timesheet_confirm_api":
+        return {"note": "Matrix"}
+    if name == "api:partner_timesheet_line_correct_api":
+        return {"minutes": 60, "note": "Matrix"}
+    if name == "api:partner_timesheet_query_api":
+        return {"note": f"Matrix question {counter}"}
+    if name == "api:partner_timesheet_approve_api":
+        return {}
     return None
