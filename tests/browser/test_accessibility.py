@@ -23,6 +23,7 @@ from tests.browser.partner_plan_pages import PARTNER_PLAN_PAGES
 from tests.browser.partner_roles_pages import PARTNER_ROLES_PAGES
 from tests.browser.payments_pages import PAYMENTS_PAGES
 from tests.browser.rights_pages import RIGHTS_PAGES
+from tests.browser.shift_pages import SHIFT_PAGES
 from tests.browser.student_import_pages import STUDENT_IMPORT_PAGES
 from tests.browser.student_link_pages import STUDENT_LINK_PAGES
 from tests.browser.student_records_pages import STUDENT_RECORDS_PAGES
@@ -519,6 +520,7 @@ PAGES.update(PARTNER_ROLES_PAGES)  # student partners' roles, applications and c
 PAGES.update(PARTNER_PLAN_PAGES)  # student partners' plans and the barriers register
 PAGES.update(TIMESHEET_PAGES)  # student partners' hours and pay; pay periods, approvals
 PAGES.update(CLAIM_PAGES)  # student partners' claims and advances; the queue, days out of pocket
+PAGES.update(SHIFT_PAGES)  # student partners' shifts to claim, drop and swap; the week rota
 
 
 def _describe(violation: dict[str, Any]) -> str:

@@ -1,0 +1,108 @@
+"""The shift pages of student partners, for the accessibility check
+(`tests/browser/test_accessibility.py` adds them to its PAGES): a student's open shifts, claiming
+one, a shift of theirs, dropping and swapping it, and taking over a shift a colleague asked them
+to, opened as a student signed in by a link; and the coordinator's week rota, adding a shift
+(with errors), a shift's page and changing it, opened as the demo's QMUL outreach officer."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.support import Browse, Site, made_for, opened, opener, refused
+
+COORDINATOR = "outreach"
+_STUDENT_SESSIONS: dict[str, Any] = {}
+_EMAILS: dict[str, str] = {}
+_LINKS_ASKED: set[str] = set()
+
+
+def made_shifts(site: Site) -> dict[str, Any]:
+    email = _EMAILS.setdefault(
+        site.base_url, f"samira.{secrets.token_hex(3)}@students.example.ac.uk"
+    )
+    return made_for(site, "tests.partners.shifts_browser_setup", COORDINATOR, then=(email,))
+
+
+def as_student(browse: Browse) -> Page:
+    made = made_shifts(browse.site)
+    state = _STUDENT_SESSIONS.get(browse.site.base_url)
+    if state is None:
+        page = browse.anonymous()
+        if browse.site.base_url not in _LINKS_ASKED:
+            page.goto("/my/sign-in/")
+            page.get_by_label("Your e-mail address").fill(made["email"])
+            page.get_by_label("Your e-mail address").press("Enter")
+            expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
+            _LINKS_ASKED.add(browse.site.base_url)
+        page.goto(browse.site.link_in_latest_email(made["email"], "/my/sign-in/", wait=180))
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("My record")
+        state = _STUDENT_SESSIONS[browse.site.base_url] = page.context.storage_state()
+    return browse._page(state)  # noqa: SLF001 - a session of a student, not of the cast
+
+
+def _student_opener(path: str, heading: str) -> Callable[[Browse], Page]:
+    def open_page(browse: Browse) -> Page:
+        page = as_student(browse)
+        return opened(page, path.format_map(made_shifts(browse.site)), heading)
+
+    return open_page
+
+
+open_shifts = _student_opener("/partners/my-work/open-shifts/", "Open shifts")
+claim_a_shift = _student_opener("/partners/my-work/open-shifts/{offered_id}/", "Open day tours")
+my_shift = _student_opener("/partners/my-work/shifts/{booking_id}/", "Library tour")
+drop_my_shift = _student_opener("/partners/my-work/shifts/{booking_id}/drop/", "Drop Library tour?")
+swap_my_shift = _student_opener("/partners/my-work/shifts/{booking_id}/swap/", "Swap Library tour")
+take_over_a_shift = _student_opener(
+    "/partners/my-work/swaps/{swap_id}/", "Take over Question panel?"
+)
+
+
+def swap_my_shift_with_an_error(browse: Browse) -> Page:
+    return refused(swap_my_shift(browse), "Ask them", "Choose a colleague to ask")
+
+
+rota = opener(made_shifts, "/partners/rota/?week={week}", "Shift rota", person=COORDINATOR)
+add_a_shift = opener(made_shifts, "/partners/shifts/new/", "Add a shift", person=COORDINATOR)
+
+
+def add_a_shift_with_errors(browse: Browse) -> Page:
+    return refused(add_a_shift(browse), "Add shift", "Enter a title")
+
+
+def shift_page(browse: Browse) -> Page:
+    facts = made_shifts(browse.site)
+    page = opened(
+        browse.as_person(COORDINATOR), "/partners/rota/?week=" + facts["week"], "Shift rota"
+    )
+    page.get_by_role("link", name="Open day tours").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open day tours")
+    return page
+
+
+def change_a_shift(browse: Browse) -> Page:
+    page = shift_page(browse)
+    page.get_by_role("link", name="Change the shift").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change Open day tours")
+    return page
+
+
+SHIFT_PAGES: dict[str, Callable[[Browse], Page]] = {
+    "open shifts": open_shifts,
+    "claim a shift": claim_a_shift,
+    "my shift": my_shift,
+    "drop my shift": drop_my_shift,
+    "swap my shift": swap_my_shift,
+    "swap my shift, with an error": swap_my_shift_with_an_error,
+    "take over a shift": take_over_a_shift,
+    "shift rota": rota,
+    "add a shift": add_a_shift,
+    "add a shift, with errors": add_a_shift_with_errors,
+    "a shift": shift_page,
+    "change a shift": change_a_shift,
+}
