@@ -28,6 +28,7 @@ from widen.partners.models import (
 )
 from widen.partners.models.plans import WEEKDAYS
 from widen.partners.permissions import EDIT, plan_policy
+from widen.partners.services.shifts import offer_open_shifts_to_partner
 
 DAY_NAMES = dict(WEEKDAYS)
 MOST_HOURS_IN_A_WEEK = Decimal(7 * 24)
@@ -46,15 +47,8 @@ class Window:
 
 
 def _plan_changed(partner: Partner) -> None:
-    """After a plan changes: open shifts are offered again to the partner as their plan now
-    allows (`widen.partners.services.shifts.offer_open_shifts_to_partner`, when there is one)."""
-    try:
-        from widen.partners.services import shifts  # noqa: PLC0415
-    except ImportError:
-        return
-    offer = getattr(shifts, "offer_open_shifts_to_partner", None)
-    if callable(offer):
-        offer(partner)
+    """After a plan changes: the open shifts that now fit are offered to the partner."""
+    offer_open_shifts_to_partner(partner)
 
 
 def _after_commit(partner: Partner) -> None:

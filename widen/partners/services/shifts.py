@@ -279,6 +279,36 @@ def shift_offer_open_places(
     return OfferRun(len(new_offers), told)
 
 
+@transaction.atomic
+def offer_open_shifts_to_partner(partner: Partner) -> OfferRun:
+    """Once a partner's plan has changed: the open places of their provider's shifts still to
+    come that now fit them (`widen.partners.offering.eligible_pairs`, every cap and check) and
+    were not offered to them before are offered, in one message. Widen's own work: the
+    student only saved their plan."""
+    upcoming = Shift.objects.filter(organisation=partner.organisation_id)
+    by_id = {shift.pk: shift for shift in shifts_with_open_places(upcoming).select_related("role")}
+    if not by_id:
+        return OfferRun(0, 0)
+    pairs = eligible_pairs(
+        Shift.objects.filter(pk__in=list(by_id)), Partner.objects.filter(pk=partner.pk)
+    )
+    offered = set(
+        ShiftOffer.objects.filter(partner=partner, shift__in=list(by_id)).values_list(
+            "shift_id", flat=True
+        )
+    )
+    fitting = [
+        shift_id
+        for shift_id, partner_ids in pairs.items()
+        if partner.pk in partner_ids and shift_id not in offered
+    ]
+    ShiftOffer.objects.bulk_create(
+        [ShiftOffer(shift_id=shift_id, partner_id=partner.pk) for shift_id in fitting]
+    )
+    told = _tell_offered({partner.pk: [(by_id[shift_id], False) for shift_id in fitting]})
+    return OfferRun(len(fitting), told if fitting else 0)
+
+
 def _tell_offered(to_tell: Mapping[Any, list[tuple[Shift, bool]]]) -> int:
     told = 0
     ids = list(to_tell)
