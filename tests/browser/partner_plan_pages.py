@@ -112,7 +112,9 @@ a_barrier = opener(partner, "/partners/barriers/{barrier_id}/", "{barrier_title}
 
 def a_barrier_with_an_error(browse: Browse) -> Page:
     page = a_barrier(browse)
-    page.get_by_role("combobox", name="Status").select_option(label="Not being done (with the reason)")
+    page.get_by_role("combobox", name="Status").select_option(
+        label="Not being done (with the reason)"
+    )
     page.get_by_label("Response to partners").fill("")
     return refused(page, "Save", "Say in the response why this is not being done")
 
