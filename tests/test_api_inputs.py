@@ -59,6 +59,10 @@ BODY_OPERATIONS = {
     "enrolment_leave",
     "event_create",
     "student_status_change",
+    "partner_shift_create",
+    "partner_shift_worked",
+    "partner_timesheet_line_correct",
+    "partner_plan_put",
 }
 # Operations reading a number in their query besides a list's page (`limit`, `offset`).
 QUERY_OPERATIONS = {"register_update"}
@@ -309,7 +313,116 @@ def _case(
             Role.OUTREACH_OFFICER,
             lambda: Student.objects.filter(pk=student.pk).values("status", "status_since").get(),
         )
+    if operation_id in {"partner_shift_create", "partner_shift_worked"}:
+        return _partner_shift_case(world, operation_id)
+    if operation_id == "partner_timesheet_line_correct":
+        return _partner_timesheet_case(world)
+    if operation_id == "partner_plan_put":
+        return _partner_plan_case(world)
     raise AssertionError(f"No valid body for {operation_id}: add one.")
+
+
+def _partner_shift_case(
+    world: World, operation_id: str
+) -> tuple[str, str, dict[str, Any], str, Callable[[], Any]]:
+    """A coordinator's new shift, or a booking on a shift that started, recorded as worked."""
+    from tests.partners.factories import make_partner, make_role  # noqa: PLC0415
+    from widen.core import request_context  # noqa: PLC0415
+    from widen.partners.models import Shift, ShiftAssignment  # noqa: PLC0415
+
+    role = make_role(world.alpha, world.users[Role.OUTREACH_OFFICER])
+    starts = timezone.now() + timedelta(days=14)
+    if operation_id == "partner_shift_create":
+        body = {
+            "role_id": str(role.pk),
+            "title": "Open day tour",
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=2)).isoformat(),
+            "places": 2,
+        }
+        return "POST", "/api/v1/partners/shifts", body, Role.OUTREACH_OFFICER, Shift.objects.count
+    started = timezone.now() - timedelta(hours=3)
+    partner = make_partner(world.alpha, "INPUTS-P1", roles=(role,))
+    with request_context.bind(source="test"):
+        shift = Shift.objects.create(
+            organisation=world.alpha,
+            role=role,
+            title="Open day tour",
+            starts_at=started,
+            ends_at=started + timedelta(hours=2),
+        )
+        booking = ShiftAssignment.objects.create(shift=shift, partner=partner)
+    return (
+        "POST",
+        f"/api/v1/partners/bookings/{booking.pk}/worked",
+        {"minutes": 90},
+        Role.OUTREACH_OFFICER,
+        lambda: list(ShiftAssignment.objects.values("status", "worked_minutes")),
+    )
+
+
+def _partner_plan_case(
+    world: World,
+) -> tuple[str, str, dict[str, Any], str, Callable[[], Any]]:
+    """A student replacing their own flexibility plan (with their own token)."""
+    from tests.partners.factories import make_partner, partner_account  # noqa: PLC0415
+    from widen.accounts.services import api_token_create  # noqa: PLC0415
+    from widen.partners.models import FlexibilityPlan, PlanPattern  # noqa: PLC0415
+
+    partner = make_partner(world.alpha, "INPUTS-PLAN1")
+    world.tokens["partner"] = api_token_create(user=partner_account(partner), name="Phone")[1]
+    body = {
+        "windows": [{"weekday": 1, "starts_at": "09:00", "ends_at": "17:00"}],
+        "max_weekly_hours": "12.5",
+        "modes": ["online"],
+        "what_helps": "No early starts on Mondays.",
+    }
+    return (
+        "PUT",
+        f"/api/v1/partners/plans/{partner.pk}",
+        body,
+        "partner",
+        lambda: (
+            list(FlexibilityPlan.objects.values("max_weekly_minutes", "modes")),
+            list(PlanPattern.objects.values("weekday", "starts_at", "ends_at")),
+        ),
+    )
+
+
+def _partner_timesheet_case(
+    world: World,
+) -> tuple[str, str, dict[str, Any], str, Callable[[], Any]]:
+    """A student correcting a line of their own timesheet (with their own token)."""
+    from tests.partners.factories import make_partner, partner_account  # noqa: PLC0415
+    from widen.accounts.services import api_token_create  # noqa: PLC0415
+    from widen.core import request_context  # noqa: PLC0415
+    from widen.partners.models import PayPeriod, Timesheet, TimesheetLine  # noqa: PLC0415
+
+    partner = make_partner(world.alpha, "INPUTS-T1")
+    world.tokens["partner"] = api_token_create(user=partner_account(partner), name="Phone")[1]
+    with request_context.bind(source="test"):
+        period = PayPeriod.objects.create(
+            organisation=world.alpha,
+            starts_on=date(2026, 11, 1),
+            ends_on=date(2026, 11, 30),
+            pay_date=date(2026, 12, 18),
+        )
+        sheet = Timesheet.objects.create(partner=partner, pay_period=period)
+        line = TimesheetLine.objects.create(
+            timesheet=sheet,
+            worked_on=date(2026, 11, 3),
+            description="Campus tour",
+            drafted_minutes=60,
+            minutes=60,
+            hourly_rate_pence=1400,
+        )
+    return (
+        "POST",
+        f"/api/v1/partners/timesheets/{sheet.pk}/lines/{line.pk}",
+        {"minutes": 90, "note": "The tour ran late."},
+        "partner",
+        lambda: list(TimesheetLine.objects.values("minutes", "correction_note")),
+    )
 
 
 def _spoil(body: dict[str, Any], path: tuple[Any, ...], value: Any) -> dict[str, Any]:

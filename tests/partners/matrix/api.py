@@ -175,4 +175,9 @@ def body(world: World, name: str, counter: int, relation: str) -> dict[str, Any]
         return {"note": f"Matrix question {counter}"}
     if name == "api:partner_timesheet_approve_api":
         return {}
+    if name == "api:partner_plan_put_api":
+        return {
+            "windows": [{"weekday": 2, "starts_at": "10:00", "ends_at": "16:00"}],
+            "modes": ["online"],
+        }
     return None
