@@ -6,14 +6,14 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from widen.accounts.models import Membership
+from widen.core.navigation import works_somewhere
 from widen.partners.permissions import is_partner
 from widen.students.mine.selectors import my_students
 
 
 def home_view(request: HttpRequest) -> HttpResponse:
     person = request.user
-    if person.is_authenticated and not Membership.objects.filter(user=person).exists():
+    if person.is_authenticated and not works_somewhere(person):
         if is_partner(person):
             return redirect("partners:my_work")
         if my_students(actor=person).exists():

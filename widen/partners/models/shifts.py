@@ -184,4 +184,5 @@ class ShiftAssignment(AuditedModel, TimestampedModel):
         return self.shift.organisation_id
 
     is_booked = StatusIs(AssignmentStatus.BOOKED)
+    is_dropped = StatusIs(AssignmentStatus.DROPPED)
     is_worked = StatusIs(AssignmentStatus.WORKED)

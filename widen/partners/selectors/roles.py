@@ -101,7 +101,9 @@ def application_queue(*, actor: Any, today: date) -> list[QueuedApplication]:
         application_policy.visible_to(actor)
         .filter(
             status=ApplicationStatus.SUBMITTED,
-            role__organisation__in=coordinated_providers(actor),
+            role_id__in=Role.objects.filter(organisation__in=coordinated_providers(actor)).values(
+                "pk"
+            ),
         )
         .select_related("role__organisation", "role__coordinator", "student")
         .order_by("decide_by", "submitted_at")

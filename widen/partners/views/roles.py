@@ -333,7 +333,7 @@ def open_roles_view(request: AuthenticatedRequest) -> HttpResponse:
     open_ones = {
         application.role_id: application
         for application in my_applications(actor=request.user).filter(
-            role__in=roles, status__in=["draft", "submitted"]
+            role_id__in=[role.pk for role in roles], status__in=["draft", "submitted"]
         )
     }
     rows = [{"role": role, "application": open_ones.get(role.pk)} for role in roles]
