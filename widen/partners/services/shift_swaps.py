@@ -42,7 +42,7 @@ COLLEAGUE_CANNOT = (
 
 def _locked(assignment: ShiftAssignment) -> ShiftAssignment:
     return (
-        ShiftAssignment.objects.select_for_update()
+        ShiftAssignment.objects.select_for_update(of=("self",))
         .select_related("shift__role__coordinator", "partner__student__user")
         .get(pk=assignment.pk)
     )

@@ -413,7 +413,7 @@ def shift_allocate(*, actor: Any, shift: Shift, partner: Partner) -> ShiftAssign
 def _require_managed(actor: Any, assignment: ShiftAssignment) -> ShiftAssignment:
     require_actor(actor)
     assignment = (
-        ShiftAssignment.objects.select_for_update()
+        ShiftAssignment.objects.select_for_update(of=("self",))
         .select_related("shift__role")
         .get(pk=assignment.pk)
     )
