@@ -17,7 +17,14 @@ from tests.partners.factories import make_partner, make_role, make_shift, signed
 from widen.accounts.models import Role as StaffRole
 from widen.audit.models import AccessLogEntry, AuditEvent
 from widen.core import request_context
-from widen.partners.models import Partner, PayPeriod, ShiftAssignment, Timesheet
+from widen.partners.models import (
+    Partner,
+    PayPeriod,
+    Role,
+    ShiftAssignment,
+    Timesheet,
+    TimesheetLine,
+)
 from widen.partners.services.timesheets import (
     pay_period_create,
     timesheet_approve,
@@ -172,6 +179,51 @@ def test_the_payroll_file_has_one_row_per_approved_line_in_documented_columns(
             approved_by,
             approved_on,
         ],
+    ]
+
+
+def test_the_role_column_is_the_role_recorded_on_each_line(
+    world: World,
+    period: PayPeriod,
+    client_for: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    role = make_role(world.alpha, coordinator(world), title="Student ambassador")
+    partner = make_partner(world.alpha, "P150", roles=(role,))
+    timesheet = work_and_confirm(
+        world,
+        partner,
+        period,
+        django_capture_on_commit_callbacks,
+        [(make_shift(role, date(2026, 11, 3), title="Campus tour"), 60)],
+    )
+    for day, what in ((4, "Preparing the route"), (5, "Writing the script")):
+        timesheet_line_add(
+            actor=partner.student.user,
+            timesheet=timesheet,
+            role=role,
+            worked_on=date(2026, 11, day),
+            description=what,
+            minutes=30,
+            note="Asked by the outreach team",
+        )
+    # The role is renamed after the work: the lines still name it, whatever their description.
+    Role.objects.filter(pk=role.pk).update(title="Campus guide")
+    # A line kept from before roles were recorded on lines still shows the role it names.
+    TimesheetLine.objects.filter(description__endswith="Writing the script").update(role=None)
+    timesheet_confirm(actor=partner.student.user, timesheet=timesheet)
+    timesheet_approve(actor=coordinator(world), timesheet=timesheet)
+
+    (header, *rows) = rows_of(export(client_for(coordinator(world)), period))
+
+    shown = [
+        (cells["Date worked"], cells["Role"], cells["Description"])
+        for cells in (dict(zip(header, row, strict=True)) for row in rows)
+    ]
+    assert shown == [
+        ("2026-11-03", "Campus guide", "Campus tour"),
+        ("2026-11-04", "Campus guide", "Student ambassador: Preparing the route"),
+        ("2026-11-05", "Student ambassador", "Student ambassador: Writing the script"),
     ]
 
 

@@ -183,6 +183,10 @@ def test_a_timesheet_is_drafted_from_the_shifts_worked_in_the_period_only(
         (date(2026, 11, 3), "Campus tour", 150, 1400),
         (date(2026, 11, 30), "Late event", 120, 1400),
     ]
+    # Each line names the role its shift was in.
+    assert {line.role for line in TimesheetLine.objects.filter(timesheet__partner=partner)} == {
+        ambassador
+    }
     timesheet = Timesheet.objects.get(partner=partner, pay_period=period)
     assert timesheet.status == TimesheetStatus.DRAFT
     assert (timesheet.total_minutes, timesheet.total_pence) == (270, 6300)
@@ -312,6 +316,7 @@ def test_a_partner_adds_work_not_on_a_shift_with_a_note_then_confirms(
 
     assert line.description == "Student ambassador: Preparing the tour route"
     assert (line.minutes, line.hourly_rate_pence, line.assignment_id) == (45, 1400, None)
+    assert line.role == ambassador
     drafted.refresh_from_db()
     assert (drafted.total_minutes, drafted.total_pence) == (225, 4200 + 1050)
 

@@ -118,7 +118,10 @@ class Timesheet(AuditedModel, TimestampedModel):
 
 
 class TimesheetLine(AuditedModel, TimestampedModel):
-    """One shift worked (or an hour added by the partner), at the role's rate."""
+    """One shift worked (or an hour added by the partner), at the role's rate.
+
+    `role` is the shift's role, or the one the partner chose; a role with lines paid in it is
+    never deleted (the payroll history keeps naming it)."""
 
     timesheet = models.ForeignKey(Timesheet, on_delete=models.CASCADE, related_name="lines")
     assignment = models.OneToOneField(
@@ -127,6 +130,16 @@ class TimesheetLine(AuditedModel, TimestampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="timesheet_line",
+    )
+    role = models.ForeignKey(
+        "partners.Role",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="timesheet_lines",
+        help_text=(
+            "The role the work was done in (empty on some lines recorded before roles were kept)."
+        ),
     )
     worked_on = models.DateField()
     description = models.CharField(max_length=200)

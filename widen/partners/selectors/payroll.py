@@ -14,7 +14,7 @@ the student's family name, given name, then the day worked:
 | Family name | |
 | Given name | |
 | Date of birth | (`2005-05-01`; empty if not recorded) |
-| Role | the role the work was done in |
+| Role | the role recorded on the line: the shift's, or the one chosen for work added |
 | Date worked | |
 | Description | the shift's title, or the work the student added |
 | Hours | decimal hours, 2 places (`3.50` for 3 hours 30 minutes) |
@@ -71,7 +71,10 @@ def payroll_lines(pay_period: PayPeriod) -> QuerySet[TimesheetLine]:
             timesheet__pay_period=pay_period, timesheet__status=TimesheetStatus.APPROVED
         )
         .select_related(
-            "timesheet__partner__student", "timesheet__approved_by", "assignment__shift__role"
+            "timesheet__partner__student",
+            "timesheet__approved_by",
+            "role",
+            "assignment__shift__role",
         )
         .order_by(
             "timesheet__partner__student__last_name",

@@ -114,13 +114,16 @@ def my_timesheet_get(*, actor: Any, timesheet_id: UUID) -> Timesheet:
 
 
 def timesheet_lines(timesheet: Timesheet) -> QuerySet[TimesheetLine]:
-    return timesheet.lines.select_related("assignment__shift__role").order_by(
+    return timesheet.lines.select_related("role", "assignment__shift__role").order_by(
         "worked_on", "created_at"
     )
 
 
 def line_role_title(line: TimesheetLine) -> str:
-    """The role a line was worked in: its shift's, or the one named when the partner added it."""
+    """The role a line was worked in, as recorded on it. A line kept from before roles were
+    recorded falls back to its shift's role, or the role its description names."""
+    if line.role is not None:
+        return line.role.title
     if line.assignment is not None:
         return line.assignment.shift.role.title
     title, separator, _ = line.description.partition(ROLE_SEPARATOR)

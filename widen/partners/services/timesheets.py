@@ -214,6 +214,7 @@ def timesheets_draft(*, actor: Any, pay_period: PayPeriod) -> Drafted:
                 TimesheetLine.objects.create(
                     timesheet=timesheet,
                     assignment=assignment,
+                    role=shift.role,
                     worked_on=timezone.localtime(shift.starts_at).date(),
                     description=shift.title[:DESCRIPTION_MAX],
                     drafted_minutes=minutes,
@@ -339,6 +340,7 @@ def timesheet_line_add(
         locked = _locked_for_partner(actor, timesheet)
         line = TimesheetLine.objects.create(
             timesheet=locked,
+            role=role,
             worked_on=worked_on,
             description=full,
             drafted_minutes=0,
