@@ -17,6 +17,7 @@ from playwright.sync_api import FilePayload, Page, expect
 from tests.browser.admin_pages import ADMIN_PAGES
 from tests.browser.checkin_pages import CHECKIN_PAGES
 from tests.browser.claim_pages import CLAIM_PAGES
+from tests.browser.co_presenting_pages import CO_PRESENTING_PAGES
 from tests.browser.events_pages import EVENTS_PAGES
 from tests.browser.notifications_pages import NOTIFICATIONS_PAGES
 from tests.browser.partner_plan_pages import PARTNER_PLAN_PAGES
@@ -521,6 +522,7 @@ PAGES.update(PARTNER_PLAN_PAGES)  # student partners' plans and the barriers reg
 PAGES.update(TIMESHEET_PAGES)  # student partners' hours and pay; pay periods, approvals
 PAGES.update(CLAIM_PAGES)  # student partners' claims and advances; the queue, days out of pocket
 PAGES.update(SHIFT_PAGES)  # student partners' shifts to claim, drop and swap; the week rota
+PAGES.update(CO_PRESENTING_PAGES)  # student partners co-presenting a conference talk
 
 
 def _describe(violation: dict[str, Any]) -> str:

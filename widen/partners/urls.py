@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from widen.partners.views import barriers, claims, plans, roles, shifts, timesheets, work
+from widen.partners.views import (
+    barriers,
+    claims,
+    co_presenting,
+    plans,
+    roles,
+    shifts,
+    timesheets,
+    work,
+)
 
 app_name = "partners"
 
@@ -16,3 +25,4 @@ urlpatterns += barriers.urlpatterns
 urlpatterns += claims.urlpatterns
 urlpatterns += roles.urlpatterns
 urlpatterns += shifts.urlpatterns
+urlpatterns += co_presenting.urlpatterns
