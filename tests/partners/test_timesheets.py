@@ -27,6 +27,7 @@ from widen.partners.models import (
     TimesheetStatus,
 )
 from widen.partners.models import Role as PartnerRole
+from widen.partners.selectors.payroll import payroll_lines
 from widen.partners.services.timesheets import (
     pay_period_create,
     timesheet_approve,
@@ -241,6 +242,105 @@ def test_an_approved_timesheet_is_never_changed_by_drafting(
     timesheet.refresh_from_db()
     assert timesheet.status == TimesheetStatus.APPROVED
     assert [line[1] for line in lines_of(partner)] == ["Campus tour"]
+
+
+def december(world: World) -> PayPeriod:
+    return pay_period_create(
+        actor=coordinator(world),
+        organisation=world.alpha,
+        starts_on=date(2026, 12, 1),
+        ends_on=date(2026, 12, 31),
+        pay_date=date(2027, 1, 22),
+    )
+
+
+def test_a_shift_recorded_worked_after_approval_is_paid_once_with_the_next_period(
+    world: World, ambassador: PartnerRole, django_capture_on_commit_callbacks: Any
+) -> None:
+    partner = make_partner(world.alpha, "T30", roles=(ambassador,))
+    other = make_partner(world.alpha, "T31", roles=(ambassador,))
+    period = november(world)
+    worked(make_shift(ambassador, date(2026, 11, 3), title="Campus tour"), partner)
+    # Another student's November timesheet is still theirs to confirm: their late-recorded
+    # shift belongs on it, not on December's.
+    worked(make_shift(ambassador, date(2026, 11, 4), title="Their tour"), other)
+    draft(world, period, django_capture_on_commit_callbacks)
+    november_sheet = Timesheet.objects.get(partner=partner)
+    user = student_user(partner, django_capture_on_commit_callbacks)
+    timesheet_confirm(actor=user, timesheet=november_sheet)
+    timesheet_approve(actor=coordinator(world), timesheet=november_sheet)
+    late = worked(make_shift(ambassador, date(2026, 11, 12), title="After approval"), partner)
+    worked(make_shift(ambassador, date(2026, 11, 13), title="Their late tour"), other)
+    worked(make_shift(ambassador, date(2026, 12, 2), title="December tour"), partner)
+    again = draft(world, period, django_capture_on_commit_callbacks)
+    # The other student's shift goes on their November timesheet; this student's waits.
+    assert (again.lines_added, again.shifts_waiting) == (1, 1)
+
+    drafted = draft(world, december(world), django_capture_on_commit_callbacks)
+
+    assert (drafted.lines_added, drafted.late_added) == (2, 1)
+    december_sheet = Timesheet.objects.get(partner=partner, pay_period__starts_on__month=12)
+    assert [
+        (line.worked_on, line.description, line.is_late) for line in december_sheet.lines.all()
+    ] == [
+        (date(2026, 11, 12), "After approval", True),
+        (date(2026, 12, 2), "December tour", False),
+    ]
+    assert late.timesheet_line.timesheet == december_sheet
+    assert december_sheet.total_pence == 2 * 4200
+    assert not Timesheet.objects.filter(partner=other, pay_period__starts_on__month=12).exists()
+    # The student is told, and sees it among what they will be paid and when.
+    assert Notification.objects.filter(template="partners/timesheet_drafted", user=user).exists()
+    client = signed_in_partner(partner, django_capture_on_commit_callbacks)
+    pay = client.get("/partners/pay/").content.decode()
+    assert "£84.00 on 22 January 2027, once approved" in pay
+    assert "After approval, 12 November 2026: £42.00" in pay
+    page = client.get(f"/partners/timesheets/{december_sheet.pk}/").content.decode()
+    assert "Worked in an earlier pay period" in page
+
+    # Drafting either period again never puts the shift on a second line.
+    for drafting in (period, december_sheet.pay_period):
+        assert draft(world, drafting, django_capture_on_commit_callbacks).lines_added == 0
+    assert TimesheetLine.objects.filter(assignment=late).count() == 1
+    november_sheet.refresh_from_db()
+    assert [line.description for line in november_sheet.lines.all()] == ["Campus tour"]
+    assert lines_of(other) == [
+        (date(2026, 11, 4), "Their tour", 180, 1400),
+        (date(2026, 11, 13), "Their late tour", 180, 1400),
+    ]
+
+    # Confirmed and approved as usual: December's payroll holds it, November's does not again.
+    timesheet_confirm(actor=user, timesheet=december_sheet)
+    timesheet_approve(actor=coordinator(world), timesheet=december_sheet)
+    in_file = {
+        drafting.starts_on.month: [line.description for line in payroll_lines(drafting)]
+        for drafting in (period, december_sheet.pay_period)
+    }
+    assert in_file == {
+        11: ["Campus tour"],
+        12: ["After approval", "December tour"],
+    }
+
+
+def test_a_shift_recorded_after_confirming_stays_on_one_line_when_the_timesheet_is_queried(
+    world: World, ambassador: PartnerRole, django_capture_on_commit_callbacks: Any
+) -> None:
+    partner = make_partner(world.alpha, "T32", roles=(ambassador,))
+    period = november(world)
+    worked(make_shift(ambassador, date(2026, 11, 3), title="Campus tour"), partner)
+    draft(world, period, django_capture_on_commit_callbacks)
+    november_sheet = Timesheet.objects.get(partner=partner)
+    user = student_user(partner, django_capture_on_commit_callbacks)
+    timesheet_confirm(actor=user, timesheet=november_sheet)
+    late = worked(make_shift(ambassador, date(2026, 11, 20), title="Late"), partner)
+    assert draft(world, december(world), django_capture_on_commit_callbacks).late_added == 1
+
+    # November is queried back (open to the student again) and drafted again: the late shift
+    # is on December's timesheet already, so November does not take it too.
+    timesheet_query(actor=coordinator(world), timesheet=november_sheet, note="Check the tour")
+    assert draft(world, period, django_capture_on_commit_callbacks).lines_added == 0
+    assert TimesheetLine.objects.filter(assignment=late).count() == 1
+    assert late.timesheet_line.timesheet.pay_period.starts_on == date(2026, 12, 1)
 
 
 def test_drafting_is_for_the_providers_coordinators_only(

@@ -168,3 +168,9 @@ class TimesheetLine(AuditedModel, TimestampedModel):
     @property
     def corrected(self) -> bool:
         return self.minutes != self.drafted_minutes
+
+    @property
+    def is_late(self) -> bool:
+        """Worked in an earlier pay period (recorded worked after that period's timesheet was
+        confirmed), paid with this one."""
+        return self.worked_on < self.timesheet.pay_period.starts_on

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from widen.core.exceptions import NotFound
 from widen.organisations.models import Organisation
@@ -150,6 +150,8 @@ class ExpectedPay:
     pay_pence: int
     pay_date: date
     approved: bool
+    # Shifts worked in an earlier pay period, paid with this one.
+    late_lines: tuple[TimesheetLine, ...] = ()
 
     @property
     def when(self) -> str:
@@ -173,7 +175,17 @@ def hours_shown(minutes: int) -> str:
 
 
 def my_expected_pay(*, actor: Any) -> list[ExpectedPay]:
-    """Each of the student's timesheets with what it pays and the day the pay arrives."""
+    """Each of the student's timesheets with what it pays and the day the pay arrives, and
+    which of its shifts were worked in an earlier pay period."""
+    timesheets = my_timesheets(actor=actor).prefetch_related(
+        Prefetch(
+            "lines",
+            queryset=TimesheetLine.objects.filter(
+                worked_on__lt=F("timesheet__pay_period__starts_on")
+            ).order_by("worked_on", "created_at"),
+            to_attr="late_lines",
+        )
+    )
     return [
         ExpectedPay(
             timesheet=timesheet,
@@ -182,6 +194,7 @@ def my_expected_pay(*, actor: Any) -> list[ExpectedPay]:
             pay_pence=timesheet.total_pence,
             pay_date=timesheet.pay_period.pay_date,
             approved=timesheet.is_approved,
+            late_lines=tuple(timesheet.late_lines),
         )
-        for timesheet in my_timesheets(actor=actor)
+        for timesheet in timesheets
     ]

@@ -136,9 +136,10 @@ def _totals_update(timesheet: Timesheet) -> None:
 @dataclass(frozen=True)
 class Drafted:
     timesheets_started: int  # new timesheets
-    lines_added: int  # shifts worked added as lines
+    lines_added: int  # shifts worked added as lines (late ones included)
     partners_told: int  # partners told a timesheet waits for them
     shifts_waiting: int  # shifts worked whose partner's timesheet is confirmed or approved
+    late_added: int = 0  # of the lines added, shifts worked in an earlier pay period
 
 
 def _period_bounds(period: PayPeriod) -> tuple[datetime, datetime]:
@@ -146,6 +147,43 @@ def _period_bounds(period: PayPeriod) -> tuple[datetime, datetime]:
     start = datetime.combine(period.starts_on, time.min, tzinfo=zone)
     end = datetime.combine(period.ends_on + timedelta(days=1), time.min, tzinfo=zone)
     return start, end
+
+
+def _late_worked(pay_period: PayPeriod, start: datetime) -> list[ShiftAssignment]:
+    """Shifts worked before `pay_period`, on no timesheet, in an earlier pay period whose
+    timesheet the partner had already confirmed (or the coordinator approved) when the shift
+    was recorded worked: they are paid with the next period drafted."""
+    candidates = list(
+        ShiftAssignment.objects.filter(
+            status=AssignmentStatus.WORKED,
+            shift__organisation=pay_period.organisation,
+            shift__starts_at__lt=start,
+            timesheet_line__isnull=True,
+        )
+        .select_related("shift__role", "partner__student__user")
+        .order_by("shift__starts_at")
+    )
+    if not candidates:
+        return []
+    earlier = list(
+        PayPeriod.objects.filter(
+            organisation=pay_period.organisation, starts_on__lt=pay_period.starts_on
+        )
+    )
+    closed = set(
+        Timesheet.objects.filter(
+            pay_period__in=earlier,
+            partner_id__in={assignment.partner_id for assignment in candidates},
+            status__in=(TimesheetStatus.CONFIRMED, TimesheetStatus.APPROVED),
+        ).values_list("partner_id", "pay_period_id")
+    )
+    late = []
+    for assignment in candidates:
+        day = timezone.localtime(assignment.shift.starts_at).date()
+        period = next((p for p in earlier if p.starts_on <= day <= p.ends_on), None)
+        if period is not None and (assignment.partner_id, period.pk) in closed:
+            late.append(assignment)
+    return late
 
 
 def _timesheet_link(timesheet: Timesheet) -> str:
@@ -166,19 +204,43 @@ def _tell_partner(partner: Partner, *, template: str, context: dict[str, Any], l
         notify(template=template, category=Category.UPDATES, email=student.email, context=context)
 
 
+def _line_drafted(timesheet: Timesheet, assignment: ShiftAssignment) -> bool:
+    """Add the shift worked to `timesheet`; False when another drafting (of another period,
+    at the same moment) has just put it on a line: a shift is paid once."""
+    shift = assignment.shift
+    minutes = assignment.worked_minutes if assignment.worked_minutes is not None else shift.minutes
+    try:
+        with transaction.atomic():
+            TimesheetLine.objects.create(
+                timesheet=timesheet,
+                assignment=assignment,
+                role=shift.role,
+                worked_on=timezone.localtime(shift.starts_at).date(),
+                description=shift.title[:DESCRIPTION_MAX],
+                drafted_minutes=minutes,
+                minutes=minutes,
+                hourly_rate_pence=shift.role.hourly_rate_pence,
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
 def timesheets_draft(*, actor: Any, pay_period: PayPeriod) -> Drafted:
     """Draft each partner's timesheet for `pay_period` from the shifts they worked that start in
     it (one line per shift: its day, title, minutes worked, the role's hourly rate now).
 
-    Safe to run again: a shift already on a timesheet is never added twice; new shifts worked
-    are added to a timesheet still waiting for the partner (drafted or queried). A confirmed or
-    approved timesheet is never changed: those shifts are counted as waiting. Each partner given
-    new lines is told a timesheet waits for them."""
+    Safe to run again: a shift already on a timesheet is never added twice (a shift is on one
+    line at most); new shifts worked are added to a timesheet still waiting for the partner
+    (drafted or queried). A confirmed or approved timesheet is never changed: those shifts are
+    counted as waiting, and are added as late lines (on the day they were worked) to the
+    partner's timesheet of the next pay period drafted. Each partner given new lines is told a
+    timesheet waits for them."""
     _require_actor(actor)
     if not may_coordinate(actor, pay_period.organisation):
         raise NotFound
     start, end = _period_bounds(pay_period)
-    started = added = waiting = 0
+    started = added = waiting = late_added = 0
     changed: list[Timesheet] = []
     with transaction.atomic():
         worked = (
@@ -192,8 +254,10 @@ def timesheets_draft(*, actor: Any, pay_period: PayPeriod) -> Drafted:
             .select_related("shift__role", "partner__student__user")
             .order_by("shift__starts_at")
         )
+        late = _late_worked(pay_period, start)
+        late_ids = {assignment.pk for assignment in late}
         by_partner: dict[Any, list[ShiftAssignment]] = defaultdict(list)
-        for assignment in worked:
+        for assignment in [*late, *worked]:
             by_partner[assignment.partner_id].append(assignment)
         for assignments in by_partner.values():
             partner = assignments[0].partner
@@ -204,26 +268,16 @@ def timesheets_draft(*, actor: Any, pay_period: PayPeriod) -> Drafted:
             if not timesheet.partner_may_change:
                 waiting += len(assignments)
                 continue
+            added_here = 0
             for assignment in assignments:
-                shift = assignment.shift
-                minutes = (
-                    assignment.worked_minutes
-                    if assignment.worked_minutes is not None
-                    else shift.minutes
-                )
-                TimesheetLine.objects.create(
-                    timesheet=timesheet,
-                    assignment=assignment,
-                    role=shift.role,
-                    worked_on=timezone.localtime(shift.starts_at).date(),
-                    description=shift.title[:DESCRIPTION_MAX],
-                    drafted_minutes=minutes,
-                    minutes=minutes,
-                    hourly_rate_pence=shift.role.hourly_rate_pence,
-                )
-                added += 1
-            _totals_update(timesheet)
-            changed.append(timesheet)
+                if not _line_drafted(timesheet, assignment):
+                    continue
+                added_here += 1
+                late_added += int(assignment.pk in late_ids)
+            if added_here:
+                added += added_here
+                _totals_update(timesheet)
+                changed.append(timesheet)
         for timesheet in changed:
             _tell_partner(
                 timesheet.partner,
@@ -236,6 +290,7 @@ def timesheets_draft(*, actor: Any, pay_period: PayPeriod) -> Drafted:
         lines_added=added,
         partners_told=len(changed),
         shifts_waiting=waiting,
+        late_added=late_added,
     )
 
 

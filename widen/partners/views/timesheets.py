@@ -215,10 +215,16 @@ def _drafted_message(drafted: services.Drafted) -> str:
             f"{drafted.lines_added} worked {shifts} added to timesheets; "
             f"{drafted.partners_told} {people} told a timesheet waits for them."
         )
+    if drafted.late_added:
+        message += (
+            f" {drafted.late_added} of them were worked in an earlier pay period whose "
+            "timesheet was already confirmed or approved."
+        )
     if drafted.shifts_waiting:
         message += (
             f" {drafted.shifts_waiting} worked shift(s) were left out: their partner's "
-            "timesheet is already confirmed or approved."
+            "timesheet is already confirmed or approved, so they go on the partner's timesheet "
+            "of the next pay period drafted."
         )
     return message
 
