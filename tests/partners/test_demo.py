@@ -1,6 +1,7 @@
 """The demo's student partners: plans, a term's shifts, timesheets, claims in every state, the
 barriers register, a staff conference with students co-presenting, students linked to the
-learners they were, and a demo that still resets."""
+learners they were, a second university whose coordinator sees only its own, and a demo that
+still resets."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from conftest import signed_in_client
 from widen.accounts.models import User
 from widen.demo.partner_work import STAFF_CONFERENCE
+from widen.demo.partnership import QMUL, UEL
 from widen.events.models import Event, PresenterRole
 from widen.learners.models import Learner
-from widen.organisations.models import DataSharingAgreement
+from widen.organisations.models import DataSharingAgreement, Organisation
 from widen.partners.models import Application as PartnerApplication
 from widen.partners.models import (
     ApplicationStatus,
@@ -34,8 +37,6 @@ from widen.students.linking.services import learner_he_starts
 from widen.students.models import Student
 
 pytestmark = pytest.mark.django_db
-
-QMUL = "Queen Mary University of London"
 
 
 def run_demo(**options: object) -> str:
@@ -59,7 +60,7 @@ def test_the_demo_has_student_partners_at_work_and_still_resets() -> None:
     # Partners with plans: no Monday mornings, a Student visa holder, a one-off change.
     partners = {
         f"{p.student.first_name} {p.student.last_name}": p
-        for p in Partner.objects.select_related("plan", "student")
+        for p in Partner.objects.filter(organisation__name=QMUL).select_related("plan", "student")
     }
     assert set(partners) == {"Amina Rahman", "Priya Nair", "Zara Ali"}
     amina = partners["Amina Rahman"].plan
@@ -68,28 +69,39 @@ def test_the_demo_has_student_partners_at_work_and_still_resets() -> None:
     assert not amina.reasons_for_coordinator
     assert partners["Priya Nair"].student.student_visa
     assert partners["Zara Ali"].plan.changes.count() == 1
-    statuses = set(PartnerApplication.objects.values_list("status", flat=True))
+    statuses = set(
+        PartnerApplication.objects.filter(role__organisation__name=QMUL).values_list(
+            "status", flat=True
+        )
+    )
     assert {ApplicationStatus.SUBMITTED, ApplicationStatus.DECLINED} <= statuses
 
     # A term's shifts: worked, booked, and one dropped (offered again).
-    assignments = ShiftAssignment.objects.values_list("status", flat=True)
+    assignments = ShiftAssignment.objects.filter(shift__organisation__name=QMUL).values_list(
+        "status", flat=True
+    )
     assert set(assignments) == {
         AssignmentStatus.WORKED,
         AssignmentStatus.BOOKED,
         AssignmentStatus.DROPPED,
     }
-    dropped = ShiftAssignment.objects.get(status=AssignmentStatus.DROPPED)
+    dropped = ShiftAssignment.objects.get(
+        status=AssignmentStatus.DROPPED, shift__organisation__name=QMUL
+    )
     assert dropped.shift.offers.exclude(partner=dropped.partner).exists()
-    sheets = set(Timesheet.objects.values_list("status", flat=True))
+    sheets = set(
+        Timesheet.objects.filter(pay_period__organisation__name=QMUL).values_list(
+            "status", flat=True
+        )
+    )
     assert sheets == {TimesheetStatus.APPROVED, TimesheetStatus.CONFIRMED, TimesheetStatus.DRAFT}
 
     # Claims in every state, and an advance.
-    claims = set(
-        ExpenseClaim.objects.filter(kind=ClaimKind.EXPENSES).values_list("status", flat=True)
-    )
+    qmul_claims = ExpenseClaim.objects.filter(organisation__name=QMUL)
+    claims = set(qmul_claims.filter(kind=ClaimKind.EXPENSES).values_list("status", flat=True))
     assert claims == set(ClaimStatus.values)
-    assert ExpenseClaim.objects.filter(kind=ClaimKind.ADVANCE).exists()
-    paid = ExpenseClaim.objects.get(status=ClaimStatus.PAID)
+    assert qmul_claims.filter(kind=ClaimKind.ADVANCE).exists()
+    paid = qmul_claims.get(status=ClaimStatus.PAID)
     assert paid.days_out_of_pocket is not None
 
     # The barriers register, one raised anonymously (naming nobody), each with a mitigation.
@@ -119,10 +131,83 @@ def test_the_demo_has_student_partners_at_work_and_still_resets() -> None:
 
     # Once a claim is approved for real its ledger entry stays for ever: --reset says why it
     # cannot delete the demo, and deletes nothing.
-    submitted = ExpenseClaim.objects.filter(status=ClaimStatus.SUBMITTED, kind=ClaimKind.EXPENSES)[
-        0
-    ]
+    submitted = qmul_claims.filter(status=ClaimStatus.SUBMITTED, kind=ClaimKind.EXPENSES)[0]
     claim_approve(actor=User.objects.get(username="outreach.officer"), claim=submitted)
     with pytest.raises(CommandError, match="payments ledger"):
         run_demo(reset=True)
     assert Partner.objects.count() == counts[0]
+
+
+def test_a_second_university_has_partners_its_own_coordinator_alone_sees() -> None:
+    output = run_demo()
+    uel = Organisation.objects.get(name=UEL)
+    daniel = User.objects.get(username="org.admin")
+    sophie = User.objects.get(username="outreach.officer")
+
+    # Four partners with plans: one caring for her dad (never Monday mornings), one on a
+    # Student visa, checks done, shifts worked and booked, a pay period and claims.
+    partners = {
+        f"{p.student.first_name} {p.student.last_name}": p
+        for p in Partner.objects.filter(organisation=uel).select_related("plan", "student")
+    }
+    assert len(partners) == 4
+    carer = partners["Amina Rahman"].plan
+    assert not carer.patterns.filter(weekday=0, starts_at__lt="12:00").exists()
+    assert "dad" in carer.reasons
+    assert not carer.reasons_for_coordinator
+    assert partners["Priya Nair"].student.student_visa
+    assert all(p.checks.exists() for p in partners.values())
+    assert set(
+        ShiftAssignment.objects.filter(shift__organisation=uel).values_list("status", flat=True)
+    ) == {AssignmentStatus.WORKED, AssignmentStatus.BOOKED}
+    assert Timesheet.objects.filter(
+        pay_period__organisation=uel, status=TimesheetStatus.APPROVED
+    ).exists()
+    uel_claims = ExpenseClaim.objects.filter(organisation=uel)
+    assert uel_claims.filter(status=ClaimStatus.SUBMITTED).exists()
+
+    # Each coordinator's pages list their own university's partners, roles and claims only.
+    def seen(user: User, url: str) -> str:
+        response = signed_in_client(user).get(url)
+        assert response.status_code == 200, url
+        return response.content.decode()
+
+    def pages(partners_of: object) -> set[str]:
+        return {
+            f"/partners/partners/{pk}/"
+            for pk in Partner.objects.filter(organisation=partners_of).values_list("pk", flat=True)
+        }
+
+    qmul = Organisation.objects.get(name=QMUL)
+    for coordinator, own, other in ((daniel, uel, qmul), (sophie, qmul, uel)):
+        listed = seen(coordinator, "/partners/partners/")
+        assert all(page in listed for page in pages(own))
+        assert not any(page in listed for page in pages(other))
+        assert own.name in listed
+        assert other.name not in listed
+    roles = seen(daniel, "/partners/roles/")
+    assert "Docklands student ambassador" in roles
+    assert "Student co-presenter" not in roles
+    assert "Docklands student ambassador" not in seen(sophie, "/partners/roles/")
+    qmul_partner = Partner.objects.filter(organisation__name=QMUL)[0]
+    assert signed_in_client(daniel).get(f"/partners/partners/{qmul_partner.pk}/").status_code == 404
+    claim = uel_claims.filter(status=ClaimStatus.SUBMITTED)[0]
+    assert signed_in_client(sophie).get(f"/partners/claims/{claim.pk}/").status_code == 404
+    assert signed_in_client(daniel).get(f"/partners/claims/{claim.pk}/").status_code == 200
+
+    # The demo says who coordinates where.
+    assert f"Student partners at {UEL} (coordinated by org.admin" in output.replace("\n", " ")
+
+    # --reset builds it again, the same.
+    counts = (
+        Partner.objects.filter(organisation=uel).count(),
+        uel_claims.count(),
+        Timesheet.objects.filter(pay_period__organisation=uel).count(),
+    )
+    run_demo(reset=True)
+    uel = Organisation.objects.get(name=UEL)
+    assert (
+        Partner.objects.filter(organisation=uel).count(),
+        ExpenseClaim.objects.filter(organisation=uel).count(),
+        Timesheet.objects.filter(pay_period__organisation=uel).count(),
+    ) == counts

@@ -31,6 +31,7 @@ from widen.demo.partners import (
     demo_partner_sign_ins,
     demo_partners_create,
     demo_partners_delete,
+    demo_second_partners_create,
 )
 from widen.demo.partnership import (
     CHARITIES,
@@ -38,6 +39,7 @@ from widen.demo.partnership import (
     NEWHAM,
     PARTNERSHIP_NAME,
     QMUL,
+    UEL,
     agreement_describe,
     demo_partnership_create,
 )
@@ -67,6 +69,10 @@ OPEN_DATA = (
     ("iod2019", IOD2019_CSV, ""),
     ("gias", SCHOOLS_CSV, "24 May 2025"),
 )
+
+# Who coordinates the student partners at each university that has them.
+PARTNER_COORDINATORS = ((QMUL, "outreach.officer"), (UEL, "org.admin"))
+SECOND_COORDINATOR = PARTNER_COORDINATORS[1][1]
 
 DEMO_PORT = 8000
 DEMO_URL = f"http://127.0.0.1:{DEMO_PORT}/"
@@ -241,6 +247,10 @@ def demo_build(
             coordinator=User.objects.get(username="outreach.officer"),
             partnership=partnership,
         )
+        demo_second_partners_create(
+            provider=Organisation.objects.get(name=UEL),
+            coordinator=User.objects.get(username=SECOND_COORDINATOR),
+        )
         return DemoResult(
             built=True, counts=demo_counts(), logins=demo_logins(), open_data=open_data
         )
@@ -380,15 +390,23 @@ def demo_report(
 def _student_partner_lines(port: int) -> list[str]:
     """How a demo student partner signs in: a link e-mailed to their address, which Widen in
     development prints where it runs (its e-mail goes to the console)."""
-    partners = demo_partner_sign_ins(QMUL)
-    if not partners:
-        return []
-    name, email = partners[0]
+    lines: list[str] = []
+    for provider, coordinator in PARTNER_COORDINATORS:
+        partners = demo_partner_sign_ins(provider)
+        if partners:
+            lines += [
+                "",
+                f"Student partners at {provider} (coordinated by {coordinator}, who sees only "
+                "theirs) sign in with a link e-mailed to them, no password: "
+                + "; ".join(f"{who} <{address}>" for who, address in partners)
+                + ".",
+            ]
+    first = demo_partner_sign_ins(QMUL)
+    if not first:
+        return lines
+    name, email = first[0]
     return [
-        "",
-        f"Student partners at {QMUL} sign in with a link e-mailed to them, no password: "
-        + "; ".join(f"{who} <{address}>" for who, address in partners)
-        + ".",
+        *lines,
         f"To be {name}, enter {email} at http://127.0.0.1:{port}/my/sign-in/ and open the link "
         "in the e-mail printed in the terminal where Widen runs (in development its e-mail goes "
         'to the console), then choose "My work".',
