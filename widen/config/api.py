@@ -17,8 +17,10 @@ from widen.learners.api import router as learners_router
 from widen.learners.duplicates.api import router as duplicate_pairs_router
 from widen.notifications.api import router as notifications_router
 from widen.organisations.api import router as organisations_router
+from widen.partners.barriers_api import router as partner_barriers_router
 from widen.partners.claims_api import router as partner_claims_router
 from widen.partners.plans_api import router as partner_plans_router
+from widen.partners.roles_api import router as partner_roles_router
 from widen.partners.shifts_api import router as partner_shifts_router
 from widen.partners.timesheets_api import router as partner_timesheets_router
 from widen.partners.work_api import router as partner_work_router
@@ -59,6 +61,8 @@ api.add_router("/partners/my-work", partner_work_router)
 api.add_router("/partners", partner_shifts_router)
 api.add_router("/partners", partner_timesheets_router)
 api.add_router("/partners", partner_plans_router)
+api.add_router("/partners", partner_roles_router)
+api.add_router("/partners", partner_barriers_router)
 
 
 @api.exception_handler(NotFound)
