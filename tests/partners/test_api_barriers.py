@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from freezegun import freeze_time
 
 from conftest import api_call
@@ -20,7 +22,7 @@ from widen.accounts.services import api_token_create
 from widen.audit.models import AccessLogEntry, AuditEvent
 from widen.notifications.models import Notification
 from widen.partners.models import Barrier, BarrierSource, BarrierStatus, Mitigation, Partner
-from widen.partners.services.barriers import barrier_record, mitigation_add
+from widen.partners.services.barriers import barrier_raise, barrier_record, mitigation_add
 from widen.testing.world import World, make_user
 
 pytestmark = [pytest.mark.django_db]
@@ -257,3 +259,36 @@ def test_another_providers_coordinator_and_partners_get_404(world: World) -> Non
     mitigation.refresh_from_db()
     assert (barrier.status, mitigation.status) == (BarrierStatus.OPEN, BarrierStatus.OPEN)
     assert Barrier.objects.count() == 1
+
+
+def test_the_registers_ask_as_many_queries_for_many_barriers_as_for_one(world: World) -> None:
+    partner = make_partner(world.alpha, "AB8")
+    student = token_of(partner)
+    paths = ((staff(world), f"/providers/{world.alpha.pk}/barriers"), (student, "/barriers"))
+
+    def queries_with(count: int) -> list[int]:
+        for number in range(Barrier.objects.count(), count):
+            barrier = barrier_raise(
+                actor=partner_account(partner),
+                partner=partner,
+                title=f"Barrier {number}",
+                description=HARD,
+                anonymous=number % 2 == 0,
+            )
+            for _ in range(2):
+                mitigation_add(
+                    actor=coordinator(world),
+                    barrier=barrier,
+                    description="Later starts",
+                    owner=coordinator(world),
+                )
+        counted = []
+        for token, path in paths:
+            call(token, "GET", path)  # the token's first use of the minute is noted once
+            with CaptureQueriesContext(connection) as queries:
+                answer = call(token, "GET", path)
+            assert answer.json()["count"] == count
+            counted.append(len(queries))
+        return counted
+
+    assert queries_with(1) == queries_with(4)

@@ -11,6 +11,8 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from freezegun import freeze_time
 
 from conftest import api_call
@@ -311,3 +313,28 @@ def test_a_partner_already_in_a_role_can_apply_to_another(world: World) -> None:
     assert started.status_code == 201
     assert started.json()["provider"] == world.alpha.name
     assert started.json()["decide_by"] is None  # a draft has no day to be decided by
+
+
+def test_the_lists_ask_as_many_queries_for_many_applications_as_for_one(world: World) -> None:
+    roles = [make_role(world.alpha, coordinator(world), title=f"Role {n}") for n in range(4)]
+    student = student_token(world.alpha, "S10")
+
+    def queries_with(count: int) -> list[int]:
+        for role in roles[:count]:
+            if not Application.objects.filter(role=role).exists():
+                sent = call(student, "POST", f"/roles/{role.pk}/applications", ANSWERS)
+                call(student, "POST", f"/applications/{sent.json()['id']}/submit")
+        counted = []
+        for token, path in (
+            (student, "/roles/open"),
+            (student, "/applications"),
+            (staff_token(world), "/roles"),
+            (staff_token(world), "/approvals/applications"),
+        ):
+            call(token, "GET", path)  # the token's first use of the minute is noted once
+            with CaptureQueriesContext(connection) as queries:
+                assert call(token, "GET", path).status_code == 200
+            counted.append(len(queries))
+        return counted
+
+    assert queries_with(1) == queries_with(4)
