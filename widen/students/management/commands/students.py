@@ -1,5 +1,6 @@
 """`widen students import FILE --organisation ORG [--dry-run]`: import students from the
-provider's student record system export (CSV or XLSX), as Widen itself.
+provider's student record system export (CSV or XLSX), as Widen itself. (`widen students link`
+and `widen students sso-configure`: see their own modules.)
 
 The same checks and the same report as the upload page. Exit status: 0 when every row imported
 (or, with --dry-run, would import, or nothing needed importing); 1 when rows were rejected; 2 when
@@ -24,13 +25,18 @@ from widen.students.imports.services import (
     student_import_start,
 )
 from widen.students.linking.command import add_link_parser, run_link
+from widen.students.management import sso_configure
 
 REJECTED_ROWS = 1
 UNUSABLE = 2
 
 
 class Command(BaseCommand):
-    help = "Students: import the student record system's export; link students to learners."
+    help = (
+        "Students: import the student record system's export; link students to learners; set a "
+        "provider's single sign-on."
+    )
+    stealth_options = ("stdin",)
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -49,8 +55,12 @@ class Command(BaseCommand):
             help="Import the valid rows even when some are rejected.",
         )
         add_link_parser(actions)
+        sso_configure.add_parser(actions)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == sso_configure.ACTION:
+            sso_configure.run(options, self.stdout, options.get("stdin"))
+            return
         if options["action"] == "link":
             run_link(self, options)
             return
