@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import default_task_backend
 
 from conftest import signed_in_client
 from tests.partners.factories import (
@@ -46,13 +47,15 @@ from widen.partners.services.claims import (
     claim_submit,
     owed_back_pence,
 )
-from widen.payments.models import EntryKind, LedgerEntry, Payee
+from widen.partners.tasks import claims_paid_tell_job
+from widen.payments.models import EntryKind, LedgerEntry, Payee, PaymentRun
 from widen.payments.services import (
     payee_bank_details_set,
     payment_run_create,
     payment_run_export,
     payment_run_mark_paid,
 )
+from widen.payments.signals import run_marked_paid
 from widen.testing.world import World
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
@@ -412,3 +415,116 @@ def test_the_queue_shows_claims_to_decide_first_oldest_first(
     assert [item.claim for item in claims_queue(actor=coordinator)] == [older, newer, approved]
     page = signed_in_client(coordinator).get(reverse("partners:claims_queue"))
     assert page.status_code == 200
+
+
+# --- Telling students their claims are paid ------------------------------------------------
+
+
+def _claim_for(partner: Partner, purpose: str, amount: str) -> ExpenseClaim:
+    actor = partner.student.user
+    with request_context.bind(source="test"):
+        claim = claim_create(actor=actor, partner=partner, purpose=purpose)
+        claim_line_add(
+            actor=actor,
+            claim=claim,
+            category="parking",
+            spent_on=timezone.localdate() - timedelta(days=2),
+            description="Car park",
+            amount=amount,
+        )
+        return claim_submit(actor=actor, claim=claim)
+
+
+def _approved_with_bank_details(partner: Partner, coordinator: Any, claim: ExpenseClaim) -> None:
+    with request_context.bind(source="test"):
+        claim_approve(actor=coordinator, claim=claim)
+        partner.refresh_from_db()
+        assert partner.payee is not None
+        if not partner.payee.has_bank_details:
+            payee_bank_details_set(
+                actor=FINANCE,
+                payee=partner.payee,
+                account_name="Student Partner",
+                sort_code="20-00-00",
+                account_number="55779911",
+            )
+
+
+def _background_jobs_run(capture: Any) -> list[str]:
+    """Run the queued jobs telling students their expenses are paid, as the worker would, and
+    say what each did."""
+    jobs = [
+        job
+        for job in default_task_backend.results  # type: ignore[attr-defined]
+        if job.task.module_path == claims_paid_tell_job.module_path
+    ]
+    default_task_backend.results.clear()  # type: ignore[attr-defined]
+    with capture(execute=True):
+        return [job.task.call(*job.args, **job.kwargs) for job in jobs]
+
+
+def test_each_student_paid_by_a_run_is_told_once_of_their_own_claims_only(
+    world: World,
+    partner: Partner,
+    role: Role,
+    coordinator: Any,
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    ben = make_partner(world.alpha, "CLM2", first_name="Ben", roles=(role,))
+    cleo = make_partner(world.alpha, "CLM3", first_name="Cleo", roles=(role,))
+    for other in (ben, cleo):
+        partner_account(other)
+    mine = [
+        _claim_for(partner, "Parking at the open day", "6.00"),
+        _claim_for(partner, "Parking at the school visit", "4.50"),
+    ]
+    for claim in mine:
+        _approved_with_bank_details(partner, coordinator, claim)
+    _approved_with_bank_details(ben, coordinator, _claim_for(ben, "Ben's parking", "3.20"))
+    with request_context.bind(source="test"):
+        run = payment_run_create(actor=FINANCE, organisation=world.alpha).run
+        payment_run_export(actor=FINANCE, run=run)
+    # Cleo's claim is approved after the run was made: it waits for the next run.
+    _approved_with_bank_details(cleo, coordinator, _claim_for(cleo, "Cleo's parking", "2.00"))
+    paid_on = date(2026, 12, 4)
+
+    with django_capture_on_commit_callbacks(execute=True), request_context.bind(source="test"):
+        payment_run_mark_paid(actor=FINANCE, run=run, paid_on=paid_on)
+    told = Notification.objects.filter(template="partners/claims_paid")
+    assert not told.exists()  # in the background, once the run is marked paid
+
+    assert _background_jobs_run(django_capture_on_commit_callbacks) == [
+        f"told 2 student(s) their expenses are paid by payment run {run.number}"
+    ]
+
+    assert sorted(told.values_list("user__username", flat=True)) == sorted(
+        [partner.student.user.username, ben.student.user.username]  # type: ignore[union-attr]
+    )
+    theirs = told.get(user=partner.student.user)
+    assert theirs.subject == "Your expenses are paid: £10.50"
+    assert "Parking at the open day: £6.00" in theirs.body_text
+    assert "Parking at the school visit: £4.50" in theirs.body_text
+    assert "paid on Friday 4 December 2026" in theirs.body_text
+    assert "should reach your account by Monday 7 December 2026" in theirs.body_text
+    assert run.reference in theirs.body_text
+    assert "Ben" not in theirs.body_text
+    assert "Cleo" not in theirs.body_text
+    assert theirs.link == "/partners/claims/mine/"
+    bens = told.get(user=ben.student.user)
+    assert "Ben's parking: £3.20" in bens.body_text
+    assert "Parking at the" not in bens.body_text
+
+    # Marking the run paid again is refused and tells nobody again; nor does hearing it twice.
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        request_context.bind(source="test"),
+        pytest.raises((ApplicationError, NotFound)),
+    ):
+        payment_run_mark_paid(actor=FINANCE, run=run, paid_on=paid_on)
+    with django_capture_on_commit_callbacks(execute=True), request_context.bind(source="test"):
+        run.refresh_from_db()
+        run_marked_paid.send(sender=PaymentRun, run=run)
+    assert _background_jobs_run(django_capture_on_commit_callbacks) == []
+    assert told.count() == 2

@@ -13,11 +13,14 @@ a coordinator approving or querying, a payment run paying (the overdue alert: `c
   made if they have none yet. The coordinator need not do finance's work: the entry is recorded
   by Widen on the approval the claim's policy allowed.
 * When the payment run holding the entry is marked paid, `claims_paid_by_run` marks its claims
-  paid on the run's date, in bulk.
+  paid on the run's date, in bulk; then, in the background, each student whose claims it paid
+  is told once (a claim is marked paid once), of their own claims only, how much and when it
+  should arrive (`claims_paid_tell`).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -31,6 +34,7 @@ from widen.accounts.capabilities import is_person, require_actor, system_actor
 from widen.audit.models import StateChange
 from widen.core import request_context
 from widen.core.exceptions import ApplicationError, NotFound
+from widen.core.working_days import working_days_after
 from widen.events.models import Event
 from widen.notifications.models import Category
 from widen.notifications.services import notify
@@ -52,6 +56,7 @@ from widen.partners.models import (
     Vehicle,
 )
 from widen.partners.permissions import DECIDE, EDIT, claim_policy, my_partners, shift_policy
+from widen.partners.tasks import claims_paid_tell_queue
 from widen.payments.models import EntryKind, Payee, PaymentRun
 from widen.payments.money import pounds
 from widen.payments.services import ledger_entry_record, payee_create
@@ -396,11 +401,68 @@ def claim_query(*, actor: Any, claim: ExpenseClaim, note: str) -> ExpenseClaim:
 # --- Paid by a payment run -------------------------------------------------------------------
 
 
+# A Bacs payment reaches the bank account on the day it is paid; a day's grace for the bank.
+ARRIVAL_WORKING_DAYS = 1
+
+
+def claims_paid_tell(*, run: PaymentRun) -> int:
+    """Tell each student whose claims `run` paid: which of theirs, how much, and the day it
+    should reach their bank (no one else's claims in their message). Run once per run, in the
+    background, after `claims_paid_by_run` marked its claims paid. Returns how many were told."""
+    claims = list(
+        ExpenseClaim.objects.filter(status=ClaimStatus.PAID, ledger_entry__run_item__run=run)
+        .select_related("ledger_entry", "partner__student__user")
+        .order_by("spent_on", "created_at")
+    )
+    paid_on = run.paid_on or timezone.localdate()
+    arrives_by = working_days_after(paid_on, ARRIVAL_WORKING_DAYS)
+    by_partner: dict[Any, list[ExpenseClaim]] = defaultdict(list)
+    for claim in claims:
+        by_partner[claim.partner_id].append(claim)
+    link = reverse("partners:my_claims")
+    told = 0
+    for own in by_partner.values():
+        student = own[0].partner.student
+        paid = [
+            (claim.purpose, claim.ledger_entry.amount_pence if claim.ledger_entry else 0)
+            for claim in own
+        ]
+        context = {
+            "partner_name": student.display_name,
+            "claims": [{"purpose": purpose, "amount": pounds(pence)} for purpose, pence in paid],
+            "total": pounds(sum(pence for _, pence in paid)),
+            "paid_on": f"{paid_on:%A %-d %B %Y}",
+            "arrives_by": f"{arrives_by:%A %-d %B %Y}",
+            "reference": run.reference,
+        }
+        if student.user_id is not None:
+            notify(
+                template="partners/claims_paid",
+                category=Category.UPDATES,
+                user=student.user,
+                context=context,
+                link=link,
+            )
+        elif student.email:
+            notify(
+                template="partners/claims_paid",
+                category=Category.UPDATES,
+                email=student.email,
+                context=context,
+            )
+        else:
+            continue
+        told += 1
+    return told
+
+
 def claims_paid_by_run(run: PaymentRun) -> int:
     """Mark paid, on the run's date, every approved claim whose ledger entry the run pays: in
     bulk (the same few statements whatever the run's size: the audited update records an event
     for each claim, and each claim's move to paid is written to the workflow's history in
-    batches). Returns how many."""
+    batches). When it marked any, the students are told once it commits, in the background
+    (`claims_paid_tell`): marking the run again marks nothing and tells nobody. Returns how
+    many."""
     ids = [
         str(pk)
         for pk in ExpenseClaim.objects.filter(
@@ -435,6 +497,7 @@ def claims_paid_by_run(run: PaymentRun) -> int:
         ],
         batch_size=1000,
     )
+    claims_paid_tell_queue(run)
     return int(done)
 
 
