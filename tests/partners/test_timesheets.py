@@ -273,8 +273,15 @@ def test_a_shift_recorded_worked_after_approval_is_paid_once_with_the_next_perio
     worked(make_shift(ambassador, date(2026, 11, 13), title="Their late tour"), other)
     worked(make_shift(ambassador, date(2026, 12, 2), title="December tour"), partner)
     again = draft(world, period, django_capture_on_commit_callbacks)
-    # The other student's shift goes on their November timesheet; this student's waits.
+    # The other student's shift goes on their November timesheet; this student's waits, and
+    # they see it waiting for the next pay period (the other student's is not theirs to see).
     assert (again.lines_added, again.shifts_waiting) == (1, 1)
+    client = signed_in_partner(partner, django_capture_on_commit_callbacks)
+    waiting = client.get("/partners/pay/").content.decode()
+    assert "Worked after you confirmed your timesheet" in waiting
+    assert "After approval, 12 November 2026" in waiting
+    assert "December tour" not in waiting
+    assert "Their late tour" not in waiting
 
     drafted = draft(world, december(world), django_capture_on_commit_callbacks)
 
@@ -291,8 +298,8 @@ def test_a_shift_recorded_worked_after_approval_is_paid_once_with_the_next_perio
     assert not Timesheet.objects.filter(partner=other, pay_period__starts_on__month=12).exists()
     # The student is told, and sees it among what they will be paid and when.
     assert Notification.objects.filter(template="partners/timesheet_drafted", user=user).exists()
-    client = signed_in_partner(partner, django_capture_on_commit_callbacks)
     pay = client.get("/partners/pay/").content.decode()
+    assert "Worked after you confirmed your timesheet" not in pay
     assert "£84.00 on 22 January 2027, once approved" in pay
     assert "After approval, 12 November 2026: £42.00" in pay
     page = client.get(f"/partners/timesheets/{december_sheet.pk}/").content.decode()

@@ -3,16 +3,25 @@ coordinator their own providers' periods and timesheets, a student their own tim
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from widen.core.exceptions import NotFound
 from widen.organisations.models import Organisation
-from widen.partners.models import PayPeriod, Timesheet, TimesheetLine, TimesheetStatus
+from widen.partners.models import (
+    AssignmentStatus,
+    PayPeriod,
+    ShiftAssignment,
+    Timesheet,
+    TimesheetLine,
+    TimesheetStatus,
+)
 from widen.partners.permissions import (
     coordinated_providers,
     my_partners,
@@ -198,3 +207,62 @@ def my_expected_pay(*, actor: Any) -> list[ExpectedPay]:
         )
         for timesheet in timesheets
     ]
+
+
+# --- Shifts recorded worked after the timesheet was confirmed ------------------------------
+
+
+def worked_after_confirming(assignments: Iterable[ShiftAssignment]) -> list[ShiftAssignment]:
+    """Of `assignments` (shifts worked on no timesheet, `shift` loaded), those in a pay period
+    whose timesheet the partner has confirmed or the coordinator approved: they are paid with
+    the partner's timesheet of the next pay period drafted."""
+    candidates = list(assignments)
+    if not candidates:
+        return []
+    days = {
+        assignment.pk: timezone.localtime(assignment.shift.starts_at).date()
+        for assignment in candidates
+    }
+    periods = list(
+        PayPeriod.objects.filter(
+            organisation_id__in={assignment.shift.organisation_id for assignment in candidates},
+            starts_on__lte=max(days.values()),
+            ends_on__gte=min(days.values()),
+        )
+    )
+    closed = set(
+        Timesheet.objects.filter(
+            pay_period__in=periods,
+            partner_id__in={assignment.partner_id for assignment in candidates},
+            status__in=(TimesheetStatus.CONFIRMED, TimesheetStatus.APPROVED),
+        ).values_list("partner_id", "pay_period_id")
+    )
+    found = []
+    for assignment in candidates:
+        day = days[assignment.pk]
+        period = next(
+            (
+                period
+                for period in periods
+                if period.organisation_id == assignment.shift.organisation_id
+                and period.starts_on <= day <= period.ends_on
+            ),
+            None,
+        )
+        if period is not None and (assignment.partner_id, period.pk) in closed:
+            found.append(assignment)
+    return found
+
+
+def my_shifts_waiting(*, actor: Any) -> list[ShiftAssignment]:
+    """The student's own shifts recorded worked after they confirmed that period's timesheet,
+    not yet on a later one: what the next pay period drafted will pay."""
+    return worked_after_confirming(
+        ShiftAssignment.objects.filter(
+            partner__in=my_partners(actor),
+            status=AssignmentStatus.WORKED,
+            timesheet_line__isnull=True,
+        )
+        .select_related("shift")
+        .order_by("shift__starts_at")
+    )

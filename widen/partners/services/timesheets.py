@@ -42,7 +42,7 @@ from widen.partners.permissions import (
     may_coordinate,
     timesheet_policy,
 )
-from widen.partners.selectors.timesheets import ROLE_SEPARATOR
+from widen.partners.selectors.timesheets import ROLE_SEPARATOR, worked_after_confirming
 from widen.partners.wages import pay_problem
 
 NOTE_MAX = 500
@@ -153,7 +153,7 @@ def _late_worked(pay_period: PayPeriod, start: datetime) -> list[ShiftAssignment
     """Shifts worked before `pay_period`, on no timesheet, in an earlier pay period whose
     timesheet the partner had already confirmed (or the coordinator approved) when the shift
     was recorded worked: they are paid with the next period drafted."""
-    candidates = list(
+    return worked_after_confirming(
         ShiftAssignment.objects.filter(
             status=AssignmentStatus.WORKED,
             shift__organisation=pay_period.organisation,
@@ -163,27 +163,6 @@ def _late_worked(pay_period: PayPeriod, start: datetime) -> list[ShiftAssignment
         .select_related("shift__role", "partner__student__user")
         .order_by("shift__starts_at")
     )
-    if not candidates:
-        return []
-    earlier = list(
-        PayPeriod.objects.filter(
-            organisation=pay_period.organisation, starts_on__lt=pay_period.starts_on
-        )
-    )
-    closed = set(
-        Timesheet.objects.filter(
-            pay_period__in=earlier,
-            partner_id__in={assignment.partner_id for assignment in candidates},
-            status__in=(TimesheetStatus.CONFIRMED, TimesheetStatus.APPROVED),
-        ).values_list("partner_id", "pay_period_id")
-    )
-    late = []
-    for assignment in candidates:
-        day = timezone.localtime(assignment.shift.starts_at).date()
-        period = next((p for p in earlier if p.starts_on <= day <= p.ends_on), None)
-        if period is not None and (assignment.partner_id, period.pk) in closed:
-            late.append(assignment)
-    return late
 
 
 def _timesheet_link(timesheet: Timesheet) -> str:

@@ -163,10 +163,12 @@ def my_timesheet_add_view(request: AuthenticatedRequest, timesheet_id: UUID) -> 
 @never_cache
 @require_http_methods(["GET"])
 def my_pay_view(request: AuthenticatedRequest) -> HttpResponse:
-    """What the student will be paid and when: each timesheet's pay and its period's pay date."""
+    """What the student will be paid and when: each timesheet's pay and its period's pay date,
+    and shifts recorded worked after they confirmed a timesheet (paid with the next one)."""
     _require_student(request)
     rows = selectors.my_expected_pay(actor=request.user)
-    return render(request, "partners/timesheets/my_pay.html", {"rows": rows})
+    waiting = selectors.my_shifts_waiting(actor=request.user)
+    return render(request, "partners/timesheets/my_pay.html", {"rows": rows, "waiting": waiting})
 
 
 # --- The coordinator's pages -----------------------------------------------------------------
