@@ -201,6 +201,10 @@ RULES: dict[str, Rule] = {
     "term_manage": own(C.STUDENTS_MANAGE),
     # A student's own record: no staff role holds one (tests/students/mine/matrix.py).
     "student_own": Rule({}),
+    # One's own passkeys ("Your passkeys", removing one): no staff role keeps them there, so
+    # every staff role gets 404, whoever's passkey it is (tests/students/mine/matrix.py).
+    "passkeys_mine": Rule({}),
+    "passkey_own": Rule({}),
 }
 
 # Capabilities no page or endpoint asks for yet, and why. Once code asks for one, a rule must

@@ -22,6 +22,7 @@ from tests.browser.events_pages import EVENTS_PAGES
 from tests.browser.notifications_pages import NOTIFICATIONS_PAGES
 from tests.browser.partner_plan_pages import PARTNER_PLAN_PAGES
 from tests.browser.partner_roles_pages import PARTNER_ROLES_PAGES
+from tests.browser.passkey_pages import PASSKEY_PAGES
 from tests.browser.payments_pages import PAYMENTS_PAGES
 from tests.browser.rights_pages import RIGHTS_PAGES
 from tests.browser.shift_pages import SHIFT_PAGES
@@ -523,6 +524,7 @@ PAGES.update(TIMESHEET_PAGES)  # student partners' hours and pay; pay periods, a
 PAGES.update(CLAIM_PAGES)  # student partners' claims and advances; the queue, days out of pocket
 PAGES.update(SHIFT_PAGES)  # student partners' shifts to claim, drop and swap; the week rota
 PAGES.update(CO_PRESENTING_PAGES)  # student partners co-presenting a conference talk
+PAGES.update(PASSKEY_PAGES)  # a student's own passkeys: the list, removing one
 
 
 def _describe(violation: dict[str, Any]) -> str:
