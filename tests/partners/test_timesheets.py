@@ -6,6 +6,7 @@ provider's."""
 
 from __future__ import annotations
 
+import importlib
 from datetime import date, time
 from typing import Any
 
@@ -679,3 +680,41 @@ def test_another_providers_coordinator_gets_404_for_a_timesheet(
     assert client.post(review, {"action": "approve"}).status_code == 404
     assert client.get(f"/partners/pay-periods/{drafted.pay_period_id}/").status_code == 404
     assert "Alpha" not in client.get("/partners/pay-periods/").content.decode()
+
+
+def test_lines_kept_from_before_roles_were_recorded_take_their_shift_or_named_role(
+    world: World,
+    drafted: Timesheet,
+    ambassador: PartnerRole,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The migration that added the role to timesheet lines fills it for the lines kept."""
+    from django.apps import apps  # noqa: PLC0415
+
+    fill_roles = importlib.import_module(
+        "widen.partners.migrations.0002_timesheetline_role"
+    )._fill_roles
+    user = student_user(drafted.partner, django_capture_on_commit_callbacks)
+    added = timesheet_line_add(
+        actor=user,
+        timesheet=drafted,
+        role=ambassador,
+        worked_on=date(2026, 11, 4),
+        description="Preparing the tour route",
+        minutes=45,
+        note="Asked by Jo",
+    )
+    unknown = TimesheetLine.objects.create(
+        timesheet=drafted,
+        worked_on=date(2026, 11, 5),
+        description="Helping out",
+        minutes=30,
+        hourly_rate_pence=1400,
+    )
+    TimesheetLine.objects.filter(timesheet=drafted).update(role=None)
+
+    fill_roles(apps, None)
+
+    roles = dict(TimesheetLine.objects.filter(timesheet=drafted).values_list("pk", "role"))
+    shift_line = drafted.lines.get(assignment__isnull=False)
+    assert roles == {shift_line.pk: ambassador.pk, added.pk: ambassador.pk, unknown.pk: None}
