@@ -14,14 +14,13 @@ payment run, downloads its file and marks it paid; Samira sees her claim paid.
 Each page is opened at its address (typed, or the link in an e-mail); everything on it is done
 with Tab, Shift+Tab, Enter, Space, the arrow keys and typing. Staff sign in as the other browser
 tests' cast does. What the pages cannot do is done by `tests.partners.journey_browser_setup`:
-moving the worked shift into the past, and the pay period it falls in.
+moving the worked shift into the past.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 import secrets
 import struct
 import zlib
@@ -29,6 +28,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -93,7 +93,7 @@ def heading(page: Page) -> Any:
     return expect(page.get_by_role("heading", level=1))
 
 
-def go(page: Page, path: str, title: str | re.Pattern[str]) -> None:
+def go(page: Page, path: str, title: str) -> None:
     """The address typed in; the page opens with its main content a Tab and Enter away."""
     page.goto(path)
     heading(page).to_have_text(title)
@@ -286,7 +286,8 @@ def test_a_student_partner_who_cares_for_her_mum_works_and_is_paid(browse: Brows
     )
     expect_saved(leon, f"{made['dropped_title']} is yours.")
 
-    # 5. She works the other shift (moved into the past: the server's clock is today's).
+    # 5. She works the other shift (moved into the past: the server's clock is today's); the
+    # coordinator records it, adds the week's pay period and drafts its timesheets.
     worked = module_json(
         site, SETUP, "worked", site.people[COORDINATOR].username, made["worked_id"]
     )
@@ -295,7 +296,17 @@ def test_a_student_partner_who_cares_for_her_mum_works_and_is_paid(browse: Brows
     checked(coordinator, "a shift to record")
     press(coordinator, f"Record for {name}", starts("button", f"Record for {name}"))
     expect_saved(coordinator, f"{name}'s time is recorded.")
-    go(coordinator, f"/partners/pay-periods/{worked['pay_period_id']}/", re.compile("^Pay period"))
+    go(coordinator, "/partners/pay-periods/", "Pay periods")
+    press(coordinator, "Add a pay period", starts("a", "Add a pay period"))
+    heading(coordinator).to_have_text("Add a pay period")
+    date_typed(coordinator, "First day", date.fromisoformat(worked["first_day"]))
+    date_typed(coordinator, "Last day", date.fromisoformat(worked["last_day"]))
+    date_typed(coordinator, "Pay date", date.fromisoformat(worked["pay_date"]))
+    checked(coordinator, "add a pay period, filled in")
+    press(coordinator, "Add pay period", starts("button", "Add pay period"))
+    expect_saved(coordinator, f"Pay period {worked['pay_period']} added")
+    heading(coordinator).to_have_text(f"Pay period {worked['pay_period']}")
+    period = urlparse(coordinator.url).path
     press(coordinator, "Draft timesheets", starts("button", "Draft timesheets from worked shifts"))
     expect_saved(coordinator, "added to timesheets")
     checked(coordinator, "a pay period's timesheets")
@@ -338,13 +349,13 @@ def test_a_student_partner_who_cares_for_her_mum_works_and_is_paid(browse: Brows
     expect_saved(samira, "Your claim is sent to your coordinator.")
 
     # 7. The coordinator approves the timesheet and the claim, and exports the payroll file.
-    go(coordinator, f"/partners/pay-periods/{worked['pay_period_id']}/", re.compile("^Pay period"))
+    go(coordinator, period, f"Pay period {worked['pay_period']}")
     press(coordinator, f"the timesheet of {name}", starts("a", name))
     heading(coordinator).to_contain_text(f"Timesheet of {name}")
     checked(coordinator, "a timesheet to approve")
     press(coordinator, "Approve timesheet", starts("button", "Approve timesheet"))
     expect_saved(coordinator, "is approved for payroll.")
-    go(coordinator, f"/partners/pay-periods/{worked['pay_period_id']}/", re.compile("^Pay period"))
+    go(coordinator, period, f"Pay period {worked['pay_period']}")
     rows = downloaded(coordinator, "the payroll file", starts("button", "Export the payroll file"))
     hers = [row for row in rows if row["Family name"] == "Haddad" and row["Given name"] == "Samira"]
     assert len(hers) == 1, f"the payroll file has {len(hers)} rows of Samira's: {rows}"

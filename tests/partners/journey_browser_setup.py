@@ -9,9 +9,10 @@ to nobody yet: two that fit a plan without Monday mornings (tomorrow afternoon a
 and one on a Monday morning. Prints, as JSON, the ids, names and days the journey needs.
 
 Run as `python -m tests.partners.journey_browser_setup worked USERNAME SHIFT_ID` once Samira is
-booked on the shift: the shift is moved to three days ago (its times of day kept), as if it had
-been worked then, and a pay period starting that day is made (or found) at USERNAME's
-organisation. Prints the pay period's id and name and the day worked.
+booked on the shift: the shift is moved into the past (its times of day kept), as if it had been
+worked then: the Tuesday of the week before the demo's pay period (the four weeks before this
+week), so that a pay period the coordinator adds for that week overlaps none of the provider's.
+Prints the day worked and the first day, last day and pay date of that pay period.
 """
 
 from __future__ import annotations
@@ -144,26 +145,26 @@ def worked(username: str, shift_id: str) -> dict[str, Any]:
     from django.utils import timezone  # noqa: PLC0415
 
     from widen.core import request_context  # noqa: PLC0415
-    from widen.partners.models import PayPeriod, Shift  # noqa: PLC0415
+    from widen.partners.models import Shift  # noqa: PLC0415
 
     provider, _ = _provider(username)
     shift = Shift.objects.get(pk=shift_id, organisation=provider)
-    day = timezone.localdate() - timedelta(days=3)
+    today = timezone.localdate()
+    first = today - timedelta(days=today.weekday() + 35)
+    day = first + timedelta(days=1)
     zone = timezone.get_default_timezone()
     starts, ends = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
     with request_context.bind(source="cli"):
         shift.starts_at = datetime.combine(day, starts.time(), tzinfo=zone)
         shift.ends_at = datetime.combine(day, ends.time(), tzinfo=zone)
         shift.save(update_fields=["starts_at", "ends_at", "updated_at"])
-        period, _ = PayPeriod.objects.get_or_create(
-            organisation=provider,
-            starts_on=day,
-            defaults={"ends_on": day + timedelta(days=13), "pay_date": day + timedelta(days=20)},
-        )
+    last = first + timedelta(days=6)
     return {
-        "pay_period_id": str(period.pk),
-        "pay_period": str(period),
         "worked_on": day.isoformat(),
+        "first_day": first.isoformat(),
+        "last_day": last.isoformat(),
+        "pay_date": (last + timedelta(days=7)).isoformat(),
+        "pay_period": f"{first:%-d %b} to {last:%-d %b %Y}",
     }
 
 
