@@ -23,6 +23,7 @@ def make(username: str) -> dict[str, Any]:
     django.setup()
     from django.utils import timezone  # noqa: PLC0415
 
+    from tests.partners.factories import make_partner  # noqa: PLC0415
     from widen.accounts.models import Membership, User  # noqa: PLC0415
     from widen.core import request_context  # noqa: PLC0415
     from widen.events.models import (  # noqa: PLC0415
@@ -36,16 +37,10 @@ def make(username: str) -> dict[str, Any]:
     from widen.organisations.models import Partnership  # noqa: PLC0415
     from widen.partners.models import (  # noqa: PLC0415
         CheckKind,
-        FlexibilityPlan,
-        OnboardingCheck,
-        Partner,
-        PlanPattern,
         Role,
         RoleKind,
-        WorkMode,
     )
     from widen.partners.services.co_presenting import co_presenter_add  # noqa: PLC0415
-    from widen.students.models import Student  # noqa: PLC0415
 
     coordinator = User.objects.get(username=username)
     provider = Membership.objects.get(user=coordinator).organisation
@@ -63,32 +58,17 @@ def make(username: str) -> dict[str, Any]:
             hourly_rate_pence=1600,
             coordinator=coordinator,
         )
-        student = Student.objects.create(
-            organisation=provider,
-            student_number="S" + secrets.token_hex(4),
+        partner = make_partner(
+            provider,
+            "S" + secrets.token_hex(4),
+            email=f"kemi.{secrets.token_hex(3)}@students.example.ac.uk",
             first_name="Kemi",
             last_name="Adeyemi",
-            email=f"kemi.{secrets.token_hex(3)}@students.example.ac.uk",
             date_of_birth=date(2003, 3, 1),
+            roles=(role,),
+            checks=(CheckKind.RIGHT_TO_WORK, CheckKind.TRAINING),
             course="BSc Sociology",
         )
-        partner = Partner.objects.create(organisation=provider, student=student)
-        partner.roles.set([role])
-        plan = FlexibilityPlan.objects.create(
-            partner=partner, organisation=provider, modes=list(WorkMode.values)
-        )
-        for weekday in range(7):
-            PlanPattern.objects.create(
-                plan=plan,
-                organisation=provider,
-                weekday=weekday,
-                starts_at=time(8),
-                ends_at=time(20),
-            )
-        for kind in (CheckKind.RIGHT_TO_WORK, CheckKind.TRAINING):
-            OnboardingCheck.objects.create(
-                partner=partner, kind=kind, completed_on=date(2026, 9, 1)
-            )
         event = Event.objects.create(
             partnership=partnership,
             organiser=provider,

@@ -81,6 +81,7 @@ def make_partner(
     max_weekly_minutes: int | None = None,
     checks: tuple[str, ...] = (CheckKind.RIGHT_TO_WORK, CheckKind.DBS, CheckKind.TRAINING),
     checks_expire_on: date | None = None,
+    **student_fields: Any,
 ) -> Partner:
     """A student at `provider` who is a partner in `roles`, with a plan (by default any day,
     8am to 8pm, every mode, no weekly limit of their own) and onboarding checks passed."""
@@ -93,6 +94,7 @@ def make_partner(
             email=email or f"{number.lower()}@students.example.ac.uk",
             date_of_birth=date_of_birth,
             student_visa=student_visa,
+            **student_fields,
         )
         partner = Partner.objects.create(organisation=provider, student=student)
         partner.roles.set(roles)

@@ -22,22 +22,17 @@ def make(username: str, email: str) -> dict[str, Any]:
     django.setup()
     from django.utils import timezone  # noqa: PLC0415
 
+    from tests.partners.factories import make_partner  # noqa: PLC0415
     from widen.accounts.models import Membership, User  # noqa: PLC0415
     from widen.core import request_context  # noqa: PLC0415
     from widen.partners.models import (  # noqa: PLC0415
         CheckKind,
-        FlexibilityPlan,
-        OnboardingCheck,
-        Partner,
-        PlanPattern,
         Role,
         RoleKind,
         Shift,
         ShiftAssignment,
         ShiftOffer,
-        WorkMode,
     )
-    from widen.students.models import Student  # noqa: PLC0415
 
     coordinator = User.objects.get(username=username)
     provider = Membership.objects.get(user=coordinator).organisation
@@ -58,31 +53,16 @@ def make(username: str, email: str) -> dict[str, Any]:
             ("Samira", "Okafor", email),
             ("Tom", "Barker", f"tom.{secrets.token_hex(3)}@students.example.ac.uk"),
         ):
-            student = Student.objects.create(
-                organisation=provider,
-                student_number="S" + secrets.token_hex(4),
+            partner = make_partner(
+                provider,
+                "S" + secrets.token_hex(4),
+                email=address,
                 first_name=first_name,
                 last_name=last_name,
-                email=address,
                 date_of_birth=date(2004, 6, 1),
+                roles=(role,),
+                checks=(CheckKind.RIGHT_TO_WORK, CheckKind.TRAINING),
             )
-            partner = Partner.objects.create(organisation=provider, student=student)
-            partner.roles.set([role])
-            plan = FlexibilityPlan.objects.create(
-                partner=partner, organisation=provider, modes=list(WorkMode.values)
-            )
-            for weekday in range(7):
-                PlanPattern.objects.create(
-                    plan=plan,
-                    organisation=provider,
-                    weekday=weekday,
-                    starts_at=time(8),
-                    ends_at=time(20),
-                )
-            for kind in (CheckKind.RIGHT_TO_WORK, CheckKind.TRAINING):
-                OnboardingCheck.objects.create(
-                    partner=partner, kind=kind, completed_on=date(2026, 9, 1)
-                )
             partners.append(partner)
         samira, tom = partners
 
