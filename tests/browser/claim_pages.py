@@ -10,12 +10,12 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
+from tests.browser.student_sessions import as_student_by_link
 from tests.browser.support import Browse, Site, made_for, opened, opener, refused
 
 COORDINATOR = "outreach"
-_STUDENT_SESSIONS: dict[str, Any] = {}
 _EMAILS: dict[str, str] = {}
 
 
@@ -27,19 +27,7 @@ def claims(site: Site) -> dict[str, Any]:
 
 
 def as_student(browse: Browse) -> Page:
-    made = claims(browse.site)
-    state = _STUDENT_SESSIONS.get(browse.site.base_url)
-    if state is None:
-        page = browse.anonymous()
-        page.goto("/my/sign-in/")
-        page.get_by_label("Your e-mail address").fill(made["email"])
-        page.get_by_label("Your e-mail address").press("Enter")
-        expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
-        page.goto(browse.site.link_in_latest_email(made["email"], "/my/sign-in/"))
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("heading", level=1)).not_to_have_text("Sign in")
-        state = _STUDENT_SESSIONS[browse.site.base_url] = page.context.storage_state()
-    return browse._page(state)  # noqa: SLF001 - a session of a student, not of the cast
+    return as_student_by_link(browse, claims(browse.site)["email"])
 
 
 def _student_opener(path: str, heading: str) -> Callable[[Browse], Page]:

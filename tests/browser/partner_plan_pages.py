@@ -5,17 +5,16 @@ opened signed in by a link as they are, and a coordinator's, as the demo's QMUL 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import Browse, Site, made_for, new_context, opened, opener, refused
+from tests.browser.student_sessions import as_student_by_link
+from tests.browser.support import Browse, Site, made_for, opened, opener, refused
 
 STAFF = "outreach"
 EMAIL = "amara.osei.partner@students.example.ac.uk"
-_student_sessions: dict[str, Any] = {}
 
 
 def partner(site: Site) -> dict[str, Any]:
@@ -25,22 +24,8 @@ def partner(site: Site) -> dict[str, Any]:
 def as_student(browse: Browse) -> Page:
     """A page signed in as the partner, by a link e-mailed to them (once per server: later
     pages reuse the session)."""
-    site = browse.site
-    partner(site)
-    if site.base_url not in _student_sessions:
-        context = new_context(browse._chromium, site)  # noqa: SLF001
-        try:
-            page = context.new_page()
-            page.goto("/my/sign-in/")
-            page.get_by_label("Your e-mail address").fill(EMAIL)
-            page.get_by_role("button", name="E-mail me a link").click()
-            page.goto(site.link_in_latest_email(EMAIL, "/my/sign-in/"))
-            page.get_by_role("button", name="Sign in").click()
-            expect(page).not_to_have_url(re.compile("/my/sign-in/"))
-            _student_sessions[site.base_url] = context.storage_state()
-        finally:
-            context.close()
-    return browse._page(_student_sessions[site.base_url])  # noqa: SLF001
+    partner(browse.site)
+    return as_student_by_link(browse, EMAIL)
 
 
 def my_plan(browse: Browse) -> Page:

@@ -12,12 +12,11 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.student_sessions import as_student_by_link
 from tests.browser.support import Browse, Site, made_for, opened, opener, refused
 
 COORDINATOR = "outreach"
-_STUDENT_SESSIONS: dict[str, Any] = {}
 _EMAILS: dict[str, str] = {}
-_LINKS_ASKED: set[str] = set()
 
 
 def made_shifts(site: Site) -> dict[str, Any]:
@@ -28,21 +27,7 @@ def made_shifts(site: Site) -> dict[str, Any]:
 
 
 def as_student(browse: Browse) -> Page:
-    made = made_shifts(browse.site)
-    state = _STUDENT_SESSIONS.get(browse.site.base_url)
-    if state is None:
-        page = browse.anonymous()
-        if browse.site.base_url not in _LINKS_ASKED:
-            page.goto("/my/sign-in/")
-            page.get_by_label("Your e-mail address").fill(made["email"])
-            page.get_by_label("Your e-mail address").press("Enter")
-            expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
-            _LINKS_ASKED.add(browse.site.base_url)
-        page.goto(browse.site.link_in_latest_email(made["email"], "/my/sign-in/", wait=180))
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("heading", level=1)).to_have_text("My record")
-        state = _STUDENT_SESSIONS[browse.site.base_url] = page.context.storage_state()
-    return browse._page(state)  # noqa: SLF001 - a session of a student, not of the cast
+    return as_student_by_link(browse, made_shifts(browse.site)["email"])
 
 
 def _student_opener(path: str, heading: str) -> Callable[[Browse], Page]:
