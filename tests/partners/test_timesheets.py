@@ -623,6 +623,10 @@ def test_a_coordinator_drafts_approves_and_queries_from_the_approvals_queue(
     with django_capture_on_commit_callbacks(execute=True):
         drafted_now = client.post(url, {"action": "draft"}, follow=True)
     assert "2 worked shifts added to timesheets; 2 partners told" in drafted_now.content.decode()
+    # The coordinator reads the state in their words, not the student's.
+    page = client.get(url).content.decode()
+    assert page.count("Waiting for the student to confirm") == 2
+    assert "Waiting for you to confirm" not in page
     for partner in (aisha, ben):
         sheet = Timesheet.objects.get(partner=partner)
         timesheet_confirm(
@@ -630,6 +634,7 @@ def test_a_coordinator_drafts_approves_and_queries_from_the_approvals_queue(
         )
     page = client.get(url).content.decode()
     assert "2 timesheets to approve" in page
+    assert page.count("Confirmed, waiting for your approval") == 2
 
     aisha_sheet = Timesheet.objects.get(partner=aisha)
     review = f"/partners/pay-periods/timesheets/{aisha_sheet.pk}/"

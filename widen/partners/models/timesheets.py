@@ -58,6 +58,15 @@ class TimesheetStatus(models.TextChoices):
     APPROVED = "approved", "Approved for payroll"
 
 
+# The labels above speak to the student; the coordinator's pages say the same in their words.
+COORDINATOR_STATUS = {
+    TimesheetStatus.DRAFT: "Waiting for the student to confirm",
+    TimesheetStatus.CONFIRMED: "Confirmed, waiting for your approval",
+    TimesheetStatus.QUERIED: "Queried, waiting for the student",
+    TimesheetStatus.APPROVED: "Approved for payroll",
+}
+
+
 TIMESHEET_WORKFLOW = Workflow(
     "status",
     [
@@ -103,6 +112,10 @@ class Timesheet(AuditedModel, TimestampedModel):
 
     def __str__(self) -> str:
         return f"Timesheet {self.pay_period}"
+
+    @property
+    def status_for_coordinator(self) -> str:
+        return COORDINATOR_STATUS[TimesheetStatus(self.status)]
 
     def audit_learner_id(self) -> Any:
         return None
