@@ -40,6 +40,7 @@ from benchmarks.world import SEED, build_partnership
 from widen.accounts.capabilities import system_actor
 from widen.accounts.models import User
 from widen.core import request_context
+from widen.core.academic_years import AcademicYear
 from widen.notifications.models import Notification
 from widen.organisations.models import Organisation
 from widen.partners.hours import UK, week_start
@@ -104,7 +105,7 @@ def run(bench: SectionRun) -> None:
     with request_context.bind(source="system"):
         TermDates.objects.create(
             organisation=world.alpha,
-            academic_year="benchmark",
+            academic_year=str(AcademicYear.containing(TERM_END)),
             name="Autumn term",
             starts_on=TERM_END - timedelta(days=81),
             ends_on=TERM_END,
