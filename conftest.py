@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import freezegun
 import pytest
 from django.core.cache import caches
 from django.test import Client
@@ -15,6 +16,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from widen.accounts.models import User
 from widen.testing.world import World, build_world
+
+# pytest's and xdist's own timing keep real time under frozen clocks, so
+# --durations and the per-test timings they report stay meaningful.
+freezegun.configure(extend_ignore_list=["_pytest", "xdist"])
 
 
 @pytest.fixture(autouse=True)
