@@ -184,6 +184,9 @@ def test_a_student_partner_who_cares_for_her_mum_works_and_is_paid(browse: Brows
     # 1. Samira applies, saying what her caring means for the work.
     samira = signed_in_student(browse, samira_email)
     keyboard = samira.keyboard
+    # Listen for file choosers from the start: Playwright intercepts them only some time after the
+    # first listener, and a chooser opened before then (her receipt, later) is lost.
+    samira.on("filechooser", lambda _: None)
     go(samira, "/partners/my/roles/", "Roles you can apply for")
     checked(samira, "roles to apply for")
     press(samira, f"Apply to be {role}", starts("a", f"Apply to be {role}"))
