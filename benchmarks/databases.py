@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import copy
 import functools
-import hashlib
-import os
 import secrets
-import shutil
 import sqlite3
 from collections.abc import Iterator, Mapping
-from contextlib import closing, contextmanager, suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,42 +71,19 @@ def _migrate() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
-# A SQLite database migrated once is copied for every section after it (migrating takes longer
-# than most sections): kept here, under a name that changes with any migration or Django release.
-MIGRATED_SQLITE_CACHE = Path(__file__).resolve().parents[1] / "var" / "benchmark-databases"
-
-
-def _migrations_fingerprint() -> str:
-    import django
-    from django.apps import apps
-
-    digest = hashlib.sha256(f"{django.get_version()} {sqlite3.sqlite_version}".encode())
-    for config in sorted(apps.get_app_configs(), key=lambda config: config.label):
-        folder = Path(config.path) / "migrations"
-        for migration in sorted(folder.glob("*.py")):
-            digest.update(f"{config.label}/{migration.name}".encode())
-            digest.update(migration.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def _migrated_sqlite(path: Path, template: dict[str, Any]) -> None:
-    """Make `path` a migrated SQLite database: a copy of the cached one, made first if need be."""
-    cached = MIGRATED_SQLITE_CACHE / f"migrated-{_migrations_fingerprint()}.sqlite3"
-    if not cached.exists():
-        MIGRATED_SQLITE_CACHE.mkdir(parents=True, exist_ok=True)
-        building = cached.with_name(f"{cached.stem}-{secrets.token_hex(4)}.building")
+    """Make `path` a migrated SQLite database: a copy of one migrated once (migrating takes
+    longer than most sections), migrated here the first time."""
+    from widen.testing.migrated_sqlite import migrated_sqlite_copy
+
+    def migrate(building: Path) -> None:
         _use({**template, "NAME": str(building)})
         try:
             _migrate()
         finally:
             _use(template)
-        # One self-contained file (the write-ahead log folded in); each copy goes back to WAL
-        # when Django first connects to it.
-        with closing(sqlite3.connect(building)) as built:
-            built.execute("PRAGMA journal_mode=DELETE")
-        # Several runs may build at once; whichever finishes last leaves an identical file.
-        os.replace(building, cached)
-    shutil.copyfile(cached, path)
+
+    migrated_sqlite_copy(path, migrate)
 
 
 def _libpq(config: Mapping[str, object], dbname: str) -> dict[str, Any]:

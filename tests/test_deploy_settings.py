@@ -6,6 +6,9 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
+
+from widen.testing.migrated_sqlite import migrated_sqlite_copy
 
 PRODUCTION_ENVIRONMENT = {
     "DJANGO_SETTINGS_MODULE": "widen.config.production",
@@ -71,7 +74,9 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path: object) -> N
     assert "SECRET_KEY" in refusal_to_start(tmp_path, SECRET_KEY="short")
 
 
-def test_production_cookies_are_host_prefixed_secure_and_httponly(tmp_path: object) -> None:
+def test_production_cookies_are_host_prefixed_secure_and_httponly(tmp_path: Path) -> None:
+    # Production's default database, a copy of one migrated once; `migrate` below checks it.
+    migrated_sqlite_copy(tmp_path / "widen.sqlite3")
     result = run_with_production_settings(
         """
         import django

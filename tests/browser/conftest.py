@@ -39,6 +39,7 @@ from tests.browser.support import (
     run_widen,
 )
 from tests.databases import fresh_postgres_database as _fresh_postgres_database
+from widen.testing.migrated_sqlite import migrated_sqlite_copy
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGUMENTS = [
@@ -175,6 +176,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             )
         else:
             environment.pop("DATABASE_URL", None)
+            # A copy of a database migrated once; `widen migrate` then checks it is up to date.
+            migrated_sqlite_copy(data_dir / "widen.sqlite3")
         _checked(run_widen(["migrate", "--no-input", "-v", "0"], environment), "widen migrate")
         _checked(run_widen(["demo", "--learners", DEMO_LEARNERS], environment), "widen demo")
         people = _read_people(environment, DEMO_CAST, DEMO_PASSWORD)
