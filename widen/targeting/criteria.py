@@ -219,8 +219,13 @@ class Condition:
     negate: bool
 
 
-def parse_definition(definition: Any) -> list[list[Condition]]:
-    """The groups of a rule set's definition, checked; raises ApplicationError when malformed."""
+def parse_definition(
+    definition: Any, *, criteria: Mapping[str, Criterion] = CRITERIA
+) -> list[list[Condition]]:
+    """The groups of a rule set's definition, checked; raises ApplicationError when malformed.
+
+    `criteria` are the ones the definition may name: the learners' by default, another list
+    (e.g. students') runs through the same `evaluate`."""
     if not isinstance(definition, Mapping) or not isinstance(definition.get("any"), list):
         raise ApplicationError("A rule set needs at least one group of conditions.")
     groups: list[list[Condition]] = []
@@ -231,7 +236,7 @@ def parse_definition(definition: Any) -> list[list[Condition]]:
         parsed = []
         for condition in conditions:
             key = condition.get("criterion") if isinstance(condition, Mapping) else None
-            criterion = CRITERIA.get(str(key))
+            criterion = criteria.get(str(key))
             if criterion is None:
                 raise ApplicationError(
                     f"Group {number}: '{str(key)[:40]}' is not a criterion.", field="definition"
@@ -249,10 +254,10 @@ def parse_definition(definition: Any) -> list[list[Condition]]:
     return groups
 
 
-def uses_special_category(definition: Any) -> bool:
+def uses_special_category(definition: Any, *, criteria: Mapping[str, Criterion] = CRITERIA) -> bool:
     return any(
-        condition.criterion.key in SPECIAL_CATEGORY_CRITERIA
-        for group in parse_definition(definition)
+        condition.criterion.category == DataCategory.SPECIAL_CATEGORY
+        for group in parse_definition(definition, criteria=criteria)
         for condition in group
     )
 
@@ -268,8 +273,8 @@ def describe_condition(condition: Condition) -> str:
     return f"not {text}" if condition.negate else text
 
 
-def describe_definition(definition: Any) -> str:
-    groups = parse_definition(definition)
+def describe_definition(definition: Any, *, criteria: Mapping[str, Criterion] = CRITERIA) -> str:
+    groups = parse_definition(definition, criteria=criteria)
     parts = [" and ".join(describe_condition(condition) for condition in group) for group in groups]
     return " or ".join(f"({part})" if len(groups) > 1 else part for part in parts)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import polars as pl
@@ -16,7 +16,7 @@ from widen.core.bulk import read_frame
 from widen.learners.models import FILTERABLE_CHARACTERISTICS, Learner
 from widen.organisations.models import Organisation, Partnership
 from widen.reference.models import DatasetEdition, Establishment
-from widen.targeting.criteria import parse_definition
+from widen.targeting.criteria import CRITERIA, Criterion, parse_definition
 from widen.targeting.models import LearnerAreaProfile
 from widen.targeting.profiles import BAND_COLUMNS
 
@@ -74,11 +74,12 @@ EDITION_LABELS = {
 IMD_AND_IDACI = ("imd_decile", "imd_quintile", "idaci_decile", "idaci_quintile")
 
 
-def columns_needed(*definitions: Any) -> set[str]:
-    """The learners' frame columns the definitions' criteria and explanations read."""
+def columns_needed(*definitions: Any, criteria: Mapping[str, Criterion] = CRITERIA) -> set[str]:
+    """The learners' (or, with other `criteria`, students') frame columns the definitions'
+    criteria and explanations read."""
     needed: set[str] = set()
     for definition in definitions:
-        for group in parse_definition(definition):
+        for group in parse_definition(definition, criteria=criteria):
             for condition in group:
                 criterion = condition.criterion
                 needed.add(criterion.column)
