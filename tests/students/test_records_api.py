@@ -28,6 +28,7 @@ ALWAYS = {
     "course",
     "level",
     "mode",
+    "entry_route",
     "year_of_study",
     "starts_on",
     "expected_end_on",

@@ -47,6 +47,7 @@ class StudentOut(Schema):
     course: str
     level: str
     mode: str
+    entry_route: str
     year_of_study: int | None
     starts_on: date | None
     expected_end_on: date | None

@@ -37,6 +37,19 @@ class StudyMode(models.TextChoices):
     SANDWICH = "sandwich", "Sandwich (with a placement year)"
 
 
+class EntryRoute(models.TextChoices):
+    """How the student came to their course: what they studied before (as admissions teams and
+    access and participation plans name it)."""
+
+    A_LEVELS = "a_levels", "A levels"
+    VOCATIONAL = "vocational", "BTEC or other vocational qualification"
+    ACCESS_TO_HE = "access_to_he", "Access to HE Diploma"
+    FOUNDATION_YEAR = "foundation_year", "Foundation year"
+    DEGREE_APPRENTICESHIP = "degree_apprenticeship", "Degree apprenticeship"
+    INTERNATIONAL = "international", "International qualification"
+    OTHER = "other", "Other route"
+
+
 class StudentStatus(models.TextChoices):
     APPLICANT = "applicant", "Applicant"
     OFFER_HOLDER = "offer_holder", "Offer holder"
@@ -112,6 +125,7 @@ class Student(AuditedModel, TimestampedModel):
     course = models.CharField(max_length=200, blank=True)
     level = models.CharField(max_length=30, choices=StudyLevel.choices, blank=True)
     mode = models.CharField(max_length=20, choices=StudyMode.choices, blank=True)
+    entry_route = models.CharField(max_length=30, choices=EntryRoute.choices, blank=True)
     year_of_study = models.PositiveSmallIntegerField(null=True, blank=True)
     starts_on = models.DateField("Course start", null=True, blank=True)
     expected_end_on = models.DateField("Expected end", null=True, blank=True)

@@ -43,6 +43,7 @@ COURSE_FIELDS = (
     "course",
     "level",
     "mode",
+    "entry_route",
     "year_of_study",
     "starts_on",
     "expected_end_on",

@@ -65,6 +65,7 @@ IMPORTED_FIELDS = (
     "course",
     "level",
     "mode",
+    "entry_route",
     "year_of_study",
     "starts_on",
     "expected_end_on",

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from widen.learners.imports.cells import NO, YES
 from widen.learners.imports.columns import heading_key
 from widen.learners.models import Ethnicity, Sex
-from widen.students.models import IncomeBand, StudentStatus, StudyLevel, StudyMode
+from widen.students.models import EntryRoute, IncomeBand, StudentStatus, StudyLevel, StudyMode
 
 STATUS_DATE = "status_date"  # when the status in the file began (not a field of its own)
 
@@ -171,6 +171,30 @@ LEVEL_CODES: dict[str, str] = {
     "degree apprenticeship": StudyLevel.DEGREE_APPRENTICESHIP,
     **{str(choice.value): str(choice.value) for choice in StudyLevel},
 }
+# Entry route: the route's words, its value, or a common short form. HESA's QUALENT3 (highest
+# qualification on entry) is not read: a qualification is not the route ("P50" A levels may come
+# with a foundation year), so a file gives the route in a column of its own.
+ENTRY_ROUTE_CODES: dict[str, str] = {
+    **{str(choice.value): str(choice.value) for choice in EntryRoute},
+    **{str(choice.label).casefold(): str(choice.value) for choice in EntryRoute},
+    "a level": EntryRoute.A_LEVELS,
+    "a-levels": EntryRoute.A_LEVELS,
+    "a-level": EntryRoute.A_LEVELS,
+    "btec": EntryRoute.VOCATIONAL,
+    "vocational": EntryRoute.VOCATIONAL,
+    "btec/vocational": EntryRoute.VOCATIONAL,
+    "t level": EntryRoute.VOCATIONAL,
+    "t levels": EntryRoute.VOCATIONAL,
+    "access": EntryRoute.ACCESS_TO_HE,
+    "access to he": EntryRoute.ACCESS_TO_HE,
+    "foundation": EntryRoute.FOUNDATION_YEAR,
+    "apprenticeship": EntryRoute.DEGREE_APPRENTICESHIP,
+    "international": EntryRoute.INTERNATIONAL,
+    "ib": EntryRoute.INTERNATIONAL,
+    "other": EntryRoute.OTHER,
+    "not known": NOT_RECORDED,
+    "unknown": NOT_RECORDED,
+}
 STATUS_CODES: dict[str, str] = {
     **{str(choice.value): str(choice.value) for choice in StudentStatus},
     **{str(choice.label).casefold(): str(choice.value) for choice in StudentStatus},
@@ -225,6 +249,11 @@ CODES: dict[str, tuple[dict[str, str], str]] = {
         LEVEL_CODES,
         "is not a level of study: write foundation, undergraduate, postgraduate or degree "
         "apprenticeship.",
+    ),
+    "entry_route": (
+        ENTRY_ROUTE_CODES,
+        "is not an entry route: write A levels, BTEC, Access to HE, foundation year, degree "
+        "apprenticeship, international or other.",
     ),
     "status": (
         STATUS_CODES,
@@ -313,6 +342,13 @@ STUDENT_COLUMNS: tuple[StudentColumn, ...] = (
     ),
     StudentColumn(
         "mode", "mode", "mode", ("Mode", "Mode of study", "SCE_MOAC", "MODE"), max_length=30
+    ),
+    StudentColumn(
+        "entry_route",
+        "entry route",
+        "entry_route",
+        ("Entry route", "Route of entry", "Entry qualification route", "Route into HE"),
+        max_length=60,
     ),
     StudentColumn(
         "year_of_study",
