@@ -43,6 +43,9 @@ class Capability(StrEnum):
     RIGHTS_HANDLE = "rights.handle_requests"
     STUDENTS_MANAGE = "students.manage"
     PARTNERS_COORDINATE = "partners.coordinate"
+    SUPPORT_SCHEMES_MANAGE = "support.manage_schemes"
+    SUPPORT_AWARDS_MANAGE = "support.manage_awards"
+    SUPPORT_CASEWORK = "support.casework"
 
 
 _DELIVERY = {
@@ -68,6 +71,7 @@ GRANTS: dict[str, frozenset[Capability]] = {
             Capability.PAYMENTS_MANAGE,
             Capability.STUDENTS_MANAGE,
             Capability.PARTNERS_COORDINATE,
+            Capability.SUPPORT_SCHEMES_MANAGE,
         }
     ),
     Role.ORGANISATION_ADMIN: frozenset(
@@ -80,6 +84,8 @@ GRANTS: dict[str, frozenset[Capability]] = {
             Capability.RIGHTS_HANDLE,
             Capability.STUDENTS_MANAGE,
             Capability.PARTNERS_COORDINATE,
+            Capability.SUPPORT_SCHEMES_MANAGE,
+            Capability.SUPPORT_AWARDS_MANAGE,
         }
     ),
     Role.OUTREACH_OFFICER: frozenset(
@@ -89,6 +95,7 @@ GRANTS: dict[str, frozenset[Capability]] = {
             Capability.THEORY_OF_CHANGE_EDIT,
             Capability.STUDENTS_MANAGE,
             Capability.PARTNERS_COORDINATE,
+            Capability.SUPPORT_SCHEMES_MANAGE,
         }
     ),
     Role.SCHOOL_STAFF: frozenset(
@@ -97,6 +104,15 @@ GRANTS: dict[str, frozenset[Capability]] = {
     Role.EVALUATOR: frozenset({Capability.SURVEYS_RUN}),
     Role.DATA_PROTECTION_OFFICER: frozenset({Capability.AUDIT_SEE, Capability.RIGHTS_HANDLE}),
     Role.READ_ONLY: frozenset(),
+    # Casework (notes on a student's funding, housing, health) is for advisers alone: not even an
+    # organisation admin reads it.
+    Role.STUDENT_SUPPORT_ADVISER: frozenset(
+        {
+            Capability.SUPPORT_SCHEMES_MANAGE,
+            Capability.SUPPORT_AWARDS_MANAGE,
+            Capability.SUPPORT_CASEWORK,
+        }
+    ),
 }
 
 

@@ -33,6 +33,7 @@ class Role(models.TextChoices):
     EVALUATOR = "evaluator", "Evaluator"
     DATA_PROTECTION_OFFICER = "data_protection_officer", "Data-protection officer"
     READ_ONLY = "read_only", "Read-only"
+    STUDENT_SUPPORT_ADVISER = "student_support_adviser", "Student support adviser"
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,10 @@ ROLE_CAPABILITIES: dict[str, RoleCapabilities] = {
     # through those requests (erasure, restriction).
     Role.DATA_PROTECTION_OFFICER: RoleCapabilities(_ALL, sees_audit=True),
     Role.READ_ONLY: RoleCapabilities(_NOT_SPECIAL),
+    # Supports a provider's own students (schemes, awards, casework): sees what they declared,
+    # care experience and disability included, and the outreach journey of a linked learner;
+    # changes no learner.
+    Role.STUDENT_SUPPORT_ADVISER: RoleCapabilities(_ALL),
 }
 
 
