@@ -153,6 +153,7 @@ INSTALLED_APPS = [
     "widen.evaluation",
     "widen.payments",
     "widen.partners",
+    "widen.support",
     "widen.reporting",
     "widen.rights",
     "widen.demo",

@@ -134,7 +134,7 @@ def person_erase(*, person: Person, request: RightsRequest | None, actor: Any) -
 
 
 # Records other rows point at: erased last.
-_PARENTS = frozenset({"learners.learner", "accounts.user"})
+_PARENTS = frozenset({"learners.learner", "students.student", "accounts.user"})
 
 
 def _deleted_with(entry: PersonalData, deleting: frozenset[str]) -> frozenset[str]:

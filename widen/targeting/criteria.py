@@ -41,6 +41,9 @@ class Criterion:
     column: str
     choices: tuple[tuple[Any, str], ...] = ()  # for "values" criteria; () for yes/no
     edition_column: str = ""  # the profile column naming the edition behind the value
+    # A column saying where a yes/no fact came from ("declared 2026-09-21, enrolment form"),
+    # added to the explanation when it holds and that column is not empty.
+    source_column: str = ""
 
     @property
     def takes_values(self) -> bool:
@@ -311,6 +314,21 @@ def _value_text(criterion: Criterion) -> pl.Expr:
     if criterion.key == "ethnicity":
         labels = {value: str(label) for value, label in Ethnicity.choices}
         return column.replace_strict(labels, default=column, return_dtype=pl.Utf8)
+    if criterion.takes_values:
+        # Any other list of values: "entry route: A levels".
+        labels = {str(value): str(label) for value, label in criterion.choices}
+        text = column.cast(pl.Utf8)
+        return pl.format(
+            f"{criterion.label}: {{}}",
+            text.replace_strict(labels, default=text, return_dtype=pl.Utf8),
+        )
+    if criterion.source_column:
+        source = pl.col(criterion.source_column)
+        return (
+            pl.when(source.is_not_null() & (source != ""))
+            .then(pl.format(f"{criterion.label} ({{}})", source))
+            .otherwise(pl.lit(criterion.label))
+        )
     return pl.lit(criterion.label)
 
 

@@ -68,6 +68,7 @@ from widen.targeting.models import (
 )
 from widen.testing.builders import activity_with_session, published_scale
 from widen.testing.canary_partners import seed_canary_partner
+from widen.testing.canary_support import seed_canary_support
 from widen.testing.pupil_lists import valid_upn
 from widen.testing.world import World, year_group_birthday
 
@@ -507,6 +508,9 @@ def seed_canary_person(
         seed_canary_partner(
             world, tag=tag, serial=serial, suffix=suffix, student=student, user=user, payee=payee
         )
+    )
+    values.update(
+        seed_canary_support(world, tag=tag, postcode=postcode, student=student, user=user)
     )
 
     # What the person did themselves: the audit names them as the actor.

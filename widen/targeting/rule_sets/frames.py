@@ -85,6 +85,8 @@ def columns_needed(*definitions: Any, criteria: Mapping[str, Criterion] = CRITER
                 needed.add(criterion.column)
                 if criterion.edition_column:
                     needed.add(criterion.edition_column)
+                if criterion.source_column:
+                    needed.add(criterion.source_column)
                 if criterion.key in IMD_AND_IDACI:
                     needed.add("lsoa")  # "IMD decile 1 (LSOA E01000001, IoD2019)"
     return needed

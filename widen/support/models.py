@@ -1,0 +1,193 @@
+"""Student support: a provider's schemes for its own students (bursaries, mentoring, priority for
+events), who is eligible for each and why.
+
+A scheme belongs to the HE provider that runs it and reads only that provider's students. Its
+eligibility is a definition over `widen.support.criteria.STUDENT_CRITERIA`, saved as versions
+that never change; each student's result is worked out again (never edited) from the current
+version, their declared facts and their home area (`StudentAreaProfile`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Now
+
+from widen.audit.models import NO_LEARNER, AuditedModel
+from widen.core.models import TimestampedModel, done_by
+from widen.organisations.models import SpecialCategoryCondition
+from widen.reference.models import DatasetEdition
+from widen.students.models import Student
+from widen.targeting.models import ProfileStatus
+
+
+class Scheme(AuditedModel, TimestampedModel):
+    """A provider's support scheme: what it is for and who it is for."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="support_schemes",
+        help_text="The HE provider that runs the scheme for its own students.",
+    )
+    name = models.CharField(max_length=120)
+    purpose = models.TextField(
+        blank=True,
+        help_text="What the scheme is for (needed to use care experience or disability).",
+    )
+    special_category_condition = models.CharField(
+        "Condition for special category data",
+        max_length=30,
+        choices=SpecialCategoryCondition.choices,
+        blank=True,
+        help_text="The UK GDPR Article 9 condition under which care experience or disability "
+        "may decide who is eligible.",
+    )
+    period_starts = models.DateField("Membership from", null=True, blank=True)
+    period_ends = models.DateField("Membership until", null=True, blank=True)
+    is_active = models.BooleanField("Active", default=True)
+
+    audit_attnames = (NO_LEARNER, "organisation_id")
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="scheme_name_once"),
+            models.CheckConstraint(
+                condition=Q(period_starts__isnull=True)
+                | Q(period_ends__isnull=True)
+                | Q(period_ends__gte=F("period_starts")),
+                name="scheme_period_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def current_version(self) -> SchemeRuleVersion | None:
+        return self.versions.order_by("-number").first()
+
+
+class SchemeRuleVersion(AuditedModel):
+    """One saved eligibility definition of a scheme; never changed once saved."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    definition = models.JSONField()
+    description = models.TextField(blank=True)  # the definition in words, as saved
+    uses_special_category = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = done_by()
+
+    audit_attnames = (NO_LEARNER, "")
+
+    class Meta:
+        ordering = ["scheme", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "number"], name="scheme_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme}, version {self.number}"
+
+    def audit_organisation_id(self) -> Any:
+        return (
+            Scheme.objects.filter(pk=self.scheme_id)
+            .values_list("organisation_id", flat=True)
+            .first()
+        )
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("A scheme's rule version is never changed: save a new one.")
+        super().save(*args, **kwargs)
+
+
+def _kept_by_cascade(to: Any, *, related_name: str) -> models.ForeignKey[Any, Any]:
+    """A reference with no index of its own and no database constraint: Django's cascade keeps
+    it consistent (results are written many thousands at a time)."""
+    return models.ForeignKey(
+        to,
+        on_delete=models.CASCADE,
+        related_name=related_name,
+        db_index=False,
+        db_constraint=False,
+    )
+
+
+class StudentEligibility(models.Model):
+    """Whether a student meets a scheme (at the version worked out) and why, in words.
+
+    Written in batches by `scheme_eligibility_compute` (one audit event for each run that
+    changed something); only the rows that changed are replaced."""
+
+    pk = models.CompositePrimaryKey("scheme", "student")
+    scheme = _kept_by_cascade(Scheme, related_name="results")
+    student = _kept_by_cascade(Student, related_name="support_eligibility")
+    version = _kept_by_cascade(SchemeRuleVersion, related_name="+")
+    eligible = models.BooleanField()
+    explanation = models.TextField()
+    computed_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        verbose_name_plural = "student eligibility"
+
+    def __str__(self) -> str:
+        return self.explanation
+
+
+def _edition_used() -> models.ForeignKey[Any, Any]:
+    return models.ForeignKey(
+        DatasetEdition,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+
+
+class StudentAreaProfile(models.Model):
+    """The area measures of a student's home postcode, each with the edition it came from.
+
+    Worked out again (never edited) only when the student's home postcode or the loaded editions
+    change (`editions` names the editions it was worked out with)."""
+
+    student = models.OneToOneField(
+        Student,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="area_profile",
+        db_constraint=False,
+    )
+    postcode = models.CharField(max_length=8, blank=True)
+    editions = models.CharField(max_length=120, blank=True)
+    status = models.CharField(max_length=12, choices=ProfileStatus.choices)
+    lsoa = models.CharField("LSOA (2011) or Data Zone", max_length=10, blank=True)
+    msoa = models.CharField("MSOA (2011) or Intermediate Zone", max_length=10, blank=True)
+    ward = models.CharField(max_length=10, blank=True)
+    imd_decile = models.PositiveSmallIntegerField("IMD decile", null=True, blank=True)
+    imd_quintile = models.PositiveSmallIntegerField("IMD quintile", null=True, blank=True)
+    idaci_decile = models.PositiveSmallIntegerField("IDACI decile", null=True, blank=True)
+    idaci_quintile = models.PositiveSmallIntegerField("IDACI quintile", null=True, blank=True)
+    wimd_decile = models.PositiveSmallIntegerField("WIMD decile", null=True, blank=True)
+    simd_decile = models.PositiveSmallIntegerField("SIMD decile", null=True, blank=True)
+    polar4_quintile = models.PositiveSmallIntegerField("POLAR4 quintile", null=True, blank=True)
+    tundra_msoa_quintile = models.PositiveSmallIntegerField(
+        "TUNDRA (MSOA) quintile", null=True, blank=True
+    )
+    tundra_lsoa_quintile = models.PositiveSmallIntegerField(
+        "TUNDRA (LSOA) quintile", null=True, blank=True
+    )
+    uni_connect_target_ward = models.BooleanField(null=True, blank=True)
+    deprivation_edition = _edition_used()
+    idaci_edition = _edition_used()
+    participation_edition = _edition_used()
+    computed_at = models.DateTimeField(db_default=Now())
+
+    def __str__(self) -> str:
+        return f"{self.postcode or 'no postcode'}: {self.get_status_display()}"
