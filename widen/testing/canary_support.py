@@ -18,6 +18,8 @@ from widen.students.models import Student
 from widen.support.models import Scheme, SchemeRuleVersion, StudentAreaProfile, StudentEligibility
 from widen.testing.world import World
 
+STATUTORY = SpecialCategoryCondition.SUBSTANTIAL_PUBLIC_INTEREST_STATUTORY
+
 
 def seed_canary_support(
     world: World, *, tag: str, postcode: str, student: Student, user: User
@@ -31,7 +33,7 @@ def seed_canary_support(
             organisation=world.alpha,
             name=f"Care leavers' bursary {suffix}",
             purpose="Money and a named contact for care-experienced students.",
-            special_category_condition=SpecialCategoryCondition.SUBSTANTIAL_PUBLIC_INTEREST_STATUTORY,
+            special_category_condition=STATUTORY,
         )
         version = SchemeRuleVersion.objects.create(
             scheme=scheme,
