@@ -51,13 +51,18 @@ def alpha_students(world: World) -> dict[str, Student]:
 
 
 def make_scheme(
-    world: World, definition: dict[str, Any], *, actor: Any = SYSTEM, special: bool = False
+    world: World,
+    definition: dict[str, Any],
+    *,
+    actor: Any = SYSTEM,
+    special: bool = False,
+    name: str = "Alpha bursary",
 ) -> Scheme:
     with request_context.bind(source="test", actor=actor if actor is not SYSTEM else None):
         return scheme_create(
             actor=actor,
             organisation=world.alpha,
-            name="Alpha bursary",
+            name=name,
             definition=definition,
             purpose="A bursary for students who had the hardest start." if special else "",
             special_category_condition=(

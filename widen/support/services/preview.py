@@ -33,14 +33,8 @@ class CourseChange:
     students: int
     eligible_now: int
     eligible_after: int
-
-    @property
-    def gained(self) -> int:
-        return max(self.eligible_after - self.eligible_now, 0)
-
-    @property
-    def lost(self) -> int:
-        return max(self.eligible_now - self.eligible_after, 0)
+    gained: int  # students not eligible now who would be
+    lost: int  # students eligible now who would not be
 
     @property
     def gained_text(self) -> str:
@@ -126,6 +120,8 @@ def scheme_rule_preview(
                 students=row["students"],
                 eligible_now=row["before"],
                 eligible_after=row["after"],
+                gained=row["gained"],
+                lost=row["lost"],
             )
             for row in by_course.iter_rows(named=True)
         ),
