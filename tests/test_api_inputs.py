@@ -67,6 +67,7 @@ BODY_OPERATIONS = {
     "partner_role_update",
     "partner_mitigation_add",
     "partner_mitigation_update",
+    "support_scheme_create",
 }
 # Operations reading a number in their query besides a list's page (`limit`, `offset`).
 QUERY_OPERATIONS = {"register_update"}
@@ -327,6 +328,17 @@ def _case(
         return _partner_role_case(world, operation_id)
     if operation_id in {"partner_mitigation_add", "partner_mitigation_update"}:
         return _partner_mitigation_case(world, operation_id)
+    if operation_id == "support_scheme_create":
+        from widen.support.models import Scheme  # noqa: PLC0415
+
+        body = {
+            "organisation_id": str(world.alpha.pk),
+            "name": "Hardship fund",
+            "period_starts": "2026-09-01",
+            "period_ends": "2027-07-31",
+            "definition": {"any": [{"all": [{"criterion": "first_in_family"}]}]},
+        }
+        return "POST", "/api/v1/support/schemes", body, Role.OUTREACH_OFFICER, Scheme.objects.count
     raise AssertionError(f"No valid body for {operation_id}: add one.")
 
 

@@ -194,6 +194,13 @@ def test_the_openapi_schema_describes_every_operation(world: World) -> None:
         "partner_barrier_update",
         "partner_mitigation_add",
         "partner_mitigation_update",
+        "support_schemes",
+        "support_scheme_create",
+        "support_scheme_get",
+        "support_scheme_rules",
+        "support_scheme_preview",
+        "support_scheme_work_out",
+        "support_scheme_eligible",
     }
     assert (
         "BearerAuth" in str(schema["components"]["securitySchemes"])

@@ -16,6 +16,7 @@ from tests.payments.matrix import payments_request_body
 from tests.rights.matrix import rights_request_body
 from tests.students.imports.matrix import student_import_body
 from tests.students.records_matrix import student_records_body
+from tests.support.matrix import support_body
 from widen.accounts.models import Role
 from widen.programmes.models import ActivitySubType
 from widen.testing.pupil_lists import (
@@ -58,6 +59,9 @@ def request_body(
     partner_body = partners_body(world, name, counter, relation)
     if partner_body is not None:
         return partner_body
+    scheme_body = support_body(world, name, counter, relation)
+    if scheme_body is not None:
+        return scheme_body
     if name in {"learners:create", "api:learner_create_api"}:
         field = "organisation_id" if name.startswith("api:") else "organisation"
         return {

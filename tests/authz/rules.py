@@ -211,7 +211,6 @@ RULES: dict[str, Rule] = {
 # name it and it leaves this list (tests/test_authz_matrix.py checks both).
 NOT_ASKED_FOR: dict[Capability, str] = {
     C.PARTNERSHIP_MANAGE: "granted to partnership admins, but no page or endpoint asks for it",
-    C.SUPPORT_SCHEMES_MANAGE: "student support schemes: their pages are still to come",
     C.SUPPORT_AWARDS_MANAGE: "student support awards: their pages are still to come",
     C.SUPPORT_CASEWORK: "student support casework: its pages are still to come",
 }
@@ -250,3 +249,13 @@ def _with_partners_rules() -> None:
 
 
 _with_partners_rules()
+
+
+def _with_support_rules() -> None:
+    """Student support's rules, one module per area (tests/support/matrix/)."""
+    from tests.support.matrix import support_rules  # noqa: PLC0415
+
+    RULES.update(support_rules())
+
+
+_with_support_rules()

@@ -30,6 +30,7 @@ from tests.students.imports.matrix import student_import_kwargs
 from tests.students.linking.matrix import link_kwargs
 from tests.students.mine.matrix import my_student_kwargs
 from tests.students.records_matrix import student_records_kwargs
+from tests.support.matrix import support_kwargs
 from widen.accounts.models import Role
 from widen.accounts.services import api_token_create
 from widen.events.checkin import checkin_code
@@ -82,6 +83,9 @@ def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str
     partner_kwargs = partners_kwargs(world, rule, acting_role, relation)
     if partner_kwargs is not None:
         return partner_kwargs
+    scheme_kwargs = support_kwargs(world, rule, acting_role, relation)
+    if scheme_kwargs is not None:
+        return scheme_kwargs
     if rule == "duplicate_pair":
         return {"pair_id": duplicate_pair_for(world, acting_role, relation).id}
     if rule in {"event_checkin", "event_checkin_booking", "event_checkin_scan"}:

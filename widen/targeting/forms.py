@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 
 from widen.organisations.models import DataSharingAgreement, Partnership
-from widen.targeting.criteria import CRITERIA
+from widen.targeting.criteria import CRITERIA, Criterion
 
 MAX_GROUPS = 10
 MAX_CONDITIONS = 10
 YES, NO = "yes", "no"
 
 
-def _criterion_choices(empty: str) -> list[tuple[str, Any]]:
+KINDS = {"area": "Area measures", "fact": "Learner facts", "education": "Education"}
+
+
+def _criterion_choices(
+    empty: str, criteria: Mapping[str, Criterion] = CRITERIA, kinds: Mapping[str, str] = KINDS
+) -> list[tuple[str, Any]]:
     by_kind: dict[str, list[tuple[str, str]]] = {}
-    kinds = {"area": "Area measures", "fact": "Learner facts", "education": "Education"}
-    for key, criterion in CRITERIA.items():
+    for key, criterion in criteria.items():
         by_kind.setdefault(kinds[criterion.kind], []).append((key, _sentence(criterion.label)))
     return [("", empty), *by_kind.items()]
 
@@ -27,63 +32,44 @@ def _sentence(label: str) -> str:
     return label[:1].upper() + label[1:]
 
 
-def _prefixes_in(data: Any) -> list[tuple[int, list[tuple[int, str]]]]:
+def _prefixes_in(
+    data: Any, criteria: Mapping[str, Criterion] = CRITERIA
+) -> list[tuple[int, list[tuple[int, str]]]]:
     """The conditions a submitted form holds, as (group, [(condition, criterion key)])."""
     groups = []
     for group in range(1, MAX_GROUPS + 1):
         conditions = [
             (number, str(data.get(f"g{group}_c{number}_criterion")))
             for number in range(1, MAX_CONDITIONS + 1)
-            if data.get(f"g{group}_c{number}_criterion") in CRITERIA
+            if data.get(f"g{group}_c{number}_criterion") in criteria
         ]
         if conditions:
             groups.append((group, conditions))
     return groups
 
 
-class RuleSetForm(forms.Form):
-    """A rule set's name, purpose and agreement, and its conditions group by group.
+class ConditionsForm(forms.Form):
+    """Conditions group by group: the editor a rule set and a students' support scheme share.
 
     Conditions are added one at a time: each group ends with "Add a condition", a list of the
     criteria and a button that sends the form back with one more condition (the page works without
     JavaScript). A condition's values are chosen from its criterion's list (quintiles, deciles,
     year groups, ethnic groups) or, for a learner fact, answered yes or no.
+
+    A form of another list of criteria (students' support schemes) names it in `criteria`.
     """
 
-    name = forms.CharField(
-        max_length=120,
-        error_messages={"required": "Enter a name for the rule set."},
-    )
-    purpose = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text="What the rule set decides. Needed to use care experience, disability or "
-        "ethnicity.",
-    )
-    agreement = forms.ModelChoiceField(
-        queryset=DataSharingAgreement.objects.none(),
-        required=False,
-        empty_label="None (needed only for care experience, disability or ethnicity)",
-        label="Data-sharing agreement",
-        help_text="The agreement under which the rule set reads learners' data.",
-    )
+    criteria: Mapping[str, Criterion] = CRITERIA
+    kinds: Mapping[str, str] = KINDS
 
     def __init__(
-        self,
-        *args: Any,
-        partnership: Partnership,
-        conditions: list[list[str]] | None = None,
-        **kwargs: Any,
+        self, *args: Any, conditions: list[list[str]] | None = None, **kwargs: Any
     ) -> None:
         """`conditions` (criterion keys, group by group) lays out an unbound form; a bound form
         has the conditions its data names."""
         super().__init__(*args, **kwargs)
-        self.partnership = partnership
-        agreement_field = self.fields["agreement"]
-        assert isinstance(agreement_field, forms.ModelChoiceField)
-        agreement_field.queryset = DataSharingAgreement.objects.filter(partnership=partnership)
         if self.is_bound:
-            self.layout = _prefixes_in(self.data)
+            self.layout = _prefixes_in(self.data, self.criteria)
         else:
             self.layout = [
                 (group, list(enumerate(keys[:MAX_CONDITIONS], start=1)))
@@ -97,7 +83,7 @@ class RuleSetForm(forms.Form):
         for group in [*self.group_numbers(), self.next_group()]:
             if group <= MAX_GROUPS:
                 self.fields[f"g{group}_new"] = forms.ChoiceField(
-                    choices=_criterion_choices("Choose a condition"),
+                    choices=_criterion_choices("Choose a condition", self.criteria, self.kinds),
                     required=False,
                     label=(
                         f"Add a condition to group {group}"
@@ -109,7 +95,7 @@ class RuleSetForm(forms.Form):
                 )
 
     def _add_condition_fields(self, group: int, number: int, key: str) -> None:
-        criterion = CRITERIA[key]
+        criterion = self.criteria[key]
         prefix = f"g{group}_c{number}"
         name = _sentence(criterion.label)
         self.fields[f"{prefix}_criterion"] = forms.CharField(widget=forms.HiddenInput)
@@ -150,16 +136,16 @@ class RuleSetForm(forms.Form):
                 "conditions": [
                     {
                         "id": f"g{group}_c{number}",
-                        "label": _sentence(CRITERIA[key].label),
+                        "label": _sentence(self.criteria[key].label),
                         "criterion": self[f"g{group}_c{number}_criterion"],
                         "values": self[f"g{group}_c{number}_values"]
-                        if CRITERIA[key].takes_values
+                        if self.criteria[key].takes_values
                         else None,
                         "negate": self[f"g{group}_c{number}_negate"]
-                        if CRITERIA[key].takes_values
+                        if self.criteria[key].takes_values
                         else None,
                         "holds": None
-                        if CRITERIA[key].takes_values
+                        if self.criteria[key].takes_values
                         else self[f"g{group}_c{number}_holds"],
                     }
                     for number, key in numbered
@@ -181,9 +167,9 @@ class RuleSetForm(forms.Form):
             for number, key in numbered:
                 prefix = f"g{group}_c{number}"
                 condition: dict[str, Any] = {"criterion": key}
-                if CRITERIA[key].takes_values:
+                if self.criteria[key].takes_values:
                     values = self.cleaned_data.get(f"{prefix}_values") or []
-                    condition["values"] = [_typed(key, value) for value in values]
+                    condition["values"] = [_typed(key, value, self.criteria) for value in values]
                     if self.cleaned_data.get(f"{prefix}_negate"):
                         condition["negate"] = True
                 elif self.cleaned_data.get(f"{prefix}_holds") == NO:
@@ -203,7 +189,7 @@ class RuleSetForm(forms.Form):
         groups: list[list[dict[str, Any]]] = []
         added: tuple[int, int] | None = None  # (index of the group, number of the condition)
         removed_from: int | None = None
-        prefixes = _prefixes_in(data)
+        prefixes = _prefixes_in(data, cls.criteria)
         for group, numbered in prefixes:
             conditions = []
             for number, key in numbered:
@@ -220,13 +206,13 @@ class RuleSetForm(forms.Form):
                     }
                 )
             new = data.get(f"g{group}_new")
-            if add == f"g{group}" and new in CRITERIA and len(conditions) < MAX_CONDITIONS:
+            if add == f"g{group}" and new in cls.criteria and len(conditions) < MAX_CONDITIONS:
                 conditions.append({"criterion": new, "values": [], "negate": False})
                 added = (len(groups), len(conditions))
             groups.append(conditions)
         next_group = max((group for group, _ in prefixes), default=0) + 1
         new = data.get(f"g{next_group}_new")
-        if add == f"g{next_group}" and new in CRITERIA and next_group <= MAX_GROUPS:
+        if add == f"g{next_group}" and new in cls.criteria and next_group <= MAX_GROUPS:
             groups.append([{"criterion": new, "values": [], "negate": False}])
             added = (len(groups) - 1, 1)
         kept: list[list[dict[str, Any]]] = []
@@ -247,13 +233,13 @@ class RuleSetForm(forms.Form):
         initial: dict[str, Any] = {"conditions": []}
         for group, conditions in enumerate(definition.get("any", [])[:MAX_GROUPS], start=1):
             keys = []
-            known = [c for c in conditions.get("all", []) if c.get("criterion") in CRITERIA]
+            known = [c for c in conditions.get("all", []) if c.get("criterion") in cls.criteria]
             for number, condition in enumerate(known[:MAX_CONDITIONS], 1):
                 key = condition["criterion"]
                 keys.append(key)
                 prefix = f"g{group}_c{number}"
                 initial[f"{prefix}_criterion"] = key
-                if CRITERIA[key].takes_values:
+                if cls.criteria[key].takes_values:
                     initial[f"{prefix}_values"] = [str(v) for v in condition.get("values", [])]
                     initial[f"{prefix}_negate"] = bool(condition.get("negate"))
                 else:
@@ -262,9 +248,38 @@ class RuleSetForm(forms.Form):
         return initial
 
 
-def _typed(key: str, value: str) -> Any:
+class RuleSetForm(ConditionsForm):
+    """A rule set's name, purpose and agreement, and its conditions group by group."""
+
+    name = forms.CharField(
+        max_length=120,
+        error_messages={"required": "Enter a name for the rule set."},
+    )
+    purpose = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="What the rule set decides. Needed to use care experience, disability or "
+        "ethnicity.",
+    )
+    agreement = forms.ModelChoiceField(
+        queryset=DataSharingAgreement.objects.none(),
+        required=False,
+        empty_label="None (needed only for care experience, disability or ethnicity)",
+        label="Data-sharing agreement",
+        help_text="The agreement under which the rule set reads learners' data.",
+    )
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        agreement_field = self.fields["agreement"]
+        assert isinstance(agreement_field, forms.ModelChoiceField)
+        agreement_field.queryset = DataSharingAgreement.objects.filter(partnership=partnership)
+
+
+def _typed(key: str, value: str, criteria: Mapping[str, Criterion] = CRITERIA) -> Any:
     """A value as the criterion holds it: 'Year 9', 'Q1' and '9' all mean 9 where numbers are."""
-    criterion = CRITERIA.get(key)
+    criterion = criteria.get(key)
     if criterion is None:
         return value
     for choice, label in criterion.choices:

@@ -1,0 +1,270 @@
+"""Support schemes in the JSON API, under the same policy, selectors and services as the pages.
+
+Someone who manages an HE provider's schemes (`support.manage_schemes`) lists, reads and sets up
+its schemes, changes who each is for (each change a new version), previews who would gain or lose
+before that, works a scheme out and lists its eligible students with the reasons. Counts and
+students are those the caller may see (with their special category data when a scheme reads
+it); counts under 5 are given as "fewer than 5". Anyone else is answered 404.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from widen.accounts.requests import api_actor
+from widen.core.api_inputs import CalendarDate, PageLimit, PageOffset
+from widen.core.api_pages import DEFAULT_LIMIT, InputSchema, Page, page_of
+from widen.core.exceptions import ApplicationError, NotFound
+from widen.organisations.models import SpecialCategoryCondition
+from widen.support.models import Scheme, SchemeRuleVersion, StudentEligibility
+from widen.support.permissions import MANAGE, managed_providers, scheme_policy
+from widen.support.selectors import (
+    scheme_counts,
+    scheme_eligible_students,
+    scheme_get,
+    scheme_list,
+)
+from widen.support.services.preview import scheme_rule_preview
+from widen.support.services.schemes import (
+    scheme_create,
+    scheme_eligibility_compute,
+    scheme_rule_set,
+)
+
+router = Router(tags=["student support"])
+
+Condition = SpecialCategoryCondition | None
+
+
+class SchemeVersionOut(Schema):
+    number: int
+    definition: dict[str, Any]
+    description: str
+    uses_special_category: bool
+    created_at: datetime
+
+
+class SchemeOut(Schema):
+    id: UUID
+    organisation_id: UUID
+    name: str
+    purpose: str
+    special_category_condition: str
+    period_starts: date | None
+    period_ends: date | None
+    is_active: bool
+    current_version: SchemeVersionOut | None
+    worked_out: str = Field(description='Students you may see worked out ("fewer than 5"...).')
+    eligible: str = Field(description='Of them, eligible ("fewer than 5" under five).')
+
+
+class SchemeIn(InputSchema):
+    organisation_id: UUID
+    name: str = Field(..., min_length=1, max_length=120)
+    purpose: str = Field("", max_length=2000)
+    special_category_condition: Condition = None
+    period_starts: CalendarDate | None = None
+    period_ends: CalendarDate | None = None
+    definition: dict[str, Any]
+
+
+class SchemeRulesIn(InputSchema):
+    definition: dict[str, Any]
+    purpose: str | None = Field(None, max_length=2000)
+    special_category_condition: Condition = None
+
+
+class SchemeCourseChangeOut(Schema):
+    course: str
+    gained: str
+    lost: str
+
+
+class SchemePreviewOut(Schema):
+    description: str
+    gain: str
+    lose: str
+    courses: list[SchemeCourseChangeOut]
+
+
+class SchemeRunOut(Schema):
+    version: int
+    students: int
+    eligible: int
+    summary: str
+
+
+class EligibleStudentOut(Schema):
+    student_id: UUID
+    student_number: str
+    name: str
+    course: str
+    version: int
+    explanation: str
+
+
+def _version_out(version: SchemeRuleVersion | None) -> dict[str, Any] | None:
+    if version is None:
+        return None
+    return {
+        "number": version.number,
+        "definition": version.definition,
+        "description": version.description,
+        "uses_special_category": version.uses_special_category,
+        "created_at": version.created_at,
+    }
+
+
+def _scheme_out(scheme: Scheme, actor: Any) -> dict[str, Any]:
+    counts = scheme_counts(actor=actor, scheme=scheme)
+    return {
+        "id": scheme.pk,
+        "organisation_id": scheme.organisation_id,
+        "name": scheme.name,
+        "purpose": scheme.purpose,
+        "special_category_condition": scheme.special_category_condition,
+        "period_starts": scheme.period_starts,
+        "period_ends": scheme.period_ends,
+        "is_active": scheme.is_active,
+        "current_version": _version_out(scheme.current_version),
+        "worked_out": counts.worked_out_text,
+        "eligible": counts.eligible_text,
+    }
+
+
+def _manager(request: HttpRequest) -> Any:
+    actor = api_actor(request)
+    if not managed_providers(actor).exists():
+        raise NotFound
+    return actor
+
+
+@router.get("/schemes", response=Page[SchemeOut], operation_id="support_schemes")
+def support_schemes_api(
+    request: HttpRequest, limit: PageLimit = DEFAULT_LIMIT, offset: PageOffset = 0
+) -> Any:
+    """The schemes of the providers whose schemes I manage."""
+    actor = _manager(request)
+    page = page_of(scheme_list(actor=actor).order_by("name", "pk"), limit=limit, offset=offset)
+    return page.answer(lambda scheme: _scheme_out(scheme, actor))
+
+
+@router.post("/schemes", response={201: SchemeOut}, operation_id="support_scheme_create")
+def support_scheme_create_api(request: HttpRequest, body: SchemeIn) -> Any:
+    """Set up a scheme of one of my providers, with its first eligibility rules."""
+    actor = _manager(request)
+    organisation = managed_providers(actor).filter(pk=body.organisation_id).first()
+    if organisation is None:
+        raise ApplicationError("Choose one of your providers.", field="organisation_id")
+    scheme = scheme_create(
+        actor=actor,
+        organisation=organisation,
+        name=body.name,
+        definition=body.definition,
+        purpose=body.purpose,
+        special_category_condition=body.special_category_condition or "",
+        period_starts=body.period_starts,
+        period_ends=body.period_ends,
+    )
+    return Status(201, _scheme_out(scheme, actor))
+
+
+@router.get("/schemes/{scheme_id}", response=SchemeOut, operation_id="support_scheme_get")
+def support_scheme_get_api(request: HttpRequest, scheme_id: UUID) -> Any:
+    actor = api_actor(request)
+    return _scheme_out(scheme_get(actor=actor, scheme_id=scheme_id), actor)
+
+
+@router.post(
+    "/schemes/{scheme_id}/rules", response={201: SchemeOut}, operation_id="support_scheme_rules"
+)
+def support_scheme_rules_api(request: HttpRequest, scheme_id: UUID, body: SchemeRulesIn) -> Any:
+    """Save who the scheme is for as its next version (work it out again to use it)."""
+    actor = api_actor(request)
+    scheme = scheme_policy.get(actor, scheme_id, action=MANAGE)
+    scheme_rule_set(
+        actor=actor,
+        scheme=scheme,
+        definition=body.definition,
+        purpose=body.purpose,
+        special_category_condition=body.special_category_condition,
+    )
+    scheme.refresh_from_db()
+    return Status(201, _scheme_out(scheme, actor))
+
+
+@router.post(
+    "/schemes/{scheme_id}/preview",
+    response=SchemePreviewOut,
+    operation_id="support_scheme_preview",
+)
+def support_scheme_preview_api(request: HttpRequest, scheme_id: UUID, body: SchemeRulesIn) -> Any:
+    """Who would gain and lose eligibility, course by course, if these rules were saved (nothing
+    is saved)."""
+    actor = api_actor(request)
+    scheme = scheme_policy.get(actor, scheme_id, action=MANAGE)
+    if body.purpose is not None:
+        scheme.purpose = body.purpose
+    if body.special_category_condition is not None:
+        scheme.special_category_condition = body.special_category_condition
+    preview = scheme_rule_preview(scheme, body.definition, actor=actor)
+    return {
+        "description": preview.description,
+        "gain": preview.gain_text,
+        "lose": preview.lose_text,
+        "courses": [
+            {"course": change.course, "gained": change.gained_text, "lost": change.lost_text}
+            for change in preview.courses
+        ],
+    }
+
+
+@router.post(
+    "/schemes/{scheme_id}/work-out", response=SchemeRunOut, operation_id="support_scheme_work_out"
+)
+def support_scheme_work_out_api(request: HttpRequest, scheme_id: UUID) -> Any:
+    """Work out who is eligible under the scheme's current version, for all its students."""
+    actor = api_actor(request)
+    scheme = scheme_policy.get(actor, scheme_id, action=MANAGE)
+    run = scheme_eligibility_compute(scheme, actor=actor)
+    return {
+        "version": run.version.number,
+        "students": run.students,
+        "eligible": run.eligible,
+        "summary": run.summary(),
+    }
+
+
+@router.get(
+    "/schemes/{scheme_id}/eligible",
+    response=Page[EligibleStudentOut],
+    operation_id="support_scheme_eligible",
+)
+def support_scheme_eligible_api(
+    request: HttpRequest,
+    scheme_id: UUID,
+    limit: PageLimit = DEFAULT_LIMIT,
+    offset: PageOffset = 0,
+) -> Any:
+    """The scheme's eligible students I may see, with why."""
+    actor = api_actor(request)
+    scheme = scheme_get(actor=actor, scheme_id=scheme_id)
+    page = page_of(scheme_eligible_students(actor=actor, scheme=scheme), limit=limit, offset=offset)
+
+    def out(row: StudentEligibility) -> dict[str, Any]:
+        return {
+            "student_id": row.student_id,
+            "student_number": row.student.student_number,
+            "name": row.student.display_name,
+            "course": row.student.course,
+            "version": row.version.number,
+            "explanation": row.explanation,
+        }
+
+    return page.answer(out)

@@ -1,0 +1,77 @@
+"""Reading support schemes for their pages and the API: each read scoped by the scheme policy,
+and students by the students' policy (never a count or a name of a student the person may not
+see, nor a reason that names special category data they may not see)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Count, Q, QuerySet
+
+from widen.core.exceptions import NotFound
+from widen.core.small_numbers import count_text
+from widen.organisations.models import DataCategory
+from widen.students.models import Student
+from widen.students.permissions import student_policy
+from widen.support.models import Scheme, StudentEligibility
+from widen.support.permissions import scheme_policy
+
+
+def scheme_list(*, actor: Any) -> QuerySet[Scheme]:
+    """The schemes of the providers whose schemes `actor` manages, by provider and name."""
+    return scheme_policy.visible_to(actor).select_related("organisation")
+
+
+def scheme_get(*, actor: Any, scheme_id: UUID | str) -> Scheme:
+    """One scheme `actor` manages (NotFound for any other)."""
+    found = scheme_list(actor=actor).filter(pk=scheme_id).first()
+    if found is None:
+        raise NotFound
+    return found
+
+
+def _students_seen(actor: Any, scheme: Scheme) -> QuerySet[Student]:
+    """The scheme's provider's students `actor` may see, with their special category data when
+    any of the scheme's versions read it (an eligibility worked out with it would tell it)."""
+    special = scheme.versions.filter(uses_special_category=True).exists()
+    return student_policy.visible_to(
+        actor, needing=DataCategory.SPECIAL_CATEGORY if special else None
+    ).filter(organisation_id=scheme.organisation_id)
+
+
+@dataclass(frozen=True)
+class SchemeCounts:
+    scheme: Scheme
+    worked_out: int
+    eligible: int
+
+    @property
+    def eligible_text(self) -> str:
+        return count_text(self.eligible)
+
+    @property
+    def worked_out_text(self) -> str:
+        return count_text(self.worked_out)
+
+
+def scheme_counts(*, actor: Any, scheme: Scheme) -> SchemeCounts:
+    """How many of the students `actor` may see were worked out, and how many are eligible."""
+    counted = StudentEligibility.objects.filter(
+        scheme=scheme, student__in=_students_seen(actor, scheme)
+    ).aggregate(
+        worked_out=Count("student_id"), eligible=Count("student_id", filter=Q(eligible=True))
+    )
+    return SchemeCounts(scheme, counted["worked_out"], counted["eligible"])
+
+
+def scheme_eligible_students(*, actor: Any, scheme: Scheme) -> QuerySet[StudentEligibility]:
+    """The scheme's eligible students `actor` may see, with why, by name."""
+    return (
+        StudentEligibility.objects.filter(
+            scheme=scheme, eligible=True, student__in=_students_seen(actor, scheme)
+        )
+        .select_related("student", "version")
+        .order_by("student__last_name", "student__first_name", "student_id")
+    )

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from widen.support.views import schemes
+
+app_name = "support"
+
+urlpatterns = [
+    path("schemes/", schemes.scheme_list_view, name="schemes"),
+    path("schemes/new/", schemes.scheme_create_view, name="scheme_create"),
+    path("schemes/<uuid:scheme_id>/", schemes.scheme_detail_view, name="scheme"),
+    path("schemes/<uuid:scheme_id>/rules/", schemes.scheme_rule_view, name="scheme_rules"),
+    path(
+        "schemes/<uuid:scheme_id>/work-out/",
+        schemes.scheme_compute_view,
+        name="scheme_compute",
+    ),
+]
