@@ -39,6 +39,7 @@ from tests.browser.support import (
     password_step,
     refused,
 )
+from tests.browser.support_pages import SUPPORT_PAGES
 from tests.browser.survey_pages import SURVEY_PAGES
 from tests.browser.test_phones import (
     assert_error_summary_focused,
@@ -525,6 +526,7 @@ PAGES.update(CLAIM_PAGES)  # student partners' claims and advances; the queue, d
 PAGES.update(SHIFT_PAGES)  # student partners' shifts to claim, drop and swap; the week rota
 PAGES.update(CO_PRESENTING_PAGES)  # student partners co-presenting a conference talk
 PAGES.update(PASSKEY_PAGES)  # a student's own passkeys: the list, removing one
+PAGES.update(SUPPORT_PAGES)  # student support schemes: list, new, a scheme, who it is for
 
 
 def _describe(violation: dict[str, Any]) -> str:
