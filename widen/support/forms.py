@@ -66,6 +66,8 @@ class SchemeForm(ConditionsForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        if not self.layout:
+            self.add_error(None, "Add at least one condition: say who the scheme is for.")
         starts, ends = cleaned.get("period_starts"), cleaned.get("period_ends")
         if starts and ends and ends < starts:
             self.add_error("period_ends", "Membership must end on or after the day it starts.")

@@ -140,6 +140,7 @@ def test_bad_input_gets_a_clear_error_and_saves_nothing(world: World) -> None:
         {"organisation": str(world.alpha.pk), "name": "Empty", "save": "1"},
     )
     assert no_conditions.status_code == 200
+    assert "Add at least one condition" in page_text(no_conditions)
     assert not Scheme.objects.exists()
 
 
