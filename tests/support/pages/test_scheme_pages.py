@@ -11,10 +11,11 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import signed_in_client
-from tests.support.schemes import alpha_students
-from widen.accounts.models import Role
-from widen.organisations.models import SpecialCategoryCondition
+from tests.support.schemes import CARE_EXPERIENCED, SYSTEM, alpha_students, make_scheme
+from widen.accounts.models import ROLE_CAPABILITIES, Role, RoleCapabilities
+from widen.organisations.models import DataCategory, SpecialCategoryCondition
 from widen.support.models import Scheme, SchemeRuleVersion, StudentEligibility
+from widen.support.services.schemes import scheme_eligibility_compute
 from widen.testing.world import World, make_user
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +164,29 @@ def test_another_providers_manager_and_other_roles_find_nothing(world: World) ->
     assert read_only.get(reverse("support:schemes")).status_code == 404
     assert SchemeRuleVersion.objects.count() == 1
     assert not StudentEligibility.objects.exists()
+
+
+def test_who_may_not_see_special_category_data_sees_no_student_a_care_scheme_names(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Being eligible for a scheme for care-experienced students tells their care experience:
+    someone whose role does not see special category data sees neither the students nor a
+    count of them."""
+
+    alpha_students(world)
+    scheme = make_scheme(world, CARE_EXPERIENCED, special=True)
+    scheme_eligibility_compute(scheme, actor=SYSTEM)
+    client = manager(world)
+    page = reverse("support:scheme", args=[scheme.pk])
+    assert "Ann Student" in page_text(client.get(page))
+    monkeypatch.setitem(
+        ROLE_CAPABILITIES,
+        Role.OUTREACH_OFFICER,
+        RoleCapabilities(
+            frozenset({DataCategory.IDENTITY, DataCategory.CHARACTERISTICS}), edits_learners=True
+        ),
+    )
+    text = page_text(client.get(page))
+    assert "Ann Student" not in text
+    assert "No eligible students you may see." in text
+    assert "Not worked out yet" in text  # no count of students it would tell about
