@@ -25,6 +25,7 @@ from widen.organisations.models import SpecialCategoryCondition
 from widen.support.models import Scheme, SchemeRuleVersion, StudentEligibility
 from widen.support.permissions import MANAGE, managed_providers, scheme_policy
 from widen.support.selectors import (
+    eligible_views_record,
     scheme_counts,
     scheme_eligible_students,
     scheme_get,
@@ -256,6 +257,12 @@ def support_scheme_eligible_api(
     actor = api_actor(request)
     scheme = scheme_get(actor=actor, scheme_id=scheme_id)
     page = page_of(scheme_eligible_students(actor=actor, scheme=scheme), limit=limit, offset=offset)
+    eligible_views_record(
+        actor=actor,
+        scheme=scheme,
+        rows=page.items,
+        purpose=f"API eligible students of the support scheme {scheme}",
+    )
 
     def out(row: StudentEligibility) -> dict[str, Any]:
         return {

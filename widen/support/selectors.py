@@ -15,6 +15,7 @@ from widen.core.small_numbers import count_text
 from widen.organisations.models import DataCategory
 from widen.students.models import Student
 from widen.students.permissions import student_policy
+from widen.students.selectors import student_access_map, student_views_record
 from widen.support.models import Scheme, StudentEligibility
 from widen.support.permissions import scheme_policy
 
@@ -32,10 +33,16 @@ def scheme_get(*, actor: Any, scheme_id: UUID | str) -> Scheme:
     return found
 
 
+def _reads_special_category(scheme: Scheme) -> bool:
+    """Whether any of the scheme's versions read special category data (an eligibility worked
+    out with it would tell it)."""
+    return scheme.versions.filter(uses_special_category=True).exists()
+
+
 def _students_seen(actor: Any, scheme: Scheme) -> QuerySet[Student]:
     """The scheme's provider's students `actor` may see, with their special category data when
-    any of the scheme's versions read it (an eligibility worked out with it would tell it)."""
-    special = scheme.versions.filter(uses_special_category=True).exists()
+    the scheme reads it."""
+    special = _reads_special_category(scheme)
     return student_policy.visible_to(
         actor, needing=DataCategory.SPECIAL_CATEGORY if special else None
     ).filter(organisation_id=scheme.organisation_id)
@@ -74,4 +81,23 @@ def scheme_eligible_students(*, actor: Any, scheme: Scheme) -> QuerySet[StudentE
         )
         .select_related("student", "version")
         .order_by("student__last_name", "student__first_name", "student_id")
+    )
+
+
+def eligible_views_record(
+    *, actor: Any, scheme: Scheme, rows: list[StudentEligibility], purpose: str
+) -> int:
+    """Put the students of a page of a scheme's eligible students in the access log: their names
+    and why they are eligible (the facts its rules read, special category data included when
+    they read it)."""
+    students = [row.student for row in rows]
+    shown = {DataCategory.IDENTITY, DataCategory.CHARACTERISTICS}
+    if _reads_special_category(scheme):
+        shown.add(DataCategory.SPECIAL_CATEGORY)
+    return student_views_record(
+        actor=actor,
+        students=students,
+        access_by_student=student_access_map(actor=actor, students=students),
+        purpose=purpose,
+        categories_shown=frozenset(shown),
     )

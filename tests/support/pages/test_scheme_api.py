@@ -13,6 +13,7 @@ from conftest import api_call
 from tests.support.schemes import FIRST_IN_FAMILY, alpha_students, condition
 from widen.accounts.models import Role
 from widen.accounts.services import api_token_create
+from widen.audit.models import AccessLogEntry
 from widen.support.models import Scheme, SchemeRuleVersion, StudentEligibility
 from widen.testing.world import World, make_user
 
@@ -68,6 +69,8 @@ def test_a_manager_sets_up_previews_saves_and_works_out_a_scheme(world: World) -
     assert ann["name"] == "Ann Student"
     assert ann["version"] == 2
     assert "income" in ann["explanation"].lower()
+    (logged,) = AccessLogEntry.objects.filter(purpose__startswith="API eligible students")
+    assert logged.subject_id == ann["student_id"]
     listed = api_call(token, "GET", SCHEMES).json()
     assert [row["name"] for row in listed["results"]] == ["Hardship fund"]
     assert listed["results"][0]["eligible"] == "fewer than 5"

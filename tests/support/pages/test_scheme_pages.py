@@ -13,6 +13,7 @@ from django.urls import reverse
 from conftest import signed_in_client
 from tests.support.schemes import CARE_EXPERIENCED, SYSTEM, alpha_students, make_scheme
 from widen.accounts.models import ROLE_CAPABILITIES, Role, RoleCapabilities
+from widen.audit.models import AccessLogEntry
 from widen.organisations.models import DataCategory, SpecialCategoryCondition
 from widen.support.models import Scheme, SchemeRuleVersion, StudentEligibility
 from widen.support.services.schemes import scheme_eligibility_compute
@@ -95,6 +96,9 @@ def test_a_manager_sets_up_a_scheme_and_sees_who_is_eligible_and_why(world: Worl
     assert "income" in eligible.explanation.lower()
     assert "Version 2" in text
     assert "Version 1" in text
+    (logged,) = AccessLogEntry.objects.filter(purpose__contains="support scheme Hardship fund")
+    assert logged.subject_id == str(eligible.student_id)  # only the student shown, Ann
+    assert "characteristics" in logged.data_categories
 
 
 def test_care_experience_without_a_lawful_condition_is_refused_on_the_form(world: World) -> None:

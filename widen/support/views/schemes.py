@@ -18,6 +18,7 @@ from widen.core.form_pages import carried_out, form_page
 from widen.support.forms import SchemeForm
 from widen.support.permissions import MANAGE, managed_providers, scheme_policy
 from widen.support.selectors import (
+    eligible_views_record,
     scheme_counts,
     scheme_eligible_students,
     scheme_get,
@@ -104,6 +105,12 @@ def scheme_detail_view(request: AuthenticatedRequest, scheme_id: UUID) -> HttpRe
     versions = list(scheme.versions.select_related("created_by"))
     eligible = Paginator(scheme_eligible_students(actor=request.user, scheme=scheme), PAGE_SIZE)
     page = eligible.get_page(request.GET.get("page"))
+    eligible_views_record(
+        actor=request.user,
+        scheme=scheme,
+        rows=list(page.object_list),
+        purpose=f"eligible students of the support scheme {scheme}",
+    )
     return render(
         request,
         "support/scheme_detail.html",
