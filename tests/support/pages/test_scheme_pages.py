@@ -194,3 +194,31 @@ def test_who_may_not_see_special_category_data_sees_no_student_a_care_scheme_nam
     assert "Ann Student" not in text
     assert "No eligible students you may see." in text
     assert "Not worked out yet" in text  # no count of students it would tell about
+
+
+def test_conditions_are_added_and_removed_one_at_a_time_keeping_what_was_typed(
+    world: World,
+) -> None:
+    client = manager(world)
+    typed = {
+        "organisation": str(world.alpha.pk),
+        "name": "Hardship fund",
+        "period_starts": "2026-09-01",
+        **first_in_family(),
+    }
+    added = client.post(
+        reverse("support:scheme_create"), {**typed, "g1_new": "disabled", "add": "g1"}
+    )
+    text = page_text(added)
+    assert 'value="Hardship fund"' in text
+    assert 'value="2026-09-01"' in text
+    assert "First in family to go to HE" in text
+    assert "Disabled" in text
+    assert 'name="g1_c2_criterion"' in text
+    removed = client.post(
+        reverse("support:scheme_create"),
+        {**typed, "g1_c2_criterion": "disabled", "g1_c2_holds": "yes", "remove": "g1_c1"},
+    )
+    assert 'name="g1_c2_criterion"' not in page_text(removed)
+    assert 'name="g1_c1_criterion" value="disabled"' in page_text(removed)
+    assert not Scheme.objects.exists()
