@@ -25,6 +25,8 @@ from django.test import override_settings
 
 from tests.events.conftest import make_event
 from tests.partners.factories import make_partner, partner_account
+from tests.students.records import make_student
+from tests.support.schemes import CARE_EXPERIENCED, make_scheme
 from tests.test_deploy_settings import run_with_production_settings
 from widen.accounts.models import Role
 from widen.audit.models import AuditEvent
@@ -44,6 +46,8 @@ from widen.partners.models import FlexibilityPlan, WorkMode
 from widen.partners.services.plans import Window, plan_update
 from widen.payments.models import Payee
 from widen.payments.services import payee_bank_details_set, payee_create
+from widen.students.models import Student
+from widen.support.services.memberships import membership_apply
 from widen.testing.world import World, make_user
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +58,8 @@ REQUIRED = {
     "events.Booking": {"access_requirements", "reasonable_adjustments", "dietary_needs"},
     # Why a student partner's plan is as it is: theirs alone unless they share it.
     "partners.FlexibilityPlan": {"reasons"},
+    # The evidence a student gives when they apply to join a support scheme.
+    "support.SchemeMembership": {"evidence"},
 }
 
 
@@ -81,9 +87,9 @@ def _raw(columns: EncryptedColumns, name: str) -> list[str]:
 
 @pytest.fixture
 def seeded(world: World) -> Seeded:
-    """A payee, a booking and a student partner's plan written through their services, with a
-    canary in every encrypted field (the canaries for fields a service does not take are written
-    with `update`)."""
+    """A payee, a booking, a student partner's plan and an application to a support scheme
+    written through their services, with a canary in every encrypted field (the canaries for
+    fields a service does not take are written with `update`)."""
     finance = world.users[Role.ORGANISATION_ADMIN]
     student = make_user("sam.student", None, None)
     payee = payee_create(actor=finance, organisation=world.alpha, user=student)
@@ -117,7 +123,14 @@ def seeded(world: World) -> Seeded:
         reasons="CANARY I take my mother to hospital on Monday mornings 7Q3Z",
         share_reasons=False,
     )
+    applicant = make_student(world.alpha, "S7302", "Cal", care_experienced=False)
+    Student.objects.filter(pk=applicant.pk).update(user=student)
+    scheme = make_scheme(world, CARE_EXPERIENCED, special=True)
+    membership = membership_apply(
+        actor=student, scheme=scheme, evidence="CANARY I lived with foster carers 7Q3Z"
+    )
     rows: dict[str, models.Model] = {
+        "support.SchemeMembership": membership,
         "payments.Payee": payee,
         "events.Booking": booking,
         "partners.FlexibilityPlan": FlexibilityPlan.objects.get(partner=partner),

@@ -5,6 +5,10 @@ A scheme belongs to the HE provider that runs it and reads only that provider's 
 eligibility is a definition over `widen.support.criteria.STUDENT_CRITERIA`, saved as versions
 that never change; each student's result is worked out again (never edited) from the current
 version, their declared facts and their home area (`StudentAreaProfile`).
+
+A student found eligible is invited and may join or decline, and a member may leave; a student
+the records do not find may apply with evidence, and a scheme manager accepts or refuses them
+(`SchemeMembership`, `MEMBERSHIP_WORKFLOW`).
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ from django.db.models import F, Q
 from django.db.models.functions import Now
 
 from widen.audit.models import NO_LEARNER, AuditedModel
-from widen.core.models import TimestampedModel, done_by
+from widen.core.crypto import EncryptedTextField
+from widen.core.models import StatusIs, TimestampedModel, done_by
+from widen.core.workflows import Transition, Workflow
 from widen.organisations.models import SpecialCategoryCondition
 from widen.reference.models import DatasetEdition
 from widen.students.models import Student
@@ -191,3 +197,82 @@ class StudentAreaProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.postcode or 'no postcode'}: {self.get_status_display()}"
+
+
+class MembershipStatus(models.TextChoices):
+    INVITED = "invited", "Invited"
+    MEMBER = "member", "Member"
+    DECLINED = "declined", "Declined"
+    LEFT = "left", "Left"
+    APPLIED = "applied", "Applied, waiting for a decision"
+    REFUSED = "refused", "Refused"
+
+
+class MembershipSource(models.TextChoices):
+    RECORDS = "records", "Found eligible from their records"
+    APPLICATION = "application", "Applied with evidence"
+
+
+MEMBERSHIP_WORKFLOW = Workflow(
+    "status",
+    [
+        Transition("join", frozenset({MembershipStatus.INVITED}), MembershipStatus.MEMBER, "Join"),
+        Transition(
+            "decline", frozenset({MembershipStatus.INVITED}), MembershipStatus.DECLINED, "Decline"
+        ),
+        Transition("leave", frozenset({MembershipStatus.MEMBER}), MembershipStatus.LEFT, "Leave"),
+        Transition(
+            "accept", frozenset({MembershipStatus.APPLIED}), MembershipStatus.MEMBER, "Accept"
+        ),
+        Transition(
+            "refuse", frozenset({MembershipStatus.APPLIED}), MembershipStatus.REFUSED, "Refuse"
+        ),
+    ],
+    stamp_at="status_changed_at",
+    stamp_by="status_changed_by",
+)
+
+
+class SchemeMembership(AuditedModel, TimestampedModel):
+    """A student's place in a scheme: invited because their records make them eligible (`reason`
+    is why, as it read when they were invited), or asked for with evidence and decided by a
+    scheme manager. A student has at most one in each scheme."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="memberships")
+    student = models.ForeignKey(
+        Student, on_delete=models.CASCADE, related_name="support_memberships"
+    )
+    status = models.CharField(max_length=10, choices=MembershipStatus.choices)
+    source = models.CharField(max_length=12, choices=MembershipSource.choices)
+    reason = models.TextField(blank=True, help_text="Why the student is eligible, as invited.")
+    evidence = EncryptedTextField(
+        blank=True, help_text="What the student told us when they applied."
+    )
+    invited_at = models.DateTimeField(null=True, blank=True)
+    invited_by = done_by()
+    applied_at = models.DateTimeField(null=True, blank=True)
+    joined_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)  # declined, left or refused
+    decided_by = done_by()  # the manager who accepted or refused an application
+    refusal_reason = models.TextField(blank=True, max_length=2000)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_by = done_by()
+
+    audit_attnames = (NO_LEARNER, "")
+
+    class Meta:
+        ordering = ["scheme", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "student"], name="scheme_membership_once"),
+        ]
+        indexes = [models.Index(fields=["scheme", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.scheme}: {self.get_status_display()}"
+
+    def audit_organisation_id(self) -> Any:
+        return self.scheme.organisation_id
+
+    is_invited = StatusIs(MembershipStatus.INVITED)
+    is_member = StatusIs(MembershipStatus.MEMBER)
+    is_applied = StatusIs(MembershipStatus.APPLIED)

@@ -6,6 +6,10 @@
   theirs. Which students a count or a preview reads is still the students' policy
   (`widen.students.permissions.student_policy`), special category data included.
 
+* **A student** (signed in: `widen.students.mine.selectors.my_students`) sees their own
+  memberships of schemes, with the evidence they gave, and joins, declines or leaves them. A
+  scheme manager sees the scheme's memberships, evidence included, and decides applications.
+
 Nobody else sees any of it, whatever their role. Work done by Widen itself names
 `system_actor(...)` and may do everything; a refusal answers like a thing that does not exist.
 """
@@ -25,9 +29,12 @@ from widen.accounts.capabilities import (
 )
 from widen.core.policy import VIEW, Policy
 from widen.organisations.models import Organisation, OrganisationType
-from widen.support.models import Scheme, SchemeRuleVersion, StudentEligibility
+from widen.students.mine.selectors import my_students
+from widen.support.models import Scheme, SchemeMembership, SchemeRuleVersion, StudentEligibility
 
 MANAGE = "manage"  # changing a scheme: its details, its rules, working out who is eligible
+DECIDE = "decide"  # accepting or refusing an application to join a scheme
+RESPOND = "respond"  # a student joining, declining or leaving a scheme
 
 
 def managed_providers(actor: Any) -> QuerySet[Organisation]:
@@ -85,6 +92,29 @@ class StudentEligibilityPolicy(Policy[StudentEligibility]):
         return False
 
 
+class MembershipPolicy(Policy[SchemeMembership]):
+    """A membership is seen by the scheme's managers and by the student it is about (with the
+    evidence they gave); managers decide applications, and only the student moves their own."""
+
+    actions = frozenset({VIEW, DECIDE, RESPOND})
+
+    def visible_to(self, actor: Any) -> QuerySet[SchemeMembership]:
+        managed = SchemeMembership.objects.filter(scheme__in=scheme_policy.visible_to(actor))
+        if not is_person(actor):
+            return managed
+        return managed | SchemeMembership.objects.filter(student__in=my_students(actor=actor))
+
+    def _may(self, actor: Any, action: str, obj: SchemeMembership) -> bool:
+        if action == DECIDE:
+            return scheme_policy.may(actor, MANAGE, obj.scheme)
+        return (
+            action == RESPOND
+            and is_person(actor)
+            and my_students(actor=actor).filter(pk=obj.student_id).exists()
+        )
+
+
 scheme_policy = SchemePolicy()
 scheme_rule_version_policy = SchemeRuleVersionPolicy()
 student_eligibility_policy = StudentEligibilityPolicy()
+membership_policy = MembershipPolicy()

@@ -3,13 +3,21 @@
 A student is found as their student record is: by the e-mail address they are known by, their
 account, and the learner record it was linked to. Who is eligible for a scheme, and a student's
 home area, are worked out again from the student's record whenever it or the rules change, so
-erasing the student removes them. A scheme and its rules are the provider's, about nobody.
+erasing the student removes them. A student's memberships of schemes (why they were invited,
+the evidence they applied with) are kept as long as their student record, and go with it. A
+scheme and its rules are the provider's, about nobody.
 """
 
 from __future__ import annotations
 
 from widen.audit import registry
-from widen.support.models import Scheme, SchemeRuleVersion, StudentAreaProfile, StudentEligibility
+from widen.support.models import (
+    Scheme,
+    SchemeMembership,
+    SchemeRuleVersion,
+    StudentAreaProfile,
+    StudentEligibility,
+)
 
 WORKED_OUT_AGAIN = registry.KeptWhileParent(
     "worked out again from the student's record whenever it, or the scheme's rules, change"
@@ -43,6 +51,16 @@ registry.declare(
     erasure=registry.Erasure.DELETE,
     title="Where your home is, as area measures (for support schemes)",
     organisation_path="student__organisation",
+)
+registry.declare(
+    model=SchemeMembership,
+    subjects=_student_subjects(""),
+    categories=frozenset({registry.Category.CHARACTERISTICS, registry.Category.SPECIAL_CATEGORY}),
+    lawful_basis=registry.LawfulBasis.PUBLIC_TASK,
+    retention=registry.KeptWhileParent("as long as the student's record, and deleted with it"),
+    erasure=registry.Erasure.DELETE,
+    title="Support schemes you were invited to or applied to, and your answers",
+    organisation_path="scheme__organisation",
 )
 registry.declare_attribution(
     SchemeRuleVersion, "created_by", title="Support scheme rules you wrote"

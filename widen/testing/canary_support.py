@@ -2,7 +2,8 @@
 student support's register entries, each holding values no other row holds.
 
 Alpha University runs a scheme whose rules the canary's account wrote; the canary's student
-record has a home area and is eligible for the scheme (care experienced, as they declared).
+record has a home area, is eligible for the scheme (care experienced, as they declared) and was
+invited to it; they applied to another of its schemes with evidence.
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ from widen.accounts.models import User
 from widen.core import request_context
 from widen.organisations.models import SpecialCategoryCondition
 from widen.students.models import Student
-from widen.support.models import Scheme, SchemeRuleVersion, StudentAreaProfile, StudentEligibility
+from widen.support.models import (
+    MembershipSource,
+    MembershipStatus,
+    Scheme,
+    SchemeMembership,
+    SchemeRuleVersion,
+    StudentAreaProfile,
+    StudentEligibility,
+)
 from widen.testing.world import World
 
 STATUTORY = SpecialCategoryCondition.SUBSTANTIAL_PUBLIC_INTEREST_STATUTORY
@@ -59,4 +68,28 @@ def seed_canary_support(
             student=student, postcode=postcode, status="found", computed_at=timezone.now()
         )
         values["support.studentareaprofile"] = (postcode,)
+        SchemeMembership.objects.create(
+            scheme=scheme,
+            student=student,
+            status=MembershipStatus.INVITED,
+            source=MembershipSource.RECORDS,
+            reason=f"eligible: care experienced (declared to {tag} adviser)",
+            invited_at=timezone.now(),
+        )
+        mentoring = Scheme.objects.create(
+            organisation=world.alpha, name=f"Estranged students' mentoring {suffix}"
+        )
+        SchemeMembership.objects.create(
+            scheme=mentoring,
+            student=student,
+            status=MembershipStatus.APPLIED,
+            source=MembershipSource.APPLICATION,
+            evidence=f"{tag} has not been in touch with their parents for three years",
+            applied_at=timezone.now(),
+            status_changed_by=user,
+        )
+        values["support.schememembership"] = (
+            f"eligible: care experienced (declared to {tag} adviser)",
+            f"{tag} has not been in touch with their parents for three years",
+        )
     return values
