@@ -10,8 +10,15 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from tests.support.schemes import CARE_EXPERIENCED, SYSTEM, alpha_students, make_scheme
+from tests.support.schemes import (
+    CARE_EXPERIENCED,
+    FIRST_IN_FAMILY,
+    SYSTEM,
+    alpha_students,
+    make_scheme,
+)
 from widen.accounts.models import Role, User
+from widen.audit.models import AuditEvent, StateChange
 from widen.core import request_context
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.notifications.models import Notification
@@ -87,6 +94,45 @@ def test_invite_picks_exactly_the_eligible_students_and_tells_each_why_after_com
     assert told.subject == "You are invited to join Care leavers' bursary"
     assert membership.reason in told.body_text
     assert "You can decline now, or leave at any time" in told.body_text
+
+
+def test_a_student_without_an_account_is_written_to_at_their_contact_address(
+    world: World,
+    students: dict[str, Student],
+    django_capture_on_commit_callbacks: Any,
+    mailoutbox: list[Any],
+) -> None:
+    Student.objects.filter(pk=students["ben"].pk).update(email="ben.a2@example.org")
+    scheme = make_scheme(world, FIRST_IN_FAMILY, name="First in family mentoring")
+    with request_context.bind(source="test", actor=None):
+        scheme_eligibility_compute(scheme, actor=SYSTEM)
+    assert invite(world, scheme, django_capture_on_commit_callbacks) == 1
+    told = Notification.objects.get()
+    assert told.user is None
+    assert told.email == "ben.a2@example.org"
+    (sent,) = mailoutbox
+    assert sent.to == ["ben.a2@example.org"]
+    assert "Why you are eligible: eligible: first in family" in sent.body
+
+
+def test_each_invitation_and_each_answer_is_on_the_record_with_who_made_it(
+    world: World,
+    students: dict[str, Student],
+    scheme: Scheme,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    ann = account_of(students["ann"])
+    with request_context.bind(source="test", actor=adviser(world)):
+        invite(world, scheme, django_capture_on_commit_callbacks)
+    membership = SchemeMembership.objects.get()
+    created = AuditEvent.objects.get(object_type="support.schememembership")
+    assert created.organisation_id == world.alpha.pk
+    assert created.actor_username == adviser(world).username
+    with request_context.bind(source="test", actor=ann):
+        membership_decline(actor=ann, membership=membership)
+    moved = StateChange.objects.get(object_id=str(membership.pk))
+    assert (moved.from_state, moved.to_state) == ("invited", "declined")
+    assert moved.actor_username == ann.username
 
 
 def test_the_reason_is_kept_as_it_read_when_the_student_was_invited(
