@@ -16,8 +16,8 @@ from widen.organisations.models import DataCategory
 from widen.students.models import Student
 from widen.students.permissions import student_policy
 from widen.students.selectors import student_access_map, student_views_record
-from widen.support.models import Scheme, StudentEligibility
-from widen.support.permissions import scheme_policy
+from widen.support.models import MembershipStatus, Scheme, SchemeMembership, StudentEligibility
+from widen.support.permissions import membership_policy, scheme_policy
 
 
 def scheme_list(*, actor: Any) -> QuerySet[Scheme]:
@@ -85,11 +85,15 @@ def scheme_eligible_students(*, actor: Any, scheme: Scheme) -> QuerySet[StudentE
 
 
 def eligible_views_record(
-    *, actor: Any, scheme: Scheme, rows: list[StudentEligibility], purpose: str
+    *,
+    actor: Any,
+    scheme: Scheme,
+    rows: list[StudentEligibility] | list[SchemeMembership],
+    purpose: str,
 ) -> int:
-    """Put the students of a page of a scheme's eligible students in the access log: their names
-    and why they are eligible (the facts its rules read, special category data included when
-    they read it)."""
+    """Put the students of a page of a scheme's eligible students (or its members) in the access
+    log: their names and why they are eligible (the facts its rules read, special category data
+    included when they read it)."""
     students = [row.student for row in rows]
     shown = {DataCategory.IDENTITY, DataCategory.CHARACTERISTICS}
     if _reads_special_category(scheme):
@@ -101,3 +105,44 @@ def eligible_views_record(
         purpose=purpose,
         categories_shown=frozenset(shown),
     )
+
+
+def scheme_memberships(*, actor: Any, scheme: Scheme) -> QuerySet[SchemeMembership]:
+    """The scheme's invitations, members and applications, of the students `actor` may see,
+    those waiting for a decision first, then by name."""
+    return (
+        membership_policy.visible_to(actor)
+        .filter(scheme=scheme, student__in=_students_seen(actor, scheme))
+        .select_related("student", "decided_by", "status_changed_by")
+        .order_by("student__last_name", "student__first_name", "student_id")
+    )
+
+
+def scheme_applications(*, actor: Any, scheme: Scheme) -> QuerySet[SchemeMembership]:
+    """Applications to the scheme waiting for a decision, the oldest first."""
+    return (
+        scheme_memberships(actor=actor, scheme=scheme)
+        .filter(status=MembershipStatus.APPLIED)
+        .order_by("applied_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    label: str
+    count: int
+
+    @property
+    def text(self) -> str:
+        return count_text(self.count)
+
+
+def membership_counts(*, actor: Any, scheme: Scheme) -> list[StatusCount]:
+    """How many of the students `actor` may see are at each status (small numbers hidden)."""
+    counted = dict(
+        scheme_memberships(actor=actor, scheme=scheme)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    return [StatusCount(label, counted.get(value, 0)) for value, label in MembershipStatus.choices]

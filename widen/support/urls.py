@@ -1,6 +1,6 @@
 from django.urls import path
 
-from widen.support.views import schemes
+from widen.support.views import memberships, schemes
 
 app_name = "support"
 
@@ -13,5 +13,20 @@ urlpatterns = [
         "schemes/<uuid:scheme_id>/work-out/",
         schemes.scheme_compute_view,
         name="scheme_compute",
+    ),
+    path(
+        "schemes/<uuid:scheme_id>/members/",
+        memberships.scheme_members_view,
+        name="scheme_members",
+    ),
+    path(
+        "schemes/<uuid:scheme_id>/members/invite/",
+        memberships.scheme_invite_view,
+        name="scheme_invite",
+    ),
+    path(
+        "schemes/<uuid:scheme_id>/members/<uuid:membership_id>/decide/",
+        memberships.membership_decide_view,
+        name="membership_decide",
     ),
 ]
