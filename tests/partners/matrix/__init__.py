@@ -1,48 +1,13 @@
-"""The student partners' cells of the authorisation matrix (tests/authz_matrix.yaml).
-
-Each area has a module here defining `RULES` (rule name → `tests.authz.rules.Rule`), `kwargs(world,
-rule, role, relation)` (the URL kwargs of a cell of one of its rules, or None) and, for writes,
-`body(world, name, counter, relation)` (a valid body, or None). They are found by name, so an
-area adds its module and nothing else. Relations: own is Alpha University (the world's HE
+"""The student partners' cells of the authorisation matrix (tests/authz_matrix.yaml), one module
+per area (see tests/authz/areas.py). Relations: own is Alpha University (the world's HE
 provider), partner is Beta University (same partnership), unrelated is Gamma University.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-from types import ModuleType
-from typing import Any
+from tests.authz.areas import MatrixAreas
 
-from widen.testing.world import World
-
-
-def _areas() -> list[ModuleType]:
-    return [
-        importlib.import_module(f"{__name__}.{module.name}")
-        for module in pkgutil.iter_modules(__path__)
-    ]
-
-
-def partners_rules() -> dict[str, Any]:
-    rules: dict[str, Any] = {}
-    for area in _areas():
-        rules.update(area.RULES)
-    return rules
-
-
-def partners_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str, Any] | None:
-    for area in _areas():
-        if rule in area.RULES:
-            return dict(area.kwargs(world, rule, role, relation))
-    return None
-
-
-def partners_body(world: World, name: str, counter: int, relation: str) -> dict[str, Any] | None:
-    for area in _areas():
-        body = getattr(area, "body", None)
-        if body is not None:
-            found = body(world, name, counter, relation)
-            if found is not None:
-                return dict(found)
-    return None
+_AREAS = MatrixAreas(__name__, __path__)
+partners_rules = _AREAS.rules
+partners_kwargs = _AREAS.kwargs
+partners_body = _AREAS.body
