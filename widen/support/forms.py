@@ -72,3 +72,18 @@ class SchemeForm(ConditionsForm):
         if starts and ends and ends < starts:
             self.add_error("period_ends", "Membership must end on or after the day it starts.")
         return cleaned
+
+
+class EvidenceForm(forms.Form):
+    """A student asking to join a scheme: why they are eligible and how it can be checked."""
+
+    evidence = forms.CharField(
+        label="Why you are eligible",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5_000,
+        help_text="What applies to you, and how the scheme's staff can check it (for example "
+        "a letter you can show them). Only the scheme's managers see this.",
+        error_messages={
+            "required": "Say why you are eligible: what applies to you and how we can check it."
+        },
+    )

@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from widen.core.exceptions import NotFound
 from widen.core.small_numbers import count_text
 from widen.organisations.models import DataCategory
+from widen.students.mine.selectors import my_students
 from widen.students.models import Student
 from widen.students.permissions import student_policy
 from widen.students.selectors import student_access_map, student_views_record
@@ -146,3 +147,24 @@ def membership_counts(*, actor: Any, scheme: Scheme) -> list[StatusCount]:
         .annotate(n=Count("pk"))
     )
     return [StatusCount(label, counted.get(value, 0)) for value, label in MembershipStatus.choices]
+
+
+def my_memberships(*, actor: Any) -> QuerySet[SchemeMembership]:
+    """A signed-in student's own invitations, memberships and applications, newest first."""
+    return (
+        SchemeMembership.objects.filter(student__in=my_students(actor=actor))
+        .select_related("scheme__organisation")
+        .order_by("-status_changed_at", "pk")
+    )
+
+
+def schemes_open_to_me(*, actor: Any) -> QuerySet[Scheme]:
+    """The active schemes of a signed-in student's providers they have not been invited to, nor
+    applied to: those they may ask to join with evidence."""
+    mine = my_students(actor=actor)
+    return (
+        Scheme.objects.filter(is_active=True, organisation_id__in=mine.values("organisation_id"))
+        .exclude(memberships__student__in=mine)
+        .select_related("organisation")
+        .order_by("name", "pk")
+    )

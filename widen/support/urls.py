@@ -1,6 +1,6 @@
 from django.urls import path
 
-from widen.support.views import memberships, schemes
+from widen.support.views import memberships, mine, schemes
 
 app_name = "support"
 
@@ -28,5 +28,22 @@ urlpatterns = [
         "schemes/<uuid:scheme_id>/members/<uuid:membership_id>/decide/",
         memberships.membership_decide_view,
         name="membership_decide",
+    ),
+    path("mine/", mine.my_schemes_view, name="my_schemes"),
+    path("mine/apply/<uuid:scheme_id>/", mine.my_scheme_apply_view, name="my_scheme_apply"),
+    path(
+        "mine/<uuid:membership_id>/join/",
+        mine.my_membership_join_view,
+        name="my_membership_join",
+    ),
+    path(
+        "mine/<uuid:membership_id>/decline/",
+        mine.my_membership_decline_view,
+        name="my_membership_decline",
+    ),
+    path(
+        "mine/<uuid:membership_id>/leave/",
+        mine.my_membership_leave_view,
+        name="my_membership_leave",
     ),
 ]

@@ -5,6 +5,13 @@ Rules:
   membership_decide   accepting or refusing an application to a scheme: own (Alpha University's)
                       for its scheme managers; applications to partner (Beta) and unrelated
                       (Gamma) providers' schemes answer as missing
+  schemes_mine        a student's own support schemes page: no staff role has a student record
+                      (404); a student's own access is proved in
+                      tests/support/pages/test_my_scheme_pages.py
+  scheme_join_mine    asking to join a scheme with evidence: only a student of its provider
+                      (staff 404)
+  membership_own      answering one's own invitation or leaving a scheme: staff 404, whatever
+                      the scheme's provider (its managers included)
 Refusals answer 404, as for a thing that does not exist.
 """
 
@@ -14,7 +21,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from tests.authz.rules import C, own
+from tests.authz.rules import C, Rule, own
 from tests.students.records import make_student
 from tests.support.matrix.schemes import _provider, _scheme
 from widen.support.models import MembershipSource, MembershipStatus, SchemeMembership
@@ -22,31 +29,46 @@ from widen.testing.world import World
 
 RULES = {
     "membership_decide": own(C.SUPPORT_SCHEMES_MANAGE),
+    "schemes_mine": Rule({}),
+    "scheme_join_mine": Rule({}),
+    "membership_own": Rule({}),
 }
 
 
-def _application(world: World, relation: str) -> SchemeMembership:
-    """An application waiting for a decision, to the relation's provider's scheme."""
+def _membership(world: World, relation: str, status: str) -> SchemeMembership:
+    """A membership at `status` (an application waiting for a decision, an invitation) of a
+    student of the relation's provider, to its scheme."""
     scheme = _scheme(world, relation)
-    found = scheme.memberships.filter(status=MembershipStatus.APPLIED).first()
+    found = scheme.memberships.filter(status=status).first()
     if found is not None:
         return found
     provider = _provider(world, relation)
     student = make_student(provider, f"MX{scheme.memberships.count() + 1}", "Mia", "Applicant")
     now = timezone.now()
+    applied = status == MembershipStatus.APPLIED
     return SchemeMembership.objects.create(
         scheme=scheme,
         student=student,
-        status=MembershipStatus.APPLIED,
-        source=MembershipSource.APPLICATION,
-        evidence="I was in care until I was 16; my social worker can confirm it.",
-        applied_at=now,
+        status=status,
+        source=MembershipSource.APPLICATION if applied else MembershipSource.RECORDS,
+        evidence="I was in care until I was 16; my social worker can confirm it."
+        if applied
+        else "",
+        reason="" if applied else "eligible: first in family",
+        applied_at=now if applied else None,
+        invited_at=None if applied else now,
         status_changed_at=now,
     )
 
 
 def kwargs(world: World, rule: str, role: str, relation: str) -> dict[str, Any]:
-    membership = _application(world, relation)
+    if rule == "schemes_mine":
+        return {}
+    if rule == "scheme_join_mine":
+        return {"scheme_id": _scheme(world, relation).pk}
+    if rule == "membership_own":
+        return {"membership_id": _membership(world, relation, MembershipStatus.INVITED).pk}
+    membership = _membership(world, relation, MembershipStatus.APPLIED)
     return {"scheme_id": membership.scheme_id, "membership_id": membership.pk}
 
 
@@ -55,4 +77,12 @@ def body(world: World, name: str, counter: int, relation: str) -> dict[str, Any]
         return {}
     if name == "support:membership_decide":
         return {"decision": "accept"}
+    if name == "support:my_scheme_apply":
+        return {"evidence": "My parents did not go to university."}
+    if name in {
+        "support:my_membership_join",
+        "support:my_membership_decline",
+        "support:my_membership_leave",
+    }:
+        return {}
     return None
