@@ -1,10 +1,12 @@
-"""Student support's pages in the main navigation, for those who manage a provider's schemes."""
+"""Student support's pages in the main navigation: a provider's schemes for those who manage
+them, and a student's own schemes for people signed in with a student record."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from widen.core.navigation import Journey, NavEntry, register, works_somewhere
+from widen.students.navigation import has_own_record
 from widen.support.permissions import may_manage_schemes
 
 
@@ -20,5 +22,13 @@ register(
         ("support:scheme*",),
         may_open=_manages_schemes,
         order=50,
+    ),
+    NavEntry(
+        "My support schemes",
+        "support:my_schemes",
+        Journey.SUPPORT,
+        ("support:my_*",),
+        may_open=has_own_record,
+        order=8,
     ),
 )
