@@ -72,7 +72,7 @@ def test_a_manager_invites_everyone_eligible_once_and_sees_them_with_why(world: 
     assert membership.student == students["ben"]
     assert membership.status == MembershipStatus.INVITED
     # One invitation is a small number: the count by status is not shown.
-    assert "<dt>Invited</dt><dd>fewer than 5</dd>" in again
+    assert "<td>Invited</td><td>fewer than 5</td>" in again
     assert AccessLogEntry.objects.filter(
         purpose="members and applications of the support scheme First in family mentoring"
     ).exists()

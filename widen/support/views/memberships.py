@@ -21,12 +21,7 @@ from widen.support.selectors import (
     scheme_get,
     scheme_memberships,
 )
-from widen.support.services.memberships import (
-    MEMBERSHIP_MEANS,
-    Invited,
-    membership_decide,
-    memberships_invite,
-)
+from widen.support.services.memberships import Invited, membership_decide, memberships_invite
 
 PAGE_SIZE = 50
 
@@ -58,7 +53,6 @@ def scheme_members_view(request: AuthenticatedRequest, scheme_id: UUID) -> HttpR
             "counts": membership_counts(actor=request.user, scheme=scheme),
             "applications": applications,
             "page": page,
-            "means": MEMBERSHIP_MEANS,
         },
     )
 
