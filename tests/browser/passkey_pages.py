@@ -66,7 +66,9 @@ def as_student_with_a_passkey(browse: Browse) -> Page:
     page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My record")
     page.get_by_role("button", name="Add a passkey").click()
-    expect(page.get_by_text("You have a passkey")).to_be_visible()
+    # The passkey is made in the browser, then checked and saved by the server: give a loaded
+    # machine time for both.
+    expect(page.get_by_text("You have a passkey")).to_be_visible(timeout=30_000)
     _SESSIONS[browse.site.base_url] = context.storage_state()
     return page
 

@@ -32,17 +32,27 @@ def signed_in(person: Any) -> bool:
     return bool(getattr(person, "is_authenticated", False))
 
 
-def works_somewhere(person: Any) -> bool:
-    """Whether `person` holds a role in some organisation: staff, who see the staff pages. A
-    student or mentor with no role sees only their own pages. Asked once per request."""
+def roles_held(person: Any) -> tuple[tuple[str, str], ...]:
+    """The role and organisation type of each of `person`'s memberships (none for someone not
+    signed in). Asked once per request: the menu's entries decide from it without asking again."""
     if not signed_in(person):
-        return False
-    known = getattr(person, "_widen_works_somewhere", None)
+        return ()
+    known = getattr(person, "_widen_roles_held", None)
     if known is None:
         memberships = getattr(person, "memberships", None)
-        known = bool(memberships is not None and memberships.exists())
-        person._widen_works_somewhere = known
-    return bool(known)
+        known = (
+            tuple(memberships.values_list("role", "organisation__organisation_type"))
+            if memberships is not None
+            else ()
+        )
+        person._widen_roles_held = known
+    return tuple(known)
+
+
+def works_somewhere(person: Any) -> bool:
+    """Whether `person` holds a role in some organisation: staff, who see the staff pages. A
+    student or mentor with no role sees only their own pages."""
+    return bool(roles_held(person))
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from widen.core.navigation import Journey, NavEntry, register, works_somewhere
+from widen.core.navigation import Journey, NavEntry, register, roles_held
 from widen.students.navigation import has_own_record
-from widen.support.permissions import may_manage_schemes
+from widen.support.permissions import manages_schemes_somewhere
 
 
 def _manages_schemes(person: Any) -> bool:
-    return works_somewhere(person) and may_manage_schemes(person)
+    return manages_schemes_somewhere(roles_held(person))
 
 
 register(

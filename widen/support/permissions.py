@@ -16,6 +16,7 @@ Nobody else sees any of it, whatever their role. Work done by Widen itself names
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -26,6 +27,7 @@ from widen.accounts.capabilities import (
     is_person,
     is_system,
     organisations_granting,
+    role_grants,
 )
 from widen.core.policy import VIEW, Policy
 from widen.organisations.models import Organisation, OrganisationType
@@ -58,6 +60,16 @@ def may_manage_schemes(actor: Any, organisation: Organisation | Any = None) -> b
     return (
         holds(actor, Capability.SUPPORT_SCHEMES_MANAGE, organisation)
         and managed_providers(actor).filter(pk=getattr(organisation, "pk", organisation)).exists()
+    )
+
+
+def manages_schemes_somewhere(roles_held: Iterable[tuple[str, str]]) -> bool:
+    """Whether someone with these roles (role, organisation type) manages some provider's
+    schemes: as `may_manage_schemes` with no organisation, from roles already read."""
+    return any(
+        role_grants(role, Capability.SUPPORT_SCHEMES_MANAGE)
+        and organisation_type == OrganisationType.HE_PROVIDER
+        for role, organisation_type in roles_held
     )
 
 

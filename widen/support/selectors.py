@@ -164,7 +164,7 @@ def schemes_open_to_me(*, actor: Any) -> QuerySet[Scheme]:
     mine = my_students(actor=actor)
     return (
         Scheme.objects.filter(is_active=True, organisation_id__in=mine.values("organisation_id"))
-        .exclude(memberships__student__in=mine)
+        .exclude(pk__in=SchemeMembership.objects.filter(student__in=mine).values("scheme_id"))
         .select_related("organisation")
         .order_by("name", "pk")
     )
