@@ -23,7 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import api_call
+from tests.partners.api_input_cases import partner_mitigation_case, partner_role_case
 from tests.students.records import make_student
+from tests.support.api_input_cases import support_scheme_create_case
 from widen.accounts.models import Role
 from widen.activities.models import Activity, Session
 from widen.config.api import api
@@ -325,20 +327,11 @@ def _case(
     if operation_id == "partner_plan_put":
         return _partner_plan_case(world)
     if operation_id in {"partner_role_create", "partner_role_update"}:
-        return _partner_role_case(world, operation_id)
+        return partner_role_case(world, operation_id)
     if operation_id in {"partner_mitigation_add", "partner_mitigation_update"}:
-        return _partner_mitigation_case(world, operation_id)
+        return partner_mitigation_case(world, operation_id)
     if operation_id == "support_scheme_create":
-        from widen.support.models import Scheme  # noqa: PLC0415
-
-        body = {
-            "organisation_id": str(world.alpha.pk),
-            "name": "Hardship fund",
-            "period_starts": "2026-09-01",
-            "period_ends": "2027-07-31",
-            "definition": {"any": [{"all": [{"criterion": "first_in_family"}]}]},
-        }
-        return "POST", "/api/v1/support/schemes", body, Role.OUTREACH_OFFICER, Scheme.objects.count
+        return support_scheme_create_case(world)
     raise AssertionError(f"No valid body for {operation_id}: add one.")
 
 
@@ -379,60 +372,6 @@ def _partner_shift_case(
         Role.OUTREACH_OFFICER,
         lambda: list(ShiftAssignment.objects.values("status", "worked_minutes")),
     )
-
-
-def _partner_role_case(
-    world: World, operation_id: str
-) -> tuple[str, str, dict[str, Any], str, Callable[[], Any]]:
-    """A coordinator adding a role to their provider, or changing its rate and decision days."""
-    from tests.partners.factories import make_role  # noqa: PLC0415
-    from widen.partners.models import Role as PartnerRole  # noqa: PLC0415
-
-    coordinator = world.users[Role.OUTREACH_OFFICER]
-
-    def snapshot() -> Any:
-        return list(
-            PartnerRole.objects.values("title", "hourly_rate_pence", "decision_working_days")
-        )
-
-    body = {"hourly_rate": "13.50", "decision_working_days": 8}
-    if operation_id == "partner_role_create":
-        body |= {
-            "organisation_id": str(world.alpha.pk),
-            "kind": "ambassador",
-            "title": "Open day ambassador",
-            "work_involved": "Campus tours.",
-            "coordinator_id": str(coordinator.pk),
-        }
-        return "POST", "/api/v1/partners/roles", body, Role.OUTREACH_OFFICER, snapshot
-    role = make_role(world.alpha, coordinator)
-    return "PATCH", f"/api/v1/partners/roles/{role.pk}", body, Role.OUTREACH_OFFICER, snapshot
-
-
-def _partner_mitigation_case(
-    world: World, operation_id: str
-) -> tuple[str, str, dict[str, Any], str, Callable[[], Any]]:
-    """A coordinator adding a mitigation to a barrier of their provider, or changing one."""
-    from widen.partners.models import Mitigation  # noqa: PLC0415
-    from widen.partners.services.barriers import barrier_record, mitigation_add  # noqa: PLC0415
-
-    coordinator = world.users[Role.OUTREACH_OFFICER]
-    barrier = barrier_record(
-        actor=coordinator, organisation=world.alpha, title="Early starts", description="Buses."
-    )
-
-    def snapshot() -> Any:
-        return list(Mitigation.objects.values("description", "status", "due_on", "done_on"))
-
-    body = {"description": "Later starts", "status": "acting", "due_on": "2026-12-18"}
-    if operation_id == "partner_mitigation_add":
-        path = f"/api/v1/partners/barriers/{barrier.pk}/mitigations"
-        return "POST", path, body, Role.OUTREACH_OFFICER, snapshot
-    mitigation = mitigation_add(
-        actor=coordinator, barrier=barrier, description="Start at 09:30", owner=None
-    )
-    path = f"/api/v1/partners/mitigations/{mitigation.pk}"
-    return "PATCH", path, body, Role.OUTREACH_OFFICER, snapshot
 
 
 def _partner_plan_case(
