@@ -8,7 +8,7 @@ it is declared with `EncryptedTextField` (and a row of its model is seeded below
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 from io import StringIO
 from types import SimpleNamespace
@@ -47,6 +47,16 @@ from widen.partners.services.plans import Window, plan_update
 from widen.payments.models import Payee
 from widen.payments.services import payee_bank_details_set, payee_create
 from widen.students.models import Student
+from widen.support.models import (
+    Appointment,
+    Case,
+    CaseNote,
+    CaseTopic,
+    Handover,
+    Referral,
+    ReferralService,
+    SupportRecord,
+)
 from widen.support.services.memberships import membership_apply
 from widen.testing.world import World, make_user
 
@@ -60,6 +70,13 @@ REQUIRED = {
     "partners.FlexibilityPlan": {"reasons"},
     # The evidence a student gives when they apply to join a support scheme.
     "support.SchemeMembership": {"evidence"},
+    # A care-experienced student's personal adviser and support plan; an adviser's case notes,
+    # handovers and referrals; what a student asks an appointment for.
+    "support.SupportRecord": {"personal_adviser", "support_plan"},
+    "support.CaseNote": {"body"},
+    "support.Handover": {"note"},
+    "support.Referral": {"details"},
+    "support.Appointment": {"request"},
 }
 
 
@@ -130,6 +147,7 @@ def seeded(world: World) -> Seeded:
         actor=student, scheme=scheme, evidence="CANARY I lived with foster carers 7Q3Z"
     )
     rows: dict[str, models.Model] = {
+        **_support_rows(world, applicant, adviser=finance),
         "support.SchemeMembership": membership,
         "payments.Payee": payee,
         "events.Booking": booking,
@@ -147,6 +165,29 @@ def seeded(world: World) -> Seeded:
                 columns.model._default_manager.filter(pk=row.pk).update(**{name: value})
             canaries[columns.label, name] = value
     return Seeded(rows, canaries)
+
+
+def _support_rows(world: World, student: Student, *, adviser: Any) -> dict[str, models.Model]:
+    """A support record and a case with a note, a handover, a referral and an appointment (each
+    encrypted field is filled with its canary by `seeded`)."""
+    record = SupportRecord.objects.create(organisation=world.alpha, student=student)
+    case = Case.objects.create(
+        organisation=world.alpha, student=student, topic=CaseTopic.FUNDING, summary="Rent"
+    )
+    return {
+        "support.SupportRecord": record,
+        "support.CaseNote": CaseNote.objects.create(case=case, body="x"),
+        "support.Handover": Handover.objects.create(case=case, to_adviser=adviser),
+        "support.Referral": Referral.objects.create(
+            case=case,
+            service=ReferralService.MONEY_ADVICE,
+            consent_given_on=date(2026, 10, 5),
+            consent_how="in person",
+        ),
+        "support.Appointment": Appointment.objects.create(
+            organisation=world.alpha, student=student, topic=CaseTopic.FUNDING
+        ),
+    }
 
 
 def _read_back(seeded: Seeded) -> dict[tuple[str, str], str]:

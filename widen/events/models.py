@@ -113,6 +113,11 @@ class Event(TimestampedModel):
         default=True, help_text="Public events are listed; others need the invitation link."
     )
     invitation_token_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    members_only = models.BooleanField(
+        default=False,
+        help_text="Only the members of a provider's support scheme may see and book it: never "
+        "listed publicly, never through an invitation link.",
+    )
     co_created_with = models.CharField(
         max_length=200,
         blank=True,

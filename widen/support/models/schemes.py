@@ -255,6 +255,11 @@ class SchemeMembership(AuditedModel, TimestampedModel):
     ended_at = models.DateTimeField(null=True, blank=True)  # declined, left or refused
     decided_by = done_by()  # the manager who accepted or refused an application
     refusal_reason = models.TextField(blank=True, max_length=2000)
+    may_contact = models.BooleanField(
+        "May be told about the scheme's benefits",
+        default=True,
+        help_text="A member may ask not to be sent news of workshops, events and opportunities.",
+    )
     status_changed_at = models.DateTimeField(null=True, blank=True)
     status_changed_by = done_by()
 
