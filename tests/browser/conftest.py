@@ -62,6 +62,7 @@ DEMO_CAST = {
     "unshared": "unshared.officer",  # LSE: no agreement with QMUL
     "evaluator": "evaluator",  # sees learners pseudonymised
     "password_only": "read.only",  # Next Steps charity: never gets past the password step
+    "adviser": "support.adviser",  # QMUL student support adviser: awards, records, casework
     "superuser": "admin",  # the site administrator, who uses Django's admin site
 }
 SERVER_START_SECONDS = 60

@@ -35,6 +35,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("read.only", "Imran", "Hussain", Role.READ_ONLY, NEXT_STEPS),
     DemoUser("partner.officer", "Chloe", "Brennan", Role.OUTREACH_OFFICER, CITY),
     DemoUser("unshared.officer", "Marcus", "Lee", Role.OUTREACH_OFFICER, LSE),
+    DemoUser("support.adviser", "Nadia", "Okafor", Role.STUDENT_SUPPORT_ADVISER, QMUL),
     DemoUser("admin", "Site", "Administrator", None, None),
 )
 DEMO_USERNAMES = tuple(user.username for user in DEMO_USERS)

@@ -1,4 +1,4 @@
-"""Who may see and do what with student support schemes. The one place that decides.
+"""Who may see and do what with student support schemes and their memberships.
 
 * **A scheme manager** (`Capability.SUPPORT_SCHEMES_MANAGE`: an HE provider's admins, outreach
   officers and student support advisers) sees and changes their own provider's schemes, their

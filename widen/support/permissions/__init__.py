@@ -1,0 +1,40 @@
+"""Who may see and do what in student support: the one place that decides, one module per
+concern (schemes and memberships in `schemes`), everything importable from here.
+
+Nobody outside a provider sees its students' support, whatever their role; every refusal
+answers like a thing that does not exist.
+"""
+
+from widen.support.permissions.schemes import (
+    DECIDE,
+    MANAGE,
+    RESPOND,
+    MembershipPolicy,
+    SchemePolicy,
+    SchemeRuleVersionPolicy,
+    StudentEligibilityPolicy,
+    managed_providers,
+    manages_schemes_somewhere,
+    may_manage_schemes,
+    membership_policy,
+    scheme_policy,
+    scheme_rule_version_policy,
+    student_eligibility_policy,
+)
+
+__all__ = [
+    "DECIDE",
+    "MANAGE",
+    "RESPOND",
+    "MembershipPolicy",
+    "SchemePolicy",
+    "SchemeRuleVersionPolicy",
+    "StudentEligibilityPolicy",
+    "managed_providers",
+    "manages_schemes_somewhere",
+    "may_manage_schemes",
+    "membership_policy",
+    "scheme_policy",
+    "scheme_rule_version_policy",
+    "student_eligibility_policy",
+]
