@@ -36,7 +36,44 @@ def _edition_used() -> models.ForeignKey[Any, Any]:
     )
 
 
-class LearnerAreaProfile(models.Model):
+class AreaMeasures(models.Model):
+    """The area measures of a home postcode, each with the edition it came from: what a
+    learner's and a student's area profiles both hold."""
+
+    postcode = models.CharField(max_length=8, blank=True)
+    status = models.CharField(max_length=12, choices=ProfileStatus.choices)
+    lsoa = models.CharField("LSOA (2011) or Data Zone", max_length=10, blank=True)
+    msoa = models.CharField("MSOA (2011) or Intermediate Zone", max_length=10, blank=True)
+    ward = models.CharField(max_length=10, blank=True)
+    imd_decile = models.PositiveSmallIntegerField("IMD decile", null=True, blank=True)
+    imd_quintile = models.PositiveSmallIntegerField("IMD quintile", null=True, blank=True)
+    idaci_decile = models.PositiveSmallIntegerField("IDACI decile", null=True, blank=True)
+    idaci_quintile = models.PositiveSmallIntegerField("IDACI quintile", null=True, blank=True)
+    wimd_decile = models.PositiveSmallIntegerField("WIMD decile", null=True, blank=True)
+    simd_decile = models.PositiveSmallIntegerField("SIMD decile", null=True, blank=True)
+    polar4_quintile = models.PositiveSmallIntegerField("POLAR4 quintile", null=True, blank=True)
+    tundra_msoa_quintile = models.PositiveSmallIntegerField(
+        "TUNDRA (MSOA) quintile", null=True, blank=True
+    )
+    tundra_lsoa_quintile = models.PositiveSmallIntegerField(
+        "TUNDRA (LSOA) quintile", null=True, blank=True
+    )
+    uni_connect_target_ward = models.BooleanField(null=True, blank=True)
+    deprivation_edition = _edition_used()
+    idaci_edition = _edition_used()
+    participation_edition = _edition_used()
+    # Filled in by the database (the time of the transaction that wrote it): a million rows
+    # need not each carry, and the database parse, the same timestamp.
+    computed_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.postcode or 'no postcode'}: {self.get_status_display()}"
+
+
+class LearnerAreaProfile(AreaMeasures):
     """The area measures of a learner's home postcode, each with the edition it came from.
 
     Worked out again (never edited) whenever the learner's postcode or the loaded data changes:
@@ -57,39 +94,11 @@ class LearnerAreaProfile(models.Model):
         related_name="area_profile",
         db_constraint=False,
     )
-    postcode = models.CharField(max_length=8, blank=True)
-    status = models.CharField(max_length=12, choices=ProfileStatus.choices)
     nation = models.CharField(max_length=1, blank=True)  # E, W, S, N (L, M: Channel Is., IoM)
     terminated = models.CharField(max_length=6, blank=True)  # YYYYMM
-    lsoa = models.CharField("LSOA (2011) or Data Zone", max_length=10, blank=True)
-    msoa = models.CharField("MSOA (2011) or Intermediate Zone", max_length=10, blank=True)
-    ward = models.CharField(max_length=10, blank=True)
     imd_rank = models.PositiveIntegerField(null=True, blank=True)
-    imd_decile = models.PositiveSmallIntegerField("IMD decile", null=True, blank=True)
-    imd_quintile = models.PositiveSmallIntegerField("IMD quintile", null=True, blank=True)
-    idaci_decile = models.PositiveSmallIntegerField("IDACI decile", null=True, blank=True)
-    idaci_quintile = models.PositiveSmallIntegerField("IDACI quintile", null=True, blank=True)
-    wimd_decile = models.PositiveSmallIntegerField("WIMD decile", null=True, blank=True)
-    simd_decile = models.PositiveSmallIntegerField("SIMD decile", null=True, blank=True)
-    polar4_quintile = models.PositiveSmallIntegerField("POLAR4 quintile", null=True, blank=True)
-    tundra_msoa_quintile = models.PositiveSmallIntegerField(
-        "TUNDRA (MSOA) quintile", null=True, blank=True
-    )
-    tundra_lsoa_quintile = models.PositiveSmallIntegerField(
-        "TUNDRA (LSOA) quintile", null=True, blank=True
-    )
-    uni_connect_target_ward = models.BooleanField(null=True, blank=True)
     postcode_edition = _edition_used()
-    deprivation_edition = _edition_used()
-    idaci_edition = _edition_used()
     ward_edition = _edition_used()
-    participation_edition = _edition_used()
-    # Filled in by the database (the time of the transaction that wrote it): a million rows
-    # need not each carry, and the database parse, the same timestamp.
-    computed_at = models.DateTimeField(db_default=Now())
-
-    def __str__(self) -> str:
-        return f"{self.postcode or 'no postcode'}: {self.get_status_display()}"
 
 
 class RuleSet(TimestampedModel):

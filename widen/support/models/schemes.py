@@ -24,9 +24,8 @@ from widen.core.crypto import EncryptedTextField
 from widen.core.models import StatusIs, TimestampedModel, done_by
 from widen.core.workflows import Transition, Workflow
 from widen.organisations.models import SpecialCategoryCondition
-from widen.reference.models import DatasetEdition
 from widen.students.models import Student
-from widen.targeting.models import ProfileStatus
+from widen.targeting.models import AreaMeasures
 
 
 class Scheme(AuditedModel, TimestampedModel):
@@ -145,19 +144,7 @@ class StudentEligibility(models.Model):
         return self.explanation
 
 
-def _edition_used() -> models.ForeignKey[Any, Any]:
-    return models.ForeignKey(
-        DatasetEdition,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-
-
-class StudentAreaProfile(models.Model):
+class StudentAreaProfile(AreaMeasures):
     """The area measures of a student's home postcode, each with the edition it came from.
 
     Worked out again (never edited) only when the student's home postcode or the loaded editions
@@ -170,33 +157,7 @@ class StudentAreaProfile(models.Model):
         related_name="area_profile",
         db_constraint=False,
     )
-    postcode = models.CharField(max_length=8, blank=True)
     editions = models.CharField(max_length=120, blank=True)
-    status = models.CharField(max_length=12, choices=ProfileStatus.choices)
-    lsoa = models.CharField("LSOA (2011) or Data Zone", max_length=10, blank=True)
-    msoa = models.CharField("MSOA (2011) or Intermediate Zone", max_length=10, blank=True)
-    ward = models.CharField(max_length=10, blank=True)
-    imd_decile = models.PositiveSmallIntegerField("IMD decile", null=True, blank=True)
-    imd_quintile = models.PositiveSmallIntegerField("IMD quintile", null=True, blank=True)
-    idaci_decile = models.PositiveSmallIntegerField("IDACI decile", null=True, blank=True)
-    idaci_quintile = models.PositiveSmallIntegerField("IDACI quintile", null=True, blank=True)
-    wimd_decile = models.PositiveSmallIntegerField("WIMD decile", null=True, blank=True)
-    simd_decile = models.PositiveSmallIntegerField("SIMD decile", null=True, blank=True)
-    polar4_quintile = models.PositiveSmallIntegerField("POLAR4 quintile", null=True, blank=True)
-    tundra_msoa_quintile = models.PositiveSmallIntegerField(
-        "TUNDRA (MSOA) quintile", null=True, blank=True
-    )
-    tundra_lsoa_quintile = models.PositiveSmallIntegerField(
-        "TUNDRA (LSOA) quintile", null=True, blank=True
-    )
-    uni_connect_target_ward = models.BooleanField(null=True, blank=True)
-    deprivation_edition = _edition_used()
-    idaci_edition = _edition_used()
-    participation_edition = _edition_used()
-    computed_at = models.DateTimeField(db_default=Now())
-
-    def __str__(self) -> str:
-        return f"{self.postcode or 'no postcode'}: {self.get_status_display()}"
 
 
 class MembershipStatus(models.TextChoices):
