@@ -201,6 +201,14 @@ def test_the_openapi_schema_describes_every_operation(world: World) -> None:
         "support_scheme_preview",
         "support_scheme_work_out",
         "support_scheme_eligible",
+        "support_scheme_memberships",
+        "support_membership_decide",
+        "support_my_memberships",
+        "support_my_open_schemes",
+        "support_my_scheme_apply",
+        "support_my_membership_join",
+        "support_my_membership_decline",
+        "support_my_membership_leave",
     }
     assert (
         "BearerAuth" in str(schema["components"]["securitySchemes"])

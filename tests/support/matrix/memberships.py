@@ -1,4 +1,5 @@
-"""Scheme memberships: the cells of their pages.
+"""Scheme memberships: the cells of their pages and API (the API's cells reuse the pages' rules;
+a student's own lists in the API are `signed_in`: staff with no student record get none).
 
 Rules:
   scheme_keep         (schemes.py) a scheme's members page and inviting everyone eligible
@@ -75,14 +76,17 @@ def kwargs(world: World, rule: str, role: str, relation: str) -> dict[str, Any]:
 def body(world: World, name: str, counter: int, relation: str) -> dict[str, Any] | None:
     if name == "support:scheme_invite":
         return {}
-    if name == "support:membership_decide":
+    if name in {"support:membership_decide", "api:support_membership_decide_api"}:
         return {"decision": "accept"}
-    if name == "support:my_scheme_apply":
+    if name in {"support:my_scheme_apply", "api:support_my_scheme_apply_api"}:
         return {"evidence": "My parents did not go to university."}
     if name in {
         "support:my_membership_join",
         "support:my_membership_decline",
         "support:my_membership_leave",
+        "api:support_my_membership_join_api",
+        "api:support_my_membership_decline_api",
+        "api:support_my_membership_leave_api",
     }:
         return {}
     return None
