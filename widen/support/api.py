@@ -100,6 +100,7 @@ class SchemeIn(InputSchema):
     special_category_condition: Condition = None
     period_starts: CalendarDate | None = None
     period_ends: CalendarDate | None = None
+    is_active: bool = Field(True, description="An inactive scheme invites nobody.")
     definition: dict[str, Any]
 
 
@@ -200,6 +201,7 @@ def support_scheme_create_api(request: HttpRequest, body: SchemeIn) -> Any:
         special_category_condition=body.special_category_condition or "",
         period_starts=body.period_starts,
         period_ends=body.period_ends,
+        is_active=body.is_active,
     )
     return Status(201, _scheme_out(scheme, actor))
 

@@ -17,8 +17,8 @@ KINDS = {"area": "Home area", "fact": "What the student declared", "education": 
 
 
 class SchemeForm(ConditionsForm):
-    """A new scheme (provider, name, purpose, condition, period) or a scheme's new rules (purpose
-    and condition may change with them; the rest is kept)."""
+    """A new scheme (provider, name, whether active, purpose, condition, period) or a scheme's
+    new rules (purpose and condition may change with them; the rest is kept)."""
 
     criteria = STUDENT_CRITERIA
     kinds = KINDS
@@ -47,6 +47,12 @@ class SchemeForm(ConditionsForm):
         help_text="The UK GDPR Article 9 condition under which care experience or disability "
         "may decide who is eligible.",
     )
+    is_active = forms.BooleanField(
+        label="Active",
+        required=False,
+        initial=True,
+        help_text="An inactive scheme invites nobody, and students cannot ask to join it.",
+    )
     period_starts = forms.DateField(label="Membership from", required=False, widget=DATE_WIDGET)
     period_ends = forms.DateField(label="Membership until", required=False, widget=DATE_WIDGET)
 
@@ -59,7 +65,7 @@ class SchemeForm(ConditionsForm):
         organisation = self.fields["organisation"]
         assert isinstance(organisation, forms.ModelChoiceField)
         if providers is None:
-            for kept in ("organisation", "name", "period_starts", "period_ends"):
+            for kept in ("organisation", "name", "is_active", "period_starts", "period_ends"):
                 del self.fields[kept]
         else:
             organisation.queryset = providers

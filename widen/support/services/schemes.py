@@ -84,8 +84,10 @@ def scheme_create(
     special_category_condition: str = "",
     period_starts: date | None = None,
     period_ends: date | None = None,
+    is_active: bool = True,
 ) -> Scheme:
-    """A new scheme of the provider's, with its first eligibility rules (version 1)."""
+    """A new scheme of the provider's, with its first eligibility rules (version 1); an inactive
+    one invites nobody and no student may ask to join it until it is made active."""
     require_actor(actor)
     if not may_manage_schemes(actor, organisation):
         raise NotFound
@@ -100,6 +102,7 @@ def scheme_create(
         special_category_condition=special_category_condition,
         period_starts=period_starts,
         period_ends=period_ends,
+        is_active=is_active,
     )
     _version_create(scheme, definition, actor)
     return scheme

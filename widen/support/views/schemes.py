@@ -60,9 +60,10 @@ def _scheme_form(
         return SchemeForm(request.POST, initial=initial, **options), extra
     drafted, focus = SchemeForm.draft(request.POST, add=add, remove=remove)
     conditions = drafted.pop("conditions")
-    kept = {
+    kept: dict[str, Any] = {
         name: request.POST[name] for name in (*KEPT_ON_ADD, *KEPT_DATES) if name in request.POST
     }
+    kept["is_active"] = "is_active" in request.POST  # an unticked box is not sent at all
     form = SchemeForm(initial={**initial, **kept, **drafted}, conditions=conditions, **options)
     extra["focus"] = focus
     if focus.startswith("id_") and focus[3:] in form.fields:
@@ -92,6 +93,7 @@ def scheme_create_view(request: AuthenticatedRequest) -> HttpResponse:
             special_category_condition=data["special_category_condition"],
             period_starts=data["period_starts"],
             period_ends=data["period_ends"],
+            is_active=data["is_active"],
         )
         messages.success(request, f"Saved {scheme}. Work out who is eligible when you are ready.")
         return redirect("support:scheme", scheme_id=scheme.pk)
