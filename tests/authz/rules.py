@@ -211,8 +211,6 @@ RULES: dict[str, Rule] = {
 # name it and it leaves this list (tests/test_authz_matrix.py checks both).
 NOT_ASKED_FOR: dict[Capability, str] = {
     C.PARTNERSHIP_MANAGE: "granted to partnership admins, but no page or endpoint asks for it",
-    C.SUPPORT_AWARDS_MANAGE: "student support awards: their pages are still to come",
-    C.SUPPORT_CASEWORK: "student support casework: its pages are still to come",
 }
 
 

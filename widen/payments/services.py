@@ -18,8 +18,9 @@ from django.views.decorators.debug import sensitive_variables
 
 from widen.accounts.capabilities import is_person, is_system
 from widen.accounts.models import User
-from widen.audit.models import AuditAction
+from widen.audit.models import AuditAction, AuditEvent
 from widen.audit.services import access_log_record_subjects, audit_event_record
+from widen.core import request_context
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.organisations.models import Organisation
 from widen.payments.models import (
@@ -207,6 +208,125 @@ def ledger_entry_record(
         )
         _entry_audit(entry)
     return entry
+
+
+@dataclass(frozen=True)
+class EntryToRecord:
+    """One entry for `ledger_entries_record_many`: as `ledger_entry_record`'s arguments."""
+
+    payee: Payee
+    amount_pence: int
+    kind: str
+    description: str
+    source_type: str
+    source_id: str
+
+
+def _audit_actor() -> dict[str, Any]:
+    """Who an audit event names: the person (or job) the request or command is acting for."""
+    context = request_context.current()
+    return {
+        "actor_id": getattr(context.actor, "pk", None),
+        "actor_username": getattr(context.actor, "username", "") or "",
+        "source": context.source,
+        "request_id": context.request_id,
+    }
+
+
+def ledger_entries_record_many(
+    entries: list[EntryToRecord], actor: Any, *, batch_size: int = 2_000
+) -> list[LedgerEntry]:
+    """Record many entries at once (Widen's own work: an instalment run of thousands of
+    awards), each checked as `ledger_entry_record` checks one, each from a record
+    (`source_type`/`source_id`) paid once: a source that already has a standing entry of its
+    kind refuses the whole lot. The same few statements whatever their number; one audit event
+    each, written together. Returns the entries in the order given."""
+    _require_actor(actor)
+    if not entries:
+        return []
+    organisations = {entry.payee.organisation_id for entry in entries}
+    if not is_system(actor) and not all(
+        may_manage_payments(actor, organisation) for organisation in organisations
+    ):
+        raise NotFound
+    rows: list[LedgerEntry] = []
+    recorded_by_id, recorded_by_name = _recorder(actor)
+    for entry in entries:
+        amount = entry.amount_pence
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount == 0:
+            raise ApplicationError(
+                "Give each amount in whole pence, not £0.00.", field="amount_pence"
+            )
+        if abs(amount) > MAX_ENTRY_PENCE:
+            raise ApplicationError(
+                "Enter an amount of at most £1,000,000.00 for one entry.", field="amount_pence"
+            )
+        if entry.kind not in EntryKind.values or entry.kind == EntryKind.REVERSAL:
+            raise ApplicationError("Choose what each amount is for.", field="kind")
+        description = " ".join((entry.description or "").split())[:DESCRIPTION_MAX]
+        source_type, source_id = entry.source_type.strip(), str(entry.source_id).strip()
+        if not description or not source_type or not source_id:
+            raise ApplicationError(
+                "Say what each amount is for and the record it comes from.", field="source_id"
+            )
+        rows.append(
+            LedgerEntry(
+                payee=entry.payee,
+                amount_pence=amount,
+                kind=entry.kind,
+                description=description,
+                source_type=source_type,
+                source_id=source_id,
+                recorded_by_id=recorded_by_id,
+                recorded_by_name=recorded_by_name[:200],
+            )
+        )
+    sources = {(row.kind, row.source_type, row.source_id) for row in rows}
+    if len(sources) != len(rows):
+        raise ApplicationError("A record is entered for payment twice.", field="source_id")
+    source_types = {row.source_type for row in rows}
+    with transaction.atomic():
+        list(
+            Payee.objects.select_for_update()
+            .filter(pk__in={row.payee_id for row in rows})
+            .values_list("pk", flat=True)
+        )
+        standing = LedgerEntry.objects.filter(
+            source_type__in=source_types, reversed_by__isnull=True
+        ).exclude(kind=EntryKind.REVERSAL)
+        if len(rows) <= batch_size:
+            standing = standing.filter(source_id__in={row.source_id for row in rows})
+        already = {
+            (kind, source_type, source_id)
+            for kind, source_type, source_id in standing.values_list(
+                "kind", "source_type", "source_id"
+            ).iterator(chunk_size=batch_size)
+        }
+        if already & sources:
+            raise ApplicationError(
+                "A record has already been entered for payment; reverse that entry first to "
+                "enter it again.",
+                field="source_id",
+            )
+        created = LedgerEntry.objects.bulk_create(rows, batch_size=batch_size)
+        organisation_of = {row.payee_id: row.payee.organisation_id for row in rows}
+        fields = ["amount_pence", "description", "kind", "source_id", "source_type"]
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    **_audit_actor(),
+                    organisation_id=organisation_of[row.payee_id],
+                    learner_id=None,
+                    action=AuditAction.CREATE,
+                    object_type=LedgerEntry._meta.label_lower,
+                    object_id=str(row.pk),
+                    changed_fields=fields,
+                )
+                for row in created
+            ],
+            batch_size=batch_size,
+        )
+    return created
 
 
 def ledger_entry_reverse(*, actor: Any, entry: LedgerEntry, reason: str) -> LedgerEntry:

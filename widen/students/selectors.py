@@ -255,6 +255,45 @@ def student_status_history(*, student: Student) -> QuerySet[StudentStatusChange]
     )
 
 
+@dataclass(frozen=True)
+class StatusOn:
+    """A student's status on a day, and the day it began (None when no change records it)."""
+
+    status: str
+    since: date | None
+
+    @property
+    def is_enrolled(self) -> bool:
+        return self.status == StudentStatus.ENROLLED
+
+    @property
+    def label(self) -> str:
+        return StudentStatus(self.status).label if self.status in StudentStatus.values else ""
+
+
+def student_status_on(student_ids: Any, day: date) -> dict[UUID, StatusOn]:
+    """Each student's status on `day`: the latest recorded change on or before it; before
+    their first recorded change, the status that change moved them from; with no change
+    recorded, their status now. Widen's own reads (an instalment falling due), unscoped:
+    `student_ids` is ids or a queryset of them; two queries whatever their number."""
+    found: dict[UUID, StatusOn] = {}
+    changes = (
+        StudentStatusChange.objects.filter(student_id__in=student_ids)
+        .order_by("student_id", "changed_on", "created_at")
+        .values_list("student_id", "status", "previous_status", "changed_on")
+    )
+    for student_id, status, previous_status, changed_on in changes:
+        if changed_on <= day:
+            found[student_id] = StatusOn(status, changed_on)
+        elif student_id not in found and previous_status:
+            found[student_id] = StatusOn(previous_status, None)
+    now = Student.objects.filter(pk__in=student_ids).values_list("pk", "status", "status_since")
+    for student_id, status, since in now:
+        if student_id not in found:
+            found[student_id] = StatusOn(status, since if since and since <= day else None)
+    return found
+
+
 def student_declarations(*, student: Student, access: StudentAccess) -> QuerySet[Declaration]:
     """What the student declared, newest first, with who recorded it and when: only the
     characteristics of categories `access` includes."""

@@ -6,3 +6,11 @@ class SupportConfig(AppConfig):
     label = "support"
     verbose_name = "Student support"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # A payment run marked paid marks the award instalments it pays paid (payments cannot
+        # import support, so it tells whoever listens).
+        from widen.payments.signals import run_marked_paid  # noqa: PLC0415
+        from widen.support.receivers import on_run_marked_paid  # noqa: PLC0415
+
+        run_marked_paid.connect(on_run_marked_paid, dispatch_uid="support.instalments_paid_by_run")

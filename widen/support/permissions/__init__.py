@@ -1,10 +1,22 @@
 """Who may see and do what in student support: the one place that decides, one module per
-concern (schemes and memberships in `schemes`), everything importable from here.
+concern (schemes and memberships in `schemes`, bursaries and awards in `awards`), everything
+importable from here.
 
 Nobody outside a provider sees its students' support, whatever their role; every refusal
 answers like a thing that does not exist.
 """
 
+from widen.support.permissions.awards import (
+    AwardPolicy,
+    AwardSchemePolicy,
+    InstalmentPolicy,
+    award_policy,
+    award_providers,
+    award_scheme_policy,
+    instalment_policy,
+    manages_awards_somewhere,
+    may_manage_awards,
+)
 from widen.support.permissions.schemes import (
     DECIDE,
     MANAGE,
@@ -23,6 +35,15 @@ from widen.support.permissions.schemes import (
 )
 
 __all__ = [
+    "AwardPolicy",
+    "AwardSchemePolicy",
+    "InstalmentPolicy",
+    "award_policy",
+    "award_providers",
+    "award_scheme_policy",
+    "instalment_policy",
+    "manages_awards_somewhere",
+    "may_manage_awards",
     "DECIDE",
     "MANAGE",
     "RESPOND",

@@ -1,0 +1,385 @@
+"""Awards' instalments on their days: falling due, held and released, cancelled, and paid.
+
+* `instalments_fall_due(day=...)` runs every day (`widen support instalments-due`, and the
+  scheduler). For each accepted award, every scheduled instalment whose day has come is decided
+  by the student's status **on that day**: enrolled, and it becomes a ledger entry for the
+  award's payee (`due`, paid by the next payment run); otherwise it is `held`, saying why. Held
+  instalments are looked at again each run: once the student is enrolled again they are released
+  (`due`, with their entry). Nothing is entered in the ledger before its day, so a payment run
+  pays exactly the instalments due; running it again changes nothing.
+* A payment run marked paid (`run_marked_paid`) marks its instalments paid on the run's date;
+  an award whose instalments are all paid or cancelled is then paid in full, and each student is
+  told, in the background.
+
+Each step is the same few statements whatever the number of awards (an instalment run for
+20,000 awards is the benchmark).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+
+from widen.accounts.capabilities import system_actor
+from widen.audit.models import StateChange
+from widen.core import request_context
+from widen.core.workflows import Workflow
+from widen.notifications.models import Category
+from widen.notifications.services import notify
+from widen.payments.models import EntryKind, PaymentRun
+from widen.payments.money import pounds
+from widen.payments.services import EntryToRecord, ledger_entries_record_many
+from widen.students.selectors import StatusOn, student_status_on
+from widen.support.models import (
+    AWARD_WORKFLOW,
+    INSTALMENT_WORKFLOW,
+    Award,
+    AwardStatus,
+    Instalment,
+    InstalmentStatus,
+)
+
+SOURCE_TYPE = "support.instalment"
+MY_AWARDS_PATH = "/support/mine/awards/"  # the student's awards page
+BATCH = 1_000
+
+
+@dataclass(frozen=True)
+class FallDueResult:
+    due: int  # scheduled instalments whose day came with the student enrolled
+    held: int  # scheduled instalments whose day came with the student not enrolled
+    released: int  # held instalments paid after all: the student is enrolled again
+
+
+def _uk(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _history(
+    workflow: Workflow,
+    model: type[Any],
+    ids: Iterable[Any],
+    *,
+    transition: str,
+    from_state: str,
+    actor: Any,
+    reason: str,
+) -> None:
+    """The workflow's history for a move made in bulk, in batches (`Workflow.apply` writes it
+    one at a time)."""
+    context = request_context.current()
+    person = actor if getattr(actor, "pk", None) else None
+    target = workflow.transition(transition).target
+    StateChange.objects.bulk_create(
+        [
+            StateChange(
+                actor_id=getattr(person, "pk", None),
+                actor_username=getattr(person, "username", "") or "",
+                system_reason="" if person is not None else str(actor)[:200],
+                source=context.source,
+                request_id=context.request_id,
+                object_type=model._meta.label_lower,
+                object_id=str(pk),
+                field_name=workflow.field_name,
+                transition=transition,
+                from_state=str(from_state),
+                to_state=target,
+                reason=reason[:500],
+            )
+            for pk in ids
+        ],
+        batch_size=BATCH,
+    )
+
+
+def _statuses(instalments: list[Instalment], on: Any) -> dict[tuple[UUID, date], StatusOn]:
+    """Each (student, day) status the instalments need, `on(instalment)` naming the day: one
+    pair of queries per distinct day (an award scheme's few instalment days), never per
+    instalment."""
+    by_day: dict[date, set[UUID]] = defaultdict(set)
+    for instalment in instalments:
+        by_day[on(instalment)].add(instalment.award.student_id)
+    found: dict[tuple[UUID, date], StatusOn] = {}
+    for day, students in by_day.items():
+        for student_id, status in student_status_on(list(students), day).items():
+            found[(student_id, day)] = status
+    return found
+
+
+def _held_reason(status: StatusOn, due_on: date) -> str:
+    label = status.label or "Not enrolled"
+    return f"{label} on {_uk(status.since or due_on)}"
+
+
+def _description(instalment: Instalment) -> str:
+    award_scheme = instalment.award.award_scheme
+    return f"{award_scheme.name} {award_scheme.academic_year}, instalment {instalment.number}"
+
+
+def _entries(instalments: list[Instalment]) -> list[EntryToRecord]:
+    # Only accepted awards' instalments fall due, and an accepted award names its payee.
+    return [
+        EntryToRecord(
+            payee=instalment.award.payee,  # type: ignore[arg-type]
+            amount_pence=instalment.amount_pence,
+            kind=EntryKind.AWARD,
+            description=_description(instalment),
+            source_type=SOURCE_TYPE,
+            source_id=str(instalment.pk),
+        )
+        for instalment in instalments
+    ]
+
+
+def instalments_fall_due(*, day: date, actor: Any = None) -> FallDueResult:
+    """Decide every instalment of an accepted award whose day is `day` or before and is still
+    scheduled (by the student's status on its day), and release every held one whose student
+    is enrolled on `day`. Returns how many fell due, were held and were released."""
+    actor = actor or system_actor(f"instalments falling due on {day.isoformat()}")
+    now = timezone.now()
+    person = actor if getattr(actor, "pk", None) else None
+    with transaction.atomic():
+        waiting = list(
+            Instalment.objects.select_for_update(of=("self",))
+            .filter(
+                award__status=AwardStatus.ACCEPTED,
+                award__payee__isnull=False,
+                due_on__lte=day,
+                status__in=[InstalmentStatus.SCHEDULED, InstalmentStatus.HELD],
+            )
+            .select_related("award__payee", "award__award_scheme", "award__student__user")
+            .order_by("due_on", "award_id", "number")
+        )
+        scheduled = [i for i in waiting if i.status == InstalmentStatus.SCHEDULED]
+        held_before = [i for i in waiting if i.status == InstalmentStatus.HELD]
+        on_its_day = _statuses(scheduled, lambda i: i.due_on)
+        today = _statuses(held_before, lambda _: day)
+
+        falling_due: list[Instalment] = []
+        to_hold: list[Instalment] = []
+        for instalment in scheduled:
+            status = on_its_day.get((instalment.award.student_id, instalment.due_on))
+            if status is not None and status.is_enrolled:
+                falling_due.append(instalment)
+            else:
+                instalment.held_reason = _held_reason(
+                    status or StatusOn("", None), instalment.due_on
+                )[:200]
+                to_hold.append(instalment)
+        released = [
+            i
+            for i in held_before
+            if (status := today.get((i.award.student_id, day))) is not None and status.is_enrolled
+        ]
+
+        paying = falling_due + released
+        entries = ledger_entries_record_many(_entries(paying), actor, batch_size=BATCH)
+        for instalment, entry in zip(paying, entries, strict=True):
+            instalment.ledger_entry = entry
+            instalment.status = InstalmentStatus.DUE
+            instalment.status_changed_at = now
+            instalment.status_changed_by = person
+        for instalment in to_hold:
+            instalment.status = InstalmentStatus.HELD
+            instalment.status_changed_at = now
+            instalment.status_changed_by = person
+        if paying:
+            Instalment.objects.bulk_update(
+                paying,
+                ["status", "ledger_entry", "status_changed_at", "status_changed_by"],
+                batch_size=BATCH,
+            )
+        if to_hold:
+            Instalment.objects.bulk_update(
+                to_hold,
+                ["status", "held_reason", "status_changed_at", "status_changed_by"],
+                batch_size=BATCH,
+            )
+        reason = f"Its day came: {_uk(day)}"
+        _history(
+            INSTALMENT_WORKFLOW,
+            Instalment,
+            [i.pk for i in falling_due],
+            transition="fall_due",
+            from_state=InstalmentStatus.SCHEDULED,
+            actor=actor,
+            reason=reason,
+        )
+        _history(
+            INSTALMENT_WORKFLOW,
+            Instalment,
+            [i.pk for i in released],
+            transition="fall_due",
+            from_state=InstalmentStatus.HELD,
+            actor=actor,
+            reason=f"Released: enrolled on {_uk(day)}",
+        )
+        _history(
+            INSTALMENT_WORKFLOW,
+            Instalment,
+            [i.pk for i in to_hold],
+            transition="hold",
+            from_state=InstalmentStatus.SCHEDULED,
+            actor=actor,
+            reason="Held: not enrolled on its day",
+        )
+        for instalment in to_hold:
+            _tell_held(instalment)
+    return FallDueResult(due=len(falling_due), held=len(to_hold), released=len(released))
+
+
+def _tell_held(instalment: Instalment) -> None:
+    """A student whose instalment is held is told why, and that it is paid if they return."""
+    award = instalment.award
+    student = award.student
+    if student.user_id is None:
+        return
+    notify(
+        template="support/instalment_held",
+        category=Category.UPDATES,
+        user=student.user,
+        context={
+            "student_name": student.display_name,
+            "award": award.award_scheme.name,
+            "amount": pounds(instalment.amount_pence),
+            "due_on": _uk(instalment.due_on),
+            "reason": instalment.held_reason,
+        },
+        link=MY_AWARDS_PATH,
+    )
+
+
+def instalments_cancel(instalments: QuerySet[Instalment], *, actor: Any, reason: str) -> int:
+    """Cancel the scheduled and held instalments of `instalments` (an award declined or
+    stopped): never paid. Returns how many."""
+    by_state: dict[str, list[Any]] = defaultdict(list)
+    for pk, status in instalments.filter(
+        status__in=[InstalmentStatus.SCHEDULED, InstalmentStatus.HELD]
+    ).values_list("pk", "status"):
+        by_state[status].append(pk)
+    ids = [pk for pks in by_state.values() for pk in pks]
+    if not ids:
+        return 0
+    Instalment.objects.filter(pk__in=ids).update(
+        status=InstalmentStatus.CANCELLED,
+        status_changed_at=timezone.now(),
+        status_changed_by=actor if getattr(actor, "pk", None) else None,
+    )
+    for state, pks in by_state.items():
+        _history(
+            INSTALMENT_WORKFLOW,
+            Instalment,
+            pks,
+            transition="cancel",
+            from_state=state,
+            actor=actor,
+            reason=reason,
+        )
+    return len(ids)
+
+
+def instalments_paid_by_run(run: PaymentRun) -> int:
+    """Mark paid, on the run's date, every due instalment whose ledger entry `run` pays; an
+    accepted award with nothing left to pay is then paid in full. In bulk, whatever the run's
+    size; when it marked any, the students are told in the background once it commits.
+    Marking the run again marks nothing and tells nobody. Returns how many instalments."""
+    ids = list(
+        Instalment.objects.filter(
+            status=InstalmentStatus.DUE, ledger_entry__run_item__run=run
+        ).values_list("pk", flat=True)
+    )
+    if not ids:
+        return 0
+    actor = run.marked_paid_by or system_actor(f"payment run {run.number} paid")
+    Instalment.objects.filter(pk__in=ids).update(
+        status=InstalmentStatus.PAID,
+        paid_on=run.paid_on,
+        status_changed_at=timezone.now(),
+        status_changed_by=run.marked_paid_by,
+    )
+    _history(
+        INSTALMENT_WORKFLOW,
+        Instalment,
+        ids,
+        transition="mark_paid",
+        from_state=InstalmentStatus.DUE,
+        actor=actor,
+        reason=f"Paid in payment run {run.number}",
+    )
+    unpaid = Instalment.objects.filter(award=OuterRef("pk")).exclude(
+        status__in=[InstalmentStatus.PAID, InstalmentStatus.CANCELLED]
+    )
+    finished = list(
+        Award.objects.filter(status=AwardStatus.ACCEPTED, instalments__pk__in=ids)
+        .exclude(Exists(unpaid))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    if finished:
+        Award.objects.filter(pk__in=finished).update(
+            status=AwardStatus.COMPLETED,
+            status_changed_at=timezone.now(),
+            status_changed_by=run.marked_paid_by,
+        )
+        _history(
+            AWARD_WORKFLOW,
+            Award,
+            finished,
+            transition="complete",
+            from_state=AwardStatus.ACCEPTED,
+            actor=actor,
+            reason=f"Paid in full by payment run {run.number}",
+        )
+    from widen.support.tasks import instalments_paid_tell_queue  # noqa: PLC0415
+
+    instalments_paid_tell_queue(run)
+    return len(ids)
+
+
+def instalments_paid_tell(*, run: PaymentRun) -> int:
+    """Tell each student whose instalments `run` paid: which, how much and on what day (no one
+    else's in their message). Returns how many were told."""
+    instalments = list(
+        Instalment.objects.filter(status=InstalmentStatus.PAID, ledger_entry__run_item__run=run)
+        .select_related("award__award_scheme", "award__student__user")
+        .order_by("award__student_id", "due_on")
+    )
+    by_student: dict[Any, list[Instalment]] = defaultdict(list)
+    for instalment in instalments:
+        by_student[instalment.award.student_id].append(instalment)
+    paid_on = run.paid_on or timezone.localdate()
+    told = 0
+    for own in by_student.values():
+        student = own[0].award.student
+        if student.user_id is None:
+            continue
+        notify(
+            template="support/instalments_paid",
+            category=Category.UPDATES,
+            user=student.user,
+            context={
+                "student_name": student.display_name,
+                "instalments": [
+                    {
+                        "award": i.award.award_scheme.name,
+                        "number": i.number,
+                        "amount": pounds(i.amount_pence),
+                    }
+                    for i in own
+                ],
+                "total": pounds(sum(i.amount_pence for i in own)),
+                "paid_on": f"{paid_on:%A} {_uk(paid_on)}",
+                "reference": run.reference,
+            },
+            link=MY_AWARDS_PATH,
+        )
+        told += 1
+    return told
