@@ -76,6 +76,17 @@ def scheme_members(browse: Browse) -> Page:
     return page
 
 
+def scheme_outcomes(browse: Browse) -> Page:
+    made = memberships(browse.site)
+    page = opened(
+        browse.as_person(STAFF),
+        f"/support/schemes/{made['scheme_id']}/outcomes/",
+        f"Outcomes of {made['scheme_name']}",
+    )
+    expect(page.get_by_role("heading", name="Continuation")).to_be_visible()
+    return page
+
+
 def my_support_schemes(browse: Browse) -> Page:
     page = opened(as_student(browse), "/support/mine/", "My support schemes")
     expect(page.get_by_role("heading", name="First in family mentoring")).to_be_visible()
@@ -113,6 +124,7 @@ SUPPORT_PAGES: dict[str, Callable[[Browse], Page]] = {
     "who a support scheme is for": who_a_scheme_is_for,
     "who a support scheme is for, previewed": who_a_scheme_is_for_previewed,
     "members of a support scheme": scheme_members,
+    "outcomes of a support scheme": scheme_outcomes,
     "my support schemes": my_support_schemes,
     "leave a support scheme": leave_a_support_scheme,
     "ask to join a support scheme": ask_to_join_a_support_scheme,

@@ -47,3 +47,13 @@ urlpatterns = [
         name="my_membership_leave",
     ),
 ]
+
+from widen.support.views import outcomes  # noqa: E402
+
+urlpatterns += [
+    path(
+        "schemes/<uuid:scheme_id>/outcomes/",
+        outcomes.scheme_outcomes_view,
+        name="scheme_outcomes",
+    ),
+]
