@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from widen.accounts.capabilities import require_actor
+from widen.accounts.capabilities import Capability, people_holding, require_actor
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.notifications.models import Category
 from widen.notifications.services import notify
@@ -134,7 +135,7 @@ def membership_leave(*, actor: Any, membership: SchemeMembership) -> SchemeMembe
 
 def membership_apply(*, actor: Any, scheme: Scheme, evidence: str) -> SchemeMembership:
     """A signed-in student asks to join a scheme of their provider, with evidence of why they
-    are eligible; a scheme manager decides."""
+    are eligible; each of its scheme managers is told, and one decides."""
     require_actor(actor)
     student = (
         my_students(actor=actor)
@@ -161,7 +162,7 @@ def membership_apply(*, actor: Any, scheme: Scheme, evidence: str) -> SchemeMemb
                 field="scheme",
             )
         now = timezone.now()
-        return SchemeMembership.objects.create(
+        membership = SchemeMembership.objects.create(
             scheme=scheme,
             student=student,
             status=MembershipStatus.APPLIED,
@@ -170,6 +171,23 @@ def membership_apply(*, actor: Any, scheme: Scheme, evidence: str) -> SchemeMemb
             applied_at=now,
             status_changed_at=now,
             status_changed_by=actor,
+        )
+        _tell_managers(scheme)
+    return membership
+
+
+def _tell_managers(scheme: Scheme) -> None:
+    """Tell each person who manages the provider's schemes that a student asked to join one,
+    with a link to its members page (never what the student wrote: that is read in Widen)."""
+    members_page = reverse("support:scheme_members", kwargs={"scheme_id": scheme.pk})
+    context = {"scheme": scheme.name, "provider": scheme.organisation.name}
+    for manager in people_holding(Capability.SUPPORT_SCHEMES_MANAGE, [scheme.organisation_id]):
+        notify(
+            template="support/membership_applied",
+            category=Category.UPDATES,
+            context=context,
+            user=manager,
+            link=members_page,
         )
 
 
