@@ -57,3 +57,34 @@ urlpatterns += [
         name="scheme_outcomes",
     ),
 ]
+
+from widen.support.views import records  # noqa: E402
+
+urlpatterns += [
+    path("records/", records.record_list_view, name="records"),
+    path("records/open/", records.record_open_view, name="record_open"),
+    path("records/<uuid:record_id>/", records.record_view, name="record"),
+    path("records/<uuid:record_id>/edit/", records.record_edit_view, name="record_edit"),
+    path(
+        "records/<uuid:record_id>/identifications/new/",
+        records.identification_add_view,
+        name="record_identification",
+    ),
+    path(
+        "records/<uuid:record_id>/bursaries/new/",
+        records.bursary_add_view,
+        name="record_bursary",
+    ),
+    path(
+        "records/<uuid:record_id>/bursaries/<uuid:bursary_id>/chase/",
+        records.bursary_chase_view,
+        name="record_bursary_chase",
+    ),
+    path(
+        "records/<uuid:record_id>/bursaries/<uuid:bursary_id>/received/",
+        records.bursary_receive_view,
+        name="record_bursary_receive",
+    ),
+    path("mine/record/", records.my_record_view, name="my_record"),
+    path("mine/record/contact/", records.my_record_contact_view, name="my_record_contact"),
+]
