@@ -132,9 +132,9 @@ def interrupt(student_: Student, on: date, status: str = "interrupted") -> None:
         )
 
 
-def paid_run(world: World, paid_on: date, capture: Any) -> PaymentRun:
-    """A payment run of everything owed at Alpha, exported and marked paid."""
+def paid_run(world: World, capture: Any) -> PaymentRun:
+    """A payment run of everything owed at Alpha, exported and marked paid today."""
     with capture(execute=True), request_context.bind(source="test"):
         run = payment_run_create(actor=FINANCE, organisation=world.alpha).run
         payment_run_export(actor=FINANCE, run=run)
-        return payment_run_mark_paid(actor=FINANCE, run=run, paid_on=paid_on)
+        return payment_run_mark_paid(actor=FINANCE, run=run, paid_on=timezone.localdate())

@@ -286,11 +286,13 @@ def ledger_entries_record_many(
         raise ApplicationError("A record is entered for payment twice.", field="source_id")
     source_types = {row.source_type for row in rows}
     with transaction.atomic():
-        list(
-            Payee.objects.select_for_update()
-            .filter(pk__in={row.payee_id for row in rows})
-            .values_list("pk", flat=True)
-        )
+        payee_ids = sorted({row.payee_id for row in rows})
+        for start in range(0, len(payee_ids), batch_size):
+            list(
+                Payee.objects.select_for_update()
+                .filter(pk__in=payee_ids[start : start + batch_size])
+                .values_list("pk", flat=True)
+            )
         standing = LedgerEntry.objects.filter(
             source_type__in=source_types, reversed_by__isnull=True
         ).exclude(kind=EntryKind.REVERSAL)

@@ -31,6 +31,7 @@ from django.utils import timezone
 from widen.accounts.capabilities import system_actor
 from widen.audit.models import StateChange
 from widen.core import request_context
+from widen.core.exceptions import ApplicationError
 from widen.core.workflows import Workflow
 from widen.notifications.models import Category
 from widen.notifications.services import notify
@@ -50,6 +51,7 @@ from widen.support.models import (
 SOURCE_TYPE = "support.instalment"
 MY_AWARDS_PATH = "/support/mine/awards/"  # the student's awards page
 BATCH = 1_000
+STATUS_BATCH = 5_000  # students whose statuses are read in one query (well within SQL's limits)
 
 
 @dataclass(frozen=True)
@@ -102,15 +104,18 @@ def _history(
 
 def _statuses(instalments: list[Instalment], on: Any) -> dict[tuple[UUID, date], StatusOn]:
     """Each (student, day) status the instalments need, `on(instalment)` naming the day: one
-    pair of queries per distinct day (an award scheme's few instalment days), never per
-    instalment."""
+    pair of queries per distinct day (an award scheme's few instalment days) and 5,000
+    students, never per instalment."""
     by_day: dict[date, set[UUID]] = defaultdict(set)
     for instalment in instalments:
         by_day[on(instalment)].add(instalment.award.student_id)
     found: dict[tuple[UUID, date], StatusOn] = {}
     for day, students in by_day.items():
-        for student_id, status in student_status_on(list(students), day).items():
-            found[(student_id, day)] = status
+        ids = sorted(students)
+        for start in range(0, len(ids), STATUS_BATCH):
+            batch = ids[start : start + STATUS_BATCH]
+            for student_id, status in student_status_on(batch, day).items():
+                found[(student_id, day)] = status
     return found
 
 
@@ -143,6 +148,11 @@ def instalments_fall_due(*, day: date, actor: Any = None) -> FallDueResult:
     """Decide every instalment of an accepted award whose day is `day` or before and is still
     scheduled (by the student's status on its day), and release every held one whose student
     is enrolled on `day`. Returns how many fell due, were held and were released."""
+    if day > timezone.localdate():
+        raise ApplicationError(
+            "Instalments fall due on their day, not before: the day cannot be in the future.",
+            field="day",
+        )
     actor = actor or system_actor(f"instalments falling due on {day.isoformat()}")
     now = timezone.now()
     person = actor if getattr(actor, "pk", None) else None
