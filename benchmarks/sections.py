@@ -99,6 +99,11 @@ SECTIONS: tuple[Section, ...] = (
         module="benchmarks.partner_offering",
     ),
     Section(
+        name="support",
+        summary="student support: 5 schemes' eligibility for 50,000 students, an instalment run",
+        module="benchmarks.support",
+    ),
+    Section(
         name="load",
         summary="50 clients at once on four pages: `widen serve`'s processes beside one process",
         module="benchmarks.load",

@@ -172,3 +172,34 @@ def test_the_load_benchmark_measures_both_servers_on_every_page(tmp_path: Path) 
         assert several["baseline"]["median_ms"] == single["median_ms"]
         assert several["details"]["requests_per_second"] > 0
     assert "95th percentile under 150 ms" in run["facts"]["aim"]
+
+
+def test_a_quick_support_benchmark_finds_whom_the_bare_query_finds_and_pays_the_enrolled(
+    tmp_path: Path,
+) -> None:
+    """The support section with --quick: 5,000 students at each of two universities of different
+    intakes, five schemes; 2,000 awards on an instalment day."""
+    printed, document = tiny_run("support", tmp_path, "--quick")
+    (run,) = document["runs"]
+    cases = {case["case"]: case for case in run["cases"]}
+    mixes = ("mostly first in family, low incomes", "mostly neither, much undeclared")
+    eligible = []
+    for mix in mixes:
+        first, again = (
+            cases[f"5 schemes worked out: {mix}"],
+            cases[f"again, nothing changed: {mix}"],
+        )
+        assert first["baseline"]["median_ms"] > 0
+        assert first["details"]["written"] == 5 * 5000
+        assert again["details"]["written"] == 0
+        eligible.append(first["details"]["eligible"])
+        assert all(0 < count < 5000 for count in first["details"]["eligible"].values())
+    # The two intakes are not alike: each scheme finds a different number at each.
+    assert all(eligible[0][name] != eligible[1][name] for name in eligible[0])
+    paid = cases["instalment run: 2,000 awards on their day"]["details"]
+    assert paid["due"] + paid["held"] == 2000
+    assert paid["due"] > paid["held"] > 0
+    again = cases["instalment run again: 2,000 awards, none new"]["details"]
+    assert (again["due"], again["held"], again["released"]) == (0, 0, 0)
+    assert run["facts"]["row_counts"]["eligibility"] == 2 * 5 * 5000
+    assert "instalment run: 2,000 awards" in printed
