@@ -7,9 +7,11 @@ authority's bursary expected, chased and received; and the student's wish not to
 from __future__ import annotations
 
 from datetime import date, timedelta
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from tests.students.records import make_student
@@ -348,3 +350,19 @@ def test_the_list_filters_by_care_estrangement_and_review_due(
     assert list(record_list(actor=mine, filters=RecordFilters(estranged=True))) == [bo]
     assert list(record_list(actor=mine, filters=RecordFilters(review_due=True))) == [record]
     assert list(record_list(actor=mine)) == [record, bo]
+
+
+def test_the_daily_command_reminds_the_named_contact(
+    world: World, record: SupportRecord, django_capture_on_commit_callbacks: Any
+) -> None:
+    record_update(
+        actor=adviser(world),
+        record=record,
+        changes={"pathway_review_due": TODAY() + timedelta(days=10)},
+    )
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("support_records", "review-reminders", stdout=out)
+        call_command("support_records", "review-reminders", stdout=StringIO())
+    assert out.getvalue().strip() == "Reminded 1 named contact of a pathway plan review."
+    assert Notification.objects.get().user == adviser(world)
