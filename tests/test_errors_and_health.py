@@ -209,6 +209,7 @@ def test_the_openapi_schema_describes_every_operation(world: World) -> None:
         "support_my_membership_join",
         "support_my_membership_decline",
         "support_my_membership_leave",
+        "support_my_membership_contact",
     }
     assert (
         "BearerAuth" in str(schema["components"]["securitySchemes"])

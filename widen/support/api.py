@@ -54,6 +54,7 @@ from widen.support.selectors import (
 from widen.support.services.memberships import (
     EVIDENCE_MAX_LENGTH,
     membership_apply,
+    membership_contact_set,
     membership_decide,
     membership_decline,
     membership_join,
@@ -354,6 +355,10 @@ class OpenSchemeOut(Schema):
     purpose: str
 
 
+class ContactIn(InputSchema):
+    may_contact: bool = Field(..., description="Whether I am told about the scheme's new benefits.")
+
+
 class DecisionIn(InputSchema):
     decision: Literal["accept", "refuse"]
     reason: str = Field("", max_length=2000, description="Why it is refused (the student is told).")
@@ -537,3 +542,18 @@ def support_my_membership_decline_api(request: HttpRequest, membership_id: UUID)
 def support_my_membership_leave_api(request: HttpRequest, membership_id: UUID) -> Any:
     """Leave a scheme I am a member of."""
     return _my_answer(request, membership_id, membership_leave)
+
+
+@router.post(
+    "/mine/memberships/{membership_id}/contact",
+    response=MyMembershipOut,
+    operation_id="support_my_membership_contact",
+)
+def support_my_membership_contact_api(
+    request: HttpRequest, membership_id: UUID, body: ContactIn
+) -> Any:
+    """Say whether I am told about the new benefits of a scheme I am a member of."""
+    actor = api_actor(request)
+    membership = membership_policy.get(actor, membership_id, action=RESPOND)
+    membership_contact_set(actor=actor, membership=membership, may_contact=body.may_contact)
+    return _my_membership_out(my_memberships(actor=actor).get(pk=membership.pk))

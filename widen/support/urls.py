@@ -88,3 +88,11 @@ urlpatterns += [
     path("mine/record/", records.my_record_view, name="my_record"),
     path("mine/record/contact/", records.my_record_contact_view, name="my_record_contact"),
 ]
+
+urlpatterns += [
+    path(
+        "mine/<uuid:membership_id>/contact/",
+        mine.my_membership_contact_view,
+        name="my_membership_contact",
+    ),
+]

@@ -89,4 +89,8 @@ def body(world: World, name: str, counter: int, relation: str) -> dict[str, Any]
         "api:support_my_membership_leave_api",
     }:
         return {}
+    if name == "support:my_membership_contact":
+        return {"may_contact": "no"}
+    if name == "api:support_my_membership_contact_api":
+        return {"may_contact": False}
     return None

@@ -133,6 +133,25 @@ def membership_leave(*, actor: Any, membership: SchemeMembership) -> SchemeMembe
     return _respond(actor, membership, "leave", ended_at=timezone.now())
 
 
+def membership_contact_set(
+    *, actor: Any, membership: SchemeMembership, may_contact: bool
+) -> SchemeMembership:
+    """A member says whether they are told about the scheme's new benefits (its workshops,
+    events and opportunities); they still see them all on "What my schemes offer"."""
+    require_actor(actor)
+    membership = membership_policy.get(actor, membership.pk)
+    membership_policy.require(actor, RESPOND, membership)
+    if not membership.is_member:
+        raise ApplicationError(
+            f"Only members of {membership.scheme.name} are told about its benefits.",
+            field="may_contact",
+        )
+    if membership.may_contact != may_contact:
+        membership.may_contact = may_contact
+        membership.save(update_fields=["may_contact", "updated_at"])
+    return membership
+
+
 def membership_apply(*, actor: Any, scheme: Scheme, evidence: str) -> SchemeMembership:
     """A signed-in student asks to join a scheme of their provider, with evidence of why they
     are eligible; each of its scheme managers is told, and one decides."""

@@ -25,6 +25,7 @@ from widen.support.selectors import my_memberships, schemes_open_to_me
 from widen.support.services.memberships import (
     MEMBERSHIP_MEANS,
     membership_apply,
+    membership_contact_set,
     membership_decline,
     membership_join,
     membership_leave,
@@ -84,6 +85,24 @@ def my_membership_decline_view(request: AuthenticatedRequest, membership_id: UUI
         request,
         lambda: membership_decline(actor=request.user, membership=membership),
         f"You said no thanks to {membership.scheme.name}. You will not be invited to it again.",
+    )
+    return redirect("support:my_schemes")
+
+
+@require_POST
+def my_membership_contact_view(request: AuthenticatedRequest, membership_id: UUID) -> HttpResponse:
+    """Say whether to be told about a scheme's new benefits."""
+    membership = _mine(request, membership_id)
+    may_contact = request.POST.get("may_contact") == "yes"
+    carried_out(
+        request,
+        lambda: membership_contact_set(
+            actor=request.user, membership=membership, may_contact=may_contact
+        ),
+        f"You will be told about new events and opportunities of {membership.scheme.name}."
+        if may_contact
+        else f"You will not be told about new events and opportunities of "
+        f'{membership.scheme.name}. They are still on "What my schemes offer".',
     )
     return redirect("support:my_schemes")
 
