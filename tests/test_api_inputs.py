@@ -26,6 +26,7 @@ from conftest import api_call
 from tests.partners.api_input_cases import partner_mitigation_case, partner_role_case
 from tests.students.records import make_student
 from tests.support.api_input_cases import support_scheme_create_case
+from tests.support.record_input_cases import RECORD_OPERATIONS, support_record_case
 from widen.accounts.models import Role
 from widen.activities.models import Activity, Session
 from widen.config.api import api
@@ -71,6 +72,7 @@ BODY_OPERATIONS = {
     "partner_mitigation_update",
     "support_scheme_create",
 }
+BODY_OPERATIONS |= RECORD_OPERATIONS
 # Operations reading a number in their query besides a list's page (`limit`, `offset`).
 QUERY_OPERATIONS = {"register_update"}
 # Lists not yet answered as a page (`widen.core.api_pages.Page`): each leaves this set when its
@@ -332,6 +334,8 @@ def _case(
         return partner_mitigation_case(world, operation_id)
     if operation_id == "support_scheme_create":
         return support_scheme_create_case(world)
+    if operation_id in RECORD_OPERATIONS:
+        return support_record_case(world, operation_id)
     raise AssertionError(f"No valid body for {operation_id}: add one.")
 
 
