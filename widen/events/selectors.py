@@ -112,9 +112,10 @@ def adjustments_seen(*, user: Any, event: Event, bookings: Iterable[Booking], pu
 
 
 def public_events() -> QuerySet[Event]:
-    """Public events still to start, soonest first: what anyone may see and book."""
+    """Public events still to start, soonest first: what anyone may see and book (never one for
+    the members of a support scheme only: they see and book it in student support)."""
     return (
-        Event.objects.filter(is_public=True, starts_at__gt=timezone.now())
+        Event.objects.filter(is_public=True, members_only=False, starts_at__gt=timezone.now())
         .select_related("organiser")
         .order_by("starts_at", "title")
     )

@@ -262,9 +262,10 @@ def event_invitation_renew(*, actor: Any, event: Event, link_base: str | None = 
 
 
 def event_for_invitation(token: str | None) -> Event:
-    """The invitation-only event a link reaches; a wrong or replaced token is `NotFound`."""
+    """The invitation-only event a link reaches; a wrong or replaced token is `NotFound`, and so
+    is any link to an event for the members of a support scheme only (only they book it)."""
     event: Event = link_lookup(
-        Event.objects.filter(is_public=False).select_related("organiser"),
+        Event.objects.filter(is_public=False, members_only=False).select_related("organiser"),
         token,
         field="invitation_token_digest",
     )
