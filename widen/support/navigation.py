@@ -8,6 +8,7 @@ from typing import Any
 from widen.core.navigation import Journey, NavEntry, register, roles_held
 from widen.students.navigation import has_own_record
 from widen.support.permissions import manages_schemes_somewhere
+from widen.support.permissions.records import advises_somewhere
 
 
 def _manages_schemes(person: Any) -> bool:
@@ -30,5 +31,29 @@ register(
         ("support:my_*",),
         may_open=has_own_record,
         order=8,
+    ),
+)
+
+
+def _advises(person: Any) -> bool:
+    return advises_somewhere(roles_held(person))
+
+
+register(
+    NavEntry(
+        "Support records",
+        "support:records",
+        Journey.SUPPORT,
+        ("support:record*",),
+        may_open=_advises,
+        order=51,
+    ),
+    NavEntry(
+        "My support record",
+        "support:my_record",
+        Journey.SUPPORT,
+        ("support:my_record*",),
+        may_open=has_own_record,
+        order=10,
     ),
 )
