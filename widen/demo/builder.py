@@ -45,6 +45,7 @@ from widen.demo.partnership import (
 )
 from widen.demo.programme import demo_programme_create, demo_rule_sets_create
 from widen.demo.students import demo_students_create, demo_students_delete, demo_students_link
+from widen.demo.support import demo_support_create, demo_support_delete, demo_support_lines
 from widen.demo.surveys import demo_surveys_create
 from widen.demo.users import DEMO_USERNAMES, DemoLogin, demo_logins, demo_users, demo_users_create
 from widen.evaluation.models import Survey, SurveyInvitation, SurveyResponse
@@ -251,6 +252,7 @@ def demo_build(
             provider=Organisation.objects.get(name=UEL),
             coordinator=User.objects.get(username=SECOND_COORDINATOR),
         )
+        demo_support_create(provider=qmul)
         return DemoResult(
             built=True, counts=demo_counts(), logins=demo_logins(), open_data=open_data
         )
@@ -278,6 +280,7 @@ def demo_delete() -> None:
             Event.objects.filter(partnership=partnership).delete()
             Activity.objects.filter(partnership=partnership).delete()
             Programme.objects.filter(partnership=partnership).delete()
+        demo_support_delete(organisation_ids=organisation_ids)
         try:
             demo_partners_delete(organisation_ids=organisation_ids)
         except ProtectedError as error:
@@ -383,6 +386,7 @@ def demo_report(
         "To pass MFA, add the user's TOTP secret to an authenticator app, or get the current "
         "code with `oathtool --totp -b SECRET`.",
         *_student_partner_lines(port),
+        *demo_support_lines(QMUL, port),
     ]
     return [line.rstrip() for line in lines]
 

@@ -1,0 +1,158 @@
+"""The demo's student support at Queen Mary: two schemes and their members, awards and their
+instalments in every state the ledger is not needed for, and the support records of its
+care-experienced and estranged students; their adviser's pages show them; `widen demo` says who
+signs in, changes nothing when run again, and still resets."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import signed_in_client
+from widen.accounts.models import User
+from widen.demo.partnership import QMUL
+from widen.demo.support import BURSARY, CARE_AWARD, CARE_SCHEME, FIRST_SCHEME
+from widen.payments.models import LedgerEntry
+from widen.students.models import Student
+from widen.students.selectors import student_status_on
+from widen.support.models import (
+    Award,
+    AwardStatus,
+    IdentificationStage,
+    Instalment,
+    InstalmentStatus,
+    LocalAuthorityBursary,
+    MembershipSource,
+    MembershipStatus,
+    Scheme,
+    SchemeMembership,
+    SupportRecord,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def run_demo(**options: object) -> str:
+    out = StringIO()
+    call_command("demo", learners=300, stdout=out, **options)
+    return out.getvalue()
+
+
+def by_name(rows: object, status: str = "status") -> dict[str, str]:
+    return {
+        f"{row.student.first_name} {row.student.last_name}": getattr(row, status)
+        for row in rows  # type: ignore[attr-defined]
+    }
+
+
+def counts() -> tuple[int, ...]:
+    return tuple(
+        model.objects.filter(**{lookup: QMUL}).count()
+        for model, lookup in (
+            (SchemeMembership, "scheme__organisation__name"),
+            (Award, "award_scheme__organisation__name"),
+            (Instalment, "award__award_scheme__organisation__name"),
+            (SupportRecord, "organisation__name"),
+        )
+    )
+
+
+def test_the_demo_has_student_support_at_queen_mary_and_still_resets() -> None:
+    output = run_demo()
+    care = Scheme.objects.get(organisation__name=QMUL, name=CARE_SCHEME)
+    first = Scheme.objects.get(organisation__name=QMUL, name=FIRST_SCHEME)
+    assert care.current_version is not None
+    assert care.current_version.uses_special_category
+
+    # Everyone eligible invited; most joined, Daniel said no thanks, Sofia asked and was let in.
+    care_members = SchemeMembership.objects.filter(scheme=care).select_related("student")
+    assert by_name(care_members) == {
+        "Callum Hughes": MembershipStatus.MEMBER,
+        "Leah Morgan": MembershipStatus.MEMBER,
+        "Kwame Boateng": MembershipStatus.MEMBER,
+        "Daniel Reid": MembershipStatus.DECLINED,
+        "Sofia Petrova": MembershipStatus.MEMBER,
+    }
+    assert care_members.get(student__first_name="Sofia").source == MembershipSource.APPLICATION
+    first_members = SchemeMembership.objects.filter(scheme=first).select_related("student")
+    answers = by_name(first_members)
+    assert {answers.pop(name) for name in ("Amina Rahman", "Zara Ali", "Ellie Turner")} == {
+        MembershipStatus.MEMBER
+    }
+    assert set(answers.values()) == {MembershipStatus.INVITED}  # not answered yet
+
+    # Awards: most accepted, one declined, one stopped; Amina's income is not known: no offer.
+    awards = Award.objects.filter(award_scheme__organisation__name=QMUL).select_related(
+        "student", "award_scheme"
+    )
+    assert by_name(awards.filter(award_scheme__name=CARE_AWARD)) == {
+        "Callum Hughes": AwardStatus.ACCEPTED,
+        "Leah Morgan": AwardStatus.ACCEPTED,
+        "Sofia Petrova": AwardStatus.ACCEPTED,
+        "Kwame Boateng": AwardStatus.STOPPED,
+    }
+    bursaries = awards.filter(award_scheme__name=BURSARY)
+    assert by_name(bursaries) == {"Zara Ali": AwardStatus.ACCEPTED, "Ellie Turner": "declined"}
+    assert bursaries.get(student__first_name="Zara").amount_pence == 1_500_00
+    assert by_name(bursaries, "amount_pence")["Ellie Turner"] == 750_00
+
+    # Instalments: scheduled, cancelled (stopped or declined) and, once the first day has
+    # come with Callum interrupted, his first held; none in the ledger, so --reset works.
+    instalments = Instalment.objects.filter(award__award_scheme__organisation__name=QMUL)
+    states = set(instalments.values_list("status", flat=True))
+    assert {InstalmentStatus.SCHEDULED, InstalmentStatus.CANCELLED} <= states
+    assert (
+        instalments.filter(
+            award__student__first_name="Kwame", status=InstalmentStatus.CANCELLED
+        ).count()
+        == 3
+    )
+    callum = Student.objects.get(organisation__name=QMUL, first_name="Callum")
+    first_day = instalments.filter(number=1, award__student=callum).get()
+    status = student_status_on([callum.pk], first_day.due_on)[callum.pk]
+    if first_day.due_on <= timezone.localdate() and not status.is_enrolled:
+        assert first_day.status == InstalmentStatus.HELD
+        assert first_day.held_reason.startswith("Interrupted on ")
+    assert not LedgerEntry.objects.exists()
+
+    # Support records: named contact Nadia, each way a characteristic became known, a
+    # personal adviser with consent, a review due soon, a 365-day place, bursaries.
+    nadia = User.objects.get(username="support.adviser")
+    records = SupportRecord.objects.filter(organisation__name=QMUL).select_related("student")
+    assert {record.named_contact_id for record in records} == {nadia.pk}
+    assert len(records) == 4
+    stages = set(records.values_list("identifications__stage", flat=True))
+    assert stages == set(IdentificationStage.values)
+    callum_record = records.get(student=callum)
+    assert callum_record.personal_adviser_consent
+    assert "Marcus Bell" in callum_record.personal_adviser
+    assert callum_record.pathway_review_due is not None
+    assert 0 < (callum_record.pathway_review_due - timezone.localdate()).days <= 14
+    assert records.filter(halls_year_round=True).count() == 1
+    la_bursaries = LocalAuthorityBursary.objects.filter(record__organisation__name=QMUL)
+    assert {bursary.is_expected for bursary in la_bursaries} == {True, False}
+    assert {bursary.amount_pence for bursary in la_bursaries} == {2_000_00}
+
+    # The adviser's pages show it; the report says who signs in.
+    client = signed_in_client(nadia)
+    listed = client.get(reverse("support:schemes")).content.decode()
+    assert CARE_SCHEME in listed
+    assert FIRST_SCHEME in listed
+    members = client.get(reverse("support:scheme_members", args=[care.pk]))
+    assert "Sofia" in members.content.decode()
+    record = client.get(reverse("support:record", args=[callum_record.pk]))
+    assert record.status_code == 200
+    assert "Tower Hamlets" in record.content.decode()
+    assert "Student support at Queen Mary" in output
+    assert callum.email in output
+
+    # Run again: nothing changes. --reset builds it again, the same.
+    before = counts()
+    assert "already built" in run_demo()
+    assert counts() == before
+    run_demo(reset=True)
+    assert counts() == before
