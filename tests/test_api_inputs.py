@@ -25,7 +25,10 @@ from hypothesis import strategies as st
 from conftest import api_call
 from tests.partners.api_input_cases import partner_mitigation_case, partner_role_case
 from tests.students.records import make_student
-from tests.support.api_input_cases import support_scheme_create_case
+from tests.support.api_input_cases import (
+    support_award_scheme_create_case,
+    support_scheme_create_case,
+)
 from tests.support.record_input_cases import RECORD_OPERATIONS, support_record_case
 from widen.accounts.models import Role
 from widen.activities.models import Activity, Session
@@ -71,6 +74,7 @@ BODY_OPERATIONS = {
     "partner_mitigation_add",
     "partner_mitigation_update",
     "support_scheme_create",
+    "support_award_scheme_create",
 }
 BODY_OPERATIONS |= RECORD_OPERATIONS
 # Operations reading a number in their query besides a list's page (`limit`, `offset`).
@@ -334,6 +338,8 @@ def _case(
         return partner_mitigation_case(world, operation_id)
     if operation_id == "support_scheme_create":
         return support_scheme_create_case(world)
+    if operation_id == "support_award_scheme_create":
+        return support_award_scheme_create_case(world)
     if operation_id in RECORD_OPERATIONS:
         return support_record_case(world, operation_id)
     raise AssertionError(f"No valid body for {operation_id}: add one.")

@@ -210,6 +210,17 @@ def test_the_openapi_schema_describes_every_operation(world: World) -> None:
         "support_my_membership_decline",
         "support_my_membership_leave",
         "support_my_membership_contact",
+        "support_award_schemes",
+        "support_award_scheme_create",
+        "support_award_scheme_get",
+        "support_award_scheme_offer",
+        "support_award_scheme_awards",
+        "support_award_stop",
+        "support_award_instalments",
+        "support_award_finance",
+        "support_my_awards",
+        "support_my_award_accept",
+        "support_my_award_decline",
     }
     assert (
         "BearerAuth" in str(schema["components"]["securitySchemes"])

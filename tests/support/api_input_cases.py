@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from widen.accounts.models import Role
-from widen.support.models import Scheme
+from widen.support.models import AwardScheme, Scheme
 from widen.testing.world import World
 
 
@@ -23,3 +23,27 @@ def support_scheme_create_case(
         "definition": {"any": [{"all": [{"criterion": "first_in_family"}]}]},
     }
     return "POST", "/api/v1/support/schemes", body, Role.OUTREACH_OFFICER, Scheme.objects.count
+
+
+def support_award_scheme_create_case(
+    world: World,
+) -> tuple[str, str, dict[str, Any], str, Callable[[], int]]:
+    """An adviser's new award scheme for the members of one of Alpha's support schemes."""
+    from tests.support.schemes import FIRST_IN_FAMILY, make_scheme  # noqa: PLC0415
+
+    scheme = make_scheme(world, FIRST_IN_FAMILY, name="Inputs scheme")
+    body = {
+        "organisation_id": str(world.alpha.pk),
+        "scheme_id": str(scheme.pk),
+        "name": "Inputs bursary",
+        "academic_year": "2026/27",
+        "amount_pence": 100_000,
+        "instalment_days": ["2026-11-16", "2027-02-15"],
+    }
+    return (
+        "POST",
+        "/api/v1/support/award-schemes",
+        body,
+        Role.STUDENT_SUPPORT_ADVISER,
+        AwardScheme.objects.count,
+    )

@@ -96,3 +96,29 @@ urlpatterns += [
         name="my_membership_contact",
     ),
 ]
+
+from widen.support.views import awards  # noqa: E402
+
+urlpatterns += [
+    path("awards/", awards.award_scheme_list_view, name="award_schemes"),
+    path("awards/new/", awards.award_scheme_create_view, name="award_scheme_create"),
+    path("awards/instalments/", awards.award_instalments_view, name="award_instalments"),
+    path("awards/finance/", awards.award_finance_view, name="award_finance"),
+    path("awards/finance/forecast.csv", awards.award_forecast_csv_view, name="award_forecast_csv"),
+    path("awards/<uuid:award_scheme_id>/", awards.award_scheme_view, name="award_scheme"),
+    path(
+        "awards/<uuid:award_scheme_id>/edit/",
+        awards.award_scheme_edit_view,
+        name="award_scheme_edit",
+    ),
+    path(
+        "awards/<uuid:award_scheme_id>/offer/",
+        awards.award_scheme_offer_view,
+        name="award_scheme_offer",
+    ),
+    path(
+        "awards/<uuid:award_scheme_id>/awards/<uuid:award_id>/stop/",
+        awards.award_stop_view,
+        name="award_stop",
+    ),
+]
