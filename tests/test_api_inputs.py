@@ -29,6 +29,7 @@ from tests.support.api_input_cases import (
     support_award_scheme_create_case,
     support_scheme_create_case,
 )
+from tests.support.casework_api_inputs import CASEWORK_BODY_OPERATIONS, casework_input_case
 from tests.support.record_input_cases import RECORD_OPERATIONS, support_record_case
 from widen.accounts.models import Role
 from widen.activities.models import Activity, Session
@@ -74,6 +75,7 @@ BODY_OPERATIONS = {
     "partner_mitigation_add",
     "partner_mitigation_update",
     "support_scheme_create",
+    *CASEWORK_BODY_OPERATIONS,
     "support_award_scheme_create",
 }
 BODY_OPERATIONS |= RECORD_OPERATIONS
@@ -338,6 +340,8 @@ def _case(
         return partner_mitigation_case(world, operation_id)
     if operation_id == "support_scheme_create":
         return support_scheme_create_case(world)
+    if operation_id in CASEWORK_BODY_OPERATIONS:
+        return casework_input_case(world, operation_id)
     if operation_id == "support_award_scheme_create":
         return support_award_scheme_create_case(world)
     if operation_id in RECORD_OPERATIONS:

@@ -8,6 +8,7 @@ from typing import Any
 from widen.core.navigation import Journey, NavEntry, register, roles_held
 from widen.students.navigation import has_own_record
 from widen.support.permissions import manages_schemes_somewhere
+from widen.support.permissions.casework import does_casework_somewhere
 from widen.support.permissions.records import advises_somewhere
 
 
@@ -55,5 +56,29 @@ register(
         ("support:my_record*",),
         may_open=has_own_record,
         order=10,
+    ),
+)
+
+
+def _does_casework(person: Any) -> bool:
+    return does_casework_somewhere(roles_held(person))
+
+
+register(
+    NavEntry(
+        "Casework",
+        "support:cases",
+        Journey.SUPPORT,
+        ("support:case*", "support:appointment*"),
+        may_open=_does_casework,
+        order=52,
+    ),
+    NavEntry(
+        "My support cases",
+        "support:cases_mine",
+        Journey.SUPPORT,
+        ("support:cases_mine*",),
+        may_open=has_own_record,
+        order=9,
     ),
 )

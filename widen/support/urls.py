@@ -122,3 +122,56 @@ urlpatterns += [
         name="award_stop",
     ),
 ]
+
+# 1-2-1 casework and appointments (widen/support/views/casework.py, appointments.py, cases_mine.py)
+from widen.support.views import appointments, cases_mine, casework  # noqa: E402
+
+urlpatterns += [
+    path("cases/", casework.cases_view, name="cases"),
+    path("cases/new/", casework.case_create_view, name="case_create"),
+    path("cases/caseload/", casework.caseload_view, name="case_caseload"),
+    path("cases/<uuid:case_id>/", casework.case_detail_view, name="case"),
+    path("cases/<uuid:case_id>/notes/", casework.case_note_view, name="case_note"),
+    path("cases/<uuid:case_id>/handover/", casework.case_handover_view, name="case_handover"),
+    path("cases/<uuid:case_id>/referrals/", casework.case_referral_view, name="case_referral"),
+    path(
+        "cases/<uuid:case_id>/referrals/<int:referral_id>/close/",
+        casework.case_referral_close_view,
+        name="case_referral_close",
+    ),
+    path("cases/<uuid:case_id>/close/", casework.case_close_view, name="case_close"),
+    path("cases/<uuid:case_id>/reopen/", casework.case_reopen_view, name="case_reopen"),
+    path("cases/<uuid:case_id>/follow-up/", casework.case_follow_up_view, name="case_follow_up"),
+    path("appointments/", appointments.appointments_view, name="appointments"),
+    path(
+        "appointments/<uuid:appointment_id>/",
+        appointments.appointment_detail_view,
+        name="appointment",
+    ),
+    path(
+        "appointments/<uuid:appointment_id>/book/",
+        appointments.appointment_book_view,
+        name="appointment_book",
+    ),
+    path(
+        "appointments/<uuid:appointment_id>/open-case/",
+        appointments.appointment_open_case_view,
+        name="appointment_open_case",
+    ),
+    path(
+        "appointments/<uuid:appointment_id>/held/",
+        appointments.appointment_hold_view,
+        name="appointment_hold",
+    ),
+    path(
+        "appointments/<uuid:appointment_id>/cancel/",
+        appointments.appointment_cancel_view,
+        name="appointment_cancel",
+    ),
+    path("mine/cases/", cases_mine.my_cases_view, name="cases_mine"),
+    path(
+        "mine/cases/appointment/",
+        cases_mine.my_appointment_request_view,
+        name="cases_mine_appointment",
+    ),
+]
