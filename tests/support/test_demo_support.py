@@ -1,7 +1,7 @@
 """The demo's student support at Queen Mary: two schemes and their members, awards and their
-instalments in every state the ledger is not needed for, and the support records of its
-care-experienced and estranged students; their adviser's pages show them; `widen demo` says who
-signs in, changes nothing when run again, and still resets."""
+instalments in every state the ledger is not needed for, the support records of its
+care-experienced and estranged students and a few cases; their adviser's pages show them;
+`widen demo` says who signs in, changes nothing when run again, and still resets."""
 
 from __future__ import annotations
 
@@ -20,14 +20,19 @@ from widen.payments.models import LedgerEntry
 from widen.students.models import Student
 from widen.students.selectors import student_status_on
 from widen.support.models import (
+    Appointment,
     Award,
     AwardStatus,
+    Case,
+    CaseStatus,
+    CaseTopic,
     IdentificationStage,
     Instalment,
     InstalmentStatus,
     LocalAuthorityBursary,
     MembershipSource,
     MembershipStatus,
+    ReferralService,
     Scheme,
     SchemeMembership,
     SupportRecord,
@@ -57,6 +62,7 @@ def counts() -> tuple[int, ...]:
             (Award, "award_scheme__organisation__name"),
             (Instalment, "award__award_scheme__organisation__name"),
             (SupportRecord, "organisation__name"),
+            (Case, "organisation__name"),
         )
     )
 
@@ -137,6 +143,20 @@ def test_the_demo_has_student_support_at_queen_mary_and_still_resets() -> None:
     assert {bursary.is_expected for bursary in la_bursaries} == {True, False}
     assert {bursary.amount_pence for bursary in la_bursaries} == {2_000_00}
 
+    # Casework: a case from Callum's request with a note shared with him and a referral to his
+    # personal adviser; Leah's funding case closed; Kwame's follow-up overdue.
+    cases = Case.objects.filter(organisation__name=QMUL).select_related("student")
+    housing = cases.get(student=callum)
+    assert housing.topic == CaseTopic.ACCOMMODATION
+    assert Appointment.objects.get(student=callum).case_id == housing.pk
+    assert housing.notes.filter(shared_with_student=True).count() == 1
+    assert housing.notes.filter(shared_with_student=False).count() == 1
+    assert housing.referrals.get().service == ReferralService.PERSONAL_ADVISER
+    closed = cases.get(status=CaseStatus.CLOSED)
+    assert (closed.student.first_name, closed.topic) == ("Leah", CaseTopic.FUNDING)
+    overdue = cases.filter(status=CaseStatus.OPEN, follow_up_on__lt=timezone.localdate())
+    assert [case.student.first_name for case in overdue] == ["Kwame"]
+
     # The adviser's pages show it; the report says who signs in.
     client = signed_in_client(nadia)
     listed = client.get(reverse("support:schemes")).content.decode()
@@ -147,6 +167,8 @@ def test_the_demo_has_student_support_at_queen_mary_and_still_resets() -> None:
     record = client.get(reverse("support:record", args=[callum_record.pk]))
     assert record.status_code == 200
     assert "Tower Hamlets" in record.content.decode()
+    case_page = client.get(reverse("support:case", args=[housing.pk]))
+    assert "Marcus Bell" in case_page.content.decode()
     assert "Student support at Queen Mary" in output
     assert callum.email in output
 

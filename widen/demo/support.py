@@ -10,7 +10,9 @@ or on the lowest incomes; each works out who is eligible and invites them. Stude
 accepted. Nadia sets up "£1,000 a year for care-experienced and estranged students" (three
 instalments) and an income bursary by band for the first-in-family scheme, and offers them:
 most students accept, one declines, one award is stopped (its instalments cancelled), and the
-first instalment of a student who interrupted is held on its day. Nothing is put in the payments
+first instalment of a student who interrupted is held on its day. Nadia keeps the support records
+of the care-experienced and estranged members (`widen.demo.support_records`) and works on a few
+cases (`widen.demo.support_cases`). Nothing is put in the payments
 ledger: it is append-only, so an entry would keep the demo from ever being deleted (and
 `--reset` from working). `widen support instalments-due` puts the instalments whose day has come
 into it, as every night in production; a payment run then pays them.
@@ -34,6 +36,7 @@ from widen.accounts.sign_in_links import link_account_create
 from widen.core import request_context
 from widen.core.academic_years import AcademicYear
 from widen.demo.students import DEMO, SOURCE, student_email
+from widen.demo.support_cases import demo_cases_create
 from widen.demo.support_records import demo_support_records_create
 from widen.learners.models import Learner
 from widen.organisations.models import Organisation, SpecialCategoryCondition
@@ -43,8 +46,10 @@ from widen.students.selectors import student_status_on
 from widen.students.services import student_create
 from widen.support.instalments import instalments_fall_due
 from widen.support.models import (
+    Appointment,
     Award,
     AwardScheme,
+    Case,
     MembershipStatus,
     Scheme,
     SchemeMembership,
@@ -286,6 +291,7 @@ def demo_support_create(*, provider: Organisation) -> None:
     _answers(provider, care, first, adviser)
     _awards(provider, care, first, adviser)
     demo_support_records_create(provider=provider, adviser=adviser)
+    demo_cases_create(provider=provider, adviser=adviser)
 
 
 def demo_support_delete(*, organisation_ids: Iterable[Any]) -> None:
@@ -296,6 +302,8 @@ def demo_support_delete(*, organisation_ids: Iterable[Any]) -> None:
     payees = list(awards.exclude(payee=None).values_list("payee_id", flat=True))
     awards.delete()
     AwardScheme.objects.filter(organisation_id__in=ids).delete()
+    Appointment.objects.filter(organisation_id__in=ids).delete()
+    Case.objects.filter(organisation_id__in=ids).delete()
     SupportRecord.objects.filter(organisation_id__in=ids).delete()
     Scheme.objects.filter(organisation_id__in=ids).delete()
     try:
