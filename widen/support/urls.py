@@ -175,3 +175,29 @@ urlpatterns += [
         name="cases_mine_appointment",
     ),
 ]
+
+from widen.support.views import benefits  # noqa: E402
+
+urlpatterns += [
+    path(
+        "schemes/<uuid:scheme_id>/benefits/",
+        benefits.scheme_benefits_view,
+        name="scheme_benefits",
+    ),
+    path(
+        "schemes/<uuid:scheme_id>/benefits/<uuid:benefit_id>/",
+        benefits.scheme_benefit_edit_view,
+        name="scheme_benefit_edit",
+    ),
+    path("mine/benefits/", benefits.my_benefits_view, name="my_benefits"),
+    path(
+        "mine/benefits/<uuid:benefit_id>/take-up/",
+        benefits.my_benefit_take_up_view,
+        name="my_benefit_take_up",
+    ),
+    path(
+        "mine/benefits/<uuid:benefit_id>/book/",
+        benefits.my_benefit_book_view,
+        name="my_benefit_book",
+    ),
+]

@@ -17,6 +17,12 @@ from widen.support.permissions.awards import (
     manages_awards_somewhere,
     may_manage_awards,
 )
+from widen.support.permissions.benefits import (
+    USE,
+    BenefitPolicy,
+    benefit_policy,
+    benefits_offered_to_me,
+)
 from widen.support.permissions.schemes import (
     DECIDE,
     MANAGE,
@@ -35,6 +41,10 @@ from widen.support.permissions.schemes import (
 )
 
 __all__ = [
+    "USE",
+    "BenefitPolicy",
+    "benefit_policy",
+    "benefits_offered_to_me",
     "AwardPolicy",
     "AwardSchemePolicy",
     "InstalmentPolicy",
