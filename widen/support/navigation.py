@@ -82,3 +82,21 @@ register(
         order=9,
     ),
 )
+
+
+def _manages_awards(person: Any) -> bool:
+    from widen.support.permissions import manages_awards_somewhere  # noqa: PLC0415
+
+    return manages_awards_somewhere(roles_held(person))
+
+
+register(
+    NavEntry(
+        "Award schemes",
+        "support:award_schemes",
+        Journey.SUPPORT,
+        ("support:award*",),
+        may_open=_manages_awards,
+        order=53,
+    ),
+)
