@@ -26,6 +26,7 @@ from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from widen.accounts.capabilities import system_actor
@@ -49,7 +50,6 @@ from widen.support.models import (
 )
 
 SOURCE_TYPE = "support.instalment"
-MY_AWARDS_PATH = "/support/mine/awards/"  # the student's awards page
 BATCH = 1_000
 STATUS_BATCH = 5_000  # students whose statuses are read in one query (well within SQL's limits)
 
@@ -263,7 +263,7 @@ def _tell_held(instalment: Instalment) -> None:
             "due_on": _uk(instalment.due_on),
             "reason": instalment.held_reason,
         },
-        link=MY_AWARDS_PATH,
+        link=reverse("support:my_awards"),
     )
 
 
@@ -389,7 +389,7 @@ def instalments_paid_tell(*, run: PaymentRun) -> int:
                 "paid_on": f"{paid_on:%A} {_uk(paid_on)}",
                 "reference": run.reference,
             },
-            link=MY_AWARDS_PATH,
+            link=reverse("support:my_awards"),
         )
         told += 1
     return told

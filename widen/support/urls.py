@@ -201,3 +201,25 @@ urlpatterns += [
         name="my_benefit_book",
     ),
 ]
+
+# A student's own awards (widen/support/views/mine_awards.py)
+from widen.support.views import mine_awards  # noqa: E402
+
+urlpatterns += [
+    path("mine/awards/", mine_awards.my_awards_view, name="my_awards"),
+    path(
+        "mine/awards/<uuid:award_id>/accept/",
+        mine_awards.my_award_accept_view,
+        name="my_award_accept",
+    ),
+    path(
+        "mine/awards/<uuid:award_id>/decline/",
+        mine_awards.my_award_decline_view,
+        name="my_award_decline",
+    ),
+    path(
+        "mine/awards/<uuid:award_id>/letter/",
+        mine_awards.my_award_letter_view,
+        name="my_award_letter",
+    ),
+]

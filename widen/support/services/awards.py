@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from widen.accounts.capabilities import is_person, require_actor, system_actor
@@ -56,7 +57,6 @@ REASON_MAX = 2_000
 AMOUNT_MAX_PENCE = 10_000_000
 INSTALMENTS_MAX = 12
 ACADEMIC_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
-MY_AWARDS_PATH = "/support/mine/awards/"  # the student's awards page
 CONDITIONS = "Each instalment is paid if you are enrolled on its date."
 NOT_IN_TABLE = "their household income band is not one this award pays"
 NO_BAND = "their household income is not known"
@@ -367,7 +367,7 @@ def _tell(award: Award, template: str, **context: Any) -> None:
         },
         user=user,
         email="" if user is not None else student.email,
-        link=MY_AWARDS_PATH if user is not None else "",
+        link=reverse("support:my_awards") if user is not None else "",
     )
 
 
