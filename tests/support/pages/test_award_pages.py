@@ -152,9 +152,10 @@ def test_an_award_scheme_s_page_shows_awards_by_status_with_their_instalments(
     assert "£900.00 for every student" in page
     assert "Ben Awarded" in page
     assert "16 Nov 2026: £300.00, held (Interrupted their studies)" in page
-    assert "Stopped: Left the scheme" in page
-    # Stopping is offered only for awards offered or accepted.
+    assert "£900.00, stopped: Left the scheme" in page
+    # Stopping is offered only for awards offered or accepted; the letter for every award.
     assert page.count("Stop award") == 3
+    assert page.count("Award letter") == 5
     logged = AccessLogEntry.objects.filter(purpose__contains="awards of the award scheme")
     assert logged.count() == 5
     only_held = page_text(
@@ -278,3 +279,21 @@ def test_a_partner_provider_s_adviser_and_scheme_staff_find_nothing(
     finance = page_text(beta.get(reverse("support:award_finance")))
     assert "No award schemes yet." in finance
     assert outreach.get(reverse("support:award_finance")).status_code == 404
+
+
+def test_the_award_letter_is_a_pdf_for_the_award_s_managers_only(
+    world: World, made: AwardsWorld
+) -> None:
+    ann = made.awards["ann"]
+    url = reverse("support:award_letter", args=[made.award_scheme.pk, ann.pk])
+
+    letter = adviser(world).get(url)
+
+    assert letter.status_code == 200
+    assert letter["Content-Type"] == "application/pdf"
+    assert letter.content.startswith(b"%PDF")
+    assert AccessLogEntry.objects.filter(purpose__contains="the award letter").exists()
+    beta = signed_in_client(make_user("adviser.beta", world.beta, Role.STUDENT_SUPPORT_ADVISER))
+    assert beta.get(url).status_code == 404
+    other = reverse("support:award_letter", args=[made.award_scheme.pk, made.scheme.pk])
+    assert adviser(world).get(other).status_code == 404

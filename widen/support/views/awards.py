@@ -26,6 +26,7 @@ from widen.support.award_forms import (
     amount_words,
     band_amounts,
 )
+from widen.support.letters import award_letter_filename, award_letter_pdf
 from widen.support.models import Award, AwardStatus, Scheme
 from widen.support.permissions.awards import (
     MANAGE,
@@ -217,6 +218,25 @@ def award_stop_view(
         "support/awards/stop.html",
         {"award": award, "award_scheme": award_scheme, "instalments": award.instalments.all()},
     )
+
+
+@require_GET
+def award_letter_view(
+    request: AuthenticatedRequest, award_scheme_id: UUID, award_id: UUID
+) -> HttpResponse:
+    """The award letter as a PDF: what the student was offered, its instalments and what became
+    of each."""
+    award = _award(request, award_scheme_id, award_id)
+    award_scheme = award_scheme_get(actor=request.user, award_scheme_id=award_scheme_id)
+    award_students_record(
+        actor=request.user,
+        award_scheme=award_scheme,
+        students=[award.student],
+        purpose=f"the award letter of {award_scheme}",
+    )
+    response = HttpResponse(award_letter_pdf(award), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{award_letter_filename(award)}"'
+    return response
 
 
 @require_GET
