@@ -121,6 +121,11 @@ urlpatterns += [
         awards.award_stop_view,
         name="award_stop",
     ),
+    path(
+        "awards/<uuid:award_scheme_id>/awards/<uuid:award_id>/letter.pdf",
+        awards.award_letter_view,
+        name="award_letter",
+    ),
 ]
 
 # 1-2-1 casework and appointments (widen/support/views/casework.py, appointments.py, cases_mine.py)
