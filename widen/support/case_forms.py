@@ -30,12 +30,14 @@ class _Form(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-def _adviser_field(label: str, *, required: bool, help_text: str = "") -> AdviserChoice:
+def _adviser_field(
+    label: str, *, required: bool, help_text: str = "", empty_label: str = "Nobody yet"
+) -> AdviserChoice:
     return AdviserChoice(
         queryset=None,
         label=label,
         required=required,
-        empty_label="Nobody yet" if not required else "Choose an adviser",
+        empty_label=empty_label if not required else "Choose an adviser",
         help_text=help_text,
         error_messages={
             "required": "Choose an adviser.",
@@ -72,7 +74,10 @@ class CaseOpenForm(_Form):
     )
     assignee = _adviser_field("Adviser helping", required=False)
     reviewer = _adviser_field(
-        "Reviewer", required=False, help_text="Another adviser who checks the case, if any."
+        "Reviewer",
+        required=False,
+        help_text="Another adviser who checks the case, if any.",
+        empty_label="None",
     )
     follow_up_on = forms.DateField(label="Follow up on", required=False, widget=DATE_WIDGET)
 
@@ -185,7 +190,7 @@ class FollowUpForm(_Form):
     prefix_id = "follow_up"
 
     follow_up_on = forms.DateField(label="Follow up on", required=False, widget=DATE_WIDGET)
-    reviewer = _adviser_field("Reviewer", required=False)
+    reviewer = _adviser_field("Reviewer", required=False, empty_label="None")
 
     def __init__(self, *args: Any, advisers: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

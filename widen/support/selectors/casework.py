@@ -213,6 +213,11 @@ class TimelineEntry:
     who: str = ""
     shared: bool = False
 
+    @property
+    def is_appointment(self) -> bool:
+        """An appointment's title says when it is; the day it was asked for is not shown."""
+        return self.kind == "appointment"
+
 
 def _name(person: Any) -> str:
     if person is None:
