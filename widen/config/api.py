@@ -27,8 +27,8 @@ from widen.partners.work_api import router as partner_work_router
 from widen.payments.api import router as payments_router
 from widen.students.api import router as students_router
 from widen.support.api import router as support_router
-from widen.support.casework_api import router as support_casework_router
 from widen.support.awards_api import router as support_awards_router
+from widen.support.casework_api import router as support_casework_router
 from widen.support.records_api import router as support_records_router
 from widen.targeting.api import router as postcodes_router
 from widen.targeting.api import rule_sets_router
