@@ -237,3 +237,20 @@ def test_another_providers_adviser_gets_404_from_the_api(world: World, found: St
     assert api_call(token, "GET", RECORDS).json()["count"] == 0
     assert api_call(token, "POST", RECORDS, {"student_id": str(found.pk)}).status_code == 422
     assert api_call(token, "GET", "/api/v1/support/mine/record").status_code == 404
+
+
+def test_an_adviser_opens_a_record_by_student_number_and_only_for_their_own_students(
+    world: World,
+) -> None:
+    make_student(world.beta, "B7", "Bea", "Beta")
+    told = make_student(world.alpha, "A7", "Tia", "Told")
+    client = signed_in_client(adviser(world))
+    unknown = client.post(reverse("support:record_open"), {"student_number": "B7"}, follow=True)
+    assert "No student of yours has that student number." in page_text(unknown)
+    assert not SupportRecord.objects.exists()
+    opened = client.post(reverse("support:record_open"), {"student_number": " A7 "})
+    record = SupportRecord.objects.get(student=told)
+    assert opened["Location"] == reverse("support:record", args=[record.pk])
+    again = client.post(reverse("support:record_open"), {"student_number": "A7"}, follow=True)
+    assert "Tia Told already has a support record." in page_text(again)
+    assert SupportRecord.objects.count() == 1
