@@ -100,6 +100,7 @@ class AwardSchemeForm(forms.Form):
     scheme = ListChoiceField(
         queryset=Scheme.objects.none(),
         label="For the members of",
+        empty_label="Choose a support scheme",
         help_text="The support scheme whose members are offered the award.",
         error_messages={
             "required": "Choose the support scheme whose members the award is for.",
@@ -122,7 +123,7 @@ class AwardSchemeForm(forms.Form):
         help_text="What the award is for, in the words the award letter uses.",
     )
     amount_kind = forms.ChoiceField(
-        label="How much",
+        label="The award is",
         choices=[
             (FIXED, "The same amount for every student"),
             (BANDS, "An amount for each household income band"),
