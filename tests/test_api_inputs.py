@@ -29,6 +29,7 @@ from tests.support.api_input_cases import (
     support_award_scheme_create_case,
     support_scheme_create_case,
 )
+from tests.support.benefit_input_cases import BENEFIT_OPERATIONS, benefit_input_case
 from tests.support.casework_api_inputs import CASEWORK_BODY_OPERATIONS, casework_input_case
 from tests.support.record_input_cases import RECORD_OPERATIONS, support_record_case
 from widen.accounts.models import Role
@@ -79,6 +80,7 @@ BODY_OPERATIONS = {
     "support_award_scheme_create",
 }
 BODY_OPERATIONS |= RECORD_OPERATIONS
+BODY_OPERATIONS |= BENEFIT_OPERATIONS
 # Operations reading a number in their query besides a list's page (`limit`, `offset`).
 QUERY_OPERATIONS = {"register_update"}
 # Lists not yet answered as a page (`widen.core.api_pages.Page`): each leaves this set when its
@@ -346,6 +348,8 @@ def _case(
         return support_award_scheme_create_case(world)
     if operation_id in RECORD_OPERATIONS:
         return support_record_case(world, operation_id)
+    if operation_id in BENEFIT_OPERATIONS:
+        return benefit_input_case(world)
     raise AssertionError(f"No valid body for {operation_id}: add one.")
 
 

@@ -28,6 +28,7 @@ from widen.payments.api import router as payments_router
 from widen.students.api import router as students_router
 from widen.support.api import router as support_router
 from widen.support.awards_api import router as support_awards_router
+from widen.support.benefits_api import router as support_benefits_router
 from widen.support.casework_api import router as support_casework_router
 from widen.support.records_api import router as support_records_router
 from widen.targeting.api import router as postcodes_router
@@ -71,6 +72,7 @@ api.add_router("/support", support_router)
 api.add_router("/support", support_casework_router)
 api.add_router("/support", support_awards_router)
 api.add_router("/support", support_records_router)
+api.add_router("/support", support_benefits_router)
 
 
 @api.exception_handler(NotFound)

@@ -67,6 +67,13 @@ def body(world: World, name: str, counter: int, relation: str) -> dict[str, Any]
         return {"kind": BenefitKind.OPPORTUNITY, "title": f"Matrix opportunity {counter}"}
     if name == "support:scheme_benefit_edit":
         return {"title": f"Matrix internship {counter}", "is_active": "on"}
-    if name in {"support:my_benefit_take_up", "support:my_benefit_book"}:
+    if name == "api:support_scheme_benefit_add_api":
+        return {"kind": BenefitKind.OPPORTUNITY, "title": f"Matrix opportunity {counter}"}
+    if name in {
+        "support:my_benefit_take_up",
+        "support:my_benefit_book",
+        "api:support_my_benefit_take_up_api",
+        "api:support_my_benefit_book_api",
+    }:
         return {}
     return None
