@@ -1,7 +1,8 @@
 """The demo's student support at Queen Mary: two schemes and their members, awards and their
 instalments in every state the ledger is not needed for, the support records of its
-care-experienced and estranged students and a few cases; their adviser's pages show them;
-`widen demo` says who signs in, changes nothing when run again, and still resets."""
+care-experienced and estranged students, a few cases and what the schemes offer; their
+adviser's pages show them; `widen demo` says who signs in, changes nothing when run again, and
+still resets."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ from widen.support.models import (
     Appointment,
     Award,
     AwardStatus,
+    Benefit,
+    BenefitKind,
     Case,
     CaseStatus,
     CaseTopic,
@@ -156,6 +159,14 @@ def test_the_demo_has_student_support_at_queen_mary_and_still_resets() -> None:
     assert (closed.student.first_name, closed.topic) == ("Leah", CaseTopic.FUNDING)
     overdue = cases.filter(status=CaseStatus.OPEN, follow_up_on__lt=timezone.localdate())
     assert [case.student.first_name for case in overdue] == ["Kwame"]
+
+    # Benefits: a members-only workshop for First in family members; the careers service's
+    # internships, which Leah counted herself in for.
+    workshop = Benefit.objects.get(scheme=first, kind=BenefitKind.EVENT)
+    assert workshop.event is not None
+    assert workshop.event.members_only
+    internships = Benefit.objects.get(scheme=care, kind=BenefitKind.OPPORTUNITY)
+    assert [use.student.first_name for use in internships.uses.all()] == ["Leah"]
 
     # The adviser's pages show it; the report says who signs in.
     client = signed_in_client(nadia)

@@ -252,7 +252,7 @@ def demo_build(
             provider=Organisation.objects.get(name=UEL),
             coordinator=User.objects.get(username=SECOND_COORDINATOR),
         )
-        demo_support_create(provider=qmul)
+        demo_support_create(provider=qmul, partnership=partnership)
         return DemoResult(
             built=True, counts=demo_counts(), logins=demo_logins(), open_data=open_data
         )

@@ -12,7 +12,8 @@ instalments) and an income bursary by band for the first-in-family scheme, and o
 most students accept, one declines, one award is stopped (its instalments cancelled), and the
 first instalment of a student who interrupted is held on its day. Nadia keeps the support records
 of the care-experienced and estranged members (`widen.demo.support_records`) and works on a few
-cases (`widen.demo.support_cases`). Nothing is put in the payments
+cases (`widen.demo.support_cases`); the schemes offer a members-only workshop and the careers
+service's internships (`widen.demo.support_benefits`). Nothing is put in the payments
 ledger: it is append-only, so an entry would keep the demo from ever being deleted (and
 `--reset` from working). `widen support instalments-due` puts the instalments whose day has come
 into it, as every night in production; a payment run then pays them.
@@ -36,10 +37,11 @@ from widen.accounts.sign_in_links import link_account_create
 from widen.core import request_context
 from widen.core.academic_years import AcademicYear
 from widen.demo.students import DEMO, SOURCE, student_email
+from widen.demo.support_benefits import demo_benefits_create
 from widen.demo.support_cases import demo_cases_create
 from widen.demo.support_records import demo_support_records_create
 from widen.learners.models import Learner
-from widen.organisations.models import Organisation, SpecialCategoryCondition
+from widen.organisations.models import Organisation, Partnership, SpecialCategoryCondition
 from widen.payments.models import Payee
 from widen.students.models import IncomeBand, Student, StudentStatus
 from widen.students.selectors import student_status_on
@@ -282,8 +284,9 @@ def _awards(provider: Organisation, care: Scheme, first: Scheme, adviser: User) 
     )
 
 
-def demo_support_create(*, provider: Organisation) -> None:
-    """Student support at `provider` (after its students and partners are made)."""
+def demo_support_create(*, provider: Organisation, partnership: Partnership) -> None:
+    """Student support at `provider`, one of `partnership`'s members (after its students and
+    partners are made)."""
     adviser = User.objects.get(username=ADVISER)
     officer = User.objects.get(username=OFFICER)
     _students_add(provider)
@@ -292,6 +295,14 @@ def demo_support_create(*, provider: Organisation) -> None:
     _awards(provider, care, first, adviser)
     demo_support_records_create(provider=provider, adviser=adviser)
     demo_cases_create(provider=provider, adviser=adviser)
+    demo_benefits_create(
+        provider=provider,
+        partnership=partnership,
+        care=care,
+        first=first,
+        adviser=adviser,
+        officer=officer,
+    )
 
 
 def demo_support_delete(*, organisation_ids: Iterable[Any]) -> None:
