@@ -40,6 +40,7 @@ from tests.browser.support import (
     refused,
 )
 from tests.browser.support_awards_pages import SUPPORT_AWARDS_PAGES
+from tests.browser.support_benefits_pages import SUPPORT_BENEFITS_PAGES
 from tests.browser.support_cases_pages import SUPPORT_CASES_PAGES
 from tests.browser.support_my_awards_pages import SUPPORT_MY_AWARDS_PAGES
 from tests.browser.support_pages import SUPPORT_PAGES
@@ -531,6 +532,7 @@ PAGES.update(SHIFT_PAGES)  # student partners' shifts to claim, drop and swap; t
 PAGES.update(CO_PRESENTING_PAGES)  # student partners co-presenting a conference talk
 PAGES.update(PASSKEY_PAGES)  # a student's own passkeys: the list, removing one
 PAGES.update(SUPPORT_PAGES)  # student support schemes: list, new, a scheme, who it is for
+PAGES.update(SUPPORT_BENEFITS_PAGES)  # benefits: a scheme's, a student's, booking an event
 PAGES.update(SUPPORT_CASES_PAGES)  # casework: lists, a case, appointments, the student's cases
 PAGES.update(SUPPORT_MY_AWARDS_PAGES)  # a student's own awards: offered, being paid, declining
 PAGES.update(SUPPORT_AWARDS_PAGES)  # award schemes: list, new, a scheme, instalments, finance
