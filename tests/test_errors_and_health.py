@@ -226,6 +226,20 @@ def test_the_openapi_schema_describes_every_operation(world: World) -> None:
         "support_my_awards",
         "support_my_award_accept",
         "support_my_award_decline",
+        "support_cases",
+        "support_case_open",
+        "support_case_get",
+        "support_case_note",
+        "support_case_handover",
+        "support_case_referral",
+        "support_case_close",
+        "support_case_reopen",
+        "support_appointments",
+        "support_appointment_book",
+        "support_appointment_open_case",
+        "support_my_cases",
+        "support_my_appointments",
+        "support_my_appointment_request",
     }
     assert (
         "BearerAuth" in str(schema["components"]["securitySchemes"])
