@@ -25,7 +25,7 @@ from widen.support.services.benefits import (
 )
 
 WORKSHOP = "Budgeting for your first year: a workshop for First in family members"
-INTERNSHIPS = "Paid summer internships with the Careers and Enterprise Centre"
+INTERNSHIPS = "Summer internships in London, through the Careers and Enterprise Centre"
 
 
 def _user(provider: Organisation, first: str, last: str) -> User | None:
