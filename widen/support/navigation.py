@@ -100,3 +100,15 @@ register(
         order=53,
     ),
 )
+
+
+register(
+    NavEntry(
+        "My awards",
+        "support:my_awards",
+        Journey.SUPPORT,
+        ("support:my_award*",),
+        may_open=has_own_record,
+        order=11,
+    ),
+)
