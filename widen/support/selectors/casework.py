@@ -322,8 +322,9 @@ def my_case_list(*, actor: Any) -> QuerySet[Case]:
 
 
 def my_case_timeline(case: Case) -> list[TimelineEntry]:
-    """What a student sees of their case: what was agreed (shared notes), their appointments,
-    and when it was closed or re-opened. Never a private note, handover or referral detail."""
+    """What a student sees of their case's history: when it was opened, what was agreed (shared
+    notes) and their appointments (its status and outcome are on the case). Never a private
+    note, a handover or a referral's details."""
     entries = [TimelineEntry(case.created_at, "opened", "Case opened", case.summary)]
     entries += [
         TimelineEntry(note.written_at, "shared note", "What we agreed", note.body, shared=True)
