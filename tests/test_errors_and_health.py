@@ -240,6 +240,20 @@ def test_the_openapi_schema_describes_every_operation(world: World) -> None:
         "support_my_cases",
         "support_my_appointments",
         "support_my_appointment_request",
+        "support_records",
+        "support_records_found",
+        "support_record_open",
+        "support_record_get",
+        "support_record_update",
+        "support_record_identifications",
+        "support_record_identification_add",
+        "support_record_bursaries",
+        "support_record_bursary_add",
+        "support_record_bursary_chase",
+        "support_record_bursary_receive",
+        "support_bursaries_to_chase",
+        "support_my_record",
+        "support_my_record_contact",
     }
     assert (
         "BearerAuth" in str(schema["components"]["securitySchemes"])

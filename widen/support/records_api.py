@@ -332,13 +332,19 @@ def support_record_update_api(request: HttpRequest, record_id: UUID, body: Recor
 
 @router.get(
     "/records/{record_id}/identifications",
-    response=list[IdentificationOut],
+    response=Page[IdentificationOut],
     operation_id="support_record_identifications",
 )
-def support_record_identifications_api(request: HttpRequest, record_id: UUID) -> Any:
+def support_record_identifications_api(
+    request: HttpRequest,
+    record_id: UUID,
+    limit: PageLimit = DEFAULT_LIMIT,
+    offset: PageOffset = 0,
+) -> Any:
     """When and how each characteristic became known, the earliest first."""
     record = _read(api_actor(request), record_id, "API identifications of a support record")
-    return list(record.identifications.order_by("identified_on", "recorded_at"))
+    identifications = record.identifications.order_by("identified_on", "recorded_at", "pk")
+    return page_of(identifications, limit=limit, offset=offset).answer(lambda row: row)
 
 
 @router.post(
@@ -366,13 +372,19 @@ def support_record_identification_add_api(
 
 @router.get(
     "/records/{record_id}/bursaries",
-    response=list[BursaryOut],
+    response=Page[BursaryOut],
     operation_id="support_record_bursaries",
 )
-def support_record_bursaries_api(request: HttpRequest, record_id: UUID) -> Any:
+def support_record_bursaries_api(
+    request: HttpRequest,
+    record_id: UUID,
+    limit: PageLimit = DEFAULT_LIMIT,
+    offset: PageOffset = 0,
+) -> Any:
     """The record's local authority bursaries, by the day each is expected."""
-    record = record_get(actor=api_actor(request), record_id=record_id)
-    return list(record.local_authority_bursaries.order_by("expected_on", "pk"))
+    record = _read(api_actor(request), record_id, "API bursaries of a support record")
+    bursaries = record.local_authority_bursaries.order_by("expected_on", "pk")
+    return page_of(bursaries, limit=limit, offset=offset).answer(lambda row: row)
 
 
 @router.post(

@@ -219,7 +219,7 @@ def test_the_api_keeps_a_record_and_logs_each_read(world: World, found: Student)
     )
     assert too_much.status_code == 422
     identifications = api_call(token, "GET", f"{RECORDS}/{record_id}/identifications").json()
-    assert [row["stage"] for row in identifications] == [IdentificationStage.ENROLMENT]
+    assert [row["stage"] for row in identifications["results"]] == [IdentificationStage.ENROLMENT]
 
 
 def test_another_providers_adviser_gets_404_from_the_api(world: World, found: Student) -> None:
