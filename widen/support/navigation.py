@@ -29,7 +29,7 @@ register(
         "My support schemes",
         "support:my_schemes",
         Journey.SUPPORT,
-        ("support:my_*",),
+        ("support:my_scheme*", "support:my_membership*", "support:my_benefit*"),
         may_open=has_own_record,
         order=8,
     ),

@@ -1,10 +1,26 @@
+"""Student support's pages, area by area: schemes and their members, benefits, awards,
+support records and casework, each with the student's own pages."""
+
 from django.urls import path
 
-from widen.support.views import memberships, mine, schemes
+from widen.support.views import (
+    appointments,
+    awards,
+    benefits,
+    cases_mine,
+    casework,
+    memberships,
+    mine,
+    mine_awards,
+    outcomes,
+    records,
+    schemes,
+)
 
 app_name = "support"
 
 urlpatterns = [
+    # Schemes, who they are for, their members and outcomes; a student's own schemes
     path("schemes/", schemes.scheme_list_view, name="schemes"),
     path("schemes/new/", schemes.scheme_create_view, name="scheme_create"),
     path("schemes/<uuid:scheme_id>/", schemes.scheme_detail_view, name="scheme"),
@@ -46,60 +62,39 @@ urlpatterns = [
         mine.my_membership_leave_view,
         name="my_membership_leave",
     ),
-]
-
-from widen.support.views import outcomes  # noqa: E402
-
-urlpatterns += [
-    path(
-        "schemes/<uuid:scheme_id>/outcomes/",
-        outcomes.scheme_outcomes_view,
-        name="scheme_outcomes",
-    ),
-]
-
-from widen.support.views import records  # noqa: E402
-
-urlpatterns += [
-    path("records/", records.record_list_view, name="records"),
-    path("records/open/", records.record_open_view, name="record_open"),
-    path("records/<uuid:record_id>/", records.record_view, name="record"),
-    path("records/<uuid:record_id>/edit/", records.record_edit_view, name="record_edit"),
-    path(
-        "records/<uuid:record_id>/identifications/new/",
-        records.identification_add_view,
-        name="record_identification",
-    ),
-    path(
-        "records/<uuid:record_id>/bursaries/new/",
-        records.bursary_add_view,
-        name="record_bursary",
-    ),
-    path(
-        "records/<uuid:record_id>/bursaries/<uuid:bursary_id>/chase/",
-        records.bursary_chase_view,
-        name="record_bursary_chase",
-    ),
-    path(
-        "records/<uuid:record_id>/bursaries/<uuid:bursary_id>/received/",
-        records.bursary_receive_view,
-        name="record_bursary_receive",
-    ),
-    path("mine/record/", records.my_record_view, name="my_record"),
-    path("mine/record/contact/", records.my_record_contact_view, name="my_record_contact"),
-]
-
-urlpatterns += [
     path(
         "mine/<uuid:membership_id>/contact/",
         mine.my_membership_contact_view,
         name="my_membership_contact",
     ),
-]
-
-from widen.support.views import awards  # noqa: E402
-
-urlpatterns += [
+    path(
+        "schemes/<uuid:scheme_id>/outcomes/",
+        outcomes.scheme_outcomes_view,
+        name="scheme_outcomes",
+    ),
+    # What members may use
+    path(
+        "schemes/<uuid:scheme_id>/benefits/",
+        benefits.scheme_benefits_view,
+        name="scheme_benefits",
+    ),
+    path(
+        "schemes/<uuid:scheme_id>/benefits/<uuid:benefit_id>/",
+        benefits.scheme_benefit_edit_view,
+        name="scheme_benefit_edit",
+    ),
+    path("mine/benefits/", benefits.my_benefits_view, name="my_benefits"),
+    path(
+        "mine/benefits/<uuid:benefit_id>/take-up/",
+        benefits.my_benefit_take_up_view,
+        name="my_benefit_take_up",
+    ),
+    path(
+        "mine/benefits/<uuid:benefit_id>/book/",
+        benefits.my_benefit_book_view,
+        name="my_benefit_book",
+    ),
+    # Bursaries and awards, paid in instalments
     path("awards/", awards.award_scheme_list_view, name="award_schemes"),
     path("awards/new/", awards.award_scheme_create_view, name="award_scheme_create"),
     path("awards/instalments/", awards.award_instalments_view, name="award_instalments"),
@@ -126,12 +121,50 @@ urlpatterns += [
         awards.award_letter_view,
         name="award_letter",
     ),
-]
-
-# 1-2-1 casework and appointments (widen/support/views/casework.py, appointments.py, cases_mine.py)
-from widen.support.views import appointments, cases_mine, casework  # noqa: E402
-
-urlpatterns += [
+    path("mine/awards/", mine_awards.my_awards_view, name="my_awards"),
+    path(
+        "mine/awards/<uuid:award_id>/accept/",
+        mine_awards.my_award_accept_view,
+        name="my_award_accept",
+    ),
+    path(
+        "mine/awards/<uuid:award_id>/decline/",
+        mine_awards.my_award_decline_view,
+        name="my_award_decline",
+    ),
+    path(
+        "mine/awards/<uuid:award_id>/letter/",
+        mine_awards.my_award_letter_view,
+        name="my_award_letter",
+    ),
+    # Care-experienced and estranged students' support records
+    path("records/", records.record_list_view, name="records"),
+    path("records/open/", records.record_open_view, name="record_open"),
+    path("records/<uuid:record_id>/", records.record_view, name="record"),
+    path("records/<uuid:record_id>/edit/", records.record_edit_view, name="record_edit"),
+    path(
+        "records/<uuid:record_id>/identifications/new/",
+        records.identification_add_view,
+        name="record_identification",
+    ),
+    path(
+        "records/<uuid:record_id>/bursaries/new/",
+        records.bursary_add_view,
+        name="record_bursary",
+    ),
+    path(
+        "records/<uuid:record_id>/bursaries/<uuid:bursary_id>/chase/",
+        records.bursary_chase_view,
+        name="record_bursary_chase",
+    ),
+    path(
+        "records/<uuid:record_id>/bursaries/<uuid:bursary_id>/received/",
+        records.bursary_receive_view,
+        name="record_bursary_receive",
+    ),
+    path("mine/record/", records.my_record_view, name="my_record"),
+    path("mine/record/contact/", records.my_record_contact_view, name="my_record_contact"),
+    # 1-2-1 casework and appointments
     path("cases/", casework.cases_view, name="cases"),
     path("cases/new/", casework.case_create_view, name="case_create"),
     path("cases/caseload/", casework.caseload_view, name="case_caseload"),
@@ -178,53 +211,5 @@ urlpatterns += [
         "mine/cases/appointment/",
         cases_mine.my_appointment_request_view,
         name="cases_mine_appointment",
-    ),
-]
-
-from widen.support.views import benefits  # noqa: E402
-
-urlpatterns += [
-    path(
-        "schemes/<uuid:scheme_id>/benefits/",
-        benefits.scheme_benefits_view,
-        name="scheme_benefits",
-    ),
-    path(
-        "schemes/<uuid:scheme_id>/benefits/<uuid:benefit_id>/",
-        benefits.scheme_benefit_edit_view,
-        name="scheme_benefit_edit",
-    ),
-    path("mine/benefits/", benefits.my_benefits_view, name="my_benefits"),
-    path(
-        "mine/benefits/<uuid:benefit_id>/take-up/",
-        benefits.my_benefit_take_up_view,
-        name="my_benefit_take_up",
-    ),
-    path(
-        "mine/benefits/<uuid:benefit_id>/book/",
-        benefits.my_benefit_book_view,
-        name="my_benefit_book",
-    ),
-]
-
-# A student's own awards (widen/support/views/mine_awards.py)
-from widen.support.views import mine_awards  # noqa: E402
-
-urlpatterns += [
-    path("mine/awards/", mine_awards.my_awards_view, name="my_awards"),
-    path(
-        "mine/awards/<uuid:award_id>/accept/",
-        mine_awards.my_award_accept_view,
-        name="my_award_accept",
-    ),
-    path(
-        "mine/awards/<uuid:award_id>/decline/",
-        mine_awards.my_award_decline_view,
-        name="my_award_decline",
-    ),
-    path(
-        "mine/awards/<uuid:award_id>/letter/",
-        mine_awards.my_award_letter_view,
-        name="my_award_letter",
     ),
 ]
