@@ -9,7 +9,7 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from widen.demo.support import BURSARY, CARE_AWARD, CARE_SCHEME, FIRST_SCHEME
 from widen.payments.models import LedgerEntry
 from widen.students.models import Student
 from widen.students.selectors import student_status_on
+from widen.support.instalments import instalments_fall_due
 from widen.support.models import (
     Appointment,
     Award,
@@ -189,3 +190,10 @@ def test_the_demo_has_student_support_at_queen_mary_and_still_resets() -> None:
     assert counts() == before
     run_demo(reset=True)
     assert counts() == before
+
+    # Once the night's run puts instalments whose day has come in the ledger, their entries stay
+    # for ever: --reset says why it cannot delete the demo, and deletes nothing.
+    if instalments_fall_due(day=timezone.localdate()).due:
+        with pytest.raises(CommandError, match="payments ledger"):
+            run_demo(reset=True)
+        assert counts() == before

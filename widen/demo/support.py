@@ -323,9 +323,9 @@ def demo_support_delete(*, organisation_ids: Iterable[Any]) -> None:
         from widen.demo.builder import DemoError  # noqa: PLC0415 (the builder imports this)
 
         raise DemoError(
-            "Award instalments paid to the demo's students are in the payments ledger (the "
-            "instalments whose day came were put in it), and the ledger keeps every entry, so "
-            "the demo cannot be deleted: build it again in an empty database."
+            "Money owed to the demo's students is in the payments ledger (an award instalment "
+            "fell due, or a student partner's claim was approved), and the ledger keeps every "
+            "entry, so the demo cannot be deleted: build it again in an empty database."
         ) from error
 
 
