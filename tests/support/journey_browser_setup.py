@@ -5,9 +5,10 @@ Run as `python -m tests.support.journey_browser_setup USERNAME` with the server'
 USERNAME's organisation (a demo university whose student support USERNAME advises), a support
 scheme for care-experienced students, not yet worked out (its adviser does that on its page),
 and a £1,000 award scheme for its members paid in three instalments: the day before yesterday,
-yesterday and a fortnight from now (the instalments' days must have come for the journey to see
-them fall due or held; what is made each time is named afresh, so runs never meet). Prints, as
-JSON, their ids, names and days.
+yesterday and a fortnight from now, or the year's last day if sooner (at the turn of the year,
+three days that have all come: see `_year_and_days`). The first two days must have come for
+the journey to see them fall due or held; what is made each time is named afresh, so runs never
+meet. Prints, as JSON, their ids, names and days.
 
 Run as `python -m tests.support.journey_browser_setup day DAY` for the nightly
 `instalments_fall_due` on DAY (ISO date, today or before): every accepted award's instalment
@@ -22,6 +23,28 @@ import sys
 from datetime import date, timedelta
 from typing import Any
 
+AUGUST = 8
+
+
+def _award_year(day: date) -> Any:
+    """The academic year whose award schemes pay on `day` (from 1 August to 31 July)."""
+    from widen.core.academic_years import AcademicYear  # noqa: PLC0415
+
+    return AcademicYear(day.year if day.month >= AUGUST else day.year - 1)
+
+
+def _year_and_days(today: date) -> tuple[Any, list[date]]:
+    """The day before yesterday, yesterday and a fortnight from now, in one academic year; at
+    the turn of the year (1 and 2 August), three days that have all come, in the year ending."""
+    year = _award_year(today - timedelta(days=2))
+    last_day = date(year.start_year + 1, 7, 31)
+    days = [today - timedelta(days=n) for n in (2, 1)]
+    days.append(min(today + timedelta(days=14), last_day))
+    if days[2] <= days[1] or _award_year(days[1]) != year:
+        year = _award_year(today - timedelta(days=4))
+        days = [today - timedelta(days=n) for n in (4, 3, 2)]
+    return year, days
+
 
 def make(username: str) -> dict[str, Any]:
     import django  # noqa: PLC0415
@@ -31,7 +54,6 @@ def make(username: str) -> dict[str, Any]:
 
     from widen.accounts.models import Membership  # noqa: PLC0415
     from widen.core import request_context  # noqa: PLC0415
-    from widen.core.academic_years import AcademicYear  # noqa: PLC0415
     from widen.organisations.models import SpecialCategoryCondition  # noqa: PLC0415
     from widen.support.services.awards import award_scheme_create  # noqa: PLC0415
     from widen.support.services.schemes import scheme_create  # noqa: PLC0415
@@ -41,10 +63,7 @@ def make(username: str) -> dict[str, Any]:
     )
     provider, adviser = membership.organisation, membership.user
     today = timezone.localdate()
-    year = AcademicYear.current()
-    last_day = date(year.start_year + 1, 7, 31)
-    days = [today - timedelta(days=2), today - timedelta(days=1)]
-    days.append(min(today + timedelta(days=14), last_day))
+    year, days = _year_and_days(today)
     mark = secrets.token_hex(2).upper()
     with request_context.bind(actor=adviser, source="cli"):
         scheme = scheme_create(
