@@ -47,7 +47,9 @@ from widen.support.models import (
     AwardStatus,
     Instalment,
     InstalmentStatus,
+    SupportRecord,
 )
+from widen.support.selectors.records import scheme_is_about_care
 
 SOURCE_TYPE = "support.instalment"
 BATCH = 1_000
@@ -241,7 +243,7 @@ def instalments_fall_due(*, day: date, actor: Any = None) -> FallDueResult:
             actor=actor,
             reason="Held: not enrolled on its day",
         )
-        for instalment in to_hold:
+        for instalment in _may_be_told(to_hold):
             _tell_held(instalment)
     return FallDueResult(due=len(falling_due), held=len(to_hold), released=len(released))
 
@@ -354,6 +356,28 @@ def instalments_paid_by_run(run: PaymentRun) -> int:
     return len(ids)
 
 
+def _may_be_told(instalments: list[Instalment]) -> list[Instalment]:
+    """The instalments whose students may be told about them: nothing about an award for
+    care-experienced or estranged students goes to a student who asked not to be contacted about
+    it (they see it on their own pages). A few queries, whatever the number of instalments."""
+    quiet = set(
+        SupportRecord.objects.filter(
+            student_id__in={i.award.student_id for i in instalments}, do_not_contact=True
+        ).values_list("student_id", flat=True)
+    )
+    about_care: dict[Any, bool] = {}
+
+    def may_tell(instalment: Instalment) -> bool:
+        if instalment.award.student_id not in quiet:
+            return True
+        award_scheme = instalment.award.award_scheme
+        if award_scheme.pk not in about_care:
+            about_care[award_scheme.pk] = scheme_is_about_care(award_scheme.scheme)
+        return not about_care[award_scheme.pk]
+
+    return [instalment for instalment in instalments if may_tell(instalment)]
+
+
 def instalments_paid_tell(*, run: PaymentRun) -> int:
     """Tell each student whose instalments `run` paid: which, how much and on what day (no one
     else's in their message). Returns how many were told."""
@@ -367,7 +391,10 @@ def instalments_paid_tell(*, run: PaymentRun) -> int:
         by_student[instalment.award.student_id].append(instalment)
     paid_on = run.paid_on or timezone.localdate()
     told = 0
-    for own in by_student.values():
+    for all_paid in by_student.values():
+        own = _may_be_told(all_paid)
+        if not own:
+            continue
         student = own[0].award.student
         if student.user_id is None:
             continue

@@ -18,7 +18,13 @@ from widen.organisations.models import DataCategory
 from widen.students.mine.selectors import my_students, students_current
 from widen.students.models import Student
 from widen.students.selectors import SUBJECT_TYPE
-from widen.support.models import BursaryStatus, CareStatus, LocalAuthorityBursary, SupportRecord
+from widen.support.models import (
+    BursaryStatus,
+    CareStatus,
+    LocalAuthorityBursary,
+    Scheme,
+    SupportRecord,
+)
 from widen.support.permissions.records import advised_providers, support_record_policy
 
 REVIEW_SOON = timedelta(days=14)
@@ -142,6 +148,34 @@ def may_contact_student_about_care(student: Student | Any) -> bool:
     not when they asked not to be. Every notification to a student about it asks this first."""
     student_id: Any = getattr(student, "pk", student)
     return not SupportRecord.objects.filter(student_id=student_id, do_not_contact=True).exists()
+
+
+CARE_CRITERIA = frozenset({"care_experienced", "estranged"})
+
+
+def _criteria_named(definition: Any) -> set[str]:
+    if isinstance(definition, dict):
+        named = {definition["criterion"]} if isinstance(definition.get("criterion"), str) else set()
+        return named.union(*(_criteria_named(value) for value in definition.values()))
+    if isinstance(definition, list):
+        return set().union(*(_criteria_named(value) for value in definition))
+    return set()
+
+
+def scheme_is_about_care(scheme: Scheme) -> bool:
+    """Whether any of the scheme's rules ever read care experience or estrangement: telling a
+    student about it (an invitation, an award) tells them why."""
+    return any(
+        CARE_CRITERIA & _criteria_named(definition)
+        for definition in scheme.versions.values_list("definition", flat=True)
+    )
+
+
+def may_tell_student_about_scheme(student: Student | Any, scheme: Scheme) -> bool:
+    """Whether the student may be sent news of this scheme: not if it is about care experience
+    or estrangement and they asked not to be contacted about that (they still find it on their
+    own pages)."""
+    return not scheme_is_about_care(scheme) or may_contact_student_about_care(student)
 
 
 def record_views_record(*, actor: Any, records: list[SupportRecord], purpose: str) -> int:

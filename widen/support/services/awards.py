@@ -49,6 +49,7 @@ from widen.support.permissions import (
     award_scheme_policy,
     may_manage_awards,
 )
+from widen.support.selectors.records import may_tell_student_about_scheme
 
 NAME_MAX = 120
 PURPOSE_MAX = 4_000
@@ -347,12 +348,16 @@ def award_amount(award_scheme: AwardScheme, student: Student) -> tuple[int | Non
 
 
 def _tell(award: Award, template: str, **context: Any) -> None:
-    """Tell the student about their award, at their account or else at their contact address."""
+    """Tell the student about their award, at their account or else at their contact address;
+    never about an award for care-experienced or estranged students when they asked not to be
+    contacted about it (the award is on their own pages all the same)."""
     student = award.student
     user = student.user if student.user_id else None
     if user is None and not student.email:
         return
     award_scheme = award.award_scheme
+    if not may_tell_student_about_scheme(student, award_scheme.scheme):
+        return
     notify(
         template=template,
         category=Category.UPDATES,

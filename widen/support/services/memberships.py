@@ -26,6 +26,7 @@ from widen.support.models import (
     StudentEligibility,
 )
 from widen.support.permissions import DECIDE, RESPOND, membership_policy
+from widen.support.selectors.records import may_tell_student_about_scheme
 from widen.support.services.schemes import require_manager
 
 EVIDENCE_MAX_LENGTH = 5_000
@@ -43,10 +44,13 @@ class Invited:
 
 def _tell_student(membership: SchemeMembership, template: str, **context: Any) -> None:
     """Tell the student, at their account or else at their contact address (if they have one),
-    once the transaction commits."""
+    once the transaction commits; never about a scheme for care-experienced or estranged
+    students when they asked not to be contacted about it."""
     student = membership.student
     user = student.user if student.user_id else None
     if user is None and not student.email:
+        return
+    if not may_tell_student_about_scheme(student, membership.scheme):
         return
     notify(
         template=template,
