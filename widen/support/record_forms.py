@@ -14,7 +14,7 @@ from widen.support.models import (
     IdentifiedCharacteristic,
     SupportRecord,
 )
-from widen.support.permissions.records import advisers_at
+from widen.support.permissions.providers import advisers_of
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -75,7 +75,7 @@ class RecordForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["named_contact"]
         assert isinstance(field, AdviserChoice)
-        field.queryset = advisers_at(record.organisation_id).order_by("last_name", "username")
+        field.queryset = advisers_of(record.organisation_id)
 
     @staticmethod
     def initial_of(record: SupportRecord) -> dict[str, Any]:

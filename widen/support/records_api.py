@@ -31,12 +31,8 @@ from widen.support.models import (
     LocalAuthorityBursary,
     SupportRecord,
 )
-from widen.support.permissions.records import (
-    ADVISE,
-    advisers_at,
-    local_authority_bursary_policy,
-    may_advise,
-)
+from widen.support.permissions.providers import advisers_of
+from widen.support.permissions.records import ADVISE, local_authority_bursary_policy, may_advise
 from widen.support.selectors.records import (
     RecordFilters,
     bursaries_to_chase,
@@ -302,7 +298,7 @@ def support_record_update_api(request: HttpRequest, record_id: UUID, body: Recor
         if name == "named_contact_id":
             contact = None
             if value is not None:
-                contact = advisers_at(record.organisation_id).filter(pk=value).first()
+                contact = advisers_of(record.organisation_id).filter(pk=value).first()
                 if contact is None:
                     raise ApplicationError(
                         "The named contact must be a student support adviser at "

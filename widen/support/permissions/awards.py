@@ -24,16 +24,17 @@ from django.db.models import QuerySet
 
 from widen.accounts.capabilities import (
     Capability,
-    holds,
     is_person,
-    is_system,
-    organisations_granting,
-    role_grants,
 )
 from widen.core.policy import VIEW, Policy
-from widen.organisations.models import Organisation, OrganisationType
+from widen.organisations.models import Organisation
 from widen.students.mine.selectors import my_students
 from widen.support.models import Award, AwardScheme, Instalment
+from widen.support.permissions.providers import (
+    holds_at_provider,
+    holds_at_some_provider,
+    providers_granting,
+)
 
 MANAGE = "manage"  # changing an award scheme, offering its awards, stopping an award
 RESPOND = "respond"  # the student accepting or declining their award
@@ -41,36 +42,17 @@ RESPOND = "respond"  # the student accepting or declining their award
 
 def award_providers(actor: Any) -> QuerySet[Organisation]:
     """The HE providers whose awards `actor` manages (every one, for the system)."""
-    providers = Organisation.objects.filter(organisation_type=OrganisationType.HE_PROVIDER)
-    if is_system(actor):
-        return providers
-    if not is_person(actor):
-        return providers.none()
-    return organisations_granting(actor, Capability.SUPPORT_AWARDS_MANAGE).filter(
-        organisation_type=OrganisationType.HE_PROVIDER
-    )
+    return providers_granting(actor, Capability.SUPPORT_AWARDS_MANAGE)
 
 
 def may_manage_awards(actor: Any, organisation: Organisation | Any = None) -> bool:
     """Whether `actor` manages awards at `organisation` (at any provider, when none)."""
-    if is_system(actor):
-        return True
-    if organisation is None:
-        return award_providers(actor).exists()
-    return (
-        holds(actor, Capability.SUPPORT_AWARDS_MANAGE, organisation)
-        and award_providers(actor).filter(pk=getattr(organisation, "pk", organisation)).exists()
-    )
+    return holds_at_provider(actor, Capability.SUPPORT_AWARDS_MANAGE, organisation)
 
 
 def manages_awards_somewhere(roles_held: Iterable[tuple[str, str]]) -> bool:
-    """Whether someone with these roles (role, organisation type) manages some provider's
-    awards: as `may_manage_awards` with no organisation, from roles already read."""
-    return any(
-        role_grants(role, Capability.SUPPORT_AWARDS_MANAGE)
-        and organisation_type == OrganisationType.HE_PROVIDER
-        for role, organisation_type in roles_held
-    )
+    """Whether someone with these roles (role, organisation type) manages some provider's awards."""
+    return holds_at_some_provider(roles_held, Capability.SUPPORT_AWARDS_MANAGE)
 
 
 class AwardSchemePolicy(Policy[AwardScheme]):

@@ -17,79 +17,38 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from widen.accounts.capabilities import (
     Capability,
-    holds,
     is_person,
-    is_system,
-    organisations_granting,
-    people_holding,
-    role_grants,
 )
 from widen.core.policy import VIEW, Policy
-from widen.organisations.models import Organisation, OrganisationType
+from widen.organisations.models import Organisation
 from widen.students.mine.selectors import my_students
 from widen.support.models import Appointment, Case, CaseNote
+from widen.support.permissions.providers import (
+    holds_at_provider,
+    holds_at_some_provider,
+    providers_granting,
+)
 
 WORK = "work"  # notes, handovers, referrals, closing and re-opening; booking appointments
 
 
 def casework_providers(actor: Any) -> QuerySet[Organisation]:
     """The HE providers whose students' casework `actor` does (every one, for the system)."""
-    providers = Organisation.objects.filter(organisation_type=OrganisationType.HE_PROVIDER)
-    if is_system(actor):
-        return providers
-    if not is_person(actor):
-        return providers.none()
-    return organisations_granting(actor, Capability.SUPPORT_CASEWORK).filter(
-        organisation_type=OrganisationType.HE_PROVIDER
-    )
+    return providers_granting(actor, Capability.SUPPORT_CASEWORK)
 
 
 def does_casework(actor: Any, organisation: Organisation | Any = None) -> bool:
     """Whether `actor` is a student support adviser at `organisation` (anywhere, when none)."""
-    if is_system(actor):
-        return True
-    if organisation is None:
-        return casework_providers(actor).exists()
-    return (
-        holds(actor, Capability.SUPPORT_CASEWORK, organisation)
-        and casework_providers(actor).filter(pk=getattr(organisation, "pk", organisation)).exists()
-    )
+    return holds_at_provider(actor, Capability.SUPPORT_CASEWORK, organisation)
 
 
 def does_casework_somewhere(roles_held: Iterable[tuple[str, str]]) -> bool:
     """As `does_casework` with no organisation, from roles (role, organisation type) read once."""
-    return any(
-        role_grants(role, Capability.SUPPORT_CASEWORK)
-        and organisation_type == OrganisationType.HE_PROVIDER
-        for role, organisation_type in roles_held
-    )
-
-
-def advisers_of(organisation: Organisation | Any) -> QuerySet[Any]:
-    """The active student support advisers of a provider: who a case may be assigned to,
-    reviewed by or handed over to."""
-    return people_holding(Capability.SUPPORT_CASEWORK, [organisation]).order_by(
-        "first_name", "last_name", "username"
-    )
-
-
-def advisers_at(organisations: Iterable[Any]) -> QuerySet[Any]:
-    """The active student support advisers of any of `organisations` (say, all of mine)."""
-    return people_holding(Capability.SUPPORT_CASEWORK, organisations).order_by(
-        "first_name", "last_name", "username"
-    )
-
-
-def is_adviser_of(person: Any, organisation: Organisation | Any) -> bool:
-    user_model = get_user_model()
-    return (
-        isinstance(person, user_model) and advisers_of(organisation).filter(pk=person.pk).exists()
-    )
+    return holds_at_some_provider(roles_held, Capability.SUPPORT_CASEWORK)
 
 
 class CasePolicy(Policy[Case]):

@@ -20,18 +20,17 @@ from django.db.models import QuerySet
 
 from widen.accounts.capabilities import (
     Capability,
-    holds,
     is_person,
-    is_system,
-    organisations_granting,
-    people_holding,
-    role_grants,
 )
-from widen.accounts.models import User
 from widen.core.policy import VIEW, Policy
-from widen.organisations.models import Organisation, OrganisationType
+from widen.organisations.models import Organisation
 from widen.students.mine.selectors import my_students
 from widen.support.models import Identification, LocalAuthorityBursary, SupportRecord
+from widen.support.permissions.providers import (
+    holds_at_provider,
+    holds_at_some_provider,
+    providers_granting,
+)
 
 ADVISE = "advise"  # an adviser's changes to a record, its identifications and bursaries
 ANSWER = "answer"  # the student's own say: not to be contacted about it
@@ -39,36 +38,18 @@ ANSWER = "answer"  # the student's own say: not to be contacted about it
 
 def advised_providers(actor: Any) -> QuerySet[Organisation]:
     """The HE providers whose students `actor` advises (every one, for the system)."""
-    providers = Organisation.objects.filter(organisation_type=OrganisationType.HE_PROVIDER)
-    if is_system(actor):
-        return providers
-    if not is_person(actor):
-        return providers.none()
-    return organisations_granting(actor, Capability.SUPPORT_CASEWORK).filter(
-        organisation_type=OrganisationType.HE_PROVIDER
-    )
+    return providers_granting(actor, Capability.SUPPORT_CASEWORK)
 
 
 def may_advise(actor: Any, organisation: Organisation | Any = None) -> bool:
     """Whether `actor` is a student support adviser at `organisation` (anywhere, when none)."""
-    if is_system(actor):
-        return True
-    if organisation is None:
-        return advised_providers(actor).exists()
-    return (
-        holds(actor, Capability.SUPPORT_CASEWORK, organisation)
-        and advised_providers(actor).filter(pk=getattr(organisation, "pk", organisation)).exists()
-    )
+    return holds_at_provider(actor, Capability.SUPPORT_CASEWORK, organisation)
 
 
 def advises_somewhere(roles_held: Iterable[tuple[str, str]]) -> bool:
     """Whether someone with these roles (role, organisation type) advises some provider's
-    students: as `may_advise` with no organisation, from roles already read."""
-    return any(
-        role_grants(role, Capability.SUPPORT_CASEWORK)
-        and organisation_type == OrganisationType.HE_PROVIDER
-        for role, organisation_type in roles_held
-    )
+    students."""
+    return holds_at_some_provider(roles_held, Capability.SUPPORT_CASEWORK)
 
 
 class SupportRecordPolicy(Policy[SupportRecord]):
@@ -120,8 +101,3 @@ class LocalAuthorityBursaryPolicy(Policy[LocalAuthorityBursary]):
 support_record_policy = SupportRecordPolicy()
 identification_policy = IdentificationPolicy()
 local_authority_bursary_policy = LocalAuthorityBursaryPolicy()
-
-
-def advisers_at(organisation: Organisation | Any) -> QuerySet[User]:
-    """The people who are student support advisers at `organisation` (a named contact is one)."""
-    return people_holding(Capability.SUPPORT_CASEWORK, [getattr(organisation, "pk", organisation)])

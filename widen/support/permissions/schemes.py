@@ -23,16 +23,17 @@ from django.db.models import QuerySet
 
 from widen.accounts.capabilities import (
     Capability,
-    holds,
     is_person,
-    is_system,
-    organisations_granting,
-    role_grants,
 )
 from widen.core.policy import VIEW, Policy
-from widen.organisations.models import Organisation, OrganisationType
+from widen.organisations.models import Organisation
 from widen.students.mine.selectors import my_students
 from widen.support.models import Scheme, SchemeMembership, SchemeRuleVersion, StudentEligibility
+from widen.support.permissions.providers import (
+    holds_at_provider,
+    holds_at_some_provider,
+    providers_granting,
+)
 
 MANAGE = "manage"  # changing a scheme: its details, its rules, working out who is eligible
 DECIDE = "decide"  # accepting or refusing an application to join a scheme
@@ -41,36 +42,18 @@ RESPOND = "respond"  # a student joining, declining or leaving a scheme
 
 def managed_providers(actor: Any) -> QuerySet[Organisation]:
     """The HE providers whose support schemes `actor` manages (every one, for the system)."""
-    providers = Organisation.objects.filter(organisation_type=OrganisationType.HE_PROVIDER)
-    if is_system(actor):
-        return providers
-    if not is_person(actor):
-        return providers.none()
-    return organisations_granting(actor, Capability.SUPPORT_SCHEMES_MANAGE).filter(
-        organisation_type=OrganisationType.HE_PROVIDER
-    )
+    return providers_granting(actor, Capability.SUPPORT_SCHEMES_MANAGE)
 
 
 def may_manage_schemes(actor: Any, organisation: Organisation | Any = None) -> bool:
     """Whether `actor` manages support schemes at `organisation` (at any provider, when none)."""
-    if is_system(actor):
-        return True
-    if organisation is None:
-        return managed_providers(actor).exists()
-    return (
-        holds(actor, Capability.SUPPORT_SCHEMES_MANAGE, organisation)
-        and managed_providers(actor).filter(pk=getattr(organisation, "pk", organisation)).exists()
-    )
+    return holds_at_provider(actor, Capability.SUPPORT_SCHEMES_MANAGE, organisation)
 
 
 def manages_schemes_somewhere(roles_held: Iterable[tuple[str, str]]) -> bool:
     """Whether someone with these roles (role, organisation type) manages some provider's
-    schemes: as `may_manage_schemes` with no organisation, from roles already read."""
-    return any(
-        role_grants(role, Capability.SUPPORT_SCHEMES_MANAGE)
-        and organisation_type == OrganisationType.HE_PROVIDER
-        for role, organisation_type in roles_held
-    )
+    schemes."""
+    return holds_at_some_provider(roles_held, Capability.SUPPORT_SCHEMES_MANAGE)
 
 
 class SchemePolicy(Policy[Scheme]):

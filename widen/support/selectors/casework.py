@@ -27,13 +27,13 @@ from widen.support.models import (
     CaseTopic,
 )
 from widen.support.permissions.casework import (
-    advisers_of,
     appointment_policy,
     case_policy,
     casework_providers,
     my_appointments,
     my_cases,
 )
+from widen.support.permissions.providers import advisers_of
 
 SUBJECT_TYPE = "students.student"
 CATEGORIES_SHOWN = frozenset({DataCategory.IDENTITY, DataCategory.SPECIAL_CATEGORY})

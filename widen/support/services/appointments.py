@@ -23,7 +23,8 @@ from widen.support.models import (
     Case,
     CaseTopic,
 )
-from widen.support.permissions.casework import WORK, appointment_policy, is_adviser_of
+from widen.support.permissions.casework import WORK, appointment_policy
+from widen.support.permissions.providers import is_adviser_of
 from widen.support.services.casework import case_open, tell_student
 
 REQUEST_MAX_LENGTH = 4_000

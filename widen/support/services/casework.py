@@ -30,7 +30,8 @@ from widen.support.models import (
     ReferralService,
     SupportRecord,
 )
-from widen.support.permissions.casework import WORK, case_policy, does_casework, is_adviser_of
+from widen.support.permissions.casework import WORK, case_policy, does_casework
+from widen.support.permissions.providers import is_adviser_of
 
 SUMMARY_MAX_LENGTH = 200
 NOTE_MAX_LENGTH = 10_000

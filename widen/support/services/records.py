@@ -30,10 +30,10 @@ from widen.support.models import (
     LocalAuthorityBursary,
     SupportRecord,
 )
+from widen.support.permissions.providers import advisers_of
 from widen.support.permissions.records import (
     ADVISE,
     ANSWER,
-    advisers_at,
     local_authority_bursary_policy,
     may_advise,
     support_record_policy,
@@ -154,7 +154,7 @@ def pathway_review_warnings(
 def _check(record: SupportRecord) -> None:
     if (
         record.named_contact_id
-        and not advisers_at(record.organisation_id).filter(pk=record.named_contact_id).exists()
+        and not advisers_of(record.organisation_id).filter(pk=record.named_contact_id).exists()
     ):
         raise ApplicationError(
             f"The named contact must be a student support adviser at {record.organisation.name}.",

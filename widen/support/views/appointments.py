@@ -19,12 +19,8 @@ from widen.core.form_pages import carried_out
 from widen.core.forms import add_service_error
 from widen.support.case_forms import AppointmentBookForm, CaseFromAppointmentForm
 from widen.support.models import APPOINTMENT_WORKFLOW, Appointment
-from widen.support.permissions.casework import (
-    WORK,
-    advisers_of,
-    appointment_policy,
-    casework_providers,
-)
+from widen.support.permissions.casework import WORK, appointment_policy, casework_providers
+from widen.support.permissions.providers import advisers_of
 from widen.support.selectors.casework import (
     appointment_get,
     appointment_requests,

@@ -33,13 +33,8 @@ from widen.support.case_forms import (
     ReopenForm,
 )
 from widen.support.models import CASE_WORKFLOW, Case
-from widen.support.permissions.casework import (
-    WORK,
-    advisers_at,
-    advisers_of,
-    case_policy,
-    casework_providers,
-)
+from widen.support.permissions.casework import WORK, case_policy, casework_providers
+from widen.support.permissions.providers import advisers_at, advisers_of
 from widen.support.selectors.casework import (
     case_filters,
     case_get,
