@@ -362,7 +362,7 @@ def test_the_daily_command_reminds_the_named_contact(
     )
     out = StringIO()
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("support_records", "review-reminders", stdout=out)
-        call_command("support_records", "review-reminders", stdout=StringIO())
+        call_command("support", "review-reminders", stdout=out)
+        call_command("support", "review-reminders", stdout=StringIO())
     assert out.getvalue().strip() == "Reminded 1 named contact of a pathway plan review."
     assert Notification.objects.get().user == adviser(world)

@@ -5,6 +5,9 @@ widen support instalments-due   decide every award instalment whose day has come
                                 held, saying why) and release held ones whose student is enrolled
                                 again; say how many. Run it daily; running it again changes
                                 nothing. --day: as on that day (default today).
+widen support review-reminders  tell each named contact, once, of a pathway plan review due
+  [--day YYYY-MM-DD]            within two weeks (the student is never told); say how many.
+                                Run it daily; running it again tells nobody twice.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django.utils import timezone
 from widen.accounts.capabilities import system_actor
 from widen.core import request_context
 from widen.support.instalments import instalments_fall_due
+from widen.support.services.records import pathway_reviews_remind
 
 
 def _day(value: str) -> date:
@@ -32,7 +36,10 @@ def _count(number: int, what: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Student support: award instalments falling due, held and released (run daily)."
+    help = (
+        "Student support's daily work: award instalments falling due, held and released; "
+        "reminders of pathway plan reviews."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -42,6 +49,11 @@ class Command(BaseCommand):
             "held ones released once the student is enrolled",
         )
         due.add_argument("--day", type=str, default="", help="as on this day (YYYY-MM-DD)")
+        reminders = actions.add_parser(
+            "review-reminders",
+            help="tell each named contact, once, of a pathway plan review due within two weeks",
+        )
+        reminders.add_argument("--day", type=str, default="", help="as on this day (YYYY-MM-DD)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "instalments-due":
@@ -55,3 +67,10 @@ class Command(BaseCommand):
                 f"{day.isoformat()}: {_count(result.due, 'instalment')} due, "
                 f"{result.held} held, {result.released} released."
             )
+        elif options["action"] == "review-reminders":
+            day = _day(options["day"]) if options["day"] else None
+            actor = system_actor("widen support review-reminders")
+            with request_context.bind(actor=actor, source="cli"):
+                reminded = pathway_reviews_remind(actor=actor, today=day)
+            contacts = "named contact" if reminded == 1 else "named contacts"
+            self.stdout.write(f"Reminded {reminded} {contacts} of a pathway plan review.")
