@@ -27,6 +27,7 @@ from widen.core.academic_years import AcademicYear
 from widen.organisations.models import Organisation
 from widen.payments.models import EntryKind, LedgerEntry, Payee
 from widen.students.models import Student, StudentStatus, StudentStatusChange
+from widen.support.instalments import BATCH as UPDATE_BATCH
 from widen.support.instalments import SOURCE_TYPE, instalments_fall_due
 from widen.support.models import Award, AwardStatus, Instalment, InstalmentStatus
 from widen.support.services.awards import award_scheme_create
@@ -67,9 +68,9 @@ def counted_apart(call: Callable[[], Any]) -> tuple[float, dict[str, int], Any]:
 
 def _most_statements(instalments: int) -> int:
     """The most statements an instalment run of `instalments` may send: a fixed few, a few per
-    thousand, and the batches of ledger, audit and history rows (SQLite makes them small: a
-    statement holds at most 999 values there)."""
-    row_batches = sum(
+    thousand, and the batches of ledger, audit and history rows written and of instalments
+    updated (SQLite makes them small: a statement holds at most 999 values there)."""
+    inserted = sum(
         math.ceil(
             instalments
             / connection.ops.bulk_batch_size(
@@ -78,7 +79,17 @@ def _most_statements(instalments: int) -> int:
         )
         for model in (LedgerEntry, AuditEvent, StateChange)
     )
-    return FIXED_STATEMENTS + MOST_STATEMENTS_PER_THOUSAND * (instalments // 1000) + row_batches
+    # Due and held instalments are updated apart, four fields each, with their keys.
+    updated = 2 * math.ceil(
+        instalments
+        / min(
+            UPDATE_BATCH,
+            connection.ops.bulk_batch_size(["pk", "pk"] + ["field"] * 4, [None] * instalments),
+        )
+    )
+    return (
+        FIXED_STATEMENTS + MOST_STATEMENTS_PER_THOUSAND * (instalments // 1000) + inserted + updated
+    )
 
 
 def _instalment_days() -> tuple[str, list[date]]:
