@@ -16,7 +16,6 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from widen.audit.models import StateChange
-from widen.audit.services import access_log_record_subjects
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.organisations.models import DataCategory
 from widen.support.models import (
@@ -34,6 +33,7 @@ from widen.support.permissions.casework import (
     my_cases,
 )
 from widen.support.permissions.providers import advisers_of
+from widen.support.selectors.reads import support_reads_record
 
 SUBJECT_TYPE = "students.student"
 CATEGORIES_SHOWN = frozenset({DataCategory.IDENTITY, DataCategory.SPECIAL_CATEGORY})
@@ -186,20 +186,9 @@ def caseload(*, actor: Any, today: date | None = None) -> Caseload:
 def case_views_record(*, actor: Any, cases: list[Case], purpose: str) -> int:
     """Put each case read (its page, a list, the API) in the access log: the student it is
     about (and their linked learner), special category data, by whom."""
-    by_org: dict[Any, list[Case]] = {}
-    for case in cases:
-        by_org.setdefault(case.organisation_id, []).append(case)
-    logged = 0
-    for organisation_id, group in by_org.items():
-        logged += access_log_record_subjects(
-            actor=actor,
-            subject_type=SUBJECT_TYPE,
-            subjects=[(case.student_id, case.student.linked_learner_id) for case in group],
-            data_categories=CATEGORIES_SHOWN,
-            purpose=purpose,
-            actor_organisation_id=organisation_id,
-        )
-    return logged
+    return support_reads_record(
+        actor=actor, rows=cases, purpose=purpose, data_categories=CATEGORIES_SHOWN
+    )
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,10 @@ from uuid import UUID
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from widen.audit.services import access_log_record_subjects
 from widen.core.exceptions import NotFound
 from widen.organisations.models import DataCategory
 from widen.students.mine.selectors import my_students, students_current
 from widen.students.models import Student
-from widen.students.selectors import SUBJECT_TYPE
 from widen.support.models import (
     BursaryStatus,
     CareStatus,
@@ -26,6 +24,7 @@ from widen.support.models import (
     SupportRecord,
 )
 from widen.support.permissions.records import advised_providers, support_record_policy
+from widen.support.selectors.reads import support_reads_record
 
 REVIEW_SOON = timedelta(days=14)
 CHASE_AGAIN_AFTER = timedelta(days=14)
@@ -181,20 +180,9 @@ def may_tell_student_about_scheme(student: Student | Any, scheme: Scheme) -> boo
 def record_views_record(*, actor: Any, records: list[SupportRecord], purpose: str) -> int:
     """Put an adviser's read of these students' support records in the access log (their
     names and care experience or estrangement), as a read of each student's record."""
-    by_provider: dict[Any, list[SupportRecord]] = {}
-    for record in records:
-        by_provider.setdefault(record.organisation_id, []).append(record)
-    logged = 0
-    for organisation_id, group in by_provider.items():
-        logged += access_log_record_subjects(
-            actor=actor,
-            subject_type=SUBJECT_TYPE,
-            subjects=[(record.student_id, record.student.linked_learner_id) for record in group],
-            data_categories=RECORD_CATEGORIES,
-            purpose=purpose,
-            actor_organisation_id=organisation_id,
-        )
-    return logged
+    return support_reads_record(
+        actor=actor, rows=records, purpose=purpose, data_categories=RECORD_CATEGORIES
+    )
 
 
 def student_to_advise(*, actor: Any, student_number: str) -> Student | None:

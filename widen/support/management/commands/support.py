@@ -68,9 +68,9 @@ class Command(BaseCommand):
                 f"{result.held} held, {result.released} released."
             )
         elif options["action"] == "review-reminders":
-            day = _day(options["day"]) if options["day"] else None
+            as_on = _day(options["day"]) if options["day"] else None
             actor = system_actor("widen support review-reminders")
             with request_context.bind(actor=actor, source="cli"):
-                reminded = pathway_reviews_remind(actor=actor, today=day)
+                reminded = pathway_reviews_remind(actor=actor, today=as_on)
             contacts = "named contact" if reminded == 1 else "named contacts"
             self.stdout.write(f"Reminded {reminded} {contacts} of a pathway plan review.")
