@@ -21,7 +21,7 @@ from tests.support.cases import (
     second_adviser,
     student_with_account,
 )
-from widen.accounts.models import Role
+from widen.accounts.models import Role, User
 from widen.audit.models import AccessLogEntry, AuditEvent, StateChange
 from widen.core import request_context
 from widen.core.exceptions import ApplicationError, NotFound
@@ -230,6 +230,7 @@ def test_closing_needs_an_outcome_and_reopening_keeps_the_history(
     world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
     student = student_with_account(world)
+    User.objects.filter(pk=nadia(world).pk).update(first_name="Nadia", last_name="Okafor")
     case = open_case(world, student)
     case_handover(actor=nadia(world), case=case, to_adviser=second_adviser(world))
     referral_make(
@@ -257,6 +258,7 @@ def test_closing_needs_an_outcome_and_reopening_keeps_the_history(
     assert titles.index("Case closed") < titles.index("Case re-opened")
     closed_entry = next(e for e in case_timeline(case) if e.title == "Case closed")
     assert closed_entry.text == "A room for the summer is booked"
+    assert closed_entry.who == "Nadia Okafor"  # by name, as every other entry, not the username
 
 
 def test_lists_my_cases_my_follow_ups_overdue_and_the_caseload(world: World) -> None:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -270,9 +271,18 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
             )
     for appointment in case.appointments.select_related("adviser"):
         entries.append(_appointment_entry(appointment))
-    for change in StateChange.objects.filter(
-        object_type=Case._meta.label_lower, object_id=str(case.pk)
-    ).order_by("occurred_at"):
+    changes = list(
+        StateChange.objects.filter(
+            object_type=Case._meta.label_lower, object_id=str(case.pk)
+        ).order_by("occurred_at")
+    )
+    people = {
+        person.pk: _name(person)
+        for person in get_user_model().objects.filter(
+            pk__in={change.actor_id for change in changes if change.actor_id}
+        )
+    }
+    for change in changes:
         closed = change.to_state == CaseStatus.CLOSED
         entries.append(
             TimelineEntry(
@@ -280,7 +290,7 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
                 "closed" if closed else "reopened",
                 "Case closed" if closed else "Case re-opened",
                 change.reason,
-                change.actor_username or "Widen",
+                people.get(change.actor_id) or change.actor_username or "Widen",
             )
         )
     return sorted(entries, key=lambda entry: entry.at)
