@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -56,6 +57,7 @@ def _tell_student(membership: SchemeMembership, template: str, **context: Any) -
         template=template,
         category=Category.UPDATES,
         context={
+            "sign_in_url": f"{str(settings.SITE_URL).rstrip('/')}{reverse('my_student:sign_in')}",
             "scheme": membership.scheme.name,
             "provider": membership.scheme.organisation.name,
             "purpose": membership.scheme.purpose,
@@ -64,6 +66,7 @@ def _tell_student(membership: SchemeMembership, template: str, **context: Any) -
         },
         user=user,
         email="" if user is not None else student.email,
+        link=reverse("support:my_schemes"),
     )
 
 
