@@ -47,6 +47,8 @@ from widen.support.selectors.casework import (
 )
 from widen.support.services.appointments import (
     appointment_book,
+    appointment_cancel,
+    appointment_hold,
     appointment_request,
     case_open_from_appointment,
 )
@@ -56,6 +58,7 @@ from widen.support.services.casework import (
     case_open,
     case_reopen,
     note_add,
+    referral_close,
     referral_make,
 )
 
@@ -347,6 +350,23 @@ def support_case_referral_api(request: HttpRequest, case_id: UUID, body: Referra
     )
 
 
+@router.post(
+    "/cases/{case_id}/referrals/{referral_id}/close",
+    response=CaseDetailOut,
+    operation_id="support_case_referral_close",
+)
+def support_case_referral_close_api(
+    request: HttpRequest, case_id: UUID, referral_id: int, body: CloseIn
+) -> Any:
+    """Close one of the case's referrals with what came of it."""
+    actor, case = _worked(request, case_id)
+    referral = case.referrals.filter(pk=referral_id).first()
+    if referral is None:
+        raise NotFound
+    referral_close(actor=actor, referral=referral, outcome=body.outcome)
+    return _case_detail(actor, case)
+
+
 @router.post("/cases/{case_id}/close", response=CaseDetailOut, operation_id="support_case_close")
 def support_case_close_api(request: HttpRequest, case_id: UUID, body: CloseIn) -> Any:
     """Close the case with its outcome (the student sees it and is told)."""
@@ -407,6 +427,33 @@ def support_appointment_book_api(request: HttpRequest, appointment_id: UUID, bod
         adviser=_person(body.adviser_id, "adviser_id"),
     )
     return _appointment_out(booked)
+
+
+@router.post(
+    "/appointments/{appointment_id}/held",
+    response=AppointmentOut,
+    operation_id="support_appointment_hold",
+)
+def support_appointment_hold_api(request: HttpRequest, appointment_id: UUID) -> Any:
+    """The booked appointment took place."""
+    actor = api_actor(request)
+    appointment = appointment_policy.get(actor, appointment_id, action=WORK)
+    return _appointment_out(appointment_hold(actor=actor, appointment=appointment))
+
+
+@router.post(
+    "/appointments/{appointment_id}/cancel",
+    response=AppointmentOut,
+    operation_id="support_appointment_cancel",
+)
+def support_appointment_cancel_api(
+    request: HttpRequest, appointment_id: UUID, body: ReopenIn
+) -> Any:
+    """Cancel an appointment asked for or booked, saying why if you wish."""
+    actor = api_actor(request)
+    appointment = appointment_policy.get(actor, appointment_id, action=WORK)
+    cancelled = appointment_cancel(actor=actor, appointment=appointment, reason=body.reason)
+    return _appointment_out(cancelled)
 
 
 @router.post(

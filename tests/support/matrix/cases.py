@@ -167,6 +167,7 @@ def body(world: World, name: str, counter: int, relation: str) -> dict[str, Any]
             "consent_given_on": today,
             "consent_how": "in person",
         },
+        "api:support_case_referral_close_api": {"outcome": "Budget agreed"},
         "api:support_case_close_api": {"outcome": "Sorted"},
         "api:support_case_reopen_api": {"reason": "Came back"},
         "api:support_appointment_book_api": lambda: {
@@ -175,6 +176,8 @@ def body(world: World, name: str, counter: int, relation: str) -> dict[str, Any]
             "adviser_id": _adviser(world),
         },
         "api:support_appointment_open_case_api": {"summary": f"From the request {counter}"},
+        "api:support_appointment_hold_api": {},
+        "api:support_appointment_cancel_api": {"reason": ""},
         "api:support_my_appointment_request_api": {
             "topic": CaseTopic.FUNDING,
             "request": "Help with money",

@@ -111,6 +111,22 @@ def test_an_adviser_opens_refers_closes_and_reopens_a_case(world: World) -> None
         },
     )
     assert referred.status_code == 201
+    referral_id = Case.objects.get(pk=case_id).referrals.get().pk
+    referral_closed = api_call(
+        token,
+        "POST",
+        f"/api/v1/support/cases/{case_id}/referrals/{referral_id}/close",
+        {"outcome": "Budget agreed with money advice"},
+    )
+    assert referral_closed.status_code == 200, referral_closed.content
+    assert "referral closed" in [entry["kind"] for entry in referral_closed.json()["timeline"]]
+    twice = api_call(
+        token,
+        "POST",
+        f"/api/v1/support/cases/{case_id}/referrals/{referral_id}/close",
+        {"outcome": "Again"},
+    )
+    assert twice.status_code == 422
     closed = api_call(
         token, "POST", f"/api/v1/support/cases/{case_id}/close", {"outcome": "Rent paid"}
     )
@@ -170,3 +186,15 @@ def test_a_student_reads_their_own_cases_without_private_notes_and_asks_for_an_a
     assert booked.status_code == 200, booked.content
     mine_now = api_call(token, "GET", "/api/v1/support/my-appointments").json()["results"]
     assert {row["status"] for row in mine_now} == {"booked"}
+    held = api_call(
+        adviser_token(world), "POST", f"/api/v1/support/appointments/{appointment.pk}/held"
+    )
+    assert held.status_code == 200, held.content
+    assert held.json()["status"] == "held"
+    refused = api_call(
+        adviser_token(world),
+        "POST",
+        f"/api/v1/support/appointments/{appointment.pk}/cancel",
+        {"reason": "Too late: it took place"},
+    )
+    assert refused.status_code == 422  # a held appointment can no longer be cancelled
