@@ -167,8 +167,10 @@ def test_a_partner_provider_s_adviser_sees_none_of_the_money(
 def test_the_forecast_file_keeps_every_payload_from_running_in_a_spreadsheet(
     world: World, made: AwardsWorld
 ) -> None:
+    # PostgreSQL keeps no NUL in text, so a name with one can never be stored to export.
+    stored = [payload for payload in PAYLOADS if "\0" not in payload]
     with request_context.bind(source="test", actor=None):
-        for n, payload in enumerate(PAYLOADS):
+        for n, payload in enumerate(stored):
             named = make_award_scheme(world.alpha, made.scheme, name=f"{payload} {n}")
             student = make_student(world.alpha, f"PL{n}", "Pay", "Load")
             make_award(named, student, AwardStatus.ACCEPTED, [InstalmentStatus.SCHEDULED])
@@ -178,7 +180,7 @@ def test_the_forecast_file_keeps_every_payload_from_running_in_a_spreadsheet(
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][:2] == ["Month", "Award scheme"]
     names = {row[1] for row in rows[1:]}
-    for n, payload in enumerate(PAYLOADS):
+    for n, payload in enumerate(stored):
         assert "'" + f"{payload} {n}" in names
     assert not any(spreadsheet_would_run(cell) for row in rows for cell in row)
     assert [
