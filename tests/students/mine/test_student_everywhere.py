@@ -24,6 +24,9 @@ STUDENT = "matrix.student@example.ac.uk"
 MADE_FOR_STUDENTS = {
     ("GET", "api:partner_role_get_api"): 200,
     ("POST", "api:partner_apply_api"): 201,
+    # a student's own support cases and appointments (none yet: an empty page)
+    ("GET", "api:support_my_cases_api"): 200,
+    ("GET", "api:support_my_appointments_api"): 200,
 }
 
 
