@@ -11,7 +11,7 @@ an adviser's private note) and appointments, and asks for one. Anyone else is an
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.contrib.auth import get_user_model
@@ -191,6 +191,10 @@ class AppointmentRequestIn(InputSchema):
     mode: AppointmentMode = AppointmentMode.IN_PERSON
 
 
+# A referral's number (the database's own): positive, and within a 64-bit integer.
+ReferralNumber = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
 def _name(person: Any) -> str:
     return str(person.get_full_name() or person.username) if person is not None else ""
 
@@ -356,7 +360,7 @@ def support_case_referral_api(request: HttpRequest, case_id: UUID, body: Referra
     operation_id="support_case_referral_close",
 )
 def support_case_referral_close_api(
-    request: HttpRequest, case_id: UUID, referral_id: int, body: CloseIn
+    request: HttpRequest, case_id: UUID, referral_id: ReferralNumber, body: CloseIn
 ) -> Any:
     """Close one of the case's referrals with what came of it."""
     actor, case = _worked(request, case_id)
