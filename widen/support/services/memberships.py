@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -57,7 +56,6 @@ def _tell_student(membership: SchemeMembership, template: str, **context: Any) -
         template=template,
         category=Category.UPDATES,
         context={
-            "sign_in_url": f"{str(settings.SITE_URL).rstrip('/')}{reverse('my_student:sign_in')}",
             "scheme": membership.scheme.name,
             "provider": membership.scheme.organisation.name,
             "purpose": membership.scheme.purpose,
