@@ -37,7 +37,7 @@ from widen.payments.models import EntryKind, LedgerEntry, PaymentRunItem
 from widen.students.models import Student
 from widen.support.instalments import SOURCE_TYPE, instalments_fall_due
 from widen.support.models import Award, AwardStatus, Instalment, InstalmentStatus
-from widen.support.tasks import instalments_paid_tell_job
+from widen.support.tasks import instalments_held_tell_job, instalments_paid_tell_job
 from widen.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -96,11 +96,29 @@ def test_running_it_again_changes_nothing(year: dict[str, Award]) -> None:
     assert LedgerEntry.objects.count() == 2
 
 
+def queued(task: Any) -> list[Any]:
+    """The jobs of `task` queued since last asked (the dummy backend keeps them, unrun)."""
+    jobs = [
+        job
+        for job in default_task_backend.results  # type: ignore[attr-defined]
+        if job.task.module_path == task.module_path
+    ]
+    default_task_backend.results.clear()  # type: ignore[attr-defined]
+    return jobs
+
+
+def run_jobs(jobs: list[Any], capture: Any) -> list[Any]:
+    with capture(execute=True):
+        return [job.task.call(*job.args, **job.kwargs) for job in jobs]
+
+
 def test_an_interrupted_student_s_instalment_is_held_saying_why_and_released_on_return(
-    year: dict[str, Award], django_capture_on_commit_callbacks: Any
+    year: dict[str, Award], django_capture_on_commit_callbacks: Any, settings: Any
 ) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     fall_due(NOVEMBER)
     interrupt(year["ben"].student, date(2026, 2, 3))
+    queued(instalments_held_tell_job)
 
     with django_capture_on_commit_callbacks(execute=True):
         result = fall_due(FEBRUARY)
@@ -110,12 +128,21 @@ def test_an_interrupted_student_s_instalment_is_held_saying_why_and_released_on_
     assert held.status == InstalmentStatus.HELD
     assert held.held_reason == "Interrupted on 3 February 2026"
     assert held.ledger_entry_id is None
+    # Ben is told in the background, once the run has committed.
+    assert not Notification.objects.exists()
+    jobs = queued(instalments_held_tell_job)
+    assert run_jobs(jobs, django_capture_on_commit_callbacks) == [
+        "told 1 student(s) their award instalment is held"
+    ]
     told = Notification.objects.get(template="support/instalment_held")
     assert told.user_id == year["ben"].student.user_id
     assert "Interrupted on 3 February 2026" in told.body_text
 
-    # Still interrupted: looked at again, still held, nothing entered.
-    assert fall_due(FEBRUARY + timedelta(days=7)).released == 0
+    # Still interrupted: looked at again, still held, nothing entered, and not told again.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert fall_due(FEBRUARY + timedelta(days=7)).released == 0
+    assert queued(instalments_held_tell_job) == []
+    assert Notification.objects.filter(template="support/instalment_held").count() == 1
     interrupt(year["ben"].student, date(2026, 4, 20), status="enrolled")
     # On a day before he returned, his status then still holds it.
     assert fall_due(date(2026, 4, 19)).released == 0
@@ -127,6 +154,47 @@ def test_an_interrupted_student_s_instalment_is_held_saying_why_and_released_on_
     assert held.status == InstalmentStatus.DUE
     assert held.ledger_entry is not None
     assert held.ledger_entry.amount_pence == 333_33
+
+
+def test_a_held_instalment_released_before_its_student_is_told_is_not_told_of(
+    year: dict[str, Award], django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    interrupt(year["ben"].student, date(2025, 11, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        fall_due(NOVEMBER)
+    jobs = queued(instalments_held_tell_job)
+    interrupt(year["ben"].student, date(2025, 11, 20), status="enrolled")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert fall_due(date(2025, 11, 20)).released == 1
+
+    assert run_jobs(jobs, django_capture_on_commit_callbacks) == [
+        "told 0 student(s) their award instalment is held"
+    ]
+    assert not Notification.objects.filter(template="support/instalment_held").exists()
+
+
+def test_a_large_run_tells_the_students_held_in_several_jobs_each_once(
+    year: dict[str, Award],
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    monkeypatch.setattr("widen.support.tasks.HELD_PER_JOB", 1)
+    interrupt(year["ann"].student, date(2025, 11, 1))
+    interrupt(year["ben"].student, date(2025, 11, 1))
+    queued(instalments_held_tell_job)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert fall_due(MAY).held == 6
+
+    said = run_jobs(queued(instalments_held_tell_job), django_capture_on_commit_callbacks)
+    assert said == ["told 1 student(s) their award instalment is held"] * 6
+    told = Notification.objects.filter(template="support/instalment_held")
+    assert sorted(told.values_list("user_id", flat=True)) == sorted(
+        [year["ann"].student.user_id] * 3 + [year["ben"].student.user_id] * 3
+    )
 
 
 def test_status_on_its_day_decides_even_when_the_run_is_late(year: dict[str, Award]) -> None:
@@ -211,14 +279,7 @@ def test_a_run_marked_paid_pays_its_instalments_completes_awards_and_tells_each_
         assert Award.objects.get(pk=year[name].pk).status == AwardStatus.COMPLETED
     assert Award.objects.get(pk=year["cat"].pk).status == AwardStatus.OFFERED
 
-    jobs = [
-        job
-        for job in default_task_backend.results  # type: ignore[attr-defined]
-        if job.task.module_path == instalments_paid_tell_job.module_path
-    ]
-    default_task_backend.results.clear()  # type: ignore[attr-defined]
-    with django_capture_on_commit_callbacks(execute=True):
-        said = [job.task.call(*job.args, **job.kwargs) for job in jobs]
+    said = run_jobs(queued(instalments_paid_tell_job), django_capture_on_commit_callbacks)
     assert said == [
         f"told 2 student(s) their award instalments are paid by payment run {run.number}"
     ]

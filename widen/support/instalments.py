@@ -6,7 +6,9 @@
   award's payee (`due`, paid by the next payment run); otherwise it is `held`, saying why. Held
   instalments are looked at again each run: once the student is enrolled again they are released
   (`due`, with their entry). Nothing is entered in the ledger before its day, so a payment run
-  pays exactly the instalments due; running it again changes nothing.
+  pays exactly the instalments due; running it again changes nothing. The students whose
+  instalments it held are told why in the background, once the run commits
+  (`instalments_held_tell`).
 * A payment run marked paid (`run_marked_paid`) marks its instalments paid on the run's date;
   an award whose instalments are all paid or cancelled is then paid in full, and each student is
   told, in the background.
@@ -24,8 +26,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db import connection, transaction
+from django.db.models import Case, Exists, OuterRef, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -167,7 +169,7 @@ def instalments_fall_due(*, day: date, actor: Any = None) -> FallDueResult:
                 due_on__lte=day,
                 status__in=[InstalmentStatus.SCHEDULED, InstalmentStatus.HELD],
             )
-            .select_related("award__payee", "award__award_scheme", "award__student__user")
+            .select_related("award__payee", "award__award_scheme")
             .order_by("due_on", "award_id", "number")
         )
         scheduled = [i for i in waiting if i.status == InstalmentStatus.SCHEDULED]
@@ -203,18 +205,8 @@ def instalments_fall_due(*, day: date, actor: Any = None) -> FallDueResult:
             instalment.status = InstalmentStatus.HELD
             instalment.status_changed_at = now
             instalment.status_changed_by = person
-        if paying:
-            Instalment.objects.bulk_update(
-                paying,
-                ["status", "ledger_entry", "status_changed_at", "status_changed_by"],
-                batch_size=BATCH,
-            )
-        if to_hold:
-            Instalment.objects.bulk_update(
-                to_hold,
-                ["status", "held_reason", "status_changed_at", "status_changed_by"],
-                batch_size=BATCH,
-            )
+        _enter_due(paying, now=now, person=person)
+        _hold(to_hold, now=now, person=person)
         reason = f"Its day came: {_uk(day)}"
         _history(
             INSTALMENT_WORKFLOW,
@@ -243,17 +235,101 @@ def instalments_fall_due(*, day: date, actor: Any = None) -> FallDueResult:
             actor=actor,
             reason="Held: not enrolled on its day",
         )
-        for instalment in _may_be_told(to_hold):
-            _tell_held(instalment)
+        if to_hold:
+            from widen.support.tasks import instalments_held_tell_queue  # noqa: PLC0415
+
+            instalments_held_tell_queue([i.pk for i in to_hold], held_at=now)
     return FallDueResult(due=len(falling_due), held=len(to_hold), released=len(released))
 
 
-def _tell_held(instalment: Instalment) -> None:
+def update_batch_size() -> int:
+    """Instalments written by one UPDATE: each key is sent twice or three times (its branch of
+    the CASE and the list of those updated), within what the database takes in one statement."""
+    return min(BATCH, connection.ops.bulk_batch_size(["pk"] * 3, [None] * BATCH))
+
+
+def _batches(instalments: list[Instalment]) -> Iterable[list[Instalment]]:
+    size = update_batch_size()
+    for start in range(0, len(instalments), size):
+        yield instalments[start : start + size]
+
+
+def _only_keys(batch: list[Instalment]) -> QuerySet[Instalment]:
+    """`batch` to update: its audit events read only each instalment's organisation, so only
+    the keys leading to it are read again."""
+    return (
+        Instalment.objects.filter(pk__in=[i.pk for i in batch])
+        .select_related("award__award_scheme")
+        .only("pk", "award", "award__award_scheme", "award__award_scheme__organisation")
+    )
+
+
+def _enter_due(paying: list[Instalment], *, now: Any, person: Any) -> None:
+    """Mark `paying` due, each with its own ledger entry: one UPDATE a batch, whose CASE picks
+    only the entry (the rest is the same for all). Audited as every update is."""
+    ledger_entry = Instalment._meta.get_field("ledger_entry")
+    for batch in _batches(paying):
+        _only_keys(batch).update(
+            ledger_entry=Case(
+                *[
+                    When(pk=i.pk, then=Value(i.ledger_entry_id, output_field=ledger_entry))
+                    for i in batch
+                ],
+                output_field=ledger_entry,
+            ),
+            status=InstalmentStatus.DUE,
+            status_changed_at=now,
+            status_changed_by=person,
+        )
+
+
+def _hold(to_hold: list[Instalment], *, now: Any, person: Any) -> None:
+    """Hold `to_hold`, each saying why: one UPDATE a batch. The reasons are few (a status and the
+    day it began), so the CASE has a branch per reason, naming its instalments, not one per
+    instalment."""
+    for batch in _batches(to_hold):
+        by_reason: dict[str, list[Any]] = defaultdict(list)
+        for instalment in batch:
+            by_reason[instalment.held_reason].append(instalment.pk)
+        reasons = list(by_reason.items())
+        held_reason: Any = (
+            Value(reasons[0][0])
+            if len(reasons) == 1
+            else Case(*[When(pk__in=pks, then=Value(reason)) for reason, pks in reasons])
+        )
+        _only_keys(batch).update(
+            status=InstalmentStatus.HELD,
+            held_reason=held_reason,
+            status_changed_at=now,
+            status_changed_by=person,
+        )
+
+
+def instalments_held_tell(*, ids: Iterable[Any], held_at: Any) -> int:
+    """Tell each student whose instalment among `ids` an instalment run held at `held_at`, and
+    is held still, why, and that it is paid if they return: once for each instalment (one
+    released since, or held again by a later run, is not told of here). Nothing goes to a
+    student who asked not to be contacted about an award for care-experienced or estranged
+    students. Returns how many messages were sent."""
+    held = list(
+        Instalment.objects.filter(
+            pk__in=list(ids), status=InstalmentStatus.HELD, status_changed_at=held_at
+        )
+        .select_related("award__award_scheme__scheme", "award__student__user")
+        .order_by("award__student_id", "due_on", "number")
+    )
+    told = 0
+    for instalment in _may_be_told(held):
+        told += _tell_held(instalment)
+    return told
+
+
+def _tell_held(instalment: Instalment) -> bool:
     """A student whose instalment is held is told why, and that it is paid if they return."""
     award = instalment.award
     student = award.student
     if student.user_id is None:
-        return
+        return False
     notify(
         template="support/instalment_held",
         category=Category.UPDATES,
@@ -267,6 +343,7 @@ def _tell_held(instalment: Instalment) -> None:
         },
         link=reverse("support:my_awards"),
     )
+    return True
 
 
 def instalments_cancel(instalments: QuerySet[Instalment], *, actor: Any, reason: str) -> int:
@@ -311,7 +388,7 @@ def instalments_paid_by_run(run: PaymentRun) -> int:
     if not ids:
         return 0
     actor = run.marked_paid_by or system_actor(f"payment run {run.number} paid")
-    Instalment.objects.filter(pk__in=ids).update(
+    Instalment.objects.filter(pk__in=ids).select_related("award__award_scheme").update(
         status=InstalmentStatus.PAID,
         paid_on=run.paid_on,
         status_changed_at=timezone.now(),
