@@ -349,7 +349,7 @@ def _case(
     if operation_id in RECORD_OPERATIONS:
         return support_record_case(world, operation_id)
     if operation_id in BENEFIT_OPERATIONS:
-        return benefit_input_case(world)
+        return benefit_input_case(world, operation_id)
     raise AssertionError(f"No valid body for {operation_id}: add one.")
 
 

@@ -212,6 +212,7 @@ def test_the_openapi_schema_describes_every_operation(world: World) -> None:
         "support_my_membership_contact",
         "support_scheme_benefits",
         "support_scheme_benefit_add",
+        "support_scheme_benefit_update",
         "support_my_benefits",
         "support_my_benefit_take_up",
         "support_my_benefit_book",

@@ -1,15 +1,19 @@
 """What schemes offer their members, in the JSON API, under the same policy, selectors and
 services as the pages. A scheme's managers list its benefits with their take-up (small numbers
-hidden) and add one (an event offered becomes for members only; members who asked to be told
-are told). A signed-in student lists the benefits on offer to them, takes up an opportunity and
-books a members-only event. Anyone else is answered 404."""
+hidden), add one (an event offered becomes for members only; members who asked to be told
+are told), change one and withdraw it or offer it again. A signed-in student lists the
+benefits on offer to them, takes up an opportunity and books a members-only event. Anyone else
+is answered 404."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
@@ -17,16 +21,23 @@ from pydantic import Field
 from widen.accounts.requests import api_actor
 from widen.core.api_inputs import CalendarDate, PageLimit, PageOffset
 from widen.core.api_pages import DEFAULT_LIMIT, InputSchema, Page, page_of
+from widen.core.exceptions import ApplicationError
 from widen.support.models import Benefit
 from widen.support.permissions import USE, benefit_policy
 from widen.support.selectors import scheme_get
 from widen.support.selectors.benefit_take_up import benefit_take_up_rows
-from widen.support.selectors.benefits import MyBenefit, my_benefits, scheme_benefits
+from widen.support.selectors.benefits import (
+    MyBenefit,
+    my_benefits,
+    scheme_benefit_get,
+    scheme_benefits,
+)
 from widen.support.services.benefits import (
     BenefitDetails,
     benefit_add,
     benefit_event_book,
     benefit_take_up,
+    benefit_update,
 )
 
 router = Router(tags=["student support"])
@@ -68,6 +79,23 @@ class BenefitIn(InputSchema):
     members_first_until: CalendarDate | None = None
 
 
+class BenefitChangeIn(InputSchema):
+    """Only what is sent changes. A benefit's kind never changes, so it is no field here."""
+
+    title: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=4000)
+    offered_by: str | None = Field(None, max_length=120)
+    link: str | None = Field(None, max_length=200)
+    event_id: UUID | None = None
+    award_scheme_id: UUID | None = None
+    members_first_until: CalendarDate | None = Field(
+        None, description="Null: for members only, with no day it opens to every student."
+    )
+    is_active: bool | None = Field(
+        None, description="False withdraws it (members no longer see it); true offers it again."
+    )
+
+
 class BookingIn(InputSchema):
     access_requirements: str = Field("", max_length=2000)
 
@@ -76,6 +104,18 @@ class BookedOut(Schema):
     benefit_id: UUID
     status: str
     status_label: str
+
+
+def _web_address(link: str | None) -> None:
+    """A link members follow is a full web address, as on the page."""
+    if not link:
+        return
+    try:
+        URLValidator(schemes=["http", "https"])(link.strip())
+    except ValidationError:
+        raise ApplicationError(
+            "Enter a full web address, starting https://", field="link"
+        ) from None
 
 
 def _benefit_out(benefit: Benefit) -> dict[str, Any]:
@@ -127,8 +167,59 @@ def support_scheme_benefit_add_api(request: HttpRequest, scheme_id: UUID, body: 
     for members only) or an award scheme for them. Members who asked to be told are told."""
     actor = api_actor(request)
     scheme = scheme_get(actor=actor, scheme_id=scheme_id)
+    _web_address(body.link)
     benefit = benefit_add(actor=actor, scheme=scheme, details=BenefitDetails(**body.model_dump()))
     return Status(201, _benefit_out(benefit))
+
+
+_TEXT = {"title", "description", "offered_by", "link"}
+_CLEARED_BY_NULL = {"description", "offered_by", "link", "members_first_until"}
+
+
+def _changed_details(benefit: Benefit, given: dict[str, Any]) -> BenefitDetails:
+    """The benefit's details with what was sent in place of what it had (its kind stays)."""
+    changes: dict[str, Any] = {}
+    for name, value in given.items():
+        if value is None and name not in _CLEARED_BY_NULL:
+            raise ApplicationError("Give a value, or leave it out to keep it.", field=name)
+        if name != "is_active":
+            changes[name] = "" if value is None and name in _TEXT else value
+    current = BenefitDetails(
+        kind=benefit.kind,
+        title=benefit.title,
+        description=benefit.description,
+        offered_by=benefit.offered_by,
+        link=benefit.link,
+        event_id=benefit.event_id,
+        award_scheme_id=benefit.award_scheme_id,
+        members_first_until=benefit.members_first_until,
+    )
+    return replace(current, **changes)
+
+
+@router.patch(
+    "/schemes/{scheme_id}/benefits/{benefit_id}",
+    response=BenefitOut,
+    operation_id="support_scheme_benefit_update",
+)
+def support_scheme_benefit_update_api(
+    request: HttpRequest, scheme_id: UUID, benefit_id: UUID, body: BenefitChangeIn
+) -> Any:
+    """Change the scheme's benefit (only what is sent; its kind stays what it is), withdraw it
+    (`is_active` false: members no longer see it or take it up) or offer it again (`is_active`
+    true). There is no separate withdraw operation: withdrawing is this change."""
+    actor = api_actor(request)
+    scheme = scheme_get(actor=actor, scheme_id=scheme_id)
+    benefit = scheme_benefit_get(actor=actor, scheme=scheme, benefit_id=benefit_id)
+    given = body.model_dump(exclude_unset=True)
+    _web_address(given.get("link"))
+    changed = benefit_update(
+        actor=actor,
+        benefit=benefit,
+        details=_changed_details(benefit, given),
+        is_active=given.get("is_active", benefit.is_active),
+    )
+    return _benefit_out(changed)
 
 
 def _my_benefit_out(row: MyBenefit) -> dict[str, Any]:

@@ -2,9 +2,9 @@
 
 Rules:
   scheme_keep          (schemes.py) a scheme's Benefits page and adding a benefit
-  benefit_keep         changing or withdrawing a benefit: own (Alpha University's) for its
-                       scheme managers; partner (Beta) and unrelated (Gamma) providers' benefits
-                       answer as missing
+  benefit_keep         changing or withdrawing a benefit (its page, and PATCH in the API): own
+                       (Alpha University's) for its scheme managers; partner (Beta) and
+                       unrelated (Gamma) providers' benefits answer as missing
   benefits_mine        "What my schemes offer": no staff role has a student record (404); a
                        student's own access is proved in tests/support/pages/test_benefit_pages.py
   benefit_take_up_mine taking up an opportunity: only a member (or, once members no longer come
@@ -69,6 +69,8 @@ def body(world: World, name: str, counter: int, relation: str) -> dict[str, Any]
         return {"title": f"Matrix internship {counter}", "is_active": "on"}
     if name == "api:support_scheme_benefit_add_api":
         return {"kind": BenefitKind.OPPORTUNITY, "title": f"Matrix opportunity {counter}"}
+    if name == "api:support_scheme_benefit_update_api":
+        return {"title": f"Matrix internship {counter}", "is_active": True}
     if name in {
         "support:my_benefit_take_up",
         "support:my_benefit_book",
