@@ -221,3 +221,16 @@ def test_a_null_date_keeps_the_opportunity_for_members_only_with_no_day_it_opens
     assert cleared.json()["members_first_until"] is None
     benefit.refresh_from_db()
     assert benefit.members_first_until is None
+
+
+def test_a_new_benefits_link_is_a_full_web_address_as_on_the_page(
+    world: World, offered: tuple[Scheme, Benefit, Student, str]
+) -> None:
+    scheme, _, _, _ = offered
+    opportunity = {"kind": "opportunity", "title": "Volunteering fair", "link": "javascript:x()"}
+
+    refused = api_call(_manager(world), "POST", f"{API}/schemes/{scheme.pk}/benefits", opportunity)
+
+    assert refused.status_code == 422, refused.content
+    assert refused.json()["field"] == "link"
+    assert not Benefit.objects.filter(title="Volunteering fair").exists()
