@@ -1,5 +1,5 @@
 """The demo's student support at Queen Mary: two schemes and their members, awards and their
-instalments in every state the ledger is not needed for, the support records of its
+instalments in every state (one paid by a payment run), the support records of its
 care-experienced and estranged students, a few cases and what the schemes offer; their
 adviser's pages show them; `widen demo` says who signs in, changes nothing when run again, and
 still resets."""
@@ -7,20 +7,23 @@ still resets."""
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from conftest import signed_in_client
+from tests.students.mine.support import signed_in_by_link
 from widen.accounts.models import User
+from widen.audit.models import AppendOnlyError, AuditEvent
 from widen.demo.partnership import QMUL
 from widen.demo.support import BURSARY, CARE_AWARD, CARE_SCHEME, FIRST_SCHEME
 from widen.payments.models import LedgerEntry
 from widen.students.models import Student
 from widen.students.selectors import student_status_on
-from widen.support.instalments import instalments_fall_due
 from widen.support.models import (
     Appointment,
     Award,
@@ -71,7 +74,9 @@ def counts() -> tuple[int, ...]:
     )
 
 
-def test_the_demo_has_student_support_at_queen_mary_and_still_resets() -> None:
+def test_the_demo_has_student_support_at_queen_mary_and_still_resets(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     output = run_demo()
     care = Scheme.objects.get(organisation__name=QMUL, name=CARE_SCHEME)
     first = Scheme.objects.get(organisation__name=QMUL, name=FIRST_SCHEME)
@@ -110,24 +115,54 @@ def test_the_demo_has_student_support_at_queen_mary_and_still_resets() -> None:
     assert bursaries.get(student__first_name="Zara").amount_pence == 1_500_00
     assert by_name(bursaries, "amount_pence")["Ellie Turner"] == 750_00
 
-    # Instalments: scheduled, cancelled (stopped or declined) and, once the first day has
-    # come with Callum interrupted, his first held; none in the ledger, so --reset works.
+    # Instalments in every state: Leah's first paid by finance's payment run, Sofia's due
+    # (she accepted later) waiting for the next run, Callum's held (he had interrupted),
+    # Kwame's cancelled, the rest still to come.
     instalments = Instalment.objects.filter(award__award_scheme__organisation__name=QMUL)
-    states = set(instalments.values_list("status", flat=True))
-    assert {InstalmentStatus.SCHEDULED, InstalmentStatus.CANCELLED} <= states
+    callum = Student.objects.get(organisation__name=QMUL, first_name="Callum")
+    first_instalments = instalments.filter(
+        number=1, award__award_scheme__name=CARE_AWARD
+    ).select_related("award__student")
+    assert by_name([i.award for i in first_instalments if i.award.status != "stopped"]) == {
+        "Callum Hughes": AwardStatus.ACCEPTED,
+        "Leah Morgan": AwardStatus.ACCEPTED,
+        "Sofia Petrova": AwardStatus.ACCEPTED,
+    }
+    states = {i.award.student.first_name: i.status for i in first_instalments}
+    assert states == {
+        "Leah": InstalmentStatus.PAID,
+        "Sofia": InstalmentStatus.DUE,
+        "Callum": InstalmentStatus.HELD,
+        "Kwame": InstalmentStatus.CANCELLED,
+    }
+    held = first_instalments.get(award__student=callum)
+    assert held.held_reason.startswith("Interrupted on ")
+    assert held.due_on <= timezone.localdate()
+    assert not student_status_on([callum.pk], held.due_on)[callum.pk].is_enrolled
+    days = instalments.filter(award__student=callum).count()
+    if days > 1:  # a demo built in the summer has no day still to come
+        assert InstalmentStatus.SCHEDULED in set(instalments.values_list("status", flat=True))
     assert (
         instalments.filter(
             award__student__first_name="Kwame", status=InstalmentStatus.CANCELLED
         ).count()
-        == 3
+        == days
     )
-    callum = Student.objects.get(organisation__name=QMUL, first_name="Callum")
-    first_day = instalments.filter(number=1, award__student=callum).get()
-    status = student_status_on([callum.pk], first_day.due_on)[callum.pk]
-    if first_day.due_on <= timezone.localdate() and not status.is_enrolled:
-        assert first_day.status == InstalmentStatus.HELD
-        assert first_day.held_reason.startswith("Interrupted on ")
-    assert not LedgerEntry.objects.exists()
+    paid = first_instalments.get(award__student__first_name="Leah")
+    assert paid.ledger_entry is not None
+    assert paid.ledger_entry.run_item.run.is_paid
+    assert paid.paid_on == timezone.localdate()
+    due = first_instalments.get(award__student__first_name="Sofia")
+    assert due.ledger_entry is not None
+    assert not hasattr(due.ledger_entry, "run_item")
+    assert LedgerEntry.objects.count() == 2
+    # Finance sees the run; Leah sees what she was paid.
+    finance = signed_in_client(User.objects.get(username="partnership.admin"))
+    runs = finance.get(reverse("payments:runs")).content.decode()
+    assert "Payment run 1" in runs
+    leah = signed_in_by_link(paid.award.student.email, django_capture_on_commit_callbacks)
+    mine = leah.get(reverse("support:my_awards")).content.decode()
+    assert "Paid" in mine
 
     # Support records: named contact Nadia, each way a characteristic became known, a
     # personal adviser with consent, a review due soon, a 365-day place, bursaries.
@@ -184,16 +219,18 @@ def test_the_demo_has_student_support_at_queen_mary_and_still_resets() -> None:
     assert "Student support at Queen Mary" in output
     assert callum.email in output
 
-    # Run again: nothing changes. --reset builds it again, the same.
+    # Run again: nothing changes. --reset builds it again, the same: the demo's ledger entries
+    # and payment run go with it (the audit says so), and the ledger still refuses any change.
     before = counts()
     assert "already built" in run_demo()
     assert counts() == before
     run_demo(reset=True)
     assert counts() == before
-
-    # Once the night's run puts instalments whose day has come in the ledger, their entries stay
-    # for ever: --reset says why it cannot delete the demo, and deletes nothing.
-    if instalments_fall_due(day=timezone.localdate()).due:
-        with pytest.raises(CommandError, match="payments ledger"):
-            run_demo(reset=True)
-        assert counts() == before
+    assert LedgerEntry.objects.count() == 2
+    assert AuditEvent.objects.filter(
+        object_type="payments.ledgerentry", action="delete", object_id="demo"
+    ).exists()
+    with pytest.raises(AppendOnlyError):
+        LedgerEntry.objects.first().delete()  # type: ignore[union-attr]
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE payments_ledgerentry SET description = 'changed'")

@@ -1,22 +1,24 @@
 """The demo's student support at its lead university: two support schemes, their members, two
-award schemes with awards in every state that needs no ledger entry, and the support records of
-its care-experienced and estranged students.
+award schemes with awards and instalments in every state, and the support records of its
+care-experienced and estranged students.
 
 The student support adviser (`support.adviser`, Nadia Okafor) sets up a scheme for
 care-experienced and estranged students (special category data: a statutory purpose and its
 condition) and the outreach officer (`outreach.officer`) one for students first in their family
 or on the lowest incomes; each works out who is eligible and invites them. Students answer
 (most join, one says no thanks), and one the records miss asks to join with evidence and is
-accepted. Nadia sets up "£1,000 a year for care-experienced and estranged students" (three
-instalments) and an income bursary by band for the first-in-family scheme, and offers them:
-most students accept, one declines, one award is stopped (its instalments cancelled), and the
-first instalment of a student who interrupted is held on its day. Nadia keeps the support records
-of the care-experienced and estranged members (`widen.demo.support_records`) and works on a few
-cases (`widen.demo.support_cases`); the schemes offer a members-only workshop and the careers
-service's internships (`widen.demo.support_benefits`). Nothing is put in the payments
-ledger: it is append-only, so an entry would keep the demo from ever being deleted (and
-`--reset` from working). `widen support instalments-due` puts the instalments whose day has come
-into it, as every night in production; a payment run then pays them.
+accepted. Nadia sets up "£1,000 a year for care-experienced and estranged students" and an
+income bursary by band for the first-in-family scheme, and offers them: most students accept,
+one declines, and one award is stopped (its instalments cancelled). On the care award's first
+day the night's run (`widen support instalments-due`) puts Leah's first instalment in the
+payments ledger and holds Callum's (he had interrupted); finance (`partnership.admin`) pays
+Leah's in a payment run; Sofia accepts later, so the next night's run makes hers due, waiting
+for the next payment run. Nadia keeps the support records of the care-experienced and
+estranged members (`widen.demo.support_records`) and works on a few cases
+(`widen.demo.support_cases`); the schemes offer a members-only workshop and the careers
+service's internships (`widen.demo.support_benefits`). The ledger is append-only, so deleting
+the demo (`--reset`) takes its entries out through `widen.payments.demo_ledger`, the one way
+entries ever go.
 
 Every step is done by the person who does it, through the same services as the pages: students
 signed in (the demo makes the account their first sign-in by link would). The students the demo
@@ -29,7 +31,6 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.db.models import ProtectedError
 from django.utils import timezone
 
 from widen.accounts.models import User
@@ -42,9 +43,15 @@ from widen.demo.support_cases import demo_cases_create
 from widen.demo.support_records import demo_support_records_create
 from widen.learners.models import Learner
 from widen.organisations.models import Organisation, Partnership, SpecialCategoryCondition
+from widen.payments.demo_ledger import demo_ledger_delete
 from widen.payments.models import Payee
+from widen.payments.services import (
+    payee_bank_details_set,
+    payment_run_create,
+    payment_run_export,
+    payment_run_mark_paid,
+)
 from widen.students.models import IncomeBand, Student, StudentStatus
-from widen.students.selectors import student_status_on
 from widen.students.services import student_create
 from widen.support.instalments import instalments_fall_due
 from widen.support.models import (
@@ -74,6 +81,7 @@ from widen.support.services.memberships import (
 from widen.support.services.schemes import scheme_create, scheme_eligibility_compute
 
 ADVISER = "support.adviser"
+FINANCE = "partnership.admin"  # who does finance's work at the lead university
 OFFICER = "outreach.officer"
 CARE_SCHEME = "Care-experienced and estranged students"
 FIRST_SCHEME = "First in family"
@@ -94,11 +102,21 @@ SOFIA_EVIDENCE = (
 )
 
 
-def _year_days() -> tuple[str, list[date]]:
-    """This academic year and the care award's instalment days in it."""
+def _year_days(provider: Organisation) -> tuple[str, list[date]]:
+    """This academic year and the care award's instalment days in it: 16 November, 15 February
+    and 17 May. The first must have come, on a day when Callum had interrupted and Leah was
+    enrolled (so the demo has instalments in every state); a demo built at another time of year
+    has its first instalment today and the later days still to come (none, in the summer)."""
     year = AcademicYear.current()
     start = year.start_year
-    return str(year), [date(start, 11, 16), date(start + 1, 2, 15), date(start + 1, 5, 17)]
+    fixed = [date(start, 11, 16), date(start + 1, 2, 15), date(start + 1, 5, 17)]
+    today = timezone.localdate()
+    statuses_since = [
+        _student(provider, name).status_since for name in ("Callum Hughes", "Leah Morgan")
+    ]
+    earliest = max([year.starts_on, *(since for since in statuses_since if since)])
+    first = fixed[0] if earliest <= fixed[0] <= today else today
+    return str(year), [first, *(day for day in fixed[1:] if day > first)]
 
 
 def _students_add(provider: Organisation) -> None:
@@ -235,7 +253,7 @@ def _answers(provider: Organisation, care: Scheme, first: Scheme, adviser: User)
 def _awards(provider: Organisation, care: Scheme, first: Scheme, adviser: User) -> None:
     """The care award and the income bursary, offered; their answers; Callum's first
     instalment held on its day (he had interrupted); Kwame's award stopped."""
-    year, days = _year_days()
+    year, days = _year_days(provider)
     care_award = award_scheme_create(
         actor=adviser,
         organisation=provider,
@@ -244,8 +262,8 @@ def _awards(provider: Organisation, care: Scheme, first: Scheme, adviser: User) 
         academic_year=year,
         instalment_days=days,
         amount_pence=1_000_00,
-        purpose="£1,000 a year towards living costs, paid in three instalments while the "
-        "student is enrolled.",
+        purpose="£1,000 a year towards living costs, paid in instalments (November, February "
+        "and May) while the student is enrolled.",
     )
     bursary = award_scheme_create(
         actor=adviser,
@@ -253,7 +271,7 @@ def _awards(provider: Organisation, care: Scheme, first: Scheme, adviser: User) 
         scheme=first,
         name=BURSARY,
         academic_year=year,
-        instalment_days=days[1:],
+        instalment_days=days[1:] or days,
         amounts_by_income_band={IncomeBand.UP_TO_25000: 1_500_00, IncomeBand.UP_TO_42875: 750_00},
         purpose="A bursary by household income for members of the First in family scheme.",
     )
@@ -264,14 +282,7 @@ def _awards(provider: Organisation, care: Scheme, first: Scheme, adviser: User) 
         student = _student(provider, name)
         return award_accept(actor=_account(student), award=_award(award_scheme, student))
 
-    callum = _student(provider, "Callum Hughes")
-    accept(care_award, "Callum Hughes")
-    on_the_day = student_status_on([callum.pk], days[0]).get(callum.pk)
-    # Held, as the night's run on the first day did: only his award is accepted yet, and he was
-    # not enrolled then (so nothing goes in the ledger).
-    if days[0] <= timezone.localdate() and on_the_day is not None and not on_the_day.is_enrolled:
-        instalments_fall_due(day=days[0])
-    for name in ("Leah Morgan", "Sofia Petrova", "Kwame Boateng"):
+    for name in ("Callum Hughes", "Leah Morgan", "Kwame Boateng"):
         accept(care_award, name)
     accept(bursary, "Zara Ali")
     ellie = _student(provider, "Ellie Turner")
@@ -282,6 +293,41 @@ def _awards(provider: Organisation, care: Scheme, first: Scheme, adviser: User) 
         reason="Kwame's local authority now pays his living costs in full for this year, "
         "which this award would duplicate; we will look at it again for next year.",
     )
+    _first_instalments(provider, care_award, days[0])
+
+
+def _bank_details(student: Student) -> None:
+    """The student gives their bank details on their own page (invented ones, as the demo's
+    people are)."""
+    account = _account(student)
+    payee = Payee.objects.get(user=account, organisation=student.organisation)
+    number = int(student.student_number[1:])
+    payee_bank_details_set(
+        actor=account,
+        payee=payee,
+        account_name=f"{student.first_name} {student.last_name}",
+        sort_code="20-00-00",
+        account_number=f"{55_000_000 + number:08d}",
+    )
+
+
+def _first_instalments(provider: Organisation, care_award: AwardScheme, first_day: date) -> None:
+    """The care award's first instalments, in every state an instalment has: the night's run
+    on their day puts Leah's in the ledger (Callum's is held: he had interrupted), and finance's
+    payment run pays it; Sofia accepts later, so the next night's run makes hers due, waiting
+    for the next payment run; Kwame's were cancelled when his award was stopped; the rest are
+    still to come."""
+    leah = _student(provider, "Leah Morgan")
+    _bank_details(leah)
+    instalments_fall_due(day=first_day)
+    finance = User.objects.get(username=FINANCE)
+    run = payment_run_create(actor=finance, organisation=provider).run
+    payment_run_export(actor=finance, run=run)
+    payment_run_mark_paid(actor=finance, run=run, paid_on=timezone.localdate())
+    sofia = _student(provider, "Sofia Petrova")
+    award_accept(actor=_account(sofia), award=_award(care_award, sofia))
+    _bank_details(sofia)
+    instalments_fall_due(day=first_day)
 
 
 def demo_support_create(*, provider: Organisation, partnership: Partnership) -> None:
@@ -317,16 +363,8 @@ def demo_support_delete(*, organisation_ids: Iterable[Any]) -> None:
     Case.objects.filter(organisation_id__in=ids).delete()
     SupportRecord.objects.filter(organisation_id__in=ids).delete()
     Scheme.objects.filter(organisation_id__in=ids).delete()
-    try:
-        Payee.objects.filter(pk__in=payees).delete()
-    except ProtectedError as error:
-        from widen.demo.builder import DemoError  # noqa: PLC0415 (the builder imports this)
-
-        raise DemoError(
-            "Money owed to the demo's students is in the payments ledger (an award instalment "
-            "fell due, or a student partner's claim was approved), and the ledger keeps every "
-            "entry, so the demo cannot be deleted: build it again in an empty database."
-        ) from error
+    demo_ledger_delete(organisation_ids=ids, why="the demo partnership deleted")
+    Payee.objects.filter(pk__in=payees).delete()
 
 
 def demo_support_lines(provider_name: str, port: int) -> list[str]:
@@ -349,6 +387,7 @@ def demo_support_lines(provider_name: str, port: int) -> list[str]:
         "",
         f"Student support at {provider_name}: {ADVISER} (Nadia Okafor) advises its "
         f"care-experienced and estranged students and manages their scheme and awards; "
-        f"{OFFICER} manages the {FIRST_SCHEME} scheme. Its members sign in with a link e-mailed "
-        f"to them, no password, at http://127.0.0.1:{port}/my/sign-in/: {students}.",
+        f"{OFFICER} manages the {FIRST_SCHEME} scheme; {FINANCE} pays the awards' instalments "
+        f"in payment runs. Its members sign in with a link e-mailed to them, no password, at "
+        f"http://127.0.0.1:{port}/my/sign-in/: {students}.",
     ]
