@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from conftest import api_call
+from tests.events.conftest import make_event
 from tests.support.benefits import member_of
 from tests.support.pages.test_membership_api import student_with_token
 from tests.support.schemes import FIRST_IN_FAMILY, make_scheme
@@ -19,6 +20,7 @@ from widen.accounts.models import Role
 from widen.accounts.services import api_token_create
 from widen.audit.models import AuditEvent
 from widen.core import request_context
+from widen.events.models import Event
 from widen.students.models import Student
 from widen.support.models import Benefit, BenefitKind, BenefitUse, Scheme
 from widen.testing.world import World, make_user
@@ -121,6 +123,39 @@ def test_a_withdrawn_benefit_is_gone_for_members_until_it_is_offered_again(
     taken = api_call(ann_token, "POST", take_up)
     assert taken.status_code == 200, taken.content
     assert BenefitUse.objects.filter(student=ann, benefit=benefit).exists()
+
+
+def test_a_members_only_event_that_has_started_can_still_be_reworded_or_withdrawn(
+    world: World, offered: tuple[Scheme, Benefit, Student, str]
+) -> None:
+    scheme, _, _, ann_token = offered
+    event = make_event(world, title="CV workshop for members").event
+    added = api_call(
+        _manager(world),
+        "POST",
+        f"{API}/schemes/{scheme.pk}/benefits",
+        {"kind": BenefitKind.EVENT, "title": "CV workshop", "event_id": str(event.pk)},
+    )
+    assert added.status_code == 201, added.content
+    benefit = Benefit.objects.get(pk=added.json()["id"])
+    started = timezone.now() - timedelta(minutes=30)
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=started, ends_at=started + timedelta(hours=2)
+    )
+
+    reworded = api_call(_manager(world), "PATCH", _path(benefit), {"title": "CV workshop (now on)"})
+    assert reworded.status_code == 200, reworded.content
+    withdrawn = api_call(_manager(world), "PATCH", _path(benefit), {"is_active": False})
+    assert withdrawn.status_code == 200, withdrawn.content
+    assert "CV workshop (now on)" not in _offered_titles(ann_token)
+    # Another event that has started still cannot be chosen.
+    other = make_event(world, title="Study skills").event
+    Event.objects.filter(pk=other.pk).update(
+        starts_at=started, ends_at=started + timedelta(hours=2)
+    )
+    moved = api_call(_manager(world), "PATCH", _path(benefit), {"event_id": str(other.pk)})
+    assert moved.status_code == 422
+    assert moved.json()["field"] == "event_id"
 
 
 def test_another_providers_manager_a_student_and_staff_without_the_capability_are_answered_404(

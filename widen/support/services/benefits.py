@@ -62,7 +62,12 @@ def award_schemes_to_offer(scheme: Scheme) -> Any:
     return AwardScheme.objects.filter(scheme=scheme).order_by("name", "pk")
 
 
-def _cleaned(scheme: Scheme, details: BenefitDetails) -> dict[str, Any]:
+def _cleaned(
+    scheme: Scheme, details: BenefitDetails, *, current_event_id: Any = None
+) -> dict[str, Any]:
+    """The benefit's values, or `ApplicationError` naming the field. An event must be still to
+    come, unless it is the one the benefit already offers (an event that has started can still
+    be withdrawn or reworded)."""
     if details.kind not in BenefitKind.values:
         raise ApplicationError("Choose what kind of benefit it is.", field="kind")
     values: dict[str, Any] = {
@@ -77,6 +82,8 @@ def _cleaned(scheme: Scheme, details: BenefitDetails) -> dict[str, Any]:
     }
     if details.kind == BenefitKind.EVENT:
         event = events_to_offer(scheme).filter(pk=details.event_id).first()
+        if event is None and current_event_id is not None and details.event_id == current_event_id:
+            event = Event.objects.filter(pk=current_event_id).first()
         if event is None:
             raise ApplicationError(
                 f"Choose one of {scheme.organisation.name}'s events still to come.",
@@ -156,7 +163,11 @@ def benefit_update(
     see it) or offer it again."""
     require_actor(actor)
     benefit = benefit_policy.get(actor, benefit.pk, action=MANAGE)
-    values = _cleaned(benefit.scheme, BenefitDetails(**{**details.__dict__, "kind": benefit.kind}))
+    values = _cleaned(
+        benefit.scheme,
+        BenefitDetails(**{**details.__dict__, "kind": benefit.kind}),
+        current_event_id=benefit.event_id,
+    )
     with transaction.atomic():
         for name, value in values.items():
             setattr(benefit, name, value)
