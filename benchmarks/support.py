@@ -11,14 +11,15 @@
 * `instalments`: 20,000 accepted awards (2,000 with --quick) whose first instalment's day has
   come, through `instalments_fall_due`, for students enrolled, interrupted or withdrawn on the
   day (some interrupted only after it, by their status history), beside the bare unaudited
-  insert of the same ledger entries; then the run again, which adds none.
+  insert of the same ledger entries; then the jobs it queued to tell the students held, run
+  as a worker runs them (a case of their own); then the run again, which adds none.
 
 Checked (a failure, not a timing): each scheme's eligible count is the bare query's, and what
 is stored says the same; the second eligibility run writes nothing; exactly the students
 enrolled on the day have their instalment in the ledger (the rest held); the second instalment
-run adds no entry; and the instalment run's SQL statements do not grow with the instalments
-(apart from telling each student whose instalment is held: one message each, whose statements
-are counted apart, in the case's details, and said).
+run adds no entry and queues no job; the instalment run's SQL statements do not grow with the
+instalments, and it tells nobody itself (it queues a job for each thousand students held, whose
+statements are counted apart, in the case's details); and its jobs tell each student held once.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The support section's instalment run: 20,000 accepted awards (2,000 with --quick) whose
 first instalment's day has come, through `instalments_fall_due`, for students enrolled,
 interrupted or withdrawn on the day (some interrupted only after it, by their status history),
-beside the bare unaudited insert of the same ledger entries; then the run again, which adds none.
+beside the bare unaudited insert of the same ledger entries; then the jobs it queued telling the
+students held, run as a worker runs them; then the run again, which adds none and queues none.
 See `benchmarks.support`."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from django.db import connection
 from django.urls import get_resolver
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from benchmarks.harness import Measurement, SectionRun, Timing
 from benchmarks.measure import per_second
@@ -24,22 +26,25 @@ from widen.accounts.models import User
 from widen.audit.models import AuditEvent, StateChange
 from widen.core import request_context
 from widen.core.academic_years import AcademicYear
+from widen.notifications.models import Notification
 from widen.organisations.models import Organisation
 from widen.payments.models import EntryKind, LedgerEntry, Payee
 from widen.students.models import Student, StudentStatus, StudentStatusChange
-from widen.support.instalments import BATCH as UPDATE_BATCH
-from widen.support.instalments import SOURCE_TYPE, instalments_fall_due
+from widen.support.instalments import SOURCE_TYPE, instalments_fall_due, update_batch_size
 from widen.support.models import Award, AwardStatus, Instalment, InstalmentStatus
 from widen.support.services.awards import award_scheme_create
 from widen.support.services.schemes import scheme_create
+from widen.support.tasks import HELD_PER_JOB, instalments_held_tell_job
 
 BATCH = 5_000
 # The most statements an instalment run may send, whatever its size (batches of rows aside:
 # they grow by the thousand, not one by one).
 FIXED_STATEMENTS = 60
 MOST_STATEMENTS_PER_THOUSAND = 8
-# Telling a person something: whether they want it, the message, its e-mail queued.
+# Telling a person something: whether they want it, the message, its e-mail queued; and the
+# instalment run's own jobs queued to tell the students held.
 NOTICE_TABLES = ("notifications_", "django_tasks")
+HELD_TEMPLATE = "support/instalment_held"
 BURSARY_HOLDERS = {"any": [{"all": [{"criterion": "first_in_family"}]}]}
 
 
@@ -79,14 +84,10 @@ def _most_statements(instalments: int) -> int:
         )
         for model in (LedgerEntry, AuditEvent, StateChange)
     )
-    # Due and held instalments are updated apart, four fields each, with their keys.
-    updated = 2 * math.ceil(
-        instalments
-        / min(
-            UPDATE_BATCH,
-            connection.ops.bulk_batch_size(["pk", "pk"] + ["field"] * 4, [None] * instalments),
-        )
-    )
+    # Due and held instalments are updated apart, a batch at a time: each batch read again for
+    # its audit events, updated, and its audit events written (one more insert at most, a
+    # batch's rows not filling the last).
+    updated = 3 * (math.ceil(instalments / update_batch_size()) + 1)
     return (
         FIXED_STATEMENTS + MOST_STATEMENTS_PER_THOUSAND * (instalments // 1000) + inserted + updated
     )
@@ -163,10 +164,17 @@ def instalment_run(
             f"an instalment run of {count:,} awards sent {sent['work']} SQL statements (besides "
             "telling the students held): a query per instalment?"
         )
+    jobs = math.ceil(held / HELD_PER_JOB)
+    if sent["notices"] > jobs:
+        bench.failures.append(
+            f"the instalment run sent {sent['notices']} statements telling people, besides "
+            f"queuing {jobs} job(s) to tell the students held: does it tell them itself?"
+        )
     bench.say(
-        f"the instalment run told {held:,} students their instalment is held, in "
-        f"{sent['notices']:,} statements, one message each"
+        f"the instalment run queued {jobs} job(s) telling the {held:,} students whose "
+        f"instalment is held, in {sent['notices']} statement(s)"
     )
+    _tell_held(bench, held)
     before = ledger.count()
     seconds, queries, again = counted(lambda: instalments_fall_due(day=day))
     _record(
@@ -181,6 +189,51 @@ def instalment_run(
         bench.failures.append(
             f"running the instalments again added {ledger.count() - before:,} ledger entries"
         )
+    if _held_jobs().exists():
+        bench.failures.append("running the instalments again queued jobs to tell the held")
+
+
+def _held_jobs() -> Any:
+    return DBTaskResult.objects.ready().filter(task_path=instalments_held_tell_job.module_path)
+
+
+def _tell_held(bench: SectionRun, held: int) -> None:
+    """Run the jobs the instalment run queued, as a worker would, one after another: each
+    student held is told once (whether they want it, the message, its e-mail queued: three
+    statements each)."""
+    queued = list(_held_jobs())
+
+    def run_jobs() -> list[str]:
+        said = []
+        for job in queued:
+            said.append(job.task.call(*job.args_kwargs["args"], **job.args_kwargs["kwargs"]))
+            job.delete()
+        return said
+
+    seconds, sent, said = counted_apart(run_jobs)
+    told = Notification.objects.filter(template=HELD_TEMPLATE)
+    bench.record(
+        Measurement(
+            case=f"its queued jobs: telling the {held:,} students held",
+            scale=bench.full_scale,
+            timing=Timing((seconds * 1000,)),
+            queries=sum(sent.values()),
+            details={
+                "jobs": len(queued),
+                "told": told.count(),
+                "rows_per_second": per_second(held, seconds),
+                "notice_statements": sent["notices"],
+            },
+        )
+    )
+    if told.count() != held or told.values("user_id").distinct().count() != held:
+        bench.failures.append(
+            f"the queued jobs told {told.count():,} students of {held:,} held ({said})"
+        )
+    bench.say(
+        f"its {len(queued)} job(s) told the {held:,} students held, in "
+        f"{sum(sent.values()):,} statements ({sent['notices']:,} telling them)"
+    )
 
 
 def _record(

@@ -199,6 +199,10 @@ def test_a_quick_support_benchmark_finds_whom_the_bare_query_finds_and_pays_the_
     paid = cases["instalment run: 2,000 awards on their day"]["details"]
     assert paid["due"] + paid["held"] == 2000
     assert paid["due"] > paid["held"] > 0
+    # The run tells nobody itself: it queues one job, which tells each student held once.
+    assert paid["notice_statements"] == 1
+    told = cases[f"its queued jobs: telling the {paid['held']:,} students held"]["details"]
+    assert (told["jobs"], told["told"]) == (1, paid["held"])
     again = cases["instalment run again: 2,000 awards, none new"]["details"]
     assert (again["due"], again["held"], again["released"]) == (0, 0, 0)
     assert run["facts"]["row_counts"]["eligibility"] == 2 * 5 * 5000
