@@ -84,10 +84,14 @@ def _most_statements(instalments: int) -> int:
         )
         for model in (LedgerEntry, AuditEvent, StateChange)
     )
-    # Due and held instalments are updated apart, a batch at a time: each batch read again for
-    # its audit events, updated, and its audit events written (one more insert at most, a
-    # batch's rows not filling the last).
-    updated = 3 * (math.ceil(instalments / update_batch_size()) + 1)
+    # Due and held instalments are updated apart, a batch at a time, each batch in a savepoint
+    # of its own (two statements): read again for its audit events, updated, and its audit
+    # events written (the ledger entries' own are counted above).
+    size = update_batch_size()
+    audit_inserts = math.ceil(
+        size / connection.ops.bulk_batch_size(list(AuditEvent._meta.concrete_fields), [None] * size)
+    )
+    updated = (math.ceil(instalments / size) + 1) * (4 + audit_inserts)
     return (
         FIXED_STATEMENTS + MOST_STATEMENTS_PER_THOUSAND * (instalments // 1000) + inserted + updated
     )
