@@ -12,8 +12,6 @@ from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
@@ -106,18 +104,6 @@ class BookedOut(Schema):
     status_label: str
 
 
-def _web_address(link: str | None) -> None:
-    """A link members follow is a full web address, as on the page."""
-    if not link:
-        return
-    try:
-        URLValidator(schemes=["http", "https"])(link.strip())
-    except ValidationError:
-        raise ApplicationError(
-            "Enter a full web address, starting https://", field="link"
-        ) from None
-
-
 def _benefit_out(benefit: Benefit) -> dict[str, Any]:
     return {
         "id": benefit.pk,
@@ -167,7 +153,6 @@ def support_scheme_benefit_add_api(request: HttpRequest, scheme_id: UUID, body: 
     for members only) or an award scheme for them. Members who asked to be told are told."""
     actor = api_actor(request)
     scheme = scheme_get(actor=actor, scheme_id=scheme_id)
-    _web_address(body.link)
     benefit = benefit_add(actor=actor, scheme=scheme, details=BenefitDetails(**body.model_dump()))
     return Status(201, _benefit_out(benefit))
 
@@ -212,7 +197,6 @@ def support_scheme_benefit_update_api(
     scheme = scheme_get(actor=actor, scheme_id=scheme_id)
     benefit = scheme_benefit_get(actor=actor, scheme=scheme, benefit_id=benefit_id)
     given = body.model_dump(exclude_unset=True)
-    _web_address(given.get("link"))
     changed = benefit_update(
         actor=actor,
         benefit=benefit,

@@ -10,6 +10,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -62,6 +64,19 @@ def award_schemes_to_offer(scheme: Scheme) -> Any:
     return AwardScheme.objects.filter(scheme=scheme).order_by("name", "pk")
 
 
+def _web_address(link: str) -> str:
+    """A link members follow: empty, or a full http(s) web address."""
+    link = link.strip()
+    if link:
+        try:
+            URLValidator(schemes=["http", "https"])(link)
+        except ValidationError:
+            raise ApplicationError(
+                "Enter a full web address, starting https://", field="link"
+            ) from None
+    return link
+
+
 def _cleaned(
     scheme: Scheme, details: BenefitDetails, *, current_event_id: Any = None
 ) -> dict[str, Any]:
@@ -102,7 +117,7 @@ def _cleaned(
         values["title"] = values["title"] or award_scheme.name
     else:
         values["offered_by"] = details.offered_by.strip()
-        values["link"] = details.link.strip()
+        values["link"] = _web_address(details.link)
         values["members_first_until"] = details.members_first_until
     if not values["title"]:
         raise ApplicationError("Give the benefit a title members will recognise.", field="title")
