@@ -1,0 +1,1 @@
+"""Mentoring: matching students and pupils with professional and alumni mentors."""
