@@ -56,6 +56,20 @@ from widen.support.selectors.records import scheme_is_about_care
 SOURCE_TYPE = "support.instalment"
 BATCH = 1_000
 STATUS_BATCH = 5_000  # students whose statuses are read in one query (well within SQL's limits)
+# What an instalment run reads of each instalment, its award, payee and award scheme.
+RUN_READS = (
+    "number",
+    "due_on",
+    "amount_pence",
+    "status",
+    "award",
+    "award__student",
+    "award__payee",
+    "award__payee__organisation",
+    "award__award_scheme",
+    "award__award_scheme__name",
+    "award__award_scheme__academic_year",
+)
 
 
 @dataclass(frozen=True)
@@ -170,6 +184,8 @@ def instalments_fall_due(*, day: date, actor: Any = None) -> FallDueResult:
                 status__in=[InstalmentStatus.SCHEDULED, InstalmentStatus.HELD],
             )
             .select_related("award__payee", "award__award_scheme")
+            # Only what the run reads: not the payees' bank details (decrypted as they load).
+            .only(*RUN_READS)
             .order_by("due_on", "award_id", "number")
         )
         scheduled = [i for i in waiting if i.status == InstalmentStatus.SCHEDULED]
