@@ -104,6 +104,11 @@ SECTIONS: tuple[Section, ...] = (
         module="benchmarks.support",
     ),
     Section(
+        name="mentoring",
+        summary="mentoring: 5,000 mentees matched to 2,000 mentors, proven optimal, beside others",
+        module="benchmarks.mentoring",
+    ),
+    Section(
         name="load",
         summary="50 clients at once on four pages: `widen serve`'s processes beside one process",
         module="benchmarks.load",
