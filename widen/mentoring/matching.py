@@ -3,24 +3,28 @@
 A coordinator gives the cohort's mentees and mentors, the programme's weights, the pairs that
 must never be made and the pairs already accepted. `match_cohort` proposes a mentor for as many
 mentees as possible and, among all ways of matching that many, the one with the highest total
-score; among those, the one that spreads mentees most evenly over mentors (below). Hard rules:
-no mentor gets more mentees than their capacity; no pair that must never be made; a mentee under
-18 only with a DBS-checked mentor; accepted pairs stay as they are and use their mentor's places.
+score; with `spread=True`, among those, the one that spreads mentees most evenly over mentors
+(below). Hard rules: no mentor gets more mentees than their capacity; no pair that must never be
+made; a mentee under 18 only with a DBS-checked mentor; accepted pairs stay as they are and use
+their mentor's places.
 
 **The objective, exactly.** For a set X of new pairs, with s(p) the pair's score (`pair_score`,
-whole points) and the k-th mentee of a mentor (counting from 0, accepted ones first) costing k:
+whole points) and, with `spread=True`, the k-th mentee of a mentor (counting from 0, accepted
+ones first) costing k:
 
     value(X) = A * |X| + F * sum(s(p) for p in X) - sum over mentors of (0 + 1 + ... + (load - 1))
 
-with F = P + 1, where P bounds the last sum (new mentees times the largest slot number), and
+with F = P + 1, where P bounds the last sum (new mentees times the largest place number), and
 A = F * S * n + P + 1 (S the largest score a pair can have, n the new mentees). Proof that this
 is lexicographic: two sets with the same number of pairs differ in F * (score difference) minus a
 spreading difference of at most P < F, so the higher total score always wins; a set with more
 pairs gains at least A from the extra pair, more than F * S * n + P, the most the rest can lose.
 So the run matches as many mentees as possible, then maximises the total score, and only then
 prefers spreading mentees over mentors ("not letting a few mentors do all the work"; the convex
-slot cost 0, 1, 2, ... is a tie-break that never costs a mentee or a point of score). When the
-numbers would not fit the solver's 64-bit costs, spreading is left out (`spread=False`).
+place cost 0, 1, 2, ... is a tie-break that never costs a mentee or a point of score). Without
+spreading (the default) F = 1, P = 0 and A = S * n + 1. Spreading is off by default because it
+is not cheap: its far larger costs made each flow about three times slower on a cohort of 5,000;
+it is also left out when the numbers would not fit the solver's 64-bit costs.
 
 **The proof.** Solving over every allowed pair of a cohort of 5,000 by 2,000 is ten million arcs,
 too slow. `match_cohort` solves a min-cost flow over each mentee's best few mentors, then checks
@@ -48,7 +52,7 @@ MODES = frozenset({ONLINE, IN_PERSON})
 CRITERIA = ("industry", "career_path", "shared_background", "location_and_mode", "availability",
             "languages")  # fmt: skip
 MAX_PAIR_SCORE = 10_000  # the weights of a programme add up to at most this
-CANDIDATES = 12  # mentors each mentee starts with before the certificate adds more
+CANDIDATES = 20  # mentors each mentee starts with before the certificate adds more
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,8 @@ from ortools.graph.python import min_cost_flow
 CHUNK_CELLS = 1_000_000  # pairs scored or checked at once, to bound memory
 CACHE_CELLS = 30_000_000  # cohorts up to this many pairs keep their scores between rounds
 MAX_ROUNDS = 25  # then every allowed pair is added
-ADD_PER_MENTEE = 10  # most-violated pairs added for a mentee in a round
+ADD_PER_MENTEE = 10  # most-violated pairs added for a mentee in the first round
+MENTOR_TOP = 4  # best mentees each mentor starts with
 INT64_ROOM = 2**62
 
 
@@ -88,13 +89,22 @@ def solve(
         prices = _prices(arc_rows, arc_columns, mentor_of, matrix, rows, places, slot_cost, scale)
         if prices is None:  # cannot happen for an optimal flow; then nothing is claimed
             return Solution(mentor_of, False, rounds, len(arc_rows), value, scale.spread)
-        mentee_value, mentor_price = prices
-        dual = int(mentee_value.sum()) + _slot_terms(
-            mentor_price, slot_cost, places, spread=scale.spread
+        # Two optimal duals of the solved flow, one from each end of the residual graph, added:
+        # a certificate for twice the problem (twice every pair's worth), which covers the
+        # pairs either covers with room to spare, so fewer pairs are missing in a round.
+        dual = sum(
+            int(mentee_value.sum())
+            + _slot_terms(mentor_price, slot_cost, places, spread=scale.spread)
+            for mentee_value, mentor_price in prices
         )
-        add_rows, add_columns = matrix.uncovered(mentee_value, mentor_price, scale)
+        mentee_value = prices[0][0] + prices[1][0]
+        mentor_price = prices[0][1] + prices[1][1]
+        twice = Scale(2 * scale.pair, 2 * scale.score, scale.spread)
+        # More pairs each round the certificate fails: 10, 20, 40, ... for a mentee.
+        take = ADD_PER_MENTEE * 2 ** (rounds - 1)
+        add_rows, add_columns = matrix.uncovered(mentee_value, mentor_price, twice, take)
         if not len(add_rows):
-            proven = dual == value
+            proven = dual == 2 * value
             return Solution(mentor_of, proven, rounds, len(arc_rows), value, scale.spread)
         if rounds >= MAX_ROUNDS:
             add_rows, add_columns = matrix.candidates(None)
@@ -127,33 +137,49 @@ class _Scores:
         return out
 
     def candidates(self, top: int | None) -> tuple[np.ndarray, np.ndarray]:
-        """Each mentee's `top` best allowed mentors (every allowed one when None)."""
+        """Each mentee's `top` best allowed mentors, and each mentor's `MENTOR_TOP` best allowed
+        mentees (so that mentors nobody ranks first have pairs too); every allowed pair when
+        `top` is None."""
         found_rows, found_columns = [], []
+        mentor_best = np.full((0, self.columns), -1, dtype=np.int32)
+        mentor_rows = np.zeros((0, self.columns), dtype=np.int64)
         for start, block in self.chunks():
-            if top is not None and top < self.columns:
-                # Ties broken by a fixed jitter that differs from mentee to mentee, so that
-                # mentors with equal scores share the candidates.
-                jitter = (np.arange(block.shape[0])[:, None] * 7919 + np.arange(self.columns)
-                          * 104729 + start * 7919) % 1024  # fmt: skip
-                keyed = block.astype(np.int32) * 1024 + jitter.astype(np.int32)
-                best = np.argpartition(-keyed, top - 1, axis=1)[:, :top]
-                here = np.repeat(np.arange(block.shape[0]), top)
-                there = best.ravel()
-                allowed = block[here, there] >= 0
-                found_rows.append(here[allowed] + start)
-                found_columns.append(there[allowed])
-            else:
+            if top is None or top >= self.columns:
                 here, there = np.nonzero(block >= 0)
                 found_rows.append(here + start)
                 found_columns.append(there)
+                continue
+            # Ties broken by a fixed jitter that differs from pair to pair, so that mentors
+            # with equal scores share the candidates.
+            jitter = (np.arange(start, start + block.shape[0])[:, None] * 7919
+                      + np.arange(self.columns) * 104729) % 1024  # fmt: skip
+            keyed = np.where(block >= 0, block.astype(np.int32) * 1024 + jitter, -1)
+            best = np.argpartition(-keyed, top - 1, axis=1)[:, :top]
+            here = np.repeat(np.arange(block.shape[0]), top)
+            there = best.ravel()
+            allowed = block[here, there] >= 0
+            found_rows.append(here[allowed] + start)
+            found_columns.append(there[allowed])
+            keys = np.concatenate([mentor_best, keyed])
+            rows = np.concatenate([mentor_rows, np.broadcast_to(
+                np.arange(start, start + block.shape[0])[:, None], keyed.shape)])  # fmt: skip
+            if keys.shape[0] > MENTOR_TOP:
+                keep = np.argpartition(-keys, MENTOR_TOP - 1, axis=0)[:MENTOR_TOP]
+                keys = np.take_along_axis(keys, keep, axis=0)
+                rows = np.take_along_axis(rows, keep, axis=0)
+            mentor_best, mentor_rows = keys, rows
+        allowed = mentor_best >= 0
+        found_rows.append(mentor_rows[allowed])
+        found_columns.append(np.broadcast_to(np.arange(self.columns), allowed.shape)[allowed])
         return _sorted_pairs(found_rows, found_columns, self.columns)
 
     def uncovered(
-        self, mentee_value: np.ndarray, mentor_price: np.ndarray, scale: Scale
+        self, mentee_value: np.ndarray, mentor_price: np.ndarray, scale: Scale, take: int
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Allowed pairs whose worth is more than the mentee's value plus the mentor's price;
-        for each mentee, the most uncovered few."""
+        """Allowed pairs whose worth is more than the mentee's value plus the mentor's price:
+        for each mentee the `take` most uncovered, and for each mentor its most uncovered."""
         found_rows, found_columns = [], []
+        take = min(take, self.columns)
         for start, block in self.chunks():
             values = mentee_value[start : start + block.shape[0]]
             slack = values[:, None] + mentor_price[None, :] - scale.pair
@@ -163,13 +189,16 @@ class _Scores:
             if not bad.any():
                 continue
             where = np.nonzero(bad)[0]
-            take = min(ADD_PER_MENTEE, self.columns)
             worst = np.argpartition(slack[where], take - 1, axis=1)[:, :take]
             here = np.repeat(where, take)
             there = worst.ravel()
             keep = slack[here, there] < 0
             found_rows.append(here[keep] + start)
             found_columns.append(there[keep])
+            column_worst = slack.argmin(axis=0)
+            keep = slack[column_worst, np.arange(self.columns)] < 0
+            found_rows.append(column_worst[keep] + start)
+            found_columns.append(np.arange(self.columns)[keep])
         if not found_rows:
             return np.empty(0, np.int64), np.empty(0, np.int64)
         return _sorted_pairs(found_rows, found_columns, self.columns)
@@ -240,8 +269,9 @@ def _prices(
     places: np.ndarray,
     slot_cost: np.ndarray,
     scale: Scale,
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """Mentee values and mentor prices from the residual graph's shortest-path potentials.
+) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    """Mentee values and mentor prices from the residual graph's shortest-path potentials,
+    from a virtual root and to a virtual sink: two optimal duals.
 
     Only a mentor's places have a capacity in the LP (one mentee each); a mentee's arcs to
     mentors and to "unmatched" are uncapacitated there (the mentee's one unit bounds them), so
@@ -264,13 +294,18 @@ def _prices(
     costs = [-worth, worth[used], np.zeros(rows, np.int64),
              np.zeros(int((~matched).sum()), np.int64), spread * (slot_cost + load)[open_],
              -spread * (slot_cost + load - 1)[busy]]  # fmt: skip
-    distance = _shortest(sink + 1, np.concatenate(tails), np.concatenate(heads),
-                         np.concatenate(costs).astype(np.int64))  # fmt: skip
-    if distance is None:
+    tail, head = np.concatenate(tails), np.concatenate(heads)
+    cost = np.concatenate(costs).astype(np.int64)
+    distance = _shortest(sink + 1, tail, head, cost)
+    # Distances to a virtual sink joined from every node: the other end's potentials.
+    to_end = _shortest(sink + 1, head, tail, cost)
+    if distance is None or to_end is None:
         return None
-    mentee_value = distance[:rows] - distance[sink]  # >= 0: the arc to "unmatched" costs 0
-    mentor_price = distance[sink] - distance[rows:sink]
-    return mentee_value, mentor_price
+    # Both >= 0 for mentees: the arc to "unmatched" costs 0.
+    return [
+        (distance[:rows] - distance[sink], distance[sink] - distance[rows:sink]),
+        (to_end[sink] - to_end[:rows], to_end[rows:sink] - to_end[sink]),
+    ]
 
 
 def _shortest(
