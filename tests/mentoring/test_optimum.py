@@ -6,11 +6,13 @@ import random
 from collections import Counter
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
 from tests.mentoring.cohorts import random_cohort
+from widen.mentoring import matching_flow
 from widen.mentoring.matching import Mentee, Mentor, Weights, match_cohort, pair_score
 
 WEIGHTS = (Weights(), Weights(industry=50, career_path=5, shared_background=40, languages=0))
@@ -117,7 +119,16 @@ def test_the_match_is_the_best_there_is_and_keeps_every_rule(
     }
 
 
-def test_a_larger_cohort_is_as_good_as_the_dense_flow_and_proven():
+@pytest.mark.parametrize(
+    ("chunk_cells", "cache_cells"),
+    [(1_000_000, 30_000_000), (10_000, 30_000_000), (10_000, 0)],
+    ids=["one chunk", "scored in chunks", "scored again each round"],
+)
+def test_a_larger_cohort_is_as_good_as_the_dense_flow_and_proven(
+    monkeypatch, chunk_cells, cache_cells
+):
+    monkeypatch.setattr(matching_flow, "CHUNK_CELLS", chunk_cells)
+    monkeypatch.setattr(matching_flow, "CACHE_CELLS", cache_cells)
     people, offering, never = random_cohort(7, mentees=400, mentors=150, most_places=4)
 
     sparse = match_cohort(people, offering, Weights(), never=never, candidates=2)

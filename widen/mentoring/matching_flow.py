@@ -31,7 +31,7 @@ CHUNK_CELLS = 1_000_000  # pairs scored or checked at once, to bound memory
 CACHE_CELLS = 30_000_000  # cohorts up to this many pairs keep their scores between rounds
 MAX_ROUNDS = 25  # then every allowed pair is added
 ADD_PER_MENTEE = 10  # most-violated pairs added for a mentee in the first round
-MENTOR_TOP = 4  # best mentees each mentor starts with
+MENTOR_TOP = 10  # at most this many mentees each mentor starts with (best of a chunk each)
 INT64_ROOM = 2**62
 
 
@@ -102,7 +102,7 @@ def solve(
         twice = Scale(2 * scale.pair, 2 * scale.score, scale.spread)
         # More pairs each round the certificate fails: 10, 20, 40, ... for a mentee.
         take = ADD_PER_MENTEE * 2 ** (rounds - 1)
-        add_rows, add_columns = matrix.uncovered(mentee_value, mentor_price, twice, take)
+        add_rows, add_columns = matrix.uncovered(mentee_value, mentor_price, twice, take, mentor_of)
         if not len(add_rows):
             proven = dual == 2 * value
             return Solution(mentor_of, proven, rounds, len(arc_rows), value, scale.spread)
@@ -137,12 +137,12 @@ class _Scores:
         return out
 
     def candidates(self, top: int | None) -> tuple[np.ndarray, np.ndarray]:
-        """Each mentee's `top` best allowed mentors, and each mentor's `MENTOR_TOP` best allowed
-        mentees (so that mentors nobody ranks first have pairs too); every allowed pair when
-        `top` is None."""
+        """Each mentee's `top` best allowed mentors and, for each mentor, up to `MENTOR_TOP`
+        mentees: the best of those that are best in a chunk of mentees (so that mentors nobody
+        ranks first have pairs too). Every allowed pair when `top` is None."""
         found_rows, found_columns = [], []
-        mentor_best = np.full((0, self.columns), -1, dtype=np.int32)
-        mentor_rows = np.zeros((0, self.columns), dtype=np.int64)
+        mentor_best: list[np.ndarray] = []
+        mentor_rows: list[np.ndarray] = []
         for start, block in self.chunks():
             if top is None or top >= self.columns:
                 here, there = np.nonzero(block >= 0)
@@ -160,48 +160,76 @@ class _Scores:
             allowed = block[here, there] >= 0
             found_rows.append(here[allowed] + start)
             found_columns.append(there[allowed])
-            keys = np.concatenate([mentor_best, keyed])
-            rows = np.concatenate([mentor_rows, np.broadcast_to(
-                np.arange(start, start + block.shape[0])[:, None], keyed.shape)])  # fmt: skip
+            # A mentor's best mentee in each chunk; their best `MENTOR_TOP` of those below.
+            best_here = keyed.argmax(axis=0)
+            mentor_best.append(keyed[best_here, np.arange(self.columns)])
+            mentor_rows.append(best_here + start)
+        if mentor_best:
+            keys, rows = np.stack(mentor_best), np.stack(mentor_rows)
             if keys.shape[0] > MENTOR_TOP:
                 keep = np.argpartition(-keys, MENTOR_TOP - 1, axis=0)[:MENTOR_TOP]
                 keys = np.take_along_axis(keys, keep, axis=0)
                 rows = np.take_along_axis(rows, keep, axis=0)
-            mentor_best, mentor_rows = keys, rows
-        allowed = mentor_best >= 0
-        found_rows.append(mentor_rows[allowed])
-        found_columns.append(np.broadcast_to(np.arange(self.columns), allowed.shape)[allowed])
+            allowed = keys >= 0
+            found_rows.append(rows[allowed])
+            found_columns.append(np.broadcast_to(np.arange(self.columns), allowed.shape)[allowed])
         return _sorted_pairs(found_rows, found_columns, self.columns)
 
     def uncovered(
-        self, mentee_value: np.ndarray, mentor_price: np.ndarray, scale: Scale, take: int
+        self,
+        mentee_value: np.ndarray,
+        mentor_price: np.ndarray,
+        scale: Scale,
+        take: int,
+        mentor_of: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Allowed pairs whose worth is more than the mentee's value plus the mentor's price:
-        for each mentee the `take` most uncovered, and for each mentor its most uncovered."""
+        for each mentee the `take` most uncovered, and for each mentor its most uncovered. The
+        mentees now matched to a mentor in such a pair may lose their place to it: they get
+        their `take` least covered pairs too."""
         found_rows, found_columns = [], []
         take = min(take, self.columns)
-        for start, block in self.chunks():
-            values = mentee_value[start : start + block.shape[0]]
-            slack = values[:, None] + mentor_price[None, :] - scale.pair
-            slack -= scale.score * block.astype(np.int64)
-            slack[block < 0] = 0
+        crowded = np.zeros(self.columns, dtype=bool)
+        for start, slack in self._slack(mentee_value, mentor_price, scale):
             bad = (slack < 0).any(axis=1)
             if not bad.any():
                 continue
             where = np.nonzero(bad)[0]
             worst = np.argpartition(slack[where], take - 1, axis=1)[:, :take]
-            here = np.repeat(where, take)
-            there = worst.ravel()
+            here, there = np.repeat(where, take), worst.ravel()
             keep = slack[here, there] < 0
             found_rows.append(here[keep] + start)
             found_columns.append(there[keep])
+            crowded[there[keep]] = True
             column_worst = slack.argmin(axis=0)
             keep = slack[column_worst, np.arange(self.columns)] < 0
             found_rows.append(column_worst[keep] + start)
             found_columns.append(np.arange(self.columns)[keep])
+            crowded |= keep
         if not found_rows:
             return np.empty(0, np.int64), np.empty(0, np.int64)
+        displaced = (mentor_of >= 0) & crowded[np.maximum(mentor_of, 0)]
+        for start, slack in self._slack(mentee_value, mentor_price, scale):
+            where = np.nonzero(displaced[start : start + slack.shape[0]])[0]
+            if not len(where):
+                continue
+            near = np.argpartition(slack[where], take - 1, axis=1)[:, :take]
+            here, there = np.repeat(where, take), near.ravel()
+            allowed = slack[here, there] != np.iinfo(np.int64).max
+            found_rows.append(here[allowed] + start)
+            found_columns.append(there[allowed])
         return _sorted_pairs(found_rows, found_columns, self.columns)
+
+    def _slack(
+        self, mentee_value: np.ndarray, mentor_price: np.ndarray, scale: Scale
+    ) -> Iterator[tuple[int, np.ndarray]]:
+        """Value + price - worth for each chunk of pairs; the largest number where not allowed."""
+        for start, block in self.chunks():
+            values = mentee_value[start : start + block.shape[0]]
+            slack = values[:, None] + mentor_price[None, :] - scale.pair
+            slack -= scale.score * block.astype(np.int64)
+            slack[block < 0] = np.iinfo(np.int64).max
+            yield start, slack
 
 
 def _sorted_pairs(
