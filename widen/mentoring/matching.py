@@ -27,13 +27,13 @@ is not cheap: its far larger costs made each flow about three times slower on a 
 it is also left out when the numbers would not fit the solver's 64-bit costs.
 
 **The proof.** Solving over every allowed pair of a cohort of 5,000 by 2,000 is ten million arcs,
-too slow. `match_cohort` solves a min-cost flow over each mentee's best few mentors, then checks
-an LP dual certificate for the whole problem (`widen.mentoring.matching_flow`): prices for
-mentors and values for mentees, from shortest paths in the solved flow's residual graph, such that
-every allowed pair is covered (value + price >= the pair's worth) and the dual objective equals
-the value of the proposed pairs. By weak duality no matching does better. Pairs that break the
-certificate are added and the flow solved again until it holds. `proven_optimal` is True only
-when the certificate held.
+too slow. `match_cohort` solves a min-cost flow over each mentee's best few mentors (and each
+mentor's best few mentees), then checks an LP dual certificate for the whole problem
+(`widen.mentoring.matching_flow`): prices for mentors and values for mentees, from shortest
+paths in the solved flow's residual graph, such that every allowed pair is covered (value +
+price >= the pair's worth) and the dual objective equals the value of the proposed pairs. By
+weak duality no matching does better. Pairs that break the certificate are added and the flow
+solved again until it holds. `proven_optimal` is True only when the certificate held.
 """
 
 from __future__ import annotations

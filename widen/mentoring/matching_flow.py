@@ -14,9 +14,13 @@ first). Its LP (the constraint matrix is totally unimodular, so the LP optimum i
 Its dual: minimise sum u_i + sum_jk t_jk with u_i + v_j >= W_ij for every allowed pair and
 t_jk = max(0, v_j - k). Any (u, v) meeting the pair conditions bounds every matching from above
 (weak duality), so a matching whose value equals the dual objective is optimal. `solve` reads
-u and v off shortest-path potentials of the solved flow's residual graph (Bellman-Ford from a
-virtual root, vectorised), checks the condition for every allowed pair in chunks, and compares
-the two objectives in exact integers.
+two optimal duals of the solved flow off shortest-path potentials of its residual graph
+(vectorised Bellman-Ford from a virtual root, and to a virtual sink) and adds them: a dual for
+twice every pair's worth, that is, half of it is a dual for the problem itself. It checks the
+condition for every allowed pair in chunks and compares the objectives (twice the matching's
+value, the two duals' objectives added) in exact integers. Pairs that break the condition are
+added to the flow, with pairs for the mentees who could lose their place to them, and the flow
+is solved again until the certificate holds.
 """
 
 from __future__ import annotations
