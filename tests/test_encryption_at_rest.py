@@ -42,6 +42,7 @@ from widen.core.crypto import (
 from widen.events.models import AttendeeType, Booking
 from widen.events.personal_data import ADJUSTMENTS_BLANK
 from widen.events.services import BookingDetails, booking_create
+from widen.mentoring.models import Mentee, Mentor, MentoringProgramme, Message, Relationship
 from widen.partners.models import FlexibilityPlan, WorkMode
 from widen.partners.services.plans import Window, plan_update
 from widen.payments.models import Payee
@@ -77,6 +78,9 @@ REQUIRED = {
     "support.Handover": {"note"},
     "support.Referral": {"details"},
     "support.Appointment": {"request"},
+    # A mentor's DBS certificate number; the messages between a mentor and their mentee.
+    "mentoring.Mentor": {"dbs_certificate_number"},
+    "mentoring.Message": {"body"},
 }
 
 
@@ -148,6 +152,7 @@ def seeded(world: World) -> Seeded:
     )
     rows: dict[str, models.Model] = {
         **_support_rows(world, applicant, adviser=finance),
+        **_mentoring_rows(world, applicant, mentor_account=finance),
         "support.SchemeMembership": membership,
         "payments.Payee": payee,
         "events.Booking": booking,
@@ -186,6 +191,25 @@ def _support_rows(world: World, student: Student, *, adviser: Any) -> dict[str, 
         ),
         "support.Appointment": Appointment.objects.create(
             organisation=world.alpha, student=student, topic=CaseTopic.FUNDING
+        ),
+    }
+
+
+def _mentoring_rows(
+    world: World, student: Student, *, mentor_account: Any
+) -> dict[str, models.Model]:
+    """A DBS-checked mentor and a message to their mentee (each encrypted field is filled with
+    its canary by `seeded`)."""
+    programme = MentoringProgramme.objects.create(organisation=world.alpha, name="Mentoring")
+    mentor = Mentor.objects.create(
+        organisation=world.alpha, user=mentor_account, dbs_certificate_number="x"
+    )
+    mentee = Mentee.objects.create(programme=programme, student=student)
+    relationship = Relationship.objects.create(programme=programme, mentor=mentor, mentee=mentee)
+    return {
+        "mentoring.Mentor": mentor,
+        "mentoring.Message": Message.objects.create(
+            relationship=relationship, sender=mentor_account, body="x"
         ),
     }
 

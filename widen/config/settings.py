@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "widen.payments",
     "widen.partners",
     "widen.support",
+    "widen.mentoring",
     "widen.reporting",
     "widen.rights",
     "widen.demo",

@@ -67,6 +67,7 @@ from widen.targeting.models import (
     RuleSetVersion,
 )
 from widen.testing.builders import activity_with_session, published_scale
+from widen.testing.canary_mentoring import seed_canary_mentoring
 from widen.testing.canary_partners import seed_canary_partner
 from widen.testing.canary_support import seed_canary_support
 from widen.testing.pupil_lists import valid_upn
@@ -512,6 +513,7 @@ def seed_canary_person(
     values.update(
         seed_canary_support(world, tag=tag, postcode=postcode, student=student, user=user)
     )
+    values.update(seed_canary_mentoring(world, tag=tag, serial=serial, student=student, user=user))
 
     # What the person did themselves: the audit names them as the actor.
     with request_context.bind(source="test", actor=user):
