@@ -65,10 +65,13 @@ def as_student_with_a_passkey(browse: Browse) -> Page:
     page.goto(browse.site.link_in_latest_email(email, "/my/sign-in/", wait=180))
     page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My record")
+    # The button works once the page's passkey script has loaded: on a loaded machine a click
+    # before then does nothing.
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Add a passkey").click()
     # The passkey is made in the browser, then checked and saved by the server: give a loaded
     # machine time for both.
-    expect(page.get_by_text("You have a passkey")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("You have a passkey")).to_be_visible(timeout=60_000)
     _SESSIONS[browse.site.base_url] = context.storage_state()
     return page
 
