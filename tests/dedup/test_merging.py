@@ -19,6 +19,7 @@ from tests.evaluation.merge_support import assert_survey_records_moved, survey_r
 from widen.accounts.models import User
 from widen.activities.models import Activity, Attendance, AttendanceStatus, Session
 from widen.audit.models import AuditAction, AuditEvent
+from widen.core.exceptions import ApplicationError
 from widen.events.models import Booking, Event, EventKind
 from widen.learners.duplicates.reviews import duplicate_pair_merge, duplicates_find
 from widen.learners.merging import (
@@ -36,6 +37,7 @@ from widen.learners.models import (
     Learner,
     ParentCarer,
 )
+from widen.mentoring.models import Mentee, MenteesAre, MentoringProgramme
 from widen.programmes.models import ActivitySubType, Enrolment, Programme
 from widen.reporting.models import LearnerActivityEngagement, LearnerEngagement
 from widen.reporting.summaries import counts_tally, summaries_rebuild, summaries_refresh
@@ -165,6 +167,31 @@ def _rule_set(world: World) -> tuple[RuleSet, RuleSetVersion]:
     return rule_set, version
 
 
+def _pupils_mentoring(world: World) -> MentoringProgramme:
+    return MentoringProgramme.objects.create(
+        organisation=world.alpha,
+        partnership=world.north,
+        name="Careers mentoring for Year 12",
+        mentees_are=MenteesAre.PUPILS,
+    )
+
+
+def test_a_pupil_who_is_a_mentee_under_both_records_is_not_merged_and_is_told_why(
+    world: World, make_learner: MakeLearner, admin: User
+) -> None:
+    kept, removed = make_learner("Sam", "Patel"), make_learner("Sam", "Patel")
+    programme = _pupils_mentoring(world)
+    for learner in (kept, removed):
+        Mentee.objects.create(programme=programme, learner=learner)
+
+    with pytest.raises(ApplicationError, match="Careers mentoring for Year 12") as refused:
+        learner_merge(kept=kept, removed=removed, acting_user=admin)
+
+    assert "withdraw one of them" in str(refused.value)
+    assert Learner.objects.filter(pk=removed.pk).exists()
+    assert Mentee.objects.filter(learner=removed).count() == 1
+
+
 def _records_of(learner: Learner, world: World, sessions: list[Session]) -> dict[str, Any]:
     """One row in every table that points at learners."""
     rule_set, version = (
@@ -280,8 +307,11 @@ def test_merging_moves_every_related_record(
         student=proposed_as_both, learner=kept, found_by="linkage", status=LinkStatus.REJECTED
     )
     LearnerLink.objects.create(student=proposed_as_both, learner=removed, found_by="linkage")
+    # The removed record is a mentee in a partnership's mentoring programme for pupils.
+    mentee = Mentee.objects.create(programme=_pupils_mentoring(world), learner=removed)
     # Every table that points at learners has a row for the removed record in this test.
     covered = set(theirs) | {
+        "mentoring.Mentee.learner",
         "students.Student.linked_learner",
         "students.LearnerLink.learner",
         "learners.DuplicateCandidate.learner_one",
@@ -297,6 +327,8 @@ def test_merging_moves_every_related_record(
     assert not Learner.objects.filter(pk=removed.pk).exists()
     kept.refresh_from_db()
     assert kept.upn == "Z316000000010"  # a fact the kept record lacked
+    mentee.refresh_from_db()
+    assert mentee.learner_id == kept.pk  # their place in the mentoring programme moved
     assert "upn" in result.fields_filled
     assert set(kept.parent_carers.values_list("name", flat=True)) == {
         "Parent of Kept",

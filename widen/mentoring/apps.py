@@ -6,3 +6,13 @@ class MentoringConfig(AppConfig):
     label = "mentoring"
     verbose_name = "Mentoring"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from widen.learners.merging import MERGE_RULES, MergeRule  # noqa: PLC0415
+        from widen.mentoring.merging import mentees_merge  # noqa: PLC0415
+
+        # A pupil recorded twice keeps their place in a mentoring programme on the kept record.
+        MERGE_RULES["mentoring.Mentee.learner"] = MergeRule(
+            mentees_merge,
+            "moved to the kept learner; refused while both records are mentees of one programme",
+        )
