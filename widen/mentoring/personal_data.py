@@ -33,9 +33,7 @@ WITH_THE_MENTOR = registry.KeptWhileParent(
     "as long as the mentor's record with the organisation, which they may ask to close"
 )
 WITH_THE_PROGRAMME = registry.KeptWhileParent("as long as the mentoring programme's records")
-WITH_THE_RELATIONSHIP = registry.KeptWhileParent(
-    "as long as the mentoring relationship's records (messages are kept for safeguarding)"
-)
+WITH_THE_RELATIONSHIP = registry.KeptWhileParent("as long as the mentoring relationship's records")
 
 MENTOR_ANONYMISED: dict[str, Any] = {
     "employer": None,
