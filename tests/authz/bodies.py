@@ -11,6 +11,7 @@ from tests.authz.rules import ANONYMOUS
 from tests.evaluation.report_matrix import report_request_body
 from tests.evaluation.survey_matrix import survey_request_body
 from tests.events.matrix import event_request_body
+from tests.mentoring.matrix import mentoring_body
 from tests.partners.matrix import partners_body
 from tests.payments.matrix import payments_request_body
 from tests.rights.matrix import rights_request_body
@@ -62,6 +63,9 @@ def request_body(
     scheme_body = support_body(world, name, counter, relation)
     if scheme_body is not None:
         return scheme_body
+    found_mentoring_body = mentoring_body(world, name, counter, relation)
+    if found_mentoring_body is not None:
+        return found_mentoring_body
     if name in {"learners:create", "api:learner_create_api"}:
         field = "organisation_id" if name.startswith("api:") else "organisation"
         return {

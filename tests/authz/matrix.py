@@ -11,9 +11,22 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.authz.rules import ANONYMOUS, ROLES, RULES
 
-MATRIX: dict[str, dict[str, Any]] = yaml.safe_load(
-    (Path(__file__).parent.parent / "authz_matrix.yaml").read_text()
-)
+TESTS = Path(__file__).parent.parent
+
+
+def _matrix() -> dict[str, dict[str, Any]]:
+    """tests/authz_matrix.yaml, and the URLs an area keeps beside its cells (an area package's
+    `matrix/*.yaml`); a URL listed twice is a mistake."""
+    matrix: dict[str, dict[str, Any]] = yaml.safe_load((TESTS / "authz_matrix.yaml").read_text())
+    for path in sorted(TESTS.glob("*/matrix/*.yaml")):
+        area = yaml.safe_load(path.read_text()) or {}
+        twice = sorted(set(area) & set(matrix))
+        assert not twice, f"{path.name} lists URLs listed already: {twice}"
+        matrix.update(area)
+    return matrix
+
+
+MATRIX = _matrix()
 CONCRETE_NAMES = sorted(name for name in MATRIX if name != "admin:*")
 
 

@@ -257,3 +257,13 @@ def _with_support_rules() -> None:
 
 
 _with_support_rules()
+
+
+def _with_mentoring_rules() -> None:
+    """Mentoring's rules, one module per area (tests/mentoring/matrix/)."""
+    from tests.mentoring.matrix import mentoring_rules  # noqa: PLC0415
+
+    RULES.update(mentoring_rules())
+
+
+_with_mentoring_rules()

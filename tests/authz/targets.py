@@ -23,6 +23,7 @@ from tests.authz.rules import ANONYMOUS
 from tests.evaluation.report_matrix import report_kwargs
 from tests.evaluation.survey_matrix import survey_kwargs
 from tests.events.matrix import event_kwargs
+from tests.mentoring.matrix import mentoring_kwargs
 from tests.partners.matrix import partners_kwargs
 from tests.payments.matrix import payments_kwargs
 from tests.rights.matrix import rights_kwargs
@@ -86,6 +87,9 @@ def target_kwargs(world: World, rule: str, role: str, relation: str) -> dict[str
     scheme_kwargs = support_kwargs(world, rule, acting_role, relation)
     if scheme_kwargs is not None:
         return scheme_kwargs
+    found_mentoring_kwargs = mentoring_kwargs(world, rule, acting_role, relation)
+    if found_mentoring_kwargs is not None:
+        return found_mentoring_kwargs
     if rule == "duplicate_pair":
         return {"pair_id": duplicate_pair_for(world, acting_role, relation).id}
     if rule in {"event_checkin", "event_checkin_booking", "event_checkin_scan"}:

@@ -46,6 +46,7 @@ class Capability(StrEnum):
     SUPPORT_SCHEMES_MANAGE = "support.manage_schemes"
     SUPPORT_AWARDS_MANAGE = "support.manage_awards"
     SUPPORT_CASEWORK = "support.casework"
+    MENTORING_COORDINATE = "mentoring.coordinate"
 
 
 _DELIVERY = {
@@ -72,6 +73,7 @@ GRANTS: dict[str, frozenset[Capability]] = {
             Capability.STUDENTS_MANAGE,
             Capability.PARTNERS_COORDINATE,
             Capability.SUPPORT_SCHEMES_MANAGE,
+            Capability.MENTORING_COORDINATE,
         }
     ),
     Role.ORGANISATION_ADMIN: frozenset(
@@ -86,6 +88,7 @@ GRANTS: dict[str, frozenset[Capability]] = {
             Capability.PARTNERS_COORDINATE,
             Capability.SUPPORT_SCHEMES_MANAGE,
             Capability.SUPPORT_AWARDS_MANAGE,
+            Capability.MENTORING_COORDINATE,
         }
     ),
     Role.OUTREACH_OFFICER: frozenset(
@@ -96,6 +99,7 @@ GRANTS: dict[str, frozenset[Capability]] = {
             Capability.STUDENTS_MANAGE,
             Capability.PARTNERS_COORDINATE,
             Capability.SUPPORT_SCHEMES_MANAGE,
+            Capability.MENTORING_COORDINATE,
         }
     ),
     Role.SCHOOL_STAFF: frozenset(
@@ -111,6 +115,7 @@ GRANTS: dict[str, frozenset[Capability]] = {
             Capability.SUPPORT_SCHEMES_MANAGE,
             Capability.SUPPORT_AWARDS_MANAGE,
             Capability.SUPPORT_CASEWORK,
+            Capability.MENTORING_COORDINATE,
         }
     ),
 }

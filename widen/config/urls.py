@@ -38,6 +38,7 @@ urlpatterns = [
     path("my/", include("widen.students.mine.single_sign_on_urls")),
     path("partners/", include("widen.partners.urls")),
     path("support/", include("widen.support.urls")),
+    path("mentoring/", include("widen.mentoring.urls")),
     path("rights/who-accessed/", include("widen.rights.who_accessed.urls")),
     path("rights/", include("widen.rights.urls")),
     path("api/v1/", (_api_patterns, _api_app_name, _api_namespace)),

@@ -1,0 +1,5 @@
+"""Mentoring's people pages (included by `widen.mentoring.urls`)."""
+
+from typing import Any
+
+urlpatterns: list[Any] = []
