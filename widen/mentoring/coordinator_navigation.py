@@ -1,0 +1,2 @@
+"""Mentoring's coordinator pages in the main navigation (registered by
+`widen.mentoring.navigation`)."""

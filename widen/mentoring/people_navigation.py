@@ -1,0 +1,2 @@
+"""Mentoring's people pages in the main navigation (registered by
+`widen.mentoring.navigation`)."""
