@@ -119,6 +119,13 @@ class MentoringProgramme(AuditedModel, TimestampedModel):
     is_open = models.BooleanField(
         "Open to applications", default=True, help_text="Mentors and mentees may apply."
     )
+    mentees_must_belong_to = models.CharField(
+        "Mentees must belong to",
+        max_length=80,
+        blank=True,
+        help_text="Only students in this group may apply as mentees, for example the members "
+        "of a support scheme (none: any of the organisation's students).",
+    )
     created_by = done_by()
 
     audit_attnames = (NO_LEARNER, "organisation_id")
