@@ -128,10 +128,18 @@ class PersonalData:
     clears: Mapping[str, Any] = field(default_factory=dict)
     # Restricting processing of this kind of record is honoured by these processing paths.
     purpose: str = ""
+    # Rows erasure leaves as they are although they are the person's, because the law asks for
+    # them to be kept (UK GDPR Article 17(3)(b) and (e): a safeguarding concern about a child):
+    # `held_from_erasure(rows)` narrows the person's rows to those held; `held_because` says why,
+    # as the erasure report tells the data protection officer.
+    held_from_erasure: Callable[[models.QuerySet[Any]], models.QuerySet[Any]] | None = None
+    held_because: str = ""
 
     def __post_init__(self) -> None:
         if self.erasure is Erasure.ANONYMISE and not self.anonymised:
             raise ValueError(f"{self.label}: anonymising needs the value each field takes.")
+        if (self.held_from_erasure is None) != (not self.held_because):
+            raise ValueError(f"{self.label}: rows held from erasure say why they are held.")
         names = {model_field.name for model_field in self.model._meta.get_fields()}
         unknown = (set(self.anonymised) | set(self.not_exported)) - names
         if unknown:

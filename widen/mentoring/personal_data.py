@@ -4,13 +4,17 @@ A mentor is found by their account (and the e-mail address it holds); a mentee b
 record, as student support finds a student, or by their learner record when they are a pupil.
 A pair's space (goals, meetings, check-ins, messages, concerns, feedback) is both people's: each
 finds it. A mentor's record is anonymised when they are erased, and a mentee's, so that the other
-side keeps the fact of the relationship; what either wrote goes. A programme, and who ran a
-matching, name only the staff account that did it.
+side keeps the fact of the relationship; what either wrote goes, except that once a concern about
+a pair has been raised its messages and concerns are safeguarding records, which erasure leaves
+(the report says why). A programme, and who ran a matching, name only the staff account that did
+it.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from django.db.models import QuerySet
 
 from widen.audit import registry
 from widen.mentoring.models import (
@@ -154,6 +158,20 @@ registry.declare(
     title="Your mentoring relationships: why you were paired, and how they went",
     organisation_path="programme__organisation",
 )
+
+
+def _about_which_a_concern_was_raised(rows: QuerySet[Any]) -> QuerySet[Any]:
+    """A pair's messages and concerns once a concern about the pair has been raised."""
+    return rows.filter(relationship__concerns__isnull=False).distinct()
+
+
+SAFEGUARDING = (
+    "A concern was raised about the mentoring relationship: its messages and concerns are "
+    "safeguarding records, kept for the organisation's safeguarding lead however either person "
+    "asks (UK GDPR Article 17(3)(b) and (e)), and deleted with the relationship"
+)
+HELD = {"held_from_erasure": _about_which_a_concern_was_raised, "held_because": SAFEGUARDING}
+
 for written, anonymised, title, also in (
     (Goal, None, "Goals you agreed with your mentor or mentee", ()),
     (Meeting, {"note": ""}, "Mentoring meetings logged", ("logged_by",)),
@@ -174,4 +192,5 @@ for written, anonymised, title, also in (
         anonymised=anonymised or {},
         title=title,
         organisation_path="relationship__programme__organisation",
+        **(HELD if written in (Message, Concern) else {}),
     )

@@ -26,6 +26,8 @@ from widen.rights.sharing import SharedWith, shared_with
 class ErasureReport:
     deleted: dict[str, int] = field(default_factory=dict)
     anonymised: dict[str, int] = field(default_factory=dict)
+    # Rows left as they are because the law asks for them to be kept: label → (count, why).
+    held: dict[str, tuple[int, str]] = field(default_factory=dict)
     to_tell: list[SharedWith] = field(default_factory=list)
 
     @property
@@ -62,10 +64,26 @@ def tombstone_object_id(pk: Any) -> str:
     return "".join(parts)
 
 
+def _held_back(entry: PersonalData, rows: models.QuerySet[Any]) -> list[Any]:
+    """The ids of the person's rows of `entry` that erasure leaves as they are."""
+    if entry.held_from_erasure is None:
+        return []
+    return list(entry.held_from_erasure(rows).values_list("pk", flat=True))
+
+
 def _erase_entry(
-    entry: PersonalData, person: Person, *, request: RightsRequest | None, actor: Any
+    entry: PersonalData,
+    person: Person,
+    *,
+    request: RightsRequest | None,
+    actor: Any,
+    report: ErasureReport,
 ) -> tuple[str, int]:
     rows = person.rows_in(entry)
+    held = _held_back(entry, rows)
+    if held:
+        report.held[entry.label] = (len(held), entry.held_because)
+        rows = rows.exclude(pk__in=held)
     if entry.erasure is Erasure.KEEP:
         return "kept", 0
     if entry.erasure is Erasure.DELETE:
@@ -124,7 +142,7 @@ def person_erase(*, person: Person, request: RightsRequest | None, actor: Any) -
     entries = erasure_order(list(register))
     with transaction.atomic():
         for entry in entries:
-            action, count = _erase_entry(entry, person, request=request, actor=actor)
+            action, count = _erase_entry(entry, person, request=request, actor=actor, report=report)
             if count:
                 getattr(report, action)[entry.label] = count
             cleared = _clear_mentions(entry, person, request=request, actor=actor)

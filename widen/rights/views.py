@@ -460,9 +460,16 @@ def _erasure_steps(rights_request: RightsRequest) -> list[Step]:
         return []
     steps = []
     for entry in register:
-        count = person.rows_in(entry).count()
+        rows = person.rows_in(entry)
+        count = rows.count()
         if not count:
             continue
+        held = entry.held_from_erasure(rows).count() if entry.held_from_erasure else 0
+        if held:
+            steps.append(Step(entry.heading, held, "Kept", f"{entry.held_because}."))
+            count -= held
+            if not count:
+                continue
         if entry.erasure is Erasure.DELETE:
             action, why = "Deleted", ""
         elif entry.erasure is Erasure.ANONYMISE:
@@ -487,6 +494,9 @@ def _report_lines(report: ErasureReport) -> list[tuple[str, int, str]]:
         (headings.get(label, label), count, action)
         for action, counts in (("Deleted", report.deleted), ("Anonymised", report.anonymised))
         for label, count in sorted(counts.items())
+    ] + [
+        (headings.get(label, label), count, f"Kept: {why}")
+        for label, (count, why) in sorted(report.held.items())
     ]
 
 
