@@ -5,7 +5,9 @@ report says why)."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
+from tests.rights.test_pages import detail, dpo, recorded
 from tests.students.records import make_student
 from widen.accounts.capabilities import system_actor
 from widen.core import request_context
@@ -21,6 +23,7 @@ from widen.mentoring.models import (
 )
 from widen.mentoring.personal_data import SAFEGUARDING
 from widen.rights.erasing import person_erase
+from widen.rights.models import RequestKind
 from widen.rights.people import Person
 from widen.testing.world import World, make_user
 
@@ -93,3 +96,27 @@ def test_messages_and_concerns_about_a_pair_with_a_concern_are_kept_and_the_repo
     assert Message.objects.filter(relationship=other).count() == 2
     assert _erase(other.mentor.user_id) == {}
     assert not Message.objects.filter(relationship=other).exists()
+
+
+def test_the_data_protection_officer_sees_which_records_are_kept_and_why(world: World) -> None:
+    worrying = _pair(world, "4")
+    Concern.objects.create(
+        relationship=worrying, raised_by=worrying.mentor.user, reason="Asked to meet alone"
+    )
+    student = worrying.mentee.student
+    rights_request = recorded(world.alpha, RequestKind.ERASURE, name="Sam Mentee4")
+    rights_request.users.add(student.user)
+    rights_request.identity_confirmed_on = timezone.localdate()
+    rights_request.identity_evidence = "Known to the university"
+    rights_request.save()
+    client = dpo(world)
+    erase = f"{detail(rights_request)}erase/"
+
+    before = client.get(erase).content.decode()
+    after = client.post(erase).content.decode()
+
+    kept = "A concern was raised about the mentoring relationship"
+    assert "Messages between you and your mentor or mentee" in before
+    assert kept in before
+    assert kept in after
+    assert Message.objects.filter(relationship=worrying).count() == 2
