@@ -126,6 +126,15 @@ class MentoringProgramme(AuditedModel, TimestampedModel):
         help_text="Only students in this group may apply as mentees, for example the members "
         "of a support scheme (none: any of the organisation's students).",
     )
+    activity = models.ForeignKey(
+        "activities.Activity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mentoring_programmes",
+        help_text="The programme's activity in its partnership's catalogue: the surveys before "
+        "and after it measure the programme's outcomes in the evaluation report.",
+    )
     created_by = done_by()
 
     audit_attnames = (NO_LEARNER, "organisation_id")
