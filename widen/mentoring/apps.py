@@ -16,3 +16,9 @@ class MentoringConfig(AppConfig):
             mentees_merge,
             "moved to the kept learner; refused while both records are mentees of one programme",
         )
+
+        from widen.mentoring.people_reads import mentor_landing  # noqa: PLC0415
+        from widen.students.mine.landing import landing_register  # noqa: PLC0415
+
+        # A mentor signed in by link lands on their own mentoring.
+        landing_register("mentoring", mentor_landing)

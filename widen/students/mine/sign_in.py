@@ -27,6 +27,7 @@ from widen.accounts.sign_in_links import (
 from widen.core import request_context
 from widen.notifications.models import Category
 from widen.notifications.services import notify
+from widen.students.mine.landing import landing_for
 from widen.students.mine.selectors import students_at_address
 from widen.students.models import Student
 
@@ -114,5 +115,6 @@ def sign_in_by_link(*, token: str | None) -> User:
 
 
 def link_target_after(user: Any) -> str:
-    """Where someone goes once signed in by link."""
-    return reverse("my_student:record")
+    """Where someone goes once signed in by link: the first page an app registered for them
+    (`widen.students.mine.landing`; a mentor's own mentoring), else their student record."""
+    return landing_for(user) or reverse("my_student:record")

@@ -35,7 +35,11 @@ from widen.organisations.models import DataCategory
 from widen.students.mine.forms import MyDetailsForm, SignInLinkForm
 from widen.students.mine.selectors import my_student_get, my_students
 from widen.students.mine.services import STUDENT_CORRECTS, my_details_update
-from widen.students.mine.sign_in import sign_in_by_link, sign_in_link_request
+from widen.students.mine.sign_in import (
+    link_target_after,
+    sign_in_by_link,
+    sign_in_link_request,
+)
 from widen.students.mine.single_sign_on import origin_of, sign_on_choices
 from widen.students.models import DECLARED_FIELDS, Student
 
@@ -130,7 +134,7 @@ def sign_in_link_view(request: HttpRequest, token: str) -> HttpResponse:
         return _unusable(request, "invalid", 404)
     except LinkNotUsableError as error:
         return _unusable(request, error.reason, 200)
-    target = reverse("my_student:record")
+    target = link_target_after(user)
     if link_sign_in(request, user):
         return redirect(f"{reverse('accounts:mfa_verify')}?{urlencode({'next': target})}")
     return redirect(target)
