@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import re
 import secrets
 import sys
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -537,6 +539,24 @@ PAGES.update(SUPPORT_CASES_PAGES)  # casework: lists, a case, appointments, the 
 PAGES.update(SUPPORT_MY_AWARDS_PAGES)  # a student's own awards: offered, being paid, declining
 PAGES.update(SUPPORT_AWARDS_PAGES)  # award schemes: list, new, a scheme, instalments, finance
 PAGES.update(SUPPORT_RECORDS_PAGES)  # support records: list, a record, forms, the student
+
+
+def _mentoring_pages() -> dict[str, Callable[[Browse], Page]]:
+    """Mentoring's pages, one module per area (tests/browser/mentoring_<area>_pages.py, each
+    with one `..._PAGES` dict), found by name so that an area adds its module and nothing else."""
+    found: dict[str, Callable[[Browse], Page]] = {}
+    for path in sorted(Path(__file__).parent.glob("mentoring_*_pages.py")):
+        area = importlib.import_module(f"tests.browser.{path.stem}")
+        for name, pages in vars(area).items():
+            if not (name.endswith("PAGES") and isinstance(pages, dict)):
+                continue
+            twice = sorted(set(pages) & set(found))
+            assert not twice, f"{path.name} names pages named already: {twice}"
+            found.update(pages)
+    return found
+
+
+PAGES.update(_mentoring_pages())  # mentoring: coordinators, mentors and mentees, pairs, outcomes
 
 
 def _describe(violation: dict[str, Any]) -> str:
