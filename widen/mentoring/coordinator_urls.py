@@ -1,5 +1,37 @@
-"""Mentoring's coordinator pages (included by `widen.mentoring.urls`)."""
+"""Mentoring's coordinator pages (included by `widen.mentoring.urls`): programmes, their cohort,
+and matching runs to review and publish."""
 
-from typing import Any
+from django.urls import path
 
-urlpatterns: list[Any] = []
+from widen.mentoring.views import coordinator, coordinator_runs
+
+urlpatterns = [
+    path("programmes/", coordinator.programme_list_view, name="programmes"),
+    path("programmes/new/", coordinator.programme_create_view, name="programme_create"),
+    path("programmes/<uuid:programme_id>/", coordinator.programme_detail_view, name="programme"),
+    path(
+        "programmes/<uuid:programme_id>/edit/",
+        coordinator.programme_edit_view,
+        name="programme_edit",
+    ),
+    path(
+        "programmes/<uuid:programme_id>/pupils/",
+        coordinator.pupils_add_view,
+        name="programme_pupils",
+    ),
+    path(
+        "programmes/<uuid:programme_id>/match/",
+        coordinator_runs.run_create_view,
+        name="programme_match",
+    ),
+    path("places/<uuid:place_id>/", coordinator.place_edit_view, name="place"),
+    path("places/<uuid:place_id>/decide/", coordinator.place_decide_view, name="place_decide"),
+    path("mentees/<uuid:mentee_id>/decide/", coordinator.mentee_decide_view, name="mentee_decide"),
+    path("runs/<int:run_id>/", coordinator_runs.run_detail_view, name="run"),
+    path("runs/<int:run_id>/swap/", coordinator_runs.pairs_swap_view, name="run_swap"),
+    path("runs/<int:run_id>/publish/", coordinator_runs.run_publish_view, name="run_publish"),
+    path("runs/<int:run_id>/discard/", coordinator_runs.run_discard_view, name="run_discard"),
+    path(
+        "proposed/<uuid:pair_id>/lock/", coordinator_runs.pair_lock_view, name="proposed_pair_lock"
+    ),
+]

@@ -1,0 +1,1 @@
+"""Mentoring's reads, each scoped by the policy."""
