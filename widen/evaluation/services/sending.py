@@ -1,6 +1,7 @@
-"""One-time survey links: handed out in a session (`invitations_send_for_session`) or
-e-mailed to an event's bookings (`invitations_send_for_event`, through notifications: the
-`notifications/evaluation/survey_link` templates); each link answers once."""
+"""One-time survey links: handed out in a session (`invitations_send_for_session`), e-mailed to
+an event's bookings (`invitations_send_for_event`, through notifications: the
+`notifications/evaluation/survey_link` templates), or given to people another area names (a
+mentoring programme's mentees: `invitations_send_to_people`); each link answers once."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from widen.evaluation.services.common import (
     person_or_none,
 )
 from widen.events.models import BookingStatus, Event
-from widen.learners.models import processable_condition
+from widen.learners.models import Learner, processable_condition
 from widen.notifications.models import Category
 from widen.notifications.services import notify
 
@@ -198,6 +199,76 @@ def invitations_send_for_event(
             context={"name": booking.name, "survey": survey, "event": event, "link": link},
             secret=True,  # the link answers once: its e-mail is wiped once sent
         )
+    return given
+
+
+@dataclass(frozen=True)
+class Invitee:
+    """Someone another area asks a survey of: their learner record (so that answers before and
+    after pair up), and an e-mail address to send the link to (none: the link is returned, to be
+    handed out)."""
+
+    name: str
+    organisation_id: Any
+    learner: Learner | None = None
+    email: str = ""
+
+
+@transaction.atomic
+def invitations_send_to_people(
+    *,
+    actor: Any,
+    survey: Survey,
+    invitees: list[Invitee],
+    what_for: str,
+    link_base: str | None = None,
+) -> list[LinkGiven]:
+    """A link for each of `invitees` with none to this survey yet (by learner record, or by
+    address for someone with none): e-mailed where there is an address, and returned. A learner
+    whose processing is restricted is left out. `what_for` names what they took part in, for
+    the e-mail ("the Professional Mentoring programme")."""
+    survey = _ready_to_send(actor, survey)
+    already_learners = _given_to(survey, "learner")
+    already_addresses = {
+        address.lower()
+        for address in survey.invitations.filter(learner__isnull=True).values_list(
+            "email", flat=True
+        )
+    }
+    given: list[LinkGiven] = []
+    for invitee in invitees:
+        learner = invitee.learner
+        if learner is not None and (learner.pk in already_learners or not learner.processable):
+            continue
+        if learner is None and (not invitee.email or invitee.email.lower() in already_addresses):
+            continue
+        token = link_token_new()
+        invitation = SurveyInvitation.objects.create(
+            survey=survey,
+            organisation_id=invitee.organisation_id,
+            learner=learner,
+            name=invitee.name,
+            email=invitee.email,
+            school_id=learner.school_id if learner is not None else None,
+            token_digest=token.digest,
+            sent_at=timezone.now(),
+            created_by=person_or_none(actor),
+        )
+        link = _survey_link(token.token, link_base)
+        given.append(LinkGiven(invitation, link, invitee.name))
+        if invitee.email:
+            notify(
+                template="evaluation/survey_link_taking_part",
+                category=Category.SURVEYS,
+                email=invitee.email,
+                context={
+                    "name": invitee.name,
+                    "survey": survey,
+                    "what_for": what_for,
+                    "link": link,
+                },
+                secret=True,
+            )
     return given
 
 
