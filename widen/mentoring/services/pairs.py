@@ -236,6 +236,24 @@ def check_in_first_create(relationship: Relationship) -> CheckIn:
     return _check_in_due(relationship, pair_began_on(relationship) + timedelta(weeks=weeks))
 
 
+def check_ins_first_create(*, actor: Any) -> int:
+    """Give every active pair without a check-in its first (Widen's own daily work, should a
+    pair have become active without one). Returns how many pairs were given one."""
+    require_actor(actor)
+    if is_person(actor):
+        raise NotFound
+    pairs = (
+        Relationship.objects.filter(status=RelationshipStatus.ACTIVE, check_ins__isnull=True)
+        .select_related("programme")
+        .order_by("pk")
+    )
+    made = 0
+    for pair in pairs:
+        check_in_first_create(pair)
+        made += 1
+    return made
+
+
 def check_in_answer(
     *,
     actor: Any,
@@ -393,9 +411,9 @@ QUIET_TEMPLATE = "mentoring/pair_going_quiet"
 
 def pairs_quiet_alert(*, actor: Any, today: date | None = None) -> int:
     """Tell each programme's coordinators of every active pair gone quiet (no meeting for the
-    programme's `quiet_after_weeks`), once a quiet spell: a coordinator already told since the
-    pair last met (or began) is not told again, and a meeting ends the spell. Widen's own work
-    (`actor` is a system actor). Returns how many pairs were alerted."""
+    programme's `quiet_after_weeks`), once a quiet spell: a coordinator told since the pair went
+    quiet (those weeks after it last met, or began) is not told again; a meeting ends the
+    spell. Widen's own work (`actor` is a system actor). Returns how many pairs were alerted."""
     require_actor(actor)
     if is_person(actor):
         raise NotFound
@@ -404,11 +422,13 @@ def pairs_quiet_alert(*, actor: Any, today: date | None = None) -> int:
     for pair in relationships_going_quiet(actor=actor, today=today):
         since = quiet_since(pair)
         link = _pair_link(pair)
+        # This spell began when the pair went quiet: an alert from before then was of another.
+        went_quiet = since + timedelta(weeks=pair.programme.quiet_after_weeks)
         told_already = set(
             Notification.objects.filter(
                 template=QUIET_TEMPLATE,
                 link=link,
-                created_at__gte=timezone.make_aware(datetime.combine(since, time.min)),
+                created_at__gte=timezone.make_aware(datetime.combine(went_quiet, time.min)),
             ).values_list("user_id", flat=True)
         )
         coordinators = people_holding(
