@@ -30,7 +30,7 @@ def mentoring_outcomes(browse: Browse) -> Page:
 
 def mentoring_outcomes_sent(browse: Browse) -> Page:
     page = mentoring_outcomes(browse)
-    page.get_by_role("button", name="Send links to mentees without one").first.click()
+    page.get_by_role("button", name="Send “Before mentoring” to mentees without a link").click()
     expect(page.get_by_role("status")).to_contain_text("e-mailed")
     return page
 

@@ -85,7 +85,7 @@ def outcome_surveys(programme: MentoringProgramme) -> QuerySet[Survey]:
                 "invitations", filter=Q(invitations__answered_at__isnull=False), distinct=True
             ),
         )
-        .order_by("timing", "created_at")
+        .order_by("-timing", "created_at")  # "pre" before "post"
     )
 
 

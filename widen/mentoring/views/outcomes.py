@@ -59,11 +59,14 @@ def programme_outcomes_view(request: AuthenticatedRequest, programme_id: UUID) -
             messages.error(request, error.message)
             return redirect("mentoring:programme_outcomes", programme_id=programme.pk)
         emailed = sum(1 for given in links if given.invitation.email)
-        messages.success(
-            request,
-            f"{len(links)} new link{'s' if len(links) != 1 else ''}: {emailed} e-mailed"
-            + (", the rest to hand out below." if emailed < len(links) else "."),
-        )
+        if not links:
+            messages.info(request, "Every mentee this survey is for has a link already.")
+        else:
+            messages.success(
+                request,
+                f"{len(links)} new link{'s' if len(links) != 1 else ''}: {emailed} e-mailed"
+                + (", the rest to hand out below." if emailed < len(links) else "."),
+            )
         links = [given for given in links if not given.invitation.email]
     choices = [
         (str(activity.pk), activity.name)
