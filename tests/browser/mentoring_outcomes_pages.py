@@ -24,7 +24,7 @@ def mentoring_outcomes(browse: Browse) -> Page:
         f"/mentoring/programmes/{made['programme_id']}/outcomes/",
         f"Outcomes of {made['programme_name']}",
     )
-    expect(page.get_by_role("cell", name="Before mentoring")).to_be_visible()
+    expect(page.get_by_role("cell", name="Before mentoring", exact=True)).to_be_visible()
     return page
 
 
