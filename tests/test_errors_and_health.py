@@ -90,6 +90,17 @@ def test_the_openapi_schema_describes_every_operation(world: World) -> None:
     }
     assert operations == {
         "organisation_list",
+        "mentoring_programmes",
+        "mentoring_programme_create",
+        "mentoring_programme_get",
+        "mentoring_programme_update",
+        "mentoring_programme_mentors",
+        "mentoring_programme_mentees",
+        "mentoring_run_create",
+        "mentoring_run_get",
+        "mentoring_run_pairs",
+        "mentoring_run_unmatched",
+        "mentoring_run_publish",
         "organisation_get",
         "learner_list",
         "learner_get",
@@ -258,6 +269,13 @@ def test_the_openapi_schema_describes_every_operation(world: World) -> None:
         "support_bursaries_to_chase",
         "support_my_record",
         "support_my_record_contact",
+        "mentoring_my_places",
+        "mentoring_my_introductions",
+        "mentoring_my_application_create",
+        "mentoring_my_introduction_accept",
+        "mentoring_my_introduction_decline",
+        "mentoring_my_mentor_profile",
+        "mentoring_my_mentor_profile_update",
     }
     assert (
         "BearerAuth" in str(schema["components"]["securitySchemes"])

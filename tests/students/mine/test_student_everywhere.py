@@ -27,6 +27,11 @@ MADE_FOR_STUDENTS = {
     # a student's own support cases and appointments (none yet: an empty page)
     ("GET", "api:support_my_cases_api"): 200,
     ("GET", "api:support_my_appointments_api"): 200,
+    # "My mentoring" (none yet: empty pages), and applying for a mentor to an open programme of
+    # their provider
+    ("GET", "api:mentoring_my_places_api"): 200,
+    ("GET", "api:mentoring_my_introductions_api"): 200,
+    ("POST", "api:mentoring_my_application_create_api"): 201,
 }
 
 
