@@ -148,6 +148,7 @@ def _pair_page(
             else [],
             "sends_messages": keeps and side is not None,
             "concerns": list(pair.concerns.select_related("raised_by")) if manages else [],
+            "flagged_count": pair.messages.filter(flagged=True).count() if manages else 0,
             "may_step_in": side is not None or manages,
             "gives_feedback": feedback_side(actor, pair) is not None,
             "feedback": list(pair.feedback.all()) if manages or side is not None else [],
@@ -370,7 +371,7 @@ def programme_pairs_view(request: AuthenticatedRequest, programme_id: UUID) -> H
             "mentor_name": mentor_name(pair),
             "mentee_name": mentee_name(pair),
             "quiet": pair.pk in quiet,
-            "quiet_since": quiet_since(pair) if pair.pk in quiet else None,
+            "quiet_weeks": (today - quiet_since(pair)).days // 7 if pair.pk in quiet else 0,
         }
         for pair in pairs
     ]
