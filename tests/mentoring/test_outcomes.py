@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core import mail
 
-from conftest import signed_in_client
+from conftest import api_call, signed_in_client
 from tests.evaluation.support import alpha_survey
 from tests.students.records import make_student
 from widen.accounts.models import Role
@@ -172,3 +172,38 @@ def test_another_organisations_coordinator_finds_no_such_page(world: World) -> N
 
     assert signed_in_client(beta_officer).get(url).status_code == 404
     assert signed_in_client(_officer(world)).get(url).status_code == 200
+
+
+def test_the_api_names_the_activity_lists_its_surveys_and_sends_links(world: World) -> None:
+    programme = MentoringProgramme.objects.create(
+        organisation=world.alpha,
+        partnership=world.north,
+        name="Year 12 mentoring",
+        mentees_are=MenteesAre.PUPILS,
+    )
+    Mentee.objects.create(
+        programme=programme, learner=world.learner_alpha, status=MenteeStatus.ACCEPTED
+    )
+    activity, before, _ = _surveys(world)
+    token = world.tokens[Role.OUTREACH_OFFICER]
+    base = f"/api/v1/mentoring/programmes/{programme.pk}/outcomes"
+
+    named = api_call(token, "PUT", f"{base}/activity", {"activity_id": str(activity.pk)})
+    sent = api_call(token, "POST", f"{base}/surveys/{before.pk}/send")
+    read = api_call(token, "GET", base).json()
+
+    assert named.status_code == 200
+    assert named.json()["activity_name"] == "Professional mentoring"
+    assert sent.json()["new_links"] == 1
+    assert sent.json()["emailed"] == 0
+    assert sent.json()["to_hand_out"][0]["name"] == world.learner_alpha.display_name
+    assert [(row["title"], row["asked"], row["invited"]) for row in read["surveys"]] == [
+        ("Before mentoring", 1, 1),
+        ("After mentoring", 0, 0),
+    ]
+    assert read["evaluation_report"] == f"/evaluation/activities/{activity.pk}/report/"
+    # Another partnership's activity is refused, with the field named.
+    elsewhere, _ = activity_with_session(world.south, world.gamma, "Elsewhere")
+    refused = api_call(token, "PUT", f"{base}/activity", {"activity_id": str(elsewhere.pk)})
+    assert refused.status_code == 422
+    assert "partnership" in refused.content.decode()

@@ -16,6 +16,7 @@ from widen.events.checkin.api import checkin_router
 from widen.learners.api import router as learners_router
 from widen.learners.duplicates.api import router as duplicate_pairs_router
 from widen.mentoring.coordinator_api import router as mentoring_coordinator_router
+from widen.mentoring.outcomes_api import router as mentoring_outcomes_router
 from widen.mentoring.pair_api import router as mentoring_pair_router
 from widen.mentoring.people_api import router as mentoring_people_router
 from widen.notifications.api import router as notifications_router
@@ -78,6 +79,7 @@ api.add_router("/support", support_records_router)
 api.add_router("/mentoring", mentoring_coordinator_router)
 api.add_router("/mentoring", mentoring_people_router)
 api.add_router("/mentoring", mentoring_pair_router)
+api.add_router("/mentoring", mentoring_outcomes_router)
 api.add_router("/support", support_benefits_router)
 
 
