@@ -23,6 +23,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import api_call
+from tests.mentoring.coordinator_factories import (
+    MENTORING_BODY_OPERATIONS,
+    mentoring_programme_case,
+)
 from tests.partners.api_input_cases import partner_mitigation_case, partner_role_case
 from tests.students.records import make_student
 from tests.support.api_input_cases import (
@@ -81,6 +85,7 @@ BODY_OPERATIONS = {
 }
 BODY_OPERATIONS |= RECORD_OPERATIONS
 BODY_OPERATIONS |= BENEFIT_OPERATIONS
+BODY_OPERATIONS |= MENTORING_BODY_OPERATIONS
 # Operations reading a number in their query besides a list's page (`limit`, `offset`).
 QUERY_OPERATIONS = {"register_update"}
 # Lists not yet answered as a page (`widen.core.api_pages.Page`): each leaves this set when its
@@ -350,6 +355,8 @@ def _case(
         return support_record_case(world, operation_id)
     if operation_id in BENEFIT_OPERATIONS:
         return benefit_input_case(world, operation_id)
+    if operation_id in MENTORING_BODY_OPERATIONS:
+        return mentoring_programme_case(world, operation_id)
     raise AssertionError(f"No valid body for {operation_id}: add one.")
 
 

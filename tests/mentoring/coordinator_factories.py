@@ -4,6 +4,7 @@ them (services under a system actor, rows audited)."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -127,3 +128,49 @@ def make_cohort(
             location=rng.choice(("Leicester", "Nottingham")),
             wants_shared=rng.choice(([], ["first_in_family"])),
         )
+
+
+MENTORING_BODY_OPERATIONS = {"mentoring_programme_create", "mentoring_programme_update"}
+
+
+def mentoring_programme_case(
+    world: Any, operation_id: str
+) -> tuple[str, str, dict[str, Any], str, Callable[[], Any]]:
+    """A valid body for the API input sweep: a programme set up or changed by a coordinator."""
+    from widen.accounts.models import Role  # noqa: PLC0415
+
+    body = {
+        "name": "Inputs mentoring",
+        "cohort_starts_on": "2026-10-01",
+        "cohort_ends_on": "2027-06-30",
+        "check_in_weeks": 4,
+        "quiet_after_weeks": 6,
+        "weights": {
+            "industry": 30,
+            "career_path": 20,
+            "shared_background": 20,
+            "location_and_mode": 10,
+            "availability": 10,
+            "languages": 10,
+        },
+    }
+
+    def snapshot() -> Any:
+        return list(MentoringProgramme.objects.order_by("pk").values())
+
+    if operation_id == "mentoring_programme_create":
+        return (
+            "POST",
+            "/api/v1/mentoring/programmes",
+            {"organisation_id": str(world.alpha.pk), **body},
+            Role.OUTREACH_OFFICER,
+            snapshot,
+        )
+    programme = make_programme(world.alpha, "Inputs to change")
+    return (
+        "PATCH",
+        f"/api/v1/mentoring/programmes/{programme.pk}",
+        body,
+        Role.OUTREACH_OFFICER,
+        snapshot,
+    )
