@@ -244,3 +244,13 @@ def test_a_registration_form_typed_by_someone_signed_in_changes_nothing_of_their
     assert not Mentor.objects.filter(user=officer).exists()
     assert Mentor.objects.get(user__email=ADA)
     assert registration(ADA)["email"] == ADA
+
+
+def test_a_mentor_signed_in_another_way_finds_my_mentoring_from_home(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Signing in by passkey leads home: a mentor is sent on to their own mentoring."""
+    client, _ = mentor_signed_in(open_programme(world), ADA, django_capture_on_commit_callbacks)
+    home = client.get(reverse("home"))
+    assert home.status_code == 302
+    assert home.url == reverse("mentoring:mine")

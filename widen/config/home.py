@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 
 from widen.core.navigation import works_somewhere
 from widen.partners.permissions import is_partner
+from widen.students.mine.landing import landing_for
 from widen.students.mine.selectors import my_students
 
 
@@ -18,4 +19,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
             return redirect("partners:my_work")
         if my_students(actor=person).exists():
             return redirect("my_student:record")
+        landing = landing_for(person)  # a mentor: their own mentoring
+        if landing:
+            return redirect(landing)
     return redirect("learners:list")
