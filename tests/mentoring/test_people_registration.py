@@ -21,6 +21,7 @@ from tests.mentoring.people_factories import (
 )
 from tests.students.mine.support import links_sent_to
 from widen.accounts.models import User
+from widen.audit.models import AuditEvent
 from widen.mentoring.models import Mentor, ProgrammeMentor, ProgrammeMentorStatus
 from widen.testing.world import World, make_user
 
@@ -254,3 +255,20 @@ def test_a_mentor_signed_in_another_way_finds_my_mentoring_from_home(
     home = client.get(reverse("home"))
     assert home.status_code == 302
     assert home.url == reverse("mentoring:mine")
+
+
+def test_what_a_registration_writes_is_audited_as_done_by_the_mentor(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    programme = open_programme(world)
+    register(Client(), programme, ADA, django_capture_on_commit_callbacks)
+    mentor = Mentor.objects.get(user__email=ADA)
+    place = ProgrammeMentor.objects.get(mentor=mentor)
+    for row in (mentor, place):
+        event = AuditEvent.objects.get(object_id=str(row.pk), action="create")
+        assert event.actor_id == mentor.user_id
+        assert event.organisation_id == world.alpha.pk
+    assert (
+        "dbs_certificate_number"
+        not in AuditEvent.objects.get(object_id=str(mentor.pk)).changed_fields
+    )
