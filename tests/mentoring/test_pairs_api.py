@@ -121,3 +121,23 @@ def test_the_quiet_filter(world: World) -> None:
     rows = api_call(officer, "GET", f"{BASE}?quiet=true&programme_id={programme.pk}").json()
     assert [row["id"] for row in rows["results"]] == [str(quiet.relationship.pk)]
     assert rows["results"][0]["going_quiet"] is True
+
+
+def test_the_list_reads_as_many_times_however_many_pairs(world: World) -> None:
+    from django.db import connection  # noqa: PLC0415
+    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+
+    programme = programme_at(world.alpha)
+    officer = world.tokens[Role.OUTREACH_OFFICER]
+    pair_in(programme, "one")
+
+    def reads() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert api_call(officer, "GET", BASE).status_code == 200
+        return len(queries)
+
+    reads()  # the token's first use is written down once
+    once = reads()
+    pair_in(programme, "two")
+    pair_in(programme, "three")
+    assert reads() == once, "more reads for more pairs"

@@ -26,6 +26,8 @@ from widen.core.exceptions import NotFound
 from widen.mentoring.models import Goal, Meeting, MeetingMode, Message, Relationship, Side
 from widen.mentoring.permissions import MANAGE, mentee_shared_profile, relationship_policy, side_of
 from widen.mentoring.selectors.pairs import (
+    MySides,
+    my_sides,
     pair_began_on,
     pair_get,
     pair_messages,
@@ -139,8 +141,8 @@ class ConcernOut(Schema):
     raised_at: datetime
 
 
-def _pair_out(actor: Any, pair: Relationship, quiet: set[Any]) -> dict[str, Any]:
-    side = side_of(actor, pair)
+def _pair_out(pair: Relationship, sides: MySides, quiet: set[Any]) -> dict[str, Any]:
+    side = sides.side_in(pair)
     user = pair.mentor.user
     return {
         "id": pair.pk,
@@ -168,7 +170,7 @@ def _quiet(actor: Any) -> set[Any]:
 def _detail(actor: Any, pair: Relationship) -> dict[str, Any]:
     side = side_of(actor, pair)
     return {
-        **_pair_out(actor, pair, _quiet(actor)),
+        **_pair_out(pair, my_sides(actor), _quiet(actor)),
         "mentee_profile": mentee_shared_profile(pair) if side == Side.MENTOR else None,
         "messages_readable": _reads_messages(actor, pair),
     }
@@ -221,6 +223,7 @@ def mentoring_pairs_api(
     ones going quiet only."""
     actor = api_actor(request)
     going_quiet = _quiet(actor)
+    sides = my_sides(actor)
     pairs = (
         relationship_policy.visible_to(actor)
         .exclude(status="proposed")
@@ -232,7 +235,7 @@ def mentoring_pairs_api(
     if quiet:
         pairs = pairs.filter(pk__in=going_quiet)
     page = page_of(pairs, limit=limit, offset=offset)
-    return page.answer(lambda pair: _pair_out(actor, pair, going_quiet))
+    return page.answer(lambda pair: _pair_out(pair, sides, going_quiet))
 
 
 @router.get("/pairs/{relationship_id}", response=PairDetailOut, operation_id="mentoring_pair")

@@ -4,6 +4,7 @@ or none since they began, for the programme's `quiet_after_weeks`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
@@ -18,10 +19,12 @@ from widen.mentoring.models import (
     CheckIn,
     Goal,
     Meeting,
+    Mentor,
     MentoringProgramme,
     Message,
     Relationship,
     RelationshipStatus,
+    Side,
 )
 from widen.mentoring.permissions import (
     MANAGE,
@@ -33,7 +36,37 @@ from widen.mentoring.permissions import (
 )
 from widen.organisations.models import DataCategory
 
-_PAIR_RELATED = ("programme", "programme__organisation", "mentor__user", "mentee")
+_PAIR_RELATED = (
+    "programme",
+    "programme__organisation",
+    "mentor__user",
+    "mentee__student",
+    "mentee__learner",
+)
+
+
+@dataclass(frozen=True)
+class MySides:
+    """The mentor records and mentee places of one person, read once for a whole list."""
+
+    mentor_ids: frozenset[Any]
+    mentee_ids: frozenset[Any]
+
+    def side_in(self, relationship: Relationship) -> Side | None:
+        if relationship.mentor_id in self.mentor_ids:
+            return Side.MENTOR
+        if relationship.mentee_id in self.mentee_ids:
+            return Side.MENTEE
+        return None
+
+
+def my_sides(actor: Any) -> MySides:
+    if not is_person(actor):
+        return MySides(frozenset(), frozenset())
+    return MySides(
+        frozenset(Mentor.objects.filter(user=actor).values_list("pk", flat=True)),
+        frozenset(my_mentee_places(actor).values_list("pk", flat=True)),
+    )
 
 
 def pair_began_on(relationship: Relationship) -> date:
@@ -85,7 +118,7 @@ def programme_pairs(*, actor: Any, programme: MentoringProgramme) -> QuerySet[Re
         relationship_policy.visible_to(actor)
         .filter(programme=programme)
         .exclude(status=RelationshipStatus.PROPOSED)
-        .select_related(*_PAIR_RELATED, "mentee__student", "mentee__learner")
+        .select_related(*_PAIR_RELATED)
         .order_by("status", "-created_at")
     )
 

@@ -40,6 +40,7 @@ from widen.mentoring.permissions import (
 )
 from widen.mentoring.selectors.pairs import (
     my_pairs,
+    my_sides,
     pair_began_on,
     pair_check_ins,
     pair_get,
@@ -169,10 +170,11 @@ def my_pairs_view(request: AuthenticatedRequest) -> HttpResponse:
     pairs = list(my_pairs(actor=request.user))
     if not pairs:
         raise NotFound
+    sides = my_sides(request.user)
     rows = [
         {
             "pair": pair,
-            "side": side_of(request.user, pair),
+            "side": sides.side_in(pair),
             "mentor_name": mentor_name(pair),
             "mentee_first_name": mentee_shared_profile(pair)["first_name"],
         }
