@@ -253,6 +253,8 @@ def test_both_sides_accept_and_the_pair_begins_with_its_first_check_in(
     assert pair.status == RelationshipStatus.ACTIVE
     assert pair.mentee_accepted_at is not None
     assert CheckIn.objects.filter(relationship=pair).count() == 1
+    space = reverse("mentoring:pair", args=[pair.pk])
+    assert f'href="{space}"' in student_client.get(reverse("mentoring:mine")).content.decode()
     started = [m for m in mail.outbox if "can begin" in m.subject]
     assert {to for m in started for to in m.to} == {"mo@example.com", "pat@alpha.example"}
     # answered: a second accept changes nothing
