@@ -27,6 +27,11 @@ from widen.core.academic_years import AcademicYear
 from widen.demo.events import demo_events_create
 from widen.demo.geography import IOD2019_CSV, POSTCODES_CSV, SCHOOLS_CSV, read_schools
 from widen.demo.learners import demo_duplicates_plant, demo_learners_create
+from widen.demo.mentoring import (
+    demo_mentoring_create,
+    demo_mentoring_delete,
+    demo_mentoring_lines,
+)
 from widen.demo.partners import (
     demo_partner_sign_ins,
     demo_partners_create,
@@ -253,6 +258,7 @@ def demo_build(
             coordinator=User.objects.get(username=SECOND_COORDINATOR),
         )
         demo_support_create(provider=qmul, partnership=partnership)
+        demo_mentoring_create(provider=qmul)
         return DemoResult(
             built=True, counts=demo_counts(), logins=demo_logins(), open_data=open_data
         )
@@ -280,6 +286,7 @@ def demo_delete() -> None:
             Event.objects.filter(partnership=partnership).delete()
             Activity.objects.filter(partnership=partnership).delete()
             Programme.objects.filter(partnership=partnership).delete()
+        demo_mentoring_delete(organisation_ids=organisation_ids)
         demo_support_delete(organisation_ids=organisation_ids)
         try:
             demo_partners_delete(organisation_ids=organisation_ids)
@@ -387,6 +394,7 @@ def demo_report(
         "code with `oathtool --totp -b SECRET`.",
         *_student_partner_lines(port),
         *demo_support_lines(QMUL, port),
+        *demo_mentoring_lines(QMUL, port),
     ]
     return [line.rstrip() for line in lines]
 
