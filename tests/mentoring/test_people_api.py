@@ -14,6 +14,7 @@ from tests.mentoring.people_factories import (
     open_programme,
     student_signed_in,
 )
+from tests.support.schemes import FIRST_IN_FAMILY, make_scheme
 from widen.accounts.models import Role, User
 from widen.accounts.services import api_token_create
 from widen.mentoring.models import Mentee, RelationshipStatus
@@ -145,3 +146,16 @@ def test_staff_and_strangers_find_it_all_missing(
         assert api_call(admin, method, path, {} if method == "POST" else None).status_code == 404
     pair.refresh_from_db()
     assert pair.mentor_accepted_at is None
+
+
+def test_an_application_to_a_programme_for_a_group_says_which_group(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    scheme = make_scheme(world, FIRST_IN_FAMILY, name="Stepping Up")
+    programme = open_programme(world, mentees_must_belong_to=f"support.scheme:{scheme.pk}")
+    student_signed_in(world.alpha, "A3", "out@alpha.example", django_capture_on_commit_callbacks)
+    token = _token(User.objects.get(email="out@alpha.example"))
+    refused = api_call(token, "POST", f"{API}/mine/applications/{programme.pk}", {})
+    assert refused.status_code == 422
+    assert "Members of Stepping Up" in refused.content.decode()
+    assert not Mentee.objects.exists()
