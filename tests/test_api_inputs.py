@@ -27,6 +27,7 @@ from tests.mentoring.coordinator_factories import (
     MENTORING_BODY_OPERATIONS,
     mentoring_programme_case,
 )
+from tests.mentoring.pairs_factories import PAIR_BODY_OPERATIONS, pair_input_case
 from tests.partners.api_input_cases import partner_mitigation_case, partner_role_case
 from tests.students.records import make_student
 from tests.support.api_input_cases import (
@@ -86,6 +87,7 @@ BODY_OPERATIONS = {
 BODY_OPERATIONS |= RECORD_OPERATIONS
 BODY_OPERATIONS |= BENEFIT_OPERATIONS
 BODY_OPERATIONS |= MENTORING_BODY_OPERATIONS
+BODY_OPERATIONS |= PAIR_BODY_OPERATIONS
 # Operations reading a number in their query besides a list's page (`limit`, `offset`).
 QUERY_OPERATIONS = {"register_update"}
 # Lists not yet answered as a page (`widen.core.api_pages.Page`): each leaves this set when its
@@ -357,6 +359,8 @@ def _case(
         return benefit_input_case(world, operation_id)
     if operation_id in MENTORING_BODY_OPERATIONS:
         return mentoring_programme_case(world, operation_id)
+    if operation_id in PAIR_BODY_OPERATIONS:
+        return pair_input_case(world, operation_id)
     raise AssertionError(f"No valid body for {operation_id}: add one.")
 
 

@@ -3,6 +3,7 @@ student mentee who signs in, and their pair in the state a test needs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -98,3 +99,37 @@ def pair_in(
             end_reason="We met our goals." if status == RelationshipStatus.ENDED else "",
         )
     return Pair(relationship, mentor_user, mentee_user, Student.objects.get(pk=student.pk))
+
+
+# The pair operations of the API that read a date or a number, for the API input sweep
+# (tests/test_api_inputs.py): a valid body to spoil one field of.
+PAIR_BODY_OPERATIONS = {"mentoring_pair_meeting_log", "mentoring_pair_feedback"}
+
+
+def pair_input_case(
+    world: Any, operation_id: str
+) -> tuple[str, str, dict[str, Any], str, Callable[[], Any]]:
+    """(method, path, valid body, the token's key in `world.tokens`, a snapshot of what the
+    call would change): a meeting logged by the pair's coordinator, or the mentee's feedback on
+    their ended pair."""
+    from widen.accounts.models import Role  # noqa: PLC0415
+    from widen.accounts.services import api_token_create  # noqa: PLC0415
+    from widen.mentoring.models import Feedback, Meeting  # noqa: PLC0415
+
+    if operation_id == "mentoring_pair_meeting_log":
+        pair = pair_in(programme_at(world.alpha), "inputs")
+        body = {"held_on": timezone.localdate().isoformat(), "mode": "online", "minutes": 30}
+
+        def meetings() -> Any:
+            return list(Meeting.objects.order_by("pk").values())
+
+        path = f"/api/v1/mentoring/pairs/{pair.relationship.pk}/meetings"
+        return "POST", path, body, Role.OUTREACH_OFFICER, meetings
+    pair = pair_in(programme_at(world.alpha), "inputs", status=RelationshipStatus.ENDED)
+    world.tokens["pair mentee"] = api_token_create(user=pair.mentee, name="inputs")[1]
+
+    def feedback() -> Any:
+        return list(Feedback.objects.order_by("pk").values())
+
+    path = f"/api/v1/mentoring/pairs/{pair.relationship.pk}/feedback"
+    return "POST", path, {"rating": 4, "comment": ""}, "pair mentee", feedback
