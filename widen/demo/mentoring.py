@@ -81,205 +81,50 @@ COORDINATOR = "outreach.officer"
 SITE = "http://127.0.0.1:8000"
 MENTOR_DOMAIN = "mentors.example.org"
 
-# (first, last, employer, industries, careers, job, alumnus studied (subject) or "", location,
+# Each list is written as words: "finance consulting" is ["finance", "consulting"].
+# fmt: off
+# (first, last, employer, industries, careers, job; alumnus: what they studied (or "");
 #  modes, availability, lived experience, capacity, enhanced DBS checked)
 MENTORS: tuple[tuple[Any, ...], ...] = (
-    (
-        "Priya",
-        "Shah",
-        "Barclays",
-        ["finance"],
-        ["audit", "banking"],
-        "Audit manager",
-        "Economics",
-        "London",
-        ["online"],
-        ["tue-evening", "thu-evening"],
-        ["first_in_family"],
-        2,
-        True,
-    ),
-    (
-        "Daniel",
-        "Okoro",
-        "NHS Barts Health",
-        ["health"],
-        ["nursing", "management"],
-        "Ward manager",
-        "",
-        "London",
-        ["in_person", "online"],
-        ["wed-afternoon"],
-        ["care_experienced"],
-        2,
-        True,
-    ),
-    (
-        "Sian",
-        "Evans",
-        "Tower Hamlets Council",
-        ["public sector"],
-        ["policy", "law"],
-        "Policy officer",
-        "Politics",
-        "London",
-        ["online"],
-        ["mon-evening", "tue-evening"],
-        ["free_school_meals"],
-        1,
-        False,
-    ),
-    (
-        "Marcus",
-        "Reid",
-        "Arup",
-        ["engineering"],
-        ["civil engineering"],
-        "Structural engineer",
-        "Civil Engineering",
-        "London",
-        ["in_person"],
-        ["thu-afternoon"],
-        ["first_in_family"],
-        2,
-        False,
-    ),
-    (
-        "Hannah",
-        "Cole",
-        "Clifford Chance",
-        ["law"],
-        ["law", "solicitor"],
-        "Trainee solicitor",
-        "Law",
-        "London",
-        ["online"],
-        ["wed-evening"],
-        ["estranged"],
-        1,
-        True,
-    ),
-    (
-        "Tariq",
-        "Mahmood",
-        "Google",
-        ["technology"],
-        ["software", "data"],
-        "Software engineer",
-        "Computer Science",
-        "London",
-        ["online"],
-        ["tue-evening"],
-        ["first_in_family", "neurodivergent"],
-        2,
-        False,
-    ),
-    (
-        "Grace",
-        "Mensah",
-        "The Guardian",
-        ["media"],
-        ["journalism"],
-        "Reporter",
-        "",
-        "London",
-        ["online", "in_person"],
-        ["fri-morning"],
-        [],
-        1,
-        False,
-    ),
-    (
-        "Oliver",
-        "Brooks",
-        "Deloitte",
-        ["finance", "consulting"],
-        ["consulting", "audit"],
-        "Consultant",
-        "Mathematics",
-        "London",
-        ["online"],
-        ["mon-evening", "thu-evening"],
-        ["young_carer"],
-        2,
-        True,
-    ),
+    ("Priya", "Shah", "Barclays", "finance", "audit banking", "Audit manager", "Economics",
+     "online", "tue-evening thu-evening", "first_in_family", 2, True),
+    ("Daniel", "Okoro", "NHS Barts Health", "health", "nursing management", "Ward manager", "",
+     "in_person online", "wed-afternoon", "care_experienced", 2, True),
+    ("Sian", "Evans", "Tower Hamlets Council", "public-sector", "policy law", "Policy officer",
+     "Politics", "online", "mon-evening tue-evening", "free_school_meals", 1, False),
+    ("Marcus", "Reid", "Arup", "engineering", "civil-engineering", "Structural engineer",
+     "Civil Engineering", "in_person", "thu-afternoon", "first_in_family", 2, False),
+    ("Hannah", "Cole", "Clifford Chance", "law", "law solicitor", "Trainee solicitor", "Law",
+     "online", "wed-evening", "estranged", 1, True),
+    ("Tariq", "Mahmood", "Google", "technology", "software data", "Software engineer",
+     "Computer Science", "online", "tue-evening", "first_in_family neurodivergent", 2, False),
+    ("Grace", "Mensah", "The Guardian", "media", "journalism", "Reporter", "",
+     "online in_person", "fri-morning", "", 1, False),
+    ("Oliver", "Brooks", "Deloitte", "finance consulting", "consulting audit", "Consultant",
+     "Mathematics", "online", "mon-evening thu-evening", "young_carer", 2, True),
 )
 # (first, last, course, industries, careers, modes, availability, wants shared, shared)
-MENTEES: tuple[tuple[Any, ...], ...] = (
-    (
-        "Amira",
-        "Haddad",
-        "BSc Accounting",
-        ["finance"],
-        ["audit"],
-        ["online"],
-        ["tue-evening"],
-        ["first_in_family"],
-        ["first_in_family"],
-    ),
-    (
-        "Jordan",
-        "Blake",
-        "BSc Nursing",
-        ["health"],
-        ["nursing"],
-        ["in_person", "online"],
-        ["wed-afternoon"],
-        ["care_experienced"],
-        ["care_experienced"],
-    ),
-    ("Mei", "Wong", "LLB Law", ["law"], ["solicitor"], ["online"], ["wed-evening"], [], []),
-    (
-        "Kofi",
-        "Asante",
-        "MEng Civil Engineering",
-        ["engineering"],
-        ["civil engineering"],
-        ["in_person"],
-        ["thu-afternoon"],
-        ["first_in_family"],
-        ["first_in_family"],
-    ),
-    (
-        "Ellie",
-        "Price",
-        "BSc Computer Science",
-        ["technology"],
-        ["software"],
-        ["online"],
-        ["tue-evening"],
-        ["neurodivergent"],
-        ["neurodivergent"],
-    ),
-    (
-        "Ravi",
-        "Patel",
-        "BSc Economics",
-        ["finance", "consulting"],
-        ["consulting"],
-        ["online"],
-        ["mon-evening"],
-        [],
-        [],
-    ),
-    (
-        "Zara",
-        "Hussain",
-        "BA Politics",
-        ["public sector"],
-        ["policy"],
-        ["online"],
-        ["mon-evening"],
-        ["free_school_meals"],
-        [],
-    ),
-    ("Liam", "Byrne", "BA English", ["media"], ["journalism"], ["online"], ["fri-morning"], [], []),
+MENTEES: tuple[tuple[str, ...], ...] = (
+    ("Amira", "Haddad", "BSc Accounting", "finance", "audit", "online", "tue-evening",
+     "first_in_family", "first_in_family"),
+    ("Jordan", "Blake", "BSc Nursing", "health", "nursing", "in_person online", "wed-afternoon",
+     "care_experienced", "care_experienced"),
+    ("Mei", "Wong", "LLB Law", "law", "solicitor", "online", "wed-evening", "", ""),
+    ("Kofi", "Asante", "MEng Civil Engineering", "engineering", "civil-engineering",
+     "in_person", "thu-afternoon", "first_in_family", "first_in_family"),
+    ("Ellie", "Price", "BSc Computer Science", "technology", "software", "online",
+     "tue-evening", "neurodivergent", "neurodivergent"),
+    ("Ravi", "Patel", "BSc Economics", "finance consulting", "consulting", "online",
+     "mon-evening", "", ""),
+    ("Zara", "Hussain", "BA Politics", "public-sector", "policy", "online", "mon-evening",
+     "free_school_meals", ""),
+    ("Liam", "Byrne", "BA English", "media", "journalism", "online", "fri-morning", "", ""),
 )
-LATE = ("Nia", "Roberts", "BSc Economics", ["finance"], ["banking"], ["online"],
-        ["thu-evening"], ["first_in_family"], ["first_in_family"])  # fmt: skip
-APPLIED_ONLY = ("Sam", "Turner", "BA History", ["heritage"], ["museums"], ["online"],
-                ["sat-morning"], [], [])  # fmt: skip
+LATE = ("Nia", "Roberts", "BSc Economics", "finance", "banking", "online", "thu-evening",
+        "first_in_family", "first_in_family")  # accepted after the first run
+APPLIED_ONLY = ("Sam", "Turner", "BA History", "heritage", "museums", "online", "sat-morning",
+                "", "")
+# fmt: on
 
 
 def _cohort_day(today: date) -> date:
@@ -319,7 +164,7 @@ def _student(provider: Organisation, number: int, spec: tuple[Any, ...]) -> Stud
 
 
 def _apply(programme: MentoringProgramme, student: Student, spec: tuple[Any, ...]) -> Mentee:
-    industries, careers, modes, availability, wants, shared = spec[3:]
+    industries, careers, modes, availability, wants, shared = (words.split() for words in spec[3:])
     with request_context.bind(actor=student.user, source="web"):
         return mentee_apply(
             actor=student.user,
@@ -340,8 +185,8 @@ def _apply(programme: MentoringProgramme, student: Student, spec: tuple[Any, ...
 
 def _mentors(programme: MentoringProgramme, officer: User, cohort_day: date) -> None:
     for spec in MENTORS:
-        first, last, employer, industries, careers, job, studied, location = spec[:8]
-        modes, availability, lived, capacity, dbs = spec[8:]
+        first, last, employer, industries, careers, job, studied = spec[:7]
+        modes, availability, lived, capacity, dbs = spec[7:]
         email = f"{first}.{last}@{MENTOR_DOMAIN}".lower()
         mentor_register(
             programme=programme,
@@ -350,17 +195,17 @@ def _mentors(programme: MentoringProgramme, officer: User, cohort_day: date) -> 
             last_name=last,
             profile={
                 "employer_name": employer,
-                "industries": industries,
-                "career_path": careers,
+                "industries": industries.split(),
+                "career_path": careers.split(),
                 "job_role": job,
                 "is_alumnus": bool(studied),
                 "studied_at": "Queen Mary University of London" if studied else "",
                 "studied_subject": studied,
-                "location": location,
-                "modes": modes,
+                "location": "London",
+                "modes": modes.split(),
                 "languages": ["English"],
-                "availability": availability,
-                "lived_experience": lived,
+                "availability": availability.split(),
+                "lived_experience": lived.split(),
             },
             capacity=capacity,
             agrees_to_code_of_conduct=True,
@@ -381,6 +226,14 @@ def _mentors(programme: MentoringProgramme, officer: User, cohort_day: date) -> 
             )
 
 
+def _mentee_user(pair: Relationship) -> User:
+    """The account of the pair's mentee (every demo mentee is a student who signed in)."""
+    student = pair.mentee.student
+    assert student is not None
+    assert student.user is not None
+    return student.user
+
+
 def _certificate_number(email: str) -> str:
     """A made-up 12-digit certificate number, the same for the mentor whenever it is built."""
     return f"{int(hashlib.sha256(email.encode()).hexdigest(), 16) % 10**12:012d}"
@@ -388,7 +241,7 @@ def _certificate_number(email: str) -> str:
 
 def _accept_both(pair: Relationship, on: date) -> Relationship:
     """Both sides accept the introduction (as on `on`: see the module's docstring)."""
-    for user in (pair.mentor.user, pair.mentee.student.user):
+    for user in (pair.mentor.user, _mentee_user(pair)):
         with request_context.bind(actor=user, source="web"):
             pair = introduction_accept(actor=user, relationship=pair)
     began = timezone.make_aware(datetime.combine(on, time(9, 0)))
@@ -420,7 +273,7 @@ def _pairs(programme: MentoringProgramme, cohort_day: date, today: date) -> None
     *active, quiet, ended, declined, waiting = pairs
     for pair in [*active, quiet, ended]:
         pair = _accept_both(pair, cohort_day)
-        mentee, mentor = pair.mentee.student.user, pair.mentor.user
+        mentee, mentor = _mentee_user(pair), pair.mentor.user
         with request_context.bind(actor=mentee, source="web"):
             goal_agree(actor=mentee, relationship=pair, text="Apply for a summer internship.")
             message_send(
@@ -445,13 +298,13 @@ def _pairs(programme: MentoringProgramme, cohort_day: date, today: date) -> None
         )
     for user, comment in (
         (ended.mentor.user, "A pleasure: great to see the placement come through."),
-        (ended.mentee.student.user, "My mentor helped me prepare for the interview."),
+        (_mentee_user(ended), "My mentor helped me prepare for the interview."),
     ):
         with request_context.bind(actor=user, source="web"):
             feedback_give(actor=user, relationship=ended, rating=5, comment=comment)
-    with request_context.bind(actor=ended.mentee.student.user, source="web"):
-        mentee_withdraw(actor=ended.mentee.student.user, mentee=ended.mentee)
-    student = declined.mentee.student.user
+    with request_context.bind(actor=_mentee_user(ended), source="web"):
+        mentee_withdraw(actor=_mentee_user(ended), mentee=ended.mentee)
+    student = _mentee_user(declined)
     with request_context.bind(actor=student, source="web"):
         introduction_decline(
             actor=student,
