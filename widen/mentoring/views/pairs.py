@@ -20,7 +20,7 @@ from widen.accounts.requests import AuthenticatedRequest
 from widen.core.exceptions import ApplicationError, NotFound
 from widen.core.form_pages import form_page
 from widen.core.forms import add_service_error
-from widen.mentoring.models import CheckIn, Goal, LivedExperience, Relationship, Side
+from widen.mentoring.models import GOAL_WORKFLOW, CheckIn, Goal, LivedExperience, Relationship, Side
 from widen.mentoring.pair_forms import (
     CheckInForm,
     ConcernForm,
@@ -130,7 +130,12 @@ def _pair_page(
             "mentee_name": mentee_name(pair) if manages else "",
             "began_on": pair_began_on(pair),
             "goals": [
-                (goal, GoalReviewForm(auto_id=f"review_{goal.pk}_%s") if keeps else None)
+                (
+                    goal,
+                    GoalReviewForm(auto_id=f"review_{goal.pk}_%s")
+                    if keeps and GOAL_WORKFLOW.can(goal, "achieve")
+                    else None,
+                )
                 for goal in pair_goals(pair)
             ],
             "meetings": pair_meetings(pair),
