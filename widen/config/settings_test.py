@@ -23,3 +23,10 @@ CACHES = {
 # Files the code keeps (open-data snapshots, downloads) go to a directory of the test run's own.
 DATA_DIR = Path(tempfile.mkdtemp(prefix="widen-test-data-"))
 atexit.register(shutil.rmtree, DATA_DIR, ignore_errors=True)
+# Every test client loads the middleware afresh: the static files are found once per process.
+MIDDLEWARE = [
+    "widen.testing.static_files.FindersOnceWhiteNoiseMiddleware"
+    if name == "whitenoise.middleware.WhiteNoiseMiddleware"
+    else name
+    for name in MIDDLEWARE  # noqa: F405
+]
