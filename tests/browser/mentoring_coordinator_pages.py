@@ -74,6 +74,18 @@ def a_matching_run(browse: Browse) -> Page:
     return page
 
 
+pairs_never_to_be_made = opener(
+    cohort,
+    "/mentoring/programmes/{programme_id}/never/",
+    "Pairs never to be made in {programme}",
+    person=STAFF,
+)
+
+
+def pairs_never_to_be_made_with_errors(browse: Browse) -> Page:
+    return refused(pairs_never_to_be_made(browse), "Never pair them", "Choose the mentor.")
+
+
 MENTORING_COORDINATOR_PAGES: dict[str, Callable[[Browse], Page]] = {
     "mentoring programmes": mentoring_programmes,
     "a new mentoring programme": a_new_mentoring_programme,
@@ -83,4 +95,6 @@ MENTORING_COORDINATOR_PAGES: dict[str, Callable[[Browse], Page]] = {
     "a mentor's capacity and checks": a_mentors_capacity_and_checks,
     "a mentor's checks, with errors": a_mentors_checks_with_errors,
     "a matching run": a_matching_run,
+    "pairs never to be made": pairs_never_to_be_made,
+    "pairs never to be made, with errors": pairs_never_to_be_made_with_errors,
 }

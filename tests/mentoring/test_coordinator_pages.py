@@ -223,3 +223,24 @@ def test_the_pages_read_a_cohort_in_the_same_number_of_queries_whatever_its_size
     assert _queries(client, f"/mentoring/runs/{large_run.pk}/") == _queries(
         client, f"/mentoring/runs/{small_run.pk}/"
     )
+
+
+def test_a_pair_never_to_be_made_is_added_kept_out_of_the_run_and_removed(world: World) -> None:
+    programme = make_programme(world.alpha)
+    place = make_mentor(programme, "sister.mentor", industries=["law"])
+    mentee = make_mentee(programme, "G1", "Gia", industries=["law"])
+    client = client_for(world)
+    page = text(client.get(f"/mentoring/programmes/{programme.pk}/never/"))
+    assert "None yet." in page
+    client.post(
+        f"/mentoring/programmes/{programme.pk}/never/",
+        {"mentor": str(place.mentor_id), "mentee": str(mentee.pk), "reason": "same_family"},
+    )
+    assert "The same family" in text(client.get(f"/mentoring/programmes/{programme.pk}/never/"))
+    client.post(f"/mentoring/programmes/{programme.pk}/match/")
+    run = MatchingRun.objects.get(programme=programme)
+    assert run.matched == 0
+    assert "excluded" in run.unmatched[0]["reason"]
+    never = mentee.never_pairs.get()
+    client.post(f"/mentoring/never/{never.pk}/remove/")
+    assert not mentee.never_pairs.exists()

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from widen.mentoring.matching import CRITERIA
-from widen.mentoring.models import MenteesAre, MentoringProgramme
+from widen.mentoring.models import MenteesAre, MentoringProgramme, NeverPairReason
 from widen.mentoring.services.programmes import (
     CRITERION_WORDS,
     MOST_CAPACITY,
@@ -222,3 +222,31 @@ class SwapForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("first", "second"):
             self.fields[name].choices = [("", "Choose a pair"), *pairs]  # type: ignore[attr-defined]
+
+
+class NeverPairForm(forms.Form):
+    mentor = forms.ChoiceField(label="Mentor", error_messages={"required": "Choose the mentor."})
+    mentee = forms.ChoiceField(label="Mentee", error_messages={"required": "Choose the mentee."})
+    reason = forms.ChoiceField(
+        label="Why they must never be paired",
+        choices=[("", "Choose why"), *NeverPairReason.choices],
+        error_messages={"required": "Choose why they must never be paired."},
+    )
+    note = forms.CharField(
+        label="What coordinators should know",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=1000,
+        help_text="Seen only by the programme's coordinators.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        mentors: list[tuple[str, str]],
+        mentees: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].choices = [("", "Choose a mentor"), *mentors]  # type: ignore[attr-defined]
+        self.fields["mentee"].choices = [("", "Choose a mentee"), *mentees]  # type: ignore[attr-defined]

@@ -24,6 +24,7 @@ register(
             "mentoring:mentee_decide",
             "mentoring:run*",
             "mentoring:proposed*",
+            "mentoring:never*",
         ),
         may_open=_coordinates,
         order=54,

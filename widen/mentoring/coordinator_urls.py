@@ -3,7 +3,7 @@ and matching runs to review and publish."""
 
 from django.urls import path
 
-from widen.mentoring.views import coordinator, coordinator_runs
+from widen.mentoring.views import coordinator, coordinator_never, coordinator_runs
 
 urlpatterns = [
     path("programmes/", coordinator.programme_list_view, name="programmes"),
@@ -23,6 +23,16 @@ urlpatterns = [
         "programmes/<uuid:programme_id>/match/",
         coordinator_runs.run_create_view,
         name="programme_match",
+    ),
+    path(
+        "programmes/<uuid:programme_id>/never/",
+        coordinator_never.never_pairs_view,
+        name="never_pairs",
+    ),
+    path(
+        "never/<int:never_id>/remove/",
+        coordinator_never.never_pair_remove_view,
+        name="never_pair_remove",
     ),
     path("places/<uuid:place_id>/", coordinator.place_edit_view, name="place"),
     path("places/<uuid:place_id>/decide/", coordinator.place_decide_view, name="place_decide"),

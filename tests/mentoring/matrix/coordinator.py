@@ -11,6 +11,7 @@ Rules:
   coordinator_mentee      a mentee (accept or decline): as above
   coordinator_run         a matching run (reading it, swapping, publishing, discarding): as above
   coordinator_pair        a proposed pair (lock or unlock): as above
+  coordinator_never_pair  a pair never to be made (removing it): as above
 Refusals answer 404, as for a thing that does not exist.
 """
 
@@ -23,7 +24,13 @@ from tests.authz.rules import C, own, person
 from tests.mentoring.coordinator_factories import make_mentee, make_mentor, make_programme
 from widen.accounts.capabilities import system_actor
 from widen.core import request_context
-from widen.mentoring.models import MentoringProgramme, ProgrammeMentorStatus, Relationship
+from widen.mentoring.models import (
+    MentoringProgramme,
+    NeverPair,
+    NeverPairReason,
+    ProgrammeMentorStatus,
+    Relationship,
+)
 from widen.mentoring.services.matching_runs import matching_run
 from widen.organisations.models import Organisation
 from widen.testing.world import World
@@ -36,6 +43,7 @@ RULES = {
     "coordinator_mentee": own(C.MENTORING_COORDINATE),
     "coordinator_run": own(C.MENTORING_COORDINATE),
     "coordinator_pair": own(C.MENTORING_COORDINATE),
+    "coordinator_never_pair": own(C.MENTORING_COORDINATE),
 }
 WEIGHTS = {
     "industry": 30,
@@ -106,6 +114,16 @@ def kwargs(world: World, rule: str, role: str, relation: str) -> dict[str, Any]:
         return {"run_id": _pair(world, relation).run_id}
     if rule == "coordinator_pair":
         return {"pair_id": _pair(world, relation).pk}
+    if rule == "coordinator_never_pair":
+        pair = _pair(world, relation)
+        with request_context.bind(source="test"):
+            never = NeverPair.objects.create(
+                programme=pair.programme,
+                mentor=pair.mentor,
+                mentee=pair.mentee,
+                reason=NeverPairReason.CONFLICT,
+            )
+        return {"never_id": never.pk}
     return {}
 
 
@@ -116,6 +134,8 @@ def body(world: World, name: str, counter: int, relation: str) -> dict[str, Any]
         return {"name": "Matrix programme", **FORM}
     if name == "mentoring:programme_pupils":
         return {"learners": [str(world.learner_alpha.pk)]}
+    if name == "mentoring:never_pairs":
+        return {}
     if name == "mentoring:place":
         return {"action": "capacity", "capacity": "2"}
     if name == "mentoring:place_decide":
@@ -137,6 +157,7 @@ def body(world: World, name: str, counter: int, relation: str) -> dict[str, Any]
         "mentoring:run_swap",
         "mentoring:run_publish",
         "mentoring:run_discard",
+        "mentoring:never_pair_remove",
         "api:mentoring_run_create_api",
         "api:mentoring_run_publish_api",
     }:
