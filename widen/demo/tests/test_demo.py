@@ -9,7 +9,7 @@ import logging
 import re
 import socket
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from io import StringIO
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
@@ -80,9 +81,31 @@ def run_demo(**options: Any) -> str:
     return out.getvalue()
 
 
+# The demo is built once for the tests that look at it (those taking `output`): each of them runs
+# in a savepoint inside the transaction it was built in, so whatever one test changes (building
+# again, resetting) is undone before the next, and the whole demo is undone after the last. The
+# tests that build into an empty database come first in this file and must not follow them.
+_BUILT: list[str] = []
+
+
+@pytest.fixture(scope="module")
+def _built_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    with django_db_blocker.unblock(), transaction.atomic():
+        _BUILT.append(run_demo())
+        yield _BUILT[0]
+        transaction.set_rollback(True)
+    _BUILT.clear()
+
+
 @pytest.fixture
-def output() -> str:
-    return run_demo()
+def output(_built_once: str) -> str:
+    return _built_once
+
+
+@pytest.fixture(autouse=True)
+def _empty_database_unless_built(request: pytest.FixtureRequest) -> None:
+    if _BUILT and "output" not in request.fixturenames:
+        pytest.fail("a test building into an empty database must come before those taking output")
 
 
 def read_csv(path: Any) -> list[dict[str, str]]:
@@ -105,6 +128,47 @@ def row_counts() -> dict[str, int]:
         AuditEvent,
     ]
     return {model.__name__: model._default_manager.count() for model in models}
+
+
+def test_refuses_to_build_over_organisations_it_did_not_make() -> None:
+    Organisation.objects.create(
+        name="Queen Mary University of London",
+        organisation_type=OrganisationType.HE_PROVIDER,
+        ukprn=QMUL,
+    )
+    with pytest.raises(CommandError, match="empty database"):
+        run_demo()
+    assert not Partnership.objects.exists()
+    assert not Learner.objects.exists()
+
+
+def test_says_how_to_start_widen_and_counts_the_open_data_rows_alike(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.INFO, logger="widen"):
+        output = run_demo()
+    assert "`.venv/bin/widen serve`" in output
+    assert "`make demo`" in output
+    assert "`widen serve`" not in output  # only in .venv/bin, so not on anyone's PATH
+    iod_rows = len(read_csv(IOD2019_CSV))
+    assert f"English Indices of Deprivation 2019 (IMD, IDACI), IoD2019 ({iod_rows:,} rows)" in (
+        output
+    )
+    logged = [
+        record.getMessage()
+        for record in caplog.records
+        if "English Indices of Deprivation" in record.getMessage()
+    ]
+    assert logged
+    assert logged[0].startswith(f"Loaded {iod_rows:,} rows of English Indices")
+    assert f"stored as {2 * iod_rows:,} values" in logged[0]  # IMD and IDACI for each area
+
+
+def test_prints_the_address_on_the_port_asked_for() -> None:
+    output = run_demo(port=free_port())
+    port = int(re.search(r"Sign in at http://127\.0\.0\.1:(\d+)/", output)[1])  # type: ignore[index]
+    assert port != 8000
+    assert f"`.venv/bin/widen serve --port {port}`" in output
 
 
 def test_builds_the_partnership_from_the_real_schools(output: str) -> None:
@@ -283,18 +347,6 @@ def test_reset_rebuilds_the_same_people_and_keeps_the_audit_trail(output: str) -
     assert after["AuditEvent"] > counts["AuditEvent"]
 
 
-def test_refuses_to_build_over_organisations_it_did_not_make() -> None:
-    Organisation.objects.create(
-        name="Queen Mary University of London",
-        organisation_type=OrganisationType.HE_PROVIDER,
-        ukprn=QMUL,
-    )
-    with pytest.raises(CommandError, match="empty database"):
-        run_demo()
-    assert not Partnership.objects.exists()
-    assert not Learner.objects.exists()
-
-
 def test_school_staff_see_just_the_pupils_their_school_holds(output: str) -> None:
     staff = User.objects.get(username="school.staff")
     school = staff.memberships.get().organisation
@@ -371,35 +423,6 @@ def test_the_demo_holds_duplicates_to_find_and_twins_never_offered(output: str) 
             and one.home_postcode == two.home_postcode
         )
         assert not twins, (one.display_name, two.display_name)
-
-
-def test_says_how_to_start_widen_and_counts_the_open_data_rows_alike(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    with caplog.at_level(logging.INFO, logger="widen"):
-        output = run_demo()
-    assert "`.venv/bin/widen serve`" in output
-    assert "`make demo`" in output
-    assert "`widen serve`" not in output  # only in .venv/bin, so not on anyone's PATH
-    iod_rows = len(read_csv(IOD2019_CSV))
-    assert f"English Indices of Deprivation 2019 (IMD, IDACI), IoD2019 ({iod_rows:,} rows)" in (
-        output
-    )
-    logged = [
-        record.getMessage()
-        for record in caplog.records
-        if "English Indices of Deprivation" in record.getMessage()
-    ]
-    assert logged
-    assert logged[0].startswith(f"Loaded {iod_rows:,} rows of English Indices")
-    assert f"stored as {2 * iod_rows:,} values" in logged[0]  # IMD and IDACI for each area
-
-
-def test_prints_the_address_on_the_port_asked_for() -> None:
-    output = run_demo(port=free_port())
-    port = int(re.search(r"Sign in at http://127\.0\.0\.1:(\d+)/", output)[1])  # type: ignore[index]
-    assert port != 8000
-    assert f"`.venv/bin/widen serve --port {port}`" in output
 
 
 def test_every_targeting_page_shows_figures_from_the_data_the_demo_loads(
