@@ -125,14 +125,17 @@ def test_registering_twice_keeps_one_place_and_never_changes_the_profile_from_ou
     assert "nothing has changed" in second.body
 
 
-def test_an_existing_mentor_account_is_reused_for_another_programme(
+def test_an_existing_mentor_is_told_to_join_signed_in_and_given_no_place_from_outside(
     world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
-    mentor = mentor_record(world.alpha, ADA)
+    mentor_record(world.alpha, ADA)
     programme = open_programme(world)
     register(Client(), programme, ADA, django_capture_on_commit_callbacks)
     assert User.objects.filter(email=ADA).count() == 1
-    assert ProgrammeMentor.objects.get(programme=programme).mentor == mentor
+    # Anyone may type a mentor's address on the public page: it gives them no place.
+    assert not ProgrammeMentor.objects.filter(programme=programme).exists()
+    told = [m for m in mail.outbox if ADA in m.to][-1]
+    assert "Programmes you could mentor in" in told.body
 
 
 def test_the_code_of_conduct_must_be_agreed_to(

@@ -308,6 +308,9 @@ def mentor_register(
             return False
         with request_context.bind(actor=user, source="web"):
             mentor = Mentor.objects.filter(organisation=programme.organisation, user=user).first()
+            # Someone who is a mentor already joins a programme signed in, from My mentoring:
+            # an address typed on a public page never gives anyone a place they did not ask for.
+            made = mentor is None
             if mentor is None:
                 mentor = Mentor.objects.create(
                     organisation=programme.organisation,
@@ -316,9 +319,8 @@ def mentor_register(
                     code_of_conduct_agreed_on=timezone.localdate(),
                     **cleaned,
                 )
-            place, made = ProgrammeMentor.objects.get_or_create(
-                programme=programme, mentor=mentor, defaults={"capacity": places}
-            )
+                ProgrammeMentor.objects.create(programme=programme, mentor=mentor, capacity=places)
+            already_in = ProgrammeMentor.objects.filter(programme=programme, mentor=mentor).exists()
         if made:
             _tell_coordinators(programme, "mentoring/people_mentor_applied")
         _, token = sign_in_link_create(email=address)
@@ -332,6 +334,7 @@ def mentor_register(
                 "url": site_url.rstrip("/") + reverse("my_student:sign_in_link", args=[token]),
                 "minutes": SignInLink.LIFETIME_MINUTES,
                 "new_place": made,
+                "already_in": already_in,
             },
             secret=True,
         )
