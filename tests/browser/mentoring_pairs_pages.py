@@ -37,7 +37,7 @@ def pair_as_mentee(browse: Browse) -> Page:
 
 def my_mentoring(browse: Browse) -> Page:
     pairs(browse.site)
-    return opened(as_mentee(browse), "/mentoring/pairs/", "My mentoring")
+    return opened(as_mentee(browse), "/mentoring/pairs/", "My mentoring pairs")
 
 
 def pair_as_coordinator(browse: Browse) -> Page:

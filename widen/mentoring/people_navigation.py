@@ -19,7 +19,7 @@ register(
         "My mentoring",
         "mentoring:mine",
         Journey.SUPPORT,
-        ("mentoring:mine*",),
+        ("mentoring:mine*", "mentoring:pairs_mine", "mentoring:pair*"),
         may_open=_takes_part,
         order=12,
     ),
