@@ -38,7 +38,8 @@ from widen.mentoring.services.pairs import (
     message_send,
     relationship_end,
 )
-from widen.notifications.models import Notification
+from widen.notifications.models import Category, Notification
+from widen.notifications.services import preference_set, preferences_of
 from widen.testing.world import World, make_user
 
 pytestmark = pytest.mark.django_db
@@ -159,6 +160,23 @@ def test_a_message_is_kept_and_a_safeguarding_word_flags_it_without_quoting_it(
     flagged.body = "changed"
     with pytest.raises(ValueError, match="never changed"):
         flagged.save()
+
+
+def test_a_coordinator_who_switched_off_updates_still_hears_of_safeguarding(
+    world: World, pair: Pair, django_capture_on_commit_callbacks: Any
+) -> None:
+    officer = coordinator(world)
+    preference_set(actor=officer, category=Category.UPDATES, enabled=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        message_send(actor=pair.mentor, relationship=pair.relationship, body="What's your address?")
+        concern_raise(actor=pair.mentee, relationship=pair.relationship, reason="I feel unsafe")
+
+    told = Notification.objects.filter(user=officer, category=Category.SAFEGUARDING)
+    assert sorted(told.values_list("template", flat=True)) == [
+        "mentoring/pair_concern_raised",
+        "mentoring/pair_message_flagged",
+    ]
+    assert Category.SAFEGUARDING.value not in preferences_of(actor=officer)
 
 
 def test_safeguarding_words_are_whole_words_whatever_the_case() -> None:

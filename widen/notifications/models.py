@@ -32,14 +32,18 @@ class Category(models.TextChoices):
     SURVEYS = "surveys", "Requests for feedback"
     UPDATES = "updates", "Updates about your work in Widen"
     DATA_PROTECTION = "data_protection", "Data protection: unusual access to learners' records"
+    SAFEGUARDING = "safeguarding", "Safeguarding: concerns and flagged messages in mentoring"
 
     @property
     def essential(self) -> bool:
         return self in ESSENTIAL_CATEGORIES
 
 
-# Data-protection alerts cannot be switched off: the officers must hear of possible misuse.
-ESSENTIAL_CATEGORIES = frozenset({Category.ACCOUNT, Category.BOOKINGS, Category.DATA_PROTECTION})
+# Data-protection alerts cannot be switched off: the officers must hear of possible misuse; nor
+# can safeguarding alerts: a coordinator must hear of a concern about a pair.
+ESSENTIAL_CATEGORIES = frozenset(
+    {Category.ACCOUNT, Category.BOOKINGS, Category.DATA_PROTECTION, Category.SAFEGUARDING}
+)
 OPTIONAL_CATEGORIES = tuple(
     category for category in Category if category not in ESSENTIAL_CATEGORIES
 )

@@ -98,9 +98,15 @@ def _pair_link(relationship: Relationship) -> str:
 
 
 def _tell_coordinators(
-    relationship: Relationship, template: str, *, but: Any = None, **context: Any
+    relationship: Relationship,
+    template: str,
+    *,
+    but: Any = None,
+    category: Category = Category.UPDATES,
+    **context: Any,
 ) -> int:
-    """Tell each coordinator of the pair's programme (except `but`), once it commits."""
+    """Tell each coordinator of the pair's programme (except `but`), once it commits: of a
+    safeguarding matter in `Category.SAFEGUARDING`, which nobody can switch off."""
     coordinators = people_holding(
         Capability.MENTORING_COORDINATE, [relationship.programme.organisation_id]
     )
@@ -110,7 +116,7 @@ def _tell_coordinators(
     for coordinator in coordinators.order_by("pk"):
         notify(
             template=template,
-            category=Category.UPDATES,
+            category=category,
             user=coordinator,
             context={"programme": relationship.programme.name, **context},
             link=_pair_link(relationship),
@@ -311,7 +317,12 @@ def message_send(*, actor: Any, relationship: Relationship, body: str) -> Messag
             flagged_words=words,
         )
         if words:
-            _tell_coordinators(pair, "mentoring/pair_message_flagged", sent_at=message.sent_at)
+            _tell_coordinators(
+                pair,
+                "mentoring/pair_message_flagged",
+                category=Category.SAFEGUARDING,
+                sent_at=message.sent_at,
+            )
     return message
 
 
@@ -329,7 +340,9 @@ def concern_raise(*, actor: Any, relationship: Relationship, reason: str) -> Con
     )
     with transaction.atomic():
         concern = Concern.objects.create(relationship=pair, raised_by=_by(actor), reason=reason)
-        _tell_coordinators(pair, "mentoring/pair_concern_raised", but=actor)
+        _tell_coordinators(
+            pair, "mentoring/pair_concern_raised", but=actor, category=Category.SAFEGUARDING
+        )
     return concern
 
 
