@@ -70,7 +70,7 @@ class WeightsIn(InputSchema, WeightsSchema):
     pass
 
 
-class ProgrammeOut(Schema):
+class MentoringProgrammeOut(Schema):
     id: UUID
     organisation_id: UUID
     partnership_id: UUID | None
@@ -87,7 +87,7 @@ class ProgrammeOut(Schema):
     mentees_must_belong_to: str
 
 
-class ProgrammeChangeIn(InputSchema):
+class MentoringProgrammeChangeIn(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     purpose: str | None = Field(None, max_length=4000)
     mentees_are: MenteesAre | None = None
@@ -102,12 +102,12 @@ class ProgrammeChangeIn(InputSchema):
     mentees_must_belong_to: str | None = Field(None, max_length=80)
 
 
-class ProgrammeIn(ProgrammeChangeIn):
+class MentoringProgrammeIn(MentoringProgrammeChangeIn):
     organisation_id: UUID
     name: str = Field(..., min_length=1, max_length=120)
 
 
-class PlaceOut(Schema):
+class MentorPlaceOut(Schema):
     id: UUID
     mentor_id: UUID
     name: str
@@ -149,7 +149,7 @@ class ReasonOut(Schema):
     words: str
 
 
-class PairOut(Schema):
+class ProposedPairOut(Schema):
     id: UUID
     mentee_id: UUID
     mentee: str
@@ -207,7 +207,7 @@ def _coordinator(request: HttpRequest) -> Any:
     return actor
 
 
-def _details(body: ProgrammeChangeIn) -> dict[str, Any]:
+def _details(body: MentoringProgrammeChangeIn) -> dict[str, Any]:
     """The fields the body gave, as the services read them."""
     given = body.model_dump(exclude_unset=True, exclude={"organisation_id"})
     if "partnership_id" in given:
@@ -226,7 +226,9 @@ def _details(body: ProgrammeChangeIn) -> dict[str, Any]:
     return given
 
 
-@router.get("/programmes", response=Page[ProgrammeOut], operation_id="mentoring_programmes")
+@router.get(
+    "/programmes", response=Page[MentoringProgrammeOut], operation_id="mentoring_programmes"
+)
 def mentoring_programmes_api(
     request: HttpRequest, limit: PageLimit = DEFAULT_LIMIT, offset: PageOffset = 0
 ) -> Any:
@@ -236,8 +238,10 @@ def mentoring_programmes_api(
     return page.answer(_programme_out)
 
 
-@router.post("/programmes", response={201: ProgrammeOut}, operation_id="mentoring_programme_create")
-def mentoring_programme_create_api(request: HttpRequest, body: ProgrammeIn) -> Any:
+@router.post(
+    "/programmes", response={201: MentoringProgrammeOut}, operation_id="mentoring_programme_create"
+)
+def mentoring_programme_create_api(request: HttpRequest, body: MentoringProgrammeIn) -> Any:
     """Set up a programme of an organisation whose mentoring I coordinate."""
     actor = _coordinator(request)
     organisation = coordinated_organisations(actor).filter(pk=body.organisation_id).first()
@@ -248,7 +252,9 @@ def mentoring_programme_create_api(request: HttpRequest, body: ProgrammeIn) -> A
 
 
 @router.get(
-    "/programmes/{programme_id}", response=ProgrammeOut, operation_id="mentoring_programme_get"
+    "/programmes/{programme_id}",
+    response=MentoringProgrammeOut,
+    operation_id="mentoring_programme_get",
 )
 def mentoring_programme_get_api(request: HttpRequest, programme_id: UUID) -> Any:
     return _programme_out(programme_get(actor=api_actor(request), programme_id=programme_id))
@@ -256,11 +262,11 @@ def mentoring_programme_get_api(request: HttpRequest, programme_id: UUID) -> Any
 
 @router.patch(
     "/programmes/{programme_id}",
-    response=ProgrammeOut,
+    response=MentoringProgrammeOut,
     operation_id="mentoring_programme_update",
 )
 def mentoring_programme_update_api(
-    request: HttpRequest, programme_id: UUID, body: ProgrammeChangeIn
+    request: HttpRequest, programme_id: UUID, body: MentoringProgrammeChangeIn
 ) -> Any:
     """Change what the body gives of the programme (the rest stays as it is)."""
     actor = api_actor(request)
@@ -272,7 +278,7 @@ def mentoring_programme_update_api(
 
 @router.get(
     "/programmes/{programme_id}/mentors",
-    response=Page[PlaceOut],
+    response=Page[MentorPlaceOut],
     operation_id="mentoring_programme_mentors",
 )
 def mentoring_programme_mentors_api(
@@ -351,7 +357,9 @@ def mentoring_run_get_api(request: HttpRequest, run_id: RunId) -> Any:
     return _run_out(run_get(actor=api_actor(request), run_id=run_id))
 
 
-@router.get("/runs/{run_id}/pairs", response=Page[PairOut], operation_id="mentoring_run_pairs")
+@router.get(
+    "/runs/{run_id}/pairs", response=Page[ProposedPairOut], operation_id="mentoring_run_pairs"
+)
 def mentoring_run_pairs_api(
     request: HttpRequest,
     run_id: RunId,

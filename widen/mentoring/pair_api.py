@@ -60,7 +60,7 @@ class SharedProfileOut(Schema):
     shared: list[str] = Field(description="The characteristics the mentee chose to share.")
 
 
-class PairOut(Schema):
+class MentoringPairOut(Schema):
     id: UUID
     programme_id: UUID
     programme: str
@@ -74,7 +74,7 @@ class PairOut(Schema):
     going_quiet: bool
 
 
-class PairDetailOut(PairOut):
+class PairDetailOut(MentoringPairOut):
     mentee_profile: SharedProfileOut | None = Field(
         description="What the mentee shared with their mentor (the mentor's sight only)."
     )
@@ -210,7 +210,7 @@ def _meeting_out(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-@router.get("/pairs", response=Page[PairOut], operation_id="mentoring_pairs")
+@router.get("/pairs", response=Page[MentoringPairOut], operation_id="mentoring_pairs")
 def mentoring_pairs_api(
     request: HttpRequest,
     programme_id: UUID | None = None,

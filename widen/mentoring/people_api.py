@@ -61,7 +61,7 @@ def _actor(request: HttpRequest) -> Any:
     return actor
 
 
-class PlaceOut(Schema):
+class MyMentorPlaceOut(Schema):
     id: UUID
     side: str = Field(description='"mentor" (a place to mentor) or "mentee" (an application).')
     programme_id: UUID
@@ -187,7 +187,7 @@ def _place_rows(actor: Any) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda row: (row["created_at"], str(row["id"])), reverse=True)
 
 
-@router.get("/mine/places", response=Page[PlaceOut], operation_id="mentoring_my_places")
+@router.get("/mine/places", response=Page[MyMentorPlaceOut], operation_id="mentoring_my_places")
 def mentoring_my_places_api(
     request: HttpRequest, limit: PageLimit = DEFAULT_LIMIT, offset: PageOffset = 0
 ) -> Any:
@@ -262,7 +262,7 @@ def mentoring_my_introduction_decline_api(
 
 @router.post(
     "/mine/applications/{programme_id}",
-    response={201: PlaceOut},
+    response={201: MyMentorPlaceOut},
     operation_id="mentoring_my_application_create",
 )
 def mentoring_my_application_create_api(

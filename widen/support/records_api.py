@@ -170,7 +170,7 @@ class ReceivedIn(InputSchema):
     received_on: CalendarDate
 
 
-class ContactIn(InputSchema):
+class DoNotContactIn(InputSchema):
     do_not_contact: bool
 
 
@@ -487,7 +487,7 @@ def support_my_record_api(request: HttpRequest) -> Any:
 
 
 @router.post("/mine/record/contact", response=MyRecordOut, operation_id="support_my_record_contact")
-def support_my_record_contact_api(request: HttpRequest, body: ContactIn) -> Any:
+def support_my_record_contact_api(request: HttpRequest, body: DoNotContactIn) -> Any:
     """Say whether I may be contacted about being care experienced or estranged."""
     record = do_not_contact_set(
         actor=api_actor(request), record=_mine(request), do_not_contact=body.do_not_contact
