@@ -325,6 +325,7 @@ class ProgrammeMentor(_InProgramme, TimestampedModel):
     def __str__(self) -> str:
         return f"{self.mentor} in {self.programme}"
 
+    is_applied = StatusIs(ProgrammeMentorStatus.APPLIED)
     is_approved = StatusIs(ProgrammeMentorStatus.APPROVED)
 
 
@@ -419,6 +420,7 @@ class Mentee(_InProgramme, TimestampedModel):
     def __str__(self) -> str:
         return f"Mentee in {self.programme}"
 
+    is_applied = StatusIs(MenteeStatus.APPLIED)
     is_accepted = StatusIs(MenteeStatus.ACCEPTED)
 
 

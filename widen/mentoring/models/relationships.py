@@ -210,6 +210,7 @@ class Relationship(AuditedModel, TimestampedModel):
     is_proposed = StatusIs(RelationshipStatus.PROPOSED)
     is_introduced = StatusIs(RelationshipStatus.INTRODUCED)
     is_active = StatusIs(RelationshipStatus.ACTIVE)
+    is_declined = StatusIs(RelationshipStatus.DECLINED)
     is_live = StatusIs(*LIVE)
 
 
