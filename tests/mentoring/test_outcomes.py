@@ -207,3 +207,11 @@ def test_the_api_names_the_activity_lists_its_surveys_and_sends_links(world: Wor
     refused = api_call(token, "PUT", f"{base}/activity", {"activity_id": str(elsewhere.pk)})
     assert refused.status_code == 422
     assert "partnership" in refused.content.decode()
+
+
+def test_the_programme_page_leads_to_its_pairs_and_its_outcomes(world: World) -> None:
+    programme = _cohort(world)
+    page = signed_in_client(_officer(world)).get(f"/mentoring/programmes/{programme.pk}/")
+    text = page.content.decode()
+    assert f'href="/mentoring/programmes/{programme.pk}/relationships/"' in text
+    assert f'href="/mentoring/programmes/{programme.pk}/outcomes/"' in text
