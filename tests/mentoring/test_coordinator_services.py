@@ -288,6 +288,20 @@ def test_pupils_are_matched_only_with_dbs_checked_mentors(world: World) -> None:
     )
 
 
+def test_a_mentee_left_out_only_for_want_of_a_date_of_birth_is_told_so(world: World) -> None:
+    programme = make_programme(world.alpha)
+    make_mentor(programme, "unchecked.only", industries=["law"])
+    unknown = make_mentee(programme, "A1", "Una", born=None, industries=["law"])
+    run = matching_run(actor=coordinator(world), programme=programme)
+    assert run.unmatched == [
+        {
+            "mentee_id": str(unknown.pk),
+            "reason": "no date of birth is recorded, so they are matched as if under 18: "
+            "under 18 and no DBS-checked mentor has a place",
+        }
+    ]
+
+
 def test_publishing_introduces_the_pairs_and_tells_both(
     world: World, django_capture_on_commit_callbacks
 ) -> None:

@@ -126,6 +126,7 @@ class Cohort:
     never: list[tuple[str, str]]
     accepted: list[tuple[str, str]]
     kept: list[Relationship]
+    age_unknown: frozenset[str] = frozenset()  # mentees with no date of birth recorded
 
 
 def _never(programme: MentoringProgramme) -> set[tuple[str, str]]:
@@ -167,6 +168,11 @@ def cohort_load(programme: MentoringProgramme) -> Cohort:
     for mentor in Mentor.objects.filter(pk__in=set(kept_load) - set(places)):
         mentors.append(engine_mentor(mentor, kept_load[mentor.pk]))
     return Cohort(
+        age_unknown=frozenset(
+            str(mentee.pk)
+            for mentee in mentees
+            if getattr(mentee.student or mentee.learner, "date_of_birth", None) is None
+        ),
         mentees=[engine_mentee(mentee, on) for mentee in mentees],
         mentors=mentors,
         never=sorted(_never(programme)),
@@ -187,6 +193,17 @@ def _withdraw_proposed(programme: MentoringProgramme, actor: Any) -> list[Relati
             programme=programme, status=RelationshipStatus.PROPOSED, locked=True
         )
     )
+
+
+UNKNOWN_AGE = "no date of birth is recorded, so they are matched as if under 18: "
+
+
+def _reason(left: matching.Unmatched, cohort: Cohort) -> str:
+    """Why a mentee was left out, saying so when they count as under 18 only because no date of
+    birth is recorded (the coordinator can record it on their student or learner record)."""
+    if left.reason.startswith("under 18") and left.mentee_id in cohort.age_unknown:
+        return UNKNOWN_AGE + left.reason
+    return left.reason
 
 
 @transaction.atomic
@@ -217,7 +234,8 @@ def matching_run(*, actor: Any, programme: MentoringProgramme) -> MatchingRun:
         proven_optimal=result.proven_optimal,
         matched=result.matched,
         unmatched=[
-            {"mentee_id": left.mentee_id, "reason": left.reason} for left in result.unmatched
+            {"mentee_id": left.mentee_id, "reason": _reason(left, cohort)}
+            for left in result.unmatched
         ],
         weights=dict(programme.weights),
     )
