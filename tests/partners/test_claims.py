@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import default_task_backend
+from freezegun import freeze_time
 
 from conftest import signed_in_client
 from tests.partners.factories import (
@@ -483,7 +484,8 @@ def test_each_student_paid_by_a_run_is_told_once_of_their_own_claims_only(
     for claim in mine:
         _approved_with_bank_details(partner, coordinator, claim)
     _approved_with_bank_details(ben, coordinator, _claim_for(ben, "Ben's parking", "3.20"))
-    with request_context.bind(source="test"):
+    # The run was made on 1 December, so that it can be paid on the 4th whatever day it is now.
+    with freeze_time("2026-12-01 10:00:00"), request_context.bind(source="test"):
         run = payment_run_create(actor=FINANCE, organisation=world.alpha).run
         payment_run_export(actor=FINANCE, run=run)
     # Cleo's claim is approved after the run was made: it waits for the next run.

@@ -287,7 +287,7 @@ def pairs_swap(*, actor: Any, first: Relationship, second: Relationship) -> list
     if first.locked or second.locked:
         raise ApplicationError("A locked pair is kept as it is: unlock it first.")
     pairs = list(
-        Relationship.objects.select_for_update()
+        Relationship.objects.select_for_update(of=("self",))  # the pairs, not what they join
         .filter(pk__in=[first.pk, second.pk], status=RelationshipStatus.PROPOSED)
         .select_related("programme", "mentor", "mentee__student", "mentee__learner")
     )
