@@ -92,7 +92,7 @@ def test_an_alumna_and_a_scheme_member_are_matched_explained_introduced_and_meet
     # 2. Imani, a member of the scheme, signs in by link and applies for a mentor.
     student = signed_in_student(browse, imani_email)
     go(student, "/mentoring/mine/", "My mentoring")
-    press(student, "Apply for a mentor", starts("a", "Apply for a mentor"))
+    press(student, "Apply for a mentor", starts("a", f"Apply for a mentor in {programme}"))
     heading(student).to_have_text(f"Apply for a mentor: {programme}")
     typed(student, "What you would like from mentoring", "To find out how to work in a museum.")
     typed(student, "Industries you are interested in", "museums")

@@ -73,10 +73,11 @@ def test_a_student_adds_a_passkey_then_signs_in_with_it(chromium: Browser, site:
         _with_a_passkey_device(context, page)
         _sign_in_by_link(page, site, email, used)
         expect(page.get_by_role("heading", level=1)).to_have_text("My record")
+        page.wait_for_load_state("networkidle")  # the passkey script is ready
         page.get_by_role("button", name="Add a passkey").click()
         # Once added, the page says so and offers it no more.
         # (made in the browser, then checked and saved by the server: a loaded machine is slow)
-        expect(page.get_by_text("You have a passkey")).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("You have a passkey")).to_be_visible(timeout=60_000)
         expect(page.get_by_role("button", name="Add a passkey")).to_have_count(0)
 
         # The next link asks for the passkey before the student's pages.
