@@ -215,3 +215,26 @@ def test_the_programme_page_leads_to_its_pairs_and_its_outcomes(world: World) ->
     text = page.content.decode()
     assert f'href="/mentoring/programmes/{programme.pk}/relationships/"' in text
     assert f'href="/mentoring/programmes/{programme.pk}/outcomes/"' in text
+
+
+def test_a_survey_that_is_not_the_programmes_is_not_found_and_nothing_is_sent(
+    world: World,
+) -> None:
+    programme = _cohort(world)
+    activity, before, _ = _surveys(world)
+    programme_activity_set(actor=_officer(world), programme=programme, activity_id=activity.pk)
+    elsewhere, _ = activity_with_session(world.north, world.alpha, "Another activity")
+    other = _open(
+        world,
+        alpha_survey(world, title="Not mentoring", timing=SurveyTiming.PRE, activity=elsewhere),
+    )
+    client = signed_in_client(_officer(world))
+    url = f"/mentoring/programmes/{programme.pk}/outcomes/"
+
+    for survey in ("not-a-survey", str(other.pk), "", "'; DROP TABLE x; --"):
+        assert client.post(url, {"survey": survey}).status_code == 404, survey
+    assert not SurveyInvitation.objects.exists()
+    programme.refresh_from_db()
+    assert programme.activity == activity  # a malformed send changes nothing
+    assert client.post(url, {"survey": str(before.pk)}).status_code == 200
+    assert before.invitations.count() == 2

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
@@ -118,7 +119,10 @@ def outcome_survey_send(
     """Send the survey's links to the mentees it is for; the links given (a pupil's, to hand
     out, are shown only this once)."""
     programme_policy.require(actor, MANAGE, programme)
-    survey = outcome_surveys(programme).filter(pk=survey_id).first()
+    try:
+        survey = outcome_surveys(programme).filter(pk=UUID(str(survey_id))).first()
+    except ValueError as error:  # not a survey's id at all
+        raise NotFound from error
     if survey is None:
         raise NotFound
     survey_policy.require(actor, SEND, survey)

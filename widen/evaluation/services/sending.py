@@ -254,6 +254,11 @@ def invitations_send_to_people(
             sent_at=timezone.now(),
             created_by=person_or_none(actor),
         )
+        # Named twice in `invitees` (one person in two roles) is still one link.
+        if learner is not None:
+            already_learners.add(learner.pk)
+        else:
+            already_addresses.add(invitee.email.lower())
         link = _survey_link(token.token, link_base)
         given.append(LinkGiven(invitation, link, invitee.name))
         if invitee.email:

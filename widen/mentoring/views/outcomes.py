@@ -47,7 +47,8 @@ class ProgrammeActivityForm(forms.Form):
 def programme_outcomes_view(request: AuthenticatedRequest, programme_id: UUID) -> HttpResponse:
     programme = programme_policy.get(request.user, programme_id)
     links: list[LinkGiven] = []
-    if request.method == "POST" and request.POST.get("survey"):
+    sending = request.method == "POST" and "survey" in request.POST
+    if sending:
         try:
             links = outcome_survey_send(
                 actor=request.user,
@@ -72,7 +73,6 @@ def programme_outcomes_view(request: AuthenticatedRequest, programme_id: UUID) -
         (str(activity.pk), activity.name)
         for activity in activities_for(request.user, programme).order_by("name")
     ]
-    sending = bool(links) or bool(request.POST.get("survey"))
     form = ProgrammeActivityForm(
         request.POST if request.method == "POST" and not sending else None,
         choices=choices,
