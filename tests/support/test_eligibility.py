@@ -161,6 +161,37 @@ def test_working_out_writes_the_right_students_and_then_only_what_changed(world:
     assert audits.count() == before + 1
 
 
+def test_two_workings_out_side_by_side_store_one_result_for_each_student(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two managers press "work out" at once: the one that read the stored results first finds
+    students stored by the other when it writes, and replaces them."""
+    from widen.support.services import schemes  # noqa: PLC0415
+
+    students = alpha_students(world)
+    scheme = make_scheme(world, FIRST_IN_FAMILY)
+    read_results = schemes._stored_results
+
+    def read_then_another_stores(read_scheme: Any) -> Any:
+        stored_before = read_results(read_scheme)
+        monkeypatch.setattr(schemes, "_stored_results", read_results)
+        scheme_eligibility_compute(scheme, actor=SYSTEM)  # the other manager's, meanwhile
+        return stored_before
+
+    with request_context.bind(source="test"):
+        # Nothing stored when read, everything stored when written.
+        monkeypatch.setattr(schemes, "_stored_results", read_then_another_stores)
+        scheme_eligibility_compute(scheme, actor=SYSTEM)
+        assert StudentEligibility.objects.filter(scheme=scheme).count() == 3
+        # One student missing when read, stored again by the other before the write.
+        StudentEligibility.objects.filter(scheme=scheme, student=students["ben"]).delete()
+        monkeypatch.setattr(schemes, "_stored_results", read_then_another_stores)
+        run = scheme_eligibility_compute(scheme, actor=SYSTEM)
+    assert run.written == 1
+    assert StudentEligibility.objects.filter(scheme=scheme).count() == 3
+    assert set(stored(scheme)) == {"Ben"}
+
+
 def test_special_category_is_refused_without_a_purpose_and_a_deciding_condition(
     world: World,
 ) -> None:

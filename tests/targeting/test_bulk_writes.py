@@ -204,3 +204,46 @@ def test_removing_a_learner_removes_their_profile_and_results(profiled: World) -
     assert not LearnerEligibility.objects.filter(learner_id=learner.pk).exists()
     rule_set.delete()
     assert not LearnerEligibility.objects.exists()
+
+
+@committing
+def test_a_working_out_that_read_before_an_imports_own_stored_it_still_stores_one_result(
+    emptied_afterwards: None, profiled: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import's background working-out and an officer's may run side by side: the one that
+    read the stored results first finds the learner stored when it writes, and replaces it."""
+    from widen.targeting.rule_sets import compute  # noqa: PLC0415
+
+    rule_set = rule_set_create(
+        actor=profiled.users[Role.PARTNERSHIP_ADMIN],
+        partnership=profiled.north,
+        name="Deprived areas or FSM",
+        definition=DEFINITION,
+    )
+    area_profiles_compute()
+    eligibility_compute(rule_set)
+    with request_context.bind(source="test"):
+        newcomer = Learner.objects.create(
+            organisation=profiled.alpha,
+            school=profiled.school,
+            first_name="Late",
+            last_name="Arrival",
+            date_of_birth=profiled.learner_alpha.date_of_birth,
+            free_school_meals=True,
+        )
+    area_profiles_compute([newcomer.pk])
+    read_results = compute._stored_results
+
+    def read_then_another_stores(chosen_rule_set: Any, learner_ids: Any) -> pl.DataFrame:
+        stored = read_results(chosen_rule_set, learner_ids)
+        monkeypatch.setattr(compute, "_stored_results", read_results)
+        eligibility_compute(rule_set, learner_ids=[newcomer.pk])  # the import's, meanwhile
+        return stored
+
+    monkeypatch.setattr(compute, "_stored_results", read_then_another_stores)
+    run = eligibility_compute(rule_set)
+    assert run.written == 1
+    assert LearnerEligibility.objects.filter(rule_set=rule_set, learner=newcomer).count() == 1
+    assert LearnerEligibility.objects.filter(rule_set=rule_set).count() == (
+        Learner.objects.filter(organisation__in=profiled.north.members.all()).count()
+    )

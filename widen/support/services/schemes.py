@@ -188,14 +188,21 @@ def scheme_eligibility_compute(scheme: Scheme, *, actor: Any) -> SchemeRun:
     compared = ["student_id", "eligible", "explanation", "version_id"]
     changed = results.select(compared).join(stored, on=compared, how="anti")
     gone = stored.join(results, on="student_id", how="anti")
-    replaced = changed.join(stored, on="student_id", how="semi")
     written = changed.select("student_id", "eligible", "explanation").sort("student_id")
-    keys = pl.concat([replaced["student_id"], gone["student_id"]]).to_list()
+    # Every student written is cleared first, not only those read as stored: a manager working
+    # the scheme out at the same moment may have stored them since (nothing stored: one sweep).
+    keys = pl.concat([written["student_id"], gone["student_id"]]).to_list()
     constants = {"scheme_id": scheme.pk, "version_id": version.pk}
     with (
         staged_rows(StudentEligibility, written, constants=constants) as rows,
         transaction.atomic(),
     ):
+        # One working-out of a scheme at a time (PostgreSQL; SQLite writes one at a time anyway).
+        list(Scheme.objects.select_for_update().filter(pk=scheme.pk).values_list("pk"))
+        if stored.is_empty():
+            cleared = StudentEligibility.objects.filter(scheme=scheme)
+            cleared._raw_delete(cleared.db)
+            keys = []
         for start in range(0, len(keys), DELETE_BATCH):
             stale = StudentEligibility.objects.filter(
                 scheme=scheme, student_id__in=keys[start : start + DELETE_BATCH]

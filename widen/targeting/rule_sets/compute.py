@@ -72,7 +72,9 @@ def eligibility_compute(
     changed = results.select(compared).join(stored, on=compared, how="anti")
     gone = stored.join(results, on="learner_id", how="anti")
     replaced = changed.join(stored, on="learner_id", how="semi")
-    whole = stored.height > 0 and replaced.height + gone.height > stored.height // 2
+    # Nothing stored yet is a whole write too: clearing an empty range is one index seek, where
+    # clearing learner by learner would look up every key.
+    whole = stored.height == 0 or replaced.height + gone.height > stored.height // 2
     # In key order: the key's index grows at its end instead of all over.
     written = (
         (results if whole else changed)
@@ -84,13 +86,17 @@ def eligibility_compute(
         staged_rows(LearnerEligibility, written, constants=constants) as rows,
         transaction.atomic(),
     ):
+        # One working-out of a rule set at a time (PostgreSQL; SQLite writes one at a time
+        # anyway), and every learner written is cleared first, not only those read as stored:
+        # an import's background working-out may have stored them since.
+        list(RuleSet.objects.select_for_update().filter(pk=rule_set.pk).values_list("pk"))
         if whole:
             stale = LearnerEligibility.objects.filter(rule_set=rule_set)
             if chosen is not None:
                 stale = stale.filter(learner_id__in=chosen)
             stale._raw_delete(stale.db)
         else:
-            keys = pl.concat([replaced["learner_id"], gone["learner_id"]]).to_list()
+            keys = pl.concat([written["learner_id"], gone["learner_id"]]).to_list()
             for start in range(0, len(keys), DELETE_BATCH):
                 stale = LearnerEligibility.objects.filter(
                     rule_set=rule_set, learner_id__in=keys[start : start + DELETE_BATCH]
