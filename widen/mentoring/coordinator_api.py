@@ -29,7 +29,13 @@ from widen.mentoring.models import (
     ProgrammeMentor,
     Relationship,
 )
-from widen.mentoring.permissions import MANAGE, coordinated_organisations, programme_policy
+from widen.mentoring.permissions import (
+    DECIDE,
+    MANAGE,
+    coordinated_organisations,
+    mentee_policy,
+    programme_policy,
+)
 from widen.mentoring.selectors.coordinator import (
     cohort_mentees,
     cohort_mentors,
@@ -42,6 +48,7 @@ from widen.mentoring.selectors.coordinator import (
     run_unmatched,
 )
 from widen.mentoring.services.matching_runs import matching_run, run_publish
+from widen.mentoring.services.mentees import pupil_invite, pupil_sign_in_stop
 from widen.mentoring.services.programmes import (
     MOST_WEEKS,
     MOST_WEIGHT,
@@ -128,6 +135,7 @@ class MenteeOut(Schema):
     industries: list[str]
     careers: list[str]
     paired: bool
+    signs_in: bool = Field(description="A pupil invited to sign in to their place, with consent.")
 
 
 class RunOut(Schema):
@@ -335,6 +343,7 @@ def mentoring_programme_mentees_api(
             "industries": list(mentee.industries),
             "careers": list(mentee.careers),
             "paired": mentee.paired,  # type: ignore[attr-defined]
+            "signs_in": mentee.user_id is not None,
         }
 
     return page.answer(out)
@@ -413,3 +422,68 @@ def mentoring_run_publish_api(request: HttpRequest, run_id: RunId) -> Any:
     """Publish the run: its pairs are introduced and each mentor and student mentee is told."""
     actor = api_actor(request)
     return _run_out(run_publish(actor=actor, run=run_get(actor=actor, run_id=run_id)))
+
+
+class PupilSignInIn(InputSchema):
+    email: str = Field(max_length=254, description="The pupil's own address: the link goes there.")
+    consent_by_pupil: bool = Field(False, description="The pupil agreed themselves (16 or over).")
+    consent_given_by: str = Field(
+        "", max_length=200, description="Otherwise the parent or carer who agreed: name and role."
+    )
+    consent_given_on: CalendarDate
+
+
+class PupilSignInOut(Schema):
+    mentee_id: UUID
+    signs_in: bool
+    email: str
+    consent_given_by: str
+    consent_given_on: date | None
+
+
+def _pupil_sign_in_out(mentee: Mentee) -> dict[str, Any]:
+    return {
+        "mentee_id": mentee.pk,
+        "signs_in": mentee.user_id is not None,
+        "email": mentee.user.email if mentee.user is not None else "",
+        "consent_given_by": mentee.consent_given_by,
+        "consent_given_on": mentee.consent_given_on,
+    }
+
+
+@router.put(
+    "/mentees/{mentee_id}/sign-in",
+    response=PupilSignInOut,
+    operation_id="mentoring_pupil_sign_in",
+)
+def mentoring_pupil_sign_in_api(request: HttpRequest, mentee_id: UUID, body: PupilSignInIn) -> Any:
+    """Record consent and invite a pupil mentee to sign in at their own address (a sign-in link
+    is e-mailed there; asked again, a new one is sent)."""
+    actor = _coordinator(request)
+    mentee = mentee_policy.get(actor, mentee_id, action=DECIDE)
+    if mentee.learner_id is None:
+        raise NotFound
+    mentee = pupil_invite(
+        actor=actor,
+        mentee=mentee,
+        email=body.email,
+        consent_by_pupil=body.consent_by_pupil,
+        consent_given_by=body.consent_given_by,
+        consent_given_on=body.consent_given_on,
+        site_url=request.build_absolute_uri("/"),
+    )
+    return _pupil_sign_in_out(mentee)
+
+
+@router.delete(
+    "/mentees/{mentee_id}/sign-in",
+    response=PupilSignInOut,
+    operation_id="mentoring_pupil_sign_in_stop",
+)
+def mentoring_pupil_sign_in_stop_api(request: HttpRequest, mentee_id: UUID) -> Any:
+    """Stop a pupil's sign-in: their place stays, kept by the coordinators."""
+    actor = _coordinator(request)
+    mentee = mentee_policy.get(actor, mentee_id, action=DECIDE)
+    if mentee.learner_id is None:
+        raise NotFound
+    return _pupil_sign_in_out(pupil_sign_in_stop(actor=actor, mentee=mentee))

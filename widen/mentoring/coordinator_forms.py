@@ -250,3 +250,29 @@ class NeverPairForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["mentor"].choices = [("", "Choose a mentor"), *mentors]  # type: ignore[attr-defined]
         self.fields["mentee"].choices = [("", "Choose a mentee"), *mentees]  # type: ignore[attr-defined]
+
+
+class PupilSignInForm(forms.Form):
+    email = forms.EmailField(
+        label="The pupil's own e-mail address",
+        max_length=254,
+        help_text="A school address is best. The sign-in link goes there.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": "Enter the pupil's own e-mail address."},
+    )
+    consent_by_pupil = forms.BooleanField(
+        label="The pupil agreed themselves (16 or over)",
+        required=False,
+        help_text="Under 16, a parent or carer agrees for them.",
+    )
+    consent_given_by = forms.CharField(
+        label="Or the parent or carer who agreed",
+        max_length=200,
+        required=False,
+        help_text='Their name and relationship, for example "Jo Okafor, mother".',
+    )
+    consent_given_on = forms.DateField(
+        label="Consent given on",
+        widget=DATE_WIDGET,
+        error_messages={"required": "Enter the date consent was given."},
+    )

@@ -3,7 +3,7 @@ and matching runs to review and publish."""
 
 from django.urls import path
 
-from widen.mentoring.views import coordinator, coordinator_never, coordinator_runs
+from widen.mentoring.views import coordinator, coordinator_never, coordinator_runs, mentees
 
 urlpatterns = [
     path("programmes/", coordinator.programme_list_view, name="programmes"),
@@ -37,6 +37,8 @@ urlpatterns = [
     path("places/<uuid:place_id>/", coordinator.place_edit_view, name="place"),
     path("places/<uuid:place_id>/decide/", coordinator.place_decide_view, name="place_decide"),
     path("mentees/<uuid:mentee_id>/decide/", coordinator.mentee_decide_view, name="mentee_decide"),
+    path("mentees/<uuid:mentee_id>/answers/", mentees.pupil_answers_view, name="pupil_answers"),
+    path("mentees/<uuid:mentee_id>/sign-in/", mentees.pupil_sign_in_view, name="pupil_sign_in"),
     path("runs/<int:run_id>/", coordinator_runs.run_detail_view, name="run"),
     path("runs/<int:run_id>/swap/", coordinator_runs.pairs_swap_view, name="run_swap"),
     path("runs/<int:run_id>/publish/", coordinator_runs.run_publish_view, name="run_publish"),

@@ -34,10 +34,12 @@ from widen.mentoring.people_reads import (
 from widen.mentoring.permissions import (
     EDIT_OWN,
     RESPOND,
+    mentee_policy,
     mentor_policy,
     programmes_open,
     relationship_policy,
 )
+from widen.mentoring.services.mentees import mentee_answers_update
 from widen.mentoring.services.people import (
     DECLINE_REASON_LIMIT,
     MENTOR_FIELDS,
@@ -277,6 +279,22 @@ def mentoring_my_application_create_api(
     mentee = mentee_apply(actor=actor, programme=programme, profile=payload.model_dump())
     row = next(row for row in _place_rows(actor) if row["id"] == mentee.pk)
     return Status(201, row)
+
+
+@router.put(
+    "/mine/applications/{mentee_id}/answers",
+    response=MyMentorPlaceOut,
+    operation_id="mentoring_my_answers_update",
+)
+def mentoring_my_answers_update_api(
+    request: HttpRequest, mentee_id: UUID, payload: MenteeApplicationIn
+) -> Any:
+    """Change my answers as a mentee (a student, or a pupil invited to sign in), while my place
+    is open."""
+    actor = _actor(request)
+    mentee = mentee_policy.get(actor, mentee_id, action=RESPOND)
+    mentee_answers_update(actor=actor, mentee=mentee, profile=payload.model_dump())
+    return next(row for row in _place_rows(actor) if row["id"] == mentee.pk)
 
 
 def _profile_out(mentor: Mentor) -> dict[str, Any]:

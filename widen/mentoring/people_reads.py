@@ -34,18 +34,28 @@ from widen.mentoring.services.people import mentee_group_refusal
 from widen.students.mine.selectors import my_students
 
 
+def _invited_pupil(actor: Any) -> bool:
+    return Mentee.objects.filter(user=actor, learner__isnull=False).exists()
+
+
 def mentor_landing(user: Any) -> str | None:
-    """Where a mentor lands once signed in: their own mentoring."""
-    if is_person(user) and my_mentor_records(user).exists():
+    """Where a mentor, or a pupil invited to sign in, lands once signed in: their own
+    mentoring."""
+    if is_person(user) and (my_mentor_records(user).exists() or _invited_pupil(user)):
         return reverse("mentoring:mine")
     return None
 
 
 def takes_part(actor: Any) -> bool:
-    """Whether `actor` has "My mentoring": a mentor record, or a student record of their own."""
+    """Whether `actor` has "My mentoring": a mentor record, a student record of their own, or a
+    pupil's place they were invited to sign in to."""
     if not is_person(actor):
         return False
-    return my_mentor_records(actor).exists() or my_students(actor=actor).exists()
+    return (
+        my_mentor_records(actor).exists()
+        or my_students(actor=actor).exists()
+        or _invited_pupil(actor)
+    )
 
 
 def my_mentor_places(actor: Any) -> list[ProgrammeMentor]:

@@ -4,7 +4,7 @@ or student."""
 
 from django.urls import path
 
-from widen.mentoring.views import people, people_answers
+from widen.mentoring.views import mentees, people, people_answers
 
 urlpatterns = [
     path("open/<uuid:programme_id>/", people.programme_open_view, name="programme_open"),
@@ -17,6 +17,11 @@ urlpatterns = [
         name="mine_place_withdraw",
     ),
     path("mine/apply/<uuid:programme_id>/", people_answers.mine_apply_view, name="mine_apply"),
+    path(
+        "mine/applications/<uuid:mentee_id>/answers/",
+        mentees.mine_answers_view,
+        name="mine_answers",
+    ),
     path(
         "mine/applications/<uuid:mentee_id>/withdraw/",
         people_answers.mine_application_withdraw_view,

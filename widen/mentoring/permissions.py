@@ -11,7 +11,8 @@
   mentee's record or characteristics beyond it.
 * **A mentee** who is a student (signed in: `widen.students.mine.selectors.my_students`) sees
   their applications and the pairs they are in once published. A pupil's place is kept by the
-  programme's coordinators.
+  programme's coordinators; a pupil signs in to it (`Mentee.user`) only once a coordinator
+  invited them with consent recorded, and then sees it as a student sees theirs.
 * **A pair's space** (goals, meetings, check-ins, messages, feedback) is the two sides' while
   the relationship is active; the coordinator sees everything in it except the messages, which
   they may read only once a concern about the pair has been raised.
@@ -84,10 +85,13 @@ def my_mentor_records(actor: Any) -> QuerySet[Mentor]:
 
 
 def my_mentee_places(actor: Any) -> QuerySet[Mentee]:
-    """The signed-in student's own places as a mentee (a pupil signs in nowhere)."""
+    """The signed-in person's own places as a mentee: as a student, or as a pupil invited to
+    sign in."""
     if not is_person(actor):
         return Mentee.objects.none()
-    return Mentee.objects.filter(student__in=my_students(actor=actor))
+    return Mentee.objects.filter(
+        Q(student__in=my_students(actor=actor)) | Q(user=actor, learner__isnull=False)
+    )
 
 
 def _coordinated_programmes(actor: Any) -> QuerySet[MentoringProgramme]:

@@ -1,7 +1,8 @@
 """Mentoring's personal data in the register (see `widen.audit.registry`).
 
 A mentor is found by their account (and the e-mail address it holds); a mentee by their student
-record, as student support finds a student, or by their learner record when they are a pupil.
+record, as student support finds a student, or by their learner record when they are a pupil (and
+by the sign-in a pupil was invited to, whose consent record names the parent or carer who agreed).
 A pair's space (goals, meetings, check-ins, messages, concerns, feedback) is both people's: each
 finds it. A mentor's record is anonymised when they are erased, and a mentee's, so that the other
 side keeps the fact of the relationship; what either wrote goes, except that once a concern about
@@ -65,13 +66,17 @@ MENTEE_ANONYMISED: dict[str, Any] = {
     "languages": [],
     "wants_shared": [],
     "shared_with_mentor": [],
+    "user": None,
+    "consent_given_by": "",
 }
 
 
-def _mentee_subjects(prefix: str) -> dict[registry.Subject, str | tuple[str, ...]]:
+def _mentee_subjects(prefix: str) -> dict[registry.Subject, tuple[str, ...]]:
+    """A mentee: a student by their record (and its account), a pupil by their learner record
+    (and the sign-in they were invited to)."""
     return {
-        registry.Subject.EMAIL: f"{prefix}student__email",
-        registry.Subject.USER: f"{prefix}student__user",
+        registry.Subject.EMAIL: (f"{prefix}student__email", f"{prefix}user__email"),
+        registry.Subject.USER: (f"{prefix}student__user", f"{prefix}user"),
         registry.Subject.LEARNER: (f"{prefix}student__linked_learner", f"{prefix}learner"),
     }
 
@@ -80,8 +85,8 @@ def _pair_subjects(prefix: str, *users: str) -> dict[registry.Subject, str | tup
     """Both sides of a pair: the mentor by their account, the mentee by their records."""
     mentee = _mentee_subjects(f"{prefix}mentee__")
     return {
-        registry.Subject.EMAIL: (f"{prefix}mentor__user__email", f"{prefix}mentee__student__email"),
-        registry.Subject.USER: (f"{prefix}mentor__user", f"{prefix}mentee__student__user", *users),
+        registry.Subject.EMAIL: (f"{prefix}mentor__user__email", *mentee[registry.Subject.EMAIL]),
+        registry.Subject.USER: (f"{prefix}mentor__user", *mentee[registry.Subject.USER], *users),
         registry.Subject.LEARNER: mentee[registry.Subject.LEARNER],
     }
 

@@ -9,6 +9,8 @@ Rules:
   coordinator_pupils      adding pupils to a pupils' programme: as coordinator_programme
   coordinator_place       a mentor's place (approve or decline, capacity and checks): as above
   coordinator_mentee      a mentee (accept or decline): as above
+  coordinator_pupil       a pupil mentee's answers and sign-in (consent, invitation, stopping
+                          it): as above
   coordinator_run         a matching run (reading it, swapping, publishing, discarding): as above
   coordinator_pair        a proposed pair (lock or unlock): as above
   coordinator_never_pair  a pair never to be made (removing it): as above
@@ -18,13 +20,21 @@ Refusals answer 404, as for a thing that does not exist.
 from __future__ import annotations
 
 import secrets
+from datetime import date
 from typing import Any
 
 from tests.authz.rules import C, own, person
-from tests.mentoring.coordinator_factories import make_mentee, make_mentor, make_programme
+from tests.mentoring.coordinator_factories import (
+    make_mentee,
+    make_mentor,
+    make_programme,
+    make_pupil_mentee,
+)
 from widen.accounts.capabilities import system_actor
+from widen.accounts.sign_in_links import link_account_create
 from widen.core import request_context
 from widen.mentoring.models import (
+    Mentee,
     MentoringProgramme,
     NeverPair,
     NeverPairReason,
@@ -41,6 +51,7 @@ RULES = {
     "coordinator_pupils": own(C.MENTORING_COORDINATE),
     "coordinator_place": own(C.MENTORING_COORDINATE),
     "coordinator_mentee": own(C.MENTORING_COORDINATE),
+    "coordinator_pupil": own(C.MENTORING_COORDINATE),
     "coordinator_run": own(C.MENTORING_COORDINATE),
     "coordinator_pair": own(C.MENTORING_COORDINATE),
     "coordinator_never_pair": own(C.MENTORING_COORDINATE),
@@ -91,6 +102,24 @@ def _pair(world: World, relation: str) -> Relationship:
     return Relationship.objects.get(programme=programme)
 
 
+def _signed_in_pupil(world: World, relation: str) -> Mentee:
+    """A pupil of a new pupils' programme, invited to sign in with consent recorded (so that
+    stopping their sign-in is allowed too)."""
+    partnership = world.south if relation == "unrelated" else world.north
+    programme = _fresh(world, relation, mentees_are="pupils", partnership=partnership)
+    pupil = make_pupil_mentee(programme, world.learner_alpha)
+    account = link_account_create(
+        email=f"matrix.pupil.{secrets.token_hex(4)}@example.com",
+        first_name="Pip",
+        last_name="Pupil",
+    )
+    with request_context.bind(source="test"):
+        Mentee.objects.filter(pk=pupil.pk).update(
+            user=account, consent_given_by="Jo Matrix, mother", consent_given_on=date(2026, 9, 1)
+        )
+    return pupil
+
+
 def kwargs(world: World, rule: str, role: str, relation: str) -> dict[str, Any]:
     if rule == "coordinator_programme":
         return {"programme_id": _programme(world, relation).pk}
@@ -110,6 +139,8 @@ def kwargs(world: World, rule: str, role: str, relation: str) -> dict[str, Any]:
         programme = _programme(world, relation)
         mentee = make_mentee(programme, f"MM{secrets.token_hex(4)}", status="applied")
         return {"mentee_id": mentee.pk}
+    if rule == "coordinator_pupil":
+        return {"mentee_id": _signed_in_pupil(world, relation).pk}
     if rule == "coordinator_run":
         return {"run_id": _pair(world, relation).run_id}
     if rule == "coordinator_pair":
@@ -142,6 +173,14 @@ def body(world: World, name: str, counter: int, relation: str) -> dict[str, Any]
         return {"decision": "approve"}
     if name == "mentoring:mentee_decide":
         return {"decision": "accept"}
+    if name == "mentoring:pupil_answers":
+        return {"goals": "To find out what working in law is like"}
+    if name in {"mentoring:pupil_sign_in", "api:mentoring_pupil_sign_in_api"}:
+        return {
+            "email": f"matrix.pupil.invited{counter}@example.com",
+            "consent_given_by": "Jo Matrix, mother",
+            "consent_given_on": "2026-09-01",
+        }
     if name == "mentoring:proposed_pair_lock":
         return {"locked": "yes"}
     if name == "api:mentoring_programme_create_api":
@@ -158,6 +197,7 @@ def body(world: World, name: str, counter: int, relation: str) -> dict[str, Any]
         "mentoring:run_publish",
         "mentoring:run_discard",
         "mentoring:never_pair_remove",
+        "api:mentoring_pupil_sign_in_stop_api",
         "api:mentoring_run_create_api",
         "api:mentoring_run_publish_api",
     }:

@@ -12,8 +12,9 @@ Rules:
   people_programme_to_join joining an open programme as a mentor, applying to it as a mentee:
                            staff 404 (they are neither)
   people_place_own         withdrawing a mentor's place: staff 404, its coordinators included
-  people_application_own   withdrawing a mentee's application: staff 404, its coordinators
-                           included
+  people_application_own   withdrawing a mentee's application, changing its answers: staff
+                           404, its coordinators included (they fill in a pupil's on their own
+                           page)
   people_introduction_own  accepting or declining an introduction: staff 404, the pair's
                            coordinators included (they manage it on their own pages)
 Refusals answer 404, as for a thing that does not exist.
@@ -98,7 +99,9 @@ def body(world: World, name: str, counter: int, relation: str) -> dict[str, Any]
         "mentoring:mine_apply",
         "mentoring:mine_place_withdraw",
         "mentoring:mine_application_withdraw",
+        "mentoring:mine_answers",
         "mentoring:mine_introduction_accept",
+        "api:mentoring_my_answers_update_api",
         "api:mentoring_my_application_create_api",
         "api:mentoring_my_introduction_accept_api",
         "api:mentoring_my_mentor_profile_update_api",

@@ -399,6 +399,23 @@ class Mentee(_InProgramme, TimestampedModel):
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
     status_changed_by = done_by()
+    # A pupil signs in only once a coordinator invited them, with consent recorded.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mentoring_pupil_places",
+        help_text="A pupil's own sign-in (an account with no staff role), once invited.",
+    )
+    consent_given_by = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who agreed to the pupil taking part through Widen: a parent or carer "
+        "(name and relationship), or the pupil themselves from 16.",
+    )
+    consent_given_on = models.DateField(null=True, blank=True)
+    consent_recorded_by = done_by()
 
     audit_attnames = ("learner_id", "")
 
@@ -414,11 +431,24 @@ class Mentee(_InProgramme, TimestampedModel):
                 "programme", "student", when_set="student", name="mentoring_student_once"
             ),
             once_when_set("programme", "learner", when_set="learner", name="mentoring_pupil_once"),
+            models.CheckConstraint(
+                condition=Q(user__isnull=True)
+                | (Q(learner__isnull=False) & Q(consent_given_on__isnull=False)),
+                name="mentoring_only_a_pupil_with_consent_signs_in",
+            ),
         ]
         indexes = [models.Index(fields=["programme", "status"])]
 
     def __str__(self) -> str:
         return f"Mentee in {self.programme}"
+
+    @property
+    def own_account(self) -> Any:
+        """The account the mentee signs in with: their student record's, or the sign-in a pupil
+        was invited to (None: they have none)."""
+        if self.student_id is not None:
+            return self.student.user if self.student is not None else None
+        return self.user
 
     is_applied = StatusIs(MenteeStatus.APPLIED)
     is_accepted = StatusIs(MenteeStatus.ACCEPTED)

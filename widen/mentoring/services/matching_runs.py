@@ -354,17 +354,17 @@ def _introduce(pair: Relationship, link: str) -> None:
         user=pair.mentor.user,
         link=link,
     )
+    account = pair.mentee.own_account
     student = pair.mentee.student
-    if student is None:
-        return  # a pupil signs in nowhere: their school and coordinator introduce them
-    if student.user_id is None and not student.email:
-        return
+    address = student.email if student is not None and account is None else ""
+    if account is None and not address:
+        return  # a pupil not invited to sign in: their school and coordinator introduce them
     notify(
         template="mentoring/coordinator_introduced_mentee",
         category=Category.UPDATES,
         context=context,
-        user=student.user if student.user_id else None,
-        email="" if student.user_id else student.email,
+        user=account,
+        email=address,
         link=link,
     )
 
@@ -378,7 +378,7 @@ def run_publish(*, actor: Any, run: MatchingRun) -> MatchingRun:
     published = MATCHING_RUN_WORKFLOW.apply(run, "publish", actor=actor)
     pairs = list(
         Relationship.objects.filter(run=run, status=RelationshipStatus.PROPOSED).select_related(
-            "programme__organisation", "mentor__user", "mentee__student__user"
+            "programme__organisation", "mentor__user", "mentee__student__user", "mentee__user"
         )
     )
     for pair in pairs:

@@ -126,11 +126,8 @@ def _tell_coordinators(
 
 
 def _sides_users(relationship: Relationship) -> list[Any]:
-    """The accounts of the pair's sides (a pupil's side has none)."""
-    users: list[Any] = [relationship.mentor.user]
-    student = relationship.mentee.student
-    if student is not None and student.user_id is not None:
-        users.append(student.user)
+    """The accounts of the pair's sides (a pupil not invited to sign in has none)."""
+    users: list[Any] = [relationship.mentor.user, relationship.mentee.own_account]
     return [user for user in users if user is not None and user.is_active]
 
 

@@ -158,7 +158,7 @@ def _text(name: str, value: Any) -> str:
     return text
 
 
-def _cleaned(profile: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+def profile_cleaned(profile: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
     """The fields of `profile` named in `fields` (others are ignored), checked."""
     cleaned: dict[str, Any] = {}
     for name in fields:
@@ -219,7 +219,7 @@ def _open(programme: MentoringProgramme) -> MentoringProgramme:
 # --- Telling people ----------------------------------------------------------------------------
 
 
-def _tell_coordinators(programme: MentoringProgramme, template: str, **context: Any) -> None:
+def tell_coordinators(programme: MentoringProgramme, template: str, **context: Any) -> None:
     for person in people_holding(Capability.MENTORING_COORDINATE, [programme.organisation_id]):
         notify(
             template=template,
@@ -230,20 +230,20 @@ def _tell_coordinators(programme: MentoringProgramme, template: str, **context: 
 
 
 def _tell_mentee(mentee: Mentee, template: str, **context: Any) -> None:
-    """A student mentee at their account, else at their contact address (a pupil: nothing; the
-    coordinator tells them)."""
+    """A mentee at the account they sign in with, else a student at their contact address (a
+    pupil not invited to sign in: nothing; the coordinator tells them)."""
+    account = mentee.own_account
     student: Student | None = mentee.student
-    if student is None:
-        return
-    if student.user_id is None and not student.email:
+    address = student.email if student is not None and account is None else ""
+    if account is None and not address:
         return
     notify(
         template=template,
         category=Category.UPDATES,
-        user=student.user if student.user_id else None,
-        email="" if student.user_id else student.email,
+        user=account,
+        email=address,
         context={"programme": mentee.programme.name, **context},
-        link=reverse("mentoring:mine") if student.user_id else "",
+        link=reverse("mentoring:mine") if account is not None else "",
     )
 
 
@@ -262,7 +262,7 @@ def _tell_mentor(
 # --- Mentors ---------------------------------------------------------------------------------
 
 
-def _link_account(address: str, first_name: str, last_name: str) -> User | None:
+def link_account_for(address: str, first_name: str, last_name: str) -> User | None:
     """The account a mentor registering with `address` signs in with: theirs if they have
     exactly one and it holds no staff role, a new one if they have none, else None."""
     accounts = list(User.objects.filter(email__iexact=address))
@@ -299,11 +299,11 @@ def mentor_register(
     address = address_normalised(email)
     if not address:
         raise ApplicationError("Enter your e-mail address.", field="email")
-    cleaned = _cleaned(profile, MENTOR_FIELDS)
+    cleaned = profile_cleaned(profile, MENTOR_FIELDS)
     places = _capacity(capacity)
     chosen_employer = _employer(programme, employer)
     with transaction.atomic():
-        user = _link_account(address, first_name.strip()[:150], last_name.strip()[:150])
+        user = link_account_for(address, first_name.strip()[:150], last_name.strip()[:150])
         if user is None:
             return False
         with request_context.bind(actor=user, source="web"):
@@ -322,7 +322,7 @@ def mentor_register(
                 ProgrammeMentor.objects.create(programme=programme, mentor=mentor, capacity=places)
             already_in = ProgrammeMentor.objects.filter(programme=programme, mentor=mentor).exists()
         if made:
-            _tell_coordinators(programme, "mentoring/people_mentor_applied")
+            tell_coordinators(programme, "mentoring/people_mentor_applied")
         _, token = sign_in_link_create(email=address)
         notify(
             template="mentoring/people_mentor_registered",
@@ -349,7 +349,7 @@ def mentor_profile_update(
     None to clear it, "" to leave it)."""
     require_actor(actor)
     mentor = mentor_policy.get(actor, mentor.pk, action=EDIT_OWN)
-    changes = _cleaned(profile, MENTOR_FIELDS)
+    changes = profile_cleaned(profile, MENTOR_FIELDS)
     if employer != "":
         if employer is None:
             changes["employer"] = None
@@ -377,7 +377,7 @@ def mentor_withdraw(*, actor: Any, place: ProgrammeMentor) -> ProgrammeMentor:
     require_actor(actor)
     place = programme_mentor_policy.get(actor, place.pk, action=RESPOND)
     place = PROGRAMME_MENTOR_WORKFLOW.apply(place, "withdraw", actor=actor)
-    _tell_coordinators(place.programme, "mentoring/people_mentor_withdrew")
+    tell_coordinators(place.programme, "mentoring/people_mentor_withdrew")
     return place
 
 
@@ -404,7 +404,7 @@ def mentor_join(*, actor: Any, programme: MentoringProgramme, capacity: int) -> 
         if ProgrammeMentor.objects.filter(programme=programme, mentor=mentor).exists():
             raise ApplicationError(f"You already have a place in {programme.name}.")
         place = ProgrammeMentor.objects.create(programme=programme, mentor=mentor, capacity=places)
-        _tell_coordinators(programme, "mentoring/people_mentor_applied")
+        tell_coordinators(programme, "mentoring/people_mentor_applied")
     return place
 
 
@@ -440,12 +440,12 @@ def mentee_apply(
     refusal = mentee_group_refusal(student, programme)
     if refusal:
         raise ApplicationError(refusal)
-    cleaned = _cleaned(profile, MENTEE_FIELDS)
+    cleaned = profile_cleaned(profile, MENTEE_FIELDS)
     with transaction.atomic():
         if Mentee.objects.filter(programme=programme, student=student).exists():
             raise ApplicationError(f"You have already applied to {programme.name}.")
         mentee = Mentee.objects.create(programme=programme, student=student, **cleaned)
-        _tell_coordinators(programme, "mentoring/people_mentee_applied")
+        tell_coordinators(programme, "mentoring/people_mentee_applied")
     return mentee
 
 
@@ -453,7 +453,7 @@ def mentee_withdraw(*, actor: Any, mentee: Mentee) -> Mentee:
     require_actor(actor)
     mentee = mentee_policy.get(actor, mentee.pk, action=RESPOND)
     mentee = MENTEE_WORKFLOW.apply(mentee, "withdraw", actor=actor)
-    _tell_coordinators(mentee.programme, "mentoring/people_mentee_withdrew")
+    tell_coordinators(mentee.programme, "mentoring/people_mentee_withdrew")
     return mentee
 
 
@@ -528,7 +528,7 @@ def introduction_decline(*, actor: Any, relationship: Relationship, reason: str)
                 declined.programme,
                 reason=reason,
             )
-        _tell_coordinators(
+        tell_coordinators(
             declined.programme,
             "mentoring/people_introduction_declined_coordinator",
             side=Side(side).label.lower(),
