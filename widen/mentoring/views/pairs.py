@@ -6,6 +6,7 @@ its coordinators, the ones going quiet marked. A pair one does not see answers 4
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -53,6 +54,7 @@ from widen.mentoring.selectors.pairs import (
     quiet_since,
     relationships_going_quiet,
 )
+from widen.mentoring.services.matching_runs import under_18
 from widen.mentoring.services.pairs import (
     check_in_answer,
     concern_raise,
@@ -96,6 +98,12 @@ def _forms() -> dict[str, Any]:
     }
 
 
+def _mentee_under_18(pair: Relationship, today: date) -> bool:
+    """Whether the mentee is under 18 (or their date of birth is not recorded)."""
+    person: Any = pair.mentee.student or pair.mentee.learner
+    return under_18(getattr(person, "date_of_birth", None), today)
+
+
 def _pair_page(
     request: AuthenticatedRequest,
     pair: Relationship,
@@ -129,6 +137,7 @@ def _pair_page(
             "mentor_name": mentor_name(pair),
             "mentee_name": mentee_name(pair) if manages else "",
             "began_on": pair_began_on(pair),
+            "under_18": _mentee_under_18(pair, today),
             "goals": [
                 (
                     goal,
