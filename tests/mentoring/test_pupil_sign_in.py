@@ -184,7 +184,10 @@ def test_the_pupil_accepts_the_introduction_and_messages_their_mentor_only_throu
 
     space = client.get(reverse("mentoring:pair", args=[pair.pk]))
     assert space.status_code == 200
-    assert "You are under 18: keep in touch only through these messages" in space.content.decode()
+    assert (
+        "You are under 18: between meetings, keep in touch only through these messages"
+        in space.content.decode()
+    )
     assert pair.mentor.user.email not in space.content.decode()
     sent = client.post(
         reverse("mentoring:pair_message", args=[pair.pk]),
@@ -195,7 +198,10 @@ def test_the_pupil_accepts_the_introduction_and_messages_their_mentor_only_throu
     assert message.sender == pupil.user
     read = mentor.get(reverse("mentoring:pair", args=[pair.pk])).content.decode()
     assert "Could we talk about work experience?" in read
-    assert "Your mentee is under 18: keep in touch only through these messages" in read
+    assert (
+        "Your mentee is under 18: between meetings, keep in touch only through these messages"
+        in read
+    )
     assert PIP not in read
 
     with request_context.bind(source="test"):

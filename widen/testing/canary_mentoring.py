@@ -101,8 +101,13 @@ def seed_canary_mentoring(
             careers=["audit"],
             wants_shared=["first_in_family"],
             shared_with_mentor=["care_experienced"],
+            consent_given_by=f"{tag} Carer, foster carer",
+            consent_given_on=date(2026, 9, 1),
         )
-        values["mentoring.mentee"] = (f"{tag} hopes for a summer internship in audit",)
+        values["mentoring.mentee"] = (
+            f"{tag} hopes for a summer internship in audit",
+            f"{tag} Carer, foster carer",
+        )
         NeverPair.objects.create(
             programme=programme,
             mentor=mentor,

@@ -49,6 +49,7 @@ from widen.mentoring.services.people import (
     mentor_register,
     mentor_withdraw,
 )
+from widen.students.mine.selectors import my_students
 
 # Registering as a mentor: per address (someone filling another's inbox) and per client address
 # (someone trying many addresses), as asking for a sign-in link is limited. Beyond the first,
@@ -140,6 +141,7 @@ def mine_view(request: AuthenticatedRequest) -> HttpResponse:
             "to_join": programmes_to_join_as_mentor(request.user),
             "to_apply": programmes_to_apply_as_mentee(request.user),
             "introductions": my_introductions(request.user),
+            "is_student": my_students(actor=request.user).exists(),
         },
     )
 
