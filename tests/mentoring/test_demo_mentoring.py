@@ -15,6 +15,7 @@ from tests.students.mine.support import signed_in_by_link
 from widen.accounts.models import User
 from widen.accounts.sign_in_links import has_staff_role
 from widen.demo.mentoring import PROGRAMME
+from widen.demo.mentoring_pupils import PUPILS_PROGRAMME
 from widen.demo.partnership import QMUL
 from widen.mentoring.models import (
     CheckIn,
@@ -92,3 +93,23 @@ def test_the_demo_has_a_matched_mentoring_cohort_with_pairs_in_every_state(
     assert "Amira" in pair_page
     assert amira_pair.mentee.student.email not in pair_page
     assert amira_pair.mentee.student.student_number not in pair_page
+
+    # Pupils: Year 10 careers mentoring, one pupil invited to sign in (a parent's consent
+    # recorded) in an active pair with a DBS-checked mentor; the others introduced.
+    pupils = MentoringProgramme.objects.get(organisation__name=QMUL, name=PUPILS_PROGRAMME)
+    invited = pupils.mentees.get(user__isnull=False)
+    assert invited.learner is not None
+    assert invited.consent_given_by.endswith(", mother")
+    statuses = sorted(
+        Relationship.objects.filter(programme=pupils).values_list("status", flat=True)
+    )
+    assert statuses == ["active", "introduced", "introduced"]
+    pupil_pair = Relationship.objects.get(programme=pupils, mentee=invited)
+    assert pupil_pair.status == RelationshipStatus.ACTIVE
+    assert pupil_pair.mentor.may_mentor_under_18
+    assert invited.user is not None
+    pupil = signed_in_by_link(invited.user.email, django_capture_on_commit_callbacks)
+    space = pupil.get(f"/mentoring/pairs/{pupil_pair.pk}/").content.decode()
+    assert "You are under 18: between meetings" in space
+    assert "What did you study to get your job" in space
+    assert invited.user.email in output.getvalue()

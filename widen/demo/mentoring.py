@@ -37,6 +37,7 @@ from widen.accounts.models import User
 from widen.accounts.sign_in_links import link_account_create
 from widen.core import request_context
 from widen.core.academic_years import AcademicYear
+from widen.demo.mentoring_pupils import demo_pupil_mentoring_create, demo_pupil_mentoring_lines
 from widen.demo.students import DEMO, SOURCE, student_email
 from widen.mentoring.models import (
     MatchingRun,
@@ -350,6 +351,7 @@ def demo_mentoring_create(*, provider: Organisation) -> None:
     with request_context.bind(actor=officer):
         mentee_accept(actor=officer, mentee=late)
         matching_run(actor=officer, programme=programme)  # proposed: not yet published
+    demo_pupil_mentoring_create(provider=provider, officer=officer, cohort_day=cohort_day)
 
 
 def demo_mentoring_delete(*, organisation_ids: Iterable[Any]) -> None:
@@ -384,4 +386,5 @@ def demo_mentoring_lines(provider_name: str, port: int) -> list[str]:
         f"and the ones going quiet). Its mentors sign in with a link e-mailed to them at "
         f"http://127.0.0.1:{port}/my/sign-in/, for example {addresses}; its mentees are "
         "students, who sign in the same way.",
+        *demo_pupil_mentoring_lines(provider_name, port),
     ]
