@@ -18,6 +18,7 @@ from conftest import api_call, signed_in_client
 from tests.mentoring.coordinator_factories import make_mentor, make_programme, make_pupil_mentee
 from tests.mentoring.people_factories import mentor_record
 from tests.students.mine.support import links_sent_to
+from tests.students.records import make_student
 from widen.accounts.models import Role, User
 from widen.audit.models import AuditEvent
 from widen.core import request_context
@@ -257,7 +258,7 @@ def test_an_invitation_without_what_it_needs_is_refused_on_its_field(
     assert not mail.outbox
 
 
-def test_the_address_of_a_mentor_or_of_another_pupil_is_refused(
+def test_the_address_of_a_mentor_a_student_or_another_pupil_is_refused(
     world: World, pupil: Mentee, django_capture_on_commit_callbacks: Any
 ) -> None:
     mentor_record(world.alpha, "mo.mentor@example.com")
@@ -265,6 +266,12 @@ def test_the_address_of_a_mentor_or_of_another_pupil_is_refused(
         world, pupil, django_capture_on_commit_callbacks, email="mo.mentor@example.com"
     )
     assert "someone else who signs in to Widen" in refused.content.decode()
+
+    make_student(world.alpha, "S-77", "Sam", "Student", email="sam.student@example.ac.uk")
+    a_students = _invite(
+        world, pupil, django_capture_on_commit_callbacks, email="sam.student@example.ac.uk"
+    )
+    assert "someone else who signs in to Widen" in a_students.content.decode()
 
     _invite(world, pupil, django_capture_on_commit_callbacks)
     other = make_pupil_mentee(pupil.programme, world.learner_school)

@@ -441,6 +441,14 @@ class PupilSignInOut(Schema):
     consent_given_on: date | None
 
 
+def _pupil_of(actor: Any, mentee_id: UUID) -> Mentee:
+    """A pupil mentee of a programme `actor` coordinates (a student mentee is not found)."""
+    mentee: Mentee = mentee_policy.get(actor, mentee_id, action=DECIDE)
+    if mentee.learner_id is None:
+        raise NotFound
+    return mentee
+
+
 def _pupil_sign_in_out(mentee: Mentee) -> dict[str, Any]:
     return {
         "mentee_id": mentee.pk,
@@ -460,12 +468,9 @@ def mentoring_pupil_sign_in_api(request: HttpRequest, mentee_id: UUID, body: Pup
     """Record consent and invite a pupil mentee to sign in at their own address (a sign-in link
     is e-mailed there; asked again, a new one is sent)."""
     actor = _coordinator(request)
-    mentee = mentee_policy.get(actor, mentee_id, action=DECIDE)
-    if mentee.learner_id is None:
-        raise NotFound
     mentee = pupil_invite(
         actor=actor,
-        mentee=mentee,
+        mentee=_pupil_of(actor, mentee_id),
         email=body.email,
         consent_by_pupil=body.consent_by_pupil,
         consent_given_by=body.consent_given_by,
@@ -483,7 +488,5 @@ def mentoring_pupil_sign_in_api(request: HttpRequest, mentee_id: UUID, body: Pup
 def mentoring_pupil_sign_in_stop_api(request: HttpRequest, mentee_id: UUID) -> Any:
     """Stop a pupil's sign-in: their place stays, kept by the coordinators."""
     actor = _coordinator(request)
-    mentee = mentee_policy.get(actor, mentee_id, action=DECIDE)
-    if mentee.learner_id is None:
-        raise NotFound
+    mentee = _pupil_of(actor, mentee_id)
     return _pupil_sign_in_out(pupil_sign_in_stop(actor=actor, mentee=mentee))

@@ -32,6 +32,7 @@ from widen.mentoring.permissions import DECIDE, RESPOND, mentee_policy, my_mente
 from widen.mentoring.services.people import MENTEE_FIELDS, link_account_for, profile_cleaned
 from widen.notifications.models import Category
 from widen.notifications.services import notify
+from widen.students.mine.selectors import students_at_address
 from widen.students.models import Student
 
 CONSENT_GIVEN_BY_LIMIT = 200
@@ -130,6 +131,8 @@ def _pupil_account(mentee: Mentee, address: str) -> User:
         Mentee.objects.filter(user=user).exclude(learner_id=mentee.learner_id).exists()
         or Mentor.objects.filter(user=user).exists()
         or Student.objects.filter(user=user).exists()
+        # A student's contact address would join their record to the pupil's sign-in.
+        or students_at_address(address).exists()
     )
     if someone_else:
         raise refused
