@@ -1,10 +1,11 @@
 """A pupil mentee who signs in to their place, for the browser tests.
 
-Run as `python -m tests.mentoring.pupil_browser_setup USERNAME PUPIL_EMAIL` with the server's
-environment: at USERNAME's organisation (whose mentoring USERNAME coordinates), makes a pupils'
-programme in its partnership ("Year 10 careers mentoring"), a pupil of the organisation's
-learners in it, invited to sign in at PUPIL_EMAIL with a parent's consent recorded, and a
-DBS-checked mentor in an active pair with them. Prints, as JSON, the ids and the pupil's name.
+Run as `python -m tests.mentoring.pupil_browser_setup USERNAME PUPIL_EMAIL [not-invited]` with
+the server's environment: at USERNAME's organisation (whose mentoring USERNAME coordinates), makes
+a pupils' programme in its partnership ("Year 10 careers mentoring"), a pupil of the
+organisation's learners in it, invited to sign in at PUPIL_EMAIL with a parent's consent recorded
+(with `not-invited`: another pupil, not invited yet), and a DBS-checked mentor in an active pair
+with them. Prints, as JSON, the ids and the pupil's name.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import date
 from typing import Any
 
 
-def make(username: str, pupil_email: str) -> dict[str, Any]:
+def make(username: str, pupil_email: str, invited: bool = True) -> dict[str, Any]:
     import django  # noqa: PLC0415
 
     django.setup()
@@ -40,8 +41,8 @@ def make(username: str, pupil_email: str) -> dict[str, Any]:
     from widen.testing.builders import member_where  # noqa: PLC0415
 
     user, organisation, partnership = member_where(username)
-    learner = Learner.objects.filter(organisation=organisation).order_by("last_name", "pk").first()
-    assert learner is not None, f"{organisation} holds no learners"
+    learners = Learner.objects.filter(organisation=organisation).order_by("last_name", "pk")
+    learner = learners[0 if invited else 1]
     with request_context.bind(actor=system_actor("browser test setup"), source="cli"):
         programme, _ = MentoringProgramme.objects.get_or_create(
             organisation=organisation,
@@ -52,18 +53,23 @@ def make(username: str, pupil_email: str) -> dict[str, Any]:
                 "purpose": "Pupils meet people who work in the careers they wonder about.",
             },
         )
-        pupil_account = User.objects.filter(email=pupil_email).first() or link_account_create(
-            email=pupil_email, first_name=learner.first_name, last_name=learner.last_name
-        )
+        invitation: dict[str, Any] = {}
+        if invited:
+            invitation = {
+                "user": User.objects.filter(email=pupil_email).first()
+                or link_account_create(
+                    email=pupil_email, first_name=learner.first_name, last_name=learner.last_name
+                ),
+                "consent_given_by": "Jo Parent, mother",
+                "consent_given_on": date(2026, 9, 1),
+                "consent_recorded_by": user,
+            }
         mentee, _ = Mentee.objects.get_or_create(
             programme=programme,
             learner=learner,
             defaults={
                 "status": MenteeStatus.ACCEPTED,
-                "user": pupil_account,
-                "consent_given_by": "Jo Parent, mother",
-                "consent_given_on": date(2026, 9, 1),
-                "consent_recorded_by": user,
+                **invitation,
                 "goals": "To find out what engineers do.",
                 "industries": ["engineering"],
             },
@@ -114,4 +120,4 @@ def make(username: str, pupil_email: str) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    sys.stdout.write(json.dumps(make(sys.argv[1], sys.argv[2])))
+    sys.stdout.write(json.dumps(make(sys.argv[1], sys.argv[2], sys.argv[3:] != ["not-invited"])))
