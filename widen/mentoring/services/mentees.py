@@ -23,7 +23,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from widen.accounts.capabilities import require_actor
+from widen.accounts.capabilities import is_person, require_actor
 from widen.accounts.models import SignInLink, User
 from widen.accounts.sign_in_links import address_normalised, sign_in_link_create
 from widen.core.exceptions import ApplicationError
@@ -86,9 +86,15 @@ def _age_on(born: date, day: date) -> int:
 def _consent_checked(
     mentee: Mentee, given_by: str, given_on: date | None, *, by_pupil: bool
 ) -> tuple[str, date]:
+    if given_on is None:
+        raise ApplicationError("Enter the date consent was given.", field="consent_given_on")
+    if given_on > timezone.localdate():
+        raise ApplicationError(
+            "Consent cannot be given on a day still to come.", field="consent_given_on"
+        )
     born = mentee.learner.date_of_birth if mentee.learner is not None else None
     if by_pupil:
-        if born is None or given_on is None or _age_on(born, given_on) < PUPIL_CONSENT_AGE:
+        if born is None or _age_on(born, given_on) < PUPIL_CONSENT_AGE:
             raise ApplicationError(
                 f"A pupil agrees for themselves only from {PUPIL_CONSENT_AGE} (with their date "
                 "of birth recorded): record a parent's or carer's consent.",
@@ -104,12 +110,6 @@ def _consent_checked(
     if len(who) > CONSENT_GIVEN_BY_LIMIT:
         raise ApplicationError(
             f"Keep who agreed to {CONSENT_GIVEN_BY_LIMIT} characters.", field="consent_given_by"
-        )
-    if given_on is None:
-        raise ApplicationError("Enter the date consent was given.", field="consent_given_on")
-    if given_on > timezone.localdate():
-        raise ApplicationError(
-            "Consent cannot be given on a day still to come.", field="consent_given_on"
         )
     return who, given_on
 
@@ -164,7 +164,7 @@ def pupil_invite(
         mentee.user = user
         mentee.consent_given_by = who
         mentee.consent_given_on = given_on
-        mentee.consent_recorded_by = actor
+        mentee.consent_recorded_by = actor if is_person(actor) else None
         mentee.save(
             update_fields=[
                 "user",
