@@ -130,7 +130,11 @@ def make_cohort(
         )
 
 
-MENTORING_BODY_OPERATIONS = {"mentoring_programme_create", "mentoring_programme_update"}
+MENTORING_BODY_OPERATIONS = {
+    "mentoring_programme_create",
+    "mentoring_programme_update",
+    "mentoring_pupil_sign_in",
+}
 
 
 def mentoring_programme_case(
@@ -165,6 +169,22 @@ def mentoring_programme_case(
             {"organisation_id": str(world.alpha.pk), **body},
             Role.OUTREACH_OFFICER,
             snapshot,
+        )
+    if operation_id == "mentoring_pupil_sign_in":
+        pupils = make_programme(
+            world.alpha, "Inputs pupils", mentees_are="pupils", partnership=world.north
+        )
+        pupil = make_pupil_mentee(pupils, world.learner_alpha)
+        return (
+            "PUT",
+            f"/api/v1/mentoring/mentees/{pupil.pk}/sign-in",
+            {
+                "email": "inputs.pupil@school.example.org",
+                "consent_given_by": "Jo Inputs, mother",
+                "consent_given_on": "2026-09-01",
+            },
+            Role.OUTREACH_OFFICER,
+            lambda: list(Mentee.objects.filter(pk=pupil.pk).values()),
         )
     programme = make_programme(world.alpha, "Inputs to change")
     return (
