@@ -101,6 +101,8 @@ def test_the_openapi_schema_describes_every_operation(world: World) -> None:
         "mentoring_run_pairs",
         "mentoring_run_unmatched",
         "mentoring_run_publish",
+        "mentoring_pupil_sign_in",
+        "mentoring_pupil_sign_in_stop",
         "mentoring_programme_outcomes",
         "mentoring_programme_activity_set",
         "mentoring_outcome_survey_send",
@@ -290,6 +292,7 @@ def test_the_openapi_schema_describes_every_operation(world: World) -> None:
         "mentoring_my_introduction_decline",
         "mentoring_my_mentor_profile",
         "mentoring_my_mentor_profile_update",
+        "mentoring_my_answers_update",
     }
     assert (
         "BearerAuth" in str(schema["components"]["securitySchemes"])
