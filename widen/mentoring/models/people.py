@@ -450,6 +450,14 @@ class Mentee(_InProgramme, TimestampedModel):
             return self.student.user if self.student is not None else None
         return self.user
 
+    def contact(self) -> tuple[Any, str]:
+        """Where the mentee is told things: the account they sign in with, else a student's
+        contact address (neither: a pupil not invited to sign in, whom their school tells)."""
+        account = self.own_account
+        student = self.student
+        address = student.email if account is None and student is not None else ""
+        return account, address
+
     is_applied = StatusIs(MenteeStatus.APPLIED)
     is_accepted = StatusIs(MenteeStatus.ACCEPTED)
 

@@ -354,9 +354,7 @@ def _introduce(pair: Relationship, link: str) -> None:
         user=pair.mentor.user,
         link=link,
     )
-    account = pair.mentee.own_account
-    student = pair.mentee.student
-    address = student.email if student is not None and account is None else ""
+    account, address = pair.mentee.contact()
     if account is None and not address:
         return  # a pupil not invited to sign in: their school and coordinator introduce them
     notify(

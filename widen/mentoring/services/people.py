@@ -232,9 +232,7 @@ def tell_coordinators(programme: MentoringProgramme, template: str, **context: A
 def _tell_mentee(mentee: Mentee, template: str, **context: Any) -> None:
     """A mentee at the account they sign in with, else a student at their contact address (a
     pupil not invited to sign in: nothing; the coordinator tells them)."""
-    account = mentee.own_account
-    student: Student | None = mentee.student
-    address = student.email if student is not None and account is None else ""
+    account, address = mentee.contact()
     if account is None and not address:
         return
     notify(
